@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/verve-union/verve/internal/auth"
+	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/storage"
+)
+
+func runMigrate(ctx context.Context, args []string, stdout io.Writer) error {
+	var dsn string
+	fs := newFlags("migrate", &dsn, "sqlite:verve.db")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	store, err := storage.Open(ctx, dsn) // Open migrates
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	fmt.Fprintln(stdout, "Databasen er oppdatert.")
+	return nil
+}
+
+// runUser handles "verve user add": the first administrator, or any user
+// with a role on an org unit.
+func runUser(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "add" {
+		return errors.New("bruk: verve user add --username NAVN --password PASSORD [--name «Fornavn Etternavn»] [--role union_admin] [--unit ID]")
+	}
+	var dsn, username, password, name, role, union string
+	var unitID int64
+	fs := newFlags("user add", &dsn, "sqlite:verve.db")
+	fs.StringVar(&username, "username", "", "brukernavn")
+	fs.StringVar(&password, "password", envOr("PASSWORD", ""), "passord, minst 8 tegn (VERVE_PASSWORD)")
+	fs.StringVar(&name, "name", "Administrator Verve", "fullt navn på personen brukeren tilhører")
+	fs.StringVar(&role, "role", model.RoleUnionAdmin, "rolle: "+strings.Join(model.Roles, ", "))
+	fs.Int64Var(&unitID, "unit", 0, "organisasjonsleddet rollen gjelder (standard: forbundet)")
+	fs.StringVar(&union, "union", "Forbundet", "navnet på forbundet, når databasen er tom")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	var v model.Validation
+	v.Check(username != "", "--username", "må fylles ut")
+	v.Check(len(password) >= 8, "--password", "må ha minst 8 tegn")
+	v.Check(strings.Contains(strings.TrimSpace(name), " "), "--name", "må ha fornavn og etternavn")
+	validRole := false
+	for _, r := range model.Roles {
+		validRole = validRole || r == role
+	}
+	v.Check(validRole, "--role", "ukjent rolle")
+	if err := v.Err(); err != nil {
+		return fmt.Errorf("%v", err)
+	}
+	store, err := storage.Open(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	a := model.Actor{Username: "verve user add"}
+	if unitID == 0 {
+		if unitID, err = store.RootUnit(ctx); err != nil {
+			u := &model.OrgUnit{Kind: model.UnitUnion, Name: union}
+			if err := store.CreateUnit(ctx, a, u); err != nil {
+				return err
+			}
+			unitID = u.ID
+		}
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	i := strings.LastIndex(strings.TrimSpace(name), " ")
+	p := &model.Person{FirstName: name[:i], LastName: strings.TrimSpace(name[i+1:]), UnitID: unitID, MemberStatus: ""}
+	if err := store.CreatePersonUnscoped(ctx, a, p); err != nil {
+		return err
+	}
+	if err := store.AddRole(ctx, a, &model.Role{PersonID: p.ID, Role: role, UnitID: unitID, StartDate: time.Now()}); err != nil {
+		return err
+	}
+	if err := store.CreateUser(ctx, a, &model.User{PersonID: p.ID, Username: username, PasswordHash: hash}); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Brukeren %s er opprettet med rollen %s.\n", username, role)
+	return nil
+}

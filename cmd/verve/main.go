@@ -1,0 +1,94 @@
+// Command verve is Verve's one binary: the server, the demo, migrations,
+// the demo-data generator and user administration.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/verve-union/verve/internal/model"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, args []string, stdout io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"demo", "lag (eller gjenbruk) en demodatabase og start serveren", runDemo},
+		{"serve", "start serveren mot en database", runServe},
+		{"migrate", "kjør databasemigreringer", runMigrate},
+		{"seed", "fyll en tom database med et deterministisk demoforbund", runSeed},
+		{"user", "administrer brukere (user add)", runUser},
+		{"version", "vis versjonen", func(_ context.Context, _ []string, out io.Writer) error {
+			fmt.Fprintln(out, "verve", version)
+			return nil
+		}},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		fmt.Fprintln(os.Stderr, "verve:", model.ErrorMessageOrText(err))
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
+	usage := func() {
+		fmt.Fprintln(stderr, "Bruk: verve KOMMANDO [flagg]\n\nKommandoer:")
+		for _, c := range commands() {
+			fmt.Fprintf(stderr, "  %-8s %s\n", c.name, c.summary)
+		}
+		fmt.Fprintln(stderr, "\nSkriv «verve KOMMANDO --help» for flaggene til en kommando.")
+	}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage()
+		if len(args) == 0 {
+			return errors.New("mangler kommando")
+		}
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(ctx, args[1:], stdout)
+		}
+	}
+	usage()
+	return fmt.Errorf("ukjent kommando %q", args[0])
+}
+
+// envOr returns the environment variable VERVE_<name> or def.
+func envOr(name, def string) string {
+	if v := os.Getenv("VERVE_" + name); v != "" {
+		return v
+	}
+	return def
+}
+
+// newFlags returns a flag set that reports errors instead of exiting, with
+// the --db flag every database command takes.
+func newFlags(name string, db *string, dbDefault string) *flag.FlagSet {
+	fs := flag.NewFlagSet("verve "+name, flag.ContinueOnError)
+	if db != nil {
+		fs.StringVar(db, "db", envOr("DB", dbDefault), "database: sqlite:FIL eller postgres://… (VERVE_DB)")
+	}
+	return fs
+}

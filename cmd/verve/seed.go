@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/verve-union/verve/internal/demo"
+	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/storage"
+)
+
+type seedConfig struct {
+	members int
+	seed    uint64
+	today   string
+}
+
+func (c *seedConfig) flags(fs interface {
+	IntVar(*int, string, int, string)
+	Uint64Var(*uint64, string, uint64, string)
+	StringVar(*string, string, string, string)
+}, members int) {
+	fs.IntVar(&c.members, "members", members, "antall medlemmer i demoforbundet")
+	fs.Uint64Var(&c.seed, "seed", 1, "frø for tilfeldige data: samme frø og dato gir samme data")
+	fs.StringVar(&c.today, "today", "", "datoen dataene er laget rundt (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ; standard: i dag)")
+}
+
+func parseDay(s string) (time.Time, error) {
+	if s == "" {
+		return time.Now(), nil
+	}
+	for _, layout := range []string{time.DateOnly, "02.01.2006"} {
+		if t, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, model.Errorf(model.EINVALID, "--today: %q er ikke en dato (bruk ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ)", s)
+}
+
+// seedStore generates the demo union with a progress bar on stderr.
+func seedStore(ctx context.Context, store *storage.Storage, c seedConfig, stdout io.Writer) (*demo.Result, error) {
+	today, err := parseDay(c.today)
+	if err != nil {
+		return nil, err
+	}
+	bar := progressbar.NewOptions(c.members, progressbar.OptionSetWriter(os.Stderr), progressbar.OptionSetDescription("Lager demoforbund"),
+		progressbar.OptionShowCount(), progressbar.OptionSetWidth(30), progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
+	start := time.Now()
+	res, err := demo.Generate(ctx, store, demo.Options{Members: c.members, Seed: c.seed, Today: today,
+		Progress: func(done, total int) { bar.Set(min(done, total)) }})
+	bar.Finish()
+	if err != nil {
+		return nil, err
+	}
+	el := time.Since(start)
+	fmt.Fprintf(stdout, "Laget %d medlemmer (%d personer, %d arbeidsplasser) på %.1f s: %.0f medlemmer/s\n",
+		c.members, res.Rows["persons"], res.Rows["workplaces"], el.Seconds(), float64(c.members)/el.Seconds())
+	return res, nil
+}
+
+func runSeed(ctx context.Context, args []string, stdout io.Writer) error {
+	var dsn string
+	var c seedConfig
+	fs := newFlags("seed", &dsn, "sqlite:verve.db")
+	c.flags(fs, 96000)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	store, err := storage.Open(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	res, err := seedStore(ctx, store, c, stdout)
+	if err != nil {
+		return err
+	}
+	printLogins(stdout, res.Logins)
+	return nil
+}
+
+func printLogins(w io.Writer, logins []demo.Login) {
+	fmt.Fprintln(w, "Demobrukere (rolle: brukernavn / passord):")
+	for _, l := range logins {
+		fmt.Fprintf(w, "  %-24s %s / %s\n", l.Role+":", l.Username, l.Password)
+	}
+}
+
+func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
+	var dsn string
+	var c seedConfig
+	var cfg serveConfig
+	fs := newFlags("demo", &dsn, "sqlite:verve-demo.db")
+	c.flags(fs, 96000)
+	cfg.flags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	store, err := storage.Open(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	// Listen before seeding so a busy port fails at once.
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("--addr %s: %w", cfg.addr, err)
+	}
+	empty, err := store.Empty(ctx)
+	if err != nil {
+		return err
+	}
+	if empty {
+		res, err := seedStore(ctx, store, c, stdout)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		printLogins(stdout, res.Logins)
+	} else {
+		logins, err := store.DemoLogins(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Bruker eksisterende database %s.\n", dsn)
+		var ls []demo.Login
+		for _, l := range logins {
+			ls = append(ls, demo.Login{Role: l[0], Username: l[1], Password: demo.Password})
+		}
+		printLogins(stdout, ls)
+	}
+	return serve(ctx, store, ln, cfg, stdout)
+}

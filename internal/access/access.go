@@ -1,0 +1,170 @@
+// Package access decides who may do what: permissions named resource:action
+// granted by role, and the org-unit scope that every query reading persons
+// is filtered by.
+package access
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/verve-union/verve/internal/model"
+)
+
+// Permission is a resource:action pair, checked where routes are registered.
+type Permission string
+
+const (
+	PersonRead     Permission = "person:read"
+	PersonWrite    Permission = "person:write"
+	WorkplaceRead  Permission = "workplace:read"
+	TaskRead       Permission = "task:read"
+	TaskWrite      Permission = "task:write"
+	ContactWrite   Permission = "contact:write"
+	OrgUnitRead    Permission = "orgunit:read"
+	AuditRead      Permission = "audit:read"
+	NewhireImport  Permission = "newhire:import"
+	UserAdmin      Permission = "user:admin"
+	ExportRun      Permission = "export:run"
+	StatisticsRead Permission = "statistics:read"
+)
+
+// base is what every role that works with members may do in its scope.
+var base = []Permission{PersonRead, WorkplaceRead, TaskRead, TaskWrite, ContactWrite, OrgUnitRead}
+
+// rolePermissions is the catalogue: which role grants which permissions.
+var rolePermissions = map[string][]Permission{
+	model.RoleShopSteward:      append(slices.Clone(base), NewhireImport),
+	model.RoleChiefShopSteward: append(slices.Clone(base), NewhireImport),
+	model.RoleClubLeader:       append(slices.Clone(base), NewhireImport),
+	model.RoleStudyLeader:      {PersonRead, WorkplaceRead, OrgUnitRead, TaskRead},
+	model.RoleCoordinator:      append(slices.Clone(base), NewhireImport, PersonWrite, ExportRun, StatisticsRead),
+	model.RoleAdvisor:          append(slices.Clone(base), PersonWrite, StatisticsRead),
+	model.RoleBoardMember:      {OrgUnitRead, WorkplaceRead, StatisticsRead},
+	model.RoleUnionAdmin: append(slices.Clone(base), NewhireImport, PersonWrite, ExportRun,
+		StatisticsRead, AuditRead, UserAdmin),
+}
+
+// Grant is one active role of a user on an org unit.
+type Grant struct {
+	Role     string
+	UnitID   int64
+	UnitPath string
+}
+
+// Principal is a signed-in user with the roles they hold today.
+type Principal struct {
+	UserID   int64
+	PersonID int64
+	Username string
+	Name     string
+	Grants   []Grant
+}
+
+// Can reports whether any of the user's roles grants p.
+func (u *Principal) Can(p Permission) bool {
+	if u == nil {
+		return false
+	}
+	for _, g := range u.Grants {
+		if slices.Contains(rolePermissions[g.Role], p) {
+			return true
+		}
+	}
+	return false
+}
+
+// Scope returns the org-unit paths in which the user may use p: the units
+// of the roles granting it, without paths already covered by a parent.
+func (u *Principal) Scope(p Permission) Scope {
+	var paths []string
+	if u != nil {
+		for _, g := range u.Grants {
+			if slices.Contains(rolePermissions[g.Role], p) {
+				paths = append(paths, g.UnitPath)
+			}
+		}
+	}
+	slices.Sort(paths)
+	var out []string
+	for _, p := range paths {
+		if len(out) > 0 && strings.HasPrefix(p, out[len(out)-1]) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return Scope{Paths: out}
+}
+
+// HasRole reports whether the user holds role anywhere.
+func (u *Principal) HasRole(role string) bool {
+	for _, g := range u.Grants {
+		if g.Role == role {
+			return true
+		}
+	}
+	return false
+}
+
+// Scope is a set of org-unit subtrees, each named by its materialised path.
+// The zero Scope contains nothing.
+type Scope struct{ Paths []string }
+
+// Contains reports whether the unit with the given path lies in the scope.
+func (s Scope) Contains(path string) bool {
+	for _, p := range s.Paths {
+		if strings.HasPrefix(path, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// Empty reports whether the scope contains nothing.
+func (s Scope) Empty() bool { return len(s.Paths) == 0 }
+
+// Args accumulates query arguments and hands out $N placeholders, so that
+// scope filters can be spliced into any query.
+type Args []any
+
+// Add appends v and returns its placeholder.
+func (a *Args) Add(v any) string {
+	*a = append(*a, v)
+	return "$" + strconv.Itoa(len(*a))
+}
+
+// Filter returns an SQL condition that holds when col (a materialised path)
+// lies in the scope, adding its arguments to args. Each subtree is a range
+// [path, path') where path' is path with its final '/' raised to '0', so
+// the condition uses a plain index on col in both engines. An empty scope
+// yields a condition that is always false.
+func (s Scope) Filter(col string, args *Args) string {
+	if len(s.Paths) == 0 {
+		return "1 = 0"
+	}
+	parts := make([]string, len(s.Paths))
+	for i, p := range s.Paths {
+		parts[i] = "(" + col + " >= " + args.Add(p) + " AND " + col + " < " + args.Add(upper(p)) + ")"
+	}
+	return "(" + strings.Join(parts, " OR ") + ")"
+}
+
+// upper returns the smallest string greater than every string with prefix p
+// when p ends in '/'.
+func upper(p string) string {
+	return p[:len(p)-1] + "0"
+}
+
+type ctxKey struct{}
+
+// WithPrincipal returns a context carrying the signed-in user.
+func WithPrincipal(ctx context.Context, p *Principal) context.Context {
+	return context.WithValue(ctx, ctxKey{}, p)
+}
+
+// FromContext returns the signed-in user, or nil.
+func FromContext(ctx context.Context) *Principal {
+	p, _ := ctx.Value(ctxKey{}).(*Principal)
+	return p
+}

@@ -1,0 +1,67 @@
+package access
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/verve-union/verve/internal/model"
+)
+
+func TestScopeContains(t *testing.T) {
+	u := &Principal{Grants: []Grant{
+		{Role: model.RoleShopSteward, UnitPath: "/1/4/17/"},
+		{Role: model.RoleCoordinator, UnitPath: "/1/4/"},
+		{Role: model.RoleBoardMember, UnitPath: "/1/"},
+	}}
+	s := u.Scope(PersonRead)
+	if !slices.Equal(s.Paths, []string{"/1/4/"}) {
+		t.Fatalf("paths = %v, want the coordinator's region only (board members cannot read persons)", s.Paths)
+	}
+	for path, want := range map[string]bool{"/1/4/": true, "/1/4/17/": true, "/1/40/": false, "/1/": false, "/1/5/4/": false} {
+		if got := s.Contains(path); got != want {
+			t.Errorf("Contains(%q) = %v, want %v", path, got, want)
+		}
+	}
+}
+
+func TestFilterRangeMatchesContains(t *testing.T) {
+	// The SQL range must agree with the prefix test for every path.
+	s := Scope{Paths: []string{"/1/4/", "/1/7/12/"}}
+	var a Args
+	if got := s.Filter("p", &a); got != "((p >= $1 AND p < $2) OR (p >= $3 AND p < $4))" {
+		t.Fatalf("filter = %s", got)
+	}
+	for _, path := range []string{"/1/4/", "/1/4/9/", "/1/40/", "/1/41/2/", "/1/3/", "/1/7/12/", "/1/7/120/", "/1/7/1/", "/1/"} {
+		in := false
+		for i := 0; i < len(a); i += 2 {
+			if path >= a[i].(string) && path < a[i+1].(string) {
+				in = true
+			}
+		}
+		if in != s.Contains(path) {
+			t.Errorf("%s: range says %v, prefix says %v", path, in, s.Contains(path))
+		}
+	}
+}
+
+func TestEmptyScope(t *testing.T) {
+	var u *Principal
+	if u.Can(PersonRead) {
+		t.Fatal("nil principal may read")
+	}
+	var a Args
+	if got := u.Scope(PersonRead).Filter("p", &a); got != "1 = 0" || len(a) != 0 {
+		t.Fatalf("empty scope filter = %q %v", got, a)
+	}
+}
+
+func TestPermissionsByRole(t *testing.T) {
+	steward := &Principal{Grants: []Grant{{Role: model.RoleShopSteward, UnitPath: "/1/2/3/4/"}}}
+	if !steward.Can(PersonRead) || steward.Can(AuditRead) || steward.Can(UserAdmin) {
+		t.Fatal("steward permissions wrong")
+	}
+	admin := &Principal{Grants: []Grant{{Role: model.RoleUnionAdmin, UnitPath: "/1/"}}}
+	if !admin.Can(AuditRead) || !admin.Can(UserAdmin) {
+		t.Fatal("admin lacks admin permissions")
+	}
+}

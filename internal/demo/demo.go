@@ -1,0 +1,277 @@
+// Package demo generates a deterministic, realistic Norwegian union: the
+// same seed and the same "today" always give the same data, so demos,
+// benchmarks and screenshots are repeatable.
+package demo
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/verve-union/verve/internal/demo/data"
+	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/norway"
+	"github.com/verve-union/verve/internal/storage"
+)
+
+// Options set the size and the randomness of the generated union.
+type Options struct {
+	Members int
+	Seed    uint64
+	// Today anchors every date, so the data looks current whenever it is made.
+	Today time.Time
+	// Progress, when set, is told how many of the members are written.
+	Progress func(done, total int)
+}
+
+// Login is a demo user and its password, printed by `verve demo`.
+type Login struct {
+	Role, Username, Password, Name, Unit string
+}
+
+// Result tells what was generated.
+type Result struct {
+	Rows   map[string]int
+	Logins []Login
+}
+
+// Password is the password of every demo user. It is public: the demo is
+// for trying Verve, never for real members.
+const Password = "verve-demo"
+
+// MaxMembers bounds --members so a typo cannot fill the disk.
+const MaxMembers = 5_000_000
+
+// Generate fills an empty database with a union of about o.Members members.
+// Everything is written in one transaction: a failure leaves it empty.
+func Generate(ctx context.Context, s *storage.Storage, o Options) (*Result, error) {
+	if o.Members < 100 || o.Members > MaxMembers {
+		return nil, model.Errorf(model.EINVALID, "--members må være mellom 100 og %d", MaxMembers)
+	}
+	if o.Today.IsZero() {
+		o.Today = time.Now()
+	}
+	o.Today = time.Date(o.Today.Year(), o.Today.Month(), o.Today.Day(), 0, 0, 0, 0, time.UTC)
+	empty, err := s.Empty(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !empty {
+		return nil, model.Errorf(model.ECONFLICT, "databasen har allerede data; bruk en ny fil eller database")
+	}
+	b, err := s.Bulk(ctx)
+	if err != nil {
+		return nil, err
+	}
+	g := &gen{o: o, b: b, r: rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15)), fnrs: map[string]bool{}}
+	if err := g.run(); err != nil {
+		b.Rollback()
+		return nil, err
+	}
+	rows, err := b.Commit(model.Actor{Username: "verve seed"}, fmt.Sprintf("demo union, %d members, seed %d", o.Members, o.Seed))
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Rows: rows, Logins: g.logins}, nil
+}
+
+// gen carries the generator's state through the steps of run.
+type gen struct {
+	o    Options
+	b    *storage.Bulk
+	r    *rand.Rand
+	fnrs map[string]bool
+
+	nextUnit, nextWorkplace, nextPerson, nextMembership, nextEmployment, nextRole, nextContact, nextTask int64
+
+	regions  map[string]*unit // by county
+	branches map[string]*unit // by municipality
+	byCounty map[string][]*unit
+	postal   map[string][]norway.PostalPlace // by municipality
+	postalCounty map[string][]norway.PostalPlace
+	union    *unit
+
+	workplaces []*workplace
+	members    int
+	logins     []Login
+	users      []pendingUser
+}
+
+type unit struct {
+	id     int64
+	path   string
+	name   string
+	county string
+	coord  int64 // the region's recruitment coordinator
+}
+
+type workplace struct {
+	id, unitID int64
+	path       string
+	name       string
+	place      data.Place
+	sector     data.Sector
+	employees  int
+	density    float64
+	members    []int64
+	stewards   []int64
+}
+
+type pendingUser struct {
+	role, username string
+	personID       int64
+	unit           string
+}
+
+func (g *gen) run() error {
+	b := g.b
+	b.Define("org_units", "id", "parent_id", "kind", "name", "sort_key", "path", "county")
+	b.Define("workplaces", "id", "unit_id", "name", "sort_key", "orgnr", "municipality", "municipality_no", "postal_code", "employees", "sector")
+	b.Define("persons", "id", "first_name", "last_name", "sort_key", "search_key", "birth_date", "fnr", "email", "mobile", "address",
+		"postal_code", "postal_place", "unit_id", "unit_path", "workplace_id", "member_status", "other_union", "created_at", "updated_at")
+	b.Define("memberships", "id", "person_id", "type", "status", "start_date", "end_date", "source", "recruited_by", "institution", "programme", "expected_graduation")
+	b.Define("employments", "id", "person_id", "workplace_id", "start_date", "end_date", "position", "department")
+	b.Define("roles", "id", "person_id", "role", "unit_id", "start_date", "end_date")
+	b.Define("contacts", "id", "person_id", "by_person_id", "kind", "at", "note")
+	b.Define("tasks", "id", "kind", "title", "person_id", "workplace_id", "unit_path", "owner_person_id", "due", "status", "created_at", "done_at")
+	b.Define("users", "id", "person_id", "username", "password_hash", "locale", "disabled", "created_at")
+
+	steps := []func() error{g.orgUnits, g.planWorkplaces, g.staff, g.workplacePeople, g.students, g.users_}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (g *gen) addUnit(parent *unit, kind, name, county string) (*unit, error) {
+	g.nextUnit++
+	u := &unit{id: g.nextUnit, name: name, county: county}
+	var parentID any
+	u.path = "/"
+	if parent != nil {
+		parentID, u.path = parent.id, parent.path
+	}
+	u.path += fmt.Sprint(u.id) + "/"
+	return u, g.b.Add("org_units", u.id, parentID, kind, name, norway.SortKey(name), u.path, county)
+}
+
+// orgUnits builds the union, a region per county and a branch for each of
+// the larger municipalities; smaller places belong to their county's
+// largest branch.
+func (g *gen) orgUnits() error {
+	var err error
+	if g.union, err = g.addUnit(nil, model.UnitUnion, "Teknologforbundet (demo)", ""); err != nil {
+		return err
+	}
+	g.regions, g.branches, g.byCounty = map[string]*unit{}, map[string]*unit{}, map[string][]*unit{}
+	g.postal = map[string][]norway.PostalPlace{}
+	for _, p := range norway.PostalPlaces() {
+		g.postal[p.Municipality] = append(g.postal[p.Municipality], p)
+	}
+	places := data.Places()
+	slices.SortStableFunc(places, func(a, b data.Place) int { return cmp.Compare(b.Weight, a.Weight) })
+	var counties []string
+	for _, p := range places {
+		if !slices.Contains(counties, p.County) {
+			counties = append(counties, p.County)
+		}
+	}
+	slices.SortFunc(counties, func(a, b string) int { return strings.Compare(norway.SortKey(a), norway.SortKey(b)) })
+	for _, c := range counties {
+		reg, err := g.addUnit(g.union, model.UnitRegion, "Region "+c, c)
+		if err != nil {
+			return err
+		}
+		g.regions[c] = reg
+	}
+	for _, p := range places {
+		if n := len(g.byCounty[p.County]); n >= 6 || (n > 0 && p.Weight < 20) {
+			continue
+		}
+		br, err := g.addUnit(g.regions[p.County], model.UnitBranch, "Avdeling "+p.Name, p.County)
+		if err != nil {
+			return err
+		}
+		g.branches[p.Name] = br
+		g.byCounty[p.County] = append(g.byCounty[p.County], br)
+	}
+	return nil
+}
+
+func (g *gen) branchFor(p data.Place) *unit {
+	if b := g.branches[p.Name]; b != nil {
+		return b
+	}
+	return g.byCounty[p.County][0]
+}
+
+// planWorkplaces draws workplaces (about one per 56 members, as in NITO's
+// 1,700 company groups for 96,000 members) and scales their head counts so
+// that the members add up to the target.
+func (g *gen) planWorkplaces() error {
+	n := max(3, g.o.Members*1700/96000)
+	budget := g.o.Members * 86 / 100 // the rest are students and retired members
+	total := 0.0
+	for range n {
+		w := &workplace{place: data.PickPlace(g.r), sector: data.PickSector(g.r)}
+		w.employees = max(3, w.sector.EmployeeCount(g.r)/4)
+		switch x := g.r.Float64(); {
+		case x < 0.12:
+			w.density = g.r.Float64() * 0.06 // barely organised
+		case x < 0.30:
+			w.density = 0.70 + g.r.Float64()*0.25 // strongholds
+		default:
+			w.density = 0.15 + g.r.Float64()*0.55
+		}
+		total += w.density * float64(w.employees)
+		g.workplaces = append(g.workplaces, w)
+	}
+	scale := float64(budget) / total
+	orgnrs := map[string]bool{}
+	for _, w := range g.workplaces {
+		w.employees = max(2, int(float64(w.employees)*scale+0.5))
+		g.nextWorkplace++
+		w.id = g.nextWorkplace
+		w.name = data.EmployerName(g.r, w.sector.Key, w.place.Name, data.Surname(g.r))
+		branch := g.branchFor(w.place)
+		club, err := g.addUnit(branch, model.UnitClub, "Klubb "+w.name, w.place.County)
+		if err != nil {
+			return err
+		}
+		w.unitID, w.path = club.id, club.path
+		orgnr := norway.GenerateOrgnr(g.r)
+		for orgnrs[orgnr] {
+			orgnr = norway.GenerateOrgnr(g.r)
+		}
+		orgnrs[orgnr] = true
+		pc := g.postalIn(w.place)
+		if err := g.b.Add("workplaces", w.id, w.unitID, w.name, norway.SortKey(w.name), orgnr, w.place.Name, pc.MunicipalityNo,
+			pc.Code, w.employees, w.sector.Key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (g *gen) postalIn(p data.Place) norway.PostalPlace {
+	if list := g.postal[p.Name]; len(list) > 0 {
+		return list[g.r.IntN(len(list))]
+	}
+	if g.postalCounty == nil {
+		g.postalCounty = map[string][]norway.PostalPlace{}
+		for _, pp := range norway.PostalPlaces() {
+			g.postalCounty[pp.County] = append(g.postalCounty[pp.County], pp)
+		}
+	}
+	if inCounty := g.postalCounty[p.County]; len(inCounty) > 0 {
+		return inCounty[g.r.IntN(len(inCounty))]
+	}
+	all := norway.PostalPlaces()
+	return all[g.r.IntN(len(all))]
+}

@@ -1,0 +1,94 @@
+package model
+
+import (
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/verve-union/verve/internal/norway"
+)
+
+// maxText bounds free-text fields so a pasted novel cannot bloat a row.
+const maxText = 200
+
+// Validate normalises the person's fields (trims, canonical mobile and
+// fødselsnummer) and reports every problem by field, in Norwegian.
+func (p *Person) Validate() error {
+	var v Validation
+	p.FirstName = strings.TrimSpace(p.FirstName)
+	p.LastName = strings.TrimSpace(p.LastName)
+	p.Email = strings.TrimSpace(p.Email)
+	p.Address = strings.TrimSpace(p.Address)
+	p.PostalCode = strings.TrimSpace(p.PostalCode)
+	v.Check(p.FirstName != "", "first_name", "Fornavn må fylles ut.")
+	v.Check(p.LastName != "", "last_name", "Etternavn må fylles ut.")
+	for field, s := range map[string]string{"first_name": p.FirstName, "last_name": p.LastName, "address": p.Address, "email": p.Email} {
+		v.Check(utf8.RuneCountInString(s) <= maxText, field, "Feltet kan ha høyst 200 tegn.")
+		v.Check(utf8.ValidString(s) && !strings.ContainsAny(s, "\x00\r\n"), field, "Feltet inneholder ugyldige tegn.")
+	}
+	if p.Email != "" {
+		a, err := mail.ParseAddress(p.Email)
+		if err != nil || a.Address != p.Email || !strings.Contains(p.Email[strings.LastIndex(p.Email, "@"):], ".") {
+			v.Add("email", "E-postadressen er ikke gyldig.")
+		}
+	}
+	if p.Mobile != "" {
+		m, err := norway.NormalizeMobile(p.Mobile)
+		if err != nil {
+			v.Add("mobile", err.Error())
+		} else {
+			p.Mobile = m
+		}
+	}
+	if p.PostalCode != "" {
+		if err := norway.ValidatePostalCode(p.PostalCode); err != nil {
+			v.Add("postal_code", err.Error())
+		}
+	}
+	if p.Fnr != "" {
+		f, err := norway.ParseFnr(p.Fnr)
+		if err != nil {
+			v.Add("fnr", err.Error())
+		} else {
+			p.Fnr = f.String()
+			if p.BirthDate.IsZero() {
+				p.BirthDate = f.BirthDate()
+			} else if !sameDay(p.BirthDate, f.BirthDate()) {
+				v.Add("birth_date", "Fødselsdatoen stemmer ikke med fødselsnummeret.")
+			}
+		}
+	}
+	if !p.BirthDate.IsZero() && (p.BirthDate.Year() < 1900 || p.BirthDate.After(time.Now())) {
+		v.Add("birth_date", "Fødselsdatoen er ikke gyldig.")
+	}
+	return v.Err()
+}
+
+// ChangedFields lists the fields that differ from old (all set fields when
+// old is nil), for the audit log.
+func (p *Person) ChangedFields(old *Person) []string {
+	if old == nil {
+		old = &Person{}
+	}
+	var out []string
+	for _, f := range []struct {
+		name     string
+		new, old any
+	}{
+		{"first_name", p.FirstName, old.FirstName}, {"last_name", p.LastName, old.LastName},
+		{"birth_date", p.BirthDate, old.BirthDate}, {"fnr", p.Fnr, old.Fnr}, {"email", p.Email, old.Email},
+		{"mobile", p.Mobile, old.Mobile}, {"address", p.Address, old.Address}, {"postal_code", p.PostalCode, old.PostalCode},
+		{"workplace_id", p.WorkplaceID, old.WorkplaceID}, {"member_status", p.MemberStatus, old.MemberStatus},
+		{"other_union", p.OtherUnion, old.OtherUnion},
+	} {
+		if f.new != f.old {
+			out = append(out, f.name)
+		}
+	}
+	return out
+}
+
+func sameDay(a, b time.Time) bool {
+	return a.Year() == b.Year() && a.Month() == b.Month() && a.Day() == b.Day()
+}

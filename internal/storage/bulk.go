@@ -1,0 +1,165 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/verve-union/verve/internal/model"
+)
+
+// Bulk loads many rows in one transaction with multi-row INSERTs prepared
+// once per table: the generator's path, where ids are assigned by the
+// caller. Nothing is visible to others until Commit, and a failure leaves
+// the database as it was.
+type Bulk struct {
+	s      *Storage
+	ctx    context.Context
+	tx     *sql.Tx
+	tables map[string]*bulkTable
+	order  []string
+}
+
+type bulkTable struct {
+	cols  int
+	stmt  *sql.Stmt // for a full batch
+	sql   string    // prefix "INSERT INTO t (cols) VALUES "
+	buf   []any
+	rows  int
+	total int
+}
+
+// bulkRows is the batch size; it keeps a batch under SQLite's and
+// PostgreSQL's limits on bound parameters for the widest table.
+const bulkRows = 256
+
+// Bulk starts a bulk load.
+func (s *Storage) Bulk(ctx context.Context) (*Bulk, error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &Bulk{s: s, ctx: ctx, tx: tx, tables: map[string]*bulkTable{}}, nil
+}
+
+// Define declares a table and the columns Add will supply, in order.
+// Tables must be defined parents first, so foreign keys hold at each flush.
+func (b *Bulk) Define(table string, cols ...string) {
+	b.tables[table] = &bulkTable{cols: len(cols), sql: "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "}
+	b.order = append(b.order, table)
+}
+
+// Add buffers one row for table, flushing a full batch.
+func (b *Bulk) Add(table string, values ...any) error {
+	t := b.tables[table]
+	if t == nil || len(values) != t.cols {
+		return fmt.Errorf("bulk: %s: got %d values", table, len(values))
+	}
+	t.buf = append(t.buf, values...)
+	t.rows++
+	if t.rows < bulkRows {
+		return nil
+	}
+	// Rows of tables defined earlier may be referenced by this batch.
+	for _, name := range b.order {
+		if err := b.flush(name); err != nil || name == table {
+			return err
+		}
+	}
+	return nil
+}
+
+func placeholders(rows, cols int) string {
+	var sb strings.Builder
+	n := 1
+	for r := range rows {
+		if r > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteByte('(')
+		for c := range cols {
+			if c > 0 {
+				sb.WriteByte(',')
+			}
+			sb.WriteByte('$')
+			sb.WriteString(strconv.Itoa(n))
+			n++
+		}
+		sb.WriteByte(')')
+	}
+	return sb.String()
+}
+
+func (b *Bulk) flush(table string) error {
+	t := b.tables[table]
+	if t.rows == 0 {
+		return nil
+	}
+	var err error
+	if t.rows == bulkRows {
+		if t.stmt == nil {
+			if t.stmt, err = b.tx.PrepareContext(b.ctx, t.sql+placeholders(bulkRows, t.cols)); err != nil {
+				return fmt.Errorf("bulk %s: %w", table, err)
+			}
+		}
+		_, err = t.stmt.ExecContext(b.ctx, t.buf...)
+	} else {
+		_, err = b.tx.ExecContext(b.ctx, t.sql+placeholders(t.rows, t.cols), t.buf...)
+	}
+	if err != nil {
+		return fmt.Errorf("bulk %s: %w", table, err)
+	}
+	t.total += t.rows
+	t.buf, t.rows = t.buf[:0], 0
+	return nil
+}
+
+// Flush writes every buffered row, parents first.
+func (b *Bulk) Flush() error {
+	for _, name := range b.order {
+		if err := b.flush(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Commit writes what is buffered, records the load in the audit log and
+// commits. It returns the number of rows per table.
+func (b *Bulk) Commit(a model.Actor, what string) (map[string]int, error) {
+	if err := b.Flush(); err != nil {
+		b.Rollback()
+		return nil, err
+	}
+	counts := map[string]int{}
+	for name, t := range b.tables {
+		counts[name] = t.total
+		if t.stmt != nil {
+			t.stmt.Close()
+		}
+	}
+	if err := b.s.audit(b.ctx, b.tx, a, "bulk_load", what, 0, nil, 0, fmt.Sprint(counts)); err != nil {
+		b.Rollback()
+		return nil, err
+	}
+	if err := b.tx.Commit(); err != nil {
+		return nil, err
+	}
+	return counts, b.s.resetSequences(b.order...)
+}
+
+// Rollback abandons the load.
+func (b *Bulk) Rollback() { b.tx.Rollback() }
+
+// Empty reports whether the database holds no org units yet, so the demo
+// can tell a fresh database from one it may reuse.
+func (s *Storage) Empty(ctx context.Context) (bool, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM org_units`).Scan(&n)
+	return n == 0, err
+}
+
+// PersonKeys exposes the sort and search keys for bulk loaders.
+func PersonKeys(p *model.Person) (sortKey, searchKey string) { return personKeys(p) }

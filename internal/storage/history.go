@@ -1,0 +1,154 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/model"
+)
+
+// PersonHistory is everything on a person's page besides the person.
+type PersonHistory struct {
+	Memberships []model.Membership
+	Employments []model.Employment
+	Roles       []model.Role
+	Contacts    []model.Contact
+	Tasks       []model.Task
+}
+
+// History loads a person's memberships, employments, roles, contacts and
+// tasks, after checking that the user may read the person.
+func (s *Storage) History(ctx context.Context, u *access.Principal, personID int64) (*PersonHistory, error) {
+	if _, err := s.Person(ctx, u, personID); err != nil {
+		return nil, err
+	}
+	var h PersonHistory
+	rows, err := s.r.QueryContext(ctx, `SELECT id, type, status, start_date, end_date, source, COALESCE(recruited_by, 0), institution, programme, expected_graduation
+		FROM memberships WHERE person_id = $1 ORDER BY start_date DESC`, personID)
+	if err != nil {
+		return nil, err
+	}
+	err = eachRow(rows, func() error {
+		m := model.Membership{PersonID: personID}
+		var end, grad sql.NullTime
+		if err := rows.Scan(&m.ID, &m.Type, &m.Status, &m.StartDate, &end, &m.Source, &m.RecruitedBy, &m.Institution, &m.Programme, &grad); err != nil {
+			return err
+		}
+		m.EndDate, m.ExpectedGraduation = timeOf(end), timeOf(grad)
+		h.Memberships = append(h.Memberships, m)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	rows, err = s.r.QueryContext(ctx, `SELECT e.id, e.workplace_id, w.name, e.start_date, e.end_date, e.position, e.department
+		FROM employments e JOIN workplaces w ON w.id = e.workplace_id WHERE e.person_id = $1 ORDER BY e.start_date DESC`, personID)
+	if err != nil {
+		return nil, err
+	}
+	err = eachRow(rows, func() error {
+		e := model.Employment{PersonID: personID}
+		var end sql.NullTime
+		if err := rows.Scan(&e.ID, &e.WorkplaceID, &e.WorkplaceName, &e.StartDate, &end, &e.Position, &e.Department); err != nil {
+			return err
+		}
+		e.EndDate = timeOf(end)
+		h.Employments = append(h.Employments, e)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if h.Roles, err = s.roles(ctx, `r.person_id = $1`, personID); err != nil {
+		return nil, err
+	}
+	rows, err = s.r.QueryContext(ctx, `SELECT c.id, COALESCE(c.by_person_id, 0), COALESCE(b.first_name || ' ' || b.last_name, ''), c.kind, c.at, c.note
+		FROM contacts c LEFT JOIN persons b ON b.id = c.by_person_id WHERE c.person_id = $1 ORDER BY c.at DESC, c.id DESC LIMIT 100`, personID)
+	if err != nil {
+		return nil, err
+	}
+	err = eachRow(rows, func() error {
+		c := model.Contact{PersonID: personID}
+		if err := rows.Scan(&c.ID, &c.ByID, &c.ByName, &c.Kind, &c.At, &c.Note); err != nil {
+			return err
+		}
+		h.Contacts = append(h.Contacts, c)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	h.Tasks, err = s.tasks(ctx, `t.person_id = $1`, personID)
+	return &h, err
+}
+
+// roles lists roles matching cond (with args) together with unit and person names.
+func (s *Storage) roles(ctx context.Context, cond string, args ...any) ([]model.Role, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT r.id, r.person_id, p.first_name || ' ' || p.last_name, r.role, r.unit_id, o.name, o.path, r.start_date, r.end_date
+		FROM roles r JOIN org_units o ON o.id = r.unit_id JOIN persons p ON p.id = r.person_id WHERE `+cond+` ORDER BY r.start_date DESC, r.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []model.Role
+	err = eachRow(rows, func() error {
+		var r model.Role
+		var end sql.NullTime
+		if err := rows.Scan(&r.ID, &r.PersonID, &r.Person, &r.Role, &r.UnitID, &r.UnitName, &r.UnitPath, &r.StartDate, &end); err != nil {
+			return err
+		}
+		r.EndDate = timeOf(end)
+		out = append(out, r)
+		return nil
+	})
+	return out, err
+}
+
+// StewardsAt lists the current shop stewards of a workplace's club.
+func (s *Storage) StewardsAt(ctx context.Context, u *access.Principal, w *model.Workplace) ([]model.Role, error) {
+	if !u.Scope(access.WorkplaceRead).Contains(w.UnitPath) {
+		return nil, model.Errorf(model.ENOTFOUND, "Fant ikke arbeidsplassen.")
+	}
+	return s.roles(ctx, `r.unit_id = $1 AND r.role IN `+stewardRoles+` AND (r.end_date IS NULL OR r.end_date > $2)`, w.UnitID, date(s.today()))
+}
+
+// eachRow calls fn for every row and closes rows.
+func eachRow(rows *sql.Rows, fn func() error) error {
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// LogContact records a contact with a person the user may reach.
+func (s *Storage) LogContact(ctx context.Context, u *access.Principal, a model.Actor, c *model.Contact) error {
+	var v model.Validation
+	c.Note = strings.TrimSpace(c.Note)
+	v.Check(slices.Contains(model.ContactKinds, c.Kind), "kind", "Velg en kontaktform.")
+	v.Check(utf8.RuneCountInString(c.Note) <= 2000, "note", "Notatet kan ha høyst 2000 tegn.")
+	v.Check(utf8.ValidString(c.Note) && !strings.ContainsRune(c.Note, 0), "note", "Notatet inneholder ugyldige tegn.")
+	if err := v.Err(); err != nil {
+		return err
+	}
+	p, err := s.Person(ctx, u, c.PersonID)
+	if err != nil {
+		return err
+	}
+	if !u.Scope(access.ContactWrite).Contains(p.UnitPath) {
+		return model.Errorf(model.EFORBIDDEN, "Du kan ikke logge kontakt med denne personen.")
+	}
+	c.At = s.now().UTC()
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO contacts (person_id, by_person_id, kind, at, note) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			c.PersonID, nullID(c.ByID), c.Kind, c.At, c.Note).Scan(&c.ID); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, a, "create", "contact", c.ID, []string{"kind", "note"}, c.PersonID, c.Note)
+	})
+}

@@ -1,0 +1,197 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/norway"
+)
+
+const personColumns = `p.id, p.first_name, p.last_name, p.birth_date, COALESCE(p.fnr, ''), p.email, p.mobile, p.address,
+	p.postal_code, p.postal_place, p.unit_id, p.unit_path, COALESCE(p.workplace_id, 0), p.member_status, p.other_union,
+	p.created_at, p.updated_at`
+
+func scanPerson(row interface{ Scan(...any) error }) (*model.Person, error) {
+	var p model.Person
+	var birth sql.NullTime
+	err := row.Scan(&p.ID, &p.FirstName, &p.LastName, &birth, &p.Fnr, &p.Email, &p.Mobile, &p.Address,
+		&p.PostalCode, &p.PostalPlace, &p.UnitID, &p.UnitPath, &p.WorkplaceID, &p.MemberStatus, &p.OtherUnion,
+		&p.CreatedAt, &p.UpdatedAt)
+	p.BirthDate = timeOf(birth)
+	return &p, err
+}
+
+// personKeys returns the Norwegian sort key (last name first) and the folded
+// search text for a person.
+func personKeys(p *model.Person) (sortKey, searchKey string) {
+	sortKey = norway.SortKey(p.LastName + " " + p.FirstName)
+	searchKey = " " + norway.Fold(p.FirstName+" "+p.LastName+" "+p.Email+" "+strings.TrimPrefix(p.Mobile, "+47"))
+	return sortKey, searchKey
+}
+
+// Person returns the person with the given id if the user may read them.
+// A person outside the user's scope is reported as not found, so that the
+// answer does not tell whether they exist.
+func (s *Storage) Person(ctx context.Context, u *access.Principal, id int64) (*model.Person, error) {
+	var a access.Args
+	q := `SELECT ` + personColumns + ` FROM persons p WHERE p.id = ` + a.Add(id) + ` AND ` + u.Scope(access.PersonRead).Filter("p.unit_path", &a)
+	p, err := scanPerson(s.r.QueryRowContext(ctx, q, a...))
+	if err != nil {
+		return nil, notFound(err, "personen")
+	}
+	return p, nil
+}
+
+// PersonsAtWorkplace lists the persons currently at a workplace, in
+// Norwegian alphabetical order, limited to the user's scope.
+func (s *Storage) PersonsAtWorkplace(ctx context.Context, u *access.Principal, workplaceID int64) ([]*model.Person, error) {
+	var a access.Args
+	q := `SELECT ` + personColumns + ` FROM persons p WHERE p.workplace_id = ` + a.Add(workplaceID) +
+		` AND ` + u.Scope(access.PersonRead).Filter("p.unit_path", &a) + ` ORDER BY p.sort_key, p.id`
+	return s.queryPersons(ctx, q, a...)
+}
+
+// SearchPersons finds persons in the user's scope whose name, e-mail or
+// mobile contains every word of q (case-insensitive, æøå-aware).
+func (s *Storage) SearchPersons(ctx context.Context, u *access.Principal, q string, limit int) ([]*model.Person, error) {
+	words := strings.Fields(norway.Fold(q))
+	if len(words) == 0 {
+		return nil, nil
+	}
+	if len(words) > 5 {
+		words = words[:5]
+	}
+	var a access.Args
+	var conds []string
+	for _, w := range words {
+		w = strings.TrimPrefix(w, "+47")
+		conds = append(conds, `p.search_key LIKE `+a.Add("%"+escapeLike(w)+"%")+` ESCAPE '\'`)
+	}
+	query := `SELECT ` + personColumns + ` FROM persons p WHERE ` + strings.Join(conds, " AND ") +
+		` AND ` + u.Scope(access.PersonRead).Filter("p.unit_path", &a) + ` ORDER BY p.sort_key, p.id LIMIT ` + a.Add(limit)
+	return s.queryPersons(ctx, query, a...)
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+func (s *Storage) queryPersons(ctx context.Context, q string, args ...any) ([]*model.Person, error) {
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*model.Person
+	for rows.Next() {
+		p, err := scanPerson(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// CreatePerson validates and stores a new person at a workplace or org unit
+// the user may write to, and records it in the audit log.
+func (s *Storage) CreatePerson(ctx context.Context, u *access.Principal, a model.Actor, p *model.Person) error {
+	return s.createPerson(ctx, u, a, p)
+}
+
+// CreatePersonUnscoped stores a person without an access check: for the
+// command line, which runs with the database owner's rights.
+func (s *Storage) CreatePersonUnscoped(ctx context.Context, a model.Actor, p *model.Person) error {
+	return s.createPerson(ctx, nil, a, p)
+}
+
+func (s *Storage) createPerson(ctx context.Context, u *access.Principal, a model.Actor, p *model.Person) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.placePerson(ctx, tx, u, p); err != nil {
+			return err
+		}
+		now := s.now().UTC()
+		sortKey, searchKey := personKeys(p)
+		err := tx.QueryRowContext(ctx, `INSERT INTO persons (first_name, last_name, sort_key, search_key, birth_date, fnr, email, mobile,
+			address, postal_code, postal_place, unit_id, unit_path, workplace_id, member_status, other_union, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id`,
+			p.FirstName, p.LastName, sortKey, searchKey, date(p.BirthDate), nullStr(p.Fnr), p.Email, p.Mobile,
+			p.Address, p.PostalCode, p.PostalPlace, p.UnitID, p.UnitPath, nullID(p.WorkplaceID), p.MemberStatus, p.OtherUnion, now).Scan(&p.ID)
+		if err != nil {
+			if isUniqueViolation(err) {
+				return &model.Error{Code: model.ECONFLICT, Message: "En person med dette fødselsnummeret finnes allerede.",
+					Fields: map[string]string{"fnr": "fødselsnummeret er allerede registrert"}}
+			}
+			return err
+		}
+		p.CreatedAt, p.UpdatedAt = now, now
+		return s.audit(ctx, tx, a, "create", "person", p.ID, p.ChangedFields(nil), p.ID, p.Name())
+	})
+}
+
+// placePerson fills UnitID and UnitPath from the person's workplace (or the
+// given unit) and checks that the user may write there.
+func (s *Storage) placePerson(ctx context.Context, tx *sql.Tx, u *access.Principal, p *model.Person) error {
+	var err error
+	if p.WorkplaceID != 0 {
+		err = tx.QueryRowContext(ctx, `SELECT u.id, u.path FROM workplaces w JOIN org_units u ON u.id = w.unit_id WHERE w.id = $1`,
+			p.WorkplaceID).Scan(&p.UnitID, &p.UnitPath)
+	} else {
+		err = tx.QueryRowContext(ctx, `SELECT path FROM org_units WHERE id = $1`, p.UnitID).Scan(&p.UnitPath)
+	}
+	if err != nil {
+		return notFound(err, "arbeidsplassen eller organisasjonsleddet")
+	}
+	if u != nil && !u.Scope(access.PersonWrite).Contains(p.UnitPath) && !u.Scope(access.ContactWrite).Contains(p.UnitPath) {
+		return model.Errorf(model.EFORBIDDEN, "Du kan ikke registrere personer her.")
+	}
+	return nil
+}
+
+// UpdateContactInfo changes a person's e-mail, mobile and address, auditing
+// which fields changed (and their old values, erasable with the person).
+func (s *Storage) UpdateContactInfo(ctx context.Context, u *access.Principal, a model.Actor, id int64, email, mobile, address, postalCode string) (*model.Person, error) {
+	old, err := s.Person(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	if !u.Scope(access.ContactWrite).Contains(old.UnitPath) {
+		return nil, model.Errorf(model.EFORBIDDEN, "Du kan ikke endre denne personen.")
+	}
+	p := *old
+	p.Email, p.Mobile, p.Address, p.PostalCode = email, mobile, address, postalCode
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	if pp, ok := norway.LookupPostal(p.PostalCode); ok {
+		p.PostalPlace = pp.Place
+	}
+	changed := p.ChangedFields(old)
+	if len(changed) == 0 {
+		return &p, nil
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		now := s.now().UTC()
+		_, searchKey := personKeys(&p)
+		if _, err := tx.ExecContext(ctx, `UPDATE persons SET email = $1, mobile = $2, address = $3, postal_code = $4, postal_place = $5,
+			search_key = $6, updated_at = $7 WHERE id = $8`, p.Email, p.Mobile, p.Address, p.PostalCode, p.PostalPlace, searchKey, now, id); err != nil {
+			return err
+		}
+		p.UpdatedAt = now
+		return s.audit(ctx, tx, a, "update", "person", id, changed, id, "før: "+old.Email+" "+old.Mobile+" "+old.Address+" "+old.PostalCode)
+	})
+	return &p, err
+}
+
+// today is the current date in UTC, at midnight.
+func (s *Storage) today() time.Time {
+	t := s.now().UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}

@@ -1,0 +1,153 @@
+// Package storage keeps Verve's data in SQLite or PostgreSQL through one
+// database/sql code path with hand-written SQL, one file per aggregate.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // registers "sqlite"
+
+	"github.com/verve-union/verve/internal/model"
+)
+
+// Storage is the database. For SQLite it holds one writer connection (SQLite
+// has one writer; queuing in Go beats SQLITE_BUSY) and a pool of readers.
+type Storage struct {
+	dialect Dialect
+	w       *sql.DB
+	r       *sql.DB
+	now     func() time.Time
+}
+
+// Open connects to the database named by dsn ("sqlite:PATH" or a
+// postgres:// URL) and applies pending migrations.
+func Open(ctx context.Context, dsn string) (*Storage, error) {
+	s, err := open(dsn)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func open(dsn string) (*Storage, error) {
+	s := &Storage{now: time.Now}
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if path == "" {
+			return nil, model.Errorf(model.EINVALID, "--db: sqlite: mangler filnavn (eksempel: sqlite:verve.db)")
+		}
+		s.dialect = SQLite
+		// busy_timeout is generous so that writers wait behind a long import
+		// instead of failing.
+		q := url.Values{}
+		for _, p := range []string{"journal_mode(WAL)", "busy_timeout(30000)", "foreign_keys(1)", "synchronous(NORMAL)"} {
+			q.Add("_pragma", p)
+		}
+		w, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode()+"&_txlock=immediate")
+		if err != nil {
+			return nil, err
+		}
+		w.SetMaxOpenConns(1)
+		w.SetConnMaxIdleTime(0)
+		r, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode()+"&_pragma=query_only(1)")
+		if err != nil {
+			w.Close()
+			return nil, err
+		}
+		r.SetMaxOpenConns(8)
+		r.SetMaxIdleConns(8)
+		s.w, s.r = w, r
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		s.dialect = Postgres
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, err
+		}
+		db.SetMaxOpenConns(20)
+		db.SetMaxIdleConns(20)
+		s.w, s.r = db, db
+	default:
+		return nil, model.Errorf(model.EINVALID, "--db må være sqlite:FIL eller en postgres://-adresse, ikke %q", dsn)
+	}
+	// Fail early on a wrong address or a locked file rather than on the
+	// first request.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.w.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("connect to %s database: %w", s.dialect, err)
+	}
+	return s, nil
+}
+
+// Migrate applies the embedded migrations that have not yet run.
+func (s *Storage) Migrate(ctx context.Context) error {
+	fsys, err := migrations(s.dialect)
+	if err != nil {
+		return err
+	}
+	d := goose.DialectSQLite3
+	if s.dialect == Postgres {
+		d = goose.DialectPostgres
+	}
+	p, err := goose.NewProvider(d, s.w, fsys)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	return nil
+}
+
+// Close closes the connections.
+func (s *Storage) Close() error {
+	err := s.w.Close()
+	if s.r != s.w {
+		err = errors.Join(err, s.r.Close())
+	}
+	return err
+}
+
+// Dialect tells which engine is in use.
+func (s *Storage) Dialect() Dialect { return s.dialect }
+
+// DB returns the writer pool, for the session store.
+func (s *Storage) DB() *sql.DB { return s.w }
+
+// SetClock replaces the clock, for tests and the deterministic demo.
+func (s *Storage) SetClock(now func() time.Time) { s.now = now }
+
+// inTx runs fn in a write transaction that commits only if fn succeeds.
+func (s *Storage) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// notFound maps sql.ErrNoRows to a user-facing ENOTFOUND error.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return model.Errorf(model.ENOTFOUND, "Fant ikke %s.", what)
+	}
+	return err
+}

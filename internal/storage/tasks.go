@@ -1,0 +1,61 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/model"
+)
+
+const taskColumns = `t.id, t.kind, t.title, COALESCE(t.person_id, 0), COALESCE(p.first_name || ' ' || p.last_name, ''),
+	COALESCE(t.workplace_id, 0), t.unit_path, COALESCE(t.owner_person_id, 0), t.due, t.status, t.created_at, t.done_at`
+
+func (s *Storage) tasks(ctx context.Context, cond string, args ...any) ([]model.Task, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+taskColumns+` FROM tasks t LEFT JOIN persons p ON p.id = t.person_id WHERE `+cond+
+		` ORDER BY t.due, t.id LIMIT 200`, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []model.Task
+	err = eachRow(rows, func() error {
+		var t model.Task
+		var done sql.NullTime
+		if err := rows.Scan(&t.ID, &t.Kind, &t.Title, &t.PersonID, &t.PersonName, &t.WorkplaceID, &t.UnitPath, &t.OwnerID,
+			&t.Due, &t.Status, &t.CreatedAt, &done); err != nil {
+			return err
+		}
+		t.DoneAt = timeOf(done)
+		out = append(out, t)
+		return nil
+	})
+	return out, err
+}
+
+// DueTasks lists the open tasks in the user's scope due on or before the
+// given number of days from today, earliest first.
+func (s *Storage) DueTasks(ctx context.Context, u *access.Principal, days int) ([]model.Task, error) {
+	a := access.Args{date(s.today().AddDate(0, 0, days))}
+	return s.tasks(ctx, `t.status = 'open' AND t.due <= $1 AND `+u.Scope(access.TaskRead).Filter("t.unit_path", &a), a...)
+}
+
+// CompleteTask marks an open task in the user's scope as done.
+func (s *Storage) CompleteTask(ctx context.Context, u *access.Principal, a model.Actor, id int64) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var args access.Args
+		var personID sql.NullInt64
+		var status string
+		err := tx.QueryRowContext(ctx, `SELECT t.person_id, t.status FROM tasks t WHERE t.id = `+args.Add(id)+` AND `+
+			u.Scope(access.TaskWrite).Filter("t.unit_path", &args), args...).Scan(&personID, &status)
+		if err != nil {
+			return notFound(err, "oppgaven")
+		}
+		if status != model.TaskOpen {
+			return model.Errorf(model.ECONFLICT, "Oppgaven er allerede lukket.")
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET status = 'done', done_at = $1 WHERE id = $2`, s.now().UTC(), id); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, a, "update", "task", id, []string{"status", "done_at"}, personID.Int64, "")
+	})
+}

@@ -1,0 +1,151 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+
+	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/norway"
+)
+
+// CreateUnit adds an org unit below parentID (0 for the union itself) and
+// sets its materialised path.
+func (s *Storage) CreateUnit(ctx context.Context, a model.Actor, u *model.OrgUnit) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		parentPath := "/"
+		if u.ParentID != 0 {
+			if err := tx.QueryRowContext(ctx, `SELECT path FROM org_units WHERE id = $1`, u.ParentID).Scan(&parentPath); err != nil {
+				return notFound(err, "overordnet organisasjonsledd")
+			}
+		}
+		// The path needs the new id; a unique placeholder keeps the
+		// UNIQUE constraint satisfied until it is set.
+		err := tx.QueryRowContext(ctx, `INSERT INTO org_units (parent_id, kind, name, sort_key, path, county) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+			nullID(u.ParentID), u.Kind, u.Name, norway.SortKey(u.Name), parentPath+"new/", u.County).Scan(&u.ID)
+		if err != nil {
+			return err
+		}
+		u.Path = parentPath + strconv.FormatInt(u.ID, 10) + "/"
+		if _, err := tx.ExecContext(ctx, `UPDATE org_units SET path = $1 WHERE id = $2`, u.Path, u.ID); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, a, "create", "org_unit", u.ID, []string{"kind", "name", "parent_id"}, 0, u.Name)
+	})
+}
+
+// UnitCount is an org unit with the number of members in it and below it.
+type UnitCount struct {
+	model.OrgUnit
+	Members    int
+	Workplaces int
+	Depth      int
+}
+
+// UnitTree lists the org units the user may see, in tree order (each unit
+// followed by its children, alphabetically), with member counts.
+func (s *Storage) UnitTree(ctx context.Context, u *access.Principal) ([]UnitCount, error) {
+	scope := u.Scope(access.OrgUnitRead)
+	var a access.Args
+	rows, err := s.r.QueryContext(ctx, `SELECT o.id, COALESCE(o.parent_id, 0), o.kind, o.name, o.path, o.county,
+		(SELECT count(*) FROM workplaces w WHERE w.unit_id = o.id)
+		FROM org_units o WHERE `+scope.Filter("o.path", &a)+` AND o.kind <> 'club' ORDER BY o.sort_key`, a...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byID := map[int64]*UnitCount{}
+	var units []*UnitCount
+	for rows.Next() {
+		var c UnitCount
+		if err := rows.Scan(&c.ID, &c.ParentID, &c.Kind, &c.Name, &c.Path, &c.County, &c.Workplaces); err != nil {
+			return nil, err
+		}
+		units = append(units, &c)
+		byID[c.ID] = &c
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// Member counts per unit path prefix, summed up the tree in Go: one
+	// grouped scan instead of one count per unit.
+	var b access.Args
+	crow, err := s.r.QueryContext(ctx, `SELECT p.unit_id, count(*) FROM persons p WHERE p.member_status IN ('active', 'arrears') AND `+
+		u.Scope(access.OrgUnitRead).Filter("p.unit_path", &b)+` GROUP BY p.unit_id`, b...)
+	if err != nil {
+		return nil, err
+	}
+	defer crow.Close()
+	parent := map[int64]int64{}
+	prow, err := s.r.QueryContext(ctx, `SELECT id, COALESCE(parent_id, 0) FROM org_units`)
+	if err != nil {
+		return nil, err
+	}
+	for prow.Next() {
+		var id, pid int64
+		if err := prow.Scan(&id, &pid); err != nil {
+			prow.Close()
+			return nil, err
+		}
+		parent[id] = pid
+	}
+	prow.Close()
+	for crow.Next() {
+		var id int64
+		var n int
+		if err := crow.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		for ; id != 0; id = parent[id] {
+			if c := byID[id]; c != nil {
+				c.Members += n
+			}
+		}
+	}
+	if err := crow.Err(); err != nil {
+		return nil, err
+	}
+	children := map[int64][]*UnitCount{}
+	var roots []*UnitCount
+	for _, c := range units {
+		if byID[c.ParentID] == nil {
+			roots = append(roots, c)
+		} else {
+			children[c.ParentID] = append(children[c.ParentID], c)
+		}
+	}
+	var out []UnitCount
+	var walk func(c *UnitCount, depth int)
+	walk = func(c *UnitCount, depth int) {
+		c.Depth = depth
+		out = append(out, *c)
+		for _, ch := range children[c.ID] {
+			walk(ch, depth+1)
+		}
+	}
+	for _, r := range roots {
+		walk(r, 0)
+	}
+	return out, nil
+}
+
+// Unit returns an org unit the user may see.
+func (s *Storage) Unit(ctx context.Context, u *access.Principal, id int64) (*model.OrgUnit, error) {
+	var a access.Args
+	var o model.OrgUnit
+	err := s.r.QueryRowContext(ctx, `SELECT o.id, COALESCE(o.parent_id, 0), o.kind, o.name, o.path, o.county FROM org_units o
+		WHERE o.id = `+a.Add(id)+` AND `+u.Scope(access.OrgUnitRead).Filter("o.path", &a), a...).
+		Scan(&o.ID, &o.ParentID, &o.Kind, &o.Name, &o.Path, &o.County)
+	if err != nil {
+		return nil, notFound(err, "organisasjonsleddet")
+	}
+	return &o, nil
+}
+
+// RootUnit returns the id of the union, the root of the tree.
+func (s *Storage) RootUnit(ctx context.Context) (int64, error) {
+	var id int64
+	err := s.r.QueryRowContext(ctx, `SELECT id FROM org_units WHERE parent_id IS NULL ORDER BY id LIMIT 1`).Scan(&id)
+	return id, notFound(err, "forbundet")
+}

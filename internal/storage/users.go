@@ -1,0 +1,103 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/model"
+)
+
+// CreateUser stores a user with an already hashed password.
+func (s *Storage) CreateUser(ctx context.Context, a model.Actor, usr *model.User) error {
+	usr.Username = strings.ToLower(strings.TrimSpace(usr.Username))
+	if usr.Username == "" || len(usr.Username) > 64 || strings.ContainsAny(usr.Username, " \t\r\n") {
+		return &model.Error{Code: model.EINVALID, Message: "Brukernavnet må ha 1–64 tegn uten mellomrom.",
+			Fields: map[string]string{"username": "ugyldig brukernavn"}}
+	}
+	if usr.Locale == "" {
+		usr.Locale = "nb"
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO users (person_id, username, password_hash, locale, disabled, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, nullID(usr.PersonID), usr.Username, usr.PasswordHash, usr.Locale, usr.Disabled, s.now().UTC()).Scan(&usr.ID)
+		if err != nil {
+			if isUniqueViolation(err) {
+				return model.Errorf(model.ECONFLICT, "Brukernavnet %s er opptatt.", usr.Username)
+			}
+			return err
+		}
+		return s.audit(ctx, tx, a, "create", "user", usr.ID, []string{"username", "person_id"}, usr.PersonID, "")
+	})
+}
+
+// UserByUsername finds an enabled user for sign-in.
+func (s *Storage) UserByUsername(ctx context.Context, username string) (*model.User, error) {
+	var u model.User
+	err := s.r.QueryRowContext(ctx, `SELECT id, COALESCE(person_id, 0), username, password_hash, locale, disabled FROM users WHERE username = $1`,
+		strings.ToLower(strings.TrimSpace(username))).Scan(&u.ID, &u.PersonID, &u.Username, &u.PasswordHash, &u.Locale, &u.Disabled)
+	if err != nil {
+		return nil, notFound(err, "brukeren")
+	}
+	return &u, nil
+}
+
+// Principal loads a user and the roles their person holds today.
+func (s *Storage) Principal(ctx context.Context, userID int64) (*access.Principal, error) {
+	p := &access.Principal{UserID: userID}
+	var disabled bool
+	err := s.r.QueryRowContext(ctx, `SELECT u.username, COALESCE(u.person_id, 0), COALESCE(p.first_name || ' ' || p.last_name, u.username), u.disabled
+		FROM users u LEFT JOIN persons p ON p.id = u.person_id WHERE u.id = $1`, userID).Scan(&p.Username, &p.PersonID, &p.Name, &disabled)
+	if err != nil {
+		return nil, notFound(err, "brukeren")
+	}
+	if disabled {
+		return nil, model.Errorf(model.EUNAUTH, "Brukeren er sperret.")
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT r.role, r.unit_id, o.path FROM roles r JOIN org_units o ON o.id = r.unit_id
+		WHERE r.person_id = $1 AND r.start_date <= $2 AND (r.end_date IS NULL OR r.end_date > $2)`, p.PersonID, date(s.today()))
+	if err != nil {
+		return nil, err
+	}
+	err = eachRow(rows, func() error {
+		var g access.Grant
+		if err := rows.Scan(&g.Role, &g.UnitID, &g.UnitPath); err != nil {
+			return err
+		}
+		p.Grants = append(p.Grants, g)
+		return nil
+	})
+	return p, err
+}
+
+// AddRole gives a person a role on an org unit from a date.
+func (s *Storage) AddRole(ctx context.Context, a model.Actor, r *model.Role) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO roles (person_id, role, unit_id, start_date, end_date) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			r.PersonID, r.Role, r.UnitID, date(r.StartDate), date(r.EndDate)).Scan(&r.ID); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, a, "create", "role", r.ID, []string{"role", "unit_id", "start_date"}, r.PersonID, "")
+	})
+}
+
+// DemoLogins lists (role, username) for every user, one line per user with
+// their first role: what `verve demo` prints when it reuses a database.
+func (s *Storage) DemoLogins(ctx context.Context) ([][2]string, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT u.username, COALESCE((SELECT r.role FROM roles r WHERE r.person_id = u.person_id ORDER BY r.id LIMIT 1), '')
+		FROM users u ORDER BY u.id`)
+	if err != nil {
+		return nil, err
+	}
+	var out [][2]string
+	err = eachRow(rows, func() error {
+		var l [2]string
+		if err := rows.Scan(&l[1], &l[0]); err != nil {
+			return err
+		}
+		out = append(out, l)
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,136 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/norway"
+)
+
+const workplaceColumns = `w.id, w.unit_id, u.path, w.name, w.orgnr, w.municipality, w.municipality_no, w.postal_code, w.employees, w.sector`
+
+func scanWorkplace(row interface{ Scan(...any) error }) (*model.Workplace, error) {
+	var w model.Workplace
+	err := row.Scan(&w.ID, &w.UnitID, &w.UnitPath, &w.Name, &w.Orgnr, &w.Municipality, &w.MunicipalityNo, &w.PostalCode, &w.Employees, &w.Sector)
+	return &w, err
+}
+
+// Workplace returns a workplace the user may see.
+func (s *Storage) Workplace(ctx context.Context, u *access.Principal, id int64) (*model.Workplace, error) {
+	var a access.Args
+	w, err := scanWorkplace(s.r.QueryRowContext(ctx, `SELECT `+workplaceColumns+` FROM workplaces w JOIN org_units u ON u.id = w.unit_id
+		WHERE w.id = `+a.Add(id)+` AND `+u.Scope(access.WorkplaceRead).Filter("u.path", &a), a...))
+	if err != nil {
+		return nil, notFound(err, "arbeidsplassen")
+	}
+	return w, nil
+}
+
+// CreateWorkplace validates and stores a workplace owned by an org unit.
+func (s *Storage) CreateWorkplace(ctx context.Context, a model.Actor, w *model.Workplace) error {
+	orgnr, err := norway.NormalizeOrgnr(w.Orgnr)
+	if err != nil {
+		return &model.Error{Code: model.EINVALID, Message: err.Error(), Fields: map[string]string{"orgnr": err.Error()}}
+	}
+	w.Orgnr = orgnr
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT path FROM org_units WHERE id = $1`, w.UnitID).Scan(&w.UnitPath); err != nil {
+			return notFound(err, "organisasjonsleddet")
+		}
+		err := tx.QueryRowContext(ctx, `INSERT INTO workplaces (unit_id, name, sort_key, orgnr, municipality, municipality_no, postal_code, employees, sector)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, w.UnitID, w.Name, norway.SortKey(w.Name), w.Orgnr,
+			w.Municipality, w.MunicipalityNo, w.PostalCode, w.Employees, w.Sector).Scan(&w.ID)
+		if err != nil {
+			if isUniqueViolation(err) {
+				return model.Errorf(model.ECONFLICT, "Organisasjonsnummeret %s er allerede registrert.", w.Orgnr)
+			}
+			return err
+		}
+		return s.audit(ctx, tx, a, "create", "workplace", w.ID, []string{"name", "orgnr", "unit_id"}, 0, w.Name)
+	})
+}
+
+// WorkplaceSummary is a workplace with its organising figures.
+type WorkplaceSummary struct {
+	model.Workplace
+	Members     int
+	OtherUnion  int
+	NonMembers  int
+	Stewards    int
+	OpenWelcome int
+}
+
+// Density is members per employee, 0 when the employee count is unknown.
+func (w WorkplaceSummary) Density() float64 {
+	if w.Employees <= 0 {
+		return 0
+	}
+	return float64(w.Members) / float64(w.Employees)
+}
+
+// stewardRoles are the roles that make a workplace "have a shop steward".
+const stewardRoles = `('shop_steward', 'chief_shop_steward')`
+
+// workplaceSummarySQL computes the figures for the workplaces matched by
+// the WHERE clause that callers append.
+const workplaceSummarySQL = `SELECT ` + workplaceColumns + `,
+	(SELECT count(*) FROM persons p WHERE p.workplace_id = w.id AND p.member_status IN ('active', 'arrears')),
+	(SELECT count(*) FROM persons p WHERE p.workplace_id = w.id AND p.member_status NOT IN ('active', 'arrears') AND p.other_union <> ''),
+	(SELECT count(*) FROM persons p WHERE p.workplace_id = w.id AND p.member_status NOT IN ('active', 'arrears') AND p.other_union = ''),
+	(SELECT count(*) FROM roles r WHERE r.unit_id = w.unit_id AND r.role IN ` + stewardRoles + ` AND (r.end_date IS NULL OR r.end_date > $1)),
+	(SELECT count(*) FROM tasks t WHERE t.workplace_id = w.id AND t.kind = 'welcome' AND t.status = 'open')
+	FROM workplaces w JOIN org_units u ON u.id = w.unit_id WHERE `
+
+func scanSummary(row interface{ Scan(...any) error }) (*WorkplaceSummary, error) {
+	var ws WorkplaceSummary
+	w := &ws.Workplace
+	err := row.Scan(&w.ID, &w.UnitID, &w.UnitPath, &w.Name, &w.Orgnr, &w.Municipality, &w.MunicipalityNo, &w.PostalCode, &w.Employees, &w.Sector,
+		&ws.Members, &ws.OtherUnion, &ws.NonMembers, &ws.Stewards, &ws.OpenWelcome)
+	return &ws, err
+}
+
+// WorkplaceSummary returns one workplace with its figures.
+func (s *Storage) WorkplaceSummary(ctx context.Context, u *access.Principal, id int64) (*WorkplaceSummary, error) {
+	a := access.Args{date(s.today())}
+	ws, err := scanSummary(s.r.QueryRowContext(ctx, workplaceSummarySQL+`w.id = `+a.Add(id)+` AND `+
+		u.Scope(access.WorkplaceRead).Filter("u.path", &a), a...))
+	if err != nil {
+		return nil, notFound(err, "arbeidsplassen")
+	}
+	return ws, nil
+}
+
+// WorkplacesUnder lists the workplaces below an org unit path that the user
+// may see, alphabetically, with their figures.
+func (s *Storage) WorkplacesUnder(ctx context.Context, u *access.Principal, path string, limit int) ([]*WorkplaceSummary, error) {
+	a := access.Args{date(s.today())}
+	q := workplaceSummarySQL + access.Scope{Paths: []string{path}}.Filter("u.path", &a) + ` AND ` +
+		u.Scope(access.WorkplaceRead).Filter("u.path", &a) + ` ORDER BY w.sort_key LIMIT ` + a.Add(limit)
+	rows, err := s.r.QueryContext(ctx, q, a...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*WorkplaceSummary
+	for rows.Next() {
+		ws, err := scanSummary(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ws)
+	}
+	return out, rows.Err()
+}
+
+// WorkplaceByOrgnr finds a workplace the user may see by its organisasjonsnummer.
+func (s *Storage) WorkplaceByOrgnr(ctx context.Context, u *access.Principal, orgnr string) (*model.Workplace, error) {
+	var a access.Args
+	w, err := scanWorkplace(s.r.QueryRowContext(ctx, `SELECT `+workplaceColumns+` FROM workplaces w JOIN org_units u ON u.id = w.unit_id
+		WHERE w.orgnr = `+a.Add(orgnr)+` AND `+u.Scope(access.WorkplaceRead).Filter("u.path", &a), a...))
+	if err != nil {
+		return nil, notFound(err, "arbeidsplassen")
+	}
+	return w, nil
+}

@@ -1,0 +1,171 @@
+package ui
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/locale"
+	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/norway"
+)
+
+// page is what every template gets: the language, the user and the page's
+// own data.
+type page struct {
+	L     string
+	User  *access.Principal
+	Title string
+	Data  any
+	// Error and Fields carry a form's validation messages; Form its input.
+	Error  string
+	Fields map[string]string
+	Form   map[string]string
+}
+
+var funcs = template.FuncMap{
+	"t": locale.T,
+	// date shows a date the Norwegian way, dd.mm.åååå.
+	"date": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.Format("02.01.2006")
+	},
+	"datetime": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(oslo).Format("02.01.2006 15:04")
+	},
+	"pct": func(f float64) string {
+		return strings.Replace(strconv.FormatFloat(f*100, 'f', 0, 64), ".", ",", 1) + " %"
+	},
+	"num": func(n int) string {
+		// Norwegian thousands separator is a (narrow) space.
+		s := strconv.Itoa(n)
+		for i := len(s) - 3; i > 0; i -= 3 {
+			s = s[:i] + "\u00a0" + s[i:]
+		}
+		return s
+	},
+	"mobile": norway.FormatMobile,
+	// dict builds a map for passing several values to a sub-template.
+	"dict": func(kv ...any) map[string]any {
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+		return m
+	},
+	"indent": func(depth int) string { return strconv.Itoa(depth) },
+	"overdue": func(t time.Time) bool { return t.Before(time.Now().Truncate(24 * time.Hour)) },
+	"width": func(f float64) string {
+		// A density bar width in whole percent, clamped for the CSS class.
+		p := int(f*100 + 0.5)
+		return strconv.Itoa(min(max(p, 0), 100))
+	},
+}
+
+var oslo = func() *time.Location {
+	if l, err := time.LoadLocation("Europe/Oslo"); err == nil {
+		return l
+	}
+	return time.FixedZone("CET", 3600)
+}()
+
+func (h *Handler) parseTemplates() error {
+	h.pages = map[string]*template.Template{}
+	names, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		if base == "layout" {
+			continue
+		}
+		t, err := template.New(base).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", n)
+		if err != nil {
+			return fmt.Errorf("template %s: %w", n, err)
+		}
+		h.pages[base] = t
+	}
+	return nil
+}
+
+// lang is the interface language: the session's choice, else bokmål.
+func (h *Handler) lang(r *http.Request) string {
+	if l := h.Sessions.GetString(r.Context(), "lang"); locale.Supported(l) {
+		return l
+	}
+	return "nb"
+}
+
+// render writes a whole page, or only its "content" block for an htmx
+// request that asks for it, buffering so a template error becomes a clean 500.
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+	p.L = h.lang(r)
+	p.User = access.FromContext(r.Context())
+	t := h.pages[name]
+	if t == nil {
+		h.Log.Error("no such template", "name", name)
+		http.Error(w, "Det oppstod en intern feil.", http.StatusInternalServerError)
+		return
+	}
+	block := "layout"
+	if b := r.Header.Get("X-Verve-Block"); b != "" && t.Lookup(b) != nil {
+		block = b
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, block, p); err != nil {
+		h.Log.Error("render", "template", name, "err", err)
+		http.Error(w, "Det oppstod en intern feil.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	buf.WriteTo(w)
+}
+
+// serveError maps a typed error to a status code and a page (or JSON for
+// the API). Internal errors are logged and shown without detail.
+func (h *Handler) serveError(w http.ResponseWriter, r *http.Request, err error) {
+	code := model.ErrorCode(err)
+	status := map[string]int{
+		model.EINVALID:   http.StatusBadRequest,
+		model.ENOTFOUND:  http.StatusNotFound,
+		model.EFORBIDDEN: http.StatusForbidden,
+		model.EUNAUTH:    http.StatusUnauthorized,
+		model.ECONFLICT:  http.StatusConflict,
+		model.ETOOMANY:   http.StatusTooManyRequests,
+	}[code]
+	if status == 0 {
+		status = http.StatusInternalServerError
+		h.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	msg := model.ErrorMessage(err)
+	if isAPI(r) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		json.NewEncoder(w).Encode(map[string]string{"error": code, "message": msg})
+		return
+	}
+	h.render(w, r, status, "error", page{Title: locale.T(h.lang(r), "error.title"), Error: msg})
+}
+
+// pathID reads a positive integer path value, or reports not found.
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, model.Errorf(model.ENOTFOUND, "Siden finnes ikke.")
+	}
+	return id, nil
+}

@@ -1,0 +1,189 @@
+// Package ui serves Verve's HTML interface: one small file per page or
+// action, templates and static files embedded, htmx for partial updates.
+package ui
+
+import (
+	"embed"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/auth"
+	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/storage"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// Handler holds what the pages need; main builds it.
+type Handler struct {
+	Store    *storage.Storage
+	Sessions *scs.SessionManager
+	Log      *slog.Logger
+	// LoginLimiter slows down password guessing per address and per user name.
+	LoginLimiter auth.Limiter
+	// API serves /api/v1/ behind the same sign-in and scope rules.
+	API http.Handler
+
+	pages map[string]*template.Template
+}
+
+// Config are the settings that change how the interface is served.
+type Config struct {
+	// SecureCookies marks the session cookie Secure: set when serving over
+	// TLS or behind a proxy that terminates TLS.
+	SecureCookies bool
+}
+
+// NewSessions returns the session manager with Verve's cookie settings.
+func NewSessions(store scs.Store, secure bool) *scs.SessionManager {
+	sm := scs.New()
+	sm.Store = store
+	// An absolute lifetime rather than an idle timeout, so a page view does
+	// not write the session.
+	sm.Lifetime = 12 * time.Hour
+	sm.Cookie.Name = "verve_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = secure
+	return sm
+}
+
+// Routes returns the whole HTTP handler: every route with the permission
+// it needs, wrapped in security headers, CSRF protection and sessions.
+func (h *Handler) Routes() (http.Handler, error) {
+	if err := h.parseTemplates(); err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	static, _ := fs.Sub(staticFiles, "static")
+	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
+	mux.HandleFunc("GET /login", h.showLoginPage)
+	mux.HandleFunc("POST /login", h.checkLogin)
+	mux.HandleFunc("POST /logout", h.logout)
+	mux.HandleFunc("POST /lang", h.switchLanguage)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
+
+	mux.Handle("GET /{$}", h.signedIn("", h.showHomePage))
+	mux.Handle("GET /units", h.signedIn(access.OrgUnitRead, h.showUnitsPage))
+	mux.Handle("GET /units/{id}", h.signedIn(access.OrgUnitRead, h.showUnitPage))
+	mux.Handle("GET /workplaces/{id}", h.signedIn(access.WorkplaceRead, h.showWorkplacePage))
+	mux.Handle("GET /persons/{id}", h.signedIn(access.PersonRead, h.showPersonPage))
+	mux.Handle("POST /persons/{id}/contacts", h.signedIn(access.ContactWrite, h.saveContact))
+	mux.Handle("GET /search", h.signedIn(access.PersonRead, h.showSearchPage))
+	mux.Handle("POST /tasks/{id}/done", h.signedIn(access.TaskWrite, h.completeTask))
+	mux.Handle("GET /audit", h.signedIn(access.AuditRead, h.showAuditPage))
+	if h.API != nil {
+		mux.Handle("/api/v1/", h.signedIn("", h.API.ServeHTTP))
+	}
+
+	var root http.Handler = mux
+	root = h.Sessions.LoadAndSave(root)
+	root = http.NewCrossOriginProtection().Handler(root)
+	root = securityHeaders(root)
+	root = h.recoverPanics(root)
+	return root, nil
+}
+
+// signedIn lets the request through only for a signed-in user holding perm
+// (any signed-in user when perm is empty), with the user in the context.
+func (h *Handler) signedIn(perm access.Permission, next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		uid := h.Sessions.GetInt64(r.Context(), "uid")
+		if uid == 0 {
+			h.needLogin(w, r)
+			return
+		}
+		p, err := h.Store.Principal(r.Context(), uid)
+		if err != nil {
+			h.Sessions.Destroy(r.Context())
+			h.needLogin(w, r)
+			return
+		}
+		if perm != "" && !p.Can(perm) {
+			h.serveError(w, r, model.Errorf(model.EFORBIDDEN, "Du har ikke tilgang til denne siden."))
+			return
+		}
+		next(w, r.WithContext(access.WithPrincipal(r.Context(), p)))
+	})
+}
+
+func (h *Handler) needLogin(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodGet && !isAPI(r) {
+		http.Redirect(w, r, "/login?next="+template.URLQueryEscaper(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	h.serveError(w, r, model.Errorf(model.EUNAUTH, "Du må logge inn."))
+}
+
+// actor describes the signed-in user and their address for the audit log.
+func actor(r *http.Request) model.Actor {
+	a := model.Actor{RemoteAddr: remoteAddr(r)}
+	if p := access.FromContext(r.Context()); p != nil {
+		a.UserID, a.Username = p.UserID, p.Username
+	}
+	return a
+}
+
+func remoteAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// securityHeaders sets a CSP without inline script, and the usual hardening.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+			"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("X-Frame-Options", "DENY")
+		hd.Set("Referrer-Policy", "same-origin")
+		hd.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		if r.TLS != nil {
+			hd.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func cacheStatic(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// recoverPanics turns a panic in a handler into a logged 500, so no input
+// can take the server down.
+func (h *Handler) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				h.Log.Error("panic in handler", "path", r.URL.Path, "panic", v)
+				http.Error(w, "Det oppstod en intern feil.", http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func isAPI(r *http.Request) bool {
+	return len(r.URL.Path) >= 8 && r.URL.Path[:8] == "/api/v1/"
+}
