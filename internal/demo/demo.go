@@ -88,12 +88,12 @@ type gen struct {
 
 	nextUnit, nextWorkplace, nextPerson, nextMembership, nextEmployment, nextRole, nextContact, nextTask int64
 
-	regions  map[string]*unit // by county
-	branches map[string]*unit // by municipality
-	byCounty map[string][]*unit
-	postal   map[string][]norway.PostalPlace // by municipality
+	regions      map[string]*unit // by county
+	branches     map[string]*unit // by municipality
+	byCounty     map[string][]*unit
+	postal       map[string][]norway.PostalPlace // by municipality
 	postalCounty map[string][]norway.PostalPlace
-	union    *unit
+	union        *unit
 
 	workplaces []*workplace
 	members    int

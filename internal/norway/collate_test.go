@@ -108,3 +108,20 @@ func TestSortKeyIgnoresCaseAndIsASCII(t *testing.T) {
 		t.Error("Ødegård and Odegard have the same key")
 	}
 }
+
+func FuzzSortKey(f *testing.F) {
+	for _, s := range []string{"Ødegård", "A\u030asen", "  Berg - Olsen ", "Иван", "ĳ", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		k := SortKey(s)
+		for i := 0; i < len(k); i++ {
+			if k[i] < ' ' || k[i] > '~' {
+				t.Fatalf("SortKey(%q) = %q has non-printable or non-ASCII byte", s, k)
+			}
+		}
+		if strings.TrimSpace(k) != k || strings.Contains(k, "  ") {
+			t.Fatalf("SortKey(%q) = %q has stray spaces", s, k)
+		}
+	})
+}

@@ -1,8 +1,11 @@
-// This file holds a selection of real Norwegian postal codes from Posten's
-// postnummerregister, mapped to the municipality numbers in force from
-// 1 January 2024 (after Viken, Vestfold og Telemark and Troms og Finnmark
-// were split and Haram was re-established). Only codes checked against the
-// register are listed; add more the same way rather than guessing.
+// This file holds real Norwegian postal codes taken from Posten's
+// postnummerregister (street-address and combined codes in every one of the
+// 357 municipalities), with municipality numbers as in force from
+// 1 January 2024: the 2020 numbers were mapped to the new ones after Viken,
+// Vestfold og Telemark and Troms og Finnmark were split, and the old Haram
+// area was moved back from Ålesund (1508) to Haram (1580). Municipalities
+// with official names in several languages are given their Norwegian name.
+// Add codes from the register itself rather than from memory.
 
 package norway
 

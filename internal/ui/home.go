@@ -10,8 +10,9 @@ import (
 )
 
 type homeData struct {
-	Counts *storage.HomeCounts
-	Tasks  []model.Task
+	Counts     *storage.HomeCounts
+	Tasks      []model.Task
+	Workplaces []*storage.WorkplaceSummary
 }
 
 func (h *Handler) showHomePage(w http.ResponseWriter, r *http.Request) {
@@ -26,7 +27,19 @@ func (h *Handler) showHomePage(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "home", page{Title: locale.T(h.lang(r), "home.title"), Data: homeData{Counts: c, Tasks: tasks}})
+	d := homeData{Counts: c, Tasks: tasks}
+	// A club's people see their own workplace(s) first thing.
+	for _, g := range u.Grants {
+		if g.Role == model.RoleShopSteward || g.Role == model.RoleChiefShopSteward || g.Role == model.RoleClubLeader {
+			wps, err := h.Store.WorkplacesUnder(r.Context(), u, g.UnitPath, 5)
+			if err != nil {
+				h.serveError(w, r, err)
+				return
+			}
+			d.Workplaces = append(d.Workplaces, wps...)
+		}
+	}
+	h.render(w, r, http.StatusOK, "home", page{Title: locale.T(h.lang(r), "home.title"), Data: d})
 }
 
 func (h *Handler) completeTask(w http.ResponseWriter, r *http.Request) {

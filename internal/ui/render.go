@@ -65,7 +65,7 @@ var funcs = template.FuncMap{
 		}
 		return m
 	},
-	"indent": func(depth int) string { return strconv.Itoa(depth) },
+	"indent":  func(depth int) string { return strconv.Itoa(depth) },
 	"overdue": func(t time.Time) bool { return t.Before(time.Now().Truncate(24 * time.Hour)) },
 	"width": func(f float64) string {
 		// A density bar width in whole percent, clamped for the CSS class.

@@ -103,6 +103,7 @@ CREATE TABLE contacts (
     note TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX contacts_person ON contacts(person_id, at);
+CREATE INDEX contacts_by ON contacts(by_person_id);
 
 CREATE TABLE tasks (
     id {{id}},
@@ -130,6 +131,7 @@ CREATE TABLE users (
     disabled BOOLEAN NOT NULL DEFAULT FALSE,
     created_at {{ts}} NOT NULL
 );
+CREATE INDEX users_person ON users(person_id);
 
 -- Append-only: the application never updates or deletes rows here, except
 -- that erasing a person blanks the personal values kept in detail.
