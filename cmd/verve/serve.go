@@ -11,12 +11,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/alexedwards/scs/postgresstore"
-	"github.com/alexedwards/scs/sqlite3store"
-	"github.com/alexedwards/scs/v2"
-
-	"github.com/verve-union/verve/internal/api"
-	"github.com/verve-union/verve/internal/auth"
 	"github.com/verve-union/verve/internal/storage"
 	"github.com/verve-union/verve/internal/ui"
 )
@@ -55,28 +49,9 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	return serve(ctx, store, ln, cfg, stdout)
 }
 
-// newHandler wires the web interface and API onto a store.
-func newHandler(store *storage.Storage, cfg serveConfig) (http.Handler, error) {
-	var sessStore scs.Store
-	if store.Dialect() == storage.Postgres {
-		sessStore = postgresstore.New(store.DB())
-	} else {
-		sessStore = sqlite3store.New(store.DB())
-	}
-	log := slog.Default()
-	h := &ui.Handler{
-		Store:        store,
-		Sessions:     ui.NewSessions(sessStore, cfg.behindTLS),
-		Log:          log,
-		LoginLimiter: auth.NewWindowLimiter(10, time.Minute),
-		API:          (&api.API{Store: store, Log: log}).Routes(),
-	}
-	return h.Routes()
-}
-
 // serve runs the HTTP server on ln until ctx ends, then drains requests.
 func serve(ctx context.Context, store *storage.Storage, ln net.Listener, cfg serveConfig, stdout io.Writer) error {
-	handler, err := newHandler(store, cfg)
+	handler, err := ui.New(store, ui.Config{SecureCookies: cfg.behindTLS}, slog.Default())
 	if err != nil {
 		return err
 	}

@@ -2,78 +2,29 @@ package storage
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
-	"net/url"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/verve-union/verve/internal/storage/storagetest"
 )
 
 // engines runs fn once per database engine: SQLite in a temporary file and
 // PostgreSQL in a schema of its own, so tests may run in parallel.
 func engines(t *testing.T, fn func(t *testing.T, s *Storage)) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) {
-		t.Parallel()
-		fn(t, OpenTest(t, "sqlite"))
-	})
-	t.Run("postgres", func(t *testing.T) {
-		t.Parallel()
-		fn(t, OpenTest(t, "postgres"))
-	})
+	for _, e := range storagetest.Engines {
+		t.Run(e, func(t *testing.T) {
+			t.Parallel()
+			fn(t, OpenTest(t, e))
+		})
+	}
 }
 
 // OpenTest opens an empty, migrated database of the given engine for t.
-// PostgreSQL tests skip when the server is unreachable, unless
-// VERVE_REQUIRE_POSTGRES=1 makes that a failure.
 func OpenTest(t testing.TB, engine string) *Storage {
 	t.Helper()
-	ctx := context.Background()
-	if engine == "sqlite" {
-		s, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "verve.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s
-	}
-	base := os.Getenv("VERVE_TEST_POSTGRES")
-	if base == "" {
-		base = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	}
-	admin, err := sql.Open("pgx", base)
-	if err == nil {
-		pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-		err = admin.PingContext(pctx)
-		cancel()
-	}
-	if err != nil {
-		if os.Getenv("VERVE_REQUIRE_POSTGRES") == "1" {
-			t.Fatalf("PostgreSQL required (VERVE_REQUIRE_POSTGRES=1) but unreachable at %s: %v", base, err)
-		}
-		t.Skipf("PostgreSQL not reachable at %s (%v); skipping. Set VERVE_TEST_POSTGRES or start the server.", base, err)
-	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "t_" + hex.EncodeToString(b)
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		admin.Close()
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	s, err := Open(ctx, u.String())
+	s, err := Open(context.Background(), storagetest.DSN(t, engine))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,9 +11,12 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/alexedwards/scs/postgresstore"
+	"github.com/alexedwards/scs/sqlite3store"
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/api"
 	"github.com/verve-union/verve/internal/auth"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/storage"
@@ -43,6 +46,31 @@ type Config struct {
 	// SecureCookies marks the session cookie Secure: set when serving over
 	// TLS or behind a proxy that terminates TLS.
 	SecureCookies bool
+	// LoginLimiter replaces the default (10 attempts a minute per address
+	// and per user name), for load tests and benchmarks.
+	LoginLimiter auth.Limiter
+}
+
+// New wires the web interface and the API onto a store, with sessions kept
+// in the same database.
+func New(store *storage.Storage, cfg Config, log *slog.Logger) (http.Handler, error) {
+	var sessStore scs.Store
+	if store.Dialect() == storage.Postgres {
+		sessStore = postgresstore.New(store.DB())
+	} else {
+		sessStore = sqlite3store.New(store.DB())
+	}
+	h := &Handler{
+		Store:        store,
+		Sessions:     NewSessions(sessStore, cfg.SecureCookies),
+		Log:          log,
+		LoginLimiter: auth.NewWindowLimiter(10, time.Minute),
+		API:          (&api.API{Store: store, Log: log}).Routes(),
+	}
+	if cfg.LoginLimiter != nil {
+		h.LoginLimiter = cfg.LoginLimiter
+	}
+	return h.Routes()
 }
 
 // NewSessions returns the session manager with Verve's cookie settings.

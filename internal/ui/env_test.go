@@ -1,0 +1,100 @@
+package ui
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/auth"
+	"github.com/verve-union/verve/internal/demo"
+	"github.com/verve-union/verve/internal/storage"
+	"github.com/verve-union/verve/internal/storage/storagetest"
+)
+
+// testEnv is a running Verve with a small demo union on one engine.
+type testEnv struct {
+	URL   string
+	Store *storage.Storage
+}
+
+// newEnv seeds a demo union of 1,500 members on engine and serves it.
+func newEnv(t testing.TB, engine string) *testEnv {
+	t.Helper()
+	ctx := context.Background()
+	s, err := storage.Open(ctx, storagetest.DSN(t, engine))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := demo.Generate(ctx, s, demo.Options{Members: 1500, Seed: 7, Today: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(s, Config{LoginLimiter: auth.Unlimited{}}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return &testEnv{URL: srv.URL, Store: s}
+}
+
+// login signs in as a demo user and returns a client carrying the session.
+func (e *testEnv) login(t testing.TB, username string) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.PostForm(e.URL+"/login", url.Values{"username": {username}, "password": {demo.Password}, "next": {"/"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login %s: status %d", username, resp.StatusCode)
+	}
+	return c
+}
+
+// principal loads a demo user's access as the server would.
+func (e *testEnv) principal(t testing.TB, username string) *access.Principal {
+	t.Helper()
+	u, err := e.Store.UserByUsername(context.Background(), username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := e.Store.Principal(context.Background(), u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// get fetches path and returns the status and body.
+func get(t testing.TB, c *http.Client, url string) (int, string) {
+	t.Helper()
+	resp, err := c.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func post(t testing.TB, c *http.Client, url string, form url.Values) (int, string) {
+	t.Helper()
+	resp, err := c.Post(url, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
