@@ -52,3 +52,11 @@ func (s *Storage) AuditLog(ctx context.Context, u *access.Principal, limit int) 
 	}
 	return out, rows.Err()
 }
+
+// eraseAuditDetail blanks the personal values the audit log keeps about a
+// person, leaving who did what and when. Erasing a person calls it in the
+// same transaction, so no copy of their data survives in the log.
+func (s *Storage) eraseAuditDetail(ctx context.Context, db execer, personID int64) error {
+	_, err := db.ExecContext(ctx, `UPDATE audit_log SET detail = '' WHERE person_id = $1`, personID)
+	return err
+}

@@ -207,3 +207,32 @@ func TestBulkIsAllOrNothing(t *testing.T) {
 		}
 	})
 }
+
+func TestAuditDetailErasable(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		f := newFixture(t, s)
+		ctx := context.Background()
+		p := f.person(t, "Siri", "Sletteby", f.wA)
+		if _, err := s.UpdateContactInfo(ctx, f.admin, model.Actor{Username: "admin"}, p.ID, "ny@example.no", "", "", ""); err != nil {
+			t.Fatal(err)
+		}
+		hasOld := func() bool {
+			log, _ := s.AuditLog(ctx, f.admin, 50)
+			for _, a := range log {
+				if a.PersonID == p.ID && (strings.Contains(a.Detail, "siri@example.no") || strings.Contains(a.Detail, "Sletteby")) {
+					return true
+				}
+			}
+			return false
+		}
+		if !hasOld() {
+			t.Fatal("the audit log should keep the old value until erasure")
+		}
+		if err := s.eraseAuditDetail(ctx, s.w, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		if hasOld() {
+			t.Fatal("personal values left in the audit log after erasure")
+		}
+	})
+}
