@@ -9,11 +9,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"syscall"
 
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/storage"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -91,4 +93,21 @@ func newFlags(name string, db *string, dbDefault string) *flag.FlagSet {
 		fs.StringVar(db, "db", envOr("DB", dbDefault), "database: sqlite:FIL eller postgres://… (VERVE_DB)")
 	}
 	return fs
+}
+
+// parseAndOpen parses a command's flags and opens the database they name.
+func parseAndOpen(ctx context.Context, fs *flag.FlagSet, args []string, dsn *string) (*storage.Storage, error) {
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	return storage.Open(ctx, *dsn)
+}
+
+// listen opens the server's address, naming the flag when that fails.
+func listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("--addr %s: %w", addr, err)
+	}
+	return ln, nil
 }

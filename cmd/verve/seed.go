@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"strings"
 	"time"
@@ -70,10 +69,7 @@ func runSeed(ctx context.Context, args []string, stdout io.Writer) error {
 	var c seedConfig
 	fs := newFlags("seed", &dsn, "sqlite:verve.db")
 	c.flags(fs, 96000)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	store, err := storage.Open(ctx, dsn)
+	store, err := parseAndOpen(ctx, fs, args, &dsn)
 	if err != nil {
 		return err
 	}
@@ -100,18 +96,15 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("demo", &dsn, "sqlite:verve-demo.db")
 	c.flags(fs, 96000)
 	cfg.flags(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	store, err := storage.Open(ctx, dsn)
+	store, err := parseAndOpen(ctx, fs, args, &dsn)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
 	// Listen before seeding so a busy port fails at once.
-	ln, err := net.Listen("tcp", cfg.addr)
+	ln, err := listen(cfg.addr)
 	if err != nil {
-		return fmt.Errorf("--addr %s: %w", cfg.addr, err)
+		return err
 	}
 	empty, err := store.Empty(ctx)
 	if err != nil {

@@ -34,17 +34,14 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	var cfg serveConfig
 	fs := newFlags("serve", &dsn, "sqlite:verve.db")
 	cfg.flags(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	store, err := storage.Open(ctx, dsn)
+	store, err := parseAndOpen(ctx, fs, args, &dsn)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	ln, err := net.Listen("tcp", cfg.addr)
+	ln, err := listen(cfg.addr)
 	if err != nil {
-		return fmt.Errorf("--addr %s: %w", cfg.addr, err)
+		return err
 	}
 	return serve(ctx, store, ln, cfg, stdout)
 }

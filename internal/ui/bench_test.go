@@ -3,8 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -17,7 +15,6 @@ import (
 	"time"
 
 	"github.com/verve-union/verve/internal/access"
-	"github.com/verve-union/verve/internal/auth"
 	"github.com/verve-union/verve/internal/demo"
 	"github.com/verve-union/verve/internal/storage"
 )
@@ -44,10 +41,7 @@ func BenchmarkPage(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	h, err := New(s, Config{LoginLimiter: auth.Unlimited{}}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		b.Fatal(err)
-	}
+	h := testHandler(b, s)
 	for _, user := range []string{"tillitsvalgt", "admin"} {
 		cookie := benchLogin(b, h, user)
 		u, _ := s.UserByUsername(ctx, "tillitsvalgt")

@@ -37,11 +37,7 @@ func newEnv(t testing.TB, engine string) *testEnv {
 	if _, err := demo.Generate(ctx, s, demo.Options{Members: 1500, Seed: 7, Today: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
-	h, err := New(s, Config{LoginLimiter: auth.Unlimited{}}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
+	srv := httptest.NewServer(testHandler(t, s))
 	t.Cleanup(srv.Close)
 	return &testEnv{URL: srv.URL, Store: s}
 }
@@ -97,4 +93,14 @@ func post(t testing.TB, c *http.Client, url string, form url.Values) (int, strin
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
+}
+
+// testHandler serves s without the sign-in limiter and without logs.
+func testHandler(t testing.TB, s *storage.Storage) http.Handler {
+	t.Helper()
+	h, err := New(s, Config{LoginLimiter: auth.Unlimited{}}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
 }
