@@ -41,6 +41,8 @@ var catalog = map[string]map[string]string{
 	"home.workplaces":    {"nb": "Arbeidsplasser", "en": "Workplaces"},
 	"home.tasks":         {"nb": "Oppgaver de neste 7 dagene", "en": "Tasks in the next 7 days"},
 	"home.notasks":       {"nb": "Ingen oppgaver forfaller.", "en": "No tasks due."},
+	"home.membersLower":  {"nb": "medlemmer", "en": "members"},
+	"home.of":            {"nb": "av", "en": "of"},
 	"home.myworkplaces":  {"nb": "Min arbeidsplass", "en": "My workplace"},
 	"home.scope":         {"nb": "Du ser", "en": "You see"},
 	"units.title":        {"nb": "Organisasjonen", "en": "The organisation"},
