@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
 
 	"github.com/verve-union/verve/internal/demo"
 	"github.com/verve-union/verve/internal/model"
@@ -50,7 +51,9 @@ func seedStore(ctx context.Context, store *storage.Storage, c seedConfig, stdout
 		return nil, err
 	}
 	bar := progressbar.NewOptions(c.members, progressbar.OptionSetWriter(os.Stderr), progressbar.OptionSetDescription("Lager demoforbund"),
-		progressbar.OptionShowCount(), progressbar.OptionSetWidth(30), progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
+		progressbar.OptionShowCount(), progressbar.OptionSetWidth(30), progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish(),
+		// A log file gets the summary line, not hundreds of redraws.
+		progressbar.OptionSetVisibility(term.IsTerminal(int(os.Stderr.Fd()))))
 	start := time.Now()
 	res, err := demo.Generate(ctx, store, demo.Options{Members: c.members, Seed: c.seed, Today: today,
 		Progress: func(done, total int) { bar.Set(min(done, total)) }})
