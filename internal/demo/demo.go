@@ -140,7 +140,7 @@ func (g *gen) run() error {
 	b.Define("tasks", "id", "kind", "title", "person_id", "workplace_id", "unit_path", "owner_person_id", "due", "status", "created_at", "done_at")
 	b.Define("users", "id", "person_id", "username", "password_hash", "locale", "disabled", "created_at")
 
-	steps := []func() error{g.orgUnits, g.planWorkplaces, g.staff, g.workplacePeople, g.students, g.users_}
+	steps := []func() error{g.orgUnits, g.planWorkplaces, g.staff, g.workplacePeople, g.students, g.demoUsers}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return err

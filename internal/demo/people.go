@@ -74,12 +74,11 @@ func (g *gen) newPerson(sp personSpec) (*person, error) {
 	}
 	email := local + "@" + mailDomains[r.IntN(len(mailDomains))]
 	mobile := fmt.Sprintf("+47%d%07d", []int{9, 4}[r.IntN(2)], r.IntN(10_000_000))
-	place := g.union.county
 	var pc norway.PostalPlace
 	if sp.workplace != nil {
 		pc = g.postalIn(sp.workplace.place)
 	} else {
-		pc = g.postalIn(data.Place{Name: place, County: g.countyOf(sp.unitPath)})
+		pc = g.postalIn(data.Place{County: g.countyOf(sp.unitPath)})
 	}
 	address := fmt.Sprintf("%s %d", streets[r.IntN(len(streets))], 1+r.IntN(120))
 	mp := &model.Person{FirstName: first, LastName: last, Email: email, Mobile: mobile}
@@ -181,7 +180,7 @@ func (g *gen) staff() error {
 			if role == model.RoleCoordinator {
 				reg.coord = p.id
 			}
-			if first && role != model.RoleAdvisor || first && role == model.RoleAdvisor && !g.hasUser(model.RoleAdvisor) {
+			if first && !g.hasUser(role) {
 				g.users = append(g.users, pendingUser{role, map[string]string{model.RoleCoordinator: "vervekoordinator",
 					model.RoleAdvisor: "radgiver", model.RoleStudyLeader: "studieleder"}[role], p.id, reg.path})
 			}

@@ -51,8 +51,8 @@ func (g *gen) students() error {
 	return nil
 }
 
-// users_ creates the demo logins, one per role, all with the demo password.
-func (g *gen) users_() error {
+// demoUsers creates the demo logins, one per role, all with the demo password.
+func (g *gen) demoUsers() error {
 	hash, err := auth.HashPassword(Password)
 	if err != nil {
 		return err

@@ -122,6 +122,14 @@ func TestPersonScope(t *testing.T) {
 		if model.ErrorCode(err) != model.ENOTFOUND {
 			t.Fatalf("contact with another club's person: %v", err)
 		}
+		tree, err := s.UnitTree(ctx, f.admin)
+		if err != nil || len(tree) != 2 || tree[0].Members != 2 || tree[1].Members != 2 || tree[1].Depth != 1 {
+			t.Fatalf("admin tree %+v %v", tree, err)
+		}
+		tree, err = s.UnitTree(ctx, f.steward)
+		if err != nil || len(tree) != 1 || tree[0].ID != f.clubA.ID || tree[0].Members != 1 {
+			t.Fatalf("steward tree %+v %v", tree, err)
+		}
 		h, _ := s.Home(ctx, f.steward)
 		if h.Members != 1 || h.Workplaces != 1 {
 			t.Fatalf("steward home counts %+v", h)

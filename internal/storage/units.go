@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strconv"
+	"strings"
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
@@ -38,9 +39,8 @@ func (s *Storage) CreateUnit(ctx context.Context, a model.Actor, u *model.OrgUni
 // UnitCount is an org unit with the number of members in it and below it.
 type UnitCount struct {
 	model.OrgUnit
-	Members    int
-	Workplaces int
-	Depth      int
+	Members int
+	Depth   int
 }
 
 // UnitTree lists the org units the user may see, in tree order (each unit
@@ -48,62 +48,53 @@ type UnitCount struct {
 func (s *Storage) UnitTree(ctx context.Context, u *access.Principal) ([]UnitCount, error) {
 	scope := u.Scope(access.OrgUnitRead)
 	var a access.Args
-	rows, err := s.r.QueryContext(ctx, `SELECT o.id, COALESCE(o.parent_id, 0), o.kind, o.name, o.path, o.county,
-		(SELECT count(*) FROM workplaces w WHERE w.unit_id = o.id)
-		FROM org_units o WHERE `+scope.Filter("o.path", &a)+` AND o.kind <> 'club' ORDER BY o.sort_key`, a...)
+	rows, err := s.r.QueryContext(ctx, `SELECT o.id, COALESCE(o.parent_id, 0), o.kind, o.name, o.path, o.county
+		FROM org_units o WHERE `+scope.Filter("o.path", &a)+` AND (o.kind <> 'club' OR `+ownUnits(scope, &a)+`) ORDER BY o.sort_key`, a...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	byID := map[int64]*UnitCount{}
 	var units []*UnitCount
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		var c UnitCount
-		if err := rows.Scan(&c.ID, &c.ParentID, &c.Kind, &c.Name, &c.Path, &c.County, &c.Workplaces); err != nil {
-			return nil, err
+		if err := rows.Scan(&c.ID, &c.ParentID, &c.Kind, &c.Name, &c.Path, &c.County); err != nil {
+			return err
 		}
 		units = append(units, &c)
 		byID[c.ID] = &c
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	// Member counts per unit path prefix, summed up the tree in Go: one
-	// grouped scan instead of one count per unit.
+	// Member counts per unit, added to every ancestor named in the unit's
+	// path: one grouped scan instead of one count per unit.
+	byPath := map[string]*UnitCount{}
+	for _, c := range units {
+		byPath[c.Path] = c
+	}
 	var b access.Args
-	crow, err := s.r.QueryContext(ctx, `SELECT p.unit_id, count(*) FROM persons p WHERE p.member_status IN ('active', 'arrears') AND `+
-		u.Scope(access.OrgUnitRead).Filter("p.unit_path", &b)+` GROUP BY p.unit_id`, b...)
+	crow, err := s.r.QueryContext(ctx, `SELECT p.unit_path, count(*) FROM persons p WHERE p.member_status IN ('active', 'arrears') AND `+
+		scope.Filter("p.unit_path", &b)+` GROUP BY p.unit_path`, b...)
 	if err != nil {
 		return nil, err
 	}
-	defer crow.Close()
-	parent := map[int64]int64{}
-	prow, err := s.r.QueryContext(ctx, `SELECT id, COALESCE(parent_id, 0) FROM org_units`)
-	if err != nil {
-		return nil, err
-	}
-	for prow.Next() {
-		var id, pid int64
-		if err := prow.Scan(&id, &pid); err != nil {
-			prow.Close()
-			return nil, err
-		}
-		parent[id] = pid
-	}
-	prow.Close()
-	for crow.Next() {
-		var id int64
+	err = eachRow(crow, func() error {
+		var path string
 		var n int
-		if err := crow.Scan(&id, &n); err != nil {
-			return nil, err
+		if err := crow.Scan(&path, &n); err != nil {
+			return err
 		}
-		for ; id != 0; id = parent[id] {
-			if c := byID[id]; c != nil {
-				c.Members += n
+		for i := 1; i < len(path); i++ {
+			if path[i] == '/' {
+				if c := byPath[path[:i+1]]; c != nil {
+					c.Members += n
+				}
 			}
 		}
-	}
-	if err := crow.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	children := map[int64][]*UnitCount{}
@@ -128,6 +119,20 @@ func (s *Storage) UnitTree(ctx context.Context, u *access.Principal) ([]UnitCoun
 		walk(r, 0)
 	}
 	return out, nil
+}
+
+// ownUnits is a condition matching the units a scope is rooted at, so a
+// club's steward sees their club although the tree leaves clubs out (they
+// are listed per workplace on each branch's page).
+func ownUnits(scope access.Scope, a *access.Args) string {
+	if scope.Empty() {
+		return "1 = 0"
+	}
+	ph := make([]string, len(scope.Paths))
+	for i, p := range scope.Paths {
+		ph[i] = a.Add(p)
+	}
+	return "o.path IN (" + strings.Join(ph, ", ") + ")"
 }
 
 // Unit returns an org unit the user may see.

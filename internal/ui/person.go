@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -67,7 +68,8 @@ func (h *Handler) saveContact(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		var fields map[string]string
-		if e, ok := err.(*model.Error); ok {
+		var e *model.Error
+		if errors.As(err, &e) {
 			fields = e.Fields
 		}
 		h.render(w, r, http.StatusBadRequest, "person", page{Title: d.P.Name(), Data: d, Error: model.ErrorMessage(err),

@@ -46,7 +46,7 @@ var funcs = template.FuncMap{
 		return t.In(oslo).Format("02.01.2006 15:04")
 	},
 	"pct": func(f float64) string {
-		return strings.Replace(strconv.FormatFloat(f*100, 'f', 0, 64), ".", ",", 1) + " %"
+		return strconv.FormatFloat(f*100, 'f', 0, 64) + " %"
 	},
 	"num": func(n int) string {
 		// Norwegian thousands separator is a (narrow) space.
@@ -109,8 +109,7 @@ func (h *Handler) lang(r *http.Request) string {
 	return "nb"
 }
 
-// render writes a whole page, or only its "content" block for an htmx
-// request that asks for it, buffering so a template error becomes a clean 500.
+// render writes a page, buffering so a template error becomes a clean 500.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	p.L = h.lang(r)
 	p.User = access.FromContext(r.Context())
@@ -120,12 +119,8 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 		http.Error(w, "Det oppstod en intern feil.", http.StatusInternalServerError)
 		return
 	}
-	block := "layout"
-	if b := r.Header.Get("X-Verve-Block"); b != "" && t.Lookup(b) != nil {
-		block = b
-	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, block, p); err != nil {
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		h.Log.Error("render", "template", name, "err", err)
 		http.Error(w, "Det oppstod en intern feil.", http.StatusInternalServerError)
 		return
