@@ -1,0 +1,329 @@
+package importer
+
+import (
+	"errors"
+	"net/mail"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/norway"
+)
+
+// Reasons for rejected cells and rows.
+const (
+	reasonTooLong      = "Feltet er for langt (over 200 tegn)"
+	reasonNoName       = "Navn mangler"
+	reasonNoFirst      = "Fornavn mangler"
+	reasonNoLast       = "Etternavn mangler"
+	reasonNameParts    = "Både fornavn og etternavn må være med"
+	reasonNameDigits   = "Navn kan ikke inneholde sifre"
+	reasonNameChars    = "Navnet inneholder ugyldige tegn"
+	reasonEmail        = "E-postadressen er ikke gyldig"
+	reasonBirthFnr     = "Fødselsdatoen stemmer ikke med fødselsnummeret"
+	reasonExtraCells   = "Raden har flere celler enn overskriftsraden – sjekk skilletegn og anførselstegn"
+	reasonRepeatHeader = "Gjentatt overskriftsrad"
+)
+
+var fnrReasons = map[error]string{
+	norway.ErrFnrControl: "Ugyldig fødselsnummer (kontrollsiffer stemmer ikke)",
+	norway.ErrFnrLength:  "Ugyldig fødselsnummer (må ha 11 siffer)",
+	norway.ErrFnrDigits:  "Ugyldig fødselsnummer (bare siffer er tillatt)",
+	norway.ErrFnrDate:    "Ugyldig fødselsnummer (datoen finnes ikke)",
+}
+
+// Decode turns one row into a NewHire. Each problem names the row, the
+// column as the file names it, the value (shortened) and the reason in
+// Norwegian. A row with any problem must not be used.
+func (r *Reader) Decode(row Row, m Mapping) (model.NewHire, []model.RowError) {
+	d := decoder{r: r, row: row, m: m, h: model.NewHire{Line: row.Line}}
+	switch {
+	case row.Problem != "":
+		d.fail(-1, "", row.Problem)
+	case r.isHeader(row.Cells):
+		d.fail(-1, "", reasonRepeatHeader)
+	case r.info.Format == "csv" && usedCells(row.Cells) > max(len(r.header), len(m)):
+		n := max(len(r.header), len(m))
+		d.fail(-1, row.Cells[n], reasonExtraCells)
+	default:
+		d.fields()
+	}
+	if len(d.errs) > 0 {
+		return model.NewHire{Line: row.Line}, d.errs
+	}
+	return d.h, nil
+}
+
+type decoder struct {
+	r    *Reader
+	row  Row
+	m    Mapping
+	h    model.NewHire
+	errs []model.RowError
+}
+
+func (d *decoder) cell(i int) string {
+	if i < 0 || i >= len(d.row.Cells) {
+		return ""
+	}
+	return strings.TrimSpace(d.row.Cells[i])
+}
+
+func (d *decoder) fail(col int, value, reason string) {
+	e := model.RowError{Line: d.row.Line, Value: shorten(value), Reason: reason}
+	if col >= 0 {
+		e.Column = d.r.columnName(col)
+	}
+	d.errs = append(d.errs, e)
+}
+
+func (d *decoder) fields() {
+	var (
+		first, last, full string
+		fnr               norway.Fnr
+		nameFailed        bool
+		birthCol          = -1
+	)
+	ctx := dateCtx{now: d.r.now, serials: d.r.info.Format == "xlsx", date1904: d.r.info.Date1904}
+	for i, f := range d.m {
+		v := d.cell(i)
+		if f == Ignore || v == "" {
+			continue
+		}
+		if utf8.RuneCountInString(v) > maxField {
+			d.fail(i, v, reasonTooLong)
+			nameFailed = nameFailed || f == FirstName || f == LastName || f == FullName
+			continue
+		}
+		var reason string
+		switch f {
+		case FirstName:
+			first, reason = cleanName(v)
+			nameFailed = nameFailed || reason != ""
+		case LastName:
+			last, reason = cleanName(v)
+			nameFailed = nameFailed || reason != ""
+		case FullName:
+			full = v
+		case BirthDate:
+			d.h.BirthDate, reason = parseDate(v, birthDate, ctx)
+			birthCol = i
+		case StartDate:
+			d.h.StartDate, reason = parseDate(v, startDate, ctx)
+		case Fnr:
+			fnr, reason = parseFnr(v)
+			d.h.Fnr = fnr.String()
+		case Email:
+			d.h.Email, reason = parseEmail(v)
+		case Mobile:
+			d.h.Mobile, reason = parseMobile(v)
+		case Position:
+			d.h.Position = cleanText(v)
+		case Department:
+			d.h.Department = cleanText(v)
+		case Location:
+			d.h.Location = cleanText(v)
+		}
+		if reason != "" {
+			d.fail(i, v, reason)
+		}
+	}
+	if !nameFailed {
+		d.name(first, last, full)
+	}
+	if d.h.Fnr != "" {
+		switch {
+		case birthCol < 0 || d.cell(birthCol) == "":
+			d.h.BirthDate = fnr.BirthDate()
+		case !d.h.BirthDate.IsZero() && !d.h.BirthDate.Equal(fnr.BirthDate()):
+			d.fail(birthCol, d.cell(birthCol), reasonBirthFnr)
+		}
+	}
+}
+
+// name settles first and last name from separate columns, falling back to
+// a full-name column when either is empty.
+func (d *decoder) name(first, last, full string) {
+	firstCol, lastCol, fullCol := d.m.index(FirstName), d.m.index(LastName), d.m.index(FullName)
+	if (first == "" || last == "") && full != "" {
+		f, l, reason := splitFullName(full)
+		if reason != "" {
+			d.fail(fullCol, full, reason)
+			return
+		}
+		first, last = f, l
+	}
+	switch {
+	case first == "" && last == "":
+		col := fullCol
+		if col < 0 {
+			col = firstCol
+		}
+		d.fail(col, "", reasonNoName)
+	case first == "":
+		d.fail(firstCol, "", reasonNoFirst)
+	case last == "":
+		d.fail(lastCol, "", reasonNoLast)
+	}
+	d.h.FirstName, d.h.LastName = first, last
+}
+
+// splitFullName reads "Etternavn, Fornavn Mellomnavn" (with a comma) or
+// "Fornavn Mellomnavn Etternavn" (without).
+func splitFullName(s string) (first, last, reason string) {
+	if before, after, ok := strings.Cut(s, ","); ok {
+		if last, reason = cleanName(before); reason != "" {
+			return "", "", reason
+		}
+		if first, reason = cleanName(after); reason != "" {
+			return "", "", reason
+		}
+	} else {
+		name, reason := cleanName(s)
+		if reason != "" {
+			return "", "", reason
+		}
+		i := strings.LastIndexByte(name, ' ')
+		if i < 0 {
+			return "", "", reasonNameParts
+		}
+		first, last = name[:i], name[i+1:]
+	}
+	if first == "" || last == "" {
+		return "", "", reasonNameParts
+	}
+	return first, last, ""
+}
+
+// cleanName trims and collapses spaces, and rejects what cannot be part of
+// a name. Hyphens, apostrophes and periods ("Ole-Martin", "O'Brien",
+// "Anne K. Berg") are fine.
+func cleanName(s string) (string, string) {
+	s = strings.Join(strings.Fields(s), " ")
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r), unicode.Is(unicode.Mn, r), r == ' ':
+		case unicode.IsDigit(r):
+			return "", reasonNameDigits
+		case strings.ContainsRune("-‐–'’ʼ`´.", r):
+		default:
+			return "", reasonNameChars
+		}
+	}
+	return s, ""
+}
+
+// cleanText collapses white space (cells often carry line breaks) and drops
+// other control characters.
+func cleanText(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// parseFnr accepts spaces, dots and a hyphen as people format the number,
+// and restores the leading zero Excel drops when the column is numeric.
+func parseFnr(s string) (norway.Fnr, string) {
+	s = strings.Map(func(r rune) rune {
+		if r == ' ' || r == '.' || r == '-' || r == '\u00a0' {
+			return -1
+		}
+		return r
+	}, s)
+	if len(s) == 10 && isDigits(s) {
+		if f, err := norway.ParseFnr("0" + s); err == nil {
+			return f, ""
+		}
+	}
+	f, err := norway.ParseFnr(s)
+	if err != nil {
+		if reason, ok := fnrReasons[err]; ok {
+			return norway.Fnr{}, reason
+		}
+		return norway.Fnr{}, "Ugyldig fødselsnummer"
+	}
+	return f, ""
+}
+
+func parseEmail(s string) (string, string) {
+	s = strings.ToLower(s)
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" {
+		return "", reasonEmail
+	}
+	at := strings.LastIndexByte(s, '@')
+	domain := s[at+1:]
+	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") ||
+		strings.Contains(domain, "..") || strings.ContainsAny(s, " \"[]") {
+		return "", reasonEmail
+	}
+	return s, ""
+}
+
+func parseMobile(s string) (string, string) {
+	n, err := norway.NormalizeMobile(s)
+	if err != nil {
+		msg := err.Error()
+		if !errors.Is(err, norway.ErrMobile) {
+			return "", "Mobilnummeret er ikke gyldig"
+		}
+		r, size := utf8.DecodeRuneInString(msg)
+		return "", string(unicode.ToUpper(r)) + msg[size:]
+	}
+	return n, ""
+}
+
+// isHeader reports a repeat of the header row, as when two lists were
+// pasted one under the other.
+func (r *Reader) isHeader(cells []string) bool {
+	n := usedCells(cells)
+	if n != len(r.header) || n == 0 {
+		return false
+	}
+	for i := range n {
+		if strings.Join(strings.Fields(cells[i]), " ") != r.header[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// columnName is the header text of column i, or its letter or number when
+// the header cell is empty.
+func (r *Reader) columnName(i int) string {
+	if i < len(r.header) && r.header[i] != "" {
+		return r.header[i]
+	}
+	if r.info.Format == "xlsx" {
+		if name, err := excelize.ColumnNumberToName(i + 1); err == nil {
+			return "Kolonne " + name
+		}
+	}
+	return "Kolonne " + strconv.Itoa(i+1)
+}
+
+// shorten makes a value fit in a report line: one line, at most 40 runes.
+func shorten(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	n := 0
+	for i := range s {
+		if n == 39 && utf8.RuneCountInString(s[i:]) > 1 {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
+}

@@ -1,0 +1,227 @@
+package importer
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/verve-union/verve/internal/model"
+)
+
+// Field is the canonical meaning of a column.
+type Field string
+
+// The fields a column can be mapped to.
+const (
+	Ignore     Field = ""
+	FirstName  Field = "first_name"
+	LastName   Field = "last_name"
+	FullName   Field = "full_name"
+	BirthDate  Field = "birth_date"
+	Fnr        Field = "fnr"
+	Email      Field = "email"
+	Mobile     Field = "mobile"
+	StartDate  Field = "start_date"
+	Position   Field = "position"
+	Department Field = "department"
+	Location   Field = "location"
+)
+
+// Fields lists every non-Ignore field in display order.
+var Fields = []Field{FirstName, LastName, FullName, BirthDate, Fnr, Email, Mobile, StartDate, Position, Department, Location}
+
+var labels = map[Field]string{
+	Ignore:     "Ikke importer",
+	FirstName:  "Fornavn",
+	LastName:   "Etternavn",
+	FullName:   "Fullt navn",
+	BirthDate:  "Fødselsdato",
+	Fnr:        "Fødselsnummer",
+	Email:      "E-post",
+	Mobile:     "Mobil",
+	StartDate:  "Startdato",
+	Position:   "Stilling",
+	Department: "Avdeling",
+	Location:   "Arbeidssted",
+}
+
+// Label returns the Norwegian name of the field, as shown in the mapping form.
+func (f Field) Label() string {
+	if l, ok := labels[f]; ok {
+		return l
+	}
+	return string(f)
+}
+
+// aliases maps normalised header text (see normHeader) to a field. Headers
+// arrive in Norwegian and English, with or without æøå, so both spellings
+// are listed where ASCII exports drop the letters differently (ø→o, å→a).
+var aliases = map[string]Field{}
+
+func init() {
+	for f, names := range map[Field][]string{
+		FirstName: {"fornavn", "first name", "firstname", "given name", "given names", "forename", "first names",
+			"fornavn og mellomnavn", "fornavn mellomnavn"},
+		LastName: {"etternavn", "last name", "surname", "family name"},
+		FullName: {"navn", "fullt navn", "name", "full name", "etternavn, fornavn", "fornavn etternavn",
+			"ansattnavn", "navn på ansatt", "employee name"},
+		BirthDate: {"fødselsdato", "født", "fødd", "birth date", "date of birth", "birthdate", "dob", "birthday",
+			"f.dato", "fødselsdag"},
+		Fnr: {"personnummer", "fødselsnummer", "fnr", "pnr", "personal id", "national id", "fødselsnr",
+			"personnr", "national id number", "personal id number", "f.nr", "fødselsnummer/d-nummer", "d-nummer"},
+		Email: {"e-post", "epost", "mail", "email", "e-mail", "e-postadresse", "epostadresse", "email address",
+			"e-mail address", "mailadresse"},
+		Mobile: {"mobil", "mobilnr", "mobilnummer", "telefon", "telefonnr", "telefonnummer", "tlf", "tlf.nr",
+			"phone", "phone number", "mobile", "mobile phone", "mobile number", "cell phone", "mobiltelefon"},
+		StartDate: {"startdato", "tiltredelse", "tiltredelsesdato", "ansatt fra", "første arbeidsdag", "start date",
+			"hire date", "ansettelsesdato", "oppstart", "oppstartsdato", "tiltrådt", "employment start",
+			"start", "first working day"},
+		Position: {"stilling", "stillingstittel", "position", "job title", "title", "tittel",
+			"stillingsbetegnelse", "role", "rolle"},
+		Department: {"avdeling", "seksjon", "enhet", "department", "dept", "section", "unit"},
+		Location: {"lokasjon", "sted", "arbeidssted", "kontor", "location", "site", "office",
+			"tjenestested", "work location"},
+	} {
+		for _, n := range names {
+			aliases[normHeader(n)] = f
+		}
+	}
+}
+
+// normHeader reduces a header cell to lower-case letters and digits, so that
+// "Fødsels-dato", "FODSELSDATO" and "fødselsdato (dd.mm.åååå)" are equal.
+// Bracketed hints and required-field stars are dropped; æøå become ASCII the
+// way people type them without a Norwegian keyboard.
+func normHeader(s string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range norm.NFKD.String(strings.ToLower(s)) {
+		switch {
+		case r == '(' || r == '[':
+			depth++
+		case r == ')' || r == ']':
+			if depth > 0 {
+				depth--
+			}
+		case depth > 0:
+		case r == 'æ':
+			b.WriteString("ae")
+		case r == 'ø':
+			b.WriteByte('o')
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+		}
+		// Everything else (accents after NFKD, spaces, punctuation) is dropped;
+		// å decomposes to a + ring, so it becomes a.
+	}
+	return b.String()
+}
+
+func guessOne(h string) Field { return aliases[normHeader(h)] }
+
+// Mapping assigns a field to each header column.
+type Mapping []Field
+
+// Guess maps header cells to fields by name. Each field is used once: a
+// second column with the same meaning is left as Ignore.
+func Guess(header []string) Mapping {
+	m := make(Mapping, len(header))
+	used := map[Field]bool{}
+	for i, h := range header {
+		f := guessOne(h)
+		if f != Ignore && !used[f] {
+			m[i] = f
+			used[f] = true
+		}
+	}
+	return m
+}
+
+// recognised counts header-like cells, for finding the header row.
+func recognised(cells []string) int {
+	n := 0
+	for _, c := range cells {
+		if len(c) <= 60 && guessOne(c) != Ignore {
+			n++
+		}
+	}
+	return n
+}
+
+// Remember returns the choices in m keyed by normalised header text, for
+// saving per employer. Ignored columns are kept too, so that a deliberate
+// "do not import" survives the next upload.
+func Remember(header []string, m Mapping) map[string]Field {
+	saved := make(map[string]Field, len(header))
+	for i, h := range header {
+		if i >= len(m) {
+			break
+		}
+		if k := normHeader(h); k != "" {
+			saved[k] = m[i]
+		}
+	}
+	return saved
+}
+
+// Apply maps header with saved choices, falling back to Guess for columns
+// not seen before. A saved choice wins over a guess for the same field.
+func Apply(header []string, saved map[string]Field) Mapping {
+	m := Guess(header)
+	chosen := map[Field]bool{}
+	fromSaved := make([]bool, len(header))
+	for i, h := range header {
+		if f, ok := saved[normHeader(h)]; ok && validField(f) {
+			m[i], fromSaved[i] = f, true
+			chosen[f] = true
+		}
+	}
+	for i, f := range m {
+		if !fromSaved[i] && chosen[f] {
+			m[i] = Ignore
+		}
+	}
+	return m
+}
+
+func validField(f Field) bool {
+	_, ok := labels[f]
+	return ok
+}
+
+// Check reports a mapping that cannot produce people: no name, or a field
+// chosen for two columns.
+func (m Mapping) Check() error {
+	seen := map[Field]bool{}
+	for _, f := range m {
+		if f == Ignore {
+			continue
+		}
+		if !validField(f) {
+			return model.Errorf(model.EINVALID, "Ukjent felt %q i kolonnevalget.", string(f))
+		}
+		if seen[f] {
+			return model.Errorf(model.EINVALID, "Feltet %s er valgt for mer enn én kolonne.", f.Label())
+		}
+		seen[f] = true
+	}
+	if !seen[FullName] && !(seen[FirstName] && seen[LastName]) {
+		return model.Errorf(model.EINVALID,
+			"Fant ikke navnekolonner. Velg hvilke kolonner som er Fornavn og Etternavn, eller Fullt navn. "+
+				"Står alt i én kolonne, bruker filen et annet skilletegn enn semikolon, komma eller tabulator.")
+	}
+	return nil
+}
+
+// index returns the column mapped to f, or -1.
+func (m Mapping) index(f Field) int {
+	for i, g := range m {
+		if g == f {
+			return i
+		}
+	}
+	return -1
+}

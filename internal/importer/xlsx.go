@@ -1,0 +1,175 @@
+package importer
+
+import (
+	"archive/zip"
+	"errors"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Limits on what excelize unpacks. Worksheets and shared strings larger
+// than xlsxXMLInMemory go to temporary files; every other part is held in
+// memory, so a zip bomb disguised as styles.xml is refused up front.
+const (
+	xlsxUnzipLimit  = 2 << 30
+	xlsxXMLInMemory = 16 << 20
+	xlsxOtherPart   = 64 << 20
+)
+
+type xlsxSource struct {
+	f     *excelize.File
+	rows  *excelize.Rows
+	row   int
+	total int
+}
+
+func errCorrupt() error { return fileError("Excel-filen er skadet eller ufullstendig.") }
+
+func openXLSX(r io.ReaderAt, size int64, opt Options, info *Info) (src source, err error) {
+	// excelize is large and parses whatever the file says; a panic in it
+	// must not take the server down.
+	defer func() {
+		if p := recover(); p != nil {
+			src, err = nil, errCorrupt()
+		}
+	}()
+	if err := checkZip(r, size); err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
+		RawCellValue:      true,
+		UnzipSizeLimit:    xlsxUnzipLimit,
+		UnzipXMLSizeLimit: xlsxXMLInMemory,
+	})
+	if err != nil {
+		return nil, errCorrupt()
+	}
+	s := &xlsxSource{f: f}
+	if err := s.open(opt, info); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// checkZip looks at the zip directory before excelize unpacks anything.
+func checkZip(r io.ReaderAt, size int64) error {
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return errCorrupt()
+	}
+	workbook := false
+	var total uint64
+	for _, f := range zr.File {
+		name := strings.ToLower(strings.ReplaceAll(f.Name, "\\", "/"))
+		workbook = workbook || name == "xl/workbook.xml"
+		total += f.UncompressedSize64
+		big := f.UncompressedSize64 > xlsxOtherPart
+		if total > xlsxUnzipLimit || big && !strings.HasPrefix(name, "xl/worksheets/") && name != "xl/sharedstrings.xml" {
+			return fileError("Excel-filen er for stor til å importeres. Del den opp, eller lagre den som CSV.")
+		}
+	}
+	if !workbook {
+		return fileError("Filen er en zip-fil, men ikke en Excel-arbeidsbok (.xlsx).")
+	}
+	return nil
+}
+
+func (s *xlsxSource) open(opt Options, info *Info) error {
+	sheets := s.f.GetSheetList()
+	if len(sheets) == 0 {
+		return fileError("Excel-filen har ingen ark.")
+	}
+	sheet, err := pickSheet(s.f, sheets, opt.Sheet)
+	if err != nil {
+		return err
+	}
+	props, err := s.f.GetWorkbookProps()
+	if err != nil {
+		return errCorrupt()
+	}
+	*info = Info{Format: "xlsx", Sheets: sheets, Sheet: sheet, Date1904: props.Date1904 != nil && *props.Date1904}
+	if dim, err := s.f.GetSheetDimension(sheet); err == nil {
+		if i := strings.LastIndexByte(dim, ':'); i >= 0 {
+			if _, row, err := excelize.CellNameToCoordinates(dim[i+1:]); err == nil {
+				s.total = row
+			}
+		}
+	}
+	if s.rows, err = s.f.Rows(sheet); err != nil {
+		return errCorrupt()
+	}
+	return nil
+}
+
+// pickSheet returns the named sheet or, without a name, the first visible
+// one: a hidden first sheet is typically a lookup list, not the data.
+func pickSheet(f *excelize.File, sheets []string, want string) (string, error) {
+	if want != "" {
+		for _, s := range sheets {
+			if s == want {
+				return s, nil
+			}
+		}
+		for _, s := range sheets {
+			if strings.EqualFold(strings.TrimSpace(s), strings.TrimSpace(want)) {
+				return s, nil
+			}
+		}
+		return "", fileError("Fant ikke arket «%s». Arkene i filen er: %s.", want, strings.Join(sheets, ", "))
+	}
+	for _, s := range sheets {
+		if visible, err := f.GetSheetVisible(s); err == nil && visible {
+			return s, nil
+		}
+	}
+	return sheets[0], nil
+}
+
+func (s *xlsxSource) next() (row Row, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			row, err = Row{}, errCorrupt()
+		}
+	}()
+	if !s.rows.Next() {
+		if err := s.rows.Error(); err != nil {
+			if errors.Is(err, excelize.ErrMaxRows) {
+				return Row{}, fileError("Excel-arket har flere rader enn Excel tillater.")
+			}
+			return Row{}, errCorrupt()
+		}
+		return Row{}, io.EOF
+	}
+	s.row++
+	cells, err := s.rows.Columns(excelize.Options{RawCellValue: true})
+	if err != nil {
+		return Row{}, fileError("Excel-filen er skadet i rad %d.", s.row)
+	}
+	for i, c := range cells {
+		if !utf8.ValidString(c) {
+			cells[i] = strings.ToValidUTF8(c, "\uFFFD")
+		}
+	}
+	return Row{Line: s.row, Cells: cells}, nil
+}
+
+// progress counts rows against the sheet's declared dimension; a total of
+// 0 means unknown (the dimension is optional and may be wrong).
+func (s *xlsxSource) progress() (int64, int64) {
+	if s.total < s.row {
+		return int64(s.row), 0
+	}
+	return int64(s.row), int64(s.total)
+}
+
+func (s *xlsxSource) close() error {
+	var err error
+	if s.rows != nil {
+		err = s.rows.Close()
+	}
+	return errors.Join(err, s.f.Close())
+}
