@@ -88,11 +88,16 @@ func (s *csvSource) next() (Row, error) {
 	return Row{Line: line, Cells: rec}, nil
 }
 
+// quoteProblem explains a record encoding/csv could not parse. A quote
+// that is never closed swallows the lines after it, so say which.
 func quoteProblem(pe *csv.ParseError) string {
-	if pe.Line > pe.StartLine {
+	switch {
+	case pe.Line > pe.StartLine:
 		return fmt.Sprintf("Anførselstegn (\") som ikke er lukket – linje %d–%d kunne ikke leses", pe.StartLine, pe.Line)
+	case errors.Is(pe.Err, csv.ErrBareQuote):
+		return "Anførselstegn (\") midt i et felt – sett hele feltet i anførselstegn og doble anførselstegnene inni"
 	}
-	return "Feil bruk av anførselstegn (\") – et felt med anførselstegn må ha dem rundt hele feltet, og doble inni"
+	return "Anførselstegn (\") som ikke er lukket eller står feil"
 }
 
 func (s *csvSource) progress() (int64, int64) { return min(s.raw.n, s.size), s.size }
@@ -119,10 +124,35 @@ func chooseEncoding(head []byte, want string) (int64, encoding.Encoding, string,
 		return 2, unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), "utf-16le", nil
 	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
 		return 2, unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), "utf-16be", nil
-	case utf8.Valid(trimPartialRune(head)):
+	case mostlyUTF8(trimPartialRune(head)):
 		return bomLen(head), utf8Fallback{}, "utf-8", nil
 	}
 	return 0, charmap.Windows1252, "windows-1252", nil
+}
+
+// mostlyUTF8 reports whether b is valid UTF-8, or has at least as many
+// valid multi-byte sequences as invalid bytes: a UTF-8 list with a line
+// pasted in from an old Windows system. Real Windows-1252 text with æøå
+// almost never forms valid UTF-8 sequences, so it has no valid ones.
+func mostlyUTF8(b []byte) bool {
+	if utf8.Valid(b) {
+		return true
+	}
+	valid, invalid := 0, 0
+	for len(b) > 0 {
+		if b[0] < utf8.RuneSelf {
+			b = b[1:]
+			continue
+		}
+		r, size := utf8.DecodeRune(b)
+		if r == utf8.RuneError && size == 1 {
+			invalid++
+		} else {
+			valid++
+		}
+		b = b[size:]
+	}
+	return valid >= invalid
 }
 
 func bomLen(b []byte) int64 {
@@ -302,7 +332,10 @@ func (l *limiter) lineError() error {
 // system still shows "Ødegård" rather than replacement characters.
 type utf8Fallback struct{ transform.NopResetter }
 
-func (utf8Fallback) NewDecoder() *encoding.Decoder { return &encoding.Decoder{Transformer: utf8Fallback{}} }
+func (utf8Fallback) NewDecoder() *encoding.Decoder {
+	return &encoding.Decoder{Transformer: utf8Fallback{}}
+}
+
 func (utf8Fallback) NewEncoder() *encoding.Encoder {
 	return &encoding.Encoder{Transformer: encoding.UTF8Validator}
 }
