@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Reasons for rejected dates, shown to the user next to the cell.
@@ -44,7 +45,10 @@ func parseDate(s string, kind dateKind, c dateCtx) (time.Time, string) {
 	if reason != "" {
 		return time.Time{}, reason
 	}
-	return t, checkRange(t, kind, c.now)
+	if reason := checkRange(t, kind, c.now); reason != "" {
+		return time.Time{}, reason
+	}
+	return t, ""
 }
 
 func checkRange(t time.Time, kind dateKind, now time.Time) string {
@@ -74,7 +78,7 @@ func isNumber(s string) bool {
 // serials after 60 are one day ahead of a plain count from 31 Dec 1899.
 func fromSerial(s string, date1904 bool) (time.Time, string) {
 	v, _ := strconv.ParseFloat(s, 64)
-	if v < 1 || v >= 2958466 { // 2958465 is 31.12.9999, Excel's last date
+	if v < 0 || v >= 2958466 { // 2958465 is 31.12.9999, Excel's last date
 		return time.Time{}, reasonDateFormat
 	}
 	day := int(math.Floor(v)) // the fraction is the time of day
@@ -82,6 +86,8 @@ func fromSerial(s string, date1904 bool) (time.Time, string) {
 		return time.Date(1904, 1, 1+day, 0, 0, 0, 0, time.UTC), ""
 	}
 	switch {
+	case day == 0: // Excel shows 0 as "00.01.1900": an empty date cell
+		return time.Time{}, reasonDateFormat
 	case day == 60:
 		return time.Time{}, reasonSerial60
 	case day > 60:
@@ -122,7 +128,11 @@ func parseDateText(s string, kind dateKind, now time.Time) (time.Time, string) {
 	if s == "" {
 		return time.Time{}, reasonDateFormat
 	}
-	if f := strings.Fields(strings.NewReplacer(".", " ", ",", " ").Replace(s)); len(f) == 3 && !isDigits(f[0]+f[1]) {
+	if hasLetter(s) {
+		f := strings.Fields(monthSeparators.Replace(s))
+		if len(f) != 3 {
+			return time.Time{}, reasonDateFormat
+		}
 		if !isDigits(f[0]) { // "March 1, 2026"
 			f[0], f[1] = f[1], f[0]
 		}
@@ -174,6 +184,17 @@ func stripTime(s string) string {
 		}
 	}
 	return s
+}
+
+var monthSeparators = strings.NewReplacer(".", " ", ",", " ")
+
+func hasLetter(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; c >= 'a' && c <= 'z' || s[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
 }
 
 // splitDate splits on the first of . / - that occurs; "1.3.2026." (a

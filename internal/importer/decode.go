@@ -203,7 +203,7 @@ func splitFullName(s string) (first, last, reason string) {
 // a name. Hyphens, apostrophes and periods ("Ole-Martin", "O'Brien",
 // "Anne K. Berg") are fine.
 func cleanName(s string) (string, string) {
-	s = strings.Join(strings.Fields(s), " ")
+	s = collapseSpace(s)
 	for _, r := range s {
 		switch {
 		case unicode.IsLetter(r), unicode.Is(unicode.Mn, r), r == ' ':
@@ -220,7 +220,7 @@ func cleanName(s string) (string, string) {
 // cleanText collapses white space (cells often carry line breaks) and drops
 // other control characters.
 func cleanText(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = collapseSpace(s)
 	return strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) {
 			return -1
@@ -284,16 +284,29 @@ func parseMobile(s string) (string, string) {
 // isHeader reports a repeat of the header row, as when two lists were
 // pasted one under the other.
 func (r *Reader) isHeader(cells []string) bool {
-	n := usedCells(cells)
-	if n != len(r.header) || n == 0 {
+	if len(r.header) == 0 || usedCells(cells) != len(r.header) {
 		return false
 	}
-	for i := range n {
-		if strings.Join(strings.Fields(cells[i]), " ") != r.header[i] {
+	for i, h := range r.header {
+		if collapseSpace(cells[i]) != h {
 			return false
 		}
 	}
 	return true
+}
+
+// collapseSpace trims s and turns every run of white space into one
+// space, without allocating when there is nothing to do.
+func collapseSpace(s string) string {
+	s = strings.TrimSpace(s)
+	prevSpace := false
+	for _, r := range s {
+		if r == ' ' && prevSpace || r != ' ' && unicode.IsSpace(r) {
+			return strings.Join(strings.Fields(s), " ")
+		}
+		prevSpace = r == ' '
+	}
+	return s
 }
 
 // columnName is the header text of column i, or its letter or number when

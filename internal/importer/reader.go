@@ -150,7 +150,7 @@ func (r *Reader) findHeader() error {
 func (r *Reader) setHeader(row Row) {
 	h := make([]string, len(row.Cells))
 	for i, c := range row.Cells {
-		h[i] = strings.Join(strings.Fields(c), " ")
+		h[i] = collapseSpace(c)
 	}
 	for len(h) > 0 && h[len(h)-1] == "" {
 		h = h[:len(h)-1]
