@@ -212,3 +212,12 @@ type Actor struct {
 
 // IsMember reports whether a membership status counts as a member today.
 func IsMember(status string) bool { return status == StatusActive || status == StatusArrears }
+
+// Task kinds of the recruitment pipeline.
+const (
+	TaskWelcome  = "welcome"   // meet a new colleague around their start date
+	TaskAsk      = "ask"       // ask an unorganised colleague to join
+	TaskFollowUp = "follow_up" // ask again a few days after the first talk
+	TaskConvert  = "convert"   // a student member now working: move to ordinary membership
+	TaskWinback  = "winback"
+)

@@ -1,0 +1,453 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"iter"
+	"strings"
+
+	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/model"
+)
+
+// Kinds of employer list.
+const (
+	ImportNewhires = "newhires" // new hires: each gets a welcome task
+	ImportStaff    = "staff"    // the full staff list: the unorganised get ask tasks
+)
+
+// Classes of imported row, decided by matching against the persons Verve
+// already knows.
+const (
+	ClassNew        = "new"         // unknown: becomes a prospect
+	ClassExisting   = "existing"    // a known non-member: joins the pipeline
+	ClassPipeline   = "pipeline"    // already being asked here: nothing new
+	ClassMember     = "member"      // already a member: not asked
+	ClassStudent    = "student"     // a student member: due for conversion
+	ClassOtherUnion = "other_union" // member of another union: not asked
+	ClassFlagged    = "flagged"     // a possible match a person must decide
+	ClassDuplicate  = "duplicate"   // repeats an earlier row of the same list
+)
+
+// ImportClasses lists the classes in report order.
+var ImportClasses = []string{ClassNew, ClassExisting, ClassPipeline, ClassMember, ClassStudent, ClassOtherUnion, ClassFlagged, ClassDuplicate}
+
+// Decisions on a flagged row.
+const (
+	DecideMerge = "merge" // it is the matched person
+	DecideNew   = "new"   // it is someone else
+)
+
+// ImportRow is one valid row of a list, routed to a workplace.
+type ImportRow struct {
+	model.NewHire
+	WorkplaceID int64
+}
+
+// ImportRequest describes one list being previewed or committed.
+type ImportRequest struct {
+	Kind        string
+	WorkplaceID int64 // the workplace the list was uploaded for
+	Filename    string
+	Source      string // where the list came from, e.g. "Nyansattliste fra HR"
+	LawfulBasis string
+	Decisions   map[int]string // flagged rows by line: DecideMerge or DecideNew; others are skipped
+	RowErrors   int            // rows the reader rejected, for the record
+	Commit      bool           // false: report what would happen and change nothing
+}
+
+// ImportLine is one row of the report. Candidate is the matched person's
+// name, given only when the user may see that person.
+type ImportLine struct {
+	Line        int
+	Name        string
+	WorkplaceID int64
+	Class       string
+	Match       string // fnr, email, workplace, mobile, name_birth
+	PersonID    int64
+	Candidate   string
+	DupOf       int
+}
+
+// ImportResult is what a list did, or would do.
+type ImportResult struct {
+	ImportID  int64 // 0 for a preview
+	Rows      int
+	Counts    map[string]int
+	Lines     []ImportLine // up to linesPerClass of each class, flagged rows up to maxFlagged
+	Committed bool
+}
+
+const (
+	linesPerClass = 100
+	maxFlagged    = 1000
+)
+
+// Import matches the rows of an employer list against the persons Verve
+// knows and, if req.Commit, creates the prospects, employments, pipeline
+// entries and tasks, all in one transaction: every row or none. A preview
+// runs the very same steps and rolls back, so it cannot disagree with the
+// commit. u nil means the command line, with the owner's rights.
+func (s *Storage) Import(ctx context.Context, u *access.Principal, a model.Actor, req ImportRequest, rows iter.Seq2[ImportRow, error]) (*ImportResult, error) {
+	if req.Kind != ImportNewhires && req.Kind != ImportStaff {
+		return nil, model.Errorf(model.EINVALID, "Ukjent listetype %q.", req.Kind)
+	}
+	res := &ImportResult{Counts: map[string]int{}}
+	err := s.inConnTx(ctx, func(conn *sql.Conn, tx *sql.Tx) error {
+		im := &importRun{s: s, u: u, tx: tx, req: req, paths: map[int64]string{}}
+		if err := im.begin(ctx, a); err != nil {
+			return err
+		}
+		n, err := s.stage(ctx, conn, tx, im, rows)
+		if err != nil {
+			return err
+		}
+		res.Rows = n
+		if err := im.match(ctx); err != nil {
+			return err
+		}
+		if err := im.report(ctx, res); err != nil {
+			return err
+		}
+		if !req.Commit {
+			return errPreview
+		}
+		if err := im.apply(ctx, a, res); err != nil {
+			return err
+		}
+		res.ImportID, res.Committed = im.id, true
+		return nil
+	})
+	if err == errPreview {
+		err = nil
+	}
+	return res, err
+}
+
+// errPreview rolls a preview's transaction back.
+var errPreview = fmt.Errorf("preview")
+
+type importRun struct {
+	s     *Storage
+	u     *access.Principal
+	tx    *sql.Tx
+	req   ImportRequest
+	id    int64
+	paths map[int64]string // workplace id -> unit path, checked against the user's scope
+}
+
+func (im *importRun) exec(ctx context.Context, q string, args ...any) error {
+	_, err := im.tx.ExecContext(ctx, q, append([]any{im.id}, args...)...)
+	return err
+}
+
+// begin records the import, whose id keys the staged rows.
+func (im *importRun) begin(ctx context.Context, a model.Actor) error {
+	path, err := im.workplacePath(ctx, im.req.WorkplaceID)
+	if err != nil {
+		return err
+	}
+	return im.tx.QueryRowContext(ctx, `INSERT INTO imports (kind, workplace_id, unit_path, filename, source, lawful_basis, rows_error, created_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		im.req.Kind, im.req.WorkplaceID, path, im.req.Filename, im.req.Source, im.req.LawfulBasis, im.req.RowErrors,
+		nullID(a.UserID), im.s.now().UTC()).Scan(&im.id)
+}
+
+// workplacePath returns the unit path of a workplace the user may import
+// lists for.
+func (im *importRun) workplacePath(ctx context.Context, id int64) (string, error) {
+	if p, ok := im.paths[id]; ok {
+		return p, nil
+	}
+	var path string
+	err := im.tx.QueryRowContext(ctx, `SELECT u.path FROM workplaces w JOIN org_units u ON u.id = w.unit_id WHERE w.id = $1`, id).Scan(&path)
+	if err != nil {
+		return "", notFound(err, "arbeidsplassen")
+	}
+	if im.u != nil && !im.u.Scope(access.NewhireImport).Contains(path) {
+		return "", model.Errorf(model.ENOTFOUND, "Fant ikke arbeidsplassen.")
+	}
+	im.paths[id] = path
+	return path, nil
+}
+
+// stageValues is one row of import_stage, in stageColumns order.
+func (im *importRun) stageValues(ctx context.Context, r ImportRow) ([]any, error) {
+	path, err := im.workplacePath(ctx, r.WorkplaceID)
+	if err != nil {
+		return nil, err
+	}
+	sortKey, searchKey := personKeys(&model.Person{FirstName: r.FirstName, LastName: r.LastName, Email: r.Email, Mobile: r.Mobile})
+	return []any{im.id, r.Line, r.WorkplaceID, path, r.FirstName, r.LastName, sortKey, searchKey, date(r.BirthDate),
+		r.Fnr, r.Email, r.Mobile, date(r.StartDate), r.Position, r.Department}, nil
+}
+
+var stageColumns = []string{"import_id", "line", "workplace_id", "unit_path", "first_name", "last_name", "sort_key", "search_key",
+	"birth_date", "fnr", "email", "mobile", "start_date", "position", "department"}
+
+// match finds, for every staged row, an earlier row it repeats or the
+// person it is, and classifies it. Fødselsnummer, e-mail and an open
+// pipeline entry at the same workplace under the same name and birth date
+// are certain; mobile or name and birth date elsewhere are only flagged.
+func (im *importRun) match(ctx context.Context) error {
+	steps := []string{
+		// Repeats within the list, by each key in turn.
+		`UPDATE import_stage SET dup_of = (SELECT MIN(d.line) FROM import_stage d WHERE d.import_id = $1 AND d.fnr = import_stage.fnr AND d.line < import_stage.line)
+			WHERE import_id = $1 AND fnr <> ''`,
+		`UPDATE import_stage SET dup_of = (SELECT MIN(d.line) FROM import_stage d WHERE d.import_id = $1 AND d.email = import_stage.email AND d.line < import_stage.line)
+			WHERE import_id = $1 AND dup_of IS NULL AND email <> ''`,
+		`UPDATE import_stage SET dup_of = (SELECT MIN(d.line) FROM import_stage d WHERE d.import_id = $1 AND d.sort_key = import_stage.sort_key
+			AND d.birth_date = import_stage.birth_date AND d.line < import_stage.line)
+			WHERE import_id = $1 AND dup_of IS NULL AND birth_date IS NOT NULL`,
+		// Certain matches.
+		`UPDATE import_stage SET person_id = (SELECT p.id FROM persons p WHERE p.fnr = import_stage.fnr), match = 'fnr'
+			WHERE import_id = $1 AND dup_of IS NULL AND fnr <> '' AND EXISTS (SELECT 1 FROM persons p WHERE p.fnr = import_stage.fnr)`,
+		`UPDATE import_stage SET person_id = (SELECT MIN(p.id) FROM persons p WHERE p.email = import_stage.email), match = 'email'
+			WHERE import_id = $1 AND dup_of IS NULL AND person_id IS NULL AND email <> '' AND EXISTS (SELECT 1 FROM persons p WHERE p.email = import_stage.email)`,
+		`UPDATE import_stage SET person_id = (SELECT MIN(p.id) FROM persons p JOIN pipeline pl ON pl.person_id = p.id AND pl.workplace_id = import_stage.workplace_id
+				WHERE p.sort_key = import_stage.sort_key AND (p.birth_date = import_stage.birth_date OR (p.birth_date IS NULL AND import_stage.birth_date IS NULL))), match = 'workplace'
+			WHERE import_id = $1 AND dup_of IS NULL AND person_id IS NULL AND EXISTS (SELECT 1 FROM persons p JOIN pipeline pl ON pl.person_id = p.id AND pl.workplace_id = import_stage.workplace_id
+				WHERE p.sort_key = import_stage.sort_key AND (p.birth_date = import_stage.birth_date OR (p.birth_date IS NULL AND import_stage.birth_date IS NULL)))`,
+		// Possible matches, for a person to decide.
+		`UPDATE import_stage SET person_id = (SELECT MIN(p.id) FROM persons p WHERE p.mobile = import_stage.mobile), match = 'mobile'
+			WHERE import_id = $1 AND dup_of IS NULL AND person_id IS NULL AND mobile <> '' AND EXISTS (SELECT 1 FROM persons p WHERE p.mobile = import_stage.mobile)`,
+		`UPDATE import_stage SET person_id = (SELECT MIN(p.id) FROM persons p WHERE p.birth_date = import_stage.birth_date AND p.sort_key = import_stage.sort_key), match = 'name_birth'
+			WHERE import_id = $1 AND dup_of IS NULL AND person_id IS NULL AND birth_date IS NOT NULL
+			AND EXISTS (SELECT 1 FROM persons p WHERE p.birth_date = import_stage.birth_date AND p.sort_key = import_stage.sort_key)`,
+	}
+	for _, q := range steps {
+		if err := im.exec(ctx, q); err != nil {
+			return fmt.Errorf("import match: %w", err)
+		}
+	}
+	for line, d := range im.req.Decisions {
+		q := `UPDATE import_stage SET match = 'confirmed' WHERE import_id = $1 AND line = $2 AND match IN ('mobile', 'name_birth')`
+		if d == DecideNew {
+			q = `UPDATE import_stage SET person_id = NULL, match = '' WHERE import_id = $1 AND line = $2 AND match IN ('mobile', 'name_birth')`
+		}
+		if err := im.exec(ctx, q, line); err != nil {
+			return err
+		}
+	}
+	return im.exec(ctx, `UPDATE import_stage SET class = CASE
+		WHEN dup_of IS NOT NULL THEN 'duplicate'
+		WHEN person_id IS NULL THEN 'new'
+		WHEN match IN ('mobile', 'name_birth') THEN 'flagged'
+		WHEN EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = import_stage.person_id AND m.type = 'student' AND m.status IN ('active', 'arrears')) THEN 'student'
+		WHEN EXISTS (SELECT 1 FROM persons p WHERE p.id = import_stage.person_id AND p.member_status IN ('active', 'arrears')) THEN 'member'
+		WHEN EXISTS (SELECT 1 FROM persons p WHERE p.id = import_stage.person_id AND p.other_union <> '') THEN 'other_union'
+		WHEN EXISTS (SELECT 1 FROM pipeline pl WHERE pl.person_id = import_stage.person_id AND pl.workplace_id = import_stage.workplace_id) THEN 'pipeline'
+		ELSE 'existing' END
+		WHERE import_id = $1`)
+}
+
+// report counts the classes and lists examples of each. A matched
+// person's name is shown only to a user who may read that person.
+func (im *importRun) report(ctx context.Context, res *ImportResult) error {
+	rows, err := im.tx.QueryContext(ctx, `SELECT class, COUNT(*) FROM import_stage WHERE import_id = $1 GROUP BY class`, im.id)
+	if err != nil {
+		return err
+	}
+	err = eachRow(rows, func() error {
+		var class string
+		var n int
+		if err := rows.Scan(&class, &n); err != nil {
+			return err
+		}
+		res.Counts[class] = n
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, class := range ImportClasses {
+		if res.Counts[class] == 0 {
+			continue
+		}
+		limit := linesPerClass
+		if class == ClassFlagged {
+			limit = maxFlagged
+		}
+		a := access.Args{im.id, class, limit}
+		visible := "TRUE"
+		if im.u != nil {
+			visible = im.u.Scope(access.PersonRead).Filter("p.unit_path", &a)
+		}
+		rows, err := im.tx.QueryContext(ctx, `SELECT s.line, s.first_name || ' ' || s.last_name, s.workplace_id, s.class, s.match, COALESCE(s.dup_of, 0),
+			CASE WHEN `+visible+` THEN p.id ELSE 0 END, CASE WHEN `+visible+` THEN p.first_name || ' ' || p.last_name ELSE '' END
+			FROM import_stage s LEFT JOIN persons p ON p.id = s.person_id
+			WHERE s.import_id = $1 AND s.class = $2 ORDER BY s.line LIMIT $3`, a...)
+		if err != nil {
+			return err
+		}
+		err = eachRow(rows, func() error {
+			var l ImportLine
+			var pid sql.NullInt64
+			var cand sql.NullString
+			if err := rows.Scan(&l.Line, &l.Name, &l.WorkplaceID, &l.Class, &l.Match, &l.DupOf, &pid, &cand); err != nil {
+				return err
+			}
+			l.PersonID, l.Candidate = pid.Int64, cand.String
+			res.Lines = append(res.Lines, l)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// apply writes what the classes say: new prospects, known non-members
+// moved to this workplace, their employments, pipeline entries and tasks,
+// and one audit entry per person touched.
+func (im *importRun) apply(ctx context.Context, a model.Actor, res *ImportResult) error {
+	now, today := im.s.now().UTC(), im.s.today()
+	kind, taskKind, title := "newhire", model.TaskWelcome, "Velkomstsamtale med ny kollega"
+	if im.req.Kind == ImportStaff {
+		kind, taskKind, title = "unorganised", model.TaskAsk, "Spør om medlemskap"
+	}
+	if err := im.s.reservePersonIDs(ctx, im.tx, im.id); err != nil {
+		return err
+	}
+	steps := []struct {
+		q    string
+		args []any
+	}{
+		{`INSERT INTO persons (id, first_name, last_name, sort_key, search_key, birth_date, email, mobile, unit_id, unit_path, workplace_id, member_status, created_at, updated_at)
+			SELECT s.person_id, s.first_name, s.last_name, s.sort_key, s.search_key, s.birth_date, s.email, s.mobile, w.unit_id, s.unit_path, s.workplace_id, 'prospect', $2, $2
+			FROM import_stage s JOIN workplaces w ON w.id = s.workplace_id WHERE s.import_id = $1 AND s.class = 'new'`, []any{now}},
+		// A known non-member on the list works here now.
+		{`UPDATE persons SET workplace_id = (SELECT s.workplace_id FROM import_stage s WHERE s.import_id = $1 AND s.person_id = persons.id AND s.class = 'existing'),
+				unit_path = (SELECT s.unit_path FROM import_stage s WHERE s.import_id = $1 AND s.person_id = persons.id AND s.class = 'existing'),
+				unit_id = (SELECT w.unit_id FROM import_stage s JOIN workplaces w ON w.id = s.workplace_id WHERE s.import_id = $1 AND s.person_id = persons.id AND s.class = 'existing'),
+				updated_at = $2
+			WHERE id IN (SELECT s.person_id FROM import_stage s WHERE s.import_id = $1 AND s.class = 'existing')`, []any{now}},
+		{`INSERT INTO employments (person_id, workplace_id, start_date, position, department)
+			SELECT s.person_id, s.workplace_id, COALESCE(s.start_date, $2), s.position, s.department FROM import_stage s
+			WHERE s.import_id = $1 AND s.class IN ('new', 'existing')
+			AND NOT EXISTS (SELECT 1 FROM employments e WHERE e.person_id = s.person_id AND e.workplace_id = s.workplace_id AND e.end_date IS NULL)`, []any{today}},
+		{`INSERT INTO pipeline (person_id, workplace_id, unit_path, import_id, kind, start_date, created_at)
+			SELECT s.person_id, s.workplace_id, s.unit_path, $1, $2, s.start_date, $3 FROM import_stage s WHERE s.import_id = $1 AND s.class IN ('new', 'existing')`, []any{kind, now}},
+		{`INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, fields, person_id, detail, remote_addr)
+			SELECT $2, $3, $4, CASE s.class WHEN 'new' THEN 'create' ELSE 'update' END, 'person', s.person_id, 'import', s.person_id,
+				s.first_name || ' ' || s.last_name, $5 FROM import_stage s WHERE s.import_id = $1 AND s.class IN ('new', 'existing')`,
+			[]any{now, nullID(a.UserID), a.Username, a.RemoteAddr}},
+	}
+	for _, st := range steps {
+		if err := im.exec(ctx, st.q, st.args...); err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
+	}
+	// Tasks go to each workplace's shop steward, or the region's coordinator.
+	for wid := range im.paths {
+		owner, err := im.s.taskOwner(ctx, im.tx, wid)
+		if err != nil {
+			return err
+		}
+		err = im.exec(ctx, `INSERT INTO tasks (kind, title, person_id, workplace_id, unit_path, owner_person_id, due, status, created_at)
+			SELECT $2, $3, s.person_id, s.workplace_id, s.unit_path, $4, CASE WHEN s.start_date > $5 THEN s.start_date ELSE $5 END, 'open', $6
+			FROM import_stage s WHERE s.import_id = $1 AND s.workplace_id = $7 AND s.class IN ('new', 'existing')`,
+			taskKind, title, nullID(owner), today, now, wid)
+		if err != nil {
+			return err
+		}
+		err = im.exec(ctx, `INSERT INTO tasks (kind, title, person_id, workplace_id, unit_path, owner_person_id, due, status, created_at)
+			SELECT $2, $3, s.person_id, s.workplace_id, s.unit_path, $4, $5, 'open', $6
+			FROM import_stage s WHERE s.import_id = $1 AND s.workplace_id = $7 AND s.class = 'student'
+			AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.person_id = s.person_id AND t.kind = $2 AND t.status = 'open')`,
+			model.TaskConvert, "Overgang fra studentmedlemskap", nullID(owner), today, now, wid)
+		if err != nil {
+			return err
+		}
+	}
+	matched := res.Rows - res.Counts[ClassNew] - res.Counts[ClassFlagged] - res.Counts[ClassDuplicate]
+	if err := im.exec(ctx, `UPDATE imports SET rows_read = $2, rows_created = $3, rows_matched = $4 WHERE id = $1`,
+		res.Rows+im.req.RowErrors, res.Counts[ClassNew], matched); err != nil {
+		return err
+	}
+	detail := fmt.Sprintf("%s: %d rader, %d nye, %d kjente, %d feil", im.req.Filename, res.Rows, res.Counts[ClassNew], matched, im.req.RowErrors)
+	if err := im.s.audit(ctx, im.tx, a, "import", "import", im.id, nil, 0, detail); err != nil {
+		return err
+	}
+	return im.exec(ctx, `DELETE FROM import_stage WHERE import_id = $1`)
+}
+
+// reservePersonIDs gives each new row the id its person will have, so that
+// the person's employment, pipeline entry and task can refer to it in the
+// same set-wise INSERTs.
+func (s *Storage) reservePersonIDs(ctx context.Context, tx *sql.Tx, importID int64) error {
+	q := `UPDATE import_stage SET person_id = (SELECT COALESCE(MAX(id), 0) FROM persons) + line WHERE import_id = $1 AND class = 'new'`
+	if s.dialect == Postgres {
+		q = `UPDATE import_stage SET person_id = nextval(pg_get_serial_sequence('persons', 'id')) WHERE import_id = $1 AND class = 'new'`
+	}
+	_, err := tx.ExecContext(ctx, q, importID)
+	return err
+}
+
+// taskOwner is who gets a workplace's tasks: its first shop steward, or
+// else the coordinator of its region; 0 leaves the task to the unit.
+func (s *Storage) taskOwner(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, workplaceID int64) (int64, error) {
+	var owner sql.NullInt64
+	err := q.QueryRowContext(ctx, `SELECT COALESCE(
+		(SELECT MIN(r.person_id) FROM roles r JOIN workplaces w ON w.unit_id = r.unit_id
+			WHERE w.id = $1 AND r.role IN ('shop_steward', 'chief_shop_steward') AND r.end_date IS NULL),
+		(SELECT MIN(r.person_id) FROM roles r JOIN org_units ru ON ru.id = r.unit_id, workplaces w JOIN org_units wu ON wu.id = w.unit_id
+			WHERE w.id = $1 AND r.role = 'recruitment_coordinator' AND r.end_date IS NULL AND ru.kind = 'region'
+			AND substr(wu.path, 1, length(ru.path)) = ru.path))`, workplaceID).Scan(&owner)
+	return owner.Int64, err
+}
+
+// stage loads the rows into import_stage: COPY on PostgreSQL, one prepared
+// row at a time on SQLite (see bulk.go for why).
+func (s *Storage) stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, im *importRun, rows iter.Seq2[ImportRow, error]) (int, error) {
+	if s.dialect == Postgres {
+		return s.copyStage(ctx, conn, im, rows)
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO import_stage (`+strings.Join(stageColumns, ", ")+`) VALUES `+placeholders(1, len(stageColumns)))
+	if err != nil {
+		return 0, err
+	}
+	defer stmt.Close()
+	n := 0
+	for r, err := range rows {
+		if err != nil {
+			return n, err
+		}
+		v, err := im.stageValues(ctx, r)
+		if err != nil {
+			return n, err
+		}
+		if _, err := stmt.ExecContext(ctx, v...); err != nil {
+			if isUniqueViolation(err) {
+				return n, model.Errorf(model.EINVALID, "Rad %d er lest to ganger.", r.Line)
+			}
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// inConnTx runs fn in a write transaction on one connection, so that
+// driver-level work on that connection (PostgreSQL COPY) joins the
+// transaction.
+func (s *Storage) inConnTx(ctx context.Context, fn func(conn *sql.Conn, tx *sql.Tx) error) error {
+	conn, err := s.w.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(conn, tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}

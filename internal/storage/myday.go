@@ -1,0 +1,132 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/model"
+)
+
+// DayTask is a task on "Min dag" with what it takes to act on it at once.
+type DayTask struct {
+	model.Task
+	Mobile        string
+	Email         string
+	WorkplaceName string
+	StartDate     time.Time
+	Escalated     bool
+}
+
+// NewColleague is someone who started at a workplace in the user's scope
+// lately, with how far the pipeline has come.
+type NewColleague struct {
+	PersonID      int64
+	Name          string
+	WorkplaceName string
+	StartDate     time.Time
+	Contacted     bool
+	Outcome       string
+}
+
+// Day is a shop steward's "Min dag".
+type Day struct {
+	Overdue       []DayTask
+	Today         []DayTask
+	Upcoming      []DayTask // the next seven days
+	Escalated     []DayTask // others' overdue tasks, for coordinators
+	NewColleagues []NewColleague
+}
+
+const dayTaskQuery = `SELECT t.id, t.kind, t.title, COALESCE(t.person_id, 0), COALESCE(p.first_name || ' ' || p.last_name, ''),
+	COALESCE(t.workplace_id, 0), t.unit_path, COALESCE(t.owner_person_id, 0), t.due, t.status, t.created_at,
+	COALESCE(p.mobile, ''), COALESCE(p.email, ''), COALESCE(w.name, ''),
+	pl.start_date, t.escalated_at
+	FROM tasks t LEFT JOIN persons p ON p.id = t.person_id LEFT JOIN workplaces w ON w.id = t.workplace_id
+	LEFT JOIN pipeline pl ON pl.person_id = t.person_id AND pl.workplace_id = t.workplace_id WHERE `
+
+// MyDay gathers the user's open tasks due within a week (their own), the
+// tasks escalated to them as coordinator, and the new colleagues of the
+// last three weeks in their scope.
+func (s *Storage) MyDay(ctx context.Context, u *access.Principal) (*Day, error) {
+	today := s.today()
+	var d Day
+	a := access.Args{u.PersonID, date(today.AddDate(0, 0, 7))}
+	tasks, err := s.dayTasks(ctx, `t.owner_person_id = $1 AND t.status = 'open' AND t.due <= $2 AND `+
+		u.Scope(access.TaskRead).Filter("t.unit_path", &a)+` ORDER BY t.due, t.id LIMIT 200`, a...)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range tasks {
+		switch {
+		case t.Due.Before(today):
+			d.Overdue = append(d.Overdue, t)
+		case t.Due.Equal(today):
+			d.Today = append(d.Today, t)
+		default:
+			d.Upcoming = append(d.Upcoming, t)
+		}
+	}
+	if u.HasRole(model.RoleCoordinator) {
+		a = access.Args{u.PersonID}
+		d.Escalated, err = s.dayTasks(ctx, `t.status = 'open' AND t.escalated_at IS NOT NULL AND (t.owner_person_id IS NULL OR t.owner_person_id <> $1) AND `+
+			u.Scope(access.TaskWrite).Filter("t.unit_path", &a)+` ORDER BY t.due, t.id LIMIT 100`, a...)
+		if err != nil {
+			return nil, err
+		}
+	}
+	a = access.Args{date(today.AddDate(0, 0, -21)), date(today.AddDate(0, 0, 14))}
+	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.first_name || ' ' || p.last_name, w.name, pl.start_date, pl.first_contact_at IS NOT NULL, pl.outcome
+		FROM pipeline pl JOIN persons p ON p.id = pl.person_id JOIN workplaces w ON w.id = pl.workplace_id
+		WHERE pl.kind = 'newhire' AND pl.start_date >= $1 AND pl.start_date <= $2 AND `+u.Scope(access.PersonRead).Filter("pl.unit_path", &a)+`
+		ORDER BY pl.start_date DESC, p.sort_key LIMIT 50`, a...)
+	if err != nil {
+		return nil, err
+	}
+	err = eachRow(rows, func() error {
+		var c NewColleague
+		var start sql.NullTime
+		if err := rows.Scan(&c.PersonID, &c.Name, &c.WorkplaceName, &start, &c.Contacted, &c.Outcome); err != nil {
+			return err
+		}
+		c.StartDate = timeOf(start)
+		d.NewColleagues = append(d.NewColleagues, c)
+		return nil
+	})
+	return &d, err
+}
+
+func (s *Storage) dayTasks(ctx context.Context, cond string, args ...any) ([]DayTask, error) {
+	rows, err := s.r.QueryContext(ctx, dayTaskQuery+cond, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []DayTask
+	err = eachRow(rows, func() error {
+		var t DayTask
+		var start, esc sql.NullTime
+		if err := rows.Scan(&t.ID, &t.Kind, &t.Title, &t.PersonID, &t.PersonName, &t.WorkplaceID, &t.UnitPath, &t.OwnerID,
+			&t.Due, &t.Status, &t.CreatedAt, &t.Mobile, &t.Email, &t.WorkplaceName, &start, &esc); err != nil {
+			return err
+		}
+		t.StartDate, t.Escalated = timeOf(start), esc.Valid
+		t.Due = t.Due.UTC()
+		out = append(out, t)
+		return nil
+	})
+	return out, err
+}
+
+// DayTask returns one task in the user's scope as "Min dag" shows it.
+func (s *Storage) DayTask(ctx context.Context, u *access.Principal, id int64) (*DayTask, error) {
+	a := access.Args{id}
+	ts, err := s.dayTasks(ctx, `t.id = $1 AND `+u.Scope(access.TaskRead).Filter("t.unit_path", &a), a...)
+	if err != nil {
+		return nil, err
+	}
+	if len(ts) == 0 {
+		return nil, model.Errorf(model.ENOTFOUND, "Fant ikke oppgaven.")
+	}
+	return &ts[0], nil
+}

@@ -1,0 +1,282 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/model"
+)
+
+// Outcomes of a welcome, ask or follow-up talk.
+const (
+	OutcomeMet        = "met"         // talked; no answer yet
+	OutcomeMaterial   = "material"    // talked and handed over material
+	OutcomeGift       = "gift"        // talked and handed over the welcome gift
+	OutcomeNotReached = "not_reached" // try again
+	OutcomeDeclined   = "declined"    // said no
+	OutcomeJoined     = "joined"      // became a member
+	OutcomeLeft       = "left"        // no longer works here
+)
+
+// Outcomes lists them in the order the buttons show.
+var Outcomes = []string{OutcomeMet, OutcomeMaterial, OutcomeGift, OutcomeNotReached, OutcomeDeclined, OutcomeJoined, OutcomeLeft}
+
+// pipelineTasks are the task kinds whose outcome moves the pipeline.
+var pipelineTasks = []string{model.TaskWelcome, model.TaskAsk, model.TaskFollowUp}
+
+// Outcome is what a steward logs after a talk.
+type Outcome struct {
+	TaskID         int64
+	Result         string
+	Note           string
+	Reason         string // why they said no
+	MembershipType string // when they joined; ordinary by default
+	RecruiterID    int64  // who recruited them; the user by default
+}
+
+// OutcomeResult tells what logging an outcome set in motion.
+type OutcomeResult struct {
+	Task     model.Task  // the task, as it is now
+	FollowUp *model.Task // the follow-up scheduled, if any
+}
+
+// outcomeNotes are the contact-log texts for each outcome.
+var outcomeNotes = map[string]string{
+	OutcomeMet:        "Samtale",
+	OutcomeMaterial:   "Samtale, materiell levert",
+	OutcomeGift:       "Samtale, velkomstgave levert",
+	OutcomeNotReached: "Ikke truffet",
+	OutcomeDeclined:   "Ønsker ikke å bli medlem",
+	OutcomeJoined:     "Meldte seg inn",
+	OutcomeLeft:       "Har sluttet på arbeidsplassen",
+}
+
+// LogOutcome records the outcome of a pipeline task in the user's scope:
+// the contact, the pipeline entry's progress, the task's end, and what
+// follows: a follow-up some days later after a talk, a retry when not
+// reached, a membership credited to the recruiter when they joined, and an
+// erasure date when they said no or left.
+func (s *Storage) LogOutcome(ctx context.Context, u *access.Principal, a model.Actor, o Outcome) (*OutcomeResult, error) {
+	var v model.Validation
+	o.Note, o.Reason = strings.TrimSpace(o.Note), strings.TrimSpace(o.Reason)
+	v.Check(slices.Contains(Outcomes, o.Result), "result", "Velg hvordan det gikk.")
+	v.Check(utf8.RuneCountInString(o.Note) <= 2000 && utf8.ValidString(o.Note), "note", "Notatet kan ha høyst 2000 tegn.")
+	v.Check(utf8.RuneCountInString(o.Reason) <= 200 && utf8.ValidString(o.Reason), "reason", "Grunnen kan ha høyst 200 tegn.")
+	if o.MembershipType == "" {
+		o.MembershipType = model.TypeOrdinary
+	}
+	v.Check(slices.Contains(model.MembershipTypes, o.MembershipType), "membership_type", "Ukjent medlemskapstype.")
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	st, err := s.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res := &OutcomeResult{}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		args := access.Args{o.TaskID}
+		t := &res.Task
+		var wid sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT t.id, t.kind, t.title, COALESCE(t.person_id, 0), t.workplace_id, t.unit_path, COALESCE(t.owner_person_id, 0), t.due, t.status
+			FROM tasks t WHERE t.id = $1 AND `+u.Scope(access.TaskWrite).Filter("t.unit_path", &args), args...).
+			Scan(&t.ID, &t.Kind, &t.Title, &t.PersonID, &wid, &t.UnitPath, &t.OwnerID, &t.Due, &t.Status)
+		if err != nil {
+			return notFound(err, "oppgaven")
+		}
+		t.WorkplaceID = wid.Int64
+		if t.Status != model.TaskOpen {
+			return model.Errorf(model.ECONFLICT, "Oppgaven er allerede lukket.")
+		}
+		if !slices.Contains(pipelineTasks, t.Kind) || t.PersonID == 0 || t.WorkplaceID == 0 {
+			return model.Errorf(model.EINVALID, "Denne oppgaven har ikke utfall å logge.")
+		}
+		now, today := s.now().UTC(), s.today()
+		note := outcomeNotes[o.Result]
+		if o.Reason != "" {
+			note += ": " + o.Reason
+		}
+		if o.Note != "" {
+			note += ". " + o.Note
+		}
+		kind := "visit"
+		if o.Result == OutcomeNotReached {
+			kind = "phone"
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO contacts (person_id, by_person_id, kind, at, note) VALUES ($1, $2, $3, $4, $5)`,
+			t.PersonID, nullID(u.PersonID), kind, now, note); err != nil {
+			return err
+		}
+		if err := s.ensurePipeline(ctx, tx, t, now); err != nil {
+			return err
+		}
+		if o.Result != OutcomeNotReached && o.Result != OutcomeLeft {
+			if _, err := tx.ExecContext(ctx, `UPDATE pipeline SET first_contact_at = COALESCE(first_contact_at, $1) WHERE person_id = $2 AND workplace_id = $3`,
+				now, t.PersonID, t.WorkplaceID); err != nil {
+				return err
+			}
+		}
+		status := model.TaskDone
+		switch o.Result {
+		case OutcomeNotReached:
+			// Stays open, due again in two days.
+			t.Due = today.AddDate(0, 0, 2)
+			_, err = tx.ExecContext(ctx, `UPDATE tasks SET due = $1, escalated_at = NULL WHERE id = $2`, t.Due, t.ID)
+			if err != nil {
+				return err
+			}
+			return s.audit(ctx, tx, a, "update", "task", t.ID, []string{"due"}, t.PersonID, note)
+		case OutcomeMet, OutcomeMaterial, OutcomeGift:
+			if t.Kind != model.TaskFollowUp {
+				f := model.Task{Kind: model.TaskFollowUp, Title: "Følg opp: spør om medlemskap", PersonID: t.PersonID, WorkplaceID: t.WorkplaceID,
+					UnitPath: t.UnitPath, OwnerID: t.OwnerID, Due: today.AddDate(0, 0, st.FollowUpDays), Status: model.TaskOpen, CreatedAt: now}
+				if f.OwnerID == 0 {
+					f.OwnerID = u.PersonID
+				}
+				if err := s.insertTask(ctx, tx, a, &f); err != nil {
+					return err
+				}
+				res.FollowUp = &f
+			}
+		case OutcomeDeclined, OutcomeLeft:
+			if o.Result == OutcomeLeft {
+				status = model.TaskCancelled
+				if _, err := tx.ExecContext(ctx, `UPDATE employments SET end_date = $1 WHERE person_id = $2 AND workplace_id = $3 AND end_date IS NULL`,
+					today, t.PersonID, t.WorkplaceID); err != nil {
+					return err
+				}
+			}
+			if err := s.closePipeline(ctx, tx, t, o.Result, o.Reason, now, today.AddDate(0, 0, st.RetentionDays)); err != nil {
+				return err
+			}
+		case OutcomeJoined:
+			if err := s.join(ctx, tx, u, a, t, o, today); err != nil {
+				return err
+			}
+			if err := s.closePipeline(ctx, tx, t, o.Result, "", now, time.Time{}); err != nil {
+				return err
+			}
+		}
+		t.Status = status
+		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET status = $1, done_at = $2 WHERE id = $3`, status, now, t.ID); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, a, "update", "task", t.ID, []string{"status", "outcome"}, t.PersonID, note)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// ensurePipeline makes sure the person has a pipeline entry at the task's
+// workplace; tasks made before there was a pipeline lack one.
+func (s *Storage) ensurePipeline(ctx context.Context, tx *sql.Tx, t *model.Task, now time.Time) error {
+	kind := "newhire"
+	if t.Kind == model.TaskAsk {
+		kind = "unorganised"
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO pipeline (person_id, workplace_id, unit_path, kind, start_date, created_at)
+		SELECT $1, $2, $3, $4, (SELECT MAX(e.start_date) FROM employments e WHERE e.person_id = $1 AND e.workplace_id = $2), $5
+		WHERE NOT EXISTS (SELECT 1 FROM pipeline WHERE person_id = $1 AND workplace_id = $2)`, t.PersonID, t.WorkplaceID, t.UnitPath, kind, now)
+	return err
+}
+
+// closePipeline ends the person's pipeline entry with an outcome, cancels
+// their other open pipeline tasks there, and sets when a non-member's data
+// is to be erased (zero: never).
+func (s *Storage) closePipeline(ctx context.Context, tx *sql.Tx, t *model.Task, outcome, reason string, now, eraseAfter time.Time) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE pipeline SET outcome = $1, outcome_at = $2, decline_reason = $3, erase_after = $4
+		WHERE person_id = $5 AND workplace_id = $6`, outcome, now, reason, date(eraseAfter), t.PersonID, t.WorkplaceID); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE tasks SET status = 'cancelled', done_at = $1
+		WHERE person_id = $2 AND workplace_id = $3 AND status = 'open' AND id <> $4 AND kind IN ('welcome', 'ask', 'follow_up')`,
+		now, t.PersonID, t.WorkplaceID, t.ID)
+	return err
+}
+
+// join makes the task's person a member, credited to the recruiter.
+func (s *Storage) join(ctx context.Context, tx *sql.Tx, u *access.Principal, a model.Actor, t *model.Task, o Outcome, today time.Time) error {
+	recruiter := o.RecruiterID
+	if recruiter == 0 {
+		recruiter = u.PersonID
+	}
+	var status string
+	if err := tx.QueryRowContext(ctx, `SELECT member_status FROM persons WHERE id = $1`, t.PersonID).Scan(&status); err != nil {
+		return err
+	}
+	if model.IsMember(status) {
+		return model.Errorf(model.ECONFLICT, "Personen er allerede medlem.")
+	}
+	var id int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO memberships (person_id, type, status, start_date, source, recruited_by)
+		VALUES ($1, $2, 'active', $3, 'workplace', $4) RETURNING id`, t.PersonID, o.MembershipType, today, nullID(recruiter)).Scan(&id); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE persons SET member_status = 'active', other_union = '', updated_at = $1 WHERE id = $2`, s.now().UTC(), t.PersonID); err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, a, "create", "membership", id, []string{"type", "status", "start_date", "recruited_by"}, t.PersonID, "")
+}
+
+// insertTask stores a new task and audits it.
+func (s *Storage) insertTask(ctx context.Context, tx *sql.Tx, a model.Actor, t *model.Task) error {
+	err := tx.QueryRowContext(ctx, `INSERT INTO tasks (kind, title, person_id, workplace_id, unit_path, owner_person_id, due, status, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, t.Kind, t.Title, nullID(t.PersonID), nullID(t.WorkplaceID), t.UnitPath,
+		nullID(t.OwnerID), date(t.Due), t.Status, t.CreatedAt).Scan(&t.ID)
+	if err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, a, "create", "task", t.ID, []string{"kind", "due", "owner"}, t.PersonID, "")
+}
+
+// StartAsking puts unorganised colleagues at a workplace into the pipeline
+// with an ask task each. Members, members of other unions and those already
+// being asked there are left out; it returns how many were added.
+func (s *Storage) StartAsking(ctx context.Context, u *access.Principal, a model.Actor, workplaceID int64, personIDs []int64) (int, error) {
+	added := 0
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var path string
+		err := tx.QueryRowContext(ctx, `SELECT o.path FROM workplaces w JOIN org_units o ON o.id = w.unit_id WHERE w.id = $1`, workplaceID).Scan(&path)
+		if err != nil || !u.Scope(access.TaskWrite).Contains(path) {
+			return model.Errorf(model.ENOTFOUND, "Fant ikke arbeidsplassen.")
+		}
+		owner, err := s.taskOwner(ctx, tx, workplaceID)
+		if err != nil {
+			return err
+		}
+		now, today := s.now().UTC(), s.today()
+		for _, id := range personIDs {
+			var status, other string
+			err := tx.QueryRowContext(ctx, `SELECT member_status, other_union FROM persons WHERE id = $1 AND workplace_id = $2
+				AND NOT EXISTS (SELECT 1 FROM pipeline pl WHERE pl.person_id = persons.id AND pl.workplace_id = $2)`, id, workplaceID).Scan(&status, &other)
+			if err == sql.ErrNoRows {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if model.IsMember(status) || other != "" {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO pipeline (person_id, workplace_id, unit_path, kind, created_at) VALUES ($1, $2, $3, 'unorganised', $4)`,
+				id, workplaceID, path, now); err != nil {
+				return err
+			}
+			t := model.Task{Kind: model.TaskAsk, Title: "Spør om medlemskap", PersonID: id, WorkplaceID: workplaceID, UnitPath: path,
+				OwnerID: owner, Due: today.AddDate(0, 0, 7), Status: model.TaskOpen, CreatedAt: now}
+			if err := s.insertTask(ctx, tx, a, &t); err != nil {
+				return err
+			}
+			added++
+		}
+		return nil
+	})
+	return added, err
+}

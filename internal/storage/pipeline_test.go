@@ -1,0 +1,293 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"testing"
+	"time"
+
+	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/model"
+)
+
+var day0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+// pipelineFixture adds a shop steward (with a person) to club A and fixes
+// the clock.
+func pipelineFixture(t *testing.T, s *Storage) (*fixture, *model.Person) {
+	t.Helper()
+	now := day0
+	s.SetClock(func() time.Time { return now })
+	f := newFixture(t, s)
+	tv := f.person(t, "Tove", "Tillitsvalgt", f.wA)
+	if err := s.AddRole(context.Background(), model.Actor{}, &model.Role{PersonID: tv.ID, Role: model.RoleShopSteward, UnitID: f.clubA.ID, StartDate: day0.AddDate(-1, 0, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	f.steward.PersonID = tv.ID
+	return f, tv
+}
+
+func rowsOf(rs ...ImportRow) iter.Seq2[ImportRow, error] {
+	return func(yield func(ImportRow, error) bool) {
+		for _, r := range rs {
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
+}
+
+func hire(line int, first, last string, w *model.Workplace, mod func(*model.NewHire)) ImportRow {
+	h := model.NewHire{Line: line, FirstName: first, LastName: last, StartDate: day0.AddDate(0, 0, 7), BirthDate: time.Date(1995, 5, line%28+1, 0, 0, 0, 0, time.UTC)}
+	if mod != nil {
+		mod(&h)
+	}
+	return ImportRow{NewHire: h, WorkplaceID: w.ID}
+}
+
+func count(t *testing.T, s *Storage, q string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := s.r.QueryRow(q, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestImportPreviewCommitAndReimport(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		f, tv := pipelineFixture(t, s)
+		ctx := context.Background()
+		f.person(t, "Mona", "Medlem", f.wA) // e-mail mona@example.no, mobile 912 34 567
+		other := &model.Person{FirstName: "Otto", LastName: "Annen", WorkplaceID: f.wA.ID, OtherUnion: "Fagforbundet", Email: "otto@example.no"}
+		if err := s.CreatePerson(ctx, f.admin, model.Actor{}, other); err != nil {
+			t.Fatal(err)
+		}
+		list := rowsOf(
+			hire(2, "Nina", "Ny", f.wA, func(h *model.NewHire) { h.Fnr = "01019512345"; h.Email = "nina@example.no" }),
+			hire(3, "Mona", "Medlem", f.wA, func(h *model.NewHire) { h.Email = "mona@example.no" }),
+			hire(4, "Otto", "Annen", f.wA, func(h *model.NewHire) { h.Email = "otto@example.no" }),
+			hire(5, "Per", "Mobil", f.wA, func(h *model.NewHire) { h.Mobile = "+4791234567" }), // a known mobile: flagged
+			hire(6, "Nina", "Ny", f.wA, func(h *model.NewHire) { h.Fnr = "01019512345" }),      // repeats row 2
+			hire(7, "Kari", "Uten", f.wA, nil),
+		)
+		req := ImportRequest{Kind: ImportNewhires, WorkplaceID: f.wA.ID, Filename: "nyansatte.csv", Source: "HR", LawfulBasis: "Hovedavtalen §"}
+		persons := count(t, s, `SELECT count(*) FROM persons`)
+		res, err := s.Import(ctx, f.steward, model.Actor{Username: "tv"}, req, list)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]int{ClassNew: 2, ClassMember: 1, ClassOtherUnion: 1, ClassFlagged: 1, ClassDuplicate: 1}
+		for c, n := range want {
+			if res.Counts[c] != n {
+				t.Errorf("preview %s = %d, want %d (%v)", c, res.Counts[c], n, res.Counts)
+			}
+		}
+		if res.Committed || count(t, s, `SELECT count(*) FROM persons`) != persons || count(t, s, `SELECT count(*) FROM imports`) != 0 ||
+			count(t, s, `SELECT count(*) FROM import_stage`) != 0 {
+			t.Fatal("preview changed the database")
+		}
+		var flagged ImportLine
+		for _, l := range res.Lines {
+			if l.Class == ClassFlagged {
+				flagged = l
+			}
+		}
+		// Everyone in the fixture shares a mobile; the first is the candidate.
+		if flagged.Line != 5 || flagged.Match != "mobile" || flagged.Candidate != tv.Name() {
+			t.Fatalf("flagged line = %+v", flagged)
+		}
+
+		// Commit, deciding the flagged row is someone else.
+		req.Commit, req.Decisions = true, map[int]string{5: DecideNew}
+		res, err = s.Import(ctx, f.steward, model.Actor{Username: "tv"}, req, list)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Committed || res.Counts[ClassNew] != 3 || res.ImportID == 0 {
+			t.Fatalf("commit: %+v", res)
+		}
+		if got := count(t, s, `SELECT count(*) FROM persons`); got != persons+3 {
+			t.Fatalf("persons %d, want %d", got, persons+3)
+		}
+		if n := count(t, s, `SELECT count(*) FROM persons WHERE fnr IS NOT NULL`); n != 0 {
+			t.Fatalf("%d fødselsnumre of non-members were stored", n)
+		}
+		if n := count(t, s, `SELECT count(*) FROM import_stage`); n != 0 {
+			t.Fatalf("%d staged rows left", n)
+		}
+		if n := count(t, s, `SELECT count(*) FROM tasks WHERE kind = 'welcome' AND owner_person_id = $1 AND due = $2`, tv.ID, date(day0.AddDate(0, 0, 7))); n != 3 {
+			t.Fatalf("%d welcome tasks for the steward on the start date, want 3", n)
+		}
+		if n := count(t, s, `SELECT count(*) FROM audit_log WHERE entity = 'person' AND fields = 'import'`); n != 3 {
+			t.Fatalf("%d audit entries for imported persons, want 3", n)
+		}
+		if n := count(t, s, `SELECT count(*) FROM persons WHERE email = 'mona@example.no'`); n != 1 {
+			t.Fatal("member duplicated")
+		}
+
+		// The same list again creates nothing new.
+		res, err = s.Import(ctx, f.steward, model.Actor{Username: "tv"}, req, list)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Counts[ClassNew] != 0 || res.Counts[ClassPipeline] != 3 {
+			t.Fatalf("reimport: %v", res.Counts)
+		}
+		if got := count(t, s, `SELECT count(*) FROM persons`); got != persons+3 {
+			t.Fatalf("reimport created persons: %d", got)
+		}
+		if n := count(t, s, `SELECT count(*) FROM tasks WHERE kind = 'welcome'`); n != 3 {
+			t.Fatalf("reimport made tasks: %d", n)
+		}
+	})
+}
+
+func TestImportIsAllOrNothing(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		f, _ := pipelineFixture(t, s)
+		ctx := context.Background()
+		boom := errors.New("disk on fire")
+		rows := func(yield func(ImportRow, error) bool) {
+			for i := range 500 {
+				if !yield(hire(i+2, "Ola", "Nordmann", f.wA, func(h *model.NewHire) { h.BirthDate = h.BirthDate.AddDate(0, 0, i) }), nil) {
+					return
+				}
+			}
+			yield(ImportRow{}, boom)
+		}
+		before := count(t, s, `SELECT count(*) FROM persons`)
+		_, err := s.Import(ctx, f.admin, model.Actor{}, ImportRequest{Kind: ImportNewhires, WorkplaceID: f.wA.ID, Commit: true}, rows)
+		if !errors.Is(err, boom) {
+			t.Fatalf("err = %v", err)
+		}
+		if count(t, s, `SELECT count(*) FROM persons`) != before || count(t, s, `SELECT count(*) FROM imports`) != 0 || count(t, s, `SELECT count(*) FROM import_stage`) != 0 {
+			t.Fatal("a failed import left rows behind")
+		}
+		// A row routed to another club's workplace is refused for a steward, whole list.
+		_, err = s.Import(ctx, f.steward, model.Actor{}, ImportRequest{Kind: ImportNewhires, WorkplaceID: f.wA.ID, Commit: true},
+			rowsOf(hire(2, "A", "B", f.wA, nil), hire(3, "C", "D", f.wB, nil)))
+		if model.ErrorCode(err) != model.ENOTFOUND || count(t, s, `SELECT count(*) FROM persons`) != before {
+			t.Fatalf("routing outside scope: %v", err)
+		}
+		if _, err := s.Import(ctx, f.steward, model.Actor{}, ImportRequest{Kind: ImportNewhires, WorkplaceID: f.wB.ID}, rowsOf()); model.ErrorCode(err) != model.ENOTFOUND {
+			t.Fatalf("import for another club's workplace: %v", err)
+		}
+	})
+}
+
+// importOne imports one new hire at workplace A and returns their welcome task.
+func importOne(t *testing.T, s *Storage, f *fixture, first string) model.Task {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := s.Import(ctx, f.steward, model.Actor{}, ImportRequest{Kind: ImportNewhires, WorkplaceID: f.wA.ID, Commit: true},
+		rowsOf(hire(2, first, "Nyansatt", f.wA, nil))); err != nil {
+		t.Fatal(err)
+	}
+	d, err := s.MyDay(ctx, f.steward)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, t := range d.Upcoming {
+		if t.PersonName == first+" Nyansatt" {
+			return t.Task
+		}
+	}
+	t.Fatalf("no welcome task for %s on Min dag: %+v", first, d)
+	return model.Task{}
+}
+
+func TestWelcomeSchedulesFollowUpAndJoinCredits(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		f, tv := pipelineFixture(t, s)
+		ctx := context.Background()
+		task := importOne(t, s, f, "Ida")
+		d, _ := s.MyDay(ctx, f.steward)
+		if len(d.NewColleagues) != 1 || d.NewColleagues[0].Contacted {
+			t.Fatalf("new colleagues = %+v", d.NewColleagues)
+		}
+		res, err := s.LogOutcome(ctx, f.steward, model.Actor{}, Outcome{TaskID: task.ID, Result: OutcomeGift, Note: "Hyggelig prat"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.FollowUp == nil || !res.FollowUp.Due.Equal(day0.Truncate(24*time.Hour).AddDate(0, 0, 5)) || res.FollowUp.OwnerID != tv.ID {
+			t.Fatalf("follow-up = %+v", res.FollowUp)
+		}
+		if _, err := s.LogOutcome(ctx, f.steward, model.Actor{}, Outcome{TaskID: task.ID, Result: OutcomeMet}); model.ErrorCode(err) != model.ECONFLICT {
+			t.Fatalf("logging a closed task: %v", err)
+		}
+		d, _ = s.MyDay(ctx, f.steward)
+		if len(d.Upcoming) != 1 || d.Upcoming[0].Kind != model.TaskFollowUp || !d.NewColleagues[0].Contacted {
+			t.Fatalf("Min dag after welcome: %+v", d)
+		}
+		if _, err := s.LogOutcome(ctx, f.steward, model.Actor{}, Outcome{TaskID: d.Upcoming[0].ID, Result: OutcomeJoined}); err != nil {
+			t.Fatal(err)
+		}
+		var status string
+		var recruiter int64
+		if err := s.r.QueryRow(`SELECT p.member_status, m.recruited_by FROM persons p JOIN memberships m ON m.person_id = p.id WHERE p.id = $1`, task.PersonID).Scan(&status, &recruiter); err != nil {
+			t.Fatal(err)
+		}
+		if status != model.StatusActive || recruiter != tv.ID {
+			t.Fatalf("joined: status %q recruited by %d, want active by %d", status, recruiter, tv.ID)
+		}
+		rows, total, err := s.Recruitment(ctx, f.admin, day0.AddDate(0, -1, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 1 || total.NewHires != 1 || total.Asked != 1 || total.Joined != 1 || total.Lists != 1 || total.MedianDays != 0 {
+			t.Fatalf("recruitment = %+v total %+v", rows, total)
+		}
+		if _, _, err := s.Recruitment(ctx, f.steward, day0); model.ErrorCode(err) != model.EFORBIDDEN {
+			t.Fatalf("steward reading statistics: %v", err)
+		}
+		// Another club's steward cannot log outcomes here.
+		other := &access.Principal{Grants: []access.Grant{{Role: model.RoleShopSteward, UnitPath: f.clubB.Path}}}
+		task2 := importOne(t, s, f, "Jon")
+		if _, err := s.LogOutcome(ctx, other, model.Actor{}, Outcome{TaskID: task2.ID, Result: OutcomeMet}); model.ErrorCode(err) != model.ENOTFOUND {
+			t.Fatalf("other club logging: %v", err)
+		}
+	})
+}
+
+func TestDeclinedAreErasedAfterRetentionAndOverdueEscalates(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		f, _ := pipelineFixture(t, s)
+		ctx := context.Background()
+		now := day0
+		s.SetClock(func() time.Time { return now })
+		task := importOne(t, s, f, "Siri")
+		late := importOne(t, s, f, "Lars")
+		if _, err := s.LogOutcome(ctx, f.steward, model.Actor{}, Outcome{TaskID: task.ID, Result: OutcomeDeclined, Reason: "Ikke nå"}); err != nil {
+			t.Fatal(err)
+		}
+		// Lars's welcome is due in a week; a week past that plus the limit, it escalates.
+		now = day0.AddDate(0, 0, 7+DefaultSettings.EscalateAfterDays+1)
+		n, err := s.EscalateOverdue(ctx, model.Actor{Username: "system"})
+		if err != nil || n != 1 {
+			t.Fatalf("escalated %d, %v", n, err)
+		}
+		coord := &access.Principal{PersonID: -1, Grants: []access.Grant{{Role: model.RoleCoordinator, UnitPath: f.clubA.Path}}}
+		d, err := s.MyDay(ctx, coord)
+		if err != nil || len(d.Escalated) != 1 || d.Escalated[0].ID != late.ID {
+			t.Fatalf("coordinator's escalated = %+v, %v", d, err)
+		}
+		if n, err := s.EraseExpired(ctx, model.Actor{}); err != nil || n != 0 {
+			t.Fatalf("erased %d before the retention period, %v", n, err)
+		}
+		now = day0.AddDate(0, 0, DefaultSettings.RetentionDays+1)
+		if n, err := s.EraseExpired(ctx, model.Actor{}); err != nil || n != 1 {
+			t.Fatalf("erased %d, %v", n, err)
+		}
+		if _, err := s.Person(ctx, f.admin, task.PersonID); model.ErrorCode(err) != model.ENOTFOUND {
+			t.Fatalf("declined prospect still there: %v", err)
+		}
+		if n := count(t, s, `SELECT count(*) FROM audit_log WHERE person_id = $1 AND detail <> ''`, task.PersonID); n != 0 {
+			t.Fatalf("%d audit entries keep the erased person's data", n)
+		}
+		if _, err := s.Person(ctx, f.admin, late.PersonID); err != nil {
+			t.Fatalf("open prospect erased: %v", err)
+		}
+	})
+}

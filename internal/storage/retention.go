@@ -1,0 +1,87 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/verve-union/verve/internal/model"
+)
+
+// EscalateOverdue marks pipeline tasks overdue by more than the union's
+// limit as escalated, which puts them on the region coordinator's
+// "Min dag". It returns how many it escalated.
+func (s *Storage) EscalateOverdue(ctx context.Context, a model.Actor) (int, error) {
+	st, err := s.Settings(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		now, limit := s.now().UTC(), s.today().AddDate(0, 0, -st.EscalateAfterDays)
+		cond := `status = 'open' AND escalated_at IS NULL AND due < $1 AND kind IN ('welcome', 'ask', 'follow_up')`
+		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, fields, person_id, detail, remote_addr)
+			SELECT $2, $3, $4, 'escalate', 'task', id, 'escalated_at', person_id, '', '' FROM tasks WHERE `+cond,
+			limit, now, nullID(a.UserID), a.Username); err != nil {
+			return err
+		}
+		r, err := tx.ExecContext(ctx, `UPDATE tasks SET escalated_at = $2 WHERE `+cond, limit, now)
+		if err != nil {
+			return err
+		}
+		n, err = r.RowsAffected()
+		return err
+	})
+	return int(n), err
+}
+
+// EraseExpired erases the prospects who said no or left once their
+// retention period is over: the person, their contacts, tasks, employments
+// and pipeline entries, and the personal values in the audit log. Anyone
+// who has since become a member, or is being asked elsewhere, is kept.
+func (s *Storage) EraseExpired(ctx context.Context, a model.Actor) (int, error) {
+	var ids []int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT pl.person_id FROM pipeline pl JOIN persons p ON p.id = pl.person_id
+			WHERE pl.erase_after < $1 AND pl.outcome IN ('declined', 'left') AND p.member_status NOT IN ('active', 'arrears')
+			AND NOT EXISTS (SELECT 1 FROM pipeline o WHERE o.person_id = pl.person_id AND (o.outcome = '' OR o.erase_after >= $1))
+			AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = pl.person_id)
+			AND NOT EXISTS (SELECT 1 FROM users us WHERE us.person_id = pl.person_id)`, date(s.today()))
+		if err != nil {
+			return err
+		}
+		err = eachRow(rows, func() error {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			for _, q := range []string{
+				`DELETE FROM contacts WHERE person_id = $1`,
+				`UPDATE contacts SET by_person_id = NULL WHERE by_person_id = $1`,
+				`DELETE FROM tasks WHERE person_id = $1`,
+				`DELETE FROM employments WHERE person_id = $1`,
+				`DELETE FROM pipeline WHERE person_id = $1`,
+				`DELETE FROM roles WHERE person_id = $1`,
+				`DELETE FROM persons WHERE id = $1`,
+			} {
+				if _, err := tx.ExecContext(ctx, q, id); err != nil {
+					return err
+				}
+			}
+			if err := s.eraseAuditDetail(ctx, tx, id); err != nil {
+				return err
+			}
+			if err := s.audit(ctx, tx, a, "erase", "person", id, nil, 0, "oppbevaringstiden er ute"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return len(ids), err
+}

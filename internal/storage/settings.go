@@ -1,0 +1,95 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/model"
+)
+
+// Settings are the union's own choices for the recruitment pipeline.
+type Settings struct {
+	FollowUpDays      int    // days from a welcome talk to the follow-up
+	RetentionDays     int    // how long a prospect who said no is kept
+	EscalateAfterDays int    // days overdue before a task goes to the coordinator
+	PrivacyNotice     string // the GDPR art. 14 information given at first contact
+}
+
+// DefaultSettings apply until the union saves its own.
+var DefaultSettings = Settings{
+	FollowUpDays:      5,
+	RetentionDays:     180,
+	EscalateAfterDays: 7,
+	PrivacyNotice: "Vi har fått navnet ditt fra arbeidsgiveren din, som gir tillitsvalgte oversikt over nyansatte " +
+		"etter hovedavtalen. Vi bruker det bare til å ta kontakt om medlemskap og sletter det hvis du ikke ønsker å bli medlem. " +
+		"Du kan be om innsyn eller sletting ved å kontakte forbundet.",
+}
+
+// Settings returns the union's settings, defaults filled in.
+func (s *Storage) Settings(ctx context.Context) (Settings, error) {
+	return s.settings(ctx, s.r)
+}
+
+func (s *Storage) settings(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}) (Settings, error) {
+	st := DefaultSettings
+	rows, err := q.QueryContext(ctx, `SELECT key, value FROM settings`)
+	if err != nil {
+		return st, err
+	}
+	err = eachRow(rows, func() error {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return err
+		}
+		n, _ := strconv.Atoi(v)
+		switch k {
+		case "follow_up_days":
+			st.FollowUpDays = n
+		case "retention_days":
+			st.RetentionDays = n
+		case "escalate_after_days":
+			st.EscalateAfterDays = n
+		case "privacy_notice":
+			st.PrivacyNotice = v
+		}
+		return nil
+	})
+	return st, err
+}
+
+// SaveSettings validates and stores the settings; union admins only.
+func (s *Storage) SaveSettings(ctx context.Context, u *access.Principal, a model.Actor, st Settings) error {
+	if !u.Can(access.UserAdmin) {
+		return model.Errorf(model.EFORBIDDEN, "Bare forbundets administratorer kan endre innstillingene.")
+	}
+	var v model.Validation
+	st.PrivacyNotice = strings.TrimSpace(st.PrivacyNotice)
+	v.Check(st.FollowUpDays >= 1 && st.FollowUpDays <= 60, "follow_up_days", "Velg mellom 1 og 60 dager.")
+	v.Check(st.RetentionDays >= 1 && st.RetentionDays <= 730, "retention_days", "Velg mellom 1 og 730 dager.")
+	v.Check(st.EscalateAfterDays >= 1 && st.EscalateAfterDays <= 60, "escalate_after_days", "Velg mellom 1 og 60 dager.")
+	v.Check(st.PrivacyNotice != "", "privacy_notice", "Personverninformasjonen må fylles ut.")
+	v.Check(utf8.RuneCountInString(st.PrivacyNotice) <= 4000, "privacy_notice", "Teksten kan ha høyst 4000 tegn.")
+	if err := v.Err(); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		for k, val := range map[string]string{
+			"follow_up_days":      strconv.Itoa(st.FollowUpDays),
+			"retention_days":      strconv.Itoa(st.RetentionDays),
+			"escalate_after_days": strconv.Itoa(st.EscalateAfterDays),
+			"privacy_notice":      st.PrivacyNotice,
+		} {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
+				ON CONFLICT (key) DO UPDATE SET value = excluded.value`, k, val); err != nil {
+				return err
+			}
+		}
+		return s.audit(ctx, tx, a, "update", "settings", 0, []string{"follow_up_days", "retention_days", "escalate_after_days", "privacy_notice"}, 0, "")
+	})
+}
