@@ -53,7 +53,7 @@ type ImportRequest struct {
 	Source      string // where the list came from, e.g. "Nyansattliste fra HR"
 	LawfulBasis string
 	Decisions   map[int]string // flagged rows by line: DecideMerge or DecideNew; others are skipped
-	RowErrors   int            // rows the reader rejected, for the record
+	Rejected    func() int     // rows the reader rejected, asked once all are read
 	Commit      bool           // false: report what would happen and change nothing
 }
 
@@ -148,9 +148,9 @@ func (im *importRun) begin(ctx context.Context, a model.Actor) error {
 	if err != nil {
 		return err
 	}
-	return im.tx.QueryRowContext(ctx, `INSERT INTO imports (kind, workplace_id, unit_path, filename, source, lawful_basis, rows_error, created_by, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-		im.req.Kind, im.req.WorkplaceID, path, im.req.Filename, im.req.Source, im.req.LawfulBasis, im.req.RowErrors,
+	return im.tx.QueryRowContext(ctx, `INSERT INTO imports (kind, workplace_id, unit_path, filename, source, lawful_basis, created_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		im.req.Kind, im.req.WorkplaceID, path, im.req.Filename, im.req.Source, im.req.LawfulBasis,
 		nullID(a.UserID), im.s.now().UTC()).Scan(&im.id)
 }
 
@@ -363,11 +363,15 @@ func (im *importRun) apply(ctx context.Context, a model.Actor, res *ImportResult
 		}
 	}
 	matched := res.Rows - res.Counts[ClassNew] - res.Counts[ClassFlagged] - res.Counts[ClassDuplicate]
-	if err := im.exec(ctx, `UPDATE imports SET rows_read = $2, rows_created = $3, rows_matched = $4 WHERE id = $1`,
-		res.Rows+im.req.RowErrors, res.Counts[ClassNew], matched); err != nil {
+	rejected := 0
+	if im.req.Rejected != nil {
+		rejected = im.req.Rejected()
+	}
+	if err := im.exec(ctx, `UPDATE imports SET rows_read = $2, rows_created = $3, rows_matched = $4, rows_error = $5 WHERE id = $1`,
+		res.Rows+rejected, res.Counts[ClassNew], matched, rejected); err != nil {
 		return err
 	}
-	detail := fmt.Sprintf("%s: %d rader, %d nye, %d kjente, %d feil", im.req.Filename, res.Rows, res.Counts[ClassNew], matched, im.req.RowErrors)
+	detail := fmt.Sprintf("%s: %d rader, %d nye, %d kjente, %d feil", im.req.Filename, res.Rows, res.Counts[ClassNew], matched, rejected)
 	if err := im.s.audit(ctx, im.tx, a, "import", "import", im.id, nil, 0, detail); err != nil {
 		return err
 	}
