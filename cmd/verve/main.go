@@ -32,6 +32,7 @@ func commands() []command {
 		{"serve", "start serveren mot en database", runServe},
 		{"migrate", "kjør databasemigreringer", runMigrate},
 		{"seed", "fyll en tom database med et deterministisk demoforbund", runSeed},
+		{"import", "les inn en nyansattliste (import newhires)", runImport},
 		{"user", "administrer brukere (user add)", runUser},
 		{"version", "vis versjonen", func(_ context.Context, _ []string, out io.Writer) error {
 			fmt.Fprintln(out, "verve", version)

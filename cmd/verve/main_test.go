@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -88,4 +89,50 @@ func TestSeedUserAddAndServe(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("serve did not stop")
 	}
+}
+
+func TestImportNewhires(t *testing.T) {
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "v.db")
+	if _, err := runArgs(t, "seed", "--db", db, "--members", "1000"); err != nil {
+		t.Fatal(err)
+	}
+	store, err := storage.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var orgnr string
+	store.DB().QueryRow(`SELECT orgnr FROM workplaces ORDER BY id LIMIT 1`).Scan(&orgnr)
+	persons := func() (n int) {
+		store.DB().QueryRow(`SELECT count(*) FROM persons`).Scan(&n)
+		return n
+	}
+	before := persons()
+	list := filepath.Join(dir, "nyansatte.csv")
+	os.WriteFile(list, []byte("Fornavn;Etternavn;E-post;Startdato\nKari;Nordmann;kari@example.no;01.12.2026\nOla;;ola@example.no;01.12.2026\n"), 0o600)
+	out, err := runArgs(t, "import", "newhires", "--db", db, "--workplace", orgnr, "--dry-run", list)
+	if err != nil || !strings.Contains(out, "1 nye") || !strings.Contains(out, "rad 3, Etternavn: Etternavn mangler") || !strings.Contains(out, "Prøvekjøring") {
+		t.Fatalf("dry run: %v\n%s", err, out)
+	}
+	if persons() != before {
+		t.Fatal("dry run changed the database")
+	}
+	if out, err := runArgs(t, "import", "newhires", "--db", db, "--workplace", orgnr, list); err != nil || !strings.Contains(out, "Importert") {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	if persons() != before+1 {
+		t.Fatalf("persons %d, want %d", persons(), before+1)
+	}
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("a|b\n1|2\n"), 0o600)
+	for _, args := range [][]string{
+		{"import", "newhires", "--db", db, "--workplace", orgnr, bad},
+		{"import", "newhires", "--db", db, "--workplace", "123", list},
+		{"import", "newhires", "--db", db, "--workplace", orgnr},
+	} {
+		if out, err := runArgs(t, args...); err == nil {
+			t.Errorf("%v succeeded:\n%s", args, out)
+		}
+	}
+	store.Close()
 }
