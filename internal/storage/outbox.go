@@ -210,14 +210,6 @@ func (s *Storage) Outbox(ctx context.Context, u *access.Principal, status string
 	return out, rows.Err()
 }
 
-// eraseMail deletes the messages about a person. Erasing a person calls it
-// in the same transaction, so no copy of their address or of what was sent
-// them survives in the outbox.
-func (s *Storage) eraseMail(ctx context.Context, db execer, personID int64) error {
-	_, err := db.ExecContext(ctx, `DELETE FROM outbox WHERE person_id = $1`, personID)
-	return err
-}
-
 // oneRow turns an update that touched no row into ENOTFOUND.
 func oneRow(res sql.Result) error {
 	n, err := res.RowsAffected()

@@ -373,7 +373,7 @@ func TestOutboxList(t *testing.T) {
 	})
 }
 
-func TestEraseMail(t *testing.T) {
+func TestErasingAPersonErasesTheirMail(t *testing.T) {
 	engines(t, func(t *testing.T, s *Storage) {
 		ctx := context.Background()
 		newTestClock(s)
@@ -389,8 +389,11 @@ func TestEraseMail(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := s.eraseMail(ctx, s.w, p.ID); err != nil {
-			t.Fatal(err)
+		// As erasure does it: the person's rows elsewhere, then the person.
+		for _, q := range []string{`DELETE FROM employments WHERE person_id = $1`, `DELETE FROM persons WHERE id = $1`} {
+			if _, err := s.w.ExecContext(ctx, q, p.ID); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if _, err := s.Mail(ctx, erased); model.ErrorCode(err) != model.ENOTFOUND {
 			t.Errorf("erased person's mail: %v", err)

@@ -12,7 +12,8 @@ CREATE TABLE outbox (
     text_body TEXT NOT NULL,
     html_body TEXT NOT NULL DEFAULT '',
     kind TEXT NOT NULL,
-    person_id BIGINT REFERENCES persons(id),
+    -- Erasing a person erases what was sent them.
+    person_id BIGINT REFERENCES persons(id) ON DELETE CASCADE,
     status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'sent', 'failed')),
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt_at {{ts}} NOT NULL,
