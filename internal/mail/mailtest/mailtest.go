@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -207,16 +208,28 @@ func (s *Server) Stop() {
 // Messages returns every message received so far, oldest first, with
 // bodies.
 func (s *Server) Messages(ctx context.Context) ([]Message, error) {
+	return s.messages(ctx, "")
+}
+
+// messages returns the messages to the address to, or all when to is "",
+// oldest first.
+func (s *Server) messages(ctx context.Context, to string) ([]Message, error) {
 	var list struct {
-		Messages []struct{ ID string }
+		Messages []struct {
+			ID string
+			To []address
+		}
 	}
 	if err := s.get(ctx, "/api/v1/messages?limit=1000", &list); err != nil {
 		return nil, err
 	}
-	out := make([]Message, 0, len(list.Messages))
+	var out []Message
 	// The list is newest first.
-	for i := len(list.Messages) - 1; i >= 0; i-- {
-		m, err := s.message(ctx, list.Messages[i].ID)
+	for _, sum := range slices.Backward(list.Messages) {
+		if to != "" && !slices.ContainsFunc(sum.To, func(a address) bool { return strings.EqualFold(a.Address, to) }) {
+			continue
+		}
+		m, err := s.message(ctx, sum.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -276,16 +289,11 @@ func (s *Server) WaitFor(t testing.TB, to string, timeout time.Duration) Message
 	defer cancel()
 	var last error
 	for {
-		ms, err := s.Messages(ctx)
-		if err == nil {
-			for _, m := range ms {
-				for _, a := range m.To {
-					if strings.EqualFold(a, to) {
-						return m
-					}
-				}
-			}
-		} else {
+		ms, err := s.messages(ctx, to)
+		if err == nil && len(ms) > 0 {
+			return ms[0]
+		}
+		if err != nil {
 			last = err
 		}
 		select {
