@@ -341,12 +341,15 @@ func (im *importRun) apply(ctx context.Context, a model.Actor, res *ImportResult
 		}
 	}
 	// Tasks go to each workplace's shop steward, or the region's coordinator.
-	for wid := range im.paths {
-		owner, err := im.s.taskOwner(ctx, im.tx, wid)
-		if err != nil {
-			return err
+	for wid, path := range im.paths {
+		owner := clubOwner(im.u, path)
+		if owner == 0 {
+			var err error
+			if owner, err = im.s.taskOwner(ctx, im.tx, wid); err != nil {
+				return err
+			}
 		}
-		err = im.exec(ctx, `INSERT INTO tasks (kind, title, person_id, workplace_id, unit_path, owner_person_id, due, status, created_at)
+		err := im.exec(ctx, `INSERT INTO tasks (kind, title, person_id, workplace_id, unit_path, owner_person_id, due, status, created_at)
 			SELECT $2, $3, s.person_id, s.workplace_id, s.unit_path, $4, CASE WHEN s.start_date > $5 THEN s.start_date ELSE $5 END, 'open', $6
 			FROM import_stage s WHERE s.import_id = $1 AND s.workplace_id = $7 AND s.class IN ('new', 'existing')`,
 			taskKind, title, nullID(owner), today, now, wid)
@@ -376,6 +379,23 @@ func (im *importRun) apply(ctx context.Context, a model.Actor, res *ImportResult
 		return err
 	}
 	return im.exec(ctx, `DELETE FROM import_stage WHERE import_id = $1`)
+}
+
+// clubOwner is the importing user, when they are a shop steward or club
+// leader for the workplace: whoever fetched the list makes the welcome.
+func clubOwner(u *access.Principal, path string) int64 {
+	if u == nil || u.PersonID == 0 {
+		return 0
+	}
+	for _, g := range u.Grants {
+		switch g.Role {
+		case model.RoleShopSteward, model.RoleChiefShopSteward, model.RoleClubLeader:
+			if strings.HasPrefix(path, g.UnitPath) {
+				return u.PersonID
+			}
+		}
+	}
+	return 0
 }
 
 // reservePersonIDs gives each new row the id its person will have, so that

@@ -3,10 +3,13 @@ package ui
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +17,7 @@ import (
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/newhires"
 	"github.com/verve-union/verve/internal/norway"
 )
 
@@ -65,8 +69,11 @@ var funcs = template.FuncMap{
 		}
 		return m
 	},
-	"indent":  func(depth int) string { return strconv.Itoa(depth) },
-	"overdue": func(t time.Time) bool { return t.Before(time.Now().Truncate(24 * time.Hour)) },
+	"indent": func(depth int) string { return strconv.Itoa(depth) },
+	"list":   func(s ...string) []string { return s },
+	// routeFor is the workplace a routing value goes to, for a select.
+	"routeFor": func(routes map[string]int64, v string) int64 { return routes[newhires.RouteKey(v)] },
+	"overdue":  func(t time.Time) bool { return t.Before(time.Now().Truncate(24 * time.Hour)) },
 	"width": func(f float64) string {
 		// A density bar width in whole percent, clamped for the CSS class.
 		p := int(f*100 + 0.5)
@@ -163,4 +170,32 @@ func pathID(r *http.Request, name string) (int64, error) {
 		return 0, model.Errorf(model.ENOTFOUND, "Siden finnes ikke.")
 	}
 	return id, nil
+}
+
+// fragment writes one named block of a page's templates, for htmx to swap
+// in, with the same page data a full render gets.
+func (h *Handler) fragment(w http.ResponseWriter, r *http.Request, pageName, block string, data any) {
+	p := page{L: h.lang(r), User: access.FromContext(r.Context()), Data: data}
+	var buf bytes.Buffer
+	if err := h.pages[pageName].ExecuteTemplate(&buf, block, p); err != nil {
+		h.Log.Error("render", "template", pageName+"/"+block, "err", err)
+		http.Error(w, "Det oppstod en intern feil.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	buf.WriteTo(w)
+}
+
+// errorText is an error as one line for a form: the message and each
+// field's own message.
+func errorText(err error) string {
+	var e *model.Error
+	if errors.As(err, &e) && len(e.Fields) > 0 {
+		parts := []string{e.Message}
+		for _, k := range slices.Sorted(maps.Keys(e.Fields)) {
+			parts = append(parts, e.Fields[k])
+		}
+		return strings.Join(parts, " ")
+	}
+	return model.ErrorMessage(err)
 }

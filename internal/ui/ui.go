@@ -38,7 +38,8 @@ type Handler struct {
 	// API serves /api/v1/ behind the same sign-in and scope rules.
 	API http.Handler
 
-	pages map[string]*template.Template
+	pages   map[string]*template.Template
+	imports importJobs
 }
 
 // Config are the settings that change how the interface is served.
@@ -110,6 +111,13 @@ func (h *Handler) Routes() (http.Handler, error) {
 	mux.Handle("POST /persons/{id}/contacts", h.signedIn(access.ContactWrite, h.saveContact))
 	mux.Handle("GET /search", h.signedIn(access.PersonRead, h.showSearchPage))
 	mux.Handle("POST /tasks/{id}/done", h.signedIn(access.TaskWrite, h.completeTask))
+	mux.Handle("GET /dag", h.signedIn(access.TaskRead, h.showMyDayPage))
+	mux.Handle("POST /workplaces/{id}/ask", h.signedIn(access.TaskWrite, h.startAsking))
+	mux.Handle("GET /workplaces/{id}/import", h.signedIn(access.NewhireImport, h.showImportForm))
+	mux.Handle("POST /workplaces/{id}/import", h.signedIn(access.NewhireImport, h.uploadList))
+	mux.Handle("GET /imports/{token}", h.signedIn(access.NewhireImport, h.showImportJob))
+	mux.Handle("POST /imports/{token}", h.signedIn(access.NewhireImport, h.reviewList))
+	mux.Handle("POST /tasks/{id}/outcome", h.signedIn(access.TaskWrite, h.logOutcome))
 	mux.Handle("GET /audit", h.signedIn(access.AuditRead, h.showAuditPage))
 	if h.API != nil {
 		mux.Handle("/api/v1/", h.signedIn("", h.API.ServeHTTP))

@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
@@ -14,6 +16,7 @@ type workplaceData struct {
 	Members    []*model.Person
 	OtherUnion []*model.Person
 	NonMembers []*model.Person
+	Asked      string
 }
 
 func (h *Handler) showWorkplacePage(w http.ResponseWriter, r *http.Request) {
@@ -28,7 +31,7 @@ func (h *Handler) showWorkplacePage(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, err)
 		return
 	}
-	d := workplaceData{W: ws}
+	d := workplaceData{W: ws, Asked: r.URL.Query().Get("asked")}
 	if d.Stewards, err = h.Store.StewardsAt(r.Context(), u, &ws.Workplace); err != nil {
 		h.serveError(w, r, err)
 		return
@@ -49,4 +52,26 @@ func (h *Handler) showWorkplacePage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.render(w, r, http.StatusOK, "workplace", page{Title: ws.Name, Data: d})
+}
+
+// startAsking gives the chosen unorganised colleagues an ask task each.
+func (h *Handler) startAsking(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	r.ParseForm()
+	var ids []int64
+	for _, v := range r.PostForm["person"] {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			ids = append(ids, n)
+		}
+	}
+	n, err := h.Store.StartAsking(r.Context(), access.FromContext(r.Context()), actor(r), id, ids)
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/workplaces/%d?asked=%d", id, n), http.StatusSeeOther)
 }

@@ -1,0 +1,77 @@
+package ui
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/locale"
+	"github.com/verve-union/verve/internal/storage"
+)
+
+type dayData struct {
+	Day      *storage.Day
+	Outcomes []string
+	Notice   string
+}
+
+// showMyDayPage is the shop steward's phone page: what to do today, one
+// tap to call, text or mail, one tap to log how it went.
+func (h *Handler) showMyDayPage(w http.ResponseWriter, r *http.Request) {
+	d, err := h.Store.MyDay(r.Context(), access.FromContext(r.Context()))
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	st, err := h.Store.Settings(r.Context())
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "myday", page{Title: locale.T(h.lang(r), "day.title"),
+		Data: dayData{Day: d, Outcomes: storage.Outcomes, Notice: st.PrivacyNotice}})
+}
+
+type outcomeData struct {
+	Task     *storage.DayTask
+	Result   *storage.OutcomeResult
+	Outcome  string
+	Error    string
+	Outcomes []string
+	Notice   string
+}
+
+// logOutcome records how a talk went. With htmx it answers with the task's
+// card as it is now; without, it returns to Min dag.
+func (h *Handler) logOutcome(w http.ResponseWriter, r *http.Request) {
+	u := access.FromContext(r.Context())
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	recruiter, _ := strconv.ParseInt(r.PostFormValue("recruiter"), 10, 64)
+	o := storage.Outcome{TaskID: id, Result: r.PostFormValue("result"), Note: r.PostFormValue("note"),
+		Reason: r.PostFormValue("reason"), MembershipType: r.PostFormValue("membership_type"), RecruiterID: recruiter}
+	res, err := h.Store.LogOutcome(r.Context(), u, actor(r), o)
+	if r.Header.Get("HX-Request") != "true" {
+		if err != nil {
+			h.serveError(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/dag", http.StatusSeeOther)
+		return
+	}
+	t, terr := h.Store.DayTask(r.Context(), u, id)
+	if terr != nil {
+		h.serveError(w, r, terr)
+		return
+	}
+	d := outcomeData{Task: t, Result: res, Outcome: o.Result, Outcomes: storage.Outcomes}
+	if err != nil {
+		d.Error = errorText(err)
+		st, _ := h.Store.Settings(r.Context())
+		d.Notice = st.PrivacyNotice
+	}
+	h.fragment(w, r, "myday", "outcome", d)
+}
