@@ -119,6 +119,11 @@ func (h *Handler) Routes() (http.Handler, error) {
 	mux.Handle("POST /imports/{token}", h.signedIn(access.NewhireImport, h.reviewList))
 	mux.Handle("POST /tasks/{id}/outcome", h.signedIn(access.TaskWrite, h.logOutcome))
 	mux.Handle("GET /audit", h.signedIn(access.AuditRead, h.showAuditPage))
+	mux.Handle("GET /recruitment", h.signedIn(access.StatisticsRead, h.showRecruitmentPage))
+	mux.Handle("GET /recruitment.csv", h.signedIn(access.ExportRun, h.exportRecruitmentCSV))
+	mux.Handle("GET /recruitment.xlsx", h.signedIn(access.ExportRun, h.exportRecruitmentXLSX))
+	mux.Handle("GET /settings", h.signedIn(access.UserAdmin, h.showSettingsPage))
+	mux.Handle("POST /settings", h.signedIn(access.UserAdmin, h.saveSettings))
 	if h.API != nil {
 		mux.Handle("/api/v1/", h.signedIn("", h.API.ServeHTTP))
 	}

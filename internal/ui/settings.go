@@ -1,0 +1,91 @@
+package ui
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/locale"
+	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/storage"
+)
+
+// settingsFields are the form's fields, as storage names them in its
+// validation messages.
+const (
+	fieldFollowUp = "follow_up_days"
+	fieldRetain   = "retention_days"
+	fieldEscalate = "escalate_after_days"
+	fieldPrivacy  = "privacy_notice"
+)
+
+type settingsData struct {
+	Saved bool
+}
+
+func settingsForm(st storage.Settings) map[string]string {
+	return map[string]string{
+		fieldFollowUp: strconv.Itoa(st.FollowUpDays),
+		fieldRetain:   strconv.Itoa(st.RetentionDays),
+		fieldEscalate: strconv.Itoa(st.EscalateAfterDays),
+		fieldPrivacy:  st.PrivacyNotice,
+	}
+}
+
+func (h *Handler) showSettingsPage(w http.ResponseWriter, r *http.Request) {
+	st, err := h.Store.Settings(r.Context())
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "settings", page{Title: locale.T(h.lang(r), "settings.title"), Form: settingsForm(st),
+		Data: settingsData{Saved: r.URL.Query().Get("saved") == "1"}})
+}
+
+// saveSettings stores the union's settings. On a validation error the form
+// is shown again with what the user typed and the message by each field.
+func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		h.serveError(w, r, model.Errorf(model.EINVALID, "Skjemaet kunne ikke leses."))
+		return
+	}
+	form := map[string]string{}
+	for _, k := range []string{fieldFollowUp, fieldRetain, fieldEscalate, fieldPrivacy} {
+		form[k] = r.PostForm.Get(k)
+	}
+	// Whole numbers first; the ranges are storage's to check.
+	var v model.Validation
+	days := func(k string) int {
+		n, err := strconv.Atoi(strings.TrimSpace(form[k]))
+		v.Check(err == nil, k, "Skriv et helt antall dager.")
+		return n
+	}
+	st := storage.Settings{
+		FollowUpDays:      days(fieldFollowUp),
+		RetentionDays:     days(fieldRetain),
+		EscalateAfterDays: days(fieldEscalate),
+		PrivacyNotice:     form[fieldPrivacy],
+	}
+	err := v.Err()
+	if err == nil {
+		err = h.Store.SaveSettings(r.Context(), access.FromContext(r.Context()), actor(r), st)
+	}
+	if model.ErrorCode(err) == model.EINVALID {
+		var e *model.Error
+		var fields map[string]string
+		if errors.As(err, &e) {
+			fields = e.Fields
+		}
+		h.render(w, r, http.StatusBadRequest, "settings", page{Title: locale.T(h.lang(r), "settings.title"), Error: model.ErrorMessage(err),
+			Fields: fields, Form: form, Data: settingsData{}})
+		return
+	}
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/settings?saved=1", http.StatusSeeOther)
+}
