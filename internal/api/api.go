@@ -29,6 +29,7 @@ func (a *API) Routes() http.Handler {
 	mux.Handle("GET /api/v1/persons/{id}", a.need(access.PersonRead, a.getPerson))
 	mux.Handle("GET /api/v1/workplaces/{id}", a.need(access.WorkplaceRead, a.getWorkplace))
 	mux.Handle("GET /api/v1/search", a.need(access.PersonRead, a.searchPersons))
+	mux.Handle("POST /api/v1/workplaces/{orgnr}/newhires", a.need(access.NewhireImport, a.postNewhires))
 	mux.Handle("/api/v1/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, model.Errorf(model.ENOTFOUND, "Ukjent API-adresse."))
 	}))

@@ -50,6 +50,11 @@ func (h *Handler) logOutcome(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, err)
 		return
 	}
+	// Someone else's task is not found, whatever the form says.
+	if _, err := h.Store.DayTask(r.Context(), u, id); err != nil {
+		h.serveError(w, r, err)
+		return
+	}
 	recruiter, _ := strconv.ParseInt(r.PostFormValue("recruiter"), 10, 64)
 	o := storage.Outcome{TaskID: id, Result: r.PostFormValue("result"), Note: r.PostFormValue("note"),
 		Reason: r.PostFormValue("reason"), MembershipType: r.PostFormValue("membership_type"), RecruiterID: recruiter}

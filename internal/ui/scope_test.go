@@ -57,6 +57,10 @@ func TestStewardCannotReachOtherWorkplaces(t *testing.T) {
 				refuse(t, c, "GET", fmt.Sprintf("%s/workplaces/%d", e.URL, w.ID), w.Orgnr)
 				refuse(t, c, "GET", fmt.Sprintf("%s/api/v1/workplaces/%d", e.URL, w.ID), w.Orgnr)
 				refuse(t, c, "GET", fmt.Sprintf("%s/units/%d", e.URL, w.UnitID), w.Name)
+				refuse(t, c, "GET", fmt.Sprintf("%s/workplaces/%d/import", e.URL, w.ID), w.Orgnr)
+				refuse(t, c, "POST", fmt.Sprintf("%s/workplaces/%d/import", e.URL, w.ID), w.Orgnr)
+				refuse(t, c, "POST", fmt.Sprintf("%s/workplaces/%d/ask", e.URL, w.ID), w.Orgnr)
+				refuse(t, c, "POST", fmt.Sprintf("%s/api/v1/workplaces/%s/newhires", e.URL, w.Orgnr), w.Name)
 				for i, p := range persons {
 					if engine == "postgres" && i > 5 {
 						break // the full sweep runs on SQLite; a sample keeps PostgreSQL quick
@@ -80,6 +84,7 @@ func TestStewardCannotReachOtherWorkplaces(t *testing.T) {
 					}
 					for _, task := range hist.Tasks {
 						refuse(t, c, "POST", fmt.Sprintf("%s/tasks/%d/done", e.URL, task.ID), "")
+						refuse(t, c, "POST", fmt.Sprintf("%s/tasks/%d/outcome", e.URL, task.ID), "")
 						tasks++
 					}
 				}

@@ -1,0 +1,131 @@
+package api
+
+import (
+	"io"
+	"net"
+	"net/http"
+	"os"
+
+	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/importer"
+	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/newhires"
+	"github.com/verve-union/verve/internal/norway"
+	"github.com/verve-union/verve/internal/storage"
+)
+
+// maxList bounds a list sent to the API, as on the upload page.
+const maxList = 256 << 20
+
+type importJSON struct {
+	ImportID  int64             `json:"import_id,omitempty"`
+	Committed bool              `json:"committed"`
+	Format    string            `json:"format"`
+	HeaderRow int               `json:"header_row"`
+	Columns   map[string]string `json:"columns"`
+	Rows      int               `json:"rows"`
+	Counts    map[string]int    `json:"counts"`
+	ErrorRows int               `json:"error_rows"`
+	Errors    []rowErrorJSON    `json:"errors"`
+	Flagged   []flaggedJSON     `json:"flagged,omitempty"`
+}
+
+type rowErrorJSON struct {
+	Line   int    `json:"line"`
+	Column string `json:"column,omitempty"`
+	Value  string `json:"value,omitempty"`
+	Reason string `json:"reason"`
+}
+
+type flaggedJSON struct {
+	Line  int    `json:"line"`
+	Match string `json:"match"`
+}
+
+// postNewhires takes an employer's list as the request body (CSV or XLSX)
+// and imports it for the workplace with the given organisasjonsnummer, or
+// only reports with ?dry_run=1. Possible matches are skipped, as on the
+// page before a person decides. The body is spooled to a temporary file so
+// a large list is never held in memory.
+func (a *API) postNewhires(w http.ResponseWriter, r *http.Request) {
+	u := access.FromContext(r.Context())
+	orgnr, err := norway.NormalizeOrgnr(r.PathValue("orgnr"))
+	if err != nil {
+		a.fail(w, r, model.Errorf(model.ENOTFOUND, "Fant ikke arbeidsplassen."))
+		return
+	}
+	wp, err := a.Store.WorkplaceByOrgnr(r.Context(), u, orgnr)
+	if err == nil && !u.Scope(access.NewhireImport).Contains(wp.UnitPath) {
+		err = model.Errorf(model.ENOTFOUND, "Fant ikke arbeidsplassen.")
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	f, err := os.CreateTemp("", "verve-api-*")
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	size, err := io.Copy(f, http.MaxBytesReader(w, r.Body, maxList))
+	if err != nil {
+		a.fail(w, r, model.Errorf(model.EINVALID, "Lista ble avbrutt eller er større enn 256 MB."))
+		return
+	}
+	q := r.URL.Query()
+	kind := storage.ImportNewhires
+	if q.Get("kind") == storage.ImportStaff {
+		kind = storage.ImportStaff
+	}
+	req := newhires.Request{
+		ImportRequest: storage.ImportRequest{Kind: kind, Filename: q.Get("filename"), Source: q.Get("source"), LawfulBasis: q.Get("lawful_basis"),
+			Commit: q.Get("dry_run") != "1" && q.Get("dry_run") != "true"},
+		Options: importer.Options{Sheet: q.Get("sheet"), Encoding: q.Get("encoding")},
+	}
+	if req.Source == "" {
+		req.Source = "API"
+	}
+	rep, err := newhires.Run(r.Context(), a.Store, u, actor(r), wp, f, size, req)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if rep.MappingError != "" {
+		a.fail(w, r, model.Errorf(model.EINVALID, "%s", rep.MappingError))
+		return
+	}
+	out := importJSON{ImportID: rep.Result.ImportID, Committed: rep.Result.Committed, Format: rep.Info.Format, HeaderRow: rep.Info.HeaderRow,
+		Columns: map[string]string{}, Rows: rep.Result.Rows, Counts: rep.Result.Counts, ErrorRows: rep.ErrorRows, Errors: []rowErrorJSON{}}
+	for i, h := range rep.Header {
+		if i < len(rep.Mapping) && rep.Mapping[i] != importer.Ignore {
+			out.Columns[h] = string(rep.Mapping[i])
+		}
+	}
+	for _, e := range rep.Errors {
+		out.Errors = append(out.Errors, rowErrorJSON{e.Line, e.Column, e.Value, e.Reason})
+	}
+	for _, l := range rep.Result.Lines {
+		if l.Class == storage.ClassFlagged {
+			out.Flagged = append(out.Flagged, flaggedJSON{l.Line, l.Match})
+		}
+	}
+	status := http.StatusOK
+	if out.Committed {
+		status = http.StatusCreated
+	}
+	writeJSON(w, status, out)
+}
+
+// actor is the signed-in user and their address, for the audit log.
+func actor(r *http.Request) model.Actor {
+	a := model.Actor{RemoteAddr: r.RemoteAddr}
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		a.RemoteAddr = host
+	}
+	if u := access.FromContext(r.Context()); u != nil {
+		a.UserID, a.Username = u.UserID, u.Username
+	}
+	return a
+}
