@@ -13,6 +13,7 @@ import (
 
 	"github.com/verve-union/verve/internal/storage"
 	"github.com/verve-union/verve/internal/ui"
+	"github.com/verve-union/verve/internal/worker"
 )
 
 type serveConfig struct {
@@ -61,6 +62,9 @@ func serve(ctx context.Context, store *storage.Storage, ln net.Listener, cfg ser
 		MaxHeaderBytes:    64 << 10,
 	}
 	fmt.Fprintf(stdout, "Verve kjører på http://%s/ (%s)\n", ln.Addr(), store.Dialect())
+	jobs, stopJobs := context.WithCancel(ctx)
+	defer stopJobs()
+	go worker.Run(jobs, store, slog.Default(), time.Hour)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -1,0 +1,45 @@
+// Package worker runs Verve's scheduled jobs inside the server process:
+// overdue pipeline tasks escalate to the coordinator, and prospects who
+// said no or left are erased once the retention period is over.
+package worker
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/storage"
+)
+
+// system is who the audit log names for scheduled changes.
+var system = model.Actor{Username: "verve (planlagt jobb)"}
+
+// RunOnce runs every job once and reports what each did.
+func RunOnce(ctx context.Context, s *storage.Storage, log *slog.Logger) (escalated, erased int, err error) {
+	if escalated, err = s.EscalateOverdue(ctx, system); err != nil {
+		return escalated, 0, err
+	}
+	erased, err = s.EraseExpired(ctx, system)
+	if escalated > 0 || erased > 0 {
+		log.Info("scheduled jobs", "escalated", escalated, "erased", erased)
+	}
+	return escalated, erased, err
+}
+
+// Run runs the jobs at start and then every interval until ctx ends. A
+// failed run is logged and tried again next time.
+func Run(ctx context.Context, s *storage.Storage, log *slog.Logger, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if _, _, err := RunOnce(ctx, s, log); err != nil && ctx.Err() == nil {
+			log.Error("scheduled jobs failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,48 @@
+package worker
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/verve-union/verve/internal/demo"
+	"github.com/verve-union/verve/internal/storage"
+	"github.com/verve-union/verve/internal/storage/storagetest"
+)
+
+// TestJobsEscalateDemoTasks: the demo union has welcome tasks from three
+// weeks back; a week after, the overdue ones escalate, once.
+func TestJobsEscalateDemoTasks(t *testing.T) {
+	for _, engine := range storagetest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			s, err := storage.Open(ctx, storagetest.DSN(t, engine))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			today := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+			if _, err := demo.Generate(ctx, s, demo.Options{Members: 1000, Seed: 3, Today: today}); err != nil {
+				t.Fatal(err)
+			}
+			s.SetClock(func() time.Time { return today.Add(10 * time.Hour) })
+			log := slog.New(slog.NewTextHandler(io.Discard, nil))
+			n, _, err := RunOnce(ctx, s, log)
+			if err != nil || n == 0 {
+				t.Fatalf("escalated %d, %v", n, err)
+			}
+			var want int
+			s.DB().QueryRow(`SELECT count(*) FROM tasks WHERE status = 'open' AND kind IN ('welcome', 'ask', 'follow_up') AND due < $1`,
+				today.AddDate(0, 0, -storage.DefaultSettings.EscalateAfterDays)).Scan(&want)
+			if n != want {
+				t.Fatalf("escalated %d, want %d", n, want)
+			}
+			if again, _, err := RunOnce(ctx, s, log); err != nil || again != 0 {
+				t.Fatalf("second run escalated %d, %v", again, err)
+			}
+		})
+	}
+}
