@@ -86,7 +86,7 @@ type gen struct {
 	r    *rand.Rand
 	fnrs map[string]bool
 
-	nextUnit, nextWorkplace, nextPerson, nextMembership, nextEmployment, nextRole, nextContact, nextTask int64
+	nextUnit, nextWorkplace, nextPerson, nextMembership, nextEmployment, nextRole, nextContact, nextTask, nextImport, nextPipeline int64
 
 	regions      map[string]*unit // by county
 	branches     map[string]*unit // by municipality
@@ -119,6 +119,7 @@ type workplace struct {
 	density    float64
 	members    []int64
 	stewards   []int64
+	recent     []joiner // members who joined in the last half year
 }
 
 type pendingUser struct {
@@ -139,6 +140,8 @@ func (g *gen) run() error {
 	b.Define("contacts", "id", "person_id", "by_person_id", "kind", "at", "note")
 	b.Define("tasks", "id", "kind", "title", "person_id", "workplace_id", "unit_path", "owner_person_id", "due", "status", "created_at", "done_at")
 	b.Define("users", "id", "person_id", "username", "password_hash", "locale", "disabled", "created_at")
+	b.Define("imports", "id", "kind", "workplace_id", "unit_path", "filename", "source", "lawful_basis", "rows_read", "rows_created", "rows_matched", "rows_error", "created_at")
+	b.Define("pipeline", "id", "person_id", "workplace_id", "unit_path", "import_id", "kind", "start_date", "created_at", "first_contact_at", "outcome", "outcome_at", "decline_reason", "erase_after")
 
 	steps := []func() error{g.orgUnits, g.planWorkplaces, g.staff, g.workplacePeople, g.students, g.demoUsers}
 	for _, step := range steps {

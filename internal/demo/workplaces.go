@@ -32,6 +32,9 @@ func (g *gen) workplacePeople() error {
 			if err := g.membership(p.id, model.TypeOrdinary, status, start, time.Time{}, src, recruiter, "", "", time.Time{}); err != nil {
 				return err
 			}
+			if start.After(g.o.Today.AddDate(0, 0, -180)) {
+				w.recent = append(w.recent, joiner{p.id, start})
+			}
 			if err := g.employment(p.id, w, start.AddDate(0, 0, -r.IntN(400)), time.Time{}); err != nil {
 				return err
 			}
@@ -74,8 +77,17 @@ func (g *gen) workplacePeople() error {
 				return err
 			}
 		}
-		// New hires of the last three weeks and the next two, waiting for a welcome.
-		for range max(0, w.employees/60) + boolInt(r.IntN(4) == 0) {
+		if err := g.pastNewHires(w); err != nil {
+			return err
+		}
+		// New hires of the last three weeks and the next two, waiting for a
+		// welcome, from the employer's latest list.
+		nNew := max(0, w.employees/60) + boolInt(r.IntN(4) == 0)
+		listID, listDay, err := g.list(w, nNew, 1, 20)
+		if err != nil {
+			return err
+		}
+		for range nNew {
 			p, err := g.newPerson(personSpec{unitID: w.unitID, unitPath: w.path, workplace: w, minAge: 22, maxAge: 45, status: model.StatusProspect})
 			if err != nil {
 				return err
@@ -85,6 +97,9 @@ func (g *gen) workplacePeople() error {
 				return err
 			}
 			if err := g.task("welcome", "Velkomstsamtale med ny kollega", p.id, w, w.path, g.ownerFor(w), start); err != nil {
+				return err
+			}
+			if err := g.pipeline(p.id, w, listID, start, listDay, time.Time{}, "", ""); err != nil {
 				return err
 			}
 		}
