@@ -46,6 +46,12 @@ func openCSV(r io.ReaderAt, size int64, head []byte, opt Options, info *Info) (s
 		return nil, fileError("Filen er en nettside (HTML) eller XML, ikke CSV eller Excel. " +
 			"Åpne den i Excel og lagre den som .xlsx eller CSV.")
 	}
+	// "CSV (Macintosh)" from old Excel ends lines with CR alone, which
+	// encoding/csv does not see as a line end.
+	crOnly := !strings.Contains(text, "\n") && strings.Contains(text, "\r")
+	if crOnly {
+		text = strings.ReplaceAll(text, "\r", "\n")
+	}
 	delim := opt.Delimiter
 	if delim == 0 {
 		delim = detectDelimiter(text)
@@ -54,7 +60,11 @@ func openCSV(r io.ReaderAt, size int64, head []byte, opt Options, info *Info) (s
 	}
 
 	raw := &countingReader{r: io.NewSectionReader(r, skip, size-skip)}
-	lim := &limiter{r: dec.NewDecoder().Reader(raw)}
+	decoded := dec.NewDecoder().Reader(raw)
+	if crOnly {
+		decoded = crToLF{decoded}
+	}
+	lim := &limiter{r: decoded}
 	cr := csv.NewReader(lim)
 	cr.Comma = delim
 	cr.FieldsPerRecord = -1
@@ -275,6 +285,19 @@ type countingReader struct {
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
+	return n, err
+}
+
+// crToLF turns every CR into LF.
+type crToLF struct{ r io.Reader }
+
+func (c crToLF) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for i, b := range p[:n] {
+		if b == '\r' {
+			p[i] = '\n'
+		}
+	}
 	return n, err
 }
 

@@ -312,6 +312,18 @@ var fileCases = []fileCase{
 			}
 		}},
 	{file: "no_header.csv", fileErr: noNames},
+	{file: "mac_cr.csv", good: 2, check: func(t *testing.T, info Info, h []model.NewHire) {
+		wantNames(t, h, "Åse|Ødegård", "Bjørn|Sæther")
+		if h[1].Line != 3 || h[1].Department != "Drift" {
+			t.Errorf("hire %+v", h[1])
+		}
+	}},
+	{file: "sep_line.csv", good: 1, check: func(t *testing.T, info Info, h []model.NewHire) {
+		if info.Delimiter != ',' || info.HeaderRow != 2 || h[0].Email != "ola@example.no" {
+			t.Errorf("info %+v, hire %+v", info, h[0])
+		}
+	}},
+	{file: "libreoffice.ods", fileErr: "OpenDocument-regneark"},
 	{file: "repeated_header.csv", good: 3, errs: []wantErr{{4, "", "Gjentatt overskriftsrad"}}},
 }
 

@@ -1,9 +1,11 @@
 package importer
 
 import (
+	"archive/zip"
 	"bytes"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"runtime"
 	"strings"
@@ -255,6 +257,27 @@ func TestXLSXLimits(t *testing.T) {
 	good, err := drain(r, Guess(r.Header()), nil)
 	if good != 1 || err == nil || !strings.Contains(model.ErrorMessage(err), "Filen har 624 kolonner") {
 		t.Errorf("good %d, err %v", good, err)
+	}
+}
+
+func TestXLSXLyingSizes(t *testing.T) {
+	// A few bytes that claim to unpack to 300 MB: refused before excelize
+	// allocates a buffer of the claimed size.
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for _, name := range []string{"xl/workbook.xml", "xl/styles.xml"} {
+		content := []byte("<x/>")
+		w, err := zw.CreateRaw(&zip.FileHeader{Name: name, Method: zip.Store, CRC32: crc32.ChecksumIEEE(content),
+			CompressedSize64: uint64(len(content)), UncompressedSize64: 300 << 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(content)
+	}
+	zw.Close()
+	_, err := Open(bytes.NewReader(b.Bytes()), int64(b.Len()), Options{})
+	if err == nil || !strings.Contains(model.ErrorMessage(err), "for stor") {
+		t.Errorf("err %v", err)
 	}
 }
 

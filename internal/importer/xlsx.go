@@ -11,12 +11,13 @@ import (
 )
 
 // Limits on what excelize unpacks. Worksheets and shared strings larger
-// than xlsxXMLInMemory go to temporary files; every other part is held in
-// memory, so a zip bomb disguised as styles.xml is refused up front.
+// than xlsxXMLInMemory go to temporary files; every other part is read into
+// a buffer of its declared size, so the sum of those is capped before
+// excelize sees the file (a zip bomb, or a few bytes claiming gigabytes).
 const (
-	xlsxUnzipLimit  = 2 << 30
+	xlsxUnzipLimit  = 1 << 30
 	xlsxXMLInMemory = 16 << 20
-	xlsxOtherPart   = 64 << 20
+	xlsxInMemory    = 256 << 20
 )
 
 type xlsxSource struct {
@@ -61,18 +62,26 @@ func checkZip(r io.ReaderAt, size int64) error {
 	if err != nil {
 		return errCorrupt()
 	}
-	workbook := false
-	var total uint64
+	workbook, openDocument := false, false
+	var total, inMemory uint64
 	for _, f := range zr.File {
 		name := strings.ToLower(strings.ReplaceAll(f.Name, "\\", "/"))
 		workbook = workbook || name == "xl/workbook.xml"
+		openDocument = openDocument || name == "mimetype" || name == "content.xml"
 		total += f.UncompressedSize64
-		big := f.UncompressedSize64 > xlsxOtherPart
-		if total > xlsxUnzipLimit || big && !strings.HasPrefix(name, "xl/worksheets/") && name != "xl/sharedstrings.xml" {
+		toDisk := f.UncompressedSize64 > xlsxXMLInMemory &&
+			(strings.HasPrefix(name, "xl/worksheets/sheet") || name == "xl/sharedstrings.xml")
+		if !toDisk {
+			inMemory += f.UncompressedSize64
+		}
+		if total > xlsxUnzipLimit || inMemory > xlsxInMemory {
 			return fileError("Excel-filen er for stor til å importeres. Del den opp, eller lagre den som CSV.")
 		}
 	}
-	if !workbook {
+	switch {
+	case !workbook && openDocument:
+		return fileError("Filen er et OpenDocument-regneark (.ods fra LibreOffice). Lagre den som .xlsx eller CSV.")
+	case !workbook:
 		return fileError("Filen er en zip-fil, men ikke en Excel-arbeidsbok (.xlsx).")
 	}
 	return nil

@@ -306,6 +306,16 @@ func csvFiles() {
 		"Ola;Hansen;ola@example.no;01.03.2026",
 		"Kari;Olsen;kari@example.no;01.03.2026"))
 
+	write("mac_cr.csv", cp1252(string(lines("\r",
+		"Fornavn;Etternavn;Avdeling",
+		"Åse;Ødegård;Kjøkken",
+		"Bjørn;Sæther;Drift"))))
+
+	write("sep_line.csv", lines("\r\n",
+		"sep=,",
+		"Fornavn,Etternavn,E-post",
+		"Ola,Hansen,ola@example.no"))
+
 	write("repeated_header.csv", lines("\n",
 		"Fornavn;Etternavn;E-post",
 		"Ola;Hansen;ola@example.no",
@@ -336,6 +346,15 @@ func otherFiles() {
 	w.Write(lines("\n", "Fornavn;Etternavn", "Ola;Hansen"))
 	zw.Close()
 	write("zip_not_xlsx.zip", zb.Bytes())
+
+	zb.Reset()
+	zw = zip.NewWriter(&zb)
+	w, _ = zw.CreateHeader(&zip.FileHeader{Name: "mimetype", Method: zip.Store, Modified: fixedTime})
+	w.Write([]byte("application/vnd.oasis.opendocument.spreadsheet"))
+	w, _ = zw.CreateHeader(&zip.FileHeader{Name: "content.xml", Method: zip.Deflate, Modified: fixedTime})
+	w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"/>`))
+	zw.Close()
+	write("libreoffice.ods", zb.Bytes())
 
 	write("html_table.xls", lines("\r\n",
 		`<html xmlns:o="urn:schemas-microsoft-com:office:office">`,
