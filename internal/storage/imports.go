@@ -193,12 +193,15 @@ var stageColumns = []string{"import_id", "line", "workplace_id", "unit_path", "f
 func (im *importRun) match(ctx context.Context) error {
 	steps := []string{
 		// Repeats within the list, by each key in turn.
-		`UPDATE import_stage SET dup_of = (SELECT MIN(d.line) FROM import_stage d WHERE d.import_id = $1 AND d.fnr = import_stage.fnr AND d.line < import_stage.line)
+		// (The first row with the key is found by equality alone, which the
+		// keys' indexes answer; "line < this line" would tempt SQLite into
+		// scanning the primary key, quadratic in the list's length.)
+		`UPDATE import_stage SET dup_of = NULLIF((SELECT MIN(d.line) FROM import_stage d WHERE d.import_id = $1 AND d.fnr = import_stage.fnr), line)
 			WHERE import_id = $1 AND fnr <> ''`,
-		`UPDATE import_stage SET dup_of = (SELECT MIN(d.line) FROM import_stage d WHERE d.import_id = $1 AND d.email = import_stage.email AND d.line < import_stage.line)
+		`UPDATE import_stage SET dup_of = NULLIF((SELECT MIN(d.line) FROM import_stage d WHERE d.import_id = $1 AND d.email = import_stage.email), line)
 			WHERE import_id = $1 AND dup_of IS NULL AND email <> ''`,
-		`UPDATE import_stage SET dup_of = (SELECT MIN(d.line) FROM import_stage d WHERE d.import_id = $1 AND d.sort_key = import_stage.sort_key
-			AND d.birth_date = import_stage.birth_date AND d.line < import_stage.line)
+		`UPDATE import_stage SET dup_of = NULLIF((SELECT MIN(d.line) FROM import_stage d WHERE d.import_id = $1 AND d.sort_key = import_stage.sort_key
+			AND d.birth_date = import_stage.birth_date), line)
 			WHERE import_id = $1 AND dup_of IS NULL AND birth_date IS NOT NULL`,
 		// Certain matches.
 		`UPDATE import_stage SET person_id = (SELECT p.id FROM persons p WHERE p.fnr = import_stage.fnr), match = 'fnr'

@@ -3,7 +3,9 @@ package storage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
+	"sync"
 	"testing"
 	"time"
 
@@ -288,6 +290,56 @@ func TestDeclinedAreErasedAfterRetentionAndOverdueEscalates(t *testing.T) {
 		}
 		if _, err := s.Person(ctx, f.admin, late.PersonID); err != nil {
 			t.Fatalf("open prospect erased: %v", err)
+		}
+	})
+}
+
+// TestWritesWaitForALargeImport: while a large list commits, other users'
+// writes wait for it and then succeed; none fails because of it.
+func TestWritesWaitForALargeImport(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		f, _ := pipelineFixture(t, s)
+		ctx := context.Background()
+		member := f.person(t, "Mette", "Medlem", f.wA)
+		const n = 5000
+		rows := func(yield func(ImportRow, error) bool) {
+			for i := range n {
+				r := hire(i+2, "Ola", fmt.Sprintf("Nordmann%d", i), f.wA, nil)
+				if !yield(r, nil) {
+					return
+				}
+			}
+		}
+		done := make(chan error, 1)
+		go func() {
+			_, err := s.Import(ctx, f.admin, model.Actor{}, ImportRequest{Kind: ImportNewhires, WorkplaceID: f.wA.ID, Commit: true}, rows)
+			done <- err
+		}()
+		var wg sync.WaitGroup
+		errs := make(chan error, 20)
+		for i := range 20 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				time.Sleep(time.Duration(i) * 10 * time.Millisecond)
+				errs <- s.LogContact(ctx, f.admin, model.Actor{}, &model.Contact{PersonID: member.ID, Kind: "phone", Note: fmt.Sprint(i)})
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Errorf("a write during the import failed: %v", err)
+			}
+		}
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if got := count(t, s, `SELECT count(*) FROM contacts WHERE person_id = $1`, member.ID); got != 20 {
+			t.Fatalf("%d contacts, want 20", got)
+		}
+		if got := count(t, s, `SELECT count(*) FROM pipeline`); got != n {
+			t.Fatalf("%d imported, want %d", got, n)
 		}
 	})
 }

@@ -55,9 +55,11 @@ CREATE TABLE import_stage (
     dup_of INTEGER,
     PRIMARY KEY (import_id, line)
 );
-CREATE INDEX import_stage_fnr ON import_stage(import_id, fnr);
-CREATE INDEX import_stage_email ON import_stage(import_id, email);
-CREATE INDEX import_stage_name ON import_stage(import_id, sort_key, birth_date);
+-- line ends each index so that "the first row with this key" is read from
+-- the index alone.
+CREATE INDEX import_stage_fnr ON import_stage(import_id, fnr, line);
+CREATE INDEX import_stage_email ON import_stage(import_id, email, line);
+CREATE INDEX import_stage_name ON import_stage(import_id, sort_key, birth_date, line);
 
 -- One person being asked to join at a workplace: a new hire from a list, or
 -- an unorganised colleague picked for systematic follow-up.
