@@ -37,18 +37,24 @@ type dateCtx struct {
 // parseDate parses a date cell and checks that it is plausible for kind.
 // It returns the date at midnight UTC or a reason for rejecting it.
 func parseDate(s string, kind dateKind, c dateCtx) (time.Time, string) {
-	s = strings.TrimSpace(s)
-	t, reason := parseDateText(s, kind, c.now)
-	if reason == reasonDateFormat && c.serials && isNumber(s) {
-		t, reason = fromSerial(s, c.date1904)
+	t, reason := parseDateValue(strings.TrimSpace(s), kind, c)
+	if reason == "" {
+		reason = checkRange(t, kind, c.now)
 	}
 	if reason != "" {
 		return time.Time{}, reason
 	}
-	if reason := checkRange(t, kind, c.now); reason != "" {
-		return time.Time{}, reason
-	}
 	return t, ""
+}
+
+// parseDateValue reads a trimmed cell as a date. In XLSX a number is an
+// Excel serial, except eight digits that read as yyyymmdd (no serial is
+// that large).
+func parseDateValue(s string, kind dateKind, c dateCtx) (time.Time, string) {
+	if c.serials && isNumber(s) && !(len(s) == 8 && isDigits(s)) {
+		return fromSerial(s, c.date1904)
+	}
+	return parseDateText(s, kind, c.now)
 }
 
 func checkRange(t time.Time, kind dateKind, now time.Time) string {

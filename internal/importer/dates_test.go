@@ -148,21 +148,11 @@ func TestExcelSerials(t *testing.T) {
 		{"20260301", x1900, date(2026, 3, 1), ""}, // yyyymmdd typed as a number
 		{"01.03.2026", x1900, date(2026, 3, 1), ""},
 	} {
-		got, reason := fromSerialOrText(tc.s, tc.c)
+		got, reason := parseDateValue(tc.s, startDate, tc.c) // no range check, down to 1900
 		if reason != tc.err || !got.Equal(tc.want) {
 			t.Errorf("%q (1904=%v) = %v, %q; want %v, %q", tc.s, tc.c.date1904, got, reason, tc.want, tc.err)
 		}
 	}
-}
-
-// fromSerialOrText parses without the plausibility check, to test the
-// conversion itself down to 1900.
-func fromSerialOrText(s string, c dateCtx) (time.Time, string) {
-	t, reason := parseDateText(s, startDate, c.now)
-	if reason == reasonDateFormat && c.serials && isNumber(s) {
-		t, reason = fromSerial(s, c.date1904)
-	}
-	return t, reason
 }
 
 // TestSerialsAgreeWithExcelize checks every day from March 1900 to 2173

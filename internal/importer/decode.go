@@ -47,8 +47,8 @@ func (r *Reader) Decode(row Row, m Mapping) (model.NewHire, []model.RowError) {
 	case r.isHeader(row.Cells):
 		d.fail(-1, "", reasonRepeatHeader)
 	case r.info.Format == "csv" && usedCells(row.Cells) > max(len(r.header), len(m)):
-		n := max(len(r.header), len(m))
-		d.fail(-1, row.Cells[n], reasonExtraCells)
+		extra := row.Cells[max(len(r.header), len(m)):]
+		d.fail(-1, extra[usedCells(extra)-1], reasonExtraCells)
 	default:
 		d.fields()
 	}

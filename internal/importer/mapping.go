@@ -109,8 +109,6 @@ func normHeader(s string) string {
 			b.WriteString("ae")
 		case r == 'ø':
 			b.WriteByte('o')
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			b.WriteRune(r)
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			b.WriteRune(r)
 		}
