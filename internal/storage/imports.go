@@ -428,17 +428,18 @@ func (s *Storage) taskOwner(ctx context.Context, q interface {
 	return owner.Int64, err
 }
 
-// stage loads the rows into import_stage: COPY on PostgreSQL, one prepared
-// row at a time on SQLite (see bulk.go for why).
+// stage loads the rows into import_stage: COPY on PostgreSQL, one
+// prepared row at a time on SQLite (see bulk.go for why).
 func (s *Storage) stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, im *importRun, rows iter.Seq2[ImportRow, error]) (int, error) {
-	if s.dialect == Postgres {
-		return s.copyStage(ctx, conn, im, rows)
+	var sink stageSink = &copySink{ctx: ctx, conn: conn}
+	if s.dialect == SQLite {
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO import_stage (`+strings.Join(stageColumns, ", ")+`) VALUES `+placeholders(1, len(stageColumns)))
+		if err != nil {
+			return 0, err
+		}
+		defer stmt.Close()
+		sink = &stmtSink{ctx: ctx, stmt: stmt}
 	}
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO import_stage (`+strings.Join(stageColumns, ", ")+`) VALUES `+placeholders(1, len(stageColumns)))
-	if err != nil {
-		return 0, err
-	}
-	defer stmt.Close()
 	n := 0
 	for r, err := range rows {
 		if err != nil {
@@ -448,16 +449,32 @@ func (s *Storage) stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, im *imp
 		if err != nil {
 			return n, err
 		}
-		if _, err := stmt.ExecContext(ctx, v...); err != nil {
-			if isUniqueViolation(err) {
-				return n, model.Errorf(model.EINVALID, "Rad %d er lest to ganger.", r.Line)
-			}
+		if err := sink.add(v); err != nil {
 			return n, err
 		}
 		n++
 	}
-	return n, nil
+	return n, sink.flush()
 }
+
+// stageSink takes staged rows and writes them, at once or in batches.
+type stageSink interface {
+	add(values []any) error
+	flush() error
+}
+
+// stmtSink writes each row with a prepared statement.
+type stmtSink struct {
+	ctx  context.Context
+	stmt *sql.Stmt
+}
+
+func (k *stmtSink) add(v []any) error {
+	_, err := k.stmt.ExecContext(k.ctx, v...)
+	return err
+}
+
+func (k *stmtSink) flush() error { return nil }
 
 // inConnTx runs fn in a write transaction on one connection, so that
 // driver-level work on that connection (PostgreSQL COPY) joins the
