@@ -21,6 +21,9 @@ func T(lang, key string) string {
 }
 
 var catalog = map[string]map[string]string{
+	"person.pipeline":       {"nb": "Verving", "en": "Recruitment"},
+	"person.eraseafter":     {"nb": "slettes etter", "en": "erased after"},
+	"person.fromlist":       {"nb": "Fra lista", "en": "From the list"},
 	"wp.ask":                {"nb": "Følg opp de valgte: spør om medlemskap", "en": "Follow up the chosen: ask them to join"},
 	"wp.asked":              {"nb": "Nye spør-oppgaver", "en": "New ask tasks"},
 	"import.title":          {"nb": "Nyansattliste", "en": "New-hire list"},

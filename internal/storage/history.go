@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/verve-union/verve/internal/access"
@@ -18,6 +19,23 @@ type PersonHistory struct {
 	Roles       []model.Role
 	Contacts    []model.Contact
 	Tasks       []model.Task
+	Pipeline    []PipelineEntry
+}
+
+// PipelineEntry is the person's place in the ask-and-follow-up pipeline at
+// one workplace, with where their data came from and on what basis.
+type PipelineEntry struct {
+	Workplace     string
+	Kind          string
+	StartDate     time.Time
+	FirstContact  time.Time
+	Outcome       string
+	DeclineReason string
+	EraseAfter    time.Time
+	ListFile      string
+	ListSource    string
+	LawfulBasis   string
+	ListAt        time.Time
 }
 
 // History loads a person's memberships, employments, roles, contacts and
@@ -82,8 +100,34 @@ func (s *Storage) History(ctx context.Context, u *access.Principal, personID int
 	if err != nil {
 		return nil, err
 	}
-	h.Tasks, err = s.tasks(ctx, `t.person_id = $1`, personID)
+	if h.Tasks, err = s.tasks(ctx, `t.person_id = $1`, personID); err != nil {
+		return nil, err
+	}
+	h.Pipeline, err = s.pipelineOf(ctx, personID)
 	return &h, err
+}
+
+func (s *Storage) pipelineOf(ctx context.Context, personID int64) ([]PipelineEntry, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT w.name, pl.kind, pl.start_date, pl.first_contact_at, pl.outcome, pl.decline_reason, pl.erase_after,
+		COALESCE(i.filename, ''), COALESCE(i.source, ''), COALESCE(i.lawful_basis, ''), i.created_at
+		FROM pipeline pl JOIN workplaces w ON w.id = pl.workplace_id LEFT JOIN imports i ON i.id = pl.import_id
+		WHERE pl.person_id = $1 ORDER BY pl.created_at DESC`, personID)
+	if err != nil {
+		return nil, err
+	}
+	var out []PipelineEntry
+	err = eachRow(rows, func() error {
+		var e PipelineEntry
+		var start, first, erase, at sql.NullTime
+		if err := rows.Scan(&e.Workplace, &e.Kind, &start, &first, &e.Outcome, &e.DeclineReason, &erase,
+			&e.ListFile, &e.ListSource, &e.LawfulBasis, &at); err != nil {
+			return err
+		}
+		e.StartDate, e.FirstContact, e.EraseAfter, e.ListAt = timeOf(start), timeOf(first), timeOf(erase), timeOf(at)
+		out = append(out, e)
+		return nil
+	})
+	return out, err
 }
 
 // roles lists roles matching cond (with args) together with unit and person names.

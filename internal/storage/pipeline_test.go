@@ -128,6 +128,13 @@ func TestImportPreviewCommitAndReimport(t *testing.T) {
 		if n := count(t, s, `SELECT count(*) FROM persons WHERE email = 'mona@example.no'`); n != 1 {
 			t.Fatal("member duplicated")
 		}
+		// The person's page tells where their data came from and on what basis.
+		var nina int64
+		s.r.QueryRow(`SELECT id FROM persons WHERE email = 'nina@example.no'`).Scan(&nina)
+		h, err := s.History(ctx, f.steward, nina)
+		if err != nil || len(h.Pipeline) != 1 || h.Pipeline[0].ListSource != "HR" || h.Pipeline[0].LawfulBasis != req.LawfulBasis || h.Pipeline[0].ListFile != "nyansatte.csv" {
+			t.Fatalf("pipeline history: %+v, %v", h, err)
+		}
 
 		// The same list again creates nothing new.
 		res, err = s.Import(ctx, f.steward, model.Actor{Username: "tv"}, req, list)
