@@ -28,6 +28,12 @@ const (
 	UserAdmin      Permission = "user:admin"
 	ExportRun      Permission = "export:run"
 	StatisticsRead Permission = "statistics:read"
+	// StudentRead shows the student members (graduating soon, conversion
+	// rates, study start); StudentWrite converts them to working membership.
+	StudentRead  Permission = "student:read"
+	StudentWrite Permission = "student:write"
+	// MembershipApprove decides join applications in the user's scope.
+	MembershipApprove Permission = "membership:approve"
 )
 
 // base is what every role that works with members may do in its scope.
@@ -38,12 +44,12 @@ var rolePermissions = map[string][]Permission{
 	model.RoleShopSteward:      append(slices.Clone(base), NewhireImport),
 	model.RoleChiefShopSteward: append(slices.Clone(base), NewhireImport),
 	model.RoleClubLeader:       append(slices.Clone(base), NewhireImport),
-	model.RoleStudyLeader:      {PersonRead, WorkplaceRead, OrgUnitRead, TaskRead},
-	model.RoleCoordinator:      append(slices.Clone(base), NewhireImport, PersonWrite, ExportRun, StatisticsRead),
-	model.RoleAdvisor:          append(slices.Clone(base), PersonWrite, StatisticsRead),
+	model.RoleStudyLeader:      {PersonRead, WorkplaceRead, OrgUnitRead, TaskRead, StudentRead},
+	model.RoleCoordinator:      append(slices.Clone(base), NewhireImport, PersonWrite, ExportRun, StatisticsRead, StudentRead, StudentWrite),
+	model.RoleAdvisor:          append(slices.Clone(base), PersonWrite, StatisticsRead, MembershipApprove),
 	model.RoleBoardMember:      {OrgUnitRead, WorkplaceRead, StatisticsRead},
 	model.RoleUnionAdmin: append(slices.Clone(base), NewhireImport, PersonWrite, ExportRun,
-		StatisticsRead, AuditRead, UserAdmin),
+		StatisticsRead, AuditRead, UserAdmin, StudentRead, StudentWrite, MembershipApprove),
 }
 
 // Grant is one active role of a user on an org unit.
