@@ -143,7 +143,7 @@ func (g *gen) run() error {
 	b.Define("imports", "id", "kind", "workplace_id", "unit_path", "filename", "source", "lawful_basis", "rows_read", "rows_created", "rows_matched", "rows_error", "created_at")
 	b.Define("pipeline", "id", "person_id", "workplace_id", "unit_path", "import_id", "kind", "start_date", "created_at", "first_contact_at", "outcome", "outcome_at", "decline_reason", "erase_after")
 
-	steps := []func() error{g.orgUnits, g.planWorkplaces, g.staff, g.workplacePeople, g.students, g.demoUsers}
+	steps := []func() error{g.orgUnits, g.planWorkplaces, g.staff, g.workplacePeople, g.students, g.graduates, g.demoUsers}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return err

@@ -24,11 +24,8 @@ func (g *gen) students() error {
 		if err != nil {
 			return err
 		}
-		started := g.day(20, 365*max(1, study.Years))
-		grad := time.Date(started.Year()+max(1, study.Years), 6, 20, 0, 0, 0, 0, time.UTC)
-		if grad.Before(g.o.Today) {
-			grad = time.Date(g.o.Today.Year()+1, 6, 20, 0, 0, 0, 0, time.UTC)
-		}
+		started := studyStart(g.day(20, 365*max(1, study.Years)), g.o.Today)
+		grad := graduation(started, max(1, study.Years), g.o.Today)
 		if err := g.membership(p.id, model.TypeStudent, model.StatusActive, started, time.Time{}, "studentverving", 0, inst.Name, study.Name, grad); err != nil {
 			return err
 		}

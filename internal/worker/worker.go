@@ -1,6 +1,7 @@
 // Package worker runs Verve's scheduled jobs inside the server process:
 // overdue pipeline tasks escalate to the coordinator, and prospects who
-// said no or left are erased once the retention period is over.
+// said no or left are erased once the retention period is over;
+// student members graduating soon get a transfer task.
 package worker
 
 import (
@@ -20,9 +21,14 @@ func RunOnce(ctx context.Context, s *storage.Storage, log *slog.Logger) (escalat
 	if escalated, err = s.EscalateOverdue(ctx, system); err != nil {
 		return escalated, 0, err
 	}
-	erased, err = s.EraseExpired(ctx, system)
-	if escalated > 0 || erased > 0 {
-		log.Info("scheduled jobs", "escalated", escalated, "erased", erased)
+	if erased, err = s.EraseExpired(ctx, system); err != nil {
+		return escalated, erased, err
+	}
+	// Student members graduating soon get a transfer task for the
+	// region's recruitment coordinator.
+	converts, err := s.CreateConvertTasks(ctx, system)
+	if escalated > 0 || erased > 0 || converts > 0 {
+		log.Info("scheduled jobs", "escalated", escalated, "erased", erased, "convert_tasks", converts)
 	}
 	return escalated, erased, err
 }
