@@ -45,6 +45,8 @@ const (
 	StatusArrears  = "arrears"
 	StatusResigned = "resigned"
 	StatusRemoved  = "removed"
+	StatusPending  = "pending"  // applied on the join page, awaiting the union's decision
+	StatusRejected = "rejected" // an application the union turned down
 )
 
 // Membership types.
@@ -58,7 +60,7 @@ const (
 // MembershipTypes and MembershipStatuses list the valid values in display order.
 var (
 	MembershipTypes    = []string{TypeOrdinary, TypeStudent, TypeRetired, TypeTrainee}
-	MembershipStatuses = []string{StatusProspect, StatusActive, StatusArrears, StatusResigned, StatusRemoved}
+	MembershipStatuses = []string{StatusProspect, StatusActive, StatusArrears, StatusResigned, StatusRemoved, StatusPending, StatusRejected}
 )
 
 // Person is anyone Verve knows: member, prospect or colleague at a workplace.

@@ -93,3 +93,87 @@ func (s *Storage) SaveSettings(ctx context.Context, u *access.Principal, a model
 		return s.audit(ctx, tx, a, "update", "settings", 0, []string{"follow_up_days", "retention_days", "escalate_after_days", "privacy_notice"}, 0, "")
 	})
 }
+
+// JoinSettings are the union's choices for the public join page and for
+// recruiter credit.
+type JoinSettings struct {
+	AutoApprove  bool   // applications become active memberships at once
+	CreditMonths int    // months active and paid before a recruit counts
+	Intro        string // shown at the top of the join page
+	Consent      string // the consent text the applicant ticks
+}
+
+// DefaultJoinSettings apply until the union saves its own.
+var DefaultJoinSettings = JoinSettings{
+	CreditMonths: 3,
+	Intro:        "Bli medlem i forbundet: du får hjelp når du trenger det, forsikringer og rabatter, og en tillitsvalgt på arbeidsplassen.",
+	Consent: "Jeg samtykker i at forbundet registrerer opplysningene over og medlemskapet mitt, og bruker dem til å administrere " +
+		"medlemskapet, kreve inn kontingent og gi meg informasjon. Medlemskap i fagforening er en særlig kategori personopplysninger; " +
+		"du kan be om innsyn og sletting.",
+}
+
+// JoinSettings returns the join page settings, defaults filled in.
+func (s *Storage) JoinSettings(ctx context.Context) (JoinSettings, error) {
+	return s.joinSettings(ctx, s.r)
+}
+
+func (s *Storage) joinSettings(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}) (JoinSettings, error) {
+	st := DefaultJoinSettings
+	rows, err := q.QueryContext(ctx, `SELECT key, value FROM settings WHERE key IN ('join_auto_approve', 'credit_months', 'join_intro', 'join_consent')`)
+	if err != nil {
+		return st, err
+	}
+	err = eachRow(rows, func() error {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return err
+		}
+		switch k {
+		case "join_auto_approve":
+			st.AutoApprove = v == "1"
+		case "credit_months":
+			if n, err := strconv.Atoi(v); err == nil {
+				st.CreditMonths = n
+			}
+		case "join_intro":
+			st.Intro = v
+		case "join_consent":
+			st.Consent = v
+		}
+		return nil
+	})
+	return st, err
+}
+
+// SaveJoinSettings validates and stores the join settings; union admins only.
+func (s *Storage) SaveJoinSettings(ctx context.Context, u *access.Principal, a model.Actor, st JoinSettings) error {
+	if !u.Can(access.UserAdmin) {
+		return model.Errorf(model.EFORBIDDEN, "Bare forbundets administratorer kan endre innstillingene.")
+	}
+	var v model.Validation
+	st.Intro, st.Consent = strings.TrimSpace(st.Intro), strings.TrimSpace(st.Consent)
+	v.Check(st.CreditMonths >= 1 && st.CreditMonths <= 24, "credit_months", "Velg mellom 1 og 24 måneder.")
+	v.Check(st.Consent != "", "join_consent", "Samtykketeksten må fylles ut.")
+	for k, t := range map[string]string{"join_intro": st.Intro, "join_consent": st.Consent} {
+		v.Check(utf8.RuneCountInString(t) <= 4000 && utf8.ValidString(t), k, "Teksten kan ha høyst 4000 tegn.")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	auto := "0"
+	if st.AutoApprove {
+		auto = "1"
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		for k, val := range map[string]string{"join_auto_approve": auto, "credit_months": strconv.Itoa(st.CreditMonths),
+			"join_intro": st.Intro, "join_consent": st.Consent} {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
+				ON CONFLICT (key) DO UPDATE SET value = excluded.value`, k, val); err != nil {
+				return err
+			}
+		}
+		return s.audit(ctx, tx, a, "update", "settings", 0, []string{"join_auto_approve", "credit_months", "join_intro", "join_consent"}, 0, "")
+	})
+}

@@ -1,0 +1,85 @@
+package model
+
+import (
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// DuesFree lists the membership types without dues: a month of such a
+// membership counts as paid when recruiter credit is reckoned.
+var DuesFree = []string{TypeStudent}
+
+// Application is what a visitor sends from the public join page.
+type Application struct {
+	Person             Person // name, e-mail, mobile, postal code, optional fnr
+	Type               string
+	WorkplaceID        int64 // chosen from the search; 0 if none
+	Institution        string
+	Programme          string
+	ExpectedGraduation time.Time
+	ReferralCode       string // the recruiter's code, from the link or typed
+	Consent            bool
+	Lang               string // nb, en or pl: the language of the confirmation
+}
+
+// ApplicationResult says what a submitted application led to.
+type ApplicationResult struct {
+	PersonID     int64
+	MembershipID int64 // 0 when the person already was a member or applicant
+	Matched      bool  // an existing person was matched, none created
+	Status       string
+	RecruiterID  int64
+}
+
+// Validate normalises the application and reports every problem by field,
+// in Norwegian. The mobile number must be a Norwegian mobile number.
+func (a *Application) Validate(today time.Time) error {
+	var v Validation
+	p := &a.Person
+	mobile := strings.TrimSpace(p.Mobile)
+	if err := p.Validate(); err != nil {
+		if e, ok := err.(*Error); ok {
+			for f, m := range e.Fields {
+				v.Add(f, m)
+			}
+		}
+	}
+	v.Check(p.Email != "", "email", "E-postadresse må fylles ut.")
+	v.Check(mobile != "", "mobile", "Mobilnummer må fylles ut.")
+	if mobile != "" {
+		// A second opinion from libphonenumber: a number our own parser
+		// took must also be a valid Norwegian mobile number there.
+		if num, err := phonenumbers.Parse(mobile, "NO"); err != nil || !phonenumbers.IsValidNumberForRegion(num, "NO") ||
+			phonenumbers.GetNumberType(num) != phonenumbers.MOBILE {
+			v.Add("mobile", "Mobilnummeret må være et norsk mobilnummer med åtte siffer som begynner på 4 eller 9.")
+		}
+	}
+	v.Check(p.PostalCode != "", "postal_code", "Postnummer må fylles ut.")
+	v.Check(slices.Contains(MembershipTypes, a.Type), "type", "Velg medlemskapstype.")
+	a.Institution, a.Programme = strings.TrimSpace(a.Institution), strings.TrimSpace(a.Programme)
+	a.ReferralCode = strings.ToUpper(strings.TrimSpace(a.ReferralCode))
+	for field, s := range map[string]string{"institution": a.Institution, "programme": a.Programme, "ref": a.ReferralCode} {
+		v.Check(utf8.RuneCountInString(s) <= maxText, field, "Feltet kan ha høyst 200 tegn.")
+		v.Check(utf8.ValidString(s) && !strings.ContainsAny(s, "\x00\r\n"), field, "Feltet inneholder ugyldige tegn.")
+	}
+	if a.Type == TypeStudent {
+		v.Check(a.Institution != "", "institution", "Skriv hvor du studerer.")
+		v.Check(a.Programme != "", "programme", "Skriv hva du studerer.")
+		v.Check(!a.ExpectedGraduation.IsZero(), "graduation", "Velg når du regner med å bli ferdig.")
+		if !a.ExpectedGraduation.IsZero() {
+			v.Check(!a.ExpectedGraduation.Before(today.AddDate(0, -1, 0)) && a.ExpectedGraduation.Before(today.AddDate(10, 0, 0)),
+				"graduation", "Velg en dato mellom i dag og ti år fram i tid.")
+		}
+	} else {
+		a.Institution, a.Programme, a.ExpectedGraduation = "", "", time.Time{}
+	}
+	v.Check(a.Consent, "consent", "Du må samtykke for å bli medlem.")
+	if a.Lang != "en" && a.Lang != "pl" {
+		a.Lang = "nb"
+	}
+	return v.Err()
+}

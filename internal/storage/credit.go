@@ -1,0 +1,294 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/model"
+)
+
+// EarnCredits finds recruits who have now been active and paid for the
+// union's number of credit months (a month of a type without dues counts
+// as paid) and records the credit for their recruiter, with a thank-you
+// e-mail queued in the same transaction. It returns how many were earned.
+func (s *Storage) EarnCredits(ctx context.Context, a model.Actor) (int, error) {
+	st, err := s.JoinSettings(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := st.CreditMonths
+	cutoff := s.today().AddDate(0, -n, 0)
+	type cand struct {
+		id, person, recruiter int64
+		typ                   string
+		start                 time.Time
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT m.id, m.person_id, m.recruited_by, m.type, m.start_date FROM memberships m
+		WHERE m.recruited_by IS NOT NULL AND m.status = 'active' AND m.start_date <= $1
+		AND NOT EXISTS (SELECT 1 FROM credits c WHERE c.membership_id = m.id) ORDER BY m.id`, cutoff)
+	if err != nil {
+		return 0, err
+	}
+	var cands []cand
+	err = eachRow(rows, func() error {
+		var c cand
+		if err := rows.Scan(&c.id, &c.person, &c.recruiter, &c.typ, &c.start); err != nil {
+			return err
+		}
+		cands = append(cands, c)
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	earned := 0
+	for _, c := range cands {
+		from := monthOf(c.start.UTC())
+		if !slices.Contains(model.DuesFree, c.typ) {
+			var paid int
+			if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM dues_payments WHERE membership_id = $1 AND month >= $2 AND month < $3`,
+				c.id, from, from.AddDate(0, n, 0)).Scan(&paid); err != nil {
+				return earned, err
+			}
+			if paid < n {
+				continue
+			}
+		}
+		err := s.inTx(ctx, func(tx *sql.Tx) error {
+			var id int64
+			err := tx.QueryRowContext(ctx, `INSERT INTO credits (membership_id, recruiter_id, earned_at) VALUES ($1, $2, $3)
+				ON CONFLICT (membership_id) DO NOTHING RETURNING id`, c.id, c.recruiter, s.now().UTC()).Scan(&id)
+			if err == sql.ErrNoRows {
+				return nil // another worker got there first
+			}
+			if err != nil {
+				return err
+			}
+			earned++
+			if err := s.audit(ctx, tx, a, "create", "credit", id, []string{"membership_id", "recruiter_id"}, c.recruiter, ""); err != nil {
+				return err
+			}
+			var first, last, email, recruit string
+			var total int
+			if err := tx.QueryRowContext(ctx, `SELECT r.first_name, r.last_name, r.email, p.first_name,
+				(SELECT count(*) FROM credits x WHERE x.recruiter_id = r.id)
+				FROM persons r, persons p WHERE r.id = $1 AND p.id = $2`, c.recruiter, c.person).Scan(&first, &last, &email, &recruit, &total); err != nil {
+				return err
+			}
+			if email == "" {
+				return nil
+			}
+			_, err = s.queueMail(ctx, tx, model.Mail{ToAddr: email, ToName: first + " " + last, Kind: model.MailRecruiterThanks, PersonID: c.recruiter,
+				Subject: "Takk for at du vervet " + recruit + "!",
+				TextBody: fmt.Sprintf("Hei %s,\n\n%s har nå vært medlem i %d måneder, og vervingen er godkjent. Tusen takk!\n"+
+					"Du har vervet %d medlemmer som er blitt værende.\n\nHilsen forbundet\n", first, recruit, n, total)})
+			return err
+		})
+		if err != nil {
+			return earned, err
+		}
+	}
+	return earned, nil
+}
+
+// Credit is a recruit that counted for a recruiter.
+type Credit struct {
+	MembershipID int64
+	Recruit      string
+	EarnedAt     time.Time
+}
+
+// CreditsOf lists the credits a recruiter earned, newest first.
+func (s *Storage) CreditsOf(ctx context.Context, recruiterID int64) ([]Credit, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT c.membership_id, p.first_name || ' ' || p.last_name, c.earned_at FROM credits c
+		JOIN memberships m ON m.id = c.membership_id JOIN persons p ON p.id = m.person_id WHERE c.recruiter_id = $1 ORDER BY c.earned_at DESC, c.id DESC`, recruiterID)
+	if err != nil {
+		return nil, err
+	}
+	var out []Credit
+	err = eachRow(rows, func() error {
+		var c Credit
+		if err := rows.Scan(&c.MembershipID, &c.Recruit, &c.EarnedAt); err != nil {
+			return err
+		}
+		c.EarnedAt = c.EarnedAt.UTC()
+		out = append(out, c)
+		return nil
+	})
+	return out, err
+}
+
+// Leader is one line of a leaderboard.
+type Leader struct {
+	PersonID int64
+	Name     string
+	Recruits int
+}
+
+// Leaderboard ranks the recruiters below the unit (the whole union for 0)
+// by credits earned in year, showing only those who opted in.
+func (s *Storage) Leaderboard(ctx context.Context, unitID int64, year, limit int) ([]Leader, error) {
+	path := "/"
+	if unitID != 0 {
+		if err := s.r.QueryRowContext(ctx, `SELECT path FROM org_units WHERE id = $1`, unitID).Scan(&path); err != nil {
+			return nil, notFound(err, "organisasjonsleddet")
+		}
+	}
+	from := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
+	a := access.Args{from, from.AddDate(1, 0, 0)}
+	q := `SELECT r.id, r.first_name || ' ' || r.last_name, count(*) FROM credits c JOIN persons r ON r.id = c.recruiter_id
+		WHERE c.earned_at >= $1 AND c.earned_at < $2 AND r.leaderboard_opt_in = TRUE AND ` +
+		access.Scope{Paths: []string{path}}.Filter("r.unit_path", &a) + `
+		GROUP BY r.id, r.first_name, r.last_name, r.sort_key ORDER BY count(*) DESC, r.sort_key LIMIT ` + a.Add(limit)
+	rows, err := s.r.QueryContext(ctx, q, a...)
+	if err != nil {
+		return nil, err
+	}
+	var out []Leader
+	err = eachRow(rows, func() error {
+		var l Leader
+		if err := rows.Scan(&l.PersonID, &l.Name, &l.Recruits); err != nil {
+			return err
+		}
+		out = append(out, l)
+		return nil
+	})
+	return out, err
+}
+
+// RewardLevel is a prize for recruiting a number of members, union-wide
+// (UnitID 0) or within one unit.
+type RewardLevel struct {
+	ID       int64
+	UnitID   int64
+	UnitName string
+	UnitPath string
+	Recruits int
+	Prize    string
+}
+
+// RewardLevels lists the levels, union-wide first.
+func (s *Storage) RewardLevels(ctx context.Context) ([]RewardLevel, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT l.id, COALESCE(l.unit_id, 0), COALESCE(u.name, ''), COALESCE(u.path, '/'), l.recruits, l.prize
+		FROM reward_levels l LEFT JOIN org_units u ON u.id = l.unit_id ORDER BY COALESCE(u.path, ''), l.recruits`)
+	if err != nil {
+		return nil, err
+	}
+	var out []RewardLevel
+	err = eachRow(rows, func() error {
+		var l RewardLevel
+		if err := rows.Scan(&l.ID, &l.UnitID, &l.UnitName, &l.UnitPath, &l.Recruits, &l.Prize); err != nil {
+			return err
+		}
+		out = append(out, l)
+		return nil
+	})
+	return out, err
+}
+
+// SaveRewardLevel adds a level: union-wide ones by union admins, a unit's
+// by those who may edit persons there.
+func (s *Storage) SaveRewardLevel(ctx context.Context, u *access.Principal, a model.Actor, l *RewardLevel) error {
+	var v model.Validation
+	l.Prize = strings.TrimSpace(l.Prize)
+	v.Check(l.Recruits >= 1 && l.Recruits <= 1000, "recruits", "Skriv et antall mellom 1 og 1000.")
+	v.Check(l.Prize != "" && utf8.RuneCountInString(l.Prize) <= 200 && utf8.ValidString(l.Prize), "prize", "Skriv premien (høyst 200 tegn).")
+	if err := v.Err(); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if l.UnitID == 0 {
+			if !u.Can(access.UserAdmin) {
+				return model.Errorf(model.EFORBIDDEN, "Bare forbundets administratorer kan lage premienivåer for hele forbundet.")
+			}
+		} else {
+			var path string
+			err := tx.QueryRowContext(ctx, `SELECT path FROM org_units WHERE id = $1`, l.UnitID).Scan(&path)
+			if err != nil || !u.Scope(access.PersonWrite).Contains(path) {
+				return model.Errorf(model.EFORBIDDEN, "Du kan ikke lage premienivåer her.")
+			}
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO reward_levels (unit_id, recruits, prize) VALUES ($1, $2, $3) RETURNING id`,
+			nullID(l.UnitID), l.Recruits, l.Prize).Scan(&l.ID); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, a, "create", "reward_level", l.ID, []string{"unit_id", "recruits", "prize"}, 0, l.Prize)
+	})
+}
+
+// Award is a recruiter who reached a level, and whether the prize was
+// handed out.
+type Award struct {
+	Level     RewardLevel
+	PersonID  int64
+	Name      string
+	Recruits  int
+	HandedOut bool
+}
+
+// Awards lists, for every level, the recruiters in the user's scope who
+// reached it (credits since the start, within the level's unit).
+func (s *Storage) Awards(ctx context.Context, u *access.Principal) ([]Award, error) {
+	levels, err := s.RewardLevels(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Award
+	for _, l := range levels {
+		a := access.Args{l.ID, l.Recruits}
+		q := `SELECT r.id, r.first_name || ' ' || r.last_name, count(*),
+			EXISTS (SELECT 1 FROM reward_handouts h WHERE h.level_id = $1 AND h.person_id = r.id)
+			FROM credits c JOIN persons r ON r.id = c.recruiter_id
+			WHERE ` + access.Scope{Paths: []string{l.UnitPath}}.Filter("r.unit_path", &a) + ` AND ` + u.Scope(access.PersonRead).Filter("r.unit_path", &a) + `
+			GROUP BY r.id, r.first_name, r.last_name, r.sort_key HAVING count(*) >= $2 ORDER BY r.sort_key`
+		rows, err := s.r.QueryContext(ctx, q, a...)
+		if err != nil {
+			return nil, err
+		}
+		err = eachRow(rows, func() error {
+			w := Award{Level: l}
+			if err := rows.Scan(&w.PersonID, &w.Name, &w.Recruits, &w.HandedOut); err != nil {
+				return err
+			}
+			out = append(out, w)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// SetHandedOut records whether the level's prize was handed out to the
+// person, who must be in the user's scope.
+func (s *Storage) SetHandedOut(ctx context.Context, u *access.Principal, a model.Actor, levelID, personID int64, handed bool) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		args := access.Args{personID}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM persons p WHERE p.id = $1 AND `+u.Scope(access.PersonWrite).Filter("p.unit_path", &args),
+			args...).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return model.Errorf(model.ENOTFOUND, "Fant ikke personen.")
+		}
+		var err error
+		if handed {
+			_, err = tx.ExecContext(ctx, `INSERT INTO reward_handouts (level_id, person_id, handed_out_at) VALUES ($1, $2, $3)
+				ON CONFLICT (level_id, person_id) DO NOTHING`, levelID, personID, s.now().UTC())
+		} else {
+			_, err = tx.ExecContext(ctx, `DELETE FROM reward_handouts WHERE level_id = $1 AND person_id = $2`, levelID, personID)
+		}
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, a, "update", "reward_handout", levelID, []string{"handed_out"}, personID, "")
+	})
+}
