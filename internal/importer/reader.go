@@ -71,8 +71,9 @@ type Reader struct {
 }
 
 var (
-	magicZip = []byte("PK\x03\x04")
-	magicOLE = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+	magicZip      = []byte("PK\x03\x04")
+	magicEmptyZip = []byte("PK\x05\x06")
+	magicOLE      = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1} // .xls, or an encrypted .xlsx
 )
 
 func fileError(format string, args ...any) error {
@@ -96,7 +97,7 @@ func Open(r io.ReaderAt, size int64, opt Options) (*Reader, error) {
 	rd := &Reader{now: today()}
 	var src source
 	switch {
-	case bytes.HasPrefix(head, magicZip), bytes.HasPrefix(head, []byte("PK\x05\x06")):
+	case bytes.HasPrefix(head, magicZip), bytes.HasPrefix(head, magicEmptyZip):
 		src, err = openXLSX(r, size, opt, &rd.info)
 	case bytes.HasPrefix(head, magicOLE):
 		err = fileError("Excel-filen er passordbeskyttet eller i det gamle .xls-formatet. " +
