@@ -122,6 +122,8 @@ func (h *Handler) Routes() (http.Handler, error) {
 	mux.Handle("GET /recruitment", h.signedIn(access.StatisticsRead, h.showRecruitmentPage))
 	mux.Handle("GET /recruitment.csv", h.signedIn(access.ExportRun, h.exportRecruitmentCSV))
 	mux.Handle("GET /recruitment.xlsx", h.signedIn(access.ExportRun, h.exportRecruitmentXLSX))
+	mux.Handle("GET /students", h.signedIn(access.StudentRead, h.showStudentsPage))
+	mux.Handle("POST /students/{id}/convert", h.signedIn(access.StudentWrite, h.convertStudent))
 	mux.Handle("GET /settings", h.signedIn(access.UserAdmin, h.showSettingsPage))
 	mux.Handle("POST /settings", h.signedIn(access.UserAdmin, h.saveSettings))
 	if h.API != nil {

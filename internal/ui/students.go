@@ -1,0 +1,186 @@
+package ui
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/locale"
+	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/storage"
+)
+
+// The student page has three views: who graduates soon (with the one-tap
+// transfer), conversion per cohort and institution, and study start.
+var studentViews = []string{"graduating", "rates", "studystart"}
+
+// graduationPeriods are the look-ahead choices, in months.
+var graduationPeriods = []int{3, 6, 12}
+
+type studentTab struct {
+	View, Label, Href string
+	Current           bool
+}
+
+type studentPeriod struct {
+	Months  int
+	Href    string
+	Current bool
+}
+
+type studentsData struct {
+	View    string
+	Tabs    []studentTab
+	Months  int
+	Periods []studentPeriod
+	Today   time.Time
+	Regions []storage.StudentRegion
+	Count   int
+
+	Rates []storage.ConversionRow
+	Total storage.ConversionRow
+
+	Study     *storage.StudyStart
+	Since     string // the chosen day, åååå-mm-dd, for the date input
+	SinceErr  string
+	WeekBars  []weekBar
+	MaxJoins  int
+	WeekCount int
+	Cols      int // columns of the study-start table
+	Groups    []studyGroup
+}
+
+// studyGroup is one region's rows of the study-start table.
+type studyGroup struct {
+	Region string
+	Rows   []storage.StudyStartRow
+}
+
+type weekBar struct {
+	Week  storage.ISOWeek
+	N     int
+	Share float64 // of the busiest week
+}
+
+// defaultStudyStart is the start of the current term: 1 August, or
+// 1 January in the spring.
+func defaultStudyStart(now time.Time) time.Time {
+	t := now.In(oslo)
+	if t.Month() >= time.August {
+		return time.Date(t.Year(), time.August, 1, 0, 0, 0, 0, time.UTC)
+	}
+	return time.Date(t.Year(), time.January, 1, 0, 0, 0, 0, time.UTC)
+}
+
+func (h *Handler) showStudentsPage(w http.ResponseWriter, r *http.Request) {
+	u := access.FromContext(r.Context())
+	lang := h.lang(r)
+	q := r.URL.Query()
+	d := studentsData{View: q.Get("view"), Months: storage.DefaultGraduationMonths}
+	if !slices.Contains(studentViews, d.View) {
+		d.View = "graduating"
+	}
+	for _, v := range studentViews {
+		d.Tabs = append(d.Tabs, studentTab{View: v, Label: "stu.tab." + v, Href: "/students?view=" + v, Current: v == d.View})
+	}
+	now := time.Now()
+	t := now.In(oslo)
+	d.Today = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	var err error
+	switch d.View {
+	case "graduating":
+		if m, err := strconv.Atoi(q.Get("months")); err == nil && slices.Contains(graduationPeriods, m) {
+			d.Months = m
+		}
+		for _, m := range graduationPeriods {
+			d.Periods = append(d.Periods, studentPeriod{Months: m, Href: "/students?" + url.Values{"view": {"graduating"}, "months": {strconv.Itoa(m)}}.Encode(), Current: m == d.Months})
+		}
+		d.Regions, err = h.Store.GraduatingStudents(r.Context(), u, d.Months)
+		for _, reg := range d.Regions {
+			d.Count += len(reg.Students)
+		}
+	case "rates":
+		d.Rates, d.Total, err = h.Store.ConversionRates(r.Context(), u)
+	case "studystart":
+		since := defaultStudyStart(now)
+		if v := q.Get("since"); v != "" {
+			if s, perr := time.Parse(time.DateOnly, v); perr == nil && s.Year() >= 2000 {
+				since = s
+			} else {
+				d.SinceErr = locale.T(lang, "stu.since.invalid")
+			}
+		}
+		d.Since = since.Format(time.DateOnly)
+		d.Study, err = h.Store.StudyStart(r.Context(), u, since)
+		if err == nil {
+			d.Since = d.Study.Since.Format(time.DateOnly)
+			for _, n := range d.Study.Totals {
+				d.MaxJoins = max(d.MaxJoins, n)
+			}
+			for i, wk := range d.Study.Weeks {
+				d.WeekBars = append(d.WeekBars, weekBar{Week: wk, N: d.Study.Totals[i], Share: shareOf(d.Study.Totals[i], d.MaxJoins)})
+			}
+			d.WeekCount = len(d.Study.Weeks)
+			d.Cols = d.WeekCount + 3
+			for i, row := range d.Study.Rows {
+				if i == 0 || row.RegionID != d.Study.Rows[i-1].RegionID {
+					d.Groups = append(d.Groups, studyGroup{Region: row.Region})
+				}
+				g := &d.Groups[len(d.Groups)-1]
+				g.Rows = append(g.Rows, row)
+			}
+		}
+	}
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "students", page{Title: locale.T(lang, "stu.title"), Data: d})
+}
+
+func shareOf(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+type convertedData struct {
+	Conversion *storage.Conversion
+	Error      string
+	ID         int64
+}
+
+// convertStudent moves a student member to an ordinary membership. With
+// htmx it answers with the row as a confirmation (or the reason it could
+// not); without, it returns to the list.
+func (h *Handler) convertStudent(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	c, err := h.Store.ConvertStudent(r.Context(), access.FromContext(r.Context()), actor(r), id)
+	if r.Header.Get("HX-Request") != "true" {
+		if err != nil {
+			h.serveError(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/students?view=graduating", http.StatusSeeOther)
+		return
+	}
+	if err != nil {
+		// Only what the user may know: a conflict or a refusal shows in the
+		// row; anything else is the usual error.
+		if code := model.ErrorCode(err); code != model.ECONFLICT && code != model.EINVALID {
+			h.serveError(w, r, err)
+			return
+		}
+		h.fragment(w, r, "students", "converted", convertedData{Error: model.ErrorMessage(err), ID: id})
+		return
+	}
+	h.fragment(w, r, "students", "converted", convertedData{Conversion: c, ID: id})
+}
