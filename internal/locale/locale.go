@@ -270,6 +270,7 @@ var catalog = map[string]map[string]string{
 	"stu.notask":         {"nb": "ingen ennå", "en": "none yet"},
 	"stu.recruitedby":    {"nb": "vervet av", "en": "recruited by"},
 	"stu.convert":        {"nb": "Overfør til yrkesmedlemskap", "en": "Transfer to working membership"},
+	"stu.totransfer":     {"nb": "Til overgang for studenter", "en": "To student transfers"},
 	"stu.converted":      {"nb": "er overført til yrkesmedlemskap fra", "en": "moved to working membership from"},
 	"stu.none":           {"nb": "Ingen studentmedlemmer blir ferdige i perioden.", "en": "No student members graduate in the period."},
 	"stu.rates.intro":    {"nb": "Studentmedlemmer som var medlemmer da de etter planen ble ferdige, per kull (semesteret for forventet ferdigdato) og lærested, og hvor mange som gikk over til yrkesmedlemskap.", "en": "Student members who were members when they were due to graduate, per cohort (the term of the expected graduation) and institution, and how many moved to working membership."},

@@ -68,13 +68,25 @@ func TestStudentsPageScopeAndConversion(t *testing.T) {
 			mine := addStudent(t, e, region, "Sofie", "Studentsen", soon)
 			theirs := addStudent(t, e, other, "Ulrik", "Utenfor", soon)
 
+			if _, err := e.Store.CreateConvertTasks(context.Background(), model.Actor{Username: "test"}); err != nil {
+				t.Fatal(err)
+			}
+
 			c := e.login(t, "vervekoordinator")
+			// The transfer task is on the coordinator's day, with a way to the list.
+			if status, body := get(t, c, e.URL+"/dag"); status != http.StatusOK || !strings.Contains(body, "Sofie Studentsen") ||
+				!strings.Contains(body, `href="/students?view=graduating"`) {
+				t.Fatalf("Min dag: %d\n%s", status, body)
+			}
 			status, body := get(t, c, e.URL+"/students")
 			if status != http.StatusOK || !strings.Contains(body, "Sofie Studentsen") || !strings.Contains(body, "Overfør til yrkesmedlemskap") {
 				t.Fatalf("coordinator: %d\n%s", status, body)
 			}
 			if strings.Contains(body, "Ulrik Utenfor") {
 				t.Fatal("coordinator sees a student in another region")
+			}
+			if !strings.Contains(body, "frist ") {
+				t.Fatal("the list does not show the transfer task")
 			}
 			if !strings.Contains(body, `href="/students"`) {
 				t.Fatal("no nav link for the coordinator")
