@@ -254,6 +254,9 @@ func (s *Storage) ConvertStudent(ctx context.Context, u *access.Principal, a mod
 	return c, nil
 }
 
+// convertTasksLock is the PostgreSQL advisory lock key of CreateConvertTasks.
+const convertTasksLock = 0x5645525645 // "VERVE"
+
 // convertTaskTitle names the tasks CreateConvertTasks makes.
 const convertTaskTitle = "Snakk om overgang til yrkesmedlemskap"
 
@@ -271,6 +274,13 @@ func (s *Storage) CreateConvertTasks(ctx context.Context, a model.Actor) (int, e
 	}
 	var made int
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		// One run at a time, also across server processes: SQLite's writer
+		// is one already; PostgreSQL takes a lock held until commit.
+		if s.dialect == Postgres {
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, convertTasksLock); err != nil {
+				return err
+			}
+		}
 		now, today := s.now().UTC(), s.today()
 		rows, err := tx.QueryContext(ctx, `SELECT m.person_id, p.unit_path, m.expected_graduation,
 			(SELECT MIN(r.person_id) FROM roles r JOIN org_units ru ON ru.id = r.unit_id

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -428,6 +429,35 @@ func TestStudyStartJoinsPerWeek(t *testing.T) {
 		st, err = s.StudyStart(ctx, f.admin, day(2020, 1, 1))
 		if err != nil || len(st.Weeks) != maxStudyStartWeeks {
 			t.Fatalf("%d weeks, %v", len(st.Weeks), err)
+		}
+	})
+}
+
+// TestCreateConvertTasksConcurrently: runs at the same time (two server
+// processes) still make one task each.
+func TestCreateConvertTasksConcurrently(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		f := newStudentFixture(t, s)
+		for i := range 12 {
+			f.student(t, studentSpec{unit: []*model.OrgUnit{f.b1, f.b2}[i%2], name: "Stian Samtidig", inst: "NTNU", grad: day(2027, 1, 1+i)})
+		}
+		var wg sync.WaitGroup
+		made := make([]int, 4)
+		errs := make([]error, 4)
+		for i := range made {
+			wg.Go(func() { made[i], errs[i] = s.CreateConvertTasks(context.Background(), model.Actor{Username: "jobb"}) })
+		}
+		wg.Wait()
+		sum := 0
+		for i := range made {
+			if errs[i] != nil {
+				t.Fatal(errs[i])
+			}
+			sum += made[i]
+		}
+		if sum != 12 || count(t, s, `SELECT count(*) FROM tasks WHERE kind = 'convert'`) != 12 ||
+			count(t, s, `SELECT count(*) FROM audit_log WHERE entity = 'task' AND action = 'create'`) != 12 {
+			t.Fatalf("made %v", made)
 		}
 	})
 }
