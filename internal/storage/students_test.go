@@ -461,3 +461,30 @@ func TestCreateConvertTasksConcurrently(t *testing.T) {
 		}
 	})
 }
+
+// TestConvertStudentConcurrently: taps on two phones at once convert once.
+func TestConvertStudentConcurrently(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		f := newStudentFixture(t, s)
+		mid, pid := f.student(t, studentSpec{unit: f.b1, name: "Anna Desember", inst: "NTNU", grad: day(2026, 12, 20)})
+		var wg sync.WaitGroup
+		errs := make([]error, 4)
+		for i := range errs {
+			wg.Go(func() { _, errs[i] = s.ConvertStudent(context.Background(), f.c1, model.Actor{Username: "koord"}, mid) })
+		}
+		wg.Wait()
+		ok := 0
+		for _, err := range errs {
+			switch model.ErrorCode(err) {
+			case "":
+				ok++
+			case model.ECONFLICT:
+			default:
+				t.Fatal(err)
+			}
+		}
+		if ok != 1 || count(t, s, `SELECT count(*) FROM memberships WHERE person_id = $1`, pid) != 2 {
+			t.Fatalf("%d conversions succeeded: %v", ok, errs)
+		}
+	})
+}
