@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/verve-union/verve/internal/mail"
 	"github.com/verve-union/verve/internal/storage"
 	"github.com/verve-union/verve/internal/ui"
 	"github.com/verve-union/verve/internal/worker"
@@ -19,6 +20,8 @@ import (
 type serveConfig struct {
 	addr      string
 	behindTLS bool
+	smtp      mail.Config
+	smtpPort  string
 }
 
 func (c *serveConfig) flags(fs interface {
@@ -28,6 +31,29 @@ func (c *serveConfig) flags(fs interface {
 	fs.StringVar(&c.addr, "addr", envOr("ADDR", "localhost:8080"), "adresse serveren lytter på (VERVE_ADDR)")
 	behind, _ := strconv.ParseBool(envOr("BEHIND_TLS", "false"))
 	fs.BoolVar(&c.behindTLS, "behind-tls", behind, "en proxy foran terminerer TLS: sett Secure på informasjonskapsler (VERVE_BEHIND_TLS)")
+	fs.StringVar(&c.smtp.Host, "smtp-host", envOr("SMTP_HOST", ""), "SMTP-tjener for e-post; uten den skrives e-post bare til loggen (VERVE_SMTP_HOST)")
+	fs.StringVar(&c.smtpPort, "smtp-port", envOr("SMTP_PORT", ""), "SMTP-port; tom for vanlig port for TLS-valget (VERVE_SMTP_PORT)")
+	fs.StringVar(&c.smtp.Username, "smtp-user", envOr("SMTP_USER", ""), "SMTP-brukernavn (VERVE_SMTP_USER)")
+	fs.StringVar(&c.smtp.Password, "smtp-password", envOr("SMTP_PASSWORD", ""), "SMTP-passord; bruk helst VERVE_SMTP_PASSWORD")
+	fs.StringVar(&c.smtp.From, "smtp-from", envOr("SMTP_FROM", "post@forbundet.example"), "avsenderadresse (VERVE_SMTP_FROM)")
+	fs.StringVar(&c.smtp.FromName, "smtp-from-name", envOr("SMTP_FROM_NAME", "Forbundet"), "avsendernavn (VERVE_SMTP_FROM_NAME)")
+	fs.StringVar(&c.smtp.TLS, "smtp-tls", envOr("SMTP_TLS", mail.TLSStartTLS), "starttls, tls eller none (VERVE_SMTP_TLS)")
+}
+
+// mailSender is SMTP when a host is given, else the log sender, so that
+// the demo runs with Go alone.
+func (c *serveConfig) mailSender() (mail.Sender, error) {
+	if c.smtp.Host == "" {
+		return mail.Log{Logger: slog.Default()}, nil
+	}
+	if c.smtpPort != "" {
+		p, err := strconv.Atoi(c.smtpPort)
+		if err != nil || p <= 0 || p > 65535 {
+			return nil, fmt.Errorf("--smtp-port: %q er ikke et portnummer", c.smtpPort)
+		}
+		c.smtp.Port = p
+	}
+	return mail.NewSMTP(c.smtp)
 }
 
 func runServe(ctx context.Context, args []string, stdout io.Writer) error {
@@ -49,7 +75,12 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 
 // serve runs the HTTP server on ln until ctx ends, then drains requests.
 func serve(ctx context.Context, store *storage.Storage, ln net.Listener, cfg serveConfig, stdout io.Writer) error {
-	handler, err := ui.New(store, ui.Config{SecureCookies: cfg.behindTLS}, slog.Default())
+	sender, err := cfg.mailSender()
+	if err != nil {
+		return err
+	}
+	deliverer := mail.NewDeliverer(store, sender, slog.Default())
+	handler, err := ui.New(store, ui.Config{SecureCookies: cfg.behindTLS, MailWake: deliverer.Wake}, slog.Default())
 	if err != nil {
 		return err
 	}
@@ -65,6 +96,7 @@ func serve(ctx context.Context, store *storage.Storage, ln net.Listener, cfg ser
 	jobs, stopJobs := context.WithCancel(ctx)
 	defer stopJobs()
 	go worker.Run(jobs, store, slog.Default(), time.Hour)
+	go deliverer.Run(jobs, time.Minute)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

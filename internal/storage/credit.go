@@ -126,6 +126,7 @@ func (s *Storage) CreditsOf(ctx context.Context, recruiterID int64) ([]Credit, e
 
 // Leader is one line of a leaderboard.
 type Leader struct {
+	Rank     int
 	PersonID int64
 	Name     string
 	Recruits int
@@ -156,6 +157,7 @@ func (s *Storage) Leaderboard(ctx context.Context, unitID int64, year, limit int
 		if err := rows.Scan(&l.PersonID, &l.Name, &l.Recruits); err != nil {
 			return err
 		}
+		l.Rank = len(out) + 1
 		out = append(out, l)
 		return nil
 	})
@@ -291,4 +293,29 @@ func (s *Storage) SetHandedOut(ctx context.Context, u *access.Principal, a model
 		}
 		return s.audit(ctx, tx, a, "update", "reward_handout", levelID, []string{"handed_out"}, personID, "")
 	})
+}
+
+// UnitChoice is an org unit offered in a leaderboard's area menu.
+type UnitChoice struct {
+	ID   int64
+	Kind string
+	Name string
+}
+
+// LeaderboardUnits lists the regions, branches and clubs in tree order.
+func (s *Storage) LeaderboardUnits(ctx context.Context) ([]UnitChoice, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, kind, name FROM org_units WHERE kind IN ('region', 'branch', 'club') ORDER BY path`)
+	if err != nil {
+		return nil, err
+	}
+	var out []UnitChoice
+	err = eachRow(rows, func() error {
+		var c UnitChoice
+		if err := rows.Scan(&c.ID, &c.Kind, &c.Name); err != nil {
+			return err
+		}
+		out = append(out, c)
+		return nil
+	})
+	return out, err
 }

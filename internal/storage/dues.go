@@ -24,6 +24,11 @@ type Payment struct {
 	RecordedAt   time.Time
 }
 
+// Kroner is the amount as Norwegians write it, 350,00.
+func (p Payment) Kroner() string {
+	return strings.Replace(strconv.FormatFloat(float64(p.AmountOre)/100, 'f', 2, 64), ".", ",", 1)
+}
+
 // monthOf is the first day of t's month.
 func monthOf(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC) }
 

@@ -37,8 +37,13 @@ type Handler struct {
 	LoginLimiter auth.Limiter
 	// API serves /api/v1/ behind the same sign-in and scope rules.
 	API http.Handler
+	// JoinLimiter limits join applications per address.
+	JoinLimiter auth.Limiter
+	// MailWake tells the mail deliverer that mail was queued; may be nil.
+	MailWake func()
 
 	pages   map[string]*template.Template
+	join    *joinGuard
 	imports importJobs
 }
 
@@ -50,6 +55,14 @@ type Config struct {
 	// LoginLimiter replaces the default (10 attempts a minute per address
 	// and per user name), for load tests and benchmarks.
 	LoginLimiter auth.Limiter
+	// JoinLimiter replaces the join form's limit (10 applications an hour
+	// per address), for benchmarks.
+	JoinLimiter auth.Limiter
+	// JoinMinDelay is how long the join form must be open before it may
+	// be sent (default 3 seconds; negative for none); robots send at once.
+	JoinMinDelay time.Duration
+	// MailWake is called when a request queued mail.
+	MailWake func()
 }
 
 // New wires the web interface and the API onto a store, with sessions kept
@@ -71,6 +84,17 @@ func New(store *storage.Storage, cfg Config, log *slog.Logger) (http.Handler, er
 	if cfg.LoginLimiter != nil {
 		h.LoginLimiter = cfg.LoginLimiter
 	}
+	h.JoinLimiter, h.MailWake = cfg.JoinLimiter, cfg.MailWake
+	if h.JoinLimiter == nil {
+		h.JoinLimiter = auth.NewWindowLimiter(10, time.Hour)
+	}
+	switch {
+	case cfg.JoinMinDelay == 0:
+		cfg.JoinMinDelay = 3 * time.Second
+	case cfg.JoinMinDelay < 0: // none, for tests
+		cfg.JoinMinDelay = 0
+	}
+	h.join = newJoinGuard(cfg.JoinMinDelay)
 	return h.Routes()
 }
 
@@ -94,6 +118,12 @@ func (h *Handler) Routes() (http.Handler, error) {
 	if err := h.parseTemplates(); err != nil {
 		return nil, err
 	}
+	if h.join == nil {
+		h.join = newJoinGuard(3 * time.Second)
+	}
+	if h.JoinLimiter == nil {
+		h.JoinLimiter = auth.NewWindowLimiter(10, time.Hour)
+	}
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(staticFiles, "static")
 	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
@@ -101,6 +131,10 @@ func (h *Handler) Routes() (http.Handler, error) {
 	mux.HandleFunc("POST /login", h.checkLogin)
 	mux.HandleFunc("POST /logout", h.logout)
 	mux.HandleFunc("POST /lang", h.switchLanguage)
+	mux.HandleFunc("GET /bli-medlem", h.showJoinPage)
+	mux.HandleFunc("POST /bli-medlem", h.submitJoin)
+	mux.HandleFunc("GET /bli-medlem/takk", h.showJoinDone)
+	mux.HandleFunc("GET /bli-medlem/arbeidsplasser", h.findJoinWorkplaces)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
 
 	mux.Handle("GET /{$}", h.signedIn("", h.showHomePage))
@@ -124,6 +158,27 @@ func (h *Handler) Routes() (http.Handler, error) {
 	mux.Handle("GET /recruitment.xlsx", h.signedIn(access.ExportRun, h.exportRecruitmentXLSX))
 	mux.Handle("GET /students", h.signedIn(access.StudentRead, h.showStudentsPage))
 	mux.Handle("POST /students/{id}/convert", h.signedIn(access.StudentWrite, h.convertStudent))
+	mux.Handle("GET /applications", h.signedIn(access.MembershipApprove, h.showApplicationsPage))
+	mux.Handle("POST /applications/{id}/{decision}", h.signedIn(access.MembershipApprove, h.decideApplication))
+	mux.Handle("POST /applications/settings", h.signedIn(access.UserAdmin, h.saveJoinSettings))
+	mux.Handle("GET /benefits", h.signedIn(access.UserAdmin, h.showBenefits))
+	mux.Handle("POST /benefits", h.signedIn(access.UserAdmin, h.saveBenefit))
+	mux.Handle("POST /benefits/{id}/delete", h.signedIn(access.UserAdmin, h.deleteBenefit))
+	mux.Handle("GET /meg/verving", h.signedIn("", h.showMyReferralPage))
+	mux.Handle("GET /meg/verving/qr.svg", h.signedIn("", h.myQR("svg")))
+	mux.Handle("GET /meg/verving/qr.png", h.signedIn("", h.myQR("png")))
+	mux.Handle("POST /meg/verving/toppliste", h.signedIn("", h.setMyOptIn))
+	mux.Handle("GET /persons/{id}/verving", h.signedIn(access.PersonRead, h.showPersonReferral))
+	mux.Handle("GET /persons/{id}/qr.svg", h.signedIn(access.PersonRead, h.personQR("svg")))
+	mux.Handle("GET /persons/{id}/qr.png", h.signedIn(access.PersonRead, h.personQR("png")))
+	mux.Handle("POST /persons/{id}/referral", h.signedIn(access.PersonRead, h.makePersonReferral))
+	mux.Handle("POST /persons/{id}/dues", h.signedIn(access.PersonWrite, h.recordDues))
+	mux.Handle("GET /verving/toppliste", h.signedIn("", h.showLeaderboard))
+	mux.Handle("GET /verving/premier", h.signedIn(access.StatisticsRead, h.showRewards))
+	mux.Handle("POST /verving/premier", h.signedIn(access.StatisticsRead, h.addRewardLevel))
+	mux.Handle("POST /verving/premier/{level}/{person}", h.signedIn(access.PersonWrite, h.toggleHandout))
+	mux.Handle("GET /dues/import", h.signedIn(access.UserAdmin, h.showDuesImport))
+	mux.Handle("POST /dues/import", h.signedIn(access.UserAdmin, h.importDues))
 	mux.Handle("GET /settings", h.signedIn(access.UserAdmin, h.showSettingsPage))
 	mux.Handle("POST /settings", h.signedIn(access.UserAdmin, h.saveSettings))
 	if h.API != nil {

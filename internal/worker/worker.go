@@ -27,8 +27,14 @@ func RunOnce(ctx context.Context, s *storage.Storage, log *slog.Logger) (escalat
 	// Student members graduating soon get a transfer task for the
 	// region's recruitment coordinator.
 	converts, err := s.CreateConvertTasks(ctx, system)
-	if escalated > 0 || erased > 0 || converts > 0 {
-		log.Info("scheduled jobs", "escalated", escalated, "erased", erased, "convert_tasks", converts)
+	if err != nil {
+		return escalated, erased, err
+	}
+	// Recruits who stayed and paid long enough earn their recruiter
+	// credit, with a thank-you e-mail.
+	credits, err := s.EarnCredits(ctx, system)
+	if escalated > 0 || erased > 0 || converts > 0 || credits > 0 {
+		log.Info("scheduled jobs", "escalated", escalated, "erased", erased, "convert_tasks", converts, "credits", credits)
 	}
 	return escalated, erased, err
 }

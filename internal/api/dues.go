@@ -1,0 +1,50 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/storage"
+)
+
+// paymentJSON is a dues payment as the API takes and gives it.
+type paymentJSON struct {
+	Month  string  `json:"month"`  // 2026-11
+	Amount float64 `json:"amount"` // kroner
+}
+
+// postPayment records dues for a membership:
+// POST /api/v1/memberships/{id}/payments {"month": "2026-11", "amount": 350}.
+func (a *API) postPayment(w http.ResponseWriter, r *http.Request) {
+	mid, err := id(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	var in paymentJSON
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		a.fail(w, r, model.Errorf(model.EINVALID, "Ugyldig JSON: ventet {\"month\": \"2026-11\", \"amount\": 350}."))
+		return
+	}
+	month, err := storage.ParseMonth(in.Month)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if in.Amount < 0 || in.Amount > 1e6 {
+		a.fail(w, r, model.Errorf(model.EINVALID, "Beløpet er ikke gyldig."))
+		return
+	}
+	u := access.FromContext(r.Context())
+	act := model.Actor{UserID: u.UserID, Username: u.Username, RemoteAddr: r.RemoteAddr}
+	p := storage.Payment{MembershipID: mid, Month: month, AmountOre: int64(in.Amount*100 + 0.5), Source: "api"}
+	if err := a.Store.RecordPayment(r.Context(), u, act, p); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"membership_id": mid, "month": month.Format("2006-01"), "amount": float64(p.AmountOre) / 100})
+}

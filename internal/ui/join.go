@@ -1,0 +1,269 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/verve-union/verve/internal/locale"
+	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/storage"
+)
+
+// The join page's fields, as the form and storage's messages name them.
+var joinFields = []string{"first_name", "last_name", "email", "mobile", "postal_code", "fnr", "type", "workplace_id", "workplace_q",
+	"institution", "programme", "graduation", "ref", "consent"}
+
+// joinGuard is the spam protection of the public join form: a rate limit
+// per address (injected, so benchmarks can replace it), a honeypot field
+// and a signed timestamp that must be some seconds old.
+type joinGuard struct {
+	key      []byte
+	minDelay time.Duration
+}
+
+func newJoinGuard(minDelay time.Duration) *joinGuard {
+	g := &joinGuard{key: make([]byte, 32), minDelay: minDelay}
+	rand.Read(g.key)
+	return g
+}
+
+// stamp is the form's signed issue time.
+func (g *joinGuard) stamp(t time.Time) string {
+	ts := strconv.FormatInt(t.Unix(), 10)
+	m := hmac.New(sha256.New, g.key)
+	m.Write([]byte(ts))
+	return ts + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
+}
+
+// check reports whether a stamp is genuine and old enough, and not more
+// than a day old.
+func (g *joinGuard) check(s string, now time.Time) bool {
+	ts, sig, ok := strings.Cut(s, ".")
+	n, err := strconv.ParseInt(ts, 10, 64)
+	if !ok || err != nil {
+		return false
+	}
+	m := hmac.New(sha256.New, g.key)
+	m.Write([]byte(ts))
+	want := base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
+	age := now.Sub(time.Unix(n, 0))
+	return hmac.Equal([]byte(sig), []byte(want)) && age >= g.minDelay && age <= 24*time.Hour
+}
+
+// joinLang is the join page's language: ?lang= or the form's lang field.
+func joinLang(r *http.Request) string {
+	l := r.FormValue("lang")
+	if l == "en" || l == "pl" {
+		return l
+	}
+	return "nb"
+}
+
+type joinData struct {
+	Settings   storage.JoinSettings
+	Benefits   []storage.Benefit
+	Types      []string
+	Referrer   *storage.Referrer
+	Stamp      string
+	Lang       string
+	Workplace  string // the chosen workplace's name, kept on an error
+	Workplaces []storage.WorkplaceMatch
+}
+
+func (h *Handler) joinData(ctx context.Context, lang, ref string) (*joinData, error) {
+	st, err := h.Store.JoinSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	bs, err := h.Store.Benefits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d := &joinData{Settings: st, Benefits: bs, Types: model.MembershipTypes, Stamp: h.join.stamp(time.Now()), Lang: lang}
+	if ref != "" {
+		if r, ok, err := h.Store.ReferrerByCode(ctx, ref); err != nil {
+			return nil, err
+		} else if ok {
+			d.Referrer = &r
+		}
+	}
+	return d, nil
+}
+
+// showJoinPage is the public join form; ?ref= fills in the recruiter.
+func (h *Handler) showJoinPage(w http.ResponseWriter, r *http.Request) {
+	lang := joinLang(r)
+	ref := strings.TrimSpace(r.URL.Query().Get("ref"))
+	d, err := h.joinData(r.Context(), lang, ref)
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	form := map[string]string{"type": model.TypeOrdinary, "ref": ref}
+	if t := r.URL.Query().Get("type"); t == model.TypeStudent {
+		form["type"] = t
+	}
+	h.renderLang(w, r, http.StatusOK, "join", lang, page{Title: locale.T(lang, "join.title"), Data: d, Form: form})
+}
+
+// submitJoin takes an application. On an error the form comes back with
+// everything the visitor typed and a message by each field.
+func (h *Handler) submitJoin(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 32<<10)
+	if err := r.ParseForm(); err != nil {
+		h.serveError(w, r, model.Errorf(model.EINVALID, "Skjemaet kunne ikke leses."))
+		return
+	}
+	lang := joinLang(r)
+	form := map[string]string{}
+	for _, k := range joinFields {
+		form[k] = r.PostForm.Get(k)
+	}
+	again := func(status int, err error) {
+		d, derr := h.joinData(r.Context(), lang, "")
+		if derr != nil {
+			h.serveError(w, r, derr)
+			return
+		}
+		if id, _ := strconv.ParseInt(form["workplace_id"], 10, 64); id != 0 {
+			d.Workplaces, _ = h.Store.FindWorkplaces(r.Context(), form["workplace_q"], 10)
+		}
+		var fields map[string]string
+		var e *model.Error
+		if errors.As(err, &e) {
+			fields = e.Fields
+		}
+		h.renderLang(w, r, status, "join", lang, page{Title: locale.T(lang, "join.title"), Data: d, Form: form, Fields: fields,
+			Error: model.ErrorMessage(err)})
+	}
+	if !h.JoinLimiter.Allow(remoteAddr(r)) {
+		again(http.StatusTooManyRequests, model.Errorf(model.ETOOMANY, "For mange innmeldinger fra denne adressen. Prøv igjen om en time."))
+		return
+	}
+	done := "/bli-medlem/takk?lang=" + lang
+	if r.PostForm.Get("website") != "" {
+		// The honeypot: only robots fill in a field nobody sees. They are
+		// told it went well.
+		http.Redirect(w, r, done, http.StatusSeeOther)
+		return
+	}
+	if !h.join.check(r.PostForm.Get("stamp"), time.Now()) {
+		again(http.StatusBadRequest, model.Errorf(model.EINVALID, "Skjemaet ble sendt for raskt eller er for gammelt. Se over og send igjen."))
+		return
+	}
+	app := &model.Application{
+		Person: model.Person{FirstName: r.PostForm.Get("first_name"), LastName: r.PostForm.Get("last_name"), Email: form["email"],
+			Mobile: form["mobile"], PostalCode: form["postal_code"], Fnr: strings.ReplaceAll(strings.TrimSpace(form["fnr"]), " ", "")},
+		Type: form["type"], Institution: form["institution"], Programme: form["programme"], ReferralCode: form["ref"],
+		Consent: form["consent"] != "", Lang: lang,
+	}
+	var v model.Validation
+	if g := strings.TrimSpace(form["graduation"]); g != "" {
+		t, err := time.Parse("2006-01-02", g)
+		v.Check(err == nil, "graduation", "Skriv datoen som åååå-mm-dd.")
+		app.ExpectedGraduation = t
+	}
+	if id := form["workplace_id"]; id != "" {
+		n, err := strconv.ParseInt(id, 10, 64)
+		v.Check(err == nil && n > 0, "workplace", "Velg arbeidsplassen fra lista.")
+		app.WorkplaceID = n
+	} else if q := strings.ReplaceAll(strings.TrimSpace(form["workplace_q"]), " ", ""); len(q) == 9 && strings.Trim(q, "0123456789") == "" {
+		// Without script the search does not run; an organisasjonsnummer
+		// typed into it still finds the workplace.
+		if m, _ := h.Store.FindWorkplaces(r.Context(), q, 1); len(m) == 1 {
+			app.WorkplaceID = m[0].ID
+		}
+	}
+	err := v.Err()
+	if err == nil {
+		_, err = h.Store.SubmitApplication(r.Context(), model.Actor{Username: "nettside", RemoteAddr: remoteAddr(r)}, app)
+	} else if verr := app.Validate(time.Now()); verr != nil {
+		// Show the other fields' messages too, not only the date's.
+		var e, all *model.Error
+		if errors.As(verr, &e) && errors.As(err, &all) {
+			for k, m := range e.Fields {
+				if _, ok := all.Fields[k]; !ok {
+					all.Fields[k] = m
+				}
+			}
+		}
+	}
+	if code := model.ErrorCode(err); code == model.EINVALID {
+		again(http.StatusBadRequest, err)
+		return
+	} else if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	if h.MailWake != nil {
+		h.MailWake()
+	}
+	http.Redirect(w, r, done, http.StatusSeeOther)
+}
+
+func (h *Handler) showJoinDone(w http.ResponseWriter, r *http.Request) {
+	lang := joinLang(r)
+	h.renderLang(w, r, http.StatusOK, "join_done", lang, page{Title: locale.T(lang, "join.done.title"), Data: lang})
+}
+
+// findJoinWorkplaces answers the join page's workplace search with at
+// most ten matches: name and municipality, nothing else.
+func (h *Handler) findJoinWorkplaces(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query().Get("workplace_q")
+	if len(q) > 100 {
+		q = q[:100]
+	}
+	ms, err := h.Store.FindWorkplaces(r.Context(), q, 10)
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	lang := joinLang(r)
+	var buf bytes.Buffer
+	p := page{L: lang, Data: &joinData{Workplaces: ms, Lang: lang}, Form: map[string]string{"workplace_q": q}}
+	if err := h.pages["join"].ExecuteTemplate(&buf, "workplace-results", p); err != nil {
+		h.Log.Error("render", "template", "join/workplace-results", "err", err)
+		http.Error(w, "Det oppstod en intern feil.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	buf.WriteTo(w)
+}
+
+// renderLang renders a public page in the given language, without a user.
+func (h *Handler) renderLang(w http.ResponseWriter, r *http.Request, status int, name, lang string, p page) {
+	p.L = lang
+	t := h.pages[name]
+	var buf bytes.Buffer
+	if t == nil {
+		http.Error(w, "Det oppstod en intern feil.", http.StatusInternalServerError)
+		return
+	}
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		h.Log.Error("render", "template", name, "err", err)
+		http.Error(w, "Det oppstod en intern feil.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	buf.WriteTo(w)
+}
+
+// joinLink is the referral link for a code, from the request's host.
+func joinLink(r *http.Request, code string) string {
+	scheme := "http"
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + "/bli-medlem?ref=" + url.QueryEscape(code)
+}

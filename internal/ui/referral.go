@@ -1,0 +1,224 @@
+package ui
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/locale"
+	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/storage"
+)
+
+type referralData struct {
+	PersonID int64
+	Own      bool   // the signed-in user's own page
+	Code     string // "" until made
+	Link     string
+	CanMake  bool
+	OptIn    bool
+	Credits  []storage.Credit
+	Dues     []duesMembership
+	CanDues  bool
+}
+
+type duesMembership struct {
+	M        model.Membership
+	Payments []storage.Payment
+}
+
+// showMyReferralPage is /meg/verving: the user's own referral link and QR
+// code (made on first visit), their recruits that count, and the
+// leaderboard opt-in.
+func (h *Handler) showMyReferralPage(w http.ResponseWriter, r *http.Request) {
+	u := access.FromContext(r.Context())
+	lang := h.lang(r)
+	if u.PersonID == 0 {
+		h.serveError(w, r, model.Errorf(model.ENOTFOUND, "%s", locale.T(lang, "ref.nomember")))
+		return
+	}
+	code, err := h.Store.ReferralCode(r.Context(), actor(r), u.PersonID)
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	d := &referralData{PersonID: u.PersonID, Own: true, Code: code, Link: joinLink(r, code)}
+	if d.OptIn, err = h.Store.LeaderboardOptIn(r.Context(), u.PersonID); err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	if d.Credits, err = h.Store.CreditsOf(r.Context(), u.PersonID); err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "referral", page{Title: locale.T(lang, "ref.title"), Data: d})
+}
+
+// setMyOptIn turns the user's leaderboard opt-in on or off.
+func (h *Handler) setMyOptIn(w http.ResponseWriter, r *http.Request) {
+	u := access.FromContext(r.Context())
+	if u.PersonID == 0 {
+		h.serveError(w, r, model.Errorf(model.ENOTFOUND, "Brukeren din er ikke knyttet til et medlem."))
+		return
+	}
+	if err := h.Store.SetLeaderboardOptIn(r.Context(), actor(r), u.PersonID, r.PostFormValue("on") == "1"); err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/meg/verving", http.StatusSeeOther)
+}
+
+// myQR serves the user's own referral QR code.
+func (h *Handler) myQR(format string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		u := access.FromContext(r.Context())
+		code, err := h.Store.ExistingReferralCode(r.Context(), u.PersonID)
+		if err == nil && (u.PersonID == 0 || code == "") {
+			err = model.Errorf(model.ENOTFOUND, "Du har ingen vervelenke ennå.")
+		}
+		if err != nil {
+			h.serveError(w, r, err)
+			return
+		}
+		h.serveQR(w, r, joinLink(r, code), format)
+	}
+}
+
+// personQR serves a person's referral QR code, for users who may read them.
+func (h *Handler) personQR(format string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p, err := h.personInScope(r)
+		if err != nil {
+			h.serveError(w, r, err)
+			return
+		}
+		code, err := h.Store.ExistingReferralCode(r.Context(), p.ID)
+		if err == nil && code == "" {
+			err = model.Errorf(model.ENOTFOUND, "Personen har ingen vervelenke ennå.")
+		}
+		if err != nil {
+			h.serveError(w, r, err)
+			return
+		}
+		h.serveQR(w, r, joinLink(r, code), format)
+	}
+}
+
+func (h *Handler) personInScope(r *http.Request) (*model.Person, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	return h.Store.Person(r.Context(), access.FromContext(r.Context()), id)
+}
+
+// showPersonReferral is the person page's section (loaded by htmx) with
+// their referral link, recruits that count, and dues.
+func (h *Handler) showPersonReferral(w http.ResponseWriter, r *http.Request) {
+	h.personReferral(w, r, page{})
+}
+
+func (h *Handler) personReferral(w http.ResponseWriter, r *http.Request, p page) {
+	u := access.FromContext(r.Context())
+	person, err := h.personInScope(r)
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	d := &referralData{PersonID: person.ID, Own: person.ID == u.PersonID,
+		CanDues: u.Scope(access.PersonWrite).Contains(person.UnitPath)}
+	if d.Code, err = h.Store.ExistingReferralCode(r.Context(), person.ID); err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	if d.Code != "" {
+		d.Link = joinLink(r, d.Code)
+	}
+	d.CanMake = d.Code == "" && model.IsMember(person.MemberStatus) && (d.Own || d.CanDues)
+	if d.Credits, err = h.Store.CreditsOf(r.Context(), person.ID); err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	hist, err := h.Store.History(r.Context(), u, person.ID)
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	for _, m := range hist.Memberships {
+		if m.Status == model.StatusPending || m.Status == model.StatusRejected {
+			continue
+		}
+		ps, err := h.Store.Payments(r.Context(), m.ID)
+		if err != nil {
+			h.serveError(w, r, err)
+			return
+		}
+		d.Dues = append(d.Dues, duesMembership{M: m, Payments: ps})
+	}
+	p.L, p.User, p.Data = h.lang(r), u, d
+	if p.Form == nil {
+		p.Form = map[string]string{}
+	}
+	h.fragmentPage(w, r, "referral", "person-referral", p)
+}
+
+// makePersonReferral makes a person's referral code.
+func (h *Handler) makePersonReferral(w http.ResponseWriter, r *http.Request) {
+	u := access.FromContext(r.Context())
+	person, err := h.personInScope(r)
+	if err == nil && person.ID != u.PersonID && !u.Scope(access.PersonWrite).Contains(person.UnitPath) {
+		err = model.Errorf(model.EFORBIDDEN, "Du kan ikke lage vervelenke for denne personen.")
+	}
+	if err == nil {
+		_, err = h.Store.ReferralCode(r.Context(), actor(r), person.ID)
+	}
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	h.personReferral(w, r, page{})
+}
+
+// recordDues records a payment from the person page's form and shows the
+// section again, with the input kept on an error.
+func (h *Handler) recordDues(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	form := map[string]string{"membership_id": r.PostFormValue("membership_id"), "month": r.PostFormValue("month"), "amount": r.PostFormValue("amount")}
+	mid, _ := strconv.ParseInt(form["membership_id"], 10, 64)
+	var v model.Validation
+	month, merr := storage.ParseMonth(form["month"])
+	v.Check(merr == nil, "month", "Velg måned.")
+	amount, aerr := storage.ParseAmount(form["amount"])
+	v.Check(aerr == nil && strings.TrimSpace(form["amount"]) != "", "amount", "Skriv beløpet i kroner.")
+	err := v.Err()
+	if err == nil {
+		err = h.Store.RecordPayment(r.Context(), access.FromContext(r.Context()), actor(r),
+			storage.Payment{MembershipID: mid, Month: month, AmountOre: amount, Source: "manual"})
+	}
+	switch model.ErrorCode(err) {
+	case "":
+		h.personReferral(w, r, page{})
+	case model.EINVALID, model.ECONFLICT:
+		var fields map[string]string
+		if e, ok := err.(*model.Error); ok {
+			fields = e.Fields
+		}
+		// A 200, since htmx swaps only those; the form shows the error.
+		h.personReferral(w, r, page{Error: model.ErrorMessage(err), Fields: fields, Form: form})
+	default:
+		h.serveError(w, r, err)
+	}
+}
+
+// fragmentPage writes one block with full page data (form, errors).
+func (h *Handler) fragmentPage(w http.ResponseWriter, r *http.Request, pageName, block string, p page) {
+	var buf strings.Builder
+	if err := h.pages[pageName].ExecuteTemplate(&buf, block, p); err != nil {
+		h.Log.Error("render", "template", pageName+"/"+block, "err", err)
+		http.Error(w, "Det oppstod en intern feil.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write([]byte(buf.String()))
+}
