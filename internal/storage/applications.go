@@ -12,6 +12,20 @@ import (
 	"github.com/verve-union/verve/internal/norway"
 )
 
+// The join form's statements, prepared once (stmtcache.go).
+const (
+	qApplicantInsert = `INSERT INTO persons (first_name, last_name, sort_key, search_key, birth_date, fnr, email, mobile,
+				address, postal_code, postal_place, unit_id, unit_path, workplace_id, member_status, other_union, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, '', $16, $16) RETURNING id`
+	qMembershipInsert = `INSERT INTO memberships (person_id, type, status, start_date, source, recruited_by, institution, programme,
+			expected_graduation, applied_at, decided_at, lang) VALUES ($1, $2, $3, $4, 'join_page', $5, $6, $7, $8, $9, $10, $11) RETURNING id`
+	qMatchPerson = `SELECT id, member_status FROM persons WHERE fnr = $1 OR email = $2 OR email = $3 OR mobile = $4
+		ORDER BY CASE WHEN fnr = $1 THEN 0 WHEN email = $2 OR email = $3 THEN 1 ELSE 2 END, id LIMIT 1`
+	qAuditApplicant = `INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, fields, person_id, detail, remote_addr)
+		VALUES ($1, $2, $3, 'create', 'person', $4, $5, $4, 'innmelding fra nettsiden', $6),
+		($1, $2, $3, 'create', 'membership', $7, $8, $4, 'søknad fra nettsiden', $6)`
+)
+
 // SubmitApplication handles a join application from the public page in
 // one transaction: it matches an existing person by fødselsnummer, e-mail
 // or mobile (never creating a second one) or creates one, adds a pending
@@ -36,6 +50,9 @@ func (s *Storage) SubmitApplication(ctx context.Context, a model.Actor, app *mod
 		res.Status = model.StatusActive
 	}
 	p := &app.Person
+	if err := s.warm(ctx, qApplicantInsert, qMembershipInsert, qMatchPerson, qAuditApplicant); err != nil {
+		return nil, err
+	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		var v model.Validation
 		if app.ReferralCode != "" {
@@ -80,15 +97,13 @@ func (s *Storage) SubmitApplication(ctx context.Context, a model.Actor, app *mod
 				return err
 			}
 			sortKey, searchKey := personKeys(p)
-			err := tx.QueryRowContext(ctx, `INSERT INTO persons (first_name, last_name, sort_key, search_key, birth_date, fnr, email, mobile,
-				address, postal_code, postal_place, unit_id, unit_path, workplace_id, member_status, other_union, created_at, updated_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, '', $16, $16) RETURNING id`,
-				p.FirstName, p.LastName, sortKey, searchKey, date(p.BirthDate), nullStr(p.Fnr), p.Email, p.Mobile,
-				p.Address, p.PostalCode, p.PostalPlace, p.UnitID, p.UnitPath, nullID(p.WorkplaceID), res.Status, now).Scan(&res.PersonID)
+			ins, err := s.prepared(ctx, tx, qApplicantInsert)
 			if err != nil {
 				return err
 			}
-			if err := s.audit(ctx, tx, a, "create", "person", res.PersonID, p.ChangedFields(nil), res.PersonID, "innmelding fra nettsiden"); err != nil {
+			err = ins.QueryRowContext(ctx, p.FirstName, p.LastName, sortKey, searchKey, date(p.BirthDate), nullStr(p.Fnr), p.Email, p.Mobile,
+				p.Address, p.PostalCode, p.PostalPlace, p.UnitID, p.UnitPath, nullID(p.WorkplaceID), res.Status, now).Scan(&res.PersonID)
+			if err != nil {
 				return err
 			}
 		}
@@ -99,18 +114,24 @@ func (s *Storage) SubmitApplication(ctx context.Context, a model.Actor, app *mod
 		if res.Status == model.StatusActive {
 			decided = now
 		}
-		err = tx.QueryRowContext(ctx, `INSERT INTO memberships (person_id, type, status, start_date, source, recruited_by, institution, programme,
-			expected_graduation, applied_at, decided_at, lang) VALUES ($1, $2, $3, $4, 'join_page', $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-			res.PersonID, app.Type, res.Status, today, nullID(res.RecruiterID), app.Institution, app.Programme, date(app.ExpectedGraduation),
-			now, decided, app.Lang).Scan(&res.MembershipID)
+		insM, err := s.prepared(ctx, tx, qMembershipInsert)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE persons SET member_status = $1, updated_at = $2 WHERE id = $3`, res.Status, now, res.PersonID); err != nil {
+		err = insM.QueryRowContext(ctx, res.PersonID, app.Type, res.Status, today, nullID(res.RecruiterID), app.Institution, app.Programme,
+			date(app.ExpectedGraduation), now, decided, app.Lang).Scan(&res.MembershipID)
+		if err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, a, "create", "membership", res.MembershipID, []string{"type", "status", "start_date", "recruited_by"}, res.PersonID,
-			"søknad fra nettsiden"); err != nil {
+		membershipFields := []string{"type", "status", "start_date", "recruited_by"}
+		if res.Matched {
+			if _, err := tx.ExecContext(ctx, `UPDATE persons SET member_status = $1, updated_at = $2 WHERE id = $3`, res.Status, now, res.PersonID); err != nil {
+				return err
+			}
+			if err := s.audit(ctx, tx, a, "create", "membership", res.MembershipID, membershipFields, res.PersonID, "søknad fra nettsiden"); err != nil {
+				return err
+			}
+		} else if err := s.auditApplicant(ctx, tx, a, p, res, membershipFields); err != nil {
 			return err
 		}
 		if app.WorkplaceID != 0 {
@@ -132,26 +153,34 @@ func (s *Storage) SubmitApplication(ctx context.Context, a model.Actor, app *mod
 }
 
 // matchPerson finds the person an application is about: the same
-// fødselsnummer first, then the same e-mail, then the same mobile.
+// fødselsnummer first, then the same e-mail, then the same mobile; in one
+// query, since every submission asks.
 func (s *Storage) matchPerson(ctx context.Context, tx *sql.Tx, p *model.Person) (id int64, status string, err error) {
-	try := func(q string, args ...any) bool {
-		err = tx.QueryRowContext(ctx, `SELECT id, member_status FROM persons WHERE `+q+` ORDER BY id LIMIT 1`, args...).Scan(&id, &status)
-		if err == sql.ErrNoRows {
-			err = nil
-			return false
-		}
-		return err == nil
+	q, err := s.prepared(ctx, tx, qMatchPerson)
+	if err != nil {
+		return 0, "", err
 	}
-	if p.Fnr != "" && try(`fnr = $1`, p.Fnr) {
-		return id, status, nil
+	fnr := p.Fnr
+	if fnr == "" {
+		fnr = "-" // matches nobody; NULL would need another plan
 	}
-	if err == nil && try(`email = $1 OR email = $2`, p.Email, strings.ToLower(p.Email)) {
-		return id, status, nil
+	err = q.QueryRowContext(ctx, fnr, p.Email, strings.ToLower(p.Email), p.Mobile).Scan(&id, &status)
+	if err == sql.ErrNoRows {
+		return 0, "", nil
 	}
-	if err == nil && try(`mobile = $1`, p.Mobile) {
-		return id, status, nil
+	return id, status, err
+}
+
+// auditApplicant records a new applicant: the person and the membership,
+// in one statement (the join form is the busiest write path).
+func (s *Storage) auditApplicant(ctx context.Context, tx *sql.Tx, a model.Actor, p *model.Person, res *model.ApplicationResult, membershipFields []string) error {
+	q, err := s.prepared(ctx, tx, qAuditApplicant)
+	if err != nil {
+		return err
 	}
-	return 0, "", err
+	_, err = q.ExecContext(ctx, s.now().UTC(), nullID(a.UserID), a.Username, res.PersonID, strings.Join(p.ChangedFields(nil), ","), a.RemoteAddr,
+		res.MembershipID, strings.Join(membershipFields, ","))
+	return err
 }
 
 // fillBlanks adds what the applicant gave where the matched person has

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/verve-union/verve/internal/access"
@@ -112,9 +113,26 @@ var DefaultJoinSettings = JoinSettings{
 		"du kan be om innsyn og sletting.",
 }
 
-// JoinSettings returns the join page settings, defaults filled in.
+// joinSettingsTTL is how long a process keeps the join settings before
+// reading them again; a change made in another process shows within it.
+const joinSettingsTTL = 5 * time.Second
+
+type cachedJoinSettings struct {
+	st JoinSettings
+	at time.Time
+}
+
+// JoinSettings returns the join page settings, defaults filled in. They
+// are read on every join submission, so they are kept for a few seconds.
 func (s *Storage) JoinSettings(ctx context.Context) (JoinSettings, error) {
-	return s.joinSettings(ctx, s.r)
+	if c := s.joinCache.Load(); c != nil && time.Since(c.at) < joinSettingsTTL {
+		return c.st, nil
+	}
+	st, err := s.joinSettings(ctx, s.r)
+	if err == nil {
+		s.joinCache.Store(&cachedJoinSettings{st: st, at: time.Now()})
+	}
+	return st, err
 }
 
 func (s *Storage) joinSettings(ctx context.Context, q interface {
@@ -166,7 +184,7 @@ func (s *Storage) SaveJoinSettings(ctx context.Context, u *access.Principal, a m
 	if st.AutoApprove {
 		auto = "1"
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		for k, val := range map[string]string{"join_auto_approve": auto, "credit_months": strconv.Itoa(st.CreditMonths),
 			"join_intro": st.Intro, "join_consent": st.Consent} {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
@@ -174,6 +192,9 @@ func (s *Storage) SaveJoinSettings(ctx context.Context, u *access.Principal, a m
 				return err
 			}
 		}
+		s.joinCache.Store(nil)
 		return s.audit(ctx, tx, a, "update", "settings", 0, []string{"join_auto_approve", "credit_months", "join_intro", "join_consent"}, 0, "")
 	})
+	s.joinCache.Store(nil) // also after the commit, so no reader caches the old values
+	return err
 }

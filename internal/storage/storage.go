@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -25,6 +27,11 @@ type Storage struct {
 	w       *sql.DB
 	r       *sql.DB
 	now     func() time.Time
+	// stmts holds prepared statements of hot write paths (stmtcache.go).
+	stmts sync.Map
+	// joinSettings caches the join settings for a few seconds (credit.go's
+	// and the join form's every request reads them).
+	joinCache atomic.Pointer[cachedJoinSettings]
 }
 
 // Open connects to the database named by dsn ("sqlite:PATH" or a

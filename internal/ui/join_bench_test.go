@@ -1,0 +1,121 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/verve-union/verve/internal/auth"
+	"github.com/verve-union/verve/internal/demo"
+	"github.com/verve-union/verve/internal/storage"
+	"github.com/verve-union/verve/internal/storage/storagetest"
+)
+
+// BenchmarkJoinSubmit measures the join form's submit path in requests per
+// second through a real HTTP server and client (keep-alive, one client at
+// a time), against a bare net/http handler that parses the same form and
+// writes the thank-you page's HTML, on SQLite and PostgreSQL in one run.
+// The limiter is replaced by a no-op; every request is a new applicant
+// (new person, pending membership, welcome task, audit, queued e-mail).
+// Each engine reports req/s and its share of the bare handler's rate.
+func BenchmarkJoinSubmit(b *testing.B) {
+	ctx := context.Background()
+	var bare float64
+	b.Run("bare", func(b *testing.B) {
+		page := thanksHTML(b)
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			r.ParseForm()
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			io.WriteString(w, page)
+		}))
+		defer srv.Close()
+		bare = postLoop(b, srv.URL, "", 200)
+		b.ReportMetric(bare, "req/s")
+	})
+	for _, engine := range storagetest.Engines {
+		b.Run(engine, func(b *testing.B) {
+			s, err := storage.Open(ctx, storagetest.DSN(b, engine))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			if _, err := demo.Generate(ctx, s, demo.Options{Members: 1500, Seed: 7, Today: time.Now()}); err != nil {
+				b.Fatal(err)
+			}
+			h, err := New(s, Config{LoginLimiter: auth.Unlimited{}, JoinLimiter: auth.Unlimited{}, JoinMinDelay: -1},
+				slog.New(slog.NewTextHandler(io.Discard, nil)))
+			if err != nil {
+				b.Fatal(err)
+			}
+			srv := httptest.NewServer(h)
+			defer srv.Close()
+			rate := postLoop(b, srv.URL, engine, http.StatusSeeOther)
+			b.ReportMetric(rate, "req/s")
+			if bare > 0 {
+				b.ReportMetric(100*rate/bare, "%-of-bare")
+			}
+		})
+	}
+}
+
+// thanksHTML is the thank-you page as Verve renders it.
+func thanksHTML(b *testing.B) string {
+	h := &Handler{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if err := h.parseTemplates(); err != nil {
+		b.Fatal(err)
+	}
+	w := httptest.NewRecorder()
+	h.renderLang(w, httptest.NewRequest("GET", "/bli-medlem/takk", nil), 200, "join_done", "nb", page{Data: "nb"})
+	return w.Body.String()
+}
+
+var benchSeq atomic.Int64
+
+// postLoop posts b.N distinct applications to base and returns requests
+// per second.
+func postLoop(b *testing.B, base, engine string, want int) float64 {
+	c := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	stamp := ""
+	if engine != "" {
+		resp, err := c.Get(base + "/bli-medlem")
+		if err != nil {
+			b.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		m := stampRE.FindSubmatch(body)
+		if m == nil {
+			b.Fatal("no stamp")
+		}
+		stamp = html.UnescapeString(string(m[1]))
+	}
+	b.ResetTimer()
+	t0 := time.Now()
+	for range b.N {
+		n := benchSeq.Add(1)
+		f := url.Values{"stamp": {stamp}, "first_name": {"Bente"}, "last_name": {fmt.Sprintf("Benk%d", n)},
+			"email": {fmt.Sprintf("benk%d@example.no", n)}, "mobile": {fmt.Sprintf("9%07d", n%10000000)}, "postal_code": {"7010"},
+			"type": {"ordinary"}, "consent": {"1"}, "lang": {"nb"}}
+		resp, err := c.Post(base+"/bli-medlem", "application/x-www-form-urlencoded", strings.NewReader(f.Encode()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			b.Fatalf("status %d, want %d", resp.StatusCode, want)
+		}
+	}
+	el := time.Since(t0)
+	b.StopTimer()
+	return float64(b.N) / el.Seconds()
+}
