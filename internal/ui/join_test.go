@@ -279,3 +279,43 @@ func TestJoinRateLimitKeepsInput(t *testing.T) {
 		t.Errorf("second post: %d", st)
 	}
 }
+
+// TestJoinRoutesStayInScope asks, as a shop steward of one club, for the
+// referral, QR, dues and application routes of persons in other clubs, and
+// expects 403 or 404 every time.
+func TestJoinRoutesStayInScope(t *testing.T) {
+	e := newJoinEnv(t, "sqlite", Config{})
+	sc := e.login(t, "tillitsvalgt")
+	steward := e.principal(t, "tillitsvalgt")
+	other := e.principal(t, "tillitsvalgt2")
+	if _, err := e.Store.ReferralCode(context.Background(), model.Actor{}, other.PersonID); err != nil {
+		t.Fatal(err)
+	}
+	var mid int64
+	if err := e.Store.DB().QueryRow(`SELECT id FROM memberships WHERE person_id = $1 ORDER BY id LIMIT 1`, other.PersonID).Scan(&mid); err != nil {
+		t.Fatal(err)
+	}
+	if steward.Scope(access.PersonRead).Contains(other.Grants[0].UnitPath) {
+		t.Fatal("tillitsvalgt2 is inside tillitsvalgt's scope")
+	}
+	for _, path := range []string{"/persons/%d/verving", "/persons/%d/qr.svg", "/persons/%d/qr.png"} {
+		if st, _ := get(t, sc, e.URL+fmt.Sprintf(path, other.PersonID)); st != 403 && st != 404 {
+			t.Errorf("GET %s: %d", path, st)
+		}
+	}
+	for path, form := range map[string]url.Values{
+		fmt.Sprintf("/persons/%d/referral", other.PersonID):  {},
+		fmt.Sprintf("/persons/%d/dues", other.PersonID):      {"membership_id": {fmt.Sprint(mid)}, "month": {"2026-01"}, "amount": {"1"}},
+		fmt.Sprintf("/applications/%d/approve", mid):         {},
+		fmt.Sprintf("/verving/premier/1/%d", other.PersonID): {"handed": {"1"}},
+		fmt.Sprintf("/api/v1/memberships/%d/payments", mid):  {},
+	} {
+		if st, _ := post(t, sc, e.URL+path, form); st != 403 && st != 404 {
+			t.Errorf("POST %s: %d", path, st)
+		}
+	}
+	// Nothing was written on the way.
+	if n := countRows(t, e, `SELECT count(*) FROM dues_payments`); n != 0 {
+		t.Errorf("%d payments written", n)
+	}
+}
