@@ -50,7 +50,7 @@ func (s *Storage) SubmitApplication(ctx context.Context, a model.Actor, app *mod
 		res.Status = model.StatusActive
 	}
 	p := &app.Person
-	if err := s.warm(ctx, qApplicantInsert, qMembershipInsert, qMatchPerson, qAuditApplicant); err != nil {
+	if err := s.warm(ctx, qApplicantInsert, qMembershipInsert, qMatchPerson, qAuditApplicant, qQueueMail); err != nil {
 		return nil, err
 	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {

@@ -57,11 +57,17 @@ func (s *Storage) queueMail(ctx context.Context, tx *sql.Tx, m model.Mail) (int6
 		due = m.NextAttemptAt.UTC()
 	}
 	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO outbox (created_at, to_addr, to_name, subject, text_body, html_body, kind, person_id,
-		status, attempts, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', 0, $9) RETURNING id`,
-		now, m.ToAddr, m.ToName, m.Subject, m.TextBody, m.HTMLBody, m.Kind, nullID(m.PersonID), due).Scan(&id)
+	q, err := s.prepared(ctx, tx, qQueueMail)
+	if err != nil {
+		return 0, err
+	}
+	err = q.QueryRowContext(ctx, now, m.ToAddr, m.ToName, m.Subject, m.TextBody, m.HTMLBody, m.Kind, nullID(m.PersonID), due).Scan(&id)
 	return id, err
 }
+
+// qQueueMail queues one message; prepared once where warmed (stmtcache.go).
+const qQueueMail = `INSERT INTO outbox (created_at, to_addr, to_name, subject, text_body, html_body, kind, person_id,
+		status, attempts, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', 0, $9) RETURNING id`
 
 // ClaimMail returns up to limit queued messages that are due, oldest due
 // first, and leases them for MailLease so that no other deliverer takes
