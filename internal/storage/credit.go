@@ -14,7 +14,9 @@ import (
 )
 
 // EarnCredits finds recruits who have now been active and paid for the
-// union's number of credit months (a month of a type without dues counts
+// union's number of credit months (once per recruit: a later membership of
+// the same person, such as a student's transfer to working membership,
+// earns nothing more) (a month of a type without dues counts
 // as paid) and records the credit for their recruiter, with a thank-you
 // e-mail queued in the same transaction. It returns how many were earned.
 func (s *Storage) EarnCredits(ctx context.Context, a model.Actor) (int, error) {
@@ -31,7 +33,9 @@ func (s *Storage) EarnCredits(ctx context.Context, a model.Actor) (int, error) {
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT m.id, m.person_id, m.recruited_by, m.type, m.start_date FROM memberships m
 		WHERE m.recruited_by IS NOT NULL AND m.status = 'active' AND m.start_date <= $1
-		AND NOT EXISTS (SELECT 1 FROM credits c WHERE c.membership_id = m.id) ORDER BY m.id`, cutoff)
+		AND NOT EXISTS (SELECT 1 FROM credits c WHERE c.membership_id = m.id)
+		AND NOT EXISTS (SELECT 1 FROM credits c JOIN memberships o ON o.id = c.membership_id WHERE o.person_id = m.person_id)
+		ORDER BY m.id`, cutoff)
 	if err != nil {
 		return 0, err
 	}

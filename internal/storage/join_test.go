@@ -252,6 +252,15 @@ func TestDuesCreditLeaderboardAndRewards(t *testing.T) {
 		if n, _ := s.EarnCredits(ctx, model.Actor{}); n != 0 {
 			t.Errorf("credited twice: %d", n)
 		}
+		// A later membership of the same recruit (a student's transfer)
+		// earns nothing more.
+		if _, err := s.w.Exec(`INSERT INTO memberships (person_id, type, status, start_date, source, recruited_by) VALUES ($1, 'student', 'active', $2, 'convert', $3)`,
+			student.PersonID, day0, rec.ID); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := s.EarnCredits(ctx, model.Actor{}); n != 0 {
+			t.Errorf("a second membership of the same recruit earned credit: %d", n)
+		}
 		if n := count(t, s, `SELECT count(*) FROM outbox WHERE kind = 'recruiter_thanks' AND to_addr = 'rita@example.no'`); n != 2 {
 			t.Errorf("%d thank-you mails", n)
 		}
