@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -27,10 +28,23 @@ import (
 // The limiter is replaced by a no-op; every request is a new applicant
 // (new person, pending membership, welcome task, audit, queued e-mail).
 // Each engine reports req/s and its share of the bare handler's rate.
+//
+// The "-8" variants post from eight clients at once: throughput when many
+// join at the same time (a campaign link shared widely).
 func BenchmarkJoinSubmit(b *testing.B) {
+	for _, clients := range []int{1, 8} {
+		suffix := ""
+		if clients > 1 {
+			suffix = fmt.Sprintf("-%d", clients)
+		}
+		benchJoinSubmit(b, clients, suffix)
+	}
+}
+
+func benchJoinSubmit(b *testing.B, clients int, suffix string) {
 	ctx := context.Background()
 	var bare float64
-	b.Run("bare", func(b *testing.B) {
+	b.Run("bare"+suffix, func(b *testing.B) {
 		page := thanksHTML(b)
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			r.ParseForm()
@@ -38,11 +52,11 @@ func BenchmarkJoinSubmit(b *testing.B) {
 			io.WriteString(w, page)
 		}))
 		defer srv.Close()
-		bare = postLoop(b, srv.URL, "", 200)
+		bare = postLoop(b, srv.URL, "", 200, clients)
 		b.ReportMetric(bare, "req/s")
 	})
 	for _, engine := range storagetest.Engines {
-		b.Run(engine, func(b *testing.B) {
+		b.Run(engine+suffix, func(b *testing.B) {
 			s, err := storage.Open(ctx, storagetest.DSN(b, engine))
 			if err != nil {
 				b.Fatal(err)
@@ -58,7 +72,7 @@ func BenchmarkJoinSubmit(b *testing.B) {
 			}
 			srv := httptest.NewServer(h)
 			defer srv.Close()
-			rate := postLoop(b, srv.URL, engine, http.StatusSeeOther)
+			rate := postLoop(b, srv.URL, engine, http.StatusSeeOther, clients)
 			b.ReportMetric(rate, "req/s")
 			if bare > 0 {
 				b.ReportMetric(100*rate/bare, "%-of-bare")
@@ -80,10 +94,10 @@ func thanksHTML(b *testing.B) string {
 
 var benchSeq atomic.Int64
 
-// postLoop posts b.N distinct applications to base and returns requests
-// per second.
-func postLoop(b *testing.B, base, engine string, want int) float64 {
-	c := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+// postLoop posts b.N distinct applications to base from the given number
+// of clients and returns requests per second.
+func postLoop(b *testing.B, base, engine string, want, clients int) float64 {
+	c := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	stamp := ""
 	if engine != "" {
 		resp, err := c.Get(base + "/bli-medlem")
@@ -100,22 +114,43 @@ func postLoop(b *testing.B, base, engine string, want int) float64 {
 	}
 	b.ResetTimer()
 	t0 := time.Now()
-	for range b.N {
-		n := benchSeq.Add(1)
-		f := url.Values{"stamp": {stamp}, "first_name": {"Bente"}, "last_name": {fmt.Sprintf("Benk%d", n)},
-			"email": {fmt.Sprintf("benk%d@example.no", n)}, "mobile": {fmt.Sprintf("9%07d", n%10000000)}, "postal_code": {"7010"},
-			"type": {"ordinary"}, "consent": {"1"}, "lang": {"nb"}}
-		resp, err := c.Post(base+"/bli-medlem", "application/x-www-form-urlencoded", strings.NewReader(f.Encode()))
-		if err != nil {
-			b.Fatal(err)
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != want {
-			b.Fatalf("status %d, want %d", resp.StatusCode, want)
-		}
+	var left atomic.Int64
+	left.Store(int64(b.N))
+	var wg sync.WaitGroup
+	var failed atomic.Value
+	for range clients {
+		wg.Go(func() {
+			for left.Add(-1) >= 0 {
+				if err := postOne(c, base, stamp, want); err != nil {
+					failed.Store(err)
+					return
+				}
+			}
+		})
 	}
+	wg.Wait()
 	el := time.Since(t0)
 	b.StopTimer()
+	if err, _ := failed.Load().(error); err != nil {
+		b.Fatal(err)
+	}
 	return float64(b.N) / el.Seconds()
+}
+
+// postOne posts one new applicant.
+func postOne(c *http.Client, base, stamp string, want int) error {
+	n := benchSeq.Add(1)
+	f := url.Values{"stamp": {stamp}, "first_name": {"Bente"}, "last_name": {fmt.Sprintf("Benk%d", n)},
+		"email": {fmt.Sprintf("benk%d@example.no", n)}, "mobile": {fmt.Sprintf("9%07d", n%10000000)}, "postal_code": {"7010"},
+		"type": {"ordinary"}, "consent": {"1"}, "lang": {"nb"}}
+	resp, err := c.Post(base+"/bli-medlem", "application/x-www-form-urlencoded", strings.NewReader(f.Encode()))
+	if err != nil {
+		return err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != want {
+		return fmt.Errorf("status %d, want %d", resp.StatusCode, want)
+	}
+	return nil
 }
