@@ -233,9 +233,17 @@ func TestJoinPageAndApplications(t *testing.T) {
 				t.Errorf("API payment: %v %v", resp.Status, err)
 			}
 			resp.Body.Close()
-			if st, body := get(t, ac, fmt.Sprintf("%s/persons/%d/verving", e.URL, mid)); st != 200 && st != 404 {
+			var applicant int64
+			e.Store.DB().QueryRow(`SELECT person_id FROM memberships WHERE id = $1`, mid).Scan(&applicant)
+			if st, body := get(t, ac, fmt.Sprintf("%s/persons/%d/verving", e.URL, applicant)); st != 200 || !strings.Contains(body, "02.2026: 350,00 kr") ||
+				!strings.Contains(body, `id="dues-form"`) {
 				t.Errorf("person referral section: %d %s", st, body)
 			}
+			resp, err = ac.Post(fmt.Sprintf("%s/api/v1/memberships/%d/payments", e.URL, mid), "application/json", strings.NewReader(`{"month":"2026-02","amount":350}`))
+			if err != nil || resp.StatusCode != 409 {
+				t.Errorf("same month again by API: %v %v", resp.Status, err)
+			}
+			resp.Body.Close()
 		})
 	}
 }
