@@ -128,6 +128,27 @@ func TestSubmitApplicationMatchesAndWelcomes(t *testing.T) {
 			t.Error("no rejection mail with the reason")
 		}
 
+		// The rejected applicant is erased once the retention period is
+		// over, with the personal values in the audit log.
+		if n, err := s.EraseRejected(ctx, model.Actor{}); err != nil || n != 0 {
+			t.Fatalf("erased at once: %d %v", n, err)
+		}
+		later := day0.AddDate(0, 0, DefaultSettings.RetentionDays+1)
+		s.SetClock(func() time.Time { return later })
+		if n, err := s.EraseRejected(ctx, model.Actor{}); err != nil || n != 1 {
+			t.Fatalf("erased %d: %v", n, err)
+		}
+		if n := count(t, s, `SELECT count(*) FROM persons WHERE id = $1`, r2.PersonID); n != 0 {
+			t.Error("rejected applicant kept")
+		}
+		if n := count(t, s, `SELECT count(*) FROM audit_log WHERE person_id = $1 AND detail <> ''`, r2.PersonID); n != 0 {
+			t.Error("audit detail kept")
+		}
+		if n := count(t, s, `SELECT count(*) FROM persons WHERE id = $1`, res.PersonID); n != 1 {
+			t.Error("the approved member was erased")
+		}
+		s.SetClock(func() time.Time { return day0 })
+
 		// Auto-approve.
 		st := DefaultJoinSettings
 		st.AutoApprove = true

@@ -33,6 +33,12 @@ func RunOnce(ctx context.Context, s *storage.Storage, log *slog.Logger) (escalat
 	// Recruits who stayed and paid long enough earn their recruiter
 	// credit, with a thank-you e-mail.
 	credits, err := s.EarnCredits(ctx, system)
+	if err != nil {
+		return escalated, erased, err
+	}
+	// Rejected applicants are not kept beyond the retention period.
+	rejected, err := s.EraseRejected(ctx, system)
+	erased += rejected
 	if escalated > 0 || erased > 0 || converts > 0 || credits > 0 {
 		log.Info("scheduled jobs", "escalated", escalated, "erased", erased, "convert_tasks", converts, "credits", credits)
 	}
