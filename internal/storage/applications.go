@@ -359,52 +359,11 @@ func (s *Storage) EraseRejected(ctx context.Context, a model.Actor) (int, error)
 		return 0, err
 	}
 	cutoff := s.now().UTC().AddDate(0, 0, -st.RetentionDays)
-	var ids []int64
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT p.id FROM persons p WHERE p.member_status = ''
-			AND EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id AND m.status = 'rejected')
-			AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id AND (m.status <> 'rejected' OR m.decided_at IS NULL OR m.decided_at >= $1))
-			AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.recruited_by = p.id)
-			AND NOT EXISTS (SELECT 1 FROM pipeline pl WHERE pl.person_id = p.id AND pl.outcome = '')
-			AND NOT EXISTS (SELECT 1 FROM users us WHERE us.person_id = p.id)
-			AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.owner_person_id = p.id)`, cutoff)
-		if err != nil {
-			return err
-		}
-		err = eachRow(rows, func() error {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			ids = append(ids, id)
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			for _, q := range []string{
-				`DELETE FROM memberships WHERE person_id = $1`,
-				`DELETE FROM contacts WHERE person_id = $1`,
-				`UPDATE contacts SET by_person_id = NULL WHERE by_person_id = $1`,
-				`DELETE FROM tasks WHERE person_id = $1`,
-				`DELETE FROM employments WHERE person_id = $1`,
-				`DELETE FROM pipeline WHERE person_id = $1`,
-				`DELETE FROM roles WHERE person_id = $1`,
-				`DELETE FROM persons WHERE id = $1`,
-			} {
-				if _, err := tx.ExecContext(ctx, q, id); err != nil {
-					return err
-				}
-			}
-			if err := s.eraseAuditDetail(ctx, tx, id); err != nil {
-				return err
-			}
-			if err := s.audit(ctx, tx, a, "erase", "person", id, nil, 0, "avslått søknad, oppbevaringstiden er ute"); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	return len(ids), err
+	return s.eraseWhere(ctx, a, "avslått søknad, oppbevaringstiden er ute", `SELECT p.id FROM persons p WHERE p.member_status = ''
+		AND EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id AND m.status = 'rejected')
+		AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id AND (m.status <> 'rejected' OR m.decided_at IS NULL OR m.decided_at >= $1))
+		AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.recruited_by = p.id)
+		AND NOT EXISTS (SELECT 1 FROM pipeline pl WHERE pl.person_id = p.id AND pl.outcome = '')
+		AND NOT EXISTS (SELECT 1 FROM users us WHERE us.person_id = p.id)
+		AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.owner_person_id = p.id)`, cutoff)
 }

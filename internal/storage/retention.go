@@ -39,13 +39,21 @@ func (s *Storage) EscalateOverdue(ctx context.Context, a model.Actor) (int, erro
 // and pipeline entries, and the personal values in the audit log. Anyone
 // who has since become a member, or is being asked elsewhere, is kept.
 func (s *Storage) EraseExpired(ctx context.Context, a model.Actor) (int, error) {
+	return s.eraseWhere(ctx, a, "oppbevaringstiden er ute", `SELECT DISTINCT pl.person_id FROM pipeline pl JOIN persons p ON p.id = pl.person_id
+		WHERE pl.erase_after < $1 AND pl.outcome IN ('declined', 'left') AND p.member_status NOT IN ('active', 'arrears')
+		AND NOT EXISTS (SELECT 1 FROM pipeline o WHERE o.person_id = pl.person_id AND (o.outcome = '' OR o.erase_after >= $1))
+		AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = pl.person_id)
+		AND NOT EXISTS (SELECT 1 FROM users us WHERE us.person_id = pl.person_id)`, date(s.today()))
+}
+
+// eraseWhere erases, in one transaction, every person the query selects:
+// their memberships, contacts, tasks, employments, pipeline entries and
+// roles, the person, and the personal values the audit log kept about
+// them; each erasure is itself audited with the reason.
+func (s *Storage) eraseWhere(ctx context.Context, a model.Actor, reason, query string, args ...any) (int, error) {
 	var ids []int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT pl.person_id FROM pipeline pl JOIN persons p ON p.id = pl.person_id
-			WHERE pl.erase_after < $1 AND pl.outcome IN ('declined', 'left') AND p.member_status NOT IN ('active', 'arrears')
-			AND NOT EXISTS (SELECT 1 FROM pipeline o WHERE o.person_id = pl.person_id AND (o.outcome = '' OR o.erase_after >= $1))
-			AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = pl.person_id)
-			AND NOT EXISTS (SELECT 1 FROM users us WHERE us.person_id = pl.person_id)`, date(s.today()))
+		rows, err := tx.QueryContext(ctx, query, args...)
 		if err != nil {
 			return err
 		}
@@ -62,6 +70,7 @@ func (s *Storage) EraseExpired(ctx context.Context, a model.Actor) (int, error) 
 		}
 		for _, id := range ids {
 			for _, q := range []string{
+				`DELETE FROM memberships WHERE person_id = $1`,
 				`DELETE FROM contacts WHERE person_id = $1`,
 				`UPDATE contacts SET by_person_id = NULL WHERE by_person_id = $1`,
 				`DELETE FROM tasks WHERE person_id = $1`,
@@ -77,7 +86,7 @@ func (s *Storage) EraseExpired(ctx context.Context, a model.Actor) (int, error) 
 			if err := s.eraseAuditDetail(ctx, tx, id); err != nil {
 				return err
 			}
-			if err := s.audit(ctx, tx, a, "erase", "person", id, nil, 0, "oppbevaringstiden er ute"); err != nil {
+			if err := s.audit(ctx, tx, a, "erase", "person", id, nil, 0, reason); err != nil {
 				return err
 			}
 		}
