@@ -498,8 +498,10 @@ func (s *Storage) inConnTx(ctx context.Context, fn func(conn *sql.Conn, tx *sql.
 	if err != nil {
 		return err
 	}
+	// Even a panic must end the transaction, or conn.Close would wait for
+	// it forever and SQLite's one writer with it.
+	defer tx.Rollback()
 	if err := fn(conn, tx); err != nil {
-		tx.Rollback()
 		return err
 	}
 	return tx.Commit()

@@ -60,6 +60,7 @@ CREATE TABLE import_stage (
 CREATE INDEX import_stage_fnr ON import_stage(import_id, fnr, line);
 CREATE INDEX import_stage_email ON import_stage(import_id, email, line);
 CREATE INDEX import_stage_name ON import_stage(import_id, sort_key, birth_date, line);
+CREATE INDEX import_stage_person ON import_stage(import_id, person_id);
 
 -- One person being asked to join at a workplace: a new hire from a list, or
 -- an unorganised colleague picked for systematic follow-up.
