@@ -3,6 +3,8 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -39,15 +41,7 @@ func (s *Storage) settings(ctx context.Context, q interface {
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
 }) (Settings, error) {
 	st := DefaultSettings
-	rows, err := q.QueryContext(ctx, `SELECT key, value FROM settings`)
-	if err != nil {
-		return st, err
-	}
-	err = eachRow(rows, func() error {
-		var k, v string
-		if err := rows.Scan(&k, &v); err != nil {
-			return err
-		}
+	err := readSettings(ctx, q, func(k, v string) {
 		n, _ := strconv.Atoi(v)
 		switch k {
 		case "follow_up_days":
@@ -59,9 +53,38 @@ func (s *Storage) settings(ctx context.Context, q interface {
 		case "privacy_notice":
 			st.PrivacyNotice = v
 		}
-		return nil
 	})
 	return st, err
+}
+
+// readSettings calls set with every stored setting.
+func readSettings(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, set func(k, v string)) error {
+	rows, err := q.QueryContext(ctx, `SELECT key, value FROM settings`)
+	if err != nil {
+		return err
+	}
+	return eachRow(rows, func() error {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return err
+		}
+		set(k, v)
+		return nil
+	})
+}
+
+// storeSettings saves the values and audits which keys were set, in tx.
+func (s *Storage) storeSettings(ctx context.Context, tx *sql.Tx, a model.Actor, values map[string]string) error {
+	keys := slices.Sorted(maps.Keys(values))
+	for _, k := range keys {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, k, values[k]); err != nil {
+			return err
+		}
+	}
+	return s.audit(ctx, tx, a, "update", "settings", 0, keys, 0, "")
 }
 
 // SaveSettings validates and stores the settings; union admins only.
@@ -80,18 +103,12 @@ func (s *Storage) SaveSettings(ctx context.Context, u *access.Principal, a model
 		return err
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		for k, val := range map[string]string{
+		return s.storeSettings(ctx, tx, a, map[string]string{
 			"follow_up_days":      strconv.Itoa(st.FollowUpDays),
 			"retention_days":      strconv.Itoa(st.RetentionDays),
 			"escalate_after_days": strconv.Itoa(st.EscalateAfterDays),
 			"privacy_notice":      st.PrivacyNotice,
-		} {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
-				ON CONFLICT (key) DO UPDATE SET value = excluded.value`, k, val); err != nil {
-				return err
-			}
-		}
-		return s.audit(ctx, tx, a, "update", "settings", 0, []string{"follow_up_days", "retention_days", "escalate_after_days", "privacy_notice"}, 0, "")
+		})
 	})
 }
 
@@ -139,15 +156,7 @@ func (s *Storage) joinSettings(ctx context.Context, q interface {
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
 }) (JoinSettings, error) {
 	st := DefaultJoinSettings
-	rows, err := q.QueryContext(ctx, `SELECT key, value FROM settings WHERE key IN ('join_auto_approve', 'credit_months', 'join_intro', 'join_consent')`)
-	if err != nil {
-		return st, err
-	}
-	err = eachRow(rows, func() error {
-		var k, v string
-		if err := rows.Scan(&k, &v); err != nil {
-			return err
-		}
+	err := readSettings(ctx, q, func(k, v string) {
 		switch k {
 		case "join_auto_approve":
 			st.AutoApprove = v == "1"
@@ -160,7 +169,6 @@ func (s *Storage) joinSettings(ctx context.Context, q interface {
 		case "join_consent":
 			st.Consent = v
 		}
-		return nil
 	})
 	return st, err
 }
@@ -185,15 +193,9 @@ func (s *Storage) SaveJoinSettings(ctx context.Context, u *access.Principal, a m
 		auto = "1"
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		for k, val := range map[string]string{"join_auto_approve": auto, "credit_months": strconv.Itoa(st.CreditMonths),
-			"join_intro": st.Intro, "join_consent": st.Consent} {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
-				ON CONFLICT (key) DO UPDATE SET value = excluded.value`, k, val); err != nil {
-				return err
-			}
-		}
 		s.joinCache.Store(nil)
-		return s.audit(ctx, tx, a, "update", "settings", 0, []string{"join_auto_approve", "credit_months", "join_intro", "join_consent"}, 0, "")
+		return s.storeSettings(ctx, tx, a, map[string]string{"join_auto_approve": auto, "credit_months": strconv.Itoa(st.CreditMonths),
+			"join_intro": st.Intro, "join_consent": st.Consent})
 	})
 	s.joinCache.Store(nil) // also after the commit, so no reader caches the old values
 	return err

@@ -2,13 +2,8 @@ package worker
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
-	"time"
 
-	"github.com/verve-union/verve/internal/demo"
-	"github.com/verve-union/verve/internal/storage"
 	"github.com/verve-union/verve/internal/storage/storagetest"
 )
 
@@ -19,18 +14,8 @@ func TestJobsMakeTransferTasksOnce(t *testing.T) {
 	for _, engine := range storagetest.Engines {
 		t.Run(engine, func(t *testing.T) {
 			t.Parallel()
-			ctx := context.Background()
-			s, err := storage.Open(ctx, storagetest.DSN(t, engine))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			today := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
-			if _, err := demo.Generate(ctx, s, demo.Options{Members: 2000, Seed: 5, Today: today}); err != nil {
-				t.Fatal(err)
-			}
-			s.SetClock(func() time.Time { return today.Add(10 * time.Hour) })
-			log := slog.New(slog.NewTextHandler(io.Discard, nil))
+			ctx, log := context.Background(), quiet
+			s := demoStore(t, engine, 2000, 5)
 			var want int
 			s.DB().QueryRow(`SELECT count(DISTINCT person_id) FROM memberships WHERE type = 'student' AND status IN ('active', 'arrears')
 				AND end_date IS NULL AND expected_graduation <= $1`, today.AddDate(0, 6, 0)).Scan(&want)

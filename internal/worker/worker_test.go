@@ -12,24 +12,35 @@ import (
 	"github.com/verve-union/verve/internal/storage/storagetest"
 )
 
+var (
+	today = time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+	quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+)
+
+// demoStore opens a demo union of the given size on engine, with its clock
+// at ten in the morning of today.
+func demoStore(t *testing.T, engine string, members int, seed uint64) *storage.Storage {
+	t.Helper()
+	s, err := storage.Open(context.Background(), storagetest.DSN(t, engine))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := demo.Generate(context.Background(), s, demo.Options{Members: members, Seed: seed, Today: today}); err != nil {
+		t.Fatal(err)
+	}
+	s.SetClock(func() time.Time { return today.Add(10 * time.Hour) })
+	return s
+}
+
 // TestJobsEscalateDemoTasks: the demo union has welcome tasks from three
 // weeks back; a week after, the overdue ones escalate, once.
 func TestJobsEscalateDemoTasks(t *testing.T) {
 	for _, engine := range storagetest.Engines {
 		t.Run(engine, func(t *testing.T) {
 			t.Parallel()
-			ctx := context.Background()
-			s, err := storage.Open(ctx, storagetest.DSN(t, engine))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			today := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
-			if _, err := demo.Generate(ctx, s, demo.Options{Members: 1000, Seed: 3, Today: today}); err != nil {
-				t.Fatal(err)
-			}
-			s.SetClock(func() time.Time { return today.Add(10 * time.Hour) })
-			log := slog.New(slog.NewTextHandler(io.Discard, nil))
+			ctx, log := context.Background(), quiet
+			s := demoStore(t, engine, 1000, 3)
 			n, _, err := RunOnce(ctx, s, log)
 			if err != nil || n == 0 {
 				t.Fatalf("escalated %d, %v", n, err)
