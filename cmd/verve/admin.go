@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/auth"
 	"github.com/verve-union/verve/internal/model"
-	"github.com/verve-union/verve/internal/storage"
 )
 
 func runMigrate(ctx context.Context, args []string, stdout io.Writer) error {
@@ -19,7 +19,7 @@ func runMigrate(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	store, err := storage.Open(ctx, dsn) // Open migrates
+	store, err := openStore(ctx, fs, dsn) // Open migrates
 	if err != nil {
 		return err
 	}
@@ -58,7 +58,7 @@ func runUser(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := v.Err(); err != nil {
 		return fmt.Errorf("%v", err)
 	}
-	store, err := storage.Open(ctx, dsn)
+	store, err := openStore(ctx, fs, dsn)
 	if err != nil {
 		return err
 	}
@@ -79,7 +79,7 @@ func runUser(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	i := strings.LastIndex(strings.TrimSpace(name), " ")
 	p := &model.Person{FirstName: name[:i], LastName: strings.TrimSpace(name[i+1:]), UnitID: unitID, MemberStatus: ""}
-	if err := store.CreatePersonUnscoped(ctx, a, p); err != nil {
+	if err := store.CreatePerson(ctx, access.System("verve user add"), a, p); err != nil {
 		return err
 	}
 	if err := store.AddRole(ctx, a, &model.Role{PersonID: p.ID, Role: role, UnitID: unitID, StartDate: time.Now()}); err != nil {

@@ -57,17 +57,12 @@ func runImport(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	store, err := storage.Open(ctx, dsn)
+	store, err := openStore(ctx, fs, dsn)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	root, err := store.RootUnit(ctx)
-	if err != nil {
-		return err
-	}
-	// The command line runs with the database owner's rights.
-	owner := &access.Principal{Username: "verve import", Grants: []access.Grant{{Role: model.RoleUnionAdmin, UnitPath: fmt.Sprintf("/%d/", root)}}}
+	owner := access.System("verve import")
 	w, err := store.WorkplaceByOrgnr(ctx, owner, orgnr)
 	if err != nil {
 		return fmt.Errorf("--workplace %s: %v", orgnr, model.ErrorMessageOrText(err))

@@ -92,6 +92,7 @@ func newFlags(name string, db *string, dbDefault string) *flag.FlagSet {
 	fs := flag.NewFlagSet("verve "+name, flag.ContinueOnError)
 	if db != nil {
 		fs.StringVar(db, "db", envOr("DB", dbDefault), "database: sqlite:FIL eller postgres://… (VERVE_DB)")
+		fs.String("key-file", envOr("KEY_FILE", ""), "nøkkelen fødselsnumre hashes med, lages ved første start; standard for SQLite: databasefilen + .key (VERVE_KEY_FILE)")
 	}
 	return fs
 }
@@ -101,7 +102,12 @@ func parseAndOpen(ctx context.Context, fs *flag.FlagSet, args []string, dsn *str
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
-	return storage.Open(ctx, *dsn)
+	return openStore(ctx, fs, *dsn)
+}
+
+// openStore opens the database with the key file the flags name.
+func openStore(ctx context.Context, fs *flag.FlagSet, dsn string) (*storage.Storage, error) {
+	return storage.OpenWith(ctx, dsn, storage.Options{KeyFile: fs.Lookup("key-file").Value.String()})
 }
 
 // listen opens the server's address, naming the flag when that fails.

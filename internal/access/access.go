@@ -52,6 +52,28 @@ var rolePermissions = map[string][]Permission{
 		StatisticsRead, AuditRead, UserAdmin, StudentRead, StudentWrite, MembershipApprove),
 }
 
+// roleSystem is held only by System principals: every permission.
+const roleSystem = "system"
+
+func init() {
+	all := map[Permission]bool{}
+	for _, ps := range rolePermissions {
+		for _, p := range ps {
+			all[p] = true
+		}
+	}
+	for p := range all {
+		rolePermissions[roleSystem] = append(rolePermissions[roleSystem], p)
+	}
+}
+
+// System returns the principal that scheduled jobs and the command line act
+// as: every permission, union-wide, under a name the audit log records
+// ("verve import", "worker"). There is no nil principal: nil may do nothing.
+func System(name string) *Principal {
+	return &Principal{Username: name, System: true, Grants: []Grant{{Role: roleSystem, UnitPath: "/"}}}
+}
+
 // Grant is one active role of a user on an org unit.
 type Grant struct {
 	Role     string
@@ -66,6 +88,8 @@ type Principal struct {
 	Username string
 	Name     string
 	Grants   []Grant
+	// System marks a job or the command line rather than a signed-in user.
+	System bool
 }
 
 // Can reports whether any of the user's roles grants p.

@@ -67,7 +67,7 @@ func Generate(ctx context.Context, s *storage.Storage, o Options) (*Result, erro
 	if err != nil {
 		return nil, err
 	}
-	g := &gen{o: o, b: b, r: rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15)), fnrs: map[string]bool{}}
+	g := &gen{o: o, b: b, hash: s.FnrHash, r: rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15)), fnrs: map[string]bool{}}
 	if err := g.run(); err != nil {
 		b.Rollback()
 		return nil, err
@@ -85,6 +85,7 @@ type gen struct {
 	b    *storage.Bulk
 	r    *rand.Rand
 	fnrs map[string]bool
+	hash func(string) any // the keyed hash stored for a fødselsnummer
 
 	nextUnit, nextWorkplace, nextPerson, nextMembership, nextEmployment, nextRole, nextContact, nextTask, nextImport, nextPipeline int64
 
@@ -132,7 +133,7 @@ func (g *gen) run() error {
 	b := g.b
 	b.Define("org_units", "id", "parent_id", "kind", "name", "sort_key", "path", "county")
 	b.Define("workplaces", "id", "unit_id", "name", "sort_key", "orgnr", "municipality", "municipality_no", "postal_code", "employees", "sector")
-	b.Define("persons", "id", "first_name", "last_name", "sort_key", "search_key", "birth_date", "fnr", "email", "mobile", "address",
+	b.Define("persons", "id", "first_name", "last_name", "sort_key", "search_key", "birth_date", "fnr_hash", "email", "mobile", "address",
 		"postal_code", "postal_place", "unit_id", "unit_path", "workplace_id", "member_status", "other_union", "created_at", "updated_at")
 	b.Define("memberships", "id", "person_id", "type", "status", "start_date", "end_date", "source", "recruited_by", "institution", "programme", "expected_graduation")
 	b.Define("employments", "id", "person_id", "workplace_id", "start_date", "end_date", "position", "department")

@@ -66,7 +66,7 @@ func (g *gen) newPerson(sp personSpec) (*person, error) {
 			f = norway.GenerateFnr(p.birth, p.female, r)
 		}
 		g.fnrs[f] = true
-		fnr = f
+		fnr = g.hash(f)
 	}
 	local := ascii.Replace(strings.ToLower(first)) + "." + ascii.Replace(strings.ToLower(last))
 	if r.IntN(3) == 0 {

@@ -110,7 +110,7 @@ func freshDSN(b *testing.B, engine string) (string, func()) {
 	}
 	schema := u.Query().Get("search_path")
 	return dsn, func() {
-		db, err := sql.Open("pgx", dsn)
+		db, err := sql.Open("pgx", storagetest.ServerDSN(dsn))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -314,7 +314,7 @@ func pgCopy(b *testing.B, path string, rows int) time.Duration {
 	ctx := context.Background()
 	dsn, drop := freshDSN(b, "postgres")
 	defer drop()
-	conn, err := pgx.Connect(ctx, dsn)
+	conn, err := pgx.Connect(ctx, storagetest.ServerDSN(dsn))
 	if err != nil {
 		b.Fatal(err)
 	}

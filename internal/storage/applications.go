@@ -14,13 +14,13 @@ import (
 
 // The join form's statements, prepared once (stmtcache.go).
 const (
-	qApplicantInsert = `INSERT INTO persons (first_name, last_name, sort_key, search_key, birth_date, fnr, email, mobile,
+	qApplicantInsert = `INSERT INTO persons (first_name, last_name, sort_key, search_key, birth_date, fnr_hash, email, mobile,
 				address, postal_code, postal_place, unit_id, unit_path, workplace_id, member_status, other_union, created_at, updated_at)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, '', $16, $16) RETURNING id`
 	qMembershipInsert = `INSERT INTO memberships (person_id, type, status, start_date, source, recruited_by, institution, programme,
 			expected_graduation, applied_at, decided_at, lang) VALUES ($1, $2, $3, $4, 'join_page', $5, $6, $7, $8, $9, $10, $11) RETURNING id`
-	qMatchPerson = `SELECT id, member_status FROM persons WHERE fnr = $1 OR email = $2 OR email = $3 OR mobile = $4
-		ORDER BY CASE WHEN fnr = $1 THEN 0 WHEN email = $2 OR email = $3 THEN 1 ELSE 2 END, id LIMIT 1`
+	qMatchPerson = `SELECT id, member_status FROM persons WHERE fnr_hash = $1 OR email = $2 OR email = $3 OR mobile = $4
+		ORDER BY CASE WHEN fnr_hash = $1 THEN 0 WHEN email = $2 OR email = $3 THEN 1 ELSE 2 END, id LIMIT 1`
 	qAuditApplicant = `INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, fields, person_id, detail, remote_addr)
 		VALUES ($1, $2, $3, 'create', 'person', $4, $5, $4, 'innmelding fra nettsiden', $6),
 		($1, $2, $3, 'create', 'membership', $7, $8, $4, 'søknad fra nettsiden', $6)`
@@ -101,7 +101,7 @@ func (s *Storage) SubmitApplication(ctx context.Context, a model.Actor, app *mod
 			if err != nil {
 				return err
 			}
-			err = ins.QueryRowContext(ctx, p.FirstName, p.LastName, sortKey, searchKey, date(p.BirthDate), nullStr(p.Fnr), p.Email, p.Mobile,
+			err = ins.QueryRowContext(ctx, p.FirstName, p.LastName, sortKey, searchKey, date(p.BirthDate), s.FnrHash(p.Fnr), p.Email, p.Mobile,
 				p.Address, p.PostalCode, p.PostalPlace, p.UnitID, p.UnitPath, nullID(p.WorkplaceID), res.Status, now).Scan(&res.PersonID)
 			if err != nil {
 				return err
@@ -160,9 +160,9 @@ func (s *Storage) matchPerson(ctx context.Context, tx *sql.Tx, p *model.Person) 
 	if err != nil {
 		return 0, "", err
 	}
-	fnr := p.Fnr
-	if fnr == "" {
-		fnr = "-" // matches nobody; NULL would need another plan
+	var fnr any = "-" // matches nobody; NULL would need another plan
+	if p.Fnr != "" {
+		fnr = s.FnrHash(p.Fnr)
 	}
 	err = q.QueryRowContext(ctx, fnr, p.Email, strings.ToLower(p.Email), p.Mobile).Scan(&id, &status)
 	if err == sql.ErrNoRows {
@@ -199,8 +199,8 @@ func (s *Storage) fillBlanks(ctx context.Context, tx *sql.Tx, id int64, p *model
 	}
 	if p.Fnr != "" {
 		// Only when nobody else has it (the unique index would refuse).
-		if _, err := tx.ExecContext(ctx, `UPDATE persons SET fnr = $1 WHERE id = $2 AND fnr IS NULL
-			AND NOT EXISTS (SELECT 1 FROM persons o WHERE o.fnr = $1)`, p.Fnr, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE persons SET fnr_hash = $1 WHERE id = $2 AND fnr_hash IS NULL
+			AND NOT EXISTS (SELECT 1 FROM persons o WHERE o.fnr_hash = $1)`, s.FnrHash(p.Fnr), id); err != nil {
 			return err
 		}
 	}

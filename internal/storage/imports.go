@@ -88,7 +88,7 @@ const (
 // knows and, if req.Commit, creates the prospects, employments, pipeline
 // entries and tasks, all in one transaction: every row or none. A preview
 // runs the very same steps and rolls back, so it cannot disagree with the
-// commit. u nil means the command line, with the owner's rights.
+// commit.
 func (s *Storage) Import(ctx context.Context, u *access.Principal, a model.Actor, req ImportRequest, rows iter.Seq2[ImportRow, error]) (*ImportResult, error) {
 	if req.Kind != ImportNewhires && req.Kind != ImportStaff {
 		return nil, model.Errorf(model.EINVALID, "Ukjent listetype %q.", req.Kind)
@@ -174,7 +174,7 @@ func (im *importRun) workplacePath(ctx context.Context, id int64) (string, error
 	if err != nil {
 		return "", notFound(err, "arbeidsplassen")
 	}
-	if im.u != nil && !im.u.Scope(access.NewhireImport).Contains(path) {
+	if !im.u.Scope(access.NewhireImport).Contains(path) {
 		return "", model.Errorf(model.ENOTFOUND, "Fant ikke arbeidsplassen.")
 	}
 	im.paths[id] = path
@@ -189,11 +189,20 @@ func (im *importRun) stageValues(ctx context.Context, r ImportRow) ([]any, error
 	}
 	sortKey, searchKey := personKeys(&model.Person{FirstName: r.FirstName, LastName: r.LastName, Email: r.Email, Mobile: r.Mobile})
 	return []any{im.id, r.Line, r.WorkplaceID, path, r.FirstName, r.LastName, sortKey, searchKey, date(r.BirthDate),
-		r.Fnr, r.Email, r.Mobile, date(r.StartDate), r.Position, r.Department}, nil
+		im.fnrHash(r.Fnr), r.Email, r.Mobile, date(r.StartDate), r.Position, r.Department}, nil
+}
+
+// fnrHash is the keyed hash a row is matched by: a fødselsnummer on a list
+// is hashed here, in Go, and never sent to the database.
+func (im *importRun) fnrHash(fnr string) string {
+	if fnr == "" {
+		return ""
+	}
+	return im.s.key.Hash(fnr)
 }
 
 var stageColumns = []string{"import_id", "line", "workplace_id", "unit_path", "first_name", "last_name", "sort_key", "search_key",
-	"birth_date", "fnr", "email", "mobile", "start_date", "position", "department"}
+	"birth_date", "fnr_hash", "email", "mobile", "start_date", "position", "department"}
 
 // match finds, for every staged row, an earlier row it repeats or the
 // person it is, and classifies it. Fødselsnummer, e-mail and an open
@@ -205,16 +214,16 @@ func (im *importRun) match(ctx context.Context) error {
 		// (The first row with the key is found by equality alone, which the
 		// keys' indexes answer; "line < this line" would tempt SQLite into
 		// scanning the primary key, quadratic in the list's length.)
-		`UPDATE import_stage SET dup_of = NULLIF((SELECT MIN(d.line) FROM import_stage d WHERE d.import_id = $1 AND d.fnr = import_stage.fnr), line)
-			WHERE import_id = $1 AND fnr <> ''`,
+		`UPDATE import_stage SET dup_of = NULLIF((SELECT MIN(d.line) FROM import_stage d WHERE d.import_id = $1 AND d.fnr_hash = import_stage.fnr_hash), line)
+			WHERE import_id = $1 AND fnr_hash <> ''`,
 		`UPDATE import_stage SET dup_of = NULLIF((SELECT MIN(d.line) FROM import_stage d WHERE d.import_id = $1 AND d.email = import_stage.email), line)
 			WHERE import_id = $1 AND dup_of IS NULL AND email <> ''`,
 		`UPDATE import_stage SET dup_of = NULLIF((SELECT MIN(d.line) FROM import_stage d WHERE d.import_id = $1 AND d.sort_key = import_stage.sort_key
 			AND d.birth_date = import_stage.birth_date), line)
 			WHERE import_id = $1 AND dup_of IS NULL AND birth_date IS NOT NULL`,
 		// Certain matches.
-		`UPDATE import_stage SET person_id = (SELECT p.id FROM persons p WHERE p.fnr = import_stage.fnr), match = 'fnr'
-			WHERE import_id = $1 AND dup_of IS NULL AND fnr <> '' AND EXISTS (SELECT 1 FROM persons p WHERE p.fnr = import_stage.fnr)`,
+		`UPDATE import_stage SET person_id = (SELECT p.id FROM persons p WHERE p.fnr_hash = import_stage.fnr_hash), match = 'fnr'
+			WHERE import_id = $1 AND dup_of IS NULL AND fnr_hash <> '' AND EXISTS (SELECT 1 FROM persons p WHERE p.fnr_hash = import_stage.fnr_hash)`,
 		`UPDATE import_stage SET person_id = (SELECT MIN(p.id) FROM persons p WHERE p.email = import_stage.email), match = 'email'
 			WHERE import_id = $1 AND dup_of IS NULL AND person_id IS NULL AND email <> '' AND EXISTS (SELECT 1 FROM persons p WHERE p.email = import_stage.email)`,
 		`UPDATE import_stage SET person_id = (SELECT MIN(p.id) FROM persons p JOIN pipeline pl ON pl.person_id = p.id AND pl.workplace_id = import_stage.workplace_id
@@ -282,10 +291,7 @@ func (im *importRun) report(ctx context.Context, res *ImportResult) error {
 			limit = maxFlagged
 		}
 		a := access.Args{im.id, class, limit}
-		visible := "TRUE"
-		if im.u != nil {
-			visible = im.u.Scope(access.PersonRead).Filter("p.unit_path", &a)
-		}
+		visible := im.u.Scope(access.PersonRead).Filter("p.unit_path", &a)
 		rows, err := im.tx.QueryContext(ctx, `SELECT s.line, s.first_name || ' ' || s.last_name, s.workplace_id, s.class, s.match, COALESCE(s.dup_of, 0),
 			CASE WHEN `+visible+` THEN p.id ELSE 0 END, CASE WHEN `+visible+` THEN p.first_name || ' ' || p.last_name ELSE '' END
 			FROM import_stage s LEFT JOIN persons p ON p.id = s.person_id

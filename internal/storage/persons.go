@@ -11,14 +11,14 @@ import (
 	"github.com/verve-union/verve/internal/norway"
 )
 
-const personColumns = `p.id, p.first_name, p.last_name, p.birth_date, COALESCE(p.fnr, ''), p.email, p.mobile, p.address,
+const personColumns = `p.id, p.first_name, p.last_name, p.birth_date, p.email, p.mobile, p.address,
 	p.postal_code, p.postal_place, p.unit_id, p.unit_path, COALESCE(p.workplace_id, 0), p.member_status, p.other_union,
 	p.created_at, p.updated_at`
 
 func scanPerson(row interface{ Scan(...any) error }) (*model.Person, error) {
 	var p model.Person
 	var birth sql.NullTime
-	err := row.Scan(&p.ID, &p.FirstName, &p.LastName, &birth, &p.Fnr, &p.Email, &p.Mobile, &p.Address,
+	err := row.Scan(&p.ID, &p.FirstName, &p.LastName, &birth, &p.Email, &p.Mobile, &p.Address,
 		&p.PostalCode, &p.PostalPlace, &p.UnitID, &p.UnitPath, &p.WorkplaceID, &p.MemberStatus, &p.OtherUnion,
 		&p.CreatedAt, &p.UpdatedAt)
 	p.BirthDate = timeOf(birth)
@@ -103,12 +103,6 @@ func (s *Storage) CreatePerson(ctx context.Context, u *access.Principal, a model
 	return s.createPerson(ctx, u, a, p)
 }
 
-// CreatePersonUnscoped stores a person without an access check: for the
-// command line, which runs with the database owner's rights.
-func (s *Storage) CreatePersonUnscoped(ctx context.Context, a model.Actor, p *model.Person) error {
-	return s.createPerson(ctx, nil, a, p)
-}
-
 func (s *Storage) createPerson(ctx context.Context, u *access.Principal, a model.Actor, p *model.Person) error {
 	if err := p.Validate(); err != nil {
 		return err
@@ -119,10 +113,10 @@ func (s *Storage) createPerson(ctx context.Context, u *access.Principal, a model
 		}
 		now := s.now().UTC()
 		sortKey, searchKey := personKeys(p)
-		err := tx.QueryRowContext(ctx, `INSERT INTO persons (first_name, last_name, sort_key, search_key, birth_date, fnr, email, mobile,
+		err := tx.QueryRowContext(ctx, `INSERT INTO persons (first_name, last_name, sort_key, search_key, birth_date, fnr_hash, email, mobile,
 			address, postal_code, postal_place, unit_id, unit_path, workplace_id, member_status, other_union, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id`,
-			p.FirstName, p.LastName, sortKey, searchKey, date(p.BirthDate), nullStr(p.Fnr), p.Email, p.Mobile,
+			p.FirstName, p.LastName, sortKey, searchKey, date(p.BirthDate), s.FnrHash(p.Fnr), p.Email, p.Mobile,
 			p.Address, p.PostalCode, p.PostalPlace, p.UnitID, p.UnitPath, nullID(p.WorkplaceID), p.MemberStatus, p.OtherUnion, now).Scan(&p.ID)
 		if err != nil {
 			if isUniqueViolation(err) {
@@ -149,7 +143,7 @@ func (s *Storage) placePerson(ctx context.Context, tx *sql.Tx, u *access.Princip
 	if err != nil {
 		return notFound(err, "arbeidsplassen eller organisasjonsleddet")
 	}
-	if u != nil && !u.Scope(access.PersonWrite).Contains(p.UnitPath) && !u.Scope(access.ContactWrite).Contains(p.UnitPath) {
+	if !u.Scope(access.PersonWrite).Contains(p.UnitPath) && !u.Scope(access.ContactWrite).Contains(p.UnitPath) {
 		return model.Errorf(model.EFORBIDDEN, "Du kan ikke registrere personer her.")
 	}
 	return nil

@@ -113,7 +113,7 @@ func TestImportPreviewCommitAndReimport(t *testing.T) {
 		if got := count(t, s, `SELECT count(*) FROM persons`); got != persons+3 {
 			t.Fatalf("persons %d, want %d", got, persons+3)
 		}
-		if n := count(t, s, `SELECT count(*) FROM persons WHERE fnr IS NOT NULL`); n != 0 {
+		if n := count(t, s, `SELECT count(*) FROM persons WHERE fnr_hash IS NOT NULL`); n != 0 {
 			t.Fatalf("%d fødselsnumre of non-members were stored", n)
 		}
 		if n := count(t, s, `SELECT count(*) FROM import_stage`); n != 0 {

@@ -18,6 +18,7 @@ import (
 	_ "modernc.org/sqlite" // registers "sqlite"
 
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/pseudonym"
 )
 
 // Storage is the database. For SQLite it holds one writer connection (SQLite
@@ -32,16 +33,40 @@ type Storage struct {
 	// joinSettings caches the join settings for a few seconds (credit.go's
 	// and the join form's every request reads them).
 	joinCache atomic.Pointer[cachedJoinSettings]
+	// key hashes fødselsnumre (keys.go); it lives outside the database.
+	key *pseudonym.Key
 }
 
 // Open connects to the database named by dsn ("sqlite:PATH" or a
-// postgres:// URL) and applies pending migrations.
+// postgres:// URL), applies pending migrations and loads the fødselsnummer
+// key (see keys.go for where it is looked for).
 func Open(ctx context.Context, dsn string) (*Storage, error) {
+	return OpenWith(ctx, dsn, Options{})
+}
+
+// Options are what Open takes beyond the database's address.
+type Options struct {
+	// KeyFile is the file holding the fødselsnummer key, created on first
+	// start. Empty: VERVE_KEY_FILE, else (SQLite) the database file's name
+	// with ".key" added.
+	KeyFile string
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, dsn string, o Options) (*Storage, error) {
+	dsn, keyFile := splitKeyFile(dsn)
+	if o.KeyFile == "" {
+		o.KeyFile = keyFile
+	}
 	s, err := open(dsn)
 	if err != nil {
 		return nil, err
 	}
 	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.loadKey(ctx, dsn, o.KeyFile); err != nil {
 		s.Close()
 		return nil, err
 	}

@@ -66,7 +66,7 @@ func newStudentFixture(t *testing.T, s *Storage) *studentFixture {
 func (f *studentFixture) person(t *testing.T, u *model.OrgUnit, first, last string) int64 {
 	t.Helper()
 	p := &model.Person{FirstName: first, LastName: last, UnitID: u.ID, MemberStatus: model.StatusActive}
-	if err := f.s.CreatePersonUnscoped(context.Background(), model.Actor{Username: "test"}, p); err != nil {
+	if err := f.s.CreatePerson(context.Background(), access.System("test"), model.Actor{Username: "test"}, p); err != nil {
 		t.Fatal(err)
 	}
 	return p.ID

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/storage/storagetest"
 )
@@ -24,7 +25,7 @@ func addStudent(t testing.TB, e *testEnv, underPath, first, last string, grad ti
 		t.Fatal(err)
 	}
 	p := &model.Person{FirstName: first, LastName: last, UnitID: unitID, MemberStatus: model.StatusActive, Mobile: "+4791234567"}
-	if err := e.Store.CreatePersonUnscoped(ctx, model.Actor{Username: "test"}, p); err != nil {
+	if err := e.Store.CreatePerson(ctx, access.System("test"), model.Actor{Username: "test"}, p); err != nil {
 		t.Fatal(err)
 	}
 	var id int64

@@ -60,6 +60,22 @@ func DSN(t testing.TB, engine string) string {
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
+	// The fødselsnummer key of a PostgreSQL database lives outside it;
+	// storage.Open takes key_file off the address.
+	q.Set("key_file", filepath.Join(t.TempDir(), "verve.key"))
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// ServerDSN is dsn without the key_file parameter that only storage.Open
+// understands, for tests that connect to PostgreSQL directly.
+func ServerDSN(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn
+	}
+	q := u.Query()
+	q.Del("key_file")
 	u.RawQuery = q.Encode()
 	return u.String()
 }
