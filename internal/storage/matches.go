@@ -1,0 +1,159 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/model"
+)
+
+// Sources of a possible match.
+const (
+	MatchFromImport = "import" // a row of an employer's list
+	MatchFromJoin   = "join"   // an application from the join page
+)
+
+// Decisions on a possible match.
+const (
+	MatchMerge    = "merge"    // the same person: the newcomer merges into the known one
+	MatchDistinct = "distinct" // two people: both stand
+)
+
+// commonPath returns the path of the lowest org unit that covers both
+// paths ("/1/4/17/" and "/1/4/20/" give "/1/4/").
+func commonPath(a, b string) string {
+	end := 0
+	for i := 0; i < len(a) && i < len(b) && a[i] == b[i]; i++ {
+		if a[i] == '/' {
+			end = i + 1
+		}
+	}
+	return a[:end]
+}
+
+// recordCandidate notes that personID (who just came in) may be
+// candidateID (known before), for the people whose scope covers both to
+// decide. Recording a pair twice keeps the first.
+func (s *Storage) recordCandidate(ctx context.Context, tx *sql.Tx, personID, candidateID int64, source, match string, importID int64) error {
+	if personID == candidateID {
+		return nil
+	}
+	var a, b string
+	err := tx.QueryRowContext(ctx, `SELECT (SELECT unit_path FROM persons WHERE id = $1), (SELECT unit_path FROM persons WHERE id = $2)`,
+		personID, candidateID).Scan(&a, &b)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO match_candidates (person_id, candidate_id, unit_path, source, match, import_id, created_at)
+		SELECT $1, $2, $3, $4, $5, $6, $7 WHERE NOT EXISTS (SELECT 1 FROM match_candidates WHERE person_id = $1 AND candidate_id = $2)`,
+		personID, candidateID, commonPath(a, b), source, match, nullID(importID), s.now().UTC())
+	return err
+}
+
+// PossibleMatch is an open possible match as its decider sees it: the
+// newcomer and the known person side by side.
+type PossibleMatch struct {
+	ID        int64
+	Source    string
+	Match     string
+	CreatedAt time.Time
+	New       MatchSide
+	Known     MatchSide
+}
+
+// MatchSide is one of the two persons of a possible match.
+type MatchSide struct {
+	PersonID     int64
+	Name         string
+	BirthDate    time.Time
+	Email        string
+	Mobile       string
+	MemberStatus string
+	Workplace    string
+	Unit         string
+}
+
+// PossibleMatches lists the open possible matches the user may decide:
+// those whose covering unit and both persons lie in the user's scope.
+func (s *Storage) PossibleMatches(ctx context.Context, u *access.Principal, limit int) ([]PossibleMatch, error) {
+	var a access.Args
+	sc := u.Scope(access.PersonWrite)
+	q := `SELECT mc.id, mc.source, mc.match, mc.created_at,
+		n.id, n.first_name || ' ' || n.last_name, n.birth_date, n.email, n.mobile, n.member_status, COALESCE(nw.name, ''), nu.name,
+		k.id, k.first_name || ' ' || k.last_name, k.birth_date, k.email, k.mobile, k.member_status, COALESCE(kw.name, ''), ku.name
+		FROM match_candidates mc
+		JOIN persons n ON n.id = mc.person_id JOIN org_units nu ON nu.id = n.unit_id LEFT JOIN workplaces nw ON nw.id = n.workplace_id
+		JOIN persons k ON k.id = mc.candidate_id JOIN org_units ku ON ku.id = k.unit_id LEFT JOIN workplaces kw ON kw.id = k.workplace_id
+		WHERE mc.decision = '' AND ` + sc.Filter("mc.unit_path", &a) + ` AND ` + sc.Filter("n.unit_path", &a) + ` AND ` + sc.Filter("k.unit_path", &a) +
+		` ORDER BY mc.created_at, mc.id LIMIT ` + a.Add(limit)
+	rows, err := s.r.QueryContext(ctx, q, a...)
+	if err != nil {
+		return nil, err
+	}
+	var out []PossibleMatch
+	err = eachRow(rows, func() error {
+		var m PossibleMatch
+		var nb, kb sql.NullTime
+		if err := rows.Scan(&m.ID, &m.Source, &m.Match, &m.CreatedAt,
+			&m.New.PersonID, &m.New.Name, &nb, &m.New.Email, &m.New.Mobile, &m.New.MemberStatus, &m.New.Workplace, &m.New.Unit,
+			&m.Known.PersonID, &m.Known.Name, &kb, &m.Known.Email, &m.Known.Mobile, &m.Known.MemberStatus, &m.Known.Workplace, &m.Known.Unit); err != nil {
+			return err
+		}
+		m.New.BirthDate, m.Known.BirthDate = timeOf(nb), timeOf(kb)
+		out = append(out, m)
+		return nil
+	})
+	return out, err
+}
+
+// DecideMatch settles a possible match. MatchMerge merges the newcomer
+// into the known person (see mergeTx); a newcomer from an employer's list
+// who turns out to be a member gets, instead of an ask, a welcome: "a member
+// has started here". MatchDistinct lets both stand. Both persons must still
+// be in the user's scope: someone who has since moved out of it is not
+// decided from here.
+func (s *Storage) DecideMatch(ctx context.Context, u *access.Principal, a model.Actor, id int64, decision string) error {
+	if decision != MatchMerge && decision != MatchDistinct {
+		return model.Errorf(model.EINVALID, "Ukjent avgjørelse %q.", decision)
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var newID, knownID int64
+		var source, done, newPath, knownPath string
+		args := access.Args{id}
+		sc := u.Scope(access.PersonWrite)
+		err := tx.QueryRowContext(ctx, `SELECT mc.person_id, mc.candidate_id, mc.source, mc.decision, n.unit_path, k.unit_path
+			FROM match_candidates mc JOIN persons n ON n.id = mc.person_id JOIN persons k ON k.id = mc.candidate_id
+			WHERE mc.id = $1 AND `+sc.Filter("mc.unit_path", &args), args...).Scan(&newID, &knownID, &source, &done, &newPath, &knownPath)
+		if err != nil {
+			return notFound(err, "den mulige dubletten")
+		}
+		if done != "" {
+			return model.Errorf(model.ECONFLICT, "Dette er allerede avgjort.")
+		}
+		if !sc.Contains(newPath) || !sc.Contains(knownPath) {
+			return model.Errorf(model.EFORBIDDEN, "En av personene er ikke lenger innenfor ditt område, så du kan ikke avgjøre dette. Be noen med tilgang til begge stedene.")
+		}
+		if decision == MatchDistinct {
+			if _, err := tx.ExecContext(ctx, `UPDATE match_candidates SET decision = 'distinct', decided_at = $1, decided_by = $2 WHERE id = $3`,
+				s.now().UTC(), nullID(a.UserID), id); err != nil {
+				return err
+			}
+			return s.audit(ctx, tx, a, "distinct", "person", newID, nil, newID, "")
+		}
+		var knownStatus string
+		if err := tx.QueryRowContext(ctx, `SELECT member_status FROM persons WHERE id = $1`, knownID).Scan(&knownStatus); err != nil {
+			return err
+		}
+		if source == MatchFromImport && model.IsMember(knownStatus) {
+			// The steward was to ask a stranger; it is a member who changed
+			// job, so the task becomes a welcome.
+			if _, err := tx.ExecContext(ctx, `UPDATE tasks SET kind = $1, title = $2 WHERE person_id = $3 AND status = 'open' AND kind IN ($4, $5)`,
+				model.TaskWelcome, "Et medlem har begynt her: ønsk velkommen", newID, model.TaskWelcome, model.TaskAsk); err != nil {
+				return err
+			}
+		}
+		return s.mergeTx(ctx, tx, a, knownID, newID, "avgjort som samme person ("+source+")")
+	})
+}
