@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/verve-union/verve/internal/auth"
 	"github.com/verve-union/verve/internal/mail"
 	"github.com/verve-union/verve/internal/storage"
 	"github.com/verve-union/verve/internal/ui"
@@ -20,6 +21,7 @@ import (
 type serveConfig struct {
 	addr      string
 	behindTLS bool
+	proxies   string
 	smtp      mail.Config
 	smtpPort  string
 }
@@ -31,6 +33,7 @@ func (c *serveConfig) flags(fs interface {
 	fs.StringVar(&c.addr, "addr", envOr("ADDR", "localhost:8080"), "adresse serveren lytter på (VERVE_ADDR)")
 	behind, _ := strconv.ParseBool(envOr("BEHIND_TLS", "false"))
 	fs.BoolVar(&c.behindTLS, "behind-tls", behind, "en proxy foran terminerer TLS: sett Secure på informasjonskapsler (VERVE_BEHIND_TLS)")
+	fs.StringVar(&c.proxies, "trusted-proxies", envOr("TRUSTED_PROXIES", ""), "reverse-proxyer (CIDR-er, kommaseparert) hvis X-Forwarded-For og X-Forwarded-Proto skal gjelde (VERVE_TRUSTED_PROXIES)")
 	fs.StringVar(&c.smtp.Host, "smtp-host", envOr("SMTP_HOST", ""), "SMTP-tjener for e-post; uten den skrives e-post bare til loggen (VERVE_SMTP_HOST)")
 	fs.StringVar(&c.smtpPort, "smtp-port", envOr("SMTP_PORT", ""), "SMTP-port; tom for vanlig port for TLS-valget (VERVE_SMTP_PORT)")
 	fs.StringVar(&c.smtp.Username, "smtp-user", envOr("SMTP_USER", ""), "SMTP-brukernavn (VERVE_SMTP_USER)")
@@ -79,8 +82,12 @@ func serve(ctx context.Context, store *storage.Storage, ln net.Listener, cfg ser
 	if err != nil {
 		return err
 	}
+	proxies, err := auth.ParseProxies(cfg.proxies)
+	if err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
+	}
 	deliverer := mail.NewDeliverer(store, sender, slog.Default())
-	handler, err := ui.New(store, ui.Config{SecureCookies: cfg.behindTLS, MailWake: deliverer.Wake}, slog.Default())
+	handler, err := ui.New(store, ui.Config{SecureCookies: cfg.behindTLS, TrustedProxies: proxies, MailWake: deliverer.Wake}, slog.Default())
 	if err != nil {
 		return err
 	}

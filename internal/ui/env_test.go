@@ -28,6 +28,12 @@ type testEnv struct {
 // newEnv seeds a demo union of 1,500 members on engine and serves it.
 func newEnv(t testing.TB, engine string) *testEnv {
 	t.Helper()
+	return newEnvConfig(t, engine, Config{LoginLimiter: auth.Unlimited{}})
+}
+
+// newEnvConfig is newEnv with the server's configuration.
+func newEnvConfig(t testing.TB, engine string, cfg Config) *testEnv {
+	t.Helper()
 	ctx := context.Background()
 	s, err := storage.Open(ctx, storagetest.DSN(t, engine))
 	if err != nil {
@@ -37,7 +43,7 @@ func newEnv(t testing.TB, engine string) *testEnv {
 	if _, err := demo.Generate(ctx, s, demo.Options{Members: 1500, Seed: 7, Today: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(testHandler(t, s))
+	srv := httptest.NewServer(configHandler(t, s, cfg))
 	t.Cleanup(srv.Close)
 	return &testEnv{URL: srv.URL, Store: s}
 }
@@ -98,7 +104,13 @@ func post(t testing.TB, c *http.Client, url string, form url.Values) (int, strin
 // testHandler serves s without the sign-in limiter and without logs.
 func testHandler(t testing.TB, s *storage.Storage) http.Handler {
 	t.Helper()
-	h, err := New(s, Config{LoginLimiter: auth.Unlimited{}}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return configHandler(t, s, Config{LoginLimiter: auth.Unlimited{}})
+}
+
+// configHandler serves s with cfg and without logs.
+func configHandler(t testing.TB, s *storage.Storage, cfg Config) http.Handler {
+	t.Helper()
+	h, err := New(s, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,22 +25,39 @@ func (h *Handler) checkLogin(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, status, "login", page{Title: locale.T(lang, "login.title"), Error: locale.T(lang, key),
 			Form: map[string]string{"username": username, "next": next}})
 	}
-	if !h.LoginLimiter.Allow("ip:"+remoteAddr(r)) || !h.LoginLimiter.Allow("user:"+strings.ToLower(username)) {
+	// An address that keeps failing is refused for a while; a user name
+	// that keeps failing is only slowed, so that guesses from elsewhere
+	// never keep its owner out.
+	ipKey, userKey := "ip:"+remoteAddr(r), "user:"+strings.ToLower(username)
+	if h.LoginLimiter.Blocked(ipKey) {
 		fail(http.StatusTooManyRequests, "login.limited")
 		return
 	}
 	if username == "" || password == "" || len(username) > 64 {
+		h.LoginLimiter.Fail(ipKey)
 		fail(http.StatusUnauthorized, "login.failed")
 		return
+	}
+	if d := h.LoginDelays.Delay(userKey); d > 0 {
+		h.sleep(r.Context(), d)
 	}
 	u, err := h.Store.UserByUsername(r.Context(), username)
-	if err != nil || u.Disabled {
+	ok := err == nil && !u.Disabled
+	if !ok {
 		auth.DummyCheck(password)
+	}
+	if !ok || !auth.CheckPassword(u.PasswordHash, password) {
+		h.LoginLimiter.Fail(ipKey)
+		h.LoginDelays.Fail(userKey)
 		fail(http.StatusUnauthorized, "login.failed")
 		return
 	}
-	if !auth.CheckPassword(u.PasswordHash, password) {
-		fail(http.StatusUnauthorized, "login.failed")
+	// The audit entry first: a sign-in that cannot be logged does not
+	// happen.
+	a := actor(r)
+	a.UserID, a.Username = u.ID, u.Username
+	if err := h.Store.Audit(r.Context(), a, "login", "user", u.ID, ""); err != nil {
+		h.serveError(w, r, err)
 		return
 	}
 	// A new token on sign-in defeats session fixation.
@@ -51,12 +68,6 @@ func (h *Handler) checkLogin(w http.ResponseWriter, r *http.Request) {
 	h.Sessions.Put(r.Context(), "uid", u.ID)
 	if h.Sessions.GetString(r.Context(), "lang") == "" {
 		h.Sessions.Put(r.Context(), "lang", u.Locale)
-	}
-	a := actor(r)
-	a.UserID, a.Username = u.ID, u.Username
-	if err := h.Store.Audit(r.Context(), a, "login", "user", u.ID, ""); err != nil {
-		h.serveError(w, r, err)
-		return
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
@@ -74,4 +85,3 @@ func (h *Handler) switchLanguage(w http.ResponseWriter, r *http.Request) {
 	h.Sessions.Put(r.Context(), "lang", lang)
 	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
 }
-

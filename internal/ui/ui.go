@@ -3,6 +3,7 @@
 package ui
 
 import (
+	"context"
 	"embed"
 	"html/template"
 	"io/fs"
@@ -33,8 +34,10 @@ type Handler struct {
 	Store    *storage.Storage
 	Sessions *scs.SessionManager
 	Log      *slog.Logger
-	// LoginLimiter slows down password guessing per address and per user name.
-	LoginLimiter auth.Limiter
+	// LoginLimiter refuses an address after too many failed sign-ins;
+	// LoginDelays slows down guessing one user name from anywhere.
+	LoginLimiter auth.FailureLimiter
+	LoginDelays  *auth.Delays
 	// API serves /api/v1/ behind the same sign-in and scope rules.
 	API http.Handler
 	// JoinLimiter limits join applications per address.
@@ -42,6 +45,9 @@ type Handler struct {
 	// MailWake tells the mail deliverer that mail was queued; may be nil.
 	MailWake func()
 
+	proxies auth.Proxies
+	hsts    bool
+	sleep   func(context.Context, time.Duration)
 	pages   map[string]*template.Template
 	join    *joinGuard
 	imports importJobs
@@ -52,9 +58,17 @@ type Config struct {
 	// SecureCookies marks the session cookie Secure: set when serving over
 	// TLS or behind a proxy that terminates TLS.
 	SecureCookies bool
-	// LoginLimiter replaces the default (10 attempts a minute per address
-	// and per user name), for load tests and benchmarks.
-	LoginLimiter auth.Limiter
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
+	// X-Forwarded-Proto count (auth.Proxies); without them, every client
+	// behind a proxy would share one address and one rate limit.
+	TrustedProxies auth.Proxies
+	// LoginLimiter replaces the default (20 failed sign-ins per address in
+	// ten minutes), for load tests and benchmarks.
+	LoginLimiter auth.FailureLimiter
+	// LoginDelays replaces the default delays per user name.
+	LoginDelays *auth.Delays
+	// LoginSleep replaces how a delayed sign-in waits, for tests.
+	LoginSleep func(context.Context, time.Duration)
 	// JoinLimiter replaces the join form's limit (10 applications an hour
 	// per address), for benchmarks.
 	JoinLimiter auth.Limiter
@@ -78,11 +92,21 @@ func New(store *storage.Storage, cfg Config, log *slog.Logger) (http.Handler, er
 		Store:        store,
 		Sessions:     NewSessions(sessStore, cfg.SecureCookies),
 		Log:          log,
-		LoginLimiter: auth.NewWindowLimiter(10, time.Minute),
+		LoginLimiter: auth.NewWindowLimiter(20, 10*time.Minute),
+		LoginDelays:  auth.NewDelays(),
 		API:          (&api.API{Store: store, Log: log}).Routes(),
+		proxies:      cfg.TrustedProxies,
+		hsts:         cfg.SecureCookies,
+		sleep:        sleepCtx,
 	}
 	if cfg.LoginLimiter != nil {
 		h.LoginLimiter = cfg.LoginLimiter
+	}
+	if cfg.LoginDelays != nil {
+		h.LoginDelays = cfg.LoginDelays
+	}
+	if cfg.LoginSleep != nil {
+		h.sleep = cfg.LoginSleep
 	}
 	h.JoinLimiter, h.MailWake = cfg.JoinLimiter, cfg.MailWake
 	if h.JoinLimiter == nil {
@@ -188,7 +212,8 @@ func (h *Handler) Routes() (http.Handler, error) {
 	var root http.Handler = mux
 	root = h.Sessions.LoadAndSave(root)
 	root = http.NewCrossOriginProtection().Handler(root)
-	root = securityHeaders(root)
+	root = securityHeaders(root, h.hsts)
+	root = h.proxies.Forwarded(root)
 	root = h.recoverPanics(root)
 	return root, nil
 }
@@ -241,8 +266,10 @@ func remoteAddr(r *http.Request) string {
 	return host
 }
 
-// securityHeaders sets a CSP without inline script, and the usual hardening.
-func securityHeaders(next http.Handler) http.Handler {
+// securityHeaders sets a CSP without inline script, and the usual
+// hardening; HSTS over TLS, and always when a TLS-terminating proxy is in
+// front (hsts, from --behind-tls).
+func securityHeaders(next http.Handler, hsts bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
 		hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
@@ -251,11 +278,21 @@ func securityHeaders(next http.Handler) http.Handler {
 		hd.Set("X-Frame-Options", "DENY")
 		hd.Set("Referrer-Policy", "same-origin")
 		hd.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-		if r.TLS != nil {
+		if r.TLS != nil || hsts || r.Header.Get("X-Verve-Https") == "1" {
 			hd.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// sleepCtx waits d, or until the request is gone.
+func sleepCtx(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
 }
 
 func cacheStatic(next http.Handler) http.Handler {
