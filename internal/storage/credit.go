@@ -210,7 +210,7 @@ func (s *Storage) SaveRewardLevel(ctx context.Context, u *access.Principal, a mo
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if l.UnitID == 0 {
-			if !u.Can(access.UserAdmin) {
+			if !u.UnionWide(access.UserAdmin) {
 				return model.Errorf(model.EFORBIDDEN, "Bare forbundets administratorer kan lage premienivåer for hele forbundet.")
 			}
 		} else {
