@@ -15,6 +15,58 @@ func regionOf(club *model.OrgUnit) string {
 	return p[:strings.LastIndex(p, "/")+1]
 }
 
+// moveTo puts a person in another club, as a transfer would.
+func moveTo(t *testing.T, s *Storage, personID int64, club *model.OrgUnit) {
+	t.Helper()
+	if _, err := s.w.Exec(`UPDATE persons SET unit_id = $1, unit_path = $2 WHERE id = $3`, club.ID, club.Path, personID); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestTaskOfPersonOutOfScope: a task in the steward's club about a person
+// who has since moved to another club is neither shown nor actionable, and
+// answers exactly as a task that does not exist.
+func TestTaskOfPersonOutOfScope(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		ctx := context.Background()
+		f, _ := pipelineFixture(t, s)
+		before, err := s.Home(ctx, f.steward)
+		if err != nil {
+			t.Fatal(err)
+		}
+		task := importOne(t, s, f, "Mats")
+		moveTo(t, s, task.PersonID, f.clubB)
+
+		if d, err := s.MyDay(ctx, f.steward); err != nil || len(d.Overdue)+len(d.Today)+len(d.Upcoming)+len(d.NewColleagues) != 0 {
+			t.Errorf("Min dag shows the moved person: %+v %v", d, err)
+		}
+		if ts, err := s.DueTasks(ctx, f.steward, 30); err != nil || len(ts) != 0 {
+			t.Errorf("due tasks %+v %v", ts, err)
+		}
+		if h, err := s.Home(ctx, f.steward); err != nil || *h != *before {
+			t.Errorf("home counts %+v, before the task %+v (%v)", h, before, err)
+		}
+		const missing = 999999
+		_, gone := s.DayTask(ctx, f.steward, missing)
+		if _, err := s.DayTask(ctx, f.steward, task.ID); err == nil || err.Error() != gone.Error() {
+			t.Errorf("DayTask: %v, for a missing task: %v", err, gone)
+		}
+		_, gone = s.LogOutcome(ctx, f.steward, model.Actor{}, Outcome{TaskID: missing, Result: OutcomeMet})
+		if _, err := s.LogOutcome(ctx, f.steward, model.Actor{}, Outcome{TaskID: task.ID, Result: OutcomeMet}); err == nil || err.Error() != gone.Error() {
+			t.Errorf("LogOutcome: %v, for a missing task: %v", err, gone)
+		}
+		gone = s.CompleteTask(ctx, f.steward, model.Actor{}, missing)
+		if err := s.CompleteTask(ctx, f.steward, model.Actor{}, task.ID); err == nil || err.Error() != gone.Error() {
+			t.Errorf("CompleteTask: %v, for a missing task: %v", err, gone)
+		}
+		// Where the person is now, the task can be acted on.
+		other := &access.Principal{Grants: []access.Grant{{Role: model.RoleCoordinator, UnitPath: regionOf(f.clubA)}}}
+		if _, err := s.LogOutcome(ctx, other, model.Actor{}, Outcome{TaskID: task.ID, Result: OutcomeMet}); err != nil {
+			t.Errorf("coordinator of both clubs: %v", err)
+		}
+	})
+}
+
 // TestAdminRolesActWhereGranted: a union admin granted on a region reads
 // the audit log only about persons in the region and changes no
 // union-wide setting; the one granted on the root does both.
