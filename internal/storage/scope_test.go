@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
@@ -63,6 +64,73 @@ func TestTaskOfPersonOutOfScope(t *testing.T) {
 		other := &access.Principal{Grants: []access.Grant{{Role: model.RoleCoordinator, UnitPath: regionOf(f.clubA)}}}
 		if _, err := s.LogOutcome(ctx, other, model.Actor{}, Outcome{TaskID: task.ID, Result: OutcomeMet}); err != nil {
 			t.Errorf("coordinator of both clubs: %v", err)
+		}
+	})
+}
+
+// TestReferralCreditsAndDuesInScope: credits, codes and dues are read
+// through the principal; recruits outside the user's scope are counted,
+// never named.
+func TestReferralCreditsAndDuesInScope(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		ctx := context.Background()
+		f, _, rec, code := joinFixture(t, s)
+		mine := f.person(t, "Anne", "Innenfor", f.wA)
+		theirs := f.person(t, "Bjørn", "Utenfor", f.wB)
+		for _, p := range []*model.Person{mine, theirs} {
+			var mid int64
+			if err := s.w.QueryRow(`INSERT INTO memberships (person_id, type, status, start_date, source, recruited_by)
+				VALUES ($1, 'ordinary', 'active', $2, 'join_page', $3) RETURNING id`, p.ID, day0, rec.ID).Scan(&mid); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.w.Exec(`INSERT INTO credits (membership_id, recruiter_id, earned_at) VALUES ($1, $2, $3)`, mid, rec.ID, day0); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.RecordPayment(ctx, f.admin, model.Actor{}, Payment{MembershipID: mid, Month: day0, AmountOre: 35000}); err != nil {
+				t.Fatal(err)
+			}
+			if ps, err := s.Payments(ctx, f.steward, mid); err != nil || (len(ps) == 1) != (p == mine) {
+				t.Errorf("steward sees %d payments of %s (%v)", len(ps), p.LastName, err)
+			}
+		}
+		if ps, err := s.Payments(ctx, f.steward, 999999); err != nil || len(ps) != 0 {
+			t.Errorf("payments of a missing membership %+v %v", ps, err)
+		}
+
+		cs, err := s.CreditsOf(ctx, f.steward, rec.ID)
+		if err != nil || len(cs.Named) != 1 || cs.Named[0].Recruit != "Anne Innenfor" || cs.Others != 1 {
+			t.Errorf("steward's view of the credits %+v %v", cs, err)
+		}
+		// The recruiter, without any role, sees the count but no names.
+		self := &access.Principal{PersonID: rec.ID}
+		if cs, err := s.CreditsOf(ctx, self, rec.ID); err != nil || len(cs.Named) != 0 || cs.Total() != 2 {
+			t.Errorf("own credits %+v %v", cs, err)
+		}
+		// A recruiter out of scope is as missing as one who does not exist.
+		_, gone := s.CreditsOf(ctx, f.steward, 999999)
+		if _, err := s.CreditsOf(ctx, f.steward, theirs.ID); model.ErrorCode(gone) != model.ENOTFOUND || err == nil || err.Error() != gone.Error() {
+			t.Errorf("credits of a person out of scope: %v, of none: %v", err, gone)
+		}
+
+		if c, err := s.ExistingReferralCode(ctx, f.steward, rec.ID); err != nil || c != code {
+			t.Errorf("steward reads the club member's code: %q %v", c, err)
+		}
+		other := &access.Principal{Grants: []access.Grant{{Role: model.RoleShopSteward, UnitPath: f.clubB.Path}}}
+		if c, err := s.ExistingReferralCode(ctx, other, rec.ID); err != nil || c != "" {
+			t.Errorf("other club reads the code: %q %v", c, err)
+		}
+		if c, err := s.ExistingReferralCode(ctx, self, rec.ID); err != nil || c != code {
+			t.Errorf("own code: %q %v", c, err)
+		}
+		// Making a code needs person:write, or being the person.
+		if _, err := s.ReferralCode(ctx, f.steward, model.Actor{}, mine.ID); model.ErrorCode(err) != model.ENOTFOUND {
+			t.Errorf("steward without person:write made a code: %v", err)
+		}
+		if c, err := s.ReferralCode(ctx, &access.Principal{PersonID: theirs.ID}, model.Actor{}, theirs.ID); err != nil || c == "" {
+			t.Errorf("own new code: %q %v", c, err)
+		}
+		if c, err := s.ReferralCode(ctx, f.steward, model.Actor{}, theirs.ID); model.ErrorCode(err) != model.ENOTFOUND || c != "" {
+			t.Errorf("steward reached another club's code: %q %v", c, err)
 		}
 	})
 }
@@ -136,6 +204,27 @@ func TestAdminRolesActWhereGranted(t *testing.T) {
 		}
 		if err := s.SaveBenefit(ctx, f.admin, model.Actor{}, &Benefit{Title: "Rabatt"}); err != nil {
 			t.Errorf("root admin: %v", err)
+		}
+	})
+}
+
+// TestJobsStayInScope: the scheduled jobs touch only what their principal
+// may; the worker's System principal reaches everything.
+func TestJobsStayInScope(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		ctx := context.Background()
+		f, _ := pipelineFixture(t, s)
+		importOne(t, s, f, "Lars")
+		clubB := &access.Principal{Grants: []access.Grant{{Role: model.RoleUnionAdmin, UnitPath: f.clubB.Path}}}
+		s.SetClock(func() time.Time { return day0.AddDate(0, 0, 30) })
+		if n, err := s.EscalateOverdue(ctx, clubB, model.Actor{}); err != nil || n != 0 {
+			t.Errorf("club B escalated %d in club A (%v)", n, err)
+		}
+		if n, err := s.EscalateOverdue(ctx, nil, model.Actor{}); err != nil || n != 0 {
+			t.Errorf("nil principal escalated %d (%v)", n, err)
+		}
+		if n, err := s.EscalateOverdue(ctx, access.System("test"), model.Actor{}); err != nil || n != 1 {
+			t.Errorf("system escalated %d (%v)", n, err)
 		}
 	})
 }
