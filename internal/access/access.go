@@ -127,8 +127,35 @@ func (u *Principal) Scope(p Permission) Scope {
 	return Scope{Paths: out}
 }
 
+// UnionWide reports whether the user may use p for the whole union: a
+// grant holding p sits on the root of the org-unit tree (or the user is a
+// System principal). Union-wide settings, and records tied to no person,
+// need this; a grant on a region acts only within the region, however
+// strong its role.
+func (u *Principal) UnionWide(p Permission) bool {
+	if u == nil {
+		return false
+	}
+	for _, g := range u.Grants {
+		if isRoot(g.UnitPath) && slices.Contains(rolePermissions[g.Role], p) {
+			return true
+		}
+	}
+	return false
+}
+
+// isRoot reports whether path names the root of the tree: a unit without
+// a parent has a path of one segment ("/1/"), and System's grant is on "/".
+// One database holds one union, so its root is the whole union.
+func isRoot(path string) bool {
+	return path == "/" || (strings.HasPrefix(path, "/") && strings.Count(path, "/") == 2 && strings.HasSuffix(path, "/"))
+}
+
 // HasRole reports whether the user holds role anywhere.
 func (u *Principal) HasRole(role string) bool {
+	if u == nil {
+		return false
+	}
 	for _, g := range u.Grants {
 		if g.Role == role {
 			return true

@@ -65,3 +65,27 @@ func TestPermissionsByRole(t *testing.T) {
 		t.Fatal("admin lacks admin permissions")
 	}
 }
+
+func TestUnionWide(t *testing.T) {
+	root := &Principal{Grants: []Grant{{Role: model.RoleUnionAdmin, UnitPath: "/1/"}}}
+	region := &Principal{Grants: []Grant{{Role: model.RoleUnionAdmin, UnitPath: "/1/4/"}}}
+	board := &Principal{Grants: []Grant{{Role: model.RoleBoardMember, UnitPath: "/1/"}, {Role: model.RoleUnionAdmin, UnitPath: "/1/4/"}}}
+	var none *Principal
+	for name, c := range map[string]struct {
+		u    *Principal
+		want bool
+	}{
+		"root admin": {root, true}, "region admin": {region, false}, "board on root, admin on region": {board, false},
+		"system": {System("worker"), true}, "nil": {none, false},
+	} {
+		if got := c.u.UnionWide(UserAdmin); got != c.want {
+			t.Errorf("%s: UnionWide(user:admin) = %v, want %v", name, got, c.want)
+		}
+	}
+	if !board.UnionWide(StatisticsRead) {
+		t.Error("board member on the root lacks union-wide statistics")
+	}
+	if none.HasRole(model.RoleUnionAdmin) {
+		t.Error("nil principal holds a role")
+	}
+}

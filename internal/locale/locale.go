@@ -65,6 +65,7 @@ var catalog = map[string]map[string]string{
 	"import.decide.help":    {"nb": "Disse ligner på noen vi kjenner (samme mobil eller navn og fødselsdato). Rader du ikke avgjør, hoppes over.", "en": "These look like someone we know (same mobile, or name and birth date). Rows you do not decide are skipped."},
 	"import.row":            {"nb": "Rad", "en": "Row"},
 	"import.outside":        {"nb": "en person utenfor ditt område", "en": "a person outside your area"},
+	"ref.others":            {"nb": "Vervede utenfor ditt område, uten navn", "en": "Recruits outside your area, not named"},
 	"import.same":           {"nb": "Samme person", "en": "Same person"},
 	"import.other":          {"nb": "En annen", "en": "Someone else"},
 	"import.skip":           {"nb": "Hopp over", "en": "Skip"},

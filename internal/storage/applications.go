@@ -353,13 +353,13 @@ func (s *Storage) DecideApplication(ctx context.Context, u *access.Principal, a 
 // prospects who said no): the person, their memberships and whatever hangs
 // on them, and the personal values in the audit log. Trade-union
 // membership is special-category data; a refused applicant is not kept.
-func (s *Storage) EraseRejected(ctx context.Context, a model.Actor) (int, error) {
+func (s *Storage) EraseRejected(ctx context.Context, u *access.Principal, a model.Actor) (int, error) {
 	st, err := s.Settings(ctx)
 	if err != nil {
 		return 0, err
 	}
 	cutoff := s.now().UTC().AddDate(0, 0, -st.RetentionDays)
-	return s.eraseWhere(ctx, a, "avslått søknad, oppbevaringstiden er ute", `SELECT p.id FROM persons p WHERE p.member_status = ''
+	return s.eraseWhere(ctx, u, a, "avslått søknad, oppbevaringstiden er ute", `SELECT p.id FROM persons p WHERE p.member_status = ''
 		AND EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id AND m.status = 'rejected')
 		AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id AND (m.status <> 'rejected' OR m.decided_at IS NULL OR m.decided_at >= $1))
 		AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.recruited_by = p.id)

@@ -30,27 +30,36 @@ func (s *Storage) Audit(ctx context.Context, a model.Actor, action, entity strin
 	return s.audit(ctx, s.w, a, action, entity, entityID, nil, 0, detail)
 }
 
-// AuditLog lists the latest entries, newest first; only for users who may
-// read the audit log.
+// AuditLog lists the latest entries the user may read, newest first: those
+// about a person in the user's audit scope, judged by where the person is
+// now. Entries tied to no person (settings, benefits, imports, erasures)
+// and those about persons since erased cannot be placed in a unit, so only
+// users who may read the audit log union-wide see them.
 func (s *Storage) AuditLog(ctx context.Context, u *access.Principal, limit int) ([]model.AuditEntry, error) {
 	if !u.Can(access.AuditRead) {
 		return nil, model.Errorf(model.EFORBIDDEN, "Du har ikke tilgang til revisjonsloggen.")
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT id, at, COALESCE(user_id, 0), username, action, entity, COALESCE(entity_id, 0), fields,
-		COALESCE(person_id, 0), detail, remote_addr FROM audit_log ORDER BY id DESC LIMIT $1`, limit)
+	var a access.Args
+	cond := "1 = 1"
+	if !u.UnionWide(access.AuditRead) {
+		cond = u.Scope(access.AuditRead).Filter("p.unit_path", &a)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT l.id, l.at, COALESCE(l.user_id, 0), l.username, l.action, l.entity, COALESCE(l.entity_id, 0), l.fields,
+		COALESCE(l.person_id, 0), l.detail, l.remote_addr FROM audit_log l LEFT JOIN persons p ON p.id = l.person_id
+		WHERE `+cond+` ORDER BY l.id DESC LIMIT `+a.Add(limit), a...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []model.AuditEntry
-	for rows.Next() {
+	err = eachRow(rows, func() error {
 		var e model.AuditEntry
 		if err := rows.Scan(&e.ID, &e.At, &e.UserID, &e.Username, &e.Action, &e.Entity, &e.EntityID, &e.Fields, &e.PersonID, &e.Detail, &e.RemoteAddr); err != nil {
-			return nil, err
+			return err
 		}
 		out = append(out, e)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // eraseAuditDetail blanks the personal values the audit log keeps about a

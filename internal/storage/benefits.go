@@ -68,7 +68,7 @@ func (s *Storage) Benefits(ctx context.Context) ([]Benefit, error) {
 
 // SaveBenefit creates (ID 0) or updates a benefit; union admins only.
 func (s *Storage) SaveBenefit(ctx context.Context, u *access.Principal, a model.Actor, b *Benefit) error {
-	if !u.Can(access.UserAdmin) {
+	if !u.UnionWide(access.UserAdmin) {
 		return model.Errorf(model.EFORBIDDEN, "Bare forbundets administratorer kan endre medlemsfordelene.")
 	}
 	if err := b.Validate(); err != nil {
@@ -99,7 +99,7 @@ func (s *Storage) SaveBenefit(ctx context.Context, u *access.Principal, a model.
 
 // DeleteBenefit removes a benefit; union admins only.
 func (s *Storage) DeleteBenefit(ctx context.Context, u *access.Principal, a model.Actor, id int64) error {
-	if !u.Can(access.UserAdmin) {
+	if !u.UnionWide(access.UserAdmin) {
 		return model.Errorf(model.EFORBIDDEN, "Bare forbundets administratorer kan endre medlemsfordelene.")
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {

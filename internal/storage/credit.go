@@ -19,7 +19,8 @@ import (
 // earns nothing more) (a month of a type without dues counts
 // as paid) and records the credit for their recruiter, with a thank-you
 // e-mail queued in the same transaction. It returns how many were earned.
-func (s *Storage) EarnCredits(ctx context.Context, a model.Actor) (int, error) {
+// Only recruits in u's scope are considered; the worker runs it as System.
+func (s *Storage) EarnCredits(ctx context.Context, u *access.Principal, a model.Actor) (int, error) {
 	st, err := s.JoinSettings(ctx)
 	if err != nil {
 		return 0, err
@@ -31,11 +32,13 @@ func (s *Storage) EarnCredits(ctx context.Context, a model.Actor) (int, error) {
 		typ                   string
 		start                 time.Time
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT m.id, m.person_id, m.recruited_by, m.type, m.start_date FROM memberships m
+	args := access.Args{cutoff}
+	rows, err := s.r.QueryContext(ctx, `SELECT m.id, m.person_id, m.recruited_by, m.type, m.start_date FROM memberships m JOIN persons p ON p.id = m.person_id
 		WHERE m.recruited_by IS NOT NULL AND m.status = 'active' AND m.start_date <= $1
 		AND NOT EXISTS (SELECT 1 FROM credits c WHERE c.membership_id = m.id)
 		AND NOT EXISTS (SELECT 1 FROM credits c JOIN memberships o ON o.id = c.membership_id WHERE o.person_id = m.person_id)
-		ORDER BY m.id`, cutoff)
+		AND `+u.Scope(access.PersonWrite).Filter("p.unit_path", &args)+`
+		ORDER BY m.id`, args...)
 	if err != nil {
 		return 0, err
 	}
@@ -108,21 +111,50 @@ type Credit struct {
 	EarnedAt     time.Time
 }
 
-// CreditsOf lists the credits a recruiter earned, newest first.
-func (s *Storage) CreditsOf(ctx context.Context, recruiterID int64) ([]Credit, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT c.membership_id, p.first_name || ' ' || p.last_name, c.earned_at FROM credits c
-		JOIN memberships m ON m.id = c.membership_id JOIN persons p ON p.id = m.person_id WHERE c.recruiter_id = $1 ORDER BY c.earned_at DESC, c.id DESC`, recruiterID)
-	if err != nil {
-		return nil, err
+// Credits are a recruiter's recruits that counted, as one user may see
+// them: named when the recruit is in the user's scope, otherwise only
+// counted. The count is the recruiter's own figure (the leaderboard and
+// the thank-you e-mail give it too) and names no one.
+type Credits struct {
+	Named  []Credit // newest first
+	Others int      // recruits outside the user's scope
+}
+
+// Total is how many recruits counted.
+func (c Credits) Total() int { return len(c.Named) + c.Others }
+
+// CreditsOf lists the credits of a recruiter who is the user or a person
+// the user may read; anyone else is not found.
+func (s *Storage) CreditsOf(ctx context.Context, u *access.Principal, recruiterID int64) (Credits, error) {
+	var out Credits
+	a := access.Args{recruiterID}
+	var n int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM persons p WHERE p.id = $1 AND `+selfOr(u, access.PersonRead, &a), a...).Scan(&n); err != nil {
+		return out, err
 	}
-	var out []Credit
+	if n == 0 {
+		return out, model.Errorf(model.ENOTFOUND, "Fant ikke personen.")
+	}
+	a = access.Args{recruiterID}
+	rows, err := s.r.QueryContext(ctx, `SELECT c.membership_id, p.first_name || ' ' || p.last_name, c.earned_at,
+		CASE WHEN `+u.Scope(access.PersonRead).Filter("p.unit_path", &a)+` THEN 1 ELSE 0 END
+		FROM credits c JOIN memberships m ON m.id = c.membership_id JOIN persons p ON p.id = m.person_id
+		WHERE c.recruiter_id = $1 ORDER BY c.earned_at DESC, c.id DESC`, a...)
+	if err != nil {
+		return out, err
+	}
 	err = eachRow(rows, func() error {
 		var c Credit
-		if err := rows.Scan(&c.MembershipID, &c.Recruit, &c.EarnedAt); err != nil {
+		var visible int
+		if err := rows.Scan(&c.MembershipID, &c.Recruit, &c.EarnedAt, &visible); err != nil {
 			return err
 		}
+		if visible == 0 {
+			out.Others++
+			return nil
+		}
 		c.EarnedAt = c.EarnedAt.UTC()
-		out = append(out, c)
+		out.Named = append(out.Named, c)
 		return nil
 	})
 	return out, err
@@ -210,7 +242,7 @@ func (s *Storage) SaveRewardLevel(ctx context.Context, u *access.Principal, a mo
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if l.UnitID == 0 {
-			if !u.Can(access.UserAdmin) {
+			if !u.UnionWide(access.UserAdmin) {
 				return model.Errorf(model.EFORBIDDEN, "Bare forbundets administratorer kan lage premienivåer for hele forbundet.")
 			}
 		} else {

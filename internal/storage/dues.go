@@ -88,10 +88,13 @@ func (s *Storage) recordPayment(ctx context.Context, tx *sql.Tx, u *access.Princ
 	return s.audit(ctx, tx, a, "create", "dues_payment", id, []string{"membership_id", "month", "amount"}, personID, p.Source)
 }
 
-// Payments lists a membership's dues, newest month first.
-func (s *Storage) Payments(ctx context.Context, membershipID int64) ([]Payment, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT membership_id, month, amount_ore, source, recorded_at FROM dues_payments
-		WHERE membership_id = $1 ORDER BY month DESC`, membershipID)
+// Payments lists the dues of a membership of a person the user may read,
+// newest month first; none for anyone else.
+func (s *Storage) Payments(ctx context.Context, u *access.Principal, membershipID int64) ([]Payment, error) {
+	a := access.Args{membershipID}
+	rows, err := s.r.QueryContext(ctx, `SELECT d.membership_id, d.month, d.amount_ore, d.source, d.recorded_at FROM dues_payments d
+		JOIN memberships m ON m.id = d.membership_id JOIN persons p ON p.id = m.person_id
+		WHERE d.membership_id = $1 AND `+u.Scope(access.PersonRead).Filter("p.unit_path", &a)+` ORDER BY d.month DESC`, a...)
 	if err != nil {
 		return nil, err
 	}

@@ -28,7 +28,7 @@ func (s *Storage) Home(ctx context.Context, u *access.Principal) (*HomeCounts, e
 	if err := s.r.QueryRowContext(ctx, `SELECT
 		COALESCE(SUM(CASE WHEN t.kind = 'welcome' THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN t.due <= $1 THEN 1 ELSE 0 END), 0)
-		FROM tasks t WHERE t.status = 'open' AND `+u.Scope(access.TaskRead).Filter("t.unit_path", &a), a...).Scan(&h.NewHiresWaiting, &h.TasksDue); err != nil {
+		FROM tasks t`+taskPerson+` WHERE t.status = 'open' AND `+taskScope(u, access.TaskRead, &a), a...).Scan(&h.NewHiresWaiting, &h.TasksDue); err != nil {
 		return nil, err
 	}
 	a = access.Args{today}

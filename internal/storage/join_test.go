@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
 )
 
@@ -19,7 +20,7 @@ func joinFixture(t *testing.T, s *Storage) (*fixture, *model.Person, *model.Pers
 	if err := s.CreatePerson(context.Background(), f.admin, model.Actor{}, rec); err != nil {
 		t.Fatal(err)
 	}
-	code, err := s.ReferralCode(context.Background(), model.Actor{}, rec.ID)
+	code, err := s.ReferralCode(context.Background(), f.admin, model.Actor{}, rec.ID)
 	if err != nil || len(code) != 10 {
 		t.Fatalf("referral code %q: %v", code, err)
 	}
@@ -130,12 +131,12 @@ func TestSubmitApplicationMatchesAndWelcomes(t *testing.T) {
 
 		// The rejected applicant is erased once the retention period is
 		// over, with the personal values in the audit log.
-		if n, err := s.EraseRejected(ctx, model.Actor{}); err != nil || n != 0 {
+		if n, err := s.EraseRejected(ctx, access.System("test"), model.Actor{}); err != nil || n != 0 {
 			t.Fatalf("erased at once: %d %v", n, err)
 		}
 		later := day0.AddDate(0, 0, DefaultSettings.RetentionDays+1)
 		s.SetClock(func() time.Time { return later })
-		if n, err := s.EraseRejected(ctx, model.Actor{}); err != nil || n != 1 {
+		if n, err := s.EraseRejected(ctx, access.System("test"), model.Actor{}); err != nil || n != 1 {
 			t.Fatalf("erased %d: %v", n, err)
 		}
 		if n := count(t, s, `SELECT count(*) FROM persons WHERE id = $1`, r2.PersonID); n != 0 {
@@ -177,7 +178,7 @@ func TestReferralAndOptIn(t *testing.T) {
 	engines(t, func(t *testing.T, s *Storage) {
 		ctx := context.Background()
 		f, _, rec, code := joinFixture(t, s)
-		if again, _ := s.ReferralCode(ctx, model.Actor{}, rec.ID); again != code {
+		if again, _ := s.ReferralCode(ctx, f.admin, model.Actor{}, rec.ID); again != code {
 			t.Errorf("second code %q, first %q", again, code)
 		}
 		r, ok, err := s.ReferrerByCode(ctx, " "+strings.ToLower(code))
@@ -191,16 +192,21 @@ func TestReferralAndOptIn(t *testing.T) {
 		if err := s.CreatePerson(ctx, f.admin, model.Actor{}, prospect); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.ReferralCode(ctx, model.Actor{}, prospect.ID); model.ErrorCode(err) != model.ECONFLICT {
+		if _, err := s.ReferralCode(ctx, f.admin, model.Actor{}, prospect.ID); model.ErrorCode(err) != model.ECONFLICT {
 			t.Errorf("prospect got a code: %v", err)
 		}
-		if err := s.SetLeaderboardOptIn(ctx, model.Actor{}, rec.ID, true); err != nil {
+		// The opt-in is the member's own choice: no role needed, no one else's.
+		self := &access.Principal{PersonID: rec.ID}
+		if err := s.SetLeaderboardOptIn(ctx, self, model.Actor{}, true); err != nil {
 			t.Fatal(err)
 		}
-		if on, _ := s.LeaderboardOptIn(ctx, rec.ID); !on {
+		if on, _ := s.LeaderboardOptIn(ctx, self); !on {
 			t.Error("not opted in")
 		}
-		if err := s.SetLeaderboardOptIn(ctx, model.Actor{}, 999999, true); model.ErrorCode(err) != model.ENOTFOUND {
+		if err := s.SetLeaderboardOptIn(ctx, f.admin, model.Actor{}, true); model.ErrorCode(err) != model.ENOTFOUND {
+			t.Errorf("user without a person: %v", err)
+		}
+		if err := s.SetLeaderboardOptIn(ctx, &access.Principal{PersonID: 999999}, model.Actor{}, true); model.ErrorCode(err) != model.ENOTFOUND {
 			t.Errorf("unknown person: %v", err)
 		}
 	})
@@ -250,27 +256,27 @@ func TestDuesCreditLeaderboardAndRewards(t *testing.T) {
 		if report, ok, err := s.ImportPayments(ctx, f.admin, model.Actor{}, strings.NewReader(good)); err != nil || !ok || len(report) != 1 {
 			t.Fatalf("good import: %+v %v %v", report, ok, err)
 		}
-		if ps, _ := s.Payments(ctx, worker.MembershipID); len(ps) != 2 || ps[0].AmountOre != 35000 {
+		if ps, _ := s.Payments(ctx, f.admin, worker.MembershipID); len(ps) != 2 || ps[0].AmountOre != 35000 {
 			t.Errorf("payments %+v", ps)
 		}
 
 		// Two months on: too early. Three: the student counts (no dues),
 		// the worker lacks May.
 		now = day0.AddDate(0, 2, 0)
-		if n, err := s.EarnCredits(ctx, model.Actor{}); err != nil || n != 0 {
+		if n, err := s.EarnCredits(ctx, access.System("test"), model.Actor{}); err != nil || n != 0 {
 			t.Fatalf("early credits %d %v", n, err)
 		}
 		now = day0.AddDate(0, 3, 0)
-		if n, err := s.EarnCredits(ctx, model.Actor{}); err != nil || n != 1 {
+		if n, err := s.EarnCredits(ctx, access.System("test"), model.Actor{}); err != nil || n != 1 {
 			t.Fatalf("credits %d %v", n, err)
 		}
 		if err := s.RecordPayment(ctx, f.admin, model.Actor{}, Payment{MembershipID: worker.MembershipID, Month: march.AddDate(0, 2, 0), AmountOre: 35000}); err != nil {
 			t.Fatal(err)
 		}
-		if n, err := s.EarnCredits(ctx, model.Actor{}); err != nil || n != 1 {
+		if n, err := s.EarnCredits(ctx, access.System("test"), model.Actor{}); err != nil || n != 1 {
 			t.Fatalf("credits after May %d %v", n, err)
 		}
-		if n, _ := s.EarnCredits(ctx, model.Actor{}); n != 0 {
+		if n, _ := s.EarnCredits(ctx, access.System("test"), model.Actor{}); n != 0 {
 			t.Errorf("credited twice: %d", n)
 		}
 		// A later membership of the same recruit (a student's transfer)
@@ -279,13 +285,13 @@ func TestDuesCreditLeaderboardAndRewards(t *testing.T) {
 			student.PersonID, day0, rec.ID); err != nil {
 			t.Fatal(err)
 		}
-		if n, _ := s.EarnCredits(ctx, model.Actor{}); n != 0 {
+		if n, _ := s.EarnCredits(ctx, access.System("test"), model.Actor{}); n != 0 {
 			t.Errorf("a second membership of the same recruit earned credit: %d", n)
 		}
 		if n := count(t, s, `SELECT count(*) FROM outbox WHERE kind = 'recruiter_thanks' AND to_addr = 'rita@example.no'`); n != 2 {
 			t.Errorf("%d thank-you mails", n)
 		}
-		if cs, _ := s.CreditsOf(ctx, rec.ID); len(cs) != 2 {
+		if cs, _ := s.CreditsOf(ctx, f.admin, rec.ID); len(cs.Named) != 2 || cs.Others != 0 {
 			t.Errorf("credits %+v", cs)
 		}
 
@@ -293,7 +299,7 @@ func TestDuesCreditLeaderboardAndRewards(t *testing.T) {
 		if l, _ := s.Leaderboard(ctx, 0, 2026, 10); len(l) != 0 {
 			t.Errorf("not opted in, yet shown: %+v", l)
 		}
-		s.SetLeaderboardOptIn(ctx, model.Actor{}, rec.ID, true)
+		s.SetLeaderboardOptIn(ctx, &access.Principal{PersonID: rec.ID}, model.Actor{}, true)
 		if l, err := s.Leaderboard(ctx, f.clubA.ID, 2026, 10); err != nil || len(l) != 1 || l[0].Recruits != 2 {
 			t.Errorf("club board %+v %v", l, err)
 		}

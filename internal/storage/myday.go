@@ -43,7 +43,7 @@ const dayTaskQuery = `SELECT t.id, t.kind, t.title, COALESCE(t.person_id, 0), CO
 	COALESCE(t.workplace_id, 0), t.unit_path, COALESCE(t.owner_person_id, 0), t.due, t.status, t.created_at,
 	COALESCE(p.mobile, ''), COALESCE(p.email, ''), COALESCE(w.name, ''),
 	pl.start_date, t.escalated_at
-	FROM tasks t LEFT JOIN persons p ON p.id = t.person_id LEFT JOIN workplaces w ON w.id = t.workplace_id
+	FROM tasks t` + taskPerson + ` LEFT JOIN workplaces w ON w.id = t.workplace_id
 	LEFT JOIN pipeline pl ON pl.person_id = t.person_id AND pl.workplace_id = t.workplace_id WHERE `
 
 // MyDay gathers the user's open tasks due within a week (their own), the
@@ -54,7 +54,7 @@ func (s *Storage) MyDay(ctx context.Context, u *access.Principal) (*Day, error) 
 	var d Day
 	a := access.Args{u.PersonID, date(today.AddDate(0, 0, 7))}
 	tasks, err := s.dayTasks(ctx, `t.owner_person_id = $1 AND t.status = 'open' AND t.due <= $2 AND `+
-		u.Scope(access.TaskRead).Filter("t.unit_path", &a)+` ORDER BY t.due, t.id LIMIT 200`, a...)
+		taskScope(u, access.TaskRead, &a)+` ORDER BY t.due, t.id LIMIT 200`, a...)
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +71,7 @@ func (s *Storage) MyDay(ctx context.Context, u *access.Principal) (*Day, error) 
 	if u.HasRole(model.RoleCoordinator) {
 		a = access.Args{u.PersonID}
 		d.Escalated, err = s.dayTasks(ctx, `t.status = 'open' AND t.escalated_at IS NOT NULL AND (t.owner_person_id IS NULL OR t.owner_person_id <> $1) AND `+
-			u.Scope(access.TaskWrite).Filter("t.unit_path", &a)+` ORDER BY t.due, t.id LIMIT 100`, a...)
+			taskScope(u, access.TaskWrite, &a)+` ORDER BY t.due, t.id LIMIT 100`, a...)
 		if err != nil {
 			return nil, err
 		}
@@ -80,6 +80,7 @@ func (s *Storage) MyDay(ctx context.Context, u *access.Principal) (*Day, error) 
 	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.first_name || ' ' || p.last_name, w.name, pl.start_date, pl.first_contact_at IS NOT NULL, pl.outcome
 		FROM pipeline pl JOIN persons p ON p.id = pl.person_id JOIN workplaces w ON w.id = pl.workplace_id
 		WHERE pl.kind = 'newhire' AND pl.start_date >= $1 AND pl.start_date <= $2 AND `+u.Scope(access.PersonRead).Filter("pl.unit_path", &a)+`
+		AND `+u.Scope(access.PersonRead).Filter("p.unit_path", &a)+`
 		ORDER BY pl.start_date DESC, p.sort_key LIMIT 50`, a...)
 	if err != nil {
 		return nil, err
@@ -121,7 +122,7 @@ func (s *Storage) dayTasks(ctx context.Context, cond string, args ...any) ([]Day
 // DayTask returns one task in the user's scope as "Min dag" shows it.
 func (s *Storage) DayTask(ctx context.Context, u *access.Principal, id int64) (*DayTask, error) {
 	a := access.Args{id}
-	ts, err := s.dayTasks(ctx, `t.id = $1 AND `+u.Scope(access.TaskRead).Filter("t.unit_path", &a), a...)
+	ts, err := s.dayTasks(ctx, `t.id = $1 AND `+taskScope(u, access.TaskRead, &a), a...)
 	if err != nil {
 		return nil, err
 	}

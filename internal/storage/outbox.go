@@ -189,9 +189,10 @@ func (s *Storage) Mail(ctx context.Context, id int64) (model.Mail, error) {
 
 // Outbox lists up to limit messages, newest first, of one status or of
 // all when status is "". Messages hold personal data from every part of
-// the union, so only those who may read the audit log may list them.
+// the union, so only those who may read the whole audit log (granted on
+// the root unit) may list them.
 func (s *Storage) Outbox(ctx context.Context, u *access.Principal, status string, limit int) ([]model.Mail, error) {
-	if !u.Can(access.AuditRead) {
+	if !u.UnionWide(access.AuditRead) {
 		return nil, model.Errorf(model.EFORBIDDEN, "Du har ikke tilgang til utgående e-post.")
 	}
 	if status != "" && !slices.Contains(model.MailStatuses, status) {

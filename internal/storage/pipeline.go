@@ -84,7 +84,7 @@ func (s *Storage) LogOutcome(ctx context.Context, u *access.Principal, a model.A
 		t := &res.Task
 		var wid sql.NullInt64
 		err := tx.QueryRowContext(ctx, `SELECT t.id, t.kind, t.title, COALESCE(t.person_id, 0), t.workplace_id, t.unit_path, COALESCE(t.owner_person_id, 0), t.due, t.status
-			FROM tasks t WHERE t.id = $1 AND `+u.Scope(access.TaskWrite).Filter("t.unit_path", &args), args...).
+			FROM tasks t`+taskPerson+` WHERE t.id = $1 AND `+taskScope(u, access.TaskWrite, &args), args...).
 			Scan(&t.ID, &t.Kind, &t.Title, &t.PersonID, &wid, &t.UnitPath, &t.OwnerID, &t.Due, &t.Status)
 		if err != nil {
 			return notFound(err, "oppgaven")

@@ -273,7 +273,7 @@ func TestDeclinedAreErasedAfterRetentionAndOverdueEscalates(t *testing.T) {
 		}
 		// Lars's welcome is due in a week; a week past that plus the limit, it escalates.
 		now = day0.AddDate(0, 0, 7+DefaultSettings.EscalateAfterDays+1)
-		n, err := s.EscalateOverdue(ctx, model.Actor{Username: "system"})
+		n, err := s.EscalateOverdue(ctx, access.System("test"), model.Actor{Username: "system"})
 		if err != nil || n != 1 {
 			t.Fatalf("escalated %d, %v", n, err)
 		}
@@ -282,11 +282,11 @@ func TestDeclinedAreErasedAfterRetentionAndOverdueEscalates(t *testing.T) {
 		if err != nil || len(d.Escalated) != 1 || d.Escalated[0].ID != late.ID {
 			t.Fatalf("coordinator's escalated = %+v, %v", d, err)
 		}
-		if n, err := s.EraseExpired(ctx, model.Actor{}); err != nil || n != 0 {
+		if n, err := s.EraseExpired(ctx, access.System("test"), model.Actor{}); err != nil || n != 0 {
 			t.Fatalf("erased %d before the retention period, %v", n, err)
 		}
 		now = day0.AddDate(0, 0, DefaultSettings.RetentionDays+1)
-		if n, err := s.EraseExpired(ctx, model.Actor{}); err != nil || n != 1 {
+		if n, err := s.EraseExpired(ctx, access.System("test"), model.Actor{}); err != nil || n != 1 {
 			t.Fatalf("erased %d, %v", n, err)
 		}
 		if _, err := s.Person(ctx, f.admin, task.PersonID); model.ErrorCode(err) != model.ENOTFOUND {

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"strings"
 
+	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
 )
 
@@ -24,22 +25,34 @@ func newReferralCode() string {
 	return string(b)
 }
 
+// selfOr is the condition that the person p is the user themself or lies
+// in the user's scope for perm: a member without any role still has their
+// own referral link, credits and leaderboard choice.
+func selfOr(u *access.Principal, perm access.Permission, a *access.Args) string {
+	scope := u.Scope(perm).Filter("p.unit_path", a)
+	if u == nil || u.PersonID == 0 {
+		return scope
+	}
+	return "(p.id = " + a.Add(u.PersonID) + " OR " + scope + ")"
+}
+
 // ReferralCode returns the person's referral code, making one the first
-// time. Callers check that the user may act for the person.
-func (s *Storage) ReferralCode(ctx context.Context, a model.Actor, personID int64) (string, error) {
-	if code, err := s.ExistingReferralCode(ctx, personID); err != nil || code != "" {
+// time: for the user themself or a person they may edit.
+func (s *Storage) ReferralCode(ctx context.Context, u *access.Principal, a model.Actor, personID int64) (string, error) {
+	// Most visits find the code made already; no write transaction then.
+	code, err := s.ExistingReferralCode(ctx, u, personID)
+	if err != nil || code != "" {
 		return code, err
 	}
-	var code string
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		// Another request may have made one meanwhile.
-		err := tx.QueryRowContext(ctx, `SELECT code FROM referral_codes WHERE person_id = $1`, personID).Scan(&code)
-		if err != sql.ErrNoRows {
-			return err
-		}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		args := access.Args{personID}
 		var status string
-		if err := tx.QueryRowContext(ctx, `SELECT member_status FROM persons WHERE id = $1`, personID).Scan(&status); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT p.member_status, COALESCE(c.code, '') FROM persons p LEFT JOIN referral_codes c ON c.person_id = p.id
+			WHERE p.id = $1 AND `+selfOr(u, access.PersonWrite, &args), args...).Scan(&status, &code); err != nil {
 			return notFound(err, "personen")
+		}
+		if code != "" {
+			return nil
 		}
 		if !model.IsMember(status) {
 			return model.Errorf(model.ECONFLICT, "Bare medlemmer kan verve.")
@@ -54,10 +67,13 @@ func (s *Storage) ReferralCode(ctx context.Context, a model.Actor, personID int6
 	return code, err
 }
 
-// ExistingReferralCode returns the person's code, or "" if none was made.
-func (s *Storage) ExistingReferralCode(ctx context.Context, personID int64) (string, error) {
+// ExistingReferralCode returns the code of the user or of a person they
+// may read, or "" if none was made (or the person is out of reach).
+func (s *Storage) ExistingReferralCode(ctx context.Context, u *access.Principal, personID int64) (string, error) {
+	a := access.Args{personID}
 	var code string
-	err := s.r.QueryRowContext(ctx, `SELECT code FROM referral_codes WHERE person_id = $1`, personID).Scan(&code)
+	err := s.r.QueryRowContext(ctx, `SELECT c.code FROM referral_codes c JOIN persons p ON p.id = c.person_id
+		WHERE c.person_id = $1 AND `+selfOr(u, access.PersonRead, &a), a...).Scan(&code)
 	if err == sql.ErrNoRows {
 		return "", nil
 	}
@@ -95,24 +111,30 @@ func (s *Storage) ReferrerByCode(ctx context.Context, code string) (Referrer, bo
 	return r, true, nil
 }
 
-// SetLeaderboardOptIn records whether the person wants to be shown on the
-// recruiting leaderboards. Callers check that the user is the person.
-func (s *Storage) SetLeaderboardOptIn(ctx context.Context, a model.Actor, personID int64, on bool) error {
+// SetLeaderboardOptIn records whether the user wants to be shown on the
+// recruiting leaderboards: a choice only the person makes for themself.
+func (s *Storage) SetLeaderboardOptIn(ctx context.Context, u *access.Principal, a model.Actor, on bool) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE persons SET leaderboard_opt_in = $1, updated_at = $2 WHERE id = $3`, on, s.now().UTC(), personID)
+		if u == nil || u.PersonID == 0 {
+			return notFound(sql.ErrNoRows, "personen")
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE persons SET leaderboard_opt_in = $1, updated_at = $2 WHERE id = $3`, on, s.now().UTC(), u.PersonID)
 		if err != nil {
 			return err
 		}
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			return notFound(sql.ErrNoRows, "personen")
 		}
-		return s.audit(ctx, tx, a, "update", "person", personID, []string{"leaderboard_opt_in"}, personID, "")
+		return s.audit(ctx, tx, a, "update", "person", u.PersonID, []string{"leaderboard_opt_in"}, u.PersonID, "")
 	})
 }
 
-// LeaderboardOptIn reports whether the person opted in.
-func (s *Storage) LeaderboardOptIn(ctx context.Context, personID int64) (bool, error) {
+// LeaderboardOptIn reports whether the user opted in.
+func (s *Storage) LeaderboardOptIn(ctx context.Context, u *access.Principal) (bool, error) {
+	if u == nil || u.PersonID == 0 {
+		return false, notFound(sql.ErrNoRows, "personen")
+	}
 	var on bool
-	err := s.r.QueryRowContext(ctx, `SELECT leaderboard_opt_in FROM persons WHERE id = $1`, personID).Scan(&on)
+	err := s.r.QueryRowContext(ctx, `SELECT leaderboard_opt_in FROM persons WHERE id = $1`, u.PersonID).Scan(&on)
 	return on, notFound(err, "personen")
 }

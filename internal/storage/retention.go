@@ -4,13 +4,15 @@ import (
 	"context"
 	"database/sql"
 
+	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
 )
 
 // EscalateOverdue marks pipeline tasks overdue by more than the union's
 // limit as escalated, which puts them on the region coordinator's
-// "Min dag". It returns how many it escalated.
-func (s *Storage) EscalateOverdue(ctx context.Context, a model.Actor) (int, error) {
+// "Min dag". Only tasks in u's scope are touched; the worker runs it as
+// System. It returns how many it escalated.
+func (s *Storage) EscalateOverdue(ctx context.Context, u *access.Principal, a model.Actor) (int, error) {
 	st, err := s.Settings(ctx)
 	if err != nil {
 		return 0, err
@@ -18,13 +20,16 @@ func (s *Storage) EscalateOverdue(ctx context.Context, a model.Actor) (int, erro
 	var n int64
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		now, limit := s.now().UTC(), s.today().AddDate(0, 0, -st.EscalateAfterDays)
-		cond := `status = 'open' AND escalated_at IS NULL AND due < $1 AND kind IN ('welcome', 'ask', 'follow_up')`
+		args := access.Args{limit, now}
+		cond := `id IN (SELECT t.id FROM tasks t` + taskPerson + ` WHERE t.status = 'open' AND t.escalated_at IS NULL AND t.due < $1
+			AND t.kind IN ('welcome', 'ask', 'follow_up') AND ` + taskScope(u, access.TaskWrite, &args) + `)`
 		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, fields, person_id, detail, remote_addr)
-			SELECT $2, $3, $4, 'escalate', 'task', id, 'escalated_at', person_id, '', '' FROM tasks WHERE `+cond,
-			limit, now, nullID(a.UserID), a.Username); err != nil {
+			SELECT $2, `+args.Add(nullID(a.UserID))+`, `+args.Add(a.Username)+`, 'escalate', 'task', id, 'escalated_at', person_id, '', '' FROM tasks WHERE `+cond,
+			args...); err != nil {
 			return err
 		}
-		r, err := tx.ExecContext(ctx, `UPDATE tasks SET escalated_at = $2 WHERE `+cond, limit, now)
+		// The update names neither user placeholder, the last two arguments.
+		r, err := tx.ExecContext(ctx, `UPDATE tasks SET escalated_at = $2 WHERE `+cond, args[:len(args)-2]...)
 		if err != nil {
 			return err
 		}
@@ -38,8 +43,8 @@ func (s *Storage) EscalateOverdue(ctx context.Context, a model.Actor) (int, erro
 // retention period is over: the person, their contacts, tasks, employments
 // and pipeline entries, and the personal values in the audit log. Anyone
 // who has since become a member, or is being asked elsewhere, is kept.
-func (s *Storage) EraseExpired(ctx context.Context, a model.Actor) (int, error) {
-	return s.eraseWhere(ctx, a, "oppbevaringstiden er ute", `SELECT DISTINCT pl.person_id FROM pipeline pl JOIN persons p ON p.id = pl.person_id
+func (s *Storage) EraseExpired(ctx context.Context, u *access.Principal, a model.Actor) (int, error) {
+	return s.eraseWhere(ctx, u, a, "oppbevaringstiden er ute", `SELECT DISTINCT pl.person_id FROM pipeline pl JOIN persons p ON p.id = pl.person_id
 		WHERE pl.erase_after < $1 AND pl.outcome IN ('declined', 'left') AND p.member_status NOT IN ('active', 'arrears')
 		AND NOT EXISTS (SELECT 1 FROM pipeline o WHERE o.person_id = pl.person_id AND (o.outcome = '' OR o.erase_after >= $1))
 		AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = pl.person_id)
@@ -49,11 +54,14 @@ func (s *Storage) EraseExpired(ctx context.Context, a model.Actor) (int, error) 
 // eraseWhere erases, in one transaction, every person the query selects:
 // their memberships, contacts, tasks, employments, pipeline entries and
 // roles, the person, and the personal values the audit log kept about
-// them; each erasure is itself audited with the reason.
-func (s *Storage) eraseWhere(ctx context.Context, a model.Actor, reason, query string, args ...any) (int, error) {
+// them; each erasure is itself audited with the reason. Only persons in
+// u's scope are erased, whatever the query selects.
+func (s *Storage) eraseWhere(ctx context.Context, u *access.Principal, a model.Actor, reason, query string, args ...any) (int, error) {
 	var ids []int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, query, args...)
+		all := access.Args(args)
+		rows, err := tx.QueryContext(ctx, `SELECT p.id FROM persons p WHERE p.id IN (`+query+`) AND `+
+			u.Scope(access.PersonWrite).Filter("p.unit_path", &all)+` ORDER BY p.id`, all...)
 		if err != nil {
 			return err
 		}

@@ -89,7 +89,7 @@ func (s *Storage) storeSettings(ctx context.Context, tx *sql.Tx, a model.Actor, 
 
 // SaveSettings validates and stores the settings; union admins only.
 func (s *Storage) SaveSettings(ctx context.Context, u *access.Principal, a model.Actor, st Settings) error {
-	if !u.Can(access.UserAdmin) {
+	if !u.UnionWide(access.UserAdmin) {
 		return model.Errorf(model.EFORBIDDEN, "Bare forbundets administratorer kan endre innstillingene.")
 	}
 	var v model.Validation
@@ -175,7 +175,7 @@ func (s *Storage) joinSettings(ctx context.Context, q interface {
 
 // SaveJoinSettings validates and stores the join settings; union admins only.
 func (s *Storage) SaveJoinSettings(ctx context.Context, u *access.Principal, a model.Actor, st JoinSettings) error {
-	if !u.Can(access.UserAdmin) {
+	if !u.UnionWide(access.UserAdmin) {
 		return model.Errorf(model.EFORBIDDEN, "Bare forbundets administratorer kan endre innstillingene.")
 	}
 	var v model.Validation

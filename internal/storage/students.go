@@ -264,8 +264,9 @@ const convertTaskTitle = "Snakk om overgang til yrkesmedlemskap"
 // DefaultGraduationMonths (or already graduated and still a student member)
 // a transfer task, unless they have an open or done one: owned by their
 // region's recruitment coordinator, due a month before the expected
-// graduation or today if that is sooner. It returns how many it made.
-func (s *Storage) CreateConvertTasks(ctx context.Context, a model.Actor) (int, error) {
+// graduation or today if that is sooner. Only student members in u's
+// scope get one; the worker runs it as System. It returns how many it made.
+func (s *Storage) CreateConvertTasks(ctx context.Context, u *access.Principal, a model.Actor) (int, error) {
 	type cand struct {
 		person   int64
 		path     string
@@ -282,13 +283,15 @@ func (s *Storage) CreateConvertTasks(ctx context.Context, a model.Actor) (int, e
 			}
 		}
 		now, today := s.now().UTC(), s.today()
+		args := access.Args{date(today.AddDate(0, DefaultGraduationMonths, 0))}
 		rows, err := tx.QueryContext(ctx, `SELECT m.person_id, p.unit_path, m.expected_graduation,
 			(SELECT MIN(r.person_id) FROM roles r JOIN org_units ru ON ru.id = r.unit_id
 				WHERE r.role = 'recruitment_coordinator' AND r.end_date IS NULL AND ru.kind = 'region' AND substr(p.unit_path, 1, length(ru.path)) = ru.path)
 			FROM memberships m JOIN persons p ON p.id = m.person_id
 			WHERE m.type = 'student' AND m.status IN ('active', 'arrears') AND m.end_date IS NULL AND m.expected_graduation <= $1
 			AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.person_id = m.person_id AND t.kind = 'convert' AND t.status IN ('open', 'done'))
-			ORDER BY m.person_id, m.expected_graduation`, date(today.AddDate(0, DefaultGraduationMonths, 0)))
+			AND `+u.Scope(access.TaskWrite).Filter("p.unit_path", &args)+`
+			ORDER BY m.person_id, m.expected_graduation`, args...)
 		if err != nil {
 			return err
 		}

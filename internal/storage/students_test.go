@@ -174,7 +174,7 @@ func TestConvertStudentKeepsHistoryAndRecruiter(t *testing.T) {
 		recruiter := f.person(t, f.b1, "Rita", "Verver")
 		mid, pid := f.student(t, studentSpec{unit: f.b1, name: "Anna Desember", inst: "NTNU", grad: day(2026, 12, 20), recruiter: recruiter})
 		other, _ := f.student(t, studentSpec{unit: f.b2, name: "Eva Januar", inst: "UiB", grad: day(2027, 1, 20)})
-		if n, err := s.CreateConvertTasks(ctx, model.Actor{Username: "jobb"}); err != nil || n != 2 {
+		if n, err := s.CreateConvertTasks(ctx, access.System("test"), model.Actor{Username: "jobb"}); err != nil || n != 2 {
 			t.Fatalf("tasks %d, %v", n, err)
 		}
 		if _, err := s.ConvertStudent(ctx, f.leader, model.Actor{}, mid); model.ErrorCode(err) != model.EFORBIDDEN {
@@ -253,7 +253,7 @@ func TestCreateConvertTasksOnce(t *testing.T) {
 		_, eva := f.student(t, studentSpec{unit: f.b2, name: "Eva Januar", inst: "UiB", grad: day(2027, 1, 20)})
 		f.student(t, studentSpec{unit: f.b2, name: "Frode Utmeldt", inst: "UiB", grad: day(2027, 1, 20), status: model.StatusResigned, end: day(2026, 9, 1)})
 		a := model.Actor{Username: "verve (planlagt jobb)"}
-		n, err := s.CreateConvertTasks(ctx, a)
+		n, err := s.CreateConvertTasks(ctx, access.System("test"), a)
 		if err != nil || n != 3 {
 			t.Fatalf("made %d, %v; want 3", n, err)
 		}
@@ -281,7 +281,7 @@ func TestCreateConvertTasksOnce(t *testing.T) {
 		if n := count(t, s, `SELECT count(*) FROM audit_log WHERE entity = 'task' AND action = 'create' AND username = $1`, a.Username); n != 3 {
 			t.Fatalf("%d audit entries, want 3", n)
 		}
-		if n, err := s.CreateConvertTasks(ctx, a); err != nil || n != 0 {
+		if n, err := s.CreateConvertTasks(ctx, access.System("test"), a); err != nil || n != 0 {
 			t.Fatalf("second run made %d, %v", n, err)
 		}
 		// A done task is not made again; a month later Bjørn's date is near.
@@ -290,7 +290,7 @@ func TestCreateConvertTasksOnce(t *testing.T) {
 		}
 		later := day(2027, 1, 2)
 		s.SetClock(func() time.Time { return later })
-		if n, err := s.CreateConvertTasks(ctx, a); err != nil || n != 1 {
+		if n, err := s.CreateConvertTasks(ctx, access.System("test"), a); err != nil || n != 1 {
 			t.Fatalf("a month later made %d, %v; want 1", n, err)
 		}
 		if got := get(bjorn); got.owner != f.coord1 || !got.due.Equal(day(2027, 5, 20)) {
@@ -445,7 +445,9 @@ func TestCreateConvertTasksConcurrently(t *testing.T) {
 		made := make([]int, 4)
 		errs := make([]error, 4)
 		for i := range made {
-			wg.Go(func() { made[i], errs[i] = s.CreateConvertTasks(context.Background(), model.Actor{Username: "jobb"}) })
+			wg.Go(func() {
+				made[i], errs[i] = s.CreateConvertTasks(context.Background(), access.System("test"), model.Actor{Username: "jobb"})
+			})
 		}
 		wg.Wait()
 		sum := 0

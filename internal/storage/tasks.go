@@ -11,8 +11,19 @@ import (
 const taskColumns = `t.id, t.kind, t.title, COALESCE(t.person_id, 0), COALESCE(p.first_name || ' ' || p.last_name, ''),
 	COALESCE(t.workplace_id, 0), t.unit_path, COALESCE(t.owner_person_id, 0), t.due, t.status, t.created_at, t.done_at`
 
+// taskScope is the condition that the task t, joined with its person as
+// p, is one u may use with perm: the task lies in u's scope for perm and
+// its person, if it has one, is one u may read. A task about a person who
+// has moved out of reach is neither shown nor actionable.
+func taskScope(u *access.Principal, perm access.Permission, a *access.Args) string {
+	return u.Scope(perm).Filter("t.unit_path", a) + ` AND (t.person_id IS NULL OR ` + u.Scope(access.PersonRead).Filter("p.unit_path", a) + `)`
+}
+
+// taskPerson joins a task's person for taskScope.
+const taskPerson = ` LEFT JOIN persons p ON p.id = t.person_id`
+
 func (s *Storage) tasks(ctx context.Context, cond string, args ...any) ([]model.Task, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+taskColumns+` FROM tasks t LEFT JOIN persons p ON p.id = t.person_id WHERE `+cond+
+	rows, err := s.r.QueryContext(ctx, `SELECT `+taskColumns+` FROM tasks t`+taskPerson+` WHERE `+cond+
 		` ORDER BY t.due, t.id LIMIT 200`, args...)
 	if err != nil {
 		return nil, err
@@ -36,7 +47,7 @@ func (s *Storage) tasks(ctx context.Context, cond string, args ...any) ([]model.
 // given number of days from today, earliest first.
 func (s *Storage) DueTasks(ctx context.Context, u *access.Principal, days int) ([]model.Task, error) {
 	a := access.Args{date(s.today().AddDate(0, 0, days))}
-	return s.tasks(ctx, `t.status = 'open' AND t.due <= $1 AND `+u.Scope(access.TaskRead).Filter("t.unit_path", &a), a...)
+	return s.tasks(ctx, `t.status = 'open' AND t.due <= $1 AND `+taskScope(u, access.TaskRead, &a), a...)
 }
 
 // CompleteTask marks an open task in the user's scope as done.
@@ -45,8 +56,8 @@ func (s *Storage) CompleteTask(ctx context.Context, u *access.Principal, a model
 		var args access.Args
 		var personID sql.NullInt64
 		var status string
-		err := tx.QueryRowContext(ctx, `SELECT t.person_id, t.status FROM tasks t WHERE t.id = `+args.Add(id)+` AND `+
-			u.Scope(access.TaskWrite).Filter("t.unit_path", &args), args...).Scan(&personID, &status)
+		err := tx.QueryRowContext(ctx, `SELECT t.person_id, t.status FROM tasks t`+taskPerson+` WHERE t.id = `+args.Add(id)+` AND `+
+			taskScope(u, access.TaskWrite, &args), args...).Scan(&personID, &status)
 		if err != nil {
 			return notFound(err, "oppgaven")
 		}

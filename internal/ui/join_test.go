@@ -82,7 +82,7 @@ func joinForm(t *testing.T, c *http.Client, base string, extra url.Values) url.V
 func referrer(t *testing.T, e *testEnv, username string) (*access.Principal, string) {
 	t.Helper()
 	p := e.principal(t, username)
-	code, err := e.Store.ReferralCode(context.Background(), model.Actor{Username: "test"}, p.PersonID)
+	code, err := e.Store.ReferralCode(context.Background(), p, model.Actor{Username: "test"}, p.PersonID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +217,7 @@ func TestJoinPageAndApplications(t *testing.T) {
 			if st, _ := post(t, sc, e.URL+"/meg/verving/toppliste", url.Values{"on": {"1"}}); st != http.StatusSeeOther {
 				t.Errorf("opt in: %d", st)
 			}
-			if on, _ := e.Store.LeaderboardOptIn(ctx, steward.PersonID); !on {
+			if on, _ := e.Store.LeaderboardOptIn(ctx, steward); !on {
 				t.Error("not opted in")
 			}
 			if st, _ := get(t, sc, e.URL+"/verving/toppliste"); st != 200 {
@@ -296,7 +296,7 @@ func TestJoinRoutesStayInScope(t *testing.T) {
 	sc := e.login(t, "tillitsvalgt")
 	steward := e.principal(t, "tillitsvalgt")
 	other := e.principal(t, "tillitsvalgt2")
-	if _, err := e.Store.ReferralCode(context.Background(), model.Actor{}, other.PersonID); err != nil {
+	if _, err := e.Store.ReferralCode(context.Background(), other, model.Actor{}, other.PersonID); err != nil {
 		t.Fatal(err)
 	}
 	var mid int64

@@ -18,7 +18,7 @@ type referralData struct {
 	Link     string
 	CanMake  bool
 	OptIn    bool
-	Credits  []storage.Credit
+	Credits  storage.Credits
 	Dues     []duesMembership
 	CanDues  bool
 }
@@ -38,17 +38,17 @@ func (h *Handler) showMyReferralPage(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, model.Errorf(model.ENOTFOUND, "%s", locale.T(lang, "ref.nomember")))
 		return
 	}
-	code, err := h.Store.ReferralCode(r.Context(), actor(r), u.PersonID)
+	code, err := h.Store.ReferralCode(r.Context(), u, actor(r), u.PersonID)
 	if err != nil {
 		h.serveError(w, r, err)
 		return
 	}
 	d := &referralData{PersonID: u.PersonID, Own: true, Code: code, Link: joinLink(r, code)}
-	if d.OptIn, err = h.Store.LeaderboardOptIn(r.Context(), u.PersonID); err != nil {
+	if d.OptIn, err = h.Store.LeaderboardOptIn(r.Context(), u); err != nil {
 		h.serveError(w, r, err)
 		return
 	}
-	if d.Credits, err = h.Store.CreditsOf(r.Context(), u.PersonID); err != nil {
+	if d.Credits, err = h.Store.CreditsOf(r.Context(), u, u.PersonID); err != nil {
 		h.serveError(w, r, err)
 		return
 	}
@@ -57,12 +57,7 @@ func (h *Handler) showMyReferralPage(w http.ResponseWriter, r *http.Request) {
 
 // setMyOptIn turns the user's leaderboard opt-in on or off.
 func (h *Handler) setMyOptIn(w http.ResponseWriter, r *http.Request) {
-	u := access.FromContext(r.Context())
-	if u.PersonID == 0 {
-		h.serveError(w, r, model.Errorf(model.ENOTFOUND, "Brukeren din er ikke knyttet til et medlem."))
-		return
-	}
-	if err := h.Store.SetLeaderboardOptIn(r.Context(), actor(r), u.PersonID, r.PostFormValue("on") == "1"); err != nil {
+	if err := h.Store.SetLeaderboardOptIn(r.Context(), access.FromContext(r.Context()), actor(r), r.PostFormValue("on") == "1"); err != nil {
 		h.serveError(w, r, err)
 		return
 	}
@@ -73,7 +68,7 @@ func (h *Handler) setMyOptIn(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) myQR(format string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		u := access.FromContext(r.Context())
-		code, err := h.Store.ExistingReferralCode(r.Context(), u.PersonID)
+		code, err := h.Store.ExistingReferralCode(r.Context(), u, u.PersonID)
 		if err == nil && (u.PersonID == 0 || code == "") {
 			err = model.Errorf(model.ENOTFOUND, "Du har ingen vervelenke ennå.")
 		}
@@ -93,7 +88,7 @@ func (h *Handler) personQR(format string) http.HandlerFunc {
 			h.serveError(w, r, err)
 			return
 		}
-		code, err := h.Store.ExistingReferralCode(r.Context(), p.ID)
+		code, err := h.Store.ExistingReferralCode(r.Context(), access.FromContext(r.Context()), p.ID)
 		if err == nil && code == "" {
 			err = model.Errorf(model.ENOTFOUND, "Personen har ingen vervelenke ennå.")
 		}
@@ -128,7 +123,7 @@ func (h *Handler) personReferral(w http.ResponseWriter, r *http.Request, p page)
 	}
 	d := &referralData{PersonID: person.ID, Own: person.ID == u.PersonID,
 		CanDues: u.Scope(access.PersonWrite).Contains(person.UnitPath)}
-	if d.Code, err = h.Store.ExistingReferralCode(r.Context(), person.ID); err != nil {
+	if d.Code, err = h.Store.ExistingReferralCode(r.Context(), u, person.ID); err != nil {
 		h.serveError(w, r, err)
 		return
 	}
@@ -136,7 +131,7 @@ func (h *Handler) personReferral(w http.ResponseWriter, r *http.Request, p page)
 		d.Link = joinLink(r, d.Code)
 	}
 	d.CanMake = d.Code == "" && model.IsMember(person.MemberStatus) && (d.Own || d.CanDues)
-	if d.Credits, err = h.Store.CreditsOf(r.Context(), person.ID); err != nil {
+	if d.Credits, err = h.Store.CreditsOf(r.Context(), u, person.ID); err != nil {
 		h.serveError(w, r, err)
 		return
 	}
@@ -149,7 +144,7 @@ func (h *Handler) personReferral(w http.ResponseWriter, r *http.Request, p page)
 		if m.Status == model.StatusPending || m.Status == model.StatusRejected {
 			continue
 		}
-		ps, err := h.Store.Payments(r.Context(), m.ID)
+		ps, err := h.Store.Payments(r.Context(), u, m.ID)
 		if err != nil {
 			h.serveError(w, r, err)
 			return
@@ -163,15 +158,12 @@ func (h *Handler) personReferral(w http.ResponseWriter, r *http.Request, p page)
 	h.fragmentPage(w, r, "referral", "person-referral", p)
 }
 
-// makePersonReferral makes a person's referral code.
+// makePersonReferral makes a person's referral code: storage allows it
+// for the user themself and persons they may edit.
 func (h *Handler) makePersonReferral(w http.ResponseWriter, r *http.Request) {
-	u := access.FromContext(r.Context())
-	person, err := h.personInScope(r)
-	if err == nil && person.ID != u.PersonID && !u.Scope(access.PersonWrite).Contains(person.UnitPath) {
-		err = model.Errorf(model.EFORBIDDEN, "Du kan ikke lage vervelenke for denne personen.")
-	}
+	id, err := pathID(r, "id")
 	if err == nil {
-		_, err = h.Store.ReferralCode(r.Context(), actor(r), person.ID)
+		_, err = h.Store.ReferralCode(r.Context(), access.FromContext(r.Context()), actor(r), id)
 	}
 	if err != nil {
 		h.serveError(w, r, err)

@@ -8,8 +8,13 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/auth"
+	"github.com/verve-union/verve/internal/demo"
+	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/storage"
 	"github.com/verve-union/verve/internal/storage/storagetest"
 )
 
@@ -220,5 +225,172 @@ func TestSecurityHeadersAndCrossOrigin(t *testing.T) {
 	sc := resp.Header.Get("Set-Cookie")
 	if !strings.Contains(sc, "HttpOnly") || !strings.Contains(sc, "SameSite=Lax") || strings.Contains(sc, "Secure") {
 		t.Errorf("session cookie over plain http = %q", sc)
+	}
+}
+
+// TestScopeOfDuesCreditsTasksAndAdmins walks, as users of region A, the
+// routes for dues, credits, referral codes and tasks of persons in region
+// B, and the union-wide settings and audit log as a union admin granted on
+// region A only.
+func TestScopeOfDuesCreditsTasksAndAdmins(t *testing.T) {
+	for _, engine := range storagetest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, engine)
+			ctx := context.Background()
+			sys := access.System("test")
+			steward := e.principal(t, "tillitsvalgt")
+			var regionA, regionB struct {
+				ID   int64
+				Path string
+			}
+			db := e.Store.DB()
+			if err := db.QueryRow(`SELECT id, path FROM org_units WHERE kind = 'region' AND $1 LIKE path || '%'`, steward.Grants[0].UnitPath).Scan(&regionA.ID, &regionA.Path); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.QueryRow(`SELECT id, path FROM org_units WHERE kind = 'region' AND id <> $1 ORDER BY id LIMIT 1`, regionA.ID).Scan(&regionB.ID, &regionB.Path); err != nil {
+				t.Fatal(err)
+			}
+			workplaceIn := func(path string) *storage.WorkplaceSummary {
+				ws, err := e.Store.WorkplacesUnder(ctx, sys, path, 1)
+				if err != nil || len(ws) != 1 {
+					t.Fatal(ws, err)
+				}
+				return ws[0]
+			}
+			wA, wB := workplaceIn(steward.Grants[0].UnitPath), workplaceIn(regionB.Path)
+			newPerson := func(first, last string, w *storage.WorkplaceSummary, marker string) *model.Person {
+				p := &model.Person{FirstName: first, LastName: last, WorkplaceID: w.ID, MemberStatus: model.StatusActive,
+					Email: strings.ToLower(first+"."+last) + "@example.no"}
+				if err := e.Store.CreatePerson(ctx, sys, model.Actor{Username: marker}, p); err != nil {
+					t.Fatal(err)
+				}
+				return p
+			}
+			admin := newPerson("Regine", "Regionsadmin", wA, "merke-a")
+			outside := newPerson("Bjørnar", "Utenforsen", wB, "merke-b")
+			if err := e.Store.SaveSettings(ctx, sys, model.Actor{Username: "merke-rot"}, storage.DefaultSettings); err != nil {
+				t.Fatal(err)
+			}
+			if err := e.Store.AddRole(ctx, model.Actor{}, &model.Role{PersonID: admin.ID, Role: model.RoleUnionAdmin, UnitID: regionA.ID,
+				StartDate: time.Now().AddDate(0, 0, -1)}); err != nil {
+				t.Fatal(err)
+			}
+			hash, err := auth.HashPassword(demo.Password)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := e.Store.CreateUser(ctx, model.Actor{}, &model.User{PersonID: admin.ID, Username: "regionadmin", PasswordHash: hash}); err != nil {
+				t.Fatal(err)
+			}
+			// Bjørnar in region B was recruited by the steward and pays dues.
+			var mid int64
+			if err := db.QueryRow(`INSERT INTO memberships (person_id, type, status, start_date, source, recruited_by)
+				VALUES ($1, 'ordinary', 'active', $2, 'join_page', $3) RETURNING id`, outside.ID, time.Now().AddDate(0, -6, 0), steward.PersonID).Scan(&mid); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.Exec(`INSERT INTO credits (membership_id, recruiter_id, earned_at) VALUES ($1, $2, $3)`, mid, steward.PersonID, time.Now().UTC()); err != nil {
+				t.Fatal(err)
+			}
+			if err := e.Store.RecordPayment(ctx, sys, model.Actor{}, storage.Payment{MembershipID: mid, Month: time.Now(), AmountOre: 35000, Source: "test"}); err != nil {
+				t.Fatal(err)
+			}
+
+			// The recruiter sees that the recruit counted, not who it is.
+			sc := e.login(t, "tillitsvalgt")
+			for _, path := range []string{"/meg/verving", fmt.Sprintf("/persons/%d/verving", steward.PersonID)} {
+				st, body := get(t, sc, e.URL+path)
+				if st != 200 || strings.Contains(body, "Utenforsen") || !strings.Contains(body, "Vervede utenfor ditt område") {
+					t.Errorf("GET %s: status %d, names the recruit or lacks the count", path, st)
+				}
+			}
+
+			// A task in the steward's club about a person now in region B:
+			// neither shown nor actionable, as if it did not exist.
+			tasks, err := e.Store.DueTasks(ctx, steward, 60)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var task *model.Task
+			for i := range tasks {
+				if tasks[i].PersonID != 0 {
+					task = &tasks[i]
+					break
+				}
+			}
+			if task == nil {
+				t.Fatal("the steward has no task about a person: the demo union is too small for this test")
+			}
+			if _, err := db.Exec(`UPDATE persons SET unit_id = $1, unit_path = $2 WHERE id = $3`, wB.UnitID, wB.UnitPath, task.PersonID); err != nil {
+				t.Fatal(err)
+			}
+			if _, body := get(t, sc, e.URL+"/dag"); strings.Contains(body, fmt.Sprintf("/tasks/%d/", task.ID)) {
+				t.Error("Min dag shows a task about a person out of scope")
+			}
+			for _, action := range []string{"done", "outcome"} {
+				missing, _ := post(t, sc, fmt.Sprintf("%s/tasks/%d/%s", e.URL, 1<<40, action), url.Values{"result": {"met"}})
+				st, _ := post(t, sc, fmt.Sprintf("%s/tasks/%d/%s", e.URL, task.ID, action), url.Values{"result": {"met"}})
+				if st != http.StatusNotFound || st != missing {
+					t.Errorf("POST /tasks/%d/%s: %d, for a missing task %d", task.ID, action, st, missing)
+				}
+			}
+
+			// The region admin may record dues, but not in region B.
+			payments := countRows(t, e, `SELECT count(*) FROM dues_payments`)
+			rc := e.login(t, "regionadmin")
+			refuse(t, rc, "GET", fmt.Sprintf("%s/persons/%d/verving", e.URL, outside.ID), outside.Email)
+			refuse(t, rc, "GET", fmt.Sprintf("%s/persons/%d/qr.svg", e.URL, outside.ID), "")
+			refuse(t, rc, "POST", fmt.Sprintf("%s/persons/%d/referral", e.URL, outside.ID), outside.Email)
+			for _, path := range []string{fmt.Sprintf("/persons/%d/dues", outside.ID), fmt.Sprintf("/persons/%d/dues", admin.ID)} {
+				st, _ := post(t, rc, e.URL+path, url.Values{"membership_id": {fmt.Sprint(mid)}, "month": {"2020-01"}, "amount": {"1"}})
+				if st != http.StatusNotFound {
+					t.Errorf("POST %s for region B's membership: %d, want 404", path, st)
+				}
+			}
+			resp, err := rc.Post(fmt.Sprintf("%s/api/v1/memberships/%d/payments", e.URL, mid), "application/json", strings.NewReader(`{"month": "2020-01", "amount": 1}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusNotFound {
+				t.Errorf("API payment for region B: %d, want 404", resp.StatusCode)
+			}
+			if n := countRows(t, e, `SELECT count(*) FROM dues_payments`); n != payments {
+				t.Errorf("%d payments written", n-payments)
+			}
+
+			// Union-wide settings are not the region admin's.
+			for _, path := range []string{"/settings", "/benefits"} {
+				if st, _ := get(t, rc, e.URL+path); st != http.StatusForbidden {
+					t.Errorf("GET %s: %d, want 403", path, st)
+				}
+			}
+			for _, path := range []string{"/settings", "/applications/settings", "/benefits", "/benefits/1/delete"} {
+				form := url.Values{"follow_up_days": {"3"}, "retention_days": {"30"}, "escalate_after_days": {"3"}, "privacy_notice": {"x"},
+					"credit_months": {"1"}, "join_consent": {"x"}, "title": {"x"}, "position": {"0"}}
+				if st, _ := post(t, rc, e.URL+path, form); st != http.StatusForbidden {
+					t.Errorf("POST %s: %d, want 403", path, st)
+				}
+			}
+			if st, _ := post(t, rc, e.URL+"/verving/premier", url.Values{"unit": {"0"}, "recruits": {"2"}, "prize": {"Kopp"}}); st != http.StatusBadRequest {
+				t.Errorf("union-wide reward level: %d, want 400", st)
+			}
+			if n := countRows(t, e, `SELECT count(*) FROM reward_levels WHERE unit_id IS NULL`); n != 0 {
+				t.Errorf("%d union-wide reward levels made", n)
+			}
+			if st, body := get(t, rc, e.URL+"/"); st != 200 || strings.Contains(body, `href="/settings"`) {
+				t.Errorf("home page: %d, or a link to the settings", st)
+			}
+			// The audit log: region A's persons, nothing about region B, and
+			// nothing tied to no person.
+			st, body := get(t, rc, e.URL+"/audit")
+			if st != 200 || !strings.Contains(body, "merke-a") || strings.Contains(body, "merke-b") || strings.Contains(body, "merke-rot") {
+				t.Errorf("audit log as region admin: %d, region A %v, region B %v, no person %v", st,
+					strings.Contains(body, "merke-a"), strings.Contains(body, "merke-b"), strings.Contains(body, "merke-rot"))
+			}
+			if _, body := get(t, e.login(t, "admin"), e.URL+"/audit"); !strings.Contains(body, "merke-b") || !strings.Contains(body, "merke-rot") {
+				t.Error("the root admin's audit log lacks entries")
+			}
+		})
 	}
 }

@@ -69,7 +69,7 @@ func TestStudentsPageScopeAndConversion(t *testing.T) {
 			mine := addStudent(t, e, region, "Sofie", "Studentsen", soon)
 			theirs := addStudent(t, e, other, "Ulrik", "Utenfor", soon)
 
-			if _, err := e.Store.CreateConvertTasks(context.Background(), model.Actor{Username: "test"}); err != nil {
+			if _, err := e.Store.CreateConvertTasks(context.Background(), access.System("test"), model.Actor{Username: "test"}); err != nil {
 				t.Fatal(err)
 			}
 

@@ -184,10 +184,10 @@ func (h *Handler) Routes() (http.Handler, error) {
 	mux.Handle("POST /students/{id}/convert", h.signedIn(access.StudentWrite, h.convertStudent))
 	mux.Handle("GET /applications", h.signedIn(access.MembershipApprove, h.showApplicationsPage))
 	mux.Handle("POST /applications/{id}/{decision}", h.signedIn(access.MembershipApprove, h.decideApplication))
-	mux.Handle("POST /applications/settings", h.signedIn(access.UserAdmin, h.saveJoinSettings))
-	mux.Handle("GET /benefits", h.signedIn(access.UserAdmin, h.showBenefits))
-	mux.Handle("POST /benefits", h.signedIn(access.UserAdmin, h.saveBenefit))
-	mux.Handle("POST /benefits/{id}/delete", h.signedIn(access.UserAdmin, h.deleteBenefit))
+	mux.Handle("POST /applications/settings", h.unionWide(access.UserAdmin, h.saveJoinSettings))
+	mux.Handle("GET /benefits", h.unionWide(access.UserAdmin, h.showBenefits))
+	mux.Handle("POST /benefits", h.unionWide(access.UserAdmin, h.saveBenefit))
+	mux.Handle("POST /benefits/{id}/delete", h.unionWide(access.UserAdmin, h.deleteBenefit))
 	mux.Handle("GET /meg/verving", h.signedIn("", h.showMyReferralPage))
 	mux.Handle("GET /meg/verving/qr.svg", h.signedIn("", h.myQR("svg")))
 	mux.Handle("GET /meg/verving/qr.png", h.signedIn("", h.myQR("png")))
@@ -203,8 +203,8 @@ func (h *Handler) Routes() (http.Handler, error) {
 	mux.Handle("POST /verving/premier/{level}/{person}", h.signedIn(access.PersonWrite, h.toggleHandout))
 	mux.Handle("GET /dues/import", h.signedIn(access.UserAdmin, h.showDuesImport))
 	mux.Handle("POST /dues/import", h.signedIn(access.UserAdmin, h.importDues))
-	mux.Handle("GET /settings", h.signedIn(access.UserAdmin, h.showSettingsPage))
-	mux.Handle("POST /settings", h.signedIn(access.UserAdmin, h.saveSettings))
+	mux.Handle("GET /settings", h.unionWide(access.UserAdmin, h.showSettingsPage))
+	mux.Handle("POST /settings", h.unionWide(access.UserAdmin, h.saveSettings))
 	if h.API != nil {
 		mux.Handle("/api/v1/", h.signedIn("", h.API.ServeHTTP))
 	}
@@ -238,6 +238,18 @@ func (h *Handler) signedIn(perm access.Permission, next http.HandlerFunc) http.H
 			return
 		}
 		next(w, r.WithContext(access.WithPrincipal(r.Context(), p)))
+	})
+}
+
+// unionWide is signedIn for union-wide settings: perm must be granted on
+// the root unit, since a role granted on a region acts only there.
+func (h *Handler) unionWide(perm access.Permission, next http.HandlerFunc) http.Handler {
+	return h.signedIn(perm, func(w http.ResponseWriter, r *http.Request) {
+		if !access.FromContext(r.Context()).UnionWide(perm) {
+			h.serveError(w, r, model.Errorf(model.EFORBIDDEN, "Bare forbundets administratorer har tilgang til denne siden."))
+			return
+		}
+		next(w, r)
 	})
 }
 

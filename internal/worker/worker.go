@@ -9,35 +9,40 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/storage"
 )
 
-// system is who the audit log names for scheduled changes.
-var system = model.Actor{Username: "verve (planlagt jobb)"}
+// system is who the audit log names for scheduled changes, and worker the
+// principal the jobs act as: the whole union.
+var (
+	system = model.Actor{Username: "verve (planlagt jobb)"}
+	worker = access.System("worker")
+)
 
 // RunOnce runs every job once and reports what each did.
 func RunOnce(ctx context.Context, s *storage.Storage, log *slog.Logger) (escalated, erased int, err error) {
-	if escalated, err = s.EscalateOverdue(ctx, system); err != nil {
+	if escalated, err = s.EscalateOverdue(ctx, worker, system); err != nil {
 		return escalated, 0, err
 	}
-	if erased, err = s.EraseExpired(ctx, system); err != nil {
+	if erased, err = s.EraseExpired(ctx, worker, system); err != nil {
 		return escalated, erased, err
 	}
 	// Student members graduating soon get a transfer task for the
 	// region's recruitment coordinator.
-	converts, err := s.CreateConvertTasks(ctx, system)
+	converts, err := s.CreateConvertTasks(ctx, worker, system)
 	if err != nil {
 		return escalated, erased, err
 	}
 	// Recruits who stayed and paid long enough earn their recruiter
 	// credit, with a thank-you e-mail.
-	credits, err := s.EarnCredits(ctx, system)
+	credits, err := s.EarnCredits(ctx, worker, system)
 	if err != nil {
 		return escalated, erased, err
 	}
 	// Rejected applicants are not kept beyond the retention period.
-	rejected, err := s.EraseRejected(ctx, system)
+	rejected, err := s.EraseRejected(ctx, worker, system)
 	erased += rejected
 	if escalated > 0 || erased > 0 || converts > 0 || credits > 0 {
 		log.Info("scheduled jobs", "escalated", escalated, "erased", erased, "convert_tasks", converts, "credits", credits)
