@@ -294,6 +294,9 @@ func TestPossibleMatchesAreDecidedByWhoCoversBoth(t *testing.T) {
 			if err != nil || len(ms) != want {
 				t.Fatalf("%v sees %d possible matches, want %d (%v)", u.Grants, len(ms), want, err)
 			}
+			if n, err := s.OpenMatchCount(ctx, u); err != nil || n != want {
+				t.Fatalf("%v counts %d possible matches, want %d (%v)", u.Grants, n, want, err)
+			}
 			for _, m := range ms {
 				if m.Known.Unit != o.clubB.Name {
 					t.Fatalf("%v sees a match with %s in %s", u.Grants, m.Known.Name, m.Known.Unit)
