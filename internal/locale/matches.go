@@ -31,5 +31,4 @@ var matchesCatalog = map[string]map[string]string{
 	"mc.distinct":      {"nb": "To forskjellige personer", "en": "Two different persons"},
 	"mc.decision":      {"nb": "Avgjørelse", "en": "Decision"},
 	"mc.done":          {"nb": "Avgjørelsen er lagret.", "en": "The decision has been saved."},
-	"mc.member":        {"nb": "Medlemsstatus", "en": "Membership status"},
 }

@@ -105,15 +105,7 @@ func TestOutsiderOnAListOverHTTP(t *testing.T) {
 				region+"%", wpath+"%").Scan(&other2.ID, &other2.Email); err != nil {
 				t.Fatal(err)
 			}
-			local := &access.Principal{Username: "lokal", Grants: []access.Grant{{Role: model.RoleShopSteward, UnitPath: wpath}}}
-			row := storage.ImportRow{NewHire: model.NewHire{Line: 2, FirstName: "Kari", LastName: "Nordmann", Email: other2.Email}, WorkplaceID: wid}
-			if _, err := e.Store.Import(ctx, local, model.Actor{}, storage.ImportRequest{Kind: storage.ImportNewhires, WorkplaceID: wid, Commit: true},
-				func(yield func(storage.ImportRow, error) bool) { yield(row, nil) }); err != nil {
-				t.Fatal(err)
-			}
-			if err := db.QueryRow(`SELECT id FROM match_candidates WHERE candidate_id = $1`, other2.ID).Scan(&mid); err != nil {
-				t.Fatal(err)
-			}
+			mid = listOutsider(t, e, wid, wpath, other2.ID, other2.Email)
 			if _, page := get(t, other, e.URL+"/matches"); !strings.Contains(page, fmt.Sprintf(`id="match-%d"`, mid)) {
 				t.Fatal("the coordinator does not see a pair in the region")
 			}
@@ -134,4 +126,22 @@ func TestOutsiderOnAListOverHTTP(t *testing.T) {
 			}
 		})
 	}
+}
+
+// listOutsider has a shop steward of the workplace at path import a list
+// with the e-mail of person known, who must be outside it, and returns
+// the possible match the commit recorded.
+func listOutsider(t *testing.T, e *testEnv, wid int64, path string, known int64, email string) int64 {
+	t.Helper()
+	u := &access.Principal{Username: "lokal", Grants: []access.Grant{{Role: model.RoleShopSteward, UnitPath: path}}}
+	row := storage.ImportRow{NewHire: model.NewHire{Line: 2, FirstName: "Kari", LastName: "Nordmann", Email: email}, WorkplaceID: wid}
+	if _, err := e.Store.Import(context.Background(), u, model.Actor{}, storage.ImportRequest{Kind: storage.ImportNewhires, WorkplaceID: wid, Commit: true},
+		func(yield func(storage.ImportRow, error) bool) { yield(row, nil) }); err != nil {
+		t.Fatal(err)
+	}
+	var mid int64
+	if err := e.Store.DB().QueryRow(`SELECT id FROM match_candidates WHERE candidate_id = $1`, known).Scan(&mid); err != nil {
+		t.Fatal(err)
+	}
+	return mid
 }
