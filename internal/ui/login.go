@@ -74,4 +74,3 @@ func (h *Handler) switchLanguage(w http.ResponseWriter, r *http.Request) {
 	h.Sessions.Put(r.Context(), "lang", lang)
 	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
 }
-
