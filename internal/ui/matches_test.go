@@ -74,6 +74,12 @@ func TestOutsiderOnAListOverHTTP(t *testing.T) {
 				!strings.Contains(page, fmt.Sprintf(`/persons/%d"`, newID)) {
 				t.Fatalf("the admin's /matches: %d, pair %d missing", st, mid)
 			}
+			for client, want := range map[*http.Client]bool{admin: true, other: false} {
+				_, body := get(t, client, e.URL+"/api/v1/matches")
+				if got := strings.Contains(body, fmt.Sprintf(`"id":%d,`, mid)); got != want {
+					t.Fatalf("/api/v1/matches lists the pair: %v, want %v", got, want)
+				}
+			}
 			if _, home := get(t, admin, e.URL+"/"); !strings.Contains(home, `id="count-matches"><span class="n">1</span>`) {
 				t.Fatal("the admin's home page does not count the possible match")
 			}
