@@ -31,6 +31,8 @@ func (a *API) Routes() http.Handler {
 	mux.Handle("GET /api/v1/search", a.need(access.PersonRead, a.searchPersons))
 	mux.Handle("POST /api/v1/workplaces/{orgnr}/newhires", a.need(access.NewhireImport, a.postNewhires))
 	mux.Handle("POST /api/v1/memberships/{id}/payments", a.need(access.PersonWrite, a.postPayment))
+	mux.Handle("GET /api/v1/matches", a.need(access.PersonWrite, a.getMatches))
+	mux.Handle("POST /api/v1/matches/{id}", a.need(access.PersonWrite, a.postMatchDecision))
 	mux.Handle("/api/v1/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, model.Errorf(model.ENOTFOUND, "Ukjent API-adresse."))
 	}))

@@ -129,9 +129,28 @@ func (s *Storage) Import(ctx context.Context, u *access.Principal, a model.Actor
 		return nil
 	})
 	if err == errPreview {
-		err = nil
+		// The preview rolled back; what was looked at is audited on its own.
+		err = s.audit(ctx, s.w, a, "preview", "workplace", req.WorkplaceID, nil, 0, importDetail(req, res))
 	}
 	return res, err
+}
+
+// importCounts are the rows a list matched to known persons and the rows
+// its reader rejected.
+func importCounts(req ImportRequest, res *ImportResult) (matched, rejected int) {
+	matched = res.Rows - res.Counts[ClassNew] - res.Counts[ClassFlagged] - res.Counts[ClassDuplicate]
+	if req.Rejected != nil {
+		rejected = req.Rejected()
+	}
+	return matched, rejected
+}
+
+// importDetail is a list's line in the audit log: its name and counts,
+// never a personal value.
+func importDetail(req ImportRequest, res *ImportResult) string {
+	matched, rejected := importCounts(req, res)
+	return fmt.Sprintf("%s: %d rader, %d nye, %d kjente, %d å avgjøre, %d gjentatt, %d feil", req.Filename, res.Rows,
+		res.Counts[ClassNew], matched, res.Counts[ClassFlagged], res.Counts[ClassDuplicate], rejected)
 }
 
 // errPreview rolls a preview's transaction back.
@@ -204,16 +223,49 @@ func (im *importRun) fnrHash(fnr string) string {
 var stageColumns = []string{"import_id", "line", "workplace_id", "unit_path", "first_name", "last_name", "sort_key", "search_key",
 	"birth_date", "fnr_hash", "email", "mobile", "start_date", "position", "department"}
 
+// matchKey is one way a staged row may be a known person: persons names
+// the persons p it matches (FROM … WHERE …), guard the rows that can match
+// at all.
+type matchKey struct{ name, guard, persons string }
+
+// matchKeys, strongest first. Fødselsnummer, e-mail and an open pipeline
+// entry at the same workplace under the same name and birth date are
+// certain; mobile or name and birth date elsewhere are only flagged.
+var matchKeys = []matchKey{
+	{"fnr", "fnr_hash <> ''", `persons p WHERE p.fnr_hash = import_stage.fnr_hash`},
+	{"email", "email <> ''", `persons p WHERE p.email = import_stage.email`},
+	{"workplace", "1 = 1", `persons p JOIN pipeline pl ON pl.person_id = p.id AND pl.workplace_id = import_stage.workplace_id
+		WHERE p.sort_key = import_stage.sort_key AND (p.birth_date = import_stage.birth_date OR (p.birth_date IS NULL AND import_stage.birth_date IS NULL))`},
+	{"mobile", "mobile <> ''", `persons p WHERE p.mobile = import_stage.mobile`},
+	{"name_birth", "birth_date IS NOT NULL", `persons p WHERE p.birth_date = import_stage.birth_date AND p.sort_key = import_stage.sort_key`},
+}
+
+// matchStep is the UPDATE that points the staged rows picked by rows, which
+// match a person by k for whom cond holds, at that person: their id into
+// idCol and k's name into matchCol.
+func matchStep(k matchKey, idCol, matchCol, rows, cond string) string {
+	return `UPDATE import_stage SET ` + idCol + ` = (SELECT MIN(p.id) FROM ` + k.persons + ` AND ` + cond + `), ` + matchCol + ` = '` + k.name + `'
+		WHERE import_id = $1 AND ` + rows + ` AND ` + k.guard + ` AND EXISTS (SELECT 1 FROM ` + k.persons + ` AND ` + cond + `)`
+}
+
+// personScope is the condition that person p lies in the importer's
+// scope, with its arguments numbered from $2 (after the import id).
+func (im *importRun) personScope() (string, []any) {
+	a := access.Args{im.id}
+	cond := im.u.Scope(access.PersonRead).Filter("p.unit_path", &a)
+	return cond, a[1:]
+}
+
 // match finds, for every staged row, an earlier row it repeats or the
-// person it is, and classifies it. Fødselsnummer, e-mail and an open
-// pipeline entry at the same workplace under the same name and birth date
-// are certain; mobile or name and birth date elsewhere are only flagged.
+// person it is, and classifies it. Only persons in the importer's scope
+// are matched: a row that is someone outside it is a stranger to the
+// importer, whatever Verve knows (see matchOutside).
 func (im *importRun) match(ctx context.Context) error {
-	steps := []string{
-		// Repeats within the list, by each key in turn.
-		// (The first row with the key is found by equality alone, which the
-		// keys' indexes answer; "line < this line" would tempt SQLite into
-		// scanning the primary key, quadratic in the list's length.)
+	// Repeats within the list, by each key in turn.
+	// (The first row with the key is found by equality alone, which the
+	// keys' indexes answer; "line < this line" would tempt SQLite into
+	// scanning the primary key, quadratic in the list's length.)
+	dups := []string{
 		`UPDATE import_stage SET dup_of = NULLIF((SELECT MIN(d.line) FROM import_stage d WHERE d.import_id = $1 AND d.fnr_hash = import_stage.fnr_hash), line)
 			WHERE import_id = $1 AND fnr_hash <> ''`,
 		`UPDATE import_stage SET dup_of = NULLIF((SELECT MIN(d.line) FROM import_stage d WHERE d.import_id = $1 AND d.email = import_stage.email), line)
@@ -221,24 +273,15 @@ func (im *importRun) match(ctx context.Context) error {
 		`UPDATE import_stage SET dup_of = NULLIF((SELECT MIN(d.line) FROM import_stage d WHERE d.import_id = $1 AND d.sort_key = import_stage.sort_key
 			AND d.birth_date = import_stage.birth_date), line)
 			WHERE import_id = $1 AND dup_of IS NULL AND birth_date IS NOT NULL`,
-		// Certain matches.
-		`UPDATE import_stage SET person_id = (SELECT p.id FROM persons p WHERE p.fnr_hash = import_stage.fnr_hash), match = 'fnr'
-			WHERE import_id = $1 AND dup_of IS NULL AND fnr_hash <> '' AND EXISTS (SELECT 1 FROM persons p WHERE p.fnr_hash = import_stage.fnr_hash)`,
-		`UPDATE import_stage SET person_id = (SELECT MIN(p.id) FROM persons p WHERE p.email = import_stage.email), match = 'email'
-			WHERE import_id = $1 AND dup_of IS NULL AND person_id IS NULL AND email <> '' AND EXISTS (SELECT 1 FROM persons p WHERE p.email = import_stage.email)`,
-		`UPDATE import_stage SET person_id = (SELECT MIN(p.id) FROM persons p JOIN pipeline pl ON pl.person_id = p.id AND pl.workplace_id = import_stage.workplace_id
-				WHERE p.sort_key = import_stage.sort_key AND (p.birth_date = import_stage.birth_date OR (p.birth_date IS NULL AND import_stage.birth_date IS NULL))), match = 'workplace'
-			WHERE import_id = $1 AND dup_of IS NULL AND person_id IS NULL AND EXISTS (SELECT 1 FROM persons p JOIN pipeline pl ON pl.person_id = p.id AND pl.workplace_id = import_stage.workplace_id
-				WHERE p.sort_key = import_stage.sort_key AND (p.birth_date = import_stage.birth_date OR (p.birth_date IS NULL AND import_stage.birth_date IS NULL)))`,
-		// Possible matches, for a person to decide.
-		`UPDATE import_stage SET person_id = (SELECT MIN(p.id) FROM persons p WHERE p.mobile = import_stage.mobile), match = 'mobile'
-			WHERE import_id = $1 AND dup_of IS NULL AND person_id IS NULL AND mobile <> '' AND EXISTS (SELECT 1 FROM persons p WHERE p.mobile = import_stage.mobile)`,
-		`UPDATE import_stage SET person_id = (SELECT MIN(p.id) FROM persons p WHERE p.birth_date = import_stage.birth_date AND p.sort_key = import_stage.sort_key), match = 'name_birth'
-			WHERE import_id = $1 AND dup_of IS NULL AND person_id IS NULL AND birth_date IS NOT NULL
-			AND EXISTS (SELECT 1 FROM persons p WHERE p.birth_date = import_stage.birth_date AND p.sort_key = import_stage.sort_key)`,
 	}
-	for _, q := range steps {
+	for _, q := range dups {
 		if err := im.exec(ctx, q); err != nil {
+			return fmt.Errorf("import match: %w", err)
+		}
+	}
+	inScope, args := im.personScope()
+	for _, k := range matchKeys {
+		if err := im.exec(ctx, matchStep(k, "person_id", "match", "dup_of IS NULL AND person_id IS NULL", inScope), args...); err != nil {
 			return fmt.Errorf("import match: %w", err)
 		}
 	}
@@ -329,6 +372,10 @@ func (im *importRun) apply(ctx context.Context, a model.Actor, res *ImportResult
 	if err := im.s.reservePersonIDs(ctx, im.tx, im.id); err != nil {
 		return err
 	}
+	outside, err := im.matchOutside(ctx)
+	if err != nil {
+		return err
+	}
 	steps := []struct {
 		q    string
 		args []any
@@ -383,20 +430,64 @@ func (im *importRun) apply(ctx context.Context, a model.Actor, res *ImportResult
 			return err
 		}
 	}
-	matched := res.Rows - res.Counts[ClassNew] - res.Counts[ClassFlagged] - res.Counts[ClassDuplicate]
-	rejected := 0
-	if im.req.Rejected != nil {
-		rejected = im.req.Rejected()
+	for _, m := range outside {
+		if err := im.s.recordCandidate(ctx, im.tx, m.personID, m.candidateID, MatchFromImport, m.match, im.id); err != nil {
+			return err
+		}
 	}
+	matched, rejected := importCounts(im.req, res)
 	if err := im.exec(ctx, `UPDATE imports SET rows_read = $2, rows_created = $3, rows_matched = $4, rows_error = $5 WHERE id = $1`,
 		res.Rows+rejected, res.Counts[ClassNew], matched, rejected); err != nil {
 		return err
 	}
-	detail := fmt.Sprintf("%s: %d rader, %d nye, %d kjente, %d feil", im.req.Filename, res.Rows, res.Counts[ClassNew], matched, rejected)
-	if err := im.s.audit(ctx, im.tx, a, "import", "import", im.id, nil, 0, detail); err != nil {
+	if err := im.s.audit(ctx, im.tx, a, "import", "import", im.id, nil, 0, importDetail(im.req, res)); err != nil {
 		return err
 	}
 	return im.exec(ctx, `DELETE FROM import_stage WHERE import_id = $1`)
+}
+
+// outsideMatch is a new prospect from the list who may be a person outside
+// the importer's scope.
+type outsideMatch struct {
+	personID, candidateID int64
+	match                 string
+}
+
+// matchOutside finds the new rows that match a person outside the
+// importer's scope. Such a row was reported, and is created, as a stranger:
+// the importer learns nothing and the person is not touched. The pair is
+// left for someone whose scope covers both to decide. Run on commit only,
+// once the new rows have their person ids; the pairs are few.
+func (im *importRun) matchOutside(ctx context.Context) ([]outsideMatch, error) {
+	var a access.Args
+	var roots int
+	// Nobody is outside a scope that covers every root unit (an admin's).
+	err := im.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM org_units u WHERE u.parent_id IS NULL AND NOT `+
+		im.u.Scope(access.PersonRead).Filter("u.path", &a), a...).Scan(&roots)
+	if err != nil || roots == 0 {
+		return nil, err
+	}
+	inScope, args := im.personScope()
+	for _, k := range matchKeys {
+		if err := im.exec(ctx, matchStep(k, "outside_id", "outside_match", "class = 'new' AND outside_id IS NULL", "NOT "+inScope), args...); err != nil {
+			return nil, fmt.Errorf("import match: %w", err)
+		}
+	}
+	rows, err := im.tx.QueryContext(ctx, `SELECT person_id, outside_id, outside_match FROM import_stage
+		WHERE import_id = $1 AND class = 'new' AND outside_id IS NOT NULL ORDER BY line`, im.id)
+	if err != nil {
+		return nil, err
+	}
+	var out []outsideMatch
+	err = eachRow(rows, func() error {
+		var m outsideMatch
+		if err := rows.Scan(&m.personID, &m.candidateID, &m.match); err != nil {
+			return err
+		}
+		out = append(out, m)
+		return nil
+	})
+	return out, err
 }
 
 // clubOwner is the importing user, when they are a shop steward or club

@@ -75,19 +75,33 @@ type MatchSide struct {
 	Unit         string
 }
 
+// openMatches is the condition that possible match mc is open and that it
+// and both its persons, n and k, lie in the user's scope.
+func openMatches(u *access.Principal, a *access.Args) string {
+	sc := u.Scope(access.PersonWrite)
+	return `mc.decision = '' AND ` + sc.Filter("mc.unit_path", a) + ` AND ` + sc.Filter("n.unit_path", a) + ` AND ` + sc.Filter("k.unit_path", a)
+}
+
+// OpenMatchCount counts the open possible matches the user may decide.
+func (s *Storage) OpenMatchCount(ctx context.Context, u *access.Principal) (int, error) {
+	var a access.Args
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM match_candidates mc
+		JOIN persons n ON n.id = mc.person_id JOIN persons k ON k.id = mc.candidate_id WHERE `+openMatches(u, &a), a...).Scan(&n)
+	return n, err
+}
+
 // PossibleMatches lists the open possible matches the user may decide:
 // those whose covering unit and both persons lie in the user's scope.
 func (s *Storage) PossibleMatches(ctx context.Context, u *access.Principal, limit int) ([]PossibleMatch, error) {
 	var a access.Args
-	sc := u.Scope(access.PersonWrite)
 	q := `SELECT mc.id, mc.source, mc.match, mc.created_at,
 		n.id, n.first_name || ' ' || n.last_name, n.birth_date, n.email, n.mobile, n.member_status, COALESCE(nw.name, ''), nu.name,
 		k.id, k.first_name || ' ' || k.last_name, k.birth_date, k.email, k.mobile, k.member_status, COALESCE(kw.name, ''), ku.name
 		FROM match_candidates mc
 		JOIN persons n ON n.id = mc.person_id JOIN org_units nu ON nu.id = n.unit_id LEFT JOIN workplaces nw ON nw.id = n.workplace_id
 		JOIN persons k ON k.id = mc.candidate_id JOIN org_units ku ON ku.id = k.unit_id LEFT JOIN workplaces kw ON kw.id = k.workplace_id
-		WHERE mc.decision = '' AND ` + sc.Filter("mc.unit_path", &a) + ` AND ` + sc.Filter("n.unit_path", &a) + ` AND ` + sc.Filter("k.unit_path", &a) +
-		` ORDER BY mc.created_at, mc.id LIMIT ` + a.Add(limit)
+		WHERE ` + openMatches(u, &a) + ` ORDER BY mc.created_at, mc.id LIMIT ` + a.Add(limit)
 	rows, err := s.r.QueryContext(ctx, q, a...)
 	if err != nil {
 		return nil, err

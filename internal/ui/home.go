@@ -13,6 +13,7 @@ type homeData struct {
 	Counts     *storage.HomeCounts
 	Tasks      []model.Task
 	Workplaces []*storage.WorkplaceSummary
+	Matches    int // open possible matches the user may decide
 }
 
 func (h *Handler) showHomePage(w http.ResponseWriter, r *http.Request) {
@@ -28,6 +29,12 @@ func (h *Handler) showHomePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := homeData{Counts: c, Tasks: tasks}
+	if u.Can(access.PersonWrite) {
+		if d.Matches, err = h.Store.OpenMatchCount(r.Context(), u); err != nil {
+			h.serveError(w, r, err)
+			return
+		}
+	}
 	// A club's people see their own workplace(s) first thing.
 	for _, g := range u.Grants {
 		if g.Role == model.RoleShopSteward || g.Role == model.RoleChiefShopSteward || g.Role == model.RoleClubLeader {

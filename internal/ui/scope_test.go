@@ -98,10 +98,15 @@ func TestStewardCannotReachOtherWorkplaces(t *testing.T) {
 				t.Fatalf("own workplaces %d, others %d, tasks %d: the demo union is too small for this test", ownSeen, others, tasks)
 			}
 			// Pages for everyone else's data are refused outright.
-			for _, path := range []string{"/audit"} {
+			for _, path := range []string{"/audit", "/matches", "/api/v1/matches"} {
 				if st, _ := get(t, c, e.URL+path); st != http.StatusForbidden {
 					t.Errorf("GET %s: status %d, want 403", path, st)
 				}
+			}
+			// Possible matches are decided by those who see both persons.
+			for _, id := range []int{1, 2, 999999} {
+				refuse(t, c, "POST", fmt.Sprintf("%s/matches/%d", e.URL, id), "")
+				refuse(t, c, "POST", fmt.Sprintf("%s/api/v1/matches/%d", e.URL, id), "")
 			}
 		})
 	}

@@ -185,6 +185,8 @@ func (h *Handler) Routes() (http.Handler, error) {
 	mux.Handle("GET /applications", h.signedIn(access.MembershipApprove, h.showApplicationsPage))
 	mux.Handle("POST /applications/{id}/{decision}", h.signedIn(access.MembershipApprove, h.decideApplication))
 	mux.Handle("POST /applications/settings", h.unionWide(access.UserAdmin, h.saveJoinSettings))
+	mux.Handle("GET /matches", h.signedIn(access.PersonWrite, h.showMatchesPage))
+	mux.Handle("POST /matches/{id}", h.signedIn(access.PersonWrite, h.decideMatch))
 	mux.Handle("GET /benefits", h.unionWide(access.UserAdmin, h.showBenefits))
 	mux.Handle("POST /benefits", h.unionWide(access.UserAdmin, h.saveBenefit))
 	mux.Handle("POST /benefits/{id}/delete", h.unionWide(access.UserAdmin, h.deleteBenefit))
