@@ -20,6 +20,7 @@ import (
 type serveConfig struct {
 	addr      string
 	behindTLS bool
+	publicURL string
 	smtp      mail.Config
 	smtpPort  string
 }
@@ -31,6 +32,7 @@ func (c *serveConfig) flags(fs interface {
 	fs.StringVar(&c.addr, "addr", envOr("ADDR", "localhost:8080"), "adresse serveren lytter på (VERVE_ADDR)")
 	behind, _ := strconv.ParseBool(envOr("BEHIND_TLS", "false"))
 	fs.BoolVar(&c.behindTLS, "behind-tls", behind, "en proxy foran terminerer TLS: sett Secure på informasjonskapsler (VERVE_BEHIND_TLS)")
+	fs.StringVar(&c.publicURL, "public-url", envOr("PUBLIC_URL", ""), "adressen medlemmene bruker, for lenker i e-post (https://medlem.forbundet.no); tom: forespørselens vertsnavn (VERVE_PUBLIC_URL)")
 	fs.StringVar(&c.smtp.Host, "smtp-host", envOr("SMTP_HOST", ""), "SMTP-tjener for e-post; uten den skrives e-post bare til loggen (VERVE_SMTP_HOST)")
 	fs.StringVar(&c.smtpPort, "smtp-port", envOr("SMTP_PORT", ""), "SMTP-port; tom for vanlig port for TLS-valget (VERVE_SMTP_PORT)")
 	fs.StringVar(&c.smtp.Username, "smtp-user", envOr("SMTP_USER", ""), "SMTP-brukernavn (VERVE_SMTP_USER)")
@@ -80,7 +82,7 @@ func serve(ctx context.Context, store *storage.Storage, ln net.Listener, cfg ser
 		return err
 	}
 	deliverer := mail.NewDeliverer(store, sender, slog.Default())
-	handler, err := ui.New(store, ui.Config{SecureCookies: cfg.behindTLS, MailWake: deliverer.Wake}, slog.Default())
+	handler, err := ui.New(store, ui.Config{SecureCookies: cfg.behindTLS, MailWake: deliverer.Wake, PublicURL: cfg.publicURL}, slog.Default())
 	if err != nil {
 		return err
 	}
