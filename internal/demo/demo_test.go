@@ -42,6 +42,9 @@ func generate(t *testing.T, engine string, members int, seed uint64) snapshot {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if found := storagetest.ClearFnrs(t, s.DB(), engine); len(found) > 0 {
+		t.Fatalf("the demo keeps %d fødselsnumre in clear, e.g. %s", len(found), found[0])
+	}
 	root, err := s.RootUnit(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -191,6 +191,7 @@ var catalog = map[string]map[string]string{
 	"status.arrears":  {"nb": "Restanse", "en": "Arrears"},
 	"status.resigned": {"nb": "Utmeldt", "en": "Resigned"},
 	"status.removed":  {"nb": "Strøket", "en": "Removed"},
+	"status.merged":   {"nb": "Slått sammen", "en": "Merged"},
 	"status.":         {"nb": "Ikke medlem", "en": "Not a member"},
 
 	"type.ordinary": {"nb": "Ordinær", "en": "Ordinary"},

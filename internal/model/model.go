@@ -47,6 +47,7 @@ const (
 	StatusRemoved  = "removed"
 	StatusPending  = "pending"  // applied on the join page, awaiting the union's decision
 	StatusRejected = "rejected" // an application the union turned down
+	StatusMerged   = "merged"   // folded into another membership when two records of one person were merged
 )
 
 // Membership types.
@@ -60,7 +61,7 @@ const (
 // MembershipTypes and MembershipStatuses list the valid values in display order.
 var (
 	MembershipTypes    = []string{TypeOrdinary, TypeStudent, TypeRetired, TypeTrainee}
-	MembershipStatuses = []string{StatusProspect, StatusActive, StatusArrears, StatusResigned, StatusRemoved, StatusPending, StatusRejected}
+	MembershipStatuses = []string{StatusProspect, StatusActive, StatusArrears, StatusResigned, StatusRemoved, StatusPending, StatusRejected, StatusMerged}
 )
 
 // Person is anyone Verve knows: member, prospect or colleague at a workplace.

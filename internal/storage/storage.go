@@ -85,7 +85,9 @@ func open(dsn string) (*Storage, error) {
 		// busy_timeout is generous so that writers wait behind a long import
 		// instead of failing.
 		q := url.Values{}
-		for _, p := range []string{"journal_mode(WAL)", "busy_timeout(30000)", "foreign_keys(1)", "synchronous(NORMAL)"} {
+		// secure_delete overwrites deleted content, so an erased person or a
+		// rolled-back list does not live on in free pages.
+		for _, p := range []string{"journal_mode(WAL)", "busy_timeout(30000)", "foreign_keys(1)", "synchronous(NORMAL)", "secure_delete(1)"} {
 			q.Add("_pragma", p)
 		}
 		w, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode()+"&_txlock=immediate")

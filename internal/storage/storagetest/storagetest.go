@@ -10,10 +10,14 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"testing"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+
+	"github.com/verve-union/verve/internal/norway"
 )
 
 // Engines are the database engines every storage test runs on.
@@ -78,4 +82,69 @@ func ServerDSN(dsn string) string {
 	q.Del("key_file")
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// fnrLike finds runs of 11 digits: what a fødselsnummer in clear looks like.
+var fnrLike = regexp.MustCompile(`\d{11}`)
+
+// ClearFnrs returns every valid fødselsnummer or D-number found in clear in
+// any column of any table of the database (engine "sqlite" or "postgres"),
+// as "table: number". Verve keeps only keyed hashes, so a test expects none.
+func ClearFnrs(t testing.TB, db *sql.DB, engine string) []string {
+	t.Helper()
+	q := `SELECT name FROM sqlite_master WHERE type = 'table'`
+	if engine == "postgres" {
+		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()`
+	}
+	var tables []string
+	rows, err := db.Query(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		tables = append(tables, name)
+	}
+	rows.Close()
+	var found []string
+	for _, table := range tables {
+		rows, err := db.Query(`SELECT * FROM "` + table + `"`)
+		if err != nil {
+			t.Fatalf("%s: %v", table, err)
+		}
+		cols, _ := rows.Columns()
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range vals {
+				var s string
+				switch v := v.(type) {
+				case string:
+					s = v
+				case []byte:
+					s = string(v)
+				case int64:
+					s = strconv.FormatInt(v, 10)
+				default:
+					continue
+				}
+				for _, m := range fnrLike.FindAllString(s, -1) {
+					if _, err := norway.ParseFnr(m); err == nil {
+						found = append(found, table+": "+m)
+					}
+				}
+			}
+		}
+		rows.Close()
+	}
+	return found
 }
