@@ -320,9 +320,9 @@ func (s *Storage) joinCandidates(ctx context.Context, tx *sql.Tx, p *model.Perso
 }
 
 // DeleteExpiredApplications deletes the applications whose link ran out
-// unused, and blanks the bodies of confirmation-link e-mails that have
-// left, so that a token lives on only as its hash. It returns how many
-// applications went.
+// unused, blanks the bodies of confirmation-link e-mails that have left
+// (so that a token lives on only as its hash), and drops the sealed numbers
+// that will never be exported. It returns how many applications went.
 func (s *Storage) DeleteExpiredApplications(ctx context.Context, a model.Actor) (int, error) {
 	var n int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -335,6 +335,13 @@ func (s *Storage) DeleteExpiredApplications(ctx context.Context, a model.Actor) 
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE outbox SET text_body = '', html_body = '' WHERE kind = $1 AND text_body <> ''
 			AND status <> 'queued'`, model.MailJoinLink)
+		if err != nil {
+			return err
+		}
+		// A membership refused or merged into a known member's never goes
+		// to the register: its sealed number has no use.
+		_, err = tx.ExecContext(ctx, `UPDATE applications SET fnr_sealed = NULL WHERE fnr_sealed IS NOT NULL
+			AND membership_id IN (SELECT id FROM memberships WHERE status IN ('rejected', 'merged'))`)
 		if err != nil || n == 0 {
 			return err
 		}

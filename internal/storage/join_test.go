@@ -357,6 +357,20 @@ func TestConfirmApplication(t *testing.T) {
 		if memberRow() != known {
 			t.Error("the known person was changed")
 		}
+		// Decided as the same person: the application follows the merge.
+		apps, _ = s.Applications(ctx, f.admin, model.StatusActive, 10)
+		var matchID int64
+		for _, a := range apps {
+			if a.PersonID == twin.PersonID && len(a.Matches) == 1 {
+				matchID = a.Matches[0].ID
+			}
+		}
+		if err := s.DecideMatch(ctx, f.admin, model.Actor{}, matchID, MatchMerge); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(t, s, `SELECT count(*) FROM applications WHERE membership_id = $1 AND person_id = $2`, twin.MembershipID, member.ID); n != 1 {
+			t.Error("the application did not follow the merge")
+		}
 	})
 }
 
