@@ -128,7 +128,9 @@ func (s *SMTP) message(m model.Mail) (*gomail.Msg, string, error) {
 	}
 	var err error
 	if m.ToName != "" {
-		err = msg.AddToFormat(m.ToName, m.ToAddr)
+		// go-mail puts the name in quotes as it is: a quote in a name (the
+		// join page takes any) must be escaped, or the address is refused.
+		err = msg.AddToFormat(strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(m.ToName), m.ToAddr)
 	} else {
 		err = msg.To(m.ToAddr)
 	}

@@ -42,7 +42,7 @@ func norwegianMail(to string) model.Mail {
 		ID:        42,
 		CreatedAt: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC),
 		ToAddr:    to,
-		ToName:    "Kjærstin Øyås-Ålstad",
+		ToName:    `Kjærstin "Kiki" Øyås-Ålstad \ Berg`,
 		Subject:   "Velkommen i forbundet, Kjærstin! Bekreftelse på innmeldingen din – æøå ÆØÅ «sitat» og €",
 		TextBody: "Hei Kjærstin,\n\n" +
 			"takk for at du har meldt deg inn. Vi har registrert deg som medlem fra 1. mars, og tillitsvalgt på arbeidsplassen din på Sjøsiden sykehjem i Ålesund tar kontakt med deg snart.\n\n" +

@@ -24,15 +24,19 @@ type Application struct {
 	ReferralCode       string // the recruiter's code, from the link or typed
 	Consent            bool
 	Lang               string // nb, en or pl: the language of the confirmation
+	// ConfirmURL is the confirmation link up to its token
+	// (https://…/bli-medlem/bekreft/); the token and ?lang= are added.
+	ConfirmURL string
 }
 
-// ApplicationResult says what a submitted application led to.
+// ApplicationResult says what a confirmed application led to: always a
+// new person with a new membership.
 type ApplicationResult struct {
 	PersonID     int64
-	MembershipID int64 // 0 when the person already was a member or applicant
-	Matched      bool  // an existing person was matched, none created
-	Status       string
+	MembershipID int64
+	Status       string // pending, or active where the union auto-approves
 	RecruiterID  int64
+	Candidates   int // known persons it may be, left for a person to decide
 }
 
 // Validate normalises the application and reports every problem by field,

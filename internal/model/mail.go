@@ -22,7 +22,11 @@ var MailStatuses = []string{MailQueued, MailSent, MailFailed}
 // filtered without opening every message.
 const (
 	MailJoinConfirmation = "join_confirmation"
-	MailRecruiterThanks  = "recruiter_thanks"
+	// MailJoinLink carries the link that confirms a join application's
+	// e-mail address; its body is blanked once it has left (the token is
+	// kept only as a hash).
+	MailJoinLink        = "join_link"
+	MailRecruiterThanks = "recruiter_thanks"
 )
 
 // MaxMailAttempts is how many times a message is tried before it is marked

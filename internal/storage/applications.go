@@ -2,7 +2,13 @@ package storage
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -12,35 +18,168 @@ import (
 	"github.com/verve-union/verve/internal/norway"
 )
 
+// confirmLinkTTL is how long a confirmation link works.
+const confirmLinkTTL = 48 * time.Hour
+
 // The join form's statements, prepared once (stmtcache.go).
 const (
+	qApplicationInsert = `INSERT INTO applications (token_hash, created_at, expires_at, first_name, last_name, email, mobile, postal_code,
+		birth_date, fnr_hash, fnr_sealed, type, workplace_id, institution, programme, expected_graduation, referral_code, lang)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`
+	qAuditApplication = `INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, fields, person_id, detail, remote_addr)
+		VALUES ($1, NULL, $2, 'create', 'application', $3, '', NULL, 'innmelding fra nettsiden, ikke bekreftet', $4)`
 	qApplicantInsert = `INSERT INTO persons (first_name, last_name, sort_key, search_key, birth_date, fnr_hash, email, mobile,
 				address, postal_code, postal_place, unit_id, unit_path, workplace_id, member_status, other_union, created_at, updated_at)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, '', $16, $16) RETURNING id`
 	qMembershipInsert = `INSERT INTO memberships (person_id, type, status, start_date, source, recruited_by, institution, programme,
 			expected_graduation, applied_at, decided_at, lang) VALUES ($1, $2, $3, $4, 'join_page', $5, $6, $7, $8, $9, $10, $11) RETURNING id`
-	qMatchPerson = `SELECT id, member_status FROM persons WHERE fnr_hash = $1 OR email = $2 OR email = $3 OR mobile = $4
-		ORDER BY CASE WHEN fnr_hash = $1 THEN 0 WHEN email = $2 OR email = $3 THEN 1 ELSE 2 END, id LIMIT 1`
 	qAuditApplicant = `INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, fields, person_id, detail, remote_addr)
-		VALUES ($1, $2, $3, 'create', 'person', $4, $5, $4, 'innmelding fra nettsiden', $6),
+		VALUES ($1, $2, $3, 'create', 'person', $4, $5, $4, 'innmelding fra nettsiden, e-post bekreftet', $6),
 		($1, $2, $3, 'create', 'membership', $7, $8, $4, 'søknad fra nettsiden', $6)`
 )
 
-// SubmitApplication handles a join application from the public page in
-// one transaction: it matches an existing person by fødselsnummer, e-mail
-// or mobile (never creating a second one) or creates one, adds a pending
-// membership (active at once when the union auto-approves), credits the
-// recruiter whose code was given, gives the workplace's shop steward a
-// welcome task and queues the confirmation e-mail.
+// SubmitApplication stores a join application from the public page as
+// unconfirmed and queues, in the same transaction, the e-mail with the
+// link that confirms it. Nothing else happens until the link is used
+// (ConfirmApplication): nobody is looked up, created or changed, so the
+// page and the e-mail are the same whoever's identifiers were typed.
 //
-// A person who already is a member or has an application pending gets no
-// new membership, only an e-mail saying so; the page answers the same in
-// every case, so it cannot be used to find out who is a member.
-func (s *Storage) SubmitApplication(ctx context.Context, a model.Actor, app *model.Application) (*model.ApplicationResult, error) {
-	today := s.today()
-	if err := app.Validate(today); err != nil {
-		return nil, err
+// The token is random (256 bits) and only its SHA-256 is stored. A
+// fødselsnummer is stored as its keyed hash and, for the member register,
+// sealed with the key until exported (ExportApplications).
+func (s *Storage) SubmitApplication(ctx context.Context, a model.Actor, app *model.Application) error {
+	if err := app.Validate(s.today()); err != nil {
+		return err
 	}
+	if !strings.HasPrefix(app.ConfirmURL, "http://") && !strings.HasPrefix(app.ConfirmURL, "https://") {
+		return model.Errorf(model.EINTERNAL, "innmelding uten adresse for bekreftelseslenken")
+	}
+	token, hash := newLinkToken()
+	p := &app.Person
+	var sealed any
+	if p.Fnr != "" {
+		sealed = s.key.Seal(p.Fnr)
+	}
+	if err := s.warm(ctx, qApplicationInsert, qAuditApplication, qQueueMail); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.checkJoinRefs(ctx, tx, app); err != nil {
+			return err
+		}
+		now := s.now().UTC()
+		ins, err := s.prepared(ctx, tx, qApplicationInsert)
+		if err != nil {
+			return err
+		}
+		var id int64
+		err = ins.QueryRowContext(ctx, hash, now, now.Add(confirmLinkTTL), p.FirstName, p.LastName, p.Email, p.Mobile, p.PostalCode,
+			date(p.BirthDate), s.FnrHash(p.Fnr), sealed, app.Type, nullID(app.WorkplaceID), app.Institution, app.Programme,
+			date(app.ExpectedGraduation), app.ReferralCode, app.Lang).Scan(&id)
+		if err != nil {
+			return err
+		}
+		aud, err := s.prepared(ctx, tx, qAuditApplication)
+		if err != nil {
+			return err
+		}
+		if _, err := aud.ExecContext(ctx, now, a.Username, id, a.RemoteAddr); err != nil {
+			return err
+		}
+		m := joinMail(app.Lang, p, 0, "confirm")
+		m.Kind = model.MailJoinLink
+		m.TextBody = strings.Replace(m.TextBody, "{link}", app.ConfirmURL+token+"?lang="+app.Lang, 1)
+		_, err = s.queueMail(ctx, tx, m)
+		return err
+	})
+}
+
+// checkJoinRefs checks that the referral code and the workplace an
+// application names exist. Neither says anything about the applicant.
+func (s *Storage) checkJoinRefs(ctx context.Context, tx *sql.Tx, app *model.Application) error {
+	var v model.Validation
+	if app.ReferralCode != "" {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM referral_codes WHERE code = $1`, app.ReferralCode).Scan(&n); err != nil {
+			return err
+		}
+		v.Check(n == 1, "ref", "Fant ingen med denne vervekoden. Sjekk koden, eller la feltet stå tomt.")
+	}
+	if app.WorkplaceID != 0 {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM workplaces WHERE id = $1`, app.WorkplaceID).Scan(&n); err != nil {
+			return err
+		}
+		v.Check(n == 1, "workplace", "Velg arbeidsplassen fra lista.")
+	}
+	return v.Err()
+}
+
+// newLinkToken returns a random link token and the SHA-256 of it, which
+// is all the database keeps.
+func newLinkToken() (token, hash string) {
+	b := make([]byte, 32)
+	rand.Read(b)
+	token = base64.RawURLEncoding.EncodeToString(b)
+	return token, linkHash(token)
+}
+
+func linkHash(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(h[:])
+}
+
+// Why a confirmation link is refused. The join pages show each in the
+// applicant's language.
+var (
+	ErrLinkUnknown = model.Errorf(model.ENOTFOUND, "Lenken er ikke gyldig.")
+	ErrLinkExpired = model.Errorf(model.ENOTFOUND, "Lenken er utløpt.")
+	ErrLinkUsed    = model.Errorf(model.ECONFLICT, "Lenken er allerede brukt.")
+)
+
+// linkState finds the unconfirmed application a link's token belongs to,
+// or says why the link is refused.
+func (s *Storage) linkState(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, token string) (id int64, err error) {
+	var expires time.Time
+	var confirmed sql.NullTime
+	err = q.QueryRowContext(ctx, `SELECT id, expires_at, confirmed_at FROM applications WHERE token_hash = $1`, linkHash(token)).
+		Scan(&id, &expires, &confirmed)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return 0, ErrLinkUnknown
+	case err != nil:
+		return 0, err
+	case confirmed.Valid:
+		return 0, ErrLinkUsed
+	case !s.now().Before(expires):
+		return 0, ErrLinkExpired
+	}
+	return id, nil
+}
+
+// CheckApplicationLink tells whether a confirmation link may be used,
+// without using it (the page behind the link shows a button first, so
+// that mail scanners opening links confirm nothing).
+func (s *Storage) CheckApplicationLink(ctx context.Context, token string) error {
+	_, err := s.linkState(ctx, s.r, token)
+	return err
+}
+
+// ConfirmApplication uses a confirmation link, in one transaction: it
+// creates a new person from exactly what the applicant typed (never binding
+// to a known person: the e-mail address is confirmed, the rest is not) with
+// a pending membership, or an active one where the union auto-approves;
+// credits the recruiter of the referral code; gives the workplace's shop
+// steward a welcome task; queues the confirmation or welcome e-mail; and
+// records the known persons it may be (same fødselsnummer, e-mail, mobile,
+// or name and birth date) for someone whose scope covers both to decide.
+//
+// Auto-approval approves the membership even when there is a possible
+// match: the merge decision waits, not the membership, so that what the
+// applicant is told never depends on whom else Verve knows.
+func (s *Storage) ConfirmApplication(ctx context.Context, a model.Actor, token string) (*model.ApplicationResult, error) {
 	st, err := s.JoinSettings(ctx)
 	if err != nil {
 		return nil, err
@@ -49,101 +188,96 @@ func (s *Storage) SubmitApplication(ctx context.Context, a model.Actor, app *mod
 	if st.AutoApprove {
 		res.Status = model.StatusActive
 	}
-	p := &app.Person
-	if err := s.warm(ctx, qApplicantInsert, qMembershipInsert, qMatchPerson, qAuditApplicant, qQueueMail); err != nil {
-		return nil, err
-	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		var v model.Validation
-		if app.ReferralCode != "" {
-			err := tx.QueryRowContext(ctx, `SELECT person_id FROM referral_codes WHERE code = $1`, app.ReferralCode).Scan(&res.RecruiterID)
-			if err == sql.ErrNoRows {
-				v.Add("ref", "Fant ingen med denne vervekoden. Sjekk koden, eller la feltet stå tomt.")
-			} else if err != nil {
-				return err
-			}
-		}
-		if app.WorkplaceID != 0 {
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM workplaces WHERE id = $1`, app.WorkplaceID).Scan(&n); err != nil {
-				return err
-			}
-			v.Check(n == 1, "workplace", "Velg arbeidsplassen fra lista.")
-		}
-		if err := v.Err(); err != nil {
-			return err
-		}
-		now := s.now().UTC()
-		existing, status, err := s.matchPerson(ctx, tx, p)
+		id, err := s.linkState(ctx, tx, token)
 		if err != nil {
 			return err
 		}
-		if existing != 0 {
-			res.PersonID, res.Matched = existing, true
-			if err := s.fillBlanks(ctx, tx, existing, p, app.WorkplaceID, now); err != nil {
-				return err
-			}
-			if status == model.StatusPending || model.IsMember(status) {
-				res.Status = status
-				if err := s.audit(ctx, tx, a, "match", "application", 0, nil, existing, "søkte igjen"); err != nil {
-					return err
-				}
-				_, err := s.queueMail(ctx, tx, joinMail(app, p, existing, "again"))
-				return err
-			}
-		} else {
-			p.WorkplaceID = app.WorkplaceID
-			if err := s.placeApplicant(ctx, tx, p); err != nil {
-				return err
-			}
-			sortKey, searchKey := personKeys(p)
-			ins, err := s.prepared(ctx, tx, qApplicantInsert)
-			if err != nil {
-				return err
-			}
-			err = ins.QueryRowContext(ctx, p.FirstName, p.LastName, sortKey, searchKey, date(p.BirthDate), s.FnrHash(p.Fnr), p.Email, p.Mobile,
-				p.Address, p.PostalCode, p.PostalPlace, p.UnitID, p.UnitPath, nullID(p.WorkplaceID), res.Status, now).Scan(&res.PersonID)
-			if err != nil {
+		now, today := s.now().UTC(), s.today()
+		// Claim the link first: of two confirmations at once, one wins.
+		r, err := tx.ExecContext(ctx, `UPDATE applications SET confirmed_at = $1 WHERE id = $2 AND confirmed_at IS NULL`, now, id)
+		if err != nil {
+			return err
+		}
+		if n, err := r.RowsAffected(); err != nil {
+			return err
+		} else if n != 1 {
+			return ErrLinkUsed
+		}
+		var app model.Application
+		p := &app.Person
+		var birth, grad sql.NullTime
+		var fnrHash sql.NullString
+		var workplace sql.NullInt64
+		err = tx.QueryRowContext(ctx, `SELECT first_name, last_name, email, mobile, postal_code, birth_date, fnr_hash, type, workplace_id,
+			institution, programme, expected_graduation, referral_code, lang FROM applications WHERE id = $1`, id).
+			Scan(&p.FirstName, &p.LastName, &p.Email, &p.Mobile, &p.PostalCode, &birth, &fnrHash, &app.Type, &workplace,
+				&app.Institution, &app.Programme, &grad, &app.ReferralCode, &app.Lang)
+		if err != nil {
+			return err
+		}
+		p.BirthDate, app.ExpectedGraduation, app.WorkplaceID = timeOf(birth), timeOf(grad), workplace.Int64
+		if app.ReferralCode != "" {
+			// A code removed since the application counts as none.
+			err := tx.QueryRowContext(ctx, `SELECT person_id FROM referral_codes WHERE code = $1`, app.ReferralCode).Scan(&res.RecruiterID)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return err
 			}
 		}
-		if res.RecruiterID == res.PersonID {
-			res.RecruiterID = 0 // nobody recruits themselves
+		known, err := s.joinCandidates(ctx, tx, p, fnrHash)
+		if err != nil {
+			return err
+		}
+		if known["fnr"] != 0 {
+			fnrHash.Valid = false // the known person holds it (unique); the match says so
+		}
+		p.WorkplaceID = app.WorkplaceID
+		if err := s.placeApplicant(ctx, tx, p); err != nil {
+			return err
+		}
+		sortKey, searchKey := personKeys(p)
+		err = tx.QueryRowContext(ctx, qApplicantInsert, p.FirstName, p.LastName, sortKey, searchKey, date(p.BirthDate), fnrHash, p.Email, p.Mobile,
+			p.Address, p.PostalCode, p.PostalPlace, p.UnitID, p.UnitPath, nullID(p.WorkplaceID), res.Status, now).Scan(&res.PersonID)
+		if err != nil {
+			return err
 		}
 		var decided any
 		if res.Status == model.StatusActive {
 			decided = now
 		}
-		insM, err := s.prepared(ctx, tx, qMembershipInsert)
+		err = tx.QueryRowContext(ctx, qMembershipInsert, res.PersonID, app.Type, res.Status, today, nullID(res.RecruiterID), app.Institution,
+			app.Programme, date(app.ExpectedGraduation), now, decided, app.Lang).Scan(&res.MembershipID)
 		if err != nil {
 			return err
 		}
-		err = insM.QueryRowContext(ctx, res.PersonID, app.Type, res.Status, today, nullID(res.RecruiterID), app.Institution, app.Programme,
-			date(app.ExpectedGraduation), now, decided, app.Lang).Scan(&res.MembershipID)
-		if err != nil {
+		if err := s.auditApplicant(ctx, tx, a, p, res, []string{"type", "status", "start_date", "recruited_by"}); err != nil {
 			return err
 		}
-		membershipFields := []string{"type", "status", "start_date", "recruited_by"}
-		if res.Matched {
-			if _, err := tx.ExecContext(ctx, `UPDATE persons SET member_status = $1, updated_at = $2 WHERE id = $3`, res.Status, now, res.PersonID); err != nil {
+		for _, kind := range matchKinds {
+			if known[kind] == 0 {
+				continue
+			}
+			if err := s.recordCandidate(ctx, tx, res.PersonID, known[kind], MatchFromJoin, kind, 0); err != nil {
 				return err
 			}
-			if err := s.audit(ctx, tx, a, "create", "membership", res.MembershipID, membershipFields, res.PersonID, "søknad fra nettsiden"); err != nil {
-				return err
-			}
-		} else if err := s.auditApplicant(ctx, tx, a, p, res, membershipFields); err != nil {
-			return err
+			res.Candidates++
 		}
 		if app.WorkplaceID != 0 {
 			if err := s.welcomeApplicant(ctx, tx, a, res.PersonID, app.WorkplaceID, now, today); err != nil {
 				return err
 			}
 		}
+		// The typed copy goes: the person holds it now.
+		if _, err := tx.ExecContext(ctx, `UPDATE applications SET person_id = $1, membership_id = $2, first_name = '', last_name = '',
+			email = '', mobile = '', postal_code = '', birth_date = NULL, institution = '', programme = '', expected_graduation = NULL
+			WHERE id = $3`, res.PersonID, res.MembershipID, id); err != nil {
+			return err
+		}
 		kind := "pending"
 		if res.Status == model.StatusActive {
 			kind = "approved"
 		}
-		_, err = s.queueMail(ctx, tx, joinMail(app, p, res.PersonID, kind))
+		_, err = s.queueMail(ctx, tx, joinMail(app.Lang, p, res.PersonID, kind))
 		return err
 	})
 	if err != nil {
@@ -152,59 +286,76 @@ func (s *Storage) SubmitApplication(ctx context.Context, a model.Actor, app *mod
 	return res, nil
 }
 
-// matchPerson finds the person an application is about: the same
-// fødselsnummer first, then the same e-mail, then the same mobile; in one
-// query, since every submission asks.
-func (s *Storage) matchPerson(ctx context.Context, tx *sql.Tx, p *model.Person) (id int64, status string, err error) {
-	q, err := s.prepared(ctx, tx, qMatchPerson)
-	if err != nil {
-		return 0, "", err
-	}
+// matchKinds are the grounds of a possible match, strongest first.
+var matchKinds = []string{"fnr", "email", "mobile", "name_birth"}
+
+// joinCandidates finds the known persons an applicant may be, by the
+// strongest ground for each (matchKinds): the ground's lowest id, so a
+// common name or a family's shared mobile does not flood the list.
+func (s *Storage) joinCandidates(ctx context.Context, tx *sql.Tx, p *model.Person, fnrHash sql.NullString) (map[string]int64, error) {
 	var fnr any = "-" // matches nobody; NULL would need another plan
-	if p.Fnr != "" {
-		fnr = s.FnrHash(p.Fnr)
+	if fnrHash.Valid {
+		fnr = fnrHash.String
 	}
-	err = q.QueryRowContext(ctx, fnr, p.Email, strings.ToLower(p.Email), p.Mobile).Scan(&id, &status)
-	if err == sql.ErrNoRows {
-		return 0, "", nil
+	sortKey, _ := personKeys(p)
+	rows, err := tx.QueryContext(ctx, `SELECT id, CASE WHEN fnr_hash = $1 THEN 0 WHEN email = $2 OR email = $3 THEN 1 WHEN mobile = $4 THEN 2 ELSE 3 END AS ground
+		FROM persons WHERE fnr_hash = $1 OR email = $2 OR email = $3 OR mobile = $4 OR (birth_date = $5 AND sort_key = $6)
+		ORDER BY ground, id LIMIT 20`, fnr, p.Email, strings.ToLower(p.Email), p.Mobile, date(p.BirthDate), sortKey)
+	if err != nil {
+		return nil, err
 	}
-	return id, status, err
+	known := map[string]int64{}
+	err = eachRow(rows, func() error {
+		var id int64
+		var ground int
+		if err := rows.Scan(&id, &ground); err != nil {
+			return err
+		}
+		if k := matchKinds[ground]; known[k] == 0 {
+			known[k] = id
+		}
+		return nil
+	})
+	return known, err
+}
+
+// DeleteExpiredApplications deletes the applications whose link ran out
+// unused, blanks the bodies of confirmation-link e-mails that have left
+// (so that a token lives on only as its hash), and drops the sealed numbers
+// that will never be exported. It returns how many applications went.
+func (s *Storage) DeleteExpiredApplications(ctx context.Context, a model.Actor) (int, error) {
+	var n int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		r, err := tx.ExecContext(ctx, `DELETE FROM applications WHERE confirmed_at IS NULL AND expires_at <= $1`, s.now().UTC())
+		if err != nil {
+			return err
+		}
+		if n, err = r.RowsAffected(); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE outbox SET text_body = '', html_body = '' WHERE kind = $1 AND text_body <> ''
+			AND status <> 'queued'`, model.MailJoinLink)
+		if err != nil {
+			return err
+		}
+		// A membership refused or merged into a known member's never goes
+		// to the register: its sealed number has no use.
+		_, err = tx.ExecContext(ctx, `UPDATE applications SET fnr_sealed = NULL WHERE fnr_sealed IS NOT NULL
+			AND membership_id IN (SELECT id FROM memberships WHERE status IN ('rejected', 'merged'))`)
+		if err != nil || n == 0 {
+			return err
+		}
+		return s.audit(ctx, tx, a, "delete", "application", 0, nil, 0, strconv.FormatInt(n, 10)+" ubekreftede innmeldinger, lenken utløpt")
+	})
+	return int(n), err
 }
 
 // auditApplicant records a new applicant: the person and the membership,
-// in one statement (the join form is the busiest write path).
+// in one statement.
 func (s *Storage) auditApplicant(ctx context.Context, tx *sql.Tx, a model.Actor, p *model.Person, res *model.ApplicationResult, membershipFields []string) error {
-	q, err := s.prepared(ctx, tx, qAuditApplicant)
-	if err != nil {
-		return err
-	}
-	_, err = q.ExecContext(ctx, s.now().UTC(), nullID(a.UserID), a.Username, res.PersonID, strings.Join(p.ChangedFields(nil), ","), a.RemoteAddr,
-		res.MembershipID, strings.Join(membershipFields, ","))
+	_, err := tx.ExecContext(ctx, qAuditApplicant, s.now().UTC(), nullID(a.UserID), a.Username, res.PersonID, strings.Join(p.ChangedFields(nil), ","),
+		a.RemoteAddr, res.MembershipID, strings.Join(membershipFields, ","))
 	return err
-}
-
-// fillBlanks adds what the applicant gave where the matched person has
-// nothing, and never overwrites: anyone can type someone's e-mail address.
-func (s *Storage) fillBlanks(ctx context.Context, tx *sql.Tx, id int64, p *model.Person, workplaceID int64, now time.Time) error {
-	res, err := tx.ExecContext(ctx, `UPDATE persons SET
-		email = CASE WHEN email = '' THEN $1 ELSE email END,
-		mobile = CASE WHEN mobile = '' THEN $2 ELSE mobile END,
-		postal_code = CASE WHEN postal_code = '' THEN $3 ELSE postal_code END,
-		postal_place = CASE WHEN postal_place = '' THEN $4 ELSE postal_place END,
-		workplace_id = COALESCE(workplace_id, $5),
-		updated_at = $6
-		WHERE id = $7`, p.Email, p.Mobile, p.PostalCode, p.PostalPlace, nullID(workplaceID), now, id)
-	if err != nil {
-		return err
-	}
-	if p.Fnr != "" {
-		// Only when nobody else has it (the unique index would refuse).
-		if _, err := tx.ExecContext(ctx, `UPDATE persons SET fnr_hash = $1 WHERE id = $2 AND fnr_hash IS NULL
-			AND NOT EXISTS (SELECT 1 FROM persons o WHERE o.fnr_hash = $1)`, s.FnrHash(p.Fnr), id); err != nil {
-			return err
-		}
-	}
-	return oneRow(res)
 }
 
 // placeApplicant puts a new applicant in the unit of their workplace, else
@@ -259,6 +410,16 @@ type ApplicationRow struct {
 	Recruiter    string
 	AppliedAt    time.Time
 	RejectReason string
+	Matches      []ApplicationMatch // known persons the applicant may be, shown to those who may decide
+}
+
+// ApplicationMatch is an open possible match of an applicant with a known
+// person.
+type ApplicationMatch struct {
+	ID        int64 // match_candidates.id, for DecideMatch
+	KnownID   int64
+	KnownName string
+	Match     string // fnr, email, mobile or name_birth
 }
 
 // Applications lists the applications with the given status (pending by
@@ -290,7 +451,41 @@ func (s *Storage) Applications(ctx context.Context, u *access.Principal, status 
 		out = append(out, r)
 		return nil
 	})
-	return out, err
+	if err != nil || len(out) == 0 {
+		return out, err
+	}
+	return out, s.applicationMatches(ctx, u, out)
+}
+
+// applicationMatches adds the open possible matches of the applicants in
+// apps, only where the user's scope covers the known person and the unit
+// that decides (DecideMatch's rule): to anyone else, nothing is shown.
+func (s *Storage) applicationMatches(ctx context.Context, u *access.Principal, apps []ApplicationRow) error {
+	byPerson := map[int64]*ApplicationRow{}
+	a := access.Args{MatchFromJoin}
+	ph := make([]string, len(apps))
+	for i := range apps {
+		byPerson[apps[i].PersonID] = &apps[i]
+		ph[i] = a.Add(apps[i].PersonID)
+	}
+	sc := u.Scope(access.PersonWrite)
+	rows, err := s.r.QueryContext(ctx, `SELECT mc.id, mc.person_id, k.id, k.first_name || ' ' || k.last_name, mc.match
+		FROM match_candidates mc JOIN persons k ON k.id = mc.candidate_id
+		WHERE mc.source = $1 AND mc.decision = '' AND mc.person_id IN (`+strings.Join(ph, ", ")+`)
+		AND `+sc.Filter("mc.unit_path", &a)+` AND `+sc.Filter("k.unit_path", &a)+` ORDER BY mc.id`, a...)
+	if err != nil {
+		return err
+	}
+	return eachRow(rows, func() error {
+		var m ApplicationMatch
+		var person int64
+		if err := rows.Scan(&m.ID, &person, &m.KnownID, &m.KnownName, &m.Match); err != nil {
+			return err
+		}
+		r := byPerson[person]
+		r.Matches = append(r.Matches, m)
+		return nil
+	})
 }
 
 // DecideApplication approves or rejects a pending application in the
@@ -327,6 +522,10 @@ func (s *Storage) DecideApplication(ctx context.Context, u *access.Principal, a 
 		} else {
 			_, err = tx.ExecContext(ctx, `UPDATE memberships SET status = $1, end_date = $2, decided_at = $3, reject_reason = $4 WHERE id = $5`,
 				newStatus, today, now, reason, membershipID)
+			if err == nil {
+				// The member register never needs a refused applicant's number.
+				_, err = tx.ExecContext(ctx, `UPDATE applications SET fnr_sealed = NULL WHERE membership_id = $1`, membershipID)
+			}
 		}
 		if err != nil {
 			return err
@@ -338,8 +537,7 @@ func (s *Storage) DecideApplication(ctx context.Context, u *access.Principal, a 
 			[]string{"status"}, p.ID, reason); err != nil {
 			return err
 		}
-		app := &model.Application{Lang: lang}
-		m := joinMail(app, &p, p.ID, kind)
+		m := joinMail(lang, &p, p.ID, kind)
 		if !approve {
 			m.TextBody += "\n" + joinText(lang, "reason") + " " + reason + "\n"
 		}

@@ -92,38 +92,11 @@ func newOutsideFixture(t *testing.T, s *Storage) *outsideFixture {
 	return o
 }
 
-// snapshot is a row of table as text, every column, for comparing before
-// and after.
-func snapshot(t *testing.T, s *Storage, table string, id int64) string {
-	t.Helper()
-	rows, err := s.r.Query(`SELECT * FROM `+table+` WHERE id = $1`, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	var out []string
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		for i, c := range cols {
-			out = append(out, fmt.Sprintf("%s=%v", c, vals[i]))
-		}
-	}
-	return strings.Join(out, " ")
-}
-
 // outsiderState is everything Verve holds on a person that an import could
 // change: the person's row and what hangs on them.
 func outsiderState(t *testing.T, s *Storage, id int64) string {
 	t.Helper()
-	return fmt.Sprintf("%s pipeline=%d tasks=%d employments=%d", snapshot(t, s, "persons", id),
+	return fmt.Sprintf("%s pipeline=%d tasks=%d employments=%d", dumpRows(t, s, `SELECT * FROM persons WHERE id = $1`, id),
 		count(t, s, `SELECT count(*) FROM pipeline WHERE person_id = $1`, id),
 		count(t, s, `SELECT count(*) FROM tasks WHERE person_id = $1`, id),
 		count(t, s, `SELECT count(*) FROM employments WHERE person_id = $1`, id))

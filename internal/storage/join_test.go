@@ -2,6 +2,9 @@ package storage
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -9,6 +12,7 @@ import (
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/norway"
 )
 
 // joinFixture is pipelineFixture plus a recruiter with a referral code.
@@ -29,7 +33,7 @@ func joinFixture(t *testing.T, s *Storage) (*fixture, *model.Person, *model.Pers
 
 func application(first, email, mobile string, typ string, w *model.Workplace, ref string) *model.Application {
 	a := &model.Application{Person: model.Person{FirstName: first, LastName: "Søker", Email: email, Mobile: mobile, PostalCode: "7010"},
-		Type: typ, ReferralCode: ref, Consent: true, Lang: "nb"}
+		Type: typ, ReferralCode: ref, Consent: true, Lang: "nb", ConfirmURL: "https://verve.example/bli-medlem/bekreft/"}
 	if w != nil {
 		a.WorkplaceID = w.ID
 	}
@@ -46,58 +50,337 @@ func fieldsOf(err error) map[string]string {
 	return nil
 }
 
-func TestSubmitApplicationMatchesAndWelcomes(t *testing.T) {
+var linkRE = regexp.MustCompile(`https://verve\.example/bli-medlem/bekreft/([A-Za-z0-9_-]+)\?lang=[a-z]+`)
+
+// confirmMail returns the latest confirmation-link e-mail to addr: its
+// subject, its text with the link replaced by LINK, and the link's token.
+func confirmMail(t *testing.T, s *Storage, addr string) (subject, text, token string) {
+	t.Helper()
+	if err := s.r.QueryRow(`SELECT subject, text_body FROM outbox WHERE kind = $1 AND to_addr = $2 ORDER BY id DESC LIMIT 1`,
+		model.MailJoinLink, addr).Scan(&subject, &text); err != nil {
+		t.Fatalf("no confirmation e-mail to %s: %v", addr, err)
+	}
+	m := linkRE.FindStringSubmatch(text)
+	if m == nil {
+		t.Fatalf("no link in %q", text)
+	}
+	return subject, linkRE.ReplaceAllString(text, "LINK"), m[1]
+}
+
+// join submits app and confirms it by the link in its e-mail.
+func join(t *testing.T, s *Storage, app *model.Application) *model.ApplicationResult {
+	t.Helper()
+	if err := s.SubmitApplication(context.Background(), model.Actor{}, app); err != nil {
+		t.Fatal(err)
+	}
+	_, _, token := confirmMail(t, s, app.Person.Email)
+	res, err := s.ConfirmApplication(context.Background(), model.Actor{}, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// snapshot dumps what an application must not change before it is
+// confirmed: every person, membership, task and possible match.
+func snapshot(t *testing.T, s *Storage) string {
+	t.Helper()
+	var b strings.Builder
+	for _, q := range []string{
+		`SELECT id, first_name, last_name, email, mobile, postal_code, COALESCE(fnr_hash, ''), COALESCE(workplace_id, 0), member_status, unit_path, updated_at FROM persons ORDER BY id`,
+		`SELECT id, person_id, type, status, COALESCE(recruited_by, 0) FROM memberships ORDER BY id`,
+		`SELECT id, person_id, kind, title, status, COALESCE(owner_person_id, 0) FROM tasks ORDER BY id`,
+		`SELECT id, person_id, candidate_id, decision FROM match_candidates ORDER BY id`,
+	} {
+		b.WriteString(dumpRows(t, s, q))
+	}
+	return b.String()
+}
+
+func dumpRows(t *testing.T, s *Storage, q string, args ...any) string {
+	t.Helper()
+	rows, err := s.r.Query(q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var b strings.Builder
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range vals {
+			if bs, ok := v.([]byte); ok {
+				v = string(bs)
+			}
+			fmt.Fprintf(&b, "%v\t", v)
+		}
+		b.WriteString("\n")
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// TestApplicationChangesNobodyUntilConfirmed: a member's fødselsnummer or
+// e-mail typed by someone else gets the same e-mail text as a stranger's,
+// and nothing but the unconfirmed application is stored.
+func TestApplicationChangesNobodyUntilConfirmed(t *testing.T) {
 	engines(t, func(t *testing.T, s *Storage) {
 		ctx := context.Background()
-		f, tv, rec, code := joinFixture(t, s)
-		persons := count(t, s, `SELECT count(*) FROM persons`)
+		f, _, rec, _ := joinFixture(t, s)
+		member := &model.Person{FirstName: "Mona", LastName: "Medlem", WorkplaceID: f.wB.ID, MemberStatus: model.StatusActive,
+			Email: "mona@example.no", Mobile: "41222222", Fnr: "01019012480"}
+		if err := s.CreatePerson(ctx, f.admin, model.Actor{}, member); err != nil {
+			t.Fatal(err)
+		}
+		prospect := &model.Person{FirstName: "Per", LastName: "Prospekt", WorkplaceID: f.wA.ID, Email: "per@example.no", Mobile: "41333333"}
+		if err := s.CreatePerson(ctx, f.admin, model.Actor{}, prospect); err != nil {
+			t.Fatal(err)
+		}
+		before := snapshot(t, s)
 
-		// Bad input: every field named.
+		// Bad input: every field named, nothing stored.
 		bad := &model.Application{Person: model.Person{FirstName: "", Email: "nei", Mobile: "22334455", PostalCode: "99x"}, Type: "x"}
-		_, err := s.SubmitApplication(ctx, model.Actor{}, bad)
+		err := s.SubmitApplication(ctx, model.Actor{}, bad)
 		for _, k := range []string{"first_name", "last_name", "email", "mobile", "postal_code", "type", "consent"} {
 			if fieldsOf(err)[k] == "" {
 				t.Errorf("no message for %s: %v", k, err)
 			}
 		}
-		_, err = s.SubmitApplication(ctx, model.Actor{}, application("Ola", "ola@example.no", "98765432", model.TypeOrdinary, f.wA, "FEILKODE"))
-		if fieldsOf(err)["ref"] == "" {
+		if err := s.SubmitApplication(ctx, model.Actor{}, application("Ola", "ola@example.no", "98765432", model.TypeOrdinary, f.wA, "FEILKODE")); fieldsOf(err)["ref"] == "" {
 			t.Errorf("unknown code: %v", err)
 		}
+		if n := count(t, s, `SELECT count(*) FROM applications`); n != 0 {
+			t.Fatalf("%d applications stored from bad input", n)
+		}
 
-		res, err := s.SubmitApplication(ctx, model.Actor{}, application("Siri", "siri@example.no", "98765432", model.TypeStudent, f.wA, strings.ToLower(code)))
+		// The member's number with a stranger's address, the member's and
+		// the prospect's addresses, and a stranger: the same e-mail.
+		withFnr := application("Ola", "ola@example.no", "98765432", model.TypeOrdinary, f.wA, "")
+		withFnr.Person.Fnr = member.Fnr
+		stranger := application("Ola", "ola2@example.no", "98765433", model.TypeOrdinary, f.wA, "")
+		stranger.Person.Fnr = norway.GenerateFnr(time.Date(1990, 3, 4, 0, 0, 0, 0, time.UTC), true, rand.New(rand.NewPCG(1, 2)))
+		apps := []*model.Application{withFnr, stranger, application("Ola", member.Email, "98765434", model.TypeOrdinary, f.wA, ""),
+			application("Ola", prospect.Email, prospect.Mobile, model.TypeOrdinary, f.wA, ""), application("Ola", rec.Email, "98765435", model.TypeOrdinary, nil, "")}
+		var first string
+		for i, app := range apps {
+			if err := s.SubmitApplication(ctx, model.Actor{}, app); err != nil {
+				t.Fatal(err)
+			}
+			subj, text, _ := confirmMail(t, s, app.Person.Email)
+			if i == 0 {
+				first = subj + "\n" + text
+				if subj != "Bekreft innmeldingen din" || !strings.Contains(text, "Hei Ola,") || !strings.Contains(text, "LINK") {
+					t.Errorf("confirmation e-mail %q\n%s", subj, text)
+				}
+			} else if subj+"\n"+text != first {
+				t.Errorf("e-mail %d differs:\n%s\n---\n%s", i, subj+"\n"+text, first)
+			}
+		}
+		// Twice: the same again.
+		if err := s.SubmitApplication(ctx, model.Actor{}, withFnr); err != nil {
+			t.Fatal(err)
+		}
+		if subj, text, _ := confirmMail(t, s, withFnr.Person.Email); subj+"\n"+text != first {
+			t.Errorf("second application's e-mail differs: %s", text)
+		}
+		if after := snapshot(t, s); after != before {
+			t.Errorf("an unconfirmed application changed persons, memberships, tasks or matches:\n%s\n---\n%s", before, after)
+		}
+		if n := count(t, s, `SELECT count(*) FROM outbox WHERE kind <> $1`, model.MailJoinLink); n != 0 {
+			t.Errorf("%d other e-mails queued", n)
+		}
+		// The number is kept as its hash and sealed, never in clear.
+		var hash, sealed string
+		if err := s.r.QueryRow(`SELECT fnr_hash, fnr_sealed FROM applications WHERE email = 'ola2@example.no'`).Scan(&hash, &sealed); err != nil {
+			t.Fatal(err)
+		}
+		if hash != s.FnrHash(stranger.Person.Fnr) || strings.Contains(sealed, stranger.Person.Fnr) {
+			t.Errorf("hash %q sealed %q", hash, sealed)
+		}
+		if opened, err := s.key.Open(sealed); err != nil || opened != stranger.Person.Fnr {
+			t.Errorf("sealed number opens to %q, %v", opened, err)
+		}
+	})
+}
+
+// TestConfirmApplication: forged, expired and replayed links change
+// nothing; a confirmation makes one new person, membership and task, leaves
+// the known person as they were and records the possible match.
+func TestConfirmApplication(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		ctx := context.Background()
+		now := day0
+		f, tv, rec, code := joinFixture(t, s)
+		s.SetClock(func() time.Time { return now })
+		member := &model.Person{FirstName: "Mona", LastName: "Medlem", WorkplaceID: f.wB.ID, MemberStatus: model.StatusActive,
+			Email: "mona@example.no", Mobile: "41222222", Fnr: "01019012480"}
+		if err := s.CreatePerson(ctx, f.admin, model.Actor{}, member); err != nil {
+			t.Fatal(err)
+		}
+		memberRow := func() string {
+			return dumpRows(t, s, `SELECT * FROM persons WHERE id = $1`, member.ID) + dumpRows(t, s, `SELECT * FROM memberships WHERE person_id = $1`, member.ID)
+		}
+		known := memberRow()
+		before := snapshot(t, s)
+		refused := func(token string, want error) {
+			t.Helper()
+			if err := s.CheckApplicationLink(ctx, token); err != want {
+				t.Errorf("check %q: %v, want %v", token, err, want)
+			}
+			if _, err := s.ConfirmApplication(ctx, model.Actor{}, token); err != want {
+				t.Errorf("confirm %q: %v, want %v", token, err, want)
+			}
+		}
+		refused("forged", ErrLinkUnknown)
+		refused("", ErrLinkUnknown)
+
+		// Expired: refused, then deleted by the worker's job.
+		late := application("Lene", "lene@example.no", "98700001", model.TypeOrdinary, f.wA, "")
+		if err := s.SubmitApplication(ctx, model.Actor{}, late); err != nil {
+			t.Fatal(err)
+		}
+		_, _, lateToken := confirmMail(t, s, late.Person.Email)
+		now = day0.Add(confirmLinkTTL - time.Minute)
+		if err := s.CheckApplicationLink(ctx, lateToken); err != nil {
+			t.Errorf("link refused before it expired: %v", err)
+		}
+		if n, err := s.DeleteExpiredApplications(ctx, model.Actor{}); err != nil || n != 0 {
+			t.Errorf("deleted early: %d %v", n, err)
+		}
+		now = day0.Add(confirmLinkTTL)
+		refused(lateToken, ErrLinkExpired)
+		if n, err := s.DeleteExpiredApplications(ctx, model.Actor{}); err != nil || n != 1 {
+			t.Errorf("deleted %d expired: %v", n, err)
+		}
+		refused(lateToken, ErrLinkUnknown)
+		if after := snapshot(t, s); after != before {
+			t.Errorf("refused links changed something:\n%s\n---\n%s", before, after)
+		}
+		now = day0
+
+		// The member's number and e-mail typed by an applicant, confirmed.
+		app := application("Ola", member.Email, "98700002", model.TypeStudent, f.wA, strings.ToLower(code))
+		app.Person.Fnr = member.Fnr
+		if err := s.SubmitApplication(ctx, model.Actor{}, app); err != nil {
+			t.Fatal(err)
+		}
+		_, _, token := confirmMail(t, s, app.Person.Email)
+		persons := count(t, s, `SELECT count(*) FROM persons`)
+		res, err := s.ConfirmApplication(ctx, model.Actor{Username: "nettside"}, token)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Matched || res.Status != model.StatusPending || res.RecruiterID != rec.ID || res.MembershipID == 0 {
+		if res.Status != model.StatusPending || res.RecruiterID != rec.ID || res.PersonID == member.ID || res.Candidates != 1 {
 			t.Fatalf("result %+v", res)
-		}
-		if n := count(t, s, `SELECT count(*) FROM tasks WHERE person_id = $1 AND kind = 'welcome' AND owner_person_id = $2`, res.PersonID, tv.ID); n != 1 {
-			t.Errorf("%d welcome tasks for the steward", n)
-		}
-		if n := count(t, s, `SELECT count(*) FROM outbox WHERE person_id = $1 AND kind = 'join_confirmation' AND to_addr = 'siri@example.no'`, res.PersonID); n != 1 {
-			t.Errorf("%d confirmations", n)
-		}
-		if n := count(t, s, `SELECT count(*) FROM audit_log WHERE entity = 'membership' AND entity_id = $1`, res.MembershipID); n != 1 {
-			t.Errorf("membership audited %d times", n)
-		}
-		// The same person again, by mobile: matched, no second person or membership.
-		again, err := s.SubmitApplication(ctx, model.Actor{}, application("Siri", "annen@example.no", "987 65 432", model.TypeOrdinary, nil, ""))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !again.Matched || again.PersonID != res.PersonID || again.MembershipID != 0 {
-			t.Errorf("second application %+v", again)
 		}
 		if n := count(t, s, `SELECT count(*) FROM persons`); n != persons+1 {
 			t.Errorf("%d persons, want %d", n, persons+1)
 		}
+		if n := count(t, s, `SELECT count(*) FROM persons WHERE id = $1 AND first_name = 'Ola' AND email = $2 AND fnr_hash IS NULL AND member_status = 'pending'`,
+			res.PersonID, member.Email); n != 1 {
+			t.Error("the new person is not what the applicant typed")
+		}
+		if n := count(t, s, `SELECT count(*) FROM memberships WHERE person_id = $1 AND status = 'pending' AND recruited_by = $2 AND institution = 'NTNU'`, res.PersonID, rec.ID); n != 1 {
+			t.Errorf("%d memberships", n)
+		}
+		if n := count(t, s, `SELECT count(*) FROM tasks WHERE person_id = $1 AND kind = 'welcome' AND owner_person_id = $2`, res.PersonID, tv.ID); n != 1 {
+			t.Errorf("%d welcome tasks for the steward", n)
+		}
+		if n := count(t, s, `SELECT count(*) FROM tasks`); n != 1 {
+			t.Errorf("%d tasks in all", n)
+		}
+		if n := count(t, s, `SELECT count(*) FROM match_candidates WHERE person_id = $1 AND candidate_id = $2 AND source = 'join' AND match = 'fnr'`, res.PersonID, member.ID); n != 1 {
+			t.Error("possible match not recorded")
+		}
+		if n := count(t, s, `SELECT count(*) FROM outbox WHERE person_id = $1 AND kind = 'join_confirmation' AND subject = 'Vi har mottatt innmeldingen din'`, res.PersonID); n != 1 {
+			t.Errorf("%d confirmations", n)
+		}
+		if memberRow() != known {
+			t.Error("the known person was changed")
+		}
+		if n := count(t, s, `SELECT count(*) FROM applications WHERE person_id = $1 AND first_name = '' AND email = '' AND fnr_sealed IS NOT NULL`, res.PersonID); n != 1 {
+			t.Error("the typed copy was not blanked, or the sealed number is gone")
+		}
+		// Replayed: refused, nothing more.
+		after := snapshot(t, s)
+		refused(token, ErrLinkUsed)
+		if snapshot(t, s) != after {
+			t.Error("a replayed link changed something")
+		}
 
-		// Pending list and decisions.
+		// The approver sees the possible match where their scope covers
+		// the known person; an advisor of club A alone sees the
+		// application, not the member of club B.
 		apps, err := s.Applications(ctx, f.admin, "", 10)
-		if err != nil || len(apps) != 1 || apps[0].Recruiter != "Rita Rekrutterer" || apps[0].Institution != "NTNU" {
+		if err != nil || len(apps) != 1 || len(apps[0].Matches) != 1 || apps[0].Matches[0].KnownID != member.ID || apps[0].Recruiter != "Rita Rekrutterer" {
 			t.Fatalf("applications %+v %v", apps, err)
 		}
+		advisor := &access.Principal{Username: "r", Grants: []access.Grant{{Role: model.RoleAdvisor, UnitPath: f.clubA.Path}}}
+		if apps, err := s.Applications(ctx, advisor, "", 10); err != nil || len(apps) != 1 || len(apps[0].Matches) != 0 {
+			t.Errorf("advisor of club A: %+v %v", apps, err)
+		}
+		if err := s.DecideMatch(ctx, advisor, model.Actor{}, apps[0].Matches[0].ID, MatchDistinct); model.ErrorCode(err) != model.ENOTFOUND {
+			t.Errorf("advisor of club A decides: %v", err)
+		}
+		if err := s.DecideMatch(ctx, f.admin, model.Actor{}, apps[0].Matches[0].ID, MatchDistinct); err != nil {
+			t.Fatal(err)
+		}
+		if apps, _ := s.Applications(ctx, f.admin, "", 10); len(apps[0].Matches) != 0 {
+			t.Error("a decided match still shown")
+		}
+
+		// Auto-approval approves at once even with a possible match; the
+		// e-mail is the same as for a stranger.
+		st := DefaultJoinSettings
+		st.AutoApprove = true
+		if err := s.SaveJoinSettings(ctx, f.admin, model.Actor{}, st); err != nil {
+			t.Fatal(err)
+		}
+		twin := join(t, s, application("Mona", "mona.ny@example.no", member.Mobile, model.TypeOrdinary, f.wB, ""))
+		fresh := join(t, s, application("Mona", "mona.annen@example.no", "98700003", model.TypeOrdinary, f.wB, ""))
+		if twin.Status != model.StatusActive || twin.Candidates != 1 || fresh.Status != model.StatusActive || fresh.Candidates != 0 {
+			t.Errorf("auto-approved %+v %+v", twin, fresh)
+		}
+		mails := dumpRows(t, s, `SELECT subject, text_body FROM outbox WHERE person_id = $1`, twin.PersonID)
+		if mails == "" || mails != dumpRows(t, s, `SELECT subject, text_body FROM outbox WHERE person_id = $1`, fresh.PersonID) {
+			t.Errorf("e-mails differ with a possible match:\n%s", mails)
+		}
+		if memberRow() != known {
+			t.Error("the known person was changed")
+		}
+		// Decided as the same person: the application follows the merge.
+		apps, _ = s.Applications(ctx, f.admin, model.StatusActive, 10)
+		var matchID int64
+		for _, a := range apps {
+			if a.PersonID == twin.PersonID && len(a.Matches) == 1 {
+				matchID = a.Matches[0].ID
+			}
+		}
+		if err := s.DecideMatch(ctx, f.admin, model.Actor{}, matchID, MatchMerge); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(t, s, `SELECT count(*) FROM applications WHERE membership_id = $1 AND person_id = $2`, twin.MembershipID, member.ID); n != 1 {
+			t.Error("the application did not follow the merge")
+		}
+	})
+}
+
+// TestDecideAndEraseApplications: approval and rejection with a reason, in
+// scope; a rejected applicant is erased after the retention period.
+func TestDecideAndEraseApplications(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		ctx := context.Background()
+		f, _, _, _ := joinFixture(t, s)
+		res := join(t, s, application("Siri", "siri@example.no", "98765432", model.TypeStudent, f.wA, ""))
 		if apps, _ := s.Applications(ctx, f.steward, "", 10); len(apps) != 0 {
 			t.Errorf("a steward sees applications: %+v", apps)
 		}
@@ -117,18 +400,19 @@ func TestSubmitApplicationMatchesAndWelcomes(t *testing.T) {
 			t.Error("approved person not active")
 		}
 
-		// Rejection mails the reason.
-		r2, err := s.SubmitApplication(ctx, model.Actor{}, application("Tor", "tor@example.no", "41234567", model.TypeOrdinary, nil, ""))
-		if err != nil {
-			t.Fatal(err)
-		}
+		// Rejection mails the reason and drops the sealed number.
+		app := application("Tor", "tor@example.no", "41234567", model.TypeOrdinary, nil, "")
+		app.Person.Fnr = "01019012480"
+		r2 := join(t, s, app)
 		if err := s.DecideApplication(ctx, f.admin, model.Actor{}, r2.MembershipID, false, "Jobber ikke i vår bransje"); err != nil {
 			t.Fatal(err)
 		}
 		if n := count(t, s, `SELECT count(*) FROM outbox WHERE person_id = $1 AND text_body LIKE '%vår bransje%'`, r2.PersonID); n != 1 {
 			t.Error("no rejection mail with the reason")
 		}
-
+		if n := count(t, s, `SELECT count(*) FROM applications WHERE person_id = $1 AND fnr_sealed IS NULL`, r2.PersonID); n != 1 {
+			t.Error("a rejected applicant's sealed number kept")
+		}
 		// The rejected applicant is erased once the retention period is
 		// over, with the personal values in the audit log.
 		if n, err := s.EraseRejected(ctx, access.System("test"), model.Actor{}); err != nil || n != 0 {
@@ -139,18 +423,20 @@ func TestSubmitApplicationMatchesAndWelcomes(t *testing.T) {
 		if n, err := s.EraseRejected(ctx, access.System("test"), model.Actor{}); err != nil || n != 1 {
 			t.Fatalf("erased %d: %v", n, err)
 		}
-		if n := count(t, s, `SELECT count(*) FROM persons WHERE id = $1`, r2.PersonID); n != 0 {
-			t.Error("rejected applicant kept")
-		}
-		if n := count(t, s, `SELECT count(*) FROM audit_log WHERE person_id = $1 AND detail <> ''`, r2.PersonID); n != 0 {
-			t.Error("audit detail kept")
+		for q, want := range map[string]int{
+			`SELECT count(*) FROM persons WHERE id = $1`:                           0,
+			`SELECT count(*) FROM applications WHERE person_id = $1`:               0,
+			`SELECT count(*) FROM audit_log WHERE person_id = $1 AND detail <> ''`: 0,
+		} {
+			if n := count(t, s, q, r2.PersonID); n != want {
+				t.Errorf("%s: %d", q, n)
+			}
 		}
 		if n := count(t, s, `SELECT count(*) FROM persons WHERE id = $1`, res.PersonID); n != 1 {
 			t.Error("the approved member was erased")
 		}
 		s.SetClock(func() time.Time { return day0 })
 
-		// Auto-approve.
 		st := DefaultJoinSettings
 		st.AutoApprove = true
 		if err := s.SaveJoinSettings(ctx, f.steward, model.Actor{}, st); model.ErrorCode(err) != model.EFORBIDDEN {
@@ -167,11 +453,93 @@ func TestSubmitApplicationMatchesAndWelcomes(t *testing.T) {
 		if got, _ := s.JoinSettings(ctx); !got.AutoApprove || got.CreditMonths != 2 {
 			t.Errorf("settings %+v", got)
 		}
-		r3, err := s.SubmitApplication(ctx, model.Actor{}, application("Una", "una@example.no", "41234568", model.TypeOrdinary, f.wB, ""))
-		if err != nil || r3.Status != model.StatusActive {
-			t.Fatalf("auto-approved %+v %v", r3, err)
+	})
+}
+
+// TestExportApplications: the export to the member register gives the
+// approved applications in scope with their numbers, once, and leaves only
+// the keyed hash: no fødselsnummer in clear anywhere in the database.
+func TestExportApplications(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		ctx := context.Background()
+		f, _, _, _ := joinFixture(t, s)
+		fnr := norway.GenerateFnr(time.Date(1992, 7, 8, 0, 0, 0, 0, time.UTC), false, rand.New(rand.NewPCG(3, 4)))
+		app := application("Eva", "eva@example.no", "98711111", model.TypeOrdinary, f.wA, "")
+		app.Person.Fnr = fnr
+		res := join(t, s, app)
+		other := join(t, s, application("Bo", "bo@example.no", "98711112", model.TypeOrdinary, f.wB, ""))
+		pending := join(t, s, application("Pia", "pia@example.no", "98711113", model.TypeOrdinary, f.wA, ""))
+		for _, r := range []*model.ApplicationResult{res, other} {
+			if err := s.DecideApplication(ctx, f.admin, model.Actor{}, r.MembershipID, true, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		advisorB := &access.Principal{Username: "rb", Grants: []access.Grant{{Role: model.RoleAdvisor, UnitPath: f.clubB.Path}}}
+		if n, err := s.RegisterPending(ctx, f.admin); err != nil || n != 2 {
+			t.Errorf("admin: %d waiting, %v", n, err)
+		}
+		if _, err := s.ExportApplications(ctx, f.steward, model.Actor{}); model.ErrorCode(err) != model.EFORBIDDEN {
+			t.Errorf("steward exports: %v", err)
+		}
+		rows, err := s.ExportApplications(ctx, advisorB, model.Actor{Username: "rb"})
+		if err != nil || len(rows) != 1 || rows[0].FirstName != "Bo" || rows[0].Orgnr != "923609016" && rows[0].Orgnr != f.wB.Orgnr {
+			t.Fatalf("advisor of club B: %+v %v", rows, err)
+		}
+		rows, err = s.ExportApplications(ctx, f.admin, model.Actor{Username: "admin"})
+		if err != nil || len(rows) != 1 {
+			t.Fatalf("admin: %+v %v", rows, err)
+		}
+		r := rows[0]
+		if r.Fnr != fnr || r.FirstName != "Eva" || r.Email != "eva@example.no" || r.Mobile != "+4798711111" || r.Type != model.TypeOrdinary ||
+			r.BirthDate.Format("2006-01-02") != "1992-07-08" || r.AppliedAt.IsZero() || r.Orgnr != f.wA.Orgnr {
+			t.Errorf("row %+v", r)
+		}
+		if rows, _ := s.ExportApplications(ctx, f.admin, model.Actor{}); len(rows) != 0 {
+			t.Errorf("exported twice: %+v", rows)
+		}
+		if n := count(t, s, `SELECT count(*) FROM applications WHERE person_id = $1 AND fnr_sealed IS NULL AND fnr_hash = $2 AND exported_at IS NOT NULL`,
+			res.PersonID, s.FnrHash(fnr)); n != 1 {
+			t.Error("the exported application keeps more than the hash")
+		}
+		if n := count(t, s, `SELECT count(*) FROM audit_log WHERE action = 'export' AND entity = 'application' AND person_id = $1`, res.PersonID); n != 1 {
+			t.Error("export not audited")
+		}
+		if n := count(t, s, `SELECT count(*) FROM applications WHERE person_id = $1 AND exported_at IS NULL`, pending.PersonID); n != 1 {
+			t.Error("a pending application was exported")
+		}
+		if where := findInDatabase(t, s, fnr); where != "" {
+			t.Errorf("the fødselsnummer is in clear in %s", where)
 		}
 	})
+}
+
+// findInDatabase returns the first table whose any column holds needle.
+func findInDatabase(t *testing.T, s *Storage, needle string) string {
+	t.Helper()
+	q := `SELECT name FROM sqlite_master WHERE type = 'table'`
+	if s.dialect == Postgres {
+		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`
+	}
+	var tables []string
+	rows, err := s.r.Query(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		tables = append(tables, n)
+	}
+	rows.Close()
+	if len(tables) < 10 {
+		t.Fatalf("only %d tables found", len(tables))
+	}
+	for _, tb := range tables {
+		if strings.Contains(dumpRows(t, s, `SELECT * FROM `+tb), needle) {
+			return tb
+		}
+	}
+	return ""
 }
 
 func TestReferralAndOptIn(t *testing.T) {
@@ -219,14 +587,8 @@ func TestDuesCreditLeaderboardAndRewards(t *testing.T) {
 		s.SetClock(func() time.Time { return now })
 		f, _, rec, code := joinFixture(t, s)
 		s.SetClock(func() time.Time { return now })
-		student, err := s.SubmitApplication(ctx, model.Actor{}, application("Stine", "stine@example.no", "41000001", model.TypeStudent, f.wA, code))
-		if err != nil {
-			t.Fatal(err)
-		}
-		worker, err := s.SubmitApplication(ctx, model.Actor{}, application("Ove", "ove@example.no", "41000002", model.TypeOrdinary, f.wA, code))
-		if err != nil {
-			t.Fatal(err)
-		}
+		student := join(t, s, application("Stine", "stine@example.no", "41000001", model.TypeStudent, f.wA, code))
+		worker := join(t, s, application("Ove", "ove@example.no", "41000002", model.TypeOrdinary, f.wA, code))
 		for _, m := range []int64{student.MembershipID, worker.MembershipID} {
 			if err := s.DecideApplication(ctx, f.admin, model.Actor{}, m, true, ""); err != nil {
 				t.Fatal(err)

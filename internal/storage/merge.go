@@ -23,6 +23,7 @@ var personRefs = []personRef{
 	{"outbox", "person_id"}, {"referral_codes", "person_id"},
 	{"credits", "recruiter_id"}, {"reward_handouts", "person_id"},
 	{"match_candidates", "person_id"}, {"match_candidates", "candidate_id"},
+	{"applications", "person_id"},
 	{"audit_log", "person_id"}, // no foreign key, but the erasure of a person follows it
 }
 

@@ -1,10 +1,13 @@
 package ui
 
 import (
+	"bytes"
+	"encoding/csv"
 	"errors"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/locale"
@@ -16,6 +19,7 @@ type applicationsData struct {
 	Apps     []storage.ApplicationRow
 	Settings storage.JoinSettings
 	Done     bool
+	Register int // approved applications waiting for export to the member register
 }
 
 func (h *Handler) applicationsPage(w http.ResponseWriter, r *http.Request, status int, p page) {
@@ -30,7 +34,12 @@ func (h *Handler) applicationsPage(w http.ResponseWriter, r *http.Request, statu
 		h.serveError(w, r, err)
 		return
 	}
-	d := &applicationsData{Apps: apps, Settings: st, Done: r.URL.Query().Get("done") == "1"}
+	reg, err := h.Store.RegisterPending(r.Context(), u)
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	d := &applicationsData{Apps: apps, Settings: st, Done: r.URL.Query().Get("done") == "1", Register: reg}
 	if p.Form == nil {
 		p.Form = map[string]string{"credit_months": strconv.Itoa(st.CreditMonths), "join_intro": st.Intro, "join_consent": st.Consent}
 		if st.AutoApprove {
@@ -67,6 +76,71 @@ func (h *Handler) decideApplication(w http.ResponseWriter, r *http.Request) {
 		h.MailWake()
 	}
 	http.Redirect(w, r, "/applications?done=1", http.StatusSeeOther)
+}
+
+// decideApplicationMatch settles whether an applicant is a known person
+// (merge) or someone else (distinct).
+func (h *Handler) decideApplicationMatch(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	decision := map[string]string{"merge": storage.MatchMerge, "distinct": storage.MatchDistinct}[r.PathValue("decision")]
+	if decision == "" {
+		h.serveError(w, r, model.Errorf(model.ENOTFOUND, "Siden finnes ikke."))
+		return
+	}
+	if err := h.Store.DecideMatch(r.Context(), access.FromContext(r.Context()), actor(r), id, decision); err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/applications?done=1", http.StatusSeeOther)
+}
+
+// registerHeader is the member register's CSV columns.
+var registerHeader = []string{"Fornavn", "Etternavn", "Fødselsdato", "Fødselsnummer", "E-post", "Mobil", "Postnummer",
+	"Medlemskapstype", "Arbeidsplass (orgnr)", "Søkt"}
+
+// exportApplications sends the approved applications not yet in the
+// member register as CSV and marks them exported in the same transaction,
+// which drops their sealed fødselsnumre (only the keyed hash stays): the
+// download is the hand-over. The file is built before anything is sent.
+// Since this GET changes data, a request from another site is refused, as
+// CrossOriginProtection refuses a POST.
+func (h *Handler) exportApplications(w http.ResponseWriter, r *http.Request) {
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+		h.serveError(w, r, model.Errorf(model.EFORBIDDEN, "Eksporten må startes fra Verve selv."))
+		return
+	}
+	rows, err := h.Store.ExportApplications(r.Context(), access.FromContext(r.Context()), actor(r))
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	buf.WriteString("\uFEFF")
+	cw := csv.NewWriter(&buf)
+	cw.Comma, cw.UseCRLF = ';', true
+	cw.Write(registerHeader)
+	for _, a := range rows {
+		cw.Write([]string{csvText(a.FirstName), csvText(a.LastName), dateOrEmpty(a.BirthDate), a.Fnr, csvText(a.Email), csvText(a.Mobile),
+			csvText(a.PostalCode), a.Type, a.Orgnr, dateOrEmpty(a.AppliedAt.In(oslo))})
+	}
+	cw.Flush()
+	hd := w.Header()
+	hd.Set("Content-Type", "text/csv; charset=utf-8")
+	hd.Set("Content-Disposition", `attachment; filename="innmeldinger-`+time.Now().In(oslo).Format("2006-01-02-150405")+`.csv"`)
+	hd.Set("Content-Length", strconv.Itoa(buf.Len()))
+	hd.Set("Cache-Control", "no-store")
+	buf.WriteTo(w)
+}
+
+func dateOrEmpty(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("02.01.2006")
 }
 
 // saveJoinSettings stores the join page's texts, auto-approval and credit

@@ -116,8 +116,11 @@ func (h *Handler) showJoinPage(w http.ResponseWriter, r *http.Request) {
 	h.renderLang(w, r, http.StatusOK, "join", lang, page{Title: locale.T(lang, "join.title"), Data: d, Form: form})
 }
 
-// submitJoin takes an application. On an error the form comes back with
-// everything the visitor typed and a message by each field.
+// submitJoin takes an application, unconfirmed: the visitor gets an
+// e-mail with a link to confirm it (see storage.SubmitApplication), and
+// the same thank-you page whoever's identifiers were typed. On an error
+// the form comes back with everything the visitor typed and a message by
+// each field.
 func (h *Handler) submitJoin(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 32<<10)
 	if err := r.ParseForm(); err != nil {
@@ -184,9 +187,10 @@ func (h *Handler) submitJoin(w http.ResponseWriter, r *http.Request) {
 			app.WorkplaceID = m[0].ID
 		}
 	}
+	app.ConfirmURL = h.publicURL(r) + "/bli-medlem/bekreft/"
 	err := v.Err()
 	if err == nil {
-		_, err = h.Store.SubmitApplication(r.Context(), model.Actor{Username: "nettside", RemoteAddr: remoteAddr(r)}, app)
+		err = h.Store.SubmitApplication(r.Context(), model.Actor{Username: "nettside", RemoteAddr: remoteAddr(r)}, app)
 	} else if verr := app.Validate(time.Now()); verr != nil {
 		// Show the other fields' messages too, not only the date's.
 		var e, all *model.Error
@@ -214,6 +218,82 @@ func (h *Handler) submitJoin(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) showJoinDone(w http.ResponseWriter, r *http.Request) {
 	lang := joinLang(r)
 	h.renderLang(w, r, http.StatusOK, "join_done", lang, page{Title: locale.T(lang, "join.done.title"), Data: lang})
+}
+
+type joinConfirmData struct {
+	Token   string
+	Refused string // the locale key of why the link is refused
+	Status  string // after confirming: pending or active
+}
+
+// linkRefusals maps why storage refused a confirmation link to the page's
+// status and message.
+var linkRefusals = []struct {
+	err    error
+	status int
+	key    string
+}{
+	{storage.ErrLinkUnknown, http.StatusNotFound, "join.link.unknown"},
+	{storage.ErrLinkExpired, http.StatusGone, "join.link.expired"},
+	{storage.ErrLinkUsed, http.StatusConflict, "join.link.used"},
+}
+
+// showJoinConfirm is the page behind the e-mail's link: a button to
+// confirm, since mail scanners open links (and must confirm nothing), or
+// why the link is refused.
+func (h *Handler) showJoinConfirm(w http.ResponseWriter, r *http.Request) {
+	h.joinConfirmPage(w, r, h.Store.CheckApplicationLink(r.Context(), r.PathValue("token")), "")
+}
+
+// confirmJoin confirms the application behind a link.
+func (h *Handler) confirmJoin(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
+	res, err := h.Store.ConfirmApplication(r.Context(), model.Actor{Username: "nettside", RemoteAddr: remoteAddr(r)}, r.PathValue("token"))
+	status := ""
+	if err == nil {
+		status = res.Status
+		if h.MailWake != nil {
+			h.MailWake()
+		}
+	}
+	h.joinConfirmPage(w, r, err, status)
+}
+
+func (h *Handler) joinConfirmPage(w http.ResponseWriter, r *http.Request, err error, status string) {
+	lang := joinLang(r)
+	d := &joinConfirmData{Token: r.PathValue("token"), Status: status}
+	code := http.StatusOK
+	for _, lr := range linkRefusals {
+		if errors.Is(err, lr.err) {
+			code, d.Refused, err = lr.status, lr.key, nil
+		}
+	}
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	h.renderLang(w, r, code, "join_confirm", lang, page{Title: locale.T(lang, "join.confirm.title"), Data: d})
+}
+
+// publicURL is where visitors reach Verve (scheme and host, no slash at
+// the end): the configured address, else the request's own. Behind a proxy
+// configure it, so that nobody can make the confirmation e-mail point
+// elsewhere with a forged Host header.
+func (h *Handler) publicURL(r *http.Request) string {
+	if h.PublicURL != "" {
+		return strings.TrimSuffix(h.PublicURL, "/")
+	}
+	return requestBase(r)
+}
+
+// requestBase is the scheme and host the request came to.
+func requestBase(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }
 
 // findJoinWorkplaces answers the join page's workplace search with at
@@ -261,9 +341,5 @@ func (h *Handler) renderLang(w http.ResponseWriter, r *http.Request, status int,
 
 // joinLink is the referral link for a code, from the request's host.
 func joinLink(r *http.Request, code string) string {
-	scheme := "http"
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host + "/bli-medlem?ref=" + url.QueryEscape(code)
+	return requestBase(r) + "/bli-medlem?ref=" + url.QueryEscape(code)
 }

@@ -26,7 +26,8 @@ import (
 // a time), against a bare net/http handler that parses the same form and
 // writes the thank-you page's HTML, on SQLite and PostgreSQL in one run.
 // The limiter is replaced by a no-op; every request is a new applicant
-// (new person, pending membership, welcome task, audit, queued e-mail).
+// (an unconfirmed application, audit, the e-mail with the confirmation
+// link queued; the person is made only when the link is used).
 // Each engine reports req/s and its share of the bare handler's rate.
 //
 // The "-8" variants post from eight clients at once: throughput when many

@@ -52,8 +52,9 @@ func fillJoin(t *testing.T, ctx context.Context, what string, fields map[string]
 
 // TestBrowserJoinReferCredit is the issue's done-when, on a phone: a
 // visitor opens a member's referral link and joins as a student; the
-// confirmation arrives at a real SMTP server; the workplace's shop steward
-// has a welcome task; the union approves; months pass and are paid; the
+// confirmation link arrives at a real SMTP server, opens a page with a
+// button, and pressing it registers the application (nothing before); the
+// workplace's shop steward has a welcome task; the union approves; months pass and are paid; the
 // worker runs; the recruiter has credit, gets the thank-you e-mail and,
 // after opting in, is on the leaderboard. Before that, an applicant with
 // script in every field is refused, then accepted with script in the
@@ -82,6 +83,28 @@ func TestBrowserJoinReferCredit(t *testing.T) {
 		}
 	}
 
+	// confirmByMail reads the confirmation link sent to addr from the SMTP
+	// server, opens it, presses the button and waits for the e-mail that
+	// follows, with the subject want.
+	confirmByMail := func(addr, want string) {
+		t.Helper()
+		sendMail()
+		m := smtp.WaitFor(t, addr, 10*time.Second)
+		link := confirmLinkRE.FindString(m.Text)
+		if m.Subject != "Bekreft innmeldingen din" || link == "" {
+			t.Fatalf("confirmation link e-mail: %q\n%s", m.Subject, m.Text)
+		}
+		do(t, ctx, "open the link", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#join-confirm-button")))
+		if n := countRows(t, e, `SELECT count(*) FROM persons WHERE email = $1`, addr); n != 0 {
+			t.Fatal("opening the link confirmed")
+		}
+		do(t, ctx, "confirm", chromedp.Click(chromedp.CSS("#join-confirm-button")), chromedp.WaitVisible(chromedp.CSS("#join-confirmed")))
+		screenshot(t, ctx, "join-confirmed")
+		sendMail()
+		if ms := waitMessages(t, smtp, addr, 2); ms[1].Subject != want || !strings.Contains(ms[1].Text, "Hei ") {
+			t.Errorf("after confirming: %q\n%s", ms[1].Subject, ms[1].Text)
+		}
+	}
 	admin := e.principal(t, "admin")
 	steward := e.principal(t, "tillitsvalgt")
 	recruiter, code := referrer(t, e, "tillitsvalgt2")
@@ -119,6 +142,8 @@ func TestBrowserJoinReferCredit(t *testing.T) {
 		"fnr": "", "ref": "", "workplace_q": "", "graduation": time.Now().AddDate(1, 0, 0).Format("2006-01-02")})
 	do(t, ctx, "submit script names", chromedp.Click(chromedp.CSS("#join-submit")), chromedp.WaitVisible(chromedp.CSS("#join-done")))
 	errs.check(t, "join with script in names")
+	confirmByMail("xss@example.no", "Vi har mottatt innmeldingen din")
+	errs.check(t, "confirm with script in names")
 
 	// 2. The student, through the recruiter's referral link.
 	student := "stine.student@example.no"
@@ -137,16 +162,18 @@ func TestBrowserJoinReferCredit(t *testing.T) {
 	screenshot(t, ctx, "join-filled")
 	do(t, ctx, "join", chromedp.Click(chromedp.CSS("#consent")), chromedp.Click(chromedp.CSS("#join-submit")), chromedp.WaitVisible(chromedp.CSS("#join-done")))
 	errs.check(t, "join as a student")
+	if n := countRows(t, e, `SELECT count(*) FROM persons WHERE email = $1`, student); n != 0 {
+		t.Fatal("a person was created before the e-mail address was confirmed")
+	}
+	// The link arrives at the SMTP server; it opens a page with a button,
+	// and the button confirms.
+	confirmByMail(student, "Vi har mottatt innmeldingen din")
+	checkPhoneLayout(t, ctx, "confirmed")
+	errs.check(t, "confirm as a student")
 	var personID, mid int64
 	if err := e.Store.DB().QueryRow(`SELECT p.id, m.id FROM persons p JOIN memberships m ON m.person_id = p.id WHERE p.email = $1`, student).
 		Scan(&personID, &mid); err != nil {
 		t.Fatal(err)
-	}
-
-	// The confirmation arrives at the SMTP server.
-	sendMail()
-	if m := smtp.WaitFor(t, student, 10*time.Second); m.Subject != "Vi har mottatt innmeldingen din" || !strings.Contains(m.Text, "Hei Stine") {
-		t.Errorf("confirmation: %q\n%s", m.Subject, m.Text)
 	}
 	// The workplace's shop steward has a welcome task.
 	var owner int64

@@ -6,11 +6,13 @@ import (
 	"html"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +20,10 @@ import (
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/auth"
 	"github.com/verve-union/verve/internal/demo"
+	"github.com/verve-union/verve/internal/mail"
+	"github.com/verve-union/verve/internal/mail/mailtest"
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/norway"
 	"github.com/verve-union/verve/internal/storage"
 	"github.com/verve-union/verve/internal/storage/storagetest"
 )
@@ -164,6 +169,21 @@ func TestJoinPageAndApplications(t *testing.T) {
 			if st, body := post(t, c, e.URL+"/bli-medlem", good); st != http.StatusSeeOther {
 				t.Fatalf("good form: %d %s", st, body)
 			}
+			// Nothing until the link in the e-mail is used: it shows a
+			// button, and the button confirms.
+			if n := countRows(t, e, `SELECT count(*) FROM persons WHERE email = 'sara.soker@example.no'`); n != 0 {
+				t.Fatal("a person was created before the e-mail address was confirmed")
+			}
+			link := outboxLink(t, e, "sara.soker@example.no")
+			if st, body := get(t, c, link); st != 200 || !strings.Contains(body, `id="join-confirm-button"`) {
+				t.Fatalf("confirmation page: %d %s", st, body)
+			}
+			if n := countRows(t, e, `SELECT count(*) FROM persons WHERE email = 'sara.soker@example.no'`); n != 0 {
+				t.Fatal("opening the link confirmed")
+			}
+			if st, body := post(t, c, link, url.Values{}); st != 200 || !strings.Contains(body, `id="join-confirmed"`) {
+				t.Fatalf("confirm: %d %s", st, body)
+			}
 			var mid, recruiter int64
 			if err := e.Store.DB().QueryRow(`SELECT m.id, m.recruited_by FROM memberships m JOIN persons p ON p.id = m.person_id
 				WHERE p.email = 'sara.soker@example.no' AND m.status = 'pending'`).Scan(&mid, &recruiter); err != nil {
@@ -197,6 +217,27 @@ func TestJoinPageAndApplications(t *testing.T) {
 			}
 			if n := countRows(t, e, `SELECT count(*) FROM memberships WHERE id = $1 AND status = 'active'`, mid); n != 1 {
 				t.Error("not approved")
+			}
+
+			// To the member register: refused from another site, then the
+			// file once; the next export is empty.
+			req, _ := http.NewRequest("GET", e.URL+"/applications/export", nil)
+			req.Header.Set("Sec-Fetch-Site", "cross-site")
+			if resp, err := ac.Do(req); err != nil || resp.StatusCode != 403 {
+				t.Errorf("cross-site export: %v %v", resp.Status, err)
+			} else {
+				resp.Body.Close()
+			}
+			if _, body := get(t, ac, e.URL+"/applications"); !strings.Contains(body, `id="register-export"`) {
+				t.Error("no export link on /applications")
+			}
+			st, csvBody := get(t, ac, e.URL+"/applications/export")
+			if st != 200 || !strings.HasPrefix(csvBody, "\uFEFFFornavn;Etternavn;Fødselsdato;Fødselsnummer") || !strings.Contains(csvBody, "Sara;Søker;") ||
+				!strings.Contains(csvBody, wp.Orgnr) {
+				t.Errorf("export: %d\n%s", st, csvBody)
+			}
+			if _, again := get(t, ac, e.URL+"/applications/export"); strings.Contains(again, "Sara") {
+				t.Error("exported twice")
 			}
 
 			// Referral page, QR codes, opt-in and leaderboard.
@@ -246,6 +287,24 @@ func TestJoinPageAndApplications(t *testing.T) {
 			resp.Body.Close()
 		})
 	}
+}
+
+var confirmLinkRE = regexp.MustCompile(`https?://[^/\s]+/bli-medlem/bekreft/[A-Za-z0-9_-]+\?lang=[a-z]+`)
+
+// outboxLink returns the confirmation link in the latest e-mail queued to
+// addr.
+func outboxLink(t *testing.T, e *testEnv, addr string) string {
+	t.Helper()
+	var body string
+	if err := e.Store.DB().QueryRow(`SELECT text_body FROM outbox WHERE to_addr = $1 AND kind = $2 ORDER BY id DESC LIMIT 1`,
+		addr, model.MailJoinLink).Scan(&body); err != nil {
+		t.Fatalf("no confirmation e-mail to %s: %v", addr, err)
+	}
+	link := confirmLinkRE.FindString(body)
+	if link == "" {
+		t.Fatalf("no link in %q", body)
+	}
+	return link
 }
 
 func countRows(t *testing.T, e *testEnv, q string, args ...any) int {
@@ -317,13 +376,227 @@ func TestJoinRoutesStayInScope(t *testing.T) {
 		fmt.Sprintf("/applications/%d/approve", mid):         {},
 		fmt.Sprintf("/verving/premier/1/%d", other.PersonID): {"handed": {"1"}},
 		fmt.Sprintf("/api/v1/memberships/%d/payments", mid):  {},
+		"/applications/matches/1/merge":                      {},
 	} {
 		if st, _ := post(t, sc, e.URL+path, form); st != 403 && st != 404 {
 			t.Errorf("POST %s: %d", path, st)
 		}
 	}
+	if st, _ := get(t, sc, e.URL+"/applications/export"); st != 403 {
+		t.Errorf("GET /applications/export: %d", st)
+	}
 	// Nothing was written on the way.
 	if n := countRows(t, e, `SELECT count(*) FROM dues_payments`); n != 0 {
 		t.Errorf("%d payments written", n)
+	}
+}
+
+// joinPost posts a join form and follows its redirect by hand: the
+// status, where it points and the page it leads to.
+func joinPost(t *testing.T, c *http.Client, base string, f url.Values) string {
+	t.Helper()
+	resp, err := c.Post(base+"/bli-medlem", "application/x-www-form-urlencoded", strings.NewReader(f.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	st, page := get(t, c, base+resp.Header.Get("Location"))
+	return fmt.Sprintf("%d %s\n%s\n%d\n%s", resp.StatusCode, resp.Header.Get("Location"), b, st, page)
+}
+
+// tableDump is every row of persons, memberships and tasks.
+func tableDump(t *testing.T, e *testEnv) string {
+	t.Helper()
+	var b strings.Builder
+	for _, q := range []string{
+		`SELECT id, first_name, last_name, email, mobile, postal_code, COALESCE(fnr_hash, ''), COALESCE(workplace_id, 0), member_status, updated_at FROM persons ORDER BY id`,
+		`SELECT id, person_id, type, status, COALESCE(recruited_by, 0) FROM memberships ORDER BY id`,
+		`SELECT id, person_id, kind, status, COALESCE(owner_person_id, 0) FROM tasks ORDER BY id`,
+	} {
+		rows, err := e.Store.DB().Query(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintln(&b, vals...)
+		}
+		rows.Close()
+	}
+	return b.String()
+}
+
+// TestJoinRevealsNothing is issue 9's done-when: a member's fødselsnummer
+// or e-mail typed on the join page gives the same page and, read back from
+// a real SMTP server, the same e-mail text as a stranger's; until the link
+// is used nobody changes; forged, expired and replayed links are refused
+// with a clear message and change nothing.
+func TestJoinRevealsNothing(t *testing.T) {
+	smtp := mailtest.Start(t)
+	host, port := smtp.SMTPHostPort()
+	sender, err := mail.NewSMTP(mail.Config{Host: host, Port: port, From: "post@forbundet.example.no", TLS: mail.TLSNone, Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, engine := range storagetest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			e := newJoinEnv(t, engine, Config{})
+			ctx := context.Background()
+			clock := &movableClock{}
+			e.Store.SetClock(clock.now)
+			deliver := mail.NewDeliverer(e.Store, sender, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			deliver.Now = clock.now
+			admin := e.principal(t, "admin")
+			wps, err := e.Store.WorkplacesUnder(ctx, admin, admin.Grants[0].UnitPath, 1)
+			if err != nil || len(wps) == 0 {
+				t.Fatal(err)
+			}
+			member := &model.Person{FirstName: "Mona", LastName: "Medlem", MemberStatus: model.StatusActive, Email: "mona." + engine + "@example.no",
+				Mobile: "41222222", Fnr: "01019012480", WorkplaceID: wps[0].ID}
+			if err := e.Store.CreatePerson(ctx, admin, model.Actor{Username: "test"}, member); err != nil {
+				t.Fatal(err)
+			}
+			before := tableDump(t, e)
+
+			c := anon()
+			form := func(email, fnr string) url.Values {
+				return joinForm(t, c, e.URL, url.Values{"first_name": {"Ola"}, "last_name": {"Olsen"}, "email": {email}, "fnr": {fnr}})
+			}
+			stranger := "ola." + engine + "@example.no"
+			strangerFnr := norway.GenerateFnr(time.Date(1978, 5, 15, 0, 0, 0, 0, time.UTC), false, rand.New(rand.NewPCG(9, 9)))
+			cases := []struct{ what, email, fnr string }{
+				{"a stranger", stranger, strangerFnr},
+				{"a member's fødselsnummer", "fremmed." + engine + "@example.no", member.Fnr},
+				{"a member's e-mail", member.Email, ""},
+				{"the stranger again", stranger, strangerFnr},
+			}
+			var firstPage string
+			for i, k := range cases {
+				page := joinPost(t, c, e.URL, form(k.email, k.fnr))
+				if i == 0 {
+					firstPage = page
+					if !strings.HasPrefix(page, "303 /bli-medlem/takk") || !strings.Contains(page, `id="join-done"`) {
+						t.Fatalf("thank-you: %s", page)
+					}
+				} else if page != firstPage {
+					t.Errorf("%s: the page differs:\n%s\n---\n%s", k.what, page, firstPage)
+				}
+			}
+			if _, _, err := deliver.RunOnce(ctx); err != nil {
+				t.Fatal(err)
+			}
+			var firstMail string
+			links := map[string]string{}
+			for i, k := range cases {
+				n := 0 // the how-manieth e-mail to this address
+				for _, o := range cases[:i+1] {
+					if o.email == k.email {
+						n++
+					}
+				}
+				m := waitMessages(t, smtp, k.email, n)[n-1]
+				text := confirmLinkRE.ReplaceAllString(m.Text, "LINK")
+				if i == 0 {
+					firstMail = m.Subject + "\n" + text
+					if m.Subject != "Bekreft innmeldingen din" || !strings.Contains(text, "Hei Ola,") || !strings.Contains(text, "LINK") {
+						t.Errorf("confirmation e-mail: %s", firstMail)
+					}
+				} else if m.Subject+"\n"+text != firstMail {
+					t.Errorf("%s: the e-mail differs:\n%s\n---\n%s", k.what, m.Subject+"\n"+text, firstMail)
+				}
+				links[k.what] = confirmLinkRE.FindString(m.Text)
+			}
+			if tableDump(t, e) != before {
+				t.Fatal("an unconfirmed application changed persons, memberships or tasks")
+			}
+
+			// Refused links: forged, expired, replayed.
+			refused := func(what, link string, status int, msg string) {
+				t.Helper()
+				for _, method := range []string{"GET", "POST"} {
+					var st int
+					var body string
+					if method == "GET" {
+						st, body = get(t, c, link)
+					} else {
+						st, body = post(t, c, link, url.Values{})
+					}
+					if st != status || !strings.Contains(body, msg) || !strings.Contains(body, `id="link-refused"`) {
+						t.Errorf("%s link, %s: %d, lacks %q", what, method, st, msg)
+					}
+				}
+			}
+			refused("forged", e.URL+"/bli-medlem/bekreft/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA?lang=en", 404, "The link is not valid")
+			clock.add(49 * time.Hour)
+			refused("expired", links["a member's e-mail"], 410, "Lenken er utløpt")
+			clock.add(-49 * time.Hour)
+			if tableDump(t, e) != before {
+				t.Fatal("a refused link changed something")
+			}
+			if st, body := post(t, c, links["a stranger"], url.Values{}); st != 200 || !strings.Contains(body, "Innmeldingen er bekreftet") {
+				t.Fatalf("confirm: %d", st)
+			}
+			after := tableDump(t, e)
+			refused("replayed", links["a stranger"], 409, "Lenken er allerede brukt")
+			if tableDump(t, e) != after {
+				t.Fatal("a replayed link changed something")
+			}
+
+			// The applicant who typed the member's number: a new person, and
+			// the approver sees the possible match and decides it.
+			if st, _ := post(t, c, links["a member's fødselsnummer"], url.Values{}); st != 200 {
+				t.Fatalf("confirm: %d", st)
+			}
+			var matchID int64
+			if err := e.Store.DB().QueryRow(`SELECT id FROM match_candidates WHERE candidate_id = $1 AND source = 'join' AND match = 'fnr'`, member.ID).Scan(&matchID); err != nil {
+				t.Fatal(err)
+			}
+			ac := e.login(t, "admin")
+			if st, body := get(t, ac, e.URL+"/applications"); st != 200 || !strings.Contains(body, "Mulig samme person som") ||
+				!strings.Contains(body, fmt.Sprintf(`action="/applications/matches/%d/merge"`, matchID)) {
+				t.Errorf("/applications does not show the possible match: %d", st)
+			}
+			if st, _ := post(t, ac, fmt.Sprintf("%s/applications/matches/%d/distinct", e.URL, matchID), url.Values{}); st != http.StatusSeeOther {
+				t.Errorf("decide: %d", st)
+			}
+			if n := countRows(t, e, `SELECT count(*) FROM match_candidates WHERE id = $1 AND decision = 'distinct'`, matchID); n != 1 {
+				t.Error("not decided")
+			}
+		})
+	}
+}
+
+// waitMessages waits for at least n messages to addr and returns them,
+// oldest first.
+func waitMessages(t *testing.T, smtp *mailtest.Server, addr string, n int) []mailtest.Message {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var out []mailtest.Message
+		ms, err := smtp.Messages(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ms {
+			if slices.Contains(m.To, addr) {
+				out = append(out, m)
+			}
+		}
+		if len(out) >= n {
+			return out
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d messages to %s, want %d", len(out), addr, n)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

@@ -98,7 +98,7 @@ func TestStewardCannotReachOtherWorkplaces(t *testing.T) {
 				t.Fatalf("own workplaces %d, others %d, tasks %d: the demo union is too small for this test", ownSeen, others, tasks)
 			}
 			// Pages for everyone else's data are refused outright.
-			for _, path := range []string{"/audit", "/matches", "/api/v1/matches"} {
+			for _, path := range []string{"/audit", "/matches", "/api/v1/matches", "/applications", "/applications/export"} {
 				if st, _ := get(t, c, e.URL+path); st != http.StatusForbidden {
 					t.Errorf("GET %s: status %d, want 403", path, st)
 				}
@@ -107,6 +107,13 @@ func TestStewardCannotReachOtherWorkplaces(t *testing.T) {
 			for _, id := range []int{1, 2, 999999} {
 				refuse(t, c, "POST", fmt.Sprintf("%s/matches/%d", e.URL, id), "")
 				refuse(t, c, "POST", fmt.Sprintf("%s/api/v1/matches/%d", e.URL, id), "")
+			}
+			// Possible matches of applicants are decided by approvers in
+			// scope only.
+			var matchID int64
+			e.Store.DB().QueryRow(`SELECT COALESCE(MAX(id), 1) FROM match_candidates`).Scan(&matchID)
+			for _, d := range []string{"merge", "distinct"} {
+				refuse(t, c, "POST", fmt.Sprintf("%s/applications/matches/%d/%s", e.URL, matchID, d), "")
 			}
 		})
 	}
@@ -133,7 +140,7 @@ func refuse(t *testing.T, c *http.Client, method, url, name string) {
 func TestSignInRequired(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	for _, path := range []string{"/", "/units", "/workplaces/1", "/persons/1", "/search?q=hansen", "/audit"} {
+	for _, path := range []string{"/", "/units", "/workplaces/1", "/persons/1", "/search?q=hansen", "/audit", "/applications/export"} {
 		resp, err := c.Get(e.URL + path)
 		if err != nil {
 			t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/alexedwards/scs/postgresstore"
@@ -44,6 +45,9 @@ type Handler struct {
 	JoinLimiter auth.Limiter
 	// MailWake tells the mail deliverer that mail was queued; may be nil.
 	MailWake func()
+	// PublicURL is where visitors reach Verve, for links in e-mails
+	// (https://medlem.forbundet.no); empty: the request's host.
+	PublicURL string
 
 	proxies auth.Proxies
 	hsts    bool
@@ -77,6 +81,8 @@ type Config struct {
 	JoinMinDelay time.Duration
 	// MailWake is called when a request queued mail.
 	MailWake func()
+	// PublicURL is where visitors reach Verve, for links in e-mails.
+	PublicURL string
 }
 
 // New wires the web interface and the API onto a store, with sessions kept
@@ -108,7 +114,10 @@ func New(store *storage.Storage, cfg Config, log *slog.Logger) (http.Handler, er
 	if cfg.LoginSleep != nil {
 		h.sleep = cfg.LoginSleep
 	}
-	h.JoinLimiter, h.MailWake = cfg.JoinLimiter, cfg.MailWake
+	h.JoinLimiter, h.MailWake, h.PublicURL = cfg.JoinLimiter, cfg.MailWake, cfg.PublicURL
+	if u, err := url.Parse(cfg.PublicURL); cfg.PublicURL != "" && (err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http")) {
+		return nil, model.Errorf(model.EINVALID, "--public-url må være en http(s)-adresse, ikke %q", cfg.PublicURL)
+	}
 	if h.JoinLimiter == nil {
 		h.JoinLimiter = auth.NewWindowLimiter(10, time.Hour)
 	}
@@ -159,6 +168,8 @@ func (h *Handler) Routes() (http.Handler, error) {
 	mux.HandleFunc("POST /bli-medlem", h.submitJoin)
 	mux.HandleFunc("GET /bli-medlem/takk", h.showJoinDone)
 	mux.HandleFunc("GET /bli-medlem/arbeidsplasser", h.findJoinWorkplaces)
+	mux.HandleFunc("GET /bli-medlem/bekreft/{token}", h.showJoinConfirm)
+	mux.HandleFunc("POST /bli-medlem/bekreft/{token}", h.confirmJoin)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
 
 	mux.Handle("GET /{$}", h.signedIn("", h.showHomePage))
@@ -184,6 +195,8 @@ func (h *Handler) Routes() (http.Handler, error) {
 	mux.Handle("POST /students/{id}/convert", h.signedIn(access.StudentWrite, h.convertStudent))
 	mux.Handle("GET /applications", h.signedIn(access.MembershipApprove, h.showApplicationsPage))
 	mux.Handle("POST /applications/{id}/{decision}", h.signedIn(access.MembershipApprove, h.decideApplication))
+	mux.Handle("GET /applications/export", h.signedIn(access.MembershipApprove, h.exportApplications))
+	mux.Handle("POST /applications/matches/{id}/{decision}", h.signedIn(access.MembershipApprove, h.decideApplicationMatch))
 	mux.Handle("POST /applications/settings", h.unionWide(access.UserAdmin, h.saveJoinSettings))
 	mux.Handle("GET /matches", h.signedIn(access.PersonWrite, h.showMatchesPage))
 	mux.Handle("POST /matches/{id}", h.signedIn(access.PersonWrite, h.decideMatch))

@@ -1,7 +1,8 @@
 // Package worker runs Verve's scheduled jobs inside the server process:
 // overdue pipeline tasks escalate to the coordinator, and prospects who
 // said no or left are erased once the retention period is over;
-// student members graduating soon get a transfer task.
+// student members graduating soon get a transfer task; join applications
+// never confirmed are deleted when their link expires.
 package worker
 
 import (
@@ -44,6 +45,12 @@ func RunOnce(ctx context.Context, s *storage.Storage, log *slog.Logger) (escalat
 	// Rejected applicants are not kept beyond the retention period.
 	rejected, err := s.EraseRejected(ctx, worker, system)
 	erased += rejected
+	if err != nil {
+		return escalated, erased, err
+	}
+	// Join applications whose confirmation link ran out unused go.
+	expired, err := s.DeleteExpiredApplications(ctx, system)
+	erased += expired
 	if escalated > 0 || erased > 0 || converts > 0 || credits > 0 {
 		log.Info("scheduled jobs", "escalated", escalated, "erased", erased, "convert_tasks", converts, "credits", credits)
 	}
