@@ -108,7 +108,7 @@ func RestoreSQLite(ctx context.Context, path, backup string, o Options) (*Restor
 	defer removeSQLite(tmp)
 	info, err := prepareRestore(ctx, tmp, backup, keyFile)
 	if err != nil {
-		return nil, fmt.Errorf("sikkerhetskopien %s er avvist: %v. %s er ikke endret", backup, err, path)
+		return nil, fmt.Errorf("sikkerhetskopien %s er avvist: %v. Ingenting er endret", backup, err)
 	}
 	if info.MovedAside, err = moveAside(path); err != nil {
 		return nil, err

@@ -280,7 +280,7 @@ func TestRestoreRefusesAndLeavesTheDatabase(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			before := dirState(t, dir)
 			_, err := RestoreSQLite(context.Background(), path, tc.backup, Options{KeyFile: tc.keyFile})
-			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "ikke endret") {
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "Ingenting er endret") {
 				t.Fatalf("err %v, want mention of %q and that the database is unchanged", err, tc.want)
 			}
 			if after := dirState(t, dir); fmt.Sprint(after) != fmt.Sprint(before) {
