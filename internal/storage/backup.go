@@ -113,7 +113,10 @@ func RestoreSQLite(ctx context.Context, path, backup string, o Options) (*Restor
 	if info.MovedAside, err = moveAside(path); err != nil {
 		return nil, err
 	}
-	return info, placeNew(tmp, path)
+	if err := placeNew(tmp, path); err != nil {
+		return nil, fmt.Errorf("%w (den forrige databasen er flyttet til %s)", err, info.MovedAside)
+	}
+	return info, nil
 }
 
 // prepareRestore copies the backup to tmp, checks the copy and migrates it.

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
@@ -99,6 +100,7 @@ func (w *writers) wait(t *testing.T, n int) {
 		if len(errs) > 0 {
 			t.Fatal(errs[0])
 		}
+		time.Sleep(time.Millisecond)
 	}
 }
 
