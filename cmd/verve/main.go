@@ -34,6 +34,8 @@ func commands() []command {
 		{"seed", "fyll en tom database med et deterministisk demoforbund", runSeed},
 		{"import", "les inn en nyansattliste (import newhires)", runImport},
 		{"user", "administrer brukere (user add)", runUser},
+		{"backup", "ta en sikkerhetskopi av en SQLite-database mens den er i bruk", runBackup},
+		{"restore", "kontroller en sikkerhetskopi og legg den på plass", runRestore},
 		{"version", "vis versjonen", func(_ context.Context, _ []string, out io.Writer) error {
 			fmt.Fprintln(out, "verve", version)
 			return nil
