@@ -63,11 +63,11 @@ func runUser(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer store.Close()
-	a := model.Actor{Username: "verve user add"}
+	sys := access.System("verve user add")
 	if unitID == 0 {
 		if unitID, err = store.RootUnit(ctx); err != nil {
 			u := &model.OrgUnit{Kind: model.UnitUnion, Name: union}
-			if err := store.CreateUnit(ctx, a, u); err != nil {
+			if err := store.CreateUnit(ctx, sys, u); err != nil {
 				return err
 			}
 			unitID = u.ID
@@ -79,13 +79,13 @@ func runUser(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	i := strings.LastIndex(strings.TrimSpace(name), " ")
 	p := &model.Person{FirstName: name[:i], LastName: strings.TrimSpace(name[i+1:]), UnitID: unitID, MemberStatus: ""}
-	if err := store.CreatePerson(ctx, access.System("verve user add"), a, p); err != nil {
+	if err := store.CreatePerson(ctx, sys, p); err != nil {
 		return err
 	}
-	if err := store.AddRole(ctx, a, &model.Role{PersonID: p.ID, Role: role, UnitID: unitID, StartDate: time.Now()}); err != nil {
+	if err := store.AddRole(ctx, sys, &model.Role{PersonID: p.ID, Role: role, UnitID: unitID, StartDate: time.Now()}); err != nil {
 		return err
 	}
-	if err := store.CreateUser(ctx, a, &model.User{PersonID: p.ID, Username: username, PasswordHash: hash}); err != nil {
+	if err := store.CreateUser(ctx, sys, &model.User{PersonID: p.ID, Username: username, PasswordHash: hash}); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Brukeren %s er opprettet med rollen %s.\n", username, role)

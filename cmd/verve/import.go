@@ -80,7 +80,7 @@ func runImport(ctx context.Context, args []string, stdout io.Writer) error {
 		Progress:      func(done, total int64) { bar.ChangeMax64(max(total, 1)); bar.Set64(done) },
 	}
 	start := time.Now()
-	rep, err := newhires.Run(ctx, store, owner, model.Actor{Username: "verve import"}, w, f, st.Size(), req)
+	rep, err := newhires.Run(ctx, store, owner, w, f, st.Size(), req)
 	bar.Finish()
 	if err != nil {
 		return err

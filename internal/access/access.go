@@ -69,9 +69,18 @@ func init() {
 
 // System returns the principal that scheduled jobs and the command line act
 // as: every permission, union-wide, under a name the audit log records
-// ("verve import", "worker"). There is no nil principal: nil may do nothing.
+// ("verve import", "verve (planlagt jobb)"). There is no nil principal:
+// nil may do nothing.
 func System(name string) *Principal {
 	return &Principal{Username: name, System: true, Grants: []Grant{{Role: roleSystem, UnitPath: "/"}}}
+}
+
+// Visitor returns the principal of the public, unauthenticated visitor of
+// the join page, coming from remoteAddr: no grants, so it may do nothing
+// but what the public storage functions allow (submit and confirm a join
+// application). The audit log names it "nettside".
+func Visitor(remoteAddr string) *Principal {
+	return &Principal{Username: "nettside", RemoteAddr: remoteAddr}
 }
 
 // Grant is one active role of a user on an org unit.
@@ -81,7 +90,9 @@ type Grant struct {
 	UnitPath string
 }
 
-// Principal is a signed-in user with the roles they hold today.
+// Principal is who acts: a signed-in user with the roles they hold today,
+// a System job or command, or the public Visitor. It is also who the audit
+// log names for a change, and from where.
 type Principal struct {
 	UserID   int64
 	PersonID int64
@@ -90,6 +101,9 @@ type Principal struct {
 	Grants   []Grant
 	// System marks a job or the command line rather than a signed-in user.
 	System bool
+	// RemoteAddr is where the request came from, for the audit log; empty
+	// for jobs and the command line.
+	RemoteAddr string
 }
 
 // Can reports whether any of the user's roles grants p.

@@ -89,3 +89,17 @@ func TestUnionWide(t *testing.T) {
 		t.Error("nil principal holds a role")
 	}
 }
+
+func TestVisitorMayDoNothing(t *testing.T) {
+	v := Visitor("10.0.0.2")
+	if v.Username != "nettside" || v.RemoteAddr != "10.0.0.2" || v.System || v.UserID != 0 || len(v.Grants) != 0 {
+		t.Fatalf("visitor %+v", v)
+	}
+	for _, ps := range rolePermissions {
+		for _, p := range ps {
+			if v.Can(p) || v.UnionWide(p) || !v.Scope(p).Empty() {
+				t.Errorf("visitor may use %s", p)
+			}
+		}
+	}
+}

@@ -40,9 +40,8 @@ func (a *API) postPayment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := access.FromContext(r.Context())
-	act := model.Actor{UserID: u.UserID, Username: u.Username, RemoteAddr: r.RemoteAddr}
 	p := storage.Payment{MembershipID: mid, Month: month, AmountOre: int64(in.Amount*100 + 0.5), Source: "api"}
-	if err := a.Store.RecordPayment(r.Context(), u, act, p); err != nil {
+	if err := a.Store.RecordPayment(r.Context(), u, p); err != nil {
 		a.fail(w, r, err)
 		return
 	}

@@ -62,7 +62,7 @@ func (a *API) postMatchDecision(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, model.Errorf(model.EINVALID, "Ugyldig JSON: ventet {\"decision\": \"merge\"} eller {\"decision\": \"distinct\"}."))
 		return
 	}
-	if err := a.Store.DecideMatch(r.Context(), access.FromContext(r.Context()), actor(r), mid, in.Decision); err != nil {
+	if err := a.Store.DecideMatch(r.Context(), access.FromContext(r.Context()), mid, in.Decision); err != nil {
 		a.fail(w, r, err)
 		return
 	}

@@ -2,7 +2,6 @@ package api
 
 import (
 	"io"
-	"net"
 	"net/http"
 	"os"
 
@@ -87,7 +86,7 @@ func (a *API) postNewhires(w http.ResponseWriter, r *http.Request) {
 	if req.Source == "" {
 		req.Source = "API"
 	}
-	rep, err := newhires.Run(r.Context(), a.Store, u, actor(r), wp, f, size, req)
+	rep, err := newhires.Run(r.Context(), a.Store, u, wp, f, size, req)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -116,16 +115,4 @@ func (a *API) postNewhires(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusCreated
 	}
 	writeJSON(w, status, out)
-}
-
-// actor is the signed-in user and their address, for the audit log.
-func actor(r *http.Request) model.Actor {
-	a := model.Actor{RemoteAddr: r.RemoteAddr}
-	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		a.RemoteAddr = host
-	}
-	if u := access.FromContext(r.Context()); u != nil {
-		a.UserID, a.Username = u.UserID, u.Username
-	}
-	return a
 }

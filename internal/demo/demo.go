@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/demo/data"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/norway"
@@ -72,7 +73,7 @@ func Generate(ctx context.Context, s *storage.Storage, o Options) (*Result, erro
 		b.Rollback()
 		return nil, err
 	}
-	rows, err := b.Commit(model.Actor{Username: "verve seed"}, fmt.Sprintf("demo union, %d members, seed %d", o.Members, o.Seed))
+	rows, err := b.Commit(access.System("verve seed"), fmt.Sprintf("demo union, %d members, seed %d", o.Members, o.Seed))
 	if err != nil {
 		return nil, err
 	}

@@ -206,13 +206,6 @@ type AuditEntry struct {
 	RemoteAddr string
 }
 
-// Actor is who makes a change and from where, for the audit log.
-type Actor struct {
-	UserID     int64
-	Username   string
-	RemoteAddr string
-}
-
 // IsMember reports whether a membership status counts as a member today.
 func IsMember(status string) bool { return status == StatusActive || status == StatusArrears }
 

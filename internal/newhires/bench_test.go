@@ -130,15 +130,15 @@ func newBenchDB(b *testing.B, engine string) *benchDB {
 		b.Fatal(err)
 	}
 	union := &model.OrgUnit{Kind: model.UnitUnion, Name: "Forbundet"}
-	if err := s.CreateUnit(ctx, model.Actor{}, union); err != nil {
+	if err := s.CreateUnit(ctx, access.System("test"), union); err != nil {
 		b.Fatal(err)
 	}
 	club := &model.OrgUnit{Kind: model.UnitClub, Name: "Klubben", ParentID: union.ID}
-	if err := s.CreateUnit(ctx, model.Actor{}, club); err != nil {
+	if err := s.CreateUnit(ctx, access.System("test"), club); err != nil {
 		b.Fatal(err)
 	}
 	w := &model.Workplace{UnitID: club.ID, Name: "Sykehuset, Ahus", Orgnr: "942110464"}
-	if err := s.CreateWorkplace(ctx, model.Actor{}, w); err != nil {
+	if err := s.CreateWorkplace(ctx, access.System("test"), w); err != nil {
 		b.Fatal(err)
 	}
 	admin := &access.Principal{Username: "admin", Grants: []access.Grant{{Role: model.RoleUnionAdmin, UnitPath: union.Path}}}
@@ -160,7 +160,7 @@ func (d *benchDB) importFile(b *testing.B, path string, rows int) time.Duration 
 	}
 	req := Request{ImportRequest: storage.ImportRequest{Kind: storage.ImportNewhires, Filename: filepath.Base(path), Commit: true}}
 	t0 := time.Now()
-	rep, err := Run(context.Background(), d.s, d.admin, model.Actor{Username: "bench"}, d.w, f, st.Size(), req)
+	rep, err := Run(context.Background(), d.s, d.admin, d.w, f, st.Size(), req)
 	took := time.Since(t0)
 	if err != nil {
 		b.Fatal(err)

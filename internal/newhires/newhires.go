@@ -60,7 +60,7 @@ func RouteKey(v string) string { return strings.Join(strings.Fields(norway.Fold(
 // Run reads the file and imports or previews it. A file that cannot be
 // read at all, or that breaks off partway, returns an error and changes
 // nothing; rows with problems are reported and never written.
-func Run(ctx context.Context, s *storage.Storage, u *access.Principal, a model.Actor, w *model.Workplace, file io.ReaderAt, size int64, req Request) (*Report, error) {
+func Run(ctx context.Context, s *storage.Storage, u *access.Principal, w *model.Workplace, file io.ReaderAt, size int64, req Request) (*Report, error) {
 	rd, err := importer.Open(file, size, req.Options)
 	if err != nil {
 		return nil, err
@@ -153,7 +153,7 @@ func Run(ctx context.Context, s *storage.Storage, u *access.Principal, a model.A
 	ireq := req.ImportRequest
 	ireq.WorkplaceID = w.ID
 	ireq.Rejected = func() int { return rep.ErrorRows }
-	res, err := s.Import(ctx, u, a, ireq, rows)
+	res, err := s.Import(ctx, u, ireq, rows)
 	if err != nil {
 		return nil, err
 	}

@@ -31,18 +31,18 @@ func newWorld(t *testing.T, engine string) *world {
 	}
 	t.Cleanup(func() { s.Close() })
 	union := &model.OrgUnit{Kind: model.UnitUnion, Name: "Forbundet"}
-	if err := s.CreateUnit(ctx, model.Actor{}, union); err != nil {
+	if err := s.CreateUnit(ctx, access.System("test"), union); err != nil {
 		t.Fatal(err)
 	}
 	club := &model.OrgUnit{Kind: model.UnitClub, Name: "Klubben", ParentID: union.ID}
-	if err := s.CreateUnit(ctx, model.Actor{}, club); err != nil {
+	if err := s.CreateUnit(ctx, access.System("test"), club); err != nil {
 		t.Fatal(err)
 	}
 	w := &world{s: s, admin: &access.Principal{Username: "admin", Grants: []access.Grant{{Role: model.RoleUnionAdmin, UnitPath: union.Path}}}}
 	w.w1 = &model.Workplace{UnitID: club.ID, Name: "Sykehuset, Ahus", Orgnr: "942110464"}
 	w.w2 = &model.Workplace{UnitID: club.ID, Name: "Sykehuset, Kongsvinger", Orgnr: "923609016"}
 	for _, wp := range []*model.Workplace{w.w1, w.w2} {
-		if err := s.CreateWorkplace(ctx, model.Actor{}, wp); err != nil {
+		if err := s.CreateWorkplace(ctx, access.System("test"), wp); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -96,7 +96,7 @@ func TestBrokenFilesChangeNothingOrOnlyGoodRows(t *testing.T) {
 				}
 				persons, imports := w.count(t, "persons"), w.count(t, "imports")
 				req := Request{ImportRequest: storage.ImportRequest{Kind: storage.ImportNewhires, Filename: e.Name(), Commit: true}}
-				rep, err := Run(ctx, w.s, w.admin, model.Actor{Username: "test"}, w.w1, bytes.NewReader(b), int64(len(b)), req)
+				rep, err := Run(ctx, w.s, w.admin, w.w1, bytes.NewReader(b), int64(len(b)), req)
 				switch {
 				case err != nil:
 					if model.ErrorCode(err) != model.EINVALID || model.ErrorMessage(err) == "" {
@@ -148,7 +148,7 @@ func TestRoutingRemembersMappingAndRoutes(t *testing.T) {
 			ctx := context.Background()
 			run := func(req Request) *Report {
 				t.Helper()
-				rep, err := Run(ctx, w.s, w.admin, model.Actor{}, w.w1, bytes.NewReader([]byte(twoSites)), int64(len(twoSites)), req)
+				rep, err := Run(ctx, w.s, w.admin, w.w1, bytes.NewReader([]byte(twoSites)), int64(len(twoSites)), req)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -186,7 +186,7 @@ func TestTruncatedFileChangesNothing(t *testing.T) {
 	}
 	b := buf.Bytes()[:buf.Len()*2/3]
 	w := newWorld(t, "sqlite")
-	_, err := Run(context.Background(), w.s, w.admin, model.Actor{}, w.w1, bytes.NewReader(b), int64(len(b)),
+	_, err := Run(context.Background(), w.s, w.admin, w.w1, bytes.NewReader(b), int64(len(b)),
 		Request{ImportRequest: storage.ImportRequest{Kind: storage.ImportNewhires, Commit: true}})
 	if err == nil || w.count(t, "persons") != 0 || w.count(t, "imports") != 0 {
 		t.Fatalf("truncated file: err %v, %d persons", err, w.count(t, "persons"))

@@ -46,7 +46,7 @@ func (s *Storage) RegisterPending(ctx context.Context, u *access.Principal) (int
 // only its keyed hash stays. Each is in the audit log. The caller must hand
 // the rows on (they are Verve's last copy of the numbers); a failure before
 // commit leaves everything as it was.
-func (s *Storage) ExportApplications(ctx context.Context, u *access.Principal, a model.Actor) ([]RegisterRow, error) {
+func (s *Storage) ExportApplications(ctx context.Context, u *access.Principal) ([]RegisterRow, error) {
 	if !u.Can(access.MembershipApprove) {
 		return nil, model.Errorf(model.EFORBIDDEN, "Du har ikke tilgang til innmeldingene.")
 	}
@@ -85,7 +85,7 @@ func (s *Storage) ExportApplications(ctx context.Context, u *access.Principal, a
 			if _, err := tx.ExecContext(ctx, `UPDATE applications SET exported_at = $1, fnr_sealed = NULL WHERE id = $2`, now, ids[i]); err != nil {
 				return err
 			}
-			if err := s.audit(ctx, tx, a, "export", "application", ids[i], nil, persons[i], "til medlemsregisteret"); err != nil {
+			if err := s.audit(ctx, tx, u, "export", "application", ids[i], nil, persons[i], "til medlemsregisteret"); err != nil {
 				return err
 			}
 		}

@@ -47,7 +47,10 @@ const (
 // The token is random (256 bits) and only its SHA-256 is stored. A
 // fødselsnummer is stored as its keyed hash and, for the member register,
 // sealed with the key until exported (ExportApplications).
-func (s *Storage) SubmitApplication(ctx context.Context, a model.Actor, app *model.Application) error {
+func (s *Storage) SubmitApplication(ctx context.Context, u *access.Principal, app *model.Application) error {
+	if err := needPrincipal(u); err != nil {
+		return err
+	}
 	if err := app.Validate(s.today()); err != nil {
 		return err
 	}
@@ -83,7 +86,7 @@ func (s *Storage) SubmitApplication(ctx context.Context, a model.Actor, app *mod
 		if err != nil {
 			return err
 		}
-		if _, err := aud.ExecContext(ctx, now, a.Username, id, a.RemoteAddr); err != nil {
+		if _, err := aud.ExecContext(ctx, now, u.Username, id, u.RemoteAddr); err != nil {
 			return err
 		}
 		m := joinMail(app.Lang, p, 0, "confirm")
@@ -179,7 +182,10 @@ func (s *Storage) CheckApplicationLink(ctx context.Context, token string) error 
 // Auto-approval approves the membership even when there is a possible
 // match: the merge decision waits, not the membership, so that what the
 // applicant is told never depends on whom else Verve knows.
-func (s *Storage) ConfirmApplication(ctx context.Context, a model.Actor, token string) (*model.ApplicationResult, error) {
+func (s *Storage) ConfirmApplication(ctx context.Context, u *access.Principal, token string) (*model.ApplicationResult, error) {
+	if err := needPrincipal(u); err != nil {
+		return nil, err
+	}
 	st, err := s.JoinSettings(ctx)
 	if err != nil {
 		return nil, err
@@ -250,7 +256,7 @@ func (s *Storage) ConfirmApplication(ctx context.Context, a model.Actor, token s
 		if err != nil {
 			return err
 		}
-		if err := s.auditApplicant(ctx, tx, a, p, res, []string{"type", "status", "start_date", "recruited_by"}); err != nil {
+		if err := s.auditApplicant(ctx, tx, u, p, res, []string{"type", "status", "start_date", "recruited_by"}); err != nil {
 			return err
 		}
 		for _, kind := range matchKinds {
@@ -263,7 +269,7 @@ func (s *Storage) ConfirmApplication(ctx context.Context, a model.Actor, token s
 			res.Candidates++
 		}
 		if app.WorkplaceID != 0 {
-			if err := s.welcomeApplicant(ctx, tx, a, res.PersonID, app.WorkplaceID, now, today); err != nil {
+			if err := s.welcomeApplicant(ctx, tx, u, res.PersonID, app.WorkplaceID, now, today); err != nil {
 				return err
 			}
 		}
@@ -323,7 +329,7 @@ func (s *Storage) joinCandidates(ctx context.Context, tx *sql.Tx, p *model.Perso
 // unused, blanks the bodies of confirmation-link e-mails that have left
 // (so that a token lives on only as its hash), and drops the sealed numbers
 // that will never be exported. It returns how many applications went.
-func (s *Storage) DeleteExpiredApplications(ctx context.Context, a model.Actor) (int, error) {
+func (s *Storage) DeleteExpiredApplications(ctx context.Context, u *access.Principal) (int, error) {
 	var n int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		r, err := tx.ExecContext(ctx, `DELETE FROM applications WHERE confirmed_at IS NULL AND expires_at <= $1`, s.now().UTC())
@@ -345,16 +351,16 @@ func (s *Storage) DeleteExpiredApplications(ctx context.Context, a model.Actor) 
 		if err != nil || n == 0 {
 			return err
 		}
-		return s.audit(ctx, tx, a, "delete", "application", 0, nil, 0, strconv.FormatInt(n, 10)+" ubekreftede innmeldinger, lenken utløpt")
+		return s.audit(ctx, tx, u, "delete", "application", 0, nil, 0, strconv.FormatInt(n, 10)+" ubekreftede innmeldinger, lenken utløpt")
 	})
 	return int(n), err
 }
 
 // auditApplicant records a new applicant: the person and the membership,
 // in one statement.
-func (s *Storage) auditApplicant(ctx context.Context, tx *sql.Tx, a model.Actor, p *model.Person, res *model.ApplicationResult, membershipFields []string) error {
-	_, err := tx.ExecContext(ctx, qAuditApplicant, s.now().UTC(), nullID(a.UserID), a.Username, res.PersonID, strings.Join(p.ChangedFields(nil), ","),
-		a.RemoteAddr, res.MembershipID, strings.Join(membershipFields, ","))
+func (s *Storage) auditApplicant(ctx context.Context, tx *sql.Tx, u *access.Principal, p *model.Person, res *model.ApplicationResult, membershipFields []string) error {
+	_, err := tx.ExecContext(ctx, qAuditApplicant, s.now().UTC(), nullID(u.UserID), u.Username, res.PersonID, strings.Join(p.ChangedFields(nil), ","),
+		u.RemoteAddr, res.MembershipID, strings.Join(membershipFields, ","))
 	return err
 }
 
@@ -383,7 +389,7 @@ func (s *Storage) placeApplicant(ctx context.Context, tx *sql.Tx, p *model.Perso
 
 // welcomeApplicant gives the workplace's shop steward (or the region's
 // coordinator) a task to welcome the new member within three days.
-func (s *Storage) welcomeApplicant(ctx context.Context, tx *sql.Tx, a model.Actor, personID, workplaceID int64, now, today time.Time) error {
+func (s *Storage) welcomeApplicant(ctx context.Context, tx *sql.Tx, u *access.Principal, personID, workplaceID int64, now, today time.Time) error {
 	owner, err := s.taskOwner(ctx, tx, workplaceID)
 	if err != nil {
 		return err
@@ -394,7 +400,7 @@ func (s *Storage) welcomeApplicant(ctx context.Context, tx *sql.Tx, a model.Acto
 	}
 	t := model.Task{Kind: model.TaskWelcome, Title: "Ønsk velkommen: meldte seg inn på nettsiden", PersonID: personID, WorkplaceID: workplaceID,
 		UnitPath: path, OwnerID: owner, Due: today.AddDate(0, 0, 3), Status: model.TaskOpen, CreatedAt: now}
-	return s.insertTask(ctx, tx, a, &t)
+	return s.insertTask(ctx, tx, u, &t)
 }
 
 // ApplicationRow is a membership application as the union's list shows it.
@@ -491,7 +497,7 @@ func (s *Storage) applicationMatches(ctx context.Context, u *access.Principal, a
 // DecideApplication approves or rejects a pending application in the
 // user's scope. A rejection needs a reason, which is mailed to the
 // applicant; an approval starts the membership today and mails a welcome.
-func (s *Storage) DecideApplication(ctx context.Context, u *access.Principal, a model.Actor, membershipID int64, approve bool, reason string) error {
+func (s *Storage) DecideApplication(ctx context.Context, u *access.Principal, membershipID int64, approve bool, reason string) error {
 	reason = strings.TrimSpace(reason)
 	var v model.Validation
 	v.Check(approve || reason != "", "reason", "Skriv hvorfor søknaden avslås.")
@@ -533,7 +539,7 @@ func (s *Storage) DecideApplication(ctx context.Context, u *access.Principal, a 
 		if _, err := tx.ExecContext(ctx, `UPDATE persons SET member_status = $1, updated_at = $2 WHERE id = $3`, personStatus, now, p.ID); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, a, map[bool]string{true: "approve", false: "reject"}[approve], "membership", membershipID,
+		if err := s.audit(ctx, tx, u, map[bool]string{true: "approve", false: "reject"}[approve], "membership", membershipID,
 			[]string{"status"}, p.ID, reason); err != nil {
 			return err
 		}
@@ -551,13 +557,13 @@ func (s *Storage) DecideApplication(ctx context.Context, u *access.Principal, a 
 // prospects who said no): the person, their memberships and whatever hangs
 // on them, and the personal values in the audit log. Trade-union
 // membership is special-category data; a refused applicant is not kept.
-func (s *Storage) EraseRejected(ctx context.Context, u *access.Principal, a model.Actor) (int, error) {
+func (s *Storage) EraseRejected(ctx context.Context, u *access.Principal) (int, error) {
 	st, err := s.Settings(ctx)
 	if err != nil {
 		return 0, err
 	}
 	cutoff := s.now().UTC().AddDate(0, 0, -st.RetentionDays)
-	return s.eraseWhere(ctx, u, a, "avslått søknad, oppbevaringstiden er ute", `SELECT p.id FROM persons p WHERE p.member_status = ''
+	return s.eraseWhere(ctx, u, "avslått søknad, oppbevaringstiden er ute", `SELECT p.id FROM persons p WHERE p.member_status = ''
 		AND EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id AND m.status = 'rejected')
 		AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id AND (m.status <> 'rejected' OR m.decided_at IS NULL OR m.decided_at >= $1))
 		AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.recruited_by = p.id)

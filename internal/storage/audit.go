@@ -15,19 +15,37 @@ type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-// audit appends one entry to the audit log. detail may hold personal
-// values; it is tied to personID so that erasing the person blanks it.
-func (s *Storage) audit(ctx context.Context, db execer, a model.Actor, action, entity string, entityID int64, fields []string, personID int64, detail string) error {
+// errNoPrincipal refuses a change that names nobody: there is no nil
+// principal, so every audit entry says who and from where.
+var errNoPrincipal = model.Errorf(model.EINTERNAL, "endring uten principal: ingen å føre i revisjonsloggen")
+
+// needPrincipal refuses a nil principal. audit calls it, and so do the
+// public functions that write audit rows in their own SQL with no
+// permission check before that could refuse nil.
+func needPrincipal(u *access.Principal) error {
+	if u == nil {
+		return errNoPrincipal
+	}
+	return nil
+}
+
+// audit appends one entry to the audit log, naming u: its user, user name
+// and address. A nil u is refused. detail may hold personal values; it is
+// tied to personID so that erasing the person blanks it.
+func (s *Storage) audit(ctx context.Context, db execer, u *access.Principal, action, entity string, entityID int64, fields []string, personID int64, detail string) error {
+	if err := needPrincipal(u); err != nil {
+		return err
+	}
 	_, err := db.ExecContext(ctx, `INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, fields, person_id, detail, remote_addr)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		s.now().UTC(), nullID(a.UserID), a.Username, action, entity, nullID(entityID), strings.Join(fields, ","), nullID(personID), detail, a.RemoteAddr)
+		s.now().UTC(), nullID(u.UserID), u.Username, action, entity, nullID(entityID), strings.Join(fields, ","), nullID(personID), detail, u.RemoteAddr)
 	return err
 }
 
 // Audit records an event that changes nothing in the database itself, such
 // as a sign-in or an export.
-func (s *Storage) Audit(ctx context.Context, a model.Actor, action, entity string, entityID int64, detail string) error {
-	return s.audit(ctx, s.w, a, action, entity, entityID, nil, 0, detail)
+func (s *Storage) Audit(ctx context.Context, u *access.Principal, action, entity string, entityID int64, detail string) error {
+	return s.audit(ctx, s.w, u, action, entity, entityID, nil, 0, detail)
 }
 
 // AuditLog lists the latest entries the user may read, newest first: those

@@ -40,7 +40,7 @@ type writers struct {
 func startWriters(t *testing.T, s *Storage, f *fixture) *writers {
 	ctx, cancel := context.WithCancel(context.Background())
 	w := &writers{stop: cancel}
-	sys, a := access.System("test"), model.Actor{Username: "test"}
+	sys := access.System("test")
 	loop := func(write func(i int) ([]written, error)) {
 		w.wg.Add(1)
 		go func() {
@@ -60,22 +60,22 @@ func startWriters(t *testing.T, s *Storage, f *fixture) *writers {
 	}
 	loop(func(i int) ([]written, error) {
 		p := &model.Person{FirstName: "Skriver", LastName: fmt.Sprint("Nr", i), WorkplaceID: f.wA.ID}
-		err := s.CreatePerson(ctx, sys, a, p)
+		err := s.CreatePerson(ctx, sys, p)
 		return []written{{"persons", p.ID}}, err
 	})
 	r := rand.New(rand.NewPCG(1, 2))
 	loop(func(i int) ([]written, error) {
 		u := &model.OrgUnit{Kind: model.UnitClub, Name: fmt.Sprint("Klubb ", i), ParentID: f.clubA.ParentID}
-		if err := s.CreateUnit(ctx, a, u); err != nil {
+		if err := s.CreateUnit(ctx, sys, u); err != nil {
 			return nil, err
 		}
 		wp := &model.Workplace{UnitID: u.ID, Name: fmt.Sprint("Arbeidsplass ", i), Orgnr: norway.GenerateOrgnr(r)}
-		err := s.CreateWorkplace(ctx, a, wp)
+		err := s.CreateWorkplace(ctx, sys, wp)
 		return []written{{"org_units", u.ID}, {"workplaces", wp.ID}}, err
 	})
 	loop(func(i int) ([]written, error) {
 		req := ImportRequest{Kind: ImportNewhires, WorkplaceID: f.wB.ID, Filename: "l.csv", Commit: true}
-		res, err := s.Import(ctx, sys, a, req, rowsOf(hire(2, "Ny", fmt.Sprint("Ansatt", i), f.wB, nil)))
+		res, err := s.Import(ctx, sys, req, rowsOf(hire(2, "Ny", fmt.Sprint("Ansatt", i), f.wB, nil)))
 		if err != nil {
 			return nil, err
 		}
@@ -303,7 +303,7 @@ func TestRestoreRefusesADatabaseInUse(t *testing.T) {
 	if _, err := RestoreSQLite(context.Background(), path, backup, Options{}); err == nil || !strings.Contains(err.Error(), "i bruk") {
 		t.Fatalf("restore over an open database: %v", err)
 	}
-	if err := s.CreateUnit(context.Background(), model.Actor{}, &model.OrgUnit{Kind: model.UnitUnion, Name: "Fortsatt her"}); err != nil {
+	if err := s.CreateUnit(context.Background(), access.System("test"), &model.OrgUnit{Kind: model.UnitUnion, Name: "Fortsatt her"}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -320,7 +320,7 @@ func TestRestoreMovesTheDatabaseAsideWithItsWAL(t *testing.T) {
 	}
 	defer s.Close()
 	later := &model.OrgUnit{Kind: model.UnitUnion, Name: "Etter kopien"}
-	if err := s.CreateUnit(context.Background(), model.Actor{}, later); err != nil {
+	if err := s.CreateUnit(context.Background(), access.System("test"), later); err != nil {
 		t.Fatal(err)
 	}
 	crashed := filepath.Join(filepath.Dir(path), "krasj.db")

@@ -67,7 +67,7 @@ func (s *Storage) Benefits(ctx context.Context) ([]Benefit, error) {
 }
 
 // SaveBenefit creates (ID 0) or updates a benefit; union admins only.
-func (s *Storage) SaveBenefit(ctx context.Context, u *access.Principal, a model.Actor, b *Benefit) error {
+func (s *Storage) SaveBenefit(ctx context.Context, u *access.Principal, b *Benefit) error {
 	if !u.UnionWide(access.UserAdmin) {
 		return model.Errorf(model.EFORBIDDEN, "Bare forbundets administratorer kan endre medlemsfordelene.")
 	}
@@ -93,12 +93,12 @@ func (s *Storage) SaveBenefit(ctx context.Context, u *access.Principal, a model.
 				return model.Errorf(model.ENOTFOUND, "Fant ikke medlemsfordelen.")
 			}
 		}
-		return s.audit(ctx, tx, a, action, "benefit", b.ID, []string{"title", "body", "link", "types", "position"}, 0, b.Title)
+		return s.audit(ctx, tx, u, action, "benefit", b.ID, []string{"title", "body", "link", "types", "position"}, 0, b.Title)
 	})
 }
 
 // DeleteBenefit removes a benefit; union admins only.
-func (s *Storage) DeleteBenefit(ctx context.Context, u *access.Principal, a model.Actor, id int64) error {
+func (s *Storage) DeleteBenefit(ctx context.Context, u *access.Principal, id int64) error {
 	if !u.UnionWide(access.UserAdmin) {
 		return model.Errorf(model.EFORBIDDEN, "Bare forbundets administratorer kan endre medlemsfordelene.")
 	}
@@ -110,7 +110,7 @@ func (s *Storage) DeleteBenefit(ctx context.Context, u *access.Principal, a mode
 		if n, _ := res.RowsAffected(); n == 0 {
 			return model.Errorf(model.ENOTFOUND, "Fant ikke medlemsfordelen.")
 		}
-		return s.audit(ctx, tx, a, "delete", "benefit", id, nil, 0, "")
+		return s.audit(ctx, tx, u, "delete", "benefit", id, nil, 0, "")
 	})
 }
 

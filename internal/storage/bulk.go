@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
 )
 
@@ -147,9 +148,9 @@ func (b *Bulk) Flush() error {
 	return nil
 }
 
-// Commit writes what is buffered, records the load in the audit log and
-// commits. It returns the number of rows per table.
-func (b *Bulk) Commit(a model.Actor, what string) (map[string]int, error) {
+// Commit writes what is buffered, records the load in the audit log under
+// u's name and commits. It returns the number of rows per table.
+func (b *Bulk) Commit(u *access.Principal, what string) (map[string]int, error) {
 	if err := b.Flush(); err != nil {
 		b.Rollback()
 		return nil, err
@@ -161,7 +162,7 @@ func (b *Bulk) Commit(a model.Actor, what string) (map[string]int, error) {
 			t.stmt.Close()
 		}
 	}
-	if err := b.s.audit(b.ctx, b.tx, a, "bulk_load", what, 0, nil, 0, fmt.Sprint(counts)); err != nil {
+	if err := b.s.audit(b.ctx, b.tx, u, "bulk_load", what, 0, nil, 0, fmt.Sprint(counts)); err != nil {
 		b.Rollback()
 		return nil, err
 	}

@@ -20,7 +20,7 @@ import (
 // as paid) and records the credit for their recruiter, with a thank-you
 // e-mail queued in the same transaction. It returns how many were earned.
 // Only recruits in u's scope are considered; the worker runs it as System.
-func (s *Storage) EarnCredits(ctx context.Context, u *access.Principal, a model.Actor) (int, error) {
+func (s *Storage) EarnCredits(ctx context.Context, u *access.Principal) (int, error) {
 	st, err := s.JoinSettings(ctx)
 	if err != nil {
 		return 0, err
@@ -78,7 +78,7 @@ func (s *Storage) EarnCredits(ctx context.Context, u *access.Principal, a model.
 				return err
 			}
 			earned++
-			if err := s.audit(ctx, tx, a, "create", "credit", id, []string{"membership_id", "recruiter_id"}, c.recruiter, ""); err != nil {
+			if err := s.audit(ctx, tx, u, "create", "credit", id, []string{"membership_id", "recruiter_id"}, c.recruiter, ""); err != nil {
 				return err
 			}
 			var first, last, email, recruit string
@@ -232,7 +232,7 @@ func (s *Storage) RewardLevels(ctx context.Context) ([]RewardLevel, error) {
 
 // SaveRewardLevel adds a level: union-wide ones by union admins, a unit's
 // by those who may edit persons there.
-func (s *Storage) SaveRewardLevel(ctx context.Context, u *access.Principal, a model.Actor, l *RewardLevel) error {
+func (s *Storage) SaveRewardLevel(ctx context.Context, u *access.Principal, l *RewardLevel) error {
 	var v model.Validation
 	l.Prize = strings.TrimSpace(l.Prize)
 	v.Check(l.Recruits >= 1 && l.Recruits <= 1000, "recruits", "Skriv et antall mellom 1 og 1000.")
@@ -256,7 +256,7 @@ func (s *Storage) SaveRewardLevel(ctx context.Context, u *access.Principal, a mo
 			nullID(l.UnitID), l.Recruits, l.Prize).Scan(&l.ID); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, a, "create", "reward_level", l.ID, []string{"unit_id", "recruits", "prize"}, 0, l.Prize)
+		return s.audit(ctx, tx, u, "create", "reward_level", l.ID, []string{"unit_id", "recruits", "prize"}, 0, l.Prize)
 	})
 }
 
@@ -306,7 +306,7 @@ func (s *Storage) Awards(ctx context.Context, u *access.Principal) ([]Award, err
 
 // SetHandedOut records whether the level's prize was handed out to the
 // person, who must be in the user's scope.
-func (s *Storage) SetHandedOut(ctx context.Context, u *access.Principal, a model.Actor, levelID, personID int64, handed bool) error {
+func (s *Storage) SetHandedOut(ctx context.Context, u *access.Principal, levelID, personID int64, handed bool) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		args := access.Args{personID}
 		var n int
@@ -327,7 +327,7 @@ func (s *Storage) SetHandedOut(ctx context.Context, u *access.Principal, a model
 		if err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, a, "update", "reward_handout", levelID, []string{"handed_out"}, personID, "")
+		return s.audit(ctx, tx, u, "update", "reward_handout", levelID, []string{"handed_out"}, personID, "")
 	})
 }
 

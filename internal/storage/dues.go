@@ -56,13 +56,13 @@ func ParseAmount(s string) (int64, error) {
 
 // RecordPayment stores dues for a membership in the user's scope (person
 // write). A month already recorded is a conflict.
-func (s *Storage) RecordPayment(ctx context.Context, u *access.Principal, a model.Actor, p Payment) error {
+func (s *Storage) RecordPayment(ctx context.Context, u *access.Principal, p Payment) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		return s.recordPayment(ctx, tx, u, a, p)
+		return s.recordPayment(ctx, tx, u, p)
 	})
 }
 
-func (s *Storage) recordPayment(ctx context.Context, tx *sql.Tx, u *access.Principal, a model.Actor, p Payment) error {
+func (s *Storage) recordPayment(ctx context.Context, tx *sql.Tx, u *access.Principal, p Payment) error {
 	if p.Month.IsZero() {
 		return &model.Error{Code: model.EINVALID, Message: "Velg måned.", Fields: map[string]string{"month": "Velg måned."}}
 	}
@@ -85,7 +85,7 @@ func (s *Storage) recordPayment(ctx context.Context, tx *sql.Tx, u *access.Princ
 	if err != nil {
 		return err
 	}
-	return s.audit(ctx, tx, a, "create", "dues_payment", id, []string{"membership_id", "month", "amount"}, personID, p.Source)
+	return s.audit(ctx, tx, u, "create", "dues_payment", id, []string{"membership_id", "month", "amount"}, personID, p.Source)
 }
 
 // Payments lists the dues of a membership of a person the user may read,
@@ -124,7 +124,7 @@ var errDuesRejected = errors.New("import rejected")
 // membership id or member e-mail; month; amount, with a header row, ';'
 // or ',' separated) and records them all or none. The report has one line
 // per data row; ok is true when everything was recorded.
-func (s *Storage) ImportPayments(ctx context.Context, u *access.Principal, a model.Actor, r io.Reader) (report []DuesLine, ok bool, err error) {
+func (s *Storage) ImportPayments(ctx context.Context, u *access.Principal, r io.Reader) (report []DuesLine, ok bool, err error) {
 	data, err := io.ReadAll(io.LimitReader(r, 20<<20))
 	if err != nil {
 		return nil, false, err
@@ -201,7 +201,7 @@ func (s *Storage) ImportPayments(ctx context.Context, u *access.Principal, a mod
 				}
 			}
 			if line.Message == "" {
-				err := s.recordPayment(ctx, tx, u, a, Payment{MembershipID: id, Month: month, AmountOre: amount, Source: "import"})
+				err := s.recordPayment(ctx, tx, u, Payment{MembershipID: id, Month: month, AmountOre: amount, Source: "import"})
 				if code := model.ErrorCode(err); code == model.EINTERNAL {
 					return err
 				} else if err != nil {
@@ -216,7 +216,7 @@ func (s *Storage) ImportPayments(ctx context.Context, u *access.Principal, a mod
 		if !ok {
 			return errDuesRejected
 		}
-		return s.audit(ctx, tx, a, "import", "dues_payment", 0, nil, 0, fmt.Sprintf("%d rader", len(records)-1))
+		return s.audit(ctx, tx, u, "import", "dues_payment", 0, nil, 0, fmt.Sprintf("%d rader", len(records)-1))
 	})
 	if errors.Is(err, errDuesRejected) {
 		return report, false, nil

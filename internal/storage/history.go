@@ -171,7 +171,7 @@ func eachRow(rows *sql.Rows, fn func() error) error {
 }
 
 // LogContact records a contact with a person the user may reach.
-func (s *Storage) LogContact(ctx context.Context, u *access.Principal, a model.Actor, c *model.Contact) error {
+func (s *Storage) LogContact(ctx context.Context, u *access.Principal, c *model.Contact) error {
 	var v model.Validation
 	c.Note = strings.TrimSpace(c.Note)
 	v.Check(slices.Contains(model.ContactKinds, c.Kind), "kind", "Velg en kontaktform.")
@@ -193,6 +193,6 @@ func (s *Storage) LogContact(ctx context.Context, u *access.Principal, a model.A
 			c.PersonID, nullID(c.ByID), c.Kind, c.At, c.Note).Scan(&c.ID); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, a, "create", "contact", c.ID, []string{"kind", "note"}, c.PersonID, c.Note)
+		return s.audit(ctx, tx, u, "create", "contact", c.ID, []string{"kind", "note"}, c.PersonID, c.Note)
 	})
 }

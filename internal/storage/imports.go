@@ -89,14 +89,14 @@ const (
 // entries and tasks, all in one transaction: every row or none. A preview
 // runs the very same steps and rolls back, so it cannot disagree with the
 // commit.
-func (s *Storage) Import(ctx context.Context, u *access.Principal, a model.Actor, req ImportRequest, rows iter.Seq2[ImportRow, error]) (*ImportResult, error) {
+func (s *Storage) Import(ctx context.Context, u *access.Principal, req ImportRequest, rows iter.Seq2[ImportRow, error]) (*ImportResult, error) {
 	if req.Kind != ImportNewhires && req.Kind != ImportStaff {
 		return nil, model.Errorf(model.EINVALID, "Ukjent listetype %q.", req.Kind)
 	}
 	res := &ImportResult{Counts: map[string]int{}}
 	err := s.inConnTx(ctx, func(conn *sql.Conn, tx *sql.Tx) error {
 		im := &importRun{s: s, u: u, tx: tx, req: req, paths: map[int64]string{}}
-		if err := im.begin(ctx, a); err != nil {
+		if err := im.begin(ctx); err != nil {
 			return err
 		}
 		n, err := s.stage(ctx, conn, tx, im, rows)
@@ -122,7 +122,7 @@ func (s *Storage) Import(ctx context.Context, u *access.Principal, a model.Actor
 		if !req.Commit {
 			return errPreview
 		}
-		if err := im.apply(ctx, a, res); err != nil {
+		if err := im.apply(ctx, res); err != nil {
 			return err
 		}
 		res.ImportID, res.Committed = im.id, true
@@ -130,7 +130,7 @@ func (s *Storage) Import(ctx context.Context, u *access.Principal, a model.Actor
 	})
 	if err == errPreview {
 		// The preview rolled back; what was looked at is audited on its own.
-		err = s.audit(ctx, s.w, a, "preview", "workplace", req.WorkplaceID, nil, 0, importDetail(req, res))
+		err = s.audit(ctx, s.w, u, "preview", "workplace", req.WorkplaceID, nil, 0, importDetail(req, res))
 	}
 	return res, err
 }
@@ -171,7 +171,7 @@ func (im *importRun) exec(ctx context.Context, q string, args ...any) error {
 }
 
 // begin records the import, whose id keys the staged rows.
-func (im *importRun) begin(ctx context.Context, a model.Actor) error {
+func (im *importRun) begin(ctx context.Context) error {
 	path, err := im.workplacePath(ctx, im.req.WorkplaceID)
 	if err != nil {
 		return err
@@ -179,7 +179,7 @@ func (im *importRun) begin(ctx context.Context, a model.Actor) error {
 	return im.tx.QueryRowContext(ctx, `INSERT INTO imports (kind, workplace_id, unit_path, filename, source, lawful_basis, created_by, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
 		im.req.Kind, im.req.WorkplaceID, path, im.req.Filename, im.req.Source, im.req.LawfulBasis,
-		nullID(a.UserID), im.s.now().UTC()).Scan(&im.id)
+		nullID(im.u.UserID), im.s.now().UTC()).Scan(&im.id)
 }
 
 // workplacePath returns the unit path of a workplace the user may import
@@ -363,7 +363,7 @@ func (im *importRun) report(ctx context.Context, res *ImportResult) error {
 // apply writes what the classes say: new prospects, known non-members
 // moved to this workplace, their employments, pipeline entries and tasks,
 // and one audit entry per person touched.
-func (im *importRun) apply(ctx context.Context, a model.Actor, res *ImportResult) error {
+func (im *importRun) apply(ctx context.Context, res *ImportResult) error {
 	now, today := im.s.now().UTC(), im.s.today()
 	kind, taskKind, title := "newhire", model.TaskWelcome, "Velkomstsamtale med ny kollega"
 	if im.req.Kind == ImportStaff {
@@ -398,7 +398,7 @@ func (im *importRun) apply(ctx context.Context, a model.Actor, res *ImportResult
 		{`INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, fields, person_id, detail, remote_addr)
 			SELECT $2, $3, $4, CASE s.class WHEN 'new' THEN 'create' ELSE 'update' END, 'person', s.person_id, 'import', s.person_id,
 				s.first_name || ' ' || s.last_name, $5 FROM import_stage s WHERE s.import_id = $1 AND s.class IN ('new', 'existing')`,
-			[]any{now, nullID(a.UserID), a.Username, a.RemoteAddr}},
+			[]any{now, nullID(im.u.UserID), im.u.Username, im.u.RemoteAddr}},
 	}
 	for _, st := range steps {
 		if err := im.exec(ctx, st.q, st.args...); err != nil {
@@ -440,7 +440,7 @@ func (im *importRun) apply(ctx context.Context, a model.Actor, res *ImportResult
 		res.Rows+rejected, res.Counts[ClassNew], matched, rejected); err != nil {
 		return err
 	}
-	if err := im.s.audit(ctx, im.tx, a, "import", "import", im.id, nil, 0, importDetail(im.req, res)); err != nil {
+	if err := im.s.audit(ctx, im.tx, im.u, "import", "import", im.id, nil, 0, importDetail(im.req, res)); err != nil {
 		return err
 	}
 	return im.exec(ctx, `DELETE FROM import_stage WHERE import_id = $1`)

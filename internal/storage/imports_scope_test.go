@@ -42,15 +42,15 @@ func newOutsideFixture(t *testing.T, s *Storage) *outsideFixture {
 	var unionID int64
 	s.r.QueryRow(`SELECT id FROM org_units WHERE path = $1`, o.unionPath).Scan(&unionID)
 	o.region2 = &model.OrgUnit{Kind: model.UnitRegion, Name: "Region Vest", ParentID: unionID}
-	if err := s.CreateUnit(ctx, model.Actor{}, o.region2); err != nil {
+	if err := s.CreateUnit(ctx, access.System("test"), o.region2); err != nil {
 		t.Fatal(err)
 	}
 	clubC := &model.OrgUnit{Kind: model.UnitClub, Name: "Klubb C", ParentID: o.region2.ID}
-	if err := s.CreateUnit(ctx, model.Actor{}, clubC); err != nil {
+	if err := s.CreateUnit(ctx, access.System("test"), clubC); err != nil {
 		t.Fatal(err)
 	}
 	o.wC = &model.Workplace{UnitID: clubC.ID, Name: "Bergen kommune", Orgnr: "964338531", Employees: 10}
-	if err := s.CreateWorkplace(ctx, model.Actor{}, o.wC); err != nil {
+	if err := s.CreateWorkplace(ctx, access.System("test"), o.wC); err != nil {
 		t.Fatal(err)
 	}
 	r := rand.New(rand.NewPCG(1, 2))
@@ -62,7 +62,7 @@ func newOutsideFixture(t *testing.T, s *Storage) *outsideFixture {
 			birth := time.Date(1980+n, 3, 10+n, 0, 0, 0, 0, time.UTC)
 			p := &model.Person{FirstName: "Kjent", LastName: fmt.Sprintf("Person%c", 'A'+n), BirthDate: birth, WorkplaceID: w.ID, MemberStatus: status,
 				Fnr: norway.GenerateFnr(birth, n%2 == 0, r), Email: fmt.Sprintf("kjent%d@example.no", n), Mobile: fmt.Sprintf("+479300%04d", n)}
-			if err := s.CreatePerson(ctx, f.admin, model.Actor{}, p); err != nil {
+			if err := s.CreatePerson(ctx, f.admin, p); err != nil {
 				t.Fatal(err)
 			}
 			// The row carries only the one key, as the stranger's row does.
@@ -151,7 +151,7 @@ func TestImportOutsideScopeIsAStranger(t *testing.T) {
 		run := func(rows []ImportRow, file string, commit bool) *ImportResult {
 			t.Helper()
 			req := ImportRequest{Kind: ImportNewhires, WorkplaceID: o.wA.ID, Filename: file, Source: "HR", Commit: commit}
-			res, err := s.Import(ctx, o.steward, model.Actor{Username: "tv"}, req, rowsOf(rows...))
+			res, err := s.Import(ctx, o.steward, req, rowsOf(rows...))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -247,7 +247,7 @@ func TestPossibleMatchesAreDecidedByWhoCoversBoth(t *testing.T) {
 	engines(t, func(t *testing.T, s *Storage) {
 		o := newOutsideFixture(t, s)
 		ctx := context.Background()
-		if _, err := s.Import(ctx, o.steward, model.Actor{}, ImportRequest{Kind: ImportNewhires, WorkplaceID: o.wA.ID, Commit: true}, rowsOf(o.known...)); err != nil {
+		if _, err := s.Import(ctx, o.steward, ImportRequest{Kind: ImportNewhires, WorkplaceID: o.wA.ID, Commit: true}, rowsOf(o.known...)); err != nil {
 			t.Fatal(err)
 		}
 		coordinator := func(path string) *access.Principal {
@@ -278,13 +278,13 @@ func TestPossibleMatchesAreDecidedByWhoCoversBoth(t *testing.T) {
 		}
 
 		across, inRegion := byKnown[o.outsiders[1].ID], byKnown[o.outsiders[0].ID] // wC, wB
-		if err := s.DecideMatch(ctx, home, model.Actor{}, across.ID, MatchDistinct); model.ErrorCode(err) != model.ENOTFOUND {
+		if err := s.DecideMatch(ctx, home, across.ID, MatchDistinct); model.ErrorCode(err) != model.ENOTFOUND {
 			t.Fatalf("a region's coordinator decided a match across regions: %v", err)
 		}
-		if err := s.DecideMatch(ctx, home, model.Actor{}, inRegion.ID, MatchDistinct); err != nil {
+		if err := s.DecideMatch(ctx, home, inRegion.ID, MatchDistinct); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.DecideMatch(ctx, home, model.Actor{}, inRegion.ID, MatchDistinct); model.ErrorCode(err) != model.ECONFLICT {
+		if err := s.DecideMatch(ctx, home, inRegion.ID, MatchDistinct); model.ErrorCode(err) != model.ECONFLICT {
 			t.Fatalf("deciding twice: %v", err)
 		}
 		if _, err := s.Person(ctx, o.admin, inRegion.New.PersonID); err != nil {
@@ -296,7 +296,7 @@ func TestPossibleMatchesAreDecidedByWhoCoversBoth(t *testing.T) {
 		if o.outsiders[1].MemberStatus != model.StatusActive || o.keys[1] != "email" {
 			t.Fatalf("fixture: row 3 is %s by %s", o.outsiders[1].MemberStatus, o.keys[1])
 		}
-		err = s.DecideMatch(ctx, o.admin, model.Actor{Username: "admin"}, member.ID, MatchMerge)
+		err = s.DecideMatch(ctx, o.admin, member.ID, MatchMerge)
 		if err != nil {
 			t.Fatal(err)
 		}

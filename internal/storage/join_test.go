@@ -21,10 +21,10 @@ func joinFixture(t *testing.T, s *Storage) (*fixture, *model.Person, *model.Pers
 	f, tv := pipelineFixture(t, s)
 	rec := &model.Person{FirstName: "Rita", LastName: "Rekrutterer", WorkplaceID: f.wA.ID, MemberStatus: model.StatusActive,
 		Email: "rita@example.no", Mobile: "41111111"}
-	if err := s.CreatePerson(context.Background(), f.admin, model.Actor{}, rec); err != nil {
+	if err := s.CreatePerson(context.Background(), f.admin, rec); err != nil {
 		t.Fatal(err)
 	}
-	code, err := s.ReferralCode(context.Background(), f.admin, model.Actor{}, rec.ID)
+	code, err := s.ReferralCode(context.Background(), f.admin, rec.ID)
 	if err != nil || len(code) != 10 {
 		t.Fatalf("referral code %q: %v", code, err)
 	}
@@ -70,11 +70,11 @@ func confirmMail(t *testing.T, s *Storage, addr string) (subject, text, token st
 // join submits app and confirms it by the link in its e-mail.
 func join(t *testing.T, s *Storage, app *model.Application) *model.ApplicationResult {
 	t.Helper()
-	if err := s.SubmitApplication(context.Background(), model.Actor{}, app); err != nil {
+	if err := s.SubmitApplication(context.Background(), access.Visitor(""), app); err != nil {
 		t.Fatal(err)
 	}
 	_, _, token := confirmMail(t, s, app.Person.Email)
-	res, err := s.ConfirmApplication(context.Background(), model.Actor{}, token)
+	res, err := s.ConfirmApplication(context.Background(), access.Visitor(""), token)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,24 +138,24 @@ func TestApplicationChangesNobodyUntilConfirmed(t *testing.T) {
 		f, _, rec, _ := joinFixture(t, s)
 		member := &model.Person{FirstName: "Mona", LastName: "Medlem", WorkplaceID: f.wB.ID, MemberStatus: model.StatusActive,
 			Email: "mona@example.no", Mobile: "41222222", Fnr: "01019012480"}
-		if err := s.CreatePerson(ctx, f.admin, model.Actor{}, member); err != nil {
+		if err := s.CreatePerson(ctx, f.admin, member); err != nil {
 			t.Fatal(err)
 		}
 		prospect := &model.Person{FirstName: "Per", LastName: "Prospekt", WorkplaceID: f.wA.ID, Email: "per@example.no", Mobile: "41333333"}
-		if err := s.CreatePerson(ctx, f.admin, model.Actor{}, prospect); err != nil {
+		if err := s.CreatePerson(ctx, f.admin, prospect); err != nil {
 			t.Fatal(err)
 		}
 		before := snapshot(t, s)
 
 		// Bad input: every field named, nothing stored.
 		bad := &model.Application{Person: model.Person{FirstName: "", Email: "nei", Mobile: "22334455", PostalCode: "99x"}, Type: "x"}
-		err := s.SubmitApplication(ctx, model.Actor{}, bad)
+		err := s.SubmitApplication(ctx, access.Visitor(""), bad)
 		for _, k := range []string{"first_name", "last_name", "email", "mobile", "postal_code", "type", "consent"} {
 			if fieldsOf(err)[k] == "" {
 				t.Errorf("no message for %s: %v", k, err)
 			}
 		}
-		if err := s.SubmitApplication(ctx, model.Actor{}, application("Ola", "ola@example.no", "98765432", model.TypeOrdinary, f.wA, "FEILKODE")); fieldsOf(err)["ref"] == "" {
+		if err := s.SubmitApplication(ctx, access.Visitor(""), application("Ola", "ola@example.no", "98765432", model.TypeOrdinary, f.wA, "FEILKODE")); fieldsOf(err)["ref"] == "" {
 			t.Errorf("unknown code: %v", err)
 		}
 		if n := count(t, s, `SELECT count(*) FROM applications`); n != 0 {
@@ -172,7 +172,7 @@ func TestApplicationChangesNobodyUntilConfirmed(t *testing.T) {
 			application("Ola", prospect.Email, prospect.Mobile, model.TypeOrdinary, f.wA, ""), application("Ola", rec.Email, "98765435", model.TypeOrdinary, nil, "")}
 		var first string
 		for i, app := range apps {
-			if err := s.SubmitApplication(ctx, model.Actor{}, app); err != nil {
+			if err := s.SubmitApplication(ctx, access.Visitor(""), app); err != nil {
 				t.Fatal(err)
 			}
 			subj, text, _ := confirmMail(t, s, app.Person.Email)
@@ -186,7 +186,7 @@ func TestApplicationChangesNobodyUntilConfirmed(t *testing.T) {
 			}
 		}
 		// Twice: the same again.
-		if err := s.SubmitApplication(ctx, model.Actor{}, withFnr); err != nil {
+		if err := s.SubmitApplication(ctx, access.Visitor(""), withFnr); err != nil {
 			t.Fatal(err)
 		}
 		if subj, text, _ := confirmMail(t, s, withFnr.Person.Email); subj+"\n"+text != first {
@@ -223,7 +223,7 @@ func TestConfirmApplication(t *testing.T) {
 		s.SetClock(func() time.Time { return now })
 		member := &model.Person{FirstName: "Mona", LastName: "Medlem", WorkplaceID: f.wB.ID, MemberStatus: model.StatusActive,
 			Email: "mona@example.no", Mobile: "41222222", Fnr: "01019012480"}
-		if err := s.CreatePerson(ctx, f.admin, model.Actor{}, member); err != nil {
+		if err := s.CreatePerson(ctx, f.admin, member); err != nil {
 			t.Fatal(err)
 		}
 		memberRow := func() string {
@@ -236,7 +236,7 @@ func TestConfirmApplication(t *testing.T) {
 			if err := s.CheckApplicationLink(ctx, token); err != want {
 				t.Errorf("check %q: %v, want %v", token, err, want)
 			}
-			if _, err := s.ConfirmApplication(ctx, model.Actor{}, token); err != want {
+			if _, err := s.ConfirmApplication(ctx, access.Visitor(""), token); err != want {
 				t.Errorf("confirm %q: %v, want %v", token, err, want)
 			}
 		}
@@ -245,7 +245,7 @@ func TestConfirmApplication(t *testing.T) {
 
 		// Expired: refused, then deleted by the worker's job.
 		late := application("Lene", "lene@example.no", "98700001", model.TypeOrdinary, f.wA, "")
-		if err := s.SubmitApplication(ctx, model.Actor{}, late); err != nil {
+		if err := s.SubmitApplication(ctx, access.Visitor(""), late); err != nil {
 			t.Fatal(err)
 		}
 		_, _, lateToken := confirmMail(t, s, late.Person.Email)
@@ -253,12 +253,12 @@ func TestConfirmApplication(t *testing.T) {
 		if err := s.CheckApplicationLink(ctx, lateToken); err != nil {
 			t.Errorf("link refused before it expired: %v", err)
 		}
-		if n, err := s.DeleteExpiredApplications(ctx, model.Actor{}); err != nil || n != 0 {
+		if n, err := s.DeleteExpiredApplications(ctx, access.System("test")); err != nil || n != 0 {
 			t.Errorf("deleted early: %d %v", n, err)
 		}
 		now = day0.Add(confirmLinkTTL)
 		refused(lateToken, ErrLinkExpired)
-		if n, err := s.DeleteExpiredApplications(ctx, model.Actor{}); err != nil || n != 1 {
+		if n, err := s.DeleteExpiredApplications(ctx, access.System("test")); err != nil || n != 1 {
 			t.Errorf("deleted %d expired: %v", n, err)
 		}
 		refused(lateToken, ErrLinkUnknown)
@@ -270,12 +270,12 @@ func TestConfirmApplication(t *testing.T) {
 		// The member's number and e-mail typed by an applicant, confirmed.
 		app := application("Ola", member.Email, "98700002", model.TypeStudent, f.wA, strings.ToLower(code))
 		app.Person.Fnr = member.Fnr
-		if err := s.SubmitApplication(ctx, model.Actor{}, app); err != nil {
+		if err := s.SubmitApplication(ctx, access.Visitor(""), app); err != nil {
 			t.Fatal(err)
 		}
 		_, _, token := confirmMail(t, s, app.Person.Email)
 		persons := count(t, s, `SELECT count(*) FROM persons`)
-		res, err := s.ConfirmApplication(ctx, model.Actor{Username: "nettside"}, token)
+		res, err := s.ConfirmApplication(ctx, access.Visitor(""), token)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -328,10 +328,10 @@ func TestConfirmApplication(t *testing.T) {
 		if apps, err := s.Applications(ctx, advisor, "", 10); err != nil || len(apps) != 1 || len(apps[0].Matches) != 0 {
 			t.Errorf("advisor of club A: %+v %v", apps, err)
 		}
-		if err := s.DecideMatch(ctx, advisor, model.Actor{}, apps[0].Matches[0].ID, MatchDistinct); model.ErrorCode(err) != model.ENOTFOUND {
+		if err := s.DecideMatch(ctx, advisor, apps[0].Matches[0].ID, MatchDistinct); model.ErrorCode(err) != model.ENOTFOUND {
 			t.Errorf("advisor of club A decides: %v", err)
 		}
-		if err := s.DecideMatch(ctx, f.admin, model.Actor{}, apps[0].Matches[0].ID, MatchDistinct); err != nil {
+		if err := s.DecideMatch(ctx, f.admin, apps[0].Matches[0].ID, MatchDistinct); err != nil {
 			t.Fatal(err)
 		}
 		if apps, _ := s.Applications(ctx, f.admin, "", 10); len(apps[0].Matches) != 0 {
@@ -342,7 +342,7 @@ func TestConfirmApplication(t *testing.T) {
 		// e-mail is the same as for a stranger.
 		st := DefaultJoinSettings
 		st.AutoApprove = true
-		if err := s.SaveJoinSettings(ctx, f.admin, model.Actor{}, st); err != nil {
+		if err := s.SaveJoinSettings(ctx, f.admin, st); err != nil {
 			t.Fatal(err)
 		}
 		twin := join(t, s, application("Mona", "mona.ny@example.no", member.Mobile, model.TypeOrdinary, f.wB, ""))
@@ -365,7 +365,7 @@ func TestConfirmApplication(t *testing.T) {
 				matchID = a.Matches[0].ID
 			}
 		}
-		if err := s.DecideMatch(ctx, f.admin, model.Actor{}, matchID, MatchMerge); err != nil {
+		if err := s.DecideMatch(ctx, f.admin, matchID, MatchMerge); err != nil {
 			t.Fatal(err)
 		}
 		if n := count(t, s, `SELECT count(*) FROM applications WHERE membership_id = $1 AND person_id = $2`, twin.MembershipID, member.ID); n != 1 {
@@ -384,16 +384,16 @@ func TestDecideAndEraseApplications(t *testing.T) {
 		if apps, _ := s.Applications(ctx, f.steward, "", 10); len(apps) != 0 {
 			t.Errorf("a steward sees applications: %+v", apps)
 		}
-		if err := s.DecideApplication(ctx, f.admin, model.Actor{}, res.MembershipID, false, ""); fieldsOf(err)["reason"] == "" {
+		if err := s.DecideApplication(ctx, f.admin, res.MembershipID, false, ""); fieldsOf(err)["reason"] == "" {
 			t.Errorf("rejection without reason: %v", err)
 		}
-		if err := s.DecideApplication(ctx, f.steward, model.Actor{}, res.MembershipID, true, ""); model.ErrorCode(err) != model.ENOTFOUND {
+		if err := s.DecideApplication(ctx, f.steward, res.MembershipID, true, ""); model.ErrorCode(err) != model.ENOTFOUND {
 			t.Errorf("steward approves: %v", err)
 		}
-		if err := s.DecideApplication(ctx, f.admin, model.Actor{}, res.MembershipID, true, ""); err != nil {
+		if err := s.DecideApplication(ctx, f.admin, res.MembershipID, true, ""); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.DecideApplication(ctx, f.admin, model.Actor{}, res.MembershipID, true, ""); model.ErrorCode(err) != model.ECONFLICT {
+		if err := s.DecideApplication(ctx, f.admin, res.MembershipID, true, ""); model.ErrorCode(err) != model.ECONFLICT {
 			t.Errorf("approved twice: %v", err)
 		}
 		if n := count(t, s, `SELECT count(*) FROM persons WHERE id = $1 AND member_status = 'active'`, res.PersonID); n != 1 {
@@ -404,7 +404,7 @@ func TestDecideAndEraseApplications(t *testing.T) {
 		app := application("Tor", "tor@example.no", "41234567", model.TypeOrdinary, nil, "")
 		app.Person.Fnr = "01019012480"
 		r2 := join(t, s, app)
-		if err := s.DecideApplication(ctx, f.admin, model.Actor{}, r2.MembershipID, false, "Jobber ikke i vår bransje"); err != nil {
+		if err := s.DecideApplication(ctx, f.admin, r2.MembershipID, false, "Jobber ikke i vår bransje"); err != nil {
 			t.Fatal(err)
 		}
 		if n := count(t, s, `SELECT count(*) FROM outbox WHERE person_id = $1 AND text_body LIKE '%vår bransje%'`, r2.PersonID); n != 1 {
@@ -415,12 +415,12 @@ func TestDecideAndEraseApplications(t *testing.T) {
 		}
 		// The rejected applicant is erased once the retention period is
 		// over, with the personal values in the audit log.
-		if n, err := s.EraseRejected(ctx, access.System("test"), model.Actor{}); err != nil || n != 0 {
+		if n, err := s.EraseRejected(ctx, access.System("test")); err != nil || n != 0 {
 			t.Fatalf("erased at once: %d %v", n, err)
 		}
 		later := day0.AddDate(0, 0, DefaultSettings.RetentionDays+1)
 		s.SetClock(func() time.Time { return later })
-		if n, err := s.EraseRejected(ctx, access.System("test"), model.Actor{}); err != nil || n != 1 {
+		if n, err := s.EraseRejected(ctx, access.System("test")); err != nil || n != 1 {
 			t.Fatalf("erased %d: %v", n, err)
 		}
 		for q, want := range map[string]int{
@@ -439,15 +439,15 @@ func TestDecideAndEraseApplications(t *testing.T) {
 
 		st := DefaultJoinSettings
 		st.AutoApprove = true
-		if err := s.SaveJoinSettings(ctx, f.steward, model.Actor{}, st); model.ErrorCode(err) != model.EFORBIDDEN {
+		if err := s.SaveJoinSettings(ctx, f.steward, st); model.ErrorCode(err) != model.EFORBIDDEN {
 			t.Errorf("steward saves settings: %v", err)
 		}
 		st.CreditMonths = 0
-		if err := s.SaveJoinSettings(ctx, f.admin, model.Actor{}, st); fieldsOf(err)["credit_months"] == "" {
+		if err := s.SaveJoinSettings(ctx, f.admin, st); fieldsOf(err)["credit_months"] == "" {
 			t.Errorf("0 credit months: %v", err)
 		}
 		st.CreditMonths = 2
-		if err := s.SaveJoinSettings(ctx, f.admin, model.Actor{}, st); err != nil {
+		if err := s.SaveJoinSettings(ctx, f.admin, st); err != nil {
 			t.Fatal(err)
 		}
 		if got, _ := s.JoinSettings(ctx); !got.AutoApprove || got.CreditMonths != 2 {
@@ -470,7 +470,7 @@ func TestExportApplications(t *testing.T) {
 		other := join(t, s, application("Bo", "bo@example.no", "98711112", model.TypeOrdinary, f.wB, ""))
 		pending := join(t, s, application("Pia", "pia@example.no", "98711113", model.TypeOrdinary, f.wA, ""))
 		for _, r := range []*model.ApplicationResult{res, other} {
-			if err := s.DecideApplication(ctx, f.admin, model.Actor{}, r.MembershipID, true, ""); err != nil {
+			if err := s.DecideApplication(ctx, f.admin, r.MembershipID, true, ""); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -478,14 +478,14 @@ func TestExportApplications(t *testing.T) {
 		if n, err := s.RegisterPending(ctx, f.admin); err != nil || n != 2 {
 			t.Errorf("admin: %d waiting, %v", n, err)
 		}
-		if _, err := s.ExportApplications(ctx, f.steward, model.Actor{}); model.ErrorCode(err) != model.EFORBIDDEN {
+		if _, err := s.ExportApplications(ctx, f.steward); model.ErrorCode(err) != model.EFORBIDDEN {
 			t.Errorf("steward exports: %v", err)
 		}
-		rows, err := s.ExportApplications(ctx, advisorB, model.Actor{Username: "rb"})
+		rows, err := s.ExportApplications(ctx, advisorB)
 		if err != nil || len(rows) != 1 || rows[0].FirstName != "Bo" || rows[0].Orgnr != "923609016" && rows[0].Orgnr != f.wB.Orgnr {
 			t.Fatalf("advisor of club B: %+v %v", rows, err)
 		}
-		rows, err = s.ExportApplications(ctx, f.admin, model.Actor{Username: "admin"})
+		rows, err = s.ExportApplications(ctx, f.admin)
 		if err != nil || len(rows) != 1 {
 			t.Fatalf("admin: %+v %v", rows, err)
 		}
@@ -494,7 +494,7 @@ func TestExportApplications(t *testing.T) {
 			r.BirthDate.Format("2006-01-02") != "1992-07-08" || r.AppliedAt.IsZero() || r.Orgnr != f.wA.Orgnr {
 			t.Errorf("row %+v", r)
 		}
-		if rows, _ := s.ExportApplications(ctx, f.admin, model.Actor{}); len(rows) != 0 {
+		if rows, _ := s.ExportApplications(ctx, f.admin); len(rows) != 0 {
 			t.Errorf("exported twice: %+v", rows)
 		}
 		if n := count(t, s, `SELECT count(*) FROM applications WHERE person_id = $1 AND fnr_sealed IS NULL AND fnr_hash = $2 AND exported_at IS NOT NULL`,
@@ -546,7 +546,7 @@ func TestReferralAndOptIn(t *testing.T) {
 	engines(t, func(t *testing.T, s *Storage) {
 		ctx := context.Background()
 		f, _, rec, code := joinFixture(t, s)
-		if again, _ := s.ReferralCode(ctx, f.admin, model.Actor{}, rec.ID); again != code {
+		if again, _ := s.ReferralCode(ctx, f.admin, rec.ID); again != code {
 			t.Errorf("second code %q, first %q", again, code)
 		}
 		r, ok, err := s.ReferrerByCode(ctx, " "+strings.ToLower(code))
@@ -557,24 +557,24 @@ func TestReferralAndOptIn(t *testing.T) {
 			t.Error("unknown code found")
 		}
 		prospect := &model.Person{FirstName: "P", LastName: "Q", WorkplaceID: f.wA.ID}
-		if err := s.CreatePerson(ctx, f.admin, model.Actor{}, prospect); err != nil {
+		if err := s.CreatePerson(ctx, f.admin, prospect); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.ReferralCode(ctx, f.admin, model.Actor{}, prospect.ID); model.ErrorCode(err) != model.ECONFLICT {
+		if _, err := s.ReferralCode(ctx, f.admin, prospect.ID); model.ErrorCode(err) != model.ECONFLICT {
 			t.Errorf("prospect got a code: %v", err)
 		}
 		// The opt-in is the member's own choice: no role needed, no one else's.
 		self := &access.Principal{PersonID: rec.ID}
-		if err := s.SetLeaderboardOptIn(ctx, self, model.Actor{}, true); err != nil {
+		if err := s.SetLeaderboardOptIn(ctx, self, true); err != nil {
 			t.Fatal(err)
 		}
 		if on, _ := s.LeaderboardOptIn(ctx, self); !on {
 			t.Error("not opted in")
 		}
-		if err := s.SetLeaderboardOptIn(ctx, f.admin, model.Actor{}, true); model.ErrorCode(err) != model.ENOTFOUND {
+		if err := s.SetLeaderboardOptIn(ctx, f.admin, true); model.ErrorCode(err) != model.ENOTFOUND {
 			t.Errorf("user without a person: %v", err)
 		}
-		if err := s.SetLeaderboardOptIn(ctx, &access.Principal{PersonID: 999999}, model.Actor{}, true); model.ErrorCode(err) != model.ENOTFOUND {
+		if err := s.SetLeaderboardOptIn(ctx, &access.Principal{PersonID: 999999}, true); model.ErrorCode(err) != model.ENOTFOUND {
 			t.Errorf("unknown person: %v", err)
 		}
 	})
@@ -590,24 +590,24 @@ func TestDuesCreditLeaderboardAndRewards(t *testing.T) {
 		student := join(t, s, application("Stine", "stine@example.no", "41000001", model.TypeStudent, f.wA, code))
 		worker := join(t, s, application("Ove", "ove@example.no", "41000002", model.TypeOrdinary, f.wA, code))
 		for _, m := range []int64{student.MembershipID, worker.MembershipID} {
-			if err := s.DecideApplication(ctx, f.admin, model.Actor{}, m, true, ""); err != nil {
+			if err := s.DecideApplication(ctx, f.admin, m, true, ""); err != nil {
 				t.Fatal(err)
 			}
 		}
 		// Dues by hand: scope, conflict.
 		march := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-		if err := s.RecordPayment(ctx, f.steward, model.Actor{}, Payment{MembershipID: worker.MembershipID, Month: march, AmountOre: 35000}); model.ErrorCode(err) != model.ENOTFOUND {
+		if err := s.RecordPayment(ctx, f.steward, Payment{MembershipID: worker.MembershipID, Month: march, AmountOre: 35000}); model.ErrorCode(err) != model.ENOTFOUND {
 			t.Errorf("steward records dues: %v", err)
 		}
-		if err := s.RecordPayment(ctx, f.admin, model.Actor{}, Payment{MembershipID: worker.MembershipID, Month: march.AddDate(0, 0, 14), AmountOre: 35000, Source: "manual"}); err != nil {
+		if err := s.RecordPayment(ctx, f.admin, Payment{MembershipID: worker.MembershipID, Month: march.AddDate(0, 0, 14), AmountOre: 35000, Source: "manual"}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.RecordPayment(ctx, f.admin, model.Actor{}, Payment{MembershipID: worker.MembershipID, Month: march, AmountOre: 35000}); model.ErrorCode(err) != model.ECONFLICT {
+		if err := s.RecordPayment(ctx, f.admin, Payment{MembershipID: worker.MembershipID, Month: march, AmountOre: 35000}); model.ErrorCode(err) != model.ECONFLICT {
 			t.Errorf("same month twice: %v", err)
 		}
 		// CSV import is all or nothing.
 		bad := "e-post;måned;beløp\nove@example.no;2026-04;350,00\nukjent@example.no;2026-04;350\nove@example.no;13.2026;350\n"
-		report, ok, err := s.ImportPayments(ctx, f.admin, model.Actor{}, strings.NewReader(bad))
+		report, ok, err := s.ImportPayments(ctx, f.admin, strings.NewReader(bad))
 		if err != nil || ok || len(report) != 3 || !report[0].OK || report[1].OK || report[2].OK {
 			t.Fatalf("bad import: %+v %v %v", report, ok, err)
 		}
@@ -615,7 +615,7 @@ func TestDuesCreditLeaderboardAndRewards(t *testing.T) {
 			t.Fatalf("a rejected import wrote: %d payments", n)
 		}
 		good := "\ufeffmedlemskap,month,amount\n" + itoa(worker.MembershipID) + ",2026-04,350\n"
-		if report, ok, err := s.ImportPayments(ctx, f.admin, model.Actor{}, strings.NewReader(good)); err != nil || !ok || len(report) != 1 {
+		if report, ok, err := s.ImportPayments(ctx, f.admin, strings.NewReader(good)); err != nil || !ok || len(report) != 1 {
 			t.Fatalf("good import: %+v %v %v", report, ok, err)
 		}
 		if ps, _ := s.Payments(ctx, f.admin, worker.MembershipID); len(ps) != 2 || ps[0].AmountOre != 35000 {
@@ -625,20 +625,20 @@ func TestDuesCreditLeaderboardAndRewards(t *testing.T) {
 		// Two months on: too early. Three: the student counts (no dues),
 		// the worker lacks May.
 		now = day0.AddDate(0, 2, 0)
-		if n, err := s.EarnCredits(ctx, access.System("test"), model.Actor{}); err != nil || n != 0 {
+		if n, err := s.EarnCredits(ctx, access.System("test")); err != nil || n != 0 {
 			t.Fatalf("early credits %d %v", n, err)
 		}
 		now = day0.AddDate(0, 3, 0)
-		if n, err := s.EarnCredits(ctx, access.System("test"), model.Actor{}); err != nil || n != 1 {
+		if n, err := s.EarnCredits(ctx, access.System("test")); err != nil || n != 1 {
 			t.Fatalf("credits %d %v", n, err)
 		}
-		if err := s.RecordPayment(ctx, f.admin, model.Actor{}, Payment{MembershipID: worker.MembershipID, Month: march.AddDate(0, 2, 0), AmountOre: 35000}); err != nil {
+		if err := s.RecordPayment(ctx, f.admin, Payment{MembershipID: worker.MembershipID, Month: march.AddDate(0, 2, 0), AmountOre: 35000}); err != nil {
 			t.Fatal(err)
 		}
-		if n, err := s.EarnCredits(ctx, access.System("test"), model.Actor{}); err != nil || n != 1 {
+		if n, err := s.EarnCredits(ctx, access.System("test")); err != nil || n != 1 {
 			t.Fatalf("credits after May %d %v", n, err)
 		}
-		if n, _ := s.EarnCredits(ctx, access.System("test"), model.Actor{}); n != 0 {
+		if n, _ := s.EarnCredits(ctx, access.System("test")); n != 0 {
 			t.Errorf("credited twice: %d", n)
 		}
 		// A later membership of the same recruit (a student's transfer)
@@ -647,7 +647,7 @@ func TestDuesCreditLeaderboardAndRewards(t *testing.T) {
 			student.PersonID, day0, rec.ID); err != nil {
 			t.Fatal(err)
 		}
-		if n, _ := s.EarnCredits(ctx, access.System("test"), model.Actor{}); n != 0 {
+		if n, _ := s.EarnCredits(ctx, access.System("test")); n != 0 {
 			t.Errorf("a second membership of the same recruit earned credit: %d", n)
 		}
 		if n := count(t, s, `SELECT count(*) FROM outbox WHERE kind = 'recruiter_thanks' AND to_addr = 'rita@example.no'`); n != 2 {
@@ -661,7 +661,7 @@ func TestDuesCreditLeaderboardAndRewards(t *testing.T) {
 		if l, _ := s.Leaderboard(ctx, 0, 2026, 10); len(l) != 0 {
 			t.Errorf("not opted in, yet shown: %+v", l)
 		}
-		s.SetLeaderboardOptIn(ctx, &access.Principal{PersonID: rec.ID}, model.Actor{}, true)
+		s.SetLeaderboardOptIn(ctx, &access.Principal{PersonID: rec.ID}, true)
 		if l, err := s.Leaderboard(ctx, f.clubA.ID, 2026, 10); err != nil || len(l) != 1 || l[0].Recruits != 2 {
 			t.Errorf("club board %+v %v", l, err)
 		}
@@ -673,13 +673,13 @@ func TestDuesCreditLeaderboardAndRewards(t *testing.T) {
 		}
 
 		// Reward levels and handouts.
-		if err := s.SaveRewardLevel(ctx, f.steward, model.Actor{}, &RewardLevel{Recruits: 1, Prize: "Kinobillett"}); model.ErrorCode(err) != model.EFORBIDDEN {
+		if err := s.SaveRewardLevel(ctx, f.steward, &RewardLevel{Recruits: 1, Prize: "Kinobillett"}); model.ErrorCode(err) != model.EFORBIDDEN {
 			t.Errorf("steward makes union level: %v", err)
 		}
 		one := &RewardLevel{Recruits: 1, Prize: "Kinobillett"}
 		five := &RewardLevel{Recruits: 5, Prize: "Helgetur", UnitID: f.clubA.ID}
 		for _, l := range []*RewardLevel{one, five} {
-			if err := s.SaveRewardLevel(ctx, f.admin, model.Actor{}, l); err != nil {
+			if err := s.SaveRewardLevel(ctx, f.admin, l); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -687,13 +687,13 @@ func TestDuesCreditLeaderboardAndRewards(t *testing.T) {
 		if err != nil || len(aw) != 1 || aw[0].Level.ID != one.ID || aw[0].HandedOut {
 			t.Fatalf("awards %+v %v", aw, err)
 		}
-		if err := s.SetHandedOut(ctx, f.admin, model.Actor{}, one.ID, rec.ID, true); err != nil {
+		if err := s.SetHandedOut(ctx, f.admin, one.ID, rec.ID, true); err != nil {
 			t.Fatal(err)
 		}
 		if aw, _ := s.Awards(ctx, f.admin); !aw[0].HandedOut {
 			t.Error("not handed out")
 		}
-		if err := s.SetHandedOut(ctx, f.admin, model.Actor{}, one.ID, rec.ID, false); err != nil {
+		if err := s.SetHandedOut(ctx, f.admin, one.ID, rec.ID, false); err != nil {
 			t.Fatal(err)
 		}
 		if aw, _ := s.Awards(ctx, f.admin); aw[0].HandedOut {
@@ -709,32 +709,32 @@ func TestBenefitsAndWorkplaceSearch(t *testing.T) {
 		ctx := context.Background()
 		f := newFixture(t, s)
 		b := &Benefit{Title: "Innboforsikring", Body: "Rimelig", Link: "javascript:alert(1)"}
-		if err := s.SaveBenefit(ctx, f.admin, model.Actor{}, b); fieldsOf(err)["link"] == "" {
+		if err := s.SaveBenefit(ctx, f.admin, b); fieldsOf(err)["link"] == "" {
 			t.Errorf("javascript: link accepted: %v", err)
 		}
 		b.Link = "https://example.no/forsikring"
-		if err := s.SaveBenefit(ctx, f.steward, model.Actor{}, b); model.ErrorCode(err) != model.EFORBIDDEN {
+		if err := s.SaveBenefit(ctx, f.steward, b); model.ErrorCode(err) != model.EFORBIDDEN {
 			t.Errorf("steward edits benefits: %v", err)
 		}
-		if err := s.SaveBenefit(ctx, f.admin, model.Actor{}, b); err != nil {
+		if err := s.SaveBenefit(ctx, f.admin, b); err != nil {
 			t.Fatal(err)
 		}
 		stud := &Benefit{Title: "Studentrabatt", Types: []string{model.TypeStudent}, Position: 2}
-		if err := s.SaveBenefit(ctx, f.admin, model.Actor{}, stud); err != nil {
+		if err := s.SaveBenefit(ctx, f.admin, stud); err != nil {
 			t.Fatal(err)
 		}
 		b.Title = "Innbo"
-		if err := s.SaveBenefit(ctx, f.admin, model.Actor{}, b); err != nil {
+		if err := s.SaveBenefit(ctx, f.admin, b); err != nil {
 			t.Fatal(err)
 		}
 		bs, err := s.Benefits(ctx)
 		if err != nil || len(bs) != 2 || bs[0].Title != "Innbo" || !bs[1].AppliesTo(model.TypeStudent) || bs[1].AppliesTo(model.TypeOrdinary) {
 			t.Fatalf("benefits %+v %v", bs, err)
 		}
-		if err := s.DeleteBenefit(ctx, f.admin, model.Actor{}, stud.ID); err != nil {
+		if err := s.DeleteBenefit(ctx, f.admin, stud.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.DeleteBenefit(ctx, f.admin, model.Actor{}, stud.ID); model.ErrorCode(err) != model.ENOTFOUND {
+		if err := s.DeleteBenefit(ctx, f.admin, stud.ID); model.ErrorCode(err) != model.ENOTFOUND {
 			t.Errorf("deleted twice: %v", err)
 		}
 		if m, err := s.FindWorkplaces(ctx, "trondheim KOM", 10); err != nil || len(m) != 1 || m[0].ID != f.wA.ID {

@@ -39,7 +39,7 @@ func TestNoFnrInClearAndNoneReversibleWithoutKey(t *testing.T) {
 		birth := time.Date(1995, 1, 1, 0, 0, 0, 0, time.UTC)
 		all := validFnrs(birth)
 		member := &model.Person{FirstName: "Mari", LastName: "Medlem", WorkplaceID: f.wA.ID, Fnr: all[7], BirthDate: birth, MemberStatus: model.StatusActive}
-		if err := s.CreatePerson(ctx, f.admin, model.Actor{}, member); err != nil {
+		if err := s.CreatePerson(ctx, f.admin, member); err != nil {
 			t.Fatal(err)
 		}
 		list := rowsOf(
@@ -47,7 +47,7 @@ func TestNoFnrInClearAndNoneReversibleWithoutKey(t *testing.T) {
 			hire(3, "Mari", "Medlem", f.wA, func(h *model.NewHire) { h.Fnr = all[7]; h.BirthDate = birth }),
 		)
 		req := ImportRequest{Kind: ImportNewhires, WorkplaceID: f.wA.ID, Filename: "l.csv", Commit: true}
-		res, err := s.Import(ctx, f.steward, model.Actor{}, req, list)
+		res, err := s.Import(ctx, f.steward, req, list)
 		if err != nil {
 			t.Fatal(err)
 		}

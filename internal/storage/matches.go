@@ -128,7 +128,7 @@ func (s *Storage) PossibleMatches(ctx context.Context, u *access.Principal, limi
 // has started here". MatchDistinct lets both stand. Both persons must still
 // be in the user's scope: someone who has since moved out of it is not
 // decided from here.
-func (s *Storage) DecideMatch(ctx context.Context, u *access.Principal, a model.Actor, id int64, decision string) error {
+func (s *Storage) DecideMatch(ctx context.Context, u *access.Principal, id int64, decision string) error {
 	if decision != MatchMerge && decision != MatchDistinct {
 		return model.Errorf(model.EINVALID, "Ukjent avgjørelse %q.", decision)
 	}
@@ -151,10 +151,10 @@ func (s *Storage) DecideMatch(ctx context.Context, u *access.Principal, a model.
 		}
 		if decision == MatchDistinct {
 			if _, err := tx.ExecContext(ctx, `UPDATE match_candidates SET decision = 'distinct', decided_at = $1, decided_by = $2 WHERE id = $3`,
-				s.now().UTC(), nullID(a.UserID), id); err != nil {
+				s.now().UTC(), nullID(u.UserID), id); err != nil {
 				return err
 			}
-			return s.audit(ctx, tx, a, "distinct", "person", newID, nil, newID, "")
+			return s.audit(ctx, tx, u, "distinct", "person", newID, nil, newID, "")
 		}
 		var knownStatus string
 		if err := tx.QueryRowContext(ctx, `SELECT member_status FROM persons WHERE id = $1`, knownID).Scan(&knownStatus); err != nil {
@@ -168,6 +168,6 @@ func (s *Storage) DecideMatch(ctx context.Context, u *access.Principal, a model.
 				return err
 			}
 		}
-		return s.mergeTx(ctx, tx, a, knownID, newID, "avgjort som samme person ("+source+")")
+		return s.mergeTx(ctx, tx, u, knownID, newID, "avgjort som samme person ("+source+")")
 	})
 }

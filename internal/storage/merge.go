@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 
+	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
 )
 
@@ -47,7 +48,7 @@ var personRefs = []personRef{
 //     what is blank. The newcomer's workplace, when it has one, becomes the
 //     current one: it is the newer news (a member who changed job).
 //   - Referral codes: both keep working.
-func (s *Storage) mergeTx(ctx context.Context, tx *sql.Tx, a model.Actor, keepID, dropID int64, why string) error {
+func (s *Storage) mergeTx(ctx context.Context, tx *sql.Tx, u *access.Principal, keepID, dropID int64, why string) error {
 	if keepID == dropID {
 		return model.Errorf(model.EINVALID, "En person kan ikke slås sammen med seg selv.")
 	}
@@ -109,7 +110,7 @@ func (s *Storage) mergeTx(ctx context.Context, tx *sql.Tx, a model.Actor, keepID
 	if _, err := tx.ExecContext(ctx, `DELETE FROM persons WHERE id = $1`, dropID); err != nil {
 		return fmt.Errorf("merge: %w", err)
 	}
-	return s.audit(ctx, tx, a, "merge", "person", keepID, nil, keepID, fmt.Sprintf("person %d slått sammen inn i %d: %s", dropID, keepID, why))
+	return s.audit(ctx, tx, u, "merge", "person", keepID, nil, keepID, fmt.Sprintf("person %d slått sammen inn i %d: %s", dropID, keepID, why))
 }
 
 // settleMemberships leaves the person at most one current membership (see

@@ -77,7 +77,7 @@ func newMergeFixture(t *testing.T, s *Storage) *mergeFixture {
 	f.recruiter = f.person(t, "Rolf", "Verver", f.wA)
 	f.b = &model.Person{FirstName: "Anne", LastName: "Aas", WorkplaceID: f.wB.ID, Fnr: "01019538504", Email: "anne.ny@example.no",
 		Address: "Nygata 1", PostalCode: "7010", MemberStatus: model.StatusPending}
-	if err := s.CreatePerson(ctx, f.admin, model.Actor{Username: "admin"}, f.b); err != nil {
+	if err := s.CreatePerson(ctx, f.admin, f.b); err != nil {
 		t.Fatal(err)
 	}
 	now := day0
@@ -149,7 +149,7 @@ func TestMergeMovesEverythingAndLosesNothing(t *testing.T) {
 		if err != nil || len(ms) != 1 || ms[0].New.PersonID != b || ms[0].Known.PersonID != a {
 			t.Fatalf("possible matches = %+v, %v", ms, err)
 		}
-		if err := s.DecideMatch(ctx, f.admin, model.Actor{Username: "admin"}, ms[0].ID, MatchMerge); err != nil {
+		if err := s.DecideMatch(ctx, f.admin, ms[0].ID, MatchMerge); err != nil {
 			t.Fatal(err)
 		}
 		if n := count(t, s, `SELECT count(*) FROM persons WHERE id = $1`, b); n != 0 {
@@ -246,29 +246,29 @@ func TestMergeDecisionsRefusedOutOfScope(t *testing.T) {
 		if ms, _ := s.PossibleMatches(ctx, clubOnly, 10); len(ms) != 0 {
 			t.Fatalf("a club coordinator sees %d matches across clubs", len(ms))
 		}
-		if err := s.DecideMatch(ctx, clubOnly, model.Actor{}, id, MatchMerge); model.ErrorCode(err) != model.ENOTFOUND {
+		if err := s.DecideMatch(ctx, clubOnly, id, MatchMerge); model.ErrorCode(err) != model.ENOTFOUND {
 			t.Fatalf("club coordinator deciding: %v, want not found", err)
 		}
 		// The region's coordinator decides, unless a person has since moved
 		// out of the region.
 		regional := &access.Principal{Username: "r", Grants: []access.Grant{{Role: model.RoleCoordinator, UnitPath: region}}}
 		other := &model.OrgUnit{Kind: model.UnitRegion, Name: "Region Nord", ParentID: mustRoot(t, s)}
-		if err := s.CreateUnit(ctx, model.Actor{}, other); err != nil {
+		if err := s.CreateUnit(ctx, access.System("test"), other); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.w.Exec(`UPDATE persons SET unit_id = $1, unit_path = $2 WHERE id = $3`, other.ID, other.Path, f.a.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.DecideMatch(ctx, regional, model.Actor{}, id, MatchMerge); model.ErrorCode(err) != model.EFORBIDDEN {
+		if err := s.DecideMatch(ctx, regional, id, MatchMerge); model.ErrorCode(err) != model.EFORBIDDEN {
 			t.Fatalf("deciding for a person who left the scope: %v, want forbidden", err)
 		}
 		if n := count(t, s, `SELECT count(*) FROM persons WHERE id IN ($1, $2)`, f.a.ID, f.b.ID); n != 2 {
 			t.Fatal("a refused decision changed something")
 		}
-		if err := s.DecideMatch(ctx, f.admin, model.Actor{}, id, MatchDistinct); err != nil {
+		if err := s.DecideMatch(ctx, f.admin, id, MatchDistinct); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.DecideMatch(ctx, f.admin, model.Actor{}, id, MatchMerge); model.ErrorCode(err) != model.ECONFLICT {
+		if err := s.DecideMatch(ctx, f.admin, id, MatchMerge); model.ErrorCode(err) != model.ECONFLICT {
 			t.Fatalf("deciding twice: %v, want conflict", err)
 		}
 	})

@@ -99,11 +99,11 @@ func (s *Storage) queryPersons(ctx context.Context, q string, args ...any) ([]*m
 
 // CreatePerson validates and stores a new person at a workplace or org unit
 // the user may write to, and records it in the audit log.
-func (s *Storage) CreatePerson(ctx context.Context, u *access.Principal, a model.Actor, p *model.Person) error {
-	return s.createPerson(ctx, u, a, p)
+func (s *Storage) CreatePerson(ctx context.Context, u *access.Principal, p *model.Person) error {
+	return s.createPerson(ctx, u, p)
 }
 
-func (s *Storage) createPerson(ctx context.Context, u *access.Principal, a model.Actor, p *model.Person) error {
+func (s *Storage) createPerson(ctx context.Context, u *access.Principal, p *model.Person) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
@@ -126,7 +126,7 @@ func (s *Storage) createPerson(ctx context.Context, u *access.Principal, a model
 			return err
 		}
 		p.CreatedAt, p.UpdatedAt = now, now
-		return s.audit(ctx, tx, a, "create", "person", p.ID, p.ChangedFields(nil), p.ID, p.Name())
+		return s.audit(ctx, tx, u, "create", "person", p.ID, p.ChangedFields(nil), p.ID, p.Name())
 	})
 }
 
@@ -151,7 +151,7 @@ func (s *Storage) placePerson(ctx context.Context, tx *sql.Tx, u *access.Princip
 
 // UpdateContactInfo changes a person's e-mail, mobile and address, auditing
 // which fields changed (and their old values, erasable with the person).
-func (s *Storage) UpdateContactInfo(ctx context.Context, u *access.Principal, a model.Actor, id int64, email, mobile, address, postalCode string) (*model.Person, error) {
+func (s *Storage) UpdateContactInfo(ctx context.Context, u *access.Principal, id int64, email, mobile, address, postalCode string) (*model.Person, error) {
 	old, err := s.Person(ctx, u, id)
 	if err != nil {
 		return nil, err
@@ -179,7 +179,7 @@ func (s *Storage) UpdateContactInfo(ctx context.Context, u *access.Principal, a 
 			return err
 		}
 		p.UpdatedAt = now
-		return s.audit(ctx, tx, a, "update", "person", id, changed, id, "før: "+old.Email+" "+old.Mobile+" "+old.Address+" "+old.PostalCode)
+		return s.audit(ctx, tx, u, "update", "person", id, changed, id, "før: "+old.Email+" "+old.Mobile+" "+old.Address+" "+old.PostalCode)
 	})
 	return &p, err
 }

@@ -24,7 +24,7 @@ type fixture struct {
 func newFixture(t *testing.T, s *Storage) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	a := model.Actor{Username: "test"}
+	sys := access.System("test")
 	f := &fixture{s: s}
 	union := &model.OrgUnit{Kind: model.UnitUnion, Name: "Forbundet"}
 	region := &model.OrgUnit{Kind: model.UnitRegion, Name: "Region Trøndelag"}
@@ -37,14 +37,14 @@ func newFixture(t *testing.T, s *Storage) *fixture {
 		if step.parent != nil {
 			step.u.ParentID = (*step.parent).ID
 		}
-		if err := s.CreateUnit(ctx, a, step.u); err != nil {
+		if err := s.CreateUnit(ctx, sys, step.u); err != nil {
 			t.Fatal(err)
 		}
 	}
 	f.wA = &model.Workplace{UnitID: f.clubA.ID, Name: "Trondheim kommune", Orgnr: "942110464", Employees: 10}
 	f.wB = &model.Workplace{UnitID: f.clubB.ID, Name: "Værnes lufthavn", Orgnr: "923 609 016", Employees: 4}
 	for _, w := range []*model.Workplace{f.wA, f.wB} {
-		if err := s.CreateWorkplace(ctx, a, w); err != nil {
+		if err := s.CreateWorkplace(ctx, sys, w); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -57,7 +57,7 @@ func (f *fixture) person(t *testing.T, first, last string, w *model.Workplace) *
 	t.Helper()
 	p := &model.Person{FirstName: first, LastName: last, WorkplaceID: w.ID, MemberStatus: model.StatusActive,
 		Email: strings.ToLower(first) + "@example.no", Mobile: "912 34 567"}
-	if err := f.s.CreatePerson(context.Background(), f.admin, model.Actor{Username: "admin"}, p); err != nil {
+	if err := f.s.CreatePerson(context.Background(), f.admin, p); err != nil {
 		t.Fatal(err)
 	}
 	return p
@@ -118,7 +118,7 @@ func TestPersonScope(t *testing.T) {
 		if res, _ := s.SearchPersons(ctx, f.steward, "olsen", 10); len(res) != 0 {
 			t.Fatal("search found another club's person")
 		}
-		err := s.LogContact(ctx, f.steward, model.Actor{}, &model.Contact{PersonID: b.ID, Kind: "phone"})
+		err := s.LogContact(ctx, f.steward, &model.Contact{PersonID: b.ID, Kind: "phone"})
 		if model.ErrorCode(err) != model.ENOTFOUND {
 			t.Fatalf("contact with another club's person: %v", err)
 		}
@@ -146,7 +146,7 @@ func TestCreatePersonValidatesAndAudits(t *testing.T) {
 		f := newFixture(t, s)
 		ctx := context.Background()
 		bad := &model.Person{FirstName: " ", LastName: "Hansen", WorkplaceID: f.wA.ID, Email: "ikke-epost", Mobile: "22 33 44 55", Fnr: "01019012481", PostalCode: "70"}
-		err := s.CreatePerson(ctx, f.admin, model.Actor{}, bad)
+		err := s.CreatePerson(ctx, f.admin, bad)
 		var e *model.Error
 		if !errors.As(err, &e) || e.Code != model.EINVALID {
 			t.Fatalf("err = %v", err)
@@ -157,17 +157,19 @@ func TestCreatePersonValidatesAndAudits(t *testing.T) {
 			}
 		}
 		good := &model.Person{FirstName: "Ola", LastName: "Nordmann", WorkplaceID: f.wA.ID, Fnr: "01019012480", Mobile: "+47 912 34 567"}
-		if err := s.CreatePerson(ctx, f.admin, model.Actor{Username: "admin", RemoteAddr: "10.0.0.1"}, good); err != nil {
+		admin := *f.admin
+		admin.RemoteAddr = "10.0.0.1"
+		if err := s.CreatePerson(ctx, &admin, good); err != nil {
 			t.Fatal(err)
 		}
 		if good.Mobile != "+4791234567" || good.BirthDate.Year() != 1990 {
 			t.Fatalf("not normalised: %q %v", good.Mobile, good.BirthDate)
 		}
 		dup := &model.Person{FirstName: "Ola", LastName: "Dobbel", WorkplaceID: f.wA.ID, Fnr: "01019012480"}
-		if err := s.CreatePerson(ctx, f.admin, model.Actor{}, dup); model.ErrorCode(err) != model.ECONFLICT {
+		if err := s.CreatePerson(ctx, f.admin, dup); model.ErrorCode(err) != model.ECONFLICT {
 			t.Fatalf("duplicate fnr: %v", err)
 		}
-		if err := s.CreatePerson(ctx, f.steward, model.Actor{}, &model.Person{FirstName: "X", LastName: "Y", WorkplaceID: f.wB.ID}); model.ErrorCode(err) != model.EFORBIDDEN {
+		if err := s.CreatePerson(ctx, f.steward, &model.Person{FirstName: "X", LastName: "Y", WorkplaceID: f.wB.ID}); model.ErrorCode(err) != model.EFORBIDDEN {
 			t.Fatalf("steward creating in another club: %v", err)
 		}
 		log, err := s.AuditLog(ctx, f.admin, 50)
@@ -207,7 +209,7 @@ func TestBulkIsAllOrNothing(t *testing.T) {
 		}
 		// A duplicate path breaks the UNIQUE constraint on the last flush.
 		b.Add("org_units", 601, nil, "club", "x", "x", "/"+strings.Repeat("a", 1)+"/"+string(rune('A'+1%26))+"/"+strconv.Itoa(1)+"/")
-		if _, err := b.Commit(model.Actor{}, "test"); err == nil {
+		if _, err := b.Commit(access.System("test"), "test"); err == nil {
 			t.Fatal("commit with a duplicate succeeded")
 		}
 		if empty, err := s.Empty(ctx); err != nil || !empty {
@@ -221,7 +223,7 @@ func TestAuditDetailErasable(t *testing.T) {
 		f := newFixture(t, s)
 		ctx := context.Background()
 		p := f.person(t, "Siri", "Sletteby", f.wA)
-		if _, err := s.UpdateContactInfo(ctx, f.admin, model.Actor{Username: "admin"}, p.ID, "ny@example.no", "", "", ""); err != nil {
+		if _, err := s.UpdateContactInfo(ctx, f.admin, p.ID, "ny@example.no", "", "", ""); err != nil {
 			t.Fatal(err)
 		}
 		hasOld := func() bool {

@@ -61,7 +61,7 @@ var outcomeNotes = map[string]string{
 // follows: a follow-up some days later after a talk, a retry when not
 // reached, a membership credited to the recruiter when they joined, and an
 // erasure date when they said no or left.
-func (s *Storage) LogOutcome(ctx context.Context, u *access.Principal, a model.Actor, o Outcome) (*OutcomeResult, error) {
+func (s *Storage) LogOutcome(ctx context.Context, u *access.Principal, o Outcome) (*OutcomeResult, error) {
 	var v model.Validation
 	o.Note, o.Reason = strings.TrimSpace(o.Note), strings.TrimSpace(o.Reason)
 	v.Check(slices.Contains(Outcomes, o.Result), "result", "Velg hvordan det gikk.")
@@ -130,7 +130,7 @@ func (s *Storage) LogOutcome(ctx context.Context, u *access.Principal, a model.A
 			if err != nil {
 				return err
 			}
-			return s.audit(ctx, tx, a, "update", "task", t.ID, []string{"due"}, t.PersonID, note)
+			return s.audit(ctx, tx, u, "update", "task", t.ID, []string{"due"}, t.PersonID, note)
 		case OutcomeMet, OutcomeMaterial, OutcomeGift:
 			if t.Kind != model.TaskFollowUp {
 				f := model.Task{Kind: model.TaskFollowUp, Title: "Følg opp: spør om medlemskap", PersonID: t.PersonID, WorkplaceID: t.WorkplaceID,
@@ -138,7 +138,7 @@ func (s *Storage) LogOutcome(ctx context.Context, u *access.Principal, a model.A
 				if f.OwnerID == 0 {
 					f.OwnerID = u.PersonID
 				}
-				if err := s.insertTask(ctx, tx, a, &f); err != nil {
+				if err := s.insertTask(ctx, tx, u, &f); err != nil {
 					return err
 				}
 				res.FollowUp = &f
@@ -155,7 +155,7 @@ func (s *Storage) LogOutcome(ctx context.Context, u *access.Principal, a model.A
 				return err
 			}
 		case OutcomeJoined:
-			if err := s.join(ctx, tx, u, a, t, o, today); err != nil {
+			if err := s.join(ctx, tx, u, t, o, today); err != nil {
 				return err
 			}
 			if err := s.closePipeline(ctx, tx, t, o.Result, "", now, time.Time{}); err != nil {
@@ -166,7 +166,7 @@ func (s *Storage) LogOutcome(ctx context.Context, u *access.Principal, a model.A
 		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET status = $1, done_at = $2 WHERE id = $3`, status, now, t.ID); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, a, "update", "task", t.ID, []string{"status", "outcome"}, t.PersonID, note)
+		return s.audit(ctx, tx, u, "update", "task", t.ID, []string{"status", "outcome"}, t.PersonID, note)
 	})
 	if err != nil {
 		return nil, err
@@ -202,7 +202,7 @@ func (s *Storage) closePipeline(ctx context.Context, tx *sql.Tx, t *model.Task, 
 }
 
 // join makes the task's person a member, credited to the recruiter.
-func (s *Storage) join(ctx context.Context, tx *sql.Tx, u *access.Principal, a model.Actor, t *model.Task, o Outcome, today time.Time) error {
+func (s *Storage) join(ctx context.Context, tx *sql.Tx, u *access.Principal, t *model.Task, o Outcome, today time.Time) error {
 	recruiter := o.RecruiterID
 	if recruiter == 0 {
 		recruiter = u.PersonID
@@ -222,24 +222,24 @@ func (s *Storage) join(ctx context.Context, tx *sql.Tx, u *access.Principal, a m
 	if _, err := tx.ExecContext(ctx, `UPDATE persons SET member_status = 'active', other_union = '', updated_at = $1 WHERE id = $2`, s.now().UTC(), t.PersonID); err != nil {
 		return err
 	}
-	return s.audit(ctx, tx, a, "create", "membership", id, []string{"type", "status", "start_date", "recruited_by"}, t.PersonID, "")
+	return s.audit(ctx, tx, u, "create", "membership", id, []string{"type", "status", "start_date", "recruited_by"}, t.PersonID, "")
 }
 
 // insertTask stores a new task and audits it.
-func (s *Storage) insertTask(ctx context.Context, tx *sql.Tx, a model.Actor, t *model.Task) error {
+func (s *Storage) insertTask(ctx context.Context, tx *sql.Tx, u *access.Principal, t *model.Task) error {
 	err := tx.QueryRowContext(ctx, `INSERT INTO tasks (kind, title, person_id, workplace_id, unit_path, owner_person_id, due, status, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, t.Kind, t.Title, nullID(t.PersonID), nullID(t.WorkplaceID), t.UnitPath,
 		nullID(t.OwnerID), date(t.Due), t.Status, t.CreatedAt).Scan(&t.ID)
 	if err != nil {
 		return err
 	}
-	return s.audit(ctx, tx, a, "create", "task", t.ID, []string{"kind", "due", "owner"}, t.PersonID, "")
+	return s.audit(ctx, tx, u, "create", "task", t.ID, []string{"kind", "due", "owner"}, t.PersonID, "")
 }
 
 // StartAsking puts unorganised colleagues at a workplace into the pipeline
 // with an ask task each. Members, members of other unions and those already
 // being asked there are left out; it returns how many were added.
-func (s *Storage) StartAsking(ctx context.Context, u *access.Principal, a model.Actor, workplaceID int64, personIDs []int64) (int, error) {
+func (s *Storage) StartAsking(ctx context.Context, u *access.Principal, workplaceID int64, personIDs []int64) (int, error) {
 	added := 0
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var path string
@@ -271,7 +271,7 @@ func (s *Storage) StartAsking(ctx context.Context, u *access.Principal, a model.
 			}
 			t := model.Task{Kind: model.TaskAsk, Title: "Spør om medlemskap", PersonID: id, WorkplaceID: workplaceID, UnitPath: path,
 				OwnerID: owner, Due: today.AddDate(0, 0, 7), Status: model.TaskOpen, CreatedAt: now}
-			if err := s.insertTask(ctx, tx, a, &t); err != nil {
+			if err := s.insertTask(ctx, tx, u, &t); err != nil {
 				return err
 			}
 			added++

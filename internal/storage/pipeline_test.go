@@ -23,7 +23,7 @@ func pipelineFixture(t *testing.T, s *Storage) (*fixture, *model.Person) {
 	s.SetClock(func() time.Time { return now })
 	f := newFixture(t, s)
 	tv := f.person(t, "Tove", "Tillitsvalgt", f.wA)
-	if err := s.AddRole(context.Background(), model.Actor{}, &model.Role{PersonID: tv.ID, Role: model.RoleShopSteward, UnitID: f.clubA.ID, StartDate: day0.AddDate(-1, 0, 0)}); err != nil {
+	if err := s.AddRole(context.Background(), access.System("test"), &model.Role{PersonID: tv.ID, Role: model.RoleShopSteward, UnitID: f.clubA.ID, StartDate: day0.AddDate(-1, 0, 0)}); err != nil {
 		t.Fatal(err)
 	}
 	f.steward.PersonID = tv.ID
@@ -63,7 +63,7 @@ func TestImportPreviewCommitAndReimport(t *testing.T) {
 		ctx := context.Background()
 		f.person(t, "Mona", "Medlem", f.wA) // e-mail mona@example.no, mobile 912 34 567
 		other := &model.Person{FirstName: "Otto", LastName: "Annen", WorkplaceID: f.wA.ID, OtherUnion: "Fagforbundet", Email: "otto@example.no"}
-		if err := s.CreatePerson(ctx, f.admin, model.Actor{}, other); err != nil {
+		if err := s.CreatePerson(ctx, f.admin, other); err != nil {
 			t.Fatal(err)
 		}
 		list := rowsOf(
@@ -76,7 +76,7 @@ func TestImportPreviewCommitAndReimport(t *testing.T) {
 		)
 		req := ImportRequest{Kind: ImportNewhires, WorkplaceID: f.wA.ID, Filename: "nyansatte.csv", Source: "HR", LawfulBasis: "Hovedavtalen §"}
 		persons := count(t, s, `SELECT count(*) FROM persons`)
-		res, err := s.Import(ctx, f.steward, model.Actor{Username: "tv"}, req, list)
+		res, err := s.Import(ctx, f.steward, req, list)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -103,7 +103,7 @@ func TestImportPreviewCommitAndReimport(t *testing.T) {
 
 		// Commit, deciding the flagged row is someone else.
 		req.Commit, req.Decisions = true, map[int]string{5: DecideNew}
-		res, err = s.Import(ctx, f.steward, model.Actor{Username: "tv"}, req, list)
+		res, err = s.Import(ctx, f.steward, req, list)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -137,7 +137,7 @@ func TestImportPreviewCommitAndReimport(t *testing.T) {
 		}
 
 		// The same list again creates nothing new.
-		res, err = s.Import(ctx, f.steward, model.Actor{Username: "tv"}, req, list)
+		res, err = s.Import(ctx, f.steward, req, list)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -167,7 +167,7 @@ func TestImportIsAllOrNothing(t *testing.T) {
 			yield(ImportRow{}, boom)
 		}
 		before := count(t, s, `SELECT count(*) FROM persons`)
-		_, err := s.Import(ctx, f.admin, model.Actor{}, ImportRequest{Kind: ImportNewhires, WorkplaceID: f.wA.ID, Commit: true}, rows)
+		_, err := s.Import(ctx, f.admin, ImportRequest{Kind: ImportNewhires, WorkplaceID: f.wA.ID, Commit: true}, rows)
 		if !errors.Is(err, boom) {
 			t.Fatalf("err = %v", err)
 		}
@@ -175,12 +175,12 @@ func TestImportIsAllOrNothing(t *testing.T) {
 			t.Fatal("a failed import left rows behind")
 		}
 		// A row routed to another club's workplace is refused for a steward, whole list.
-		_, err = s.Import(ctx, f.steward, model.Actor{}, ImportRequest{Kind: ImportNewhires, WorkplaceID: f.wA.ID, Commit: true},
+		_, err = s.Import(ctx, f.steward, ImportRequest{Kind: ImportNewhires, WorkplaceID: f.wA.ID, Commit: true},
 			rowsOf(hire(2, "A", "B", f.wA, nil), hire(3, "C", "D", f.wB, nil)))
 		if model.ErrorCode(err) != model.ENOTFOUND || count(t, s, `SELECT count(*) FROM persons`) != before {
 			t.Fatalf("routing outside scope: %v", err)
 		}
-		if _, err := s.Import(ctx, f.steward, model.Actor{}, ImportRequest{Kind: ImportNewhires, WorkplaceID: f.wB.ID}, rowsOf()); model.ErrorCode(err) != model.ENOTFOUND {
+		if _, err := s.Import(ctx, f.steward, ImportRequest{Kind: ImportNewhires, WorkplaceID: f.wB.ID}, rowsOf()); model.ErrorCode(err) != model.ENOTFOUND {
 			t.Fatalf("import for another club's workplace: %v", err)
 		}
 	})
@@ -190,7 +190,7 @@ func TestImportIsAllOrNothing(t *testing.T) {
 func importOne(t *testing.T, s *Storage, f *fixture, first string) model.Task {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := s.Import(ctx, f.steward, model.Actor{}, ImportRequest{Kind: ImportNewhires, WorkplaceID: f.wA.ID, Commit: true},
+	if _, err := s.Import(ctx, f.steward, ImportRequest{Kind: ImportNewhires, WorkplaceID: f.wA.ID, Commit: true},
 		rowsOf(hire(2, first, "Nyansatt", f.wA, nil))); err != nil {
 		t.Fatal(err)
 	}
@@ -216,21 +216,21 @@ func TestWelcomeSchedulesFollowUpAndJoinCredits(t *testing.T) {
 		if len(d.NewColleagues) != 1 || d.NewColleagues[0].Contacted {
 			t.Fatalf("new colleagues = %+v", d.NewColleagues)
 		}
-		res, err := s.LogOutcome(ctx, f.steward, model.Actor{}, Outcome{TaskID: task.ID, Result: OutcomeGift, Note: "Hyggelig prat"})
+		res, err := s.LogOutcome(ctx, f.steward, Outcome{TaskID: task.ID, Result: OutcomeGift, Note: "Hyggelig prat"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if res.FollowUp == nil || !res.FollowUp.Due.Equal(day0.Truncate(24*time.Hour).AddDate(0, 0, 5)) || res.FollowUp.OwnerID != tv.ID {
 			t.Fatalf("follow-up = %+v", res.FollowUp)
 		}
-		if _, err := s.LogOutcome(ctx, f.steward, model.Actor{}, Outcome{TaskID: task.ID, Result: OutcomeMet}); model.ErrorCode(err) != model.ECONFLICT {
+		if _, err := s.LogOutcome(ctx, f.steward, Outcome{TaskID: task.ID, Result: OutcomeMet}); model.ErrorCode(err) != model.ECONFLICT {
 			t.Fatalf("logging a closed task: %v", err)
 		}
 		d, _ = s.MyDay(ctx, f.steward)
 		if len(d.Upcoming) != 1 || d.Upcoming[0].Kind != model.TaskFollowUp || !d.NewColleagues[0].Contacted {
 			t.Fatalf("Min dag after welcome: %+v", d)
 		}
-		if _, err := s.LogOutcome(ctx, f.steward, model.Actor{}, Outcome{TaskID: d.Upcoming[0].ID, Result: OutcomeJoined}); err != nil {
+		if _, err := s.LogOutcome(ctx, f.steward, Outcome{TaskID: d.Upcoming[0].ID, Result: OutcomeJoined}); err != nil {
 			t.Fatal(err)
 		}
 		var status string
@@ -254,7 +254,7 @@ func TestWelcomeSchedulesFollowUpAndJoinCredits(t *testing.T) {
 		// Another club's steward cannot log outcomes here.
 		other := &access.Principal{Grants: []access.Grant{{Role: model.RoleShopSteward, UnitPath: f.clubB.Path}}}
 		task2 := importOne(t, s, f, "Jon")
-		if _, err := s.LogOutcome(ctx, other, model.Actor{}, Outcome{TaskID: task2.ID, Result: OutcomeMet}); model.ErrorCode(err) != model.ENOTFOUND {
+		if _, err := s.LogOutcome(ctx, other, Outcome{TaskID: task2.ID, Result: OutcomeMet}); model.ErrorCode(err) != model.ENOTFOUND {
 			t.Fatalf("other club logging: %v", err)
 		}
 	})
@@ -268,12 +268,12 @@ func TestDeclinedAreErasedAfterRetentionAndOverdueEscalates(t *testing.T) {
 		s.SetClock(func() time.Time { return now })
 		task := importOne(t, s, f, "Siri")
 		late := importOne(t, s, f, "Lars")
-		if _, err := s.LogOutcome(ctx, f.steward, model.Actor{}, Outcome{TaskID: task.ID, Result: OutcomeDeclined, Reason: "Ikke nå"}); err != nil {
+		if _, err := s.LogOutcome(ctx, f.steward, Outcome{TaskID: task.ID, Result: OutcomeDeclined, Reason: "Ikke nå"}); err != nil {
 			t.Fatal(err)
 		}
 		// Lars's welcome is due in a week; a week past that plus the limit, it escalates.
 		now = day0.AddDate(0, 0, 7+DefaultSettings.EscalateAfterDays+1)
-		n, err := s.EscalateOverdue(ctx, access.System("test"), model.Actor{Username: "system"})
+		n, err := s.EscalateOverdue(ctx, access.System("system"))
 		if err != nil || n != 1 {
 			t.Fatalf("escalated %d, %v", n, err)
 		}
@@ -282,11 +282,11 @@ func TestDeclinedAreErasedAfterRetentionAndOverdueEscalates(t *testing.T) {
 		if err != nil || len(d.Escalated) != 1 || d.Escalated[0].ID != late.ID {
 			t.Fatalf("coordinator's escalated = %+v, %v", d, err)
 		}
-		if n, err := s.EraseExpired(ctx, access.System("test"), model.Actor{}); err != nil || n != 0 {
+		if n, err := s.EraseExpired(ctx, access.System("test")); err != nil || n != 0 {
 			t.Fatalf("erased %d before the retention period, %v", n, err)
 		}
 		now = day0.AddDate(0, 0, DefaultSettings.RetentionDays+1)
-		if n, err := s.EraseExpired(ctx, access.System("test"), model.Actor{}); err != nil || n != 1 {
+		if n, err := s.EraseExpired(ctx, access.System("test")); err != nil || n != 1 {
 			t.Fatalf("erased %d, %v", n, err)
 		}
 		if _, err := s.Person(ctx, f.admin, task.PersonID); model.ErrorCode(err) != model.ENOTFOUND {
@@ -319,7 +319,7 @@ func TestWritesWaitForALargeImport(t *testing.T) {
 		}
 		done := make(chan error, 1)
 		go func() {
-			_, err := s.Import(ctx, f.admin, model.Actor{}, ImportRequest{Kind: ImportNewhires, WorkplaceID: f.wA.ID, Commit: true}, rows)
+			_, err := s.Import(ctx, f.admin, ImportRequest{Kind: ImportNewhires, WorkplaceID: f.wA.ID, Commit: true}, rows)
 			done <- err
 		}()
 		var wg sync.WaitGroup
@@ -329,7 +329,7 @@ func TestWritesWaitForALargeImport(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				time.Sleep(time.Duration(i) * 10 * time.Millisecond)
-				errs <- s.LogContact(ctx, f.admin, model.Actor{}, &model.Contact{PersonID: member.ID, Kind: "phone", Note: fmt.Sprint(i)})
+				errs <- s.LogContact(ctx, f.admin, &model.Contact{PersonID: member.ID, Kind: "phone", Note: fmt.Sprint(i)})
 			}()
 		}
 		wg.Wait()

@@ -38,7 +38,7 @@ func selfOr(u *access.Principal, perm access.Permission, a *access.Args) string 
 
 // ReferralCode returns the person's referral code, making one the first
 // time: for the user themself or a person they may edit.
-func (s *Storage) ReferralCode(ctx context.Context, u *access.Principal, a model.Actor, personID int64) (string, error) {
+func (s *Storage) ReferralCode(ctx context.Context, u *access.Principal, personID int64) (string, error) {
 	// Most visits find the code made already; no write transaction then.
 	code, err := s.ExistingReferralCode(ctx, u, personID)
 	if err != nil || code != "" {
@@ -62,7 +62,7 @@ func (s *Storage) ReferralCode(ctx context.Context, u *access.Principal, a model
 			personID, code, s.now().UTC()); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, a, "create", "referral_code", personID, []string{"code"}, personID, "")
+		return s.audit(ctx, tx, u, "create", "referral_code", personID, []string{"code"}, personID, "")
 	})
 	return code, err
 }
@@ -113,7 +113,7 @@ func (s *Storage) ReferrerByCode(ctx context.Context, code string) (Referrer, bo
 
 // SetLeaderboardOptIn records whether the user wants to be shown on the
 // recruiting leaderboards: a choice only the person makes for themself.
-func (s *Storage) SetLeaderboardOptIn(ctx context.Context, u *access.Principal, a model.Actor, on bool) error {
+func (s *Storage) SetLeaderboardOptIn(ctx context.Context, u *access.Principal, on bool) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if u == nil || u.PersonID == 0 {
 			return notFound(sql.ErrNoRows, "personen")
@@ -125,7 +125,7 @@ func (s *Storage) SetLeaderboardOptIn(ctx context.Context, u *access.Principal, 
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			return notFound(sql.ErrNoRows, "personen")
 		}
-		return s.audit(ctx, tx, a, "update", "person", u.PersonID, []string{"leaderboard_opt_in"}, u.PersonID, "")
+		return s.audit(ctx, tx, u, "update", "person", u.PersonID, []string{"leaderboard_opt_in"}, u.PersonID, "")
 	})
 }
 

@@ -5,14 +5,16 @@ import (
 	"database/sql"
 
 	"github.com/verve-union/verve/internal/access"
-	"github.com/verve-union/verve/internal/model"
 )
 
 // EscalateOverdue marks pipeline tasks overdue by more than the union's
 // limit as escalated, which puts them on the region coordinator's
 // "Min dag". Only tasks in u's scope are touched; the worker runs it as
 // System. It returns how many it escalated.
-func (s *Storage) EscalateOverdue(ctx context.Context, u *access.Principal, a model.Actor) (int, error) {
+func (s *Storage) EscalateOverdue(ctx context.Context, u *access.Principal) (int, error) {
+	if u == nil {
+		return 0, nil // nil may do nothing: no task lies in its scope
+	}
 	st, err := s.Settings(ctx)
 	if err != nil {
 		return 0, err
@@ -24,7 +26,7 @@ func (s *Storage) EscalateOverdue(ctx context.Context, u *access.Principal, a mo
 		cond := `id IN (SELECT t.id FROM tasks t` + taskPerson + ` WHERE t.status = 'open' AND t.escalated_at IS NULL AND t.due < $1
 			AND t.kind IN ('welcome', 'ask', 'follow_up') AND ` + taskScope(u, access.TaskWrite, &args) + `)`
 		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, fields, person_id, detail, remote_addr)
-			SELECT $2, `+args.Add(nullID(a.UserID))+`, `+args.Add(a.Username)+`, 'escalate', 'task', id, 'escalated_at', person_id, '', '' FROM tasks WHERE `+cond,
+			SELECT $2, `+args.Add(nullID(u.UserID))+`, `+args.Add(u.Username)+`, 'escalate', 'task', id, 'escalated_at', person_id, '', '' FROM tasks WHERE `+cond,
 			args...); err != nil {
 			return err
 		}
@@ -43,8 +45,8 @@ func (s *Storage) EscalateOverdue(ctx context.Context, u *access.Principal, a mo
 // retention period is over: the person, their contacts, tasks, employments
 // and pipeline entries, and the personal values in the audit log. Anyone
 // who has since become a member, or is being asked elsewhere, is kept.
-func (s *Storage) EraseExpired(ctx context.Context, u *access.Principal, a model.Actor) (int, error) {
-	return s.eraseWhere(ctx, u, a, "oppbevaringstiden er ute", `SELECT DISTINCT pl.person_id FROM pipeline pl JOIN persons p ON p.id = pl.person_id
+func (s *Storage) EraseExpired(ctx context.Context, u *access.Principal) (int, error) {
+	return s.eraseWhere(ctx, u, "oppbevaringstiden er ute", `SELECT DISTINCT pl.person_id FROM pipeline pl JOIN persons p ON p.id = pl.person_id
 		WHERE pl.erase_after < $1 AND pl.outcome IN ('declined', 'left') AND p.member_status NOT IN ('active', 'arrears')
 		AND NOT EXISTS (SELECT 1 FROM pipeline o WHERE o.person_id = pl.person_id AND (o.outcome = '' OR o.erase_after >= $1))
 		AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = pl.person_id)
@@ -56,7 +58,7 @@ func (s *Storage) EraseExpired(ctx context.Context, u *access.Principal, a model
 // roles, the person, and the personal values the audit log kept about
 // them; each erasure is itself audited with the reason. Only persons in
 // u's scope are erased, whatever the query selects.
-func (s *Storage) eraseWhere(ctx context.Context, u *access.Principal, a model.Actor, reason, query string, args ...any) (int, error) {
+func (s *Storage) eraseWhere(ctx context.Context, u *access.Principal, reason, query string, args ...any) (int, error) {
 	var ids []int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		all := access.Args(args)
@@ -94,7 +96,7 @@ func (s *Storage) eraseWhere(ctx context.Context, u *access.Principal, a model.A
 			if err := s.eraseAuditDetail(ctx, tx, id); err != nil {
 				return err
 			}
-			if err := s.audit(ctx, tx, a, "erase", "person", id, nil, 0, reason); err != nil {
+			if err := s.audit(ctx, tx, u, "erase", "person", id, nil, 0, reason); err != nil {
 				return err
 			}
 		}

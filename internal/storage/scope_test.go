@@ -52,17 +52,17 @@ func TestTaskOfPersonOutOfScope(t *testing.T) {
 		if _, err := s.DayTask(ctx, f.steward, task.ID); err == nil || err.Error() != gone.Error() {
 			t.Errorf("DayTask: %v, for a missing task: %v", err, gone)
 		}
-		_, gone = s.LogOutcome(ctx, f.steward, model.Actor{}, Outcome{TaskID: missing, Result: OutcomeMet})
-		if _, err := s.LogOutcome(ctx, f.steward, model.Actor{}, Outcome{TaskID: task.ID, Result: OutcomeMet}); err == nil || err.Error() != gone.Error() {
+		_, gone = s.LogOutcome(ctx, f.steward, Outcome{TaskID: missing, Result: OutcomeMet})
+		if _, err := s.LogOutcome(ctx, f.steward, Outcome{TaskID: task.ID, Result: OutcomeMet}); err == nil || err.Error() != gone.Error() {
 			t.Errorf("LogOutcome: %v, for a missing task: %v", err, gone)
 		}
-		gone = s.CompleteTask(ctx, f.steward, model.Actor{}, missing)
-		if err := s.CompleteTask(ctx, f.steward, model.Actor{}, task.ID); err == nil || err.Error() != gone.Error() {
+		gone = s.CompleteTask(ctx, f.steward, missing)
+		if err := s.CompleteTask(ctx, f.steward, task.ID); err == nil || err.Error() != gone.Error() {
 			t.Errorf("CompleteTask: %v, for a missing task: %v", err, gone)
 		}
 		// Where the person is now, the task can be acted on.
 		other := &access.Principal{Grants: []access.Grant{{Role: model.RoleCoordinator, UnitPath: regionOf(f.clubA)}}}
-		if _, err := s.LogOutcome(ctx, other, model.Actor{}, Outcome{TaskID: task.ID, Result: OutcomeMet}); err != nil {
+		if _, err := s.LogOutcome(ctx, other, Outcome{TaskID: task.ID, Result: OutcomeMet}); err != nil {
 			t.Errorf("coordinator of both clubs: %v", err)
 		}
 	})
@@ -86,7 +86,7 @@ func TestReferralCreditsAndDuesInScope(t *testing.T) {
 			if _, err := s.w.Exec(`INSERT INTO credits (membership_id, recruiter_id, earned_at) VALUES ($1, $2, $3)`, mid, rec.ID, day0); err != nil {
 				t.Fatal(err)
 			}
-			if err := s.RecordPayment(ctx, f.admin, model.Actor{}, Payment{MembershipID: mid, Month: day0, AmountOre: 35000}); err != nil {
+			if err := s.RecordPayment(ctx, f.admin, Payment{MembershipID: mid, Month: day0, AmountOre: 35000}); err != nil {
 				t.Fatal(err)
 			}
 			if ps, err := s.Payments(ctx, f.steward, mid); err != nil || (len(ps) == 1) != (p == mine) {
@@ -123,13 +123,13 @@ func TestReferralCreditsAndDuesInScope(t *testing.T) {
 			t.Errorf("own code: %q %v", c, err)
 		}
 		// Making a code needs person:write, or being the person.
-		if _, err := s.ReferralCode(ctx, f.steward, model.Actor{}, mine.ID); model.ErrorCode(err) != model.ENOTFOUND {
+		if _, err := s.ReferralCode(ctx, f.steward, mine.ID); model.ErrorCode(err) != model.ENOTFOUND {
 			t.Errorf("steward without person:write made a code: %v", err)
 		}
-		if c, err := s.ReferralCode(ctx, &access.Principal{PersonID: theirs.ID}, model.Actor{}, theirs.ID); err != nil || c == "" {
+		if c, err := s.ReferralCode(ctx, &access.Principal{PersonID: theirs.ID}, theirs.ID); err != nil || c == "" {
 			t.Errorf("own new code: %q %v", c, err)
 		}
-		if c, err := s.ReferralCode(ctx, f.steward, model.Actor{}, theirs.ID); model.ErrorCode(err) != model.ENOTFOUND || c != "" {
+		if c, err := s.ReferralCode(ctx, f.steward, theirs.ID); model.ErrorCode(err) != model.ENOTFOUND || c != "" {
 			t.Errorf("steward reached another club's code: %q %v", c, err)
 		}
 	})
@@ -144,7 +144,7 @@ func TestAdminRolesActWhereGranted(t *testing.T) {
 		f := newFixture(t, s)
 		inA := f.person(t, "Aud", "Klubba", f.wA)
 		inB := f.person(t, "Bent", "Klubbb", f.wB)
-		if err := s.SaveSettings(ctx, f.admin, model.Actor{Username: "admin"}, DefaultSettings); err != nil {
+		if err := s.SaveSettings(ctx, f.admin, DefaultSettings); err != nil {
 			t.Fatal(err)
 		}
 		region := &access.Principal{Grants: []access.Grant{{Role: model.RoleUnionAdmin, UnitPath: regionOf(f.clubA)}}}
@@ -185,11 +185,11 @@ func TestAdminRolesActWhereGranted(t *testing.T) {
 		}
 
 		for name, err := range map[string]error{
-			"settings":      s.SaveSettings(ctx, region, model.Actor{}, DefaultSettings),
-			"join settings": s.SaveJoinSettings(ctx, region, model.Actor{}, DefaultJoinSettings),
-			"benefit":       s.SaveBenefit(ctx, region, model.Actor{}, &Benefit{Title: "Rabatt"}),
-			"delete":        s.DeleteBenefit(ctx, region, model.Actor{}, 1),
-			"reward level":  s.SaveRewardLevel(ctx, region, model.Actor{}, &RewardLevel{Recruits: 3, Prize: "Kopp"}),
+			"settings":      s.SaveSettings(ctx, region, DefaultSettings),
+			"join settings": s.SaveJoinSettings(ctx, region, DefaultJoinSettings),
+			"benefit":       s.SaveBenefit(ctx, region, &Benefit{Title: "Rabatt"}),
+			"delete":        s.DeleteBenefit(ctx, region, 1),
+			"reward level":  s.SaveRewardLevel(ctx, region, &RewardLevel{Recruits: 3, Prize: "Kopp"}),
 		} {
 			if model.ErrorCode(err) != model.EFORBIDDEN {
 				t.Errorf("region admin changed %s: %v", name, err)
@@ -199,10 +199,10 @@ func TestAdminRolesActWhereGranted(t *testing.T) {
 			t.Errorf("region admin lists the outbox: %v", err)
 		}
 		// Within the region, a reward level of its own is theirs to make.
-		if err := s.SaveRewardLevel(ctx, region, model.Actor{}, &RewardLevel{UnitID: f.clubA.ID, Recruits: 3, Prize: "Kopp"}); err != nil {
+		if err := s.SaveRewardLevel(ctx, region, &RewardLevel{UnitID: f.clubA.ID, Recruits: 3, Prize: "Kopp"}); err != nil {
 			t.Errorf("region admin's own level: %v", err)
 		}
-		if err := s.SaveBenefit(ctx, f.admin, model.Actor{}, &Benefit{Title: "Rabatt"}); err != nil {
+		if err := s.SaveBenefit(ctx, f.admin, &Benefit{Title: "Rabatt"}); err != nil {
 			t.Errorf("root admin: %v", err)
 		}
 	})
@@ -217,13 +217,13 @@ func TestJobsStayInScope(t *testing.T) {
 		importOne(t, s, f, "Lars")
 		clubB := &access.Principal{Grants: []access.Grant{{Role: model.RoleUnionAdmin, UnitPath: f.clubB.Path}}}
 		s.SetClock(func() time.Time { return day0.AddDate(0, 0, 30) })
-		if n, err := s.EscalateOverdue(ctx, clubB, model.Actor{}); err != nil || n != 0 {
+		if n, err := s.EscalateOverdue(ctx, clubB); err != nil || n != 0 {
 			t.Errorf("club B escalated %d in club A (%v)", n, err)
 		}
-		if n, err := s.EscalateOverdue(ctx, nil, model.Actor{}); err != nil || n != 0 {
+		if n, err := s.EscalateOverdue(ctx, nil); err != nil || n != 0 {
 			t.Errorf("nil principal escalated %d (%v)", n, err)
 		}
-		if n, err := s.EscalateOverdue(ctx, access.System("test"), model.Actor{}); err != nil || n != 1 {
+		if n, err := s.EscalateOverdue(ctx, access.System("test")); err != nil || n != 1 {
 			t.Errorf("system escalated %d (%v)", n, err)
 		}
 	})

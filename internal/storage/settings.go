@@ -76,7 +76,7 @@ func readSettings(ctx context.Context, q interface {
 }
 
 // storeSettings saves the values and audits which keys were set, in tx.
-func (s *Storage) storeSettings(ctx context.Context, tx *sql.Tx, a model.Actor, values map[string]string) error {
+func (s *Storage) storeSettings(ctx context.Context, tx *sql.Tx, u *access.Principal, values map[string]string) error {
 	keys := slices.Sorted(maps.Keys(values))
 	for _, k := range keys {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
@@ -84,11 +84,11 @@ func (s *Storage) storeSettings(ctx context.Context, tx *sql.Tx, a model.Actor, 
 			return err
 		}
 	}
-	return s.audit(ctx, tx, a, "update", "settings", 0, keys, 0, "")
+	return s.audit(ctx, tx, u, "update", "settings", 0, keys, 0, "")
 }
 
 // SaveSettings validates and stores the settings; union admins only.
-func (s *Storage) SaveSettings(ctx context.Context, u *access.Principal, a model.Actor, st Settings) error {
+func (s *Storage) SaveSettings(ctx context.Context, u *access.Principal, st Settings) error {
 	if !u.UnionWide(access.UserAdmin) {
 		return model.Errorf(model.EFORBIDDEN, "Bare forbundets administratorer kan endre innstillingene.")
 	}
@@ -103,7 +103,7 @@ func (s *Storage) SaveSettings(ctx context.Context, u *access.Principal, a model
 		return err
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		return s.storeSettings(ctx, tx, a, map[string]string{
+		return s.storeSettings(ctx, tx, u, map[string]string{
 			"follow_up_days":      strconv.Itoa(st.FollowUpDays),
 			"retention_days":      strconv.Itoa(st.RetentionDays),
 			"escalate_after_days": strconv.Itoa(st.EscalateAfterDays),
@@ -174,7 +174,7 @@ func (s *Storage) joinSettings(ctx context.Context, q interface {
 }
 
 // SaveJoinSettings validates and stores the join settings; union admins only.
-func (s *Storage) SaveJoinSettings(ctx context.Context, u *access.Principal, a model.Actor, st JoinSettings) error {
+func (s *Storage) SaveJoinSettings(ctx context.Context, u *access.Principal, st JoinSettings) error {
 	if !u.UnionWide(access.UserAdmin) {
 		return model.Errorf(model.EFORBIDDEN, "Bare forbundets administratorer kan endre innstillingene.")
 	}
@@ -194,7 +194,7 @@ func (s *Storage) SaveJoinSettings(ctx context.Context, u *access.Principal, a m
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		s.joinCache.Store(nil)
-		return s.storeSettings(ctx, tx, a, map[string]string{"join_auto_approve": auto, "credit_months": strconv.Itoa(st.CreditMonths),
+		return s.storeSettings(ctx, tx, u, map[string]string{"join_auto_approve": auto, "credit_months": strconv.Itoa(st.CreditMonths),
 			"join_intro": st.Intro, "join_consent": st.Consent})
 	})
 	s.joinCache.Store(nil) // also after the commit, so no reader caches the old values

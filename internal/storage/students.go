@@ -179,7 +179,7 @@ type Conversion struct {
 // converted (kept as history), an ordinary membership starts the same day
 // with the same recruiter, and open transfer tasks for the person are done.
 // Converting the same membership twice is a conflict.
-func (s *Storage) ConvertStudent(ctx context.Context, u *access.Principal, a model.Actor, membershipID int64) (*Conversion, error) {
+func (s *Storage) ConvertStudent(ctx context.Context, u *access.Principal, membershipID int64) (*Conversion, error) {
 	if !u.Can(access.StudentWrite) {
 		return nil, model.Errorf(model.EFORBIDDEN, "Du har ikke tilgang til å overføre studentmedlemmer.")
 	}
@@ -220,7 +220,7 @@ func (s *Storage) ConvertStudent(ctx context.Context, u *access.Principal, a mod
 			return err
 		}
 		detail := "studentmedlemskap overført til yrkesmedlemskap"
-		if err := s.audit(ctx, tx, a, "update", "membership", membershipID, []string{"status", "end_date"}, c.PersonID, detail); err != nil {
+		if err := s.audit(ctx, tx, u, "update", "membership", membershipID, []string{"status", "end_date"}, c.PersonID, detail); err != nil {
 			return err
 		}
 		// Unpaid dues stay unpaid: an ordinary membership continues in arrears.
@@ -229,7 +229,7 @@ func (s *Storage) ConvertStudent(ctx context.Context, u *access.Principal, a mod
 			Scan(&c.MembershipID); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, a, "create", "membership", c.MembershipID, []string{"type", "status", "start_date", "source", "recruited_by"}, c.PersonID, detail); err != nil {
+		if err := s.audit(ctx, tx, u, "create", "membership", c.MembershipID, []string{"type", "status", "start_date", "source", "recruited_by"}, c.PersonID, detail); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE persons SET updated_at = $1 WHERE id = $2`, now, c.PersonID); err != nil {
@@ -237,7 +237,7 @@ func (s *Storage) ConvertStudent(ctx context.Context, u *access.Principal, a mod
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, fields, person_id, detail, remote_addr)
 			SELECT $1, $2, $3, 'update', 'task', id, 'status,done_at', person_id, '', $4 FROM tasks WHERE person_id = $5 AND kind = 'convert' AND status = 'open'`,
-			now, nullID(a.UserID), a.Username, a.RemoteAddr, c.PersonID); err != nil {
+			now, nullID(u.UserID), u.Username, u.RemoteAddr, c.PersonID); err != nil {
 			return err
 		}
 		r, err = tx.ExecContext(ctx, `UPDATE tasks SET status = 'done', done_at = $1 WHERE person_id = $2 AND kind = 'convert' AND status = 'open'`, now, c.PersonID)
@@ -266,7 +266,7 @@ const convertTaskTitle = "Snakk om overgang til yrkesmedlemskap"
 // region's recruitment coordinator, due a month before the expected
 // graduation or today if that is sooner. Only student members in u's
 // scope get one; the worker runs it as System. It returns how many it made.
-func (s *Storage) CreateConvertTasks(ctx context.Context, u *access.Principal, a model.Actor) (int, error) {
+func (s *Storage) CreateConvertTasks(ctx context.Context, u *access.Principal) (int, error) {
 	type cand struct {
 		person   int64
 		path     string
@@ -332,7 +332,7 @@ func (s *Storage) CreateConvertTasks(ctx context.Context, u *access.Principal, a
 		made = len(cands)
 		_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, fields, person_id, detail, remote_addr)
 			SELECT $1, $2, $3, 'create', 'task', id, 'kind,due,owner', person_id, '', '' FROM tasks WHERE id > $4 AND kind = 'convert' AND title = $5`,
-			now, nullID(a.UserID), a.Username, before, convertTaskTitle)
+			now, nullID(u.UserID), u.Username, before, convertTaskTitle)
 		return err
 	})
 	return made, err

@@ -30,7 +30,7 @@ func newStudentFixture(t *testing.T, s *Storage) *studentFixture {
 	now := studentNow
 	s.SetClock(func() time.Time { return now })
 	ctx := context.Background()
-	a := model.Actor{Username: "test"}
+	sys := access.System("test")
 	f := &studentFixture{s: s}
 	f.union = &model.OrgUnit{Kind: model.UnitUnion, Name: "Forbundet"}
 	f.r1 = &model.OrgUnit{Kind: model.UnitRegion, Name: "Region Trøndelag"}
@@ -41,13 +41,13 @@ func newStudentFixture(t *testing.T, s *Storage) *studentFixture {
 		if st.parent != nil {
 			st.u.ParentID = st.parent.ID
 		}
-		if err := s.CreateUnit(ctx, a, st.u); err != nil {
+		if err := s.CreateUnit(ctx, sys, st.u); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for i, r := range []*model.OrgUnit{f.r1, f.r2} {
 		p := f.person(t, r, "Koordinator", r.Name)
-		if err := s.AddRole(ctx, a, &model.Role{PersonID: p, Role: model.RoleCoordinator, UnitID: r.ID, StartDate: day(2020, 1, 1)}); err != nil {
+		if err := s.AddRole(ctx, sys, &model.Role{PersonID: p, Role: model.RoleCoordinator, UnitID: r.ID, StartDate: day(2020, 1, 1)}); err != nil {
 			t.Fatal(err)
 		}
 		if i == 0 {
@@ -66,7 +66,7 @@ func newStudentFixture(t *testing.T, s *Storage) *studentFixture {
 func (f *studentFixture) person(t *testing.T, u *model.OrgUnit, first, last string) int64 {
 	t.Helper()
 	p := &model.Person{FirstName: first, LastName: last, UnitID: u.ID, MemberStatus: model.StatusActive}
-	if err := f.s.CreatePerson(context.Background(), access.System("test"), model.Actor{Username: "test"}, p); err != nil {
+	if err := f.s.CreatePerson(context.Background(), access.System("test"), p); err != nil {
 		t.Fatal(err)
 	}
 	return p.ID
@@ -174,17 +174,19 @@ func TestConvertStudentKeepsHistoryAndRecruiter(t *testing.T) {
 		recruiter := f.person(t, f.b1, "Rita", "Verver")
 		mid, pid := f.student(t, studentSpec{unit: f.b1, name: "Anna Desember", inst: "NTNU", grad: day(2026, 12, 20), recruiter: recruiter})
 		other, _ := f.student(t, studentSpec{unit: f.b2, name: "Eva Januar", inst: "UiB", grad: day(2027, 1, 20)})
-		if n, err := s.CreateConvertTasks(ctx, access.System("test"), model.Actor{Username: "jobb"}); err != nil || n != 2 {
+		if n, err := s.CreateConvertTasks(ctx, access.System("jobb")); err != nil || n != 2 {
 			t.Fatalf("tasks %d, %v", n, err)
 		}
-		if _, err := s.ConvertStudent(ctx, f.leader, model.Actor{}, mid); model.ErrorCode(err) != model.EFORBIDDEN {
+		if _, err := s.ConvertStudent(ctx, f.leader, mid); model.ErrorCode(err) != model.EFORBIDDEN {
 			t.Fatalf("study leader converted: %v", err)
 		}
-		if _, err := s.ConvertStudent(ctx, f.c1, model.Actor{}, other); model.ErrorCode(err) != model.ENOTFOUND {
+		if _, err := s.ConvertStudent(ctx, f.c1, other); model.ErrorCode(err) != model.ENOTFOUND {
 			t.Fatalf("coordinator converted outside the region: %v", err)
 		}
 		audits := count(t, s, `SELECT count(*) FROM audit_log`)
-		c, err := s.ConvertStudent(ctx, f.c1, model.Actor{UserID: 7, Username: "koord"}, mid)
+		koord := *f.c1
+		koord.UserID = 7
+		c, err := s.ConvertStudent(ctx, &koord, mid)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -222,14 +224,14 @@ func TestConvertStudentKeepsHistoryAndRecruiter(t *testing.T) {
 		if n := count(t, s, `SELECT count(*) FROM audit_log`); n != audits+3 {
 			t.Fatalf("audit log grew by %d, want 3", n-audits)
 		}
-		_, err = s.ConvertStudent(ctx, f.c1, model.Actor{}, mid)
+		_, err = s.ConvertStudent(ctx, f.c1, mid)
 		if model.ErrorCode(err) != model.ECONFLICT || !strings.Contains(model.ErrorMessage(err), "allerede overført") {
 			t.Fatalf("second conversion: %v", err)
 		}
 		if n := count(t, s, `SELECT count(*) FROM memberships WHERE person_id = $1`, pid); n != 2 {
 			t.Fatalf("second conversion left %d memberships", n)
 		}
-		if _, err := s.ConvertStudent(ctx, f.admin, model.Actor{}, c.MembershipID); model.ErrorCode(err) != model.EINVALID {
+		if _, err := s.ConvertStudent(ctx, f.admin, c.MembershipID); model.ErrorCode(err) != model.EINVALID {
 			t.Fatalf("converting an ordinary membership: %v", err)
 		}
 		// No longer on the graduating list.
@@ -252,8 +254,8 @@ func TestCreateConvertTasksOnce(t *testing.T) {
 		_, cecilie := f.student(t, studentSpec{unit: f.b1, name: "Cecilie Ferdig", inst: "NTNU", grad: day(2026, 6, 20)})
 		_, eva := f.student(t, studentSpec{unit: f.b2, name: "Eva Januar", inst: "UiB", grad: day(2027, 1, 20)})
 		f.student(t, studentSpec{unit: f.b2, name: "Frode Utmeldt", inst: "UiB", grad: day(2027, 1, 20), status: model.StatusResigned, end: day(2026, 9, 1)})
-		a := model.Actor{Username: "verve (planlagt jobb)"}
-		n, err := s.CreateConvertTasks(ctx, access.System("test"), a)
+		job := access.System("verve (planlagt jobb)")
+		n, err := s.CreateConvertTasks(ctx, job)
 		if err != nil || n != 3 {
 			t.Fatalf("made %d, %v; want 3", n, err)
 		}
@@ -278,10 +280,10 @@ func TestCreateConvertTasksOnce(t *testing.T) {
 				t.Errorf("person %d: task %+v, want %+v", c.pid, got, c.want)
 			}
 		}
-		if n := count(t, s, `SELECT count(*) FROM audit_log WHERE entity = 'task' AND action = 'create' AND username = $1`, a.Username); n != 3 {
+		if n := count(t, s, `SELECT count(*) FROM audit_log WHERE entity = 'task' AND action = 'create' AND username = $1`, job.Username); n != 3 {
 			t.Fatalf("%d audit entries, want 3", n)
 		}
-		if n, err := s.CreateConvertTasks(ctx, access.System("test"), a); err != nil || n != 0 {
+		if n, err := s.CreateConvertTasks(ctx, job); err != nil || n != 0 {
 			t.Fatalf("second run made %d, %v", n, err)
 		}
 		// A done task is not made again; a month later Bjørn's date is near.
@@ -290,7 +292,7 @@ func TestCreateConvertTasksOnce(t *testing.T) {
 		}
 		later := day(2027, 1, 2)
 		s.SetClock(func() time.Time { return later })
-		if n, err := s.CreateConvertTasks(ctx, access.System("test"), a); err != nil || n != 1 {
+		if n, err := s.CreateConvertTasks(ctx, job); err != nil || n != 1 {
 			t.Fatalf("a month later made %d, %v; want 1", n, err)
 		}
 		if got := get(bjorn); got.owner != f.coord1 || !got.due.Equal(day(2027, 5, 20)) {
@@ -446,7 +448,7 @@ func TestCreateConvertTasksConcurrently(t *testing.T) {
 		errs := make([]error, 4)
 		for i := range made {
 			wg.Go(func() {
-				made[i], errs[i] = s.CreateConvertTasks(context.Background(), access.System("test"), model.Actor{Username: "jobb"})
+				made[i], errs[i] = s.CreateConvertTasks(context.Background(), access.System("jobb"))
 			})
 		}
 		wg.Wait()
@@ -472,7 +474,7 @@ func TestConvertStudentConcurrently(t *testing.T) {
 		var wg sync.WaitGroup
 		errs := make([]error, 4)
 		for i := range errs {
-			wg.Go(func() { _, errs[i] = s.ConvertStudent(context.Background(), f.c1, model.Actor{Username: "koord"}, mid) })
+			wg.Go(func() { _, errs[i] = s.ConvertStudent(context.Background(), f.c1, mid) })
 		}
 		wg.Wait()
 		ok := 0

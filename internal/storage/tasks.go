@@ -51,7 +51,7 @@ func (s *Storage) DueTasks(ctx context.Context, u *access.Principal, days int) (
 }
 
 // CompleteTask marks an open task in the user's scope as done.
-func (s *Storage) CompleteTask(ctx context.Context, u *access.Principal, a model.Actor, id int64) error {
+func (s *Storage) CompleteTask(ctx context.Context, u *access.Principal, id int64) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var args access.Args
 		var personID sql.NullInt64
@@ -67,6 +67,6 @@ func (s *Storage) CompleteTask(ctx context.Context, u *access.Principal, a model
 		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET status = 'done', done_at = $1 WHERE id = $2`, s.now().UTC(), id); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, a, "update", "task", id, []string{"status", "done_at"}, personID.Int64, "")
+		return s.audit(ctx, tx, u, "update", "task", id, []string{"status", "done_at"}, personID.Int64, "")
 	})
 }

@@ -13,26 +13,26 @@ import (
 
 // CreateUnit adds an org unit below parentID (0 for the union itself) and
 // sets its materialised path.
-func (s *Storage) CreateUnit(ctx context.Context, a model.Actor, u *model.OrgUnit) error {
+func (s *Storage) CreateUnit(ctx context.Context, u *access.Principal, unit *model.OrgUnit) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		parentPath := "/"
-		if u.ParentID != 0 {
-			if err := tx.QueryRowContext(ctx, `SELECT path FROM org_units WHERE id = $1`, u.ParentID).Scan(&parentPath); err != nil {
+		if unit.ParentID != 0 {
+			if err := tx.QueryRowContext(ctx, `SELECT path FROM org_units WHERE id = $1`, unit.ParentID).Scan(&parentPath); err != nil {
 				return notFound(err, "overordnet organisasjonsledd")
 			}
 		}
 		// The path needs the new id; a unique placeholder keeps the
 		// UNIQUE constraint satisfied until it is set.
 		err := tx.QueryRowContext(ctx, `INSERT INTO org_units (parent_id, kind, name, sort_key, path, county) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-			nullID(u.ParentID), u.Kind, u.Name, norway.SortKey(u.Name), parentPath+"new/", u.County).Scan(&u.ID)
+			nullID(unit.ParentID), unit.Kind, unit.Name, norway.SortKey(unit.Name), parentPath+"new/", unit.County).Scan(&unit.ID)
 		if err != nil {
 			return err
 		}
-		u.Path = parentPath + strconv.FormatInt(u.ID, 10) + "/"
-		if _, err := tx.ExecContext(ctx, `UPDATE org_units SET path = $1 WHERE id = $2`, u.Path, u.ID); err != nil {
+		unit.Path = parentPath + strconv.FormatInt(unit.ID, 10) + "/"
+		if _, err := tx.ExecContext(ctx, `UPDATE org_units SET path = $1 WHERE id = $2`, unit.Path, unit.ID); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, a, "create", "org_unit", u.ID, []string{"kind", "name", "parent_id"}, 0, u.Name)
+		return s.audit(ctx, tx, u, "create", "org_unit", unit.ID, []string{"kind", "name", "parent_id"}, 0, unit.Name)
 	})
 }
 

@@ -10,7 +10,7 @@ import (
 )
 
 // CreateUser stores a user with an already hashed password.
-func (s *Storage) CreateUser(ctx context.Context, a model.Actor, usr *model.User) error {
+func (s *Storage) CreateUser(ctx context.Context, u *access.Principal, usr *model.User) error {
 	usr.Username = strings.ToLower(strings.TrimSpace(usr.Username))
 	if usr.Username == "" || len(usr.Username) > 64 || strings.ContainsAny(usr.Username, " \t\r\n") {
 		return &model.Error{Code: model.EINVALID, Message: "Brukernavnet må ha 1–64 tegn uten mellomrom.",
@@ -28,7 +28,7 @@ func (s *Storage) CreateUser(ctx context.Context, a model.Actor, usr *model.User
 			}
 			return err
 		}
-		return s.audit(ctx, tx, a, "create", "user", usr.ID, []string{"username", "person_id"}, usr.PersonID, "")
+		return s.audit(ctx, tx, u, "create", "user", usr.ID, []string{"username", "person_id"}, usr.PersonID, "")
 	})
 }
 
@@ -72,13 +72,13 @@ func (s *Storage) Principal(ctx context.Context, userID int64) (*access.Principa
 }
 
 // AddRole gives a person a role on an org unit from a date.
-func (s *Storage) AddRole(ctx context.Context, a model.Actor, r *model.Role) error {
+func (s *Storage) AddRole(ctx context.Context, u *access.Principal, r *model.Role) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `INSERT INTO roles (person_id, role, unit_id, start_date, end_date) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
 			r.PersonID, r.Role, r.UnitID, date(r.StartDate), date(r.EndDate)).Scan(&r.ID); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, a, "create", "role", r.ID, []string{"role", "unit_id", "start_date"}, r.PersonID, "")
+		return s.audit(ctx, tx, u, "create", "role", r.ID, []string{"role", "unit_id", "start_date"}, r.PersonID, "")
 	})
 }
 

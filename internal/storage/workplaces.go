@@ -29,7 +29,7 @@ func (s *Storage) Workplace(ctx context.Context, u *access.Principal, id int64) 
 }
 
 // CreateWorkplace validates and stores a workplace owned by an org unit.
-func (s *Storage) CreateWorkplace(ctx context.Context, a model.Actor, w *model.Workplace) error {
+func (s *Storage) CreateWorkplace(ctx context.Context, u *access.Principal, w *model.Workplace) error {
 	orgnr, err := norway.NormalizeOrgnr(w.Orgnr)
 	if err != nil {
 		return &model.Error{Code: model.EINVALID, Message: err.Error(), Fields: map[string]string{"orgnr": err.Error()}}
@@ -48,7 +48,7 @@ func (s *Storage) CreateWorkplace(ctx context.Context, a model.Actor, w *model.W
 			}
 			return err
 		}
-		return s.audit(ctx, tx, a, "create", "workplace", w.ID, []string{"name", "orgnr", "unit_id"}, 0, w.Name)
+		return s.audit(ctx, tx, u, "create", "workplace", w.ID, []string{"name", "orgnr", "unit_id"}, 0, w.Name)
 	})
 }
 

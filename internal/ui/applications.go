@@ -63,7 +63,7 @@ func (h *Handler) decideApplication(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	approve := r.PathValue("decision") == "approve"
-	err = h.Store.DecideApplication(r.Context(), access.FromContext(r.Context()), actor(r), id, approve, r.PostFormValue("reason"))
+	err = h.Store.DecideApplication(r.Context(), access.FromContext(r.Context()), id, approve, r.PostFormValue("reason"))
 	if model.ErrorCode(err) == model.EINVALID {
 		h.applicationsPage(w, r, http.StatusBadRequest, page{Error: errorText(err)})
 		return
@@ -91,7 +91,7 @@ func (h *Handler) decideApplicationMatch(w http.ResponseWriter, r *http.Request)
 		h.serveError(w, r, model.Errorf(model.ENOTFOUND, "Siden finnes ikke."))
 		return
 	}
-	if err := h.Store.DecideMatch(r.Context(), access.FromContext(r.Context()), actor(r), id, decision); err != nil {
+	if err := h.Store.DecideMatch(r.Context(), access.FromContext(r.Context()), id, decision); err != nil {
 		h.serveError(w, r, err)
 		return
 	}
@@ -113,7 +113,7 @@ func (h *Handler) exportApplications(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, model.Errorf(model.EFORBIDDEN, "Eksporten må startes fra Verve selv."))
 		return
 	}
-	rows, err := h.Store.ExportApplications(r.Context(), access.FromContext(r.Context()), actor(r))
+	rows, err := h.Store.ExportApplications(r.Context(), access.FromContext(r.Context()))
 	if err != nil {
 		h.serveError(w, r, err)
 		return
@@ -156,7 +156,7 @@ func (h *Handler) saveJoinSettings(w http.ResponseWriter, r *http.Request) {
 	v.Check(cerr == nil, "credit_months", "Skriv et helt antall måneder.")
 	err := v.Err()
 	if err == nil {
-		err = h.Store.SaveJoinSettings(r.Context(), access.FromContext(r.Context()), actor(r), storage.JoinSettings{
+		err = h.Store.SaveJoinSettings(r.Context(), access.FromContext(r.Context()), storage.JoinSettings{
 			AutoApprove: form["join_auto_approve"] != "", CreditMonths: n, Intro: form["join_intro"], Consent: form["join_consent"]})
 	}
 	if model.ErrorCode(err) == model.EINVALID {

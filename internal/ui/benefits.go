@@ -71,7 +71,7 @@ func (h *Handler) saveBenefit(w http.ResponseWriter, r *http.Request) {
 	v.Check(err == nil, "position", "Skriv et helt tall.")
 	err = v.Err()
 	if err == nil {
-		err = h.Store.SaveBenefit(r.Context(), access.FromContext(r.Context()), actor(r), b)
+		err = h.Store.SaveBenefit(r.Context(), access.FromContext(r.Context()), b)
 	}
 	if model.ErrorCode(err) == model.EINVALID {
 		var fields map[string]string
@@ -91,7 +91,7 @@ func (h *Handler) saveBenefit(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) deleteBenefit(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "id")
 	if err == nil {
-		err = h.Store.DeleteBenefit(r.Context(), access.FromContext(r.Context()), actor(r), id)
+		err = h.Store.DeleteBenefit(r.Context(), access.FromContext(r.Context()), id)
 	}
 	if err != nil {
 		h.serveError(w, r, err)

@@ -30,7 +30,7 @@ func (h *Handler) importDues(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer f.Close()
-	report, ok, err := h.Store.ImportPayments(r.Context(), access.FromContext(r.Context()), actor(r), f)
+	report, ok, err := h.Store.ImportPayments(r.Context(), access.FromContext(r.Context()), f)
 	if model.ErrorCode(err) == model.EINVALID {
 		h.render(w, r, http.StatusBadRequest, "dues", page{Title: locale.T(h.lang(r), "dues.import"), Data: &duesImportData{}, Error: model.ErrorMessage(err)})
 		return

@@ -52,7 +52,7 @@ func (h *Handler) showHomePage(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) completeTask(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "id")
 	if err == nil {
-		err = h.Store.CompleteTask(r.Context(), access.FromContext(r.Context()), actor(r), id)
+		err = h.Store.CompleteTask(r.Context(), access.FromContext(r.Context()), id)
 	}
 	if err != nil {
 		h.serveError(w, r, err)

@@ -31,7 +31,6 @@ type importJob struct {
 	mu        sync.Mutex
 	token     string
 	userID    int64
-	user      *access.Principal
 	workplace *model.Workplace
 	file      string // the upload, in a temporary file until committed or expired
 	size      int64
@@ -79,8 +78,9 @@ func (js *importJobs) get(token string, userID int64) (*importJob, error) {
 	return j, nil
 }
 
-// start runs the job's request in the background.
-func (h *Handler) startImport(j *importJob, a model.Actor) {
+// start runs the job's request in the background as u, the user of the
+// request that asked for it (the job's owner, from where they are now).
+func (h *Handler) startImport(j *importJob, u *access.Principal) {
 	j.mu.Lock()
 	j.running, j.done, j.err = true, 0, nil
 	req := j.req
@@ -93,7 +93,7 @@ func (h *Handler) startImport(j *importJob, a model.Actor) {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 		defer cancel()
-		rep, err := h.runImport(ctx, j, a, req)
+		rep, err := h.runImport(ctx, j, u, req)
 		j.mu.Lock()
 		defer j.mu.Unlock()
 		j.running, j.report, j.err = false, rep, err
@@ -106,13 +106,13 @@ func (h *Handler) startImport(j *importJob, a model.Actor) {
 	}()
 }
 
-func (h *Handler) runImport(ctx context.Context, j *importJob, a model.Actor, req newhires.Request) (*newhires.Report, error) {
+func (h *Handler) runImport(ctx context.Context, j *importJob, u *access.Principal, req newhires.Request) (*newhires.Report, error) {
 	f, err := os.Open(j.file)
 	if err != nil {
 		return nil, model.Errorf(model.ENOTFOUND, "Fila er ikke lenger her; last den opp på nytt.")
 	}
 	defer f.Close()
-	return newhires.Run(ctx, h.Store, j.user, a, j.workplace, f, j.size, req)
+	return newhires.Run(ctx, h.Store, u, j.workplace, f, j.size, req)
 }
 
 type importFormData struct {
@@ -169,7 +169,7 @@ func (h *Handler) uploadList(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, model.Errorf(model.EINVALID, "Velg en fil å laste opp."))
 		return
 	}
-	j := &importJob{token: newToken(), userID: access.FromContext(r.Context()).UserID, user: access.FromContext(r.Context()),
+	j := &importJob{token: newToken(), userID: access.FromContext(r.Context()).UserID,
 		workplace: wp, created: time.Now()}
 	j.req.Kind = storage.ImportNewhires
 	// Stream the parts: the file goes straight to disk, never into memory.
@@ -227,7 +227,7 @@ func (h *Handler) uploadList(w http.ResponseWriter, r *http.Request) {
 		j.req.LawfulBasis = defaultBasis
 	}
 	h.imports.add(j)
-	h.startImport(j, actor(r))
+	h.startImport(j, access.FromContext(r.Context()))
 	http.Redirect(w, r, "/imports/"+j.token, http.StatusSeeOther)
 }
 
@@ -350,7 +350,7 @@ func (h *Handler) reviewList(w http.ResponseWriter, r *http.Request) {
 	req.Commit = r.PostFormValue("action") == "commit"
 	j.req = req
 	j.mu.Unlock()
-	h.startImport(j, actor(r))
+	h.startImport(j, u)
 	http.Redirect(w, r, "/imports/"+j.token, http.StatusSeeOther)
 }
 

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/storage"
@@ -190,7 +191,7 @@ func (h *Handler) submitJoin(w http.ResponseWriter, r *http.Request) {
 	app.ConfirmURL = h.publicURL(r) + "/bli-medlem/bekreft/"
 	err := v.Err()
 	if err == nil {
-		err = h.Store.SubmitApplication(r.Context(), model.Actor{Username: "nettside", RemoteAddr: remoteAddr(r)}, app)
+		err = h.Store.SubmitApplication(r.Context(), access.Visitor(remoteAddr(r)), app)
 	} else if verr := app.Validate(time.Now()); verr != nil {
 		// Show the other fields' messages too, not only the date's.
 		var e, all *model.Error
@@ -248,7 +249,7 @@ func (h *Handler) showJoinConfirm(w http.ResponseWriter, r *http.Request) {
 // confirmJoin confirms the application behind a link.
 func (h *Handler) confirmJoin(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
-	res, err := h.Store.ConfirmApplication(r.Context(), model.Actor{Username: "nettside", RemoteAddr: remoteAddr(r)}, r.PathValue("token"))
+	res, err := h.Store.ConfirmApplication(r.Context(), access.Visitor(remoteAddr(r)), r.PathValue("token"))
 	status := ""
 	if err == nil {
 		status = res.Status

@@ -222,7 +222,7 @@ func TestBrowserJoinReferCredit(t *testing.T) {
 	}
 	start := clock.now()
 	for i := range st.CreditMonths {
-		if err := e.Store.RecordPayment(bg, admin, model.Actor{Username: "test"}, storage.Payment{MembershipID: mid, Month: start.AddDate(0, i, 0), AmountOre: 0, Source: "test"}); err != nil {
+		if err := e.Store.RecordPayment(bg, admin, storage.Payment{MembershipID: mid, Month: start.AddDate(0, i, 0), AmountOre: 0, Source: "test"}); err != nil {
 			t.Fatal(err)
 		}
 	}

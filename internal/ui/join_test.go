@@ -87,7 +87,7 @@ func joinForm(t *testing.T, c *http.Client, base string, extra url.Values) url.V
 func referrer(t *testing.T, e *testEnv, username string) (*access.Principal, string) {
 	t.Helper()
 	p := e.principal(t, username)
-	code, err := e.Store.ReferralCode(context.Background(), p, model.Actor{Username: "test"}, p.PersonID)
+	code, err := e.Store.ReferralCode(context.Background(), p, p.PersonID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -355,7 +355,7 @@ func TestJoinRoutesStayInScope(t *testing.T) {
 	sc := e.login(t, "tillitsvalgt")
 	steward := e.principal(t, "tillitsvalgt")
 	other := e.principal(t, "tillitsvalgt2")
-	if _, err := e.Store.ReferralCode(context.Background(), other, model.Actor{}, other.PersonID); err != nil {
+	if _, err := e.Store.ReferralCode(context.Background(), other, other.PersonID); err != nil {
 		t.Fatal(err)
 	}
 	var mid int64
@@ -462,7 +462,7 @@ func TestJoinRevealsNothing(t *testing.T) {
 			}
 			member := &model.Person{FirstName: "Mona", LastName: "Medlem", MemberStatus: model.StatusActive, Email: "mona." + engine + "@example.no",
 				Mobile: "41222222", Fnr: "01019012480", WorkplaceID: wps[0].ID}
-			if err := e.Store.CreatePerson(ctx, admin, model.Actor{Username: "test"}, member); err != nil {
+			if err := e.Store.CreatePerson(ctx, admin, member); err != nil {
 				t.Fatal(err)
 			}
 			before := tableDump(t, e)

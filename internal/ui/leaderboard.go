@@ -77,7 +77,7 @@ func (h *Handler) addRewardLevel(w http.ResponseWriter, r *http.Request) {
 	form := map[string]string{"unit": r.PostFormValue("unit"), "recruits": r.PostFormValue("recruits"), "prize": r.PostFormValue("prize")}
 	unit, _ := strconv.ParseInt(form["unit"], 10, 64)
 	n, _ := strconv.Atoi(form["recruits"])
-	err := h.Store.SaveRewardLevel(r.Context(), access.FromContext(r.Context()), actor(r), &storage.RewardLevel{UnitID: unit, Recruits: n, Prize: form["prize"]})
+	err := h.Store.SaveRewardLevel(r.Context(), access.FromContext(r.Context()), &storage.RewardLevel{UnitID: unit, Recruits: n, Prize: form["prize"]})
 	if c := model.ErrorCode(err); c == model.EINVALID || c == model.EFORBIDDEN {
 		var fields map[string]string
 		if e, ok := err.(*model.Error); ok {
@@ -104,7 +104,7 @@ func (h *Handler) toggleHandout(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, err)
 		return
 	}
-	if err := h.Store.SetHandedOut(r.Context(), access.FromContext(r.Context()), actor(r), level, person, r.PostFormValue("handed") == "1"); err != nil {
+	if err := h.Store.SetHandedOut(r.Context(), access.FromContext(r.Context()), level, person, r.PostFormValue("handed") == "1"); err != nil {
 		h.serveError(w, r, err)
 		return
 	}

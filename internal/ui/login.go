@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/auth"
 	"github.com/verve-union/verve/internal/locale"
 )
@@ -54,9 +55,11 @@ func (h *Handler) checkLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	// The audit entry first: a sign-in that cannot be logged does not
 	// happen.
-	a := actor(r)
-	a.UserID, a.Username = u.ID, u.Username
-	if err := h.Store.Audit(r.Context(), a, "login", "user", u.ID, ""); err != nil {
+	// Not signed in yet: the visitor from this address, named as the user
+	// who signs in.
+	who := access.Visitor(remoteAddr(r))
+	who.UserID, who.Username = u.ID, u.Username
+	if err := h.Store.Audit(r.Context(), who, "login", "user", u.ID, ""); err != nil {
 		h.serveError(w, r, err)
 		return
 	}

@@ -141,7 +141,7 @@ func listOutsider(t *testing.T, e *testEnv, wid int64, path string, known int64,
 	t.Helper()
 	u := &access.Principal{Username: "lokal", Grants: []access.Grant{{Role: model.RoleShopSteward, UnitPath: path}}}
 	row := storage.ImportRow{NewHire: model.NewHire{Line: 2, FirstName: "Kari", LastName: "Nordmann", Email: email}, WorkplaceID: wid}
-	if _, err := e.Store.Import(context.Background(), u, model.Actor{}, storage.ImportRequest{Kind: storage.ImportNewhires, WorkplaceID: wid, Commit: true},
+	if _, err := e.Store.Import(context.Background(), u, storage.ImportRequest{Kind: storage.ImportNewhires, WorkplaceID: wid, Commit: true},
 		func(yield func(storage.ImportRow, error) bool) { yield(row, nil) }); err != nil {
 		t.Fatal(err)
 	}

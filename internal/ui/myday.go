@@ -58,7 +58,7 @@ func (h *Handler) logOutcome(w http.ResponseWriter, r *http.Request) {
 	recruiter, _ := strconv.ParseInt(r.PostFormValue("recruiter"), 10, 64)
 	o := storage.Outcome{TaskID: id, Result: r.PostFormValue("result"), Note: r.PostFormValue("note"),
 		Reason: r.PostFormValue("reason"), MembershipType: r.PostFormValue("membership_type"), RecruiterID: recruiter}
-	res, err := h.Store.LogOutcome(r.Context(), u, actor(r), o)
+	res, err := h.Store.LogOutcome(r.Context(), u, o)
 	if r.Header.Get("HX-Request") != "true" {
 		if err != nil {
 			h.serveError(w, r, err)

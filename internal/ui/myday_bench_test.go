@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/auth"
 	"github.com/verve-union/verve/internal/demo"
 	"github.com/verve-union/verve/internal/model"
@@ -99,7 +100,7 @@ func benchStewardUsers(b *testing.B, s *storage.Storage, n int) []string {
 				b.Fatal(err)
 			}
 		}
-		if err := s.CreateUser(ctx, model.Actor{Username: "bench"}, &model.User{PersonID: pid, Username: name, PasswordHash: hash}); err != nil {
+		if err := s.CreateUser(ctx, access.System("bench"), &model.User{PersonID: pid, Username: name, PasswordHash: hash}); err != nil {
 			b.Fatal(err)
 		}
 	}

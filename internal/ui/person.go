@@ -60,7 +60,7 @@ func (h *Handler) saveContact(w http.ResponseWriter, r *http.Request) {
 	}
 	u := access.FromContext(r.Context())
 	c := &model.Contact{PersonID: id, ByID: u.PersonID, Kind: r.PostFormValue("kind"), Note: r.PostFormValue("note")}
-	err = h.Store.LogContact(r.Context(), u, actor(r), c)
+	err = h.Store.LogContact(r.Context(), u, c)
 	if model.ErrorCode(err) == model.EINVALID {
 		d, lerr := h.loadPerson(r)
 		if lerr != nil {

@@ -302,7 +302,7 @@ func (h *Handler) exportRecruitment(w http.ResponseWriter, r *http.Request, form
 		return
 	}
 	detail := fmt.Sprintf("%s, %d dager, %d rader", format, q.Days, len(rows))
-	if err := h.Store.Audit(r.Context(), actor(r), "export", "recruitment", 0, detail); err != nil {
+	if err := h.Store.Audit(r.Context(), access.FromContext(r.Context()), "export", "recruitment", 0, detail); err != nil {
 		h.serveError(w, r, err)
 		return
 	}

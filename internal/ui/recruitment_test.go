@@ -42,7 +42,7 @@ func addNewHires(t *testing.T, e *testEnv, admin *access.Principal, w *storage.W
 			}
 		}
 	}
-	res, err := e.Store.Import(ctx, admin, model.Actor{Username: "admin"}, storage.ImportRequest{Kind: storage.ImportNewhires, WorkplaceID: w.ID,
+	res, err := e.Store.Import(ctx, admin, storage.ImportRequest{Kind: storage.ImportNewhires, WorkplaceID: w.ID,
 		Filename: "nyansatte.csv", Source: "HR", LawfulBasis: "Hovedavtalen", Commit: true}, seq)
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +76,7 @@ func addNewHires(t *testing.T, e *testEnv, admin *access.Principal, w *storage.W
 		if task == 0 {
 			t.Fatalf("no welcome task for %s%d", tag, i)
 		}
-		if _, err := e.Store.LogOutcome(ctx, admin, model.Actor{Username: "admin"}, storage.Outcome{TaskID: task, Result: outcome}); err != nil {
+		if _, err := e.Store.LogOutcome(ctx, admin, storage.Outcome{TaskID: task, Result: outcome}); err != nil {
 			t.Fatal(err)
 		}
 	}

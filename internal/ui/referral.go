@@ -38,7 +38,7 @@ func (h *Handler) showMyReferralPage(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, model.Errorf(model.ENOTFOUND, "%s", locale.T(lang, "ref.nomember")))
 		return
 	}
-	code, err := h.Store.ReferralCode(r.Context(), u, actor(r), u.PersonID)
+	code, err := h.Store.ReferralCode(r.Context(), u, u.PersonID)
 	if err != nil {
 		h.serveError(w, r, err)
 		return
@@ -57,7 +57,7 @@ func (h *Handler) showMyReferralPage(w http.ResponseWriter, r *http.Request) {
 
 // setMyOptIn turns the user's leaderboard opt-in on or off.
 func (h *Handler) setMyOptIn(w http.ResponseWriter, r *http.Request) {
-	if err := h.Store.SetLeaderboardOptIn(r.Context(), access.FromContext(r.Context()), actor(r), r.PostFormValue("on") == "1"); err != nil {
+	if err := h.Store.SetLeaderboardOptIn(r.Context(), access.FromContext(r.Context()), r.PostFormValue("on") == "1"); err != nil {
 		h.serveError(w, r, err)
 		return
 	}
@@ -163,7 +163,7 @@ func (h *Handler) personReferral(w http.ResponseWriter, r *http.Request, p page)
 func (h *Handler) makePersonReferral(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "id")
 	if err == nil {
-		_, err = h.Store.ReferralCode(r.Context(), access.FromContext(r.Context()), actor(r), id)
+		_, err = h.Store.ReferralCode(r.Context(), access.FromContext(r.Context()), id)
 	}
 	if err != nil {
 		h.serveError(w, r, err)
@@ -185,7 +185,7 @@ func (h *Handler) recordDues(w http.ResponseWriter, r *http.Request) {
 	v.Check(aerr == nil && strings.TrimSpace(form["amount"]) != "", "amount", "Skriv beløpet i kroner.")
 	err := v.Err()
 	if err == nil {
-		err = h.Store.RecordPayment(r.Context(), access.FromContext(r.Context()), actor(r),
+		err = h.Store.RecordPayment(r.Context(), access.FromContext(r.Context()),
 			storage.Payment{MembershipID: mid, Month: month, AmountOre: amount, Source: "manual"})
 	}
 	switch model.ErrorCode(err) {

@@ -274,17 +274,17 @@ func TestScopeOfDuesCreditsTasksAndAdmins(t *testing.T) {
 			newPerson := func(first, last string, w *storage.WorkplaceSummary, marker string) *model.Person {
 				p := &model.Person{FirstName: first, LastName: last, WorkplaceID: w.ID, MemberStatus: model.StatusActive,
 					Email: strings.ToLower(first+"."+last) + "@example.no"}
-				if err := e.Store.CreatePerson(ctx, sys, model.Actor{Username: marker}, p); err != nil {
+				if err := e.Store.CreatePerson(ctx, access.System(marker), p); err != nil {
 					t.Fatal(err)
 				}
 				return p
 			}
 			admin := newPerson("Regine", "Regionsadmin", wA, "merke-a")
 			outside := newPerson("Bjørnar", "Utenforsen", wB, "merke-b")
-			if err := e.Store.SaveSettings(ctx, sys, model.Actor{Username: "merke-rot"}, storage.DefaultSettings); err != nil {
+			if err := e.Store.SaveSettings(ctx, access.System("merke-rot"), storage.DefaultSettings); err != nil {
 				t.Fatal(err)
 			}
-			if err := e.Store.AddRole(ctx, model.Actor{}, &model.Role{PersonID: admin.ID, Role: model.RoleUnionAdmin, UnitID: regionA.ID,
+			if err := e.Store.AddRole(ctx, access.System("test"), &model.Role{PersonID: admin.ID, Role: model.RoleUnionAdmin, UnitID: regionA.ID,
 				StartDate: time.Now().AddDate(0, 0, -1)}); err != nil {
 				t.Fatal(err)
 			}
@@ -292,7 +292,7 @@ func TestScopeOfDuesCreditsTasksAndAdmins(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := e.Store.CreateUser(ctx, model.Actor{}, &model.User{PersonID: admin.ID, Username: "regionadmin", PasswordHash: hash}); err != nil {
+			if err := e.Store.CreateUser(ctx, access.System("test"), &model.User{PersonID: admin.ID, Username: "regionadmin", PasswordHash: hash}); err != nil {
 				t.Fatal(err)
 			}
 			// Bjørnar in region B was recruited by the steward and pays dues.
@@ -304,7 +304,7 @@ func TestScopeOfDuesCreditsTasksAndAdmins(t *testing.T) {
 			if _, err := db.Exec(`INSERT INTO credits (membership_id, recruiter_id, earned_at) VALUES ($1, $2, $3)`, mid, steward.PersonID, time.Now().UTC()); err != nil {
 				t.Fatal(err)
 			}
-			if err := e.Store.RecordPayment(ctx, sys, model.Actor{}, storage.Payment{MembershipID: mid, Month: time.Now(), AmountOre: 35000, Source: "test"}); err != nil {
+			if err := e.Store.RecordPayment(ctx, sys, storage.Payment{MembershipID: mid, Month: time.Now(), AmountOre: 35000, Source: "test"}); err != nil {
 				t.Fatal(err)
 			}
 

@@ -71,7 +71,7 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	err := v.Err()
 	if err == nil {
-		err = h.Store.SaveSettings(r.Context(), access.FromContext(r.Context()), actor(r), st)
+		err = h.Store.SaveSettings(r.Context(), access.FromContext(r.Context()), st)
 	}
 	if model.ErrorCode(err) == model.EINVALID {
 		var e *model.Error

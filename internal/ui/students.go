@@ -163,7 +163,7 @@ func (h *Handler) convertStudent(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, err)
 		return
 	}
-	c, err := h.Store.ConvertStudent(r.Context(), access.FromContext(r.Context()), actor(r), id)
+	c, err := h.Store.ConvertStudent(r.Context(), access.FromContext(r.Context()), id)
 	if r.Header.Get("HX-Request") != "true" {
 		if err != nil {
 			h.serveError(w, r, err)

@@ -25,7 +25,7 @@ func addStudent(t testing.TB, e *testEnv, underPath, first, last string, grad ti
 		t.Fatal(err)
 	}
 	p := &model.Person{FirstName: first, LastName: last, UnitID: unitID, MemberStatus: model.StatusActive, Mobile: "+4791234567"}
-	if err := e.Store.CreatePerson(ctx, access.System("test"), model.Actor{Username: "test"}, p); err != nil {
+	if err := e.Store.CreatePerson(ctx, access.System("test"), p); err != nil {
 		t.Fatal(err)
 	}
 	var id int64
@@ -69,7 +69,7 @@ func TestStudentsPageScopeAndConversion(t *testing.T) {
 			mine := addStudent(t, e, region, "Sofie", "Studentsen", soon)
 			theirs := addStudent(t, e, other, "Ulrik", "Utenfor", soon)
 
-			if _, err := e.Store.CreateConvertTasks(context.Background(), access.System("test"), model.Actor{Username: "test"}); err != nil {
+			if _, err := e.Store.CreateConvertTasks(context.Background(), access.System("test")); err != nil {
 				t.Fatal(err)
 			}
 

@@ -234,7 +234,8 @@ func (h *Handler) Routes() (http.Handler, error) {
 }
 
 // signedIn lets the request through only for a signed-in user holding perm
-// (any signed-in user when perm is empty), with the user in the context.
+// (any signed-in user when perm is empty), with the user in the context:
+// the principal that storage checks and the audit log names.
 func (h *Handler) signedIn(perm access.Permission, next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		uid := h.Sessions.GetInt64(r.Context(), "uid")
@@ -252,6 +253,9 @@ func (h *Handler) signedIn(perm access.Permission, next http.HandlerFunc) http.H
 			h.serveError(w, r, model.Errorf(model.EFORBIDDEN, "Du har ikke tilgang til denne siden."))
 			return
 		}
+		// For the audit log: the client's address, which the trusted-proxy
+		// middleware has already put in r.RemoteAddr.
+		p.RemoteAddr = remoteAddr(r)
 		next(w, r.WithContext(access.WithPrincipal(r.Context(), p)))
 	})
 }
@@ -274,15 +278,6 @@ func (h *Handler) needLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.serveError(w, r, model.Errorf(model.EUNAUTH, "Du må logge inn."))
-}
-
-// actor describes the signed-in user and their address for the audit log.
-func actor(r *http.Request) model.Actor {
-	a := model.Actor{RemoteAddr: remoteAddr(r)}
-	if p := access.FromContext(r.Context()); p != nil {
-		a.UserID, a.Username = p.UserID, p.Username
-	}
-	return a
 }
 
 func remoteAddr(r *http.Request) string {

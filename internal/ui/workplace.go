@@ -68,7 +68,7 @@ func (h *Handler) startAsking(w http.ResponseWriter, r *http.Request) {
 			ids = append(ids, n)
 		}
 	}
-	n, err := h.Store.StartAsking(r.Context(), access.FromContext(r.Context()), actor(r), id, ids)
+	n, err := h.Store.StartAsking(r.Context(), access.FromContext(r.Context()), id, ids)
 	if err != nil {
 		h.serveError(w, r, err)
 		return

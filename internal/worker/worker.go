@@ -11,45 +11,41 @@ import (
 	"time"
 
 	"github.com/verve-union/verve/internal/access"
-	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/storage"
 )
 
-// system is who the audit log names for scheduled changes, and worker the
-// principal the jobs act as: the whole union.
-var (
-	system = model.Actor{Username: "verve (planlagt jobb)"}
-	worker = access.System("worker")
-)
+// worker is the principal the jobs act as: the whole union, under the name
+// the audit log gives scheduled changes.
+var worker = access.System("verve (planlagt jobb)")
 
 // RunOnce runs every job once and reports what each did.
 func RunOnce(ctx context.Context, s *storage.Storage, log *slog.Logger) (escalated, erased int, err error) {
-	if escalated, err = s.EscalateOverdue(ctx, worker, system); err != nil {
+	if escalated, err = s.EscalateOverdue(ctx, worker); err != nil {
 		return escalated, 0, err
 	}
-	if erased, err = s.EraseExpired(ctx, worker, system); err != nil {
+	if erased, err = s.EraseExpired(ctx, worker); err != nil {
 		return escalated, erased, err
 	}
 	// Student members graduating soon get a transfer task for the
 	// region's recruitment coordinator.
-	converts, err := s.CreateConvertTasks(ctx, worker, system)
+	converts, err := s.CreateConvertTasks(ctx, worker)
 	if err != nil {
 		return escalated, erased, err
 	}
 	// Recruits who stayed and paid long enough earn their recruiter
 	// credit, with a thank-you e-mail.
-	credits, err := s.EarnCredits(ctx, worker, system)
+	credits, err := s.EarnCredits(ctx, worker)
 	if err != nil {
 		return escalated, erased, err
 	}
 	// Rejected applicants are not kept beyond the retention period.
-	rejected, err := s.EraseRejected(ctx, worker, system)
+	rejected, err := s.EraseRejected(ctx, worker)
 	erased += rejected
 	if err != nil {
 		return escalated, erased, err
 	}
 	// Join applications whose confirmation link ran out unused go.
-	expired, err := s.DeleteExpiredApplications(ctx, system)
+	expired, err := s.DeleteExpiredApplications(ctx, worker)
 	erased += expired
 	if escalated > 0 || erased > 0 || converts > 0 || credits > 0 {
 		log.Info("scheduled jobs", "escalated", escalated, "erased", erased, "convert_tasks", converts, "credits", credits)
