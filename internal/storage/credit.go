@@ -169,8 +169,13 @@ type Leader struct {
 }
 
 // Leaderboard ranks the recruiters below the unit (the whole union for 0)
-// by credits earned in year, showing only those who opted in.
-func (s *Storage) Leaderboard(ctx context.Context, unitID int64, year, limit int) ([]Leader, error) {
+// by credits earned in year, showing only those who opted in. Their
+// consent is to be shown to the union's signed-in members and officers,
+// across scopes; anyone else (nil) sees nothing.
+func (s *Storage) Leaderboard(ctx context.Context, u *access.Principal, unitID int64, year, limit int) ([]Leader, error) {
+	if u == nil {
+		return nil, model.Errorf(model.EUNAUTH, "Du må logge inn.")
+	}
 	path := "/"
 	if unitID != 0 {
 		if err := s.r.QueryRowContext(ctx, `SELECT path FROM org_units WHERE id = $1`, unitID).Scan(&path); err != nil {

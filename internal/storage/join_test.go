@@ -658,18 +658,21 @@ func TestDuesCreditLeaderboardAndRewards(t *testing.T) {
 		}
 
 		// Leaderboard: only after opting in.
-		if l, _ := s.Leaderboard(ctx, 0, 2026, 10); len(l) != 0 {
+		if l, _ := s.Leaderboard(ctx, f.admin, 0, 2026, 10); len(l) != 0 {
 			t.Errorf("not opted in, yet shown: %+v", l)
 		}
 		s.SetLeaderboardOptIn(ctx, &access.Principal{PersonID: rec.ID}, true)
-		if l, err := s.Leaderboard(ctx, f.clubA.ID, 2026, 10); err != nil || len(l) != 1 || l[0].Recruits != 2 {
+		if l, err := s.Leaderboard(ctx, f.admin, f.clubA.ID, 2026, 10); err != nil || len(l) != 1 || l[0].Recruits != 2 {
 			t.Errorf("club board %+v %v", l, err)
 		}
-		if l, _ := s.Leaderboard(ctx, f.clubB.ID, 2026, 10); len(l) != 0 {
+		if l, _ := s.Leaderboard(ctx, f.admin, f.clubB.ID, 2026, 10); len(l) != 0 {
 			t.Errorf("other club's board %+v", l)
 		}
-		if l, _ := s.Leaderboard(ctx, 0, 2025, 10); len(l) != 0 {
+		if l, _ := s.Leaderboard(ctx, f.admin, 0, 2025, 10); len(l) != 0 {
 			t.Errorf("last year's board %+v", l)
+		}
+		if _, err := s.Leaderboard(ctx, nil, 0, 2026, 10); model.ErrorCode(err) != model.EUNAUTH {
+			t.Errorf("the leaderboard for nobody: %v", err)
 		}
 
 		// Reward levels and handouts.

@@ -37,7 +37,7 @@ func (h *Handler) showLeaderboard(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, err)
 		return
 	}
-	if d.Leaders, err = h.Store.Leaderboard(r.Context(), d.UnitID, d.Year, 50); err != nil {
+	if d.Leaders, err = h.Store.Leaderboard(r.Context(), access.FromContext(r.Context()), d.UnitID, d.Year, 50); err != nil {
 		h.serveError(w, r, err)
 		return
 	}
