@@ -192,6 +192,19 @@ func (s Scope) Contains(path string) bool {
 	return false
 }
 
+// CommonPath returns the path of the lowest org unit that covers both
+// paths ("/1/4/17/" and "/1/4/20/" give "/1/4/"): who decides a matter
+// that concerns both places.
+func CommonPath(a, b string) string {
+	end := 0
+	for i := 0; i < len(a) && i < len(b) && a[i] == b[i]; i++ {
+		if a[i] == '/' {
+			end = i + 1
+		}
+	}
+	return a[:end]
+}
+
 // Empty reports whether the scope contains nothing.
 func (s Scope) Empty() bool { return len(s.Paths) == 0 }
 

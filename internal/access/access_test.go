@@ -103,3 +103,17 @@ func TestVisitorMayDoNothing(t *testing.T) {
 		}
 	}
 }
+
+func TestCommonPath(t *testing.T) {
+	for _, c := range []struct{ a, b, want string }{
+		{"/1/4/17/", "/1/4/20/", "/1/4/"},
+		{"/1/4/17/", "/1/5/17/", "/1/"},
+		{"/1/4/", "/1/4/17/", "/1/4/"},
+		{"/1/4/17/", "/1/4/17/", "/1/4/17/"},
+		{"/1/41/", "/1/4/", "/1/"}, // a shared digit is no shared unit
+	} {
+		if got := CommonPath(c.a, c.b); got != c.want {
+			t.Errorf("CommonPath(%q, %q) = %q, want %q", c.a, c.b, got, c.want)
+		}
+	}
+}

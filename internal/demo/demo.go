@@ -88,7 +88,7 @@ type gen struct {
 	fnrs map[string]bool
 	hash func(string) any // the keyed hash stored for a fødselsnummer
 
-	nextUnit, nextWorkplace, nextPerson, nextMembership, nextEmployment, nextRole, nextContact, nextTask, nextImport, nextPipeline int64
+	nextUnit, nextWorkplace, nextPerson, nextMembership, nextEmployment, nextRole, nextContact, nextTask, nextImport, nextPipeline, nextMatch int64
 
 	regions      map[string]*unit // by county
 	branches     map[string]*unit // by municipality
@@ -143,9 +143,10 @@ func (g *gen) run() error {
 	b.Define("tasks", "id", "kind", "title", "person_id", "workplace_id", "unit_path", "owner_person_id", "due", "status", "created_at", "done_at")
 	b.Define("users", "id", "person_id", "username", "password_hash", "locale", "disabled", "created_at")
 	b.Define("imports", "id", "kind", "workplace_id", "unit_path", "filename", "source", "lawful_basis", "rows_read", "rows_created", "rows_matched", "rows_error", "created_at")
+	b.Define("match_candidates", "id", "person_id", "candidate_id", "unit_path", "source", "match", "import_id", "created_at")
 	b.Define("pipeline", "id", "person_id", "workplace_id", "unit_path", "import_id", "kind", "start_date", "created_at", "first_contact_at", "outcome", "outcome_at", "decline_reason", "erase_after")
 
-	steps := []func() error{g.orgUnits, g.planWorkplaces, g.staff, g.workplacePeople, g.students, g.graduates, g.demoUsers}
+	steps := []func() error{g.orgUnits, g.planWorkplaces, g.staff, g.workplacePeople, g.students, g.graduates, g.possibleMatches, g.demoUsers}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return err

@@ -181,3 +181,44 @@ func BenchmarkGenerate(b *testing.B) {
 		})
 	}
 }
+
+// TestDemoHasPossibleMatchesForEveryDecider: the central office and the
+// demo's coordinator each find pairs to decide on /matches.
+func TestDemoHasPossibleMatchesForEveryDecider(t *testing.T) {
+	s := open(t, "sqlite")
+	s.SetClock(func() time.Time { return today.Add(12 * time.Hour) })
+	ctx := context.Background()
+	res, err := Generate(ctx, s, Options{Members: 3000, Seed: 3, Today: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, role := range []string{model.RoleUnionAdmin, model.RoleCoordinator} {
+		var login *Login
+		for i := range res.Logins {
+			if res.Logins[i].Role == role {
+				login = &res.Logins[i]
+				break
+			}
+		}
+		if login == nil {
+			t.Fatalf("no demo login for %s", role)
+		}
+		u, err := s.UserByUsername(ctx, login.Username)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := s.Principal(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms, err := s.PossibleMatches(ctx, p, 100)
+		if err != nil || len(ms) == 0 {
+			t.Errorf("%s (%s) has no possible matches to decide: %v", login.Username, role, err)
+		}
+		for _, m := range ms {
+			if m.New.Name != m.Known.Name || !m.New.BirthDate.Equal(m.Known.BirthDate) {
+				t.Errorf("pair %d is not a plausible match: %+v", m.ID, m)
+			}
+		}
+	}
+}

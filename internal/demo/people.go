@@ -35,13 +35,15 @@ type personSpec struct {
 	status    string
 	other     string
 	withFnr   bool
+	twin      *person // when set: the same name and birth date as this person
 }
 
 type person struct {
-	id     int64
-	name   string
-	birth  time.Time
-	female bool
+	id          int64
+	name        string
+	first, last string
+	birth       time.Time
+	female      bool
 }
 
 // ascii makes a name usable in an e-mail address.
@@ -58,7 +60,10 @@ func (g *gen) newPerson(sp personSpec) (*person, error) {
 		first = data.FemaleGivenBorn(r, p.birth.Year())
 	}
 	last := data.Surname(r)
-	p.name = first + " " + last
+	if t := sp.twin; t != nil {
+		first, last, p.birth, p.female = t.first, t.last, t.birth, t.female
+	}
+	p.first, p.last, p.name = first, last, first+" "+last
 	var fnr any
 	if sp.withFnr {
 		f := norway.GenerateFnr(p.birth, p.female, r)

@@ -21,18 +21,6 @@ const (
 	MatchDistinct = "distinct" // two people: both stand
 )
 
-// commonPath returns the path of the lowest org unit that covers both
-// paths ("/1/4/17/" and "/1/4/20/" give "/1/4/").
-func commonPath(a, b string) string {
-	end := 0
-	for i := 0; i < len(a) && i < len(b) && a[i] == b[i]; i++ {
-		if a[i] == '/' {
-			end = i + 1
-		}
-	}
-	return a[:end]
-}
-
 // recordCandidate notes that personID (who just came in) may be
 // candidateID (known before), for the people whose scope covers both to
 // decide. Recording a pair twice keeps the first.
@@ -48,7 +36,7 @@ func (s *Storage) recordCandidate(ctx context.Context, tx *sql.Tx, personID, can
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO match_candidates (person_id, candidate_id, unit_path, source, match, import_id, created_at)
 		SELECT $1, $2, $3, $4, $5, $6, $7 WHERE NOT EXISTS (SELECT 1 FROM match_candidates WHERE person_id = $1 AND candidate_id = $2)`,
-		personID, candidateID, commonPath(a, b), source, match, nullID(importID), s.now().UTC())
+		personID, candidateID, access.CommonPath(a, b), source, match, nullID(importID), s.now().UTC())
 	return err
 }
 

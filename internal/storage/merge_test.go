@@ -12,20 +12,6 @@ import (
 	"github.com/verve-union/verve/internal/model"
 )
 
-func TestCommonPath(t *testing.T) {
-	for _, c := range []struct{ a, b, want string }{
-		{"/1/4/17/", "/1/4/20/", "/1/4/"},
-		{"/1/4/17/", "/1/5/17/", "/1/"},
-		{"/1/4/", "/1/4/17/", "/1/4/"},
-		{"/1/4/17/", "/1/4/17/", "/1/4/17/"},
-		{"/1/41/", "/1/4/", "/1/"}, // a shared digit is no shared unit
-	} {
-		if got := commonPath(c.a, c.b); got != c.want {
-			t.Errorf("commonPath(%q, %q) = %q, want %q", c.a, c.b, got, c.want)
-		}
-	}
-}
-
 // TestMergeCoversEveryReference fails when a table gains a foreign key to
 // persons that mergeTx does not move: the merge would then fail on the
 // delete, or lose the row.
@@ -237,7 +223,7 @@ func TestMergeDecisionsRefusedOutOfScope(t *testing.T) {
 		if err := s.r.QueryRow(`SELECT id, unit_path FROM match_candidates`).Scan(&id, &path); err != nil {
 			t.Fatal(err)
 		}
-		region := f.clubA.Path[:len(commonPath(f.clubA.Path, f.clubB.Path))]
+		region := f.clubA.Path[:len(access.CommonPath(f.clubA.Path, f.clubB.Path))]
 		if path != region {
 			t.Fatalf("two clubs of one region: decided at %q, want the region %q", path, region)
 		}
