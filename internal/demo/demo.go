@@ -68,7 +68,7 @@ func Generate(ctx context.Context, s *storage.Storage, o Options) (*Result, erro
 	if err != nil {
 		return nil, err
 	}
-	g := &gen{o: o, b: b, hash: s.FnrHash, r: rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15)), fnrs: map[string]bool{}}
+	g := &gen{o: o, b: b, hash: s.FnrHash, seal: s.SealFnr, r: rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15)), fnrs: map[string]bool{}}
 	if err := g.run(); err != nil {
 		b.Rollback()
 		return nil, err
@@ -87,8 +87,9 @@ type gen struct {
 	r    *rand.Rand
 	fnrs map[string]bool
 	hash func(string) any // the keyed hash stored for a fødselsnummer
+	seal func(string) any // an applicant's number, sealed until exported
 
-	nextUnit, nextWorkplace, nextPerson, nextMembership, nextEmployment, nextRole, nextContact, nextTask, nextImport, nextPipeline, nextMatch int64
+	nextUnit, nextWorkplace, nextPerson, nextMembership, nextEmployment, nextRole, nextContact, nextTask, nextImport, nextPipeline, nextMatch, nextApplication int64
 
 	regions      map[string]*unit // by county
 	branches     map[string]*unit // by municipality
@@ -136,7 +137,10 @@ func (g *gen) run() error {
 	b.Define("workplaces", "id", "unit_id", "name", "sort_key", "orgnr", "municipality", "municipality_no", "postal_code", "employees", "sector")
 	b.Define("persons", "id", "first_name", "last_name", "sort_key", "search_key", "birth_date", "fnr_hash", "email", "mobile", "address",
 		"postal_code", "postal_place", "unit_id", "unit_path", "workplace_id", "member_status", "other_union", "created_at", "updated_at")
-	b.Define("memberships", "id", "person_id", "type", "status", "start_date", "end_date", "source", "recruited_by", "institution", "programme", "expected_graduation")
+	b.Define("memberships", "id", "person_id", "type", "status", "start_date", "end_date", "source", "recruited_by", "institution", "programme", "expected_graduation",
+		"applied_at", "decided_at")
+	b.Define("applications", "id", "token_hash", "created_at", "expires_at", "confirmed_at", "type", "fnr_hash", "fnr_sealed", "workplace_id",
+		"lang", "person_id", "membership_id")
 	b.Define("employments", "id", "person_id", "workplace_id", "start_date", "end_date", "position", "department")
 	b.Define("roles", "id", "person_id", "role", "unit_id", "start_date", "end_date")
 	b.Define("contacts", "id", "person_id", "by_person_id", "kind", "at", "note")
@@ -146,7 +150,7 @@ func (g *gen) run() error {
 	b.Define("match_candidates", "id", "person_id", "candidate_id", "unit_path", "source", "match", "import_id", "created_at")
 	b.Define("pipeline", "id", "person_id", "workplace_id", "unit_path", "import_id", "kind", "start_date", "created_at", "first_contact_at", "outcome", "outcome_at", "decline_reason", "erase_after")
 
-	steps := []func() error{g.orgUnits, g.planWorkplaces, g.staff, g.workplacePeople, g.students, g.graduates, g.possibleMatches, g.demoUsers}
+	steps := []func() error{g.orgUnits, g.planWorkplaces, g.staff, g.workplacePeople, g.students, g.graduates, g.possibleMatches, g.applications, g.demoUsers}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return err

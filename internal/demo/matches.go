@@ -15,15 +15,7 @@ import (
 // central office decides). An import outside
 // the importer's scope records exactly such pairs.
 func (g *gen) possibleMatches() error {
-	regions := g.sortedRegions()
-	byRegion := map[*unit][]*workplace{}
-	for _, w := range g.workplaces {
-		for _, reg := range regions {
-			if strings.HasPrefix(w.path, reg.path) {
-				byRegion[reg] = append(byRegion[reg], w)
-			}
-		}
-	}
+	regions, byRegion := g.sortedRegions(), g.workplacesByRegion()
 	for i, reg := range regions {
 		ws := byRegion[reg]
 		if len(ws) == 0 {
@@ -43,31 +35,28 @@ func (g *gen) possibleMatches() error {
 	return nil
 }
 
+// workplacesByRegion lists each region's workplaces in generation order.
+func (g *gen) workplacesByRegion() map[*unit][]*workplace {
+	out := map[*unit][]*workplace{}
+	for _, w := range g.workplaces {
+		for _, reg := range g.regions {
+			if strings.HasPrefix(w.path, reg.path) {
+				out[reg] = append(out[reg], w)
+			}
+		}
+	}
+	return out
+}
+
 // matchPair makes a member, at the workplace known or else on the unit,
 // and, on a list received at w a few days ago, a new hire with the same
 // name and birth date: a welcome task for w's steward, and the possible
 // match between the two.
 func (g *gen) matchPair(unit *unit, known, w *workplace) error {
-	sp := personSpec{workplace: known, minAge: 26, maxAge: 60, status: model.StatusActive, withFnr: true}
-	if known != nil {
-		sp.unitID, sp.unitPath = known.unitID, known.path
-	} else {
-		sp.unitID, sp.unitPath = unit.id, unit.path
-	}
-	m, err := g.newPerson(sp)
+	m, err := g.knownMember(unit, known)
 	if err != nil {
 		return err
 	}
-	joined := g.day(400, 4000)
-	if err := g.membership(m.id, model.TypeOrdinary, model.StatusActive, joined, time.Time{}, "nettsiden", 0, "", "", time.Time{}); err != nil {
-		return err
-	}
-	if known != nil {
-		if err := g.employment(m.id, known, joined, time.Time{}); err != nil {
-			return err
-		}
-	}
-	g.members++
 	n, err := g.newPerson(personSpec{unitID: w.unitID, unitPath: w.path, workplace: w, status: model.StatusProspect, twin: m, minAge: 26, maxAge: 60})
 	if err != nil {
 		return err
@@ -86,6 +75,37 @@ func (g *gen) matchPair(unit *unit, known, w *workplace) error {
 	if err := g.task(model.TaskWelcome, "Velkomstsamtale med ny kollega", n.id, w, w.path, g.ownerFor(w), start); err != nil {
 		return err
 	}
+	return g.candidate(n, m, "import", listID, listDay)
+}
+
+// candidate records that newcomer n may be the known member m.
+func (g *gen) candidate(n, m *person, source string, importID int64, at time.Time) error {
 	g.nextMatch++
-	return g.b.Add("match_candidates", g.nextMatch, n.id, m.id, access.CommonPath(sp.unitPath, w.path), "import", "name_birth", listID, listDay)
+	return g.b.Add("match_candidates", g.nextMatch, n.id, m.id, access.CommonPath(m.unitPath, n.unitPath), source, "name_birth", nullID(importID), at)
+}
+
+// knownMember makes an active member at the workplace known, or else on
+// the unit without a workplace.
+func (g *gen) knownMember(unit *unit, known *workplace) (*person, error) {
+	sp := personSpec{workplace: known, minAge: 26, maxAge: 60, status: model.StatusActive, withFnr: true}
+	if known != nil {
+		sp.unitID, sp.unitPath = known.unitID, known.path
+	} else {
+		sp.unitID, sp.unitPath = unit.id, unit.path
+	}
+	m, err := g.newPerson(sp)
+	if err != nil {
+		return nil, err
+	}
+	joined := g.day(400, 4000)
+	if err := g.membership(m.id, model.TypeOrdinary, model.StatusActive, joined, time.Time{}, "nettsiden", 0, "", "", time.Time{}); err != nil {
+		return nil, err
+	}
+	if known != nil {
+		if err := g.employment(m.id, known, joined, time.Time{}); err != nil {
+			return nil, err
+		}
+	}
+	g.members++
+	return m, nil
 }

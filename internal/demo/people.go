@@ -40,8 +40,10 @@ type personSpec struct {
 
 type person struct {
 	id          int64
+	fnr         string // in memory only; the database gets its keyed hash
 	name        string
 	first, last string
+	unitPath    string
 	birth       time.Time
 	female      bool
 }
@@ -52,7 +54,7 @@ var ascii = strings.NewReplacer("æ", "ae", "ø", "o", "å", "a", "é", "e", "ü
 func (g *gen) newPerson(sp personSpec) (*person, error) {
 	r := g.r
 	g.nextPerson++
-	p := &person{id: g.nextPerson, female: r.IntN(100) < 36}
+	p := &person{id: g.nextPerson, female: r.IntN(100) < 36, unitPath: sp.unitPath}
 	age := sp.minAge + r.IntN(sp.maxAge-sp.minAge+1)
 	p.birth = g.o.Today.AddDate(-age, 0, -r.IntN(365))
 	first := data.MaleGivenBorn(r, p.birth.Year())
@@ -71,7 +73,7 @@ func (g *gen) newPerson(sp personSpec) (*person, error) {
 			f = norway.GenerateFnr(p.birth, p.female, r)
 		}
 		g.fnrs[f] = true
-		fnr = g.hash(f)
+		fnr, p.fnr = g.hash(f), f
 	}
 	local := ascii.Replace(strings.ToLower(first)) + "." + ascii.Replace(strings.ToLower(last))
 	if r.IntN(3) == 0 {
@@ -114,7 +116,7 @@ func (g *gen) day(daysAgoMin, daysAgoMax int) time.Time {
 func (g *gen) membership(personID int64, typ, status string, start, end time.Time, source string, recruiter int64, inst, prog string, grad time.Time) error {
 	g.nextMembership++
 	return g.b.Add("memberships", g.nextMembership, personID, typ, status, start, nullTime(end), source, nullID(recruiter),
-		inst, prog, nullTime(grad))
+		inst, prog, nullTime(grad), nil, nil)
 }
 
 func (g *gen) role(personID int64, role string, unitID int64, start time.Time) error {

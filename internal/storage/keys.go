@@ -121,6 +121,15 @@ func (s *Storage) hashClearFnrs(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
+// SealFnr returns an applicant's fødselsnummer sealed with the key, as kept
+// until the application reaches the member register, or nil for none.
+func (s *Storage) SealFnr(fnr string) any {
+	if fnr == "" {
+		return nil
+	}
+	return s.key.Seal(fnr)
+}
+
 // FnrHash returns the keyed hash Verve stores for a fødselsnummer, or nil
 // for none: the number itself never reaches the database.
 func (s *Storage) FnrHash(fnr string) any {
