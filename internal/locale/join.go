@@ -108,6 +108,7 @@ var joinCatalog = map[string]map[string]string{
 	"ref.optout":           {"nb": "Ikke vis meg på vervetoppen", "en": "Do not show me on the leaderboard"},
 	"ref.nomember":         {"nb": "Brukeren din er ikke knyttet til et medlem.", "en": "Your user is not linked to a member."},
 	"ref.make":             {"nb": "Lag vervelenke", "en": "Make referral link"},
+	"ref.membersonly":      {"nb": "Bare medlemmer kan verve.", "en": "Only members can recruit."},
 	"nav.leaderboard":      {"nb": "Vervetopp", "en": "Leaderboard"},
 	"lb.title":             {"nb": "Vervetoppen", "en": "Recruiting leaderboard"},
 	"lb.intro":             {"nb": "Vervinger som teller (medlemmet ble værende), for dem som har valgt å vises.", "en": "Recruits that count (the member stayed), for those who chose to be shown."},

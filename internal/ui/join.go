@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -241,9 +240,9 @@ func (h *Handler) joinConfirmPage(w http.ResponseWriter, r *http.Request, err er
 }
 
 // publicURL is where visitors reach Verve (scheme and host, no slash at
-// the end): the configured address, else the request's own. Behind a proxy
-// configure it, so that nobody can make the confirmation e-mail point
-// elsewhere with a forged Host header.
+// the end), for the links in e-mails and referral links and QR codes: the
+// configured address, else the request's own. Configure it, so that
+// nobody can make a link point elsewhere with a forged Host header.
 func (h *Handler) publicURL(r *http.Request) string {
 	if h.PublicURL != "" {
 		return strings.TrimSuffix(h.PublicURL, "/")
@@ -311,9 +310,4 @@ func (h *Handler) renderLang(w http.ResponseWriter, r *http.Request, status int,
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	buf.WriteTo(w)
-}
-
-// joinLink is the referral link for a code, from the request's host.
-func joinLink(r *http.Request, code string) string {
-	return requestBase(r) + "/bli-medlem?ref=" + url.QueryEscape(code)
 }

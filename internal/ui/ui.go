@@ -214,6 +214,7 @@ func (h *Handler) Routes() (http.Handler, error) {
 	mux.Handle("POST /benefits", h.unionWide(access.UserAdmin, h.saveBenefit))
 	mux.Handle("POST /benefits/{id}/delete", h.unionWide(access.UserAdmin, h.deleteBenefit))
 	mux.Handle("GET /meg/verving", h.signedIn("", h.showMyReferralPage))
+	mux.Handle("POST /meg/verving", h.signedIn("", h.makeMyReferral))
 	mux.Handle("GET /meg/verving/qr.svg", h.signedIn("", h.myQR("svg")))
 	mux.Handle("GET /meg/verving/qr.png", h.signedIn("", h.myQR("png")))
 	mux.Handle("POST /meg/verving/toppliste", h.signedIn("", h.setMyOptIn))
