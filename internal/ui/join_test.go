@@ -418,13 +418,8 @@ func TestJoinSearchLimit(t *testing.T) {
 		t.Helper()
 		req, _ := http.NewRequest("GET", e.URL+"/bli-medlem/arbeidsplasser?workplace_q="+url.QueryEscape(name)+"&lang="+lang, nil)
 		req.Header.Set("X-Forwarded-For", from)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, resp.Header.Get("Retry-After"), string(b)
+		resp, body := send(t, http.DefaultClient, req)
+		return resp.StatusCode, resp.Header.Get("Retry-After"), body
 	}
 	for range 3 {
 		if st, _, body := search("198.51.100.7", "nb"); st != 200 || !strings.Contains(body, html.EscapeString(name)) {

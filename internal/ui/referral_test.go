@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -20,13 +19,8 @@ func getHost(t *testing.T, c *http.Client, url, host string) (int, string) {
 	for _, k := range c.Jar.Cookies(req.URL) {
 		req.AddCookie(k)
 	}
-	resp, err := http.DefaultTransport.RoundTrip(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	resp, body := send(t, &http.Client{}, req)
+	return resp.StatusCode, body
 }
 
 // TestMyReferralMadeByPost: opening /meg/verving makes nothing; the
