@@ -35,7 +35,7 @@ func (c *serveConfig) flags(fs interface {
 	behind, _ := strconv.ParseBool(envOr("BEHIND_TLS", "false"))
 	fs.BoolVar(&c.behindTLS, "behind-tls", behind, "en proxy foran terminerer TLS: sett Secure på informasjonskapsler (VERVE_BEHIND_TLS)")
 	fs.StringVar(&c.proxies, "trusted-proxies", envOr("TRUSTED_PROXIES", ""), "reverse-proxyer (CIDR-er, kommaseparert) hvis X-Forwarded-For og X-Forwarded-Proto skal gjelde (VERVE_TRUSTED_PROXIES)")
-	fs.StringVar(&c.publicURL, "public-url", envOr("PUBLIC_URL", ""), "adressen medlemmene bruker, for lenker i e-post (https://medlem.forbundet.no); tom: forespørselens vertsnavn (VERVE_PUBLIC_URL)")
+	fs.StringVar(&c.publicURL, "public-url", envOr("PUBLIC_URL", ""), "adressen medlemmene bruker, for lenker i e-post, vervelenker og QR-koder (https://medlem.forbundet.no); tom: forespørselens Host-header (VERVE_PUBLIC_URL)")
 	fs.StringVar(&c.smtp.Host, "smtp-host", envOr("SMTP_HOST", ""), "SMTP-tjener for e-post; uten den skrives e-post bare til loggen (VERVE_SMTP_HOST)")
 	fs.StringVar(&c.smtpPort, "smtp-port", envOr("SMTP_PORT", ""), "SMTP-port; tom for vanlig port for TLS-valget (VERVE_SMTP_PORT)")
 	fs.StringVar(&c.smtp.Username, "smtp-user", envOr("SMTP_USER", ""), "SMTP-brukernavn (VERVE_SMTP_USER)")

@@ -70,14 +70,21 @@ func (s *Storage) ReferralCode(ctx context.Context, u *access.Principal, personI
 // ExistingReferralCode returns the code of the user or of a person they
 // may read, or "" if none was made (or the person is out of reach).
 func (s *Storage) ExistingReferralCode(ctx context.Context, u *access.Principal, personID int64) (string, error) {
-	a := access.Args{personID}
-	var code string
-	err := s.r.QueryRowContext(ctx, `SELECT c.code FROM referral_codes c JOIN persons p ON p.id = c.person_id
-		WHERE c.person_id = $1 AND `+selfOr(u, access.PersonRead, &a), a...).Scan(&code)
-	if err == sql.ErrNoRows {
-		return "", nil
-	}
+	code, _, err := s.ReferralState(ctx, u, personID)
 	return code, err
+}
+
+// ReferralState is ExistingReferralCode and whether the person is a
+// member, whom ReferralCode would give a code.
+func (s *Storage) ReferralState(ctx context.Context, u *access.Principal, personID int64) (code string, member bool, err error) {
+	a := access.Args{personID}
+	var status string
+	err = s.r.QueryRowContext(ctx, `SELECT COALESCE(c.code, ''), p.member_status FROM persons p LEFT JOIN referral_codes c ON c.person_id = p.id
+		WHERE p.id = $1 AND `+selfOr(u, access.PersonRead, &a), a...).Scan(&code, &status)
+	if err == sql.ErrNoRows {
+		return "", false, nil
+	}
+	return code, model.IsMember(status), err
 }
 
 // Referrer is what the public join page may show of a recruiter: first

@@ -81,24 +81,38 @@ func (e *testEnv) principal(t testing.TB, username string) *access.Principal {
 // get fetches path and returns the status and body.
 func get(t testing.TB, c *http.Client, url string) (int, string) {
 	t.Helper()
-	resp, err := c.Get(url)
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, body := send(t, c, req)
+	return resp.StatusCode, body
+}
+
+// send sends req with c and returns the response and its body, read.
+func send(t testing.TB, c *http.Client, req *http.Request) (*http.Response, string) {
+	t.Helper()
+	resp, err := c.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(b)
 }
 
 func post(t testing.TB, c *http.Client, url string, form url.Values) (int, string) {
 	t.Helper()
-	resp, err := c.Post(url, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(form.Encode()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, body := send(t, c, req)
+	return resp.StatusCode, body
 }
 
 // testHandler serves s without the sign-in limiter and without logs.

@@ -3,13 +3,8 @@ package ui
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -23,43 +18,6 @@ import (
 // The join page's fields, as the form and storage's messages name them.
 var joinFields = []string{"first_name", "last_name", "email", "mobile", "postal_code", "fnr", "type", "workplace_id", "workplace_q",
 	"institution", "programme", "graduation", "ref", "consent"}
-
-// joinGuard is the spam protection of the public join form: a rate limit
-// per address (injected, so benchmarks can replace it), a honeypot field
-// and a signed timestamp that must be some seconds old.
-type joinGuard struct {
-	key      []byte
-	minDelay time.Duration
-}
-
-func newJoinGuard(minDelay time.Duration) *joinGuard {
-	g := &joinGuard{key: make([]byte, 32), minDelay: minDelay}
-	rand.Read(g.key)
-	return g
-}
-
-// stamp is the form's signed issue time.
-func (g *joinGuard) stamp(t time.Time) string {
-	ts := strconv.FormatInt(t.Unix(), 10)
-	m := hmac.New(sha256.New, g.key)
-	m.Write([]byte(ts))
-	return ts + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
-}
-
-// check reports whether a stamp is genuine and old enough, and not more
-// than a day old.
-func (g *joinGuard) check(s string, now time.Time) bool {
-	ts, sig, ok := strings.Cut(s, ".")
-	n, err := strconv.ParseInt(ts, 10, 64)
-	if !ok || err != nil {
-		return false
-	}
-	m := hmac.New(sha256.New, g.key)
-	m.Write([]byte(ts))
-	want := base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
-	age := now.Sub(time.Unix(n, 0))
-	return hmac.Equal([]byte(sig), []byte(want)) && age >= g.minDelay && age <= 24*time.Hour
-}
 
 // joinLang is the join page's language: ?lang= or the form's lang field.
 func joinLang(r *http.Request) string {
@@ -79,6 +37,8 @@ type joinData struct {
 	Lang       string
 	Workplace  string // the chosen workplace's name, kept on an error
 	Workplaces []storage.WorkplaceMatch
+	// SearchLimited: the workplace search was refused, too many from the address.
+	SearchLimited bool
 }
 
 func (h *Handler) joinData(ctx context.Context, lang, ref string) (*joinData, error) {
@@ -151,7 +111,7 @@ func (h *Handler) submitJoin(w http.ResponseWriter, r *http.Request) {
 			Error: model.ErrorMessage(err)})
 	}
 	if !h.JoinLimiter.Allow(remoteAddr(r)) {
-		again(http.StatusTooManyRequests, model.Errorf(model.ETOOMANY, "For mange innmeldinger fra denne adressen. Prøv igjen om en time."))
+		again(http.StatusTooManyRequests, model.Errorf(model.ETOOMANY, "%s", locale.T(lang, "join.toomany")))
 		return
 	}
 	done := "/bli-medlem/takk?lang=" + lang
@@ -161,8 +121,10 @@ func (h *Handler) submitJoin(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, done, http.StatusSeeOther)
 		return
 	}
+	// A stamp too fresh, too old, forged or used before: the same answer
+	// for each, before anything typed is looked at.
 	if !h.join.check(r.PostForm.Get("stamp"), time.Now()) {
-		again(http.StatusBadRequest, model.Errorf(model.EINVALID, "Skjemaet ble sendt for raskt eller er for gammelt. Se over og send igjen."))
+		again(http.StatusBadRequest, model.Errorf(model.EINVALID, "%s", locale.T(lang, "join.stamp")))
 		return
 	}
 	app := &model.Application{
@@ -278,9 +240,9 @@ func (h *Handler) joinConfirmPage(w http.ResponseWriter, r *http.Request, err er
 }
 
 // publicURL is where visitors reach Verve (scheme and host, no slash at
-// the end): the configured address, else the request's own. Behind a proxy
-// configure it, so that nobody can make the confirmation e-mail point
-// elsewhere with a forged Host header.
+// the end), for the links in e-mails and referral links and QR codes: the
+// configured address, else the request's own. Configure it, so that
+// nobody can make a link point elsewhere with a forged Host header.
 func (h *Handler) publicURL(r *http.Request) string {
 	if h.PublicURL != "" {
 		return strings.TrimSuffix(h.PublicURL, "/")
@@ -298,26 +260,36 @@ func requestBase(r *http.Request) string {
 }
 
 // findJoinWorkplaces answers the join page's workplace search with at
-// most ten matches: name and municipality, nothing else.
+// most ten matches: name and municipality, nothing else. It is public, so
+// it is limited per address: past the limit it answers 429 with a message
+// in place of the results (the layout's htmx config swaps a 429).
 func (h *Handler) findJoinWorkplaces(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query().Get("workplace_q")
 	if len(q) > 100 {
 		q = q[:100]
 	}
-	ms, err := h.Store.FindWorkplaces(r.Context(), q, 10)
-	if err != nil {
-		h.serveError(w, r, err)
-		return
-	}
 	lang := joinLang(r)
+	d, status := &joinData{Lang: lang}, http.StatusOK
+	if !h.JoinSearchLimiter.Allow(remoteAddr(r)) {
+		d.SearchLimited, status = true, http.StatusTooManyRequests
+		w.Header().Set("Retry-After", "60")
+	} else {
+		ms, err := h.Store.FindWorkplaces(r.Context(), q, 10)
+		if err != nil {
+			h.serveError(w, r, err)
+			return
+		}
+		d.Workplaces = ms
+	}
 	var buf bytes.Buffer
-	p := page{L: lang, Data: &joinData{Workplaces: ms, Lang: lang}, Form: map[string]string{"workplace_q": q}}
+	p := page{L: lang, Data: d, Form: map[string]string{"workplace_q": q}}
 	if err := h.pages["join"].ExecuteTemplate(&buf, "workplace-results", p); err != nil {
 		h.Log.Error("render", "template", "join/workplace-results", "err", err)
 		http.Error(w, "Det oppstod en intern feil.", http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
 	buf.WriteTo(w)
 }
 
@@ -338,9 +310,4 @@ func (h *Handler) renderLang(w http.ResponseWriter, r *http.Request, status int,
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	buf.WriteTo(w)
-}
-
-// joinLink is the referral link for a code, from the request's host.
-func joinLink(r *http.Request, code string) string {
-	return requestBase(r) + "/bli-medlem?ref=" + url.QueryEscape(code)
 }

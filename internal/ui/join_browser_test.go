@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/verve-union/verve/internal/auth"
 	"github.com/verve-union/verve/internal/mail"
 	"github.com/verve-union/verve/internal/mail/mailtest"
 	"github.com/verve-union/verve/internal/model"
@@ -258,4 +259,38 @@ func TestBrowserJoinReferCredit(t *testing.T) {
 	}
 	screenshot(t, ctx, "leaderboard")
 	errs.check(t, "recruiter")
+}
+
+// TestBrowserSearchLimitAndReferralButton: past the workplace search's
+// limit the join page shows the message where the results go (htmx swaps
+// the 429); a member without a referral link presses "Lag vervelenke" and
+// has one.
+func TestBrowserSearchLimitAndReferralButton(t *testing.T) {
+	e := newJoinEnv(t, "sqlite", Config{JoinSearchLimiter: auth.NewWindowLimiter(1, time.Minute), PublicURL: "https://medlem.forbundet.example"})
+	ctx := newBrowser(t)
+	errs := watchPageErrors(t, ctx)
+	var orgnr string
+	if err := e.Store.DB().QueryRow(`SELECT orgnr FROM workplaces ORDER BY id LIMIT 1`).Scan(&orgnr); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, "search once", chromedp.Navigate(e.URL+"/bli-medlem?lang=pl"), chromedp.SendKeys(chromedp.CSS("#workplace_q"), orgnr),
+		chromedp.WaitVisible(chromedp.CSS(`#workplace-results input[name="workplace_id"]`)))
+	do(t, ctx, "search again", chromedp.SendKeys(chromedp.CSS("#workplace_q"), " "), chromedp.WaitVisible(chromedp.CSS("#workplace-limited")))
+	if msg := run(t, ctx, "message", chromedp.Text(chromedp.CSS("#workplace-limited"))); !strings.Contains(msg, "Zbyt wiele wyszukiwań") {
+		t.Errorf("limit message %q", msg)
+	}
+	// The browser logs the 429 itself; nothing else may fail.
+	for _, m := range errs.take() {
+		if !strings.Contains(m, "/bli-medlem/arbeidsplasser") {
+			t.Error(m)
+		}
+	}
+
+	signInBrowser(t, ctx, e.URL, "tillitsvalgt")
+	do(t, ctx, "make the referral link", chromedp.Navigate(e.URL+"/meg/verving"), chromedp.Click(chromedp.CSS("#make-referral")),
+		chromedp.WaitVisible(chromedp.CSS("#ref-link")))
+	if link := run(t, ctx, "link", chromedp.Text(chromedp.CSS("#ref-link"))); !strings.HasPrefix(link, "https://medlem.forbundet.example/bli-medlem?ref=") {
+		t.Errorf("link %q", link)
+	}
+	errs.check(t, "referral page")
 }

@@ -328,11 +328,113 @@ func TestJoinGuard(t *testing.T) {
 	if g.check(g.stamp(now.Add(-25*time.Hour)), now) {
 		t.Error("a day old, accepted")
 	}
-	forged := fmt.Sprint(now.Add(-time.Minute).Unix()) + ".AAAAAAAAAAAAAAAAAAAAAA"
-	for _, s := range []string{forged, "", "x.y", "123"} {
+	forged := fmt.Sprint(now.Add(-time.Minute).Unix()) + ".AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA"
+	for _, s := range []string{forged, "", "x.y", "123", "1.2.3"} {
 		if g.check(s, now) {
 			t.Errorf("%q accepted", s)
 		}
+	}
+	s := g.stamp(now.Add(-time.Minute))
+	if !g.check(s, now) || g.check(s, now) {
+		t.Error("a stamp is not good exactly once")
+	}
+}
+
+// TestJoinGuardForgetsWithinBounds fills the memory of used stamps: it
+// stays bounded, and no used stamp works again, even forgotten ones.
+func TestJoinGuardForgetsWithinBounds(t *testing.T) {
+	g := newJoinGuard(0)
+	g.maxUsed = 8
+	now := time.Now()
+	var used []string
+	for i := range 50 {
+		s := g.stamp(now.Add(time.Duration(i-50) * time.Minute))
+		if !g.check(s, now) {
+			t.Fatalf("stamp %d refused", i)
+		}
+		used = append(used, s)
+		if len(g.used) > g.maxUsed {
+			t.Fatalf("%d ids remembered, at most %d", len(g.used), g.maxUsed)
+		}
+	}
+	for i, s := range used {
+		if g.check(s, now) {
+			t.Errorf("stamp %d accepted twice", i)
+		}
+	}
+	if !g.check(g.stamp(now.Add(-time.Second)), now) {
+		t.Error("a new stamp refused")
+	}
+	// Expired ids go first: a day later the memory is free again.
+	later := now.Add(stampLife + time.Hour)
+	for i := range 8 {
+		if !g.check(g.stamp(later.Add(time.Duration(i-10)*time.Second)), later) {
+			t.Fatalf("later stamp %d refused", i)
+		}
+	}
+	if len(g.used) > g.maxUsed {
+		t.Errorf("%d ids remembered", len(g.used))
+	}
+}
+
+// TestJoinStampSingleUse posts the same form twice: the second post is
+// answered as a forged stamp is, and makes no second application or mail.
+func TestJoinStampSingleUse(t *testing.T) {
+	e := newJoinEnv(t, "sqlite", Config{})
+	c := anon()
+	f := joinForm(t, c, e.URL, url.Values{"email": {"to.ganger@example.no"}})
+	if st, body := post(t, c, e.URL+"/bli-medlem", f); st != http.StatusSeeOther {
+		t.Fatalf("first post: %d %s", st, body)
+	}
+	st, replay := post(t, c, e.URL+"/bli-medlem", f)
+	f.Set("stamp", fmt.Sprint(time.Now().Add(-time.Minute).Unix())+".AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA")
+	fst, forged := post(t, c, e.URL+"/bli-medlem", f)
+	same := func(s string) string { return stampRE.ReplaceAllString(s, "STAMP") }
+	if st != http.StatusBadRequest || st != fst || same(replay) != same(forged) || !strings.Contains(replay, `value="to.ganger@example.no"`) {
+		t.Errorf("replay: %d, forged: %d, same page: %v", st, fst, same(replay) == same(forged))
+	}
+	if n := countRows(t, e, `SELECT count(*) FROM applications WHERE email = 'to.ganger@example.no'`); n != 1 {
+		t.Errorf("%d applications", n)
+	}
+	if n := countRows(t, e, `SELECT count(*) FROM outbox WHERE to_addr = 'to.ganger@example.no'`); n != 1 {
+		t.Errorf("%d e-mails queued", n)
+	}
+}
+
+// TestJoinSearchLimit: the public workplace search answers 429 with a
+// message in the page's language once an address has searched too often;
+// another address (through a trusted proxy) still gets results.
+func TestJoinSearchLimit(t *testing.T) {
+	proxies, err := auth.ParseProxies("127.0.0.1/32, ::1/128")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newJoinEnv(t, "sqlite", Config{JoinSearchLimiter: auth.NewWindowLimiter(3, time.Minute), TrustedProxies: proxies})
+	var name string
+	if err := e.Store.DB().QueryRow(`SELECT name FROM workplaces ORDER BY id LIMIT 1`).Scan(&name); err != nil {
+		t.Fatal(err)
+	}
+	search := func(from, lang string) (int, string, string) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", e.URL+"/bli-medlem/arbeidsplasser?workplace_q="+url.QueryEscape(name)+"&lang="+lang, nil)
+		req.Header.Set("X-Forwarded-For", from)
+		resp, body := send(t, http.DefaultClient, req)
+		return resp.StatusCode, resp.Header.Get("Retry-After"), body
+	}
+	for range 3 {
+		if st, _, body := search("198.51.100.7", "nb"); st != 200 || !strings.Contains(body, html.EscapeString(name)) {
+			t.Fatalf("within the limit: %d", st)
+		}
+	}
+	for lang, want := range map[string]string{"nb": "For mange søk", "en": "Too many searches", "pl": "Zbyt wiele wyszukiwań"} {
+		st, retry, body := search("198.51.100.7", lang)
+		if st != http.StatusTooManyRequests || retry == "" || !strings.Contains(body, want) || !strings.Contains(body, `id="workplace-results"`) ||
+			strings.Contains(body, html.EscapeString(name)) {
+			t.Errorf("%s over the limit: %d %q\n%s", lang, st, retry, body)
+		}
+	}
+	if st, _, _ := search("198.51.100.8", "nb"); st != 200 {
+		t.Errorf("another address: %d", st)
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"html"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -98,16 +97,12 @@ func pageRows(t *testing.T, body string) []int64 {
 // download fetches an export and returns its status, headers and body.
 func download(t *testing.T, c *http.Client, url string) (int, http.Header, []byte) {
 	t.Helper()
-	resp, err := c.Get(url)
+	req, err := http.NewRequest(http.MethodGet, url, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, resp.Header, b
+	resp, body := send(t, c, req)
+	return resp.StatusCode, resp.Header, []byte(body)
 }
 
 func exportAudits(t *testing.T, e *testEnv, admin *access.Principal) []model.AuditEntry {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -29,8 +30,8 @@ type duesMembership struct {
 }
 
 // showMyReferralPage is /meg/verving: the user's own referral link and QR
-// code (made on first visit), their recruits that count, and the
-// leaderboard opt-in.
+// code (or a button to make them: a GET changes nothing), their recruits
+// that count, and the leaderboard opt-in.
 func (h *Handler) showMyReferralPage(w http.ResponseWriter, r *http.Request) {
 	u := access.FromContext(r.Context())
 	lang := h.lang(r)
@@ -38,12 +39,15 @@ func (h *Handler) showMyReferralPage(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, model.Errorf(model.ENOTFOUND, "%s", locale.T(lang, "ref.nomember")))
 		return
 	}
-	code, err := h.Store.ReferralCode(r.Context(), u, u.PersonID)
+	code, member, err := h.Store.ReferralState(r.Context(), u, u.PersonID)
 	if err != nil {
 		h.serveError(w, r, err)
 		return
 	}
-	d := &referralData{PersonID: u.PersonID, Own: true, Code: code, Link: joinLink(r, code)}
+	d := &referralData{PersonID: u.PersonID, Own: true, Code: code, CanMake: code == "" && member}
+	if code != "" {
+		d.Link = h.joinLink(r, code)
+	}
 	if d.OptIn, err = h.Store.LeaderboardOptIn(r.Context(), u); err != nil {
 		h.serveError(w, r, err)
 		return
@@ -53,6 +57,21 @@ func (h *Handler) showMyReferralPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.render(w, r, http.StatusOK, "referral", page{Title: locale.T(lang, "ref.title"), Data: d})
+}
+
+// makeMyReferral makes the user's own referral code (audited by storage)
+// and shows the page again.
+func (h *Handler) makeMyReferral(w http.ResponseWriter, r *http.Request) {
+	u := access.FromContext(r.Context())
+	if u.PersonID == 0 {
+		h.serveError(w, r, model.Errorf(model.ENOTFOUND, "%s", locale.T(h.lang(r), "ref.nomember")))
+		return
+	}
+	if _, err := h.Store.ReferralCode(r.Context(), u, u.PersonID); err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/meg/verving", http.StatusSeeOther)
 }
 
 // setMyOptIn turns the user's leaderboard opt-in on or off.
@@ -76,7 +95,7 @@ func (h *Handler) myQR(format string) http.HandlerFunc {
 			h.serveError(w, r, err)
 			return
 		}
-		h.serveQR(w, r, joinLink(r, code), format)
+		h.serveQR(w, r, h.joinLink(r, code), format)
 	}
 }
 
@@ -96,7 +115,7 @@ func (h *Handler) personQR(format string) http.HandlerFunc {
 			h.serveError(w, r, err)
 			return
 		}
-		h.serveQR(w, r, joinLink(r, code), format)
+		h.serveQR(w, r, h.joinLink(r, code), format)
 	}
 }
 
@@ -128,7 +147,7 @@ func (h *Handler) personReferral(w http.ResponseWriter, r *http.Request, p page)
 		return
 	}
 	if d.Code != "" {
-		d.Link = joinLink(r, d.Code)
+		d.Link = h.joinLink(r, d.Code)
 	}
 	d.CanMake = d.Code == "" && model.IsMember(person.MemberStatus) && (d.Own || d.CanDues)
 	if d.Credits, err = h.Store.CreditsOf(r.Context(), u, person.ID); err != nil {
@@ -213,4 +232,11 @@ func (h *Handler) fragmentPage(w http.ResponseWriter, r *http.Request, pageName,
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Write([]byte(buf.String()))
+}
+
+// joinLink is the referral link for a code, on the configured public
+// address (see publicURL), so a forged Host header cannot end up in a
+// link or a printed QR code.
+func (h *Handler) joinLink(r *http.Request, code string) string {
+	return h.publicURL(r) + "/bli-medlem?ref=" + url.QueryEscape(code)
 }

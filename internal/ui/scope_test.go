@@ -140,7 +140,7 @@ func refuse(t *testing.T, c *http.Client, method, url, name string) {
 func TestSignInRequired(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	for _, path := range []string{"/", "/units", "/workplaces/1", "/persons/1", "/search?q=hansen", "/audit", "/applications/export"} {
+	for _, path := range []string{"/", "/units", "/workplaces/1", "/persons/1", "/search?q=hansen", "/audit", "/applications/export", "/meg/verving"} {
 		resp, err := c.Get(e.URL + path)
 		if err != nil {
 			t.Fatal(err)

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -45,13 +44,8 @@ func htmxPost(t testing.TB, c *http.Client, url string) (int, string) {
 	}
 	req.Header.Set("HX-Request", "true")
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	resp, body := send(t, c, req)
+	return resp.StatusCode, body
 }
 
 func TestStudentsPageScopeAndConversion(t *testing.T) {

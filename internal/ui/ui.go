@@ -43,10 +43,12 @@ type Handler struct {
 	API http.Handler
 	// JoinLimiter limits join applications per address.
 	JoinLimiter auth.Limiter
+	// JoinSearchLimiter limits the join page's workplace searches per address.
+	JoinSearchLimiter auth.Limiter
 	// MailWake tells the mail deliverer that mail was queued; may be nil.
 	MailWake func()
-	// PublicURL is where visitors reach Verve, for links in e-mails
-	// (https://medlem.forbundet.no); empty: the request's host.
+	// PublicURL is where visitors reach Verve, for links in e-mails and
+	// referral links (https://medlem.forbundet.no); empty: the request's host.
 	PublicURL string
 
 	proxies auth.Proxies
@@ -76,12 +78,16 @@ type Config struct {
 	// JoinLimiter replaces the join form's limit (10 applications an hour
 	// per address), for benchmarks.
 	JoinLimiter auth.Limiter
+	// JoinSearchLimiter replaces the limit on the join page's public
+	// workplace search (60 a minute per address).
+	JoinSearchLimiter auth.Limiter
 	// JoinMinDelay is how long the join form must be open before it may
 	// be sent (default 3 seconds; negative for none); robots send at once.
 	JoinMinDelay time.Duration
 	// MailWake is called when a request queued mail.
 	MailWake func()
-	// PublicURL is where visitors reach Verve, for links in e-mails.
+	// PublicURL is where visitors reach Verve, for links in e-mails and
+	// referral links.
 	PublicURL string
 }
 
@@ -114,7 +120,7 @@ func New(store *storage.Storage, cfg Config, log *slog.Logger) (http.Handler, er
 	if cfg.LoginSleep != nil {
 		h.sleep = cfg.LoginSleep
 	}
-	h.JoinLimiter, h.MailWake, h.PublicURL = cfg.JoinLimiter, cfg.MailWake, cfg.PublicURL
+	h.JoinLimiter, h.JoinSearchLimiter, h.MailWake, h.PublicURL = cfg.JoinLimiter, cfg.JoinSearchLimiter, cfg.MailWake, cfg.PublicURL
 	if u, err := url.Parse(cfg.PublicURL); cfg.PublicURL != "" && (err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http")) {
 		return nil, model.Errorf(model.EINVALID, "--public-url må være en http(s)-adresse, ikke %q", cfg.PublicURL)
 	}
@@ -156,6 +162,10 @@ func (h *Handler) Routes() (http.Handler, error) {
 	}
 	if h.JoinLimiter == nil {
 		h.JoinLimiter = auth.NewWindowLimiter(10, time.Hour)
+	}
+	if h.JoinSearchLimiter == nil {
+		// Enough to type a few names; too few to walk the register.
+		h.JoinSearchLimiter = auth.NewWindowLimiter(60, time.Minute)
 	}
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(staticFiles, "static")
@@ -204,6 +214,7 @@ func (h *Handler) Routes() (http.Handler, error) {
 	mux.Handle("POST /benefits", h.unionWide(access.UserAdmin, h.saveBenefit))
 	mux.Handle("POST /benefits/{id}/delete", h.unionWide(access.UserAdmin, h.deleteBenefit))
 	mux.Handle("GET /meg/verving", h.signedIn("", h.showMyReferralPage))
+	mux.Handle("POST /meg/verving", h.signedIn("", h.makeMyReferral))
 	mux.Handle("GET /meg/verving/qr.svg", h.signedIn("", h.myQR("svg")))
 	mux.Handle("GET /meg/verving/qr.png", h.signedIn("", h.myQR("png")))
 	mux.Handle("POST /meg/verving/toppliste", h.signedIn("", h.setMyOptIn))
