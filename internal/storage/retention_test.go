@@ -57,9 +57,9 @@ func TestErasureClearsReferences(t *testing.T) {
 			t.Fatal("the prospect is still there")
 		}
 		for q, want := range map[string]int{
-			`SELECT count(*) FROM memberships WHERE id = $1 AND recruited_by IS NULL`:                    1,
-			`SELECT count(*) FROM credits WHERE membership_id = $1`:                                      0,
-			`SELECT count(*) FROM tasks WHERE title = 'Ring Mari' AND owner_person_id IS NULL AND $1 > 0`: 1,
+			`SELECT count(*) FROM memberships WHERE id = $1 AND recruited_by IS NULL`:                                                    1,
+			`SELECT count(*) FROM credits WHERE membership_id = $1`:                                                                      0,
+			`SELECT count(*) FROM tasks WHERE title = 'Ring Mari' AND owner_person_id IS NULL AND $1 > 0`:                                1,
 			`SELECT count(*) FROM contacts WHERE by_person_id IS NULL AND person_id = (SELECT person_id FROM memberships WHERE id = $1)`: 1,
 		} {
 			if got := count(t, s, q, ms); got != want {
