@@ -4,6 +4,7 @@
 package api
 
 import (
+	"cmp"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -60,7 +61,7 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 		model.ECONFLICT: 409, model.ETOOMANY: 429}[code]
 	if status == 0 {
 		status = http.StatusInternalServerError
-		a.Log.Error("api request failed", "path", r.URL.Path, "err", err)
+		a.Log.Error("api request failed", "route", cmp.Or(r.Pattern, r.URL.Path), "err", err)
 	}
 	writeJSON(w, status, map[string]any{"error": code, "message": model.ErrorMessage(err)})
 }

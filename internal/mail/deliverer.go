@@ -82,9 +82,9 @@ func (d *Deliverer) RunOnce(ctx context.Context) (sent, failed int, err error) {
 		attempts := m.Attempts + 1
 		retryAt := d.now().Add(Backoff(attempts))
 		if permanent || attempts >= model.MaxMailAttempts {
-			d.log.WarnContext(ctx, "mail failed for good", "id", m.ID, "kind", m.Kind, "attempts", attempts, "err", sendErr)
+			d.log.WarnContext(ctx, "mail failed for good", "id", m.ID, "kind", m.Kind, "attempts", attempts, "err", redact(sendErr))
 		} else {
-			d.log.WarnContext(ctx, "mail failed, will retry", "id", m.ID, "kind", m.Kind, "attempts", attempts, "retry_at", retryAt, "err", sendErr)
+			d.log.WarnContext(ctx, "mail failed, will retry", "id", m.ID, "kind", m.Kind, "attempts", attempts, "retry_at", retryAt, "err", redact(sendErr))
 		}
 		err = d.queue.MarkFailed(mctx, m.ID, sendErr, retryAt, permanent)
 		cancel()

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"regexp"
 	"time"
 
 	"github.com/verve-union/verve/internal/model"
@@ -68,13 +69,27 @@ type Log struct {
 	Logger *slog.Logger // nil for slog.Default()
 }
 
-// Send logs m. The body is logged only at debug level.
+// Send logs that m was not sent: its id, kind and size only. Recipient,
+// subject and body stay out of the log (a subject or a link tells that
+// someone applied to join a union); the outbox holds them until purged.
 func (l Log) Send(ctx context.Context, m model.Mail) (string, error) {
 	log := l.Logger
 	if log == nil {
 		log = slog.Default()
 	}
-	log.InfoContext(ctx, "mail not sent: no SMTP server configured", "id", m.ID, "kind", m.Kind, "to", m.ToAddr, "subject", m.Subject)
-	log.DebugContext(ctx, "mail body", "id", m.ID, "text", m.TextBody)
+	log.InfoContext(ctx, "mail not sent: no SMTP server configured", "id", m.ID, "kind", m.Kind, "bytes", len(m.TextBody)+len(m.HTMLBody))
 	return "log", nil
+}
+
+// personal matches what in a mail server's error may name a person: an
+// address, or a quoted name or address.
+var personal = regexp.MustCompile(`[^\s<>"',;:()\[\]]+@[^\s<>"',;:()\[\]]+|"[^"]*"`)
+
+// redact is err's text for the log, with addresses and quoted names
+// replaced; the outbox keeps the full text for the admins.
+func redact(err error) string {
+	if err == nil {
+		return ""
+	}
+	return personal.ReplaceAllString(err.Error(), "[…]")
 }

@@ -135,7 +135,7 @@ func (s *SMTP) message(m model.Mail) (*gomail.Msg, string, error) {
 		err = msg.To(m.ToAddr)
 	}
 	if err != nil {
-		return nil, "", Permanent(fmt.Errorf("recipient %q: %w", m.ToAddr, err))
+		return nil, "", Permanent(fmt.Errorf("recipient: %w", err))
 	}
 	msg.Subject(m.Subject)
 	id := messageID(m, s.domain)

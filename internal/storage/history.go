@@ -187,10 +187,18 @@ func (s *Storage) LogContact(ctx context.Context, u *access.Principal, c *model.
 	if !u.Scope(access.ContactWrite).Contains(p.UnitPath) {
 		return model.Errorf(model.EFORBIDDEN, "Du kan ikke logge kontakt med denne personen.")
 	}
+	st, err := s.Settings(ctx)
+	if err != nil {
+		return err
+	}
 	c.At = s.now().UTC()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `INSERT INTO contacts (person_id, by_person_id, kind, at, note) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
 			c.PersonID, nullID(c.ByID), c.Kind, c.At, c.Note).Scan(&c.ID); err != nil {
+			return err
+		}
+		// The erase dates of their pipeline entries count from the last contact.
+		if _, err := s.stampEraseDates(ctx, tx, st.RetentionDays, `pl.person_id = $1`, c.PersonID); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, u, "create", "contact", c.ID, []string{"kind", "note"}, c.PersonID, c.Note)

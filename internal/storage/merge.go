@@ -9,23 +9,30 @@ import (
 	"github.com/verve-union/verve/internal/model"
 )
 
-// personRef is a column that refers to a person.
-type personRef struct{ table, column string }
+// personRef is a column that refers to a person, and what erasing that
+// person does to the rows it is in (retention.go).
+type personRef struct {
+	table, column string
+	erase         eraseRule
+}
 
 // personRefs lists every column that refers to a person. Merging moves
-// each; TestMergeCoversEveryReference fails when a foreign key to persons
-// is added without being listed here.
+// each; erasing deletes, clears or blanks each as its rule says.
+// TestMergeCoversEveryReference fails when a foreign key to persons is
+// added without being listed here.
 var personRefs = []personRef{
-	{"memberships", "person_id"}, {"memberships", "recruited_by"},
-	{"employments", "person_id"}, {"roles", "person_id"},
-	{"contacts", "person_id"}, {"contacts", "by_person_id"},
-	{"tasks", "person_id"}, {"tasks", "owner_person_id"},
-	{"users", "person_id"}, {"pipeline", "person_id"},
-	{"outbox", "person_id"}, {"referral_codes", "person_id"},
-	{"credits", "recruiter_id"}, {"reward_handouts", "person_id"},
-	{"match_candidates", "person_id"}, {"match_candidates", "candidate_id"},
-	{"applications", "person_id"},
-	{"audit_log", "person_id"}, // no foreign key, but the erasure of a person follows it
+	{"memberships", "person_id", eraseRow}, {"memberships", "recruited_by", eraseClear},
+	{"employments", "person_id", eraseRow}, {"roles", "person_id", eraseRow},
+	{"contacts", "person_id", eraseRow}, {"contacts", "by_person_id", eraseClear},
+	{"tasks", "person_id", eraseRow}, {"tasks", "owner_person_id", eraseClear}, // the task goes back to its unit
+	{"users", "person_id", eraseClear}, {"pipeline", "person_id", eraseRow},
+	{"outbox", "person_id", eraseRow}, {"referral_codes", "person_id", eraseRow},
+	{"credits", "recruiter_id", eraseRow}, {"reward_handouts", "person_id", eraseRow},
+	{"match_candidates", "person_id", eraseRow}, {"match_candidates", "candidate_id", eraseRow},
+	{"applications", "person_id", eraseRow},
+	// No foreign key, but the erasure of a person follows it: the entry
+	// stays, its personal values go.
+	{"audit_log", "person_id", eraseBlank},
 }
 
 // mergeTx merges person dropID (the newcomer) into keepID (the person known

@@ -35,7 +35,7 @@ func TestMergeCoversEveryReference(t *testing.T) {
 				return err
 			}
 			n++
-			if !slices.Contains(personRefs, r) {
+			if !slices.ContainsFunc(personRefs, func(p personRef) bool { return p.table == r.table && p.column == r.column }) {
 				t.Errorf("%s.%s refers to persons but is not in personRefs", r.table, r.column)
 			}
 			return nil
@@ -146,11 +146,11 @@ func TestMergeMovesEverythingAndLosesNothing(t *testing.T) {
 		// handout of the level; the newcomer's audit entry (create) moves
 		// and the merge adds one; the candidate row goes.
 		collided := map[personRef]int{
-			{"pipeline", "person_id"}:         1,
-			{"reward_handouts", "person_id"}:  1,
-			{"audit_log", "person_id"}:        -1,
-			{"match_candidates", "person_id"}: 0,
-			{"employments", "person_id"}:      1, // two open at wA: the earlier start stays
+			{"pipeline", "person_id", eraseRow}:         1,
+			{"reward_handouts", "person_id", eraseRow}:  1,
+			{"audit_log", "person_id", eraseBlank}:      -1,
+			{"match_candidates", "person_id", eraseRow}: 0,
+			{"employments", "person_id", eraseRow}:      1, // two open at wA: the earlier start stays
 		}
 		for _, r := range personRefs {
 			want := before[r] + beforeB[r] - collided[r]

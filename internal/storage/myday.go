@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"time"
 
 	"github.com/verve-union/verve/internal/access"
@@ -17,6 +18,13 @@ type DayTask struct {
 	WorkplaceName string
 	StartDate     time.Time
 	Escalated     bool
+	Colleagues    []Colleague // who else may be credited when they join
+}
+
+// Colleague is a member at a workplace, to credit for a recruit.
+type Colleague struct {
+	PersonID int64
+	Name     string
 }
 
 // NewColleague is someone who started at a workplace in the user's scope
@@ -56,6 +64,9 @@ func (s *Storage) MyDay(ctx context.Context, u *access.Principal) (*Day, error) 
 	tasks, err := s.dayTasks(ctx, `t.owner_person_id = $1 AND t.status = 'open' AND t.due <= $2 AND `+
 		taskScope(u, access.TaskRead, &a)+` ORDER BY t.due, t.id LIMIT 200`, a...)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.addColleagues(ctx, u, tasks); err != nil {
 		return nil, err
 	}
 	for _, t := range tasks {
@@ -129,5 +140,47 @@ func (s *Storage) DayTask(ctx context.Context, u *access.Principal, id int64) (*
 	if len(ts) == 0 {
 		return nil, model.Errorf(model.ENOTFOUND, "Fant ikke oppgaven.")
 	}
-	return &ts[0], nil
+	return &ts[0], s.addColleagues(ctx, u, ts)
+}
+
+// addColleagues gives each pipeline task the colleagues at its workplace,
+// read once per workplace.
+func (s *Storage) addColleagues(ctx context.Context, u *access.Principal, ts []DayTask) error {
+	byWorkplace := map[int64][]Colleague{}
+	for i, t := range ts {
+		if !slices.Contains(pipelineTasks, t.Kind) || t.WorkplaceID == 0 {
+			continue
+		}
+		cs, ok := byWorkplace[t.WorkplaceID]
+		if !ok {
+			var err error
+			if cs, err = s.Colleagues(ctx, u, t.WorkplaceID); err != nil {
+				return err
+			}
+			byWorkplace[t.WorkplaceID] = cs
+		}
+		ts[i].Colleagues = cs
+	}
+	return nil
+}
+
+// Colleagues lists the members at a workplace whom the user may see, but
+// not the user, by name: those a recruit may be credited to besides the
+// user. At most 100, so that the choice stays usable on a phone.
+func (s *Storage) Colleagues(ctx context.Context, u *access.Principal, workplaceID int64) ([]Colleague, error) {
+	a := access.Args{workplaceID, u.PersonID}
+	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.first_name || ' ' || p.last_name FROM persons p
+		WHERE p.workplace_id = $1 AND p.id <> $2 AND p.member_status IN ('active', 'arrears') AND `+u.Scope(access.PersonRead).Filter("p.unit_path", &a)+`
+		ORDER BY p.sort_key, p.id LIMIT 100`, a...)
+	if err != nil {
+		return nil, err
+	}
+	var out []Colleague
+	err = eachRow(rows, func() error {
+		var c Colleague
+		err := rows.Scan(&c.PersonID, &c.Name)
+		out = append(out, c)
+		return err
+	})
+	return out, err
 }

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -215,6 +216,33 @@ func (s *Storage) Outbox(ctx context.Context, u *access.Principal, status string
 		out = append(out, m)
 	}
 	return out, rows.Err()
+}
+
+// PurgeMail deletes sent and failed mail older than the union's
+// MailKeepDays: it holds names, addresses and the reasons of rejections,
+// and has served its purpose once delivered. The hourly worker runs it.
+func (s *Storage) PurgeMail(ctx context.Context, u *access.Principal) (int, error) {
+	if err := needPrincipal(u); err != nil {
+		return 0, err
+	}
+	st, err := s.Settings(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		// A failed message's next_attempt_at is its last attempt.
+		r, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE status IN ('sent', 'failed') AND COALESCE(sent_at, next_attempt_at) < $1`,
+			s.now().UTC().AddDate(0, 0, -st.MailKeepDays))
+		if err != nil {
+			return err
+		}
+		if n, err = r.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		return s.audit(ctx, tx, u, "delete", "outbox", 0, nil, 0, fmt.Sprintf("%d e-poster eldre enn %d dager slettet", n, st.MailKeepDays))
+	})
+	return int(n), err
 }
 
 // oneRow turns an update that touched no row into ENOTFOUND.

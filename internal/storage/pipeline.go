@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -115,6 +116,10 @@ func (s *Storage) LogOutcome(ctx context.Context, u *access.Principal, o Outcome
 		if err := s.ensurePipeline(ctx, tx, t, now); err != nil {
 			return err
 		}
+		// Counted from this contact; joining clears it again below.
+		if _, err := s.stampEraseDates(ctx, tx, st.RetentionDays, `pl.person_id = $1 AND pl.workplace_id = $2`, t.PersonID, t.WorkplaceID); err != nil {
+			return err
+		}
 		if o.Result != OutcomeNotReached && o.Result != OutcomeLeft {
 			if _, err := tx.ExecContext(ctx, `UPDATE pipeline SET first_contact_at = COALESCE(first_contact_at, $1) WHERE person_id = $2 AND workplace_id = $3`,
 				now, t.PersonID, t.WorkplaceID); err != nil {
@@ -151,14 +156,14 @@ func (s *Storage) LogOutcome(ctx context.Context, u *access.Principal, o Outcome
 					return err
 				}
 			}
-			if err := s.closePipeline(ctx, tx, t, o.Result, o.Reason, now, today.AddDate(0, 0, st.RetentionDays)); err != nil {
+			if err := s.closePipeline(ctx, tx, t, o.Result, o.Reason, now); err != nil {
 				return err
 			}
 		case OutcomeJoined:
 			if err := s.join(ctx, tx, u, t, o, today); err != nil {
 				return err
 			}
-			if err := s.closePipeline(ctx, tx, t, o.Result, "", now, time.Time{}); err != nil {
+			if err := s.closePipeline(ctx, tx, t, o.Result, "", now); err != nil {
 				return err
 			}
 		}
@@ -187,12 +192,13 @@ func (s *Storage) ensurePipeline(ctx context.Context, tx *sql.Tx, t *model.Task,
 	return err
 }
 
-// closePipeline ends the person's pipeline entry with an outcome, cancels
-// their other open pipeline tasks there, and sets when a non-member's data
-// is to be erased (zero: never).
-func (s *Storage) closePipeline(ctx context.Context, tx *sql.Tx, t *model.Task, outcome, reason string, now, eraseAfter time.Time) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE pipeline SET outcome = $1, outcome_at = $2, decline_reason = $3, erase_after = $4
-		WHERE person_id = $5 AND workplace_id = $6`, outcome, now, reason, date(eraseAfter), t.PersonID, t.WorkplaceID); err != nil {
+// closePipeline ends the person's pipeline entry with an outcome and
+// cancels their other open pipeline tasks there. An entry that became a
+// membership loses its erase date: members are kept.
+func (s *Storage) closePipeline(ctx context.Context, tx *sql.Tx, t *model.Task, outcome, reason string, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE pipeline SET outcome = $1, outcome_at = $2, decline_reason = $3,
+		erase_after = CASE WHEN $1 = 'joined' THEN NULL ELSE erase_after END
+		WHERE person_id = $4 AND workplace_id = $5`, outcome, now, reason, t.PersonID, t.WorkplaceID); err != nil {
 		return err
 	}
 	_, err := tx.ExecContext(ctx, `UPDATE tasks SET status = 'cancelled', done_at = $1
@@ -201,11 +207,22 @@ func (s *Storage) closePipeline(ctx context.Context, tx *sql.Tx, t *model.Task, 
 	return err
 }
 
-// join makes the task's person a member, credited to the recruiter.
+// join makes the task's person a member, credited to the recruiter: the
+// user, or a member in the user's scope.
 func (s *Storage) join(ctx context.Context, tx *sql.Tx, u *access.Principal, t *model.Task, o Outcome, today time.Time) error {
 	recruiter := o.RecruiterID
 	if recruiter == 0 {
 		recruiter = u.PersonID
+	}
+	if recruiter != u.PersonID {
+		var path, status string
+		err := tx.QueryRowContext(ctx, `SELECT unit_path, member_status FROM persons WHERE id = $1`, recruiter).Scan(&path, &status)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if err != nil || recruiter == t.PersonID || !model.IsMember(status) || !u.Scope(access.PersonRead).Contains(path) {
+			return model.Errorf(model.EINVALID, "Den som vervet, må være medlem og en du har tilgang til. Velg en kollega fra lista eller «meg».")
+		}
 	}
 	var status string
 	if err := tx.QueryRowContext(ctx, `SELECT member_status FROM persons WHERE id = $1`, t.PersonID).Scan(&status); err != nil {
@@ -240,8 +257,12 @@ func (s *Storage) insertTask(ctx context.Context, tx *sql.Tx, u *access.Principa
 // with an ask task each. Members, members of other unions and those already
 // being asked there are left out; it returns how many were added.
 func (s *Storage) StartAsking(ctx context.Context, u *access.Principal, workplaceID int64, personIDs []int64) (int, error) {
+	st, err := s.Settings(ctx)
+	if err != nil {
+		return 0, err
+	}
 	added := 0
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		var path string
 		err := tx.QueryRowContext(ctx, `SELECT o.path FROM workplaces w JOIN org_units o ON o.id = w.unit_id WHERE w.id = $1`, workplaceID).Scan(&path)
 		if err != nil || !u.Scope(access.TaskWrite).Contains(path) {
@@ -267,6 +288,9 @@ func (s *Storage) StartAsking(ctx context.Context, u *access.Principal, workplac
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO pipeline (person_id, workplace_id, unit_path, kind, created_at) VALUES ($1, $2, $3, 'unorganised', $4)`,
 				id, workplaceID, path, now); err != nil {
+				return err
+			}
+			if _, err := s.stampEraseDates(ctx, tx, st.RetentionDays, `pl.person_id = $1 AND pl.workplace_id = $2`, id, workplaceID); err != nil {
 				return err
 			}
 			t := model.Task{Kind: model.TaskAsk, Title: "Spør om medlemskap", PersonID: id, WorkplaceID: workplaceID, UnitPath: path,

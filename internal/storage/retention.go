@@ -1,10 +1,52 @@
 package storage
 
+// Retention: how long Verve keeps people who are not members.
+//
+// Every record that keeps a non-member in the database carries an erase
+// date, and the hourly worker erases a person once every such record has
+// passed its date:
+//
+//   - A pipeline entry (pipeline.erase_after): the union's retention period
+//     (Settings.RetentionDays) from the last contact with the person, else
+//     from the entry's creation, whatever the entry's state (open, closed
+//     with "done", said no, left). It is set when an entry is created,
+//     contacted or closed (stampEraseDates), and the hourly StampEraseDates
+//     fills in what other write paths and older rows lack. An entry that
+//     became a membership has none: members are kept.
+//   - A rejected application: RetentionDays from the decision (EraseRejected).
+//   - An unconfirmed application: when its link expires.
+//   - Sent or failed mail: Settings.MailKeepDays after it was sent (PurgeMail).
+//
+// Nobody is erased who is a member or has any membership, a user account or
+// a role, or a record whose date has not passed.
+//
+// A new kind of record about people (former members, event registrants,
+// stand leads …) follows the same rules: give its table an erase_after DATE
+// (NULL while the record must be kept), set it where the record is
+// created, contacted and closed from a retention setting for that kind,
+// fill in missing dates in StampEraseDates, let a record of that kind whose
+// date has not passed keep its person in EraseExpired (and select those
+// whose dates have all passed), and list every new column that refers to a
+// person in personRefs (merge.go) with what erasure does to it.
+
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
 
 	"github.com/verve-union/verve/internal/access"
+)
+
+// eraseRule is what erasing a person does to a row that refers to them.
+type eraseRule int
+
+const (
+	eraseRow   eraseRule = iota // the row is the person's: delete it
+	eraseClear                  // the row is someone else's: clear the reference
+	eraseBlank                  // keep the row, blank the personal values (the audit log)
 )
 
 // EscalateOverdue marks pipeline tasks overdue by more than the union's
@@ -41,66 +83,164 @@ func (s *Storage) EscalateOverdue(ctx context.Context, u *access.Principal) (int
 	return int(n), err
 }
 
-// EraseExpired erases the prospects who said no or left once their
-// retention period is over: the person, their contacts, tasks, employments
-// and pipeline entries, and the personal values in the audit log. Anyone
-// who has since become a member, or is being asked elsewhere, is kept.
-func (s *Storage) EraseExpired(ctx context.Context, u *access.Principal) (int, error) {
-	return s.eraseWhere(ctx, u, "oppbevaringstiden er ute", `SELECT DISTINCT pl.person_id FROM pipeline pl JOIN persons p ON p.id = pl.person_id
-		WHERE pl.erase_after < $1 AND pl.outcome IN ('declined', 'left') AND p.member_status NOT IN ('active', 'arrears')
-		AND NOT EXISTS (SELECT 1 FROM pipeline o WHERE o.person_id = pl.person_id AND (o.outcome = '' OR o.erase_after >= $1))
-		AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = pl.person_id)
-		AND NOT EXISTS (SELECT 1 FROM users us WHERE us.person_id = pl.person_id)`, date(s.today()))
-}
-
-// eraseWhere erases, in one transaction, every person the query selects:
-// their memberships, contacts, tasks, employments, pipeline entries and
-// roles, the person, and the personal values the audit log kept about
-// them; each erasure is itself audited with the reason. Only persons in
-// u's scope are erased, whatever the query selects.
-func (s *Storage) eraseWhere(ctx context.Context, u *access.Principal, reason, query string, args ...any) (int, error) {
-	var ids []int64
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		all := access.Args(args)
-		rows, err := tx.QueryContext(ctx, `SELECT p.id FROM persons p WHERE p.id IN (`+query+`) AND `+
-			u.Scope(access.PersonWrite).Filter("p.unit_path", &all)+` ORDER BY p.id`, all...)
-		if err != nil {
+// stampEraseDates sets the erase date of the pipeline entries cond selects
+// (as pl) that did not become a membership: days after the last contact
+// with the person, else after the entry's creation. It returns how many
+// entries it dated.
+func (s *Storage) stampEraseDates(ctx context.Context, tx *sql.Tx, days int, cond string, args ...any) (int, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT pl.id, pl.created_at, c.at FROM pipeline pl
+		LEFT JOIN contacts c ON c.id = (SELECT c2.id FROM contacts c2 WHERE c2.person_id = pl.person_id ORDER BY c2.at DESC, c2.id DESC LIMIT 1)
+		WHERE pl.outcome <> 'joined' AND `+cond, args...)
+	if err != nil {
+		return 0, err
+	}
+	type stamp struct {
+		id   int64
+		from time.Time
+	}
+	var stamps []stamp
+	err = eachRow(rows, func() error {
+		var st stamp
+		var contact sql.NullTime
+		if err := rows.Scan(&st.id, &st.from, &contact); err != nil {
 			return err
 		}
-		err = eachRow(rows, func() error {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			ids = append(ids, id)
-			return nil
-		})
-		if err != nil {
-			return err
+		if contact.Valid && contact.Time.After(st.from) {
+			st.from = contact.Time
 		}
-		for _, id := range ids {
-			for _, q := range []string{
-				`DELETE FROM memberships WHERE person_id = $1`,
-				`DELETE FROM contacts WHERE person_id = $1`,
-				`UPDATE contacts SET by_person_id = NULL WHERE by_person_id = $1`,
-				`DELETE FROM tasks WHERE person_id = $1`,
-				`DELETE FROM employments WHERE person_id = $1`,
-				`DELETE FROM pipeline WHERE person_id = $1`,
-				`DELETE FROM roles WHERE person_id = $1`,
-				`DELETE FROM persons WHERE id = $1`,
-			} {
-				if _, err := tx.ExecContext(ctx, q, id); err != nil {
-					return err
-				}
-			}
-			if err := s.eraseAuditDetail(ctx, tx, id); err != nil {
-				return err
-			}
-			if err := s.audit(ctx, tx, u, "erase", "person", id, nil, 0, reason); err != nil {
-				return err
-			}
-		}
+		stamps = append(stamps, st)
 		return nil
 	})
-	return len(ids), err
+	if err != nil {
+		return 0, err
+	}
+	for _, st := range stamps {
+		if _, err := tx.ExecContext(ctx, `UPDATE pipeline SET erase_after = $1 WHERE id = $2`, date(st.from.UTC().AddDate(0, 0, days)), st.id); err != nil {
+			return 0, err
+		}
+	}
+	return len(stamps), nil
+}
+
+// StampEraseDates gives every pipeline entry that lacks one its erase date
+// (see the top of this file): entries from before the rule, and those made
+// where the date is not set at once (employer lists). The worker runs it
+// before EraseExpired.
+func (s *Storage) StampEraseDates(ctx context.Context, u *access.Principal) (int, error) {
+	if err := needPrincipal(u); err != nil {
+		return 0, err
+	}
+	st, err := s.Settings(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if n, err = s.stampEraseDates(ctx, tx, st.RetentionDays, `pl.erase_after IS NULL`); err != nil || n == 0 {
+			return err
+		}
+		return s.audit(ctx, tx, u, "update", "pipeline", 0, []string{"erase_after"}, 0, fmt.Sprintf("slettedato satt for %d i vervelisten", n))
+	})
+	return n, err
+}
+
+// EraseExpired erases the people in the pipeline whose every entry has
+// passed its erase date: those who said no, left, were never reached or
+// whose task was closed without an answer. Anyone with a membership (a
+// member, an applicant, a former member), a user account or a role is
+// kept, and so is anyone with an entry still within its period.
+func (s *Storage) EraseExpired(ctx context.Context, u *access.Principal) (int, error) {
+	return s.eraseWhere(ctx, u, "oppbevaringstiden er ute", `SELECT pl.person_id FROM pipeline pl JOIN persons p ON p.id = pl.person_id
+		WHERE pl.erase_after < $1 AND p.member_status NOT IN ('active', 'arrears')
+		AND NOT EXISTS (SELECT 1 FROM pipeline o WHERE o.person_id = pl.person_id AND (o.erase_after IS NULL OR o.erase_after >= $1))
+		AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = pl.person_id)
+		AND NOT EXISTS (SELECT 1 FROM users us WHERE us.person_id = pl.person_id)
+		AND NOT EXISTS (SELECT 1 FROM roles r WHERE r.person_id = pl.person_id)`, date(s.today()))
+}
+
+// eraseWhere erases every person in u's scope whose id the query selects,
+// each in a short transaction of its own, so that one person who cannot be
+// erased neither holds the writer long nor stops the others: the failure
+// is audited and returned (joined with the others'), and the person is
+// tried again next run. It returns how many were erased.
+func (s *Storage) eraseWhere(ctx context.Context, u *access.Principal, reason, query string, args ...any) (int, error) {
+	if err := needPrincipal(u); err != nil {
+		return 0, err
+	}
+	all := access.Args(slices.Clone(args))
+	rows, err := s.r.QueryContext(ctx, `SELECT p.id FROM persons p WHERE p.id IN (`+query+`) AND `+
+		u.Scope(access.PersonWrite).Filter("p.unit_path", &all)+` ORDER BY p.id`, all...)
+	if err != nil {
+		return 0, err
+	}
+	var ids []int64
+	err = eachRow(rows, func() error {
+		var id int64
+		err := rows.Scan(&id)
+		ids = append(ids, id)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	n, errs := 0, []error(nil)
+	for _, id := range ids {
+		if ctx.Err() != nil {
+			return n, errors.Join(append(errs, ctx.Err())...)
+		}
+		erased, err := s.erasePerson(ctx, u, id, reason, query, args)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("erase person %d: %w", id, err))
+			// The erasure rolled back; its failure is recorded on its own,
+			// tied to the person so that the entry goes when they do.
+			if err := s.audit(ctx, s.w, u, "erase_failed", "person", id, nil, id, reason+": "+errorText(err)); err != nil {
+				errs = append(errs, err)
+			}
+			continue
+		}
+		if erased {
+			n++
+		}
+	}
+	return n, errors.Join(errs...)
+}
+
+// erasePerson erases one person in one transaction, if the query still
+// selects them (they may have joined since the list was read): every row
+// that refers to them is deleted, cleared or blanked as personRefs says,
+// then the person, and the erasure is audited with the reason.
+func (s *Storage) erasePerson(ctx context.Context, u *access.Principal, id int64, reason, query string, args []any) (bool, error) {
+	erased := false
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		a := access.Args(slices.Clone(args))
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM persons p WHERE p.id = `+a.Add(id)+` AND p.id IN (`+query+`) AND `+
+			u.Scope(access.PersonWrite).Filter("p.unit_path", &a), a...).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		for _, r := range personRefs {
+			var err error
+			switch r.erase {
+			case eraseRow:
+				_, err = tx.ExecContext(ctx, fmt.Sprintf(`DELETE FROM %s WHERE %s = $1`, r.table, r.column), id)
+			case eraseClear:
+				_, err = tx.ExecContext(ctx, fmt.Sprintf(`UPDATE %s SET %s = NULL WHERE %s = $1`, r.table, r.column, r.column), id)
+			case eraseBlank:
+				err = s.eraseAuditDetail(ctx, tx, id)
+			}
+			if err != nil {
+				return fmt.Errorf("%s.%s: %w", r.table, r.column, err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM persons WHERE id = $1`, id); err != nil {
+			return err
+		}
+		erased = true
+		return s.audit(ctx, tx, u, "erase", "person", id, nil, 0, reason)
+	})
+	return erased, err
 }

@@ -19,6 +19,7 @@ type Settings struct {
 	FollowUpDays      int    // days from a welcome talk to the follow-up
 	RetentionDays     int    // how long a prospect who said no is kept
 	EscalateAfterDays int    // days overdue before a task goes to the coordinator
+	MailKeepDays      int    // how long sent and failed mail is kept
 	PrivacyNotice     string // the GDPR art. 14 information given at first contact
 }
 
@@ -27,6 +28,7 @@ var DefaultSettings = Settings{
 	FollowUpDays:      5,
 	RetentionDays:     180,
 	EscalateAfterDays: 7,
+	MailKeepDays:      90,
 	PrivacyNotice: "Vi har fått navnet ditt fra arbeidsgiveren din, som gir tillitsvalgte oversikt over nyansatte " +
 		"etter hovedavtalen. Vi bruker det bare til å ta kontakt om medlemskap og sletter det hvis du ikke ønsker å bli medlem. " +
 		"Du kan be om innsyn eller sletting ved å kontakte forbundet.",
@@ -50,6 +52,8 @@ func (s *Storage) settings(ctx context.Context, q interface {
 			st.RetentionDays = n
 		case "escalate_after_days":
 			st.EscalateAfterDays = n
+		case "mail_keep_days":
+			st.MailKeepDays = n
 		case "privacy_notice":
 			st.PrivacyNotice = v
 		}
@@ -97,6 +101,7 @@ func (s *Storage) SaveSettings(ctx context.Context, u *access.Principal, st Sett
 	v.Check(st.FollowUpDays >= 1 && st.FollowUpDays <= 60, "follow_up_days", "Velg mellom 1 og 60 dager.")
 	v.Check(st.RetentionDays >= 1 && st.RetentionDays <= 730, "retention_days", "Velg mellom 1 og 730 dager.")
 	v.Check(st.EscalateAfterDays >= 1 && st.EscalateAfterDays <= 60, "escalate_after_days", "Velg mellom 1 og 60 dager.")
+	v.Check(st.MailKeepDays >= 1 && st.MailKeepDays <= 730, "mail_keep_days", "Velg mellom 1 og 730 dager.")
 	v.Check(st.PrivacyNotice != "", "privacy_notice", "Personverninformasjonen må fylles ut.")
 	v.Check(utf8.RuneCountInString(st.PrivacyNotice) <= 4000, "privacy_notice", "Teksten kan ha høyst 4000 tegn.")
 	if err := v.Err(); err != nil {
@@ -107,6 +112,7 @@ func (s *Storage) SaveSettings(ctx context.Context, u *access.Principal, st Sett
 			"follow_up_days":      strconv.Itoa(st.FollowUpDays),
 			"retention_days":      strconv.Itoa(st.RetentionDays),
 			"escalate_after_days": strconv.Itoa(st.EscalateAfterDays),
+			"mail_keep_days":      strconv.Itoa(st.MailKeepDays),
 			"privacy_notice":      st.PrivacyNotice,
 		})
 	})

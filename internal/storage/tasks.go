@@ -50,14 +50,20 @@ func (s *Storage) DueTasks(ctx context.Context, u *access.Principal, days int) (
 	return s.tasks(ctx, `t.status = 'open' AND t.due <= $1 AND `+taskScope(u, access.TaskRead, &a), a...)
 }
 
-// CompleteTask marks an open task in the user's scope as done.
+// CompleteTask marks an open task in the user's scope as done. A pipeline
+// task closed this way leaves its entry open without an answer: the entry
+// gets its erase date, so the person is not kept forever.
 func (s *Storage) CompleteTask(ctx context.Context, u *access.Principal, id int64) error {
+	st, err := s.Settings(ctx)
+	if err != nil {
+		return err
+	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var args access.Args
-		var personID sql.NullInt64
+		var personID, workplaceID sql.NullInt64
 		var status string
-		err := tx.QueryRowContext(ctx, `SELECT t.person_id, t.status FROM tasks t`+taskPerson+` WHERE t.id = `+args.Add(id)+` AND `+
-			taskScope(u, access.TaskWrite, &args), args...).Scan(&personID, &status)
+		err := tx.QueryRowContext(ctx, `SELECT t.person_id, t.workplace_id, t.status FROM tasks t`+taskPerson+` WHERE t.id = `+args.Add(id)+` AND `+
+			taskScope(u, access.TaskWrite, &args), args...).Scan(&personID, &workplaceID, &status)
 		if err != nil {
 			return notFound(err, "oppgaven")
 		}
@@ -65,6 +71,9 @@ func (s *Storage) CompleteTask(ctx context.Context, u *access.Principal, id int6
 			return model.Errorf(model.ECONFLICT, "Oppgaven er allerede lukket.")
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET status = 'done', done_at = $1 WHERE id = $2`, s.now().UTC(), id); err != nil {
+			return err
+		}
+		if _, err := s.stampEraseDates(ctx, tx, st.RetentionDays, `pl.person_id = $1 AND pl.workplace_id = $2`, personID, workplaceID); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, u, "update", "task", id, []string{"status", "done_at"}, personID.Int64, "")

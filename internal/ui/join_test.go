@@ -32,6 +32,12 @@ import (
 // time to submit, so tests can post at once.
 func newJoinEnv(t testing.TB, engine string, cfg Config) *testEnv {
 	t.Helper()
+	return newJoinEnvLog(t, engine, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+// newJoinEnvLog is newJoinEnv logging to log.
+func newJoinEnvLog(t testing.TB, engine string, cfg Config, log *slog.Logger) *testEnv {
+	t.Helper()
 	ctx := context.Background()
 	s, err := storage.Open(ctx, storagetest.DSN(t, engine))
 	if err != nil {
@@ -48,7 +54,7 @@ func newJoinEnv(t testing.TB, engine string, cfg Config) *testEnv {
 	if cfg.JoinMinDelay == 0 {
 		cfg.JoinMinDelay = -1
 	}
-	h, err := New(s, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	h, err := New(s, cfg, log)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"html"
 	"net/http"
@@ -432,7 +433,7 @@ func TestSettingsForm(t *testing.T) {
 			}
 
 			notice := "Vi fikk navnet ditt fra HR <b>etter hovedavtalen</b>."
-			form := url.Values{"follow_up_days": {"0"}, "retention_days": {"200"}, "escalate_after_days": {"9"}, "privacy_notice": {notice}}
+			form := url.Values{"follow_up_days": {"0"}, "retention_days": {"200"}, "escalate_after_days": {"9"}, "mail_keep_days": {"60"}, "privacy_notice": {notice}}
 			st, body = post(t, c, e.URL+"/settings", form)
 			if st != http.StatusBadRequest {
 				t.Fatalf("follow-up 0: status %d, want 400", st)
@@ -463,7 +464,7 @@ func TestSettingsForm(t *testing.T) {
 			if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/settings?saved=1" {
 				t.Fatalf("valid form: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 			}
-			want := storage.Settings{FollowUpDays: 7, RetentionDays: 200, EscalateAfterDays: 9, PrivacyNotice: notice}
+			want := storage.Settings{FollowUpDays: 7, RetentionDays: 200, EscalateAfterDays: 9, MailKeepDays: 60, PrivacyNotice: notice}
 			if got, err := e.Store.Settings(ctx); err != nil || got != want {
 				t.Fatalf("settings %+v, want %+v (%v)", got, want, err)
 			}
@@ -477,6 +478,17 @@ func TestSettingsForm(t *testing.T) {
 			}
 			if _, body = get(t, c, e.URL+"/settings?saved=1"); !strings.Contains(body, "Innstillingene er lagret.") || !strings.Contains(body, `value="7"`) {
 				t.Error("the saved settings are not shown")
+			}
+
+			// The scheduled jobs' last failures, for the admins.
+			if _, body = get(t, c, e.URL+"/settings"); !strings.Contains(body, "Siste feil i planlagte jobber") || !strings.Contains(body, "ikke kjørt ennå") {
+				t.Error("no section on the scheduled jobs")
+			}
+			e.Store.RecordJobRun(ctx, "credits", nil)
+			e.Store.RecordJobRun(ctx, "erase_expired", errors.New("erase person 12: database is locked"))
+			_, body = get(t, c, e.URL+"/settings")
+			if !strings.Contains(body, "Sletting etter oppbevaringstiden") || !strings.Contains(body, "erase person 12: database is locked") || strings.Contains(body, "Ingen planlagte jobber har feilet.") {
+				t.Error("the failed job is not shown")
 			}
 
 			// Not for anyone but the union's admins.

@@ -137,6 +137,22 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	buf.WriteTo(w)
 }
 
+// Route is r's route for the log: the pattern that matched, else the path
+// with long segments (the tokens of confirmation and import links) cut, so
+// that no log line carries a working link.
+func Route(r *http.Request) string {
+	if r.Pattern != "" {
+		return r.Pattern
+	}
+	parts := strings.Split(r.URL.Path, "/")
+	for i, p := range parts {
+		if len(p) > 16 {
+			parts[i] = "…"
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
 // serveError maps a typed error to a status code and a page (or JSON for
 // the API). Internal errors are logged and shown without detail.
 func (h *Handler) serveError(w http.ResponseWriter, r *http.Request, err error) {
@@ -151,7 +167,7 @@ func (h *Handler) serveError(w http.ResponseWriter, r *http.Request, err error) 
 	}[code]
 	if status == 0 {
 		status = http.StatusInternalServerError
-		h.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		h.Log.Error("request failed", "method", r.Method, "route", Route(r), "err", err)
 	}
 	msg := model.ErrorMessage(err)
 	if isAPI(r) {

@@ -18,11 +18,13 @@ const (
 	fieldFollowUp = "follow_up_days"
 	fieldRetain   = "retention_days"
 	fieldEscalate = "escalate_after_days"
+	fieldMailKeep = "mail_keep_days"
 	fieldPrivacy  = "privacy_notice"
 )
 
 type settingsData struct {
 	Saved bool
+	Jobs  []storage.JobRun
 }
 
 func settingsForm(st storage.Settings) map[string]string {
@@ -30,6 +32,7 @@ func settingsForm(st storage.Settings) map[string]string {
 		fieldFollowUp: strconv.Itoa(st.FollowUpDays),
 		fieldRetain:   strconv.Itoa(st.RetentionDays),
 		fieldEscalate: strconv.Itoa(st.EscalateAfterDays),
+		fieldMailKeep: strconv.Itoa(st.MailKeepDays),
 		fieldPrivacy:  st.PrivacyNotice,
 	}
 }
@@ -40,8 +43,13 @@ func (h *Handler) showSettingsPage(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, err)
 		return
 	}
+	jobs, err := h.Store.JobRuns(r.Context(), access.FromContext(r.Context()))
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
 	h.render(w, r, http.StatusOK, "settings", page{Title: locale.T(h.lang(r), "settings.title"), Form: settingsForm(st),
-		Data: settingsData{Saved: r.URL.Query().Get("saved") == "1"}})
+		Data: settingsData{Saved: r.URL.Query().Get("saved") == "1", Jobs: jobs}})
 }
 
 // saveSettings stores the union's settings. On a validation error the form
@@ -53,7 +61,7 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	form := map[string]string{}
-	for _, k := range []string{fieldFollowUp, fieldRetain, fieldEscalate, fieldPrivacy} {
+	for _, k := range []string{fieldFollowUp, fieldRetain, fieldEscalate, fieldMailKeep, fieldPrivacy} {
 		form[k] = r.PostForm.Get(k)
 	}
 	// Whole numbers first; the ranges are storage's to check.
@@ -67,6 +75,7 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 		FollowUpDays:      days(fieldFollowUp),
 		RetentionDays:     days(fieldRetain),
 		EscalateAfterDays: days(fieldEscalate),
+		MailKeepDays:      days(fieldMailKeep),
 		PrivacyNotice:     form[fieldPrivacy],
 	}
 	err := v.Err()

@@ -344,7 +344,7 @@ func (h *Handler) recoverPanics(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				h.Log.Error("panic in handler", "path", r.URL.Path, "panic", v)
+				h.Log.Error("panic in handler", "route", Route(r), "panic", v)
 				http.Error(w, "Det oppstod en intern feil.", http.StatusInternalServerError)
 			}
 		}()

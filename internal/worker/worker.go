@@ -1,12 +1,15 @@
 // Package worker runs Verve's scheduled jobs inside the server process:
-// overdue pipeline tasks escalate to the coordinator, and prospects who
-// said no or left are erased once the retention period is over;
-// student members graduating soon get a transfer task; join applications
-// never confirmed are deleted when their link expires.
+// overdue pipeline tasks escalate to the coordinator; pipeline entries get
+// their erase dates and people are erased once those have passed; student
+// members graduating soon get a transfer task; recruiters earn credit;
+// rejected applicants and join applications never confirmed are deleted;
+// old sent mail is purged.
 package worker
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -18,43 +21,74 @@ import (
 // the audit log gives scheduled changes.
 var worker = access.System("verve (planlagt jobb)")
 
-// RunOnce runs every job once and reports what each did.
+// job is one scheduled job: it returns how many things it did.
+type job struct {
+	name string
+	run  func(context.Context, *access.Principal) (int, error)
+}
+
+// jobs are the jobs in the order they run. Erase dates are stamped before
+// erasure, so an entry never given one is dated first, not erased at once.
+func jobs(s *storage.Storage) []job {
+	return []job{
+		{"escalate", s.EscalateOverdue},
+		{"erase_dates", s.StampEraseDates},
+		{"erase_expired", s.EraseExpired},
+		// Student members graduating soon get a transfer task for the
+		// region's recruitment coordinator.
+		{"convert_tasks", s.CreateConvertTasks},
+		// Recruits who stayed and paid long enough earn their recruiter
+		// credit, with a thank-you e-mail.
+		{"credits", s.EarnCredits},
+		// Rejected applicants are not kept beyond the retention period.
+		{"erase_rejected", s.EraseRejected},
+		// Join applications whose confirmation link ran out unused go.
+		{"expired_applications", s.DeleteExpiredApplications},
+		{"purge_mail", s.PurgeMail},
+	}
+}
+
+// RunOnce runs every job once and reports how many tasks escalated and how
+// many people or applications were erased. A failing job stops none of the
+// others: each job's run and failure is recorded for the admins, and the
+// failures come back joined.
 func RunOnce(ctx context.Context, s *storage.Storage, log *slog.Logger) (escalated, erased int, err error) {
-	if escalated, err = s.EscalateOverdue(ctx, worker); err != nil {
-		return escalated, 0, err
+	done, err := runJobs(ctx, s, log, jobs(s))
+	erased = done["erase_expired"] + done["erase_rejected"] + done["expired_applications"]
+	return done["escalate"], erased, err
+}
+
+// runJobs runs js in order and returns what each did.
+func runJobs(ctx context.Context, s *storage.Storage, log *slog.Logger, js []job) (map[string]int, error) {
+	done := map[string]int{}
+	var errs []error
+	for _, j := range js {
+		if ctx.Err() != nil {
+			return done, errors.Join(append(errs, ctx.Err())...)
+		}
+		n, err := j.run(ctx, worker)
+		done[j.name] = n
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", j.name, err))
+		}
+		if err := s.RecordJobRun(ctx, j.name, err); err != nil {
+			errs = append(errs, fmt.Errorf("record %s: %w", j.name, err))
+		}
 	}
-	if erased, err = s.EraseExpired(ctx, worker); err != nil {
-		return escalated, erased, err
+	var attrs []any
+	for _, j := range js {
+		if done[j.name] > 0 {
+			attrs = append(attrs, j.name, done[j.name])
+		}
 	}
-	// Student members graduating soon get a transfer task for the
-	// region's recruitment coordinator.
-	converts, err := s.CreateConvertTasks(ctx, worker)
-	if err != nil {
-		return escalated, erased, err
+	if len(attrs) > 0 {
+		log.Info("scheduled jobs", attrs...)
 	}
-	// Recruits who stayed and paid long enough earn their recruiter
-	// credit, with a thank-you e-mail.
-	credits, err := s.EarnCredits(ctx, worker)
-	if err != nil {
-		return escalated, erased, err
-	}
-	// Rejected applicants are not kept beyond the retention period.
-	rejected, err := s.EraseRejected(ctx, worker)
-	erased += rejected
-	if err != nil {
-		return escalated, erased, err
-	}
-	// Join applications whose confirmation link ran out unused go.
-	expired, err := s.DeleteExpiredApplications(ctx, worker)
-	erased += expired
-	if escalated > 0 || erased > 0 || converts > 0 || credits > 0 {
-		log.Info("scheduled jobs", "escalated", escalated, "erased", erased, "convert_tasks", converts, "credits", credits)
-	}
-	return escalated, erased, err
+	return done, errors.Join(errs...)
 }
 
 // Run runs the jobs at start and then every interval until ctx ends. A
-// failed run is logged and tried again next time.
+// failed job is logged and tried again next time.
 func Run(ctx context.Context, s *storage.Storage, log *slog.Logger, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()

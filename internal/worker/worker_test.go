@@ -2,11 +2,14 @@ package worker
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/demo"
 	"github.com/verve-union/verve/internal/storage"
 	"github.com/verve-union/verve/internal/storage/storagetest"
@@ -53,6 +56,34 @@ func TestJobsEscalateDemoTasks(t *testing.T) {
 			}
 			if again, _, err := RunOnce(ctx, s, log); err != nil || again != 0 {
 				t.Fatalf("second run escalated %d, %v", again, err)
+			}
+		})
+	}
+}
+
+// TestFailingJobStopsNoOther: with the first job failing, every other job
+// still runs; the failure comes back and is recorded for the admins.
+func TestFailingJobStopsNoOther(t *testing.T) {
+	for _, engine := range storagetest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			s := demoStore(t, engine, 1000, 3)
+			broken := job{"broken", func(context.Context, *access.Principal) (int, error) { return 0, errors.New("låst") }}
+			js := append([]job{broken}, jobs(s)...)
+			done, err := runJobs(ctx, s, quiet, js)
+			if err == nil || !strings.Contains(err.Error(), "broken: låst") {
+				t.Fatalf("error %v, want the broken job's", err)
+			}
+			if done["escalate"] == 0 || done["erase_dates"] == 0 {
+				t.Errorf("the other jobs did nothing: %v", done)
+			}
+			runs, err := s.JobRuns(ctx, access.System("test"))
+			if err != nil || len(runs) != len(js) {
+				t.Fatalf("%d job runs recorded, want %d (%v)", len(runs), len(js), err)
+			}
+			if runs[0].Job != "broken" || runs[0].LastError != "låst" || runs[1].LastError != "" {
+				t.Errorf("job runs = %+v", runs)
 			}
 		})
 	}
