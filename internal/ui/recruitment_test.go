@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/norway"
 	"github.com/verve-union/verve/internal/storage"
 	"github.com/verve-union/verve/internal/storage/storagetest"
 )
@@ -134,29 +136,34 @@ func TestRecruitmentPageAndExports(t *testing.T) {
 				t.Fatal("the coordinator has no statistics scope")
 			}
 
-			// Pipeline figures of our own: two workplaces in the coordinator's
-			// region and one outside it with the most joined of all.
+			// Pipeline figures of our own, at workplaces of our own so that
+			// the demo's lists don't mix in: two in the coordinator's region
+			// and one outside it with the most joined of all.
 			tree, err := e.Store.UnitTree(ctx, admin)
 			if err != nil {
 				t.Fatal(err)
 			}
-			wps, err := e.Store.WorkplacesUnder(ctx, admin, tree[0].Path, 100000)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var in []*storage.WorkplaceSummary
-			var out *storage.WorkplaceSummary
-			for _, w := range wps {
+			var inUnit, outUnit int64
+			for _, u := range tree {
 				switch {
-				case scope.Contains(w.UnitPath) && len(in) < 2:
-					in = append(in, w)
-				case !scope.Contains(w.UnitPath) && out == nil:
-					out = w
+				case u.Kind == model.UnitUnion || u.Kind == model.UnitRegion:
+				case scope.Contains(u.Path) && inUnit == 0:
+					inUnit = u.ID
+				case !scope.Contains(u.Path) && outUnit == 0:
+					outUnit = u.ID
 				}
 			}
-			if len(in) < 2 || out == nil {
-				t.Fatalf("demo union too small: %d workplaces in the region, outside %v", len(in), out)
+			seq := rand.New(rand.NewPCG(1, 2))
+			workplace := func(unit int64, name string) *storage.WorkplaceSummary {
+				t.Helper()
+				w := &model.Workplace{UnitID: unit, Name: name, Orgnr: norway.GenerateOrgnr(seq), Employees: 40}
+				if err := e.Store.CreateWorkplace(ctx, admin, w); err != nil {
+					t.Fatal(err)
+				}
+				return &storage.WorkplaceSummary{Workplace: *w}
 			}
+			in := []*storage.WorkplaceSummary{workplace(inUnit, "Johansen & Sønner AS"), workplace(inUnit, "Verkstedet på Brakerøya")}
+			out := workplace(outUnit, "Utenfor regionen AS")
 			j, g := storage.OutcomeJoined, storage.OutcomeGift
 			addNewHires(t, e, admin, in[0], "Ina", j, j, j, g)
 			addNewHires(t, e, admin, in[1], "Ivo", j, "")
