@@ -48,13 +48,10 @@ func newJoinEnv(t testing.TB, engine string, cfg Config) *testEnv {
 	if cfg.JoinMinDelay == 0 {
 		cfg.JoinMinDelay = -1
 	}
-	h, err := New(s, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
+	h, root := newTestHandler(t, s, cfg)
+	srv := httptest.NewServer(root)
 	t.Cleanup(srv.Close)
-	return &testEnv{URL: srv.URL, Store: s}
+	return &testEnv{URL: srv.URL, Store: s, h: h}
 }
 
 func anon() *http.Client {
