@@ -42,7 +42,7 @@ type importJob struct {
 	token     string
 	userID    int64
 	workplace *model.Workplace
-	file      *importer.Spool // until committed, expired or the server stops
+	file      upload // until committed, expired or the server stops
 	created   time.Time
 	req       newhires.Request
 	running   bool
@@ -50,6 +50,13 @@ type importJob struct {
 	total     int64
 	report    *newhires.Report
 	err       error
+}
+
+// upload is the list a job reads: an importer.Spool.
+type upload interface {
+	io.ReaderAt
+	io.Closer
+	Size() int64
 }
 
 func (j *importJob) committed() bool {
@@ -355,9 +362,11 @@ func (h *Handler) receiveList(w http.ResponseWriter, r *http.Request, j *importJ
 				continue
 			}
 			j.req.Filename = filepath.Base(part.FileName())
-			if j.file, err = importer.NewSpool(h.imports.dir, part); err != nil {
+			f, err := importer.NewSpool(h.imports.dir, part)
+			if err != nil {
 				return model.Errorf(model.EINVALID, "Opplastingen ble avbrutt eller er større enn 256 MB.")
 			}
+			j.file = f
 		default:
 			b, _ := io.ReadAll(io.LimitReader(part, 4096))
 			v := strings.TrimSpace(string(b))
