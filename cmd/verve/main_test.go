@@ -70,7 +70,7 @@ func TestSeedUserAddAndServe(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, s, ln, serveConfig{}, io.Discard) }()
+	go func() { done <- serve(ctx, s, ln, serveConfig{uploadDir: t.TempDir()}, io.Discard) }()
 	resp, err := http.Get("http://" + ln.Addr().String() + "/login")
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/verve-union/verve/internal/auth"
@@ -25,6 +26,7 @@ type serveConfig struct {
 	publicURL string
 	smtp      mail.Config
 	smtpPort  string
+	uploadDir string
 }
 
 func (c *serveConfig) flags(fs interface {
@@ -43,6 +45,7 @@ func (c *serveConfig) flags(fs interface {
 	fs.StringVar(&c.smtp.From, "smtp-from", envOr("SMTP_FROM", "post@forbundet.example"), "avsenderadresse (VERVE_SMTP_FROM)")
 	fs.StringVar(&c.smtp.FromName, "smtp-from-name", envOr("SMTP_FROM_NAME", "Forbundet"), "avsendernavn (VERVE_SMTP_FROM_NAME)")
 	fs.StringVar(&c.smtp.TLS, "smtp-tls", envOr("SMTP_TLS", mail.TLSStartTLS), "starttls, tls eller none (VERVE_SMTP_TLS)")
+	fs.StringVar(&c.uploadDir, "upload-dir", envOr("UPLOAD_DIR", ""), "mappe for opplastede lister, tømmes ved oppstart: én server per mappe; tom: <temp>/verve-uploads-<uid> (VERVE_UPLOAD_DIR)")
 }
 
 // mailSender is SMTP when a host is given, else the log sender, so that
@@ -89,7 +92,12 @@ func serve(ctx context.Context, store *storage.Storage, ln net.Listener, cfg ser
 		return fmt.Errorf("--trusted-proxies: %w", err)
 	}
 	deliverer := mail.NewDeliverer(store, sender, slog.Default())
-	handler, err := ui.New(store, ui.Config{SecureCookies: cfg.behindTLS, TrustedProxies: proxies, MailWake: deliverer.Wake, PublicURL: cfg.publicURL}, slog.Default())
+	// Import jobs run on ctx: when it ends they are cancelled rather than
+	// waited for. A commit rolls back, and a preview is lost with the
+	// process anyway; a large commit can outlast any stop timeout.
+	var imports sync.WaitGroup
+	handler, err := ui.New(store, ui.Config{SecureCookies: cfg.behindTLS, TrustedProxies: proxies, MailWake: deliverer.Wake, PublicURL: cfg.publicURL,
+		Context: ctx, Jobs: &imports, UploadDir: cfg.uploadDir}, slog.Default())
 	if err != nil {
 		return err
 	}
@@ -118,6 +126,15 @@ func serve(ctx context.Context, store *storage.Storage, ln net.Listener, cfg ser
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
+	}
+	// The database closes after this: wait until the cancelled imports
+	// have rolled back and deleted their uploads.
+	stopped := make(chan struct{})
+	go func() { imports.Wait(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-sctx.Done():
+		return errors.New("importer stoppet ikke i tide")
 	}
 	return nil
 }

@@ -20,6 +20,9 @@ import (
 type API struct {
 	Store *storage.Storage
 	Log   *slog.Logger
+	// UploadDir is where posted lists are spooled ("" = the system's
+	// temporary directory).
+	UploadDir string
 }
 
 // Routes returns the API handler; it expects a signed-in principal in the

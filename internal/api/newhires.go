@@ -1,9 +1,7 @@
 package api
 
 import (
-	"io"
 	"net/http"
-	"os"
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/importer"
@@ -44,8 +42,8 @@ type flaggedJSON struct {
 // postNewhires takes an employer's list as the request body (CSV or XLSX)
 // and imports it for the workplace with the given organisasjonsnummer, or
 // only reports with ?dry_run=1. Possible matches are skipped, as on the
-// page before a person decides. The body is spooled to a temporary file so
-// a large list is never held in memory.
+// page before a person decides. The body is spooled to an encrypted
+// temporary file (importer.Spool) so a large list is never held in memory.
 func (a *API) postNewhires(w http.ResponseWriter, r *http.Request) {
 	u := access.FromContext(r.Context())
 	orgnr, err := norway.NormalizeOrgnr(r.PathValue("orgnr"))
@@ -61,14 +59,7 @@ func (a *API) postNewhires(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	f, err := os.CreateTemp("", "verve-api-*")
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	defer os.Remove(f.Name())
-	defer f.Close()
-	size, err := io.Copy(f, http.MaxBytesReader(w, r.Body, maxList))
+	f, err := importer.NewSpool(a.UploadDir, http.MaxBytesReader(w, r.Body, maxList))
 	if err != nil {
 		a.fail(w, r, model.Errorf(model.EINVALID, "Lista ble avbrutt eller er større enn 256 MB."))
 		return
@@ -81,12 +72,13 @@ func (a *API) postNewhires(w http.ResponseWriter, r *http.Request) {
 	req := newhires.Request{
 		ImportRequest: storage.ImportRequest{Kind: kind, Filename: q.Get("filename"), Source: q.Get("source"), LawfulBasis: q.Get("lawful_basis"),
 			Commit: q.Get("dry_run") != "1" && q.Get("dry_run") != "true"},
-		Options: importer.Options{Sheet: q.Get("sheet"), Encoding: q.Get("encoding")},
+		Options: importer.Options{Sheet: q.Get("sheet"), Encoding: q.Get("encoding"), TempDir: a.UploadDir},
 	}
 	if req.Source == "" {
 		req.Source = "API"
 	}
-	rep, err := newhires.Run(r.Context(), a.Store, u, wp, f, size, req)
+	defer f.Close()
+	rep, err := newhires.Run(r.Context(), a.Store, u, wp, f, f.Size(), req)
 	if err != nil {
 		a.fail(w, r, err)
 		return

@@ -21,6 +21,10 @@ type Options struct {
 	Encoding  string // "" = detect; "utf-8", "windows-1252", "iso-8859-1"
 	Sheet     string // XLSX sheet name; "" = first (visible) sheet
 	Delimiter rune   // CSV; 0 = detect among ';' ',' '\t'
+	// TempDir is where a large XLSX worksheet is unpacked, in plain text
+	// until the reader is closed: a directory the server empties when it
+	// starts. "" is the system's temporary directory.
+	TempDir string
 }
 
 // Info describes what Open found.

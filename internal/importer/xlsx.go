@@ -11,7 +11,7 @@ import (
 )
 
 // Limits on what excelize unpacks. Worksheets and shared strings larger
-// than xlsxXMLInMemory go to temporary files; every other part is read into
+// than xlsxXMLInMemory go to temporary files (in Options.TempDir); every other part is read into
 // a buffer of its declared size, so the sum of those is capped before
 // excelize sees the file (a zip bomb, or a few bytes claiming gigabytes).
 const (
@@ -44,6 +44,7 @@ func openXLSX(r io.ReaderAt, size int64, opt Options, info *Info) (src source, e
 		RawCellValue:      true,
 		UnzipSizeLimit:    xlsxUnzipLimit,
 		UnzipXMLSizeLimit: xlsxXMLInMemory,
+		TmpDir:            opt.TempDir,
 	})
 	if err != nil {
 		return nil, errCorrupt()

@@ -192,3 +192,46 @@ func TestTruncatedFileChangesNothing(t *testing.T) {
 		t.Fatalf("truncated file: err %v, %d persons", err, w.count(t, "persons"))
 	}
 }
+
+// cancelAt cancels a context once the reader passes an offset: a server
+// stopping while a list is read.
+type cancelAt struct {
+	*bytes.Reader
+	at     int64
+	cancel context.CancelFunc
+}
+
+func (c cancelAt) ReadAt(p []byte, off int64) (int, error) {
+	if off > c.at {
+		c.cancel()
+	}
+	return c.Reader.ReadAt(p, off)
+}
+
+// TestCancelledCommitChangesNothing: a commit whose context ends halfway
+// through the list (the server stopping) rolls back, all or nothing.
+func TestCancelledCommitChangesNothing(t *testing.T) {
+	var buf bytes.Buffer
+	if err := importer.WriteSample(&buf, "csv", 5000, 1); err != nil {
+		t.Fatal(err)
+	}
+	for _, engine := range storagetest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t, engine)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			file := cancelAt{Reader: bytes.NewReader(buf.Bytes()), at: int64(buf.Len() / 2), cancel: cancel}
+			_, err := Run(ctx, w.s, w.admin, w.w1, file, int64(buf.Len()),
+				Request{ImportRequest: storage.ImportRequest{Kind: storage.ImportNewhires, Commit: true}})
+			if err == nil || ctx.Err() == nil {
+				t.Fatalf("cancelled commit: err %v", err)
+			}
+			for _, table := range []string{"persons", "imports", "tasks", "import_stage"} {
+				if n := w.count(t, table); n != 0 {
+					t.Errorf("%d %s after a cancelled commit", n, table)
+				}
+			}
+		})
+	}
+}

@@ -23,6 +23,7 @@ import (
 type testEnv struct {
 	URL   string
 	Store *storage.Storage
+	h     *Handler
 }
 
 // newEnv seeds a demo union of 1,500 members on engine and serves it.
@@ -43,9 +44,10 @@ func newEnvConfig(t testing.TB, engine string, cfg Config) *testEnv {
 	if _, err := demo.Generate(ctx, s, demo.Options{Members: 1500, Seed: 7, Today: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(configHandler(t, s, cfg))
+	h, root := newTestHandler(t, s, cfg)
+	srv := httptest.NewServer(root)
 	t.Cleanup(srv.Close)
-	return &testEnv{URL: srv.URL, Store: s}
+	return &testEnv{URL: srv.URL, Store: s, h: h}
 }
 
 // login signs in as a demo user and returns a client carrying the session.
@@ -124,9 +126,30 @@ func testHandler(t testing.TB, s *storage.Storage) http.Handler {
 // configHandler serves s with cfg and without logs.
 func configHandler(t testing.TB, s *storage.Storage, cfg Config) http.Handler {
 	t.Helper()
-	h, err := New(s, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	_, root := newTestHandler(t, s, cfg)
+	return root
+}
+
+// newTestHandler is configHandler with the Handler behind it; uploads go
+// to a directory of the test's own.
+func newTestHandler(t testing.TB, s *storage.Storage, cfg Config) (*Handler, http.Handler) {
+	t.Helper()
+	return newTestHandlerLog(t, s, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+// newTestHandlerLog is newTestHandler logging to log.
+func newTestHandlerLog(t testing.TB, s *storage.Storage, cfg Config, log *slog.Logger) (*Handler, http.Handler) {
+	t.Helper()
+	if cfg.UploadDir == "" {
+		cfg.UploadDir = t.TempDir()
+	}
+	h, err := newHandler(s, cfg, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return h
+	root, err := h.Routes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h, root
 }

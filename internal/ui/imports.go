@@ -4,10 +4,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -24,16 +26,23 @@ import (
 // maxUpload bounds an uploaded list; a million-row list is about 100 MB.
 const maxUpload = 256 << 20
 
+// Limits on import jobs: each holds up to 256 MB on disk and, for XLSX,
+// the whole file and some of its parts in memory.
+const (
+	jobsPerUser = 2 // lists one user may have read at a time
+	jobsInTotal = 8 // and everyone together
+	keptPerUser = 4 // uploads kept for a commit; the oldest goes first
+	jobLifetime = 2 * time.Hour
+)
+
 // importJob is one uploaded list between upload and commit. Reading and
 // committing run in the background so a large file shows progress; the
-// page polls the job.
+// page polls the job. Its fields are guarded by importJobs.mu.
 type importJob struct {
-	mu        sync.Mutex
 	token     string
 	userID    int64
 	workplace *model.Workplace
-	file      string // the upload, in a temporary file until committed or expired
-	size      int64
+	file      upload // until committed, expired or the server stops
 	created   time.Time
 	req       newhires.Request
 	running   bool
@@ -43,27 +52,166 @@ type importJob struct {
 	err       error
 }
 
-// importJobs holds the jobs of this server process.
-type importJobs struct {
-	mu   sync.Mutex
-	jobs map[string]*importJob
+// upload is the list a job reads: an importer.Spool.
+type upload interface {
+	io.ReaderAt
+	io.Closer
+	Size() int64
 }
 
+func (j *importJob) committed() bool {
+	return j.report != nil && j.report.Result != nil && j.report.Result.Committed
+}
+
+// importJobs holds the jobs of this server process. They run on ctx, the
+// server's lifetime: when it ends they are cancelled (a commit rolls
+// back, all or nothing) and every upload is deleted; wg counts what is
+// left to do, so the server can wait for it.
+type importJobs struct {
+	ctx     context.Context
+	wg      *sync.WaitGroup
+	dir     string // uploads; emptied at start
+	mu      sync.Mutex
+	jobs    map[string]*importJob
+	running map[int64]int // running jobs by user
+	total   int
+}
+
+func newImportJobs(ctx context.Context, wg *sync.WaitGroup, dir string) (*importJobs, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if wg == nil {
+		wg = &sync.WaitGroup{}
+	}
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "verve-uploads-"+strconv.Itoa(os.Getuid()))
+	}
+	if err := sweepUploads(dir); err != nil {
+		return nil, err
+	}
+	js := &importJobs{ctx: ctx, wg: wg, dir: dir, jobs: map[string]*importJob{}, running: map[int64]int{}}
+	wg.Add(1)
+	context.AfterFunc(ctx, js.stop)
+	return js, nil
+}
+
+// sweepUploads makes dir, private to this user, and deletes whatever a
+// crash or a killed server left in it: uploads not yet unlinked and XLSX
+// worksheets excelize unpacked.
+func sweepUploads(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("upload directory: %w", err)
+	}
+	// Chmod fails on a directory another user made, in a shared /tmp.
+	if fi, err := os.Lstat(dir); err != nil || !fi.IsDir() || os.Chmod(dir, 0o700) != nil {
+		return fmt.Errorf("upload directory %s: not a directory of this user", dir)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stop runs when the server stops: uploads waiting for a commit are
+// deleted now, running jobs delete theirs when their cancel reaches them.
+func (js *importJobs) stop() {
+	defer js.wg.Done()
+	js.mu.Lock()
+	defer js.mu.Unlock()
+	for k, j := range js.jobs {
+		if !j.running {
+			js.drop(k, j)
+		}
+	}
+}
+
+// drop forgets a job and deletes its upload; js.mu is held.
+func (js *importJobs) drop(token string, j *importJob) {
+	if j.file != nil {
+		j.file.Close()
+	}
+	delete(js.jobs, token)
+}
+
+// expire drops jobs past their lifetime and, for user, the oldest beyond
+// keptPerUser; js.mu is held.
+func (js *importJobs) expire(user int64) {
+	var mine []*importJob
+	for k, j := range js.jobs {
+		switch {
+		case j.running:
+		case time.Since(j.created) > jobLifetime:
+			js.drop(k, j)
+		case j.userID == user:
+			mine = append(mine, j)
+		}
+	}
+	slices.SortFunc(mine, func(a, b *importJob) int { return a.created.Compare(b.created) })
+	for len(mine) >= keptPerUser {
+		js.drop(mine[0].token, mine[0])
+		mine = mine[1:]
+	}
+}
+
+// claim marks j running with req (nil: its own), unless it is running or
+// committed already (a second click, a second tab) or the limits are
+// reached. Everything is checked and changed under one lock, so two
+// requests cannot both start the same job.
+func (js *importJobs) claim(j *importJob, req *newhires.Request) error {
+	js.mu.Lock()
+	defer js.mu.Unlock()
+	switch {
+	case js.ctx.Err() != nil:
+		return model.Errorf(model.ETOOMANY, "Verve starter på nytt. Prøv igjen om et øyeblikk.")
+	case j.running:
+		return model.Errorf(model.ECONFLICT, "Lista leses fortsatt. Vent til den er ferdig.")
+	case j.committed():
+		return model.Errorf(model.ECONFLICT, "Lista er allerede importert.")
+	case js.running[j.userID] >= jobsPerUser:
+		return model.Errorf(model.ETOOMANY, "Du har allerede to lister som leses inn. Vent til de er ferdige.")
+	case js.total >= jobsInTotal:
+		return model.Errorf(model.ETOOMANY, "Verve leser inn mange lister akkurat nå. Prøv igjen om noen minutter.")
+	}
+	j.running, j.done, j.err = true, 0, nil
+	if req != nil {
+		j.req = *req
+	}
+	js.running[j.userID]++
+	js.total++
+	return nil
+}
+
+// finish records how j's run ended and frees its place. A committed
+// list's upload is deleted; so is every upload once the server stops.
+func (js *importJobs) finish(j *importJob, rep *newhires.Report, err error) {
+	js.mu.Lock()
+	defer js.mu.Unlock()
+	j.running, j.report, j.err = false, rep, err
+	js.running[j.userID]--
+	js.total--
+	if js.running[j.userID] == 0 {
+		delete(js.running, j.userID)
+	}
+	switch {
+	case js.ctx.Err() != nil:
+		js.drop(j.token, j)
+	case j.committed():
+		j.file.Close()
+	}
+}
+
+// add keeps an uploaded, claimed job.
 func (js *importJobs) add(j *importJob) {
 	js.mu.Lock()
 	defer js.mu.Unlock()
-	if js.jobs == nil {
-		js.jobs = map[string]*importJob{}
-	}
-	// Uploads left for two hours are dropped with their files.
-	for k, old := range js.jobs {
-		old.mu.Lock()
-		if !old.running && time.Since(old.created) > 2*time.Hour {
-			os.Remove(old.file)
-			delete(js.jobs, k)
-		}
-		old.mu.Unlock()
-	}
+	js.expire(j.userID)
 	js.jobs[j.token] = j
 }
 
@@ -71,6 +219,7 @@ func (js *importJobs) add(j *importJob) {
 func (js *importJobs) get(token string, userID int64) (*importJob, error) {
 	js.mu.Lock()
 	defer js.mu.Unlock()
+	js.expire(0)
 	j := js.jobs[token]
 	if j == nil || j.userID != userID {
 		return nil, model.Errorf(model.ENOTFOUND, "Fant ikke opplastingen. Den kan ha utløpt; last opp fila på nytt.")
@@ -78,41 +227,46 @@ func (js *importJobs) get(token string, userID int64) (*importJob, error) {
 	return j, nil
 }
 
-// start runs the job's request in the background as u, the user of the
-// request that asked for it (the job's owner, from where they are now).
-func (h *Handler) startImport(j *importJob, u *access.Principal) {
-	j.mu.Lock()
-	j.running, j.done, j.err = true, 0, nil
+// runImport reads or commits a claimed job in the background.
+func (h *Handler) runImport(j *importJob, remoteAddr string) {
+	js := h.imports
+	js.mu.Lock()
 	req := j.req
-	j.mu.Unlock()
+	js.mu.Unlock()
 	req.Progress = func(done, total int64) {
-		j.mu.Lock()
+		js.mu.Lock()
 		j.done, j.total = done, total
-		j.mu.Unlock()
+		js.mu.Unlock()
 	}
+	js.wg.Add(1)
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+		defer js.wg.Done()
+		ctx, cancel := context.WithTimeout(js.ctx, time.Hour)
 		defer cancel()
-		rep, err := h.runImport(ctx, j, u, req)
-		j.mu.Lock()
-		defer j.mu.Unlock()
-		j.running, j.report, j.err = false, rep, err
-		if err == nil && rep.Result != nil && rep.Result.Committed {
-			os.Remove(j.file)
+		rep, err := h.importAsOwner(ctx, j, remoteAddr, req)
+		switch {
+		case ctx.Err() != nil:
+			err = model.Errorf(model.EINTERNAL, "Innlesingen ble avbrutt fordi den tok for lang tid eller Verve startet på nytt.")
+		case model.ErrorCode(err) == model.EINTERNAL:
+			h.Log.Error("import failed", "file", req.Filename, "err", err)
 		}
-		if err != nil && model.ErrorCode(err) == model.EINTERNAL {
-			h.Log.Error("import failed", "file", j.req.Filename, "err", err)
-		}
+		js.finish(j, rep, err)
 	}()
 }
 
-func (h *Handler) runImport(ctx context.Context, j *importJob, u *access.Principal, req newhires.Request) (*newhires.Report, error) {
-	f, err := os.Open(j.file)
+// importAsOwner runs the job as its owner with the roles they hold now,
+// not when they uploaded it: a steward whose role has ended cannot commit
+// a list they previewed before.
+func (h *Handler) importAsOwner(ctx context.Context, j *importJob, remoteAddr string, req newhires.Request) (*newhires.Report, error) {
+	u, err := h.Store.Principal(ctx, j.userID)
 	if err != nil {
-		return nil, model.Errorf(model.ENOTFOUND, "Fila er ikke lenger her; last den opp på nytt.")
+		return nil, err
 	}
-	defer f.Close()
-	return newhires.Run(ctx, h.Store, u, j.workplace, f, j.size, req)
+	if !u.Scope(access.NewhireImport).Contains(j.workplace.UnitPath) {
+		return nil, model.Errorf(model.EFORBIDDEN, "Du har ikke lenger tilgang til å importere lister for %s.", j.workplace.Name)
+	}
+	u.RemoteAddr = remoteAddr
+	return newhires.Run(ctx, h.Store, u, j.workplace, j.file, j.file.Size(), req)
 }
 
 type importFormData struct {
@@ -156,51 +310,63 @@ func (h *Handler) importWorkplace(r *http.Request) (*model.Workplace, error) {
 	return wp, nil
 }
 
-// uploadList saves the uploaded file and starts its preview.
+// uploadList saves the uploaded file and starts its preview. The job is
+// claimed before the body is read, so a refused upload never reaches the
+// disk.
 func (h *Handler) uploadList(w http.ResponseWriter, r *http.Request) {
 	wp, err := h.importWorkplace(r)
 	if err != nil {
 		h.serveError(w, r, err)
 		return
 	}
+	u := access.FromContext(r.Context())
+	j := &importJob{token: newToken(), userID: u.UserID, workplace: wp, created: time.Now()}
+	if err := h.imports.claim(j, nil); err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	if err := h.receiveList(w, r, j); err != nil {
+		if j.file != nil {
+			j.file.Close()
+		}
+		h.imports.finish(j, nil, err)
+		h.serveError(w, r, err)
+		return
+	}
+	h.imports.add(j)
+	h.runImport(j, u.RemoteAddr)
+	http.Redirect(w, r, "/imports/"+j.token, http.StatusSeeOther)
+}
+
+// receiveList reads the upload form into j: the file goes straight to an
+// encrypted spool, never into memory.
+func (h *Handler) receiveList(w http.ResponseWriter, r *http.Request, j *importJob) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
 	mr, err := r.MultipartReader()
 	if err != nil {
-		h.serveError(w, r, model.Errorf(model.EINVALID, "Velg en fil å laste opp."))
-		return
+		return model.Errorf(model.EINVALID, "Velg en fil å laste opp.")
 	}
-	j := &importJob{token: newToken(), userID: access.FromContext(r.Context()).UserID,
-		workplace: wp, created: time.Now()}
 	j.req.Kind = storage.ImportNewhires
-	// Stream the parts: the file goes straight to disk, never into memory.
+	j.req.Options.TempDir = h.imports.dir
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			os.Remove(j.file)
-			h.serveError(w, r, model.Errorf(model.EINVALID, "Opplastingen ble avbrutt eller er større enn 256 MB."))
-			return
+			return model.Errorf(model.EINVALID, "Opplastingen ble avbrutt eller er større enn 256 MB.")
 		}
 		switch part.FormName() {
 		case "file":
-			if j.file != "" {
+			if j.file != nil {
 				continue
 			}
-			f, err := os.CreateTemp("", "verve-upload-*")
+			j.req.Filename = filepath.Base(part.FileName())
+			f, err := importer.NewSpool(h.imports.dir, part)
 			if err != nil {
-				h.serveError(w, r, err)
-				return
+				return model.Errorf(model.EINVALID, "Opplastingen ble avbrutt eller er større enn 256 MB.")
 			}
-			j.file, j.req.Filename = f.Name(), filepath.Base(part.FileName())
-			j.size, err = io.Copy(f, part)
-			f.Close()
-			if err != nil {
-				os.Remove(j.file)
-				h.serveError(w, r, model.Errorf(model.EINVALID, "Opplastingen ble avbrutt eller er større enn 256 MB."))
-				return
-			}
+			j.file = f
 		default:
 			b, _ := io.ReadAll(io.LimitReader(part, 4096))
 			v := strings.TrimSpace(string(b))
@@ -218,17 +384,13 @@ func (h *Handler) uploadList(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	if j.file == "" || j.size == 0 {
-		os.Remove(j.file)
-		h.serveError(w, r, model.Errorf(model.EINVALID, "Velg en fil å laste opp. Fila kan ikke være tom."))
-		return
+	if j.file == nil || j.file.Size() == 0 {
+		return model.Errorf(model.EINVALID, "Velg en fil å laste opp. Fila kan ikke være tom.")
 	}
 	if j.req.LawfulBasis == "" {
 		j.req.LawfulBasis = defaultBasis
 	}
-	h.imports.add(j)
-	h.startImport(j, access.FromContext(r.Context()))
-	http.Redirect(w, r, "/imports/"+j.token, http.StatusSeeOther)
+	return nil
 }
 
 func newToken() string {
@@ -252,8 +414,8 @@ type importJobData struct {
 }
 
 func (h *Handler) jobData(r *http.Request, j *importJob) importJobData {
-	j.mu.Lock()
-	defer j.mu.Unlock()
+	h.imports.mu.Lock()
+	defer h.imports.mu.Unlock()
 	d := importJobData{Token: j.token, W: j.workplace, Req: j.req, Running: j.running, Report: j.report,
 		Fields: importer.Fields, Classes: storage.ImportClasses, RouteFields: []importer.Field{importer.Department, importer.Location}}
 	if j.total > 0 {
@@ -308,20 +470,11 @@ func (h *Handler) reviewList(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, model.Errorf(model.EINVALID, "Skjemaet kunne ikke leses."))
 		return
 	}
-	j.mu.Lock()
-	if j.running {
-		j.mu.Unlock()
-		h.serveError(w, r, model.Errorf(model.ECONFLICT, "Lista leses fortsatt. Vent til den er ferdig."))
-		return
-	}
-	if j.report != nil && j.report.Result != nil && j.report.Result.Committed {
-		j.mu.Unlock()
-		h.serveError(w, r, model.Errorf(model.ECONFLICT, "Lista er allerede importert."))
-		return
-	}
-	req := j.req
-	if j.report != nil {
-		m := make(importer.Mapping, len(j.report.Header))
+	h.imports.mu.Lock()
+	req, rep := j.req, j.report
+	h.imports.mu.Unlock()
+	if rep != nil {
+		m := make(importer.Mapping, len(rep.Header))
 		for i := range m {
 			m[i] = importer.Field(r.PostFormValue("col_" + strconv.Itoa(i)))
 		}
@@ -348,9 +501,11 @@ func (h *Handler) reviewList(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	req.Commit = r.PostFormValue("action") == "commit"
-	j.req = req
-	j.mu.Unlock()
-	h.startImport(j, u)
+	if err := h.imports.claim(j, &req); err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	h.runImport(j, u.RemoteAddr)
 	http.Redirect(w, r, "/imports/"+j.token, http.StatusSeeOther)
 }
 

@@ -54,13 +54,10 @@ func newJoinEnvLog(t testing.TB, engine string, cfg Config, log *slog.Logger) *t
 	if cfg.JoinMinDelay == 0 {
 		cfg.JoinMinDelay = -1
 	}
-	h, err := New(s, cfg, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
+	h, root := newTestHandlerLog(t, s, cfg, log)
+	srv := httptest.NewServer(root)
 	t.Cleanup(srv.Close)
-	return &testEnv{URL: srv.URL, Store: s}
+	return &testEnv{URL: srv.URL, Store: s, h: h}
 }
 
 func anon() *http.Client {

@@ -1,16 +1,13 @@
 package ui
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/verve-union/verve/internal/storage/storagetest"
 )
@@ -78,31 +75,10 @@ func TestNewhiresAPI(t *testing.T) {
 // uploaded it; another user gets not found.
 func TestImportJobsArePrivate(t *testing.T) {
 	e := newEnv(t, "sqlite")
-	steward := e.principal(t, "tillitsvalgt")
-	wps, _ := e.Store.WorkplacesUnder(context.Background(), steward, steward.Grants[0].UnitPath, 1)
+	_, wp := stewardWorkplace(t, e)
 	c := e.login(t, "tillitsvalgt")
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	fw, _ := mw.CreateFormFile("file", "liste.csv")
-	fw.Write([]byte(apiList))
-	mw.WriteField("kind", "newhires")
-	mw.Close()
-	resp, err := c.Post(fmt.Sprintf("%s/workplaces/%d/import", e.URL, wps[0].ID), mw.FormDataContentType(), &body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	loc := resp.Header.Get("Location")
-	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/imports/") {
-		t.Fatalf("upload: %d %s", resp.StatusCode, loc)
-	}
-	var page string
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if _, page = get(t, c, e.URL+loc); strings.Contains(page, "import-counts") {
-			break
-		}
-	}
-	if !strings.Contains(page, "Nordmann") || !strings.Contains(page, "row-errors") {
+	loc := uploadAndPreview(t, e, c, wp, "liste.csv", apiList)
+	if _, page := get(t, c, e.URL+loc); !strings.Contains(page, "Nordmann") || !strings.Contains(page, "row-errors") {
 		t.Fatalf("preview page lacks the rows:\n%s", page)
 	}
 	other := e.login(t, "tillitsvalgt2")

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/postgresstore"
@@ -56,7 +57,7 @@ type Handler struct {
 	sleep   func(context.Context, time.Duration)
 	pages   map[string]*template.Template
 	join    *joinGuard
-	imports importJobs
+	imports *importJobs
 }
 
 // Config are the settings that change how the interface is served.
@@ -89,16 +90,40 @@ type Config struct {
 	// PublicURL is where visitors reach Verve, for links in e-mails and
 	// referral links.
 	PublicURL string
+	// Context is the server's lifetime. Import jobs run on it: when it
+	// ends they are cancelled (a commit rolls back) and every upload is
+	// deleted. Nil: they never end.
+	Context context.Context
+	// Jobs, if set, counts the import jobs still to end after Context
+	// does, so the server can wait for them before closing the database.
+	Jobs *sync.WaitGroup
+	// UploadDir holds uploaded lists (encrypted, unlinked where the
+	// system allows) and unpacked XLSX worksheets; it is emptied at
+	// start, so one server per directory. Default:
+	// os.TempDir()/verve-uploads-<uid>.
+	UploadDir string
 }
 
 // New wires the web interface and the API onto a store, with sessions kept
 // in the same database.
 func New(store *storage.Storage, cfg Config, log *slog.Logger) (http.Handler, error) {
+	h, err := newHandler(store, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	return h.Routes()
+}
+
+func newHandler(store *storage.Storage, cfg Config, log *slog.Logger) (*Handler, error) {
 	var sessStore scs.Store
 	if store.Dialect() == storage.Postgres {
 		sessStore = postgresstore.New(store.DB())
 	} else {
 		sessStore = sqlite3store.New(store.DB())
+	}
+	imports, err := newImportJobs(cfg.Context, cfg.Jobs, cfg.UploadDir)
+	if err != nil {
+		return nil, err
 	}
 	h := &Handler{
 		Store:        store,
@@ -106,10 +131,11 @@ func New(store *storage.Storage, cfg Config, log *slog.Logger) (http.Handler, er
 		Log:          log,
 		LoginLimiter: auth.NewWindowLimiter(20, 10*time.Minute),
 		LoginDelays:  auth.NewDelays(),
-		API:          (&api.API{Store: store, Log: log}).Routes(),
+		API:          (&api.API{Store: store, Log: log, UploadDir: imports.dir}).Routes(),
 		proxies:      cfg.TrustedProxies,
 		hsts:         cfg.SecureCookies,
 		sleep:        sleepCtx,
+		imports:      imports,
 	}
 	if cfg.LoginLimiter != nil {
 		h.LoginLimiter = cfg.LoginLimiter
@@ -134,7 +160,7 @@ func New(store *storage.Storage, cfg Config, log *slog.Logger) (http.Handler, er
 		cfg.JoinMinDelay = 0
 	}
 	h.join = newJoinGuard(cfg.JoinMinDelay)
-	return h.Routes()
+	return h, nil
 }
 
 // NewSessions returns the session manager with Verve's cookie settings.
