@@ -248,7 +248,8 @@ func (h *Handler) runImport(j *importJob, remoteAddr string) {
 		case ctx.Err() != nil:
 			err = model.Errorf(model.EINTERNAL, "Innlesingen ble avbrutt fordi den tok for lang tid eller Verve startet på nytt.")
 		case model.ErrorCode(err) == model.EINTERNAL:
-			h.Log.Error("import failed", "file", req.Filename, "err", err)
+			// A file's name can name a person: the workplace says which list.
+			h.Log.Error("import failed", "workplace", j.workplace.ID, "err", err)
 		}
 		js.finish(j, rep, err)
 	}()
