@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -80,5 +81,64 @@ func TestSignInLimitsBehindProxy(t *testing.T) {
 	}
 	if st := signIn(t, plain.URL, officeB, "tillitsvalgt", demo.Password); st != http.StatusTooManyRequests {
 		t.Fatalf("without trusted proxies the offices should share the proxy's limit: %d", st)
+	}
+}
+
+// TestHSTSBehindProxy: HSTS over TLS, behind a TLS proxy (--behind-tls),
+// and for requests a trusted proxy received over https; not otherwise.
+func TestHSTSBehindProxy(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	proxies, _ := auth.ParseProxies("127.0.0.1, ::1")
+	for _, c := range []struct {
+		cfg   Config
+		proto string
+		want  bool
+	}{
+		{Config{}, "", false},
+		{Config{}, "https", false}, // anybody can send the header
+		{Config{TrustedProxies: proxies}, "https", true},
+		{Config{TrustedProxies: proxies}, "http", false},
+		{Config{SecureCookies: true}, "", true},
+	} {
+		srv := httptest.NewServer(configHandler(t, e.Store, c.cfg))
+		req, _ := http.NewRequest("GET", srv.URL+"/login", nil)
+		if c.proto != "" {
+			req.Header.Set("X-Forwarded-Proto", c.proto)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		srv.Close()
+		if got := resp.Header.Get("Strict-Transport-Security") != ""; got != c.want {
+			t.Errorf("%+v with X-Forwarded-Proto %q: HSTS %v, want %v", c.cfg, c.proto, got, c.want)
+		}
+	}
+}
+
+// TestSignInThatCannotBeAuditedDoesNotHappen: when the audit entry cannot
+// be written, no session is made.
+func TestSignInThatCannotBeAuditedDoesNotHappen(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	db := e.Store.DB()
+	if _, err := db.Exec(`ALTER TABLE audit_log RENAME TO audit_log_away`); err != nil {
+		t.Fatal(err)
+	}
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.PostForm(e.URL+"/login", url.Values{"username": {"tillitsvalgt"}, "password": {demo.Password}, "next": {"/"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if _, err := db.Exec(`ALTER TABLE audit_log_away RENAME TO audit_log`); err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode == http.StatusSeeOther {
+		t.Fatalf("sign-in without its audit entry answered %d", resp.StatusCode)
+	}
+	if st, _ := get(t, c, e.URL+"/dag"); st != http.StatusSeeOther {
+		t.Fatalf("the client got a session although the sign-in was not audited: /dag answered %d", st)
 	}
 }
