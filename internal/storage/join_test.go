@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"fmt"
 	"math/rand/v2"
 	"regexp"
 	"strconv"
@@ -13,6 +12,7 @@ import (
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/norway"
+	"github.com/verve-union/verve/internal/storage/storagetest"
 )
 
 // joinFixture is pipelineFixture plus a recruiter with a referral code.
@@ -99,34 +99,7 @@ func snapshot(t *testing.T, s *Storage) string {
 
 func dumpRows(t *testing.T, s *Storage, q string, args ...any) string {
 	t.Helper()
-	rows, err := s.r.Query(q, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	var b strings.Builder
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		for _, v := range vals {
-			if bs, ok := v.([]byte); ok {
-				v = string(bs)
-			}
-			fmt.Fprintf(&b, "%v\t", v)
-		}
-		b.WriteString("\n")
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return b.String()
+	return storagetest.Dump(t, s.r, q, args...)
 }
 
 // TestApplicationChangesNobodyUntilConfirmed: a member's fødselsnummer or

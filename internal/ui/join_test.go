@@ -519,23 +519,7 @@ func tableDump(t *testing.T, e *testEnv) string {
 		`SELECT id, person_id, type, status, COALESCE(recruited_by, 0) FROM memberships ORDER BY id`,
 		`SELECT id, person_id, kind, status, COALESCE(owner_person_id, 0) FROM tasks ORDER BY id`,
 	} {
-		rows, err := e.Store.DB().Query(q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			fmt.Fprintln(&b, vals...)
-		}
-		rows.Close()
+		b.WriteString(storagetest.Dump(t, e.Store.DB(), q))
 	}
 	return b.String()
 }

@@ -7,11 +7,13 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -111,20 +113,7 @@ func ClearFnrs(t testing.TB, db *sql.DB, engine string) []string {
 	rows.Close()
 	var found []string
 	for _, table := range tables {
-		rows, err := db.Query(`SELECT * FROM "` + table + `"`)
-		if err != nil {
-			t.Fatalf("%s: %v", table, err)
-		}
-		cols, _ := rows.Columns()
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		for rows.Next() {
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
+		eachValues(t, db, `SELECT * FROM "`+table+`"`, nil, func(vals []any) {
 			for _, v := range vals {
 				var s string
 				switch v := v.(type) {
@@ -143,8 +132,49 @@ func ClearFnrs(t testing.TB, db *sql.DB, engine string) []string {
 					}
 				}
 			}
-		}
-		rows.Close()
+		})
 	}
 	return found
+}
+
+// Dump returns every row q selects as text, a line per row with the values
+// tab-separated: for comparing a database before and after.
+func Dump(t testing.TB, db *sql.DB, q string, args ...any) string {
+	t.Helper()
+	var b strings.Builder
+	eachValues(t, db, q, args, func(vals []any) {
+		for _, v := range vals {
+			if bs, ok := v.([]byte); ok {
+				v = string(bs)
+			}
+			fmt.Fprintf(&b, "%v\t", v)
+		}
+		b.WriteString("\n")
+	})
+	return b.String()
+}
+
+// eachValues calls fn with the values of every row q selects.
+func eachValues(t testing.TB, db *sql.DB, q string, args []any, fn func([]any)) {
+	t.Helper()
+	rows, err := db.Query(q, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		fn(vals)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
 }
