@@ -13,8 +13,6 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/alexedwards/scs/postgresstore"
-	"github.com/alexedwards/scs/sqlite3store"
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/verve-union/verve/internal/access"
@@ -88,15 +86,9 @@ type Config struct {
 // New wires the web interface and the API onto a store, with sessions kept
 // in the same database.
 func New(store *storage.Storage, cfg Config, log *slog.Logger) (http.Handler, error) {
-	var sessStore scs.Store
-	if store.Dialect() == storage.Postgres {
-		sessStore = postgresstore.New(store.DB())
-	} else {
-		sessStore = sqlite3store.New(store.DB())
-	}
 	h := &Handler{
 		Store:        store,
-		Sessions:     NewSessions(sessStore, cfg.SecureCookies),
+		Sessions:     NewSessions(store.SessionStore(), cfg.SecureCookies),
 		Log:          log,
 		LoginLimiter: auth.NewWindowLimiter(20, 10*time.Minute),
 		LoginDelays:  auth.NewDelays(),
