@@ -42,6 +42,8 @@ type Storage struct {
 	joinCache atomic.Pointer[cachedJoinSettings]
 	// key hashes fødselsnumre (keys.go); it lives outside the database.
 	key *pseudonym.Key
+	// beforeMerge, in tests, runs between an import's matching and its merge.
+	beforeMerge func()
 }
 
 // Open connects to the database named by dsn ("sqlite:PATH" or a
