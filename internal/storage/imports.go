@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"strings"
+	"time"
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
@@ -77,6 +78,9 @@ type ImportResult struct {
 	Counts    map[string]int
 	Lines     []ImportLine // up to linesPerClass of each class, flagged rows up to maxFlagged
 	Committed bool
+	// Merge is how long a commit held the writer: its merge transaction,
+	// which other writers wait for (readers never do).
+	Merge time.Duration
 }
 
 const (
@@ -175,6 +179,8 @@ func (im *importRun) merge(ctx context.Context, res *ImportResult) error {
 		}
 		defer token.Close()
 	}
+	t0 := time.Now()
+	defer func() { res.Merge = time.Since(t0) }()
 	return im.inTx(ctx, nil, func() error {
 		// A workplace may have moved since the list was staged.
 		if err := im.checkPaths(ctx); err != nil {
