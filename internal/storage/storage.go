@@ -114,7 +114,9 @@ func open(dsn string) (*Storage, error) {
 		r.SetMaxOpenConns(8)
 		r.SetMaxIdleConns(8)
 		// Each staged list lives in memory: two at a time, others queue.
-		st, err := sql.Open("sqlite", dsn+"&_txlock=immediate&_pragma=temp_store(MEMORY)")
+		// A merge inserts its prospects all over persons' indexes; a 64 MB
+		// page cache (the default is 2 MB) shortens the writer's hold.
+		st, err := sql.Open("sqlite", dsn+"&_txlock=immediate&_pragma=temp_store(MEMORY)&_pragma=cache_size(-65536)")
 		if err != nil {
 			w.Close()
 			r.Close()
