@@ -6,7 +6,7 @@ package ui
 //	VERVE_BENCH_PREVIEW_ROWS=30000 go test ./internal/ui/ -run XX -bench PagesDuringPreview -benchtime 1x
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -51,7 +51,10 @@ func BenchmarkPagesDuringPreview(b *testing.B) {
 		}
 		rows = n
 	}
-	list := previewList(b, rows)
+	list, err := importer.SampleFile("csv", rows)
+	if err != nil {
+		b.Fatal(err)
+	}
 	// The stewards' users are made once, in the kept database; each run
 	// works on a copy, as the commit changes it.
 	s := openBenchDB(b, benchDBPath())
@@ -112,35 +115,6 @@ func BenchmarkPagesDuringPreview(b *testing.B) {
 	b.ReportMetric(quantileMS(commit, 1), "commit-max-ms")
 }
 
-// previewList is a sample CSV list of rows rows, written into the temp
-// dir once per size, under the name internal/newhires's benchmarks use.
-func previewList(b *testing.B, rows int) string {
-	b.Helper()
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("verve-importer-bench-%d.csv", rows))
-	if _, err := os.Stat(path); err == nil {
-		return path
-	}
-	tmp := fmt.Sprintf("%s.%d.tmp", path, os.Getpid())
-	f, err := os.Create(tmp)
-	if err != nil {
-		b.Fatal(err)
-	}
-	bw := bufio.NewWriterSize(f, 1<<20)
-	if err := importer.WriteSample(bw, "csv", rows, 1); err != nil {
-		b.Fatal(err)
-	}
-	if err := bw.Flush(); err != nil {
-		b.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		b.Fatal(err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		b.Fatal(err)
-	}
-	return path
-}
-
 // copyBenchDB copies the kept demo database (closed, so whole in its main
 // file) and its key file into a fresh temp dir and returns the copy's path.
 func copyBenchDB(b *testing.B) string {
@@ -168,17 +142,12 @@ func copyBenchDB(b *testing.B) string {
 // newhires.Run as the page and the command line do.
 func importList(b *testing.B, s *storage.Storage, u *access.Principal, w *model.Workplace, path string, rows int, commit bool) *storage.ImportResult {
 	b.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	st, err := f.Stat()
+	data, err := os.ReadFile(path)
 	if err != nil {
 		b.Fatal(err)
 	}
 	req := newhires.Request{ImportRequest: storage.ImportRequest{Kind: storage.ImportNewhires, Filename: filepath.Base(path), Commit: commit}}
-	rep, err := newhires.Run(context.Background(), s, u, w, f, st.Size(), req)
+	rep, err := newhires.Run(context.Background(), s, u, w, bytes.NewReader(data), int64(len(data)), req)
 	if err != nil {
 		b.Fatal(err)
 	}
