@@ -314,6 +314,14 @@ func (im *importRun) createStage(ctx context.Context) error {
 	if err := im.dropStage(ctx); err != nil {
 		return err
 	}
+	if im.s.dialect == SQLite {
+		// No rollback journal for the TEMP database: it would copy every
+		// page an UPDATE of the whole list touches, doubling the memory.
+		// A failed run drops the table rather than rolling it back.
+		if _, err := im.conn.ExecContext(ctx, `PRAGMA temp.journal_mode = OFF`); err != nil {
+			return err
+		}
+	}
 	for _, q := range stagedTable {
 		if _, err := im.conn.ExecContext(ctx, ddl(im.s.dialect, q)); err != nil {
 			return fmt.Errorf("import stage: %w", err)
