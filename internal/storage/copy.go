@@ -11,7 +11,7 @@ import (
 // copyChunk bounds the rows held in memory between COPYs.
 const copyChunk = 20000
 
-// copySink streams staged rows into import_stage with PostgreSQL's COPY on
+// copySink streams staged rows into the staged table with PostgreSQL's COPY on
 // the transaction's own connection, a chunk at a time: the connection
 // cannot answer other queries (such as a workplace's scope) mid-COPY.
 type copySink struct {
@@ -33,7 +33,7 @@ func (k *copySink) flush() error {
 		return nil
 	}
 	err := k.conn.Raw(func(dc any) error {
-		_, err := dc.(*stdlib.Conn).Conn().CopyFrom(k.ctx, pgx.Identifier{"import_stage"}, stageColumns, pgx.CopyFromRows(k.chunk))
+		_, err := dc.(*stdlib.Conn).Conn().CopyFrom(k.ctx, pgx.Identifier{"staged"}, stageColumns, pgx.CopyFromRows(k.chunk))
 		return err
 	})
 	k.chunk = k.chunk[:0]

@@ -42,6 +42,17 @@ var schemaTokens = map[Dialect]map[string]string{
 	},
 }
 
+// tempSchema names the schema of TEMP tables.
+var tempSchema = map[Dialect]string{SQLite: "temp", Postgres: "pg_temp"}
+
+// ddl fills the engine's column types into a schema statement.
+func ddl(d Dialect, q string) string {
+	for k, v := range schemaTokens[d] {
+		q = strings.ReplaceAll(q, k, v)
+	}
+	return q
+}
+
 // migrations returns the embedded migrations with the engine's types filled in.
 func migrations(d Dialect) (fs.FS, error) {
 	out := fstest.MapFS{}
@@ -54,10 +65,7 @@ func migrations(d Dialect) (fs.FS, error) {
 		if err != nil {
 			return nil, err
 		}
-		s := string(b)
-		for k, v := range schemaTokens[d] {
-			s = strings.ReplaceAll(s, k, v)
-		}
+		s := ddl(d, string(b))
 		if i := strings.Index(s, "{{"); i >= 0 {
 			return nil, fmt.Errorf("migration %s: unknown placeholder near %q", e.Name(), s[i:min(len(s), i+20)])
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"strings"
+	"time"
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
@@ -77,6 +78,9 @@ type ImportResult struct {
 	Counts    map[string]int
 	Lines     []ImportLine // up to linesPerClass of each class, flagged rows up to maxFlagged
 	Committed bool
+	// Merge is how long a commit held the writer: its merge transaction,
+	// which other writers wait for (readers never do).
+	Merge time.Duration
 }
 
 const (
@@ -86,53 +90,139 @@ const (
 
 // Import matches the rows of an employer list against the persons Verve
 // knows and, if req.Commit, creates the prospects, employments, pipeline
-// entries and tasks, all in one transaction: every row or none. A preview
-// runs the very same steps and rolls back, so it cannot disagree with the
-// commit.
+// entries and tasks, all in one transaction: every row or none.
+//
+// The list is staged and matched in a TEMP table on a connection of its
+// own (s.st), in transactions that write nothing else: on SQLite they take
+// no write lock, so pages, sessions and other writers never wait for a
+// preview. A commit then takes the writer only for the merge (see merge).
 func (s *Storage) Import(ctx context.Context, u *access.Principal, req ImportRequest, rows iter.Seq2[ImportRow, error]) (*ImportResult, error) {
 	if req.Kind != ImportNewhires && req.Kind != ImportStaff {
 		return nil, model.Errorf(model.EINVALID, "Ukjent listetype %q.", req.Kind)
 	}
 	res := &ImportResult{Counts: map[string]int{}}
-	err := s.inConnTx(ctx, func(conn *sql.Conn, tx *sql.Tx) error {
-		im := &importRun{s: s, u: u, tx: tx, req: req, paths: map[int64]string{}}
-		if err := im.begin(ctx); err != nil {
+	conn, err := s.st.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	im := &importRun{s: s, u: u, conn: conn, req: req, paths: map[int64]string{}}
+	if err := im.createStage(ctx); err != nil {
+		return nil, err
+	}
+	defer im.dropStage(context.WithoutCancel(ctx))
+	// ReadOnly: these transactions write only the TEMP table. modernc then
+	// begins them deferred, taking no write lock; PostgreSQL's READ ONLY
+	// allows writes to temporary tables alone.
+	ro := &sql.TxOptions{ReadOnly: true}
+	err = im.inTx(ctx, ro, func() error {
+		if _, err := im.workplacePath(ctx, req.WorkplaceID); err != nil {
 			return err
 		}
-		n, err := s.stage(ctx, conn, tx, im, rows)
+		n, err := im.stage(ctx, rows)
+		res.Rows = n
 		if err != nil {
 			return err
 		}
-		// Without statistics SQLite reads "import_id = $1" through the
-		// name index and so fetches the staged rows in random order, a
-		// page-cache miss per row on a large list; with them it reads the
-		// table in order (1,000,000 rows: 444 s → 237 s).
-		if s.dialect == SQLite {
-			if _, err := tx.ExecContext(ctx, `ANALYZE import_stage`); err != nil {
+		return im.dedup(ctx)
+	})
+	if err != nil {
+		return res, err
+	}
+	// A commit on PostgreSQL matches in the merge (see merge).
+	if !req.Commit || s.dialect == SQLite {
+		err = im.inTx(ctx, ro, func() error {
+			var err error
+			if im.version, err = s.dataVersion(ctx, im.tx); err != nil {
+				return err
+			}
+			if err := im.match(ctx); err != nil || req.Commit {
+				return err
+			}
+			return im.report(ctx, res)
+		})
+		if err != nil {
+			return res, err
+		}
+	}
+	if !req.Commit {
+		// What was looked at is audited on its own.
+		return res, s.audit(ctx, s.w, u, "preview", "workplace", req.WorkplaceID, nil, 0, importDetail(req, res))
+	}
+	if s.beforeMerge != nil {
+		s.beforeMerge()
+	}
+	if err := im.merge(ctx, res); err != nil {
+		return res, err
+	}
+	res.ImportID, res.Committed = im.id, true
+	return res, nil
+}
+
+// merge writes the list in one write transaction: the only time an import
+// holds the writer, and so all other writers wait for. On SQLite the
+// matching ran outside it; if any other connection has committed since
+// (data_version), what it read may have changed and the rows are matched
+// again here, so the merge never writes from stale matches. A quiet
+// database, the usual case, skips that. PostgreSQL always matches here: it
+// locks no rows (its readers and writers never wait for it), and it has no
+// cheap way to tell that nothing changed.
+func (im *importRun) merge(ctx context.Context, res *ImportResult) error {
+	s := im.s
+	if s.st != s.w {
+		// Hold SQLite's writer connection while the merge writes through
+		// im.conn, so that other writers of this process queue in Go, not
+		// in SQLite's busy handler. Nothing in the merge may use s.w.
+		token, err := s.w.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		defer token.Close()
+	}
+	t0 := time.Now()
+	defer func() { res.Merge = time.Since(t0) }()
+	return im.inTx(ctx, nil, func() error {
+		// A workplace may have moved since the list was staged.
+		if err := im.checkPaths(ctx); err != nil {
+			return err
+		}
+		if same, err := s.sameVersion(ctx, im.tx, im.version); err != nil || !same {
+			if err == nil {
+				err = im.match(ctx)
+			}
+			if err != nil {
 				return err
 			}
 		}
-		res.Rows = n
-		if err := im.match(ctx); err != nil {
+		if err := im.begin(ctx); err != nil {
 			return err
 		}
 		if err := im.report(ctx, res); err != nil {
 			return err
 		}
-		if !req.Commit {
-			return errPreview
-		}
-		if err := im.apply(ctx, res); err != nil {
-			return err
-		}
-		res.ImportID, res.Committed = im.id, true
-		return nil
+		return im.apply(ctx, res)
 	})
-	if err == errPreview {
-		// The preview rolled back; what was looked at is audited on its own.
-		err = s.audit(ctx, s.w, u, "preview", "workplace", req.WorkplaceID, nil, 0, importDetail(req, res))
+}
+
+// dataVersion is SQLite's count of commits by other connections, as seen
+// by this one; PostgreSQL has none (0).
+func (s *Storage) dataVersion(ctx context.Context, tx *sql.Tx) (int64, error) {
+	var v int64
+	if s.dialect != SQLite {
+		return 0, nil
 	}
-	return res, err
+	err := tx.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v)
+	return v, err
+}
+
+// sameVersion tells whether no other connection has committed since
+// dataVersion returned v: always false on PostgreSQL.
+func (s *Storage) sameVersion(ctx context.Context, tx *sql.Tx, v int64) (bool, error) {
+	if s.dialect != SQLite {
+		return false, nil
+	}
+	now, err := s.dataVersion(ctx, tx)
+	return err == nil && now == v, err
 }
 
 // importCounts are the rows a list matched to known persons and the rows
@@ -153,32 +243,104 @@ func importDetail(req ImportRequest, res *ImportResult) string {
 		res.Counts[ClassNew], matched, res.Counts[ClassFlagged], res.Counts[ClassDuplicate], rejected)
 }
 
-// errPreview rolls a preview's transaction back.
-var errPreview = fmt.Errorf("preview")
-
 type importRun struct {
-	s     *Storage
-	u     *access.Principal
-	tx    *sql.Tx
-	req   ImportRequest
-	id    int64
-	paths map[int64]string // workplace id -> unit path, checked against the user's scope
+	s       *Storage
+	u       *access.Principal
+	conn    *sql.Conn // holds the TEMP table staged
+	tx      *sql.Tx   // the transaction open on conn (inTx)
+	req     ImportRequest
+	id      int64
+	version int64            // dataVersion when the rows were matched
+	paths   map[int64]string // workplace id -> unit path, checked against the user's scope
 }
 
 func (im *importRun) exec(ctx context.Context, q string, args ...any) error {
-	_, err := im.tx.ExecContext(ctx, q, append([]any{im.id}, args...)...)
+	_, err := im.tx.ExecContext(ctx, q, args...)
 	return err
 }
 
-// begin records the import, whose id keys the staged rows.
-func (im *importRun) begin(ctx context.Context) error {
-	path, err := im.workplacePath(ctx, im.req.WorkplaceID)
+// inTx runs fn in a transaction on the run's connection, as im.tx. Even a
+// panic ends the transaction: conn.Close would wait for it forever (and,
+// in the merge, SQLite's writer with it).
+func (im *importRun) inTx(ctx context.Context, opts *sql.TxOptions, fn func() error) error {
+	tx, err := im.conn.BeginTx(ctx, opts)
 	if err != nil {
 		return err
 	}
+	defer tx.Rollback()
+	im.tx = tx
+	defer func() { im.tx = nil }()
+	if err := fn(); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// stagedTable holds one list while it is matched and merged: a TEMP table,
+// seen only by its connection, in memory on SQLite (s.st). line is the
+// row's line in the file; each index ends in line so that "the first row
+// with this key" is read from the index alone.
+var stagedTable = []string{`CREATE TEMP TABLE staged (
+	line INTEGER PRIMARY KEY,
+	workplace_id BIGINT NOT NULL,
+	unit_path {{text_c}} NOT NULL,
+	first_name TEXT NOT NULL,
+	last_name TEXT NOT NULL,
+	sort_key {{text_c}} NOT NULL,
+	search_key {{text_c}} NOT NULL,
+	birth_date DATE,
+	fnr_hash TEXT NOT NULL DEFAULT '',
+	email TEXT NOT NULL DEFAULT '',
+	mobile TEXT NOT NULL DEFAULT '',
+	start_date DATE,
+	position TEXT NOT NULL DEFAULT '',
+	department TEXT NOT NULL DEFAULT '',
+	person_id BIGINT,
+	match TEXT NOT NULL DEFAULT '',
+	class TEXT NOT NULL DEFAULT '',
+	dup_of INTEGER,
+	outside_id BIGINT,
+	outside_match TEXT NOT NULL DEFAULT '')`,
+	`CREATE INDEX staged_fnr ON staged(fnr_hash, line)`,
+	`CREATE INDEX staged_email ON staged(email, line)`,
+	`CREATE INDEX staged_name ON staged(sort_key, birth_date, line)`,
+	`CREATE INDEX staged_person ON staged(person_id)`,
+}
+
+// createStage creates the staging table on the run's connection.
+func (im *importRun) createStage(ctx context.Context) error {
+	// A pooled PostgreSQL connection may still hold one a failed run
+	// could not drop.
+	if err := im.dropStage(ctx); err != nil {
+		return err
+	}
+	if im.s.dialect == SQLite {
+		// No rollback journal for the TEMP database: it would copy every
+		// page an UPDATE of the whole list touches, doubling the memory.
+		// A failed run drops the table rather than rolling it back.
+		if _, err := im.conn.ExecContext(ctx, `PRAGMA temp.journal_mode = OFF`); err != nil {
+			return err
+		}
+	}
+	for _, q := range stagedTable {
+		if _, err := im.conn.ExecContext(ctx, ddl(im.s.dialect, q)); err != nil {
+			return fmt.Errorf("import stage: %w", err)
+		}
+	}
+	return nil
+}
+
+// dropStage drops the staging table, freeing its memory.
+func (im *importRun) dropStage(ctx context.Context) error {
+	_, err := im.conn.ExecContext(ctx, `DROP TABLE IF EXISTS `+tempSchema[im.s.dialect]+`.staged`)
+	return err
+}
+
+// begin records the import, whose id the pipeline entries carry.
+func (im *importRun) begin(ctx context.Context) error {
 	return im.tx.QueryRowContext(ctx, `INSERT INTO imports (kind, workplace_id, unit_path, filename, source, lawful_basis, created_by, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-		im.req.Kind, im.req.WorkplaceID, path, im.req.Filename, im.req.Source, im.req.LawfulBasis,
+		im.req.Kind, im.req.WorkplaceID, im.paths[im.req.WorkplaceID], im.req.Filename, im.req.Source, im.req.LawfulBasis,
 		nullID(im.u.UserID), im.s.now().UTC()).Scan(&im.id)
 }
 
@@ -200,14 +362,34 @@ func (im *importRun) workplacePath(ctx context.Context, id int64) (string, error
 	return path, nil
 }
 
-// stageValues is one row of import_stage, in stageColumns order.
+// checkPaths looks the list's workplaces up again: one moved out of the
+// importer's scope stops the import, one moved within it takes its rows
+// along.
+func (im *importRun) checkPaths(ctx context.Context) error {
+	old := im.paths
+	im.paths = map[int64]string{}
+	for id, was := range old {
+		path, err := im.workplacePath(ctx, id)
+		if err != nil {
+			return err
+		}
+		if path != was {
+			if err := im.exec(ctx, `UPDATE staged SET unit_path = $1 WHERE workplace_id = $2`, path, id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// stageValues is one row of staged, in stageColumns order.
 func (im *importRun) stageValues(ctx context.Context, r ImportRow) ([]any, error) {
 	path, err := im.workplacePath(ctx, r.WorkplaceID)
 	if err != nil {
 		return nil, err
 	}
 	sortKey, searchKey := personKeys(&model.Person{FirstName: r.FirstName, LastName: r.LastName, Email: r.Email, Mobile: r.Mobile})
-	return []any{im.id, r.Line, r.WorkplaceID, path, r.FirstName, r.LastName, sortKey, searchKey, date(r.BirthDate),
+	return []any{r.Line, r.WorkplaceID, path, r.FirstName, r.LastName, sortKey, searchKey, date(r.BirthDate),
 		im.fnrHash(r.Fnr), r.Email, r.Mobile, date(r.StartDate), r.Position, r.Department}, nil
 }
 
@@ -220,7 +402,7 @@ func (im *importRun) fnrHash(fnr string) string {
 	return im.s.key.Hash(fnr)
 }
 
-var stageColumns = []string{"import_id", "line", "workplace_id", "unit_path", "first_name", "last_name", "sort_key", "search_key",
+var stageColumns = []string{"line", "workplace_id", "unit_path", "first_name", "last_name", "sort_key", "search_key",
 	"birth_date", "fnr_hash", "email", "mobile", "start_date", "position", "department"}
 
 // matchKey is one way a staged row may be a known person: persons names
@@ -232,52 +414,61 @@ type matchKey struct{ name, guard, persons string }
 // entry at the same workplace under the same name and birth date are
 // certain; mobile or name and birth date elsewhere are only flagged.
 var matchKeys = []matchKey{
-	{"fnr", "fnr_hash <> ''", `persons p WHERE p.fnr_hash = import_stage.fnr_hash`},
-	{"email", "email <> ''", `persons p WHERE p.email = import_stage.email`},
-	{"workplace", "1 = 1", `persons p JOIN pipeline pl ON pl.person_id = p.id AND pl.workplace_id = import_stage.workplace_id
-		WHERE p.sort_key = import_stage.sort_key AND (p.birth_date = import_stage.birth_date OR (p.birth_date IS NULL AND import_stage.birth_date IS NULL))`},
-	{"mobile", "mobile <> ''", `persons p WHERE p.mobile = import_stage.mobile`},
-	{"name_birth", "birth_date IS NOT NULL", `persons p WHERE p.birth_date = import_stage.birth_date AND p.sort_key = import_stage.sort_key`},
+	{"fnr", "fnr_hash <> ''", `persons p WHERE p.fnr_hash = staged.fnr_hash`},
+	{"email", "email <> ''", `persons p WHERE p.email = staged.email`},
+	{"workplace", "1 = 1", `persons p JOIN pipeline pl ON pl.person_id = p.id AND pl.workplace_id = staged.workplace_id
+		WHERE p.sort_key = staged.sort_key AND (p.birth_date = staged.birth_date OR (p.birth_date IS NULL AND staged.birth_date IS NULL))`},
+	{"mobile", "mobile <> ''", `persons p WHERE p.mobile = staged.mobile`},
+	{"name_birth", "birth_date IS NOT NULL", `persons p WHERE p.birth_date = staged.birth_date AND p.sort_key = staged.sort_key`},
 }
 
 // matchStep is the UPDATE that points the staged rows picked by rows, which
 // match a person by k for whom cond holds, at that person: their id into
 // idCol and k's name into matchCol.
 func matchStep(k matchKey, idCol, matchCol, rows, cond string) string {
-	return `UPDATE import_stage SET ` + idCol + ` = (SELECT MIN(p.id) FROM ` + k.persons + ` AND ` + cond + `), ` + matchCol + ` = '` + k.name + `'
-		WHERE import_id = $1 AND ` + rows + ` AND ` + k.guard + ` AND EXISTS (SELECT 1 FROM ` + k.persons + ` AND ` + cond + `)`
+	return `UPDATE staged SET ` + idCol + ` = (SELECT MIN(p.id) FROM ` + k.persons + ` AND ` + cond + `), ` + matchCol + ` = '` + k.name + `'
+		WHERE ` + rows + ` AND ` + k.guard + ` AND EXISTS (SELECT 1 FROM ` + k.persons + ` AND ` + cond + `)`
 }
 
 // personScope is the condition that person p lies in the importer's
-// scope, with its arguments numbered from $2 (after the import id).
+// scope, with its arguments.
 func (im *importRun) personScope() (string, []any) {
-	a := access.Args{im.id}
+	var a access.Args
 	cond := im.u.Scope(access.PersonRead).Filter("p.unit_path", &a)
-	return cond, a[1:]
+	return cond, a
 }
 
-// match finds, for every staged row, an earlier row it repeats or the
-// person it is, and classifies it. Only persons in the importer's scope
-// are matched: a row that is someone outside it is a stranger to the
-// importer, whatever Verve knows (see matchOutside).
-func (im *importRun) match(ctx context.Context) error {
-	// Repeats within the list, by each key in turn.
-	// (The first row with the key is found by equality alone, which the
-	// keys' indexes answer; "line < this line" would tempt SQLite into
-	// scanning the primary key, quadratic in the list's length.)
+// dedup marks the rows that repeat an earlier row of the list, by each key
+// in turn. It reads only the list, so it never needs to run again. (The
+// first row with the key is found by equality alone, which the keys'
+// indexes answer; "line < this line" would tempt SQLite into scanning the
+// primary key, quadratic in the list's length.)
+func (im *importRun) dedup(ctx context.Context) error {
 	dups := []string{
-		`UPDATE import_stage SET dup_of = NULLIF((SELECT MIN(d.line) FROM import_stage d WHERE d.import_id = $1 AND d.fnr_hash = import_stage.fnr_hash), line)
-			WHERE import_id = $1 AND fnr_hash <> ''`,
-		`UPDATE import_stage SET dup_of = NULLIF((SELECT MIN(d.line) FROM import_stage d WHERE d.import_id = $1 AND d.email = import_stage.email), line)
-			WHERE import_id = $1 AND dup_of IS NULL AND email <> ''`,
-		`UPDATE import_stage SET dup_of = NULLIF((SELECT MIN(d.line) FROM import_stage d WHERE d.import_id = $1 AND d.sort_key = import_stage.sort_key
-			AND d.birth_date = import_stage.birth_date), line)
-			WHERE import_id = $1 AND dup_of IS NULL AND birth_date IS NOT NULL`,
+		`UPDATE staged SET dup_of = NULLIF((SELECT MIN(d.line) FROM staged d WHERE d.fnr_hash = staged.fnr_hash), line)
+			WHERE fnr_hash <> ''`,
+		`UPDATE staged SET dup_of = NULLIF((SELECT MIN(d.line) FROM staged d WHERE d.email = staged.email), line)
+			WHERE dup_of IS NULL AND email <> ''`,
+		`UPDATE staged SET dup_of = NULLIF((SELECT MIN(d.line) FROM staged d WHERE d.sort_key = staged.sort_key
+			AND d.birth_date = staged.birth_date), line)
+			WHERE dup_of IS NULL AND birth_date IS NOT NULL`,
 	}
 	for _, q := range dups {
 		if err := im.exec(ctx, q); err != nil {
 			return fmt.Errorf("import match: %w", err)
 		}
+	}
+	return nil
+}
+
+// match finds, for every staged row that repeats no earlier one, the
+// person it is, and classifies it. Only persons in the importer's scope
+// are matched: a row that is someone outside it is a stranger to the
+// importer, whatever Verve knows (see matchOutside). It starts over each
+// time, so that a merge can match again.
+func (im *importRun) match(ctx context.Context) error {
+	if err := im.exec(ctx, `UPDATE staged SET person_id = NULL, match = '' WHERE person_id IS NOT NULL`); err != nil {
+		return err
 	}
 	inScope, args := im.personScope()
 	for _, k := range matchKeys {
@@ -286,30 +477,29 @@ func (im *importRun) match(ctx context.Context) error {
 		}
 	}
 	for line, d := range im.req.Decisions {
-		q := `UPDATE import_stage SET match = 'confirmed' WHERE import_id = $1 AND line = $2 AND match IN ('mobile', 'name_birth')`
+		q := `UPDATE staged SET match = 'confirmed' WHERE line = $1 AND match IN ('mobile', 'name_birth')`
 		if d == DecideNew {
-			q = `UPDATE import_stage SET person_id = NULL, match = '' WHERE import_id = $1 AND line = $2 AND match IN ('mobile', 'name_birth')`
+			q = `UPDATE staged SET person_id = NULL, match = '' WHERE line = $1 AND match IN ('mobile', 'name_birth')`
 		}
 		if err := im.exec(ctx, q, line); err != nil {
 			return err
 		}
 	}
-	return im.exec(ctx, `UPDATE import_stage SET class = CASE
+	return im.exec(ctx, `UPDATE staged SET class = CASE
 		WHEN dup_of IS NOT NULL THEN 'duplicate'
 		WHEN person_id IS NULL THEN 'new'
 		WHEN match IN ('mobile', 'name_birth') THEN 'flagged'
-		WHEN EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = import_stage.person_id AND m.type = 'student' AND m.status IN ('active', 'arrears')) THEN 'student'
-		WHEN EXISTS (SELECT 1 FROM persons p WHERE p.id = import_stage.person_id AND p.member_status IN ('active', 'arrears')) THEN 'member'
-		WHEN EXISTS (SELECT 1 FROM persons p WHERE p.id = import_stage.person_id AND p.other_union <> '') THEN 'other_union'
-		WHEN EXISTS (SELECT 1 FROM pipeline pl WHERE pl.person_id = import_stage.person_id AND pl.workplace_id = import_stage.workplace_id) THEN 'pipeline'
-		ELSE 'existing' END
-		WHERE import_id = $1`)
+		WHEN EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = staged.person_id AND m.type = 'student' AND m.status IN ('active', 'arrears')) THEN 'student'
+		WHEN EXISTS (SELECT 1 FROM persons p WHERE p.id = staged.person_id AND p.member_status IN ('active', 'arrears')) THEN 'member'
+		WHEN EXISTS (SELECT 1 FROM persons p WHERE p.id = staged.person_id AND p.other_union <> '') THEN 'other_union'
+		WHEN EXISTS (SELECT 1 FROM pipeline pl WHERE pl.person_id = staged.person_id AND pl.workplace_id = staged.workplace_id) THEN 'pipeline'
+		ELSE 'existing' END`)
 }
 
 // report counts the classes and lists examples of each. A matched
 // person's name is shown only to a user who may read that person.
 func (im *importRun) report(ctx context.Context, res *ImportResult) error {
-	rows, err := im.tx.QueryContext(ctx, `SELECT class, COUNT(*) FROM import_stage WHERE import_id = $1 GROUP BY class`, im.id)
+	rows, err := im.tx.QueryContext(ctx, `SELECT class, COUNT(*) FROM staged GROUP BY class`)
 	if err != nil {
 		return err
 	}
@@ -333,12 +523,12 @@ func (im *importRun) report(ctx context.Context, res *ImportResult) error {
 		if class == ClassFlagged {
 			limit = maxFlagged
 		}
-		a := access.Args{im.id, class, limit}
+		a := access.Args{class, limit}
 		visible := im.u.Scope(access.PersonRead).Filter("p.unit_path", &a)
 		rows, err := im.tx.QueryContext(ctx, `SELECT s.line, s.first_name || ' ' || s.last_name, s.workplace_id, s.class, s.match, COALESCE(s.dup_of, 0),
 			CASE WHEN `+visible+` THEN p.id ELSE 0 END, CASE WHEN `+visible+` THEN p.first_name || ' ' || p.last_name ELSE '' END
-			FROM import_stage s LEFT JOIN persons p ON p.id = s.person_id
-			WHERE s.import_id = $1 AND s.class = $2 ORDER BY s.line LIMIT $3`, a...)
+			FROM staged s LEFT JOIN persons p ON p.id = s.person_id
+			WHERE s.class = $1 ORDER BY s.line LIMIT $2`, a...)
 		if err != nil {
 			return err
 		}
@@ -369,7 +559,7 @@ func (im *importRun) apply(ctx context.Context, res *ImportResult) error {
 	if im.req.Kind == ImportStaff {
 		kind, taskKind, title = "unorganised", model.TaskAsk, "Spør om medlemskap"
 	}
-	if err := im.s.reservePersonIDs(ctx, im.tx, im.id); err != nil {
+	if err := im.reservePersonIDs(ctx); err != nil {
 		return err
 	}
 	outside, err := im.matchOutside(ctx)
@@ -381,23 +571,23 @@ func (im *importRun) apply(ctx context.Context, res *ImportResult) error {
 		args []any
 	}{
 		{`INSERT INTO persons (id, first_name, last_name, sort_key, search_key, birth_date, email, mobile, unit_id, unit_path, workplace_id, member_status, created_at, updated_at)
-			SELECT s.person_id, s.first_name, s.last_name, s.sort_key, s.search_key, s.birth_date, s.email, s.mobile, w.unit_id, s.unit_path, s.workplace_id, 'prospect', $2, $2
-			FROM import_stage s JOIN workplaces w ON w.id = s.workplace_id WHERE s.import_id = $1 AND s.class = 'new'`, []any{now}},
+			SELECT s.person_id, s.first_name, s.last_name, s.sort_key, s.search_key, s.birth_date, s.email, s.mobile, w.unit_id, s.unit_path, s.workplace_id, 'prospect', $1, $1
+			FROM staged s JOIN workplaces w ON w.id = s.workplace_id WHERE s.class = 'new'`, []any{now}},
 		// A known non-member on the list works here now.
-		{`UPDATE persons SET workplace_id = (SELECT s.workplace_id FROM import_stage s WHERE s.import_id = $1 AND s.person_id = persons.id AND s.class = 'existing'),
-				unit_path = (SELECT s.unit_path FROM import_stage s WHERE s.import_id = $1 AND s.person_id = persons.id AND s.class = 'existing'),
-				unit_id = (SELECT w.unit_id FROM import_stage s JOIN workplaces w ON w.id = s.workplace_id WHERE s.import_id = $1 AND s.person_id = persons.id AND s.class = 'existing'),
-				updated_at = $2
-			WHERE id IN (SELECT s.person_id FROM import_stage s WHERE s.import_id = $1 AND s.class = 'existing')`, []any{now}},
+		{`UPDATE persons SET workplace_id = (SELECT s.workplace_id FROM staged s WHERE s.person_id = persons.id AND s.class = 'existing'),
+				unit_path = (SELECT s.unit_path FROM staged s WHERE s.person_id = persons.id AND s.class = 'existing'),
+				unit_id = (SELECT w.unit_id FROM staged s JOIN workplaces w ON w.id = s.workplace_id WHERE s.person_id = persons.id AND s.class = 'existing'),
+				updated_at = $1
+			WHERE id IN (SELECT s.person_id FROM staged s WHERE s.class = 'existing')`, []any{now}},
 		{`INSERT INTO employments (person_id, workplace_id, start_date, position, department)
-			SELECT s.person_id, s.workplace_id, COALESCE(s.start_date, $2), s.position, s.department FROM import_stage s
-			WHERE s.import_id = $1 AND s.class IN ('new', 'existing')
+			SELECT s.person_id, s.workplace_id, COALESCE(s.start_date, $1), s.position, s.department FROM staged s
+			WHERE s.class IN ('new', 'existing')
 			AND NOT EXISTS (SELECT 1 FROM employments e WHERE e.person_id = s.person_id AND e.workplace_id = s.workplace_id AND e.end_date IS NULL)`, []any{today}},
 		{`INSERT INTO pipeline (person_id, workplace_id, unit_path, import_id, kind, start_date, created_at)
-			SELECT s.person_id, s.workplace_id, s.unit_path, $1, $2, s.start_date, $3 FROM import_stage s WHERE s.import_id = $1 AND s.class IN ('new', 'existing')`, []any{kind, now}},
+			SELECT s.person_id, s.workplace_id, s.unit_path, $1, $2, s.start_date, $3 FROM staged s WHERE s.class IN ('new', 'existing')`, []any{im.id, kind, now}},
 		{`INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, fields, person_id, detail, remote_addr)
-			SELECT $2, $3, $4, CASE s.class WHEN 'new' THEN 'create' ELSE 'update' END, 'person', s.person_id, 'import', s.person_id,
-				s.first_name || ' ' || s.last_name, $5 FROM import_stage s WHERE s.import_id = $1 AND s.class IN ('new', 'existing')`,
+			SELECT $1, $2, $3, CASE s.class WHEN 'new' THEN 'create' ELSE 'update' END, 'person', s.person_id, 'import', s.person_id,
+				s.first_name || ' ' || s.last_name, $4 FROM staged s WHERE s.class IN ('new', 'existing')`,
 			[]any{now, nullID(im.u.UserID), im.u.Username, im.u.RemoteAddr}},
 	}
 	for _, st := range steps {
@@ -415,16 +605,16 @@ func (im *importRun) apply(ctx context.Context, res *ImportResult) error {
 			}
 		}
 		err := im.exec(ctx, `INSERT INTO tasks (kind, title, person_id, workplace_id, unit_path, owner_person_id, due, status, created_at)
-			SELECT $2, $3, s.person_id, s.workplace_id, s.unit_path, $4, CASE WHEN s.start_date > $5 THEN s.start_date ELSE $5 END, 'open', $6
-			FROM import_stage s WHERE s.import_id = $1 AND s.workplace_id = $7 AND s.class IN ('new', 'existing')`,
+			SELECT $1, $2, s.person_id, s.workplace_id, s.unit_path, $3, CASE WHEN s.start_date > $4 THEN s.start_date ELSE $4 END, 'open', $5
+			FROM staged s WHERE s.workplace_id = $6 AND s.class IN ('new', 'existing')`,
 			taskKind, title, nullID(owner), today, now, wid)
 		if err != nil {
 			return err
 		}
 		err = im.exec(ctx, `INSERT INTO tasks (kind, title, person_id, workplace_id, unit_path, owner_person_id, due, status, created_at)
-			SELECT $2, $3, s.person_id, s.workplace_id, s.unit_path, $4, $5, 'open', $6
-			FROM import_stage s WHERE s.import_id = $1 AND s.workplace_id = $7 AND s.class = 'student'
-			AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.person_id = s.person_id AND t.kind = $2 AND t.status = 'open')`,
+			SELECT $1, $2, s.person_id, s.workplace_id, s.unit_path, $3, $4, 'open', $5
+			FROM staged s WHERE s.workplace_id = $6 AND s.class = 'student'
+			AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.person_id = s.person_id AND t.kind = $1 AND t.status = 'open')`,
 			model.TaskConvert, "Overgang fra studentmedlemskap", nullID(owner), today, now, wid)
 		if err != nil {
 			return err
@@ -437,13 +627,10 @@ func (im *importRun) apply(ctx context.Context, res *ImportResult) error {
 	}
 	matched, rejected := importCounts(im.req, res)
 	if err := im.exec(ctx, `UPDATE imports SET rows_read = $2, rows_created = $3, rows_matched = $4, rows_error = $5 WHERE id = $1`,
-		res.Rows+rejected, res.Counts[ClassNew], matched, rejected); err != nil {
+		im.id, res.Rows+rejected, res.Counts[ClassNew], matched, rejected); err != nil {
 		return err
 	}
-	if err := im.s.audit(ctx, im.tx, im.u, "import", "import", im.id, nil, 0, importDetail(im.req, res)); err != nil {
-		return err
-	}
-	return im.exec(ctx, `DELETE FROM import_stage WHERE import_id = $1`)
+	return im.s.audit(ctx, im.tx, im.u, "import", "import", im.id, nil, 0, importDetail(im.req, res))
 }
 
 // outsideMatch is a new prospect from the list who may be a person outside
@@ -473,8 +660,8 @@ func (im *importRun) matchOutside(ctx context.Context) ([]outsideMatch, error) {
 			return nil, fmt.Errorf("import match: %w", err)
 		}
 	}
-	rows, err := im.tx.QueryContext(ctx, `SELECT person_id, outside_id, outside_match FROM import_stage
-		WHERE import_id = $1 AND class = 'new' AND outside_id IS NOT NULL ORDER BY line`, im.id)
+	rows, err := im.tx.QueryContext(ctx, `SELECT person_id, outside_id, outside_match FROM staged
+		WHERE class = 'new' AND outside_id IS NOT NULL ORDER BY line`)
 	if err != nil {
 		return nil, err
 	}
@@ -510,13 +697,12 @@ func clubOwner(u *access.Principal, path string) int64 {
 // reservePersonIDs gives each new row the id its person will have, so that
 // the person's employment, pipeline entry and task can refer to it in the
 // same set-wise INSERTs.
-func (s *Storage) reservePersonIDs(ctx context.Context, tx *sql.Tx, importID int64) error {
-	q := `UPDATE import_stage SET person_id = (SELECT COALESCE(MAX(id), 0) FROM persons) + line WHERE import_id = $1 AND class = 'new'`
-	if s.dialect == Postgres {
-		q = `UPDATE import_stage SET person_id = nextval(pg_get_serial_sequence('persons', 'id')) WHERE import_id = $1 AND class = 'new'`
+func (im *importRun) reservePersonIDs(ctx context.Context) error {
+	q := `UPDATE staged SET person_id = (SELECT COALESCE(MAX(id), 0) FROM persons) + line WHERE class = 'new'`
+	if im.s.dialect == Postgres {
+		q = `UPDATE staged SET person_id = nextval(pg_get_serial_sequence('persons', 'id')) WHERE class = 'new'`
 	}
-	_, err := tx.ExecContext(ctx, q, importID)
-	return err
+	return im.exec(ctx, q)
 }
 
 // taskOwner is who gets a workplace's tasks: its first shop steward, or
@@ -534,12 +720,12 @@ func (s *Storage) taskOwner(ctx context.Context, q interface {
 	return owner.Int64, err
 }
 
-// stage loads the rows into import_stage: COPY on PostgreSQL, one
-// prepared row at a time on SQLite (see bulk.go for why).
-func (s *Storage) stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, im *importRun, rows iter.Seq2[ImportRow, error]) (int, error) {
-	var sink stageSink = &copySink{ctx: ctx, conn: conn}
-	if s.dialect == SQLite {
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO import_stage (`+strings.Join(stageColumns, ", ")+`) VALUES `+placeholders(1, len(stageColumns)))
+// stage loads the rows into staged: COPY on PostgreSQL, one prepared row
+// at a time on SQLite (see bulk.go for why).
+func (im *importRun) stage(ctx context.Context, rows iter.Seq2[ImportRow, error]) (int, error) {
+	var sink stageSink = &copySink{ctx: ctx, conn: im.conn}
+	if im.s.dialect == SQLite {
+		stmt, err := im.tx.PrepareContext(ctx, `INSERT INTO staged (`+strings.Join(stageColumns, ", ")+`) VALUES `+placeholders(1, len(stageColumns)))
 		if err != nil {
 			return 0, err
 		}
@@ -560,7 +746,13 @@ func (s *Storage) stage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, im *imp
 		}
 		n++
 	}
-	return n, sink.flush()
+	if err := sink.flush(); err != nil {
+		return n, err
+	}
+	// Statistics for the planner: PostgreSQL's autovacuum never analyses
+	// a temporary table.
+	_, err := im.tx.ExecContext(ctx, `ANALYZE staged`)
+	return n, err
 }
 
 // stageSink takes staged rows and writes them, at once or in batches.
@@ -581,25 +773,3 @@ func (k *stmtSink) add(v []any) error {
 }
 
 func (k *stmtSink) flush() error { return nil }
-
-// inConnTx runs fn in a write transaction on one connection, so that
-// driver-level work on that connection (PostgreSQL COPY) joins the
-// transaction.
-func (s *Storage) inConnTx(ctx context.Context, fn func(conn *sql.Conn, tx *sql.Tx) error) error {
-	conn, err := s.w.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	// Even a panic must end the transaction, or conn.Close would wait for
-	// it forever and SQLite's one writer with it.
-	defer tx.Rollback()
-	if err := fn(conn, tx); err != nil {
-		return err
-	}
-	return tx.Commit()
-}

@@ -22,12 +22,19 @@ import (
 )
 
 // Storage is the database. For SQLite it holds one writer connection (SQLite
-// has one writer; queuing in Go beats SQLITE_BUSY) and a pool of readers.
+// has one writer; queuing in Go beats SQLITE_BUSY), a pool of readers and a
+// small pool for long work on TEMP tables (st, see imports.go). PostgreSQL
+// uses one pool for all three.
 type Storage struct {
 	dialect Dialect
 	w       *sql.DB
 	r       *sql.DB
-	now     func() time.Time
+	// st connects like the writer but is not it: writing only a TEMP
+	// table takes no write lock on the database, so a list is staged and
+	// matched here while others write. temp_store=MEMORY keeps the staged
+	// rows (keyed hashes of fødselsnumre among them) off disk.
+	st  *sql.DB
+	now func() time.Time
 	// stmts holds prepared statements of hot write paths (stmtcache.go).
 	stmts sync.Map
 	// joinSettings caches the join settings for a few seconds (credit.go's
@@ -35,6 +42,8 @@ type Storage struct {
 	joinCache atomic.Pointer[cachedJoinSettings]
 	// key hashes fødselsnumre (keys.go); it lives outside the database.
 	key *pseudonym.Key
+	// beforeMerge, in tests, runs between an import's matching and its merge.
+	beforeMerge func()
 }
 
 // Open connects to the database named by dsn ("sqlite:PATH" or a
@@ -90,20 +99,32 @@ func open(dsn string) (*Storage, error) {
 		for _, p := range []string{"journal_mode(WAL)", "busy_timeout(30000)", "foreign_keys(1)", "synchronous(NORMAL)", "secure_delete(1)"} {
 			q.Add("_pragma", p)
 		}
-		w, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode()+"&_txlock=immediate")
+		dsn := "file:" + path + "?" + q.Encode()
+		w, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
 		if err != nil {
 			return nil, err
 		}
 		w.SetMaxOpenConns(1)
 		w.SetConnMaxIdleTime(0)
-		r, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode()+"&_pragma=query_only(1)")
+		r, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
 		if err != nil {
 			w.Close()
 			return nil, err
 		}
 		r.SetMaxOpenConns(8)
 		r.SetMaxIdleConns(8)
-		s.w, s.r = w, r
+		// Each staged list lives in memory: two at a time, others queue.
+		// A merge inserts its prospects all over persons' indexes; a 64 MB
+		// page cache (the default is 2 MB) shortens the writer's hold.
+		st, err := sql.Open("sqlite", dsn+"&_txlock=immediate&_pragma=temp_store(MEMORY)&_pragma=cache_size(-65536)")
+		if err != nil {
+			w.Close()
+			r.Close()
+			return nil, err
+		}
+		st.SetMaxOpenConns(2)
+		st.SetMaxIdleConns(0) // a closed connection frees what a list left in memory
+		s.w, s.r, s.st = w, r, st
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		s.dialect = Postgres
 		db, err := sql.Open("pgx", dsn)
@@ -112,7 +133,7 @@ func open(dsn string) (*Storage, error) {
 		}
 		db.SetMaxOpenConns(20)
 		db.SetMaxIdleConns(20)
-		s.w, s.r = db, db
+		s.w, s.r, s.st = db, db, db
 	default:
 		return nil, model.Errorf(model.EINVALID, "--db må være sqlite:FIL eller en postgres://-adresse, ikke %q", dsn)
 	}
@@ -151,7 +172,7 @@ func (s *Storage) Migrate(ctx context.Context) error {
 func (s *Storage) Close() error {
 	err := s.w.Close()
 	if s.r != s.w {
-		err = errors.Join(err, s.r.Close())
+		err = errors.Join(err, s.r.Close(), s.st.Close())
 	}
 	return err
 }
@@ -159,7 +180,7 @@ func (s *Storage) Close() error {
 // Dialect tells which engine is in use.
 func (s *Storage) Dialect() Dialect { return s.dialect }
 
-// DB returns the writer pool, for the session store.
+// DB returns the writer pool (tests use it to look at the database).
 func (s *Storage) DB() *sql.DB { return s.w }
 
 // SetClock replaces the clock, for tests and the deterministic demo.

@@ -30,19 +30,36 @@ import (
 // directory the first time.
 func benchStore(b *testing.B) *storage.Storage {
 	b.Helper()
-	members := 20000
+	s := openBenchDB(b, benchDBPath())
+	b.Cleanup(func() { s.Close() })
+	return s
+}
+
+// benchMembers is the size of the benchmarks' demo union:
+// VERVE_BENCH_MEMBERS, or 20,000.
+func benchMembers() int {
 	if v, err := strconv.Atoi(os.Getenv("VERVE_BENCH_MEMBERS")); err == nil {
-		members = v
+		return v
 	}
+	return 20000
+}
+
+// benchDBPath is where the demo union is kept between runs.
+func benchDBPath() string {
+	return filepath.Join(os.TempDir(), fmt.Sprintf("verve-bench-%d.db", benchMembers()))
+}
+
+// openBenchDB opens the SQLite database at path, seeding the demo union
+// if it is empty.
+func openBenchDB(b *testing.B, path string) *storage.Storage {
+	b.Helper()
 	ctx := context.Background()
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("verve-bench-%d.db", members))
 	s, err := storage.Open(ctx, "sqlite:"+path)
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { s.Close() })
 	if empty, _ := s.Empty(ctx); empty {
-		if _, err := demo.Generate(ctx, s, demo.Options{Members: members, Seed: 1, Today: time.Now()}); err != nil {
+		if _, err := demo.Generate(ctx, s, demo.Options{Members: benchMembers(), Seed: 1, Today: time.Now()}); err != nil {
 			b.Fatal(err)
 		}
 	}

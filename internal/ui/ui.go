@@ -14,8 +14,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/alexedwards/scs/postgresstore"
-	"github.com/alexedwards/scs/sqlite3store"
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/verve-union/verve/internal/access"
@@ -115,19 +113,13 @@ func New(store *storage.Storage, cfg Config, log *slog.Logger) (http.Handler, er
 }
 
 func newHandler(store *storage.Storage, cfg Config, log *slog.Logger) (*Handler, error) {
-	var sessStore scs.Store
-	if store.Dialect() == storage.Postgres {
-		sessStore = postgresstore.New(store.DB())
-	} else {
-		sessStore = sqlite3store.New(store.DB())
-	}
 	imports, err := newImportJobs(cfg.Context, cfg.Jobs, cfg.UploadDir)
 	if err != nil {
 		return nil, err
 	}
 	h := &Handler{
 		Store:        store,
-		Sessions:     NewSessions(sessStore, cfg.SecureCookies),
+		Sessions:     NewSessions(store.SessionStore(), cfg.SecureCookies),
 		Log:          log,
 		LoginLimiter: auth.NewWindowLimiter(20, 10*time.Minute),
 		LoginDelays:  auth.NewDelays(),

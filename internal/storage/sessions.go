@@ -1,0 +1,39 @@
+package storage
+
+import (
+	"database/sql"
+	"errors"
+
+	"github.com/alexedwards/scs/postgresstore"
+	"github.com/alexedwards/scs/sqlite3store"
+	"github.com/alexedwards/scs/v2"
+)
+
+// SessionStore keeps the web sessions in the sessions table. scs reads the
+// session on every request; on SQLite those reads go through the reader
+// pool, so that a page never queues behind the one writer (a long import's
+// merge, say). PostgreSQL has one pool and readers that never wait.
+func (s *Storage) SessionStore() scs.Store {
+	if s.dialect == Postgres {
+		return postgresstore.New(s.w)
+	}
+	return sqliteSessions{SQLite3Store: sqlite3store.New(s.w), r: s.r}
+}
+
+// sqliteSessions is sqlite3store, which writes (Commit, Delete, the
+// cleanup of expired sessions) through the writer, with Find on the
+// readers.
+type sqliteSessions struct {
+	*sqlite3store.SQLite3Store
+	r *sql.DB
+}
+
+// Find is sqlite3store's Find: sqlite3store keeps expiry as a Julian day.
+func (s sqliteSessions) Find(token string) ([]byte, bool, error) {
+	var b []byte
+	err := s.r.QueryRow(`SELECT data FROM sessions WHERE token = $1 AND julianday('now') < expiry`, token).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	return b, err == nil, err
+}
