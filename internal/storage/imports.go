@@ -277,7 +277,7 @@ func (im *importRun) inTx(ctx context.Context, opts *sql.TxOptions, fn func() er
 }
 
 // stagedTable holds one list while it is matched and merged: a TEMP table,
-// seen only by its connection, in memory on SQLite (s.st). line is the
+// seen only by its connection (s.st on SQLite, in an unlinked temp file). line is the
 // row's line in the file; each index ends in line so that "the first row
 // with this key" is read from the index alone.
 var stagedTable = []string{`CREATE TEMP TABLE staged (
@@ -316,7 +316,7 @@ func (im *importRun) createStage(ctx context.Context) error {
 	}
 	if im.s.dialect == SQLite {
 		// No rollback journal for the TEMP database: it would copy every
-		// page an UPDATE of the whole list touches, doubling the memory.
+		// page an UPDATE of the whole list touches, doubling the work.
 		// A failed run drops the table rather than rolling it back.
 		if _, err := im.conn.ExecContext(ctx, `PRAGMA temp.journal_mode = OFF`); err != nil {
 			return err
@@ -330,7 +330,7 @@ func (im *importRun) createStage(ctx context.Context) error {
 	return nil
 }
 
-// dropStage drops the staging table, freeing its memory.
+// dropStage drops the staging table.
 func (im *importRun) dropStage(ctx context.Context) error {
 	_, err := im.conn.ExecContext(ctx, `DROP TABLE IF EXISTS `+tempSchema[im.s.dialect]+`.staged`)
 	return err

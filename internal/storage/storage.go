@@ -31,8 +31,10 @@ type Storage struct {
 	r       *sql.DB
 	// st connects like the writer but is not it: writing only a TEMP
 	// table takes no write lock on the database, so a list is staged and
-	// matched here while others write. temp_store=MEMORY keeps the staged
-	// rows (keyed hashes of fødselsnumre among them) off disk.
+	// matched here while others write. The TEMP database is a file SQLite
+	// unlinks as it opens it, so nothing of it outlives the connection; it
+	// holds keyed hashes, never a fødselsnummer. (In memory instead, a
+	// 300,000-row list took 516 MB against 190 MB.)
 	st  *sql.DB
 	now func() time.Time
 	// stmts holds prepared statements of hot write paths (stmtcache.go).
@@ -113,17 +115,17 @@ func open(dsn string) (*Storage, error) {
 		}
 		r.SetMaxOpenConns(8)
 		r.SetMaxIdleConns(8)
-		// Each staged list lives in memory: two at a time, others queue.
-		// A merge inserts its prospects all over persons' indexes; a 64 MB
-		// page cache (the default is 2 MB) shortens the writer's hold.
-		st, err := sql.Open("sqlite", dsn+"&_txlock=immediate&_pragma=temp_store(MEMORY)&_pragma=cache_size(-65536)")
+		// Two lists are staged at a time, others queue. A merge inserts
+		// its prospects all over persons' indexes; a 64 MB page cache (the
+		// default is 2 MB) shortens the writer's hold.
+		st, err := sql.Open("sqlite", dsn+"&_txlock=immediate&_pragma=cache_size(-65536)")
 		if err != nil {
 			w.Close()
 			r.Close()
 			return nil, err
 		}
 		st.SetMaxOpenConns(2)
-		st.SetMaxIdleConns(0) // a closed connection frees what a list left in memory
+		st.SetMaxIdleConns(0) // a closed connection removes its temp file and cache
 		s.w, s.r, s.st = w, r, st
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		s.dialect = Postgres
