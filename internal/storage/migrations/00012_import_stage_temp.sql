@@ -1,8 +1,8 @@
 -- +goose Up
--- A list is staged in a TEMP table on its own connection now (imports.go):
--- in memory on SQLite, so the keyed hashes of strangers' fødselsnumre never
--- reach the database file, and without the writer's lock.
-DROP TABLE import_stage;
+-- A list is staged in a TEMP table on its own connection now (imports.go),
+-- without the writer's lock, so the keyed hashes of strangers' fødselsnumre
+-- never reach the database file or its WAL.
+DROP TABLE IF EXISTS import_stage;
 
 -- +goose Down
 CREATE TABLE import_stage (
