@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,24 +16,6 @@ import (
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/storage"
 )
-
-// stoppedClock stands still until set.
-type stoppedClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *stoppedClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *stoppedClock) set(t time.Time) {
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
 
 // TestPagesTurnAtOsloMidnight moves the store's clock from 23:30 to 00:30
 // in Oslo (one UTC day) and checks over HTTP that the pages turn with it:
@@ -45,7 +26,10 @@ func (c *stoppedClock) set(t time.Time) {
 func TestPagesTurnAtOsloMidnight(t *testing.T) {
 	before := time.Date(2026, 3, 1, 22, 30, 0, 0, time.UTC) // 23:30 on 1 March in Oslo
 	after := before.Add(time.Hour)                          // 00:30 on 2 March in Oslo
-	clk := &stoppedClock{t: before}
+	clk := &movableClock{}
+	// Within seconds of the instant: the real clock runs on beneath.
+	at := func(t time.Time) { clk.add(t.Sub(clk.now())) }
+	at(before)
 	e := newEnvClock(t, "sqlite", Config{LoginLimiter: auth.Unlimited{}}, clk.now)
 	ctx := context.Background()
 	steward, wp := stewardWorkplace(t, e)
@@ -71,7 +55,7 @@ func TestPagesTurnAtOsloMidnight(t *testing.T) {
 		t.Error("at 23:30 a graduation today is marked as passed")
 	}
 
-	clk.set(after)
+	at(after)
 	_, day = get(t, sc, e.URL+"/dag")
 	if !strings.Contains(daySection(day, "day-overdue"), fmt.Sprintf(`<article class="daytask overdue" id="task-%d">`, welcome.ID)) {
 		t.Error("at 00:30 the welcome task is not under overdue, marked")
@@ -99,7 +83,7 @@ func TestPagesTurnAtOsloMidnight(t *testing.T) {
 		{time.Date(2026, 3, 31, 21, 30, 0, 0, time.UTC), "rekruttering-2026-03-31.csv", true},
 		{time.Date(2026, 3, 31, 22, 30, 0, 0, time.UTC), "rekruttering-2026-04-01.csv", false},
 	} {
-		clk.set(step.at)
+		at(step.at)
 		st, hd, b := download(t, ac, e.URL+"/recruitment.csv?since=30")
 		if st != http.StatusOK || hd.Get("Content-Disposition") != `attachment; filename="`+step.file+`"` {
 			t.Fatalf("export at %v: %d %q, want %s", step.at, st, hd.Get("Content-Disposition"), step.file)
