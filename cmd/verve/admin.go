@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/auth"
@@ -82,7 +81,7 @@ func runUser(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := store.CreatePerson(ctx, sys, p); err != nil {
 		return err
 	}
-	if err := store.AddRole(ctx, sys, &model.Role{PersonID: p.ID, Role: role, UnitID: unitID, StartDate: time.Now()}); err != nil {
+	if err := store.AddRole(ctx, sys, &model.Role{PersonID: p.ID, Role: role, UnitID: unitID, StartDate: store.Today()}); err != nil {
 		return err
 	}
 	if err := store.CreateUser(ctx, sys, &model.User{PersonID: p.ID, Username: username, PasswordHash: hash}); err != nil {

@@ -32,9 +32,11 @@ func (c *seedConfig) flags(fs interface {
 	fs.StringVar(&c.today, "today", "", "datoen dataene er laget rundt (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ; standard: i dag)")
 }
 
+// parseDay reads --today; empty is the zero time, which demo.Generate
+// takes as the store's today.
 func parseDay(s string) (time.Time, error) {
 	if s == "" {
-		return time.Now(), nil
+		return time.Time{}, nil
 	}
 	for _, layout := range []string{time.DateOnly, "02.01.2006"} {
 		if t, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {

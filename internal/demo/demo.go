@@ -23,7 +23,8 @@ import (
 type Options struct {
 	Members int
 	Seed    uint64
-	// Today anchors every date, so the data looks current whenever it is made.
+	// Today anchors every date, so the data looks current whenever it is
+	// made; zero is the store's today.
 	Today time.Time
 	// Progress, when set, is told how many of the members are written.
 	Progress func(done, total int)
@@ -54,7 +55,7 @@ func Generate(ctx context.Context, s *storage.Storage, o Options) (*Result, erro
 		return nil, model.Errorf(model.EINVALID, "--members må være mellom 100 og %d", MaxMembers)
 	}
 	if o.Today.IsZero() {
-		o.Today = time.Now()
+		o.Today = s.Today()
 	}
 	o.Today = time.Date(o.Today.Year(), o.Today.Month(), o.Today.Day(), 0, 0, 0, 0, time.UTC)
 	empty, err := s.Empty(ctx)

@@ -29,7 +29,7 @@ const (
 
 // dateCtx is what a date cell needs to know besides its text.
 type dateCtx struct {
-	now      time.Time // today, in UTC at midnight
+	now      time.Time // today in Oslo, at midnight UTC (clock.Day)
 	serials  bool      // the cell came from XLSX, so a bare number is an Excel serial
 	date1904 bool
 }

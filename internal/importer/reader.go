@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/verve-union/verve/internal/clock"
 	"github.com/verve-union/verve/internal/model"
 )
 
@@ -25,6 +26,9 @@ type Options struct {
 	// until the reader is closed: a directory the server empties when it
 	// starts. "" is the system's temporary directory.
 	TempDir string
+	// Today is the day dates are checked against (clock.Day form); zero is
+	// today in Oslo by the system clock.
+	Today time.Time
 }
 
 // Info describes what Open found.
@@ -98,7 +102,10 @@ func Open(r io.ReaderAt, size int64, opt Options) (*Reader, error) {
 	}
 	head = head[:n]
 
-	rd := &Reader{now: today()}
+	rd := &Reader{now: opt.Today}
+	if rd.now.IsZero() {
+		rd.now = clock.Day(time.Now())
+	}
 	var src source
 	switch {
 	case bytes.HasPrefix(head, magicZip), bytes.HasPrefix(head, magicEmptyZip):
@@ -118,11 +125,6 @@ func Open(r io.ReaderAt, size int64, opt Options) (*Reader, error) {
 		return nil, err
 	}
 	return rd, nil
-}
-
-func today() time.Time {
-	y, m, d := time.Now().Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
 // findHeader takes the first row that names at least two known columns,

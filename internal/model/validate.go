@@ -13,8 +13,9 @@ import (
 const maxText = 200
 
 // Validate normalises the person's fields (trims, canonical mobile and
-// fødselsnummer) and reports every problem by field, in Norwegian.
-func (p *Person) Validate() error {
+// fødselsnummer) and reports every problem by field, in Norwegian. today is
+// the calendar day (clock.Day) a birth date may not come after.
+func (p *Person) Validate(today time.Time) error {
 	var v Validation
 	p.FirstName = strings.TrimSpace(p.FirstName)
 	p.LastName = strings.TrimSpace(p.LastName)
@@ -59,7 +60,7 @@ func (p *Person) Validate() error {
 			}
 		}
 	}
-	if !p.BirthDate.IsZero() && (p.BirthDate.Year() < 1900 || p.BirthDate.After(time.Now())) {
+	if !p.BirthDate.IsZero() && (p.BirthDate.Year() < 1900 || p.BirthDate.After(today)) {
 		v.Add("birth_date", "Fødselsdatoen er ikke gyldig.")
 	}
 	return v.Err()

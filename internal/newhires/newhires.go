@@ -61,6 +61,9 @@ func RouteKey(v string) string { return strings.Join(strings.Fields(norway.Fold(
 // read at all, or that breaks off partway, returns an error and changes
 // nothing; rows with problems are reported and never written.
 func Run(ctx context.Context, s *storage.Storage, u *access.Principal, w *model.Workplace, file io.ReaderAt, size int64, req Request) (*Report, error) {
+	if req.Options.Today.IsZero() {
+		req.Options.Today = s.Today() // the storage's clock, as the rows' tasks get
+	}
 	rd, err := importer.Open(file, size, req.Options)
 	if err != nil {
 		return nil, err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"strings"
-	"time"
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
@@ -104,7 +103,7 @@ func (s *Storage) CreatePerson(ctx context.Context, u *access.Principal, p *mode
 }
 
 func (s *Storage) createPerson(ctx context.Context, u *access.Principal, p *model.Person) error {
-	if err := p.Validate(); err != nil {
+	if err := p.Validate(s.today()); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
@@ -161,7 +160,7 @@ func (s *Storage) UpdateContactInfo(ctx context.Context, u *access.Principal, id
 	}
 	p := *old
 	p.Email, p.Mobile, p.Address, p.PostalCode = email, mobile, address, postalCode
-	if err := p.Validate(); err != nil {
+	if err := p.Validate(s.today()); err != nil {
 		return nil, err
 	}
 	if pp, ok := norway.LookupPostal(p.PostalCode); ok {
@@ -182,10 +181,4 @@ func (s *Storage) UpdateContactInfo(ctx context.Context, u *access.Principal, id
 		return s.audit(ctx, tx, u, "update", "person", id, changed, id, "før: "+old.Email+" "+old.Mobile+" "+old.Address+" "+old.PostalCode)
 	})
 	return &p, err
-}
-
-// today is the current date in UTC, at midnight.
-func (s *Storage) today() time.Time {
-	t := s.now().UTC()
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite" // registers "sqlite"
 
+	"github.com/verve-union/verve/internal/clock"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/pseudonym"
 )
@@ -36,7 +37,7 @@ type Storage struct {
 	// holds keyed hashes, never a fødselsnummer. (In memory instead, a
 	// 300,000-row list took 516 MB against 190 MB.)
 	st  *sql.DB
-	now func() time.Time
+	now clock.Clock
 	// stmts holds prepared statements of hot write paths (stmtcache.go).
 	stmts sync.Map
 	// joinSettings caches the join settings for a few seconds (credit.go's
@@ -186,8 +187,19 @@ func (s *Storage) Dialect() Dialect { return s.dialect }
 // DB returns the writer pool (tests use it to look at the database).
 func (s *Storage) DB() *sql.DB { return s.w }
 
-// SetClock replaces the clock, for tests and the deterministic demo.
+// SetClock replaces the clock, for tests and the deterministic demo. It is
+// the one clock: pages and jobs read the time through Now and Today.
 func (s *Storage) SetClock(now func() time.Time) { s.now = now }
+
+// Now is the current time by the storage's clock.
+func (s *Storage) Now() time.Time { return s.now() }
+
+// Today is the current calendar day in Oslo, as every DATE column holds it
+// (midnight UTC of the date).
+func (s *Storage) Today() time.Time { return s.now.Today() }
+
+// today is Today, for brevity in the SQL-heavy files.
+func (s *Storage) today() time.Time { return s.now.Today() }
 
 // inTx runs fn in a write transaction that commits only if fn succeeds.
 func (s *Storage) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/clock"
 	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/storage"
@@ -125,12 +126,12 @@ func (h *Handler) exportApplications(w http.ResponseWriter, r *http.Request) {
 	cw.Write(registerHeader)
 	for _, a := range rows {
 		cw.Write([]string{csvText(a.FirstName), csvText(a.LastName), dateOrEmpty(a.BirthDate), a.Fnr, csvText(a.Email), csvText(a.Mobile),
-			csvText(a.PostalCode), a.Type, a.Orgnr, dateOrEmpty(a.AppliedAt.In(oslo))})
+			csvText(a.PostalCode), a.Type, a.Orgnr, dateOrEmpty(a.AppliedAt.In(clock.Oslo))})
 	}
 	cw.Flush()
 	hd := w.Header()
 	hd.Set("Content-Type", "text/csv; charset=utf-8")
-	hd.Set("Content-Disposition", `attachment; filename="innmeldinger-`+time.Now().In(oslo).Format("2006-01-02-150405")+`.csv"`)
+	hd.Set("Content-Disposition", `attachment; filename="innmeldinger-`+h.Store.Now().In(clock.Oslo).Format("2006-01-02-150405")+`.csv"`)
 	hd.Set("Content-Length", strconv.Itoa(buf.Len()))
 	hd.Set("Cache-Control", "no-store")
 	buf.WriteTo(w)

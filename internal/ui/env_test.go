@@ -35,13 +35,23 @@ func newEnv(t testing.TB, engine string) *testEnv {
 // newEnvConfig is newEnv with the server's configuration.
 func newEnvConfig(t testing.TB, engine string, cfg Config) *testEnv {
 	t.Helper()
+	return newEnvClock(t, engine, cfg, nil)
+}
+
+// newEnvClock is newEnvConfig with the store's clock (nil: the real one)
+// set before the union is made, so its dates are around the clock's day.
+func newEnvClock(t testing.TB, engine string, cfg Config, now func() time.Time) *testEnv {
+	t.Helper()
 	ctx := context.Background()
 	s, err := storage.Open(ctx, storagetest.DSN(t, engine))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	if _, err := demo.Generate(ctx, s, demo.Options{Members: 1500, Seed: 7, Today: time.Now()}); err != nil {
+	if now != nil {
+		s.SetClock(now)
+	}
+	if _, err := demo.Generate(ctx, s, demo.Options{Members: 1500, Seed: 7}); err != nil {
 		t.Fatal(err)
 	}
 	h, root := newTestHandler(t, s, cfg)

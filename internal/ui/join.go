@@ -154,7 +154,7 @@ func (h *Handler) submitJoin(w http.ResponseWriter, r *http.Request) {
 	err := v.Err()
 	if err == nil {
 		err = h.Store.SubmitApplication(r.Context(), access.Visitor(remoteAddr(r)), app)
-	} else if verr := app.Validate(time.Now()); verr != nil {
+	} else if verr := app.Validate(h.Store.Today()); verr != nil {
 		// Show the other fields' messages too, not only the date's.
 		var e, all *model.Error
 		if errors.As(verr, &e) && errors.As(err, &all) {

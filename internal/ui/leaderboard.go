@@ -3,7 +3,6 @@ package ui
 import (
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/locale"
@@ -23,7 +22,7 @@ type leaderboardData struct {
 // recruits that counted in a year, for the union, a region, branch or club.
 func (h *Handler) showLeaderboard(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	now := time.Now().Year()
+	now := h.Store.Today().Year()
 	d := &leaderboardData{Year: now}
 	if y, err := strconv.Atoi(q.Get("year")); err == nil && y >= 2000 && y <= now+1 {
 		d.Year = y

@@ -77,8 +77,7 @@ const (
 func benchStewardUsers(b *testing.B, s *storage.Storage, n int) []string {
 	b.Helper()
 	ctx := context.Background()
-	y, m, d := time.Now().Date()
-	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC) // as storage writes dates
+	today := s.Today()
 	rows, err := s.DB().QueryContext(ctx, `SELECT r.person_id FROM roles r
 		WHERE r.role = $1 AND r.start_date <= $2 AND (r.end_date IS NULL OR r.end_date > $2)
 		GROUP BY r.person_id

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -44,7 +43,7 @@ func TestBrowserNewHireFlow(t *testing.T) {
 		t.Fatalf("steward's workplace: %v", err)
 	}
 	wp := wps[0]
-	today := time.Now().UTC().Truncate(24 * time.Hour)
+	today := e.Store.Today()
 	start := today.AddDate(0, 0, 2)
 	list := "Ansatte som starter hos " + wp.Name + "\n\n" +
 		"Etternavn;Fornavn;Mobil;E-post;Første arbeidsdag;Stilling\n" +

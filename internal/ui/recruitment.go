@@ -17,6 +17,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/clock"
 	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/norway"
@@ -92,10 +93,10 @@ func (q recruitmentQuery) url(path string) string {
 	return path + "?" + v.Encode()
 }
 
-// since is the first moment of the period: midnight in Oslo, days ago.
-func (q recruitmentQuery) since(now time.Time) time.Time {
-	t := now.In(oslo)
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, oslo).AddDate(0, 0, -q.Days)
+// since is the first moment of the period: midnight in Oslo, days before
+// today.
+func (q recruitmentQuery) since(today time.Time) time.Time {
+	return clock.Start(today.AddDate(0, 0, -q.Days))
 }
 
 // sortRecruitment orders rows in Go: by the chosen column, workplaces
@@ -131,7 +132,7 @@ func sortRecruitment(rows []storage.RecruitmentRow, q recruitmentQuery) {
 // loadRecruitment reads the figures for the period in the user's scope,
 // sorted as asked.
 func (h *Handler) loadRecruitment(r *http.Request, q recruitmentQuery) ([]storage.RecruitmentRow, storage.RecruitmentRow, error) {
-	rows, total, err := h.Store.Recruitment(r.Context(), access.FromContext(r.Context()), q.since(time.Now()))
+	rows, total, err := h.Store.Recruitment(r.Context(), access.FromContext(r.Context()), q.since(h.Store.Today()))
 	if err != nil {
 		return nil, total, err
 	}
@@ -155,7 +156,7 @@ type recruitmentLine struct {
 func newRecruitmentLine(r storage.RecruitmentRow, lang string) recruitmentLine {
 	l := recruitmentLine{RecruitmentRow: r, Median: "–"}
 	if !r.LastList.IsZero() {
-		l.LastDay = r.LastList.In(oslo)
+		l.LastDay = r.LastList.In(clock.Oslo)
 	}
 	if r.MedianDays >= 0 {
 		l.Median = decimal1(r.MedianDays, lang != "en")
@@ -254,8 +255,7 @@ var recruitmentExportHeader = []string{"Arbeidsplass", "Lister mottatt", "Siste 
 func exportValues(r storage.RecruitmentRow) []any {
 	var last, median any
 	if !r.LastList.IsZero() {
-		t := r.LastList.In(oslo)
-		last = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+		last = clock.Day(r.LastList)
 	}
 	if r.MedianDays >= 0 {
 		median = round1(r.MedianDays)
@@ -306,7 +306,7 @@ func (h *Handler) exportRecruitment(w http.ResponseWriter, r *http.Request, form
 		h.serveError(w, r, err)
 		return
 	}
-	name := "rekruttering-" + time.Now().In(oslo).Format("2006-01-02") + "." + format
+	name := "rekruttering-" + h.Store.Today().Format("2006-01-02") + "." + format
 	hd := w.Header()
 	hd.Set("Content-Type", contentType)
 	hd.Set("Content-Disposition", `attachment; filename="`+name+`"`)

@@ -31,7 +31,7 @@ import (
 func addNewHires(t *testing.T, e *testEnv, admin *access.Principal, w *storage.WorkplaceSummary, tag string, outcomes ...string) {
 	t.Helper()
 	ctx := context.Background()
-	today := time.Now().UTC().Truncate(24 * time.Hour)
+	today := e.Store.Today()
 	var rows []storage.ImportRow
 	for i := range outcomes {
 		rows = append(rows, storage.ImportRow{WorkplaceID: w.ID, NewHire: model.NewHire{Line: i + 2, FirstName: fmt.Sprintf("%s%d", tag, i),
@@ -169,7 +169,7 @@ func TestRecruitmentPageAndExports(t *testing.T) {
 			addNewHires(t, e, admin, in[1], "Ivo", j, "")
 			addNewHires(t, e, admin, out, "Ola", j, j, j, j, j, j)
 
-			since := recruitmentQuery{Days: 90}.since(time.Now())
+			since := recruitmentQuery{Days: 90}.since(e.Store.Today())
 			want, _, err := e.Store.Recruitment(ctx, coord, since)
 			if err != nil {
 				t.Fatal(err)
@@ -245,7 +245,7 @@ func TestRecruitmentPageAndExports(t *testing.T) {
 			}
 
 			before := len(exportAudits(t, e, admin))
-			today := time.Now().In(oslo).Format("2006-01-02")
+			today := e.Store.Today().Format("2006-01-02")
 
 			// CSV: BOM, ';', Norwegian headers, decimal commas; the page's order.
 			st, hd, b := download(t, c, e.URL+"/recruitment.csv?since=90&sort=joined&desc=1")
@@ -276,7 +276,7 @@ func TestRecruitmentPageAndExports(t *testing.T) {
 				}
 				if id == in[0].ID {
 					got := recs[i+1]
-					if got[3] != "4" || got[4] != "4" || got[5] != "100,0" || got[7] != "3" || got[8] != "75,0" || got[2] != time.Now().In(oslo).Format("02.01.2006") {
+					if got[3] != "4" || got[4] != "4" || got[5] != "100,0" || got[7] != "3" || got[8] != "75,0" || got[2] != e.Store.Today().Format("02.01.2006") {
 						t.Errorf("csv row for %s = %q", in[0].Name, got)
 					}
 					if m, err := strconv.ParseFloat(strings.Replace(got[6], ",", ".", 1), 64); err != nil || m < 2 || m > 4 || !strings.Contains(got[6], ",") {
@@ -284,7 +284,7 @@ func TestRecruitmentPageAndExports(t *testing.T) {
 					}
 				}
 			}
-			if last := recs[len(recs)-1]; last[0] != "Totalt" || last[2] != time.Now().In(oslo).Format("02.01.2006") {
+			if last := recs[len(recs)-1]; last[0] != "Totalt" || last[2] != e.Store.Today().Format("02.01.2006") {
 				t.Errorf("csv last row %q, want the totals", recs[len(recs)-1])
 			}
 
@@ -339,7 +339,7 @@ func TestRecruitmentPageAndExports(t *testing.T) {
 			if day, _ := excelize.ExcelDateToTime(serial, false); day.Format("2006-01-02") != today {
 				t.Errorf("xlsx date %v, want %s", day, today)
 			}
-			if v, _ := f.GetCellValue("Rekruttering", fmt.Sprintf("C%d", row)); v != time.Now().In(oslo).Format("02.01.2006") {
+			if v, _ := f.GetCellValue("Rekruttering", fmt.Sprintf("C%d", row)); v != e.Store.Today().Format("02.01.2006") {
 				t.Errorf("xlsx date shows as %q", v)
 			}
 

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/clock"
 	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/newhires"
@@ -47,7 +48,7 @@ var funcs = template.FuncMap{
 		if t.IsZero() {
 			return ""
 		}
-		return t.In(oslo).Format("02.01.2006 15:04")
+		return t.In(clock.Oslo).Format("02.01.2006 15:04")
 	},
 	"pct": func(f float64) string {
 		return strconv.FormatFloat(f*100, 'f', 0, 64) + " %"
@@ -73,20 +74,12 @@ var funcs = template.FuncMap{
 	"list":   func(s ...string) []string { return s },
 	// routeFor is the workplace a routing value goes to, for a select.
 	"routeFor": func(routes map[string]int64, v string) int64 { return routes[newhires.RouteKey(v)] },
-	"overdue":  func(t time.Time) bool { return t.Before(time.Now().Truncate(24 * time.Hour)) },
 	"width": func(f float64) string {
 		// A density bar width in whole percent, clamped for the CSS class.
 		p := int(f*100 + 0.5)
 		return strconv.Itoa(min(max(p, 0), 100))
 	},
 }
-
-var oslo = func() *time.Location {
-	if l, err := time.LoadLocation("Europe/Oslo"); err == nil {
-		return l
-	}
-	return time.FixedZone("CET", 3600)
-}()
 
 func (h *Handler) parseTemplates() error {
 	h.pages = map[string]*template.Template{}
@@ -99,7 +92,7 @@ func (h *Handler) parseTemplates() error {
 		if base == "layout" {
 			continue
 		}
-		t, err := template.New(base).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", n)
+		t, err := template.New(base).Funcs(funcs).Funcs(h.clockFuncs()).ParseFS(templateFiles, "templates/layout.html", n)
 		if err != nil {
 			return fmt.Errorf("template %s: %w", n, err)
 		}

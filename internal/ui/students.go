@@ -67,12 +67,11 @@ type weekBar struct {
 
 // defaultStudyStart is the start of the current term: 1 August, or
 // 1 January in the spring.
-func defaultStudyStart(now time.Time) time.Time {
-	t := now.In(oslo)
-	if t.Month() >= time.August {
-		return time.Date(t.Year(), time.August, 1, 0, 0, 0, 0, time.UTC)
+func defaultStudyStart(today time.Time) time.Time {
+	if today.Month() >= time.August {
+		return time.Date(today.Year(), time.August, 1, 0, 0, 0, 0, time.UTC)
 	}
-	return time.Date(t.Year(), time.January, 1, 0, 0, 0, 0, time.UTC)
+	return time.Date(today.Year(), time.January, 1, 0, 0, 0, 0, time.UTC)
 }
 
 func (h *Handler) showStudentsPage(w http.ResponseWriter, r *http.Request) {
@@ -86,9 +85,7 @@ func (h *Handler) showStudentsPage(w http.ResponseWriter, r *http.Request) {
 	for _, v := range studentViews {
 		d.Tabs = append(d.Tabs, studentTab{View: v, Label: "stu.tab." + v, Href: "/students?view=" + v, Current: v == d.View})
 	}
-	now := time.Now()
-	t := now.In(oslo)
-	d.Today = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	d.Today = h.Store.Today()
 	var err error
 	switch d.View {
 	case "graduating":
@@ -105,7 +102,7 @@ func (h *Handler) showStudentsPage(w http.ResponseWriter, r *http.Request) {
 	case "rates":
 		d.Rates, d.Total, err = h.Store.ConversionRates(r.Context(), u)
 	case "studystart":
-		since := defaultStudyStart(now)
+		since := defaultStudyStart(d.Today)
 		if v := q.Get("since"); v != "" {
 			if s, perr := time.Parse(time.DateOnly, v); perr == nil && s.Year() >= 2000 {
 				since = s

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -18,7 +17,7 @@ func TestBrowserStudentTransfer(t *testing.T) {
 	ctx := newBrowser(t)
 	errs := watchPageErrors(t, ctx)
 	coord := e.principal(t, "vervekoordinator")
-	soon := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 1, 0)
+	soon := e.Store.Today().AddDate(0, 1, 0)
 	id := addStudent(t, e, coord.Grants[0].UnitPath, "Åshild", "Ødegård", soon)
 	row := fmt.Sprintf("#student-%d", id)
 

@@ -59,7 +59,7 @@ func TestStudentsPageScopeAndConversion(t *testing.T) {
 			if err := e.Store.DB().QueryRow(`SELECT path FROM org_units WHERE kind = 'region' AND path <> $1 ORDER BY id LIMIT 1`, region).Scan(&other); err != nil {
 				t.Fatal(err)
 			}
-			soon := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 1, 0)
+			soon := e.Store.Today().AddDate(0, 1, 0)
 			mine := addStudent(t, e, region, "Sofie", "Studentsen", soon)
 			theirs := addStudent(t, e, other, "Ulrik", "Utenfor", soon)
 
