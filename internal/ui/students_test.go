@@ -69,7 +69,7 @@ func TestStudentsPageScopeAndConversion(t *testing.T) {
 
 			c := e.login(t, "vervekoordinator")
 			// The transfer task is on the coordinator's day, with a way to the list.
-			if status, body := get(t, c, e.URL+"/dag"); status != http.StatusOK || !strings.Contains(body, "Sofie Studentsen") ||
+			if status, body := get(t, c, e.URL+"/day"); status != http.StatusOK || !strings.Contains(body, "Sofie Studentsen") ||
 				!strings.Contains(body, `href="/students?view=graduating"`) {
 				t.Fatalf("Min dag: %d\n%s", status, body)
 			}
