@@ -476,12 +476,12 @@ func TestJoinRoutesStayInScope(t *testing.T) {
 		}
 	}
 	for path, form := range map[string]url.Values{
-		fmt.Sprintf("/persons/%d/referral", other.PersonID):  {},
-		fmt.Sprintf("/persons/%d/dues", other.PersonID):      {"membership_id": {fmt.Sprint(mid)}, "month": {"2026-01"}, "amount": {"1"}},
-		fmt.Sprintf("/applications/%d/approve", mid):         {},
+		fmt.Sprintf("/persons/%d/referral", other.PersonID):   {},
+		fmt.Sprintf("/persons/%d/dues", other.PersonID):       {"membership_id": {fmt.Sprint(mid)}, "month": {"2026-01"}, "amount": {"1"}},
+		fmt.Sprintf("/applications/%d/approve", mid):          {},
 		fmt.Sprintf("/referral/rewards/1/%d", other.PersonID): {"handed": {"1"}},
-		fmt.Sprintf("/api/v1/memberships/%d/payments", mid):  {},
-		"/applications/matches/1/merge":                      {},
+		fmt.Sprintf("/api/v1/memberships/%d/payments", mid):   {},
+		"/applications/matches/1/merge":                       {},
 	} {
 		if st, _ := post(t, sc, e.URL+path, form); st != 403 && st != 404 {
 			t.Errorf("POST %s: %d", path, st)
