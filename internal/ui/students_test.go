@@ -29,7 +29,7 @@ func addStudent(t testing.TB, e *testEnv, underPath, first, last string, grad ti
 	}
 	var id int64
 	if err := db.QueryRow(`INSERT INTO memberships (person_id, type, status, start_date, source, institution, programme, expected_graduation)
-		VALUES ($1, 'student', 'active', $2, 'test', 'NTNU', 'Master i bygg', $3) RETURNING id`, p.ID, time.Date(2022, 8, 15, 0, 0, 0, 0, time.UTC), grad).Scan(&id); err != nil {
+		VALUES ($1, 'student', 'active', $2, 'student_recruitment', 'NTNU', 'Master i bygg', $3) RETURNING id`, p.ID, time.Date(2022, 8, 15, 0, 0, 0, 0, time.UTC), grad).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
 	return id
