@@ -5,8 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pressly/goose/v3"
-
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/storage/storagetest"
 )
@@ -38,15 +36,7 @@ func TestMigrationEnglishValues(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer s.Close()
-			fsys, err := migrations(s.dialect)
-			if err != nil {
-				t.Fatal(err)
-			}
-			d := goose.DialectSQLite3
-			if s.dialect == Postgres {
-				d = goose.DialectPostgres
-			}
-			p, err := goose.NewProvider(d, s.w, fsys)
+			p, err := s.migrator()
 			if err != nil {
 				t.Fatal(err)
 			}
