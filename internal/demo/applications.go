@@ -67,7 +67,7 @@ func (g *gen) applicant(w *workplace, typ, status string, twin *person) (*person
 		inst, prog, grad = "NTNU", "Bachelor i ingeniørfag, elektro", g.o.Today.AddDate(2, 0, 0)
 	}
 	g.nextMembership++
-	if err := g.b.Add("memberships", g.nextMembership, p.id, typ, status, day, nil, "join_page", nil, inst, prog, nullTime(grad), applied, decided); err != nil {
+	if err := g.b.Add("memberships", g.nextMembership, p.id, typ, status, day, nil, string(model.SourceJoinPage), nil, inst, prog, nullTime(grad), applied, decided); err != nil {
 		return nil, err
 	}
 	if err := g.employment(p.id, w, g.day(0, 60), time.Time{}); err != nil {

@@ -45,6 +45,7 @@ func generate(t *testing.T, engine string, members int, seed uint64) snapshot {
 	if found := storagetest.ClearFnrs(t, s.DB(), engine); len(found) > 0 {
 		t.Fatalf("the demo keeps %d fødselsnumre in clear, e.g. %s", len(found), found[0])
 	}
+	checkSources(t, s)
 	root, err := s.RootUnit(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -220,5 +221,34 @@ func TestDemoHasPossibleMatchesForEveryDecider(t *testing.T) {
 				t.Errorf("pair %d is not a plausible match: %+v", m.ID, m)
 			}
 		}
+	}
+}
+
+// checkSources fails unless every membership source the demo wrote is one
+// of model.Sources (the schema refuses others; this names what it finds)
+// and the demo shows most of them.
+func checkSources(t *testing.T, s *storage.Storage) {
+	t.Helper()
+	rows, err := s.DB().Query(`SELECT DISTINCT source FROM memberships`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var n int
+	for rows.Next() {
+		var src model.Source
+		if err := rows.Scan(&src); err != nil {
+			t.Fatal(err)
+		}
+		if !src.Valid() {
+			t.Errorf("the demo writes membership source %q", src)
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n < len(model.Sources)-2 {
+		t.Errorf("the demo writes %d membership sources of %d", n, len(model.Sources))
 	}
 }

@@ -86,12 +86,12 @@ func (g *gen) graduates() error {
 			return err
 		}
 		if !converted {
-			if err := g.membership(p.id, model.TypeStudent, model.StatusResigned, started, end, "studentverving", 0, inst.Name, study.Name, grad); err != nil {
+			if err := g.membership(p.id, model.TypeStudent, model.StatusResigned, started, end, model.SourceStudentRecruitment, 0, inst.Name, study.Name, grad); err != nil {
 				return err
 			}
 			continue
 		}
-		if err := g.membership(p.id, model.TypeStudent, model.StatusConverted, started, end, "studentverving", 0, inst.Name, study.Name, grad); err != nil {
+		if err := g.membership(p.id, model.TypeStudent, model.StatusConverted, started, end, model.SourceStudentRecruitment, 0, inst.Name, study.Name, grad); err != nil {
 			return err
 		}
 		if err := g.membership(p.id, model.TypeOrdinary, model.StatusActive, end, time.Time{}, model.SourceStudentTransfer, 0, "", "", time.Time{}); err != nil {

@@ -98,7 +98,7 @@ func (g *gen) knownMember(unit *unit, known *workplace) (*person, error) {
 		return nil, err
 	}
 	joined := g.day(400, 4000)
-	if err := g.membership(m.id, model.TypeOrdinary, model.StatusActive, joined, time.Time{}, "nettsiden", 0, "", "", time.Time{}); err != nil {
+	if err := g.membership(m.id, model.TypeOrdinary, model.StatusActive, joined, time.Time{}, model.SourceWebsite, 0, "", "", time.Time{}); err != nil {
 		return nil, err
 	}
 	if known != nil {

@@ -19,7 +19,7 @@ var (
 		"Bakkeveien", "Furuveien", "Eikelia", "Møllevegen", "Åsveien", "Sætervegen", "Øvre Torggate", "Nedre Vollgate"}
 	mailDomains  = []string{"gmail.com", "gmail.com", "gmail.com", "hotmail.com", "online.no", "outlook.com", "icloud.com", "yahoo.no"}
 	otherUnions  = []string{"Tekna", "Tekna", "Parat", "Forskerforbundet", "Delta", "Fagforbundet"}
-	joinSources  = []string{"verving", "verving", "nettsiden", "nettsiden", "tillitsvalgt", "kampanje", "studentverving"}
+	joinSources  = []model.Source{model.SourceRecruited, model.SourceRecruited, model.SourceWebsite, model.SourceWebsite, model.SourceShopSteward, model.SourceCampaign, model.SourceStudentRecruitment}
 	contactNotes = []string{"Velkomstsamtale, fikk brosjyre og kaffekopp.", "Spurte om forsikringene.", "Snakket om lønnsoppgjøret.",
 		"Ønsker å bli med på medlemsmøte.", "Tok opp arbeidstid og overtid.", "Ringte etter utmelding, vurderer å komme tilbake.",
 		"Ikke tilstede, prøver igjen.", "Interessert i kurs for tillitsvalgte.", ""}
@@ -113,9 +113,9 @@ func (g *gen) day(daysAgoMin, daysAgoMax int) time.Time {
 	return g.o.Today.AddDate(0, 0, -(daysAgoMin + g.r.IntN(daysAgoMax-daysAgoMin+1)))
 }
 
-func (g *gen) membership(personID int64, typ, status string, start, end time.Time, source string, recruiter int64, inst, prog string, grad time.Time) error {
+func (g *gen) membership(personID int64, typ, status string, start, end time.Time, source model.Source, recruiter int64, inst, prog string, grad time.Time) error {
 	g.nextMembership++
-	return g.b.Add("memberships", g.nextMembership, personID, typ, status, start, nullTime(end), source, nullID(recruiter),
+	return g.b.Add("memberships", g.nextMembership, personID, typ, status, start, nullTime(end), string(source), nullID(recruiter),
 		inst, prog, nullTime(grad), nil, nil)
 }
 
@@ -133,9 +133,9 @@ func (g *gen) task(kind, title string, personID int64, w *workplace, path string
 	return g.b.Add("tasks", g.nextTask, kind, title, personID, wid, path, nullID(owner), due, model.TaskOpen, g.o.Today, nil)
 }
 
-func (g *gen) contact(personID, by int64, kind string, at time.Time) error {
+func (g *gen) contact(personID, by int64, kind model.ContactKind, at time.Time) error {
 	g.nextContact++
-	return g.b.Add("contacts", g.nextContact, personID, nullID(by), kind, at, contactNotes[g.r.IntN(len(contactNotes))])
+	return g.b.Add("contacts", g.nextContact, personID, nullID(by), string(kind), at, contactNotes[g.r.IntN(len(contactNotes))])
 }
 
 func nullTime(t time.Time) any {
@@ -158,7 +158,7 @@ func (g *gen) staff() error {
 	member := func(u *unit, min, max int) (*person, error) {
 		p, err := g.newPerson(personSpec{unitID: u.id, unitPath: u.path, minAge: min, maxAge: max, status: model.StatusActive, withFnr: true})
 		if err == nil {
-			err = g.membership(p.id, model.TypeOrdinary, model.StatusActive, g.day(400, 9000), time.Time{}, "nettsiden", 0, "", "", time.Time{})
+			err = g.membership(p.id, model.TypeOrdinary, model.StatusActive, g.day(400, 9000), time.Time{}, model.SourceWebsite, 0, "", "", time.Time{})
 		}
 		return p, err
 	}

@@ -26,7 +26,7 @@ func (g *gen) students() error {
 		}
 		started := studyStart(g.day(20, 365*max(1, study.Years)), g.o.Today)
 		grad := graduation(started, max(1, study.Years), g.o.Today)
-		if err := g.membership(p.id, model.TypeStudent, model.StatusActive, started, time.Time{}, "studentverving", 0, inst.Name, study.Name, grad); err != nil {
+		if err := g.membership(p.id, model.TypeStudent, model.StatusActive, started, time.Time{}, model.SourceStudentRecruitment, 0, inst.Name, study.Name, grad); err != nil {
 			return err
 		}
 		g.members++
@@ -37,7 +37,7 @@ func (g *gen) students() error {
 		if err != nil {
 			return err
 		}
-		if err := g.membership(p.id, model.TypeRetired, model.StatusActive, g.day(30, 3000), time.Time{}, "overføring", 0, "", "", time.Time{}); err != nil {
+		if err := g.membership(p.id, model.TypeRetired, model.StatusActive, g.day(30, 3000), time.Time{}, model.SourceTransfer, 0, "", "", time.Time{}); err != nil {
 			return err
 		}
 		g.members++

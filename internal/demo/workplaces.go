@@ -27,7 +27,7 @@ func (g *gen) workplacePeople() error {
 			src := joinSources[r.IntN(len(joinSources))]
 			var recruiter int64
 			if len(w.members) > 0 && r.IntN(100) < 35 {
-				recruiter, src = w.members[r.IntN(len(w.members))], "verving"
+				recruiter, src = w.members[r.IntN(len(w.members))], model.SourceRecruited
 			}
 			if err := g.membership(p.id, model.TypeOrdinary, status, start, time.Time{}, src, recruiter, "", "", time.Time{}); err != nil {
 				return err
@@ -51,7 +51,7 @@ func (g *gen) workplacePeople() error {
 				return err
 			}
 			end := g.day(1, 1100)
-			if err := g.membership(p.id, model.TypeOrdinary, model.StatusResigned, end.AddDate(-1-r.IntN(8), 0, 0), end, "nettsiden", 0, "", "", time.Time{}); err != nil {
+			if err := g.membership(p.id, model.TypeOrdinary, model.StatusResigned, end.AddDate(-1-r.IntN(8), 0, 0), end, model.SourceWebsite, 0, "", "", time.Time{}); err != nil {
 				return err
 			}
 			if err := g.employment(p.id, w, end.AddDate(-3, 0, 0), time.Time{}); err != nil {
@@ -193,7 +193,7 @@ func (g *gen) contacts(w *workplace) error {
 	if len(w.stewards) == 0 {
 		return nil
 	}
-	kinds := []string{"visit", "visit", "phone", "sms", "email", "meeting"}
+	kinds := []model.ContactKind{model.ContactVisit, model.ContactVisit, model.ContactPhone, model.ContactSMS, model.ContactEmail, model.ContactMeeting}
 	for _, m := range w.members {
 		if g.r.IntN(100) >= 40 {
 			continue

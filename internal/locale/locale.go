@@ -217,6 +217,17 @@ var catalog = map[string]map[string]string{
 	"contact.email":   {"nb": "E-post", "en": "E-mail"},
 	"contact.meeting": {"nb": "Møte", "en": "Meeting"},
 
+	"source.":                    {"nb": "Ukjent", "en": "Unknown"},
+	"source.join_page":           {"nb": "Innmeldingssiden", "en": "Join page"},
+	"source.workplace":           {"nb": "Vervet på arbeidsplassen", "en": "Recruited at work"},
+	"source.recruited":           {"nb": "Vervet av et medlem", "en": "Recruited by a member"},
+	"source.website":             {"nb": "Nettsiden", "en": "Website"},
+	"source.shop_steward":        {"nb": "Tillitsvalgt", "en": "Shop steward"},
+	"source.campaign":            {"nb": "Kampanje", "en": "Campaign"},
+	"source.student_recruitment": {"nb": "Studentverving", "en": "Student recruitment"},
+	"source.student_transfer":    {"nb": "Studentovergang", "en": "From student membership"},
+	"source.transfer":            {"nb": "Overføring", "en": "Transfer"},
+
 	"unit.union":  {"nb": "Forbund", "en": "Union"},
 	"unit.region": {"nb": "Region", "en": "Region"},
 	"unit.branch": {"nb": "Avdeling", "en": "Branch"},

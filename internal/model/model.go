@@ -96,7 +96,7 @@ type Membership struct {
 	Status             string
 	StartDate          time.Time
 	EndDate            time.Time
-	Source             string
+	Source             Source
 	RecruitedBy        int64
 	Institution        string
 	Programme          string
@@ -144,16 +144,13 @@ type Role struct {
 	EndDate   time.Time
 }
 
-// Contact kinds.
-var ContactKinds = []string{"visit", "phone", "sms", "email", "meeting"}
-
 // Contact is one entry in a person's contact history.
 type Contact struct {
 	ID       int64
 	PersonID int64
 	ByID     int64
 	ByName   string
-	Kind     string
+	Kind     ContactKind
 	At       time.Time
 	Note     string
 }

@@ -32,7 +32,7 @@ const (
 				address, postal_code, postal_place, unit_id, unit_path, workplace_id, member_status, other_union, created_at, updated_at)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, '', $16, $16) RETURNING id`
 	qMembershipInsert = `INSERT INTO memberships (person_id, type, status, start_date, source, recruited_by, institution, programme,
-			expected_graduation, applied_at, decided_at, lang) VALUES ($1, $2, $3, $4, 'join_page', $5, $6, $7, $8, $9, $10, $11) RETURNING id`
+			expected_graduation, applied_at, decided_at, lang) VALUES ($1, $2, $3, $4, '` + string(model.SourceJoinPage) + `', $5, $6, $7, $8, $9, $10, $11) RETURNING id`
 	qAuditApplicant = `INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, fields, person_id, detail, remote_addr)
 		VALUES ($1, $2, $3, 'create', 'person', $4, $5, $4, 'innmelding fra nettsiden, e-post bekreftet', $6),
 		($1, $2, $3, 'create', 'membership', $7, $8, $4, 'søknad fra nettsiden', $6)`
@@ -439,7 +439,7 @@ func (s *Storage) Applications(ctx context.Context, u *access.Principal, status 
 		COALESCE(r.first_name || ' ' || r.last_name, ''), m.applied_at, m.reject_reason
 		FROM memberships m JOIN persons p ON p.id = m.person_id
 		LEFT JOIN workplaces w ON w.id = p.workplace_id LEFT JOIN persons r ON r.id = m.recruited_by
-		WHERE m.source = 'join_page' AND m.status = ` + a.Add(status) + ` AND ` + u.Scope(access.MembershipApprove).Filter("p.unit_path", &a) +
+		WHERE m.source = '` + string(model.SourceJoinPage) + `' AND m.status = ` + a.Add(status) + ` AND ` + u.Scope(access.MembershipApprove).Filter("p.unit_path", &a) +
 		` ORDER BY m.applied_at, m.id LIMIT ` + a.Add(limit)
 	rows, err := s.r.QueryContext(ctx, q, a...)
 	if err != nil {

@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -174,7 +173,7 @@ func eachRow(rows *sql.Rows, fn func() error) error {
 func (s *Storage) LogContact(ctx context.Context, u *access.Principal, c *model.Contact) error {
 	var v model.Validation
 	c.Note = strings.TrimSpace(c.Note)
-	v.Check(slices.Contains(model.ContactKinds, c.Kind), "kind", "Velg en kontaktform.")
+	v.Check(c.Kind.Valid(), "kind", "Velg en kontaktform.")
 	v.Check(utf8.RuneCountInString(c.Note) <= 2000, "note", "Notatet kan ha høyst 2000 tegn.")
 	v.Check(utf8.ValidString(c.Note) && !strings.ContainsRune(c.Note, 0), "note", "Notatet inneholder ugyldige tegn.")
 	if err := v.Err(); err != nil {
@@ -194,7 +193,7 @@ func (s *Storage) LogContact(ctx context.Context, u *access.Principal, c *model.
 	c.At = s.now().UTC()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `INSERT INTO contacts (person_id, by_person_id, kind, at, note) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-			c.PersonID, nullID(c.ByID), c.Kind, c.At, c.Note).Scan(&c.ID); err != nil {
+			c.PersonID, nullID(c.ByID), string(c.Kind), c.At, c.Note).Scan(&c.ID); err != nil {
 			return err
 		}
 		// The erase dates of their pipeline entries count from the last contact.

@@ -616,7 +616,7 @@ func TestDuesCreditLeaderboardAndRewards(t *testing.T) {
 		}
 		// A later membership of the same recruit (a student's transfer)
 		// earns nothing more.
-		if _, err := s.w.Exec(`INSERT INTO memberships (person_id, type, status, start_date, source, recruited_by) VALUES ($1, 'student', 'active', $2, 'convert', $3)`,
+		if _, err := s.w.Exec(`INSERT INTO memberships (person_id, type, status, start_date, source, recruited_by) VALUES ($1, 'student', 'active', $2, 'student_transfer', $3)`,
 			student.PersonID, day0, rec.ID); err != nil {
 			t.Fatal(err)
 		}

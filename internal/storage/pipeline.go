@@ -105,12 +105,12 @@ func (s *Storage) LogOutcome(ctx context.Context, u *access.Principal, o Outcome
 		if o.Note != "" {
 			note += ". " + o.Note
 		}
-		kind := "visit"
+		kind := model.ContactVisit
 		if o.Result == OutcomeNotReached {
-			kind = "phone"
+			kind = model.ContactPhone
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO contacts (person_id, by_person_id, kind, at, note) VALUES ($1, $2, $3, $4, $5)`,
-			t.PersonID, nullID(u.PersonID), kind, now, note); err != nil {
+			t.PersonID, nullID(u.PersonID), string(kind), now, note); err != nil {
 			return err
 		}
 		if err := s.ensurePipeline(ctx, tx, t, now); err != nil {
@@ -233,7 +233,7 @@ func (s *Storage) join(ctx context.Context, tx *sql.Tx, u *access.Principal, t *
 	}
 	var id int64
 	if err := tx.QueryRowContext(ctx, `INSERT INTO memberships (person_id, type, status, start_date, source, recruited_by)
-		VALUES ($1, $2, 'active', $3, 'workplace', $4) RETURNING id`, t.PersonID, o.MembershipType, today, nullID(recruiter)).Scan(&id); err != nil {
+		VALUES ($1, $2, 'active', $3, $4, $5) RETURNING id`, t.PersonID, o.MembershipType, today, string(model.SourceWorkplace), nullID(recruiter)).Scan(&id); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE persons SET member_status = 'active', other_union = '', updated_at = $1 WHERE id = $2`, s.now().UTC(), t.PersonID); err != nil {

@@ -154,9 +154,21 @@ func open(dsn string) (*Storage, error) {
 
 // Migrate applies the embedded migrations that have not yet run.
 func (s *Storage) Migrate(ctx context.Context) error {
-	fsys, err := migrations(s.dialect)
+	p, err := s.migrator()
 	if err != nil {
 		return err
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	return nil
+}
+
+// migrator is goose over the embedded migrations and the writer.
+func (s *Storage) migrator() (*goose.Provider, error) {
+	fsys, err := migrations(s.dialect)
+	if err != nil {
+		return nil, err
 	}
 	d := goose.DialectSQLite3
 	if s.dialect == Postgres {
@@ -164,12 +176,9 @@ func (s *Storage) Migrate(ctx context.Context) error {
 	}
 	p, err := goose.NewProvider(d, s.w, fsys)
 	if err != nil {
-		return fmt.Errorf("migrations: %w", err)
+		return nil, fmt.Errorf("migrations: %w", err)
 	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("migrations: %w", err)
-	}
-	return nil
+	return p, nil
 }
 
 // Close closes the connections.

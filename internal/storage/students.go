@@ -225,7 +225,7 @@ func (s *Storage) ConvertStudent(ctx context.Context, u *access.Principal, membe
 		}
 		// Unpaid dues stay unpaid: an ordinary membership continues in arrears.
 		if err := tx.QueryRowContext(ctx, `INSERT INTO memberships (person_id, type, status, start_date, source, recruited_by)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, c.PersonID, model.TypeOrdinary, status, date(today), model.SourceStudentTransfer, recruiter).
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, c.PersonID, model.TypeOrdinary, status, date(today), string(model.SourceStudentTransfer), recruiter).
 			Scan(&c.MembershipID); err != nil {
 			return err
 		}

@@ -99,7 +99,7 @@ func (f *studentFixture) student(t *testing.T, sp studentSpec) (int64, int64) {
 	}
 	var id int64
 	err := f.s.w.QueryRow(`INSERT INTO memberships (person_id, type, status, start_date, end_date, source, recruited_by, institution, programme, expected_graduation)
-		VALUES ($1, 'student', $2, $3, $4, 'test', $5, $6, 'Bachelor i informatikk', $7) RETURNING id`,
+		VALUES ($1, 'student', $2, $3, $4, 'student_recruitment', $5, $6, 'Bachelor i informatikk', $7) RETURNING id`,
 		pid, sp.status, date(sp.start), date(sp.end), nullID(sp.recruiter), sp.inst, date(sp.grad)).Scan(&id)
 	if err != nil {
 		t.Fatal(err)
@@ -208,7 +208,7 @@ func TestConvertStudentKeepsHistoryAndRecruiter(t *testing.T) {
 			Scan(&typ, &status, &start, &source, &rec); err != nil {
 			t.Fatal(err)
 		}
-		if typ != model.TypeOrdinary || status != model.StatusActive || !start.Equal(day(2026, 11, 25)) || rec != recruiter || source != model.SourceStudentTransfer {
+		if typ != model.TypeOrdinary || status != model.StatusActive || !start.Equal(day(2026, 11, 25)) || rec != recruiter || source != string(model.SourceStudentTransfer) {
 			t.Fatalf("new membership %s %s %v %s %d", typ, status, start, source, rec)
 		}
 		if n := count(t, s, `SELECT count(*) FROM memberships WHERE person_id = $1`, pid); n != 2 {

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -19,6 +18,30 @@ import (
 var joinFields = []string{"first_name", "last_name", "email", "mobile", "postal_code", "fnr", "type", "workplace_id", "workplace_q",
 	"institution", "programme", "graduation", "ref", "consent"}
 
+// joinPaths are the addresses of the public join page and the pages after
+// it. The Norwegian ones are the union's public address (printed, in
+// referral links and QR codes, and in confirmation mail already sent); the
+// English ones answer beside them. A visitor stays on the set they came by.
+type joinPaths struct {
+	Page       string
+	Done       string
+	Workplaces string
+	Confirm    string // up to the token
+}
+
+var (
+	joinNorwegian = joinPaths{Page: "/bli-medlem", Done: "/bli-medlem/takk", Workplaces: "/bli-medlem/arbeidsplasser", Confirm: "/bli-medlem/bekreft/"}
+	joinEnglish   = joinPaths{Page: "/join", Done: "/join/thanks", Workplaces: "/join/workplaces", Confirm: "/join/confirm/"}
+)
+
+// joinPathsOf is the set of join paths the request came by.
+func joinPathsOf(r *http.Request) joinPaths {
+	if r.URL.Path == joinEnglish.Page || strings.HasPrefix(r.URL.Path, joinEnglish.Page+"/") {
+		return joinEnglish
+	}
+	return joinNorwegian
+}
+
 // joinLang is the join page's language: ?lang= or the form's lang field.
 func joinLang(r *http.Request) string {
 	l := r.FormValue("lang")
@@ -29,6 +52,7 @@ func joinLang(r *http.Request) string {
 }
 
 type joinData struct {
+	Paths      joinPaths
 	Settings   storage.JoinSettings
 	Benefits   []storage.Benefit
 	Types      []string
@@ -41,7 +65,8 @@ type joinData struct {
 	SearchLimited bool
 }
 
-func (h *Handler) joinData(ctx context.Context, lang, ref string) (*joinData, error) {
+func (h *Handler) joinData(r *http.Request, lang, ref string) (*joinData, error) {
+	ctx := r.Context()
 	st, err := h.Store.JoinSettings(ctx)
 	if err != nil {
 		return nil, err
@@ -50,7 +75,7 @@ func (h *Handler) joinData(ctx context.Context, lang, ref string) (*joinData, er
 	if err != nil {
 		return nil, err
 	}
-	d := &joinData{Settings: st, Benefits: bs, Types: model.MembershipTypes, Stamp: h.join.stamp(time.Now()), Lang: lang}
+	d := &joinData{Paths: joinPathsOf(r), Settings: st, Benefits: bs, Types: model.MembershipTypes, Stamp: h.join.stamp(time.Now()), Lang: lang}
 	if ref != "" {
 		if r, ok, err := h.Store.ReferrerByCode(ctx, ref); err != nil {
 			return nil, err
@@ -65,7 +90,7 @@ func (h *Handler) joinData(ctx context.Context, lang, ref string) (*joinData, er
 func (h *Handler) showJoinPage(w http.ResponseWriter, r *http.Request) {
 	lang := joinLang(r)
 	ref := strings.TrimSpace(r.URL.Query().Get("ref"))
-	d, err := h.joinData(r.Context(), lang, ref)
+	d, err := h.joinData(r, lang, ref)
 	if err != nil {
 		h.serveError(w, r, err)
 		return
@@ -94,7 +119,7 @@ func (h *Handler) submitJoin(w http.ResponseWriter, r *http.Request) {
 		form[k] = r.PostForm.Get(k)
 	}
 	again := func(status int, err error) {
-		d, derr := h.joinData(r.Context(), lang, "")
+		d, derr := h.joinData(r, lang, "")
 		if derr != nil {
 			h.serveError(w, r, derr)
 			return
@@ -114,7 +139,8 @@ func (h *Handler) submitJoin(w http.ResponseWriter, r *http.Request) {
 		again(http.StatusTooManyRequests, model.Errorf(model.ETOOMANY, "%s", locale.T(lang, "join.toomany")))
 		return
 	}
-	done := "/bli-medlem/takk?lang=" + lang
+	paths := joinPathsOf(r)
+	done := paths.Done + "?lang=" + lang
 	if r.PostForm.Get("website") != "" {
 		// The honeypot: only robots fill in a field nobody sees. They are
 		// told it went well.
@@ -150,7 +176,7 @@ func (h *Handler) submitJoin(w http.ResponseWriter, r *http.Request) {
 			app.WorkplaceID = m[0].ID
 		}
 	}
-	app.ConfirmURL = h.publicURL(r) + "/bli-medlem/bekreft/"
+	app.ConfirmURL = h.publicURL(r) + paths.Confirm
 	err := v.Err()
 	if err == nil {
 		err = h.Store.SubmitApplication(r.Context(), access.Visitor(remoteAddr(r)), app)
@@ -184,6 +210,7 @@ func (h *Handler) showJoinDone(w http.ResponseWriter, r *http.Request) {
 }
 
 type joinConfirmData struct {
+	Paths   joinPaths
 	Token   string
 	Refused string // the locale key of why the link is refused
 	Status  string // after confirming: pending or active
@@ -224,7 +251,7 @@ func (h *Handler) confirmJoin(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) joinConfirmPage(w http.ResponseWriter, r *http.Request, err error, status string) {
 	lang := joinLang(r)
-	d := &joinConfirmData{Token: r.PathValue("token"), Status: status}
+	d := &joinConfirmData{Paths: joinPathsOf(r), Token: r.PathValue("token"), Status: status}
 	code := http.StatusOK
 	for _, lr := range linkRefusals {
 		if errors.Is(err, lr.err) {

@@ -245,7 +245,7 @@ func TestBrowserJoinReferCredit(t *testing.T) {
 	// 5. The recruiter sees the credit, opts in, and is on the leaderboard.
 	do(t, ctx, "sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)))
 	signInBrowser(t, ctx, e.URL, "tillitsvalgt2")
-	do(t, ctx, "my referral page", chromedp.Navigate(e.URL+"/meg/verving"), chromedp.WaitVisible(chromedp.CSS("#ref-link")))
+	do(t, ctx, "my referral page", chromedp.Navigate(e.URL+"/me/referral"), chromedp.WaitVisible(chromedp.CSS("#ref-link")))
 	// Stine joined at another club, outside the recruiter's scope: counted, not named.
 	if c := run(t, ctx, "credits", chromedp.Text(chromedp.CSS("#credits"))); strings.Contains(c, "Stine") || !strings.Contains(c, "område, uten navn: 1") {
 		t.Errorf("credits: %q", c)
@@ -253,7 +253,7 @@ func TestBrowserJoinReferCredit(t *testing.T) {
 	checkPhoneLayout(t, ctx, "referral page")
 	do(t, ctx, "opt in", chromedp.Click(chromedp.CSS("#optin-on")), chromedp.WaitVisible(chromedp.CSS("#optin-off")))
 	year := clock.now().Year()
-	do(t, ctx, "leaderboard", chromedp.Navigate(fmt.Sprintf("%s/verving/toppliste?year=%d", e.URL, year)), chromedp.WaitVisible(chromedp.CSS("#leaderboard")))
+	do(t, ctx, "leaderboard", chromedp.Navigate(fmt.Sprintf("%s/referral/leaderboard?year=%d", e.URL, year)), chromedp.WaitVisible(chromedp.CSS("#leaderboard")))
 	if lb := run(t, ctx, "leaderboard", chromedp.Text(chromedp.CSS("#leaderboard"))); !strings.Contains(lb, recruiterName) {
 		t.Errorf("leaderboard lacks %s:\n%s", recruiterName, lb)
 	}
@@ -287,7 +287,7 @@ func TestBrowserSearchLimitAndReferralButton(t *testing.T) {
 	}
 
 	signInBrowser(t, ctx, e.URL, "tillitsvalgt")
-	do(t, ctx, "make the referral link", chromedp.Navigate(e.URL+"/meg/verving"), chromedp.Click(chromedp.CSS("#make-referral")),
+	do(t, ctx, "make the referral link", chromedp.Navigate(e.URL+"/me/referral"), chromedp.Click(chromedp.CSS("#make-referral")),
 		chromedp.WaitVisible(chromedp.CSS("#ref-link")))
 	if link := run(t, ctx, "link", chromedp.Text(chromedp.CSS("#ref-link"))); !strings.HasPrefix(link, "https://medlem.forbundet.example/bli-medlem?ref=") {
 		t.Errorf("link %q", link)

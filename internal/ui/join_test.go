@@ -244,10 +244,10 @@ func TestJoinPageAndApplications(t *testing.T) {
 			}
 
 			// Referral page, QR codes, opt-in and leaderboard.
-			if st, body := get(t, sc, e.URL+"/meg/verving"); st != 200 || !strings.Contains(body, code) {
-				t.Errorf("/meg/verving: %d", st)
+			if st, body := get(t, sc, e.URL+"/me/referral"); st != 200 || !strings.Contains(body, code) {
+				t.Errorf("/me/referral: %d", st)
 			}
-			for path, ct := range map[string]string{"/meg/verving/qr.svg": "image/svg+xml", "/meg/verving/qr.png": "image/png"} {
+			for path, ct := range map[string]string{"/me/referral/qr.svg": "image/svg+xml", "/me/referral/qr.png": "image/png"} {
 				resp, err := sc.Get(e.URL + path)
 				if err != nil {
 					t.Fatal(err)
@@ -258,13 +258,13 @@ func TestJoinPageAndApplications(t *testing.T) {
 					t.Errorf("%s: %d %s %d bytes", path, resp.StatusCode, resp.Header.Get("Content-Type"), len(b))
 				}
 			}
-			if st, _ := post(t, sc, e.URL+"/meg/verving/toppliste", url.Values{"on": {"1"}}); st != http.StatusSeeOther {
+			if st, _ := post(t, sc, e.URL+"/me/referral/opt-in", url.Values{"on": {"1"}}); st != http.StatusSeeOther {
 				t.Errorf("opt in: %d", st)
 			}
 			if on, _ := e.Store.LeaderboardOptIn(ctx, steward); !on {
 				t.Error("not opted in")
 			}
-			if st, _ := get(t, sc, e.URL+"/verving/toppliste"); st != 200 {
+			if st, _ := get(t, sc, e.URL+"/referral/leaderboard"); st != 200 {
 				t.Errorf("leaderboard: %d", st)
 			}
 
@@ -279,7 +279,7 @@ func TestJoinPageAndApplications(t *testing.T) {
 			resp.Body.Close()
 			var applicant int64
 			e.Store.DB().QueryRow(`SELECT person_id FROM memberships WHERE id = $1`, mid).Scan(&applicant)
-			if st, body := get(t, ac, fmt.Sprintf("%s/persons/%d/verving", e.URL, applicant)); st != 200 || !strings.Contains(body, "02.2026: 350,00 kr") ||
+			if st, body := get(t, ac, fmt.Sprintf("%s/persons/%d/referral", e.URL, applicant)); st != 200 || !strings.Contains(body, "02.2026: 350,00 kr") ||
 				!strings.Contains(body, `id="dues-form"`) {
 				t.Errorf("person referral section: %d %s", st, body)
 			}
@@ -292,7 +292,7 @@ func TestJoinPageAndApplications(t *testing.T) {
 	}
 }
 
-var confirmLinkRE = regexp.MustCompile(`https?://[^/\s]+/bli-medlem/bekreft/[A-Za-z0-9_-]+\?lang=[a-z]+`)
+var confirmLinkRE = regexp.MustCompile(`https?://[^/\s]+/(?:bli-medlem/bekreft|join/confirm)/[A-Za-z0-9_-]+\?lang=[a-z]+`)
 
 // outboxLink returns the confirmation link in the latest e-mail queued to
 // addr.
@@ -470,18 +470,18 @@ func TestJoinRoutesStayInScope(t *testing.T) {
 	if steward.Scope(access.PersonRead).Contains(other.Grants[0].UnitPath) {
 		t.Fatal("tillitsvalgt2 is inside tillitsvalgt's scope")
 	}
-	for _, path := range []string{"/persons/%d/verving", "/persons/%d/qr.svg", "/persons/%d/qr.png"} {
+	for _, path := range []string{"/persons/%d/referral", "/persons/%d/qr.svg", "/persons/%d/qr.png"} {
 		if st, _ := get(t, sc, e.URL+fmt.Sprintf(path, other.PersonID)); st != 403 && st != 404 {
 			t.Errorf("GET %s: %d", path, st)
 		}
 	}
 	for path, form := range map[string]url.Values{
-		fmt.Sprintf("/persons/%d/referral", other.PersonID):  {},
-		fmt.Sprintf("/persons/%d/dues", other.PersonID):      {"membership_id": {fmt.Sprint(mid)}, "month": {"2026-01"}, "amount": {"1"}},
-		fmt.Sprintf("/applications/%d/approve", mid):         {},
-		fmt.Sprintf("/verving/premier/1/%d", other.PersonID): {"handed": {"1"}},
-		fmt.Sprintf("/api/v1/memberships/%d/payments", mid):  {},
-		"/applications/matches/1/merge":                      {},
+		fmt.Sprintf("/persons/%d/referral", other.PersonID):   {},
+		fmt.Sprintf("/persons/%d/dues", other.PersonID):       {"membership_id": {fmt.Sprint(mid)}, "month": {"2026-01"}, "amount": {"1"}},
+		fmt.Sprintf("/applications/%d/approve", mid):          {},
+		fmt.Sprintf("/referral/rewards/1/%d", other.PersonID): {"handed": {"1"}},
+		fmt.Sprintf("/api/v1/memberships/%d/payments", mid):   {},
+		"/applications/matches/1/merge":                       {},
 	} {
 		if st, _ := post(t, sc, e.URL+path, form); st != 403 && st != 404 {
 			t.Errorf("POST %s: %d", path, st)

@@ -18,7 +18,7 @@ type leaderboardData struct {
 	Leaders []storage.Leader
 }
 
-// showLeaderboard is /verving/toppliste: recruiters who opted in, ranked by
+// showLeaderboard is /referral/leaderboard: recruiters who opted in, ranked by
 // recruits that counted in a year, for the union, a region, branch or club.
 func (h *Handler) showLeaderboard(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
@@ -88,7 +88,7 @@ func (h *Handler) addRewardLevel(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/verving/premier", http.StatusSeeOther)
+	http.Redirect(w, r, "/referral/rewards", http.StatusSeeOther)
 }
 
 // toggleHandout marks a prize as handed out, or not.
@@ -107,5 +107,5 @@ func (h *Handler) toggleHandout(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/verving/premier", http.StatusSeeOther)
+	http.Redirect(w, r, "/referral/rewards", http.StatusSeeOther)
 }

@@ -138,7 +138,7 @@ func TestSignInThatCannotBeAuditedDoesNotHappen(t *testing.T) {
 	if resp.StatusCode == http.StatusSeeOther {
 		t.Fatalf("sign-in without its audit entry answered %d", resp.StatusCode)
 	}
-	if st, _ := get(t, c, e.URL+"/dag"); st != http.StatusSeeOther {
-		t.Fatalf("the client got a session although the sign-in was not audited: /dag answered %d", st)
+	if st, _ := get(t, c, e.URL+"/day"); st != http.StatusSeeOther {
+		t.Fatalf("the client got a session although the sign-in was not audited: /day answered %d", st)
 	}
 }

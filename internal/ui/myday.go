@@ -64,7 +64,7 @@ func (h *Handler) logOutcome(w http.ResponseWriter, r *http.Request) {
 			h.serveError(w, r, err)
 			return
 		}
-		http.Redirect(w, r, "/dag", http.StatusSeeOther)
+		http.Redirect(w, r, "/day", http.StatusSeeOther)
 		return
 	}
 	t, terr := h.Store.DayTask(r.Context(), u, id)

@@ -150,7 +150,7 @@ func quantileMS(sorted []time.Duration, q float64) float64 {
 }
 
 // BenchmarkMyDayConcurrent signs in 200 distinct shop stewards and has
-// them all load "Min dag" (GET /dag) at once, through a real HTTP server
+// them all load "Min dag" (GET /day) at once, through a real HTTP server
 // in the process, until b.N pages are served. It reports the server's
 // time per page (from the request reaching the handler to the handler
 // returning, sessions and all) at p50, p95 and p99, the client's
@@ -166,7 +166,7 @@ func BenchmarkMyDayConcurrent(b *testing.B) {
 	timed := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		t0 := time.Now()
 		h.ServeHTTP(w, r)
-		if r.URL.Path == "/dag" {
+		if r.URL.Path == "/day" {
 			server.add(time.Since(t0))
 		}
 	})
@@ -188,7 +188,7 @@ func BenchmarkMyDayConcurrent(b *testing.B) {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			resp, err := c.PostForm(srv.URL+"/login", url.Values{"username": {name}, "password": {benchPassword}, "next": {"/dag"}})
+			resp, err := c.PostForm(srv.URL+"/login", url.Values{"username": {name}, "password": {benchPassword}, "next": {"/day"}})
 			if err != nil {
 				errs <- err
 				return
@@ -229,7 +229,7 @@ func BenchmarkMyDayConcurrent(b *testing.B) {
 	})
 }
 
-// hammer has workers goroutines fetch /dag until b.N pages are served,
+// hammer has workers goroutines fetch /day until b.N pages are served,
 // worker i acting as the stewards i, i+workers, … in turn, each pausing
 // a random think time of mean think (none if 0) before every page, and
 // reports the server's p50, p95 and p99, the client's p99 and pages/s.
@@ -249,7 +249,7 @@ func hammer(b *testing.B, base string, clients []*http.Client, users []string, s
 				}
 				i := k % len(clients)
 				t0 := time.Now()
-				resp, err := clients[i].Get(base + "/dag")
+				resp, err := clients[i].Get(base + "/day")
 				if err != nil {
 					failed.CompareAndSwap(nil, err.Error())
 					return
@@ -259,7 +259,7 @@ func hammer(b *testing.B, base string, clients []*http.Client, users []string, s
 				resp.Body.Close()
 				client[w] = append(client[w], time.Since(t0))
 				if err != nil || resp.StatusCode != http.StatusOK || !bytes.Contains(body.Bytes(), []byte("<h1>")) {
-					failed.CompareAndSwap(nil, fmt.Sprintf("GET /dag as %s: status %d, %v", users[i], resp.StatusCode, err))
+					failed.CompareAndSwap(nil, fmt.Sprintf("GET /day as %s: status %d, %v", users[i], resp.StatusCode, err))
 					return
 				}
 			}

@@ -41,7 +41,7 @@ func TestMyDayRecruiterChoice(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, body := get(t, c, e.URL+"/dag")
+			_, body := get(t, c, e.URL+"/day")
 			colleague := task.Colleagues[0]
 			if !strings.Contains(body, `<select name="recruiter"><option value="">meg</option>`) ||
 				!strings.Contains(body, fmt.Sprintf(`<option value="%d">%s</option>`, colleague.PersonID, html.EscapeString(colleague.Name))) {

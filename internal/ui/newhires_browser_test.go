@@ -92,7 +92,7 @@ func TestBrowserNewHireFlow(t *testing.T) {
 	errs.check(t, "import")
 
 	// Min dag shows the new colleagues and their welcome tasks.
-	do(t, ctx, "Min dag", chromedp.Navigate(e.URL+"/dag"), chromedp.WaitVisible(chromedp.ID("new-colleagues")))
+	do(t, ctx, "Min dag", chromedp.Navigate(e.URL+"/day"), chromedp.WaitVisible(chromedp.ID("new-colleagues")))
 	colleagues := run(t, ctx, "new colleagues", chromedp.Text(chromedp.ID("new-colleagues")))
 	for _, name := range []string{"Åse Ødegård", "Jonas Berg", "Mari Lie"} {
 		if !strings.Contains(colleagues, name) {
@@ -126,7 +126,7 @@ func TestBrowserNewHireFlow(t *testing.T) {
 	if !strings.Contains(logged, "Oppfølging planlagt "+due) {
 		t.Errorf("after logging: %q, want the follow-up on %s", logged, due)
 	}
-	if loc := run(t, ctx, "location", chromedp.Location()); loc != e.URL+"/dag" {
+	if loc := run(t, ctx, "location", chromedp.Location()); loc != e.URL+"/day" {
 		t.Errorf("logging reloaded the page to %s", loc)
 	}
 	d, _ = e.Store.MyDay(bg, steward)

@@ -14,7 +14,7 @@ type personData struct {
 	P         *model.Person
 	H         *storage.PersonHistory
 	Workplace *model.Workplace
-	Kinds     []string
+	Kinds     []model.ContactKind
 }
 
 func (h *Handler) loadPerson(r *http.Request) (*personData, error) {
@@ -59,7 +59,7 @@ func (h *Handler) saveContact(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := access.FromContext(r.Context())
-	c := &model.Contact{PersonID: id, ByID: u.PersonID, Kind: r.PostFormValue("kind"), Note: r.PostFormValue("note")}
+	c := &model.Contact{PersonID: id, ByID: u.PersonID, Kind: model.ContactKind(r.PostFormValue("kind")), Note: r.PostFormValue("note")}
 	err = h.Store.LogContact(r.Context(), u, c)
 	if model.ErrorCode(err) == model.EINVALID {
 		d, lerr := h.loadPerson(r)
@@ -73,7 +73,7 @@ func (h *Handler) saveContact(w http.ResponseWriter, r *http.Request) {
 			fields = e.Fields
 		}
 		h.render(w, r, http.StatusBadRequest, "person", page{Title: d.P.Name(), Data: d, Error: model.ErrorMessage(err),
-			Fields: fields, Form: map[string]string{"kind": c.Kind, "note": c.Note}})
+			Fields: fields, Form: map[string]string{"kind": string(c.Kind), "note": c.Note}})
 		return
 	}
 	if err != nil {

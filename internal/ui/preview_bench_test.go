@@ -37,7 +37,7 @@ const previewReaders = 20
 // BenchmarkPagesDuringPreview has the union admin preview, and then
 // commit, an employer list of VERVE_BENCH_PREVIEW_ROWS rows (default
 // 300,000) on a SQLite demo union (VERVE_BENCH_MEMBERS, default 20,000),
-// while 20 signed-in shop stewards load /dag, / and a person page over and
+// while 20 signed-in shop stewards load /day, / and a person page over and
 // over, pausing 0–100 ms between pages. It reports the pages' latency
 // during the preview at p50, p95 and max (the target: p95 under
 // 300 ms, none over 1 s), the same during the commit, and how long the
@@ -190,7 +190,7 @@ func signInReaders(b *testing.B, s *storage.Storage, base string, users []string
 			b.Fatal(err)
 		}
 		r.clients = append(r.clients, c)
-		r.pages = append(r.pages, []string{"/dag", "/", fmt.Sprintf("/persons/%d", person)})
+		r.pages = append(r.pages, []string{"/day", "/", fmt.Sprintf("/persons/%d", person)})
 	}
 	return r
 }

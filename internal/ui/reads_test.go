@@ -77,7 +77,7 @@ func TestNothingWaitsForAPreview(t *testing.T) {
 					t.Fatalf("%s waited for the preview", what)
 				}
 			}
-			for _, page := range []string{"/", "/dag", fmt.Sprintf("/persons/%d", person)} {
+			for _, page := range []string{"/", "/day", fmt.Sprintf("/persons/%d", person)} {
 				// A 200 means the session was read: without it, /login.
 				within("GET "+page, func() error {
 					resp, err := c.Get(e.URL + page)

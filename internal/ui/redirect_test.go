@@ -32,7 +32,7 @@ func TestSafeNextStaysOnSite(t *testing.T) {
 			t.Errorf("safeNext(%q) = %q leads to %v", next, got, u)
 		}
 	}
-	for _, ok := range []string{"/", "/dag", "/persons/12#kontakter", "/recruitment?from=2026-01-01&sort=name", "/bli-medlem?lang=en"} {
+	for _, ok := range []string{"/", "/day", "/persons/12#kontakter", "/recruitment?from=2026-01-01&sort=name", "/bli-medlem?lang=en"} {
 		if got := safeNext(ok); got != ok {
 			t.Errorf("safeNext(%q) = %q, want it kept", ok, got)
 		}

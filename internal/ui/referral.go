@@ -29,7 +29,7 @@ type duesMembership struct {
 	Payments []storage.Payment
 }
 
-// showMyReferralPage is /meg/verving: the user's own referral link and QR
+// showMyReferralPage is /me/referral: the user's own referral link and QR
 // code (or a button to make them: a GET changes nothing), their recruits
 // that count, and the leaderboard opt-in.
 func (h *Handler) showMyReferralPage(w http.ResponseWriter, r *http.Request) {
@@ -71,7 +71,7 @@ func (h *Handler) makeMyReferral(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/meg/verving", http.StatusSeeOther)
+	http.Redirect(w, r, "/me/referral", http.StatusSeeOther)
 }
 
 // setMyOptIn turns the user's leaderboard opt-in on or off.
@@ -80,7 +80,7 @@ func (h *Handler) setMyOptIn(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/meg/verving", http.StatusSeeOther)
+	http.Redirect(w, r, "/me/referral", http.StatusSeeOther)
 }
 
 // myQR serves the user's own referral QR code.

@@ -23,7 +23,7 @@ func getHost(t *testing.T, c *http.Client, url, host string) (int, string) {
 	return resp.StatusCode, body
 }
 
-// TestMyReferralMadeByPost: opening /meg/verving makes nothing; the
+// TestMyReferralMadeByPost: opening /me/referral makes nothing; the
 // button's POST makes the code once, audited; the link, the QR code and
 // the person page's link come from --public-url whatever Host the request
 // names.
@@ -43,11 +43,11 @@ func TestMyReferralMadeByPost(t *testing.T) {
 			}
 
 			for range 2 {
-				if st, body := get(t, sc, e.URL+"/meg/verving"); st != 200 || !strings.Contains(body, `id="make-referral"`) || strings.Contains(body, `id="ref-link"`) {
-					t.Fatalf("/meg/verving without a code: %d", st)
+				if st, body := get(t, sc, e.URL+"/me/referral"); st != 200 || !strings.Contains(body, `id="make-referral"`) || strings.Contains(body, `id="ref-link"`) {
+					t.Fatalf("/me/referral without a code: %d", st)
 				}
 			}
-			if st, _ := get(t, sc, e.URL+"/meg/verving/qr.svg"); st != http.StatusNotFound {
+			if st, _ := get(t, sc, e.URL+"/me/referral/qr.svg"); st != http.StatusNotFound {
 				t.Errorf("QR code without a code: %d", st)
 			}
 			if codes() != 0 || audits() != 0 {
@@ -55,14 +55,14 @@ func TestMyReferralMadeByPost(t *testing.T) {
 			}
 
 			// From another site, or without a session: refused.
-			req, _ := http.NewRequest("POST", e.URL+"/meg/verving", nil)
+			req, _ := http.NewRequest("POST", e.URL+"/me/referral", nil)
 			req.Header.Set("Sec-Fetch-Site", "cross-site")
 			if resp, err := sc.Do(req); err != nil || resp.StatusCode != http.StatusForbidden {
 				t.Errorf("cross-site POST: %v %v", resp.Status, err)
 			} else {
 				resp.Body.Close()
 			}
-			if st, _ := post(t, anon(), e.URL+"/meg/verving", url.Values{}); st != http.StatusUnauthorized {
+			if st, _ := post(t, anon(), e.URL+"/me/referral", url.Values{}); st != http.StatusUnauthorized {
 				t.Errorf("POST without a session: %d", st)
 			}
 			if codes() != 0 {
@@ -70,12 +70,12 @@ func TestMyReferralMadeByPost(t *testing.T) {
 			}
 
 			for range 2 {
-				resp, err := sc.PostForm(e.URL+"/meg/verving", url.Values{})
+				resp, err := sc.PostForm(e.URL+"/me/referral", url.Values{})
 				if err != nil {
 					t.Fatal(err)
 				}
 				resp.Body.Close()
-				if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/meg/verving" {
+				if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/me/referral" {
 					t.Fatalf("make: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 				}
 			}
@@ -88,20 +88,20 @@ func TestMyReferralMadeByPost(t *testing.T) {
 			}
 			link := public + "/bli-medlem?ref=" + code
 
-			st, body := getHost(t, sc, e.URL+"/meg/verving", "evil.example")
+			st, body := getHost(t, sc, e.URL+"/me/referral", "evil.example")
 			if st != 200 || !strings.Contains(body, `href="`+link+`"`) || strings.Contains(body, "evil.example") || strings.Contains(body, `id="make-referral"`) {
-				t.Errorf("/meg/verving with a forged Host: %d\n%s", st, body)
+				t.Errorf("/me/referral with a forged Host: %d\n%s", st, body)
 			}
 			want, err := qrSVG(link)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if st, svg := getHost(t, sc, e.URL+"/meg/verving/qr.svg", "evil.example"); st != 200 || svg != string(want) {
+			if st, svg := getHost(t, sc, e.URL+"/me/referral/qr.svg", "evil.example"); st != 200 || svg != string(want) {
 				t.Errorf("QR code with a forged Host: %d, not the public link", st)
 			}
 			ac := e.login(t, "admin")
 			person := fmt.Sprintf("%s/persons/%d", e.URL, steward.PersonID)
-			if st, body := getHost(t, ac, person+"/verving", "evil.example"); st != 200 || !strings.Contains(body, `href="`+link+`"`) || strings.Contains(body, "evil.example") {
+			if st, body := getHost(t, ac, person+"/referral", "evil.example"); st != 200 || !strings.Contains(body, `href="`+link+`"`) || strings.Contains(body, "evil.example") {
 				t.Errorf("person referral section with a forged Host: %d\n%s", st, body)
 			}
 			if st, svg := getHost(t, ac, person+"/qr.svg", "evil.example"); st != 200 || svg != string(want) {
@@ -117,7 +117,7 @@ func TestReferralLinkWithoutPublicURL(t *testing.T) {
 	e := newJoinEnv(t, "sqlite", Config{})
 	_, code := referrer(t, e, "tillitsvalgt")
 	sc := e.login(t, "tillitsvalgt")
-	if _, body := get(t, sc, e.URL+"/meg/verving"); !strings.Contains(body, `href="`+e.URL+"/bli-medlem?ref="+code+`"`) {
+	if _, body := get(t, sc, e.URL+"/me/referral"); !strings.Contains(body, `href="`+e.URL+"/bli-medlem?ref="+code+`"`) {
 		t.Errorf("link not on the request's host:\n%s", body)
 	}
 }

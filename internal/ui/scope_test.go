@@ -140,7 +140,7 @@ func refuse(t *testing.T, c *http.Client, method, url, name string) {
 func TestSignInRequired(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	for _, path := range []string{"/", "/units", "/workplaces/1", "/persons/1", "/search?q=hansen", "/audit", "/applications/export", "/meg/verving"} {
+	for _, path := range []string{"/", "/units", "/workplaces/1", "/persons/1", "/search?q=hansen", "/audit", "/applications/export", "/me/referral"} {
 		resp, err := c.Get(e.URL + path)
 		if err != nil {
 			t.Fatal(err)
@@ -310,7 +310,7 @@ func TestScopeOfDuesCreditsTasksAndAdmins(t *testing.T) {
 
 			// The recruiter sees that the recruit counted, not who it is.
 			sc := e.login(t, "tillitsvalgt")
-			for _, path := range []string{"/meg/verving", fmt.Sprintf("/persons/%d/verving", steward.PersonID)} {
+			for _, path := range []string{"/me/referral", fmt.Sprintf("/persons/%d/referral", steward.PersonID)} {
 				st, body := get(t, sc, e.URL+path)
 				if st != 200 || strings.Contains(body, "Utenforsen") || !strings.Contains(body, "Vervede utenfor ditt område") {
 					t.Errorf("GET %s: status %d, names the recruit or lacks the count", path, st)
@@ -336,7 +336,7 @@ func TestScopeOfDuesCreditsTasksAndAdmins(t *testing.T) {
 			if _, err := db.Exec(`UPDATE persons SET unit_id = $1, unit_path = $2 WHERE id = $3`, wB.UnitID, wB.UnitPath, task.PersonID); err != nil {
 				t.Fatal(err)
 			}
-			if _, body := get(t, sc, e.URL+"/dag"); strings.Contains(body, fmt.Sprintf("/tasks/%d/", task.ID)) {
+			if _, body := get(t, sc, e.URL+"/day"); strings.Contains(body, fmt.Sprintf("/tasks/%d/", task.ID)) {
 				t.Error("Min dag shows a task about a person out of scope")
 			}
 			for _, action := range []string{"done", "outcome"} {
@@ -350,7 +350,7 @@ func TestScopeOfDuesCreditsTasksAndAdmins(t *testing.T) {
 			// The region admin may record dues, but not in region B.
 			payments := countRows(t, e, `SELECT count(*) FROM dues_payments`)
 			rc := e.login(t, "regionadmin")
-			refuse(t, rc, "GET", fmt.Sprintf("%s/persons/%d/verving", e.URL, outside.ID), outside.Email)
+			refuse(t, rc, "GET", fmt.Sprintf("%s/persons/%d/referral", e.URL, outside.ID), outside.Email)
 			refuse(t, rc, "GET", fmt.Sprintf("%s/persons/%d/qr.svg", e.URL, outside.ID), "")
 			refuse(t, rc, "POST", fmt.Sprintf("%s/persons/%d/referral", e.URL, outside.ID), outside.Email)
 			for _, path := range []string{fmt.Sprintf("/persons/%d/dues", outside.ID), fmt.Sprintf("/persons/%d/dues", admin.ID)} {
@@ -384,7 +384,7 @@ func TestScopeOfDuesCreditsTasksAndAdmins(t *testing.T) {
 					t.Errorf("POST %s: %d, want 403", path, st)
 				}
 			}
-			if st, _ := post(t, rc, e.URL+"/verving/premier", url.Values{"unit": {"0"}, "recruits": {"2"}, "prize": {"Kopp"}}); st != http.StatusBadRequest {
+			if st, _ := post(t, rc, e.URL+"/referral/rewards", url.Values{"unit": {"0"}, "recruits": {"2"}, "prize": {"Kopp"}}); st != http.StatusBadRequest {
 				t.Errorf("union-wide reward level: %d, want 400", st)
 			}
 			if n := countRows(t, e, `SELECT count(*) FROM reward_levels WHERE unit_id IS NULL`); n != 0 {

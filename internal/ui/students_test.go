@@ -29,7 +29,7 @@ func addStudent(t testing.TB, e *testEnv, underPath, first, last string, grad ti
 	}
 	var id int64
 	if err := db.QueryRow(`INSERT INTO memberships (person_id, type, status, start_date, source, institution, programme, expected_graduation)
-		VALUES ($1, 'student', 'active', $2, 'test', 'NTNU', 'Master i bygg', $3) RETURNING id`, p.ID, time.Date(2022, 8, 15, 0, 0, 0, 0, time.UTC), grad).Scan(&id); err != nil {
+		VALUES ($1, 'student', 'active', $2, 'student_recruitment', 'NTNU', 'Master i bygg', $3) RETURNING id`, p.ID, time.Date(2022, 8, 15, 0, 0, 0, 0, time.UTC), grad).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
 	return id
@@ -69,7 +69,7 @@ func TestStudentsPageScopeAndConversion(t *testing.T) {
 
 			c := e.login(t, "vervekoordinator")
 			// The transfer task is on the coordinator's day, with a way to the list.
-			if status, body := get(t, c, e.URL+"/dag"); status != http.StatusOK || !strings.Contains(body, "Sofie Studentsen") ||
+			if status, body := get(t, c, e.URL+"/day"); status != http.StatusOK || !strings.Contains(body, "Sofie Studentsen") ||
 				!strings.Contains(body, `href="/students?view=graduating"`) {
 				t.Fatalf("Min dag: %d\n%s", status, body)
 			}
