@@ -47,7 +47,7 @@ func TestPagesTurnAtOsloMidnight(t *testing.T) {
 	welcome := dayTaskOf(t, e, steward, "Klokke Midnattsen", model.TaskWelcome)
 	graduate := addStudent(t, e, coord.Grants[0].UnitPath, "Sol", "Nedgang", time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
 
-	_, day := get(t, sc, e.URL+"/dag")
+	_, day := get(t, sc, e.URL+"/day")
 	if !strings.Contains(daySection(day, "day-today"), fmt.Sprintf(`<article class="daytask" id="task-%d">`, welcome.ID)) {
 		t.Error("at 23:30 the welcome task is not under today, unmarked")
 	}
@@ -56,7 +56,7 @@ func TestPagesTurnAtOsloMidnight(t *testing.T) {
 	}
 
 	at(after)
-	_, day = get(t, sc, e.URL+"/dag")
+	_, day = get(t, sc, e.URL+"/day")
 	if !strings.Contains(daySection(day, "day-overdue"), fmt.Sprintf(`<article class="daytask overdue" id="task-%d">`, welcome.ID)) {
 		t.Error("at 00:30 the welcome task is not under overdue, marked")
 	}
@@ -68,7 +68,7 @@ func TestPagesTurnAtOsloMidnight(t *testing.T) {
 	}
 	followUp := dayTaskOf(t, e, steward, "Klokke Midnattsen", model.TaskFollowUp)
 	due := time.Date(2026, 3, 2+storage.DefaultSettings.FollowUpDays, 0, 0, 0, 0, time.UTC)
-	_, day = get(t, sc, e.URL+"/dag")
+	_, day = get(t, sc, e.URL+"/day")
 	if !followUp.Due.Equal(due) || !strings.Contains(daySection(day, "day-upcoming"), due.Format("02.01.2006")) {
 		t.Errorf("follow-up due %v, want %v on the page", followUp.Due, due)
 	}
