@@ -2,21 +2,16 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"strconv"
-	"sync"
-	"time"
 
 	"github.com/verve-union/verve/internal/auth"
 	"github.com/verve-union/verve/internal/mail"
+	"github.com/verve-union/verve/internal/server"
 	"github.com/verve-union/verve/internal/storage"
-	"github.com/verve-union/verve/internal/ui"
-	"github.com/verve-union/verve/internal/worker"
 )
 
 type serveConfig struct {
@@ -81,8 +76,10 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	return serve(ctx, store, ln, cfg, stdout)
 }
 
-// serve runs the HTTP server on ln until ctx ends, then drains requests.
+// serve runs the server on ln until ctx ends; when it returns, nothing
+// it started is running and the store may be closed.
 func serve(ctx context.Context, store *storage.Storage, ln net.Listener, cfg serveConfig, stdout io.Writer) error {
+	defer ln.Close() // Run closes it too; this is for the early returns
 	sender, err := cfg.mailSender()
 	if err != nil {
 		return err
@@ -91,50 +88,11 @@ func serve(ctx context.Context, store *storage.Storage, ln net.Listener, cfg ser
 	if err != nil {
 		return fmt.Errorf("--trusted-proxies: %w", err)
 	}
-	deliverer := mail.NewDeliverer(store, sender, slog.Default())
-	// Import jobs run on ctx: when it ends they are cancelled rather than
-	// waited for. A commit rolls back, and a preview is lost with the
-	// process anyway; a large commit can outlast any stop timeout.
-	var imports sync.WaitGroup
-	handler, err := ui.New(store, ui.Config{SecureCookies: cfg.behindTLS, TrustedProxies: proxies, MailWake: deliverer.Wake, PublicURL: cfg.publicURL,
-		Context: ctx, Jobs: &imports, UploadDir: cfg.uploadDir}, slog.Default())
+	srv, err := server.New(server.Config{Store: store, Mail: sender, Log: slog.Default(), SecureCookies: cfg.behindTLS,
+		TrustedProxies: proxies, PublicURL: cfg.publicURL, UploadDir: cfg.uploadDir})
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       5 * time.Minute, // large uploads
-		WriteTimeout:      5 * time.Minute,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-	}
 	fmt.Fprintf(stdout, "Verve kjører på http://%s/ (%s)\n", ln.Addr(), store.Dialect())
-	jobs, stopJobs := context.WithCancel(ctx)
-	defer stopJobs()
-	go worker.Run(jobs, store, slog.Default(), time.Hour)
-	go deliverer.Run(jobs, time.Minute)
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	slog.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	// The database closes after this: wait until the cancelled imports
-	// have rolled back and deleted their uploads.
-	stopped := make(chan struct{})
-	go func() { imports.Wait(); close(stopped) }()
-	select {
-	case <-stopped:
-	case <-sctx.Done():
-		return errors.New("importer stoppet ikke i tide")
-	}
-	return nil
+	return srv.Run(ctx, ln)
 }

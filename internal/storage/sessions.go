@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 
@@ -13,11 +14,25 @@ import (
 // session on every request; on SQLite those reads go through the reader
 // pool, so that a page never queues behind the one writer (a long import's
 // merge, say). PostgreSQL has one pool and readers that never wait.
+//
+// Neither store runs its own cleanup goroutine, which nothing would stop:
+// the server calls DeleteExpiredSessions.
 func (s *Storage) SessionStore() scs.Store {
 	if s.dialect == Postgres {
-		return postgresstore.New(s.w)
+		return postgresstore.NewWithCleanupInterval(s.w, 0)
 	}
-	return sqliteSessions{SQLite3Store: sqlite3store.New(s.w), r: s.r}
+	return sqliteSessions{SQLite3Store: sqlite3store.NewWithCleanupInterval(s.w, 0), r: s.r}
+}
+
+// DeleteExpiredSessions deletes the sessions past their expiry, as the
+// scs stores' own cleanup would: SQLite keeps expiry as a Julian day.
+func (s *Storage) DeleteExpiredSessions(ctx context.Context) error {
+	q := `DELETE FROM sessions WHERE expiry < current_timestamp`
+	if s.dialect != Postgres {
+		q = `DELETE FROM sessions WHERE expiry < julianday('now')`
+	}
+	_, err := s.w.ExecContext(ctx, q)
+	return err
 }
 
 // sqliteSessions is sqlite3store, which writes (Commit, Delete, the

@@ -15,6 +15,7 @@ import (
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/auth"
 	"github.com/verve-union/verve/internal/demo"
+	"github.com/verve-union/verve/internal/server/middleware"
 	"github.com/verve-union/verve/internal/storage"
 	"github.com/verve-union/verve/internal/storage/storagetest"
 )
@@ -32,15 +33,16 @@ func newEnv(t testing.TB, engine string) *testEnv {
 	return newEnvConfig(t, engine, Config{LoginLimiter: auth.Unlimited{}})
 }
 
-// newEnvConfig is newEnv with the server's configuration.
-func newEnvConfig(t testing.TB, engine string, cfg Config) *testEnv {
+// newEnvConfig is newEnv with the server's configuration, and stack's
+// for the middleware (trusted proxies, say).
+func newEnvConfig(t testing.TB, engine string, cfg Config, stack ...middleware.Options) *testEnv {
 	t.Helper()
-	return newEnvClock(t, engine, cfg, nil)
+	return newEnvClock(t, engine, cfg, nil, stack...)
 }
 
 // newEnvClock is newEnvConfig with the store's clock (nil: the real one)
 // set before the union is made, so its dates are around the clock's day.
-func newEnvClock(t testing.TB, engine string, cfg Config, now func() time.Time) *testEnv {
+func newEnvClock(t testing.TB, engine string, cfg Config, now func() time.Time, stack ...middleware.Options) *testEnv {
 	t.Helper()
 	ctx := context.Background()
 	s, err := storage.Open(ctx, storagetest.DSN(t, engine))
@@ -54,7 +56,7 @@ func newEnvClock(t testing.TB, engine string, cfg Config, now func() time.Time) 
 	if _, err := demo.Generate(ctx, s, demo.Options{Members: 1500, Seed: 7}); err != nil {
 		t.Fatal(err)
 	}
-	h, root := newTestHandler(t, s, cfg)
+	h, root := newTestHandlerLog(t, s, cfg, discard(), stack...)
 	srv := httptest.NewServer(root)
 	t.Cleanup(srv.Close)
 	return &testEnv{URL: srv.URL, Store: s, h: h}
@@ -144,22 +146,34 @@ func configHandler(t testing.TB, s *storage.Storage, cfg Config) http.Handler {
 // to a directory of the test's own.
 func newTestHandler(t testing.TB, s *storage.Storage, cfg Config) (*Handler, http.Handler) {
 	t.Helper()
-	return newTestHandlerLog(t, s, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return newTestHandlerLog(t, s, cfg, discard())
 }
 
-// newTestHandlerLog is newTestHandler logging to log.
-func newTestHandlerLog(t testing.TB, s *storage.Storage, cfg Config, log *slog.Logger) (*Handler, http.Handler) {
+func discard() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// newTestHandlerLog is newTestHandler logging to log, behind the server's
+// middleware with the first of stack, if any: sessions in s, as the
+// server keeps them, unless stack names others.
+func newTestHandlerLog(t testing.TB, s *storage.Storage, cfg Config, log *slog.Logger, stack ...middleware.Options) (*Handler, http.Handler) {
 	t.Helper()
 	if cfg.UploadDir == "" {
 		cfg.UploadDir = t.TempDir()
 	}
-	h, err := newHandler(s, cfg, log)
+	var o middleware.Options
+	if len(stack) > 0 {
+		o = stack[0]
+	}
+	if o.Sessions == nil {
+		o.Sessions = middleware.NewSessions(s.SessionStore(), o.HSTS)
+	}
+	o.Log, o.Route, cfg.Sessions = log, Route, o.Sessions
+	h, err := New(s, cfg, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	root, err := h.Routes()
-	if err != nil {
+	mux := http.NewServeMux()
+	if err := h.Register(mux); err != nil {
 		t.Fatal(err)
 	}
-	return h, root
+	return h, middleware.Wrap(mux, o)
 }

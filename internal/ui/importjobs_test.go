@@ -23,6 +23,7 @@ import (
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/newhires"
 	"github.com/verve-union/verve/internal/norway"
+	"github.com/verve-union/verve/internal/server/middleware"
 	"github.com/verve-union/verve/internal/storage"
 	"github.com/verve-union/verve/internal/storage/storagetest"
 )
@@ -251,7 +252,7 @@ func TestImportJobsStopWithServer(t *testing.T) {
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 	var jobs sync.WaitGroup
-	e := newEnvConfig(t, "sqlite", Config{LoginLimiter: auth.Unlimited{}, Context: ctx, Jobs: &jobs})
+	e := newEnvConfig(t, "sqlite", Config{LoginLimiter: auth.Unlimited{}, Context: ctx, Go: func(f func()) bool { jobs.Go(f); return true }})
 	steward, wp := stewardWorkplace(t, e)
 	c := e.login(t, "tillitsvalgt")
 	loc := uploadAndPreview(t, e, c, wp, "venter.csv", strangers)
@@ -309,7 +310,7 @@ func TestUploadDirSwept(t *testing.T) {
 	}
 	file := filepath.Join(dir, "fil")
 	os.WriteFile(file, nil, 0o600)
-	if _, err := newHandler(s, Config{UploadDir: file}, nil); err == nil {
+	if _, err := New(s, Config{UploadDir: file, Sessions: middleware.NewSessions(s.SessionStore(), false)}, nil); err == nil {
 		t.Fatal("a file as upload directory")
 	}
 }

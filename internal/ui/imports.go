@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -63,13 +64,16 @@ func (j *importJob) committed() bool {
 	return j.report != nil && j.report.Result != nil && j.report.Result.Committed
 }
 
+// errRestarting refuses a job while the server stops.
+var errRestarting = model.Errorf(model.ETOOMANY, "Verve starter på nytt. Prøv igjen om et øyeblikk.")
+
 // importJobs holds the jobs of this server process. They run on ctx, the
 // server's lifetime: when it ends they are cancelled (a commit rolls
-// back, all or nothing) and every upload is deleted; wg counts what is
-// left to do, so the server can wait for it.
+// back, all or nothing) and every upload is deleted; spawn starts them
+// where the server waits for them.
 type importJobs struct {
 	ctx     context.Context
-	wg      *sync.WaitGroup
+	spawn   func(func()) bool
 	dir     string // uploads; emptied at start
 	mu      sync.Mutex
 	jobs    map[string]*importJob
@@ -77,12 +81,12 @@ type importJobs struct {
 	total   int
 }
 
-func newImportJobs(ctx context.Context, wg *sync.WaitGroup, dir string) (*importJobs, error) {
+func newImportJobs(ctx context.Context, spawn func(func()) bool, dir string) (*importJobs, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if wg == nil {
-		wg = &sync.WaitGroup{}
+	if spawn == nil {
+		spawn = func(f func()) bool { go f(); return true }
 	}
 	if dir == "" {
 		dir = filepath.Join(os.TempDir(), "verve-uploads-"+strconv.Itoa(os.Getuid()))
@@ -90,9 +94,12 @@ func newImportJobs(ctx context.Context, wg *sync.WaitGroup, dir string) (*import
 	if err := sweepUploads(dir); err != nil {
 		return nil, err
 	}
-	js := &importJobs{ctx: ctx, wg: wg, dir: dir, jobs: map[string]*importJob{}, running: map[int64]int{}}
-	wg.Add(1)
-	context.AfterFunc(ctx, js.stop)
+	js := &importJobs{ctx: ctx, spawn: spawn, dir: dir, jobs: map[string]*importJob{}, running: map[int64]int{}}
+	// Waiting uploads are deleted when the server stops, and the server
+	// waits for that too.
+	if ctx.Done() != nil && !spawn(func() { <-ctx.Done(); js.stop() }) {
+		return nil, errors.New("ui: the server has stopped")
+	}
 	return js, nil
 }
 
@@ -122,7 +129,6 @@ func sweepUploads(dir string) error {
 // stop runs when the server stops: uploads waiting for a commit are
 // deleted now, running jobs delete theirs when their cancel reaches them.
 func (js *importJobs) stop() {
-	defer js.wg.Done()
 	js.mu.Lock()
 	defer js.mu.Unlock()
 	for k, j := range js.jobs {
@@ -169,7 +175,7 @@ func (js *importJobs) claim(j *importJob, req *newhires.Request) error {
 	defer js.mu.Unlock()
 	switch {
 	case js.ctx.Err() != nil:
-		return model.Errorf(model.ETOOMANY, "Verve starter på nytt. Prøv igjen om et øyeblikk.")
+		return errRestarting
 	case j.running:
 		return model.Errorf(model.ECONFLICT, "Lista leses fortsatt. Vent til den er ferdig.")
 	case j.committed():
@@ -238,9 +244,7 @@ func (h *Handler) runImport(j *importJob, remoteAddr string) {
 		j.done, j.total = done, total
 		js.mu.Unlock()
 	}
-	js.wg.Add(1)
-	go func() {
-		defer js.wg.Done()
+	started := js.spawn(func() {
 		ctx, cancel := context.WithTimeout(js.ctx, time.Hour)
 		defer cancel()
 		rep, err := h.importAsOwner(ctx, j, remoteAddr, req)
@@ -252,7 +256,10 @@ func (h *Handler) runImport(j *importJob, remoteAddr string) {
 			h.Log.Error("import failed", "workplace", j.workplace.ID, "err", err)
 		}
 		js.finish(j, rep, err)
-	}()
+	})
+	if !started {
+		js.finish(j, nil, errRestarting)
+	}
 }
 
 // importAsOwner runs the job as its owner with the roles they hold now,

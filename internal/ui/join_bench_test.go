@@ -66,12 +66,7 @@ func benchJoinSubmit(b *testing.B, clients int, suffix string) {
 			if _, err := demo.Generate(ctx, s, demo.Options{Members: 1500, Seed: 7, Today: time.Now()}); err != nil {
 				b.Fatal(err)
 			}
-			h, err := New(s, Config{LoginLimiter: auth.Unlimited{}, JoinLimiter: auth.Unlimited{}, JoinMinDelay: -1, UploadDir: b.TempDir()},
-				slog.New(slog.NewTextHandler(io.Discard, nil)))
-			if err != nil {
-				b.Fatal(err)
-			}
-			srv := httptest.NewServer(h)
+			srv := httptest.NewServer(configHandler(b, s, Config{LoginLimiter: auth.Unlimited{}, JoinLimiter: auth.Unlimited{}, JoinMinDelay: -1}))
 			defer srv.Close()
 			rate := postLoop(b, srv.URL, engine, http.StatusSeeOther, clients)
 			b.ReportMetric(rate, "req/s")

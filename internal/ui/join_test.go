@@ -24,19 +24,20 @@ import (
 	"github.com/verve-union/verve/internal/mail/mailtest"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/norway"
+	"github.com/verve-union/verve/internal/server/middleware"
 	"github.com/verve-union/verve/internal/storage"
 	"github.com/verve-union/verve/internal/storage/storagetest"
 )
 
 // newJoinEnv is newEnv with the join form's limiter off and no minimum
 // time to submit, so tests can post at once.
-func newJoinEnv(t testing.TB, engine string, cfg Config) *testEnv {
+func newJoinEnv(t testing.TB, engine string, cfg Config, stack ...middleware.Options) *testEnv {
 	t.Helper()
-	return newJoinEnvLog(t, engine, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return newJoinEnvLog(t, engine, cfg, discard(), stack...)
 }
 
 // newJoinEnvLog is newJoinEnv logging to log.
-func newJoinEnvLog(t testing.TB, engine string, cfg Config, log *slog.Logger) *testEnv {
+func newJoinEnvLog(t testing.TB, engine string, cfg Config, log *slog.Logger, stack ...middleware.Options) *testEnv {
 	t.Helper()
 	ctx := context.Background()
 	s, err := storage.Open(ctx, storagetest.DSN(t, engine))
@@ -54,7 +55,7 @@ func newJoinEnvLog(t testing.TB, engine string, cfg Config, log *slog.Logger) *t
 	if cfg.JoinMinDelay == 0 {
 		cfg.JoinMinDelay = -1
 	}
-	h, root := newTestHandlerLog(t, s, cfg, log)
+	h, root := newTestHandlerLog(t, s, cfg, log, stack...)
 	srv := httptest.NewServer(root)
 	t.Cleanup(srv.Close)
 	return &testEnv{URL: srv.URL, Store: s, h: h}
@@ -412,7 +413,7 @@ func TestJoinSearchLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := newJoinEnv(t, "sqlite", Config{JoinSearchLimiter: auth.NewWindowLimiter(3, time.Minute), TrustedProxies: proxies})
+	e := newJoinEnv(t, "sqlite", Config{JoinSearchLimiter: auth.NewWindowLimiter(3, time.Minute)}, middleware.Options{Proxies: proxies})
 	var name string
 	if err := e.Store.DB().QueryRow(`SELECT name FROM workplaces ORDER BY id LIMIT 1`).Scan(&name); err != nil {
 		t.Fatal(err)

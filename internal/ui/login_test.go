@@ -13,6 +13,7 @@ import (
 
 	"github.com/verve-union/verve/internal/auth"
 	"github.com/verve-union/verve/internal/demo"
+	"github.com/verve-union/verve/internal/server/middleware"
 )
 
 // signIn posts the sign-in form as if through a proxy for client and
@@ -43,7 +44,7 @@ func TestSignInLimitsBehindProxy(t *testing.T) {
 	var mu sync.Mutex
 	var waited []time.Duration
 	sleep := func(_ context.Context, d time.Duration) { mu.Lock(); waited = append(waited, d); mu.Unlock() }
-	e := newEnvConfig(t, "sqlite", Config{TrustedProxies: proxies, LoginSleep: sleep})
+	e := newEnvConfig(t, "sqlite", Config{LoginSleep: sleep}, middleware.Options{Proxies: proxies})
 	const officeA, officeB = "198.51.100.10", "203.0.113.20"
 
 	for i := range 20 {
@@ -81,39 +82,6 @@ func TestSignInLimitsBehindProxy(t *testing.T) {
 	}
 	if st := signIn(t, plain.URL, officeB, "tillitsvalgt", demo.Password); st != http.StatusTooManyRequests {
 		t.Fatalf("without trusted proxies the offices should share the proxy's limit: %d", st)
-	}
-}
-
-// TestHSTSBehindProxy: HSTS over TLS, behind a TLS proxy (--behind-tls),
-// and for requests a trusted proxy received over https; not otherwise.
-func TestHSTSBehindProxy(t *testing.T) {
-	e := newEnv(t, "sqlite")
-	proxies, _ := auth.ParseProxies("127.0.0.1, ::1")
-	for _, c := range []struct {
-		cfg   Config
-		proto string
-		want  bool
-	}{
-		{Config{}, "", false},
-		{Config{}, "https", false}, // anybody can send the header
-		{Config{TrustedProxies: proxies}, "https", true},
-		{Config{TrustedProxies: proxies}, "http", false},
-		{Config{SecureCookies: true}, "", true},
-	} {
-		srv := httptest.NewServer(configHandler(t, e.Store, c.cfg))
-		req, _ := http.NewRequest("GET", srv.URL+"/login", nil)
-		if c.proto != "" {
-			req.Header.Set("X-Forwarded-Proto", c.proto)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		srv.Close()
-		if got := resp.Header.Get("Strict-Transport-Security") != ""; got != c.want {
-			t.Errorf("%+v with X-Forwarded-Proto %q: HSTS %v, want %v", c.cfg, c.proto, got, c.want)
-		}
 	}
 }
 

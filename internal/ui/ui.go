@@ -5,13 +5,13 @@ package ui
 import (
 	"context"
 	"embed"
+	"errors"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
-	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -50,8 +50,6 @@ type Handler struct {
 	// referral links (https://medlem.forbundet.no); empty: the request's host.
 	PublicURL string
 
-	proxies auth.Proxies
-	hsts    bool
 	sleep   func(context.Context, time.Duration)
 	pages   map[string]*template.Template
 	join    *joinGuard
@@ -60,13 +58,9 @@ type Handler struct {
 
 // Config are the settings that change how the interface is served.
 type Config struct {
-	// SecureCookies marks the session cookie Secure: set when serving over
-	// TLS or behind a proxy that terminates TLS.
-	SecureCookies bool
-	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
-	// X-Forwarded-Proto count (auth.Proxies); without them, every client
-	// behind a proxy would share one address and one rate limit.
-	TrustedProxies auth.Proxies
+	// Sessions keep who is signed in; required. The server loads them
+	// before a page runs (internal/server/middleware).
+	Sessions *scs.SessionManager
 	// LoginLimiter replaces the default (20 failed sign-ins per address in
 	// ten minutes), for load tests and benchmarks.
 	LoginLimiter auth.FailureLimiter
@@ -92,9 +86,10 @@ type Config struct {
 	// ends they are cancelled (a commit rolls back) and every upload is
 	// deleted. Nil: they never end.
 	Context context.Context
-	// Jobs, if set, counts the import jobs still to end after Context
-	// does, so the server can wait for them before closing the database.
-	Jobs *sync.WaitGroup
+	// Go runs an import job in the background, where the server waits
+	// for it after Context ends, and reports false once the server has
+	// stopped taking work. Nil: a plain goroutine.
+	Go func(func()) bool
 	// UploadDir holds uploaded lists (encrypted, unlinked where the
 	// system allows) and unpacked XLSX worksheets; it is emptied at
 	// start, so one server per directory. Default:
@@ -102,30 +97,23 @@ type Config struct {
 	UploadDir string
 }
 
-// New wires the web interface and the API onto a store, with sessions kept
-// in the same database.
-func New(store *storage.Storage, cfg Config, log *slog.Logger) (http.Handler, error) {
-	h, err := newHandler(store, cfg, log)
-	if err != nil {
-		return nil, err
+// New returns the web interface and the API on a store; Register puts
+// their routes on a mux.
+func New(store *storage.Storage, cfg Config, log *slog.Logger) (*Handler, error) {
+	if cfg.Sessions == nil {
+		return nil, errors.New("ui: no session manager")
 	}
-	return h.Routes()
-}
-
-func newHandler(store *storage.Storage, cfg Config, log *slog.Logger) (*Handler, error) {
-	imports, err := newImportJobs(cfg.Context, cfg.Jobs, cfg.UploadDir)
+	imports, err := newImportJobs(cfg.Context, cfg.Go, cfg.UploadDir)
 	if err != nil {
 		return nil, err
 	}
 	h := &Handler{
 		Store:        store,
-		Sessions:     NewSessions(store.SessionStore(), cfg.SecureCookies),
+		Sessions:     cfg.Sessions,
 		Log:          log,
 		LoginLimiter: auth.NewWindowLimiter(20, 10*time.Minute),
 		LoginDelays:  auth.NewDelays(),
 		API:          (&api.API{Store: store, Log: log, UploadDir: imports.dir}).Routes(),
-		proxies:      cfg.TrustedProxies,
-		hsts:         cfg.SecureCookies,
 		sleep:        sleepCtx,
 		imports:      imports,
 	}
@@ -155,25 +143,12 @@ func newHandler(store *storage.Storage, cfg Config, log *slog.Logger) (*Handler,
 	return h, nil
 }
 
-// NewSessions returns the session manager with Verve's cookie settings.
-func NewSessions(store scs.Store, secure bool) *scs.SessionManager {
-	sm := scs.New()
-	sm.Store = store
-	// An absolute lifetime rather than an idle timeout, so a page view does
-	// not write the session.
-	sm.Lifetime = 12 * time.Hour
-	sm.Cookie.Name = "verve_session"
-	sm.Cookie.HttpOnly = true
-	sm.Cookie.SameSite = http.SameSiteLaxMode
-	sm.Cookie.Secure = secure
-	return sm
-}
-
-// Routes returns the whole HTTP handler: every route with the permission
-// it needs, wrapped in security headers, CSRF protection and sessions.
-func (h *Handler) Routes() (http.Handler, error) {
+// Register puts every page and the API on mux, each with the permission
+// it needs. They expect the server's middleware around mux: sessions,
+// CSRF protection, security headers and trusted proxies.
+func (h *Handler) Register(mux *http.ServeMux) error {
 	if err := h.parseTemplates(); err != nil {
-		return nil, err
+		return err
 	}
 	if h.join == nil {
 		h.join = newJoinGuard(3 * time.Second)
@@ -185,7 +160,6 @@ func (h *Handler) Routes() (http.Handler, error) {
 		// Enough to type a few names; too few to walk the register.
 		h.JoinSearchLimiter = auth.NewWindowLimiter(60, time.Minute)
 	}
-	mux := http.NewServeMux()
 	static, _ := fs.Sub(staticFiles, "static")
 	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
 	mux.HandleFunc("GET /login", h.showLoginPage)
@@ -263,14 +237,7 @@ func (h *Handler) Routes() (http.Handler, error) {
 	for _, m := range movedPaths {
 		mux.Handle(m.old, movedTo(m.new))
 	}
-
-	var root http.Handler = mux
-	root = h.Sessions.LoadAndSave(root)
-	root = http.NewCrossOriginProtection().Handler(root)
-	root = securityHeaders(root, h.hsts)
-	root = h.proxies.Forwarded(root)
-	root = h.recoverPanics(root)
-	return root, nil
+	return nil
 }
 
 // signedIn lets the request through only for a signed-in user holding perm
@@ -328,25 +295,6 @@ func remoteAddr(r *http.Request) string {
 	return host
 }
 
-// securityHeaders sets a CSP without inline script, and the usual
-// hardening; HSTS over TLS, and always when a TLS-terminating proxy is in
-// front (hsts, from --behind-tls).
-func securityHeaders(next http.Handler, hsts bool) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hd := w.Header()
-		hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
-			"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
-		hd.Set("X-Content-Type-Options", "nosniff")
-		hd.Set("X-Frame-Options", "DENY")
-		hd.Set("Referrer-Policy", "same-origin")
-		hd.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-		if r.TLS != nil || hsts || r.Header.Get("X-Verve-Https") == "1" {
-			hd.Set("Strict-Transport-Security", "max-age=31536000")
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
 // sleepCtx waits d, or until the request is gone.
 func sleepCtx(ctx context.Context, d time.Duration) {
 	t := time.NewTimer(d)
@@ -360,23 +308,6 @@ func sleepCtx(ctx context.Context, d time.Duration) {
 func cacheStatic(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
-		next.ServeHTTP(w, r)
-	})
-}
-
-// recoverPanics turns a panic in a handler into a logged 500, so no input
-// can take the server down.
-func (h *Handler) recoverPanics(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				h.Log.Error("panic in handler", "route", Route(r), "panic", v)
-				http.Error(w, "Det oppstod en intern feil.", http.StatusInternalServerError)
-			}
-		}()
 		next.ServeHTTP(w, r)
 	})
 }
