@@ -3,7 +3,6 @@ package ui
 import (
 	"bytes"
 	"encoding/csv"
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -160,12 +159,7 @@ func (h *Handler) saveJoinSettings(w http.ResponseWriter, r *http.Request) {
 			AutoApprove: form["join_auto_approve"] != "", CreditMonths: n, Intro: form["join_intro"], Consent: form["join_consent"]})
 	}
 	if model.ErrorCode(err) == model.EINVALID {
-		var e *model.Error
-		var fields map[string]string
-		if errors.As(err, &e) {
-			fields = e.Fields
-		}
-		h.applicationsPage(w, r, http.StatusBadRequest, page{Error: model.ErrorMessage(err), Fields: fields, Form: form})
+		h.applicationsPage(w, r, http.StatusBadRequest, formPage(err, form))
 		return
 	}
 	if err != nil {

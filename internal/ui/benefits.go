@@ -74,11 +74,7 @@ func (h *Handler) saveBenefit(w http.ResponseWriter, r *http.Request) {
 		err = h.Store.SaveBenefit(r.Context(), access.FromContext(r.Context()), b)
 	}
 	if model.ErrorCode(err) == model.EINVALID {
-		var fields map[string]string
-		if e, ok := err.(*model.Error); ok {
-			fields = e.Fields
-		}
-		h.benefitsPage(w, r, http.StatusBadRequest, page{Error: model.ErrorMessage(err), Fields: fields, Form: form}, checked)
+		h.benefitsPage(w, r, http.StatusBadRequest, formPage(err, form), checked)
 		return
 	}
 	if err != nil {

@@ -79,11 +79,7 @@ func (h *Handler) addRewardLevel(w http.ResponseWriter, r *http.Request) {
 	n, _ := strconv.Atoi(form["recruits"])
 	err := h.Store.SaveRewardLevel(r.Context(), access.FromContext(r.Context()), &storage.RewardLevel{UnitID: unit, Recruits: n, Prize: form["prize"]})
 	if c := model.ErrorCode(err); c == model.EINVALID || c == model.EFORBIDDEN {
-		var fields map[string]string
-		if e, ok := err.(*model.Error); ok {
-			fields = e.Fields
-		}
-		h.rewardsPage(w, r, http.StatusBadRequest, page{Error: model.ErrorMessage(err), Fields: fields, Form: form})
+		h.rewardsPage(w, r, http.StatusBadRequest, formPage(err, form))
 		return
 	} else if err != nil {
 		h.serveError(w, r, err)

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -83,13 +82,9 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 		err = h.Store.SaveSettings(r.Context(), access.FromContext(r.Context()), st)
 	}
 	if model.ErrorCode(err) == model.EINVALID {
-		var e *model.Error
-		var fields map[string]string
-		if errors.As(err, &e) {
-			fields = e.Fields
-		}
-		h.render(w, r, http.StatusBadRequest, "settings", page{Title: locale.T(h.lang(r), "settings.title"), Error: model.ErrorMessage(err),
-			Fields: fields, Form: form, Data: settingsData{}})
+		p := formPage(err, form)
+		p.Title, p.Data = locale.T(h.lang(r), "settings.title"), settingsData{}
+		h.render(w, r, http.StatusBadRequest, "settings", p)
 		return
 	}
 	if err != nil {
