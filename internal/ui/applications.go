@@ -146,10 +146,7 @@ func dateOrEmpty(t time.Time) string {
 // months; the form comes back with the input on an error.
 func (h *Handler) saveJoinSettings(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	form := map[string]string{}
-	for _, k := range []string{"join_auto_approve", "credit_months", "join_intro", "join_consent"} {
-		form[k] = r.PostFormValue(k)
-	}
+	form := formValues(r, "join_auto_approve", "credit_months", "join_intro", "join_consent")
 	var v model.Validation
 	n, cerr := strconv.Atoi(strings.TrimSpace(form["credit_months"]))
 	v.Check(cerr == nil, "credit_months", "Skriv et helt antall måneder.")

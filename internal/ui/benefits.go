@@ -54,10 +54,7 @@ func (h *Handler) saveBenefit(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, model.Errorf(model.EINVALID, "Skjemaet kunne ikke leses."))
 		return
 	}
-	form := map[string]string{}
-	for _, k := range []string{"id", "title", "body", "link", "position"} {
-		form[k] = r.PostForm.Get(k)
-	}
+	form := formValues(r, "id", "title", "body", "link", "position")
 	checked := map[string]bool{}
 	b := &storage.Benefit{Title: form["title"], Body: form["body"], Link: form["link"]}
 	for _, t := range r.PostForm["types"] {

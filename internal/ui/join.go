@@ -89,10 +89,7 @@ func (h *Handler) submitJoin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang := joinLang(r)
-	form := map[string]string{}
-	for _, k := range joinFields {
-		form[k] = r.PostForm.Get(k)
-	}
+	form := formValues(r, joinFields...)
 	again := func(err error) {
 		d, derr := h.joinData(r.Context(), lang, "")
 		if derr != nil {

@@ -74,7 +74,7 @@ func (h *Handler) showRewards(w http.ResponseWriter, r *http.Request) {
 // addRewardLevel adds a level; the form is kept on an error.
 func (h *Handler) addRewardLevel(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	form := map[string]string{"unit": r.PostFormValue("unit"), "recruits": r.PostFormValue("recruits"), "prize": r.PostFormValue("prize")}
+	form := formValues(r, "unit", "recruits", "prize")
 	unit, _ := strconv.ParseInt(form["unit"], 10, 64)
 	n, _ := strconv.Atoi(form["recruits"])
 	err := h.Store.SaveRewardLevel(r.Context(), access.FromContext(r.Context()), &storage.RewardLevel{UnitID: unit, Recruits: n, Prize: form["prize"]})

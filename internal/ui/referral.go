@@ -195,7 +195,7 @@ func (h *Handler) makePersonReferral(w http.ResponseWriter, r *http.Request) {
 // section again, with the input kept on an error.
 func (h *Handler) recordDues(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	form := map[string]string{"membership_id": r.PostFormValue("membership_id"), "month": r.PostFormValue("month"), "amount": r.PostFormValue("amount")}
+	form := formValues(r, "membership_id", "month", "amount")
 	mid, _ := strconv.ParseInt(form["membership_id"], 10, 64)
 	var v model.Validation
 	month, merr := storage.ParseMonth(form["month"])

@@ -164,6 +164,16 @@ func formPage(err error, form map[string]string) page {
 	return page{Error: model.ErrorMessage(err), Fields: model.FieldErrors(err), Form: form}
 }
 
+// formValues is the posted value of each key, the input a form shows again
+// after an error.
+func formValues(r *http.Request, keys ...string) map[string]string {
+	form := make(map[string]string, len(keys))
+	for _, k := range keys {
+		form[k] = r.PostFormValue(k)
+	}
+	return form
+}
+
 // Route is r's route for the log: the pattern that matched, else the path
 // with long segments (the tokens of confirmation and import links) cut, so
 // that no log line carries a working link.

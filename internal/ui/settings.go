@@ -59,10 +59,7 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, model.Errorf(model.EINVALID, "Skjemaet kunne ikke leses."))
 		return
 	}
-	form := map[string]string{}
-	for _, k := range []string{fieldFollowUp, fieldRetain, fieldEscalate, fieldMailKeep, fieldPrivacy} {
-		form[k] = r.PostForm.Get(k)
-	}
+	form := formValues(r, fieldFollowUp, fieldRetain, fieldEscalate, fieldMailKeep, fieldPrivacy)
 	// Whole numbers first; the ranges are storage's to check.
 	var v model.Validation
 	days := func(k string) int {
