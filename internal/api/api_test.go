@@ -14,7 +14,7 @@ import (
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/demo"
-	"github.com/verve-union/verve/internal/storage"
+	"github.com/verve-union/verve/internal/demo/demotest"
 	"github.com/verve-union/verve/internal/storage/storagetest"
 )
 
@@ -78,27 +78,9 @@ func TestErrorsWithoutStorage(t *testing.T) {
 // one shop steward.
 func testAPI(t *testing.T, engine string) (a *API, admin, steward *access.Principal) {
 	t.Helper()
-	ctx := context.Background()
-	s, err := storage.Open(ctx, storagetest.DSN(t, engine))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := demo.Generate(ctx, s, demo.Options{Members: 300, Seed: 7, Today: time.Now()}); err != nil {
-		t.Fatal(err)
-	}
-	principal := func(username string) *access.Principal {
-		u, err := s.UserByUsername(ctx, username)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := s.Principal(ctx, u.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	return &API{Store: s, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, principal("admin"), principal("tillitsvalgt")
+	s := demotest.Open(t, engine, demo.Options{Members: 300, Seed: 7, Today: time.Now()})
+	a = &API{Store: s, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	return a, demotest.Principal(t, s, "admin"), demotest.Principal(t, s, "tillitsvalgt")
 }
 
 // TestPersonsAndPayments calls the handlers on both engines: a person in

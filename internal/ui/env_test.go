@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -15,8 +14,8 @@ import (
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/auth"
 	"github.com/verve-union/verve/internal/demo"
+	"github.com/verve-union/verve/internal/demo/demotest"
 	"github.com/verve-union/verve/internal/storage"
-	"github.com/verve-union/verve/internal/storage/storagetest"
 )
 
 // testEnv is a running Verve with a small demo union on one engine.
@@ -35,15 +34,7 @@ func newEnv(t testing.TB, engine string) *testEnv {
 // newEnvConfig is newEnv with the server's configuration.
 func newEnvConfig(t testing.TB, engine string, cfg Config) *testEnv {
 	t.Helper()
-	ctx := context.Background()
-	s, err := storage.Open(ctx, storagetest.DSN(t, engine))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := demo.Generate(ctx, s, demo.Options{Members: 1500, Seed: 7, Today: time.Now()}); err != nil {
-		t.Fatal(err)
-	}
+	s := demotest.Open(t, engine, demo.Options{Members: 1500, Seed: 7, Today: time.Now()})
 	h, root := newTestHandler(t, s, cfg)
 	srv := httptest.NewServer(root)
 	t.Cleanup(srv.Close)
@@ -69,15 +60,7 @@ func (e *testEnv) login(t testing.TB, username string) *http.Client {
 // principal loads a demo user's access as the server would.
 func (e *testEnv) principal(t testing.TB, username string) *access.Principal {
 	t.Helper()
-	u, err := e.Store.UserByUsername(context.Background(), username)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := e.Store.Principal(context.Background(), u.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return demotest.Principal(t, e.Store, username)
 }
 
 // get fetches path and returns the status and body.
