@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/httperr"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/storage"
 )
@@ -58,15 +59,13 @@ func (a *API) need(perm access.Permission, next http.HandlerFunc) http.Handler {
 	})
 }
 
+// fail answers with err as JSON; an internal error's cause goes to the log
+// only.
 func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
-	code := model.ErrorCode(err)
-	status := map[string]int{model.EINVALID: 400, model.EUNAUTH: 401, model.EFORBIDDEN: 403, model.ENOTFOUND: 404,
-		model.ECONFLICT: 409, model.ETOOMANY: 429}[code]
-	if status == 0 {
-		status = http.StatusInternalServerError
+	if httperr.Status(err) == http.StatusInternalServerError {
 		a.Log.Error("api request failed", "route", cmp.Or(r.Pattern, r.URL.Path), "err", err)
 	}
-	writeJSON(w, status, map[string]any{"error": code, "message": model.ErrorMessage(err)})
+	httperr.WriteJSON(w, err)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

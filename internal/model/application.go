@@ -45,13 +45,7 @@ func (a *Application) Validate(today time.Time) error {
 	var v Validation
 	p := &a.Person
 	mobile := strings.TrimSpace(p.Mobile)
-	if err := p.Validate(today); err != nil {
-		if e, ok := err.(*Error); ok {
-			for f, m := range e.Fields {
-				v.Add(f, m)
-			}
-		}
-	}
+	v.AddFields(p.Validate(today))
 	v.Check(p.Email != "", "email", "E-postadresse må fylles ut.")
 	v.Check(mobile != "", "mobile", "Mobilnummer må fylles ut.")
 	if mobile != "" {

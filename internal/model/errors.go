@@ -71,7 +71,18 @@ func ErrorMessage(err error) string {
 	return "Det oppstod en intern feil."
 }
 
-// Validation collects field errors; Err returns nil when there are none.
+// FieldErrors returns the message of each field of an application error,
+// for a form to show beside its inputs; nil for any other error.
+func FieldErrors(err error) map[string]string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Fields
+	}
+	return nil
+}
+
+// Validation collects field errors, the one way a form's checks are
+// gathered; Err returns nil when there are none.
 type Validation struct{ fields map[string]string }
 
 // Add records msg for field unless the field already has a message.
@@ -81,6 +92,14 @@ func (v *Validation) Add(field, msg string) {
 	}
 	if _, ok := v.fields[field]; !ok {
 		v.fields[field] = msg
+	}
+}
+
+// AddFields records the field messages of err (see FieldErrors) for the
+// fields that have none yet, so that one form shows every check's messages.
+func (v *Validation) AddFields(err error) {
+	for field, msg := range FieldErrors(err) {
+		v.Add(field, msg)
 	}
 }
 

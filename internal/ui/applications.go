@@ -3,7 +3,6 @@ package ui
 import (
 	"bytes"
 	"encoding/csv"
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -148,10 +147,7 @@ func dateOrEmpty(t time.Time) string {
 // months; the form comes back with the input on an error.
 func (h *Handler) saveJoinSettings(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	form := map[string]string{}
-	for _, k := range []string{"join_auto_approve", "credit_months", "join_intro", "join_consent"} {
-		form[k] = r.PostFormValue(k)
-	}
+	form := formValues(r, "join_auto_approve", "credit_months", "join_intro", "join_consent")
 	var v model.Validation
 	n, cerr := strconv.Atoi(strings.TrimSpace(form["credit_months"]))
 	v.Check(cerr == nil, "credit_months", "Skriv et helt antall måneder.")
@@ -161,12 +157,7 @@ func (h *Handler) saveJoinSettings(w http.ResponseWriter, r *http.Request) {
 			AutoApprove: form["join_auto_approve"] != "", CreditMonths: n, Intro: form["join_intro"], Consent: form["join_consent"]})
 	}
 	if model.ErrorCode(err) == model.EINVALID {
-		var e *model.Error
-		var fields map[string]string
-		if errors.As(err, &e) {
-			fields = e.Fields
-		}
-		h.applicationsPage(w, r, http.StatusBadRequest, page{Error: model.ErrorMessage(err), Fields: fields, Form: form})
+		h.applicationsPage(w, r, http.StatusBadRequest, formPage(err, form))
 		return
 	}
 	if err != nil {

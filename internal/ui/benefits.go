@@ -54,10 +54,7 @@ func (h *Handler) saveBenefit(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, model.Errorf(model.EINVALID, "Skjemaet kunne ikke leses."))
 		return
 	}
-	form := map[string]string{}
-	for _, k := range []string{"id", "title", "body", "link", "position"} {
-		form[k] = r.PostForm.Get(k)
-	}
+	form := formValues(r, "id", "title", "body", "link", "position")
 	checked := map[string]bool{}
 	b := &storage.Benefit{Title: form["title"], Body: form["body"], Link: form["link"]}
 	for _, t := range r.PostForm["types"] {
@@ -74,11 +71,7 @@ func (h *Handler) saveBenefit(w http.ResponseWriter, r *http.Request) {
 		err = h.Store.SaveBenefit(r.Context(), access.FromContext(r.Context()), b)
 	}
 	if model.ErrorCode(err) == model.EINVALID {
-		var fields map[string]string
-		if e, ok := err.(*model.Error); ok {
-			fields = e.Fields
-		}
-		h.benefitsPage(w, r, http.StatusBadRequest, page{Error: model.ErrorMessage(err), Fields: fields, Form: form}, checked)
+		h.benefitsPage(w, r, http.StatusBadRequest, formPage(err, form), checked)
 		return
 	}
 	if err != nil {

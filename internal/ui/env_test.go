@@ -15,6 +15,7 @@ import (
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/auth"
 	"github.com/verve-union/verve/internal/demo"
+	"github.com/verve-union/verve/internal/demo/demotest"
 	"github.com/verve-union/verve/internal/server/middleware"
 	"github.com/verve-union/verve/internal/storage"
 	"github.com/verve-union/verve/internal/storage/storagetest"
@@ -81,15 +82,7 @@ func (e *testEnv) login(t testing.TB, username string) *http.Client {
 // principal loads a demo user's access as the server would.
 func (e *testEnv) principal(t testing.TB, username string) *access.Principal {
 	t.Helper()
-	u, err := e.Store.UserByUsername(context.Background(), username)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := e.Store.Principal(context.Background(), u.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return demotest.Principal(t, e.Store, username)
 }
 
 // get fetches path and returns the status and body.

@@ -459,7 +459,7 @@ func (h *Handler) showImportJob(w http.ResponseWriter, r *http.Request) {
 			// Done: the whole page shows the report.
 			w.Header().Set("HX-Refresh", "true")
 		}
-		h.fragment(w, r, "importjob", "progress", d)
+		h.fragment(w, r, "importjob", "progress", page{Data: d})
 		return
 	}
 	h.render(w, r, http.StatusOK, "importjob", page{Title: locale.T(h.lang(r), "import.title"), Data: d})

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"bytes"
 	"errors"
 	"net/http"
 	"strconv"
@@ -9,6 +8,7 @@ import (
 	"time"
 
 	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/httperr"
 	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/storage"
@@ -99,7 +99,7 @@ func (h *Handler) showJoinPage(w http.ResponseWriter, r *http.Request) {
 	if t := r.URL.Query().Get("type"); t == model.TypeStudent {
 		form["type"] = t
 	}
-	h.renderLang(w, r, http.StatusOK, "join", lang, page{Title: locale.T(lang, "join.title"), Data: d, Form: form})
+	h.renderLang(w, http.StatusOK, "join", lang, page{Title: locale.T(lang, "join.title"), Data: d, Form: form})
 }
 
 // submitJoin takes an application, unconfirmed: the visitor gets an
@@ -114,11 +114,8 @@ func (h *Handler) submitJoin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang := joinLang(r)
-	form := map[string]string{}
-	for _, k := range joinFields {
-		form[k] = r.PostForm.Get(k)
-	}
-	again := func(status int, err error) {
+	form := formValues(r, joinFields...)
+	again := func(err error) {
 		d, derr := h.joinData(r, lang, "")
 		if derr != nil {
 			h.serveError(w, r, derr)
@@ -127,16 +124,12 @@ func (h *Handler) submitJoin(w http.ResponseWriter, r *http.Request) {
 		if id, _ := strconv.ParseInt(form["workplace_id"], 10, 64); id != 0 {
 			d.Workplaces, _ = h.Store.FindWorkplaces(r.Context(), form["workplace_q"], 10)
 		}
-		var fields map[string]string
-		var e *model.Error
-		if errors.As(err, &e) {
-			fields = e.Fields
-		}
-		h.renderLang(w, r, status, "join", lang, page{Title: locale.T(lang, "join.title"), Data: d, Form: form, Fields: fields,
-			Error: model.ErrorMessage(err)})
+		p := formPage(err, form)
+		p.Title, p.Data = locale.T(lang, "join.title"), d
+		h.renderLang(w, httperr.Status(err), "join", lang, p)
 	}
 	if !h.JoinLimiter.Allow(remoteAddr(r)) {
-		again(http.StatusTooManyRequests, model.Errorf(model.ETOOMANY, "%s", locale.T(lang, "join.toomany")))
+		again(model.Errorf(model.ETOOMANY, "%s", locale.T(lang, "join.toomany")))
 		return
 	}
 	paths := joinPathsOf(r)
@@ -150,7 +143,7 @@ func (h *Handler) submitJoin(w http.ResponseWriter, r *http.Request) {
 	// A stamp too fresh, too old, forged or used before: the same answer
 	// for each, before anything typed is looked at.
 	if !h.join.check(r.PostForm.Get("stamp"), time.Now()) {
-		again(http.StatusBadRequest, model.Errorf(model.EINVALID, "%s", locale.T(lang, "join.stamp")))
+		again(model.Errorf(model.EINVALID, "%s", locale.T(lang, "join.stamp")))
 		return
 	}
 	app := &model.Application{
@@ -177,22 +170,16 @@ func (h *Handler) submitJoin(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	app.ConfirmURL = h.publicURL(r) + paths.Confirm
+	if v.Err() != nil {
+		// Show the other fields' messages too, not only the date's.
+		v.AddFields(app.Validate(h.Store.Today()))
+	}
 	err := v.Err()
 	if err == nil {
 		err = h.Store.SubmitApplication(r.Context(), access.Visitor(remoteAddr(r)), app)
-	} else if verr := app.Validate(h.Store.Today()); verr != nil {
-		// Show the other fields' messages too, not only the date's.
-		var e, all *model.Error
-		if errors.As(verr, &e) && errors.As(err, &all) {
-			for k, m := range e.Fields {
-				if _, ok := all.Fields[k]; !ok {
-					all.Fields[k] = m
-				}
-			}
-		}
 	}
 	if code := model.ErrorCode(err); code == model.EINVALID {
-		again(http.StatusBadRequest, err)
+		again(err)
 		return
 	} else if err != nil {
 		h.serveError(w, r, err)
@@ -206,7 +193,7 @@ func (h *Handler) submitJoin(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) showJoinDone(w http.ResponseWriter, r *http.Request) {
 	lang := joinLang(r)
-	h.renderLang(w, r, http.StatusOK, "join_done", lang, page{Title: locale.T(lang, "join.done.title"), Data: lang})
+	h.renderLang(w, http.StatusOK, "join_done", lang, page{Title: locale.T(lang, "join.done.title"), Data: lang})
 }
 
 type joinConfirmData struct {
@@ -263,7 +250,7 @@ func (h *Handler) joinConfirmPage(w http.ResponseWriter, r *http.Request, err er
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	h.renderLang(w, r, code, "join_confirm", lang, page{Title: locale.T(lang, "join.confirm.title"), Data: d})
+	h.renderLang(w, code, "join_confirm", lang, page{Title: locale.T(lang, "join.confirm.title"), Data: d})
 }
 
 // publicURL is where visitors reach Verve (scheme and host, no slash at
@@ -308,33 +295,5 @@ func (h *Handler) findJoinWorkplaces(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Workplaces = ms
 	}
-	var buf bytes.Buffer
-	p := page{L: lang, Data: d, Form: map[string]string{"workplace_q": q}}
-	if err := h.pages["join"].ExecuteTemplate(&buf, "workplace-results", p); err != nil {
-		h.Log.Error("render", "template", "join/workplace-results", "err", err)
-		http.Error(w, "Det oppstod en intern feil.", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	buf.WriteTo(w)
-}
-
-// renderLang renders a public page in the given language, without a user.
-func (h *Handler) renderLang(w http.ResponseWriter, r *http.Request, status int, name, lang string, p page) {
-	p.L = lang
-	t := h.pages[name]
-	var buf bytes.Buffer
-	if t == nil {
-		http.Error(w, "Det oppstod en intern feil.", http.StatusInternalServerError)
-		return
-	}
-	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
-		h.Log.Error("render", "template", name, "err", err)
-		http.Error(w, "Det oppstod en intern feil.", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	buf.WriteTo(w)
+	h.renderBlock(w, status, "join", "workplace-results", page{L: lang, Data: d, Form: map[string]string{"workplace_q": q}})
 }

@@ -84,7 +84,7 @@ func thanksHTML(b *testing.B) string {
 		b.Fatal(err)
 	}
 	w := httptest.NewRecorder()
-	h.renderLang(w, httptest.NewRequest("GET", "/bli-medlem/takk", nil), 200, "join_done", "nb", page{Data: "nb"})
+	h.renderLang(w, 200, "join_done", "nb", page{Data: "nb"})
 	return w.Body.String()
 }
 

@@ -20,12 +20,12 @@ import (
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/auth"
 	"github.com/verve-union/verve/internal/demo"
+	"github.com/verve-union/verve/internal/demo/demotest"
 	"github.com/verve-union/verve/internal/mail"
 	"github.com/verve-union/verve/internal/mail/mailtest"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/norway"
 	"github.com/verve-union/verve/internal/server/middleware"
-	"github.com/verve-union/verve/internal/storage"
 	"github.com/verve-union/verve/internal/storage/storagetest"
 )
 
@@ -39,15 +39,7 @@ func newJoinEnv(t testing.TB, engine string, cfg Config, stack ...middleware.Opt
 // newJoinEnvLog is newJoinEnv logging to log.
 func newJoinEnvLog(t testing.TB, engine string, cfg Config, log *slog.Logger, stack ...middleware.Options) *testEnv {
 	t.Helper()
-	ctx := context.Background()
-	s, err := storage.Open(ctx, storagetest.DSN(t, engine))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := demo.Generate(ctx, s, demo.Options{Members: 1500, Seed: 7, Today: time.Now()}); err != nil {
-		t.Fatal(err)
-	}
+	s := demotest.Open(t, engine, demo.Options{Members: 1500, Seed: 7, Today: time.Now()})
 	cfg.LoginLimiter = auth.Unlimited{}
 	if cfg.JoinLimiter == nil {
 		cfg.JoinLimiter = auth.Unlimited{}

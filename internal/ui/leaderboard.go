@@ -73,16 +73,12 @@ func (h *Handler) showRewards(w http.ResponseWriter, r *http.Request) {
 // addRewardLevel adds a level; the form is kept on an error.
 func (h *Handler) addRewardLevel(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	form := map[string]string{"unit": r.PostFormValue("unit"), "recruits": r.PostFormValue("recruits"), "prize": r.PostFormValue("prize")}
+	form := formValues(r, "unit", "recruits", "prize")
 	unit, _ := strconv.ParseInt(form["unit"], 10, 64)
 	n, _ := strconv.Atoi(form["recruits"])
 	err := h.Store.SaveRewardLevel(r.Context(), access.FromContext(r.Context()), &storage.RewardLevel{UnitID: unit, Recruits: n, Prize: form["prize"]})
 	if c := model.ErrorCode(err); c == model.EINVALID || c == model.EFORBIDDEN {
-		var fields map[string]string
-		if e, ok := err.(*model.Error); ok {
-			fields = e.Fields
-		}
-		h.rewardsPage(w, r, http.StatusBadRequest, page{Error: model.ErrorMessage(err), Fields: fields, Form: form})
+		h.rewardsPage(w, r, http.StatusBadRequest, formPage(err, form))
 		return
 	} else if err != nil {
 		h.serveError(w, r, err)

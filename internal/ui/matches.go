@@ -57,8 +57,8 @@ func (h *Handler) decideMatch(w http.ResponseWriter, r *http.Request) {
 			h.serveError(w, r, err)
 			return
 		}
-		h.fragment(w, r, "matches", "decided", decidedData{ID: id, Error: model.ErrorMessage(err)})
+		h.fragment(w, r, "matches", "decided", page{Data: decidedData{ID: id, Error: model.ErrorMessage(err)}})
 		return
 	}
-	h.fragment(w, r, "matches", "decided", decidedData{ID: id})
+	h.fragment(w, r, "matches", "decided", page{Data: decidedData{ID: id}})
 }

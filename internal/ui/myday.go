@@ -78,5 +78,5 @@ func (h *Handler) logOutcome(w http.ResponseWriter, r *http.Request) {
 		st, _ := h.Store.Settings(r.Context())
 		d.Notice = st.PrivacyNotice
 	}
-	h.fragment(w, r, "myday", "outcome", d)
+	h.fragment(w, r, "myday", "outcome", page{Data: d})
 }

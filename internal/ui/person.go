@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -67,13 +66,9 @@ func (h *Handler) saveContact(w http.ResponseWriter, r *http.Request) {
 			h.serveError(w, r, lerr)
 			return
 		}
-		var fields map[string]string
-		var e *model.Error
-		if errors.As(err, &e) {
-			fields = e.Fields
-		}
-		h.render(w, r, http.StatusBadRequest, "person", page{Title: d.P.Name(), Data: d, Error: model.ErrorMessage(err),
-			Fields: fields, Form: map[string]string{"kind": string(c.Kind), "note": c.Note}})
+		p := formPage(err, map[string]string{"kind": string(c.Kind), "note": c.Note})
+		p.Title, p.Data = d.P.Name(), d
+		h.render(w, r, http.StatusBadRequest, "person", p)
 		return
 	}
 	if err != nil {

@@ -170,11 +170,11 @@ func (h *Handler) personReferral(w http.ResponseWriter, r *http.Request, p page)
 		}
 		d.Dues = append(d.Dues, duesMembership{M: m, Payments: ps})
 	}
-	p.L, p.User, p.Data = h.lang(r), u, d
+	p.Data = d
 	if p.Form == nil {
 		p.Form = map[string]string{}
 	}
-	h.fragmentPage(w, r, "referral", "person-referral", p)
+	h.fragment(w, r, "referral", "person-referral", p)
 }
 
 // makePersonReferral makes a person's referral code: storage allows it
@@ -195,7 +195,7 @@ func (h *Handler) makePersonReferral(w http.ResponseWriter, r *http.Request) {
 // section again, with the input kept on an error.
 func (h *Handler) recordDues(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	form := map[string]string{"membership_id": r.PostFormValue("membership_id"), "month": r.PostFormValue("month"), "amount": r.PostFormValue("amount")}
+	form := formValues(r, "membership_id", "month", "amount")
 	mid, _ := strconv.ParseInt(form["membership_id"], 10, 64)
 	var v model.Validation
 	month, merr := storage.ParseMonth(form["month"])
@@ -211,27 +211,11 @@ func (h *Handler) recordDues(w http.ResponseWriter, r *http.Request) {
 	case "":
 		h.personReferral(w, r, page{})
 	case model.EINVALID, model.ECONFLICT:
-		var fields map[string]string
-		if e, ok := err.(*model.Error); ok {
-			fields = e.Fields
-		}
 		// A 200, since htmx swaps only those; the form shows the error.
-		h.personReferral(w, r, page{Error: model.ErrorMessage(err), Fields: fields, Form: form})
+		h.personReferral(w, r, formPage(err, form))
 	default:
 		h.serveError(w, r, err)
 	}
-}
-
-// fragmentPage writes one block with full page data (form, errors).
-func (h *Handler) fragmentPage(w http.ResponseWriter, r *http.Request, pageName, block string, p page) {
-	var buf strings.Builder
-	if err := h.pages[pageName].ExecuteTemplate(&buf, block, p); err != nil {
-		h.Log.Error("render", "template", pageName+"/"+block, "err", err)
-		http.Error(w, "Det oppstod en intern feil.", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Write([]byte(buf.String()))
 }
 
 // joinLink is the referral link for a code, on the configured public

@@ -2,8 +2,6 @@ package ui
 
 import (
 	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -16,6 +14,7 @@ import (
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/clock"
+	"github.com/verve-union/verve/internal/httperr"
 	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/newhires"
@@ -109,10 +108,32 @@ func (h *Handler) lang(r *http.Request) string {
 	return "nb"
 }
 
-// render writes a page, buffering so a template error becomes a clean 500.
+// render writes a page for the signed-in user in the session's language.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	p.L = h.lang(r)
 	p.User = access.FromContext(r.Context())
+	h.renderBlock(w, status, name, "layout", p)
+}
+
+// renderLang renders a public page in the given language, without a user.
+func (h *Handler) renderLang(w http.ResponseWriter, status int, name, lang string, p page) {
+	p.L = lang
+	h.renderBlock(w, status, name, "layout", p)
+}
+
+// fragment writes one named block of a page's templates, for htmx to swap
+// in, with the same page data (language, user, form and errors) a full
+// render gets. htmx swaps only a 200, so a form's error comes back in one.
+func (h *Handler) fragment(w http.ResponseWriter, r *http.Request, name, block string, p page) {
+	p.L = h.lang(r)
+	p.User = access.FromContext(r.Context())
+	h.renderBlock(w, http.StatusOK, name, block, p)
+}
+
+// renderBlock executes one block of a page's templates into a buffer and
+// only then writes it with status, so that a template error becomes a clean
+// 500 rather than half a page. Every page and fragment is written here.
+func (h *Handler) renderBlock(w http.ResponseWriter, status int, name, block string, p page) {
 	t := h.pages[name]
 	if t == nil {
 		h.Log.Error("no such template", "name", name)
@@ -120,14 +141,30 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 		return
 	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
-		h.Log.Error("render", "template", name, "err", err)
+	if err := t.ExecuteTemplate(&buf, block, p); err != nil {
+		h.Log.Error("render", "template", name+"/"+block, "err", err)
 		http.Error(w, "Det oppstod en intern feil.", http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	buf.WriteTo(w)
+}
+
+// formPage is the page a form comes back on after err: the message, each
+// field's own message (model.FieldErrors) and the input to show again.
+func formPage(err error, form map[string]string) page {
+	return page{Error: model.ErrorMessage(err), Fields: model.FieldErrors(err), Form: form}
+}
+
+// formValues is the posted value of each key, the input a form shows again
+// after an error.
+func formValues(r *http.Request, keys ...string) map[string]string {
+	form := make(map[string]string, len(keys))
+	for _, k := range keys {
+		form[k] = r.PostFormValue(k)
+	}
+	return form
 }
 
 // Route is r's route for the log: the pattern that matched, else the path
@@ -146,30 +183,19 @@ func Route(r *http.Request) string {
 	return strings.Join(parts, "/")
 }
 
-// serveError maps a typed error to a status code and a page (or JSON for
-// the API). Internal errors are logged and shown without detail.
+// serveError answers with err: its status (httperr.Status, the same as
+// the API's) and the error page, or the API's JSON body for an /api/v1/
+// address. An internal error is logged and shown without detail.
 func (h *Handler) serveError(w http.ResponseWriter, r *http.Request, err error) {
-	code := model.ErrorCode(err)
-	status := map[string]int{
-		model.EINVALID:   http.StatusBadRequest,
-		model.ENOTFOUND:  http.StatusNotFound,
-		model.EFORBIDDEN: http.StatusForbidden,
-		model.EUNAUTH:    http.StatusUnauthorized,
-		model.ECONFLICT:  http.StatusConflict,
-		model.ETOOMANY:   http.StatusTooManyRequests,
-	}[code]
-	if status == 0 {
-		status = http.StatusInternalServerError
+	status := httperr.Status(err)
+	if status == http.StatusInternalServerError {
 		h.Log.Error("request failed", "method", r.Method, "route", Route(r), "err", err)
 	}
-	msg := model.ErrorMessage(err)
 	if isAPI(r) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status)
-		json.NewEncoder(w).Encode(map[string]string{"error": code, "message": msg})
+		httperr.WriteJSON(w, err)
 		return
 	}
-	h.render(w, r, status, "error", page{Title: locale.T(h.lang(r), "error.title"), Error: msg})
+	h.render(w, r, status, "error", page{Title: locale.T(h.lang(r), "error.title"), Error: model.ErrorMessage(err)})
 }
 
 // pathID reads a positive integer path value, or reports not found.
@@ -181,30 +207,13 @@ func pathID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
-// fragment writes one named block of a page's templates, for htmx to swap
-// in, with the same page data a full render gets.
-func (h *Handler) fragment(w http.ResponseWriter, r *http.Request, pageName, block string, data any) {
-	p := page{L: h.lang(r), User: access.FromContext(r.Context()), Data: data}
-	var buf bytes.Buffer
-	if err := h.pages[pageName].ExecuteTemplate(&buf, block, p); err != nil {
-		h.Log.Error("render", "template", pageName+"/"+block, "err", err)
-		http.Error(w, "Det oppstod en intern feil.", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	buf.WriteTo(w)
-}
-
 // errorText is an error as one line for a form: the message and each
 // field's own message.
 func errorText(err error) string {
-	var e *model.Error
-	if errors.As(err, &e) && len(e.Fields) > 0 {
-		parts := []string{e.Message}
-		for _, k := range slices.Sorted(maps.Keys(e.Fields)) {
-			parts = append(parts, e.Fields[k])
-		}
-		return strings.Join(parts, " ")
+	parts := []string{model.ErrorMessage(err)}
+	fields := model.FieldErrors(err)
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
+		parts = append(parts, fields[k])
 	}
-	return model.ErrorMessage(err)
+	return strings.Join(parts, " ")
 }

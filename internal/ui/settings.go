@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -60,10 +59,7 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, model.Errorf(model.EINVALID, "Skjemaet kunne ikke leses."))
 		return
 	}
-	form := map[string]string{}
-	for _, k := range []string{fieldFollowUp, fieldRetain, fieldEscalate, fieldMailKeep, fieldPrivacy} {
-		form[k] = r.PostForm.Get(k)
-	}
+	form := formValues(r, fieldFollowUp, fieldRetain, fieldEscalate, fieldMailKeep, fieldPrivacy)
 	// Whole numbers first; the ranges are storage's to check.
 	var v model.Validation
 	days := func(k string) int {
@@ -83,13 +79,9 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 		err = h.Store.SaveSettings(r.Context(), access.FromContext(r.Context()), st)
 	}
 	if model.ErrorCode(err) == model.EINVALID {
-		var e *model.Error
-		var fields map[string]string
-		if errors.As(err, &e) {
-			fields = e.Fields
-		}
-		h.render(w, r, http.StatusBadRequest, "settings", page{Title: locale.T(h.lang(r), "settings.title"), Error: model.ErrorMessage(err),
-			Fields: fields, Form: form, Data: settingsData{}})
+		p := formPage(err, form)
+		p.Title, p.Data = locale.T(h.lang(r), "settings.title"), settingsData{}
+		h.render(w, r, http.StatusBadRequest, "settings", p)
 		return
 	}
 	if err != nil {

@@ -176,8 +176,8 @@ func (h *Handler) convertStudent(w http.ResponseWriter, r *http.Request) {
 			h.serveError(w, r, err)
 			return
 		}
-		h.fragment(w, r, "students", "converted", convertedData{Error: model.ErrorMessage(err), ID: id})
+		h.fragment(w, r, "students", "converted", page{Data: convertedData{Error: model.ErrorMessage(err), ID: id}})
 		return
 	}
-	h.fragment(w, r, "students", "converted", convertedData{Conversion: c, ID: id})
+	h.fragment(w, r, "students", "converted", page{Data: convertedData{Conversion: c, ID: id}})
 }
