@@ -1,332 +1,198 @@
-// Package locale holds the interface texts in Norwegian bokmål (the
-// default) and English.
+// Package locale holds every user-visible text of Verve, in Norwegian
+// bokmål (the default), English and, for the public join page and the
+// mail to applicants, Polish.
+//
+// The texts are in one embedded file per language (nb.json, en.json,
+// pl.json): a JSON object from key to text. A text may name arguments in
+// braces, {name}, filled in from the name–value pairs T and N are given
+// ({n} is N's count). A counted text is an object of its plural forms by
+// the CLDR rules for cardinal integers: "one" and "other" in nb and en;
+// "one", "few", "many" (and "other", for fractions) in pl:
+//
+//	"import.newprospects": {"one": "{n} ny kollega …", "other": "{n} nye kolleger …"}
+//
+// A key is lower case, dot-separated, prefixed by where it is used (join.,
+// valid. for validation messages, cli. for the command line, which is
+// bokmål only). Errors carry a key and arguments (model.Error) and are
+// translated where they are shown.
 package locale
 
-// Languages offered, default first.
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Languages offered by the staff pages, default first.
 var Languages = []string{"nb", "en"}
 
-// Supported reports whether lang has a catalogue.
+// AllLanguages are the languages of the catalogue: the staff pages' and
+// Polish, which the public join page also offers.
+var AllLanguages = []string{"nb", "en", "pl"}
+
+// Supported reports whether lang is a language of the staff pages.
 func Supported(lang string) bool { return lang == "nb" || lang == "en" }
 
-// T returns the text for key in lang, falling back to bokmål and then to
-// the key itself so a missing text shows up rather than breaking a page.
-func T(lang, key string) string {
-	if m, ok := catalog[key]; ok {
-		if s := m[lang]; s != "" {
-			return s
-		}
-		return m["nb"]
-	}
-	return key
+// text is one entry of the catalogue: a plain text, or the plural forms of
+// a counted one.
+type text struct {
+	s     string
+	forms map[string]string
 }
 
-var catalog = map[string]map[string]string{
-	"person.pipeline":       {"nb": "Verving", "en": "Recruitment"},
-	"person.eraseafter":     {"nb": "slettes etter", "en": "erased after"},
-	"person.fromlist":       {"nb": "Fra lista", "en": "From the list"},
-	"wp.ask":                {"nb": "Følg opp de valgte: spør om medlemskap", "en": "Follow up the chosen: ask them to join"},
-	"wp.asked":              {"nb": "Nye spør-oppgaver", "en": "New ask tasks"},
-	"import.title":          {"nb": "Nyansattliste", "en": "New-hire list"},
-	"import.intro":          {"nb": "Last opp lista fra arbeidsgiver (CSV eller Excel). Du ser hva som skjer før noe lagres.", "en": "Upload the employer's list (CSV or Excel). You see what will happen before anything is saved."},
-	"import.file":           {"nb": "Fil", "en": "File"},
-	"import.kind":           {"nb": "Hva slags liste", "en": "Kind of list"},
-	"import.kind.newhires":  {"nb": "Nyansatte (velkomstsamtale)", "en": "New hires (welcome talk)"},
-	"import.kind.staff":     {"nb": "Hele staben (spør de uorganiserte)", "en": "All staff (ask the unorganised)"},
-	"import.source":         {"nb": "Hvor lista kommer fra", "en": "Where the list comes from"},
-	"import.basis":          {"nb": "Behandlingsgrunnlag", "en": "Lawful basis"},
-	"import.encoding":       {"nb": "Tegnkoding", "en": "Encoding"},
-	"import.encoding.auto":  {"nb": "Finn ut selv", "en": "Detect"},
-	"import.upload":         {"nb": "Last opp og forhåndsvis", "en": "Upload and preview"},
-	"import.previous":       {"nb": "Lister mottatt", "en": "Lists received"},
-	"import.none":           {"nb": "Ingen lister er mottatt for denne arbeidsplassen ennå.", "en": "No lists received for this workplace yet."},
-	"import.when":           {"nb": "Når", "en": "When"},
-	"import.rows":           {"nb": "Rader", "en": "Rows"},
-	"import.created":        {"nb": "Nye", "en": "New"},
-	"import.errors":         {"nb": "Feil", "en": "Errors"},
-	"import.by":             {"nb": "Av", "en": "By"},
-	"import.nothingchanged": {"nb": "Ingenting er endret.", "en": "Nothing was changed."},
-	"import.again":          {"nb": "Last opp en annen fil", "en": "Upload another file"},
-	"import.reading":        {"nb": "Leser og sjekker lista …", "en": "Reading and checking the list …"},
-	"import.committing":     {"nb": "Lagrer …", "en": "Saving …"},
-	"import.done":           {"nb": "Lista er importert:", "en": "The list is imported:"},
-	"import.newprospects":   {"nb": "nye kolleger har fått en velkomstoppgave.", "en": "new colleagues got a welcome task."},
-	"import.sheet":          {"nb": "ark", "en": "sheet"},
-	"import.headerrow":      {"nb": "overskrifter på rad", "en": "headers on row"},
-	"import.summary":        {"nb": "Dette skjer med radene", "en": "What happens to the rows"},
-	"import.columns":        {"nb": "Kolonner, tegnkoding og fordeling", "en": "Columns, encoding and routing"},
-	"import.column":         {"nb": "Kolonne", "en": "Column"},
-	"import.field":          {"nb": "Brukes som", "en": "Used as"},
-	"import.ignore":         {"nb": "Ikke bruk", "en": "Do not use"},
-	"import.routeby":        {"nb": "Fordel radene på arbeidsplasser etter", "en": "Route rows to workplaces by"},
-	"import.noroute":        {"nb": "Ikke fordel: alle hit", "en": "Do not route: all here"},
-	"import.workplace":      {"nb": "Arbeidsplass", "en": "Workplace"},
-	"import.repreview":      {"nb": "Forhåndsvis på nytt", "en": "Preview again"},
-	"import.decide":         {"nb": "Mulige treff å avgjøre", "en": "Possible matches to decide"},
-	"import.decide.help":    {"nb": "Disse ligner på noen vi kjenner (samme mobil eller navn og fødselsdato). Rader du ikke avgjør, hoppes over.", "en": "These look like someone we know (same mobile, or name and birth date). Rows you do not decide are skipped."},
-	"import.row":            {"nb": "Rad", "en": "Row"},
-	"import.outside":        {"nb": "en person utenfor ditt område", "en": "a person outside your area"},
-	"ref.others":            {"nb": "Vervede utenfor ditt område, uten navn", "en": "Recruits outside your area, not named"},
-	"import.same":           {"nb": "Samme person", "en": "Same person"},
-	"import.other":          {"nb": "En annen", "en": "Someone else"},
-	"import.skip":           {"nb": "Hopp over", "en": "Skip"},
-	"import.commit":         {"nb": "Importer", "en": "Import"},
-	"import.rowerrors":      {"nb": "Rader med feil (importeres ikke)", "en": "Rows with errors (not imported)"},
-	"import.value":          {"nb": "Verdi", "en": "Value"},
-	"import.reason":         {"nb": "Feil", "en": "Problem"},
-	"import.result":         {"nb": "Resultat", "en": "Result"},
-	"import.link":           {"nb": "Last opp nyansattliste", "en": "Upload new-hire list"},
-	"match.mobile":          {"nb": "samme mobil som", "en": "same mobile as"},
-	"match.name_birth":      {"nb": "samme navn og fødselsdato som", "en": "same name and birth date as"},
-	"class.new":             {"nb": "Nye prospekter", "en": "New prospects"},
-	"class.existing":        {"nb": "Kjente ikke-medlemmer", "en": "Known non-members"},
-	"class.pipeline":        {"nb": "Allerede under oppfølging", "en": "Already being followed up"},
-	"class.member":          {"nb": "Allerede medlem", "en": "Already members"},
-	"class.student":         {"nb": "Studentmedlem – overgang", "en": "Student members – transfer"},
-	"class.other_union":     {"nb": "Medlem i annet forbund", "en": "Member of another union"},
-	"class.flagged":         {"nb": "Mulige treff", "en": "Possible matches"},
-	"class.duplicate":       {"nb": "Gjentatt rad", "en": "Repeated row"},
-	"nav.day":               {"nb": "Min dag", "en": "My day"},
-	"day.title":             {"nb": "Min dag", "en": "My day"},
-	"day.nothing":           {"nb": "Ingen oppgaver den neste uka. Godt jobbet!", "en": "No tasks in the coming week. Well done!"},
-	"day.overdue":           {"nb": "Forfalt", "en": "Overdue"},
-	"day.today":             {"nb": "I dag", "en": "Today"},
-	"day.upcoming":          {"nb": "Neste sju dager", "en": "Next seven days"},
-	"day.escalated":         {"nb": "Forfalt hos tillitsvalgte", "en": "Overdue with shop stewards"},
-	"day.newcolleagues":     {"nb": "Nye kolleger de siste ukene", "en": "New colleagues of the last weeks"},
-	"day.nonew":             {"nb": "Ingen nye kolleger registrert.", "en": "No new colleagues recorded."},
-	"day.started":           {"nb": "første dag", "en": "first day"},
-	"day.starts":            {"nb": "starter", "en": "starts"},
-	"day.due":               {"nb": "frist", "en": "due"},
-	"day.contacted":         {"nb": "Snakket med", "en": "Talked to"},
-	"day.notcontacted":      {"nb": "Ikke kontaktet", "en": "Not contacted"},
-	"day.call":              {"nb": "Ring", "en": "Call"},
-	"day.sms":               {"nb": "SMS", "en": "Text"},
-	"day.email":             {"nb": "E-post", "en": "E-mail"},
-	"day.notice":            {"nb": "Personverninformasjon å gi", "en": "Privacy information to give"},
-	"day.more":              {"nb": "Sa nei, sluttet eller notat", "en": "Said no, left or note"},
-	"day.note":              {"nb": "Notat", "en": "Note"},
-	"day.reason":            {"nb": "Grunn (hvis nei)", "en": "Reason (if no)"},
-	"day.retry":             {"nb": "Ikke truffet. Nytt forsøk", "en": "Not reached. Try again"},
-	"day.followup":          {"nb": "Oppfølging planlagt", "en": "Follow-up scheduled for"},
-	"day.welcome":           {"nb": "Velkommen som medlem!", "en": "Welcome as a member!"},
-	"day.recruiter":         {"nb": "Vervet av", "en": "Recruited by"},
-	"day.me":                {"nb": "meg", "en": "me"},
-	"outcome.met":           {"nb": "Snakket med", "en": "Talked"},
-	"outcome.material":      {"nb": "Ga materiell", "en": "Gave material"},
-	"outcome.gift":          {"nb": "Ga velkomstgave", "en": "Gave welcome gift"},
-	"outcome.not_reached":   {"nb": "Ikke truffet", "en": "Not reached"},
-	"outcome.declined":      {"nb": "Sa nei", "en": "Said no"},
-	"outcome.joined":        {"nb": "Meldte seg inn", "en": "Joined"},
-	"outcome.left":          {"nb": "Har sluttet", "en": "Has left"},
-	"app.tagline":           {"nb": "Verving, aktivisering og medlemspleie", "en": "Recruiting, activation and retention"},
-	"nav.home":              {"nb": "Hjem", "en": "Home"},
-	"nav.units":             {"nb": "Organisasjon", "en": "Organisation"},
-	"nav.search":            {"nb": "Søk", "en": "Search"},
-	"nav.logout":            {"nb": "Logg ut", "en": "Sign out"},
-	"nav.audit":             {"nb": "Revisjonslogg", "en": "Audit log"},
-	"login.title":           {"nb": "Logg inn", "en": "Sign in"},
-	"login.username":        {"nb": "Brukernavn", "en": "User name"},
-	"login.password":        {"nb": "Passord", "en": "Password"},
-	"login.submit":          {"nb": "Logg inn", "en": "Sign in"},
-	"login.failed":          {"nb": "Feil brukernavn eller passord.", "en": "Wrong user name or password."},
-	"login.limited":         {"nb": "For mange forsøk. Vent litt og prøv igjen.", "en": "Too many attempts. Wait a little and try again."},
-	"home.title":            {"nb": "Oversikt", "en": "Overview"},
-	"home.members":          {"nb": "Medlemmer", "en": "Members"},
-	"home.newhires":         {"nb": "Nyansatte som venter", "en": "New hires waiting"},
-	"home.tasksdue":         {"nb": "Oppgaver som forfaller", "en": "Tasks due"},
-	"home.nosteward":        {"nb": "Arbeidsplasser uten tillitsvalgt", "en": "Workplaces without a shop steward"},
-	"home.workplaces":       {"nb": "Arbeidsplasser", "en": "Workplaces"},
-	"home.tasks":            {"nb": "Oppgaver de neste 7 dagene", "en": "Tasks in the next 7 days"},
-	"home.notasks":          {"nb": "Ingen oppgaver forfaller.", "en": "No tasks due."},
-	"home.membersLower":     {"nb": "medlemmer", "en": "members"},
-	"home.of":               {"nb": "av", "en": "of"},
-	"home.myworkplaces":     {"nb": "Min arbeidsplass", "en": "My workplace"},
-	"home.scope":            {"nb": "Du ser", "en": "You see"},
-	"units.title":           {"nb": "Organisasjonen", "en": "The organisation"},
-	"unit.workplaces":       {"nb": "Arbeidsplasser", "en": "Workplaces"},
-	"wp.orgnr":              {"nb": "Org.nr.", "en": "Org. no."},
-	"wp.employees":          {"nb": "Ansatte", "en": "Employees"},
-	"wp.members":            {"nb": "Medlemmer", "en": "Members"},
-	"wp.density":            {"nb": "Organisasjonsgrad", "en": "Union density"},
-	"wp.stewards":           {"nb": "Tillitsvalgte", "en": "Shop stewards"},
-	"wp.nosteward":          {"nb": "Ingen tillitsvalgt", "en": "No shop steward"},
-	"wp.otherunion":         {"nb": "Medlem i annet forbund", "en": "Member of another union"},
-	"wp.nonmembers":         {"nb": "Uorganiserte", "en": "Non-members"},
-	"wp.municipality":       {"nb": "Kommune", "en": "Municipality"},
-	"wp.sector":             {"nb": "Sektor", "en": "Sector"},
-	"person.memberships":    {"nb": "Medlemskap", "en": "Memberships"},
-	"person.employments":    {"nb": "Arbeidsforhold", "en": "Employments"},
-	"person.roles":          {"nb": "Verv", "en": "Roles"},
-	"person.contacts":       {"nb": "Kontakthistorikk", "en": "Contact history"},
-	"person.tasks":          {"nb": "Oppgaver", "en": "Tasks"},
-	"person.born":           {"nb": "Født", "en": "Born"},
-	"person.email":          {"nb": "E-post", "en": "E-mail"},
-	"person.mobile":         {"nb": "Mobil", "en": "Mobile"},
-	"person.address":        {"nb": "Adresse", "en": "Address"},
-	"person.logcontact":     {"nb": "Logg kontakt", "en": "Log contact"},
-	"person.note":           {"nb": "Notat", "en": "Note"},
-	"person.kind":           {"nb": "Kontaktform", "en": "Contact type"},
-	"person.save":           {"nb": "Lagre", "en": "Save"},
-	"person.nocontacts":     {"nb": "Ingen kontakter registrert.", "en": "No contacts recorded."},
-	"search.title":          {"nb": "Søk etter person", "en": "Find a person"},
-	"search.placeholder":    {"nb": "Navn, e-post eller mobil", "en": "Name, e-mail or mobile"},
-	"search.none":           {"nb": "Ingen treff.", "en": "No matches."},
-	"search.tooshort":       {"nb": "Skriv minst to tegn.", "en": "Type at least two characters."},
-	"col.name":              {"nb": "Navn", "en": "Name"},
-	"col.status":            {"nb": "Status", "en": "Status"},
-	"col.type":              {"nb": "Type", "en": "Type"},
-	"col.from":              {"nb": "Fra", "en": "From"},
-	"col.to":                {"nb": "Til", "en": "To"},
-	"col.due":               {"nb": "Frist", "en": "Due"},
-	"col.workplace":         {"nb": "Arbeidsplass", "en": "Workplace"},
-	"col.unit":              {"nb": "Organisasjonsledd", "en": "Org unit"},
-	"col.when":              {"nb": "Når", "en": "When"},
-	"col.by":                {"nb": "Av", "en": "By"},
-	"col.position":          {"nb": "Stilling", "en": "Position"},
-	"col.source":            {"nb": "Kilde", "en": "Source"},
-	"task.done":             {"nb": "Utført", "en": "Done"},
-	"error.title":           {"nb": "Noe gikk galt", "en": "Something went wrong"},
-	"error.back":            {"nb": "Tilbake til forsiden", "en": "Back to the home page"},
-	"lang.switch":           {"nb": "English", "en": "Norsk"},
+func (t *text) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '{' {
+		return json.Unmarshal(b, &t.forms)
+	}
+	return json.Unmarshal(b, &t.s)
+}
 
-	"status.prospect": {"nb": "Potensielt medlem", "en": "Prospect"},
-	"status.active":   {"nb": "Aktiv", "en": "Active"},
-	"status.arrears":  {"nb": "Restanse", "en": "Arrears"},
-	"status.resigned": {"nb": "Utmeldt", "en": "Resigned"},
-	"status.removed":  {"nb": "Strøket", "en": "Removed"},
-	"status.merged":   {"nb": "Slått sammen", "en": "Merged"},
-	"status.":         {"nb": "Ikke medlem", "en": "Not a member"},
+//go:embed nb.json en.json pl.json
+var files embed.FS
 
-	"type.ordinary": {"nb": "Ordinær", "en": "Ordinary"},
-	"type.student":  {"nb": "Student", "en": "Student"},
-	"type.retired":  {"nb": "Pensjonist", "en": "Retired"},
-	"type.trainee":  {"nb": "Lærling", "en": "Trainee"},
+// catalog is language → key → text.
+var catalog = load()
 
-	"role.shop_steward":            {"nb": "Tillitsvalgt", "en": "Shop steward"},
-	"role.chief_shop_steward":      {"nb": "Hovedtillitsvalgt", "en": "Chief shop steward"},
-	"role.club_leader":             {"nb": "Klubbleder", "en": "Club leader"},
-	"role.study_leader":            {"nb": "Studieleder", "en": "Study leader"},
-	"role.recruitment_coordinator": {"nb": "Vervekoordinator", "en": "Recruitment coordinator"},
-	"role.advisor":                 {"nb": "Rådgiver", "en": "Advisor"},
-	"role.board_member":            {"nb": "Styremedlem", "en": "Board member"},
-	"role.union_admin":             {"nb": "Forbundsadministrator", "en": "Union administrator"},
+func load() map[string]map[string]text {
+	c := map[string]map[string]text{}
+	for _, l := range AllLanguages {
+		b, err := files.ReadFile(l + ".json")
+		if err != nil {
+			panic(err)
+		}
+		m := map[string]text{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			panic(fmt.Sprintf("locale: %s.json: %v", l, err))
+		}
+		c[l] = m
+	}
+	return c
+}
 
-	"contact.visit":   {"nb": "Besøk", "en": "Visit"},
-	"contact.phone":   {"nb": "Telefon", "en": "Phone"},
-	"contact.sms":     {"nb": "SMS", "en": "Text message"},
-	"contact.email":   {"nb": "E-post", "en": "E-mail"},
-	"contact.meeting": {"nb": "Møte", "en": "Meeting"},
+// lookup is the entry for key in lang, falling back to bokmål.
+func lookup(lang, key string) (text, bool) {
+	if t, ok := catalog[lang][key]; ok {
+		return t, true
+	}
+	t, ok := catalog["nb"][key]
+	return t, ok
+}
 
-	"source.":                    {"nb": "Ukjent", "en": "Unknown"},
-	"source.join_page":           {"nb": "Innmeldingssiden", "en": "Join page"},
-	"source.workplace":           {"nb": "Vervet på arbeidsplassen", "en": "Recruited at work"},
-	"source.recruited":           {"nb": "Vervet av et medlem", "en": "Recruited by a member"},
-	"source.website":             {"nb": "Nettsiden", "en": "Website"},
-	"source.shop_steward":        {"nb": "Tillitsvalgt", "en": "Shop steward"},
-	"source.campaign":            {"nb": "Kampanje", "en": "Campaign"},
-	"source.student_recruitment": {"nb": "Studentverving", "en": "Student recruitment"},
-	"source.student_transfer":    {"nb": "Studentovergang", "en": "From student membership"},
-	"source.transfer":            {"nb": "Overføring", "en": "Transfer"},
+// Has reports whether key has a text in lang itself (no fallback).
+func Has(lang, key string) bool {
+	_, ok := catalog[lang][key]
+	return ok
+}
 
-	"unit.union":  {"nb": "Forbund", "en": "Union"},
-	"unit.region": {"nb": "Region", "en": "Region"},
-	"unit.branch": {"nb": "Avdeling", "en": "Branch"},
-	"unit.club":   {"nb": "Klubb", "en": "Club"},
+// T returns the text for key in lang with its arguments filled in from
+// name–value pairs (T(lang, "x", "name", "Kari")). It falls back to
+// bokmål and then to the key itself, so a missing text shows up rather
+// than breaking a page (and a text that is not yet in the catalogue can
+// pass through unchanged). A counted text gives its "other" form.
+func T(lang, key string, args ...any) string {
+	t, ok := lookup(lang, key)
+	if !ok {
+		return key
+	}
+	s := t.s
+	if t.forms != nil {
+		s = t.forms["other"]
+	}
+	return fill(s, args)
+}
 
-	"nav.recruitment": {"nb": "Rekruttering", "en": "Recruitment"},
-	"nav.settings":    {"nb": "Innstillinger", "en": "Settings"},
-	"rec.title":       {"nb": "Rekruttering av nyansatte", "en": "Recruiting new hires"},
-	"rec.intro":       {"nb": "Lister fra arbeidsgivere og nyansatte som kom inn i perioden, per arbeidsplass i ditt område.", "en": "Employer lists and new hires received in the period, per workplace in your area."},
-	"rec.period":      {"nb": "Periode", "en": "Period"},
-	"rec.lastdays":    {"nb": "Siste", "en": "Last"},
-	"rec.days":        {"nb": "dager", "en": "days"},
-	"rec.download":    {"nb": "Last ned", "en": "Download"},
-	"rec.funnel":      {"nb": "Fra nyansatt til medlem, hele området", "en": "From new hire to member, whole area"},
-	"rec.lists":       {"nb": "Lister mottatt", "en": "Lists received"},
-	"rec.lastlist":    {"nb": "Siste liste", "en": "Latest list"},
-	"rec.newhires":    {"nb": "Nyansatte", "en": "New hires"},
-	"rec.asked":       {"nb": "Spurt", "en": "Asked"},
-	"rec.median":      {"nb": "Median dager til første kontakt", "en": "Median days to first contact"},
-	"rec.joined":      {"nb": "Innmeldt", "en": "Joined"},
-	"rec.joinrate":    {"nb": "Innmeldingsrate", "en": "Join rate"},
-	"rec.total":       {"nb": "Totalt", "en": "Total"},
-	"rec.none":        {"nb": "Ingen lister eller nyansatte i perioden.", "en": "No lists or new hires in the period."},
+// N returns the form of the counted text key that n needs in lang, with
+// {n} and the other arguments filled in.
+func N(lang, key string, n int, args ...any) string {
+	t, ok := lookup(lang, key)
+	if !ok {
+		return key
+	}
+	if _, own := catalog[lang][key]; !own {
+		lang = "nb"
+	}
+	s := t.s
+	if t.forms != nil {
+		s = t.forms[Plural(lang, n)]
+		if s == "" {
+			s = t.forms["other"]
+		}
+	}
+	return fill(s, append([]any{"n", n}, args...))
+}
 
-	"settings.title":           {"nb": "Innstillinger", "en": "Settings"},
-	"settings.intro":           {"nb": "Forbundets valg for hvordan nyansatte følges opp.", "en": "The union's choices for following up new hires."},
-	"settings.followup":        {"nb": "Dager til oppfølging", "en": "Days until follow-up"},
-	"settings.followupHint":    {"nb": "Etter en samtale uten svar lages en oppfølging så mange dager senere (1–60).", "en": "After a talk without an answer, a follow-up is scheduled this many days later (1–60)."},
-	"settings.retention":       {"nb": "Dager før de som ikke ble medlem, slettes", "en": "Days before those who did not join are erased"},
-	"settings.retentionHint":   {"nb": "Opplysninger om nyansatte og kolleger som ikke ble medlem, slettes så mange dager etter siste kontakt, eller etter at de kom på lista om ingen kontaktet dem (1–730).", "en": "Data on new hires and colleagues who did not join is erased this many days after the last contact, or after they were listed if nobody contacted them (1–730)."},
-	"settings.mailkeep":        {"nb": "Dager sendt e-post tas vare på", "en": "Days sent mail is kept"},
-	"settings.mailkeepHint":    {"nb": "Sendt og mislykket e-post slettes etter så mange dager (1–730).", "en": "Sent and failed mail is erased after this many days (1–730)."},
-	"jobs.title":               {"nb": "Siste feil i planlagte jobber", "en": "Latest failures of scheduled jobs"},
-	"jobs.none":                {"nb": "Ingen planlagte jobber har feilet.", "en": "No scheduled job has failed."},
-	"jobs.notrun":              {"nb": "De planlagte jobbene har ikke kjørt ennå.", "en": "The scheduled jobs have not run yet."},
-	"jobs.job":                 {"nb": "Jobb", "en": "Job"},
-	"jobs.lastrun":             {"nb": "Sist kjørt", "en": "Last run"},
-	"jobs.failed":              {"nb": "Sist feilet", "en": "Last failed"},
-	"jobs.error":               {"nb": "Feil", "en": "Error"},
-	"job.escalate":             {"nb": "Eskalering av forfalte oppgaver", "en": "Escalation of overdue tasks"},
-	"job.erase_dates":          {"nb": "Slettedatoer i vervelisten", "en": "Erase dates in the pipeline"},
-	"job.erase_expired":        {"nb": "Sletting etter oppbevaringstiden", "en": "Erasure after the retention period"},
-	"job.convert_tasks":        {"nb": "Overgang fra studentmedlemskap", "en": "Student membership transfers"},
-	"job.credits":              {"nb": "Vervepoeng", "en": "Recruiter credit"},
-	"job.erase_rejected":       {"nb": "Sletting av avslåtte søkere", "en": "Erasure of rejected applicants"},
-	"job.expired_applications": {"nb": "Sletting av ubekreftede søknader", "en": "Deletion of unconfirmed applications"},
-	"job.purge_mail":           {"nb": "Sletting av gammel e-post", "en": "Deletion of old mail"},
-	"settings.escalate":        {"nb": "Dager på overtid før eskalering", "en": "Days overdue before escalation"},
-	"settings.escalateHint":    {"nb": "En oppgave som er så mange dager på overtid, går videre til vervekoordinatoren (1–60).", "en": "A task this many days overdue is passed on to the recruitment coordinator (1–60)."},
-	"settings.privacy":         {"nb": "Personverninformasjon ved første kontakt", "en": "Privacy notice at first contact"},
-	"settings.privacyHint":     {"nb": "Informasjonen etter personvernforordningen artikkel 14 som den nyansatte får ved første kontakt: hvor vi har navnet fra, hva vi bruker det til, hvor lenge vi tar vare på det, og hvordan de kan be om innsyn eller sletting.", "en": "The information under GDPR article 14 the new hire gets at first contact: where we got their name, what we use it for, how long we keep it, and how to ask for access or erasure."},
-	"settings.save":            {"nb": "Lagre", "en": "Save"},
-	"settings.saved":           {"nb": "Innstillingene er lagret.", "en": "The settings have been saved."},
+// Plural is the CLDR plural category of the integer n in lang: "one" or
+// "other" in nb and en; "one", "few" or "many" in pl.
+func Plural(lang string, n int) string {
+	if lang == "pl" {
+		i10, i100 := abs(n)%10, abs(n)%100
+		switch {
+		case n == 1:
+			return "one"
+		case i10 >= 2 && i10 <= 4 && (i100 < 12 || i100 > 14):
+			return "few"
+		}
+		return "many"
+	}
+	if n == 1 {
+		return "one"
+	}
+	return "other"
+}
 
-	"nav.students":       {"nb": "Studenter", "en": "Students"},
-	"stu.title":          {"nb": "Studentmedlemmer", "en": "Student members"},
-	"stu.views":          {"nb": "Visning", "en": "View"},
-	"stu.tab.graduating": {"nb": "Snart ferdige", "en": "Graduating soon"},
-	"stu.tab.rates":      {"nb": "Overgang per kull", "en": "Conversion per cohort"},
-	"stu.tab.studystart": {"nb": "Studiestart", "en": "Study start"},
-	"stu.grad.intro":     {"nb": "Studentmedlemmer i ditt område som snart er ferdige med studiene, per region. Ta kontakt om overgang til yrkesmedlemskap; de som er ferdige og fortsatt er studentmedlemmer, står først.", "en": "Student members in your area who finish their studies soon, per region. Get in touch about moving to working membership; those who have finished and are still student members come first."},
-	"stu.months":         {"nb": "Ferdig innen", "en": "Graduating within"},
-	"stu.within":         {"nb": "Innen", "en": "Within"},
-	"stu.monthsN":        {"nb": "måneder", "en": "months"},
-	"stu.count":          {"nb": "studentmedlemmer", "en": "student members"},
-	"stu.noregion":       {"nb": "Uten region", "en": "No region"},
-	"stu.student":        {"nb": "Student", "en": "Student"},
-	"stu.graduation":     {"nb": "Forventet ferdig", "en": "Expected graduation"},
-	"stu.overdue":        {"nb": "ferdig, fortsatt student", "en": "graduated, still a student"},
-	"stu.task":           {"nb": "Oppgave", "en": "Task"},
-	"stu.taskdue":        {"nb": "frist", "en": "due"},
-	"stu.notask":         {"nb": "ingen ennå", "en": "none yet"},
-	"stu.recruitedby":    {"nb": "vervet av", "en": "recruited by"},
-	"stu.convert":        {"nb": "Overfør til yrkesmedlemskap", "en": "Transfer to working membership"},
-	"stu.totransfer":     {"nb": "Til overgang for studenter", "en": "To student transfers"},
-	"stu.converted":      {"nb": "er overført til yrkesmedlemskap fra", "en": "moved to working membership from"},
-	"stu.none":           {"nb": "Ingen studentmedlemmer blir ferdige i perioden.", "en": "No student members graduate in the period."},
-	"stu.rates.intro":    {"nb": "Studentmedlemmer som var medlemmer da de etter planen ble ferdige, per kull (semesteret for forventet ferdigdato) og lærested, og hvor mange som gikk over til yrkesmedlemskap.", "en": "Student members who were members when they were due to graduate, per cohort (the term of the expected graduation) and institution, and how many moved to working membership."},
-	"stu.rates.none":     {"nb": "Ingen studentmedlemmer i området har nådd forventet ferdigdato ennå.", "en": "No student members in the area have reached their expected graduation yet."},
-	"stu.cohort":         {"nb": "Kull", "en": "Cohort"},
-	"stu.term.1":         {"nb": "Vår", "en": "Spring"},
-	"stu.term.2":         {"nb": "Høst", "en": "Autumn"},
-	"stu.institution":    {"nb": "Lærested", "en": "Institution"},
-	"stu.allinst":        {"nb": "Alle læresteder", "en": "All institutions"},
-	"stu.graduated":      {"nb": "Ferdige", "en": "Graduated"},
-	"stu.convertedN":     {"nb": "Overført", "en": "Converted"},
-	"stu.stillstudent":   {"nb": "Fortsatt student", "en": "Still student"},
-	"stu.rate":           {"nb": "Overgangsrate", "en": "Conversion rate"},
-	"stu.total":          {"nb": "Totalt", "en": "Total"},
-	"stu.ss.intro":       {"nb": "Læresteder i ditt område med studentmedlemmer nå, og nye studentmedlemmer per uke fra valgt dato: til planlegging og oppfølging av studiestartkampanjen.", "en": "Institutions in your area with student members now, and new student members per week from the chosen day: for planning and following up the study-start campaign."},
-	"stu.since":          {"nb": "Fra dato", "en": "From"},
-	"stu.since.invalid":  {"nb": "Skriv datoen som åååå-mm-dd. Viser fra starten av semesteret.", "en": "Write the date as yyyy-mm-dd. Showing from the start of the term."},
-	"stu.show":           {"nb": "Vis", "en": "Show"},
-	"stu.membersnow":     {"nb": "studentmedlemmer nå", "en": "student members now"},
-	"stu.joinssince":     {"nb": "nye studentmedlemmer siden", "en": "new student members since"},
-	"stu.weekly":         {"nb": "Nye studentmedlemmer per uke", "en": "New student members per week"},
-	"stu.week":           {"nb": "Uke", "en": "Week"},
-	"stu.members":        {"nb": "Medlemmer nå", "en": "Members now"},
-	"stu.ss.none":        {"nb": "Ingen studentmedlemmer i området.", "en": "No student members in the area."},
-	"stu.unknowninst":    {"nb": "Lærested ikke oppgitt", "en": "Institution not given"},
-	"status.converted":   {"nb": "Overført til yrkesmedlemskap", "en": "Moved to working membership"},
+// PluralForms are the forms a counted text must have in lang.
+func PluralForms(lang string) []string {
+	if lang == "pl" {
+		return []string{"one", "few", "many"}
+	}
+	return []string{"one", "other"}
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// fill replaces each {name} in s by the value paired with name in args; a
+// placeholder without a value is left as it is.
+func fill(s string, args []any) string {
+	if len(args) < 2 || !strings.Contains(s, "{") {
+		return s
+	}
+	pairs := make([]string, 0, len(args))
+	for i := 0; i+1 < len(args); i += 2 {
+		pairs = append(pairs, "{"+fmt.Sprint(args[i])+"}", value(args[i+1]))
+	}
+	return strings.NewReplacer(pairs...).Replace(s)
+}
+
+func value(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case int:
+		return strconv.Itoa(v)
+	}
+	return fmt.Sprint(v)
+}
+
+// Placeholders lists the {names} in s, for the catalogue's tests.
+func Placeholders(s string) []string {
+	var out []string
+	for {
+		i := strings.IndexByte(s, '{')
+		if i < 0 {
+			return out
+		}
+		j := strings.IndexByte(s[i:], '}')
+		if j < 0 {
+			return out
+		}
+		out = append(out, s[i+1:i+j])
+		s = s[i+j+1:]
+	}
 }

@@ -1,8 +1,9 @@
-package locale
+package locale_test
 
 import (
 	"testing"
 
+	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
 )
 
@@ -10,12 +11,12 @@ import (
 // the catalogue has a name there.
 func TestStoredValuesHaveNames(t *testing.T) {
 	for _, s := range model.Sources {
-		if _, ok := catalog["source."+string(s)]; !ok {
+		if !locale.Has("nb", "source."+string(s)) {
 			t.Errorf("no name for membership source %q", s)
 		}
 	}
 	for _, k := range model.ContactKinds {
-		if _, ok := catalog["contact."+string(k)]; !ok {
+		if !locale.Has("nb", "contact."+string(k)) {
 			t.Errorf("no name for contact kind %q", k)
 		}
 	}
