@@ -65,7 +65,7 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if httperr.Status(err) == http.StatusInternalServerError {
 		a.Log.Error("api request failed", "route", cmp.Or(r.Pattern, r.URL.Path), "err", err)
 	}
-	httperr.WriteJSON(w, err)
+	httperr.WriteJSON(w, r, err)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -6,8 +6,11 @@ package httperr
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
+	"slices"
 
+	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
 )
 
@@ -30,10 +33,34 @@ func Status(err error) int {
 	return http.StatusInternalServerError
 }
 
-// WriteJSON sends err as the API's error body, {"error": code, "message":
-// the user-facing message}, with its status.
-func WriteJSON(w http.ResponseWriter, err error) {
+// Lang is the language an answer is in: ?lang= when the catalogue has
+// it, else the best fit for Accept-Language, else bokmål.
+func Lang(r *http.Request) string {
+	if l := r.URL.Query().Get("lang"); slices.Contains(locale.AllLanguages, l) {
+		return l
+	}
+	return locale.Accept(r.Header.Get("Accept-Language"))
+}
+
+// body is the API's error body: the code, the message in the request's
+// language (Lang), its catalogue key where it has one and each field's
+// message for a form.
+type body struct {
+	Error   string            `json:"error"`
+	Message string            `json:"message"`
+	Key     string            `json:"key,omitempty"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+// WriteJSON sends err as the API's error body with its status.
+func WriteJSON(w http.ResponseWriter, r *http.Request, err error) {
+	lang := Lang(r)
+	b := body{Error: model.ErrorCode(err), Message: model.ErrorMessageIn(err, lang), Fields: model.FieldErrorsIn(err, lang), Key: "error.internal"}
+	var e *model.Error
+	if errors.As(err, &e) {
+		b.Key = e.Key
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(Status(err))
-	json.NewEncoder(w).Encode(map[string]string{"error": model.ErrorCode(err), "message": model.ErrorMessage(err)})
+	json.NewEncoder(w).Encode(b)
 }

@@ -35,24 +35,39 @@ func TestStatus(t *testing.T) {
 }
 
 func TestWriteJSON(t *testing.T) {
+	var v model.Validation
+	v.Add("email", "valid.email")
+	invalid := v.Err()
 	for _, c := range []struct {
-		err        error
-		status     int
-		code, text string
+		err          error
+		lang, accept string
+		status       int
+		code, text   string
+		key, field   string
 	}{
-		{model.Errorf(model.ECONFLICT, "Finnes fra før."), 409, model.ECONFLICT, "Finnes fra før."},
+		{model.Errorf(model.ECONFLICT, "Finnes fra før."), "", "", 409, model.ECONFLICT, "Finnes fra før.", "", ""},
 		// An internal error's cause is not sent.
-		{errors.New("pq: relation secret_table does not exist"), 500, model.EINTERNAL, "Det oppstod en intern feil."},
+		{errors.New("pq: relation secret_table does not exist"), "", "", 500, model.EINTERNAL, "Det oppstod en intern feil.", "error.internal", ""},
+		{errors.New("secret"), "", "en-GB,en;q=0.9", 500, model.EINTERNAL, "An internal error occurred.", "error.internal", ""},
+		// A keyed error in the request's language: ?lang= first, then Accept-Language, else bokmål.
+		{invalid, "", "", 400, model.EINVALID, "Skjemaet har feil. Rett feltene som er merket.", "valid.form", "E-postadressen er ikke gyldig."},
+		{invalid, "", "en", 400, model.EINVALID, "The form has errors. Correct the marked fields.", "valid.form", "The e-mail address is not valid."},
+		{invalid, "pl", "en", 400, model.EINVALID, "Formularz zawiera błędy. Popraw zaznaczone pola.", "valid.form", "Adres e-mail jest nieprawidłowy."},
 	} {
 		w := httptest.NewRecorder()
-		WriteJSON(w, c.err)
-		var body map[string]string
+		r := httptest.NewRequest("GET", "/api/v1/x?lang="+c.lang, nil)
+		r.Header.Set("Accept-Language", c.accept)
+		WriteJSON(w, r, c.err)
+		var body struct {
+			Error, Message, Key string
+			Fields              map[string]string
+		}
 		if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
 			t.Fatal(err)
 		}
 		if w.Code != c.status || w.Header().Get("Content-Type") != "application/json; charset=utf-8" ||
-			body["error"] != c.code || body["message"] != c.text || len(body) != 2 {
-			t.Errorf("WriteJSON(%v): %d %s %v", c.err, w.Code, w.Header().Get("Content-Type"), body)
+			body.Error != c.code || body.Message != c.text || body.Key != c.key || body.Fields["email"] != c.field {
+			t.Errorf("WriteJSON(%v) in %q/%q: %d %s %+v", c.err, c.lang, c.accept, w.Code, w.Header().Get("Content-Type"), body)
 		}
 	}
 }

@@ -23,6 +23,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"golang.org/x/text/language"
 )
 
 // Languages offered by the staff pages, default first.
@@ -71,15 +73,6 @@ func load() map[string]map[string]text {
 	return c
 }
 
-// lookup is the entry for key in lang, falling back to bokmål.
-func lookup(lang, key string) (text, bool) {
-	if t, ok := catalog[lang][key]; ok {
-		return t, true
-	}
-	t, ok := catalog["nb"][key]
-	return t, ok
-}
-
 // Has reports whether key has a text in lang itself (no fallback).
 func Has(lang, key string) bool {
 	_, ok := catalog[lang][key]
@@ -90,15 +83,27 @@ func Has(lang, key string) bool {
 // name–value pairs (T(lang, "x", "name", "Kari")). It falls back to
 // bokmål and then to the key itself, so a missing text shows up rather
 // than breaking a page (and a text that is not yet in the catalogue can
-// pass through unchanged). A counted text gives its "other" form.
+// pass through unchanged). A counted text takes the form its int argument
+// "n" needs (see N), or its "other" form without one.
 func T(lang, key string, args ...any) string {
-	t, ok := lookup(lang, key)
+	t, ok := catalog[lang][key]
 	if !ok {
-		return key
+		if t, ok = catalog["nb"][key]; !ok {
+			return key
+		}
+		lang = "nb"
 	}
 	s := t.s
 	if t.forms != nil {
 		s = t.forms["other"]
+		for i := 0; i+1 < len(args); i += 2 {
+			if n, ok := args[i+1].(int); ok && args[i] == "n" {
+				if f := t.forms[Plural(lang, n)]; f != "" {
+					s = f
+				}
+				break
+			}
+		}
 	}
 	return fill(s, args)
 }
@@ -106,21 +111,7 @@ func T(lang, key string, args ...any) string {
 // N returns the form of the counted text key that n needs in lang, with
 // {n} and the other arguments filled in.
 func N(lang, key string, n int, args ...any) string {
-	t, ok := lookup(lang, key)
-	if !ok {
-		return key
-	}
-	if _, own := catalog[lang][key]; !own {
-		lang = "nb"
-	}
-	s := t.s
-	if t.forms != nil {
-		s = t.forms[Plural(lang, n)]
-		if s == "" {
-			s = t.forms["other"]
-		}
-	}
-	return fill(s, append([]any{"n", n}, args...))
+	return T(lang, key, append([]any{"n", n}, args...)...)
 }
 
 // Plural is the CLDR plural category of the integer n in lang: "one" or
@@ -195,4 +186,20 @@ func Placeholders(s string) []string {
 		out = append(out, s[i+1:i+j])
 		s = s[i+j+1:]
 	}
+}
+
+var matcher = language.NewMatcher([]language.Tag{language.MustParse("nb"), language.English, language.Polish})
+
+// Accept is the catalogue language that fits an Accept-Language header
+// best (no and nn read as nb), nb when none does.
+func Accept(header string) string {
+	tags, _, err := language.ParseAcceptLanguage(header)
+	if err != nil || len(tags) == 0 {
+		return "nb"
+	}
+	_, i, conf := matcher.Match(tags...)
+	if conf == language.No {
+		return "nb"
+	}
+	return AllLanguages[i]
 }

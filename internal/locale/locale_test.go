@@ -196,3 +196,14 @@ func TestCountsReadRight(t *testing.T) {
 		}
 	}
 }
+
+func TestAccept(t *testing.T) {
+	for h, want := range map[string]string{
+		"": "nb", "en-GB,en;q=0.9": "en", "pl-PL,pl;q=0.9,en;q=0.8": "pl", "nb-NO": "nb", "no": "nb", "nn-NO,nn;q=0.9": "nb",
+		"de-DE": "nb", "fr;q=0.9,en;q=0.8": "en", "garbage;;": "nb",
+	} {
+		if got := Accept(h); got != want {
+			t.Errorf("Accept(%q) = %s, want %s", h, got, want)
+		}
+	}
+}

@@ -40,42 +40,42 @@ type ApplicationResult struct {
 }
 
 // Validate normalises the application and reports every problem by field,
-// in Norwegian. The mobile number must be a Norwegian mobile number.
+// as catalogue keys. The mobile number must be a Norwegian mobile number.
 func (a *Application) Validate(today time.Time) error {
 	var v Validation
 	p := &a.Person
 	mobile := strings.TrimSpace(p.Mobile)
 	v.AddFields(p.Validate(today))
-	v.Check(p.Email != "", "email", "E-postadresse må fylles ut.")
-	v.Check(mobile != "", "mobile", "Mobilnummer må fylles ut.")
+	v.Check(p.Email != "", "email", "valid.email.required")
+	v.Check(mobile != "", "mobile", "valid.mobile.required")
 	if mobile != "" {
 		// A second opinion from libphonenumber: a number our own parser
 		// took must also be a valid Norwegian mobile number there.
 		if num, err := phonenumbers.Parse(mobile, "NO"); err != nil || !phonenumbers.IsValidNumberForRegion(num, "NO") ||
 			phonenumbers.GetNumberType(num) != phonenumbers.MOBILE {
-			v.Add("mobile", "Mobilnummeret må være et norsk mobilnummer med åtte siffer som begynner på 4 eller 9.")
+			v.Add("mobile", "valid.mobile")
 		}
 	}
-	v.Check(p.PostalCode != "", "postal_code", "Postnummer må fylles ut.")
-	v.Check(slices.Contains(MembershipTypes, a.Type), "type", "Velg medlemskapstype.")
+	v.Check(p.PostalCode != "", "postal_code", "valid.postal_code.required")
+	v.Check(slices.Contains(MembershipTypes, a.Type), "type", "valid.type")
 	a.Institution, a.Programme = strings.TrimSpace(a.Institution), strings.TrimSpace(a.Programme)
 	a.ReferralCode = strings.ToUpper(strings.TrimSpace(a.ReferralCode))
 	for field, s := range map[string]string{"institution": a.Institution, "programme": a.Programme, "ref": a.ReferralCode} {
-		v.Check(utf8.RuneCountInString(s) <= maxText, field, "Feltet kan ha høyst 200 tegn.")
-		v.Check(utf8.ValidString(s) && !strings.ContainsAny(s, "\x00\r\n"), field, "Feltet inneholder ugyldige tegn.")
+		v.Check(utf8.RuneCountInString(s) <= maxText, field, "valid.toolong", "n", maxText)
+		v.Check(utf8.ValidString(s) && !strings.ContainsAny(s, "\x00\r\n"), field, "valid.badchars")
 	}
 	if a.Type == TypeStudent {
-		v.Check(a.Institution != "", "institution", "Skriv hvor du studerer.")
-		v.Check(a.Programme != "", "programme", "Skriv hva du studerer.")
-		v.Check(!a.ExpectedGraduation.IsZero(), "graduation", "Velg når du regner med å bli ferdig.")
+		v.Check(a.Institution != "", "institution", "valid.institution")
+		v.Check(a.Programme != "", "programme", "valid.programme")
+		v.Check(!a.ExpectedGraduation.IsZero(), "graduation", "valid.graduation.required")
 		if !a.ExpectedGraduation.IsZero() {
 			v.Check(!a.ExpectedGraduation.Before(today.AddDate(0, -1, 0)) && a.ExpectedGraduation.Before(today.AddDate(10, 0, 0)),
-				"graduation", "Velg en dato mellom i dag og ti år fram i tid.")
+				"graduation", "valid.graduation.range")
 		}
 	} else {
 		a.Institution, a.Programme, a.ExpectedGraduation = "", "", time.Time{}
 	}
-	v.Check(a.Consent, "consent", "Du må samtykke for å bli medlem.")
+	v.Check(a.Consent, "consent", "valid.consent")
 	if a.Lang != "en" && a.Lang != "pl" {
 		a.Lang = "nb"
 	}

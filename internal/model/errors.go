@@ -9,6 +9,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/verve-union/verve/internal/locale"
 )
 
 // Error codes. They say what kind of failure happened, not where.
@@ -23,13 +25,69 @@ const (
 )
 
 // Error is an application error carrying a code and a message fit to show
-// to the user (Norwegian bokmål by default).
+// to the user. A message from the catalogue has its Key and Args, and is
+// translated where it is shown (ErrorMessageIn, FieldErrorsIn); Message
+// and Fields hold the bokmål texts, for logs, the command line and callers
+// that want them.
 type Error struct {
 	Code    string
 	Message string
+	// Key and Args are Message's catalogue key and its name–value
+	// arguments; "" for a message not (yet) in the catalogue.
+	Key  string
+	Args []any
 	// Fields maps a form field to its message, so a form can show each
 	// message next to the input it concerns.
 	Fields map[string]string
+	// FieldTexts maps a field to its message's key and arguments.
+	FieldTexts map[string]Text
+}
+
+// Text is a catalogue key and its name–value arguments: a message to be
+// translated where it is shown. A key not in the catalogue is shown as it
+// is, so a text not yet moved there still works.
+type Text struct {
+	Key  string
+	Args []any
+}
+
+// In is the text in lang.
+func (t Text) In(lang string) string { return locale.T(lang, t.Key, t.Args...) }
+
+// ErrorKey returns an *Error with the given code and the catalogue's
+// message key (with name–value arguments, see locale.T).
+func ErrorKey(code, key string, args ...any) *Error {
+	return &Error{Code: code, Message: locale.T("nb", key, args...), Key: key, Args: args}
+}
+
+// ErrorMessageIn is the user-facing message of err in lang: the
+// catalogue's text for its key, its Message without one, and a generic
+// message for anything but an application error.
+func ErrorMessageIn(err error, lang string) string {
+	var e *Error
+	if !errors.As(err, &e) {
+		return locale.T(lang, "error.internal")
+	}
+	if e.Key == "" {
+		return e.Message
+	}
+	return locale.T(lang, e.Key, e.Args...)
+}
+
+// FieldErrorsIn is each field's message of err in lang (see FieldErrors).
+func FieldErrorsIn(err error, lang string) map[string]string {
+	var e *Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(e.Fields))
+	for f, msg := range e.Fields {
+		if t, ok := e.FieldTexts[f]; ok {
+			msg = t.In(lang)
+		}
+		out[f] = msg
+	}
+	return out
 }
 
 func (e *Error) Error() string {
@@ -68,7 +126,7 @@ func ErrorMessage(err error) string {
 	if errors.As(err, &e) {
 		return e.Message
 	}
-	return "Det oppstod en intern feil."
+	return locale.T("nb", "error.internal")
 }
 
 // FieldErrors returns the message of each field of an application error,
@@ -82,31 +140,42 @@ func FieldErrors(err error) map[string]string {
 }
 
 // Validation collects field errors, the one way a form's checks are
-// gathered; Err returns nil when there are none.
-type Validation struct{ fields map[string]string }
+// gathered; Err returns nil when there are none. A message is a catalogue
+// key with name–value arguments (a text not in the catalogue passes as it
+// is).
+type Validation struct{ fields map[string]Text }
 
-// Add records msg for field unless the field already has a message.
-func (v *Validation) Add(field, msg string) {
+// Add records the message key (with args) for field unless the field
+// already has a message.
+func (v *Validation) Add(field, key string, args ...any) {
 	if v.fields == nil {
-		v.fields = map[string]string{}
+		v.fields = map[string]Text{}
 	}
 	if _, ok := v.fields[field]; !ok {
-		v.fields[field] = msg
+		v.fields[field] = Text{Key: key, Args: args}
 	}
 }
 
 // AddFields records the field messages of err (see FieldErrors) for the
 // fields that have none yet, so that one form shows every check's messages.
 func (v *Validation) AddFields(err error) {
-	for field, msg := range FieldErrors(err) {
-		v.Add(field, msg)
+	var e *Error
+	if !errors.As(err, &e) {
+		return
+	}
+	for field, msg := range e.Fields {
+		if t, ok := e.FieldTexts[field]; ok {
+			v.Add(field, t.Key, t.Args...)
+		} else {
+			v.Add(field, msg)
+		}
 	}
 }
 
-// Check adds msg for field when ok is false.
-func (v *Validation) Check(ok bool, field, msg string) {
+// Check adds the message key (with args) for field when ok is false.
+func (v *Validation) Check(ok bool, field, key string, args ...any) {
 	if !ok {
-		v.Add(field, msg)
+		v.Add(field, key, args...)
 	}
 }
 
@@ -115,7 +184,12 @@ func (v *Validation) Err() error {
 	if len(v.fields) == 0 {
 		return nil
 	}
-	return &Error{Code: EINVALID, Message: "Skjemaet har feil. Rett feltene som er merket.", Fields: v.fields}
+	e := ErrorKey(EINVALID, "valid.form")
+	e.Fields, e.FieldTexts = make(map[string]string, len(v.fields)), v.fields
+	for f, t := range v.fields {
+		e.Fields[f] = t.In("nb")
+	}
+	return e
 }
 
 // ErrorMessageOrText is for command-line output: the user-facing message of

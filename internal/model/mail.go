@@ -70,18 +70,18 @@ func (m *Mail) Validate() error {
 	m.Kind = strings.TrimSpace(m.Kind)
 	a, err := mail.ParseAddress(m.ToAddr)
 	v.Check(err == nil && a.Address == m.ToAddr && strings.Contains(m.ToAddr[strings.LastIndex(m.ToAddr, "@"):], "."),
-		"to_addr", "E-postadressen er ikke gyldig.")
-	v.Check(m.Subject != "", "subject", "Emne må fylles ut.")
-	v.Check(utf8.RuneCountInString(m.Subject) <= maxMailSubject, "subject", "Emnet kan ha høyst 250 tegn.")
-	v.Check(m.TextBody != "", "text_body", "Meldingen må ha tekst.")
-	v.Check(m.Kind != "", "kind", "Meldingen mangler type.")
+		"to_addr", "valid.email")
+	v.Check(m.Subject != "", "subject", "valid.subject.required")
+	v.Check(utf8.RuneCountInString(m.Subject) <= maxMailSubject, "subject", "valid.subject.toolong", "n", maxMailSubject)
+	v.Check(m.TextBody != "", "text_body", "valid.body.required")
+	v.Check(m.Kind != "", "kind", "valid.kind.required")
 	for field, s := range map[string]string{"to_addr": m.ToAddr, "to_name": m.ToName, "subject": m.Subject, "kind": m.Kind} {
-		v.Check(utf8.ValidString(s) && !strings.ContainsAny(s, "\x00\r\n"), field, "Feltet inneholder ugyldige tegn.")
+		v.Check(utf8.ValidString(s) && !strings.ContainsAny(s, "\x00\r\n"), field, "valid.badchars")
 	}
-	v.Check(utf8.RuneCountInString(m.ToName) <= maxText, "to_name", "Feltet kan ha høyst 200 tegn.")
+	v.Check(utf8.RuneCountInString(m.ToName) <= maxText, "to_name", "valid.toolong", "n", maxText)
 	for field, s := range map[string]string{"text_body": m.TextBody, "html_body": m.HTMLBody} {
-		v.Check(utf8.ValidString(s) && !strings.Contains(s, "\x00"), field, "Feltet inneholder ugyldige tegn.")
-		v.Check(len(s) <= maxMailBody, field, "Meldingen er for lang.")
+		v.Check(utf8.ValidString(s) && !strings.Contains(s, "\x00"), field, "valid.badchars")
+		v.Check(len(s) <= maxMailBody, field, "valid.body.toolong")
 	}
 	return v.Err()
 }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"errors"
 	"net/mail"
 	"strings"
 	"time"
@@ -13,7 +14,7 @@ import (
 const maxText = 200
 
 // Validate normalises the person's fields (trims, canonical mobile and
-// fødselsnummer) and reports every problem by field, in Norwegian. today is
+// fødselsnummer) and reports every problem by field, as catalogue keys. today is
 // the calendar day (clock.Day) a birth date may not come after.
 func (p *Person) Validate(today time.Time) error {
 	var v Validation
@@ -22,46 +23,46 @@ func (p *Person) Validate(today time.Time) error {
 	p.Email = strings.TrimSpace(p.Email)
 	p.Address = strings.TrimSpace(p.Address)
 	p.PostalCode = strings.TrimSpace(p.PostalCode)
-	v.Check(p.FirstName != "", "first_name", "Fornavn må fylles ut.")
-	v.Check(p.LastName != "", "last_name", "Etternavn må fylles ut.")
+	v.Check(p.FirstName != "", "first_name", "valid.first_name.required")
+	v.Check(p.LastName != "", "last_name", "valid.last_name.required")
 	for field, s := range map[string]string{"first_name": p.FirstName, "last_name": p.LastName, "address": p.Address, "email": p.Email} {
-		v.Check(utf8.RuneCountInString(s) <= maxText, field, "Feltet kan ha høyst 200 tegn.")
-		v.Check(utf8.ValidString(s) && !strings.ContainsAny(s, "\x00\r\n"), field, "Feltet inneholder ugyldige tegn.")
+		v.Check(utf8.RuneCountInString(s) <= maxText, field, "valid.toolong", "n", maxText)
+		v.Check(utf8.ValidString(s) && !strings.ContainsAny(s, "\x00\r\n"), field, "valid.badchars")
 	}
 	if p.Email != "" {
 		a, err := mail.ParseAddress(p.Email)
 		if err != nil || a.Address != p.Email || !strings.Contains(p.Email[strings.LastIndex(p.Email, "@"):], ".") {
-			v.Add("email", "E-postadressen er ikke gyldig.")
+			v.Add("email", "valid.email")
 		}
 	}
 	if p.Mobile != "" {
 		m, err := norway.NormalizeMobile(p.Mobile)
 		if err != nil {
-			v.Add("mobile", err.Error())
+			v.Add("mobile", normKey(err))
 		} else {
 			p.Mobile = m
 		}
 	}
 	if p.PostalCode != "" {
 		if err := norway.ValidatePostalCode(p.PostalCode); err != nil {
-			v.Add("postal_code", err.Error())
+			v.Add("postal_code", normKey(err))
 		}
 	}
 	if p.Fnr != "" {
 		f, err := norway.ParseFnr(p.Fnr)
 		if err != nil {
-			v.Add("fnr", err.Error())
+			v.Add("fnr", normKey(err))
 		} else {
 			p.Fnr = f.String()
 			if p.BirthDate.IsZero() {
 				p.BirthDate = f.BirthDate()
 			} else if !sameDay(p.BirthDate, f.BirthDate()) {
-				v.Add("birth_date", "Fødselsdatoen stemmer ikke med fødselsnummeret.")
+				v.Add("birth_date", "valid.birth_date.fnr")
 			}
 		}
 	}
 	if !p.BirthDate.IsZero() && (p.BirthDate.Year() < 1900 || p.BirthDate.After(today)) {
-		v.Add("birth_date", "Fødselsdatoen er ikke gyldig.")
+		v.Add("birth_date", "valid.birth_date")
 	}
 	return v.Err()
 }
@@ -92,4 +93,17 @@ func (p *Person) ChangedFields(old *Person) []string {
 
 func sameDay(a, b time.Time) bool {
 	return a.Year() == b.Year() && a.Month() == b.Month() && a.Day() == b.Day()
+}
+
+// normKey is the catalogue key of a norway package error, or its text.
+func normKey(err error) string {
+	for e, key := range map[error]string{
+		norway.ErrFnrLength: "valid.fnr.length", norway.ErrFnrDigits: "valid.fnr.digits", norway.ErrFnrDate: "valid.fnr.date",
+		norway.ErrFnrControl: "valid.fnr.control", norway.ErrMobile: "valid.mobile.norway", norway.ErrPostalCode: "valid.postal_code",
+	} {
+		if errors.Is(err, e) {
+			return key
+		}
+	}
+	return err.Error()
 }

@@ -192,7 +192,7 @@ func (h *Handler) serveError(w http.ResponseWriter, r *http.Request, err error) 
 		h.Log.Error("request failed", "method", r.Method, "route", Route(r), "err", err)
 	}
 	if isAPI(r) {
-		httperr.WriteJSON(w, err)
+		httperr.WriteJSON(w, r, err)
 		return
 	}
 	h.render(w, r, status, "error", page{Title: locale.T(h.lang(r), "error.title"), Error: model.ErrorMessage(err)})
