@@ -65,7 +65,7 @@ func (h *Handler) decideApplication(w http.ResponseWriter, r *http.Request) {
 	approve := r.PathValue("decision") == "approve"
 	err = h.Store.DecideApplication(r.Context(), access.FromContext(r.Context()), id, approve, r.PostFormValue("reason"))
 	if model.ErrorCode(err) == model.EINVALID {
-		h.applicationsPage(w, r, http.StatusBadRequest, page{Error: errorText(err)})
+		h.applicationsPage(w, r, http.StatusBadRequest, page{Error: errorTextIn(err, h.lang(r))})
 		return
 	}
 	if err != nil {
@@ -88,7 +88,7 @@ func (h *Handler) decideApplicationMatch(w http.ResponseWriter, r *http.Request)
 	}
 	decision := map[string]string{"merge": storage.MatchMerge, "distinct": storage.MatchDistinct}[r.PathValue("decision")]
 	if decision == "" {
-		h.serveError(w, r, model.Errorf(model.ENOTFOUND, "Siden finnes ikke."))
+		h.serveError(w, r, model.ErrorKey(model.ENOTFOUND, "error.notfound"))
 		return
 	}
 	if err := h.Store.DecideMatch(r.Context(), access.FromContext(r.Context()), id, decision); err != nil {
@@ -110,7 +110,7 @@ var registerHeader = []string{"Fornavn", "Etternavn", "Fødselsdato", "Fødselsn
 // CrossOriginProtection refuses a POST.
 func (h *Handler) exportApplications(w http.ResponseWriter, r *http.Request) {
 	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
-		h.serveError(w, r, model.Errorf(model.EFORBIDDEN, "Eksporten må startes fra Verve selv."))
+		h.serveError(w, r, model.ErrorKey(model.EFORBIDDEN, "err.export.origin"))
 		return
 	}
 	rows, err := h.Store.ExportApplications(r.Context(), access.FromContext(r.Context()))
@@ -150,7 +150,7 @@ func (h *Handler) saveJoinSettings(w http.ResponseWriter, r *http.Request) {
 	form := formValues(r, "join_auto_approve", "credit_months", "join_intro", "join_consent")
 	var v model.Validation
 	n, cerr := strconv.Atoi(strings.TrimSpace(form["credit_months"]))
-	v.Check(cerr == nil, "credit_months", "Skriv et helt antall måneder.")
+	v.Check(cerr == nil, "credit_months", "form.months")
 	err := v.Err()
 	if err == nil {
 		err = h.Store.SaveJoinSettings(r.Context(), access.FromContext(r.Context()), storage.JoinSettings{

@@ -51,7 +51,7 @@ func (h *Handler) showBenefits(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) saveBenefit(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 32<<10)
 	if err := r.ParseForm(); err != nil {
-		h.serveError(w, r, model.Errorf(model.EINVALID, "Skjemaet kunne ikke leses."))
+		h.serveError(w, r, model.ErrorKey(model.EINVALID, "error.unreadable"))
 		return
 	}
 	form := formValues(r, "id", "title", "body", "link", "position")
@@ -65,7 +65,7 @@ func (h *Handler) saveBenefit(w http.ResponseWriter, r *http.Request) {
 	var v model.Validation
 	var err error
 	b.Position, err = strconv.Atoi(strings.TrimSpace(form["position"]))
-	v.Check(err == nil, "position", "Skriv et helt tall.")
+	v.Check(err == nil, "position", "form.integer")
 	err = v.Err()
 	if err == nil {
 		err = h.Store.SaveBenefit(r.Context(), access.FromContext(r.Context()), b)

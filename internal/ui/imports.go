@@ -65,7 +65,7 @@ func (j *importJob) committed() bool {
 }
 
 // errRestarting refuses a job while the server stops.
-var errRestarting = model.Errorf(model.ETOOMANY, "Verve starter på nytt. Prøv igjen om et øyeblikk.")
+var errRestarting = model.ErrorKey(model.ETOOMANY, "err.import.restarting")
 
 // importJobs holds the jobs of this server process. They run on ctx, the
 // server's lifetime: when it ends they are cancelled (a commit rolls
@@ -177,13 +177,13 @@ func (js *importJobs) claim(j *importJob, req *newhires.Request) error {
 	case js.ctx.Err() != nil:
 		return errRestarting
 	case j.running:
-		return model.Errorf(model.ECONFLICT, "Lista leses fortsatt. Vent til den er ferdig.")
+		return model.ErrorKey(model.ECONFLICT, "err.import.reading")
 	case j.committed():
-		return model.Errorf(model.ECONFLICT, "Lista er allerede importert.")
+		return model.ErrorKey(model.ECONFLICT, "err.import.done")
 	case js.running[j.userID] >= jobsPerUser:
-		return model.Errorf(model.ETOOMANY, "Du har allerede to lister som leses inn. Vent til de er ferdige.")
+		return model.ErrorKey(model.ETOOMANY, "err.import.userbusy")
 	case js.total >= jobsInTotal:
-		return model.Errorf(model.ETOOMANY, "Verve leser inn mange lister akkurat nå. Prøv igjen om noen minutter.")
+		return model.ErrorKey(model.ETOOMANY, "err.import.busy")
 	}
 	j.running, j.done, j.err = true, 0, nil
 	if req != nil {
@@ -228,7 +228,7 @@ func (js *importJobs) get(token string, userID int64) (*importJob, error) {
 	js.expire(0)
 	j := js.jobs[token]
 	if j == nil || j.userID != userID {
-		return nil, model.Errorf(model.ENOTFOUND, "Fant ikke opplastingen. Den kan ha utløpt; last opp fila på nytt.")
+		return nil, model.ErrorKey(model.ENOTFOUND, "err.import.gone")
 	}
 	return j, nil
 }
@@ -250,7 +250,7 @@ func (h *Handler) runImport(j *importJob, remoteAddr string) {
 		rep, err := h.importAsOwner(ctx, j, remoteAddr, req)
 		switch {
 		case ctx.Err() != nil:
-			err = model.Errorf(model.EINTERNAL, "Innlesingen ble avbrutt fordi den tok for lang tid eller Verve startet på nytt.")
+			err = model.ErrorKey(model.EINTERNAL, "err.import.aborted")
 		case model.ErrorCode(err) == model.EINTERNAL:
 			// A file's name can name a person: the workplace says which list.
 			h.Log.Error("import failed", "workplace", j.workplace.ID, "err", err)
@@ -271,7 +271,7 @@ func (h *Handler) importAsOwner(ctx context.Context, j *importJob, remoteAddr st
 		return nil, err
 	}
 	if !u.Scope(access.NewhireImport).Contains(j.workplace.UnitPath) {
-		return nil, model.Errorf(model.EFORBIDDEN, "Du har ikke lenger tilgang til å importere lister for %s.", j.workplace.Name)
+		return nil, model.ErrorKey(model.EFORBIDDEN, "err.import.noaccess", "workplace", j.workplace.Name)
 	}
 	u.RemoteAddr = remoteAddr
 	return newhires.Run(ctx, h.Store, u, j.workplace, j.file, j.file.Size(), req)
@@ -313,7 +313,7 @@ func (h *Handler) importWorkplace(r *http.Request) (*model.Workplace, error) {
 		return nil, err
 	}
 	if !u.Scope(access.NewhireImport).Contains(wp.UnitPath) {
-		return nil, model.Errorf(model.ENOTFOUND, "Fant ikke arbeidsplassen.")
+		return nil, model.ErrorKey(model.ENOTFOUND, "err.workplace.notfound")
 	}
 	return wp, nil
 }
@@ -352,7 +352,7 @@ func (h *Handler) receiveList(w http.ResponseWriter, r *http.Request, j *importJ
 	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return model.Errorf(model.EINVALID, "Velg en fil å laste opp.")
+		return model.ErrorKey(model.EINVALID, "err.import.nofile")
 	}
 	j.req.Kind = storage.ImportNewhires
 	j.req.Options.TempDir = h.imports.dir
@@ -362,7 +362,7 @@ func (h *Handler) receiveList(w http.ResponseWriter, r *http.Request, j *importJ
 			break
 		}
 		if err != nil {
-			return model.Errorf(model.EINVALID, "Opplastingen ble avbrutt eller er større enn 256 MB.")
+			return model.ErrorKey(model.EINVALID, "err.import.toolarge")
 		}
 		switch part.FormName() {
 		case "file":
@@ -372,7 +372,7 @@ func (h *Handler) receiveList(w http.ResponseWriter, r *http.Request, j *importJ
 			j.req.Filename = filepath.Base(part.FileName())
 			f, err := importer.NewSpool(h.imports.dir, part)
 			if err != nil {
-				return model.Errorf(model.EINVALID, "Opplastingen ble avbrutt eller er større enn 256 MB.")
+				return model.ErrorKey(model.EINVALID, "err.import.toolarge")
 			}
 			j.file = f
 		default:
@@ -393,7 +393,7 @@ func (h *Handler) receiveList(w http.ResponseWriter, r *http.Request, j *importJ
 		}
 	}
 	if j.file == nil || j.file.Size() == 0 {
-		return model.Errorf(model.EINVALID, "Velg en fil å laste opp. Fila kan ikke være tom.")
+		return model.ErrorKey(model.EINVALID, "err.import.empty")
 	}
 	if j.req.LawfulBasis == "" {
 		j.req.LawfulBasis = defaultBasis
@@ -430,7 +430,7 @@ func (h *Handler) jobData(r *http.Request, j *importJob) importJobData {
 		d.Percent = int(min(100, j.done*100/j.total))
 	}
 	if j.err != nil {
-		d.Error = errorText(j.err)
+		d.Error = errorTextIn(j.err, h.lang(r))
 	}
 	return d
 }
@@ -475,7 +475,7 @@ func (h *Handler) reviewList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		h.serveError(w, r, model.Errorf(model.EINVALID, "Skjemaet kunne ikke leses."))
+		h.serveError(w, r, model.ErrorKey(model.EINVALID, "error.unreadable"))
 		return
 	}
 	h.imports.mu.Lock()

@@ -110,7 +110,7 @@ func (h *Handler) showJoinPage(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) submitJoin(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 32<<10)
 	if err := r.ParseForm(); err != nil {
-		h.serveError(w, r, model.Errorf(model.EINVALID, "Skjemaet kunne ikke leses."))
+		h.serveError(w, r, model.ErrorKey(model.EINVALID, "error.unreadable"))
 		return
 	}
 	lang := joinLang(r)
@@ -129,7 +129,7 @@ func (h *Handler) submitJoin(w http.ResponseWriter, r *http.Request) {
 		h.renderLang(w, httperr.Status(err), "join", lang, p)
 	}
 	if !h.JoinLimiter.Allow(remoteAddr(r)) {
-		again(model.Errorf(model.ETOOMANY, "%s", locale.T(lang, "join.toomany")))
+		again(model.ErrorKey(model.ETOOMANY, "join.toomany"))
 		return
 	}
 	paths := joinPathsOf(r)
@@ -143,7 +143,7 @@ func (h *Handler) submitJoin(w http.ResponseWriter, r *http.Request) {
 	// A stamp too fresh, too old, forged or used before: the same answer
 	// for each, before anything typed is looked at.
 	if !h.join.check(r.PostForm.Get("stamp"), time.Now()) {
-		again(model.Errorf(model.EINVALID, "%s", locale.T(lang, "join.stamp")))
+		again(model.ErrorKey(model.EINVALID, "join.stamp"))
 		return
 	}
 	app := &model.Application{
@@ -155,12 +155,12 @@ func (h *Handler) submitJoin(w http.ResponseWriter, r *http.Request) {
 	var v model.Validation
 	if g := strings.TrimSpace(form["graduation"]); g != "" {
 		t, err := time.Parse("2006-01-02", g)
-		v.Check(err == nil, "graduation", "Skriv datoen som åååå-mm-dd.")
+		v.Check(err == nil, "graduation", "valid.date")
 		app.ExpectedGraduation = t
 	}
 	if id := form["workplace_id"]; id != "" {
 		n, err := strconv.ParseInt(id, 10, 64)
-		v.Check(err == nil && n > 0, "workplace", "Velg arbeidsplassen fra lista.")
+		v.Check(err == nil && n > 0, "workplace", "valid.workplace")
 		app.WorkplaceID = n
 	} else if q := strings.ReplaceAll(strings.TrimSpace(form["workplace_q"]), " ", ""); len(q) == 9 && strings.Trim(q, "0123456789") == "" {
 		// Without script the search does not run; an organisasjonsnummer

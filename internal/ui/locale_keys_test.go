@@ -13,7 +13,7 @@ import (
 
 // textKey finds the catalogue keys that templates ({{t .L "key"}}) and
 // handlers (locale.T(lang, "key")) name literally.
-var textKey = regexp.MustCompile(`(?:\bt \S+|locale\.T\([^,()]+,) "([a-z][a-z0-9_.]*)"`)
+var textKey = regexp.MustCompile(`(?:\bt \S+|\btn \S+|locale\.[TN]\([^,()]+,|model\.ErrorKey\([^,()]+,) "([a-z][a-z0-9_.]*)"`)
 
 // TestEveryTextKeyExists: every key a page or handler names is in the
 // catalogue, in bokmål at least (locale.T shows a missing key as itself).

@@ -280,7 +280,7 @@ func (h *Handler) exportRecruitmentXLSX(w http.ResponseWriter, r *http.Request) 
 func (h *Handler) exportRecruitment(w http.ResponseWriter, r *http.Request, format string) {
 	// The route asks for export:run; the figures need statistics:read too.
 	if !access.FromContext(r.Context()).Can(access.StatisticsRead) {
-		h.serveError(w, r, model.Errorf(model.EFORBIDDEN, "Du har ikke tilgang til rekrutteringstallene."))
+		h.serveError(w, r, model.ErrorKey(model.EFORBIDDEN, "err.recruitment.forbidden"))
 		return
 	}
 	q := parseRecruitmentQuery(r)

@@ -36,7 +36,7 @@ func (h *Handler) showMyReferralPage(w http.ResponseWriter, r *http.Request) {
 	u := access.FromContext(r.Context())
 	lang := h.lang(r)
 	if u.PersonID == 0 {
-		h.serveError(w, r, model.Errorf(model.ENOTFOUND, "%s", locale.T(lang, "ref.nomember")))
+		h.serveError(w, r, model.ErrorKey(model.ENOTFOUND, "ref.nomember"))
 		return
 	}
 	code, member, err := h.Store.ReferralState(r.Context(), u, u.PersonID)
@@ -64,7 +64,7 @@ func (h *Handler) showMyReferralPage(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) makeMyReferral(w http.ResponseWriter, r *http.Request) {
 	u := access.FromContext(r.Context())
 	if u.PersonID == 0 {
-		h.serveError(w, r, model.Errorf(model.ENOTFOUND, "%s", locale.T(h.lang(r), "ref.nomember")))
+		h.serveError(w, r, model.ErrorKey(model.ENOTFOUND, "ref.nomember"))
 		return
 	}
 	if _, err := h.Store.ReferralCode(r.Context(), u, u.PersonID); err != nil {
@@ -89,7 +89,7 @@ func (h *Handler) myQR(format string) http.HandlerFunc {
 		u := access.FromContext(r.Context())
 		code, err := h.Store.ExistingReferralCode(r.Context(), u, u.PersonID)
 		if err == nil && (u.PersonID == 0 || code == "") {
-			err = model.Errorf(model.ENOTFOUND, "Du har ingen vervelenke ennå.")
+			err = model.ErrorKey(model.ENOTFOUND, "err.ref.none")
 		}
 		if err != nil {
 			h.serveError(w, r, err)
@@ -109,7 +109,7 @@ func (h *Handler) personQR(format string) http.HandlerFunc {
 		}
 		code, err := h.Store.ExistingReferralCode(r.Context(), access.FromContext(r.Context()), p.ID)
 		if err == nil && code == "" {
-			err = model.Errorf(model.ENOTFOUND, "Personen har ingen vervelenke ennå.")
+			err = model.ErrorKey(model.ENOTFOUND, "err.ref.noneperson")
 		}
 		if err != nil {
 			h.serveError(w, r, err)
@@ -199,9 +199,9 @@ func (h *Handler) recordDues(w http.ResponseWriter, r *http.Request) {
 	mid, _ := strconv.ParseInt(form["membership_id"], 10, 64)
 	var v model.Validation
 	month, merr := storage.ParseMonth(form["month"])
-	v.Check(merr == nil, "month", "Velg måned.")
+	v.Check(merr == nil, "month", "form.month")
 	amount, aerr := storage.ParseAmount(form["amount"])
-	v.Check(aerr == nil && strings.TrimSpace(form["amount"]) != "", "amount", "Skriv beløpet i kroner.")
+	v.Check(aerr == nil && strings.TrimSpace(form["amount"]) != "", "amount", "form.amount")
 	err := v.Err()
 	if err == nil {
 		err = h.Store.RecordPayment(r.Context(), access.FromContext(r.Context()),

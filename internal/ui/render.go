@@ -32,10 +32,15 @@ type page struct {
 	Error  string
 	Fields map[string]string
 	Form   map[string]string
+	// err is the error Error and Fields come from (formPage): they are
+	// translated into the page's language when it is rendered.
+	err error
 }
 
 var funcs = template.FuncMap{
 	"t": locale.T,
+	// tn is a counted text (locale.N): the count follows the key.
+	"tn": locale.N,
 	// date shows a date the Norwegian way, dd.mm.åååå.
 	"date": func(t time.Time) string {
 		if t.IsZero() {
@@ -137,13 +142,16 @@ func (h *Handler) renderBlock(w http.ResponseWriter, status int, name, block str
 	t := h.pages[name]
 	if t == nil {
 		h.Log.Error("no such template", "name", name)
-		http.Error(w, "Det oppstod en intern feil.", http.StatusInternalServerError)
+		http.Error(w, locale.T(p.L, "error.internal"), http.StatusInternalServerError)
 		return
+	}
+	if p.err != nil {
+		p.Error, p.Fields = model.ErrorMessageIn(p.err, p.L), model.FieldErrorsIn(p.err, p.L)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, block, p); err != nil {
 		h.Log.Error("render", "template", name+"/"+block, "err", err)
-		http.Error(w, "Det oppstod en intern feil.", http.StatusInternalServerError)
+		http.Error(w, locale.T(p.L, "error.internal"), http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -152,9 +160,10 @@ func (h *Handler) renderBlock(w http.ResponseWriter, status int, name, block str
 }
 
 // formPage is the page a form comes back on after err: the message, each
-// field's own message (model.FieldErrors) and the input to show again.
+// field's own message (model.FieldErrors) in the page's language, and the
+// input to show again.
 func formPage(err error, form map[string]string) page {
-	return page{Error: model.ErrorMessage(err), Fields: model.FieldErrors(err), Form: form}
+	return page{Error: model.ErrorMessage(err), Fields: model.FieldErrors(err), Form: form, err: err}
 }
 
 // formValues is the posted value of each key, the input a form shows again
@@ -195,23 +204,42 @@ func (h *Handler) serveError(w http.ResponseWriter, r *http.Request, err error) 
 		httperr.WriteJSON(w, r, err)
 		return
 	}
-	h.render(w, r, status, "error", page{Title: locale.T(h.lang(r), "error.title"), Error: model.ErrorMessage(err)})
+	if lang, public := publicLang(r); public {
+		h.renderLang(w, status, "error", lang, page{Title: locale.T(lang, "error.title"), err: err})
+		return
+	}
+	h.render(w, r, status, "error", page{Title: locale.T(h.lang(r), "error.title"), err: err})
+}
+
+// publicLang is the language of a public page (the join page and the
+// pages after it: ?lang= or the form's), and whether r is for one.
+func publicLang(r *http.Request) (string, bool) {
+	for _, p := range []string{joinNorwegian.Page, joinEnglish.Page} {
+		if r.URL.Path == p || strings.HasPrefix(r.URL.Path, p+"/") {
+			return joinLang(r), true
+		}
+	}
+	return "", false
 }
 
 // pathID reads a positive integer path value, or reports not found.
 func pathID(r *http.Request, name string) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, model.Errorf(model.ENOTFOUND, "Siden finnes ikke.")
+		return 0, model.ErrorKey(model.ENOTFOUND, "error.notfound")
 	}
 	return id, nil
 }
 
-// errorText is an error as one line for a form: the message and each
-// field's own message.
-func errorText(err error) string {
-	parts := []string{model.ErrorMessage(err)}
-	fields := model.FieldErrors(err)
+// errorText is an error as one line for a form, in bokmål (see
+// errorTextIn).
+func errorText(err error) string { return errorTextIn(err, "nb") }
+
+// errorTextIn is an error as one line for a form in lang: the message and
+// each field's own message.
+func errorTextIn(err error, lang string) string {
+	parts := []string{model.ErrorMessageIn(err, lang)}
+	fields := model.FieldErrorsIn(err, lang)
 	for _, k := range slices.Sorted(maps.Keys(fields)) {
 		parts = append(parts, fields[k])
 	}

@@ -56,7 +56,7 @@ func (h *Handler) showSettingsPage(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
-		h.serveError(w, r, model.Errorf(model.EINVALID, "Skjemaet kunne ikke leses."))
+		h.serveError(w, r, model.ErrorKey(model.EINVALID, "error.unreadable"))
 		return
 	}
 	form := formValues(r, fieldFollowUp, fieldRetain, fieldEscalate, fieldMailKeep, fieldPrivacy)
@@ -64,7 +64,7 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 	var v model.Validation
 	days := func(k string) int {
 		n, err := strconv.Atoi(strings.TrimSpace(form[k]))
-		v.Check(err == nil, k, "Skriv et helt antall dager.")
+		v.Check(err == nil, k, "form.days")
 		return n
 	}
 	st := storage.Settings{

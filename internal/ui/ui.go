@@ -257,7 +257,7 @@ func (h *Handler) signedIn(perm access.Permission, next http.HandlerFunc) http.H
 			return
 		}
 		if perm != "" && !p.Can(perm) {
-			h.serveError(w, r, model.Errorf(model.EFORBIDDEN, "Du har ikke tilgang til denne siden."))
+			h.serveError(w, r, model.ErrorKey(model.EFORBIDDEN, "error.forbidden"))
 			return
 		}
 		// For the audit log: the client's address, which the trusted-proxy
@@ -272,7 +272,7 @@ func (h *Handler) signedIn(perm access.Permission, next http.HandlerFunc) http.H
 func (h *Handler) unionWide(perm access.Permission, next http.HandlerFunc) http.Handler {
 	return h.signedIn(perm, func(w http.ResponseWriter, r *http.Request) {
 		if !access.FromContext(r.Context()).UnionWide(perm) {
-			h.serveError(w, r, model.Errorf(model.EFORBIDDEN, "Bare forbundets administratorer har tilgang til denne siden."))
+			h.serveError(w, r, model.ErrorKey(model.EFORBIDDEN, "err.adminonly"))
 			return
 		}
 		next(w, r)
@@ -284,7 +284,7 @@ func (h *Handler) needLogin(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/login?next="+template.URLQueryEscaper(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
-	h.serveError(w, r, model.Errorf(model.EUNAUTH, "Du må logge inn."))
+	h.serveError(w, r, model.ErrorKey(model.EUNAUTH, "error.login"))
 }
 
 func remoteAddr(r *http.Request) string {
