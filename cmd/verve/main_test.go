@@ -111,7 +111,7 @@ func TestImportNewhires(t *testing.T) {
 	list := filepath.Join(dir, "nyansatte.csv")
 	os.WriteFile(list, []byte("Fornavn;Etternavn;E-post;Startdato\nKari;Nordmann;kari@example.no;01.12.2026\nOla;;ola@example.no;01.12.2026\n"), 0o600)
 	out, err := runArgs(t, "import", "newhires", "--db", db, "--workplace", orgnr, "--dry-run", list)
-	if err != nil || !strings.Contains(out, "1 nye") || !strings.Contains(out, "rad 3, Etternavn: Etternavn mangler") || !strings.Contains(out, "Prøvekjøring") {
+	if err != nil || !strings.Contains(out, "1 ny (") || !strings.Contains(out, "rad 3, Etternavn: Etternavn mangler") || !strings.Contains(out, "Prøvekjøring") {
 		t.Fatalf("dry run: %v\n%s", err, out)
 	}
 	if persons() != before {

@@ -48,7 +48,7 @@ func (s *Storage) RegisterPending(ctx context.Context, u *access.Principal) (int
 // commit leaves everything as it was.
 func (s *Storage) ExportApplications(ctx context.Context, u *access.Principal) ([]RegisterRow, error) {
 	if !u.Can(access.MembershipApprove) {
-		return nil, model.Errorf(model.EFORBIDDEN, "Du har ikke tilgang til innmeldingene.")
+		return nil, model.ErrorKey(model.EFORBIDDEN, "err.applications.forbidden")
 	}
 	var out []RegisterRow
 	err := s.inTx(ctx, func(tx *sql.Tx) error {

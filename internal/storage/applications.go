@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/norway"
 )
@@ -106,14 +107,14 @@ func (s *Storage) checkJoinRefs(ctx context.Context, tx *sql.Tx, app *model.Appl
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM referral_codes WHERE code = $1`, app.ReferralCode).Scan(&n); err != nil {
 			return err
 		}
-		v.Check(n == 1, "ref", "Fant ingen med denne vervekoden. Sjekk koden, eller la feltet stå tomt.")
+		v.Check(n == 1, "ref", "valid.ref")
 	}
 	if app.WorkplaceID != 0 {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM workplaces WHERE id = $1`, app.WorkplaceID).Scan(&n); err != nil {
 			return err
 		}
-		v.Check(n == 1, "workplace", "Velg arbeidsplassen fra lista.")
+		v.Check(n == 1, "workplace", "valid.workplace")
 	}
 	return v.Err()
 }
@@ -135,9 +136,9 @@ func linkHash(token string) string {
 // Why a confirmation link is refused. The join pages show each in the
 // applicant's language.
 var (
-	ErrLinkUnknown = model.Errorf(model.ENOTFOUND, "Lenken er ikke gyldig.")
-	ErrLinkExpired = model.Errorf(model.ENOTFOUND, "Lenken er utløpt.")
-	ErrLinkUsed    = model.Errorf(model.ECONFLICT, "Lenken er allerede brukt.")
+	ErrLinkUnknown = model.ErrorKey(model.ENOTFOUND, "join.err.link.unknown")
+	ErrLinkExpired = model.ErrorKey(model.ENOTFOUND, "join.err.link.expired")
+	ErrLinkUsed    = model.ErrorKey(model.ECONFLICT, "join.err.link.used")
 )
 
 // linkState finds the unconfirmed application a link's token belongs to,
@@ -500,8 +501,8 @@ func (s *Storage) applicationMatches(ctx context.Context, u *access.Principal, a
 func (s *Storage) DecideApplication(ctx context.Context, u *access.Principal, membershipID int64, approve bool, reason string) error {
 	reason = strings.TrimSpace(reason)
 	var v model.Validation
-	v.Check(approve || reason != "", "reason", "Skriv hvorfor søknaden avslås.")
-	v.Check(utf8.RuneCountInString(reason) <= 500 && utf8.ValidString(reason), "reason", "Begrunnelsen kan ha høyst 500 tegn.")
+	v.Check(approve || reason != "", "reason", "form.reason.required")
+	v.Check(utf8.RuneCountInString(reason) <= 500 && utf8.ValidString(reason), "reason", "form.reason.toolong", "n", 500)
 	if err := v.Err(); err != nil {
 		return err
 	}
@@ -516,7 +517,7 @@ func (s *Storage) DecideApplication(ctx context.Context, u *access.Principal, me
 			return notFound(err, "søknaden")
 		}
 		if status != model.StatusPending {
-			return model.Errorf(model.ECONFLICT, "Søknaden er allerede behandlet.")
+			return model.ErrorKey(model.ECONFLICT, "err.application.decided")
 		}
 		now, today := s.now().UTC(), s.today()
 		newStatus, personStatus, kind := model.StatusActive, model.StatusActive, "approved"
@@ -545,7 +546,7 @@ func (s *Storage) DecideApplication(ctx context.Context, u *access.Principal, me
 		}
 		m := joinMail(lang, &p, p.ID, kind)
 		if !approve {
-			m.TextBody += "\n" + joinText(lang, "reason") + " " + reason + "\n"
+			m.TextBody += "\n" + locale.T(lang, "join.mail.reason") + " " + reason + "\n"
 		}
 		_, err = s.queueMail(ctx, tx, m)
 		return err

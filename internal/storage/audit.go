@@ -55,7 +55,7 @@ func (s *Storage) Audit(ctx context.Context, u *access.Principal, action, entity
 // users who may read the audit log union-wide see them.
 func (s *Storage) AuditLog(ctx context.Context, u *access.Principal, limit int) ([]model.AuditEntry, error) {
 	if !u.Can(access.AuditRead) {
-		return nil, model.Errorf(model.EFORBIDDEN, "Du har ikke tilgang til revisjonsloggen.")
+		return nil, model.ErrorKey(model.EFORBIDDEN, "err.audit.forbidden")
 	}
 	var a access.Args
 	cond := "1 = 1"

@@ -29,18 +29,18 @@ func (b Benefit) AppliesTo(t string) bool { return len(b.Types) == 0 || slices.C
 func (b *Benefit) Validate() error {
 	var v model.Validation
 	b.Title, b.Body, b.Link = strings.TrimSpace(b.Title), strings.TrimSpace(b.Body), strings.TrimSpace(b.Link)
-	v.Check(b.Title != "", "title", "Tittel må fylles ut.")
-	v.Check(utf8.RuneCountInString(b.Title) <= 200 && utf8.ValidString(b.Title), "title", "Tittelen kan ha høyst 200 tegn.")
-	v.Check(utf8.RuneCountInString(b.Body) <= 2000 && utf8.ValidString(b.Body), "body", "Teksten kan ha høyst 2000 tegn.")
+	v.Check(b.Title != "", "title", "form.title.required")
+	v.Check(utf8.RuneCountInString(b.Title) <= 200 && utf8.ValidString(b.Title), "title", "form.title.toolong", "n", 200)
+	v.Check(utf8.RuneCountInString(b.Body) <= 2000 && utf8.ValidString(b.Body), "body", "form.body.toolong", "n", 2000)
 	if b.Link != "" {
 		u, err := url.Parse(b.Link)
 		v.Check(err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && len(b.Link) <= 500, "link",
-			"Lenken må være en nettadresse som begynner med https://.")
+			"form.link")
 	}
 	for _, t := range b.Types {
-		v.Check(slices.Contains(model.MembershipTypes, t), "types", "Ukjent medlemskapstype.")
+		v.Check(slices.Contains(model.MembershipTypes, t), "types", "form.types")
 	}
-	v.Check(b.Position >= 0 && b.Position <= 10000, "position", "Rekkefølgen må være mellom 0 og 10000.")
+	v.Check(b.Position >= 0 && b.Position <= 10000, "position", "form.position")
 	return v.Err()
 }
 
@@ -69,7 +69,7 @@ func (s *Storage) Benefits(ctx context.Context) ([]Benefit, error) {
 // SaveBenefit creates (ID 0) or updates a benefit; union admins only.
 func (s *Storage) SaveBenefit(ctx context.Context, u *access.Principal, b *Benefit) error {
 	if !u.UnionWide(access.UserAdmin) {
-		return model.Errorf(model.EFORBIDDEN, "Bare forbundets administratorer kan endre medlemsfordelene.")
+		return model.ErrorKey(model.EFORBIDDEN, "err.benefits.forbidden")
 	}
 	if err := b.Validate(); err != nil {
 		return err
@@ -90,7 +90,7 @@ func (s *Storage) SaveBenefit(ctx context.Context, u *access.Principal, b *Benef
 				return err
 			}
 			if n, _ := res.RowsAffected(); n == 0 {
-				return model.Errorf(model.ENOTFOUND, "Fant ikke medlemsfordelen.")
+				return model.ErrorKey(model.ENOTFOUND, "err.benefit.notfound")
 			}
 		}
 		return s.audit(ctx, tx, u, action, "benefit", b.ID, []string{"title", "body", "link", "types", "position"}, 0, b.Title)
@@ -100,7 +100,7 @@ func (s *Storage) SaveBenefit(ctx context.Context, u *access.Principal, b *Benef
 // DeleteBenefit removes a benefit; union admins only.
 func (s *Storage) DeleteBenefit(ctx context.Context, u *access.Principal, id int64) error {
 	if !u.UnionWide(access.UserAdmin) {
-		return model.Errorf(model.EFORBIDDEN, "Bare forbundets administratorer kan endre medlemsfordelene.")
+		return model.ErrorKey(model.EFORBIDDEN, "err.benefits.forbidden")
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM benefits WHERE id = $1`, id)
@@ -108,7 +108,7 @@ func (s *Storage) DeleteBenefit(ctx context.Context, u *access.Principal, id int
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return model.Errorf(model.ENOTFOUND, "Fant ikke medlemsfordelen.")
+			return model.ErrorKey(model.ENOTFOUND, "err.benefit.notfound")
 		}
 		return s.audit(ctx, tx, u, "delete", "benefit", id, nil, 0, "")
 	})

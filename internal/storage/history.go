@@ -153,7 +153,7 @@ func (s *Storage) roles(ctx context.Context, cond string, args ...any) ([]model.
 // StewardsAt lists the current shop stewards of a workplace's club.
 func (s *Storage) StewardsAt(ctx context.Context, u *access.Principal, w *model.Workplace) ([]model.Role, error) {
 	if !u.Scope(access.WorkplaceRead).Contains(w.UnitPath) {
-		return nil, model.Errorf(model.ENOTFOUND, "Fant ikke arbeidsplassen.")
+		return nil, model.ErrorKey(model.ENOTFOUND, "err.workplace.notfound")
 	}
 	return s.roles(ctx, `r.unit_id = $1 AND r.role IN `+stewardRoles+` AND (r.end_date IS NULL OR r.end_date > $2)`, w.UnitID, date(s.today()))
 }
@@ -173,9 +173,9 @@ func eachRow(rows *sql.Rows, fn func() error) error {
 func (s *Storage) LogContact(ctx context.Context, u *access.Principal, c *model.Contact) error {
 	var v model.Validation
 	c.Note = strings.TrimSpace(c.Note)
-	v.Check(c.Kind.Valid(), "kind", "Velg en kontaktform.")
-	v.Check(utf8.RuneCountInString(c.Note) <= 2000, "note", "Notatet kan ha høyst 2000 tegn.")
-	v.Check(utf8.ValidString(c.Note) && !strings.ContainsRune(c.Note, 0), "note", "Notatet inneholder ugyldige tegn.")
+	v.Check(c.Kind.Valid(), "kind", "form.contactkind")
+	v.Check(utf8.RuneCountInString(c.Note) <= 2000, "note", "form.note.toolong", "n", 2000)
+	v.Check(utf8.ValidString(c.Note) && !strings.ContainsRune(c.Note, 0), "note", "form.note.badchars")
 	if err := v.Err(); err != nil {
 		return err
 	}
@@ -184,7 +184,7 @@ func (s *Storage) LogContact(ctx context.Context, u *access.Principal, c *model.
 		return err
 	}
 	if !u.Scope(access.ContactWrite).Contains(p.UnitPath) {
-		return model.Errorf(model.EFORBIDDEN, "Du kan ikke logge kontakt med denne personen.")
+		return model.ErrorKey(model.EFORBIDDEN, "err.contact.forbidden")
 	}
 	st, err := s.Settings(ctx)
 	if err != nil {

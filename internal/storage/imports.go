@@ -98,7 +98,7 @@ const (
 // preview. A commit then takes the writer only for the merge (see merge).
 func (s *Storage) Import(ctx context.Context, u *access.Principal, req ImportRequest, rows iter.Seq2[ImportRow, error]) (*ImportResult, error) {
 	if req.Kind != ImportNewhires && req.Kind != ImportStaff {
-		return nil, model.Errorf(model.EINVALID, "Ukjent listetype %q.", req.Kind)
+		return nil, model.ErrorKey(model.EINVALID, "err.import.kind", "kind", req.Kind)
 	}
 	res := &ImportResult{Counts: map[string]int{}}
 	conn, err := s.st.Conn(ctx)
@@ -356,7 +356,7 @@ func (im *importRun) workplacePath(ctx context.Context, id int64) (string, error
 		return "", notFound(err, "arbeidsplassen")
 	}
 	if !im.u.Scope(access.NewhireImport).Contains(path) {
-		return "", model.Errorf(model.ENOTFOUND, "Fant ikke arbeidsplassen.")
+		return "", model.ErrorKey(model.ENOTFOUND, "err.workplace.notfound")
 	}
 	im.paths[id] = path
 	return path, nil

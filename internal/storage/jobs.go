@@ -38,7 +38,7 @@ func (s *Storage) RecordJobRun(ctx context.Context, job string, runErr error) er
 // first; for union admins.
 func (s *Storage) JobRuns(ctx context.Context, u *access.Principal) ([]JobRun, error) {
 	if !u.UnionWide(access.UserAdmin) {
-		return nil, model.Errorf(model.EFORBIDDEN, "Bare forbundets administratorer ser de planlagte jobbene.")
+		return nil, model.ErrorKey(model.EFORBIDDEN, "err.jobs.forbidden")
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT job, last_run_at, last_error_at, last_error FROM job_runs
 		ORDER BY last_error_at IS NULL, last_error_at DESC, job`)

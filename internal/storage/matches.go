@@ -118,7 +118,7 @@ func (s *Storage) PossibleMatches(ctx context.Context, u *access.Principal, limi
 // decided from here.
 func (s *Storage) DecideMatch(ctx context.Context, u *access.Principal, id int64, decision string) error {
 	if decision != MatchMerge && decision != MatchDistinct {
-		return model.Errorf(model.EINVALID, "Ukjent avgjørelse %q.", decision)
+		return model.ErrorKey(model.EINVALID, "err.match.decision", "decision", decision)
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var newID, knownID int64
@@ -132,10 +132,10 @@ func (s *Storage) DecideMatch(ctx context.Context, u *access.Principal, id int64
 			return notFound(err, "den mulige dubletten")
 		}
 		if done != "" {
-			return model.Errorf(model.ECONFLICT, "Dette er allerede avgjort.")
+			return model.ErrorKey(model.ECONFLICT, "err.match.decided")
 		}
 		if !sc.Contains(newPath) || !sc.Contains(knownPath) {
-			return model.Errorf(model.EFORBIDDEN, "En av personene er ikke lenger innenfor ditt område, så du kan ikke avgjøre dette. Be noen med tilgang til begge stedene.")
+			return model.ErrorKey(model.EFORBIDDEN, "err.match.outside")
 		}
 		if decision == MatchDistinct {
 			if _, err := tx.ExecContext(ctx, `UPDATE match_candidates SET decision = 'distinct', decided_at = $1, decided_by = $2 WHERE id = $3`,

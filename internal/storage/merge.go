@@ -57,7 +57,7 @@ var personRefs = []personRef{
 //   - Referral codes: both keep working.
 func (s *Storage) mergeTx(ctx context.Context, tx *sql.Tx, u *access.Principal, keepID, dropID int64, why string) error {
 	if keepID == dropID {
-		return model.Errorf(model.EINVALID, "En person kan ikke slås sammen med seg selv.")
+		return model.ErrorKey(model.EINVALID, "err.merge.self")
 	}
 	var keep, drop mergePerson
 	if err := keep.load(ctx, tx, keepID); err != nil {

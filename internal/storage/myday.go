@@ -138,7 +138,7 @@ func (s *Storage) DayTask(ctx context.Context, u *access.Principal, id int64) (*
 		return nil, err
 	}
 	if len(ts) == 0 {
-		return nil, model.Errorf(model.ENOTFOUND, "Fant ikke oppgaven.")
+		return nil, model.ErrorKey(model.ENOTFOUND, "err.task.notfound")
 	}
 	return &ts[0], s.addColleagues(ctx, u, ts)
 }

@@ -194,10 +194,10 @@ func (s *Storage) Mail(ctx context.Context, id int64) (model.Mail, error) {
 // the root unit) may list them.
 func (s *Storage) Outbox(ctx context.Context, u *access.Principal, status string, limit int) ([]model.Mail, error) {
 	if !u.UnionWide(access.AuditRead) {
-		return nil, model.Errorf(model.EFORBIDDEN, "Du har ikke tilgang til utgående e-post.")
+		return nil, model.ErrorKey(model.EFORBIDDEN, "err.outbox.forbidden")
 	}
 	if status != "" && !slices.Contains(model.MailStatuses, status) {
-		return nil, model.Errorf(model.EINVALID, "Ukjent status %q.", status)
+		return nil, model.ErrorKey(model.EINVALID, "err.outbox.status", "status", status)
 	}
 	if limit <= 0 {
 		limit = 100
@@ -252,7 +252,7 @@ func oneRow(res sql.Result) error {
 		return err
 	}
 	if n == 0 {
-		return model.Errorf(model.ENOTFOUND, "Fant ikke e-posten i køen.")
+		return model.ErrorKey(model.ENOTFOUND, "err.outbox.notfound")
 	}
 	return nil
 }

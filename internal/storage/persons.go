@@ -143,7 +143,7 @@ func (s *Storage) placePerson(ctx context.Context, tx *sql.Tx, u *access.Princip
 		return notFound(err, "arbeidsplassen eller organisasjonsleddet")
 	}
 	if !u.Scope(access.PersonWrite).Contains(p.UnitPath) && !u.Scope(access.ContactWrite).Contains(p.UnitPath) {
-		return model.Errorf(model.EFORBIDDEN, "Du kan ikke registrere personer her.")
+		return model.ErrorKey(model.EFORBIDDEN, "err.person.create")
 	}
 	return nil
 }
@@ -156,7 +156,7 @@ func (s *Storage) UpdateContactInfo(ctx context.Context, u *access.Principal, id
 		return nil, err
 	}
 	if !u.Scope(access.ContactWrite).Contains(old.UnitPath) {
-		return nil, model.Errorf(model.EFORBIDDEN, "Du kan ikke endre denne personen.")
+		return nil, model.ErrorKey(model.EFORBIDDEN, "err.person.update")
 	}
 	p := *old
 	p.Email, p.Mobile, p.Address, p.PostalCode = email, mobile, address, postalCode

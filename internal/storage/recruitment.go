@@ -43,7 +43,7 @@ func ratio(a, b int) float64 {
 func (s *Storage) Recruitment(ctx context.Context, u *access.Principal, since time.Time) ([]RecruitmentRow, RecruitmentRow, error) {
 	total := RecruitmentRow{Workplace: "Totalt", MedianDays: -1}
 	if !u.Can(access.StatisticsRead) {
-		return nil, total, model.Errorf(model.EFORBIDDEN, "Du har ikke tilgang til rekrutteringstallene.")
+		return nil, total, model.ErrorKey(model.EFORBIDDEN, "err.recruitment.forbidden")
 	}
 	byID := map[int64]*RecruitmentRow{}
 	row := func(id int64, name string) *RecruitmentRow {

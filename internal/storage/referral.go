@@ -55,7 +55,7 @@ func (s *Storage) ReferralCode(ctx context.Context, u *access.Principal, personI
 			return nil
 		}
 		if !model.IsMember(status) {
-			return model.Errorf(model.ECONFLICT, "Bare medlemmer kan verve.")
+			return model.ErrorKey(model.ECONFLICT, "ref.membersonly")
 		}
 		code = newReferralCode()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO referral_codes (person_id, code, created_at) VALUES ($1, $2, $3)`,

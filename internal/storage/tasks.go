@@ -68,7 +68,7 @@ func (s *Storage) CompleteTask(ctx context.Context, u *access.Principal, id int6
 			return notFound(err, "oppgaven")
 		}
 		if status != model.TaskOpen {
-			return model.Errorf(model.ECONFLICT, "Oppgaven er allerede lukket.")
+			return model.ErrorKey(model.ECONFLICT, "err.task.closed")
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET status = 'done', done_at = $1 WHERE id = $2`, s.now().UTC(), id); err != nil {
 			return err

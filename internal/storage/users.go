@@ -24,7 +24,7 @@ func (s *Storage) CreateUser(ctx context.Context, u *access.Principal, usr *mode
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, nullID(usr.PersonID), usr.Username, usr.PasswordHash, usr.Locale, usr.Disabled, s.now().UTC()).Scan(&usr.ID)
 		if err != nil {
 			if isUniqueViolation(err) {
-				return model.Errorf(model.ECONFLICT, "Brukernavnet %s er opptatt.", usr.Username)
+				return model.ErrorKey(model.ECONFLICT, "err.user.taken", "username", usr.Username)
 			}
 			return err
 		}
@@ -53,7 +53,7 @@ func (s *Storage) Principal(ctx context.Context, userID int64) (*access.Principa
 		return nil, notFound(err, "brukeren")
 	}
 	if disabled {
-		return nil, model.Errorf(model.EUNAUTH, "Brukeren er sperret.")
+		return nil, model.ErrorKey(model.EUNAUTH, "err.user.locked")
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT r.role, r.unit_id, o.path FROM roles r JOIN org_units o ON o.id = r.unit_id
 		WHERE r.person_id = $1 AND r.start_date <= $2 AND (r.end_date IS NULL OR r.end_date > $2)`, p.PersonID, date(s.today()))

@@ -44,7 +44,7 @@ func (s *Storage) CreateWorkplace(ctx context.Context, u *access.Principal, w *m
 			w.Municipality, w.MunicipalityNo, w.PostalCode, w.Employees, w.Sector).Scan(&w.ID)
 		if err != nil {
 			if isUniqueViolation(err) {
-				return model.Errorf(model.ECONFLICT, "Organisasjonsnummeret %s er allerede registrert.", w.Orgnr)
+				return model.ErrorKey(model.ECONFLICT, "err.workplace.taken", "orgnr", w.Orgnr)
 			}
 			return err
 		}
