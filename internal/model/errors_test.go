@@ -83,3 +83,32 @@ func TestValidation(t *testing.T) {
 		t.Errorf("fields = %v, want %v", got, want)
 	}
 }
+
+// TestErrorsTranslate: a keyed error and its fields read in the language
+// asked for; a message not in the catalogue passes as it is; Message and
+// Fields stay bokmål.
+func TestErrorsTranslate(t *testing.T) {
+	var v Validation
+	v.Add("name", "valid.toolong", "n", 200)
+	v.Add("other", "Fritt formulert.")
+	err := v.Err()
+	if got := ErrorMessage(err); got != "Skjemaet har feil. Rett feltene som er merket." {
+		t.Errorf("bokmål message %q", got)
+	}
+	if got := FieldErrors(err)["name"]; got != "Feltet kan ha høyst 200 tegn." {
+		t.Errorf("bokmål field %q", got)
+	}
+	if got := ErrorMessageIn(err, "pl"); got != "Formularz zawiera błędy. Popraw zaznaczone pola." {
+		t.Errorf("pl message %q", got)
+	}
+	f := FieldErrorsIn(err, "en")
+	if f["name"] != "The field can have at most 200 characters." || f["other"] != "Fritt formulert." {
+		t.Errorf("en fields %v", f)
+	}
+	if got := ErrorMessageIn(Errorf(ECONFLICT, "Finnes fra før."), "en"); got != "Finnes fra før." {
+		t.Errorf("unkeyed message %q", got)
+	}
+	if got := ErrorMessageIn(errors.New("secret"), "en"); got != "An internal error occurred." {
+		t.Errorf("internal error %q", got)
+	}
+}
