@@ -19,39 +19,9 @@ import (
 type Payment struct {
 	MembershipID int64
 	Month        time.Time // the first of the month
-	AmountOre    int64
+	AmountOre    model.Money
 	Source       string // manual, api or import
 	RecordedAt   time.Time
-}
-
-// Kroner is the amount as Norwegians write it, 350,00.
-func (p Payment) Kroner() string {
-	return strings.Replace(strconv.FormatFloat(float64(p.AmountOre)/100, 'f', 2, 64), ".", ",", 1)
-}
-
-// monthOf is the first day of t's month.
-func monthOf(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC) }
-
-// ParseMonth reads a month as "2026-11", "11.2026" or "11/2026".
-func ParseMonth(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	for _, layout := range []string{"2006-01", "01.2006", "1.2006", "01/2006", "1/2006", "2006-01-02"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return monthOf(t), nil
-		}
-	}
-	return time.Time{}, model.Errorf(model.EINVALID, "Måneden %q er ikke gyldig; skriv den som 2026-11 eller 11.2026.", s)
-}
-
-// ParseAmount reads kroner as "350", "350,50" or "350.50" and returns øre.
-func ParseAmount(s string) (int64, error) {
-	s = strings.ReplaceAll(strings.ReplaceAll(strings.TrimSpace(s), " ", ""), "\u00a0", "")
-	s = strings.Replace(s, ",", ".", 1)
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f < 0 || f > 1e6 || f != f {
-		return 0, model.Errorf(model.EINVALID, "Beløpet %q er ikke gyldig.", s)
-	}
-	return int64(f*100 + 0.5), nil
 }
 
 // RecordPayment stores dues for a membership in the user's scope (person
@@ -78,9 +48,9 @@ func (s *Storage) recordPayment(ctx context.Context, tx *sql.Tx, u *access.Princ
 	}
 	var id int64
 	err = tx.QueryRowContext(ctx, `INSERT INTO dues_payments (membership_id, month, amount_ore, source, recorded_at) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (membership_id, month) DO NOTHING RETURNING id`, p.MembershipID, monthOf(p.Month), p.AmountOre, p.Source, s.now().UTC()).Scan(&id)
+		ON CONFLICT (membership_id, month) DO NOTHING RETURNING id`, p.MembershipID, model.MonthOf(p.Month), p.AmountOre, p.Source, s.now().UTC()).Scan(&id)
 	if err == sql.ErrNoRows {
-		return model.Errorf(model.ECONFLICT, "Kontingent for %s er allerede registrert.", monthOf(p.Month).Format("01.2006"))
+		return model.Errorf(model.ECONFLICT, "Kontingent for %s er allerede registrert.", model.MonthOf(p.Month).Format("01.2006"))
 	}
 	if err != nil {
 		return err
@@ -104,7 +74,7 @@ func (s *Storage) Payments(ctx context.Context, u *access.Principal, membershipI
 		if err := rows.Scan(&p.MembershipID, &p.Month, &p.AmountOre, &p.Source, &p.RecordedAt); err != nil {
 			return err
 		}
-		p.Month = monthOf(p.Month.UTC())
+		p.Month = model.MonthOf(p.Month.UTC())
 		out = append(out, p)
 		return nil
 	})
@@ -178,8 +148,8 @@ func (s *Storage) ImportPayments(ctx context.Context, u *access.Principal, r io.
 			fail := func(msg string) {
 				line.Message, ok = msg, false
 			}
-			month, merr := ParseMonth(cell(rec, "month"))
-			amount, aerr := ParseAmount(cell(rec, "amount"))
+			month, merr := model.ParseMonth(cell(rec, "month"))
+			amount, aerr := model.ParseAmount(cell(rec, "amount"))
 			id, _ := strconv.ParseInt(cell(rec, "id"), 10, 64)
 			switch {
 			case merr != nil:
@@ -209,7 +179,7 @@ func (s *Storage) ImportPayments(ctx context.Context, u *access.Principal, r io.
 				}
 			}
 			if line.Message == "" {
-				line.OK, line.Message = true, fmt.Sprintf("Medlemskap %d, %s: %s kr", id, month.Format("01.2006"), strconv.FormatFloat(float64(amount)/100, 'f', 2, 64))
+				line.OK, line.Message = true, fmt.Sprintf("Medlemskap %d, %s: %s kr", id, month.Format("01.2006"), amount.Kroner())
 			}
 			report = append(report, line)
 		}
