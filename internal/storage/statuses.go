@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/pipeline"
 )
 
 // sqlSet is a set of status words as an SQL list literal, ('a', 'b'), for
@@ -16,4 +17,6 @@ func sqlSet(words ...string) string {
 var (
 	// currentStatuses: a membership (or person) in one of these is a member.
 	currentStatuses = sqlSet(model.StatusActive, model.StatusArrears)
+	// pipelineTaskKinds: the tasks whose outcome moves the pipeline.
+	pipelineTaskKinds = sqlSet(pipeline.TaskKinds...)
 )
