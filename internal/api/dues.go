@@ -11,8 +11,8 @@ import (
 
 // paymentJSON is a dues payment as the API takes and gives it.
 type paymentJSON struct {
-	Month  string  `json:"month"`  // 2026-11
-	Amount float64 `json:"amount"` // kroner
+	Month  string      `json:"month"`  // 2026-11
+	Amount json.Number `json:"amount"` // kroner, read without a float
 }
 
 // postPayment records dues for a membership:
@@ -30,20 +30,21 @@ func (a *API) postPayment(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, model.Errorf(model.EINVALID, "Ugyldig JSON: ventet {\"month\": \"2026-11\", \"amount\": 350}."))
 		return
 	}
-	month, err := storage.ParseMonth(in.Month)
+	month, err := model.ParseMonth(in.Month)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	if in.Amount < 0 || in.Amount > 1e6 {
+	amount, err := model.ParseAmount(in.Amount.String())
+	if err != nil {
 		a.fail(w, r, model.Errorf(model.EINVALID, "Beløpet er ikke gyldig."))
 		return
 	}
 	u := access.FromContext(r.Context())
-	p := storage.Payment{MembershipID: mid, Month: month, AmountOre: int64(in.Amount*100 + 0.5), Source: "api"}
+	p := storage.Payment{MembershipID: mid, Month: month, AmountOre: amount, Source: "api"}
 	if err := a.Store.RecordPayment(r.Context(), u, p); err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"membership_id": mid, "month": month.Format("2006-01"), "amount": float64(p.AmountOre) / 100})
+	writeJSON(w, http.StatusCreated, map[string]any{"membership_id": mid, "month": month.Format("2006-01"), "amount": json.Number(p.AmountOre.Decimal())})
 }

@@ -54,7 +54,7 @@ func openCSV(r io.ReaderAt, size int64, head []byte, opt Options, info *Info) (s
 	}
 	delim := opt.Delimiter
 	if delim == 0 {
-		delim = detectDelimiter(text)
+		delim = detectDelimiter(text, knownColumn(opt))
 	} else if !validDelimiter(delim) {
 		return nil, fileError("Skilletegnet %q kan ikke brukes.", delim)
 	}
@@ -231,12 +231,12 @@ func validDelimiter(r rune) bool {
 // title row above the header may contain other punctuation, so counting
 // alone is not enough. Failing that, the delimiter that splits the first
 // row into the most cells (counted outside quotes by csv itself) wins.
-func detectDelimiter(text string) rune {
+func detectDelimiter(text string, known func(string) bool) rune {
 	best, bestHeader, bestCells := ';', headerScan, 1
 	for _, d := range delimiters {
 		recs := sniffRecords(text, d)
 		for i, rec := range recs {
-			if recognised(rec) >= 2 {
+			if recognised(rec, known) >= 2 {
 				if i < bestHeader || (i == bestHeader && len(rec) > bestCells) {
 					best, bestHeader, bestCells = d, i, len(rec)
 				}

@@ -380,7 +380,7 @@ func TestFiles(t *testing.T) {
 	}
 	for _, c := range fileCases {
 		name := c.file
-		if c.opt != (Options{}) {
+		if c.opt.Encoding != "" || c.opt.Sheet != "" || c.opt.Delimiter != 0 {
 			name += "/" + strings.ReplaceAll(strings.TrimSpace(c.opt.Encoding+" "+c.opt.Sheet+" "+string(c.opt.Delimiter)), " ", "_")
 		}
 		t.Run(name, func(t *testing.T) {

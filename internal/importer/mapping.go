@@ -138,11 +138,19 @@ func Guess(header []string) Mapping {
 	return m
 }
 
+// knownColumn is Options.Column, or the new-hire columns without one.
+func knownColumn(opt Options) func(string) bool {
+	if opt.Column != nil {
+		return opt.Column
+	}
+	return func(c string) bool { return guessOne(c) != Ignore }
+}
+
 // recognised counts header-like cells, for finding the header row.
-func recognised(cells []string) int {
+func recognised(cells []string, known func(string) bool) int {
 	n := 0
 	for _, c := range cells {
-		if len(c) <= 60 && guessOne(c) != Ignore {
+		if len(c) <= 60 && known(c) {
 			n++
 		}
 	}

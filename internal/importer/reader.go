@@ -29,6 +29,10 @@ type Options struct {
 	// Today is the day dates are checked against (clock.Day form); zero is
 	// today in Oslo by the system clock.
 	Today time.Time
+	// Column reports a header cell naming a column the caller reads, for
+	// finding the header row below any title rows; nil = the new-hire
+	// columns (Guess).
+	Column func(cell string) bool
 }
 
 // Info describes what Open found.
@@ -76,6 +80,7 @@ type Reader struct {
 	pending []Row // rows read while looking for the header
 	err     error // sticky file error
 	now     time.Time
+	column  func(string) bool
 }
 
 var (
@@ -102,7 +107,7 @@ func Open(r io.ReaderAt, size int64, opt Options) (*Reader, error) {
 	}
 	head = head[:n]
 
-	rd := &Reader{now: opt.Today}
+	rd := &Reader{now: opt.Today, column: knownColumn(opt)}
 	if rd.now.IsZero() {
 		rd.now = clock.Day(time.Now())
 	}
@@ -140,7 +145,7 @@ func (r *Reader) findHeader() error {
 		if err != nil {
 			return err
 		}
-		if recognised(row.Cells) >= 2 {
+		if recognised(row.Cells, r.column) >= 2 {
 			r.setHeader(row)
 			return nil
 		}

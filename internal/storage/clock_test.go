@@ -8,6 +8,7 @@ import (
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/pipeline"
 )
 
 // osloMidnights are instants half an hour either side of midnight in Oslo,
@@ -86,7 +87,7 @@ func TestTodayTurnsAtOsloMidnight(t *testing.T) {
 			if err := born(m.dayNext); err != nil {
 				t.Errorf("%s: a birth date today was refused: %v", m.name, err)
 			}
-			res, err := s.LogOutcome(ctx, f.steward, Outcome{TaskID: task.ID, Result: OutcomeGift})
+			res, err := s.LogOutcome(ctx, f.steward, pipeline.Outcome{TaskID: task.ID, Result: pipeline.OutcomeGift})
 			if err != nil {
 				t.Fatal(err)
 			}

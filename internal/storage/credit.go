@@ -56,7 +56,7 @@ func (s *Storage) EarnCredits(ctx context.Context, u *access.Principal) (int, er
 	}
 	earned := 0
 	for _, c := range cands {
-		from := monthOf(c.start.UTC())
+		from := model.MonthOf(c.start.UTC())
 		if !slices.Contains(model.DuesFree, c.typ) {
 			var paid int
 			if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM dues_payments WHERE membership_id = $1 AND month >= $2 AND month < $3`,

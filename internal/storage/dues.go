@@ -3,15 +3,13 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/dues"
 	"github.com/verve-union/verve/internal/model"
 )
 
@@ -19,39 +17,9 @@ import (
 type Payment struct {
 	MembershipID int64
 	Month        time.Time // the first of the month
-	AmountOre    int64
+	AmountOre    model.Money
 	Source       string // manual, api or import
 	RecordedAt   time.Time
-}
-
-// Kroner is the amount as Norwegians write it, 350,00.
-func (p Payment) Kroner() string {
-	return strings.Replace(strconv.FormatFloat(float64(p.AmountOre)/100, 'f', 2, 64), ".", ",", 1)
-}
-
-// monthOf is the first day of t's month.
-func monthOf(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC) }
-
-// ParseMonth reads a month as "2026-11", "11.2026" or "11/2026".
-func ParseMonth(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	for _, layout := range []string{"2006-01", "01.2006", "1.2006", "01/2006", "1/2006", "2006-01-02"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return monthOf(t), nil
-		}
-	}
-	return time.Time{}, model.Errorf(model.EINVALID, "Måneden %q er ikke gyldig; skriv den som 2026-11 eller 11.2026.", s)
-}
-
-// ParseAmount reads kroner as "350", "350,50" or "350.50" and returns øre.
-func ParseAmount(s string) (int64, error) {
-	s = strings.ReplaceAll(strings.ReplaceAll(strings.TrimSpace(s), " ", ""), "\u00a0", "")
-	s = strings.Replace(s, ",", ".", 1)
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f < 0 || f > 1e6 || f != f {
-		return 0, model.Errorf(model.EINVALID, "Beløpet %q er ikke gyldig.", s)
-	}
-	return int64(f*100 + 0.5), nil
 }
 
 // RecordPayment stores dues for a membership in the user's scope (person
@@ -78,9 +46,9 @@ func (s *Storage) recordPayment(ctx context.Context, tx *sql.Tx, u *access.Princ
 	}
 	var id int64
 	err = tx.QueryRowContext(ctx, `INSERT INTO dues_payments (membership_id, month, amount_ore, source, recorded_at) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (membership_id, month) DO NOTHING RETURNING id`, p.MembershipID, monthOf(p.Month), p.AmountOre, p.Source, s.now().UTC()).Scan(&id)
+		ON CONFLICT (membership_id, month) DO NOTHING RETURNING id`, p.MembershipID, model.MonthOf(p.Month), p.AmountOre, p.Source, s.now().UTC()).Scan(&id)
 	if err == sql.ErrNoRows {
-		return model.Errorf(model.ECONFLICT, "Kontingent for %s er allerede registrert.", monthOf(p.Month).Format("01.2006"))
+		return model.Errorf(model.ECONFLICT, "Kontingent for %s er allerede registrert.", model.MonthOf(p.Month).Format("01.2006"))
 	}
 	if err != nil {
 		return err
@@ -104,122 +72,54 @@ func (s *Storage) Payments(ctx context.Context, u *access.Principal, membershipI
 		if err := rows.Scan(&p.MembershipID, &p.Month, &p.AmountOre, &p.Source, &p.RecordedAt); err != nil {
 			return err
 		}
-		p.Month = monthOf(p.Month.UTC())
+		p.Month = model.MonthOf(p.Month.UTC())
 		out = append(out, p)
 		return nil
 	})
 	return out, err
 }
 
-// DuesLine is one line of a dues import and what became of it.
-type DuesLine struct {
-	Line    int
-	OK      bool
-	Message string
-}
-
 var errDuesRejected = errors.New("import rejected")
 
-// ImportPayments reads dues from the invoicing system's CSV (columns
-// membership id or member e-mail; month; amount, with a header row, ';'
-// or ',' separated) and records them all or none. The report has one line
-// per data row; ok is true when everything was recorded.
-func (s *Storage) ImportPayments(ctx context.Context, u *access.Principal, r io.Reader) (report []DuesLine, ok bool, err error) {
-	data, err := io.ReadAll(io.LimitReader(r, 20<<20))
-	if err != nil {
-		return nil, false, err
-	}
-	text := strings.TrimPrefix(string(data), "\ufeff")
-	first, _, _ := strings.Cut(text, "\n")
-	cr := csv.NewReader(strings.NewReader(text))
-	cr.Comma = ','
-	if strings.Count(first, ";") > strings.Count(first, ",") {
-		cr.Comma = ';'
-	}
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
-	records, err := cr.ReadAll()
-	if err != nil {
-		return nil, false, model.Errorf(model.EINVALID, "Fila kunne ikke leses som CSV: %v", err)
-	}
-	if len(records) < 2 {
-		return nil, false, model.Errorf(model.EINVALID, "Fila har ingen rader under overskriftene.")
-	}
-	col := map[string]int{}
-	for i, h := range records[0] {
-		switch strings.ToLower(strings.TrimSpace(h)) {
-		case "medlemskap", "membership", "membership_id", "medlemskap_id":
-			col["id"] = i
-		case "e-post", "epost", "email", "e-mail":
-			col["email"] = i
-		case "måned", "maned", "month":
-			col["month"] = i
-		case "beløp", "belop", "amount", "kontingent":
-			col["amount"] = i
-		}
-	}
-	_, hasID := col["id"]
-	_, hasEmail := col["email"]
-	_, hasMonth := col["month"]
-	_, hasAmount := col["amount"]
-	if !(hasID || hasEmail) || !hasMonth || !hasAmount {
-		return nil, false, model.Errorf(model.EINVALID, "Overskriftene må ha medlemskap eller e-post, måned og beløp.")
-	}
-	cell := func(rec []string, k string) string {
-		if i, ok := col[k]; ok && i < len(rec) {
-			return strings.TrimSpace(rec[i])
-		}
-		return ""
-	}
-	ok = true
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		for n, rec := range records[1:] {
-			line := DuesLine{Line: n + 2}
-			fail := func(msg string) {
-				line.Message, ok = msg, false
+// ImportPayments records the rows of a dues file all or none, in one
+// transaction: a row without a membership id goes to the member's newest
+// current membership with that e-mail in the user's scope. Rows with a
+// Problem are not tried, and nothing is written when there is one. The
+// outcomes follow the rows; an error is returned only when the database
+// failed.
+func (s *Storage) ImportPayments(ctx context.Context, u *access.Principal, rows []dues.Row) ([]dues.Outcome, error) {
+	outs := make([]dues.Outcome, len(rows))
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		all := true
+		for i, row := range rows {
+			if row.Problem != "" {
+				all = false
+				continue
 			}
-			month, merr := ParseMonth(cell(rec, "month"))
-			amount, aerr := ParseAmount(cell(rec, "amount"))
-			id, _ := strconv.ParseInt(cell(rec, "id"), 10, 64)
-			switch {
-			case merr != nil:
-				fail(model.ErrorMessage(merr))
-			case aerr != nil:
-				fail(model.ErrorMessage(aerr))
-			case id == 0 && cell(rec, "email") == "":
-				fail("Raden mangler medlemskap og e-post.")
-			}
-			if line.Message == "" && id == 0 {
-				args := access.Args{strings.ToLower(cell(rec, "email"))}
-				err := tx.QueryRowContext(ctx, `SELECT m.id FROM memberships m JOIN persons p ON p.id = m.person_id
-					WHERE lower(p.email) = $1 AND m.status IN ('active', 'arrears') AND `+u.Scope(access.PersonWrite).Filter("p.unit_path", &args)+
+			id, err := row.MembershipID, error(nil)
+			if id == 0 {
+				args := access.Args{strings.ToLower(row.Email)}
+				err = tx.QueryRowContext(ctx, `SELECT m.id FROM memberships m JOIN persons p ON p.id = m.person_id
+					WHERE lower(p.email) = $1 AND m.status IN `+currentStatuses+` AND `+u.Scope(access.PersonWrite).Filter("p.unit_path", &args)+
 					` ORDER BY m.start_date DESC, m.id DESC LIMIT 1`, args...).Scan(&id)
-				if err == sql.ErrNoRows {
-					fail("Fant ikke noe aktivt medlemskap med e-posten " + cell(rec, "email") + ".")
-				} else if err != nil {
-					return err
-				}
+				err = notFound(err, "medlemskapet")
 			}
-			if line.Message == "" {
-				err := s.recordPayment(ctx, tx, u, Payment{MembershipID: id, Month: month, AmountOre: amount, Source: "import"})
-				if code := model.ErrorCode(err); code == model.EINTERNAL {
-					return err
-				} else if err != nil {
-					fail(model.ErrorMessage(err))
-				}
+			if err == nil {
+				err = s.recordPayment(ctx, tx, u, Payment{MembershipID: id, Month: row.Month, AmountOre: row.Amount, Source: "import"})
 			}
-			if line.Message == "" {
-				line.OK, line.Message = true, fmt.Sprintf("Medlemskap %d, %s: %s kr", id, month.Format("01.2006"), strconv.FormatFloat(float64(amount)/100, 'f', 2, 64))
+			if model.ErrorCode(err) == model.EINTERNAL {
+				return err
 			}
-			report = append(report, line)
+			outs[i] = dues.Outcome{MembershipID: id, Err: err}
+			all = all && err == nil
 		}
-		if !ok {
+		if !all {
 			return errDuesRejected
 		}
-		return s.audit(ctx, tx, u, "import", "dues_payment", 0, nil, 0, fmt.Sprintf("%d rader", len(records)-1))
+		return s.audit(ctx, tx, u, "import", "dues_payment", 0, nil, 0, fmt.Sprintf("%d rader", len(rows)))
 	})
 	if errors.Is(err, errDuesRejected) {
-		return report, false, nil
+		err = nil
 	}
-	return report, ok && err == nil, err
+	return outs, err
 }

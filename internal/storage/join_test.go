@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/dues"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/norway"
 	"github.com/verve-union/verve/internal/storage/storagetest"
@@ -580,7 +581,7 @@ func TestDuesCreditLeaderboardAndRewards(t *testing.T) {
 		}
 		// CSV import is all or nothing.
 		bad := "e-post;måned;beløp\nove@example.no;2026-04;350,00\nukjent@example.no;2026-04;350\nove@example.no;13.2026;350\n"
-		report, ok, err := s.ImportPayments(ctx, f.admin, strings.NewReader(bad))
+		report, ok, err := importDues(ctx, s, f.admin, bad)
 		if err != nil || ok || len(report) != 3 || !report[0].OK || report[1].OK || report[2].OK {
 			t.Fatalf("bad import: %+v %v %v", report, ok, err)
 		}
@@ -588,7 +589,7 @@ func TestDuesCreditLeaderboardAndRewards(t *testing.T) {
 			t.Fatalf("a rejected import wrote: %d payments", n)
 		}
 		good := "\ufeffmedlemskap,month,amount\n" + itoa(worker.MembershipID) + ",2026-04,350\n"
-		if report, ok, err := s.ImportPayments(ctx, f.admin, strings.NewReader(good)); err != nil || !ok || len(report) != 1 {
+		if report, ok, err := importDues(ctx, s, f.admin, good); err != nil || !ok || len(report) != 1 {
 			t.Fatalf("good import: %+v %v %v", report, ok, err)
 		}
 		if ps, _ := s.Payments(ctx, f.admin, worker.MembershipID); len(ps) != 2 || ps[0].AmountOre != 35000 {
@@ -725,30 +726,7 @@ func TestBenefitsAndWorkplaceSearch(t *testing.T) {
 	})
 }
 
-func TestDuesParsingAndUnits(t *testing.T) {
-	for in, want := range map[string]string{"2026-11": "2026-11-01", "11.2026": "2026-11-01", "3/2027": "2027-03-01", "2026-11-25": "2026-11-01"} {
-		if m, err := ParseMonth(in); err != nil || m.Format("2006-01-02") != want {
-			t.Errorf("ParseMonth(%q) = %v, %v", in, m, err)
-		}
-	}
-	for _, bad := range []string{"", "13.2026", "nov", "2026-13"} {
-		if _, err := ParseMonth(bad); err == nil {
-			t.Errorf("ParseMonth(%q) accepted", bad)
-		}
-	}
-	for in, want := range map[string]int64{"350": 35000, "350,50": 35050, "1 234.5": 123450, "0": 0} {
-		if n, err := ParseAmount(in); err != nil || n != want {
-			t.Errorf("ParseAmount(%q) = %d, %v", in, n, err)
-		}
-	}
-	for _, bad := range []string{"", "-1", "abc", "NaN", "1e9"} {
-		if _, err := ParseAmount(bad); err == nil {
-			t.Errorf("ParseAmount(%q) accepted", bad)
-		}
-	}
-	if k := (Payment{AmountOre: 35050}).Kroner(); k != "350,50" {
-		t.Errorf("Kroner = %q", k)
-	}
+func TestLeaderboardUnits(t *testing.T) {
 	engines(t, func(t *testing.T, s *Storage) {
 		f := newFixture(t, s)
 		us, err := s.LeaderboardUnits(context.Background())
@@ -756,4 +734,18 @@ func TestDuesParsingAndUnits(t *testing.T) {
 			t.Errorf("units %+v %v", us, err)
 		}
 	})
+}
+
+// importDues reads a dues file as the page does and records it.
+func importDues(ctx context.Context, s *Storage, u *access.Principal, file string) ([]dues.Line, bool, error) {
+	rows, err := dues.Read(strings.NewReader(file), int64(len(file)))
+	if err != nil {
+		return nil, false, err
+	}
+	outs, err := s.ImportPayments(ctx, u, rows)
+	if err != nil {
+		return nil, false, err
+	}
+	report, ok := dues.Report(rows, outs)
+	return report, ok, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/pipeline"
 )
 
 // DayTask is a task on "Min dag" with what it takes to act on it at once.
@@ -148,7 +149,7 @@ func (s *Storage) DayTask(ctx context.Context, u *access.Principal, id int64) (*
 func (s *Storage) addColleagues(ctx context.Context, u *access.Principal, ts []DayTask) error {
 	byWorkplace := map[int64][]Colleague{}
 	for i, t := range ts {
-		if !slices.Contains(pipelineTasks, t.Kind) || t.WorkplaceID == 0 {
+		if !slices.Contains(pipeline.TaskKinds, t.Kind) || t.WorkplaceID == 0 {
 			continue
 		}
 		cs, ok := byWorkplace[t.WorkplaceID]

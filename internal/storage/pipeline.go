@@ -4,41 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/pipeline"
 )
-
-// Outcomes of a welcome, ask or follow-up talk.
-const (
-	OutcomeMet        = "met"         // talked; no answer yet
-	OutcomeMaterial   = "material"    // talked and handed over material
-	OutcomeGift       = "gift"        // talked and handed over the welcome gift
-	OutcomeNotReached = "not_reached" // try again
-	OutcomeDeclined   = "declined"    // said no
-	OutcomeJoined     = "joined"      // became a member
-	OutcomeLeft       = "left"        // no longer works here
-)
-
-// Outcomes lists them in the order the buttons show.
-var Outcomes = []string{OutcomeMet, OutcomeMaterial, OutcomeGift, OutcomeNotReached, OutcomeDeclined, OutcomeJoined, OutcomeLeft}
-
-// pipelineTasks are the task kinds whose outcome moves the pipeline.
-var pipelineTasks = []string{model.TaskWelcome, model.TaskAsk, model.TaskFollowUp}
-
-// Outcome is what a steward logs after a talk.
-type Outcome struct {
-	TaskID         int64
-	Result         string
-	Note           string
-	Reason         string // why they said no
-	MembershipType string // when they joined; ordinary by default
-	RecruiterID    int64  // who recruited them; the user by default
-}
 
 // OutcomeResult tells what logging an outcome set in motion.
 type OutcomeResult struct {
@@ -46,33 +17,12 @@ type OutcomeResult struct {
 	FollowUp *model.Task // the follow-up scheduled, if any
 }
 
-// outcomeNotes are the contact-log texts for each outcome.
-var outcomeNotes = map[string]string{
-	OutcomeMet:        "Samtale",
-	OutcomeMaterial:   "Samtale, materiell levert",
-	OutcomeGift:       "Samtale, velkomstgave levert",
-	OutcomeNotReached: "Ikke truffet",
-	OutcomeDeclined:   "Ønsker ikke å bli medlem",
-	OutcomeJoined:     "Meldte seg inn",
-	OutcomeLeft:       "Har sluttet på arbeidsplassen",
-}
-
-// LogOutcome records the outcome of a pipeline task in the user's scope:
-// the contact, the pipeline entry's progress, the task's end, and what
-// follows: a follow-up some days later after a talk, a retry when not
-// reached, a membership credited to the recruiter when they joined, and an
-// erasure date when they said no or left.
-func (s *Storage) LogOutcome(ctx context.Context, u *access.Principal, o Outcome) (*OutcomeResult, error) {
-	var v model.Validation
-	o.Note, o.Reason = strings.TrimSpace(o.Note), strings.TrimSpace(o.Reason)
-	v.Check(slices.Contains(Outcomes, o.Result), "result", "Velg hvordan det gikk.")
-	v.Check(utf8.RuneCountInString(o.Note) <= 2000 && utf8.ValidString(o.Note), "note", "Notatet kan ha høyst 2000 tegn.")
-	v.Check(utf8.RuneCountInString(o.Reason) <= 200 && utf8.ValidString(o.Reason), "reason", "Grunnen kan ha høyst 200 tegn.")
-	if o.MembershipType == "" {
-		o.MembershipType = model.TypeOrdinary
-	}
-	v.Check(slices.Contains(model.MembershipTypes, o.MembershipType), "membership_type", "Ukjent medlemskapstype.")
-	if err := v.Err(); err != nil {
+// LogOutcome records the outcome of a pipeline task in the user's scope
+// and applies what pipeline.Decide makes of it, in one transaction: the
+// contact, the pipeline entry's progress and erase date, the task's end or
+// retry, the follow-up, the end of the employment, the membership.
+func (s *Storage) LogOutcome(ctx context.Context, u *access.Principal, o pipeline.Outcome) (*OutcomeResult, error) {
+	if err := o.Check(); err != nil {
 		return nil, err
 	}
 	st, err := s.Settings(ctx)
@@ -94,23 +44,13 @@ func (s *Storage) LogOutcome(ctx context.Context, u *access.Principal, o Outcome
 		if t.Status != model.TaskOpen {
 			return model.Errorf(model.ECONFLICT, "Oppgaven er allerede lukket.")
 		}
-		if !slices.Contains(pipelineTasks, t.Kind) || t.PersonID == 0 || t.WorkplaceID == 0 {
+		if !pipeline.HasOutcomes(*t) {
 			return model.Errorf(model.EINVALID, "Denne oppgaven har ikke utfall å logge.")
 		}
 		now, today := s.now().UTC(), s.today()
-		note := outcomeNotes[o.Result]
-		if o.Reason != "" {
-			note += ": " + o.Reason
-		}
-		if o.Note != "" {
-			note += ". " + o.Note
-		}
-		kind := model.ContactVisit
-		if o.Result == OutcomeNotReached {
-			kind = model.ContactPhone
-		}
+		plan := pipeline.Decide(*t, o, u.PersonID, today, st.FollowUpDays)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO contacts (person_id, by_person_id, kind, at, note) VALUES ($1, $2, $3, $4, $5)`,
-			t.PersonID, nullID(u.PersonID), string(kind), now, note); err != nil {
+			t.PersonID, nullID(u.PersonID), string(plan.ContactKind), now, plan.Note); err != nil {
 			return err
 		}
 		if err := s.ensurePipeline(ctx, tx, t, now); err != nil {
@@ -120,58 +60,47 @@ func (s *Storage) LogOutcome(ctx context.Context, u *access.Principal, o Outcome
 		if _, err := s.stampEraseDates(ctx, tx, st.RetentionDays, `pl.person_id = $1 AND pl.workplace_id = $2`, t.PersonID, t.WorkplaceID); err != nil {
 			return err
 		}
-		if o.Result != OutcomeNotReached && o.Result != OutcomeLeft {
+		if plan.FirstContact {
 			if _, err := tx.ExecContext(ctx, `UPDATE pipeline SET first_contact_at = COALESCE(first_contact_at, $1) WHERE person_id = $2 AND workplace_id = $3`,
 				now, t.PersonID, t.WorkplaceID); err != nil {
 				return err
 			}
 		}
-		status := model.TaskDone
-		switch o.Result {
-		case OutcomeNotReached:
-			// Stays open, due again in two days.
-			t.Due = today.AddDate(0, 0, 2)
-			_, err = tx.ExecContext(ctx, `UPDATE tasks SET due = $1, escalated_at = NULL WHERE id = $2`, t.Due, t.ID)
-			if err != nil {
+		if !plan.Retry.IsZero() {
+			t.Due = plan.Retry
+			if _, err := tx.ExecContext(ctx, `UPDATE tasks SET due = $1, escalated_at = NULL WHERE id = $2`, t.Due, t.ID); err != nil {
 				return err
 			}
-			return s.audit(ctx, tx, u, "update", "task", t.ID, []string{"due"}, t.PersonID, note)
-		case OutcomeMet, OutcomeMaterial, OutcomeGift:
-			if t.Kind != model.TaskFollowUp {
-				f := model.Task{Kind: model.TaskFollowUp, Title: "Følg opp: spør om medlemskap", PersonID: t.PersonID, WorkplaceID: t.WorkplaceID,
-					UnitPath: t.UnitPath, OwnerID: t.OwnerID, Due: today.AddDate(0, 0, st.FollowUpDays), Status: model.TaskOpen, CreatedAt: now}
-				if f.OwnerID == 0 {
-					f.OwnerID = u.PersonID
-				}
-				if err := s.insertTask(ctx, tx, u, &f); err != nil {
-					return err
-				}
-				res.FollowUp = &f
-			}
-		case OutcomeDeclined, OutcomeLeft:
-			if o.Result == OutcomeLeft {
-				status = model.TaskCancelled
-				if _, err := tx.ExecContext(ctx, `UPDATE employments SET end_date = $1 WHERE person_id = $2 AND workplace_id = $3 AND end_date IS NULL`,
-					today, t.PersonID, t.WorkplaceID); err != nil {
-					return err
-				}
-			}
-			if err := s.closePipeline(ctx, tx, t, o.Result, o.Reason, now); err != nil {
+			return s.audit(ctx, tx, u, "update", "task", t.ID, []string{"due"}, t.PersonID, plan.Note)
+		}
+		if f := plan.FollowUp; f != nil {
+			f.CreatedAt = now
+			if err := s.insertTask(ctx, tx, u, f); err != nil {
 				return err
 			}
-		case OutcomeJoined:
-			if err := s.join(ctx, tx, u, t, o, today); err != nil {
-				return err
-			}
-			if err := s.closePipeline(ctx, tx, t, o.Result, "", now); err != nil {
+			res.FollowUp = f
+		}
+		if plan.EndEmployment {
+			if _, err := tx.ExecContext(ctx, `UPDATE employments SET end_date = $1 WHERE person_id = $2 AND workplace_id = $3 AND end_date IS NULL`,
+				today, t.PersonID, t.WorkplaceID); err != nil {
 				return err
 			}
 		}
-		t.Status = status
-		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET status = $1, done_at = $2 WHERE id = $3`, status, now, t.ID); err != nil {
+		if plan.Join {
+			if err := s.join(ctx, tx, u, t, o.MembershipType, plan.Recruiter, today); err != nil {
+				return err
+			}
+		}
+		if plan.Close {
+			if err := s.closePipeline(ctx, tx, t, o.Result, plan.Reason, plan.Keep, now); err != nil {
+				return err
+			}
+		}
+		t.Status = plan.TaskStatus
+		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET status = $1, done_at = $2 WHERE id = $3`, t.Status, now, t.ID); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, u, "update", "task", t.ID, []string{"status", "outcome"}, t.PersonID, note)
+		return s.audit(ctx, tx, u, "update", "task", t.ID, []string{"status", "outcome"}, t.PersonID, plan.Note)
 	})
 	if err != nil {
 		return nil, err
@@ -182,10 +111,7 @@ func (s *Storage) LogOutcome(ctx context.Context, u *access.Principal, o Outcome
 // ensurePipeline makes sure the person has a pipeline entry at the task's
 // workplace; tasks made before there was a pipeline lack one.
 func (s *Storage) ensurePipeline(ctx context.Context, tx *sql.Tx, t *model.Task, now time.Time) error {
-	kind := "newhire"
-	if t.Kind == model.TaskAsk {
-		kind = "unorganised"
-	}
+	kind := pipeline.EntryKind(t.Kind)
 	_, err := tx.ExecContext(ctx, `INSERT INTO pipeline (person_id, workplace_id, unit_path, kind, start_date, created_at)
 		SELECT $1, $2, $3, $4, (SELECT MAX(e.start_date) FROM employments e WHERE e.person_id = $1 AND e.workplace_id = $2), $5
 		WHERE NOT EXISTS (SELECT 1 FROM pipeline WHERE person_id = $1 AND workplace_id = $2)`, t.PersonID, t.WorkplaceID, t.UnitPath, kind, now)
@@ -193,27 +119,25 @@ func (s *Storage) ensurePipeline(ctx context.Context, tx *sql.Tx, t *model.Task,
 }
 
 // closePipeline ends the person's pipeline entry with an outcome and
-// cancels their other open pipeline tasks there. An entry that became a
-// membership loses its erase date: members are kept.
-func (s *Storage) closePipeline(ctx context.Context, tx *sql.Tx, t *model.Task, outcome, reason string, now time.Time) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE pipeline SET outcome = $1, outcome_at = $2, decline_reason = $3,
-		erase_after = CASE WHEN $1 = 'joined' THEN NULL ELSE erase_after END
+// cancels their other open pipeline tasks there; keep drops its erase date.
+func (s *Storage) closePipeline(ctx context.Context, tx *sql.Tx, t *model.Task, outcome, reason string, keep bool, now time.Time) error {
+	erase := "erase_after"
+	if keep {
+		erase = "NULL"
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE pipeline SET outcome = $1, outcome_at = $2, decline_reason = $3, erase_after = `+erase+`
 		WHERE person_id = $4 AND workplace_id = $5`, outcome, now, reason, t.PersonID, t.WorkplaceID); err != nil {
 		return err
 	}
 	_, err := tx.ExecContext(ctx, `UPDATE tasks SET status = 'cancelled', done_at = $1
-		WHERE person_id = $2 AND workplace_id = $3 AND status = 'open' AND id <> $4 AND kind IN ('welcome', 'ask', 'follow_up')`,
+		WHERE person_id = $2 AND workplace_id = $3 AND status = 'open' AND id <> $4 AND kind IN `+pipelineTaskKinds,
 		now, t.PersonID, t.WorkplaceID, t.ID)
 	return err
 }
 
-// join makes the task's person a member, credited to the recruiter: the
-// user, or a member in the user's scope.
-func (s *Storage) join(ctx context.Context, tx *sql.Tx, u *access.Principal, t *model.Task, o Outcome, today time.Time) error {
-	recruiter := o.RecruiterID
-	if recruiter == 0 {
-		recruiter = u.PersonID
-	}
+// join makes the task's person a member of type typ, credited to the
+// recruiter: the user, or a member in the user's scope.
+func (s *Storage) join(ctx context.Context, tx *sql.Tx, u *access.Principal, t *model.Task, typ string, recruiter int64, today time.Time) error {
 	if recruiter != u.PersonID {
 		var path, status string
 		err := tx.QueryRowContext(ctx, `SELECT unit_path, member_status FROM persons WHERE id = $1`, recruiter).Scan(&path, &status)
@@ -233,7 +157,7 @@ func (s *Storage) join(ctx context.Context, tx *sql.Tx, u *access.Principal, t *
 	}
 	var id int64
 	if err := tx.QueryRowContext(ctx, `INSERT INTO memberships (person_id, type, status, start_date, source, recruited_by)
-		VALUES ($1, $2, 'active', $3, $4, $5) RETURNING id`, t.PersonID, o.MembershipType, today, string(model.SourceWorkplace), nullID(recruiter)).Scan(&id); err != nil {
+		VALUES ($1, $2, 'active', $3, $4, $5) RETURNING id`, t.PersonID, typ, today, string(model.SourceWorkplace), nullID(recruiter)).Scan(&id); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE persons SET member_status = 'active', other_union = '', updated_at = $1 WHERE id = $2`, s.now().UTC(), t.PersonID); err != nil {
@@ -286,15 +210,15 @@ func (s *Storage) StartAsking(ctx context.Context, u *access.Principal, workplac
 			if model.IsMember(status) || other != "" {
 				continue
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO pipeline (person_id, workplace_id, unit_path, kind, created_at) VALUES ($1, $2, $3, 'unorganised', $4)`,
-				id, workplaceID, path, now); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO pipeline (person_id, workplace_id, unit_path, kind, created_at) VALUES ($1, $2, $3, $4, $5)`,
+				id, workplaceID, path, pipeline.EntryUnorganised, now); err != nil {
 				return err
 			}
 			if _, err := s.stampEraseDates(ctx, tx, st.RetentionDays, `pl.person_id = $1 AND pl.workplace_id = $2`, id, workplaceID); err != nil {
 				return err
 			}
-			t := model.Task{Kind: model.TaskAsk, Title: "Spør om medlemskap", PersonID: id, WorkplaceID: workplaceID, UnitPath: path,
-				OwnerID: owner, Due: today.AddDate(0, 0, 7), Status: model.TaskOpen, CreatedAt: now}
+			t := pipeline.Ask(id, workplaceID, path, owner, today)
+			t.CreatedAt = now
 			if err := s.insertTask(ctx, tx, u, &t); err != nil {
 				return err
 			}

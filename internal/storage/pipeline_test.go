@@ -11,6 +11,7 @@ import (
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/pipeline"
 )
 
 var day0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
@@ -212,21 +213,21 @@ func TestWelcomeSchedulesFollowUpAndJoinCredits(t *testing.T) {
 		if len(d.NewColleagues) != 1 || d.NewColleagues[0].Contacted {
 			t.Fatalf("new colleagues = %+v", d.NewColleagues)
 		}
-		res, err := s.LogOutcome(ctx, f.steward, Outcome{TaskID: task.ID, Result: OutcomeGift, Note: "Hyggelig prat"})
+		res, err := s.LogOutcome(ctx, f.steward, pipeline.Outcome{TaskID: task.ID, Result: pipeline.OutcomeGift, Note: "Hyggelig prat"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if res.FollowUp == nil || !res.FollowUp.Due.Equal(day0.Truncate(24*time.Hour).AddDate(0, 0, 5)) || res.FollowUp.OwnerID != tv.ID {
 			t.Fatalf("follow-up = %+v", res.FollowUp)
 		}
-		if _, err := s.LogOutcome(ctx, f.steward, Outcome{TaskID: task.ID, Result: OutcomeMet}); model.ErrorCode(err) != model.ECONFLICT {
+		if _, err := s.LogOutcome(ctx, f.steward, pipeline.Outcome{TaskID: task.ID, Result: pipeline.OutcomeMet}); model.ErrorCode(err) != model.ECONFLICT {
 			t.Fatalf("logging a closed task: %v", err)
 		}
 		d, _ = s.MyDay(ctx, f.steward)
 		if len(d.Upcoming) != 1 || d.Upcoming[0].Kind != model.TaskFollowUp || !d.NewColleagues[0].Contacted {
 			t.Fatalf("Min dag after welcome: %+v", d)
 		}
-		if _, err := s.LogOutcome(ctx, f.steward, Outcome{TaskID: d.Upcoming[0].ID, Result: OutcomeJoined}); err != nil {
+		if _, err := s.LogOutcome(ctx, f.steward, pipeline.Outcome{TaskID: d.Upcoming[0].ID, Result: pipeline.OutcomeJoined}); err != nil {
 			t.Fatal(err)
 		}
 		var status string
@@ -250,7 +251,7 @@ func TestWelcomeSchedulesFollowUpAndJoinCredits(t *testing.T) {
 		// Another club's steward cannot log outcomes here.
 		other := &access.Principal{Grants: []access.Grant{{Role: model.RoleShopSteward, UnitPath: f.clubB.Path}}}
 		task2 := importOne(t, s, f, "Jon")
-		if _, err := s.LogOutcome(ctx, other, Outcome{TaskID: task2.ID, Result: OutcomeMet}); model.ErrorCode(err) != model.ENOTFOUND {
+		if _, err := s.LogOutcome(ctx, other, pipeline.Outcome{TaskID: task2.ID, Result: pipeline.OutcomeMet}); model.ErrorCode(err) != model.ENOTFOUND {
 			t.Fatalf("other club logging: %v", err)
 		}
 	})
@@ -264,7 +265,7 @@ func TestDeclinedAreErasedAfterRetentionAndOverdueEscalates(t *testing.T) {
 		s.SetClock(func() time.Time { return now })
 		task := importOne(t, s, f, "Siri")
 		late := importOne(t, s, f, "Lars")
-		if _, err := s.LogOutcome(ctx, f.steward, Outcome{TaskID: task.ID, Result: OutcomeDeclined, Reason: "Ikke nå"}); err != nil {
+		if _, err := s.LogOutcome(ctx, f.steward, pipeline.Outcome{TaskID: task.ID, Result: pipeline.OutcomeDeclined, Reason: "Ikke nå"}); err != nil {
 			t.Fatal(err)
 		}
 		// Lars's welcome is due in a week; a week past that plus the limit, it escalates.

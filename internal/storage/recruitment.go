@@ -8,6 +8,7 @@ import (
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/pipeline"
 )
 
 // RecruitmentRow is one workplace's pipeline figures on the coordinator's
@@ -97,7 +98,7 @@ func (s *Storage) Recruitment(ctx context.Context, u *access.Principal, since ti
 		r := row(id, name)
 		r.NewHires++
 		total.NewHires++
-		if outcome == OutcomeJoined {
+		if outcome == pipeline.OutcomeJoined {
 			r.Joined++
 			total.Joined++
 		}

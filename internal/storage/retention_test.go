@@ -9,6 +9,7 @@ import (
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/pipeline"
 )
 
 // declined imports a new hire at workplace A who says no at once, and
@@ -16,7 +17,7 @@ import (
 func declined(t *testing.T, s *Storage, f *fixture, first string) int64 {
 	t.Helper()
 	task := importOne(t, s, f, first)
-	if _, err := s.LogOutcome(context.Background(), f.steward, Outcome{TaskID: task.ID, Result: OutcomeDeclined}); err != nil {
+	if _, err := s.LogOutcome(context.Background(), f.steward, pipeline.Outcome{TaskID: task.ID, Result: pipeline.OutcomeDeclined}); err != nil {
 		t.Fatal(err)
 	}
 	return task.PersonID
@@ -122,7 +123,7 @@ func TestEveryPipelineEntryGetsAnEraseDate(t *testing.T) {
 		joined := importOne(t, s, f, "Jens") // joins
 		elsewhere := declined(t, s, f, "Eli")
 		steward := declined(t, s, f, "Rolf")
-		if _, err := s.LogOutcome(ctx, f.steward, Outcome{TaskID: joined.ID, Result: OutcomeJoined}); err != nil {
+		if _, err := s.LogOutcome(ctx, f.steward, pipeline.Outcome{TaskID: joined.ID, Result: pipeline.OutcomeJoined}); err != nil {
 			t.Fatal(err)
 		}
 		// Eli is asked at workplace B later; Rolf became a shop steward.
@@ -189,7 +190,7 @@ func TestRecruiterMustBeAMemberInScope(t *testing.T) {
 		colleague := f.person(t, "Kari", "Kollega", f.wA)
 		contacts := count(t, s, `SELECT count(*) FROM contacts`)
 		for _, id := range []int64{prospect.PersonID, outside.ID, task.PersonID, 999999} {
-			_, err := s.LogOutcome(ctx, f.steward, Outcome{TaskID: task.ID, Result: OutcomeJoined, RecruiterID: id})
+			_, err := s.LogOutcome(ctx, f.steward, pipeline.Outcome{TaskID: task.ID, Result: pipeline.OutcomeJoined, RecruiterID: id})
 			if model.ErrorCode(err) != model.EINVALID {
 				t.Errorf("recruiter %d: %v, want EINVALID", id, err)
 			}
@@ -211,13 +212,13 @@ func TestRecruiterMustBeAMemberInScope(t *testing.T) {
 		if got := strings.Join(names, ", "); got != "Kari Kollega" {
 			t.Errorf("colleagues at A = %s", got)
 		}
-		if _, err := s.LogOutcome(ctx, f.steward, Outcome{TaskID: task.ID, Result: OutcomeJoined, RecruiterID: colleague.ID}); err != nil {
+		if _, err := s.LogOutcome(ctx, f.steward, pipeline.Outcome{TaskID: task.ID, Result: pipeline.OutcomeJoined, RecruiterID: colleague.ID}); err != nil {
 			t.Fatal(err)
 		}
 		if n := count(t, s, `SELECT count(*) FROM memberships WHERE person_id = $1 AND recruited_by = $2`, task.PersonID, colleague.ID); n != 1 {
 			t.Error("the colleague is not credited")
 		}
-		if _, err := s.LogOutcome(ctx, f.steward, Outcome{TaskID: prospect.ID, Result: OutcomeJoined}); err != nil {
+		if _, err := s.LogOutcome(ctx, f.steward, pipeline.Outcome{TaskID: prospect.ID, Result: pipeline.OutcomeJoined}); err != nil {
 			t.Fatal(err)
 		}
 		if n := count(t, s, `SELECT count(*) FROM memberships WHERE person_id = $1 AND recruited_by = $2`, prospect.PersonID, tv.ID); n != 1 {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/pipeline"
 )
 
 // regionOf is the path of the region above a club of the fixture.
@@ -52,8 +53,8 @@ func TestTaskOfPersonOutOfScope(t *testing.T) {
 		if _, err := s.DayTask(ctx, f.steward, task.ID); err == nil || err.Error() != gone.Error() {
 			t.Errorf("DayTask: %v, for a missing task: %v", err, gone)
 		}
-		_, gone = s.LogOutcome(ctx, f.steward, Outcome{TaskID: missing, Result: OutcomeMet})
-		if _, err := s.LogOutcome(ctx, f.steward, Outcome{TaskID: task.ID, Result: OutcomeMet}); err == nil || err.Error() != gone.Error() {
+		_, gone = s.LogOutcome(ctx, f.steward, pipeline.Outcome{TaskID: missing, Result: pipeline.OutcomeMet})
+		if _, err := s.LogOutcome(ctx, f.steward, pipeline.Outcome{TaskID: task.ID, Result: pipeline.OutcomeMet}); err == nil || err.Error() != gone.Error() {
 			t.Errorf("LogOutcome: %v, for a missing task: %v", err, gone)
 		}
 		gone = s.CompleteTask(ctx, f.steward, missing)
@@ -62,7 +63,7 @@ func TestTaskOfPersonOutOfScope(t *testing.T) {
 		}
 		// Where the person is now, the task can be acted on.
 		other := &access.Principal{Grants: []access.Grant{{Role: model.RoleCoordinator, UnitPath: regionOf(f.clubA)}}}
-		if _, err := s.LogOutcome(ctx, other, Outcome{TaskID: task.ID, Result: OutcomeMet}); err != nil {
+		if _, err := s.LogOutcome(ctx, other, pipeline.Outcome{TaskID: task.ID, Result: pipeline.OutcomeMet}); err != nil {
 			t.Errorf("coordinator of both clubs: %v", err)
 		}
 	})

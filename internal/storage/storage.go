@@ -1,5 +1,11 @@
 // Package storage keeps Verve's data in SQLite or PostgreSQL through one
 // database/sql code path with hand-written SQL, one file per aggregate.
+//
+// Storage does data access, transactions and scoping only. What a rule or
+// workflow decides (what an outcome leads to, which settings are valid,
+// how an amount or a dues file is read) lives in model and in packages
+// named for it (pipeline, dues); storage is handed the decision and
+// applies it in one transaction.
 package storage
 
 import (

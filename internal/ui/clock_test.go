@@ -14,6 +14,7 @@ import (
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/auth"
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/pipeline"
 	"github.com/verve-union/verve/internal/storage"
 )
 
@@ -63,7 +64,7 @@ func TestPagesTurnAtOsloMidnight(t *testing.T) {
 	if !studentRow(t, cc, e, graduate, "warn") {
 		t.Error("at 00:30 yesterday's graduation is not marked as passed")
 	}
-	if st, _ := post(t, sc, fmt.Sprintf("%s/tasks/%d/outcome", e.URL, welcome.ID), url.Values{"result": {storage.OutcomeGift}}); st != http.StatusSeeOther {
+	if st, _ := post(t, sc, fmt.Sprintf("%s/tasks/%d/outcome", e.URL, welcome.ID), url.Values{"result": {pipeline.OutcomeGift}}); st != http.StatusSeeOther {
 		t.Fatalf("log outcome: %d", st)
 	}
 	followUp := dayTaskOf(t, e, steward, "Klokke Midnattsen", model.TaskFollowUp)

@@ -4,13 +4,13 @@ import (
 	"net/http"
 
 	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/dues"
 	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
-	"github.com/verve-union/verve/internal/storage"
 )
 
 type duesImportData struct {
-	Report []storage.DuesLine
+	Report []dues.Line
 	Done   bool
 	OK     bool
 }
@@ -23,14 +23,18 @@ func (h *Handler) showDuesImport(w http.ResponseWriter, r *http.Request) {
 // report; nothing is saved unless every row is good.
 func (h *Handler) importDues(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 21<<20)
-	f, _, err := r.FormFile("file")
+	f, fh, err := r.FormFile("file")
 	if err != nil {
 		h.render(w, r, http.StatusBadRequest, "dues", page{Title: locale.T(h.lang(r), "dues.import"), Data: &duesImportData{},
 			Error: "Velg en CSV-fil."})
 		return
 	}
 	defer f.Close()
-	report, ok, err := h.Store.ImportPayments(r.Context(), access.FromContext(r.Context()), f)
+	rows, err := dues.Read(f, fh.Size)
+	var outs []dues.Outcome
+	if err == nil {
+		outs, err = h.Store.ImportPayments(r.Context(), access.FromContext(r.Context()), rows)
+	}
 	if model.ErrorCode(err) == model.EINVALID {
 		h.render(w, r, http.StatusBadRequest, "dues", page{Title: locale.T(h.lang(r), "dues.import"), Data: &duesImportData{}, Error: model.ErrorMessage(err)})
 		return
@@ -39,6 +43,7 @@ func (h *Handler) importDues(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, err)
 		return
 	}
+	report, ok := dues.Report(rows, outs)
 	status := http.StatusOK
 	if !ok {
 		status = http.StatusUnprocessableEntity

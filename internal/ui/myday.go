@@ -6,6 +6,7 @@ import (
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/locale"
+	"github.com/verve-union/verve/internal/pipeline"
 	"github.com/verve-union/verve/internal/storage"
 )
 
@@ -29,7 +30,7 @@ func (h *Handler) showMyDayPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.render(w, r, http.StatusOK, "myday", page{Title: locale.T(h.lang(r), "day.title"),
-		Data: dayData{Day: d, Outcomes: storage.Outcomes, Notice: st.PrivacyNotice}})
+		Data: dayData{Day: d, Outcomes: pipeline.Outcomes, Notice: st.PrivacyNotice}})
 }
 
 type outcomeData struct {
@@ -56,7 +57,7 @@ func (h *Handler) logOutcome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	recruiter, _ := strconv.ParseInt(r.PostFormValue("recruiter"), 10, 64)
-	o := storage.Outcome{TaskID: id, Result: r.PostFormValue("result"), Note: r.PostFormValue("note"),
+	o := pipeline.Outcome{TaskID: id, Result: r.PostFormValue("result"), Note: r.PostFormValue("note"),
 		Reason: r.PostFormValue("reason"), MembershipType: r.PostFormValue("membership_type"), RecruiterID: recruiter}
 	res, err := h.Store.LogOutcome(r.Context(), u, o)
 	if r.Header.Get("HX-Request") != "true" {
@@ -72,7 +73,7 @@ func (h *Handler) logOutcome(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, terr)
 		return
 	}
-	d := outcomeData{Task: t, Result: res, Outcome: o.Result, Outcomes: storage.Outcomes}
+	d := outcomeData{Task: t, Result: res, Outcome: o.Result, Outcomes: pipeline.Outcomes}
 	if err != nil {
 		d.Error = errorText(err)
 		st, _ := h.Store.Settings(r.Context())

@@ -22,6 +22,7 @@ import (
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/norway"
+	"github.com/verve-union/verve/internal/pipeline"
 	"github.com/verve-union/verve/internal/storage"
 	"github.com/verve-union/verve/internal/storage/storagetest"
 )
@@ -78,7 +79,7 @@ func addNewHires(t *testing.T, e *testEnv, admin *access.Principal, w *storage.W
 		if task == 0 {
 			t.Fatalf("no welcome task for %s%d", tag, i)
 		}
-		if _, err := e.Store.LogOutcome(ctx, admin, storage.Outcome{TaskID: task, Result: outcome}); err != nil {
+		if _, err := e.Store.LogOutcome(ctx, admin, pipeline.Outcome{TaskID: task, Result: outcome}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -164,7 +165,7 @@ func TestRecruitmentPageAndExports(t *testing.T) {
 			}
 			in := []*storage.WorkplaceSummary{workplace(inUnit, "Johansen & Sønner AS"), workplace(inUnit, "Verkstedet på Brakerøya")}
 			out := workplace(outUnit, "Utenfor regionen AS")
-			j, g := storage.OutcomeJoined, storage.OutcomeGift
+			j, g := pipeline.OutcomeJoined, pipeline.OutcomeGift
 			addNewHires(t, e, admin, in[0], "Ina", j, j, j, g)
 			addNewHires(t, e, admin, in[1], "Ivo", j, "")
 			addNewHires(t, e, admin, out, "Ola", j, j, j, j, j, j)

@@ -198,9 +198,9 @@ func (h *Handler) recordDues(w http.ResponseWriter, r *http.Request) {
 	form := formValues(r, "membership_id", "month", "amount")
 	mid, _ := strconv.ParseInt(form["membership_id"], 10, 64)
 	var v model.Validation
-	month, merr := storage.ParseMonth(form["month"])
+	month, merr := model.ParseMonth(form["month"])
 	v.Check(merr == nil, "month", "form.month")
-	amount, aerr := storage.ParseAmount(form["amount"])
+	amount, aerr := model.ParseAmount(form["amount"])
 	v.Check(aerr == nil && strings.TrimSpace(form["amount"]) != "", "amount", "form.amount")
 	err := v.Err()
 	if err == nil {

@@ -26,7 +26,7 @@ type settingsData struct {
 	Jobs  []storage.JobRun
 }
 
-func settingsForm(st storage.Settings) map[string]string {
+func settingsForm(st model.Settings) map[string]string {
 	return map[string]string{
 		fieldFollowUp: strconv.Itoa(st.FollowUpDays),
 		fieldRetain:   strconv.Itoa(st.RetentionDays),
@@ -67,7 +67,7 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 		v.Check(err == nil, k, "form.days")
 		return n
 	}
-	st := storage.Settings{
+	st := model.Settings{
 		FollowUpDays:      days(fieldFollowUp),
 		RetentionDays:     days(fieldRetain),
 		EscalateAfterDays: days(fieldEscalate),

@@ -11,6 +11,7 @@ import (
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/demo"
+	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/storage"
 	"github.com/verve-union/verve/internal/storage/storagetest"
 )
@@ -50,7 +51,7 @@ func TestJobsEscalateDemoTasks(t *testing.T) {
 			}
 			var want int
 			s.DB().QueryRow(`SELECT count(*) FROM tasks WHERE status = 'open' AND kind IN ('welcome', 'ask', 'follow_up') AND due < $1`,
-				today.AddDate(0, 0, -storage.DefaultSettings.EscalateAfterDays)).Scan(&want)
+				today.AddDate(0, 0, -model.DefaultSettings.EscalateAfterDays)).Scan(&want)
 			if n != want {
 				t.Fatalf("escalated %d, want %d", n, want)
 			}

@@ -1,0 +1,69 @@
+package model
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Settings are the union's own choices for the recruitment pipeline.
+type Settings struct {
+	FollowUpDays      int    // days from a welcome talk to the follow-up
+	RetentionDays     int    // how long a prospect who said no is kept
+	EscalateAfterDays int    // days overdue before a task goes to the coordinator
+	MailKeepDays      int    // how long sent and failed mail is kept
+	PrivacyNotice     string // the GDPR art. 14 information given at first contact
+}
+
+// DefaultSettings apply until the union saves its own.
+var DefaultSettings = Settings{
+	FollowUpDays:      5,
+	RetentionDays:     180,
+	EscalateAfterDays: 7,
+	MailKeepDays:      90,
+	PrivacyNotice: "Vi har fått navnet ditt fra arbeidsgiveren din, som gir tillitsvalgte oversikt over nyansatte " +
+		"etter hovedavtalen. Vi bruker det bare til å ta kontakt om medlemskap og sletter det hvis du ikke ønsker å bli medlem. " +
+		"Du kan be om innsyn eller sletting ved å kontakte forbundet.",
+}
+
+// Validate trims the notice and reports each setting out of its range.
+func (st *Settings) Validate() error {
+	var v Validation
+	st.PrivacyNotice = strings.TrimSpace(st.PrivacyNotice)
+	v.Check(st.FollowUpDays >= 1 && st.FollowUpDays <= 60, "follow_up_days", "Velg mellom 1 og 60 dager.")
+	v.Check(st.RetentionDays >= 1 && st.RetentionDays <= 730, "retention_days", "Velg mellom 1 og 730 dager.")
+	v.Check(st.EscalateAfterDays >= 1 && st.EscalateAfterDays <= 60, "escalate_after_days", "Velg mellom 1 og 60 dager.")
+	v.Check(st.MailKeepDays >= 1 && st.MailKeepDays <= 730, "mail_keep_days", "Velg mellom 1 og 730 dager.")
+	v.Check(st.PrivacyNotice != "", "privacy_notice", "Personverninformasjonen må fylles ut.")
+	v.Check(utf8.RuneCountInString(st.PrivacyNotice) <= 4000, "privacy_notice", "Teksten kan ha høyst 4000 tegn.")
+	return v.Err()
+}
+
+// JoinSettings are the union's choices for the public join page and for
+// recruiter credit.
+type JoinSettings struct {
+	AutoApprove  bool   // applications become active memberships at once
+	CreditMonths int    // months active and paid before a recruit counts
+	Intro        string // shown at the top of the join page
+	Consent      string // the consent text the applicant ticks
+}
+
+// DefaultJoinSettings apply until the union saves its own.
+var DefaultJoinSettings = JoinSettings{
+	CreditMonths: 3,
+	Intro:        "Bli medlem i forbundet: du får hjelp når du trenger det, forsikringer og rabatter, og en tillitsvalgt på arbeidsplassen.",
+	Consent: "Jeg samtykker i at forbundet registrerer opplysningene over og medlemskapet mitt, og bruker dem til å administrere " +
+		"medlemskapet, kreve inn kontingent og gi meg informasjon. Medlemskap i fagforening er en særlig kategori personopplysninger; " +
+		"du kan be om innsyn og sletting.",
+}
+
+// Validate trims the texts and reports what is out of range or missing.
+func (st *JoinSettings) Validate() error {
+	var v Validation
+	st.Intro, st.Consent = strings.TrimSpace(st.Intro), strings.TrimSpace(st.Consent)
+	v.Check(st.CreditMonths >= 1 && st.CreditMonths <= 24, "credit_months", "Velg mellom 1 og 24 måneder.")
+	v.Check(st.Consent != "", "join_consent", "Samtykketeksten må fylles ut.")
+	for k, t := range map[string]string{"join_intro": st.Intro, "join_consent": st.Consent} {
+		v.Check(utf8.RuneCountInString(t) <= 4000 && utf8.ValidString(t), k, "Teksten kan ha høyst 4000 tegn.")
+	}
+	return v.Err()
+}

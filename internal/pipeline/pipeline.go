@@ -1,0 +1,163 @@
+// Package pipeline decides what a talk with a new hire or an unorganised
+// colleague leads to: the outcome a steward logs, the contact-log text,
+// whether the task is retried, closed or followed up and when, and whether
+// the person joins. Storage applies the decision in one transaction.
+package pipeline
+
+import (
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/verve-union/verve/internal/model"
+)
+
+// Outcomes of a welcome, ask or follow-up talk.
+const (
+	OutcomeMet        = "met"         // talked; no answer yet
+	OutcomeMaterial   = "material"    // talked and handed over material
+	OutcomeGift       = "gift"        // talked and handed over the welcome gift
+	OutcomeNotReached = "not_reached" // try again
+	OutcomeDeclined   = "declined"    // said no
+	OutcomeJoined     = "joined"      // became a member
+	OutcomeLeft       = "left"        // no longer works here
+)
+
+// Outcomes lists them in the order the buttons show.
+var Outcomes = []string{OutcomeMet, OutcomeMaterial, OutcomeGift, OutcomeNotReached, OutcomeDeclined, OutcomeJoined, OutcomeLeft}
+
+// TaskKinds are the task kinds whose outcome moves the pipeline.
+var TaskKinds = []string{model.TaskWelcome, model.TaskAsk, model.TaskFollowUp}
+
+// Titles of the tasks the pipeline makes.
+const (
+	TitleAsk      = "Spør om medlemskap"
+	TitleFollowUp = "Følg opp: spør om medlemskap"
+)
+
+// Timing of the pipeline's tasks, in days.
+const (
+	AskDays   = 7 // from being put into the pipeline to the ask
+	RetryDays = 2 // from not reaching someone to trying again
+)
+
+// Kinds of pipeline entry.
+const (
+	EntryNewHire     = "newhire"
+	EntryUnorganised = "unorganised"
+)
+
+// EntryKind is the kind of pipeline entry a task belongs to.
+func EntryKind(taskKind string) string {
+	if taskKind == model.TaskAsk {
+		return EntryUnorganised
+	}
+	return EntryNewHire
+}
+
+// HasOutcomes reports a task whose outcome can be logged: a pipeline task
+// about a person at a workplace.
+func HasOutcomes(t model.Task) bool {
+	return slices.Contains(TaskKinds, t.Kind) && t.PersonID != 0 && t.WorkplaceID != 0
+}
+
+// Outcome is what a steward logs after a talk.
+type Outcome struct {
+	TaskID         int64
+	Result         string
+	Note           string
+	Reason         string // why they said no
+	MembershipType string // when they joined; ordinary by default
+	RecruiterID    int64  // who recruited them; the user by default
+}
+
+// Check trims the texts, fills in the membership type and reports what is
+// wrong, field by field.
+func (o *Outcome) Check() error {
+	var v model.Validation
+	o.Note, o.Reason = strings.TrimSpace(o.Note), strings.TrimSpace(o.Reason)
+	v.Check(slices.Contains(Outcomes, o.Result), "result", "Velg hvordan det gikk.")
+	v.Check(utf8.RuneCountInString(o.Note) <= 2000 && utf8.ValidString(o.Note), "note", "Notatet kan ha høyst 2000 tegn.")
+	v.Check(utf8.RuneCountInString(o.Reason) <= 200 && utf8.ValidString(o.Reason), "reason", "Grunnen kan ha høyst 200 tegn.")
+	if o.MembershipType == "" {
+		o.MembershipType = model.TypeOrdinary
+	}
+	v.Check(slices.Contains(model.MembershipTypes, o.MembershipType), "membership_type", "Ukjent medlemskapstype.")
+	return v.Err()
+}
+
+// notes are the contact-log texts for each outcome.
+var notes = map[string]string{
+	OutcomeMet:        "Samtale",
+	OutcomeMaterial:   "Samtale, materiell levert",
+	OutcomeGift:       "Samtale, velkomstgave levert",
+	OutcomeNotReached: "Ikke truffet",
+	OutcomeDeclined:   "Ønsker ikke å bli medlem",
+	OutcomeJoined:     "Meldte seg inn",
+	OutcomeLeft:       "Har sluttet på arbeidsplassen",
+}
+
+// Plan is what an outcome does.
+type Plan struct {
+	Note         string            // the contact-log text
+	ContactKind  model.ContactKind // how the contact was made
+	FirstContact bool              // it counts as the first contact, if none yet
+	// Retry, when not zero, keeps the task open, due again then (and no
+	// longer escalated); nothing else below applies.
+	Retry         time.Time
+	TaskStatus    string      // what the task becomes
+	FollowUp      *model.Task // a task to schedule (ID and CreatedAt not set)
+	EndEmployment bool        // they left: their employment there ends today
+	Close         bool        // the pipeline entry ends with the outcome and Reason
+	Reason        string      // why they said no, kept on the closed entry
+	Keep          bool        // the entry loses its erase date: members are kept
+	Join          bool        // they become a member of MembershipType
+	Recruiter     int64       // credited with the membership
+}
+
+// Decide says what outcome o of open pipeline task t means, logged by the
+// person user on day today, with the union's follow-up delay.
+func Decide(t model.Task, o Outcome, user int64, today time.Time, followUpDays int) Plan {
+	p := Plan{Note: notes[o.Result], ContactKind: model.ContactVisit, TaskStatus: model.TaskDone}
+	if o.Reason != "" {
+		p.Note += ": " + o.Reason
+	}
+	if o.Note != "" {
+		p.Note += ". " + o.Note
+	}
+	p.FirstContact = o.Result != OutcomeNotReached && o.Result != OutcomeLeft
+	switch o.Result {
+	case OutcomeNotReached:
+		p.ContactKind = model.ContactPhone
+		p.Retry = today.AddDate(0, 0, RetryDays)
+		p.TaskStatus = model.TaskOpen
+	case OutcomeMet, OutcomeMaterial, OutcomeGift:
+		if t.Kind != model.TaskFollowUp {
+			owner := t.OwnerID
+			if owner == 0 {
+				owner = user
+			}
+			p.FollowUp = &model.Task{Kind: model.TaskFollowUp, Title: TitleFollowUp, PersonID: t.PersonID, WorkplaceID: t.WorkplaceID,
+				UnitPath: t.UnitPath, OwnerID: owner, Due: today.AddDate(0, 0, followUpDays), Status: model.TaskOpen}
+		}
+	case OutcomeDeclined:
+		p.Close, p.Reason = true, o.Reason
+	case OutcomeLeft:
+		p.Close, p.Reason = true, o.Reason
+		p.TaskStatus, p.EndEmployment = model.TaskCancelled, true
+	case OutcomeJoined:
+		p.Close, p.Keep, p.Join = true, true, true
+		p.Recruiter = o.RecruiterID
+		if p.Recruiter == 0 {
+			p.Recruiter = user
+		}
+	}
+	return p
+}
+
+// Ask is the task that puts an unorganised colleague's question to them.
+func Ask(personID, workplaceID int64, unitPath string, owner int64, today time.Time) model.Task {
+	return model.Task{Kind: model.TaskAsk, Title: TitleAsk, PersonID: personID, WorkplaceID: workplaceID, UnitPath: unitPath,
+		OwnerID: owner, Due: today.AddDate(0, 0, AskDays), Status: model.TaskOpen}
+}

@@ -1,0 +1,22 @@
+package storage
+
+import (
+	"strings"
+
+	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/pipeline"
+)
+
+// sqlSet is a set of status words as an SQL list literal, ('a', 'b'), for
+// "status IN "+set. The words are the model's constants, never input.
+func sqlSet(words ...string) string {
+	return "('" + strings.Join(words, "', '") + "')"
+}
+
+// Status sets the queries share.
+var (
+	// currentStatuses: a membership (or person) in one of these is a member.
+	currentStatuses = sqlSet(model.StatusActive, model.StatusArrears)
+	// pipelineTaskKinds: the tasks whose outcome moves the pipeline.
+	pipelineTaskKinds = sqlSet(pipeline.TaskKinds...)
+)
