@@ -123,6 +123,8 @@ var catalog = map[string]map[string]string{
 	"nav.units":             {"nb": "Organisasjon", "en": "Organisation"},
 	"nav.search":            {"nb": "Søk", "en": "Search"},
 	"nav.logout":            {"nb": "Logg ut", "en": "Sign out"},
+	"nav.menu":              {"nb": "Meny", "en": "Menu"},
+	"nav.main":              {"nb": "Hovedmeny", "en": "Main menu"},
 	"nav.audit":             {"nb": "Revisjonslogg", "en": "Audit log"},
 	"login.title":           {"nb": "Logg inn", "en": "Sign in"},
 	"login.username":        {"nb": "Brukernavn", "en": "User name"},

@@ -189,6 +189,14 @@ func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action
 	}
 }
 
+// openMenu opens the header's menu on a phone and waits for the navigation.
+func openMenu() chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Click(chromedp.CSS(`header details.menu > summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`header nav`)),
+	)
+}
+
 // checkPhoneLayout fails when the page is wider than the phone screen, or
 // when the stylesheet or htmx did not load (for example blocked by the CSP).
 func checkPhoneLayout(t *testing.T, ctx context.Context, where string) {
