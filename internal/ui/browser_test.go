@@ -39,6 +39,12 @@ func findBrowser() string {
 // browser the test is skipped, or fails when VERVE_REQUIRE_BROWSER=1.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
+	return newBrowserTimeout(t, 60*time.Second)
+}
+
+// newBrowserTimeout is newBrowser for a test that may take up to timeout.
+func newBrowserTimeout(t *testing.T, timeout time.Duration) context.Context {
+	t.Helper()
 	path := findBrowser()
 	if path == "" {
 		msg := "no Chromium or Chrome found (tried /usr/bin/chromium, chromium, chromium-browser, google-chrome); install chromium to run the browser tests"
@@ -47,7 +53,7 @@ func newBrowser(t *testing.T) context.Context {
 		}
 		t.Skip(msg)
 	}
-	ctx, cancelTimeout := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(context.Background(), timeout)
 	t.Cleanup(cancelTimeout)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
@@ -158,6 +164,23 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
+	savePNG(t, name, buf)
+}
+
+// viewScreenshot is screenshot of what the screen shows, without scrolling.
+func viewScreenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	savePNG(t, name, buf)
+}
+
+// savePNG writes a screenshot to $VERVE_SCREENSHOTS, or to a temporary
+// directory of the test.
+func savePNG(t *testing.T, name string, buf []byte) {
+	t.Helper()
 	dir := os.Getenv("VERVE_SCREENSHOTS")
 	if dir == "" {
 		dir = t.TempDir()
@@ -189,6 +212,14 @@ func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action
 	}
 }
 
+// openMenu opens the header's menu on a phone and waits for the navigation.
+func openMenu() chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Click(chromedp.CSS(`header details.menu > summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`header nav`)),
+	)
+}
+
 // checkPhoneLayout fails when the page is wider than the phone screen, or
 // when the stylesheet or htmx did not load (for example blocked by the CSP).
 func checkPhoneLayout(t *testing.T, ctx context.Context, where string) {
@@ -210,6 +241,12 @@ func checkPhoneLayout(t *testing.T, ctx context.Context, where string) {
 	}
 	if m.Scroll > m.Inner {
 		t.Errorf("%s: page is %d px wide on a %d px screen (scrolls sideways)", where, m.Scroll, m.Inner)
+	}
+	if m.Inner != 390 || m.Scroll > m.Inner {
+		wide := run(t, ctx, where+": wide elements", chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("body *"))
+			.filter(el => el.getBoundingClientRect().right > 391 && el.checkVisibility() && !el.closest(".scroll"))
+			.slice(-3).map(el => el.outerHTML.slice(0, 120))`))
+		t.Errorf("%s: wider than the phone: %q", where, wide)
 	}
 	if !m.HTMX {
 		t.Errorf("%s: htmx did not load", where)

@@ -243,7 +243,7 @@ func TestBrowserJoinReferCredit(t *testing.T) {
 	}
 
 	// 5. The recruiter sees the credit, opts in, and is on the leaderboard.
-	do(t, ctx, "sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)))
+	do(t, ctx, "sign out", openMenu(), chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)))
 	signInBrowser(t, ctx, e.URL, "tillitsvalgt2")
 	do(t, ctx, "my referral page", chromedp.Navigate(e.URL+"/me/referral"), chromedp.WaitVisible(chromedp.CSS("#ref-link")))
 	// Stine joined at another club, outside the recruiter's scope: counted, not named.

@@ -30,6 +30,7 @@ func TestBrowserPossibleMatch(t *testing.T) {
 
 	signInBrowser(t, ctx, e.URL, "admin")
 	do(t, ctx, "open the possible matches from the menu",
+		openMenu(),
 		chromedp.Click(chromedp.CSS(`header nav a[href="/matches"]`)),
 		chromedp.WaitVisible(chromedp.CSS(pair)),
 	)

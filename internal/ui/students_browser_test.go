@@ -23,6 +23,7 @@ func TestBrowserStudentTransfer(t *testing.T) {
 
 	signInBrowser(t, ctx, e.URL, "vervekoordinator")
 	do(t, ctx, "open the student page from the menu",
+		openMenu(),
 		chromedp.Click(chromedp.CSS(`header nav a[href="/students"]`)),
 		chromedp.WaitVisible(chromedp.CSS(row)),
 	)
