@@ -60,6 +60,20 @@ func ErrorKey(code, key string, args ...any) *Error {
 	return &Error{Code: code, Message: locale.T("nb", key, args...), Key: key, Args: args}
 }
 
+// WithField gives e the message key (with args) for field, next to the
+// error's own message, and returns e.
+func (e *Error) WithField(field, key string, args ...any) *Error {
+	if e.Fields == nil {
+		e.Fields, e.FieldTexts = map[string]string{}, map[string]Text{}
+	}
+	if e.FieldTexts == nil {
+		e.FieldTexts = map[string]Text{}
+	}
+	e.Fields[field] = locale.T("nb", key, args...)
+	e.FieldTexts[field] = Text{Key: key, Args: args}
+	return e
+}
+
 // ErrorMessageIn is the user-facing message of err in lang: the
 // catalogue's text for its key, its Message without one, and a generic
 // message for anything but an application error.

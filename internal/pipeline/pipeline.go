@@ -34,6 +34,12 @@ var TaskKinds = []string{model.TaskWelcome, model.TaskAsk, model.TaskFollowUp}
 const (
 	TitleAsk      = "Spør om medlemskap"
 	TitleFollowUp = "Følg opp: spør om medlemskap"
+	// TitleWelcomeNew is the welcome task for a new hire on a list;
+	// TitleWelcomeJoined for one who joined on the public page;
+	// TitleWelcomeMember for a new hire found to be a member already.
+	TitleWelcomeNew    = "Velkomstsamtale med ny kollega"
+	TitleWelcomeJoined = "Ønsk velkommen: meldte seg inn på nettsiden"
+	TitleWelcomeMember = "Et medlem har begynt her: ønsk velkommen"
 )
 
 // Timing of the pipeline's tasks, in days.

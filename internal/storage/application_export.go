@@ -79,7 +79,7 @@ func (s *Storage) ExportApplications(ctx context.Context, u *access.Principal) (
 		for i := range out {
 			if out[i].Fnr != "" {
 				if out[i].Fnr, err = s.key.Open(out[i].Fnr); err != nil {
-					return model.Errorf(model.EINTERNAL, "Et fødselsnummer kunne ikke leses (feil nøkkel?): %v", err)
+					return model.ErrorKey(model.EINTERNAL, "err.fnr.unreadable", "err", err)
 				}
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE applications SET exported_at = $1, fnr_sealed = NULL WHERE id = $2`, now, ids[i]); err != nil {

@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -17,6 +16,7 @@ import (
 	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/norway"
+	"github.com/verve-union/verve/internal/pipeline"
 )
 
 // confirmLinkTTL is how long a confirmation link works.
@@ -56,7 +56,7 @@ func (s *Storage) SubmitApplication(ctx context.Context, u *access.Principal, ap
 		return err
 	}
 	if !strings.HasPrefix(app.ConfirmURL, "http://") && !strings.HasPrefix(app.ConfirmURL, "https://") {
-		return model.Errorf(model.EINTERNAL, "innmelding uten adresse for bekreftelseslenken")
+		return model.ErrorKey(model.EINTERNAL, "err.application.nolink")
 	}
 	token, hash := newLinkToken()
 	p := &app.Person
@@ -352,7 +352,7 @@ func (s *Storage) DeleteExpiredApplications(ctx context.Context, u *access.Princ
 		if err != nil || n == 0 {
 			return err
 		}
-		return s.audit(ctx, tx, u, "delete", "application", 0, nil, 0, strconv.FormatInt(n, 10)+" ubekreftede innmeldinger, lenken utløpt")
+		return s.audit(ctx, tx, u, "delete", "application", 0, nil, 0, locale.T("nb", "audit.applications.expired", "count", n))
 	})
 	return int(n), err
 }
@@ -399,7 +399,7 @@ func (s *Storage) welcomeApplicant(ctx context.Context, tx *sql.Tx, u *access.Pr
 	if err := tx.QueryRowContext(ctx, `SELECT o.path FROM workplaces w JOIN org_units o ON o.id = w.unit_id WHERE w.id = $1`, workplaceID).Scan(&path); err != nil {
 		return err
 	}
-	t := model.Task{Kind: model.TaskWelcome, Title: "Ønsk velkommen: meldte seg inn på nettsiden", PersonID: personID, WorkplaceID: workplaceID,
+	t := model.Task{Kind: model.TaskWelcome, Title: pipeline.TitleWelcomeJoined, PersonID: personID, WorkplaceID: workplaceID,
 		UnitPath: path, OwnerID: owner, Due: today.AddDate(0, 0, 3), Status: model.TaskOpen, CreatedAt: now}
 	return s.insertTask(ctx, tx, u, &t)
 }
@@ -514,7 +514,7 @@ func (s *Storage) DecideApplication(ctx context.Context, u *access.Principal, me
 			WHERE m.id = $1 AND `+u.Scope(access.MembershipApprove).Filter("p.unit_path", &args), args...).
 			Scan(&p.ID, &p.FirstName, &p.LastName, &p.Email, &status, &lang)
 		if err != nil {
-			return notFound(err, "søknaden")
+			return notFound(err, "err.application.notfound")
 		}
 		if status != model.StatusPending {
 			return model.ErrorKey(model.ECONFLICT, "err.application.decided")
@@ -564,7 +564,7 @@ func (s *Storage) EraseRejected(ctx context.Context, u *access.Principal) (int, 
 		return 0, err
 	}
 	cutoff := s.now().UTC().AddDate(0, 0, -st.RetentionDays)
-	return s.eraseWhere(ctx, u, "avslått søknad, oppbevaringstiden er ute", `SELECT p.id FROM persons p WHERE p.member_status = ''
+	return s.eraseWhere(ctx, u, locale.T("nb", "audit.application.rejected"), `SELECT p.id FROM persons p WHERE p.member_status = ''
 		AND EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id AND m.status = 'rejected')
 		AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id AND (m.status <> 'rejected' OR m.decided_at IS NULL OR m.decided_at >= $1))
 		AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.recruited_by = p.id)

@@ -17,7 +17,7 @@ type execer interface {
 
 // errNoPrincipal refuses a change that names nobody: there is no nil
 // principal, so every audit entry says who and from where.
-var errNoPrincipal = model.Errorf(model.EINTERNAL, "endring uten principal: ingen å føre i revisjonsloggen")
+var errNoPrincipal = model.ErrorKey(model.EINTERNAL, "err.audit.noprincipal")
 
 // needPrincipal refuses a nil principal. audit calls it, and so do the
 // public functions that write audit rows in their own SQL with no

@@ -16,6 +16,7 @@ import (
 
 	"github.com/pressly/goose/v3"
 
+	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/pseudonym"
 )
@@ -49,7 +50,7 @@ func BackupSQLite(ctx context.Context, path, out string) (*BackupInfo, error) {
 func backupSQLite(ctx context.Context, path, out string, vacuumed func()) (*BackupInfo, error) {
 	start := time.Now()
 	if _, err := os.Lstat(out); err == nil {
-		return nil, model.Errorf(model.ECONFLICT, "%s finnes fra før: en sikkerhetskopi skriver aldri over en fil", out)
+		return nil, model.ErrorKey(model.ECONFLICT, "cli.backup.exists", "path", out)
 	}
 	db, err := openFile(path)
 	if err != nil {
@@ -67,7 +68,7 @@ func backupSQLite(ctx context.Context, path, out string, vacuumed func()) (*Back
 	defer removeSQLite(tmp) // after placeNew only the temporary name goes
 	// VACUUM INTO accepts the empty file CreateTemp left.
 	if _, err := db.ExecContext(ctx, `VACUUM INTO $1`, tmp); err != nil {
-		return nil, fmt.Errorf("sikkerhetskopi av %s: %w", path, err)
+		return nil, cliError(err, "cli.backup.of", "path", path)
 	}
 	vacuumed()
 	if err := syncFile(tmp); err != nil {
@@ -108,13 +109,13 @@ func RestoreSQLite(ctx context.Context, path, backup string, o Options) (*Restor
 	defer removeSQLite(tmp)
 	info, err := prepareRestore(ctx, tmp, backup, keyFile)
 	if err != nil {
-		return nil, fmt.Errorf("sikkerhetskopien %s er avvist: %v. Ingenting er endret", backup, err)
+		return nil, cliError(nil, "cli.restore.rejected", "backup", backup, "reason", err)
 	}
 	if info.MovedAside, err = moveAside(path); err != nil {
 		return nil, err
 	}
 	if err := placeNew(tmp, path); err != nil {
-		return nil, fmt.Errorf("%w (den forrige databasen er flyttet til %s)", err, info.MovedAside)
+		return nil, fmt.Errorf("%w %s", err, locale.T("nb", "cli.restore.movedaside", "path", info.MovedAside))
 	}
 	return info, nil
 }
@@ -134,7 +135,7 @@ func prepareRestore(ctx context.Context, tmp, backup, keyFile string) (*RestoreI
 	}
 	s, err := OpenWith(ctx, "sqlite:"+tmp, Options{KeyFile: keyFile})
 	if err != nil {
-		return nil, fmt.Errorf("migreringen feilet: %w", err)
+		return nil, cliError(err, "cli.restore.migration")
 	}
 	info.MigratedTo, _, err = migrationVersions(ctx, s.w)
 	// Closing the last connection checkpoints the WAL into the file.
@@ -142,7 +143,7 @@ func prepareRestore(ctx context.Context, tmp, backup, keyFile string) (*RestoreI
 		return nil, err
 	}
 	if _, err := os.Stat(tmp + "-wal"); err == nil {
-		return nil, errors.New("kopiens -wal ble ikke skrevet inn i den")
+		return nil, cliError(nil, "cli.restore.wal")
 	}
 	return info, syncFile(tmp)
 }
@@ -156,18 +157,18 @@ func checkBackup(ctx context.Context, path, keyFile string) (int64, error) {
 	defer db.Close()
 	bad, err := column(ctx, db, `PRAGMA integrity_check`)
 	if err != nil || len(bad) != 1 || bad[0] != "ok" {
-		return 0, fmt.Errorf("den er skadet (integrity_check: %s); bruk en annen sikkerhetskopi", problems(bad, err))
+		return 0, cliError(nil, "cli.restore.damaged", "problems", problems(bad, err))
 	}
 	bad, err = column(ctx, db, `PRAGMA foreign_key_check`)
 	if err != nil || len(bad) > 0 {
-		return 0, fmt.Errorf("den har rader som viser til rader som mangler (foreign_key_check, tabell %s)", problems(bad, err))
+		return 0, cliError(nil, "cli.restore.foreignkeys", "problems", problems(bad, err))
 	}
 	version, latest, err := migrationVersions(ctx, db)
 	if err != nil {
 		return 0, err
 	}
 	if version > latest {
-		return 0, fmt.Errorf("den er fra en nyere Verve (migrering %d; denne verve har migreringer til og med %d): gjenopprett med en like ny eller nyere verve", version, latest)
+		return 0, cliError(nil, "cli.restore.newer", "version", version, "latest", latest)
 	}
 	return version, checkKeyFits(ctx, db, keyFile)
 }
@@ -185,17 +186,17 @@ func checkKeyFits(ctx context.Context, db *sql.DB, keyFile string) error {
 	}
 	b, err := os.ReadFile(keyFile)
 	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("nøkkelfilen %s finnes ikke, men fødselsnumrene i den er hashet med en nøkkel: legg nøkkelfilen som ble sikkerhetskopiert sammen med databasen der, eller oppgi den med --key-file", keyFile)
+		return cliError(nil, "cli.restore.nokey", "path", keyFile)
 	}
 	if err != nil {
 		return err
 	}
 	k, err := pseudonym.Parse(string(b))
 	if err != nil {
-		return fmt.Errorf("nøkkelfilen %s: %w", keyFile, err)
+		return cliError(err, "cli.restore.keyfile", "path", keyFile)
 	}
 	if k.Check() != check {
-		return fmt.Errorf("nøkkelfilen %s hører ikke til den (fødselsnumrene er hashet med en annen nøkkel): oppgi nøkkelfilen som ble sikkerhetskopiert sammen med databasen med --key-file", keyFile)
+		return cliError(nil, "cli.restore.wrongkey", "path", keyFile)
 	}
 	return nil
 }
@@ -206,7 +207,7 @@ func migrationVersions(ctx context.Context, db *sql.DB) (current, latest int64, 
 	// GetDBVersion would create goose's table in a database that lacks it.
 	var n int
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name = $1`, goose.DefaultTablename).Scan(&n); err != nil || n == 0 {
-		return 0, 0, fmt.Errorf("ikke en Verve-database (fant ingen migreringsversjon)")
+		return 0, 0, cliError(nil, "cli.restore.notverve")
 	}
 	fsys, err := migrations(SQLite)
 	if err != nil {
@@ -218,7 +219,7 @@ func migrationVersions(ctx context.Context, db *sql.DB) (current, latest int64, 
 	}
 	current, err = p.GetDBVersion(ctx)
 	if err != nil {
-		return 0, 0, fmt.Errorf("migreringsversjonen: %w", err)
+		return 0, 0, cliError(err, "cli.restore.version")
 	}
 	for _, src := range p.ListSources() {
 		latest = max(latest, src.Version)
@@ -231,7 +232,7 @@ func migrationVersions(ctx context.Context, db *sql.DB) (current, latest int64, 
 // which are query_only and so cannot run VACUUM INTO.
 func openFile(path string) (*sql.DB, error) {
 	if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("finner ikke databasen: %w", err)
+		return nil, cliError(err, "cli.restore.nodb")
 	}
 	db, err := sql.Open("sqlite", "file:"+path+"?mode=rw&_pragma=busy_timeout(30000)")
 	if err != nil {
@@ -251,7 +252,7 @@ func checkSQLiteHeader(path string) error {
 	defer f.Close()
 	head := make([]byte, 16)
 	if _, err := io.ReadFull(f, head); err != nil || !bytes.Equal(head, []byte("SQLite format 3\x00")) {
-		return errors.New("den er ikke en SQLite-database")
+		return cliError(nil, "cli.restore.notsqlite")
 	}
 	return nil
 }
@@ -276,7 +277,7 @@ func moveAside(path string) (string, error) {
 			continue
 		}
 		if _, err := os.Lstat(aside + suffix); err == nil {
-			return "", fmt.Errorf("%s finnes fra før; prøv igjen om et sekund", aside+suffix)
+			return "", cliError(nil, "cli.restore.asideexists", "path", aside+suffix)
 		}
 		if err := os.Rename(path+suffix, aside+suffix); err != nil {
 			return "", err
@@ -299,7 +300,7 @@ func checkNotInUse(path string) error {
 	}
 	defer db.Close()
 	if _, err := db.Exec(`BEGIN EXCLUSIVE; COMMIT`); err != nil {
-		return fmt.Errorf("databasen %s er i bruk (%v): stopp verve serve og andre som har den åpen før gjenoppretting", path, err)
+		return cliError(nil, "cli.restore.inuse", "path", path, "err", err)
 	}
 	return nil
 }
@@ -384,12 +385,12 @@ func syncFile(path string) error {
 func placeNew(tmp, dst string) error {
 	err := os.Link(tmp, dst)
 	if errors.Is(err, fs.ErrExist) {
-		return model.Errorf(model.ECONFLICT, "%s finnes fra før: den skrives ikke over", dst)
+		return model.ErrorKey(model.ECONFLICT, "cli.backup.noreplace", "path", dst)
 	}
 	if err != nil {
 		// A file system without hard links.
 		if _, err := os.Lstat(dst); err == nil {
-			return model.Errorf(model.ECONFLICT, "%s finnes fra før: den skrives ikke over", dst)
+			return model.ErrorKey(model.ECONFLICT, "cli.backup.noreplace", "path", dst)
 		}
 		if err := os.Rename(tmp, dst); err != nil {
 			return err

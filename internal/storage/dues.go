@@ -32,23 +32,23 @@ func (s *Storage) RecordPayment(ctx context.Context, u *access.Principal, p Paym
 
 func (s *Storage) recordPayment(ctx context.Context, tx *sql.Tx, u *access.Principal, p Payment) error {
 	if p.Month.IsZero() {
-		return &model.Error{Code: model.EINVALID, Message: "Velg måned.", Fields: map[string]string{"month": "Velg måned."}}
+		return model.ErrorKey(model.EINVALID, "form.month").WithField("month", "form.month")
 	}
 	if p.AmountOre < 0 {
-		return &model.Error{Code: model.EINVALID, Message: "Beløpet kan ikke være negativt.", Fields: map[string]string{"amount": "Beløpet kan ikke være negativt."}}
+		return model.ErrorKey(model.EINVALID, "err.dues.negative").WithField("amount", "err.dues.negative")
 	}
 	args := access.Args{p.MembershipID}
 	var personID int64
 	err := tx.QueryRowContext(ctx, `SELECT p.id FROM memberships m JOIN persons p ON p.id = m.person_id WHERE m.id = $1 AND `+
 		u.Scope(access.PersonWrite).Filter("p.unit_path", &args), args...).Scan(&personID)
 	if err != nil {
-		return notFound(err, "medlemskapet")
+		return notFound(err, "err.membership.notfound")
 	}
 	var id int64
 	err = tx.QueryRowContext(ctx, `INSERT INTO dues_payments (membership_id, month, amount_ore, source, recorded_at) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (membership_id, month) DO NOTHING RETURNING id`, p.MembershipID, model.MonthOf(p.Month), p.AmountOre, p.Source, s.now().UTC()).Scan(&id)
 	if err == sql.ErrNoRows {
-		return model.Errorf(model.ECONFLICT, "Kontingent for %s er allerede registrert.", model.MonthOf(p.Month).Format("01.2006"))
+		return model.ErrorKey(model.ECONFLICT, "err.dues.registered", "month", model.MonthOf(p.Month).Format("01.2006"))
 	}
 	if err != nil {
 		return err
@@ -102,7 +102,7 @@ func (s *Storage) ImportPayments(ctx context.Context, u *access.Principal, rows 
 				err = tx.QueryRowContext(ctx, `SELECT m.id FROM memberships m JOIN persons p ON p.id = m.person_id
 					WHERE lower(p.email) = $1 AND m.status IN `+currentStatuses+` AND `+u.Scope(access.PersonWrite).Filter("p.unit_path", &args)+
 					` ORDER BY m.start_date DESC, m.id DESC LIMIT 1`, args...).Scan(&id)
-				err = notFound(err, "medlemskapet")
+				err = notFound(err, "err.membership.notfound")
 			}
 			if err == nil {
 				err = s.recordPayment(ctx, tx, u, Payment{MembershipID: id, Month: row.Month, AmountOre: row.Amount, Source: "import"})

@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/pipeline"
 )
 
 // Kinds of employer list.
@@ -239,8 +241,8 @@ func importCounts(req ImportRequest, res *ImportResult) (matched, rejected int) 
 // never a personal value.
 func importDetail(req ImportRequest, res *ImportResult) string {
 	matched, rejected := importCounts(req, res)
-	return fmt.Sprintf("%s: %d rader, %d nye, %d kjente, %d å avgjøre, %d gjentatt, %d feil", req.Filename, res.Rows,
-		res.Counts[ClassNew], matched, res.Counts[ClassFlagged], res.Counts[ClassDuplicate], rejected)
+	return locale.T("nb", "audit.import", "file", req.Filename, "rows", res.Rows, "new", res.Counts[ClassNew], "matched", matched,
+		"flagged", res.Counts[ClassFlagged], "duplicate", res.Counts[ClassDuplicate], "rejected", rejected)
 }
 
 type importRun struct {
@@ -353,7 +355,7 @@ func (im *importRun) workplacePath(ctx context.Context, id int64) (string, error
 	var path string
 	err := im.tx.QueryRowContext(ctx, `SELECT u.path FROM workplaces w JOIN org_units u ON u.id = w.unit_id WHERE w.id = $1`, id).Scan(&path)
 	if err != nil {
-		return "", notFound(err, "arbeidsplassen")
+		return "", notFound(err, "err.workplace.notfound")
 	}
 	if !im.u.Scope(access.NewhireImport).Contains(path) {
 		return "", model.ErrorKey(model.ENOTFOUND, "err.workplace.notfound")
@@ -555,9 +557,9 @@ func (im *importRun) report(ctx context.Context, res *ImportResult) error {
 // and one audit entry per person touched.
 func (im *importRun) apply(ctx context.Context, res *ImportResult) error {
 	now, today := im.s.now().UTC(), im.s.today()
-	kind, taskKind, title := "newhire", model.TaskWelcome, "Velkomstsamtale med ny kollega"
+	kind, taskKind, title := "newhire", model.TaskWelcome, pipeline.TitleWelcomeNew
 	if im.req.Kind == ImportStaff {
-		kind, taskKind, title = "unorganised", model.TaskAsk, "Spør om medlemskap"
+		kind, taskKind, title = "unorganised", model.TaskAsk, pipeline.TitleAsk
 	}
 	if err := im.reservePersonIDs(ctx); err != nil {
 		return err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"io/fs"
 	"net/url"
 	"os"
@@ -52,7 +51,7 @@ func keyFileFor(dsn, keyFile string) (string, error) {
 	if path, ok := strings.CutPrefix(dsn, "sqlite:"); ok {
 		return path + ".key", nil
 	}
-	return "", model.Errorf(model.EINVALID, "PostgreSQL trenger en nøkkelfil for fødselsnumre: --key-file FIL eller VERVE_KEY_FILE (lages ved første start; ta sikkerhetskopi av den adskilt fra databasen)")
+	return "", model.ErrorKey(model.EINVALID, "cli.key.needed")
 }
 
 // loadKey reads or creates the key and checks it against the database: a
@@ -70,7 +69,7 @@ func (s *Storage) loadKey(ctx context.Context, dsn, keyFile string) error {
 	}
 	if check != "" {
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("nøkkelfilen %s mangler, men databasen har fødselsnumre hashet med en nøkkel: legg tilbake nøkkelfilen fra sikkerhetskopien", path)
+			return cliError(nil, "cli.key.missing", "path", path)
 		}
 	}
 	k, _, err := pseudonym.LoadOrCreate(path)
@@ -78,7 +77,7 @@ func (s *Storage) loadKey(ctx context.Context, dsn, keyFile string) error {
 		return err
 	}
 	if check != "" && check != k.Check() {
-		return fmt.Errorf("nøkkelfilen %s hører ikke til denne databasen (fødselsnumrene er hashet med en annen nøkkel)", path)
+		return cliError(nil, "cli.key.wrong", "path", path)
 	}
 	s.key = k
 	if check == "" {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/pipeline"
 )
 
 // Sources of a possible match.
@@ -129,7 +130,7 @@ func (s *Storage) DecideMatch(ctx context.Context, u *access.Principal, id int64
 			FROM match_candidates mc JOIN persons n ON n.id = mc.person_id JOIN persons k ON k.id = mc.candidate_id
 			WHERE mc.id = $1 AND `+sc.Filter("mc.unit_path", &args), args...).Scan(&newID, &knownID, &source, &done, &newPath, &knownPath)
 		if err != nil {
-			return notFound(err, "den mulige dubletten")
+			return notFound(err, "err.match.notfound")
 		}
 		if done != "" {
 			return model.ErrorKey(model.ECONFLICT, "err.match.decided")
@@ -152,7 +153,7 @@ func (s *Storage) DecideMatch(ctx context.Context, u *access.Principal, id int64
 			// The steward was to ask a stranger; it is a member who changed
 			// job, so the task becomes a welcome.
 			if _, err := tx.ExecContext(ctx, `UPDATE tasks SET kind = $1, title = $2 WHERE person_id = $3 AND status = 'open' AND kind IN ($4, $5)`,
-				model.TaskWelcome, "Et medlem har begynt her: ønsk velkommen", newID, model.TaskWelcome, model.TaskAsk); err != nil {
+				model.TaskWelcome, pipeline.TitleWelcomeMember, newID, model.TaskWelcome, model.TaskAsk); err != nil {
 				return err
 			}
 		}

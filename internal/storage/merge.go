@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
 )
 
@@ -61,10 +62,10 @@ func (s *Storage) mergeTx(ctx context.Context, tx *sql.Tx, u *access.Principal, 
 	}
 	var keep, drop mergePerson
 	if err := keep.load(ctx, tx, keepID); err != nil {
-		return notFound(err, "personen")
+		return notFound(err, "err.person.notfound")
 	}
 	if err := drop.load(ctx, tx, dropID); err != nil {
-		return notFound(err, "personen")
+		return notFound(err, "err.person.notfound")
 	}
 	today := s.today()
 	// Collisions first, so that the moves below cannot break a unique key.
@@ -117,7 +118,7 @@ func (s *Storage) mergeTx(ctx context.Context, tx *sql.Tx, u *access.Principal, 
 	if _, err := tx.ExecContext(ctx, `DELETE FROM persons WHERE id = $1`, dropID); err != nil {
 		return fmt.Errorf("merge: %w", err)
 	}
-	return s.audit(ctx, tx, u, "merge", "person", keepID, nil, keepID, fmt.Sprintf("person %d slått sammen inn i %d: %s", dropID, keepID, why))
+	return s.audit(ctx, tx, u, "merge", "person", keepID, nil, keepID, locale.T("nb", "audit.merge", "drop", dropID, "keep", keepID, "why", why))
 }
 
 // settleMemberships leaves the person at most one current membership (see

@@ -153,7 +153,7 @@ func (s *Storage) MarkFailed(ctx context.Context, id int64, sendErr error, retry
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var attempts int
 		if err := tx.QueryRowContext(ctx, `SELECT attempts FROM outbox WHERE id = $1 AND status = 'queued'`, id).Scan(&attempts); err != nil {
-			return notFound(err, "e-posten i køen")
+			return notFound(err, "err.outbox.notfound")
 		}
 		attempts++
 		status := model.MailQueued
@@ -183,7 +183,7 @@ func (s *Storage) ReleaseMail(ctx context.Context, ids ...int64) error {
 func (s *Storage) Mail(ctx context.Context, id int64) (model.Mail, error) {
 	m, err := scanMail(s.r.QueryRowContext(ctx, `SELECT `+mailCols+` FROM outbox WHERE id = $1`, id))
 	if err != nil {
-		return model.Mail{}, notFound(err, "e-posten")
+		return model.Mail{}, notFound(err, "err.mail.notfound")
 	}
 	return m, nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/norway"
 )
@@ -40,7 +41,7 @@ func (s *Storage) Person(ctx context.Context, u *access.Principal, id int64) (*m
 	q := `SELECT ` + personColumns + ` FROM persons p WHERE p.id = ` + a.Add(id) + ` AND ` + u.Scope(access.PersonRead).Filter("p.unit_path", &a)
 	p, err := scanPerson(s.r.QueryRowContext(ctx, q, a...))
 	if err != nil {
-		return nil, notFound(err, "personen")
+		return nil, notFound(err, "err.person.notfound")
 	}
 	return p, nil
 }
@@ -119,8 +120,7 @@ func (s *Storage) createPerson(ctx context.Context, u *access.Principal, p *mode
 			p.Address, p.PostalCode, p.PostalPlace, p.UnitID, p.UnitPath, nullID(p.WorkplaceID), p.MemberStatus, p.OtherUnion, now).Scan(&p.ID)
 		if err != nil {
 			if isUniqueViolation(err) {
-				return &model.Error{Code: model.ECONFLICT, Message: "En person med dette fødselsnummeret finnes allerede.",
-					Fields: map[string]string{"fnr": "fødselsnummeret er allerede registrert"}}
+				return model.ErrorKey(model.ECONFLICT, "err.person.fnrtaken").WithField("fnr", "err.person.fnrtaken.field")
 			}
 			return err
 		}
@@ -140,7 +140,7 @@ func (s *Storage) placePerson(ctx context.Context, tx *sql.Tx, u *access.Princip
 		err = tx.QueryRowContext(ctx, `SELECT path FROM org_units WHERE id = $1`, p.UnitID).Scan(&p.UnitPath)
 	}
 	if err != nil {
-		return notFound(err, "arbeidsplassen eller organisasjonsleddet")
+		return notFound(err, "err.placement.notfound")
 	}
 	if !u.Scope(access.PersonWrite).Contains(p.UnitPath) && !u.Scope(access.ContactWrite).Contains(p.UnitPath) {
 		return model.ErrorKey(model.EFORBIDDEN, "err.person.create")
@@ -178,7 +178,7 @@ func (s *Storage) UpdateContactInfo(ctx context.Context, u *access.Principal, id
 			return err
 		}
 		p.UpdatedAt = now
-		return s.audit(ctx, tx, u, "update", "person", id, changed, id, "før: "+old.Email+" "+old.Mobile+" "+old.Address+" "+old.PostalCode)
+		return s.audit(ctx, tx, u, "update", "person", id, changed, id, locale.T("nb", "audit.person.before", "old", old.Email+" "+old.Mobile+" "+old.Address+" "+old.PostalCode))
 	})
 	return &p, err
 }

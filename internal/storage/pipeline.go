@@ -38,14 +38,14 @@ func (s *Storage) LogOutcome(ctx context.Context, u *access.Principal, o pipelin
 			FROM tasks t`+taskPerson+` WHERE t.id = $1 AND `+taskScope(u, access.TaskWrite, &args), args...).
 			Scan(&t.ID, &t.Kind, &t.Title, &t.PersonID, &wid, &t.UnitPath, &t.OwnerID, &t.Due, &t.Status)
 		if err != nil {
-			return notFound(err, "oppgaven")
+			return notFound(err, "err.task.notfound")
 		}
 		t.WorkplaceID = wid.Int64
 		if t.Status != model.TaskOpen {
-			return model.Errorf(model.ECONFLICT, "Oppgaven er allerede lukket.")
+			return model.ErrorKey(model.ECONFLICT, "err.task.closed")
 		}
 		if !pipeline.HasOutcomes(*t) {
-			return model.Errorf(model.EINVALID, "Denne oppgaven har ikke utfall å logge.")
+			return model.ErrorKey(model.EINVALID, "err.task.nooutcomes")
 		}
 		now, today := s.now().UTC(), s.today()
 		plan := pipeline.Decide(*t, o, u.PersonID, today, st.FollowUpDays)
@@ -145,7 +145,7 @@ func (s *Storage) join(ctx context.Context, tx *sql.Tx, u *access.Principal, t *
 			return err
 		}
 		if err != nil || recruiter == t.PersonID || !model.IsMember(status) || !u.Scope(access.PersonRead).Contains(path) {
-			return model.Errorf(model.EINVALID, "Den som vervet, må være medlem og en du har tilgang til. Velg en kollega fra lista eller «meg».")
+			return model.ErrorKey(model.EINVALID, "err.recruiter.invalid")
 		}
 	}
 	var status string
@@ -153,7 +153,7 @@ func (s *Storage) join(ctx context.Context, tx *sql.Tx, u *access.Principal, t *
 		return err
 	}
 	if model.IsMember(status) {
-		return model.Errorf(model.ECONFLICT, "Personen er allerede medlem.")
+		return model.ErrorKey(model.ECONFLICT, "err.person.member")
 	}
 	var id int64
 	if err := tx.QueryRowContext(ctx, `INSERT INTO memberships (person_id, type, status, start_date, source, recruited_by)
@@ -190,7 +190,7 @@ func (s *Storage) StartAsking(ctx context.Context, u *access.Principal, workplac
 		var path string
 		err := tx.QueryRowContext(ctx, `SELECT o.path FROM workplaces w JOIN org_units o ON o.id = w.unit_id WHERE w.id = $1`, workplaceID).Scan(&path)
 		if err != nil || !u.Scope(access.TaskWrite).Contains(path) {
-			return model.Errorf(model.ENOTFOUND, "Fant ikke arbeidsplassen.")
+			return model.ErrorKey(model.ENOTFOUND, "err.workplace.notfound")
 		}
 		owner, err := s.taskOwner(ctx, tx, workplaceID)
 		if err != nil {

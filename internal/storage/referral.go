@@ -49,7 +49,7 @@ func (s *Storage) ReferralCode(ctx context.Context, u *access.Principal, personI
 		var status string
 		if err := tx.QueryRowContext(ctx, `SELECT p.member_status, COALESCE(c.code, '') FROM persons p LEFT JOIN referral_codes c ON c.person_id = p.id
 			WHERE p.id = $1 AND `+selfOr(u, access.PersonWrite, &args), args...).Scan(&status, &code); err != nil {
-			return notFound(err, "personen")
+			return notFound(err, "err.person.notfound")
 		}
 		if code != "" {
 			return nil
@@ -123,14 +123,14 @@ func (s *Storage) ReferrerByCode(ctx context.Context, code string) (Referrer, bo
 func (s *Storage) SetLeaderboardOptIn(ctx context.Context, u *access.Principal, on bool) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if u == nil || u.PersonID == 0 {
-			return notFound(sql.ErrNoRows, "personen")
+			return notFound(sql.ErrNoRows, "err.person.notfound")
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE persons SET leaderboard_opt_in = $1, updated_at = $2 WHERE id = $3`, on, s.now().UTC(), u.PersonID)
 		if err != nil {
 			return err
 		}
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return notFound(sql.ErrNoRows, "personen")
+			return notFound(sql.ErrNoRows, "err.person.notfound")
 		}
 		return s.audit(ctx, tx, u, "update", "person", u.PersonID, []string{"leaderboard_opt_in"}, u.PersonID, "")
 	})
@@ -139,9 +139,9 @@ func (s *Storage) SetLeaderboardOptIn(ctx context.Context, u *access.Principal, 
 // LeaderboardOptIn reports whether the user opted in.
 func (s *Storage) LeaderboardOptIn(ctx context.Context, u *access.Principal) (bool, error) {
 	if u == nil || u.PersonID == 0 {
-		return false, notFound(sql.ErrNoRows, "personen")
+		return false, notFound(sql.ErrNoRows, "err.person.notfound")
 	}
 	var on bool
 	err := s.r.QueryRowContext(ctx, `SELECT leaderboard_opt_in FROM persons WHERE id = $1`, u.PersonID).Scan(&on)
-	return on, notFound(err, "personen")
+	return on, notFound(err, "err.person.notfound")
 }

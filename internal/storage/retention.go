@@ -38,6 +38,7 @@ import (
 	"time"
 
 	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/locale"
 )
 
 // eraseRule is what erasing a person does to a row that refers to them.
@@ -150,7 +151,7 @@ func (s *Storage) StampEraseDates(ctx context.Context, u *access.Principal) (int
 // member, an applicant, a former member), a user account or a role is
 // kept, and so is anyone with an entry still within its period.
 func (s *Storage) EraseExpired(ctx context.Context, u *access.Principal) (int, error) {
-	return s.eraseWhere(ctx, u, "oppbevaringstiden er ute", `SELECT pl.person_id FROM pipeline pl JOIN persons p ON p.id = pl.person_id
+	return s.eraseWhere(ctx, u, locale.T("nb", "audit.retention.expired"), `SELECT pl.person_id FROM pipeline pl JOIN persons p ON p.id = pl.person_id
 		WHERE pl.erase_after < $1 AND p.member_status NOT IN ('active', 'arrears')
 		AND NOT EXISTS (SELECT 1 FROM pipeline o WHERE o.person_id = pl.person_id AND (o.erase_after IS NULL OR o.erase_after >= $1))
 		AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = pl.person_id)

@@ -85,7 +85,7 @@ func (s *Storage) storeSettings(ctx context.Context, tx *sql.Tx, u *access.Princ
 // SaveSettings stores the settings once they are valid (Settings.Validate); union admins only.
 func (s *Storage) SaveSettings(ctx context.Context, u *access.Principal, st Settings) error {
 	if !u.UnionWide(access.UserAdmin) {
-		return model.Errorf(model.EFORBIDDEN, "Bare forbundets administratorer kan endre innstillingene.")
+		return model.ErrorKey(model.EFORBIDDEN, "err.settings.forbidden")
 	}
 	if err := st.Validate(); err != nil {
 		return err
@@ -148,7 +148,7 @@ func (s *Storage) joinSettings(ctx context.Context, q interface {
 // (JoinSettings.Validate); union admins only.
 func (s *Storage) SaveJoinSettings(ctx context.Context, u *access.Principal, st JoinSettings) error {
 	if !u.UnionWide(access.UserAdmin) {
-		return model.Errorf(model.EFORBIDDEN, "Bare forbundets administratorer kan endre innstillingene.")
+		return model.ErrorKey(model.EFORBIDDEN, "err.settings.forbidden")
 	}
 	if err := st.Validate(); err != nil {
 		return err

@@ -6,6 +6,12 @@
 // how an amount or a dues file is read) lives in model and in packages
 // named for it (pipeline, dues); storage is handed the decision and
 // applies it in one transaction.
+//
+// Storage holds no user-visible text (TestNoUserVisibleText): an error
+// carries a catalogue key (model.ErrorKey, notFound; cli.* for what only
+// the command line shows), a task title is pipeline's, and a detail it
+// writes to the audit log is the catalogue's bokmål text (audit.*), since
+// the log keeps what was written.
 package storage
 
 import (
@@ -14,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -24,6 +31,7 @@ import (
 	_ "modernc.org/sqlite" // registers "sqlite"
 
 	"github.com/verve-union/verve/internal/clock"
+	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/pseudonym"
 )
@@ -97,7 +105,7 @@ func open(dsn string) (*Storage, error) {
 	case strings.HasPrefix(dsn, "sqlite:"):
 		path := strings.TrimPrefix(dsn, "sqlite:")
 		if path == "" {
-			return nil, model.Errorf(model.EINVALID, "--db: sqlite: mangler filnavn (eksempel: sqlite:verve.db)")
+			return nil, model.ErrorKey(model.EINVALID, "cli.db.nofile")
 		}
 		s.dialect = SQLite
 		// busy_timeout is generous so that writers wait behind a long import
@@ -145,7 +153,7 @@ func open(dsn string) (*Storage, error) {
 		db.SetMaxIdleConns(20)
 		s.w, s.r, s.st = db, db, db
 	default:
-		return nil, model.Errorf(model.EINVALID, "--db må være sqlite:FIL eller en postgres://-adresse, ikke %q", dsn)
+		return nil, model.ErrorKey(model.EINVALID, "cli.db.invalid", "dsn", strconv.Quote(dsn))
 	}
 	// Fail early on a wrong address or a locked file rather than on the
 	// first request.
@@ -230,9 +238,24 @@ func (s *Storage) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 }
 
 // notFound maps sql.ErrNoRows to a user-facing ENOTFOUND error.
-func notFound(err error, what string) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return model.Errorf(model.ENOTFOUND, "Fant ikke %s.", what)
+func notFound(err error, key string) error {
+	if !errors.Is(err, sql.ErrNoRows) {
+		return err
 	}
-	return err
+	if !locale.Has("nb", key) {
+		// A noun not yet given a key of its own (err.<thing>.notfound).
+		return model.ErrorKey(model.ENOTFOUND, "err.notfound", "what", key)
+	}
+	return model.ErrorKey(model.ENOTFOUND, key)
+}
+
+// cliError is an error only the command line shows (backup, restore, the
+// key file), with its text from the catalogue (cli.*, bokmål only) and,
+// when wrapped is not nil, wrapped's after a colon.
+func cliError(wrapped error, key string, args ...any) error {
+	msg := locale.T("nb", key, args...)
+	if wrapped == nil {
+		return errors.New(msg)
+	}
+	return fmt.Errorf("%s: %w", msg, wrapped)
 }

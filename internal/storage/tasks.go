@@ -65,7 +65,7 @@ func (s *Storage) CompleteTask(ctx context.Context, u *access.Principal, id int6
 		err := tx.QueryRowContext(ctx, `SELECT t.person_id, t.workplace_id, t.status FROM tasks t`+taskPerson+` WHERE t.id = `+args.Add(id)+` AND `+
 			taskScope(u, access.TaskWrite, &args), args...).Scan(&personID, &workplaceID, &status)
 		if err != nil {
-			return notFound(err, "oppgaven")
+			return notFound(err, "err.task.notfound")
 		}
 		if status != model.TaskOpen {
 			return model.ErrorKey(model.ECONFLICT, "err.task.closed")

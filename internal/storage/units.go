@@ -18,7 +18,7 @@ func (s *Storage) CreateUnit(ctx context.Context, u *access.Principal, unit *mod
 		parentPath := "/"
 		if unit.ParentID != 0 {
 			if err := tx.QueryRowContext(ctx, `SELECT path FROM org_units WHERE id = $1`, unit.ParentID).Scan(&parentPath); err != nil {
-				return notFound(err, "overordnet organisasjonsledd")
+				return notFound(err, "err.unit.parent.notfound")
 			}
 		}
 		// The path needs the new id; a unique placeholder keeps the
@@ -143,7 +143,7 @@ func (s *Storage) Unit(ctx context.Context, u *access.Principal, id int64) (*mod
 		WHERE o.id = `+a.Add(id)+` AND `+u.Scope(access.OrgUnitRead).Filter("o.path", &a), a...).
 		Scan(&o.ID, &o.ParentID, &o.Kind, &o.Name, &o.Path, &o.County)
 	if err != nil {
-		return nil, notFound(err, "organisasjonsleddet")
+		return nil, notFound(err, "err.unit.notfound")
 	}
 	return &o, nil
 }
@@ -152,5 +152,5 @@ func (s *Storage) Unit(ctx context.Context, u *access.Principal, id int64) (*mod
 func (s *Storage) RootUnit(ctx context.Context) (int64, error) {
 	var id int64
 	err := s.r.QueryRowContext(ctx, `SELECT id FROM org_units WHERE parent_id IS NULL ORDER BY id LIMIT 1`).Scan(&id)
-	return id, notFound(err, "forbundet")
+	return id, notFound(err, "err.union.notfound")
 }

@@ -13,8 +13,7 @@ import (
 func (s *Storage) CreateUser(ctx context.Context, u *access.Principal, usr *model.User) error {
 	usr.Username = strings.ToLower(strings.TrimSpace(usr.Username))
 	if usr.Username == "" || len(usr.Username) > 64 || strings.ContainsAny(usr.Username, " \t\r\n") {
-		return &model.Error{Code: model.EINVALID, Message: "Brukernavnet må ha 1–64 tegn uten mellomrom.",
-			Fields: map[string]string{"username": "ugyldig brukernavn"}}
+		return model.ErrorKey(model.EINVALID, "err.user.username").WithField("username", "err.user.username.field")
 	}
 	if usr.Locale == "" {
 		usr.Locale = "nb"
@@ -38,7 +37,7 @@ func (s *Storage) UserByUsername(ctx context.Context, username string) (*model.U
 	err := s.r.QueryRowContext(ctx, `SELECT id, COALESCE(person_id, 0), username, password_hash, locale, disabled FROM users WHERE username = $1`,
 		strings.ToLower(strings.TrimSpace(username))).Scan(&u.ID, &u.PersonID, &u.Username, &u.PasswordHash, &u.Locale, &u.Disabled)
 	if err != nil {
-		return nil, notFound(err, "brukeren")
+		return nil, notFound(err, "err.user.notfound")
 	}
 	return &u, nil
 }
@@ -50,7 +49,7 @@ func (s *Storage) Principal(ctx context.Context, userID int64) (*access.Principa
 	err := s.r.QueryRowContext(ctx, `SELECT u.username, COALESCE(u.person_id, 0), COALESCE(p.first_name || ' ' || p.last_name, u.username), u.disabled
 		FROM users u LEFT JOIN persons p ON p.id = u.person_id WHERE u.id = $1`, userID).Scan(&p.Username, &p.PersonID, &p.Name, &disabled)
 	if err != nil {
-		return nil, notFound(err, "brukeren")
+		return nil, notFound(err, "err.user.notfound")
 	}
 	if disabled {
 		return nil, model.ErrorKey(model.EUNAUTH, "err.user.locked")

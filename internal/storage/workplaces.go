@@ -23,7 +23,7 @@ func (s *Storage) Workplace(ctx context.Context, u *access.Principal, id int64) 
 	w, err := scanWorkplace(s.r.QueryRowContext(ctx, `SELECT `+workplaceColumns+` FROM workplaces w JOIN org_units u ON u.id = w.unit_id
 		WHERE w.id = `+a.Add(id)+` AND `+u.Scope(access.WorkplaceRead).Filter("u.path", &a), a...))
 	if err != nil {
-		return nil, notFound(err, "arbeidsplassen")
+		return nil, notFound(err, "err.workplace.notfound")
 	}
 	return w, nil
 }
@@ -37,7 +37,7 @@ func (s *Storage) CreateWorkplace(ctx context.Context, u *access.Principal, w *m
 	w.Orgnr = orgnr
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT path FROM org_units WHERE id = $1`, w.UnitID).Scan(&w.UnitPath); err != nil {
-			return notFound(err, "organisasjonsleddet")
+			return notFound(err, "err.unit.notfound")
 		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO workplaces (unit_id, name, sort_key, orgnr, municipality, municipality_no, postal_code, employees, sector)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, w.UnitID, w.Name, norway.SortKey(w.Name), w.Orgnr,
@@ -97,7 +97,7 @@ func (s *Storage) WorkplaceSummary(ctx context.Context, u *access.Principal, id 
 	ws, err := scanSummary(s.r.QueryRowContext(ctx, workplaceSummarySQL+`w.id = `+a.Add(id)+` AND `+
 		u.Scope(access.WorkplaceRead).Filter("u.path", &a), a...))
 	if err != nil {
-		return nil, notFound(err, "arbeidsplassen")
+		return nil, notFound(err, "err.workplace.notfound")
 	}
 	return ws, nil
 }
@@ -130,7 +130,7 @@ func (s *Storage) WorkplaceByOrgnr(ctx context.Context, u *access.Principal, org
 	w, err := scanWorkplace(s.r.QueryRowContext(ctx, `SELECT `+workplaceColumns+` FROM workplaces w JOIN org_units u ON u.id = w.unit_id
 		WHERE w.orgnr = `+a.Add(orgnr)+` AND `+u.Scope(access.WorkplaceRead).Filter("u.path", &a), a...))
 	if err != nil {
-		return nil, notFound(err, "arbeidsplassen")
+		return nil, notFound(err, "err.workplace.notfound")
 	}
 	return w, nil
 }
