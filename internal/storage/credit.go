@@ -3,38 +3,34 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"fmt"
-	"slices"
+	"errors"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/credit"
 	"github.com/verve-union/verve/internal/model"
 )
 
-// EarnCredits finds recruits who have now been active and paid for the
-// union's number of credit months (once per recruit: a later membership of
-// the same person, such as a student's transfer to working membership,
-// earns nothing more) (a month of a type without dues counts
-// as paid) and records the credit for their recruiter, with a thank-you
-// e-mail queued in the same transaction. It returns how many were earned.
-// Only recruits in u's scope are considered; the worker runs it as System.
+// EarnCredits records the credits recruits have now earned their
+// recruiters (package credit decides which), with a thank-you e-mail
+// queued in the same transaction. It returns how many were earned. Only
+// recruits in u's scope are considered; the worker runs it as System.
 func (s *Storage) EarnCredits(ctx context.Context, u *access.Principal) (int, error) {
 	st, err := s.JoinSettings(ctx)
 	if err != nil {
 		return 0, err
 	}
-	n := st.CreditMonths
-	cutoff := s.today().AddDate(0, -n, 0)
+	n, today := st.CreditMonths, s.today()
 	type cand struct {
 		id, person, recruiter int64
-		typ                   string
-		start                 time.Time
+		credit.Recruit
 	}
-	args := access.Args{cutoff}
-	rows, err := s.r.QueryContext(ctx, `SELECT m.id, m.person_id, m.recruited_by, m.type, m.start_date FROM memberships m JOIN persons p ON p.id = m.person_id
-		WHERE m.recruited_by IS NOT NULL AND m.status = 'active' AND m.start_date <= $1
+	// The candidates, set-wise: what credit.Earns asks but the dues.
+	args := access.Args{credit.Due(today, n), model.StatusActive}
+	rows, err := s.r.QueryContext(ctx, `SELECT m.id, m.person_id, m.recruited_by, m.type, m.status, m.start_date FROM memberships m JOIN persons p ON p.id = m.person_id
+		WHERE m.recruited_by IS NOT NULL AND m.status = $2 AND m.start_date <= $1
 		AND NOT EXISTS (SELECT 1 FROM credits c WHERE c.membership_id = m.id)
 		AND NOT EXISTS (SELECT 1 FROM credits c JOIN memberships o ON o.id = c.membership_id WHERE o.person_id = m.person_id)
 		AND `+u.Scope(access.PersonWrite).Filter("p.unit_path", &args)+`
@@ -44,8 +40,8 @@ func (s *Storage) EarnCredits(ctx context.Context, u *access.Principal) (int, er
 	}
 	var cands []cand
 	err = eachRow(rows, func() error {
-		var c cand
-		if err := rows.Scan(&c.id, &c.person, &c.recruiter, &c.typ, &c.start); err != nil {
+		c := cand{Recruit: credit.Recruit{Recruited: true}}
+		if err := rows.Scan(&c.id, &c.person, &c.recruiter, &c.Type, &c.Status, &c.Start); err != nil {
 			return err
 		}
 		cands = append(cands, c)
@@ -56,16 +52,16 @@ func (s *Storage) EarnCredits(ctx context.Context, u *access.Principal) (int, er
 	}
 	earned := 0
 	for _, c := range cands {
-		from := model.MonthOf(c.start.UTC())
-		if !slices.Contains(model.DuesFree, c.typ) {
-			var paid int
+		var paid int
+		if credit.PaysDues(c.Type) {
+			from, to := credit.Window(c.Start, n)
 			if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM dues_payments WHERE membership_id = $1 AND month >= $2 AND month < $3`,
-				c.id, from, from.AddDate(0, n, 0)).Scan(&paid); err != nil {
+				c.id, from, to).Scan(&paid); err != nil {
 				return earned, err
 			}
-			if paid < n {
-				continue
-			}
+		}
+		if !credit.Earns(c.Recruit, today, n, paid) {
+			continue
 		}
 		err := s.inTx(ctx, func(tx *sql.Tx) error {
 			var id int64
@@ -91,10 +87,10 @@ func (s *Storage) EarnCredits(ctx context.Context, u *access.Principal) (int, er
 			if email == "" {
 				return nil
 			}
+			// In bokmål: Verve keeps no language for a recruiter.
+			subject, body := credit.Thanks("nb", first, recruit, n, total)
 			_, err = s.queueMail(ctx, tx, model.Mail{ToAddr: email, ToName: first + " " + last, Kind: model.MailRecruiterThanks, PersonID: c.recruiter,
-				Subject: "Takk for at du vervet " + recruit + "!",
-				TextBody: fmt.Sprintf("Hei %s,\n\n%s har nå vært medlem i %d måneder, og vervingen er godkjent. Tusen takk!\n"+
-					"Du har vervet %d medlemmer som er blitt værende.\n\nHilsen forbundet\n", first, recruit, n, total)})
+				Subject: subject, TextBody: body})
 			return err
 		})
 		if err != nil {
@@ -133,7 +129,7 @@ func (s *Storage) CreditsOf(ctx context.Context, u *access.Principal, recruiterI
 		return out, err
 	}
 	if n == 0 {
-		return out, model.Errorf(model.ENOTFOUND, "Fant ikke personen.")
+		return out, model.ErrorKey(model.ENOTFOUND, "err.credit.person.notfound")
 	}
 	a = access.Args{recruiterID}
 	rows, err := s.r.QueryContext(ctx, `SELECT c.membership_id, p.first_name || ' ' || p.last_name, c.earned_at,
@@ -174,12 +170,15 @@ type Leader struct {
 // across scopes; anyone else (nil) sees nothing.
 func (s *Storage) Leaderboard(ctx context.Context, u *access.Principal, unitID int64, year, limit int) ([]Leader, error) {
 	if u == nil {
-		return nil, model.Errorf(model.EUNAUTH, "Du må logge inn.")
+		return nil, model.ErrorKey(model.EUNAUTH, "err.credit.login")
 	}
 	path := "/"
 	if unitID != 0 {
-		if err := s.r.QueryRowContext(ctx, `SELECT path FROM org_units WHERE id = $1`, unitID).Scan(&path); err != nil {
-			return nil, notFound(err, "organisasjonsleddet")
+		err := s.r.QueryRowContext(ctx, `SELECT path FROM org_units WHERE id = $1`, unitID).Scan(&path)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, model.ErrorKey(model.ENOTFOUND, "err.credit.unit.notfound")
+		} else if err != nil {
+			return nil, err
 		}
 	}
 	from := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -240,21 +239,21 @@ func (s *Storage) RewardLevels(ctx context.Context) ([]RewardLevel, error) {
 func (s *Storage) SaveRewardLevel(ctx context.Context, u *access.Principal, l *RewardLevel) error {
 	var v model.Validation
 	l.Prize = strings.TrimSpace(l.Prize)
-	v.Check(l.Recruits >= 1 && l.Recruits <= 1000, "recruits", "Skriv et antall mellom 1 og 1000.")
-	v.Check(l.Prize != "" && utf8.RuneCountInString(l.Prize) <= 200 && utf8.ValidString(l.Prize), "prize", "Skriv premien (høyst 200 tegn).")
+	v.Check(l.Recruits >= 1 && l.Recruits <= 1000, "recruits", "valid.reward.recruits")
+	v.Check(l.Prize != "" && utf8.RuneCountInString(l.Prize) <= 200 && utf8.ValidString(l.Prize), "prize", "valid.reward.prize")
 	if err := v.Err(); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if l.UnitID == 0 {
 			if !u.UnionWide(access.UserAdmin) {
-				return model.Errorf(model.EFORBIDDEN, "Bare forbundets administratorer kan lage premienivåer for hele forbundet.")
+				return model.ErrorKey(model.EFORBIDDEN, "err.credit.union.forbidden")
 			}
 		} else {
 			var path string
 			err := tx.QueryRowContext(ctx, `SELECT path FROM org_units WHERE id = $1`, l.UnitID).Scan(&path)
 			if err != nil || !u.Scope(access.PersonWrite).Contains(path) {
-				return model.Errorf(model.EFORBIDDEN, "Du kan ikke lage premienivåer her.")
+				return model.ErrorKey(model.EFORBIDDEN, "err.credit.unit.forbidden")
 			}
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO reward_levels (unit_id, recruits, prize) VALUES ($1, $2, $3) RETURNING id`,
@@ -320,7 +319,7 @@ func (s *Storage) SetHandedOut(ctx context.Context, u *access.Principal, levelID
 			return err
 		}
 		if n == 0 {
-			return model.Errorf(model.ENOTFOUND, "Fant ikke personen.")
+			return model.ErrorKey(model.ENOTFOUND, "err.credit.person.notfound")
 		}
 		var err error
 		if handed {

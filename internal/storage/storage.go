@@ -242,10 +242,6 @@ func notFound(err error, key string) error {
 	if !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
-	if !locale.Has("nb", key) {
-		// A noun not yet given a key of its own (err.<thing>.notfound).
-		return model.ErrorKey(model.ENOTFOUND, "err.notfound", "what", key)
-	}
 	return model.ErrorKey(model.ENOTFOUND, key)
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/students"
 )
 
 var studentNow = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
@@ -330,11 +331,11 @@ func TestConversionRatesPerCohortAndInstitution(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := []ConversionRow{
-			{2026, 1, "", 7, 4, 1},
-			{2026, 1, "NTNU", 5, 3, 1},
-			{2026, 1, "UiB", 2, 1, 0},
-			{2025, 2, "", 1, 1, 0},
-			{2025, 2, "NTNU", 1, 1, 0},
+			{Year: 2026, Term: 1, Institution: "", Graduated: 7, Converted: 4, Student: 1},
+			{Year: 2026, Term: 1, Institution: "NTNU", Graduated: 5, Converted: 3, Student: 1},
+			{Year: 2026, Term: 1, Institution: "UiB", Graduated: 2, Converted: 1, Student: 0},
+			{Year: 2025, Term: 2, Institution: "", Graduated: 1, Converted: 1, Student: 0},
+			{Year: 2025, Term: 2, Institution: "NTNU", Graduated: 1, Converted: 1, Student: 0},
 		}
 		if !slices.Equal(rows, want) {
 			t.Fatalf("rows\n%v\nwant\n%v", rows, want)
@@ -349,7 +350,7 @@ func TestConversionRatesPerCohortAndInstitution(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(rows) != 4 || rows[0] != (ConversionRow{2026, 1, "", 5, 3, 1}) || total.Graduated != 6 {
+		if len(rows) != 4 || rows[0] != (ConversionRow{Year: 2026, Term: 1, Institution: "", Graduated: 5, Converted: 3, Student: 1}) || total.Graduated != 6 {
 			t.Fatalf("coordinator sees %v, total %+v", rows, total)
 		}
 		if _, _, err := s.ConversionRates(ctx, f.steer); model.ErrorCode(err) != model.EFORBIDDEN {
@@ -377,7 +378,7 @@ func TestStudyStartJoinsPerWeek(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(st.Weeks) != 18 || st.Weeks[0] != (ISOWeek{2026, 31, day(2026, 7, 27)}) || st.Weeks[17].Week != 48 {
+		if len(st.Weeks) != 18 || st.Weeks[0] != (ISOWeek{Year: 2026, Week: 31, Monday: day(2026, 7, 27)}) || st.Weeks[17].Week != 48 {
 			t.Fatalf("weeks %v", st.Weeks)
 		}
 		type row struct {
@@ -429,7 +430,7 @@ func TestStudyStartJoinsPerWeek(t *testing.T) {
 		}
 		// A start years back is cut to a year of weeks.
 		st, err = s.StudyStart(ctx, f.admin, day(2020, 1, 1))
-		if err != nil || len(st.Weeks) != maxStudyStartWeeks {
+		if err != nil || len(st.Weeks) != students.MaxWeeks {
 			t.Fatalf("%d weeks, %v", len(st.Weeks), err)
 		}
 	})

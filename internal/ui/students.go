@@ -11,6 +11,7 @@ import (
 	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/storage"
+	"github.com/verve-union/verve/internal/students"
 )
 
 // The student page has three views: who graduates soon (with the one-tap
@@ -37,13 +38,13 @@ type studentsData struct {
 	Months  int
 	Periods []studentPeriod
 	Today   time.Time
-	Regions []storage.StudentRegion
+	Regions []students.Region
 	Count   int
 
-	Rates []storage.ConversionRow
-	Total storage.ConversionRow
+	Rates []students.ConversionRow
+	Total students.ConversionRow
 
-	Study     *storage.StudyStart
+	Study     *students.StudyStart
 	Since     string // the chosen day, åååå-mm-dd, for the date input
 	SinceErr  string
 	WeekBars  []weekBar
@@ -56,11 +57,11 @@ type studentsData struct {
 // studyGroup is one region's rows of the study-start table.
 type studyGroup struct {
 	Region string
-	Rows   []storage.StudyStartRow
+	Rows   []students.StudyStartRow
 }
 
 type weekBar struct {
-	Week  storage.ISOWeek
+	Week  students.Week
 	N     int
 	Share float64 // of the busiest week
 }
@@ -78,7 +79,7 @@ func (h *Handler) showStudentsPage(w http.ResponseWriter, r *http.Request) {
 	u := access.FromContext(r.Context())
 	lang := h.lang(r)
 	q := r.URL.Query()
-	d := studentsData{View: q.Get("view"), Months: storage.DefaultGraduationMonths}
+	d := studentsData{View: q.Get("view"), Months: students.DefaultMonths}
 	if !slices.Contains(studentViews, d.View) {
 		d.View = "graduating"
 	}
@@ -176,7 +177,7 @@ func (h *Handler) convertStudent(w http.ResponseWriter, r *http.Request) {
 			h.serveError(w, r, err)
 			return
 		}
-		h.fragment(w, r, "students", "converted", page{Data: convertedData{Error: model.ErrorMessage(err), ID: id}})
+		h.fragment(w, r, "students", "converted", page{Data: convertedData{Error: model.ErrorMessageIn(err, h.lang(r)), ID: id}})
 		return
 	}
 	h.fragment(w, r, "students", "converted", page{Data: convertedData{Conversion: c, ID: id}})
