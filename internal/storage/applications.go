@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/joinmail"
 	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/norway"
@@ -90,10 +91,7 @@ func (s *Storage) SubmitApplication(ctx context.Context, u *access.Principal, ap
 		if _, err := aud.ExecContext(ctx, now, u.Username, id, u.RemoteAddr); err != nil {
 			return err
 		}
-		m := joinMail(app.Lang, p, 0, "confirm")
-		m.Kind = model.MailJoinLink
-		m.TextBody = strings.Replace(m.TextBody, "{link}", app.ConfirmURL+token+"?lang="+app.Lang, 1)
-		_, err = s.queueMail(ctx, tx, m)
+		_, err = s.queueMail(ctx, tx, joinmail.Link(app, token))
 		return err
 	})
 }
@@ -280,11 +278,7 @@ func (s *Storage) ConfirmApplication(ctx context.Context, u *access.Principal, t
 			WHERE id = $3`, res.PersonID, res.MembershipID, id); err != nil {
 			return err
 		}
-		kind := "pending"
-		if res.Status == model.StatusActive {
-			kind = "approved"
-		}
-		_, err = s.queueMail(ctx, tx, joinMail(app.Lang, p, res.PersonID, kind))
+		_, err = s.queueMail(ctx, tx, joinmail.Confirmed(app.Lang, p, res.PersonID, res.Status))
 		return err
 	})
 	if err != nil {
@@ -520,9 +514,9 @@ func (s *Storage) DecideApplication(ctx context.Context, u *access.Principal, me
 			return model.ErrorKey(model.ECONFLICT, "err.application.decided")
 		}
 		now, today := s.now().UTC(), s.today()
-		newStatus, personStatus, kind := model.StatusActive, model.StatusActive, "approved"
+		newStatus, personStatus := model.StatusActive, model.StatusActive
 		if !approve {
-			newStatus, personStatus, kind = model.StatusRejected, "", "rejected"
+			newStatus, personStatus = model.StatusRejected, ""
 		}
 		if approve {
 			_, err = tx.ExecContext(ctx, `UPDATE memberships SET status = $1, start_date = $2, decided_at = $3 WHERE id = $4`, newStatus, today, now, membershipID)
@@ -544,11 +538,7 @@ func (s *Storage) DecideApplication(ctx context.Context, u *access.Principal, me
 			[]string{"status"}, p.ID, reason); err != nil {
 			return err
 		}
-		m := joinMail(lang, &p, p.ID, kind)
-		if !approve {
-			m.TextBody += "\n" + locale.T(lang, "join.mail.reason") + " " + reason + "\n"
-		}
-		_, err = s.queueMail(ctx, tx, m)
+		_, err = s.queueMail(ctx, tx, joinmail.Decided(lang, &p, approve, reason))
 		return err
 	})
 }

@@ -3,9 +3,10 @@
 //
 // Storage does data access, transactions and scoping only. What a rule or
 // workflow decides (what an outcome leads to, which settings are valid,
-// how an amount or a dues file is read) lives in model and in packages
-// named for it (pipeline, dues); storage is handed the decision and
-// applies it in one transaction.
+// how an amount or a dues file is read, what a mail says) lives in model
+// and in packages named for it (pipeline, dues, credit, students,
+// joinmail); storage is handed the decision and applies it in one
+// transaction.
 //
 // Storage holds no user-visible text (TestNoUserVisibleText): an error
 // carries a catalogue key (model.ErrorKey, notFound; cli.* for what only
