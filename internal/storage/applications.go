@@ -18,6 +18,7 @@ import (
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/norway"
 	"github.com/verve-union/verve/internal/pipeline"
+	"github.com/verve-union/verve/internal/retention"
 )
 
 // confirmLinkTTL is how long a confirmation link works.
@@ -553,7 +554,7 @@ func (s *Storage) EraseRejected(ctx context.Context, u *access.Principal) (int, 
 	if err != nil {
 		return 0, err
 	}
-	cutoff := s.now().UTC().AddDate(0, 0, -st.RetentionDays)
+	cutoff := retention.RejectedBefore(s.now(), st.RetentionDays)
 	return s.eraseWhere(ctx, u, locale.T("nb", "audit.application.rejected"), `SELECT p.id FROM persons p WHERE p.member_status = ''
 		AND EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id AND m.status = 'rejected')
 		AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id AND (m.status <> 'rejected' OR m.decided_at IS NULL OR m.decided_at >= $1))

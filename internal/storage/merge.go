@@ -8,13 +8,14 @@ import (
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/retention"
 )
 
 // personRef is a column that refers to a person, and what erasing that
-// person does to the rows it is in (retention.go).
+// person does to the rows it is in (retention.Rule).
 type personRef struct {
 	table, column string
-	erase         eraseRule
+	erase         retention.Rule
 }
 
 // personRefs lists every column that refers to a person. Merging moves
@@ -22,18 +23,18 @@ type personRef struct {
 // TestMergeCoversEveryReference fails when a foreign key to persons is
 // added without being listed here.
 var personRefs = []personRef{
-	{"memberships", "person_id", eraseRow}, {"memberships", "recruited_by", eraseClear},
-	{"employments", "person_id", eraseRow}, {"roles", "person_id", eraseRow},
-	{"contacts", "person_id", eraseRow}, {"contacts", "by_person_id", eraseClear},
-	{"tasks", "person_id", eraseRow}, {"tasks", "owner_person_id", eraseClear}, // the task goes back to its unit
-	{"users", "person_id", eraseClear}, {"pipeline", "person_id", eraseRow},
-	{"outbox", "person_id", eraseRow}, {"referral_codes", "person_id", eraseRow},
-	{"credits", "recruiter_id", eraseRow}, {"reward_handouts", "person_id", eraseRow},
-	{"match_candidates", "person_id", eraseRow}, {"match_candidates", "candidate_id", eraseRow},
-	{"applications", "person_id", eraseRow},
+	{"memberships", "person_id", retention.Delete}, {"memberships", "recruited_by", retention.Clear},
+	{"employments", "person_id", retention.Delete}, {"roles", "person_id", retention.Delete},
+	{"contacts", "person_id", retention.Delete}, {"contacts", "by_person_id", retention.Clear},
+	{"tasks", "person_id", retention.Delete}, {"tasks", "owner_person_id", retention.Clear}, // the task goes back to its unit
+	{"users", "person_id", retention.Clear}, {"pipeline", "person_id", retention.Delete},
+	{"outbox", "person_id", retention.Delete}, {"referral_codes", "person_id", retention.Delete},
+	{"credits", "recruiter_id", retention.Delete}, {"reward_handouts", "person_id", retention.Delete},
+	{"match_candidates", "person_id", retention.Delete}, {"match_candidates", "candidate_id", retention.Delete},
+	{"applications", "person_id", retention.Delete},
 	// No foreign key, but the erasure of a person follows it: the entry
 	// stays, its personal values go.
-	{"audit_log", "person_id", eraseBlank},
+	{"audit_log", "person_id", retention.Blank},
 }
 
 // mergeTx merges person dropID (the newcomer) into keepID (the person known

@@ -10,6 +10,7 @@ import (
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/retention"
 )
 
 // TestMergeCoversEveryReference fails when a table gains a foreign key to
@@ -146,11 +147,11 @@ func TestMergeMovesEverythingAndLosesNothing(t *testing.T) {
 		// handout of the level; the newcomer's audit entry (create) moves
 		// and the merge adds one; the candidate row goes.
 		collided := map[personRef]int{
-			{"pipeline", "person_id", eraseRow}:         1,
-			{"reward_handouts", "person_id", eraseRow}:  1,
-			{"audit_log", "person_id", eraseBlank}:      -1,
-			{"match_candidates", "person_id", eraseRow}: 0,
-			{"employments", "person_id", eraseRow}:      1, // two open at wA: the earlier start stays
+			{"pipeline", "person_id", retention.Delete}:         1,
+			{"reward_handouts", "person_id", retention.Delete}:  1,
+			{"audit_log", "person_id", retention.Blank}:         -1,
+			{"match_candidates", "person_id", retention.Delete}: 0,
+			{"employments", "person_id", retention.Delete}:      1, // two open at wA: the earlier start stays
 		}
 		for _, r := range personRefs {
 			want := before[r] + beforeB[r] - collided[r]

@@ -12,6 +12,7 @@ import (
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/retention"
 )
 
 // MailLease is how long a claimed message is hidden from other claimers.
@@ -219,8 +220,7 @@ func (s *Storage) Outbox(ctx context.Context, u *access.Principal, status string
 }
 
 // PurgeMail deletes sent and failed mail older than the union's
-// MailKeepDays: it holds names, addresses and the reasons of rejections,
-// and has served its purpose once delivered. The hourly worker runs it.
+// MailKeepDays (retention.MailBefore). The hourly worker runs it.
 func (s *Storage) PurgeMail(ctx context.Context, u *access.Principal) (int, error) {
 	if err := needPrincipal(u); err != nil {
 		return 0, err
@@ -233,7 +233,7 @@ func (s *Storage) PurgeMail(ctx context.Context, u *access.Principal) (int, erro
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		// A failed message's next_attempt_at is its last attempt.
 		r, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE status IN ('sent', 'failed') AND COALESCE(sent_at, next_attempt_at) < $1`,
-			s.now().UTC().AddDate(0, 0, -st.MailKeepDays))
+			retention.MailBefore(s.now(), st.MailKeepDays))
 		if err != nil {
 			return err
 		}

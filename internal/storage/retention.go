@@ -1,24 +1,14 @@
 package storage
 
-// Retention: how long Verve keeps people who are not members.
+// Retention: how long Verve keeps people who are not members is decided in
+// internal/retention (erase dates, cutoffs, what erasure does to a row);
+// this file applies it set-wise.
 //
-// Every record that keeps a non-member in the database carries an erase
-// date, and the hourly worker erases a person once every such record has
-// passed its date:
-//
-//   - A pipeline entry (pipeline.erase_after): the union's retention period
-//     (Settings.RetentionDays) from the last contact with the person, else
-//     from the entry's creation, whatever the entry's state (open, closed
-//     with "done", said no, left). It is set when an entry is created,
-//     contacted or closed (stampEraseDates), and the hourly StampEraseDates
-//     fills in what other write paths and older rows lack. An entry that
-//     became a membership has none: members are kept.
-//   - A rejected application: RetentionDays from the decision (EraseRejected).
-//   - An unconfirmed application: when its link expires.
-//   - Sent or failed mail: Settings.MailKeepDays after it was sent (PurgeMail).
-//
-// Nobody is erased who is a member or has any membership, a user account or
-// a role, or a record whose date has not passed.
+// A pipeline entry's erase date (pipeline.erase_after) is set when the
+// entry is created, contacted or closed (stampEraseDates), and the hourly
+// StampEraseDates fills in what other write paths and older rows lack.
+// EraseExpired, EraseRejected (applications.go) and PurgeMail (outbox.go)
+// erase what has passed its date.
 //
 // A new kind of record about people (former members, event registrants,
 // stand leads …) follows the same rules: give its table an erase_after DATE
@@ -27,7 +17,7 @@ package storage
 // fill in missing dates in StampEraseDates, let a record of that kind whose
 // date has not passed keep its person in EraseExpired (and select those
 // whose dates have all passed), and list every new column that refers to a
-// person in personRefs (merge.go) with what erasure does to it.
+// person in personRefs (merge.go) with the retention.Rule erasure applies.
 
 import (
 	"context"
@@ -39,15 +29,7 @@ import (
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/locale"
-)
-
-// eraseRule is what erasing a person does to a row that refers to them.
-type eraseRule int
-
-const (
-	eraseRow   eraseRule = iota // the row is the person's: delete it
-	eraseClear                  // the row is someone else's: clear the reference
-	eraseBlank                  // keep the row, blank the personal values (the audit log)
+	"github.com/verve-union/verve/internal/retention"
 )
 
 // EscalateOverdue marks pipeline tasks overdue by more than the union's
@@ -85,9 +67,9 @@ func (s *Storage) EscalateOverdue(ctx context.Context, u *access.Principal) (int
 }
 
 // stampEraseDates sets the erase date of the pipeline entries cond selects
-// (as pl) that did not become a membership: days after the last contact
-// with the person, else after the entry's creation. It returns how many
-// entries it dated.
+// (as pl) that did not become a membership, as retention.EraseAfter says
+// from the entry's creation and the last contact with the person. It
+// returns how many entries it dated.
 func (s *Storage) stampEraseDates(ctx context.Context, tx *sql.Tx, days int, cond string, args ...any) (int, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT pl.id, pl.created_at, c.at FROM pipeline pl
 		LEFT JOIN contacts c ON c.id = (SELECT c2.id FROM contacts c2 WHERE c2.person_id = pl.person_id ORDER BY c2.at DESC, c2.id DESC LIMIT 1)
@@ -96,19 +78,18 @@ func (s *Storage) stampEraseDates(ctx context.Context, tx *sql.Tx, days int, con
 		return 0, err
 	}
 	type stamp struct {
-		id   int64
-		from time.Time
+		id    int64
+		erase time.Time
 	}
 	var stamps []stamp
 	err = eachRow(rows, func() error {
 		var st stamp
+		var created time.Time
 		var contact sql.NullTime
-		if err := rows.Scan(&st.id, &st.from, &contact); err != nil {
+		if err := rows.Scan(&st.id, &created, &contact); err != nil {
 			return err
 		}
-		if contact.Valid && contact.Time.After(st.from) {
-			st.from = contact.Time
-		}
+		st.erase = retention.EraseAfter(created, timeOf(contact), days)
 		stamps = append(stamps, st)
 		return nil
 	})
@@ -116,7 +97,7 @@ func (s *Storage) stampEraseDates(ctx context.Context, tx *sql.Tx, days int, con
 		return 0, err
 	}
 	for _, st := range stamps {
-		if _, err := tx.ExecContext(ctx, `UPDATE pipeline SET erase_after = $1 WHERE id = $2`, date(st.from.UTC().AddDate(0, 0, days)), st.id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE pipeline SET erase_after = $1 WHERE id = $2`, date(st.erase), st.id); err != nil {
 			return 0, err
 		}
 	}
@@ -124,7 +105,7 @@ func (s *Storage) stampEraseDates(ctx context.Context, tx *sql.Tx, days int, con
 }
 
 // StampEraseDates gives every pipeline entry that lacks one its erase date
-// (see the top of this file): entries from before the rule, and those made
+// (retention.EraseAfter): entries from before the rule, and those made
 // where the date is not set at once (employer lists). The worker runs it
 // before EraseExpired.
 func (s *Storage) StampEraseDates(ctx context.Context, u *access.Principal) (int, error) {
@@ -226,11 +207,11 @@ func (s *Storage) erasePerson(ctx context.Context, u *access.Principal, id int64
 		for _, r := range personRefs {
 			var err error
 			switch r.erase {
-			case eraseRow:
+			case retention.Delete:
 				_, err = tx.ExecContext(ctx, fmt.Sprintf(`DELETE FROM %s WHERE %s = $1`, r.table, r.column), id)
-			case eraseClear:
+			case retention.Clear:
 				_, err = tx.ExecContext(ctx, fmt.Sprintf(`UPDATE %s SET %s = NULL WHERE %s = $1`, r.table, r.column, r.column), id)
-			case eraseBlank:
+			case retention.Blank:
 				err = s.eraseAuditDetail(ctx, tx, id)
 			}
 			if err != nil {
