@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/retention"
 )
@@ -240,7 +240,7 @@ func (s *Storage) PurgeMail(ctx context.Context, u *access.Principal) (int, erro
 		if n, err = r.RowsAffected(); err != nil || n == 0 {
 			return err
 		}
-		return s.audit(ctx, tx, u, "delete", "outbox", 0, nil, 0, fmt.Sprintf("%d e-poster eldre enn %d dager slettet", n, st.MailKeepDays))
+		return s.audit(ctx, tx, u, "delete", "outbox", 0, nil, 0, locale.T("nb", "audit.mail.purged", "count", n, "days", st.MailKeepDays))
 	})
 	return int(n), err
 }

@@ -121,7 +121,7 @@ func (s *Storage) StampEraseDates(ctx context.Context, u *access.Principal) (int
 		if n, err = s.stampEraseDates(ctx, tx, st.RetentionDays, `pl.erase_after IS NULL`); err != nil || n == 0 {
 			return err
 		}
-		return s.audit(ctx, tx, u, "update", "pipeline", 0, []string{"erase_after"}, 0, fmt.Sprintf("slettedato satt for %d i vervelisten", n))
+		return s.audit(ctx, tx, u, "update", "pipeline", 0, []string{"erase_after"}, 0, locale.T("nb", "audit.retention.stamped", "count", n))
 	})
 	return n, err
 }
