@@ -39,7 +39,7 @@ func (a *API) Routes() http.Handler {
 	mux.Handle("GET /api/v1/matches", a.need(access.PersonWrite, a.getMatches))
 	mux.Handle("POST /api/v1/matches/{id}", a.need(access.PersonWrite, a.postMatchDecision))
 	mux.Handle("/api/v1/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		a.fail(w, r, model.Errorf(model.ENOTFOUND, "Ukjent API-adresse."))
+		a.fail(w, r, model.ErrorKey(model.ENOTFOUND, "api.notfound"))
 	}))
 	return mux
 }
@@ -48,11 +48,11 @@ func (a *API) need(perm access.Permission, next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u := access.FromContext(r.Context())
 		if u == nil {
-			a.fail(w, r, model.Errorf(model.EUNAUTH, "Du må logge inn."))
+			a.fail(w, r, model.ErrorKey(model.EUNAUTH, "error.login"))
 			return
 		}
 		if perm != "" && !u.Can(perm) {
-			a.fail(w, r, model.Errorf(model.EFORBIDDEN, "Du har ikke tilgang."))
+			a.fail(w, r, model.ErrorKey(model.EFORBIDDEN, "api.forbidden"))
 			return
 		}
 		next(w, r)
@@ -107,7 +107,7 @@ func (a *API) getMe(w http.ResponseWriter, r *http.Request) {
 func id(r *http.Request) (int64, error) {
 	n, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || n <= 0 {
-		return 0, model.Errorf(model.ENOTFOUND, "Fant ikke posten.")
+		return 0, model.ErrorKey(model.ENOTFOUND, "api.record.notfound")
 	}
 	return n, nil
 }
@@ -142,7 +142,7 @@ func (a *API) getWorkplace(w http.ResponseWriter, r *http.Request) {
 func (a *API) searchPersons(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query().Get("q")
 	if len(q) > 100 {
-		a.fail(w, r, model.Errorf(model.EINVALID, "Søket kan ha høyst 100 tegn."))
+		a.fail(w, r, model.ErrorKey(model.EINVALID, "api.search.toolong", "max", 100))
 		return
 	}
 	ps, err := a.Store.SearchPersons(r.Context(), access.FromContext(r.Context()), q, 50)

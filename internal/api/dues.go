@@ -27,7 +27,7 @@ func (a *API) postPayment(w http.ResponseWriter, r *http.Request) {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4<<10))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&in); err != nil {
-		a.fail(w, r, model.Errorf(model.EINVALID, "Ugyldig JSON: ventet {\"month\": \"2026-11\", \"amount\": 350}."))
+		a.fail(w, r, model.ErrorKey(model.EINVALID, "api.json.invalid", "example", `{"month": "2026-11", "amount": 350}`))
 		return
 	}
 	month, err := model.ParseMonth(in.Month)
@@ -37,7 +37,7 @@ func (a *API) postPayment(w http.ResponseWriter, r *http.Request) {
 	}
 	amount, err := model.ParseAmount(in.Amount.String())
 	if err != nil {
-		a.fail(w, r, model.Errorf(model.EINVALID, "Beløpet er ikke gyldig."))
+		a.fail(w, r, model.ErrorKey(model.EINVALID, "api.amount.invalid"))
 		return
 	}
 	u := access.FromContext(r.Context())

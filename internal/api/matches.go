@@ -59,7 +59,7 @@ func (a *API) postMatchDecision(w http.ResponseWriter, r *http.Request) {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4<<10))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&in); err != nil {
-		a.fail(w, r, model.Errorf(model.EINVALID, "Ugyldig JSON: ventet {\"decision\": \"merge\"} eller {\"decision\": \"distinct\"}."))
+		a.fail(w, r, model.ErrorKey(model.EINVALID, "api.json.either", "a", `{"decision": "merge"}`, "b", `{"decision": "distinct"}`))
 		return
 	}
 	if err := a.Store.DecideMatch(r.Context(), access.FromContext(r.Context()), mid, in.Decision); err != nil {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/httperr"
 	"github.com/verve-union/verve/internal/importer"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/newhires"
@@ -31,7 +32,8 @@ type rowErrorJSON struct {
 	Line   int    `json:"line"`
 	Column string `json:"column,omitempty"`
 	Value  string `json:"value,omitempty"`
-	Reason string `json:"reason"`
+	Reason string `json:"reason"` // in the request's language
+	Key    string `json:"key,omitempty"`
 }
 
 type flaggedJSON struct {
@@ -48,12 +50,12 @@ func (a *API) postNewhires(w http.ResponseWriter, r *http.Request) {
 	u := access.FromContext(r.Context())
 	orgnr, err := norway.NormalizeOrgnr(r.PathValue("orgnr"))
 	if err != nil {
-		a.fail(w, r, model.Errorf(model.ENOTFOUND, "Fant ikke arbeidsplassen."))
+		a.fail(w, r, model.ErrorKey(model.ENOTFOUND, "err.workplace.notfound"))
 		return
 	}
 	wp, err := a.Store.WorkplaceByOrgnr(r.Context(), u, orgnr)
 	if err == nil && !u.Scope(access.NewhireImport).Contains(wp.UnitPath) {
-		err = model.Errorf(model.ENOTFOUND, "Fant ikke arbeidsplassen.")
+		err = model.ErrorKey(model.ENOTFOUND, "err.workplace.notfound")
 	}
 	if err != nil {
 		a.fail(w, r, err)
@@ -61,7 +63,7 @@ func (a *API) postNewhires(w http.ResponseWriter, r *http.Request) {
 	}
 	f, err := importer.NewSpool(a.UploadDir, http.MaxBytesReader(w, r.Body, maxList))
 	if err != nil {
-		a.fail(w, r, model.Errorf(model.EINVALID, "Lista ble avbrutt eller er større enn 256 MB."))
+		a.fail(w, r, model.ErrorKey(model.EINVALID, "api.list.toolarge"))
 		return
 	}
 	q := r.URL.Query()
@@ -94,8 +96,9 @@ func (a *API) postNewhires(w http.ResponseWriter, r *http.Request) {
 			out.Columns[h] = string(rep.Mapping[i])
 		}
 	}
+	lang := httperr.Lang(r)
 	for _, e := range rep.Errors {
-		out.Errors = append(out.Errors, rowErrorJSON{e.Line, e.Column, e.Value, e.Reason})
+		out.Errors = append(out.Errors, rowErrorJSON{e.Line, e.Column, e.Value, e.ReasonIn(lang), e.Why.Key})
 	}
 	for _, l := range rep.Result.Lines {
 		if l.Class == storage.ClassFlagged {

@@ -112,8 +112,8 @@ func decode(rec importer.Row, col map[string]int) Row {
 	amount, aerr := model.ParseAmount(cell(colAmount))
 	row.Month, row.Amount = month, amount
 	switch {
-	case rec.Problem != "":
-		row.Problem = rec.Problem
+	case rec.Problem.Key != "":
+		row.Problem = rec.Problem.In("nb")
 	case merr != nil:
 		row.Problem = model.ErrorMessage(merr)
 	case aerr != nil:

@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -39,12 +39,11 @@ func openCSV(r io.ReaderAt, size int64, head []byte, opt Options, info *Info) (s
 		return nil, err
 	}
 	if name != "utf-16le" && name != "utf-16be" && looksBinary(head[skip:]) {
-		return nil, fileError("Filen ser ut til å være binær, ikke CSV eller Excel.")
+		return nil, fileError("import.fileerr.binary")
 	}
 	text, _, _ := transform.String(dec.NewDecoder(), string(head[skip:]))
 	if looksMarkup(text) {
-		return nil, fileError("Filen er en nettside (HTML) eller XML, ikke CSV eller Excel. " +
-			"Åpne den i Excel og lagre den som .xlsx eller CSV.")
+		return nil, fileError("import.fileerr.markup")
 	}
 	// "CSV (Macintosh)" from old Excel ends lines with CR alone, which
 	// encoding/csv does not see as a line end.
@@ -56,7 +55,7 @@ func openCSV(r io.ReaderAt, size int64, head []byte, opt Options, info *Info) (s
 	if delim == 0 {
 		delim = detectDelimiter(text, knownColumn(opt))
 	} else if !validDelimiter(delim) {
-		return nil, fileError("Skilletegnet %q kan ikke brukes.", delim)
+		return nil, fileError("import.fileerr.delimiter", "delimiter", strconv.QuoteRune(delim))
 	}
 
 	raw := &countingReader{r: io.NewSectionReader(r, skip, size-skip)}
@@ -90,7 +89,7 @@ func (s *csvSource) next() (Row, error) {
 		if errors.As(err, &me) {
 			return Row{}, err
 		}
-		return Row{}, fileError("Filen kunne ikke leses.")
+		return Row{}, fileError("import.fileerr.unreadable")
 	}
 	line, _ := s.cr.FieldPos(0)
 	last, _ := s.cr.FieldPos(len(rec) - 1)
@@ -100,14 +99,14 @@ func (s *csvSource) next() (Row, error) {
 
 // quoteProblem explains a record encoding/csv could not parse. A quote
 // that is never closed swallows the lines after it, so say which.
-func quoteProblem(pe *csv.ParseError) string {
+func quoteProblem(pe *csv.ParseError) model.Text {
 	switch {
 	case pe.Line > pe.StartLine:
-		return fmt.Sprintf("Anførselstegn (\") som ikke er lukket – linje %d–%d kunne ikke leses", pe.StartLine, pe.Line)
+		return model.Text{Key: "import.why.quote.open", Args: []any{"from", pe.StartLine, "to", pe.Line}}
 	case errors.Is(pe.Err, csv.ErrBareQuote):
-		return "Anførselstegn (\") midt i et felt – sett hele feltet i anførselstegn og doble anførselstegnene inni"
+		return model.Text{Key: "import.why.quote.bare"}
 	}
-	return "Anførselstegn (\") som ikke er lukket eller står feil"
+	return model.Text{Key: "import.why.quote"}
 }
 
 func (s *csvSource) progress() (int64, int64) { return min(s.raw.n, s.size), s.size }
@@ -129,7 +128,7 @@ func chooseEncoding(head []byte, want string) (int64, encoding.Encoding, string,
 	case "iso-8859-1", "latin1", "latin-1":
 		return 0, charmap.ISO8859_1, "iso-8859-1", nil
 	default:
-		return 0, nil, "", fileError("Ukjent tegnsett %q; velg UTF-8, Windows-1252 eller ISO-8859-1.", want)
+		return 0, nil, "", fileError("import.fileerr.encoding", "encoding", strconv.Quote(want))
 	}
 	switch {
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}):
@@ -339,8 +338,7 @@ func (l *limiter) Read(p []byte) (int, error) {
 	}
 	l.fed += int64(n)
 	if l.err == nil && l.fed-l.recEnd > maxRecord {
-		l.err = fileError("Raden som starter på linje %d er over 4 MiB. "+
-			"Trolig mangler et avsluttende anførselstegn (\").", l.recLine)
+		l.err = fileError("import.fileerr.record", "line", l.recLine)
 	}
 	if l.err != nil {
 		return 0, l.err
@@ -349,7 +347,7 @@ func (l *limiter) Read(p []byte) (int, error) {
 }
 
 func (l *limiter) lineError() error {
-	return fileError("Linje %d er over 1 MiB lang. Filen er trolig ikke en CSV-fil, eller den er skadet.", l.lines+1)
+	return fileError("import.fileerr.line", "line", l.lines+1)
 }
 
 // utf8Fallback decodes UTF-8 and reads any byte that is not part of a

@@ -10,13 +10,13 @@ import (
 
 // Reasons for rejected dates, shown to the user next to the cell.
 const (
-	reasonDateFormat  = "Ukjent datoformat – bruk dd.mm.åååå"
-	reasonDateMissing = "Datoen finnes ikke"
-	reasonDateUS      = "Ser ut som en amerikansk dato (måned/dag/år) – bruk dd.mm.åååå"
-	reasonSerial60    = "Excel-datoen 29.02.1900 finnes ikke"
-	reasonStartRange  = "Startdatoen er urimelig (før 1950 eller mer enn to år fram i tid)"
-	reasonBirthOld    = "Fødselsdatoen er urimelig (før 1900)"
-	reasonBirthYoung  = "Fødselsdatoen gir en alder under 13 år"
+	reasonDateFormat  = "import.why.dateformat"
+	reasonDateMissing = "import.why.datemissing"
+	reasonDateUS      = "import.why.dateus"
+	reasonSerial60    = "import.why.serial60"
+	reasonStartRange  = "import.why.startrange"
+	reasonBirthOld    = "import.why.birthold"
+	reasonBirthYoung  = "import.why.birthyoung"
 )
 
 // dateKind selects the two-digit-year rule and the plausible range.

@@ -3,37 +3,37 @@ package importer
 import (
 	"errors"
 	"net/mail"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/norway"
 )
 
 // Reasons for rejected cells and rows.
 const (
-	reasonTooLong      = "Feltet er for langt (over 200 tegn)"
-	reasonNoName       = "Navn mangler"
-	reasonNoFirst      = "Fornavn mangler"
-	reasonNoLast       = "Etternavn mangler"
-	reasonNameParts    = "Både fornavn og etternavn må være med"
-	reasonNameDigits   = "Navn kan ikke inneholde sifre"
-	reasonNameChars    = "Navnet inneholder ugyldige tegn"
-	reasonEmail        = "E-postadressen er ikke gyldig"
-	reasonBirthFnr     = "Fødselsdatoen stemmer ikke med fødselsnummeret"
-	reasonExtraCells   = "Raden har flere celler enn overskriftsraden – sjekk skilletegn og anførselstegn"
-	reasonRepeatHeader = "Gjentatt overskriftsrad"
+	reasonTooLong      = "import.why.toolong"
+	reasonNoName       = "import.why.noname"
+	reasonNoFirst      = "import.why.nofirst"
+	reasonNoLast       = "import.why.nolast"
+	reasonNameParts    = "import.why.nameparts"
+	reasonNameDigits   = "import.why.namedigits"
+	reasonNameChars    = "import.why.namechars"
+	reasonEmail        = "import.why.email"
+	reasonBirthFnr     = "import.why.birthfnr"
+	reasonExtraCells   = "import.why.extracells"
+	reasonRepeatHeader = "import.why.repeatheader"
 )
 
 var fnrReasons = map[error]string{
-	norway.ErrFnrControl: "Ugyldig fødselsnummer (kontrollsiffer stemmer ikke)",
-	norway.ErrFnrLength:  "Ugyldig fødselsnummer (må ha 11 siffer)",
-	norway.ErrFnrDigits:  "Ugyldig fødselsnummer (bare siffer er tillatt)",
-	norway.ErrFnrDate:    "Ugyldig fødselsnummer (datoen finnes ikke)",
+	norway.ErrFnrControl: "import.why.fnr.control",
+	norway.ErrFnrLength:  "import.why.fnr.length",
+	norway.ErrFnrDigits:  "import.why.fnr.digits",
+	norway.ErrFnrDate:    "import.why.fnr.date",
 }
 
 // Decode turns one row into a NewHire. Each problem names the row, the
@@ -42,8 +42,8 @@ var fnrReasons = map[error]string{
 func (r *Reader) Decode(row Row, m Mapping) (model.NewHire, []model.RowError) {
 	d := decoder{r: r, row: row, m: m, h: model.NewHire{Line: row.Line}}
 	switch {
-	case row.Problem != "":
-		d.fail(-1, "", row.Problem)
+	case row.Problem.Key != "":
+		d.fail(-1, "", row.Problem.Key, row.Problem.Args...)
 	case r.isHeader(row.Cells):
 		d.fail(-1, "", reasonRepeatHeader)
 	case r.info.Format == "csv" && usedCells(row.Cells) > max(len(r.header), len(m)):
@@ -73,8 +73,9 @@ func (d *decoder) cell(i int) string {
 	return strings.TrimSpace(d.row.Cells[i])
 }
 
-func (d *decoder) fail(col int, value, reason string) {
-	e := model.RowError{Line: d.row.Line, Value: shorten(value), Reason: reason}
+func (d *decoder) fail(col int, value, key string, args ...any) {
+	e := model.RowReason(d.row.Line, key, args...)
+	e.Value = shorten(value)
 	if col >= 0 {
 		e.Column = d.r.columnName(col)
 	}
@@ -248,7 +249,7 @@ func parseFnr(s string) (norway.Fnr, string) {
 		if reason, ok := fnrReasons[err]; ok {
 			return norway.Fnr{}, reason
 		}
-		return norway.Fnr{}, "Ugyldig fødselsnummer"
+		return norway.Fnr{}, "import.why.fnr"
 	}
 	return f, ""
 }
@@ -271,12 +272,10 @@ func parseEmail(s string) (string, string) {
 func parseMobile(s string) (string, string) {
 	n, err := norway.NormalizeMobile(s)
 	if err != nil {
-		msg := err.Error()
 		if !errors.Is(err, norway.ErrMobile) {
-			return "", "Mobilnummeret er ikke gyldig"
+			return "", "import.why.mobile"
 		}
-		r, size := utf8.DecodeRuneInString(msg)
-		return "", string(unicode.ToUpper(r)) + msg[size:]
+		return "", "import.why.mobile.norway"
 	}
 	return n, ""
 }
@@ -317,10 +316,10 @@ func (r *Reader) columnName(i int) string {
 	}
 	if r.info.Format == "xlsx" {
 		if name, err := excelize.ColumnNumberToName(i + 1); err == nil {
-			return "Kolonne " + name
+			return locale.T("nb", "import.column.unnamed", "column", name)
 		}
 	}
-	return "Kolonne " + strconv.Itoa(i+1)
+	return locale.T("nb", "import.column.unnamed", "column", i+1)
 }
 
 // shorten makes a value fit in a report line: one line, at most 40 runes.

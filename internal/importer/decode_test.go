@@ -3,11 +3,11 @@ package importer
 import (
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/norway"
 )
@@ -90,7 +90,7 @@ func TestDecodeNames(t *testing.T) {
 		{[]string{"Kari1", "Nordmann", ""}, "", "", []model.RowError{{Line: 7, Column: "Fornavn", Value: "Kari1", Reason: reasonNameDigits}}},
 	} {
 		h, errs := r.Decode(Row{Line: 7, Cells: tc.cells}, m)
-		if !slices.Equal(errs, tc.errs) {
+		if !sameErrs(t, errs, tc.errs) {
 			t.Errorf("%q: errors %+v, want %+v", tc.cells, errs, tc.errs)
 		}
 		if h.FirstName != tc.first || h.LastName != tc.last || h.Line != 7 {
@@ -100,7 +100,7 @@ func TestDecodeNames(t *testing.T) {
 	// Without first/last columns, a missing name is reported on the name column.
 	r = testReader("csv", "E-post", "Navn")
 	_, errs := r.Decode(Row{Line: 3, Cells: []string{"a@example.no"}}, Mapping{Email, FullName})
-	if !slices.Equal(errs, []model.RowError{{Line: 3, Column: "Navn", Reason: reasonNoName}}) {
+	if !sameErrs(t, errs, []model.RowError{{Line: 3, Column: "Navn", Reason: reasonNoName}}) {
 		t.Errorf("errors %+v", errs)
 	}
 }
@@ -121,7 +121,7 @@ func TestDecodeFnrAndBirthDate(t *testing.T) {
 	dotted := fnr[:2] + "." + fnr[2:4] + "." + fnr[4:6] + " " + fnr[6:]
 	h, errs = r.Decode(Row{Line: 2, Cells: []string{"Kari Nordmann", "16.05.1990", dotted}}, m)
 	want := []model.RowError{{Line: 2, Column: "Født", Value: "16.05.1990", Reason: reasonBirthFnr}}
-	if !slices.Equal(errs, want) || h.Fnr != "" {
+	if !sameErrs(t, errs, want) || h.Fnr != "" {
 		t.Errorf("disagreeing: %+v %+v", h, errs)
 	}
 	// Excel drops the leading zero of a numeric fødselsnummer.
@@ -172,7 +172,7 @@ func TestDecodeContactAndText(t *testing.T) {
 			t.Errorf("parseEmail(%q) = %q, %q", good, got, reason)
 		}
 	}
-	if _, reason := parseMobile("22 33 44 55"); !strings.HasPrefix(reason, "Mobilnummeret må være") {
+	if _, reason := parseMobile("22 33 44 55"); !strings.HasPrefix(locale.T("nb", reason), "Mobilnummeret må være") {
 		t.Errorf("landline reason %q", reason)
 	}
 }
@@ -186,7 +186,7 @@ func TestDecodeErrorShape(t *testing.T) {
 		{Line: 9, Column: "Kolonne C", Value: "ikke-en-adresse", Reason: reasonEmail},
 		{Line: 9, Column: "Stilling", Value: strings.Repeat("å", 39) + "…", Reason: reasonTooLong},
 	}
-	if !slices.Equal(errs, want) {
+	if !sameErrs(t, errs, want) {
 		t.Errorf("errors %+v\nwant %+v", errs, want)
 	}
 	if h != (model.NewHire{Line: 9}) {
@@ -225,12 +225,12 @@ func TestDecodeRowProblems(t *testing.T) {
 		row  Row
 		want model.RowError
 	}{
-		{Row{Line: 5, Cells: []string{"Kari"}, Problem: "Anførselstegn"}, model.RowError{Line: 5, Reason: "Anførselstegn"}},
+		{Row{Line: 5, Cells: []string{"Kari"}, Problem: model.Text{Key: "import.why.quote"}}, model.RowError{Line: 5, Reason: "import.why.quote"}},
 		{Row{Line: 6, Cells: []string{"Fornavn", " Etternavn "}}, model.RowError{Line: 6, Reason: reasonRepeatHeader}},
 		{Row{Line: 7, Cells: []string{"Nordmann", " Kari", "Drift"}}, model.RowError{Line: 7, Value: "Drift", Reason: reasonExtraCells}},
 	} {
 		_, errs := r.Decode(tc.row, m)
-		if !slices.Equal(errs, []model.RowError{tc.want}) {
+		if !sameErrs(t, errs, []model.RowError{tc.want}) {
 			t.Errorf("%+v: %+v", tc.row, errs)
 		}
 	}
@@ -242,4 +242,23 @@ func TestDecodeRowProblems(t *testing.T) {
 	if _, errs := x.Decode(Row{Line: 8, Cells: []string{"Kari", "Nordmann", "starter senere"}}, m); errs != nil {
 		t.Errorf("xlsx note: %+v", errs)
 	}
+}
+
+// sameErrs reports whether errs are want, whose Reason is the reason's
+// key (the constants); it checks that each Reason is its key's bokmål text.
+func sameErrs(t *testing.T, errs, want []model.RowError) bool {
+	t.Helper()
+	if len(errs) != len(want) {
+		return false
+	}
+	for i, e := range errs {
+		if e.Reason != e.Why.In("nb") {
+			t.Errorf("line %d: reason %q is not %s in bokmål", e.Line, e.Reason, e.Why.Key)
+		}
+		w := want[i]
+		if e.Line != w.Line || e.Column != w.Column || e.Value != w.Value || e.Why.Key != w.Reason {
+			return false
+		}
+	}
+	return true
 }

@@ -1,11 +1,14 @@
 package importer
 
 import (
+	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
 )
 
@@ -31,27 +34,21 @@ const (
 // Fields lists every non-Ignore field in display order.
 var Fields = []Field{FirstName, LastName, FullName, BirthDate, Fnr, Email, Mobile, StartDate, Position, Department, Location}
 
-var labels = map[Field]string{
-	Ignore:     "Ikke importer",
-	FirstName:  "Fornavn",
-	LastName:   "Etternavn",
-	FullName:   "Fullt navn",
-	BirthDate:  "Fødselsdato",
-	Fnr:        "Fødselsnummer",
-	Email:      "E-post",
-	Mobile:     "Mobil",
-	StartDate:  "Startdato",
-	Position:   "Stilling",
-	Department: "Avdeling",
-	Location:   "Arbeidssted",
+// LabelKey is the catalogue key of the field's name, as shown in the
+// mapping form.
+func (f Field) LabelKey() string {
+	if f == Ignore {
+		return "import.field.ignore"
+	}
+	return "import.field." + string(f)
 }
 
-// Label returns the Norwegian name of the field, as shown in the mapping form.
+// Label returns the field's name in bokmål (see LabelKey).
 func (f Field) Label() string {
-	if l, ok := labels[f]; ok {
-		return l
+	if !validField(f) {
+		return string(f)
 	}
-	return string(f)
+	return locale.T("nb", f.LabelKey())
 }
 
 // aliases maps normalised header text (see normHeader) to a field. Headers
@@ -194,8 +191,7 @@ func Apply(header []string, saved map[string]Field) Mapping {
 }
 
 func validField(f Field) bool {
-	_, ok := labels[f]
-	return ok
+	return f == Ignore || slices.Contains(Fields, f)
 }
 
 // Check reports a mapping that cannot produce people: no name, or a field
@@ -207,17 +203,15 @@ func (m Mapping) Check() error {
 			continue
 		}
 		if !validField(f) {
-			return model.Errorf(model.EINVALID, "Ukjent felt %q i kolonnevalget.", string(f))
+			return model.ErrorKey(model.EINVALID, "import.mapping.unknown", "field", strconv.Quote(string(f)))
 		}
 		if seen[f] {
-			return model.Errorf(model.EINVALID, "Feltet %s er valgt for mer enn én kolonne.", f.Label())
+			return model.ErrorKey(model.EINVALID, "import.mapping.twice", "field", f.Label())
 		}
 		seen[f] = true
 	}
 	if !seen[FullName] && !(seen[FirstName] && seen[LastName]) {
-		return model.Errorf(model.EINVALID,
-			"Fant ikke navnekolonner. Velg hvilke kolonner som er Fornavn og Etternavn, eller Fullt navn. "+
-				"Står alt i én kolonne, bruker filen et annet skilletegn enn semikolon, komma eller tabulator.")
+		return model.ErrorKey(model.EINVALID, "import.mapping.noname")
 	}
 	return nil
 }

@@ -53,7 +53,7 @@ type Row struct {
 	// Problem is set when the record itself could not be parsed (a stray
 	// quote in a CSV line). Cells then holds what could be read; Decode
 	// reports the problem and the row must not be used.
-	Problem string
+	Problem model.Text
 }
 
 // Limits that keep a hostile or broken file from using unbounded resources.
@@ -89,8 +89,10 @@ var (
 	magicOLE      = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1} // .xls, or an encrypted .xlsx
 )
 
-func fileError(format string, args ...any) error {
-	return model.Errorf(model.EINVALID, format, args...)
+// fileError is a file that cannot be read at all: the catalogue key of
+// the reason (with name–value arguments).
+func fileError(key string, args ...any) error {
+	return model.ErrorKey(model.EINVALID, key, args...)
 }
 
 // Open detects the format from the content (not the file name), reads up
@@ -98,12 +100,12 @@ func fileError(format string, args ...any) error {
 // for a file that cannot be read at all.
 func Open(r io.ReaderAt, size int64, opt Options) (*Reader, error) {
 	if size <= 0 {
-		return nil, fileError("Filen er tom.")
+		return nil, fileError("import.fileerr.empty")
 	}
 	head := make([]byte, min(size, sniffSize))
 	n, err := r.ReadAt(head, 0)
 	if n < len(head) && err != nil {
-		return nil, fileError("Filen kunne ikke leses.")
+		return nil, fileError("import.fileerr.unreadable")
 	}
 	head = head[:n]
 
@@ -116,8 +118,7 @@ func Open(r io.ReaderAt, size int64, opt Options) (*Reader, error) {
 	case bytes.HasPrefix(head, magicZip), bytes.HasPrefix(head, magicEmptyZip):
 		src, err = openXLSX(r, size, opt, &rd.info)
 	case bytes.HasPrefix(head, magicOLE):
-		err = fileError("Excel-filen er passordbeskyttet eller i det gamle .xls-formatet. " +
-			"Lagre den som .xlsx uten passord eller som CSV.")
+		err = fileError("import.fileerr.xls")
 	default:
 		src, err = openCSV(r, size, head, opt, &rd.info)
 	}
@@ -152,7 +153,7 @@ func (r *Reader) findHeader() error {
 		seen = append(seen, row)
 	}
 	if len(seen) == 0 {
-		return fileError("Filen er tom.")
+		return fileError("import.fileerr.empty")
 	}
 	r.setHeader(seen[0])
 	r.pending = seen[1:]
@@ -181,9 +182,9 @@ func (r *Reader) read() (Row, error) {
 		}
 		n := usedCells(row.Cells)
 		if n > maxColumns {
-			return Row{}, fileError("Filen har %d kolonner; høyst %d støttes.", n, maxColumns)
+			return Row{}, fileError("import.fileerr.columns", "columns", n, "max", maxColumns)
 		}
-		if n > 0 || row.Problem != "" {
+		if n > 0 || row.Problem.Key != "" {
 			return row, nil
 		}
 	}

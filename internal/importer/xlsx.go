@@ -27,7 +27,7 @@ type xlsxSource struct {
 	total int
 }
 
-func errCorrupt() error { return fileError("Excel-filen er skadet eller ufullstendig.") }
+func errCorrupt() error { return fileError("import.fileerr.corrupt") }
 
 func openXLSX(r io.ReaderAt, size int64, opt Options, info *Info) (src source, err error) {
 	// excelize is large and parses whatever the file says; a panic in it
@@ -76,14 +76,14 @@ func checkZip(r io.ReaderAt, size int64) error {
 			inMemory += f.UncompressedSize64
 		}
 		if total > xlsxUnzipLimit || inMemory > xlsxInMemory {
-			return fileError("Excel-filen er for stor til å importeres. Del den opp, eller lagre den som CSV.")
+			return fileError("import.fileerr.toolarge")
 		}
 	}
 	switch {
 	case !workbook && openDocument:
-		return fileError("Filen er et OpenDocument-regneark (.ods fra LibreOffice). Lagre den som .xlsx eller CSV.")
+		return fileError("import.fileerr.ods")
 	case !workbook:
-		return fileError("Filen er en zip-fil, men ikke en Excel-arbeidsbok (.xlsx).")
+		return fileError("import.fileerr.zip")
 	}
 	return nil
 }
@@ -91,7 +91,7 @@ func checkZip(r io.ReaderAt, size int64) error {
 func (s *xlsxSource) open(opt Options, info *Info) error {
 	sheets := s.f.GetSheetList()
 	if len(sheets) == 0 {
-		return fileError("Excel-filen har ingen ark.")
+		return fileError("import.fileerr.nosheets")
 	}
 	sheet, err := pickSheet(s.f, sheets, opt.Sheet)
 	if err != nil {
@@ -129,7 +129,7 @@ func pickSheet(f *excelize.File, sheets []string, want string) (string, error) {
 				return s, nil
 			}
 		}
-		return "", fileError("Fant ikke arket «%s». Arkene i filen er: %s.", want, strings.Join(sheets, ", "))
+		return "", fileError("import.fileerr.sheet", "sheet", want, "sheets", strings.Join(sheets, ", "))
 	}
 	for _, s := range sheets {
 		if visible, err := f.GetSheetVisible(s); err == nil && visible {
@@ -148,7 +148,7 @@ func (s *xlsxSource) next() (row Row, err error) {
 	if !s.rows.Next() {
 		if err := s.rows.Error(); err != nil {
 			if errors.Is(err, excelize.ErrMaxRows) {
-				return Row{}, fileError("Excel-arket har flere rader enn Excel tillater.")
+				return Row{}, fileError("import.fileerr.rows")
 			}
 			return Row{}, errCorrupt()
 		}
@@ -157,7 +157,7 @@ func (s *xlsxSource) next() (row Row, err error) {
 	s.row++
 	cells, err := s.rows.Columns(excelize.Options{RawCellValue: true})
 	if err != nil {
-		return Row{}, fileError("Excel-filen er skadet i rad %d.", s.row)
+		return Row{}, fileError("import.fileerr.corruptrow", "row", s.row)
 	}
 	for i, c := range cells {
 		if !utf8.ValidString(c) {

@@ -44,7 +44,7 @@ func (m Money) format(sep byte) string {
 // or commas ("1.234,50" is ambiguous), and anything over MaxAmount.
 func ParseAmount(s string) (Money, error) {
 	bad := func() (Money, error) {
-		return 0, Errorf(EINVALID, "Beløpet %q er ikke gyldig.", s)
+		return 0, ErrorKey(EINVALID, "err.amount.invalid", "amount", strconv.Quote(s))
 	}
 	t := strings.TrimSpace(strings.NewReplacer("\u00a0", " ", "\u202f", " ", "\t", " ").Replace(s))
 	lower := strings.ToLower(t)
@@ -117,5 +117,5 @@ func ParseMonth(s string) (time.Time, error) {
 			return MonthOf(t), nil
 		}
 	}
-	return time.Time{}, Errorf(EINVALID, "Måneden %q er ikke gyldig; skriv den som 2026-11 eller 11.2026.", s)
+	return time.Time{}, ErrorKey(EINVALID, "err.month.invalid", "month", strconv.Quote(s))
 }

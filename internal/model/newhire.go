@@ -24,10 +24,26 @@ func (h *NewHire) Name() string { return h.FirstName + " " + h.LastName }
 
 // RowError is one problem with one cell or row of an imported file, in a
 // form a person can act on: row number, column as the file names it, and the
-// reason in Norwegian.
+// reason, a catalogue text translated where the report is shown (ReasonIn).
 type RowError struct {
 	Line   int
 	Column string // header text of the offending column; "" for the whole row
 	Value  string // the offending value, shortened
-	Reason string
+	Reason string // in bokmål, for the command line, logs and tests
+	Why    Text   // Reason's key and arguments; zero for a reason not in the catalogue
+}
+
+// RowReason is the RowError for line with the catalogue's reason key (and
+// name–value arguments); the caller fills in Column and Value.
+func RowReason(line int, key string, args ...any) RowError {
+	t := Text{Key: key, Args: args}
+	return RowError{Line: line, Reason: t.In("nb"), Why: t}
+}
+
+// ReasonIn is the reason in lang.
+func (e RowError) ReasonIn(lang string) string {
+	if e.Why.Key == "" {
+		return e.Reason
+	}
+	return e.Why.In(lang)
 }

@@ -3,6 +3,8 @@ package model
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/verve-union/verve/internal/locale"
 )
 
 // Settings are the union's own choices for the recruitment pipeline.
@@ -20,21 +22,19 @@ var DefaultSettings = Settings{
 	RetentionDays:     180,
 	EscalateAfterDays: 7,
 	MailKeepDays:      90,
-	PrivacyNotice: "Vi har fått navnet ditt fra arbeidsgiveren din, som gir tillitsvalgte oversikt over nyansatte " +
-		"etter hovedavtalen. Vi bruker det bare til å ta kontakt om medlemskap og sletter det hvis du ikke ønsker å bli medlem. " +
-		"Du kan be om innsyn eller sletting ved å kontakte forbundet.",
+	PrivacyNotice:     locale.T("nb", "settings.default.privacy"),
 }
 
 // Validate trims the notice and reports each setting out of its range.
 func (st *Settings) Validate() error {
 	var v Validation
 	st.PrivacyNotice = strings.TrimSpace(st.PrivacyNotice)
-	v.Check(st.FollowUpDays >= 1 && st.FollowUpDays <= 60, "follow_up_days", "Velg mellom 1 og 60 dager.")
-	v.Check(st.RetentionDays >= 1 && st.RetentionDays <= 730, "retention_days", "Velg mellom 1 og 730 dager.")
-	v.Check(st.EscalateAfterDays >= 1 && st.EscalateAfterDays <= 60, "escalate_after_days", "Velg mellom 1 og 60 dager.")
-	v.Check(st.MailKeepDays >= 1 && st.MailKeepDays <= 730, "mail_keep_days", "Velg mellom 1 og 730 dager.")
-	v.Check(st.PrivacyNotice != "", "privacy_notice", "Personverninformasjonen må fylles ut.")
-	v.Check(utf8.RuneCountInString(st.PrivacyNotice) <= 4000, "privacy_notice", "Teksten kan ha høyst 4000 tegn.")
+	v.Check(st.FollowUpDays >= 1 && st.FollowUpDays <= 60, "follow_up_days", "settings.valid.days", "min", 1, "max", 60)
+	v.Check(st.RetentionDays >= 1 && st.RetentionDays <= 730, "retention_days", "settings.valid.days", "min", 1, "max", 730)
+	v.Check(st.EscalateAfterDays >= 1 && st.EscalateAfterDays <= 60, "escalate_after_days", "settings.valid.days", "min", 1, "max", 60)
+	v.Check(st.MailKeepDays >= 1 && st.MailKeepDays <= 730, "mail_keep_days", "settings.valid.days", "min", 1, "max", 730)
+	v.Check(st.PrivacyNotice != "", "privacy_notice", "settings.valid.privacy")
+	v.Check(utf8.RuneCountInString(st.PrivacyNotice) <= 4000, "privacy_notice", "settings.valid.toolong", "max", 4000)
 	return v.Err()
 }
 
@@ -50,20 +50,18 @@ type JoinSettings struct {
 // DefaultJoinSettings apply until the union saves its own.
 var DefaultJoinSettings = JoinSettings{
 	CreditMonths: 3,
-	Intro:        "Bli medlem i forbundet: du får hjelp når du trenger det, forsikringer og rabatter, og en tillitsvalgt på arbeidsplassen.",
-	Consent: "Jeg samtykker i at forbundet registrerer opplysningene over og medlemskapet mitt, og bruker dem til å administrere " +
-		"medlemskapet, kreve inn kontingent og gi meg informasjon. Medlemskap i fagforening er en særlig kategori personopplysninger; " +
-		"du kan be om innsyn og sletting.",
+	Intro:        locale.T("nb", "settings.default.joinintro"),
+	Consent:      locale.T("nb", "settings.default.joinconsent"),
 }
 
 // Validate trims the texts and reports what is out of range or missing.
 func (st *JoinSettings) Validate() error {
 	var v Validation
 	st.Intro, st.Consent = strings.TrimSpace(st.Intro), strings.TrimSpace(st.Consent)
-	v.Check(st.CreditMonths >= 1 && st.CreditMonths <= 24, "credit_months", "Velg mellom 1 og 24 måneder.")
-	v.Check(st.Consent != "", "join_consent", "Samtykketeksten må fylles ut.")
+	v.Check(st.CreditMonths >= 1 && st.CreditMonths <= 24, "credit_months", "settings.valid.months", "min", 1, "max", 24)
+	v.Check(st.Consent != "", "join_consent", "settings.valid.consent")
 	for k, t := range map[string]string{"join_intro": st.Intro, "join_consent": st.Consent} {
-		v.Check(utf8.RuneCountInString(t) <= 4000 && utf8.ValidString(t), k, "Teksten kan ha høyst 4000 tegn.")
+		v.Check(utf8.RuneCountInString(t) <= 4000 && utf8.ValidString(t), k, "settings.valid.toolong", "max", 4000)
 	}
 	return v.Err()
 }
