@@ -23,7 +23,7 @@ func runMigrate(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer store.Close()
-	fmt.Fprintln(stdout, "Databasen er oppdatert.")
+	fmt.Fprintln(stdout, nb("cli.migrate.done"))
 	return nil
 }
 
@@ -31,29 +31,29 @@ func runMigrate(ctx context.Context, args []string, stdout io.Writer) error {
 // with a role on an org unit.
 func runUser(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 || args[0] != "add" {
-		return errors.New("bruk: verve user add --username NAVN --password PASSORD [--name «Fornavn Etternavn»] [--role union_admin] [--unit ID]")
+		return errors.New(nb("cli.user.usage"))
 	}
 	var dsn, username, password, name, role, union string
 	var unitID int64
 	fs := newFlags("user add", &dsn, "sqlite:verve.db")
-	fs.StringVar(&username, "username", "", "brukernavn")
-	fs.StringVar(&password, "password", envOr("PASSWORD", ""), "passord, minst 8 tegn (VERVE_PASSWORD)")
-	fs.StringVar(&name, "name", "Administrator Verve", "fullt navn på personen brukeren tilhører")
-	fs.StringVar(&role, "role", model.RoleUnionAdmin, "rolle: "+strings.Join(model.Roles, ", "))
-	fs.Int64Var(&unitID, "unit", 0, "organisasjonsleddet rollen gjelder (standard: forbundet)")
-	fs.StringVar(&union, "union", "Forbundet", "navnet på forbundet, når databasen er tom")
+	fs.StringVar(&username, "username", "", nb("cli.user.flag.username"))
+	fs.StringVar(&password, "password", envOr("PASSWORD", ""), nb("cli.user.flag.password"))
+	fs.StringVar(&name, "name", "Administrator Verve", nb("cli.user.flag.name"))
+	fs.StringVar(&role, "role", model.RoleUnionAdmin, nb("cli.user.flag.role", "roles", strings.Join(model.Roles, ", ")))
+	fs.Int64Var(&unitID, "unit", 0, nb("cli.user.flag.unit"))
+	fs.StringVar(&union, "union", "Forbundet", nb("cli.user.flag.union"))
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
 	var v model.Validation
-	v.Check(username != "", "--username", "må fylles ut")
-	v.Check(len(password) >= 8, "--password", "må ha minst 8 tegn")
-	v.Check(strings.Contains(strings.TrimSpace(name), " "), "--name", "må ha fornavn og etternavn")
+	v.Check(username != "", "--username", "cli.user.required")
+	v.Check(len(password) >= 8, "--password", "cli.user.password.short")
+	v.Check(strings.Contains(strings.TrimSpace(name), " "), "--name", "cli.user.name.parts")
 	validRole := false
 	for _, r := range model.Roles {
 		validRole = validRole || r == role
 	}
-	v.Check(validRole, "--role", "ukjent rolle")
+	v.Check(validRole, "--role", "cli.user.role.unknown")
 	if err := v.Err(); err != nil {
 		return fmt.Errorf("%v", err)
 	}
@@ -87,6 +87,6 @@ func runUser(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := store.CreateUser(ctx, sys, &model.User{PersonID: p.ID, Username: username, PasswordHash: hash}); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Brukeren %s er opprettet med rollen %s.\n", username, role)
+	fmt.Fprintln(stdout, nb("cli.user.created", "username", username, "role", role))
 	return nil
 }

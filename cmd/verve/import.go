@@ -128,7 +128,7 @@ func printReport(out io.Writer, w *model.Workplace, rep *newhires.Report, took t
 	for _, e := range rep.Errors {
 		fmt.Fprint(out, "    "+nb("cli.import.rowerror", "line", e.Line, "column", orDash(e.Column), "reason", e.Reason))
 		if e.Value != "" {
-			fmt.Fprintf(out, " («%s»)", e.Value)
+			fmt.Fprint(out, " "+nb("cli.import.value", "value", e.Value))
 		}
 		fmt.Fprintln(out)
 	}

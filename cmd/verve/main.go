@@ -12,6 +12,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 
 	"github.com/verve-union/verve/internal/model"
@@ -28,15 +29,15 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"demo", "lag (eller gjenbruk) en demodatabase og start serveren", runDemo},
-		{"serve", "start serveren mot en database", runServe},
-		{"migrate", "kjør databasemigreringer", runMigrate},
-		{"seed", "fyll en tom database med et deterministisk demoforbund", runSeed},
-		{"import", "les inn en nyansattliste (import newhires)", runImport},
-		{"user", "administrer brukere (user add)", runUser},
-		{"backup", "ta en sikkerhetskopi av en SQLite-database mens den er i bruk", runBackup},
-		{"restore", "kontroller en sikkerhetskopi og legg den på plass", runRestore},
-		{"version", "vis versjonen", func(_ context.Context, _ []string, out io.Writer) error {
+		{"demo", nb("cli.cmd.demo"), runDemo},
+		{"serve", nb("cli.cmd.serve"), runServe},
+		{"migrate", nb("cli.cmd.migrate"), runMigrate},
+		{"seed", nb("cli.cmd.seed"), runSeed},
+		{"import", nb("cli.cmd.import"), runImport},
+		{"user", nb("cli.cmd.user"), runUser},
+		{"backup", nb("cli.cmd.backup"), runBackup},
+		{"restore", nb("cli.cmd.restore"), runRestore},
+		{"version", nb("cli.cmd.version"), func(_ context.Context, _ []string, out io.Writer) error {
 			fmt.Fprintln(out, "verve", version)
 			return nil
 		}},
@@ -58,16 +59,16 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
 	usage := func() {
-		fmt.Fprintln(stderr, "Bruk: verve KOMMANDO [flagg]\n\nKommandoer:")
+		fmt.Fprintf(stderr, "%s\n\n%s\n", nb("cli.usage"), nb("cli.usage.commands"))
 		for _, c := range commands() {
 			fmt.Fprintf(stderr, "  %-8s %s\n", c.name, c.summary)
 		}
-		fmt.Fprintln(stderr, "\nSkriv «verve KOMMANDO --help» for flaggene til en kommando.")
+		fmt.Fprintln(stderr, "\n"+nb("cli.usage.help"))
 	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage()
 		if len(args) == 0 {
-			return errors.New("mangler kommando")
+			return errors.New(nb("cli.command.missing"))
 		}
 		return nil
 	}
@@ -77,7 +78,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	usage()
-	return fmt.Errorf("ukjent kommando %q", args[0])
+	return errors.New(nb("cli.command.unknown", "command", strconv.Quote(args[0])))
 }
 
 // envOr returns the environment variable VERVE_<name> or def.
@@ -93,8 +94,8 @@ func envOr(name, def string) string {
 func newFlags(name string, db *string, dbDefault string) *flag.FlagSet {
 	fs := flag.NewFlagSet("verve "+name, flag.ContinueOnError)
 	if db != nil {
-		fs.StringVar(db, "db", envOr("DB", dbDefault), "database: sqlite:FIL eller postgres://… (VERVE_DB)")
-		fs.String("key-file", envOr("KEY_FILE", ""), "nøkkelen fødselsnumre hashes med, lages ved første start; standard for SQLite: databasefilen + .key (VERVE_KEY_FILE)")
+		fs.StringVar(db, "db", envOr("DB", dbDefault), nb("cli.flag.db"))
+		fs.String("key-file", envOr("KEY_FILE", ""), nb("cli.flag.keyfile"))
 	}
 	return fs
 }

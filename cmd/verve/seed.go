@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -27,9 +28,9 @@ func (c *seedConfig) flags(fs interface {
 	Uint64Var(*uint64, string, uint64, string)
 	StringVar(*string, string, string, string)
 }, members int) {
-	fs.IntVar(&c.members, "members", members, "antall medlemmer i demoforbundet")
-	fs.Uint64Var(&c.seed, "seed", 1, "frø for tilfeldige data: samme frø og dato gir samme data")
-	fs.StringVar(&c.today, "today", "", "datoen dataene er laget rundt (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ; standard: i dag)")
+	fs.IntVar(&c.members, "members", members, nb("cli.seed.flag.members"))
+	fs.Uint64Var(&c.seed, "seed", 1, nb("cli.seed.flag.seed"))
+	fs.StringVar(&c.today, "today", "", nb("cli.seed.flag.today"))
 }
 
 // parseDay reads --today; empty is the zero time, which demo.Generate
@@ -43,7 +44,7 @@ func parseDay(s string) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, model.Errorf(model.EINVALID, "--today: %q er ikke en dato (bruk ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ)", s)
+	return time.Time{}, model.ErrorKey(model.EINVALID, "cli.seed.today.invalid", "value", strconv.Quote(s))
 }
 
 // seedStore generates the demo union with a progress bar on stderr.
@@ -52,7 +53,7 @@ func seedStore(ctx context.Context, store *storage.Storage, c seedConfig, stdout
 	if err != nil {
 		return nil, err
 	}
-	bar := progressbar.NewOptions(c.members, progressbar.OptionSetWriter(os.Stderr), progressbar.OptionSetDescription("Lager demoforbund"),
+	bar := progressbar.NewOptions(c.members, progressbar.OptionSetWriter(os.Stderr), progressbar.OptionSetDescription(nb("cli.seed.progress")),
 		progressbar.OptionShowCount(), progressbar.OptionSetWidth(30), progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish(),
 		// A log file gets the summary line, not hundreds of redraws.
 		progressbar.OptionSetVisibility(term.IsTerminal(int(os.Stderr.Fd()))))
@@ -64,8 +65,8 @@ func seedStore(ctx context.Context, store *storage.Storage, c seedConfig, stdout
 		return nil, err
 	}
 	el := time.Since(start)
-	fmt.Fprintf(stdout, "Laget %d medlemmer (%d personer, %d arbeidsplasser) på %.1f s: %.0f medlemmer/s\n",
-		c.members, res.Rows["persons"], res.Rows["workplaces"], el.Seconds(), float64(c.members)/el.Seconds())
+	fmt.Fprintln(stdout, nb("cli.seed.done", "members", c.members, "persons", res.Rows["persons"], "workplaces", res.Rows["workplaces"],
+		"seconds", fmt.Sprintf("%.1f", el.Seconds()), "rate", fmt.Sprintf("%.0f", float64(c.members)/el.Seconds())))
 	return res, nil
 }
 
@@ -88,7 +89,7 @@ func runSeed(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 func printLogins(w io.Writer, logins []demo.Login) {
-	fmt.Fprintln(w, "Demobrukere (rolle: brukernavn / passord):")
+	fmt.Fprintln(w, nb("cli.seed.logins"))
 	for _, l := range logins {
 		fmt.Fprintf(w, "  %-24s %s / %s\n", l.Role+":", l.Username, l.Password)
 	}
@@ -127,7 +128,7 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "Bruker eksisterende database %s.\n", dsn)
+		fmt.Fprintln(stdout, nb("cli.demo.existing", "dsn", dsn))
 		var ls []demo.Login
 		for _, l := range logins {
 			ls = append(ls, demo.Login{Role: l[0], Username: l[1], Password: demo.Password})

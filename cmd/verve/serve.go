@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -28,19 +29,19 @@ func (c *serveConfig) flags(fs interface {
 	StringVar(*string, string, string, string)
 	BoolVar(*bool, string, bool, string)
 }) {
-	fs.StringVar(&c.addr, "addr", envOr("ADDR", "localhost:8080"), "adresse serveren lytter på (VERVE_ADDR)")
+	fs.StringVar(&c.addr, "addr", envOr("ADDR", "localhost:8080"), nb("cli.serve.flag.addr"))
 	behind, _ := strconv.ParseBool(envOr("BEHIND_TLS", "false"))
-	fs.BoolVar(&c.behindTLS, "behind-tls", behind, "en proxy foran terminerer TLS: sett Secure på informasjonskapsler (VERVE_BEHIND_TLS)")
-	fs.StringVar(&c.proxies, "trusted-proxies", envOr("TRUSTED_PROXIES", ""), "reverse-proxyer (CIDR-er, kommaseparert) hvis X-Forwarded-For og X-Forwarded-Proto skal gjelde (VERVE_TRUSTED_PROXIES)")
-	fs.StringVar(&c.publicURL, "public-url", envOr("PUBLIC_URL", ""), "adressen medlemmene bruker, for lenker i e-post, vervelenker og QR-koder (https://medlem.forbundet.no); tom: forespørselens Host-header (VERVE_PUBLIC_URL)")
-	fs.StringVar(&c.smtp.Host, "smtp-host", envOr("SMTP_HOST", ""), "SMTP-tjener for e-post; uten den skrives e-post bare til loggen (VERVE_SMTP_HOST)")
-	fs.StringVar(&c.smtpPort, "smtp-port", envOr("SMTP_PORT", ""), "SMTP-port; tom for vanlig port for TLS-valget (VERVE_SMTP_PORT)")
-	fs.StringVar(&c.smtp.Username, "smtp-user", envOr("SMTP_USER", ""), "SMTP-brukernavn (VERVE_SMTP_USER)")
-	fs.StringVar(&c.smtp.Password, "smtp-password", envOr("SMTP_PASSWORD", ""), "SMTP-passord; bruk helst VERVE_SMTP_PASSWORD")
-	fs.StringVar(&c.smtp.From, "smtp-from", envOr("SMTP_FROM", "post@forbundet.example"), "avsenderadresse (VERVE_SMTP_FROM)")
-	fs.StringVar(&c.smtp.FromName, "smtp-from-name", envOr("SMTP_FROM_NAME", "Forbundet"), "avsendernavn (VERVE_SMTP_FROM_NAME)")
-	fs.StringVar(&c.smtp.TLS, "smtp-tls", envOr("SMTP_TLS", mail.TLSStartTLS), "starttls, tls eller none (VERVE_SMTP_TLS)")
-	fs.StringVar(&c.uploadDir, "upload-dir", envOr("UPLOAD_DIR", ""), "mappe for opplastede lister, tømmes ved oppstart: én server per mappe; tom: <temp>/verve-uploads-<uid> (VERVE_UPLOAD_DIR)")
+	fs.BoolVar(&c.behindTLS, "behind-tls", behind, nb("cli.serve.flag.behindtls"))
+	fs.StringVar(&c.proxies, "trusted-proxies", envOr("TRUSTED_PROXIES", ""), nb("cli.serve.flag.proxies"))
+	fs.StringVar(&c.publicURL, "public-url", envOr("PUBLIC_URL", ""), nb("cli.serve.flag.publicurl"))
+	fs.StringVar(&c.smtp.Host, "smtp-host", envOr("SMTP_HOST", ""), nb("cli.serve.flag.smtphost"))
+	fs.StringVar(&c.smtpPort, "smtp-port", envOr("SMTP_PORT", ""), nb("cli.serve.flag.smtpport"))
+	fs.StringVar(&c.smtp.Username, "smtp-user", envOr("SMTP_USER", ""), nb("cli.serve.flag.smtpuser"))
+	fs.StringVar(&c.smtp.Password, "smtp-password", envOr("SMTP_PASSWORD", ""), nb("cli.serve.flag.smtppassword"))
+	fs.StringVar(&c.smtp.From, "smtp-from", envOr("SMTP_FROM", "post@forbundet.example"), nb("cli.serve.flag.smtpfrom"))
+	fs.StringVar(&c.smtp.FromName, "smtp-from-name", envOr("SMTP_FROM_NAME", "Forbundet"), nb("cli.serve.flag.smtpfromname"))
+	fs.StringVar(&c.smtp.TLS, "smtp-tls", envOr("SMTP_TLS", mail.TLSStartTLS), nb("cli.serve.flag.smtptls"))
+	fs.StringVar(&c.uploadDir, "upload-dir", envOr("UPLOAD_DIR", ""), nb("cli.serve.flag.uploaddir"))
 }
 
 // mailSender is SMTP when a host is given, else the log sender, so that
@@ -52,7 +53,7 @@ func (c *serveConfig) mailSender() (mail.Sender, error) {
 	if c.smtpPort != "" {
 		p, err := strconv.Atoi(c.smtpPort)
 		if err != nil || p <= 0 || p > 65535 {
-			return nil, fmt.Errorf("--smtp-port: %q er ikke et portnummer", c.smtpPort)
+			return nil, errors.New(nb("cli.serve.smtpport", "port", strconv.Quote(c.smtpPort)))
 		}
 		c.smtp.Port = p
 	}
@@ -93,6 +94,6 @@ func serve(ctx context.Context, store *storage.Storage, ln net.Listener, cfg ser
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Verve kjører på http://%s/ (%s)\n", ln.Addr(), store.Dialect())
+	fmt.Fprintln(stdout, nb("cli.serve.running", "addr", ln.Addr(), "dialect", store.Dialect()))
 	return srv.Run(ctx, ln)
 }
