@@ -88,8 +88,8 @@ func runImport(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	printReport(stdout, w, rep, time.Since(start))
 	switch {
-	case rep.MappingError != "":
-		return errors.New(rep.MappingError)
+	case rep.MappingError.Key != "":
+		return errors.New(rep.MappingError.In("nb"))
 	case rep.Result.Rows == 0:
 		return errors.New(nb("cli.import.norows"))
 	}
@@ -115,7 +115,7 @@ func printReport(out io.Writer, w *model.Workplace, rep *newhires.Report, took t
 		}
 	}
 	fmt.Fprintln(out, nb("cli.import.columns"), strings.Join(cols, ", "))
-	if rep.MappingError != "" {
+	if rep.MappingError.Key != "" {
 		return
 	}
 	res := rep.Result

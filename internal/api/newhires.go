@@ -85,8 +85,8 @@ func (a *API) postNewhires(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	if rep.MappingError != "" {
-		a.fail(w, r, model.Errorf(model.EINVALID, "%s", rep.MappingError))
+	if rep.MappingError.Key != "" {
+		a.fail(w, r, model.ErrorKey(model.EINVALID, rep.MappingError.Key, rep.MappingError.Args...))
 		return
 	}
 	out := importJSON{ImportID: rep.Result.ImportID, Committed: rep.Result.Committed, Format: rep.Info.Format, HeaderRow: rep.Info.HeaderRow,

@@ -4,13 +4,13 @@
 package dues
 
 import (
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/verve-union/verve/internal/importer"
+	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
 )
 
@@ -21,8 +21,8 @@ type Row struct {
 	Email        string // the member's, when MembershipID is 0
 	Month        time.Time
 	Amount       model.Money
-	// Problem says why the row cannot be used; "" when it can.
-	Problem string
+	// Problem says why the row cannot be used; no key when it can.
+	Problem model.Text
 }
 
 // Outcome is what became of one row when it was recorded: the membership
@@ -79,7 +79,7 @@ func Read(r io.ReaderAt, size int64) ([]Row, error) {
 	_, hasMonth := col[colMonth]
 	_, hasAmount := col[colAmount]
 	if !(hasID || hasEmail) || !hasMonth || !hasAmount {
-		return nil, model.Errorf(model.EINVALID, "Overskriftene må ha medlemskap eller e-post, måned og beløp.")
+		return nil, model.ErrorKey(model.EINVALID, "dues.file.headers")
 	}
 	var rows []Row
 	for {
@@ -93,7 +93,7 @@ func Read(r io.ReaderAt, size int64) ([]Row, error) {
 		rows = append(rows, decode(rec, col))
 	}
 	if len(rows) == 0 {
-		return nil, model.Errorf(model.EINVALID, "Fila har ingen rader under overskriftene.")
+		return nil, model.ErrorKey(model.EINVALID, "dues.file.norows")
 	}
 	return rows, nil
 }
@@ -113,36 +113,37 @@ func decode(rec importer.Row, col map[string]int) Row {
 	row.Month, row.Amount = month, amount
 	switch {
 	case rec.Problem.Key != "":
-		row.Problem = rec.Problem.In("nb")
+		row.Problem = rec.Problem
 	case merr != nil:
-		row.Problem = model.ErrorMessage(merr)
+		row.Problem = model.ErrorText(merr)
 	case aerr != nil:
-		row.Problem = model.ErrorMessage(aerr)
+		row.Problem = model.ErrorText(aerr)
 	case row.MembershipID == 0 && row.Email == "":
-		row.Problem = "Raden mangler medlemskap og e-post."
+		row.Problem = model.Text{Key: "dues.row.nomember"}
 	}
 	return row
 }
 
 // Report has a line per row: its problem, why it was not recorded, or
-// what was recorded. ok is true when every row went in.
-func Report(rows []Row, outs []Outcome) (report []Line, ok bool) {
+// what was recorded, in lang. ok is true when every row went in.
+func Report(rows []Row, outs []Outcome, lang string) (report []Line, ok bool) {
 	ok = true
 	for i, row := range rows {
-		line := Line{Line: row.Line, Message: row.Problem}
+		line := Line{Line: row.Line}
 		var out Outcome
 		if i < len(outs) {
 			out = outs[i]
 		}
 		switch {
-		case row.Problem != "":
+		case row.Problem.Key != "":
+			line.Message = row.Problem.In(lang)
 		case row.MembershipID == 0 && model.ErrorCode(out.Err) == model.ENOTFOUND:
-			line.Message = "Fant ikke noe aktivt medlemskap med e-posten " + row.Email + "."
+			line.Message = locale.T(lang, "dues.row.noactive", "email", row.Email)
 		case out.Err != nil:
-			line.Message = model.ErrorMessage(out.Err)
+			line.Message = model.ErrorMessageIn(out.Err, lang)
 		default:
 			line.OK = true
-			line.Message = fmt.Sprintf("Medlemskap %d, %s: %s kr", out.MembershipID, row.Month.Format("01.2006"), row.Amount.Kroner())
+			line.Message = locale.T(lang, "dues.row.recorded", "id", out.MembershipID, "month", row.Month.Format("01.2006"), "amount", row.Amount.Kroner())
 		}
 		ok = ok && line.OK
 		report = append(report, line)

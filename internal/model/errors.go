@@ -74,6 +74,20 @@ func (e *Error) WithField(field, key string, args ...any) *Error {
 	return e
 }
 
+// ErrorText is err's message as a Text, translated where it is shown: its
+// key and arguments, its Message (shown as it is) without a key, and the
+// generic message for anything but an application error.
+func ErrorText(err error) Text {
+	var e *Error
+	switch {
+	case !errors.As(err, &e):
+		return Text{Key: "error.internal"}
+	case e.Key == "":
+		return Text{Key: e.Message}
+	}
+	return Text{Key: e.Key, Args: e.Args}
+}
+
 // ErrorMessageIn is the user-facing message of err in lang: the
 // catalogue's text for its key, its Message without one, and a generic
 // message for anything but an application error.

@@ -145,8 +145,8 @@ func (d *benchDB) importFile(b *testing.B, path string, rows int) time.Duration 
 	if err != nil {
 		b.Fatal(err)
 	}
-	if rep.MappingError != "" || rep.ErrorRows != 0 || rep.Result == nil || !rep.Result.Committed || rep.Result.Rows != rows {
-		b.Fatalf("import: mapping %q, %d errors, result %+v", rep.MappingError, rep.ErrorRows, rep.Result)
+	if rep.MappingError.Key != "" || rep.ErrorRows != 0 || rep.Result == nil || !rep.Result.Committed || rep.Result.Rows != rows {
+		b.Fatalf("import: mapping %q, %d errors, result %+v", rep.MappingError.In("nb"), rep.ErrorRows, rep.Result)
 	}
 	return took
 }

@@ -40,7 +40,7 @@ type Report struct {
 	Info         importer.Info
 	Header       []string
 	Mapping      importer.Mapping
-	MappingError string           // the mapping cannot produce people; nothing was read
+	MappingError model.Text       // the mapping cannot produce people (no key when it can); nothing was read
 	Errors       []model.RowError // the first maxErrors problems
 	ErrorRows    int              // rows rejected in all
 	RouteBy      importer.Field
@@ -95,14 +95,14 @@ func Run(ctx context.Context, s *storage.Storage, u *access.Principal, w *model.
 		rep.Routes = saved.Routes
 	}
 	if err := rep.Mapping.Check(); err != nil {
-		rep.MappingError = model.ErrorMessage(err)
+		rep.MappingError = model.ErrorText(err)
 		return rep, nil
 	}
 	routeCol := -1
 	if rep.RouteBy != "" {
 		routeCol = slices.Index(rep.Mapping, rep.RouteBy)
 		if routeCol < 0 {
-			rep.MappingError = "Velg hvilken kolonne som er " + strings.ToLower(rep.RouteBy.Label()) + ", eller la være å fordele radene."
+			rep.MappingError = model.Text{Key: "import.route.nocolumn", Args: []any{"field", strings.ToLower(rep.RouteBy.Label())}}
 			return rep, nil
 		}
 	}
@@ -143,8 +143,9 @@ func Run(ctx context.Context, s *storage.Storage, u *access.Principal, w *model.
 					rep.RouteValues = append(rep.RouteValues, v)
 				}
 				if wid = rep.Routes[key]; wid == 0 {
-					reject(model.RowError{Line: row.Line, Column: cell(rep.Header, routeCol), Value: v,
-						Reason: "Ingen arbeidsplass er valgt for denne verdien"})
+					e := model.RowReason(row.Line, "import.route.none")
+					e.Column, e.Value = cell(rep.Header, routeCol), v
+					reject(e)
 					continue
 				}
 			}

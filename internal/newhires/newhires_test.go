@@ -105,7 +105,7 @@ func TestBrokenFilesChangeNothingOrOnlyGoodRows(t *testing.T) {
 					if w.count(t, "persons") != persons || w.count(t, "imports") != imports {
 						t.Errorf("%s: unreadable file changed the database", e.Name())
 					}
-				case rep.MappingError != "":
+				case rep.MappingError.Key != "":
 					if w.count(t, "imports") != imports {
 						t.Errorf("%s: a file without a usable mapping was imported", e.Name())
 					}

@@ -83,13 +83,13 @@ type Outcome struct {
 func (o *Outcome) Check() error {
 	var v model.Validation
 	o.Note, o.Reason = strings.TrimSpace(o.Note), strings.TrimSpace(o.Reason)
-	v.Check(slices.Contains(Outcomes, o.Result), "result", "Velg hvordan det gikk.")
-	v.Check(utf8.RuneCountInString(o.Note) <= 2000 && utf8.ValidString(o.Note), "note", "Notatet kan ha høyst 2000 tegn.")
-	v.Check(utf8.RuneCountInString(o.Reason) <= 200 && utf8.ValidString(o.Reason), "reason", "Grunnen kan ha høyst 200 tegn.")
+	v.Check(slices.Contains(Outcomes, o.Result), "result", "outcome.check.result")
+	v.Check(utf8.RuneCountInString(o.Note) <= 2000 && utf8.ValidString(o.Note), "note", "outcome.check.note")
+	v.Check(utf8.RuneCountInString(o.Reason) <= 200 && utf8.ValidString(o.Reason), "reason", "outcome.check.reason")
 	if o.MembershipType == "" {
 		o.MembershipType = model.TypeOrdinary
 	}
-	v.Check(slices.Contains(model.MembershipTypes, o.MembershipType), "membership_type", "Ukjent medlemskapstype.")
+	v.Check(slices.Contains(model.MembershipTypes, o.MembershipType), "membership_type", "outcome.check.type")
 	return v.Err()
 }
 

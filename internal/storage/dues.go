@@ -92,7 +92,7 @@ func (s *Storage) ImportPayments(ctx context.Context, u *access.Principal, rows 
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		all := true
 		for i, row := range rows {
-			if row.Problem != "" {
+			if row.Problem.Key != "" {
 				all = false
 				continue
 			}

@@ -746,6 +746,6 @@ func importDues(ctx context.Context, s *Storage, u *access.Principal, file strin
 	if err != nil {
 		return nil, false, err
 	}
-	report, ok := dues.Report(rows, outs)
+	report, ok := dues.Report(rows, outs, "nb")
 	return report, ok, nil
 }

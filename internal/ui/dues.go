@@ -26,7 +26,7 @@ func (h *Handler) importDues(w http.ResponseWriter, r *http.Request) {
 	f, fh, err := r.FormFile("file")
 	if err != nil {
 		h.render(w, r, http.StatusBadRequest, "dues", page{Title: locale.T(h.lang(r), "dues.import"), Data: &duesImportData{},
-			Error: "Velg en CSV-fil."})
+			Error: locale.T(h.lang(r), "dues.file.missing")})
 		return
 	}
 	defer f.Close()
@@ -36,14 +36,14 @@ func (h *Handler) importDues(w http.ResponseWriter, r *http.Request) {
 		outs, err = h.Store.ImportPayments(r.Context(), access.FromContext(r.Context()), rows)
 	}
 	if model.ErrorCode(err) == model.EINVALID {
-		h.render(w, r, http.StatusBadRequest, "dues", page{Title: locale.T(h.lang(r), "dues.import"), Data: &duesImportData{}, Error: model.ErrorMessage(err)})
+		h.render(w, r, http.StatusBadRequest, "dues", page{Title: locale.T(h.lang(r), "dues.import"), Data: &duesImportData{}, Error: model.ErrorMessageIn(err, h.lang(r))})
 		return
 	}
 	if err != nil {
 		h.serveError(w, r, err)
 		return
 	}
-	report, ok := dues.Report(rows, outs)
+	report, ok := dues.Report(rows, outs, h.lang(r))
 	status := http.StatusOK
 	if !ok {
 		status = http.StatusUnprocessableEntity

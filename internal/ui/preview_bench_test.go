@@ -151,8 +151,8 @@ func importList(b *testing.B, s *storage.Storage, u *access.Principal, w *model.
 	if err != nil {
 		b.Fatal(err)
 	}
-	if rep.MappingError != "" || rep.Result == nil || rep.Result.Rows != rows || rep.Result.Committed != commit {
-		b.Fatalf("import: mapping %q, %d errors, result %+v", rep.MappingError, rep.ErrorRows, rep.Result)
+	if rep.MappingError.Key != "" || rep.Result == nil || rep.Result.Rows != rows || rep.Result.Committed != commit {
+		b.Fatalf("import: mapping %q, %d errors, result %+v", rep.MappingError.In("nb"), rep.ErrorRows, rep.Result)
 	}
 	return rep.Result
 }
