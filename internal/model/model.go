@@ -125,11 +125,12 @@ const (
 	RoleAdvisor          = "advisor"
 	RoleBoardMember      = "board_member"
 	RoleUnionAdmin       = "union_admin"
+	RoleSafetyRep        = "safety_rep" // verneombud: elected under the Working Environment Act, no access of its own
 )
 
 // Roles lists every role in display order.
 var Roles = []string{RoleShopSteward, RoleChiefShopSteward, RoleClubLeader, RoleStudyLeader,
-	RoleCoordinator, RoleAdvisor, RoleBoardMember, RoleUnionAdmin}
+	RoleCoordinator, RoleAdvisor, RoleBoardMember, RoleUnionAdmin, RoleSafetyRep}
 
 // Role is a position of trust held by a person on an org unit.
 type Role struct {
@@ -213,4 +214,7 @@ const (
 	TaskFollowUp = "follow_up" // ask again a few days after the first talk
 	TaskConvert  = "convert"   // a student member now working: move to ordinary membership
 	TaskWinback  = "winback"
+	// Register sync (issue 12).
+	TaskDuesCall      = "dues_call"      // the register reports arrears or a stopped deduction: call the member
+	TaskMemberStarted = "member_started" // a member has started at this workplace: welcome them
 )

@@ -1,0 +1,104 @@
+// Package register reads a union's member register export (CSV or XLSX from
+// the central office's system) into Records, and holds the rules that turn
+// the difference between two loads into consequences: who gets a welcome,
+// a winback call or a dues call. Storage applies them; this package decides.
+//
+// A register export has one row per member number. Any subset of the
+// columns may be present: a column that is missing changes nothing, an
+// empty cell in a present column clears that field.
+package register
+
+import (
+	"time"
+
+	"github.com/verve-union/verve/internal/model"
+)
+
+// Field is the canonical meaning of a register column.
+type Field string
+
+// The register's columns.
+const (
+	MemberNo      Field = "member_no"
+	Fnr           Field = "fnr" // fødselsnummer or D-number
+	FirstName     Field = "first_name"
+	LastName      Field = "last_name"
+	BirthDate     Field = "birth_date"
+	Email         Field = "email"
+	Mobile        Field = "mobile"
+	Address       Field = "address"
+	PostalCode    Field = "postal_code"
+	PostalPlace   Field = "postal_place"
+	Protected     Field = "protected" // fortrolig / strengt fortrolig adresse
+	EmployerOrgnr Field = "employer_orgnr"
+	EmployerName  Field = "employer_name"
+	RegionCode    Field = "region_code"
+	RegionName    Field = "region_name"
+	BranchCode    Field = "branch_code"
+	BranchName    Field = "branch_name"
+	ClubCode      Field = "club_code"
+	ClubName      Field = "club_name"
+	MemberType    Field = "member_type"
+	MemberStatus  Field = "member_status"
+	Joined        Field = "joined"
+	Resigned      Field = "resigned"
+	ResignReason  Field = "resign_reason"
+	RecruitedBy   Field = "recruited_by" // a member number
+	Dues          Field = "dues"         // paid / arrears / deduction stopped
+	PaidUpTo      Field = "paid_up_to"   // a month
+	Roles         Field = "roles"        // several roles separated by ';'
+	RoleFrom      Field = "role_from"    // dates separated by ';', one per role
+	RoleTo        Field = "role_to"      // likewise; empty = open-ended
+)
+
+// UnitRef names an org unit by the register's code where the export has
+// codes, else by name within its parent.
+type UnitRef struct {
+	Code string
+	Name string
+}
+
+// IsZero reports whether the export names no unit here.
+func (u UnitRef) IsZero() bool { return u.Code == "" && u.Name == "" }
+
+// RoleTerm is one role a member holds, on the member's club (or, without a
+// club, branch), from From to To (zero To: open-ended).
+type RoleTerm struct {
+	Role string // a model role (model.Roles), after mapping
+	From time.Time
+	To   time.Time
+}
+
+// Record is one valid row of a register export, decoded and mapped: every
+// coded value is a model value. Has tells which columns the file has, so a
+// missing column changes nothing while an empty cell clears the field.
+type Record struct {
+	Line      int
+	MemberNo  string
+	Fnr       string // 11 valid digits (fødselsnummer or D-number), or ""
+	First     string
+	Last      string
+	Birth     time.Time
+	Email     string
+	Mobile    string // E.164
+	Address   string
+	Postal    string
+	Place     string
+	Protect   model.AddressProtection
+	Orgnr     string // employer's organisasjonsnummer (9 digits)
+	Employer  string
+	Region    UnitRef
+	Branch    UnitRef
+	Club      UnitRef
+	Type      string // model membership type
+	Status    string // model membership status (active, arrears, resigned …)
+	Joined    time.Time
+	Resigned  time.Time
+	Reason    string            // the register's own resignation reason text, as given
+	Leave     model.LeaveReason // what Reason means (mapped)
+	Recruiter string            // recruiter's member number
+	Dues      model.DuesStatus
+	PaidUpTo  time.Time // first day of the month paid up to
+	Roles     []RoleTerm
+	Has       map[Field]bool
+}
