@@ -102,3 +102,79 @@ type Record struct {
 	Roles     []RoleTerm
 	Has       map[Field]bool
 }
+
+// Source yields a file's records in order: each row is either a Record or
+// the problems that keep it out (reported by row and column, and skipped).
+// Next returns io.EOF after the last row. *Reader is the Source of a file.
+type Source interface {
+	Next() (Record, []model.RowError, error)
+}
+
+// Vocabulary maps the words a union's register uses for coded values to
+// Verve's values. Keys are normalised (Norm). DefaultVocabulary holds the
+// common Norwegian and English words; a union's own words are remembered
+// in storage and added on top.
+type Vocabulary struct {
+	Types    map[string]string // membership type
+	Statuses map[string]string // membership status
+	Roles    map[string]string
+	Reasons  map[string]model.LeaveReason
+	Dues     map[string]model.DuesStatus
+}
+
+// Unknown is a coded value the vocabulary does not map yet: its rows fail
+// until an admin maps it.
+type Unknown struct {
+	Field Field
+	Value string
+	Rows  int
+}
+
+// Options steer a sync.
+type Options struct {
+	DryRun bool // work out the report, commit nothing
+	// Complete: the export is the whole register. Members missing from it
+	// are listed for an admin to confirm as resigned, never resigned here.
+	Complete bool
+	// MaxFailShare: when more than this share of the rows fail, nothing is
+	// committed (0 = DefaultMaxFailShare).
+	MaxFailShare float64
+	// Progress, when set, is told how many rows have been handled.
+	Progress func(rows int)
+}
+
+// DefaultMaxFailShare is the share of failing rows above which a load
+// commits nothing, so a broken export can never resign half the union.
+const DefaultMaxFailShare = 0.05
+
+// Missing is a member the register has no longer, in a complete load.
+type Missing struct {
+	PersonID int64
+	MemberNo string
+	Name     string
+}
+
+// Report says what a load did (or, dry, would do).
+type Report struct {
+	First        bool // the first load: the org tree and everyone created, no tasks
+	Rows         int  // data rows read
+	Failed       int  // rows skipped for their problems
+	Errors       []model.RowError
+	Refused      bool // too many rows failed: nothing committed
+	Committed    bool
+	Created      int // new members (persons and memberships)
+	Updated      int // members with at least one changed field
+	Unchanged    int
+	Units        int // org units created
+	Workplaces   int // workplaces created
+	Resigned     int // resignations applied
+	Winbacks     int // winback tasks opened
+	Welcomes     int // welcome and member-started tasks opened
+	JobChanges   int
+	DuesCalls    int
+	RolesStarted int
+	RolesEnded   int
+	Matches      int // possible matches queued for a decision
+	Missing      []Missing
+	Unknown      []Unknown
+}
