@@ -62,13 +62,6 @@ func readExport(b *testing.B, data []byte) (int, uint64) {
 	return good, grown
 }
 
-func heapInUse() uint64 {
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	return ms.HeapInuse
-}
-
 // plainCSV is the floor: the same bytes through encoding/csv alone.
 func plainCSV(b *testing.B, data []byte) int {
 	cr := csv.NewReader(bytes.NewReader(data))
