@@ -16,8 +16,8 @@ type ReadOptions struct {
 	// Import overrides what the importer detects (encoding, sheet,
 	// delimiter, temporary directory, today). Its Column is set by Open.
 	Import importer.Options
-	// Vocabulary maps coded values; the zero value is DefaultVocabulary().
-	// A union's remembered words: DefaultVocabulary().With(stored).
+	// Vocabulary is the union's own words for coded values (remembered in
+	// storage), added on top of DefaultVocabulary().
 	Vocabulary Vocabulary
 	// Columns is a remembered mapping (Remember), by normalised header.
 	Columns map[string]Field
@@ -61,10 +61,7 @@ func Open(r io.ReaderAt, size int64, opt ReadOptions) (*Reader, error) {
 		in.Close()
 		return nil, err
 	}
-	voc := opt.Vocabulary
-	if voc.Types == nil && voc.Statuses == nil && voc.Roles == nil && voc.Reasons == nil && voc.Dues == nil {
-		voc = DefaultVocabulary()
-	}
+	voc := DefaultVocabulary().With(opt.Vocabulary)
 	rd := &Reader{
 		in: in, mapping: m, voc: voc, dates: in.DateContext(),
 		col: map[Field]int{}, has: map[Field]bool{}, seen: newSeen(),
