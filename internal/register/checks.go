@@ -56,7 +56,7 @@ func (d *rowDecoder) fileChecks() {
 	s, rec, line := d.r.seen, &d.rec, uint32(d.row.Line)
 	memberKey := s.hash('m', rec.MemberNo)
 	if first, dup := s.members.get(memberKey); dup {
-		d.fail(MemberNo, rec.MemberNo, "register.row.duplicate", "line", int(first))
+		d.fail(MemberNo, rec.MemberNo, "register.row.membertwice", "line", int(first))
 		return // the rest would only repeat the same row's problems
 	}
 	var (
