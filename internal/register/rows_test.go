@@ -254,3 +254,13 @@ func TestNoUserVisibleText(t *testing.T) {
 		MinKeys: 20,
 	})
 }
+
+func TestUnknownOf(t *testing.T) {
+	_, _, r := readEnglish(t, `active,1,Berg,Siri,,,,,,,,,honorary,,,,,,,,,,`)
+	if u := UnknownOf(r); len(u) != 1 || u[0].Value != "honorary" {
+		t.Errorf("UnknownOf(reader) = %v", u)
+	}
+	if u := UnknownOf(struct{ Source }{}); u != nil {
+		t.Errorf("UnknownOf(a source without counts) = %v", u)
+	}
+}
