@@ -35,6 +35,17 @@ type Workplace struct {
 	PostalCode     string
 	Employees      int
 	Sector         string
+	// From Enhetsregisteret (verve import enheter): the beliggenhetsadresse,
+	// the primary NACE code and its text, the hovedenhet's orgnr, the day
+	// the register closed the unit (zero while open) and the day a load
+	// last updated the workplace (zero if none has).
+	Address      string
+	PostalPlace  string
+	NACE         string
+	NACEText     string
+	ParentOrgnr  string
+	Closed       time.Time
+	RegisterDate time.Time
 }
 
 // Membership statuses. A person's current status is kept on the person too
