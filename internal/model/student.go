@@ -2,4 +2,4 @@ package model
 
 // StatusConverted ends a student membership that went over to a working
 // (ordinary) membership; the student period is kept as history.
-const StatusConverted = "converted"
+const StatusConverted MembershipStatus = "converted"

@@ -216,7 +216,7 @@ func TestBrowserAccessible(t *testing.T) {
 		signInBrowser(t, ctx, e.URL, user)
 		var roles []string
 		for _, g := range e.principal(t, user).Grants {
-			roles = append(roles, g.Role)
+			roles = append(roles, string(g.Role))
 		}
 		t.Logf("%s: roles %v", user, roles)
 		settle(t, ctx, user+" home")

@@ -13,7 +13,7 @@ import (
 
 type benefitsData struct {
 	Benefits []storage.Benefit
-	Types    []string
+	Types    []model.MembershipType
 	Checked  map[string]bool // the form's types
 }
 
