@@ -96,6 +96,10 @@ type ImportResult struct {
 	Merge time.Duration
 }
 
+// Count is the number of rows of class c, for templates (whose index
+// cannot turn a quoted word into an ImportClass).
+func (r ImportResult) Count(c ImportClass) int { return r.Counts[c] }
+
 const (
 	linesPerClass = 100
 	maxFlagged    = 1000

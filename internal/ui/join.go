@@ -55,7 +55,7 @@ type joinData struct {
 	Paths      joinPaths
 	Settings   storage.JoinSettings
 	Benefits   []storage.Benefit
-	Types      []model.MembershipType
+	Types      []string
 	Referrer   *storage.Referrer
 	Stamp      string
 	Lang       string
@@ -75,7 +75,7 @@ func (h *Handler) joinData(r *http.Request, lang, ref string) (*joinData, error)
 	if err != nil {
 		return nil, err
 	}
-	d := &joinData{Paths: joinPathsOf(r), Settings: st, Benefits: bs, Types: model.MembershipTypes, Stamp: h.join.stamp(time.Now()), Lang: lang}
+	d := &joinData{Paths: joinPathsOf(r), Settings: st, Benefits: bs, Types: model.MembershipTypes.Strings(), Stamp: h.join.stamp(time.Now()), Lang: lang}
 	if ref != "" {
 		if r, ok, err := h.Store.ReferrerByCode(ctx, ref); err != nil {
 			return nil, err
