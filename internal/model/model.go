@@ -63,6 +63,9 @@ const (
 	StatusPending  MembershipStatus = "pending"  // applied on the join page, awaiting the union's decision
 	StatusRejected MembershipStatus = "rejected" // an application the union turned down
 	StatusMerged   MembershipStatus = "merged"   // folded into another membership when two records of one person were merged
+	// StatusConverted ends a student membership that went over to a working
+	// (ordinary) membership; the student period is kept as history.
+	StatusConverted MembershipStatus = "converted"
 )
 
 // MembershipType is the kind of a membership (memberships.type).

@@ -15,7 +15,7 @@ import (
 
 // Result is the outcome of a welcome, ask or follow-up talk. The ones
 // that close a pipeline entry (Closing) are stored in pipeline.outcome,
-// where ” (Open) is an entry still open.
+// where Open (the empty word) is an entry still open.
 type Result string
 
 // Outcomes of a welcome, ask or follow-up talk.
