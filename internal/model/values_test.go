@@ -8,10 +8,10 @@ import (
 // valued is a typed word with its list's Valid.
 type valued interface{ Valid() bool }
 
-// TestValid: every value of each list is valid, words outside it are not
+// TestValuesValid: every value of each list is valid, words outside it are not
 // (the empty word included where it means "none"), and no list repeats a
 // value.
-func TestValid(t *testing.T) {
+func TestValuesValid(t *testing.T) {
 	for _, c := range []struct {
 		name    string
 		list    []string
@@ -60,8 +60,8 @@ func values[T interface {
 	return out
 }
 
-// TestMemberStatus: a person's status is a membership status or none.
-func TestMemberStatus(t *testing.T) {
+// TestValuesMemberStatus: a person's status is a membership status or none.
+func TestValuesMemberStatus(t *testing.T) {
 	for _, st := range append(List[MembershipStatus]{StatusNone}, MembershipStatuses...) {
 		if !st.ValidMemberStatus() {
 			t.Errorf("%q is not a valid member status", st)
@@ -75,8 +75,8 @@ func TestMemberStatus(t *testing.T) {
 	}
 }
 
-// TestListStrings keeps the order and the words.
-func TestListStrings(t *testing.T) {
+// TestValuesListStrings keeps the order and the words.
+func TestValuesListStrings(t *testing.T) {
 	if got := (List[TaskStatus]{TaskDone, TaskOpen}).Strings(); !slices.Equal(got, []string{"done", "open"}) {
 		t.Errorf("Strings() = %v", got)
 	}
