@@ -5,10 +5,11 @@
 // The texts are in one embedded file per language (nb.json, en.json,
 // pl.json): a JSON object from key to text. A text may name arguments in
 // braces, {name}, filled in from the name–value pairs T and N are given
-// ({n} is N's count); a value that is itself a text to translate (a
-// Translatable such as model.Text) is put in the same language. A counted text is an object of its plural forms by
-// the CLDR rules for cardinal integers: "one" and "other" in nb and en;
-// "one", "few", "many" (and "other", for fractions) in pl:
+// ({n} is N's count); a value that is itself a text (a Translatable such
+// as model.Text) is put in the same language. A counted text is an object
+// of its plural forms by the CLDR rules for cardinal integers: "one" and
+// "other" in nb and en; "one", "few", "many" (and "other", for fractions)
+// in pl:
 //
 //	"import.newprospects": {"one": "{n} ny kollega …", "other": "{n} nye kolleger …"}
 //

@@ -147,7 +147,7 @@ var demoUsers = []string{"admin", "vervekoordinator", "radgiver", "studieleder",
 // an action first are TestBrowserAccessibleAfterActions'.
 func TestBrowserAccessible(t *testing.T) {
 	e := newEnv(t, "sqlite")
-	ctx := newBrowserTimeout(t, 4*time.Minute)
+	ctx := newBrowserTimeout(t, 8*time.Minute) // every role twice, on two shared cores
 	errs := watchPageErrors(t, ctx)
 	axeSrc := readAxe(t)
 
