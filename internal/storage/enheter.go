@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"iter"
 	"strings"
 
@@ -257,8 +258,10 @@ func (s *Storage) stageEnheter(ctx context.Context, tx *sql.Tx, req EnheterReque
 // several are for an administrator to choose among.
 func (s *Storage) SubUnitsOf(ctx context.Context, u *access.Principal, parentOrgnr string) ([]*model.Workplace, error) {
 	orgnr, err := norway.NormalizeOrgnr(parentOrgnr)
-	if err != nil {
-		return nil, &model.Error{Code: model.EINVALID, Message: err.Error()}
+	if ne := (*norway.Error)(nil); errors.As(err, &ne) {
+		return nil, model.ErrorKey(model.EINVALID, ne.Key)
+	} else if err != nil {
+		return nil, err
 	}
 	var a access.Args
 	rows, err := s.r.QueryContext(ctx, `SELECT `+workplaceColumns+` FROM workplaces w JOIN org_units u ON u.id = w.unit_id
