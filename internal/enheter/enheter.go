@@ -15,6 +15,7 @@ import (
 	"errors"
 	"io"
 	"iter"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -315,13 +316,16 @@ func (r *Reader) startCSV(br *bufio.Reader) error {
 			Address:    joinLines(strings.Split(col(cAddress), "\n")),
 			PostalCode: col(cPostalCode), PostalPlace: col(cPostalPlace), Municipality: col(cMunicipality),
 			MunicipalityNo: col(cMunicipalityNo), Closed: parseDate(col(cClosed))}
-		if n, err := strconv.Atoi(col(cEmployees)); err == nil && col(cHasEmployees) != "false" {
+		if n, err := strconv.Atoi(col(cEmployees)); err == nil && !slices.Contains(csvNo, strings.ToLower(col(cHasEmployees))) {
 			u.Employees, u.HasEmployees = n, true
 		}
 		return u, nil
 	}
 	return nil
 }
+
+// csvNo are the ways the CSV has said no (harRegistrertAntallAnsatte).
+var csvNo = []string{"false", "n", "nei"}
 
 // joinLines joins an address's non-empty lines.
 func joinLines(lines []string) string {
