@@ -6,6 +6,7 @@ import (
 	"errors"
 	"iter"
 	"strings"
+	"time"
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/enheter"
@@ -33,6 +34,9 @@ type EnheterResult struct {
 	Closed  int // of those, units the register has closed
 	Added   int // workplaces added
 	Missing int // workplaces with an orgnr the file does not hold
+	// Merge is how long the load held the writer (other writers wait
+	// for it on SQLite).
+	Merge time.Duration
 }
 
 // enheterStaged holds the units of a load that concern Verve (those of
@@ -126,6 +130,8 @@ func (s *Storage) ImportEnheter(ctx context.Context, u *access.Principal, req En
 		}
 		defer token.Close()
 	}
+	t0 := time.Now()
+	defer func() { res.Merge = time.Since(t0) }()
 	err = connTx(ctx, conn, nil, func(tx *sql.Tx) error {
 		today := date(s.today())
 		r, err := tx.ExecContext(ctx, `UPDATE workplaces SET

@@ -69,7 +69,7 @@ func TestImportEnheterDensity(t *testing.T) {
 		}
 		// The bakery is not 87, Tøyen is closed (and known), the invalid
 		// orgnr was skipped by the reader: Grünerløkka alone is added.
-		if *res != (EnheterResult{Units: 6, Updated: 3, Closed: 1, Added: 1, Missing: 2}) {
+		if res.Merge <= 0 || (EnheterResult{Units: res.Units, Updated: res.Updated, Closed: res.Closed, Added: res.Added, Missing: res.Missing}) != (EnheterResult{Units: 6, Updated: 3, Closed: 1, Added: 1, Missing: 2}) {
 			t.Errorf("result %+v", *res)
 		}
 		ws, err := s.WorkplaceSummary(ctx, f.admin, f.helse.ID)
@@ -129,7 +129,7 @@ func TestImportEnheterDensity(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if *res != (EnheterResult{Units: 6, Updated: 4, Closed: 1, Added: 0, Missing: 2}) {
+		if res.Merge = 0; *res != (EnheterResult{Units: 6, Updated: 4, Closed: 1, Added: 0, Missing: 2}) {
 			t.Errorf("second load %+v", *res)
 		}
 		if ws, _ := s.WorkplaceSummary(ctx, f.admin, f.helse.ID); ws.Employees != 120 || ws.Address != "Olav Tryggvasons gate 5, Inngang B" {
