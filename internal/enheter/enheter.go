@@ -273,7 +273,9 @@ const (
 // CSV has used both comma and semicolon), and refuses a file without the
 // register's columns.
 func (r *Reader) startCSV(br *bufio.Reader) error {
-	line, _ := br.Peek(br.Buffered())
+	// The header line, or as much of it as 8 KB holds (Peek waits for
+	// that much, or the end of a shorter file).
+	line, _ := br.Peek(8 << 10)
 	if i := bytes.IndexByte(line, '\n'); i >= 0 {
 		line = line[:i]
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/verve-union/verve/internal/model"
@@ -204,5 +205,26 @@ func TestSelection(t *testing.T) {
 	wantKey(t, Selection{NACEPrefixes: []string{"helse"}}.Check(), "enheter.nace.invalid")
 	if err := (Selection{Municipalities: []string{"0301"}, NACEPrefixes: []string{"86.1"}}).Check(); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestShortReads: a source that hands over a byte at a time (a pipe, a
+// slow download) reads like a file.
+func TestShortReads(t *testing.T) {
+	for _, name := range []string{"underenheter.csv", "underenheter.json.gz"} {
+		r, err := NewReader(iotest.OneByteReader(bytes.NewReader(sample(t, name))))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		n := 0
+		for _, err := range r.All() {
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			n++
+		}
+		if n != 6 {
+			t.Errorf("%s: %d units", name, n)
+		}
 	}
 }
