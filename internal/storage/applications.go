@@ -435,7 +435,7 @@ func (s *Storage) Applications(ctx context.Context, u *access.Principal, status 
 		COALESCE(r.first_name || ' ' || r.last_name, ''), m.applied_at, m.reject_reason
 		FROM memberships m JOIN persons p ON p.id = m.person_id
 		LEFT JOIN workplaces w ON w.id = p.workplace_id LEFT JOIN persons r ON r.id = m.recruited_by
-		WHERE m.source = '` + string(model.SourceJoinPage) + `' AND m.status = ` + a.Add(status) + ` AND ` + u.Scope(access.MembershipApprove).Filter("p.unit_path", &a) +
+		WHERE m.source = '` + string(model.SourceJoinPage) + `' AND m.status = ` + a.Add(status) + ` AND ` + u.Scope(access.MembershipApprove).FilterAt("p.unit_path", "p.workplace_id", &a) +
 		` ORDER BY m.applied_at, m.id LIMIT ` + a.Add(limit)
 	rows, err := s.r.QueryContext(ctx, q, a...)
 	if err != nil {
@@ -509,7 +509,7 @@ func (s *Storage) DecideApplication(ctx context.Context, u *access.Principal, me
 			lang   string
 		)
 		err := tx.QueryRowContext(ctx, `SELECT p.id, p.first_name, p.last_name, p.email, m.status, m.lang FROM memberships m JOIN persons p ON p.id = m.person_id
-			WHERE m.id = $1 AND `+u.Scope(access.MembershipApprove).Filter("p.unit_path", &args), args...).
+			WHERE m.id = $1 AND `+u.Scope(access.MembershipApprove).FilterAt("p.unit_path", "p.workplace_id", &args), args...).
 			Scan(&p.ID, &p.FirstName, &p.LastName, &p.Email, &status, &lang)
 		if err != nil {
 			return notFound(err, "err.application.notfound")

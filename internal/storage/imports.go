@@ -372,7 +372,7 @@ func (im *importRun) workplacePath(ctx context.Context, id int64) (string, error
 	if err != nil {
 		return "", notFound(err, "err.workplace.notfound")
 	}
-	if !im.u.Scope(access.NewhireImport).Contains(path) {
+	if !im.u.Scope(access.NewhireImport).ContainsAt(path, id) {
 		return "", model.ErrorKey(model.ENOTFOUND, "err.workplace.notfound")
 	}
 	im.paths[id] = path
@@ -451,7 +451,7 @@ func matchStep(k matchKey, idCol, matchCol, rows, cond string) string {
 // scope, with its arguments.
 func (im *importRun) personScope() (string, []any) {
 	var a access.Args
-	cond := im.u.Scope(access.PersonRead).Filter("p.unit_path", &a)
+	cond := im.u.Scope(access.PersonRead).FilterAt("p.unit_path", "p.workplace_id", &a)
 	return cond, a
 }
 
@@ -541,7 +541,7 @@ func (im *importRun) report(ctx context.Context, res *ImportResult) error {
 			limit = maxFlagged
 		}
 		a := access.Args{class, limit}
-		visible := im.u.Scope(access.PersonRead).Filter("p.unit_path", &a)
+		visible := im.u.Scope(access.PersonRead).FilterAt("p.unit_path", "p.workplace_id", &a)
 		rows, err := im.tx.QueryContext(ctx, `SELECT s.line, s.first_name || ' ' || s.last_name, s.workplace_id, s.class, s.match, COALESCE(s.dup_of, 0),
 			CASE WHEN `+visible+` THEN p.id ELSE 0 END, CASE WHEN `+visible+` THEN p.first_name || ' ' || p.last_name ELSE '' END
 			FROM staged s LEFT JOIN persons p ON p.id = s.person_id

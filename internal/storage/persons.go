@@ -38,7 +38,7 @@ func personKeys(p *model.Person) (sortKey, searchKey string) {
 // answer does not tell whether they exist.
 func (s *Storage) Person(ctx context.Context, u *access.Principal, id int64) (*model.Person, error) {
 	var a access.Args
-	q := `SELECT ` + personColumns + ` FROM persons p WHERE p.id = ` + a.Add(id) + ` AND ` + u.Scope(access.PersonRead).Filter("p.unit_path", &a)
+	q := `SELECT ` + personColumns + ` FROM persons p WHERE p.id = ` + a.Add(id) + ` AND ` + u.Scope(access.PersonRead).FilterAt("p.unit_path", "p.workplace_id", &a)
 	p, err := scanPerson(s.r.QueryRowContext(ctx, q, a...))
 	if err != nil {
 		return nil, notFound(err, "err.person.notfound")
@@ -51,7 +51,7 @@ func (s *Storage) Person(ctx context.Context, u *access.Principal, id int64) (*m
 func (s *Storage) PersonsAtWorkplace(ctx context.Context, u *access.Principal, workplaceID int64) ([]*model.Person, error) {
 	var a access.Args
 	q := `SELECT ` + personColumns + ` FROM persons p WHERE p.workplace_id = ` + a.Add(workplaceID) +
-		` AND ` + u.Scope(access.PersonRead).Filter("p.unit_path", &a) + ` ORDER BY p.sort_key, p.id`
+		` AND ` + u.Scope(access.PersonRead).FilterAt("p.unit_path", "p.workplace_id", &a) + ` ORDER BY p.sort_key, p.id`
 	return s.queryPersons(ctx, q, a...)
 }
 
@@ -72,7 +72,7 @@ func (s *Storage) SearchPersons(ctx context.Context, u *access.Principal, q stri
 		conds = append(conds, `p.search_key LIKE `+a.Add("%"+escapeLike(w)+"%")+` ESCAPE '\'`)
 	}
 	query := `SELECT ` + personColumns + ` FROM persons p WHERE ` + strings.Join(conds, " AND ") +
-		` AND ` + u.Scope(access.PersonRead).Filter("p.unit_path", &a) + ` ORDER BY p.sort_key, p.id LIMIT ` + a.Add(limit)
+		` AND ` + u.Scope(access.PersonRead).FilterAt("p.unit_path", "p.workplace_id", &a) + ` ORDER BY p.sort_key, p.id LIMIT ` + a.Add(limit)
 	return s.queryPersons(ctx, query, a...)
 }
 
@@ -142,7 +142,7 @@ func (s *Storage) placePerson(ctx context.Context, tx *sql.Tx, u *access.Princip
 	if err != nil {
 		return notFound(err, "err.placement.notfound")
 	}
-	if !u.Scope(access.PersonWrite).Contains(p.UnitPath) && !u.Scope(access.ContactWrite).Contains(p.UnitPath) {
+	if !u.Scope(access.PersonWrite).ContainsAt(p.UnitPath, p.WorkplaceID) && !u.Scope(access.ContactWrite).ContainsAt(p.UnitPath, p.WorkplaceID) {
 		return model.ErrorKey(model.EFORBIDDEN, "err.person.create")
 	}
 	return nil
@@ -155,7 +155,7 @@ func (s *Storage) UpdateContactInfo(ctx context.Context, u *access.Principal, id
 	if err != nil {
 		return nil, err
 	}
-	if !u.Scope(access.ContactWrite).Contains(old.UnitPath) {
+	if !u.Scope(access.ContactWrite).ContainsAt(old.UnitPath, old.WorkplaceID) {
 		return nil, model.ErrorKey(model.EFORBIDDEN, "err.person.update")
 	}
 	p := *old

@@ -140,12 +140,13 @@ func (s *Storage) closePipeline(ctx context.Context, tx *sql.Tx, t *model.Task, 
 func (s *Storage) join(ctx context.Context, tx *sql.Tx, u *access.Principal, t *model.Task, typ model.MembershipType, recruiter int64, today time.Time) error {
 	if recruiter != u.PersonID {
 		var path string
+		var wp int64
 		var status model.MembershipStatus
-		err := tx.QueryRowContext(ctx, `SELECT unit_path, member_status FROM persons WHERE id = $1`, recruiter).Scan(&path, &status)
+		err := tx.QueryRowContext(ctx, `SELECT unit_path, COALESCE(workplace_id, 0), member_status FROM persons WHERE id = $1`, recruiter).Scan(&path, &wp, &status)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		if err != nil || recruiter == t.PersonID || !model.IsMember(status) || !u.Scope(access.PersonRead).Contains(path) {
+		if err != nil || recruiter == t.PersonID || !model.IsMember(status) || !u.Scope(access.PersonRead).ContainsAt(path, wp) {
 			return model.ErrorKey(model.EINVALID, "err.recruiter.invalid")
 		}
 	}
@@ -190,7 +191,7 @@ func (s *Storage) StartAsking(ctx context.Context, u *access.Principal, workplac
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		var path string
 		err := tx.QueryRowContext(ctx, `SELECT o.path FROM workplaces w JOIN org_units o ON o.id = w.unit_id WHERE w.id = $1`, workplaceID).Scan(&path)
-		if err != nil || !u.Scope(access.TaskWrite).Contains(path) {
+		if err != nil || !u.Scope(access.TaskWrite).ContainsAt(path, workplaceID) {
 			return model.ErrorKey(model.ENOTFOUND, "err.workplace.notfound")
 		}
 		owner, err := s.taskOwner(ctx, tx, workplaceID)

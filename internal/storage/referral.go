@@ -29,7 +29,7 @@ func newReferralCode() string {
 // in the user's scope for perm: a member without any role still has their
 // own referral link, credits and leaderboard choice.
 func selfOr(u *access.Principal, perm access.Permission, a *access.Args) string {
-	scope := u.Scope(perm).Filter("p.unit_path", a)
+	scope := u.Scope(perm).FilterAt("p.unit_path", "p.workplace_id", a)
 	if u == nil || u.PersonID == 0 {
 		return scope
 	}

@@ -46,6 +46,13 @@ func (h *Handler) showHomePage(w http.ResponseWriter, r *http.Request) {
 			d.Workplaces = append(d.Workplaces, wps...)
 		}
 	}
+	// So does an advisor their portfolio.
+	wps, err := h.Store.PortfolioWorkplaces(r.Context(), u, 50)
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	d.Workplaces = append(d.Workplaces, wps...)
 	h.render(w, r, http.StatusOK, "home", page{Title: locale.T(h.lang(r), "home.title"), Data: d})
 }
 
