@@ -163,3 +163,16 @@ func (s *Storage) PortfolioWorkplaces(ctx context.Context, u *access.Principal, 
 	q := workplaceSummarySQL + access.Scope{Workplaces: ids}.FilterAt("u.path", "w.id", &a) + ` ORDER BY w.sort_key LIMIT ` + a.Add(limit)
 	return s.workplaceSummaries(ctx, q, a)
 }
+
+// workplaceFilter is the condition that workplace w, joined to its org unit
+// u, lies in sc. Subtrees alone are ranges on u.path; with a portfolio, an
+// OR across the two tables would scan every workplace, so the workplaces
+// in scope are gathered first, each part by its own index, and w is
+// matched by id.
+func workplaceFilter(sc access.Scope, a *access.Args) string {
+	if len(sc.Workplaces) == 0 {
+		return sc.Filter("u.path", a)
+	}
+	return `w.id IN (SELECT sw.id FROM workplaces sw JOIN org_units su ON su.id = sw.unit_id WHERE ` + access.Scope{Paths: sc.Paths}.Filter("su.path", a) +
+		` UNION SELECT sw.id FROM workplaces sw WHERE ` + access.Scope{Workplaces: sc.Workplaces}.FilterAt("", "sw.id", a) + `)`
+}

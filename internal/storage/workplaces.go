@@ -30,7 +30,7 @@ func scanWorkplace(row interface{ Scan(...any) error }) (*model.Workplace, error
 func (s *Storage) Workplace(ctx context.Context, u *access.Principal, id int64) (*model.Workplace, error) {
 	var a access.Args
 	w, err := scanWorkplace(s.r.QueryRowContext(ctx, `SELECT `+workplaceColumns+` FROM workplaces w JOIN org_units u ON u.id = w.unit_id
-		WHERE w.id = `+a.Add(id)+` AND `+u.Scope(access.WorkplaceRead).FilterAt("u.path", "w.id", &a), a...))
+		WHERE w.id = `+a.Add(id)+` AND `+workplaceFilter(u.Scope(access.WorkplaceRead), &a), a...))
 	if err != nil {
 		return nil, notFound(err, "err.workplace.notfound")
 	}
@@ -102,7 +102,7 @@ func scanSummary(row interface{ Scan(...any) error }) (*WorkplaceSummary, error)
 func (s *Storage) WorkplaceSummary(ctx context.Context, u *access.Principal, id int64) (*WorkplaceSummary, error) {
 	a := access.Args{date(s.today())}
 	ws, err := scanSummary(s.r.QueryRowContext(ctx, workplaceSummarySQL+`w.id = `+a.Add(id)+` AND `+
-		u.Scope(access.WorkplaceRead).FilterAt("u.path", "w.id", &a), a...))
+		workplaceFilter(u.Scope(access.WorkplaceRead), &a), a...))
 	if err != nil {
 		return nil, notFound(err, "err.workplace.notfound")
 	}
@@ -114,7 +114,7 @@ func (s *Storage) WorkplaceSummary(ctx context.Context, u *access.Principal, id 
 func (s *Storage) WorkplacesUnder(ctx context.Context, u *access.Principal, path string, limit int) ([]*WorkplaceSummary, error) {
 	a := access.Args{date(s.today())}
 	q := workplaceSummarySQL + access.Scope{Paths: []string{path}}.Filter("u.path", &a) + ` AND ` +
-		u.Scope(access.WorkplaceRead).FilterAt("u.path", "w.id", &a) + ` ORDER BY w.sort_key LIMIT ` + a.Add(limit)
+		workplaceFilter(u.Scope(access.WorkplaceRead), &a) + ` ORDER BY w.sort_key LIMIT ` + a.Add(limit)
 	return s.workplaceSummaries(ctx, q, a)
 }
 
@@ -140,7 +140,7 @@ func (s *Storage) workplaceSummaries(ctx context.Context, q string, a access.Arg
 func (s *Storage) WorkplaceByOrgnr(ctx context.Context, u *access.Principal, orgnr string) (*model.Workplace, error) {
 	var a access.Args
 	w, err := scanWorkplace(s.r.QueryRowContext(ctx, `SELECT `+workplaceColumns+` FROM workplaces w JOIN org_units u ON u.id = w.unit_id
-		WHERE w.orgnr = `+a.Add(orgnr)+` AND `+u.Scope(access.WorkplaceRead).FilterAt("u.path", "w.id", &a), a...))
+		WHERE w.orgnr = `+a.Add(orgnr)+` AND `+workplaceFilter(u.Scope(access.WorkplaceRead), &a), a...))
 	if err != nil {
 		return nil, notFound(err, "err.workplace.notfound")
 	}
