@@ -100,8 +100,8 @@ type Grant struct {
 	Workplaces []int64
 }
 
-// paths returns the grant's unit path and its further subtrees.
-func (g Grant) paths() []string {
+// Paths returns the grant's unit path and its further subtrees.
+func (g Grant) Paths() []string {
 	return append([]string{g.UnitPath}, g.Subtrees...)
 }
 
@@ -143,7 +143,7 @@ func (u *Principal) Scope(p Permission) Scope {
 	if u != nil {
 		for _, g := range u.Grants {
 			if slices.Contains(rolePermissions[g.Role], p) {
-				paths = append(paths, g.paths()...)
+				paths = append(paths, g.Paths()...)
 				wps = append(wps, g.Workplaces...)
 			}
 		}
@@ -171,7 +171,7 @@ func (u *Principal) UnionWide(p Permission) bool {
 		return false
 	}
 	for _, g := range u.Grants {
-		if slices.ContainsFunc(g.paths(), isRoot) && slices.Contains(rolePermissions[g.Role], p) {
+		if slices.ContainsFunc(g.Paths(), isRoot) && slices.Contains(rolePermissions[g.Role], p) {
 			return true
 		}
 	}
@@ -276,15 +276,15 @@ func (s Scope) FilterAt(col, workplaceCol string, args *Args) string {
 	if len(s.Workplaces) == 0 {
 		return s.Filter(col, args)
 	}
+	var paths string
+	if len(s.Paths) > 0 {
+		paths = s.Filter(col, args) + " OR "
+	}
 	ph := make([]string, len(s.Workplaces))
 	for i, w := range s.Workplaces {
 		ph[i] = args.Add(w)
 	}
-	in := workplaceCol + " IN (" + strings.Join(ph, ", ") + ")"
-	if len(s.Paths) == 0 {
-		return "(" + in + ")"
-	}
-	return "(" + s.Filter(col, args) + " OR " + in + ")"
+	return "(" + paths + workplaceCol + " IN (" + strings.Join(ph, ", ") + "))"
 }
 
 // upper returns the smallest string greater than every string with prefix p

@@ -703,7 +703,7 @@ func clubOwner(u *access.Principal, path string) int64 {
 	for _, g := range u.Grants {
 		switch g.Role {
 		case model.RoleShopSteward, model.RoleChiefShopSteward, model.RoleClubLeader:
-			if strings.HasPrefix(path, g.UnitPath) {
+			if (access.Scope{Paths: g.Paths()}).Contains(path) {
 				return u.PersonID
 			}
 		}

@@ -38,12 +38,14 @@ func (h *Handler) showHomePage(w http.ResponseWriter, r *http.Request) {
 	// A club's people see their own workplace(s) first thing.
 	for _, g := range u.Grants {
 		if g.Role == model.RoleShopSteward || g.Role == model.RoleChiefShopSteward || g.Role == model.RoleClubLeader {
-			wps, err := h.Store.WorkplacesUnder(r.Context(), u, g.UnitPath, 5)
-			if err != nil {
-				h.serveError(w, r, err)
-				return
+			for _, path := range g.Paths() {
+				wps, err := h.Store.WorkplacesUnder(r.Context(), u, path, 5)
+				if err != nil {
+					h.serveError(w, r, err)
+					return
+				}
+				d.Workplaces = append(d.Workplaces, wps...)
 			}
-			d.Workplaces = append(d.Workplaces, wps...)
 		}
 	}
 	// So does an advisor their portfolio.
