@@ -46,18 +46,21 @@ func (s *Storage) grantScopes(ctx context.Context, p *access.Principal) error {
 	})
 }
 
-// roleInScope returns the person holding role id and the role's unit path,
-// when u may administer users there.
+// roleInScope returns role id, when u may administer users where it is
+// held.
 func roleInScope(ctx context.Context, db interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, u *access.Principal, roleID int64) (int64, error) {
-	var personID int64
-	var path string
-	err := db.QueryRowContext(ctx, `SELECT r.person_id, o.path FROM roles r JOIN org_units o ON o.id = r.unit_id WHERE r.id = $1`, roleID).Scan(&personID, &path)
-	if err == nil && !u.Scope(access.UserAdmin).Contains(path) {
+}, u *access.Principal, roleID int64) (*model.Role, error) {
+	var r model.Role
+	var end sql.NullTime
+	err := db.QueryRowContext(ctx, `SELECT r.id, r.person_id, p.first_name || ' ' || p.last_name, r.role, r.unit_id, o.name, o.path, r.start_date, r.end_date
+		FROM roles r JOIN org_units o ON o.id = r.unit_id JOIN persons p ON p.id = r.person_id WHERE r.id = $1`, roleID).
+		Scan(&r.ID, &r.PersonID, &r.Person, &r.Role, &r.UnitID, &r.UnitName, &r.UnitPath, &r.StartDate, &end)
+	if err == nil && !u.Scope(access.UserAdmin).Contains(r.UnitPath) {
 		err = sql.ErrNoRows
 	}
-	return personID, notFound(err, "err.role.notfound")
+	r.EndDate = end.Time
+	return &r, notFound(err, "err.role.notfound")
 }
 
 // AddRoleScope gives a role a further subtree, workplace or company group.
@@ -83,7 +86,7 @@ func (s *Storage) AddRoleScope(ctx context.Context, u *access.Principal, rs *mod
 	}
 	admin := u.Scope(access.UserAdmin)
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		personID, err := roleInScope(ctx, tx, u, rs.RoleID)
+		role, err := roleInScope(ctx, tx, u, rs.RoleID)
 		if err != nil {
 			return err
 		}
@@ -106,7 +109,7 @@ func (s *Storage) AddRoleScope(ctx context.Context, u *access.Principal, rs *mod
 			rs.RoleID, nullID(rs.UnitID), nullID(rs.WorkplaceID), rs.ParentOrgnr).Scan(&rs.ID); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, u, "create", "role_scope", rs.ID, []string{"role_id", "unit_id", "workplace_id", "parent_orgnr"}, personID, rs.ParentOrgnr)
+		return s.audit(ctx, tx, u, "create", "role_scope", rs.ID, []string{"role_id", "unit_id", "workplace_id", "parent_orgnr"}, role.PersonID, rs.ParentOrgnr)
 	})
 }
 
@@ -118,27 +121,29 @@ func (s *Storage) RemoveRoleScope(ctx context.Context, u *access.Principal, id i
 		if err := tx.QueryRowContext(ctx, `SELECT role_id FROM role_scopes WHERE id = $1`, id).Scan(&roleID); err != nil {
 			return notFound(err, "err.rolescope.notfound")
 		}
-		personID, err := roleInScope(ctx, tx, u, roleID)
+		role, err := roleInScope(ctx, tx, u, roleID)
 		if err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM role_scopes WHERE id = $1`, id); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, u, "delete", "role_scope", id, nil, personID, "")
+		return s.audit(ctx, tx, u, "delete", "role_scope", id, nil, role.PersonID, "")
 	})
 }
 
-// RoleScopes lists what a role was given beyond its unit's subtree.
-func (s *Storage) RoleScopes(ctx context.Context, u *access.Principal, roleID int64) ([]model.RoleScope, error) {
-	if _, err := roleInScope(ctx, s.r, u, roleID); err != nil {
-		return nil, err
+// RoleScopes returns a role and what it was given beyond its unit's
+// subtree.
+func (s *Storage) RoleScopes(ctx context.Context, u *access.Principal, roleID int64) (*model.Role, []model.RoleScope, error) {
+	role, err := roleInScope(ctx, s.r, u, roleID)
+	if err != nil {
+		return nil, nil, err
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT s.id, s.role_id, COALESCE(s.unit_id, 0), COALESCE(s.workplace_id, 0), s.parent_orgnr, COALESCE(o.name, w.name, '')
 			FROM role_scopes s LEFT JOIN org_units o ON o.id = s.unit_id LEFT JOIN workplaces w ON w.id = s.workplace_id
 			WHERE s.role_id = $1 ORDER BY s.id`, roleID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var out []model.RoleScope
 	err = eachRow(rows, func() error {
@@ -149,7 +154,7 @@ func (s *Storage) RoleScopes(ctx context.Context, u *access.Principal, roleID in
 		out = append(out, rs)
 		return nil
 	})
-	return out, err
+	return role, out, err
 }
 
 // PortfolioWorkplaces lists, alphabetically with their figures, the

@@ -228,11 +228,11 @@ func TestAddRoleScopeRefuses(t *testing.T) {
 		if err := s.AddRoleScope(ctx, regionAdmin, rs); err != nil {
 			t.Fatal(err)
 		}
-		list, err := s.RoleScopes(ctx, regionAdmin, roleID)
-		if err != nil || len(list) != 1 || list[0].Name != f.wB.Name {
-			t.Fatalf("role scopes %+v %v", list, err)
+		role, list, err := s.RoleScopes(ctx, regionAdmin, roleID)
+		if err != nil || len(list) != 1 || list[0].Name != f.wB.Name || role.Person != "Kari Rolle" || role.UnitName != f.clubA.Name {
+			t.Fatalf("role %+v, scopes %+v %v", role, list, err)
 		}
-		if _, err := s.RoleScopes(ctx, f.steward, roleID); model.ErrorCode(err) != model.ENOTFOUND {
+		if _, _, err := s.RoleScopes(ctx, f.steward, roleID); model.ErrorCode(err) != model.ENOTFOUND {
 			t.Errorf("a steward lists a role's scopes: %v", err)
 		}
 		if err := s.RemoveRoleScope(ctx, f.steward, rs.ID); model.ErrorCode(err) != model.ENOTFOUND {

@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/verve-union/verve/internal/storage"
 	"github.com/verve-union/verve/internal/storage/storagetest"
 )
 
@@ -145,5 +148,70 @@ func TestCrossScopeWalk(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRoleScopesForm: an admin sees the NAV coordinator's further units
+// from the person page, adds a workplace by organisasjonsnummer, is told
+// why a number is refused, and removes the workplace again; the
+// coordinator then reaches that workplace only while it is there. Users
+// without user:admin are refused.
+func TestRoleScopesForm(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	ctx := context.Background()
+	admin := e.principal(t, "admin")
+	coord := e.principal(t, "koordinator-nav")
+	ac := e.login(t, "admin")
+	roleURL := fmt.Sprintf("%s/roles/%d/scopes", e.URL, coord.Grants[0].RoleID)
+	if st, body := get(t, ac, fmt.Sprintf("%s/persons/%d", e.URL, coord.PersonID)); st != 200 || !strings.Contains(body, fmt.Sprintf(`href="/roles/%d/scopes"`, coord.Grants[0].RoleID)) {
+		t.Fatalf("person page: %d, or no link to the role's scope", st)
+	}
+	st, body := get(t, ac, roleURL)
+	if st != 200 || !strings.Contains(body, "Klubb NAV ") || !strings.Contains(body, `id="scope-group"`) {
+		t.Fatalf("role scopes page: %d", st)
+	}
+	// The largest workplace outside the coordinator's scope.
+	var outside *storage.WorkplaceSummary
+	tree, _ := e.Store.UnitTree(ctx, admin)
+	all, _ := e.Store.WorkplacesUnder(ctx, admin, tree[0].Path, 10000)
+	for _, w := range all {
+		if !strings.HasPrefix(w.Name, "NAV ") && (outside == nil || w.Members > outside.Members) {
+			outside = w
+		}
+	}
+	cc := e.login(t, "koordinator-nav")
+	wpURL := fmt.Sprintf("%s/workplaces/%d", e.URL, outside.ID)
+	refuse(t, cc, "GET", wpURL, outside.Orgnr)
+	for _, bad := range []string{"123", "974760673"} {
+		if st, body := post(t, ac, roleURL, url.Values{"orgnr": {bad}}); st != http.StatusBadRequest || !strings.Contains(body, "Fant ingen arbeidsplass med det organisasjonsnummeret") {
+			t.Errorf("orgnr %s: %d", bad, st)
+		}
+	}
+	if st, _ := post(t, ac, roleURL, url.Values{"orgnr": {outside.Orgnr}}); st != http.StatusSeeOther {
+		t.Fatalf("add workplace: %d", st)
+	}
+	if st, _ := get(t, cc, wpURL); st != 200 {
+		t.Fatalf("the coordinator does not reach the added workplace: %d", st)
+	}
+	_, body = get(t, ac, roleURL)
+	m := regexp.MustCompile(`action="(/roles/\d+/scopes/\d+/delete)"><button>Fjern</button></form></li></ul>`).FindStringSubmatch(body)
+	if m == nil || !strings.Contains(body, html.EscapeString(outside.Name)) {
+		t.Fatal("the added workplace is not listed last")
+	}
+	if st, _ := post(t, ac, e.URL+m[1], nil); st != http.StatusSeeOther {
+		t.Fatalf("remove: %d", st)
+	}
+	refuse(t, cc, "GET", wpURL, outside.Orgnr)
+	// Neither a steward nor the coordinator administers roles.
+	for _, c := range []*http.Client{e.login(t, "tillitsvalgt"), cc} {
+		if st, _ := get(t, c, roleURL); st != http.StatusForbidden {
+			t.Errorf("GET as a non-admin: %d", st)
+		}
+		if st, _ := post(t, c, roleURL, url.Values{"orgnr": {outside.Orgnr}}); st != http.StatusForbidden {
+			t.Errorf("POST as a non-admin: %d", st)
+		}
+	}
+	if st, _ := get(t, ac, fmt.Sprintf("%s/roles/%d/scopes", e.URL, int64(1)<<40)); st != http.StatusNotFound {
+		t.Errorf("unknown role: %d", st)
 	}
 }

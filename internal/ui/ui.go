@@ -231,6 +231,7 @@ func (h *Handler) Register(mux *http.ServeMux) error {
 	mux.Handle("POST /dues/import", h.signedIn(access.UserAdmin, h.importDues))
 	mux.Handle("GET /settings", h.unionWide(access.UserAdmin, h.showSettingsPage))
 	mux.Handle("POST /settings", h.unionWide(access.UserAdmin, h.saveSettings))
+	h.scopeRoutes(mux)
 	if h.API != nil {
 		mux.Handle("/api/v1/", h.signedIn("", h.API.ServeHTTP))
 	}
