@@ -114,7 +114,7 @@ func (d *decoder) fields() {
 		if f == Ignore || v == "" {
 			continue
 		}
-		if utf8.RuneCountInString(v) > maxField {
+		if utf8.RuneCountInString(v) > MaxField {
 			d.fail(i, v, reasonTooLong)
 			nameFailed = nameFailed || f == FirstName || f == LastName || f == FullName
 			continue

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -114,6 +115,10 @@ func NormHeader(s string) string {
 	}
 	return b.String()
 }
+
+// Aliases returns a copy of the header names the importer recognises, keyed
+// by NormHeader, for readers of other files that share its person columns.
+func Aliases() map[string]Field { return maps.Clone(aliases) }
 
 func guessOne(h string) Field { return aliases[NormHeader(h)] }
 

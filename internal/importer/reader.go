@@ -59,7 +59,7 @@ type Row struct {
 // Limits that keep a hostile or broken file from using unbounded resources.
 const (
 	maxColumns  = 500
-	maxField    = 200 // runes, for mapped cells
+	MaxField    = 200 // runes, for mapped cells (longer ones are "import.why.toolong")
 	headerScan  = 30  // non-empty rows searched for the header
 	sniffSize   = 64 << 10
 	binarySniff = 8 << 10
