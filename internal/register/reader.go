@@ -392,25 +392,32 @@ func monthOf(y, m int) (time.Time, bool) {
 	return time.Date(y, time.Month(m), 1, 0, 0, 0, 0, time.UTC), true
 }
 
-// splitList splits the cells of the role columns, which hold several
-// values in one cell.
+// splitList splits a cell holding several values (the role columns) on
+// ';', '|' or line breaks. Empty parts are kept, so that a date list can
+// leave one role's date empty ("01.01.2020;"); a blank cell is no list.
 func splitList(s string) []string {
-	if s == "" {
+	if strings.TrimSpace(s) == "" {
 		return nil
 	}
-	parts := strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == '|' || r == '\n' })
-	out := parts[:0]
-	for _, p := range parts {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
+	var parts []string
+	for {
+		i := strings.IndexAny(s, ";|\n")
+		if i < 0 {
+			return append(parts, strings.TrimSpace(s))
 		}
+		parts = append(parts, strings.TrimSpace(s[:i]))
+		s = s[i+1:]
 	}
-	return out
 }
 
 func (d *rowDecoder) roles() {
 	v, _ := d.cell(Roles)
-	names := splitList(v)
+	var names []string
+	for _, n := range splitList(v) {
+		if n != "" {
+			names = append(names, n)
+		}
+	}
 	fromCell, _ := d.cell(RoleFrom)
 	toCell, _ := d.cell(RoleTo)
 	from, to := splitList(fromCell), splitList(toCell)
@@ -449,6 +456,9 @@ func (d *rowDecoder) listDate(f Field, list []string, i int) time.Time {
 		return time.Time{}
 	}
 	v := list[min(i, len(list)-1)]
+	if v == "" {
+		return time.Time{}
+	}
 	t, reason := importer.ParseDate(v, importer.DateEvent, d.r.dates)
 	if reason != "" {
 		d.fail(f, v, reason)

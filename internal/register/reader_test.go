@@ -149,4 +149,4 @@ func equalRecords(a, b Record) bool {
 		a.PaidUpTo.Equal(b.PaidUpTo)
 }
 
-var _ = importer.Options{}
+func importerToday(t time.Time) importer.Options { return importer.Options{Today: t} }
