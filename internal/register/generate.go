@@ -141,7 +141,7 @@ func pad(n, width int) string {
 	return s
 }
 
-func day(t time.Time) string { return t.Format("02.01.2006") }
+func genDay(t time.Time) string { return t.Format("02.01.2006") }
 
 // between is a day drawn from [a, b].
 func between(r *rand.Rand, a, b time.Time) time.Time {
@@ -290,7 +290,7 @@ func (g *generator) row(m *genMember) []string {
 		recruiter = strconv.Itoa(m.recruiter)
 	}
 	if !m.resigned.IsZero() {
-		resigned = day(m.resigned)
+		resigned = genDay(m.resigned)
 	}
 	if !m.paid.IsZero() {
 		paid = m.paid.Format("2006-01")
@@ -298,20 +298,20 @@ func (g *generator) row(m *genMember) []string {
 	var roles, from, to []string
 	ended := false
 	for _, t := range m.roles {
-		roles, from = append(roles, t.name), append(from, day(t.from))
+		roles, from = append(roles, t.name), append(from, genDay(t.from))
 		if t.to.IsZero() {
 			to = append(to, "")
 		} else {
-			to, ended = append(to, day(t.to)), true
+			to, ended = append(to, genDay(t.to)), true
 		}
 	}
 	toCell := ""
 	if ended {
 		toCell = strings.Join(to, ";")
 	}
-	return []string{strconv.Itoa(m.no), m.fnr, m.first, m.last, day(m.birth), m.email, m.mobile, m.addr, m.postal,
+	return []string{strconv.Itoa(m.no), m.fnr, m.first, m.last, genDay(m.birth), m.email, m.mobile, m.addr, m.postal,
 		m.place, m.protect, orgnr, emp, reg.code, reg.name, b.code, b.name, club.code, club.name, m.typ, m.status,
-		day(m.joined), resigned, m.reason, recruiter, m.dues, paid, strings.Join(roles, ";"), strings.Join(from, ";"), toCell}
+		genDay(m.joined), resigned, m.reason, recruiter, m.dues, paid, strings.Join(roles, ";"), strings.Join(from, ";"), toCell}
 }
 
 // Generate writes the first export of a synthetic union with opt.Members
