@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/importer"
 	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/register"
 )
@@ -49,15 +50,21 @@ func runImportRegister(ctx context.Context, args []string, stdout io.Writer) err
 		return err
 	}
 	defer store.Close()
-	src, err := register.Open(f, st.Size(), register.ReadOptions{Sheet: sheet, Encoding: encoding, TempDir: os.TempDir()})
+	owner := access.System("verve import register")
+	voc, err := store.RegisterVocabulary(ctx, owner)
 	if err != nil {
 		return err
 	}
+	src, err := register.Open(f, st.Size(), register.ReadOptions{Import: importer.Options{Sheet: sheet, Encoding: encoding}, Vocabulary: voc})
+	if err != nil {
+		return err
+	}
+	defer src.Close()
 	bar := progressbar.NewOptions64(st.Size(), progressbar.OptionSetWriter(os.Stderr), progressbar.OptionSetDescription(nb("cli.import.reading", "file", filepath.Base(path))),
 		progressbar.OptionShowBytes(true), progressbar.OptionSetWidth(30), progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish(),
 		progressbar.OptionSetVisibility(term.IsTerminal(int(os.Stderr.Fd()))))
 	start := time.Now()
-	rep, err := store.SyncRegister(ctx, access.System("verve import register"), src, register.Options{DryRun: dryRun, Complete: complete,
+	rep, err := store.SyncRegister(ctx, owner, src, register.Options{DryRun: dryRun, Complete: complete,
 		Progress: func(int) { done, total := src.Progress(); bar.ChangeMax64(max(total, 1)); bar.Set64(done) }})
 	bar.Finish()
 	if err != nil {
@@ -99,7 +106,7 @@ func printRegisterReport(out io.Writer, file string, rep *register.Report, took 
 	if len(rep.Unknown) > 0 {
 		fmt.Fprintln(out, nb("cli.register.unknown"))
 		for _, u := range rep.Unknown {
-			fmt.Fprintln(out, "    "+nb("cli.register.unknownvalue", "field", nb("reg.coded."+string(u.Field)), "value", u.Value, "rows", u.Rows))
+			fmt.Fprintln(out, "    "+nb("cli.register.unknownvalue", "field", nb(u.Field.LabelKey()), "value", u.Value, "rows", locale.N("nb", "reg.unknown.rows", u.Rows)))
 		}
 	}
 	if len(rep.Missing) > 0 {
@@ -124,12 +131,10 @@ func runRegister(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 || args[0] != "sample" {
 		return errors.New(nb("cli.register.sampleusage"))
 	}
-	var members int
-	var seed uint64
+	var c seedConfig
 	var changes bool
 	fs := newFlags("register sample", nil, "")
-	fs.IntVar(&members, "members", 1000, nb("cli.seed.flag.members"))
-	fs.Uint64Var(&seed, "seed", 1, nb("cli.seed.flag.seed"))
+	c.flags(fs, 1000)
 	fs.BoolVar(&changes, "changes", false, nb("cli.register.flag.changes"))
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -137,12 +142,16 @@ func runRegister(ctx context.Context, args []string, stdout io.Writer) error {
 	if fs.NArg() != 1 {
 		return errors.New(nb("cli.register.sampleusage"))
 	}
+	today, err := parseDay(c.today)
+	if err != nil {
+		return err
+	}
 	path := fs.Arg(0)
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
 	}
-	opt := register.GenerateOptions{Members: members, Seed: seed}
+	opt := register.GenOptions{Members: c.members, Seed: c.seed, Today: today}
 	if changes {
 		err = register.GenerateChanges(f, opt)
 	} else {
@@ -155,7 +164,7 @@ func runRegister(ctx context.Context, args []string, stdout io.Writer) error {
 		os.Remove(path)
 		return err
 	}
-	fmt.Fprintln(stdout, nb("cli.register.sampledone", "path", path, "members", members))
+	fmt.Fprintln(stdout, nb("cli.register.sampledone", "path", path, "members", c.members))
 	return nil
 }
 

@@ -52,11 +52,17 @@ func (a *API) postRegister(w http.ResponseWriter, r *http.Request) {
 	}
 	defer f.Close()
 	q := r.URL.Query()
-	src, err := register.Open(f, f.Size(), register.ReadOptions{Sheet: q.Get("sheet"), Encoding: q.Get("encoding"), TempDir: a.UploadDir})
+	voc, err := a.Store.RegisterVocabulary(r.Context(), u)
+	var src *register.Reader
+	if err == nil {
+		src, err = register.Open(f, f.Size(), register.ReadOptions{Import: importer.Options{Sheet: q.Get("sheet"), Encoding: q.Get("encoding"), TempDir: a.UploadDir},
+			Vocabulary: voc})
+	}
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
+	defer src.Close()
 	rep, err := a.Store.SyncRegister(r.Context(), u, src, register.Options{DryRun: flag(q.Get("dry_run")), Complete: flag(q.Get("complete"))})
 	if err != nil {
 		a.fail(w, r, err)

@@ -48,13 +48,13 @@ func (h *Handler) uploadRegister(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rj := j.register
-	rj.read.TempDir = h.imports.dir
+	rj.read.Import.TempDir = h.imports.dir
 	name, err := h.receiveUpload(w, r, j, func(field, v string) {
 		switch field {
 		case "complete":
 			rj.opt.Complete = v != ""
 		case "encoding":
-			rj.read.Encoding = v
+			rj.read.Import.Encoding = v
 		}
 	})
 	if err != nil {
@@ -97,10 +97,15 @@ func (h *Handler) loadRegister(ctx context.Context, j *importJob, rj registerJob
 		return nil, model.ErrorKey(model.EFORBIDDEN, "err.adminonly")
 	}
 	u.RemoteAddr = remoteAddr
+	rj.read.Vocabulary, err = h.Store.RegisterVocabulary(ctx, u)
+	if err != nil {
+		return nil, err
+	}
 	src, err := register.Open(j.file, j.file.Size(), rj.read)
 	if err != nil {
 		return nil, err
 	}
+	defer src.Close()
 	rj.opt.Progress = func(int) {
 		done, total := src.Progress()
 		h.imports.mu.Lock()

@@ -19,9 +19,10 @@ import (
 
 // registerChangeHeader names the columns of the export back to the member
 // register, in bokmål whatever the interface language: the file goes to
-// the central office.
+// the central office. They are names a register export uses too
+// (register.Guess reads them back).
 var registerChangeHeader = []string{"Endring", "Medlemsnummer", "Fornavn", "Etternavn", "Fødselsdato", "E-post", "Mobil", "Adresse",
-	"Postnummer", "Poststed", "Arbeidsgiver (orgnr)", "Medlemstype", "Innmeldt", "Utmeldt", "Vervet av (medlemsnummer)", "Registrert i Verve"}
+	"Postnummer", "Poststed", "Arbeidsgiver orgnr", "Medlemstype", "Innmeldt", "Utmeldt", "Vervet av", "Registrert i Verve"}
 
 // registerChangeValues is one exported change: texts, and dates as
 // time.Time (nil for none).
