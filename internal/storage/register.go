@@ -164,12 +164,12 @@ type unitRef struct {
 // recruit is a recruiter's member number not yet found: it may come later
 // in the file.
 type recruit struct {
-	line         int
-	person       int64
-	membership   int64
-	memberNo     string
-	hashes       string
-	paidUpTo     time.Time
+	line       int
+	person     int64
+	membership int64
+	memberNo   string
+	hashes     string
+	paidUpTo   time.Time
 }
 
 func (r *regRun) close() {
@@ -626,7 +626,7 @@ type applied struct {
 	changed    register.Set
 	unit       unitRef // the member's unit
 	wp         unitRef // the workplace the row names, when it changed or is new
-	hashes     string // the row's hashes, kept after it
+	hashes     string  // the row's hashes, kept after it
 	person     int64
 	membership int64
 }
