@@ -156,6 +156,16 @@ func (h *Hasher) Changes(r Record, old string) (next string, changed Set) {
 	return sb.String(), changed
 }
 
+// Forget marks f's value in hashes as not seen, so the next load applies
+// it again (a row whose value could not be applied).
+func Forget(hashes string, f Field) string {
+	i := slices.Index(Compared, f)
+	if i < 0 || len(hashes) < (i+1)*hashLen {
+		return hashes
+	}
+	return hashes[:i*hashLen] + unseen + hashes[(i+1)*hashLen:]
+}
+
 // Set is a set of fields, in Compared's order.
 type Set []Field
 
@@ -217,6 +227,7 @@ type Before struct {
 	Type     string // the current membership's type
 	Dues     model.DuesStatus
 	Orgnr    string     // the workplace of the register's open employment, "" for none
+	Current  string     // the person's current workplace in Verve (orgnr), "" for none
 	Roles    []RoleTerm // the register's roles Verve holds, not yet ended
 	Welcomed bool       // Verve already welcomed them (they joined on the join page)
 }
@@ -300,7 +311,8 @@ func Decide(first bool, changed Set, b Before, r Record, today time.Time, st Set
 		p.EndJob = b.Orgnr != ""
 		p.StartJob = r.Orgnr != ""
 		p.JobChange = p.EndJob && p.StartJob
-		if tasks && p.StartJob && p.Member && b.Member && !p.Join {
+		// A member already at the workplace in Verve (who joined there, say) has not started there.
+		if tasks && p.StartJob && p.Member && b.Member && !p.Join && r.Orgnr != b.Current {
 			p.Tasks = append(p.Tasks, Task{Kind: model.TaskMemberStarted, Title: title("register.task.started"),
 				Due: today.AddDate(0, 0, welcomeDays), AtWorkplace: true})
 		}

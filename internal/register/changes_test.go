@@ -137,6 +137,13 @@ func TestDecide(t *testing.T) {
 					t.Fatalf("%+v", p)
 				}
 			}},
+		{"echo of a join at the same workplace: no started task", false, Set{EmployerOrgnr}, Before{Known: true, Member: true, Current: "444444444"},
+			Record{Orgnr: "444444444", Has: has(EmployerOrgnr)},
+			func(t *testing.T, p Plan) {
+				if !p.StartJob || p.EndJob || len(p.Tasks) != 0 {
+					t.Fatalf("%+v", p)
+				}
+			}},
 		{"employer cleared: the job ends", false, Set{EmployerOrgnr}, member, Record{Has: has(EmployerOrgnr)},
 			func(t *testing.T, p Plan) {
 				if !p.EndJob || p.StartJob || len(p.Tasks) != 0 {
