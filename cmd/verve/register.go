@@ -51,11 +51,7 @@ func runImportRegister(ctx context.Context, args []string, stdout io.Writer) err
 	}
 	defer store.Close()
 	owner := access.System("verve import register")
-	voc, err := store.RegisterVocabulary(ctx, owner)
-	if err != nil {
-		return err
-	}
-	src, err := register.Open(f, st.Size(), register.ReadOptions{Import: importer.Options{Sheet: sheet, Encoding: encoding}, Vocabulary: voc})
+	src, err := store.OpenRegister(ctx, owner, f, st.Size(), register.ReadOptions{Import: importer.Options{Sheet: sheet, Encoding: encoding}})
 	if err != nil {
 		return err
 	}

@@ -52,12 +52,8 @@ func (a *API) postRegister(w http.ResponseWriter, r *http.Request) {
 	}
 	defer f.Close()
 	q := r.URL.Query()
-	voc, err := a.Store.RegisterVocabulary(r.Context(), u)
-	var src *register.Reader
-	if err == nil {
-		src, err = register.Open(f, f.Size(), register.ReadOptions{Import: importer.Options{Sheet: q.Get("sheet"), Encoding: q.Get("encoding"), TempDir: a.UploadDir},
-			Vocabulary: voc})
-	}
+	src, err := a.Store.OpenRegister(r.Context(), u, f, f.Size(), register.ReadOptions{
+		Import: importer.Options{Sheet: q.Get("sheet"), Encoding: q.Get("encoding"), TempDir: a.UploadDir}})
 	if err != nil {
 		a.fail(w, r, err)
 		return

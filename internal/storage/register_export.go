@@ -136,9 +136,12 @@ func (s *Storage) RegisterChanges(ctx context.Context, u *access.Principal, sinc
 const registerChangeGroup = `p.id, p.member_no, p.first_name, p.last_name, p.birth_date, p.email, p.mobile, p.address_protection, p.address, p.postal_code,
 	p.postal_place, w.orgnr, m.type, m.start_date, m.end_date, m.recruited_by`
 
-// madeInVerve leaves out the audit entries of register loads, which write
-// as the principal of the load with the action "register".
-const madeInVerve = `l.action <> 'register'`
+// madeInVerve leaves out the audit entries a register load wrote: those
+// of its principal between the load's start (register_loads.at) and its
+// own entry at the end (import register), both written only when the load
+// committed.
+const madeInVerve = `NOT EXISTS (SELECT 1 FROM register_loads rl JOIN audit_log li ON li.action = 'import' AND li.entity = 'register' AND li.entity_id = rl.id
+	WHERE l.at >= rl.at AND l.at <= li.at AND l.username = rl.username)`
 
 // anyTime reads a time an aggregate returned: SQLite gives MAX over a
 // timestamp column back as text.

@@ -1,12 +1,17 @@
 package storage
 
 import (
+	"bytes"
 	"context"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/register"
 )
 
 // TestRegisterChanges: the export back to the member register holds the
@@ -47,14 +52,21 @@ func TestRegisterChanges(t *testing.T) {
 		}
 		other := member("Bodil", f.wB, "", string(model.SourceWorkplace), day0, 0)
 
-		// Corrected in Verve; another corrected by a register load, which
-		// audits as "register".
+		// Corrected in Verve; another corrected by a register load (its
+		// entries between the load's start and its own entry).
 		corrected := member("Kari", f.wA, "00019", "", day0.AddDate(-1, 0, 0), 0)
 		if _, err := s.UpdateContactInfo(ctx, f.admin, corrected.ID, "kari.ny@example.no", corrected.Mobile, "Nyveien 2", "7011"); err != nil {
 			t.Fatal(err)
 		}
 		byRegister := member("Randi", f.wA, "00020", "", day0.AddDate(-1, 0, 0), 0)
-		if err := s.audit(ctx, s.w, sys, "register", "person", byRegister.ID, []string{"email"}, byRegister.ID, ""); err != nil {
+		var load int64
+		if err := s.w.QueryRow(`INSERT INTO register_loads (at, username) VALUES ($1, $2) RETURNING id`, now, sys.Username).Scan(&load); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.audit(ctx, s.w, sys, "update", "person", byRegister.ID, []string{"email"}, byRegister.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.audit(ctx, s.w, sys, "import", "register", load, nil, 0, ""); err != nil {
 			t.Fatal(err)
 		}
 		// Resigned in Verve.
@@ -133,5 +145,74 @@ func TestRegisterChanges(t *testing.T) {
 			t.Errorf("since tomorrow: %v %+v", err, later)
 		}
 
+	})
+}
+
+// TestRegisterChangesAfterSync: after a real first load and a month's
+// export, the export back holds the contact details a user corrected in
+// Verve and nothing the register itself changed: no joins, resignations or
+// contact details that came from the register.
+func TestRegisterChangesAfterSync(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		ctx := context.Background()
+		now := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
+		s.SetClock(func() time.Time { return now })
+		sys := access.System("verve import register")
+		var export bytes.Buffer
+		if err := register.Generate(&export, register.GenOptions{Members: 50, Seed: 9}); err != nil {
+			t.Fatal(err)
+		}
+		load := func(b []byte) *register.Report {
+			t.Helper()
+			src, err := s.OpenRegister(ctx, sys, bytes.NewReader(b), int64(len(b)), register.ReadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer src.Close()
+			rep, err := s.SyncRegister(ctx, sys, src, register.Options{})
+			if err != nil || !rep.Committed {
+				t.Fatalf("load: %v %+v", err, rep)
+			}
+			return rep
+		}
+		union := &model.OrgUnit{Kind: model.UnitUnion, Name: "Forbundet"}
+		if err := s.CreateUnit(ctx, sys, union); err != nil {
+			t.Fatal(err)
+		}
+		load(export.Bytes())
+		admin := &access.Principal{Username: "admin", Grants: []access.Grant{{Role: model.RoleUnionAdmin, UnitPath: union.Path}}}
+		now = now.AddDate(0, 0, 1)
+		var id int64
+		var memberNo string
+		if err := s.r.QueryRow(`SELECT id, member_no FROM persons WHERE member_status = 'active' AND address_protection = '' AND email <> ''
+			ORDER BY member_no LIMIT 1`).Scan(&id, &memberNo); err != nil {
+			t.Fatal(err)
+		}
+		p, err := s.Person(ctx, admin, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.UpdateContactInfo(ctx, admin, id, "rettet@example.no", p.Mobile, p.Address, p.PostalCode); err != nil {
+			t.Fatal(err)
+		}
+		// The register changes the e-mail of every other member.
+		now = now.AddDate(0, 0, 1)
+		lines := strings.Split(export.String(), "\n")
+		col := slices.Index(strings.Split(lines[0], ";"), "E-post")
+		for i := 2; i < len(lines); i += 2 {
+			cells := strings.Split(lines[i], ";")
+			cells[col] = "ny" + strconv.Itoa(i) + "@example.no"
+			lines[i] = strings.Join(cells, ";")
+		}
+		if rep := load([]byte(strings.Join(lines, "\n"))); rep.Updated < 20 {
+			t.Fatalf("the register's new e-mails changed %d members", rep.Updated)
+		}
+		got, err := s.RegisterChanges(ctx, admin, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0].Kind != ChangeContact || got[0].PersonID != id || got[0].Email != "rettet@example.no" || got[0].MemberNo != memberNo {
+			t.Errorf("changes after two loads and one correction: %+v", got)
+		}
 	})
 }

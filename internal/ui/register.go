@@ -97,11 +97,7 @@ func (h *Handler) loadRegister(ctx context.Context, j *importJob, rj registerJob
 		return nil, model.ErrorKey(model.EFORBIDDEN, "err.adminonly")
 	}
 	u.RemoteAddr = remoteAddr
-	rj.read.Vocabulary, err = h.Store.RegisterVocabulary(ctx, u)
-	if err != nil {
-		return nil, err
-	}
-	src, err := register.Open(j.file, j.file.Size(), rj.read)
+	src, err := h.Store.OpenRegister(ctx, u, j.file, j.file.Size(), rj.read)
 	if err != nil {
 		return nil, err
 	}
@@ -263,7 +259,7 @@ func (h *Handler) mapRegisterWords(w http.ResponseWriter, r *http.Request) {
 		if v == "" {
 			continue
 		}
-		if err := h.Store.MapRegisterWord(r.Context(), u, uw.Field, uw.Value, v); err != nil {
+		if err := h.Store.MapRegisterWord(r.Context(), u, uw.Field, register.Norm(uw.Value), v); err != nil {
 			h.serveError(w, r, err)
 			return
 		}
