@@ -163,5 +163,3 @@ func runRegister(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintln(stdout, nb("cli.register.sampledone", "path", path, "members", c.members))
 	return nil
 }
-
-

@@ -125,11 +125,11 @@ type registerJobData struct {
 	Committing bool
 	Confirmed  int // missing members just confirmed as resigned
 	Percent    int
-	Report   *register.Report
-	Error    string
-	Counts   []register.Count
-	Unknown  []unknownWord
-	Mapped   int // words mapped since the last run
+	Report     *register.Report
+	Error      string
+	Counts     []register.Count
+	Unknown    []unknownWord
+	Mapped     int // words mapped since the last run
 }
 
 // unknownWord is a word the register uses that Verve does not know yet,

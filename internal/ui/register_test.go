@@ -187,4 +187,3 @@ func mustRequest(t *testing.T, u string) *http.Request {
 	}
 	return r
 }
-
