@@ -129,7 +129,6 @@ type registerJobData struct {
 	Error      string
 	Counts     []register.Count
 	Unknown    []unknownWord
-	Mapped     int // words mapped since the last run
 }
 
 // unknownWord is a word the register uses that Verve does not know yet,
