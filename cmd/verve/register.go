@@ -51,17 +51,12 @@ func runImportRegister(ctx context.Context, args []string, stdout io.Writer) err
 	}
 	defer store.Close()
 	owner := access.System("verve import register")
-	src, err := store.OpenRegister(ctx, owner, f, st.Size(), register.ReadOptions{Import: importer.Options{Sheet: sheet, Encoding: encoding}})
-	if err != nil {
-		return err
-	}
-	defer src.Close()
 	bar := progressbar.NewOptions64(st.Size(), progressbar.OptionSetWriter(os.Stderr), progressbar.OptionSetDescription(nb("cli.import.reading", "file", filepath.Base(path))),
 		progressbar.OptionShowBytes(true), progressbar.OptionSetWidth(30), progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish(),
 		progressbar.OptionSetVisibility(term.IsTerminal(int(os.Stderr.Fd()))))
 	start := time.Now()
-	rep, err := store.SyncRegister(ctx, owner, src, register.Options{DryRun: dryRun, Complete: complete,
-		Progress: func(int) { done, total := src.Progress(); bar.ChangeMax64(max(total, 1)); bar.Set64(done) }})
+	rep, err := store.LoadRegister(ctx, owner, f, st.Size(), register.ReadOptions{Import: importer.Options{Sheet: sheet, Encoding: encoding}},
+		register.Options{DryRun: dryRun, Complete: complete}, func(done, total int64) { bar.ChangeMax64(max(total, 1)); bar.Set64(done) })
 	bar.Finish()
 	if err != nil {
 		return err

@@ -52,14 +52,9 @@ func (a *API) postRegister(w http.ResponseWriter, r *http.Request) {
 	}
 	defer f.Close()
 	q := r.URL.Query()
-	src, err := a.Store.OpenRegister(r.Context(), u, f, f.Size(), register.ReadOptions{
-		Import: importer.Options{Sheet: q.Get("sheet"), Encoding: q.Get("encoding"), TempDir: a.UploadDir}})
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	defer src.Close()
-	rep, err := a.Store.SyncRegister(r.Context(), u, src, register.Options{DryRun: flag(q.Get("dry_run")), Complete: flag(q.Get("complete"))})
+	rep, err := a.Store.LoadRegister(r.Context(), u, f, f.Size(), register.ReadOptions{
+		Import: importer.Options{Sheet: q.Get("sheet"), Encoding: q.Get("encoding"), TempDir: a.UploadDir}},
+		register.Options{DryRun: flag(q.Get("dry_run")), Complete: flag(q.Get("complete"))}, nil)
 	if err != nil {
 		a.fail(w, r, err)
 		return

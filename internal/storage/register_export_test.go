@@ -164,12 +164,7 @@ func TestRegisterChangesAfterSync(t *testing.T) {
 		}
 		load := func(b []byte) *register.Report {
 			t.Helper()
-			src, err := s.OpenRegister(ctx, sys, bytes.NewReader(b), int64(len(b)), register.ReadOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer src.Close()
-			rep, err := s.SyncRegister(ctx, sys, src, register.Options{})
+			rep, err := s.LoadRegister(ctx, sys, bytes.NewReader(b), int64(len(b)), register.ReadOptions{}, register.Options{}, nil)
 			if err != nil || !rep.Committed {
 				t.Fatalf("load: %v %+v", err, rep)
 			}

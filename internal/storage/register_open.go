@@ -8,15 +8,33 @@ import (
 	"github.com/verve-union/verve/internal/register"
 )
 
-// OpenRegister opens a register export for SyncRegister with the words
-// the union's register uses: the common ones and those its admins mapped
-// (RegisterVocabulary). The command, the page and the API read an export
-// the same way.
-func (s *Storage) OpenRegister(ctx context.Context, u *access.Principal, r io.ReaderAt, size int64, opt register.ReadOptions) (*register.Reader, error) {
+// LoadRegister reads a register export and loads it with SyncRegister, as
+// the command, the page and the API do: the export read with the words the
+// union's register uses (the common ones and those its admins mapped), and
+// the report naming the words it did not know, whose rows wait for a
+// mapping. progress, when set, is told how far reading has come (bytes
+// for CSV, rows for XLSX).
+func (s *Storage) LoadRegister(ctx context.Context, u *access.Principal, r io.ReaderAt, size int64, ropt register.ReadOptions, opt register.Options,
+	progress func(done, total int64)) (*register.Report, error) {
 	own, err := s.RegisterVocabulary(ctx, u)
 	if err != nil {
 		return nil, err
 	}
-	opt.Vocabulary = register.DefaultVocabulary().With(own)
-	return register.Open(r, size, opt)
+	ropt.Vocabulary = register.DefaultVocabulary().With(own)
+	src, err := register.Open(r, size, ropt)
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	if progress != nil {
+		opt.Progress = func(int) { progress(src.Progress()) }
+	}
+	rep, err := s.SyncRegister(ctx, u, src, opt)
+	if err != nil {
+		return nil, err
+	}
+	if rep.Unknown == nil {
+		rep.Unknown = src.Unknown()
+	}
+	return rep, nil
 }

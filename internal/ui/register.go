@@ -97,18 +97,11 @@ func (h *Handler) loadRegister(ctx context.Context, j *importJob, rj registerJob
 		return nil, model.ErrorKey(model.EFORBIDDEN, "err.adminonly")
 	}
 	u.RemoteAddr = remoteAddr
-	src, err := h.Store.OpenRegister(ctx, u, j.file, j.file.Size(), rj.read)
-	if err != nil {
-		return nil, err
-	}
-	defer src.Close()
-	rj.opt.Progress = func(int) {
-		done, total := src.Progress()
+	return h.Store.LoadRegister(ctx, u, j.file, j.file.Size(), rj.read, rj.opt, func(done, total int64) {
 		h.imports.mu.Lock()
 		j.done, j.total = done, total
 		h.imports.mu.Unlock()
-	}
-	return h.Store.SyncRegister(ctx, u, src, rj.opt)
+	})
 }
 
 // findRegisterJob is the user's own register job in the path.
