@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -133,6 +134,39 @@ func TestRegisterUpload(t *testing.T) {
 	// A second commit of the same upload is refused.
 	if st, _ := post(t, admin, e.URL+loc, url.Values{"action": {"commit"}}); st != http.StatusConflict && st != http.StatusNotFound {
 		t.Errorf("second commit: %d", st)
+	}
+
+	// A complete export without its last five rows lists their members;
+	// none resigns until the admin confirms, and then only the one ticked.
+	lines := strings.Split(strings.TrimRight(export, "\n"), "\n")
+	_, loc = postRegister(t, e, admin, strings.Join(lines[:len(lines)-5], "\n")+"\n", true)
+	page = waitJob(t, e, admin, loc)
+	if !strings.Contains(page, `id="reg-missing-list"`) || strings.Contains(page, `id="reg-missing"`) {
+		t.Fatalf("complete preview: no list of missing members, or a confirm form before saving:\n%s", page)
+	}
+	post(t, admin, e.URL+loc, url.Values{"action": {"commit"}, "complete": {"1"}})
+	page = waitJob(t, e, admin, loc)
+	// The last five rows, less those the register had as resigned already.
+	n := strings.Count(page, `name="person"`)
+	if !strings.Contains(page, `id="reg-missing"`) || n < 2 || n > 5 {
+		t.Fatalf("after saving a complete export: no form to confirm the missing:\n%s", page)
+	}
+	resigned := func() (n int) {
+		e.Store.DB().QueryRow(`SELECT count(*) FROM persons WHERE member_no IS NOT NULL AND member_status = 'resigned'`).Scan(&n)
+		return n
+	}
+	before := resigned()
+	var missing int64
+	e.Store.DB().QueryRow(`SELECT person_id FROM register_missing ORDER BY person_id LIMIT 1`).Scan(&missing)
+	if st, _ := post(t, admin, e.URL+loc+"/missing", url.Values{"person": {strconv.FormatInt(missing, 10)}}); st != http.StatusSeeOther {
+		t.Fatalf("confirm: %d", st)
+	}
+	if n := resigned(); n != before+1 {
+		t.Errorf("%d resigned after confirming one, were %d", n, before)
+	}
+	page = waitJob(t, e, admin, loc+"?confirmed=1")
+	if !strings.Contains(page, `id="reg-confirmed"`) || strings.Count(page, `name="person"`) != n-1 {
+		t.Errorf("after confirming one: %s", page)
 	}
 }
 
