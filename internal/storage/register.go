@@ -155,8 +155,8 @@ type regRun struct {
 	ids                                   map[string][]int64 // ids reserved for bulk rows, per table
 	nextIDs                               map[string]int64   // SQLite: the next id per table
 	hasher                                *register.Hasher
-	stmts        map[string]*sql.Stmt
-	tasks        int
+	stmts                                 map[string]*sql.Stmt
+	tasks                                 int
 }
 
 type unitKey struct {
