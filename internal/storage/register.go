@@ -10,6 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
@@ -72,10 +75,6 @@ func mayLoadRegister(u *access.Principal) error {
 	return nil
 }
 
-// errRollback ends a load's transaction without committing (a dry run, or
-// too many failed rows); the report still says what it found.
-var errRollback = errors.New("register load rolled back")
-
 // SyncRegister loads a register export from src: the first load into a
 // database where no person has a member number yet creates the org tree,
 // workplaces, persons, memberships, employments and the register's roles,
@@ -97,29 +96,35 @@ func (s *Storage) SyncRegister(ctx context.Context, u *access.Principal, src reg
 	if err != nil {
 		return nil, err
 	}
-	var rep *register.Report
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		run := &regRun{s: s, ctx: ctx, tx: tx, u: u, st: st, opt: opt, creditMonths: js.CreditMonths,
-			rep: &register.Report{}, now: s.now().UTC(), today: s.today(), stmts: map[string]*sql.Stmt{},
-			seen: map[string]int64{}, branchParent: map[string]int64{},
-			hasher: register.NewHasher([]byte(s.key.Hash("register values")))}
-		rep = run.rep
-		defer run.close()
-		if err := run.load(src); err != nil {
-			return err
-		}
-		if rep.Refused = register.Refuse(rep.Rows, rep.Failed, st.MaxFailShare(opt)); rep.Refused || opt.DryRun {
-			return errRollback
-		}
-		rep.Committed = true
-		return nil
-	})
-	if errors.Is(err, errRollback) {
-		err = nil
-	}
+	// The transaction runs on a connection of its own, so that PostgreSQL
+	// can COPY into it (copyBulk).
+	conn, err := s.w.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback() // after Commit a no-op
+	run := &regRun{s: s, ctx: ctx, conn: conn, tx: tx, u: u, st: st, opt: opt, creditMonths: js.CreditMonths,
+		rep: &register.Report{}, now: s.now().UTC(), today: s.today(), stmts: map[string]*sql.Stmt{},
+		seen: map[string]int64{}, branchParent: map[string]int64{},
+		hasher: register.NewHasher([]byte(s.key.Hash("register values")))}
+	defer run.close()
+	rep := run.rep
+	if err := run.load(src); err != nil {
+		return nil, err
+	}
+	if rep.Refused = register.Refuse(rep.Rows, rep.Failed, st.MaxFailShare(opt)); rep.Refused || opt.DryRun {
+		return rep, nil // rolled back
+	}
+	run.close()
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	rep.Committed = true
 	return rep, nil
 }
 
@@ -127,6 +132,7 @@ func (s *Storage) SyncRegister(ctx context.Context, u *access.Principal, src reg
 type regRun struct {
 	s            *Storage
 	ctx          context.Context
+	conn         *sql.Conn
 	tx           *sql.Tx
 	u            *access.Principal
 	st           register.Settings
@@ -151,7 +157,7 @@ type regRun struct {
 	byFnr, byEmail, byMobile, byNameBirth map[uint64]int64
 	loadFnrs                              map[uint64]int64   // fødselsnumre this load put on a member number
 	prefetched                            map[string]*known  // this batch's known members by number (PostgreSQL)
-	bulk                                  *Bulk              // the first load writes new members in batches
+	bulk                                  bulkSink           // the first load writes new members in batches
 	ids                                   map[string][]int64 // ids reserved for bulk rows, per table
 	nextIDs                               map[string]int64   // SQLite: the next id per table
 	hasher                                *register.Hasher
@@ -188,17 +194,75 @@ type candidate struct {
 }
 
 func (r *regRun) close() {
-	for _, st := range r.stmts {
+	for q, st := range r.stmts {
 		st.Close()
+		delete(r.stmts, q)
 	}
 	if r.bulk != nil {
-		for _, t := range r.bulk.tables {
-			if t.stmt != nil {
-				t.stmt.Close()
-			}
+		r.bulk.close()
+	}
+}
+
+// bulkSink writes rows of regBulkTables in batches, parents first.
+type bulkSink interface {
+	Add(table string, values ...any) error
+	Flush() error
+	close()
+}
+
+func (b *Bulk) close() {
+	for _, t := range b.tables {
+		if t.stmt != nil {
+			t.stmt.Close()
+			t.stmt = nil
 		}
 	}
 }
+
+// copyBulk is the bulkSink of PostgreSQL: COPY on the load's connection,
+// inside its transaction, a chunk per table at a time.
+type copyBulk struct {
+	ctx  context.Context
+	conn *sql.Conn
+	buf  map[string][][]any
+}
+
+func (c *copyBulk) Add(table string, values ...any) error {
+	c.buf[table] = append(c.buf[table], values)
+	if len(c.buf[table]) < copyChunk {
+		return nil
+	}
+	// The rows may refer to rows of the tables before it.
+	for _, t := range regBulkTables {
+		if err := c.flush(t.table, t.cols); err != nil || t.table == table {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *copyBulk) flush(table string, cols []string) error {
+	rows := c.buf[table]
+	if len(rows) == 0 {
+		return nil
+	}
+	c.buf[table] = rows[:0:0]
+	return c.conn.Raw(func(dc any) error {
+		_, err := dc.(*stdlib.Conn).Conn().CopyFrom(c.ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+		return err
+	})
+}
+
+func (c *copyBulk) Flush() error {
+	for _, t := range regBulkTables {
+		if err := c.flush(t.table, t.cols); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *copyBulk) close() {}
 
 // regKey is the 64-bit key of an identifier in the in-memory indexes:
 // FNV-1a of the kind and the value. A collision could only suggest a
@@ -521,14 +585,14 @@ func (r *regRun) prepare() error {
 	if err != nil {
 		return err
 	}
-	if r.first {
-		r.bulk = &Bulk{s: r.s, ctx: ctx, tx: tx, tables: map[string]*bulkTable{}, rows: postgresBulkRows}
-		if r.s.dialect == SQLite {
-			r.bulk.rows, r.bulk.deferFK = sqliteBulkRows, true
-		}
+	if r.first && r.s.dialect == Postgres {
+		r.bulk = &copyBulk{ctx: ctx, conn: r.conn, buf: map[string][][]any{}}
+	} else if r.first {
+		b := &Bulk{s: r.s, ctx: ctx, tx: tx, tables: map[string]*bulkTable{}, rows: sqliteBulkRows, deferFK: true}
 		for _, t := range regBulkTables {
-			r.bulk.Define(t.table, t.cols...)
+			b.Define(t.table, t.cols...)
 		}
+		r.bulk = b
 	}
 	r.units = map[unitKey]unitRef{}
 	rows, err = tx.QueryContext(ctx, `SELECT id, COALESCE(parent_id, 0), kind, name, code, path FROM org_units ORDER BY id`)
