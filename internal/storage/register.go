@@ -278,6 +278,12 @@ func regKey(kind, v string) uint64 {
 	return h
 }
 
+// nameBirth is the key of a name with a birth date, case and accents
+// folded as search folds them.
+func nameBirth(first, last string, birth time.Time) string {
+	return norway.Fold(first+" "+last) + "\x00" + birth.Format(time.DateOnly)
+}
+
 // regBulkTables are the tables the first load writes in batches, parents
 // first, with their columns (id first where the load assigns it).
 var regBulkTables = []struct {
@@ -575,7 +581,7 @@ func (r *regRun) prepare() error {
 			v    string
 			ok   bool
 		}{{r.byFnr, "fnr", fnr, fnr != ""}, {r.byEmail, "email", email, email != ""}, {r.byMobile, "mobile", mobile, mobile != ""},
-			{r.byNameBirth, "name_birth", first + "\x00" + last + "\x00" + timeOf(birth).Format(time.DateOnly), last != "" && birth.Valid}} {
+			{r.byNameBirth, "name_birth", nameBirth(first, last, timeOf(birth)), last != "" && birth.Valid}} {
 			if _, taken := k.m[regKey(k.kind, k.v)]; k.ok && !taken {
 				k.m[regKey(k.kind, k.v)] = id
 			}
@@ -1276,7 +1282,7 @@ func (a *applied) possibleMatch() {
 	}{
 		{r.byEmail, "email", rec.Email, rec.Email != ""},
 		{r.byMobile, "mobile", rec.Mobile, rec.Mobile != ""},
-		{r.byNameBirth, "name_birth", rec.First + "\x00" + rec.Last + "\x00" + rec.Birth.Format(time.DateOnly), rec.Last != "" && !rec.Birth.IsZero()},
+		{r.byNameBirth, "name_birth", nameBirth(rec.First, rec.Last, rec.Birth), rec.Last != "" && !rec.Birth.IsZero()},
 	} {
 		if id, found := m.index[regKey(m.match, m.v)]; m.ok && found {
 			r.rep.Matches++
@@ -1492,4 +1498,42 @@ func (s *Storage) MapRegisterWord(ctx context.Context, u *access.Principal, fiel
 		}
 		return s.audit(ctx, tx, u, "update", "register_word", 0, []string{string(field)}, 0, word+" = "+value)
 	})
+}
+
+// RegisterLoad is one committed register load, as the upload page lists it.
+type RegisterLoad struct {
+	ID       int64
+	At       time.Time
+	Username string
+	Complete bool
+	First    bool
+	Rows     int
+	Failed   int
+	Created  int
+	Updated  int
+	Resigned int
+	Tasks    int
+}
+
+// RegisterLoads lists the latest committed loads, newest first.
+func (s *Storage) RegisterLoads(ctx context.Context, u *access.Principal, limit int) ([]RegisterLoad, error) {
+	if err := mayLoadRegister(u); err != nil {
+		return nil, err
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT id, at, username, complete, first_load, rows_read, rows_failed, created, updated, resigned, tasks
+		FROM register_loads ORDER BY id DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, err
+	}
+	var out []RegisterLoad
+	err = eachRow(rows, func() error {
+		var l RegisterLoad
+		if err := rows.Scan(&l.ID, &l.At, &l.Username, &l.Complete, &l.First, &l.Rows, &l.Failed, &l.Created, &l.Updated, &l.Resigned, &l.Tasks); err != nil {
+			return err
+		}
+		l.At = l.At.UTC()
+		out = append(out, l)
+		return nil
+	})
+	return out, err
 }

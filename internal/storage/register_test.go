@@ -318,6 +318,10 @@ func TestRegisterFirstAndLaterLoads(t *testing.T) {
 		if n := count(t, s, `SELECT count(*) FROM audit_log WHERE entity = 'register'`); n != 3 {
 			t.Fatalf("%d load entries", n)
 		}
+		loads, err := s.RegisterLoads(ctx, admin, 10)
+		if err != nil || len(loads) != 3 || !loads[2].First || loads[1].Created != 1 || loads[1].Resigned != 2 || loads[1].Tasks != 4 || loads[0].Updated != 0 {
+			t.Fatalf("loads %+v (%v)", loads, err)
+		}
 	})
 }
 
