@@ -45,7 +45,7 @@ func personKeys(p *model.Person) (sortKey, searchKey string) {
 // answer does not tell whether they exist.
 func (s *Storage) Person(ctx context.Context, u *access.Principal, id int64) (*model.Person, error) {
 	var a access.Args
-	q := `SELECT ` + personColumns + ` FROM persons p WHERE p.id = ` + a.Add(id) + ` AND ` + u.Scope(access.PersonRead).Filter("p.unit_path", &a)
+	q := `SELECT ` + personColumns + ` FROM persons p WHERE p.id = ` + a.Add(id) + ` AND ` + personScope(u, &a)
 	p, err := scanPerson(u, s.r.QueryRowContext(ctx, q, a...))
 	if err != nil {
 		return nil, notFound(err, "err.person.notfound")
@@ -53,12 +53,24 @@ func (s *Storage) Person(ctx context.Context, u *access.Principal, id int64) (*m
 	return p, nil
 }
 
-// PersonsAtWorkplace lists the persons currently at a workplace, in
-// Norwegian alphabetical order, limited to the user's scope.
+// personScope is the condition that u may read the person p: p's unit
+// lies in u's scope, or p holds an open employment at a workplace whose
+// unit does (a member with two employers is seen by each workplace's
+// steward).
+func personScope(u *access.Principal, a *access.Args) string {
+	sc := u.Scope(access.PersonRead)
+	return `(` + sc.Filter("p.unit_path", a) + ` OR EXISTS (SELECT 1 FROM employments e JOIN workplaces w ON w.id = e.workplace_id
+		JOIN org_units o ON o.id = w.unit_id WHERE e.person_id = p.id AND e.end_date IS NULL AND ` + sc.Filter("o.path", a) + `))`
+}
+
+// PersonsAtWorkplace lists the persons currently at a workplace (there
+// first, or with an open employment there besides), in Norwegian
+// alphabetical order, limited to the user's scope.
 func (s *Storage) PersonsAtWorkplace(ctx context.Context, u *access.Principal, workplaceID int64) ([]*model.Person, error) {
 	var a access.Args
-	q := `SELECT ` + personColumns + ` FROM persons p WHERE p.workplace_id = ` + a.Add(workplaceID) +
-		` AND ` + u.Scope(access.PersonRead).Filter("p.unit_path", &a) + ` ORDER BY p.sort_key, p.id`
+	w := a.Add(workplaceID)
+	q := `SELECT ` + personColumns + ` FROM persons p WHERE p.id IN (SELECT id FROM persons WHERE workplace_id = ` + w +
+		` UNION SELECT person_id FROM employments WHERE workplace_id = ` + w + ` AND end_date IS NULL) AND ` + personScope(u, &a) + ` ORDER BY p.sort_key, p.id`
 	return s.queryPersons(ctx, u, q, a...)
 }
 

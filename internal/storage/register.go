@@ -10,6 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
@@ -72,10 +75,6 @@ func mayLoadRegister(u *access.Principal) error {
 	return nil
 }
 
-// errRollback ends a load's transaction without committing (a dry run, or
-// too many failed rows); the report still says what it found.
-var errRollback = errors.New("register load rolled back")
-
 // SyncRegister loads a register export from src: the first load into a
 // database where no person has a member number yet creates the org tree,
 // workplaces, persons, memberships, employments and the register's roles,
@@ -97,29 +96,35 @@ func (s *Storage) SyncRegister(ctx context.Context, u *access.Principal, src reg
 	if err != nil {
 		return nil, err
 	}
-	var rep *register.Report
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		run := &regRun{s: s, ctx: ctx, tx: tx, u: u, st: st, opt: opt, creditMonths: js.CreditMonths,
-			rep: &register.Report{}, now: s.now().UTC(), today: s.today(), stmts: map[string]*sql.Stmt{},
-			seen: map[string]int64{}, branchParent: map[string]int64{},
-			hasher: register.NewHasher([]byte(s.key.Hash("register values")))}
-		rep = run.rep
-		defer run.close()
-		if err := run.load(src); err != nil {
-			return err
-		}
-		if rep.Refused = register.Refuse(rep.Rows, rep.Failed, st.MaxFailShare(opt)); rep.Refused || opt.DryRun {
-			return errRollback
-		}
-		rep.Committed = true
-		return nil
-	})
-	if errors.Is(err, errRollback) {
-		err = nil
-	}
+	// The transaction runs on a connection of its own, so that PostgreSQL
+	// can COPY into it (copyBulk).
+	conn, err := s.w.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback() // after Commit a no-op
+	run := &regRun{s: s, ctx: ctx, conn: conn, tx: tx, u: u, st: st, opt: opt, creditMonths: js.CreditMonths,
+		rep: &register.Report{}, now: s.now().UTC(), today: s.today(), stmts: map[string]*sql.Stmt{},
+		seen: map[string]int64{}, branchParent: map[string]int64{},
+		hasher: register.NewHasher([]byte(s.key.Hash("register values")))}
+	defer run.close()
+	rep := run.rep
+	if err := run.load(src); err != nil {
+		return nil, err
+	}
+	if rep.Refused = register.Refuse(rep.Rows, rep.Failed, st.MaxFailShare(opt)); rep.Refused || opt.DryRun {
+		return rep, nil // rolled back
+	}
+	run.close()
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	rep.Committed = true
 	return rep, nil
 }
 
@@ -127,6 +132,7 @@ func (s *Storage) SyncRegister(ctx context.Context, u *access.Principal, src reg
 type regRun struct {
 	s            *Storage
 	ctx          context.Context
+	conn         *sql.Conn
 	tx           *sql.Tx
 	u            *access.Principal
 	st           register.Settings
@@ -143,11 +149,20 @@ type regRun struct {
 	branchParent map[string]int64   // branch code → its region, this load
 	missing      map[int64]bool     // listed as missing by an earlier complete load
 	back         []int64            // of those, the ones this load has
-	unmatched    bool               // persons without a member number exist: new rows may match them
 	recruits     []recruit
-	hasher       *register.Hasher
-	stmts        map[string]*sql.Stmt
-	tasks        int
+	candidates   []candidate // possible matches, recorded once the new persons are written
+	// The persons without a member number (prospects, applicants,
+	// members Verve made), by keys of their identifiers (regKey), so a
+	// new row finds its echo or possible match without a query.
+	byFnr, byEmail, byMobile, byNameBirth map[uint64]int64
+	loadFnrs                              map[uint64]int64   // fødselsnumre this load put on a member number
+	prefetched                            map[string]*known  // this batch's known members by number (PostgreSQL)
+	bulk                                  bulkSink           // the first load writes new members in batches
+	ids                                   map[string][]int64 // ids reserved for bulk rows, per table
+	nextIDs                               map[string]int64   // SQLite: the next id per table
+	hasher                                *register.Hasher
+	stmts                                 map[string]*sql.Stmt
+	tasks                                 int
 }
 
 type unitKey struct {
@@ -172,10 +187,182 @@ type recruit struct {
 	paidUpTo   time.Time
 }
 
+// candidate is a possible match found by a row.
+type candidate struct {
+	person, known int64
+	match         string
+}
+
 func (r *regRun) close() {
-	for _, st := range r.stmts {
+	for q, st := range r.stmts {
 		st.Close()
+		delete(r.stmts, q)
 	}
+	if r.bulk != nil {
+		r.bulk.close()
+	}
+}
+
+// bulkSink writes rows of regBulkTables in batches, parents first.
+type bulkSink interface {
+	Add(table string, values ...any) error
+	Flush() error
+	close()
+}
+
+func (b *Bulk) close() {
+	for _, t := range b.tables {
+		if t.stmt != nil {
+			t.stmt.Close()
+			t.stmt = nil
+		}
+	}
+}
+
+// copyBulk is the bulkSink of PostgreSQL: COPY on the load's connection,
+// inside its transaction, a chunk per table at a time.
+type copyBulk struct {
+	ctx  context.Context
+	conn *sql.Conn
+	buf  map[string][][]any
+}
+
+func (c *copyBulk) Add(table string, values ...any) error {
+	c.buf[table] = append(c.buf[table], values)
+	if len(c.buf[table]) < copyChunk {
+		return nil
+	}
+	// The rows may refer to rows of the tables before it.
+	for _, t := range regBulkTables {
+		if err := c.flush(t.table, t.cols); err != nil || t.table == table {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *copyBulk) flush(table string, cols []string) error {
+	rows := c.buf[table]
+	if len(rows) == 0 {
+		return nil
+	}
+	c.buf[table] = rows[:0:0]
+	return c.conn.Raw(func(dc any) error {
+		_, err := dc.(*stdlib.Conn).Conn().CopyFrom(c.ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+		return err
+	})
+}
+
+func (c *copyBulk) Flush() error {
+	for _, t := range regBulkTables {
+		if err := c.flush(t.table, t.cols); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *copyBulk) close() {}
+
+// regKey is the 64-bit key of an identifier in the in-memory indexes:
+// FNV-1a of the kind and the value. A collision could only suggest a
+// possible match for a human to decide, or ask the database in vain.
+func regKey(kind, v string) uint64 {
+	h := uint64(14695981039346656037)
+	for _, s := range []string{kind, "\x00", v} {
+		for i := 0; i < len(s); i++ {
+			h ^= uint64(s[i])
+			h *= 1099511628211
+		}
+	}
+	return h
+}
+
+// nameBirth is the key of a name with a birth date, case and accents
+// folded as search folds them.
+func nameBirth(first, last string, birth time.Time) string {
+	return norway.Fold(first+" "+last) + "\x00" + birth.Format(time.DateOnly)
+}
+
+// regBulkTables are the tables the first load writes in batches, parents
+// first, with their columns (id first where the load assigns it).
+var regBulkTables = []struct {
+	table string
+	cols  []string
+}{
+	{"persons", []string{"id", "first_name", "last_name", "sort_key", "search_key", "birth_date", "fnr_hash", "email", "mobile", "address",
+		"postal_code", "postal_place", "unit_id", "unit_path", "workplace_id", "member_status", "created_at", "updated_at", "member_no", "address_protection"}},
+	{"memberships", []string{"id", "person_id", "type", "status", "start_date", "end_date", "dues_status", "paid_up_to"}},
+	{"employments", []string{"person_id", "workplace_id", "start_date", "source"}},
+	{"roles", []string{"person_id", "role", "unit_id", "start_date", "end_date", "source"}},
+	{"register_values", []string{"person_id", "hashes", "load_id"}},
+}
+
+// add writes a row of one of regBulkTables: batched on the first load,
+// at once otherwise. With an id column the load assigns the id and
+// returns it; values are the other columns.
+func (r *regRun) add(table string, values ...any) (int64, error) {
+	var cols []string
+	for _, t := range regBulkTables {
+		if t.table == table {
+			cols = t.cols
+		}
+	}
+	withID := cols[0] == "id"
+	if r.bulk == nil {
+		if withID {
+			cols = cols[1:]
+		}
+		q := `INSERT INTO ` + table + ` (` + strings.Join(cols, ", ") + `) VALUES ` + placeholders(1, len(cols))
+		if withID {
+			return r.insert(q, values...)
+		}
+		return 0, r.exec(q, values...)
+	}
+	if !withID {
+		return 0, r.bulk.Add(table, values...)
+	}
+	id, err := r.nextID(table)
+	if err != nil {
+		return 0, err
+	}
+	return id, r.bulk.Add(table, append([]any{id}, values...)...)
+}
+
+// nextID reserves an id for a bulk row: from the table's sequence on
+// PostgreSQL (a thousand at a time, so others inserting meanwhile get
+// other ids), after the largest on SQLite (the load holds the only writer).
+func (r *regRun) nextID(table string) (int64, error) {
+	if r.s.dialect == SQLite {
+		if _, ok := r.nextIDs[table]; !ok {
+			var max int64
+			if err := r.tx.QueryRowContext(r.ctx, `SELECT COALESCE(max(id), 0) FROM `+table).Scan(&max); err != nil {
+				return 0, err
+			}
+			r.nextIDs[table] = max + 1
+		}
+		id := r.nextIDs[table]
+		r.nextIDs[table]++
+		return id, nil
+	}
+	if len(r.ids[table]) == 0 {
+		rows, err := r.tx.QueryContext(r.ctx, `SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, 1000)`, table)
+		if err != nil {
+			return 0, err
+		}
+		err = eachRow(rows, func() error {
+			var id int64
+			err := rows.Scan(&id)
+			r.ids[table] = append(r.ids[table], id)
+			return err
+		})
+		if err != nil {
+			return 0, err
+		}
+	}
+	id := r.ids[table][0]
+	r.ids[table] = r.ids[table][1:]
+	return id, nil
 }
 
 // stmt prepares q once per load.
@@ -208,6 +395,29 @@ func (r *regRun) row(q string, args ...any) (*sql.Row, error) {
 	return st.QueryRowContext(r.ctx, args...), nil
 }
 
+// insert runs an INSERT and returns the new row's id. SQLite gets it
+// without RETURNING, which would make it keep a statement journal for
+// every row.
+func (r *regRun) insert(q string, args ...any) (int64, error) {
+	if r.s.dialect == SQLite {
+		st, err := r.stmt(q)
+		if err != nil {
+			return 0, err
+		}
+		res, err := st.ExecContext(r.ctx, args...)
+		if err != nil {
+			return 0, err
+		}
+		return res.LastInsertId()
+	}
+	var id int64
+	row, err := r.row(q+` RETURNING id`, args...)
+	if err == nil {
+		err = row.Scan(&id)
+	}
+	return id, err
+}
+
 // scan runs a one-row query; found is false for no row.
 func (r *regRun) scan(q string, args []any, dest ...any) (found bool, err error) {
 	row, err := r.row(q, args...)
@@ -234,6 +444,7 @@ func (r *regRun) load(src register.Source) error {
 	if err := r.prepare(); err != nil {
 		return err
 	}
+	batch := make([]register.Record, 0, regBatch)
 	for {
 		rec, problems, err := src.Next()
 		if err == io.EOF {
@@ -246,15 +457,31 @@ func (r *regRun) load(src register.Source) error {
 		if len(problems) > 0 {
 			r.rep.Errors = append(r.rep.Errors, problems...)
 			r.rep.Failed++
-		} else if err := r.apply(rec); err != nil {
-			return err
+		} else if batch = append(batch, rec); len(batch) == regBatch {
+			if err := r.applyBatch(batch); err != nil {
+				return err
+			}
+			batch = batch[:0]
 		}
 		if r.opt.Progress != nil && r.rep.Rows%1000 == 0 {
 			r.opt.Progress(r.rep.Rows)
 		}
 	}
+	if err := r.applyBatch(batch); err != nil {
+		return err
+	}
 	if r.opt.Progress != nil {
 		r.opt.Progress(r.rep.Rows)
+	}
+	if r.bulk != nil {
+		if err := r.bulk.Flush(); err != nil {
+			return err
+		}
+	}
+	for _, c := range r.candidates {
+		if err := r.s.recordCandidate(r.ctx, r.tx, c.person, c.known, MatchFromRegister, c.match, 0); err != nil {
+			return err
+		}
 	}
 	if err := r.resolveRecruiters(); err != nil {
 		return err
@@ -278,22 +505,103 @@ func (r *regRun) load(src register.Source) error {
 		"rows", rep.Rows, "failed", rep.Failed, "created", rep.Created, "updated", rep.Updated, "resigned", rep.Resigned, "tasks", r.tasks))
 }
 
+// regBatch is how many rows are read before they are applied: PostgreSQL
+// looks up a batch's members in one query.
+const regBatch = 500
+
+// applyBatch applies rows in order, after looking up their members at
+// once on PostgreSQL, where a query per row would wait a round trip each
+// (SQLite answers a prepared lookup faster than it binds a long IN list).
+func (r *regRun) applyBatch(recs []register.Record) error {
+	r.prefetched = nil
+	if r.s.dialect == Postgres && !r.first && len(recs) > 0 {
+		var a access.Args
+		ph := make([]string, len(recs))
+		for i, rec := range recs {
+			ph[i] = a.Add(rec.MemberNo)
+		}
+		rows, err := r.tx.QueryContext(r.ctx, `SELECT `+knownColumns+` WHERE p.member_no IN (`+strings.Join(ph, ", ")+`)`, a...)
+		if err != nil {
+			return err
+		}
+		r.prefetched = map[string]*known{}
+		err = eachRow(rows, func() error {
+			var k known
+			if err := rows.Scan(&k.id, &k.memberNo, &k.status, &k.unitID, &k.unitPath, &k.hashes); err != nil {
+				return err
+			}
+			r.prefetched[k.memberNo] = &k
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for _, rec := range recs {
+		if err := r.apply(rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // prepare reads what every row needs: the tree, the workplaces, whether
 // this is the first load, and opens the load's record.
 func (r *regRun) prepare() error {
 	ctx, tx := r.ctx, r.tx
+	if r.s.dialect == SQLite {
+		// Checked at commit instead of per statement, SQLite needs no
+		// statement journal for each insert (a third of a load's time).
+		if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
+			return err
+		}
+	}
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM persons WHERE member_no IS NOT NULL`).Scan(&n); err != nil {
 		return err
 	}
 	r.first = n == 0
 	r.rep.First = r.first
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM persons WHERE member_no IS NULL`).Scan(&n); err != nil {
+	r.byFnr, r.byEmail, r.byMobile, r.byNameBirth = map[uint64]int64{}, map[uint64]int64{}, map[uint64]int64{}, map[uint64]int64{}
+	r.loadFnrs, r.ids, r.nextIDs = map[uint64]int64{}, map[string][]int64{}, map[string]int64{}
+	rows, err := tx.QueryContext(ctx, `SELECT id, COALESCE(fnr_hash, ''), email, mobile, first_name, last_name, birth_date FROM persons WHERE member_no IS NULL`)
+	if err != nil {
 		return err
 	}
-	r.unmatched = n > 0
+	err = eachRow(rows, func() error {
+		var id int64
+		var fnr, email, mobile, first, last string
+		var birth sql.NullTime
+		if err := rows.Scan(&id, &fnr, &email, &mobile, &first, &last, &birth); err != nil {
+			return err
+		}
+		for _, k := range []struct {
+			m    map[uint64]int64
+			kind string
+			v    string
+			ok   bool
+		}{{r.byFnr, "fnr", fnr, fnr != ""}, {r.byEmail, "email", email, email != ""}, {r.byMobile, "mobile", mobile, mobile != ""},
+			{r.byNameBirth, "name_birth", nameBirth(first, last, timeOf(birth)), last != "" && birth.Valid}} {
+			if _, taken := k.m[regKey(k.kind, k.v)]; k.ok && !taken {
+				k.m[regKey(k.kind, k.v)] = id
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if r.first && r.s.dialect == Postgres {
+		r.bulk = &copyBulk{ctx: ctx, conn: r.conn, buf: map[string][][]any{}}
+	} else if r.first {
+		b := &Bulk{s: r.s, ctx: ctx, tx: tx, tables: map[string]*bulkTable{}, rows: sqliteBulkRows, deferFK: true}
+		for _, t := range regBulkTables {
+			b.Define(t.table, t.cols...)
+		}
+		r.bulk = b
+	}
 	r.units = map[unitKey]unitRef{}
-	rows, err := tx.QueryContext(ctx, `SELECT id, COALESCE(parent_id, 0), kind, name, code, path FROM org_units ORDER BY id`)
+	rows, err = tx.QueryContext(ctx, `SELECT id, COALESCE(parent_id, 0), kind, name, code, path FROM org_units ORDER BY id`)
 	if err != nil {
 		return err
 	}
@@ -387,12 +695,10 @@ func (r *regRun) unit(parent unitRef, kind string, ref register.UnitRef) (unitRe
 		name = ref.Code
 	}
 	var u unitRef
-	row, err := r.row(`INSERT INTO org_units (parent_id, kind, name, sort_key, path, code) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+	var err error
+	u.id, err = r.insert(`INSERT INTO org_units (parent_id, kind, name, sort_key, path, code) VALUES ($1, $2, $3, $4, $5, $6)`,
 		parent.id, kind, name, norway.SortKey(name), parent.path+"new/", ref.Code)
 	if err != nil {
-		return u, err
-	}
-	if err := row.Scan(&u.id); err != nil {
 		return u, err
 	}
 	u.path = parent.path + strconv.FormatInt(u.id, 10) + "/"
@@ -441,11 +747,8 @@ func (r *regRun) workplace(orgnr, name string, unit unitRef) (unitRef, error) {
 		name = orgnr
 	}
 	w := unitRef{unitID: unit.id, path: unit.path}
-	row, err := r.row(`INSERT INTO workplaces (unit_id, name, sort_key, orgnr) VALUES ($1, $2, $3, $4) RETURNING id`, unit.id, name, norway.SortKey(name), orgnr)
-	if err != nil {
-		return w, err
-	}
-	if err := row.Scan(&w.id); err != nil {
+	var err error
+	if w.id, err = r.insert(`INSERT INTO workplaces (unit_id, name, sort_key, orgnr) VALUES ($1, $2, $3, $4)`, unit.id, name, norway.SortKey(name), orgnr); err != nil {
 		return w, err
 	}
 	r.workplaces[orgnr] = w
@@ -472,15 +775,29 @@ const knownColumns = `p.id, COALESCE(p.member_no, ''), p.member_status, p.unit_i
 func (r *regRun) identify(rec register.Record) (*known, bool, error) {
 	var k known
 	if !r.first {
-		ok, err := r.scan(`SELECT `+knownColumns+` WHERE p.member_no = $1`, []any{rec.MemberNo}, &k.id, &k.memberNo, &k.status, &k.unitID, &k.unitPath, &k.hashes)
-		if err != nil || ok {
-			return &k, err == nil, err
+		if r.prefetched != nil {
+			if p, ok := r.prefetched[rec.MemberNo]; ok {
+				return p, true, nil
+			}
+		} else {
+			ok, err := r.scan(`SELECT `+knownColumns+` WHERE p.member_no = $1`, []any{rec.MemberNo}, &k.id, &k.memberNo, &k.status, &k.unitID, &k.unitPath, &k.hashes)
+			if err != nil || ok {
+				return &k, err == nil, err
+			}
 		}
 	}
 	if rec.Fnr == "" {
 		return nil, true, nil
 	}
-	ok, err := r.scan(`SELECT `+knownColumns+` WHERE p.fnr_hash = $1`, []any{r.s.FnrHash(rec.Fnr)}, &k.id, &k.memberNo, &k.status, &k.unitID, &k.unitPath, &k.hashes)
+	h := r.s.key.Hash(rec.Fnr)
+	if _, taken := r.loadFnrs[regKey("fnr", h)]; taken {
+		r.reject(rec, register.Fnr, "", "register.row.fnrtaken")
+		return nil, false, nil
+	}
+	if _, echo := r.byFnr[regKey("fnr", h)]; !echo && r.first {
+		return nil, true, nil // nobody else has a member number, nobody without has this one
+	}
+	ok, err := r.scan(`SELECT `+knownColumns+` WHERE p.fnr_hash = $1`, []any{h}, &k.id, &k.memberNo, &k.status, &k.unitID, &k.unitPath, &k.hashes)
 	if err != nil || !ok {
 		return nil, true, err
 	}
@@ -607,6 +924,9 @@ func (r *regRun) apply(rec register.Record) error {
 		return err
 	}
 	r.seen[rec.MemberNo] = a.person
+	if rec.Fnr != "" {
+		r.loadFnrs[regKey("fnr", r.s.key.Hash(rec.Fnr))] = a.person
+	}
 	r.seeMissing(a.person)
 	return nil
 }
@@ -649,15 +969,10 @@ func (a *applied) create() error {
 	p := model.Person{FirstName: rec.First, LastName: rec.Last, Email: rec.Email, Mobile: rec.Mobile}
 	sortKey, searchKey := personKeys(&p)
 	status := a.status()
-	row, err := r.row(`INSERT INTO persons (first_name, last_name, sort_key, search_key, birth_date, fnr_hash, email, mobile, address, postal_code,
-		postal_place, unit_id, unit_path, workplace_id, member_status, created_at, updated_at, member_no, address_protection)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18) RETURNING id`,
-		rec.First, rec.Last, sortKey, searchKey, date(rec.Birth), r.s.FnrHash(rec.Fnr), rec.Email, rec.Mobile, rec.Address, rec.Postal,
-		rec.Place, a.unit.id, a.unit.path, nullID(a.wp.id), status, r.now, rec.MemberNo, string(rec.Protect))
+	var err error
+	a.person, err = r.add("persons", rec.First, rec.Last, sortKey, searchKey, date(rec.Birth), r.s.FnrHash(rec.Fnr), rec.Email, rec.Mobile,
+		rec.Address, rec.Postal, rec.Place, a.unit.id, a.unit.path, nullID(a.wp.id), status, r.now, r.now, rec.MemberNo, string(rec.Protect))
 	if err != nil {
-		return err
-	}
-	if err := row.Scan(&a.person); err != nil {
 		return err
 	}
 	r.rep.Created++
@@ -669,20 +984,17 @@ func (a *applied) create() error {
 		if start.IsZero() || start.After(r.today) {
 			start = r.today
 		}
-		if err := r.exec(`INSERT INTO employments (person_id, workplace_id, start_date, source) VALUES ($1, $2, $3, 'register')`,
-			a.person, a.wp.id, date(start)); err != nil {
+		if _, err := r.add("employments", a.person, a.wp.id, date(start), fromRegister); err != nil {
 			return err
 		}
 	}
 	if err := a.consequences(); err != nil {
 		return err
 	}
-	if err := r.exec(`INSERT INTO register_values (person_id, hashes, load_id) VALUES ($1, $2, $3)`, a.person, a.hashes, r.loadID); err != nil {
+	if _, err := r.add("register_values", a.person, a.hashes, r.loadID); err != nil {
 		return err
 	}
-	if err := a.possibleMatch(); err != nil {
-		return err
-	}
+	a.possibleMatch()
 	if r.first {
 		return nil // the load's own audit entry counts them
 	}
@@ -709,12 +1021,9 @@ func (a *applied) insertMembership(status string) error {
 			end = date(r.today)
 		}
 	}
-	row, err := r.row(`INSERT INTO memberships (person_id, type, status, start_date, end_date, dues_status, paid_up_to)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, a.person, typ, status, date(start), end, string(rec.Dues), date(rec.PaidUpTo))
+	var err error
+	a.membership, err = r.add("memberships", a.person, typ, status, date(start), end, string(rec.Dues), date(rec.PaidUpTo))
 	if err != nil {
-		return err
-	}
-	if err := row.Scan(&a.membership); err != nil {
 		return err
 	}
 	if rec.Recruiter != "" {
@@ -793,8 +1102,7 @@ func (a *applied) update(k *known, placed bool) error {
 		}
 	}
 	if plan.StartJob {
-		if err := r.exec(`INSERT INTO employments (person_id, workplace_id, start_date, source) VALUES ($1, $2, $3, 'register')`,
-			a.person, a.wp.id, date(r.today)); err != nil {
+		if _, err := r.add("employments", a.person, a.wp.id, date(r.today), fromRegister); err != nil {
 			return err
 		}
 	}
@@ -910,8 +1218,7 @@ func (a *applied) consequences() error {
 		if from.IsZero() {
 			from = r.today
 		}
-		if err := r.exec(`INSERT INTO roles (person_id, role, unit_id, start_date, end_date, source) VALUES ($1, $2, $3, $4, $5, 'register')`,
-			a.person, t.Role, roleUnit.id, date(from), date(t.To)); err != nil {
+		if _, err := r.add("roles", a.person, t.Role, roleUnit.id, date(from), date(t.To), fromRegister); err != nil {
 			return err
 		}
 		r.rep.RolesStarted++
@@ -965,34 +1272,24 @@ func (a *applied) task(t register.Task) error {
 // possibleMatch records a new member who may be a person Verve knew
 // without a member number (by e-mail, mobile, or name and birth date), for
 // someone who sees both to decide, as imports do.
-func (a *applied) possibleMatch() error {
+func (a *applied) possibleMatch() {
 	r, rec := a.run, a.rec
-	if !r.unmatched {
-		return nil
-	}
 	for _, m := range []struct {
-		match, cond string
-		args        []any
-		ok          bool
+		index map[uint64]int64
+		match string
+		v     string
+		ok    bool
 	}{
-		{"email", `email = $1`, []any{rec.Email}, rec.Email != ""},
-		{"mobile", `mobile = $1`, []any{rec.Mobile}, rec.Mobile != ""},
-		{"name_birth", `first_name = $1 AND last_name = $2 AND birth_date = $3`, []any{rec.First, rec.Last, date(rec.Birth)}, rec.Last != "" && !rec.Birth.IsZero()},
+		{r.byEmail, "email", rec.Email, rec.Email != ""},
+		{r.byMobile, "mobile", rec.Mobile, rec.Mobile != ""},
+		{r.byNameBirth, "name_birth", nameBirth(rec.First, rec.Last, rec.Birth), rec.Last != "" && !rec.Birth.IsZero()},
 	} {
-		if !m.ok {
-			continue
-		}
-		var id int64
-		found, err := r.scan(`SELECT id FROM persons WHERE member_no IS NULL AND `+m.cond+` ORDER BY id LIMIT 1`, m.args, &id)
-		if err != nil {
-			return err
-		}
-		if found {
+		if id, found := m.index[regKey(m.match, m.v)]; m.ok && found {
 			r.rep.Matches++
-			return r.s.recordCandidate(r.ctx, r.tx, a.person, id, MatchFromRegister, m.match, 0)
+			r.candidates = append(r.candidates, candidate{person: a.person, known: id, match: m.match})
+			return
 		}
 	}
-	return nil
 }
 
 // resolveRecruiters sets the recruiters now that every row is in; an
@@ -1201,4 +1498,42 @@ func (s *Storage) MapRegisterWord(ctx context.Context, u *access.Principal, fiel
 		}
 		return s.audit(ctx, tx, u, "update", "register_word", 0, []string{string(field)}, 0, word+" = "+value)
 	})
+}
+
+// RegisterLoad is one committed register load, as the upload page lists it.
+type RegisterLoad struct {
+	ID       int64
+	At       time.Time
+	Username string
+	Complete bool
+	First    bool
+	Rows     int
+	Failed   int
+	Created  int
+	Updated  int
+	Resigned int
+	Tasks    int
+}
+
+// RegisterLoads lists the latest committed loads, newest first.
+func (s *Storage) RegisterLoads(ctx context.Context, u *access.Principal, limit int) ([]RegisterLoad, error) {
+	if err := mayLoadRegister(u); err != nil {
+		return nil, err
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT id, at, username, complete, first_load, rows_read, rows_failed, created, updated, resigned, tasks
+		FROM register_loads ORDER BY id DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, err
+	}
+	var out []RegisterLoad
+	err = eachRow(rows, func() error {
+		var l RegisterLoad
+		if err := rows.Scan(&l.ID, &l.At, &l.Username, &l.Complete, &l.First, &l.Rows, &l.Failed, &l.Created, &l.Updated, &l.Resigned, &l.Tasks); err != nil {
+			return err
+		}
+		l.At = l.At.UTC()
+		out = append(out, l)
+		return nil
+	})
+	return out, err
 }

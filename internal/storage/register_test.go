@@ -92,7 +92,7 @@ func baseExport() []register.Record {
 	}
 }
 
-func regAdmin(t *testing.T, s *Storage) (*access.Principal, *model.OrgUnit) {
+func regAdmin(t testing.TB, s *Storage) (*access.Principal, *model.OrgUnit) {
 	t.Helper()
 	union := &model.OrgUnit{Kind: model.UnitUnion, Name: "Forbundet"}
 	if err := s.CreateUnit(context.Background(), access.System("test"), union); err != nil {
@@ -318,6 +318,10 @@ func TestRegisterFirstAndLaterLoads(t *testing.T) {
 		if n := count(t, s, `SELECT count(*) FROM audit_log WHERE entity = 'register'`); n != 3 {
 			t.Fatalf("%d load entries", n)
 		}
+		loads, err := s.RegisterLoads(ctx, admin, 10)
+		if err != nil || len(loads) != 3 || !loads[2].First || loads[1].Created != 1 || loads[1].Resigned != 2 || loads[1].Tasks != 4 || loads[0].Updated != 0 {
+			t.Fatalf("loads %+v (%v)", loads, err)
+		}
 	})
 }
 
@@ -486,6 +490,44 @@ func TestRegisterVocabularyAndSettings(t *testing.T) {
 		}
 		if st, _ := s.RegisterSettings(ctx); st.WinbackDays != 7 || st.MaxFailPercent != 10 {
 			t.Fatalf("saved %+v", st)
+		}
+	})
+}
+
+func TestRegisterTwoEmployers(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		ctx := context.Background()
+		admin, _ := regAdmin(t, s)
+		load(t, s, admin, register.Options{}, baseExport()...)
+		ola := personByNo(t, s, "1002") // at 111111111, club C1
+		var wp2 int64
+		var c2 string
+		s.r.QueryRow(`SELECT w.id, o.path FROM workplaces w JOIN org_units o ON o.id = w.unit_id WHERE w.orgnr = '222222222'`).Scan(&wp2, &c2)
+		steward2 := &access.Principal{Username: "tv2", Grants: []access.Grant{{Role: model.RoleShopSteward, UnitPath: c2}}}
+		if _, err := s.Person(ctx, steward2, ola); model.ErrorCode(err) != model.ENOTFOUND {
+			t.Fatalf("club C2's steward sees Ola before he works there: %v", err)
+		}
+		// Ola takes a second job at the school.
+		if _, err := s.w.Exec(`INSERT INTO employments (person_id, workplace_id, start_date) VALUES ($1, $2, $3)`, ola, wp2, date(regDay0)); err != nil {
+			t.Fatal(err)
+		}
+		if p, err := s.Person(ctx, steward2, ola); err != nil || p.FirstName != "Ola" {
+			t.Fatalf("second workplace's steward: %v", err)
+		}
+		at, err := s.PersonsAtWorkplace(ctx, steward2, wp2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		names := ""
+		for _, p := range at {
+			names += p.FirstName + " "
+		}
+		if names != "Lise Ola Per " {
+			t.Fatalf("at the school: %q", names)
+		}
+		// The register's employment stays open beside it.
+		if n := count(t, s, `SELECT count(*) FROM employments WHERE person_id = $1 AND end_date IS NULL`, ola); n != 2 {
+			t.Fatalf("%d open employments", n)
 		}
 	})
 }
