@@ -146,7 +146,8 @@ func TestUnionLooksReal(t *testing.T) {
 
 func TestGenerateRefusesBadInput(t *testing.T) {
 	s := open(t, "sqlite")
-	if _, err := Generate(context.Background(), s, Options{Members: 5, Today: today}); model.ErrorCode(err) != model.EINVALID {
+	if _, err := Generate(context.Background(), s, Options{Members: 5, Today: today}); model.ErrorCode(err) != model.EINVALID ||
+		model.ErrorMessageIn(err, "en") != "--members must be between 100 and 5000000." {
 		t.Fatalf("5 members: %v", err)
 	}
 	if _, err := Generate(context.Background(), s, Options{Members: 500, Today: today}); err != nil {

@@ -10,12 +10,12 @@ import (
 
 // seen is what the reader remembers of earlier rows for the checks that
 // span the file. Keys are 8-byte keyed hashes (the seed is random and never
-// leaves the process), so a million rows stay within tens of megabytes and
-// no fødselsnummer is kept in clear.
+// leaves the process), so a million rows take about 25 MB and no
+// fødselsnummer is kept in clear.
 type seen struct {
 	seed     maphash.Seed
-	members  map[uint64]uint32 // member number → line
-	fnrs     map[uint64]uint32 // fødselsnummer → line
+	members  *hashIndex        // member number → line
+	fnrs     *hashIndex        // fødselsnummer → line
 	branches map[uint64]parent // branch → its region
 	clubs    map[uint64]parent // club (by code) → its branch
 }
@@ -28,7 +28,7 @@ type parent struct {
 func newSeen() *seen {
 	return &seen{
 		seed:    maphash.MakeSeed(),
-		members: map[uint64]uint32{}, fnrs: map[uint64]uint32{},
+		members: newHashIndex(), fnrs: newHashIndex(),
 		branches: map[uint64]parent{}, clubs: map[uint64]parent{},
 	}
 }
@@ -55,15 +55,20 @@ func (s *seen) unitKey(u UnitRef) uint64 {
 func (d *rowDecoder) fileChecks() {
 	s, rec, line := d.r.seen, &d.rec, uint32(d.row.Line)
 	memberKey := s.hash('m', rec.MemberNo)
-	if first, dup := s.members[memberKey]; dup {
-		d.fail(MemberNo, rec.MemberNo, "register.row.duplicate", "line", int(first))
+	if first, dup := s.members.get(memberKey); dup {
+		d.fail(MemberNo, rec.MemberNo, "register.row.membertwice", "line", int(first))
 		return // the rest would only repeat the same row's problems
 	}
-	var fnrKey uint64
+	var (
+		fnrKey uint64
+		fnrNew bool
+	)
 	if rec.Fnr != "" {
 		fnrKey = s.hash('f', rec.Fnr)
-		if first, dup := s.fnrs[fnrKey]; dup {
+		if first, dup := s.fnrs.get(fnrKey); dup {
 			d.fail(Fnr, "", "register.row.fnrtwice", "line", int(first))
+		} else {
+			fnrNew = true
 		}
 	}
 	var branchKey, regionKey, clubKey, clubParent uint64
@@ -93,9 +98,9 @@ func (d *rowDecoder) fileChecks() {
 			}
 		}
 	}
-	s.members[memberKey] = line
-	if _, ok := s.fnrs[fnrKey]; fnrKey != 0 && !ok {
-		s.fnrs[fnrKey] = line
+	s.members.put(memberKey, line)
+	if fnrNew {
+		s.fnrs.put(fnrKey, line)
 	}
 	if branchKey != 0 {
 		if _, ok := s.branches[branchKey]; !ok {

@@ -355,7 +355,11 @@ func GenerateChanges(w io.Writer, opt GenOptions) error {
 	}
 	for i := range g.opt.Members {
 		m := g.member(g.r, 100001+i, g.opt.Today, time.Time{})
-		if m.resigned.IsZero() && c.IntN(1000) < 25 {
+		switch {
+		case !m.resigned.IsZero():
+		case len(m.roles) > 0 && m.roles[0].to.IsZero() && c.IntN(10) == 0:
+			m.roles[0].to = between(c, g.opt.Today, month.AddDate(0, 0, -1)) // a term ends
+		case c.IntN(1000) < 23:
 			g.change(c, &m, month)
 		}
 		if err := cw.Write(g.row(&m)); err != nil {

@@ -16,8 +16,8 @@ type ReadOptions struct {
 	// Import overrides what the importer detects (encoding, sheet,
 	// delimiter, temporary directory, today). Its Column is set by Open.
 	Import importer.Options
-	// Vocabulary maps coded values; the zero value is DefaultVocabulary().
-	// A union's remembered words: DefaultVocabulary().With(stored).
+	// Vocabulary is the union's own words for coded values (remembered in
+	// storage), added on top of DefaultVocabulary().
 	Vocabulary Vocabulary
 	// Columns is a remembered mapping (Remember), by normalised header.
 	Columns map[string]Field
@@ -40,6 +40,7 @@ type Reader struct {
 	dates   importer.DateContext
 	seen    *seen
 	unknown map[Field]map[string]*Unknown
+	norms   map[string]string // Norm of the coded cells seen, which repeat on every row
 	rows    int
 }
 
@@ -61,14 +62,11 @@ func Open(r io.ReaderAt, size int64, opt ReadOptions) (*Reader, error) {
 		in.Close()
 		return nil, err
 	}
-	voc := opt.Vocabulary
-	if voc.Types == nil && voc.Statuses == nil && voc.Roles == nil && voc.Reasons == nil && voc.Dues == nil {
-		voc = DefaultVocabulary()
-	}
+	voc := DefaultVocabulary().With(opt.Vocabulary)
 	rd := &Reader{
 		in: in, mapping: m, voc: voc, dates: in.DateContext(),
 		col: map[Field]int{}, has: map[Field]bool{}, seen: newSeen(),
-		unknown: map[Field]map[string]*Unknown{},
+		unknown: map[Field]map[string]*Unknown{}, norms: map[string]string{},
 	}
 	for i, f := range m {
 		if f != Ignore {
@@ -469,12 +467,25 @@ func (d *rowDecoder) listDate(f Field, list []string, i int) time.Time {
 // coded maps a coded value through the vocabulary; a word it lacks fails
 // the row and is counted for the admin to map.
 func coded[V any](d *rowDecoder, f Field, v string, m map[string]V, key string) V {
-	x, ok := lookup(m, v)
+	x, ok := m[d.r.norm(v)]
 	if !ok {
 		d.fail(f, v, key, "value", importer.Shorten(v))
 		d.r.countUnknown(f, v)
 	}
 	return x
+}
+
+// norm is Norm, remembered for the few distinct words a coded column
+// holds (up to a bound, so a column of free text cannot grow it).
+func (r *Reader) norm(v string) string {
+	if n, ok := r.norms[v]; ok {
+		return n
+	}
+	n := Norm(v)
+	if len(r.norms) < 4096 {
+		r.norms[strings.Clone(v)] = n // not a slice of the row, which it would keep
+	}
+	return n
 }
 
 func (r *Reader) countUnknown(f Field, v string) {

@@ -107,7 +107,7 @@ func TestReadWindows1252(t *testing.T) {
 		{4, "import.why.email", "E-post"},
 		{4, "register.row.unknown.type", "Medlemstype"},
 		{4, "register.row.resignedbefore", "Utmeldt"},
-		{5, "register.row.duplicate", "Medlemsnr"},
+		{5, "register.row.membertwice", "Medlemsnr"},
 		{6, "register.row.fnrtwice", "Fødselsnummer"},
 		{7, "register.row.branchregion", "Avdelingskode"},
 		{10, "register.row.rolenonmember", "Verv"},

@@ -125,6 +125,16 @@ type Source interface {
 	Next() (Record, []model.RowError, error)
 }
 
+// UnknownOf lists the coded values src's vocabulary lacks, with the rows
+// each kept out, when src counts them (a *Reader does, once read to the
+// end): what Report.Unknown shows an admin to map.
+func UnknownOf(src Source) []Unknown {
+	if u, ok := src.(interface{ Unknown() []Unknown }); ok {
+		return u.Unknown()
+	}
+	return nil
+}
+
 // Vocabulary maps the words a union's register uses for coded values to
 // Verve's values. Keys are normalised (Norm). DefaultVocabulary holds the
 // common Norwegian and English words; a union's own words are remembered
