@@ -16,11 +16,10 @@ import (
 // for CSV, rows for XLSX).
 func (s *Storage) LoadRegister(ctx context.Context, u *access.Principal, r io.ReaderAt, size int64, ropt register.ReadOptions, opt register.Options,
 	progress func(done, total int64)) (*register.Report, error) {
-	own, err := s.RegisterVocabulary(ctx, u)
-	if err != nil {
+	var err error
+	if ropt.Vocabulary, err = s.RegisterVocabulary(ctx, u); err != nil {
 		return nil, err
 	}
-	ropt.Vocabulary = register.DefaultVocabulary().With(own)
 	src, err := register.Open(r, size, ropt)
 	if err != nil {
 		return nil, err
@@ -33,7 +32,7 @@ func (s *Storage) LoadRegister(ctx context.Context, u *access.Principal, r io.Re
 	if err != nil {
 		return nil, err
 	}
-	if rep.Unknown == nil {
+	if rep.Unknown == nil { // until SyncRegister fills it (register.UnknownOf)
 		rep.Unknown = src.Unknown()
 	}
 	return rep, nil
