@@ -12,6 +12,7 @@ import (
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/newhires"
 	"github.com/verve-union/verve/internal/register"
+	"github.com/verve-union/verve/internal/storage"
 )
 
 // The member register page: a union admin uploads the central register's
@@ -30,12 +31,25 @@ type registerJob struct {
 }
 
 type registerPageData struct {
-	Since string // the export's default day: a month ago
+	Since     string             // the export's default day: a month ago
+	Missing   []register.Missing // awaiting confirmation from complete exports
+	Confirmed int                // just confirmed as resigned
+	Loads     []storage.RegisterLoad
 }
 
 func (h *Handler) showRegisterPage(w http.ResponseWriter, r *http.Request) {
-	since := h.Store.Today().AddDate(0, -1, 0).Format(time.DateOnly)
-	h.render(w, r, http.StatusOK, "register", page{Title: locale.T(h.lang(r), "reg.title"), Data: registerPageData{Since: since}})
+	u := access.FromContext(r.Context())
+	d := registerPageData{Since: h.Store.Today().AddDate(0, -1, 0).Format(time.DateOnly)}
+	d.Confirmed, _ = strconv.Atoi(r.URL.Query().Get("confirmed"))
+	var err error
+	if d.Missing, err = h.Store.MissingMembers(r.Context(), u); err == nil {
+		d.Loads, err = h.Store.RegisterLoads(r.Context(), u, 10)
+	}
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "register", page{Title: locale.T(h.lang(r), "reg.title"), Data: d})
 }
 
 // uploadRegister spools the uploaded export and starts its dry run. As
@@ -259,17 +273,21 @@ func (h *Handler) mapRegisterWords(w http.ResponseWriter, r *http.Request) {
 	h.rerunRegister(w, r, j, complete, false)
 }
 
-// confirmMissing resigns the members of a complete export the admin
-// confirmed are gone from the register.
+// confirmMissing resigns the members of complete exports the admin
+// confirmed are gone from the register, from the register page or from
+// the job that listed them (job: its token), and goes back there.
 func (h *Handler) confirmMissing(w http.ResponseWriter, r *http.Request) {
-	j, err := h.findRegisterJob(r)
-	if err != nil {
-		h.serveError(w, r, err)
-		return
-	}
 	if err := r.ParseForm(); err != nil {
 		h.serveError(w, r, model.ErrorKey(model.EINVALID, "error.unreadable"))
 		return
+	}
+	var j *importJob
+	if token := r.PostFormValue("job"); token != "" {
+		var err error
+		if j, err = h.imports.find(token, access.FromContext(r.Context()).UserID, true); err != nil {
+			h.serveError(w, r, err)
+			return
+		}
 	}
 	var ids []int64
 	for _, v := range r.PostForm["person"] {
@@ -281,15 +299,20 @@ func (h *Handler) confirmMissing(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, model.ErrorKey(model.EINVALID, "err.reg.nonechosen"))
 		return
 	}
-	if _, err := h.Store.ConfirmMissing(r.Context(), access.FromContext(r.Context()), ids); err != nil {
+	n, err := h.Store.ConfirmMissing(r.Context(), access.FromContext(r.Context()), ids)
+	if err != nil {
 		h.serveError(w, r, err)
 		return
 	}
-	// The report lists only those still waiting.
+	if j == nil {
+		http.Redirect(w, r, "/register?confirmed="+strconv.Itoa(n), http.StatusSeeOther)
+		return
+	}
+	// The job's report lists only those still waiting.
 	h.imports.mu.Lock()
 	if rep := j.register.report; rep != nil {
 		rep.Missing = slices.DeleteFunc(slices.Clone(rep.Missing), func(m register.Missing) bool { return slices.Contains(ids, m.PersonID) })
 	}
 	h.imports.mu.Unlock()
-	http.Redirect(w, r, "/register/jobs/"+j.token+"?confirmed="+strconv.Itoa(len(ids)), http.StatusSeeOther)
+	http.Redirect(w, r, "/register/jobs/"+j.token+"?confirmed="+strconv.Itoa(n), http.StatusSeeOther)
 }

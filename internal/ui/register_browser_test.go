@@ -73,5 +73,9 @@ func TestBrowserRegisterUpload(t *testing.T) {
 	if n := members(); n != 39 {
 		t.Errorf("%d members stored, want 39", n)
 	}
+	// The page lists the load.
+	do(t, ctx, "register page", chromedp.Navigate(e.URL+"/register"), chromedp.WaitVisible(chromedp.ID("reg-loads")))
+	checkPhoneLayout(t, ctx, "register page after a load")
+	checkAxe(t, ctx, axeSrc, "register page after a load")
 	errs.check(t, "register")
 }

@@ -158,7 +158,7 @@ func TestRegisterUpload(t *testing.T) {
 	before := resigned()
 	var missing int64
 	e.Store.DB().QueryRow(`SELECT person_id FROM register_missing ORDER BY person_id LIMIT 1`).Scan(&missing)
-	if st, _ := post(t, admin, e.URL+loc+"/missing", url.Values{"person": {strconv.FormatInt(missing, 10)}}); st != http.StatusSeeOther {
+	if st, _ := post(t, admin, e.URL+"/register/missing", url.Values{"person": {strconv.FormatInt(missing, 10)}, "job": {strings.TrimPrefix(loc, "/register/jobs/")}}); st != http.StatusSeeOther {
 		t.Fatalf("confirm: %d", st)
 	}
 	if n := resigned(); n != before+1 {
@@ -167,6 +167,17 @@ func TestRegisterUpload(t *testing.T) {
 	page = waitJob(t, e, admin, loc+"?confirmed=1")
 	if !strings.Contains(page, `id="reg-confirmed"`) || strings.Count(page, `name="person"`) != n-1 {
 		t.Errorf("after confirming one: %s", page)
+	}
+	// The register page lists those still waiting and the loads.
+	_, page = get(t, admin, e.URL+"/register")
+	if strings.Count(page, `name="person"`) != n-1 || strings.Count(page, "<tr><td>") != 2 {
+		t.Errorf("register page after two loads and one confirmation:\n%s", page)
+	}
+	if st, _ := post(t, admin, e.URL+"/register/missing", url.Values{"person": {"x"}}); st != http.StatusBadRequest {
+		t.Errorf("confirm nobody: %d", st)
+	}
+	if st, _ := post(t, steward, e.URL+"/register/missing", url.Values{"person": {strconv.FormatInt(missing, 10)}}); st != http.StatusForbidden {
+		t.Errorf("steward confirms: %d", st)
 	}
 }
 

@@ -235,7 +235,7 @@ func (h *Handler) Register(mux *http.ServeMux) error {
 	mux.Handle("GET /register/jobs/{token}", h.unionWide(access.UserAdmin, h.showRegisterJob))
 	mux.Handle("POST /register/jobs/{token}", h.unionWide(access.UserAdmin, h.reviewRegister))
 	mux.Handle("POST /register/jobs/{token}/words", h.unionWide(access.UserAdmin, h.mapRegisterWords))
-	mux.Handle("POST /register/jobs/{token}/missing", h.unionWide(access.UserAdmin, h.confirmMissing))
+	mux.Handle("POST /register/missing", h.unionWide(access.UserAdmin, h.confirmMissing))
 	mux.Handle("GET /register/export", h.unionWide(access.UserAdmin, h.exportRegisterChanges))
 	mux.Handle("POST /settings", h.unionWide(access.UserAdmin, h.saveSettings))
 	if h.API != nil {
