@@ -87,14 +87,15 @@ func (s *Storage) RegisterChanges(ctx context.Context, u *access.Principal, sinc
 			FROM audit_log l JOIN memberships m ON m.id = l.entity_id JOIN persons p ON p.id = m.person_id LEFT JOIN workplaces w ON w.id = p.workplace_id
 			WHERE l.entity = 'membership' AND l.at >= ` + sinceArg + ` AND ',' || l.fields || ',' LIKE '%,status,%' AND ` + madeInVerve + `
 			AND m.status = 'resigned' AND ` + scope + ` GROUP BY ` + registerChangeGroup
-		// Contact details: the members a user corrected since the day, with
-		// their details as they are now.
+		// Contact details: the register's members a user corrected since
+		// the day, with their details as they are now (a join's row has
+		// them already).
 		contacts := `SELECT 'contact', ` + registerChangeSelect + `, MAX(l.at)
 			FROM audit_log l JOIN persons p ON p.id = l.person_id
 			LEFT JOIN memberships m ON m.id = (SELECT MAX(x.id) FROM memberships x WHERE x.person_id = p.id AND x.status IN ('active', 'arrears'))
 			LEFT JOIN workplaces w ON w.id = p.workplace_id
 			WHERE l.entity = 'person' AND l.action = 'update' AND l.at >= ` + sinceArg + ` AND ` + contact + ` AND ` + madeInVerve + `
-			AND p.member_status IN ('active', 'arrears') AND ` + scope + ` GROUP BY ` + registerChangeGroup
+			AND p.member_no IS NOT NULL AND p.member_status IN ('active', 'arrears') AND ` + scope + ` GROUP BY ` + registerChangeGroup
 		rows, err := tx.QueryContext(ctx, joins+` UNION ALL `+resigns+` UNION ALL `+contacts+` ORDER BY 1, 3, 2`, a...)
 		if err != nil {
 			return err

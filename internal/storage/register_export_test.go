@@ -80,6 +80,10 @@ func TestRegisterChanges(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		// A join corrected since is still one row, the join's.
+		if _, err := s.UpdateContactInfo(ctx, f.admin, joined.ID, "jon@example.no", "41234567", "Gata 1", "7010"); err != nil {
+			t.Fatal(err)
+		}
 		got, err := s.RegisterChanges(ctx, f.admin, since)
 		if err != nil {
 			t.Fatal(err)
