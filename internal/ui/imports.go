@@ -375,8 +375,8 @@ func (h *Handler) receiveList(w http.ResponseWriter, r *http.Request, j *importJ
 	name, err := h.receiveUpload(w, r, j, func(field, v string) {
 		switch field {
 		case "kind":
-			if v == storage.ImportStaff {
-				j.req.Kind = v
+			if storage.ImportKind(v) == storage.ImportStaff {
+				j.req.Kind = storage.ImportStaff
 			}
 		case "source":
 			j.req.Source = v
@@ -450,7 +450,7 @@ type importJobData struct {
 	Report      *newhires.Report
 	Error       string
 	Fields      []importer.Field
-	Classes     []string
+	Classes     []storage.ImportClass
 	Workplaces  []*storage.WorkplaceSummary
 	RouteFields []importer.Field
 }
