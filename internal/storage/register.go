@@ -103,6 +103,14 @@ func (s *Storage) SyncRegister(ctx context.Context, u *access.Principal, src reg
 		return nil, err
 	}
 	defer conn.Close()
+	if s.dialect == SQLite {
+		// A load inserts all over persons' indexes: a larger page cache
+		// for its duration (the default is 2 MB) keeps more of them in memory.
+		if _, err := conn.ExecContext(ctx, `PRAGMA cache_size = -32768`); err != nil {
+			return nil, err
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = -2000`)
+	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -158,6 +166,7 @@ type regRun struct {
 	loadFnrs                              map[uint64]int64   // fødselsnumre this load put on a member number
 	prefetched                            map[string]*known  // this batch's known members by number (PostgreSQL)
 	bulk                                  bulkSink           // the first load writes new members in batches
+	indexes                               []string           // the definitions of the indexes dropped for the first load
 	ids                                   map[string][]int64 // ids reserved for bulk rows, per table
 	nextIDs                               map[string]int64   // SQLite: the next id per table
 	hasher                                *register.Hasher
@@ -478,6 +487,11 @@ func (r *regRun) load(src register.Source) error {
 			return err
 		}
 	}
+	for _, def := range r.indexes {
+		if _, err := r.tx.ExecContext(r.ctx, def); err != nil {
+			return err
+		}
+	}
 	for _, c := range r.candidates {
 		if err := r.s.recordCandidate(r.ctx, r.tx, c.person, c.known, MatchFromRegister, c.match, 0); err != nil {
 			return err
@@ -504,6 +518,41 @@ func (r *regRun) load(src register.Source) error {
 	return r.s.audit(r.ctx, r.tx, r.u, "import", "register", r.loadID, nil, 0, locale.T("nb", "audit.register.load",
 		"rows", rep.Rows, "failed", rep.Failed, "created", rep.Created, "updated", rep.Updated, "resigned", rep.Resigned, "tasks", r.tasks))
 }
+
+// dropIndexes drops the plain (not unique) indexes of the tables the
+// first load fills, to build them again once the rows are in (r.indexes):
+// much faster than keeping them up to date row by row. The load's own
+// lookups use the unique indexes and the primary keys, which stay. Inside
+// the load's transaction: if it rolls back, the indexes are back as well.
+func (r *regRun) dropIndexes() error {
+	q := `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN ` + regIndexTables
+	if r.s.dialect == Postgres {
+		q = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexdef NOT LIKE 'CREATE UNIQUE%' AND tablename IN ` + regIndexTables
+	}
+	rows, err := r.tx.QueryContext(r.ctx, q)
+	if err != nil {
+		return err
+	}
+	var names []string
+	err = eachRow(rows, func() error {
+		var name, def string
+		err := rows.Scan(&name, &def)
+		names, r.indexes = append(names, name), append(r.indexes, def)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		if _, err := r.tx.ExecContext(r.ctx, `DROP INDEX `+n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// regIndexTables are the tables whose plain indexes the first load drops.
+var regIndexTables = sqlSet("persons", "memberships", "employments", "roles")
 
 // regBatch is how many rows are read before they are applied: PostgreSQL
 // looks up a batch's members in one query.
@@ -590,6 +639,11 @@ func (r *regRun) prepare() error {
 	})
 	if err != nil {
 		return err
+	}
+	if r.first {
+		if err := r.dropIndexes(); err != nil {
+			return err
+		}
 	}
 	if r.first && r.s.dialect == Postgres {
 		r.bulk = &copyBulk{ctx: ctx, conn: r.conn, buf: map[string][][]any{}}

@@ -164,8 +164,23 @@ func TestRegisterFirstAndLaterLoads(t *testing.T) {
 		now := regDay0
 		s.SetClock(func() time.Time { return now })
 		admin, _ := regAdmin(t, s)
+		indexes := func() string {
+			q := `SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)`
+			if s.dialect == Postgres {
+				q = `SELECT string_agg(indexdef, ';' ORDER BY indexname) FROM pg_indexes WHERE schemaname = current_schema()`
+			}
+			var defs string
+			if err := s.r.QueryRow(q).Scan(&defs); err != nil {
+				t.Fatal(err)
+			}
+			return defs
+		}
+		indexesBefore := indexes()
 
 		rep := load(t, s, admin, register.Options{}, baseExport()...)
+		if indexes() != indexesBefore {
+			t.Fatal("the first load did not build again the indexes it dropped")
+		}
 		if !rep.First || !rep.Committed || rep.Created != 5 || rep.Units != 4 || rep.Workplaces != 2 || rep.RolesStarted != 1 || rep.Failed != 0 {
 			t.Fatalf("first load: %+v", rep)
 		}
