@@ -17,8 +17,9 @@ import (
 // Field is the canonical meaning of a register column.
 type Field string
 
-// The register's columns.
+// The register's columns. Ignore is a column that is not read.
 const (
+	Ignore        Field = ""
 	MemberNo      Field = "member_no"
 	Fnr           Field = "fnr" // fødselsnummer or D-number
 	FirstName     Field = "first_name"
@@ -51,6 +52,20 @@ const (
 	RoleTo        Field = "role_to"      // likewise; empty = open-ended
 )
 
+// Fields lists every column meaning in the order a mapping form shows them.
+var Fields = []Field{MemberNo, Fnr, FirstName, LastName, BirthDate, Email, Mobile, Address, PostalCode,
+	PostalPlace, Protected, EmployerOrgnr, EmployerName, RegionCode, RegionName, BranchCode, BranchName,
+	ClubCode, ClubName, MemberType, MemberStatus, Joined, Resigned, ResignReason, RecruitedBy, Dues,
+	PaidUpTo, Roles, RoleFrom, RoleTo}
+
+// LabelKey is the catalogue key of the field's name in a mapping form.
+func (f Field) LabelKey() string {
+	if f == Ignore {
+		return "register.field.ignore"
+	}
+	return "register.field." + string(f)
+}
+
 // UnitRef names an org unit by the register's code where the export has
 // codes, else by name within its parent.
 type UnitRef struct {
@@ -64,7 +79,7 @@ func (u UnitRef) IsZero() bool { return u.Code == "" && u.Name == "" }
 // RoleTerm is one role a member holds, on the member's club (or, without a
 // club, branch), from From to To (zero To: open-ended).
 type RoleTerm struct {
-	Role string // a model role (model.Roles), after mapping
+	Role model.RoleName // after mapping
 	From time.Time
 	To   time.Time
 }
@@ -90,8 +105,8 @@ type Record struct {
 	Region    UnitRef
 	Branch    UnitRef
 	Club      UnitRef
-	Type      string // model membership type
-	Status    string // model membership status (active, arrears, resigned …)
+	Type      model.MembershipType
+	Status    model.MembershipStatus // active, arrears, resigned …
 	Joined    time.Time
 	Resigned  time.Time
 	Reason    string            // the register's own resignation reason text, as given
@@ -110,14 +125,24 @@ type Source interface {
 	Next() (Record, []model.RowError, error)
 }
 
+// UnknownOf lists the coded values src's vocabulary lacks, with the rows
+// each kept out, when src counts them (a *Reader does, once read to the
+// end): what Report.Unknown shows an admin to map.
+func UnknownOf(src Source) []Unknown {
+	if u, ok := src.(interface{ Unknown() []Unknown }); ok {
+		return u.Unknown()
+	}
+	return nil
+}
+
 // Vocabulary maps the words a union's register uses for coded values to
 // Verve's values. Keys are normalised (Norm). DefaultVocabulary holds the
 // common Norwegian and English words; a union's own words are remembered
 // in storage and added on top.
 type Vocabulary struct {
-	Types    map[string]string // membership type
-	Statuses map[string]string // membership status
-	Roles    map[string]string
+	Types    map[string]model.MembershipType
+	Statuses map[string]model.MembershipStatus
+	Roles    map[string]model.RoleName
 	Reasons  map[string]model.LeaveReason
 	Dues     map[string]model.DuesStatus
 }
