@@ -86,9 +86,9 @@ func (r Record) value(f Field) string {
 	case ClubCode:
 		return r.Club.Code + "\x00" + r.Club.Name
 	case MemberType:
-		return r.Type
+		return string(r.Type)
 	case MemberStatus:
-		return r.Status
+		return string(r.Status)
 	case Joined:
 		return day(r.Joined)
 	case Resigned:
@@ -104,7 +104,7 @@ func (r Record) value(f Field) string {
 	case Roles:
 		var sb strings.Builder
 		for _, t := range r.Roles {
-			sb.WriteString(t.Role + "|" + day(t.From) + "|" + day(t.To) + ";")
+			sb.WriteString(string(t.Role) + "|" + day(t.From) + "|" + day(t.To) + ";")
 		}
 		return sb.String()
 	}
@@ -222,9 +222,9 @@ func Refuse(rows, failed int, share float64) bool {
 
 // Before is what Verve holds of a member before a row is applied.
 type Before struct {
-	Known    bool   // Verve has the person (by member number, fødselsnummer, or the echo of a join)
-	Member   bool   // a current member (active or in arrears)
-	Type     string // the current membership's type
+	Known    bool                 // Verve has the person (by member number, fødselsnummer, or the echo of a join)
+	Member   bool                 // a current member (active or in arrears)
+	Type     model.MembershipType // the current membership's type
 	Dues     model.DuesStatus
 	Orgnr    string     // the workplace of the register's open employment, "" for none
 	Current  string     // the person's current workplace in Verve (orgnr), "" for none
@@ -236,7 +236,7 @@ type Before struct {
 // AtWorkplace (the new workplace's, on a job change), else the member's
 // club's steward, else the region's recruitment coordinator.
 type Task struct {
-	Kind        string
+	Kind        model.TaskKind
 	Title       string // stored bokmål, from the catalogue
 	Due         time.Time
 	AtWorkplace bool

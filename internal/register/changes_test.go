@@ -18,8 +18,8 @@ func has(fs ...Field) map[Field]bool {
 	return m
 }
 
-func kinds(p Plan) []string {
-	var out []string
+func kinds(p Plan) []model.TaskKind {
+	var out []model.TaskKind
 	for _, t := range p.Tasks {
 		out = append(out, t.Kind)
 	}
@@ -72,7 +72,7 @@ func TestDecide(t *testing.T) {
 			}},
 		{"new member later: a welcome at the workplace", false, Set{EmployerOrgnr}, Before{}, Record{Orgnr: "222222222", Has: has(EmployerOrgnr)},
 			func(t *testing.T, p Plan) {
-				if !p.Join || !p.StartJob || p.EndJob || !slices.Equal(kinds(p), []string{model.TaskWelcome}) || !p.Tasks[0].AtWorkplace {
+				if !p.Join || !p.StartJob || p.EndJob || !slices.Equal(kinds(p), []model.TaskKind{model.TaskWelcome}) || !p.Tasks[0].AtWorkplace {
 					t.Fatalf("%+v", p)
 				}
 			}},
@@ -91,7 +91,7 @@ func TestDecide(t *testing.T) {
 			}},
 		{"churn: winback with reason and deadline", false, Set{MemberStatus, Resigned, ResignReason}, steward, resigned(model.LeaveChurn, "for dyrt"),
 			func(t *testing.T, p Plan) {
-				if !p.Resign || p.Member || p.CancelOpen || !slices.Equal(kinds(p), []string{model.TaskWinback}) {
+				if !p.Resign || p.Member || p.CancelOpen || !slices.Equal(kinds(p), []model.TaskKind{model.TaskWinback}) {
 					t.Fatalf("%+v", p)
 				}
 				if w := p.Tasks[0]; !w.Due.Equal(today.AddDate(0, 0, 14)) || w.Title != "Vinn tilbake: meldte seg ut (for dyrt)" || w.AtWorkplace {
@@ -133,7 +133,7 @@ func TestDecide(t *testing.T) {
 			}},
 		{"job change: old ends, new starts, started task", false, Set{EmployerOrgnr}, member, Record{Orgnr: "333333333", Has: has(EmployerOrgnr)},
 			func(t *testing.T, p Plan) {
-				if !p.EndJob || !p.StartJob || !p.JobChange || !slices.Equal(kinds(p), []string{model.TaskMemberStarted}) || !p.Tasks[0].AtWorkplace {
+				if !p.EndJob || !p.StartJob || !p.JobChange || !slices.Equal(kinds(p), []model.TaskKind{model.TaskMemberStarted}) || !p.Tasks[0].AtWorkplace {
 					t.Fatalf("%+v", p)
 				}
 			}},
@@ -152,7 +152,7 @@ func TestDecide(t *testing.T) {
 			}},
 		{"arrears: a call due today", false, Set{Dues}, member, Record{Dues: model.DuesArrears, Has: has(Dues)},
 			func(t *testing.T, p Plan) {
-				if !slices.Equal(kinds(p), []string{model.TaskDuesCall}) || !p.Tasks[0].Due.Equal(today) {
+				if !slices.Equal(kinds(p), []model.TaskKind{model.TaskDuesCall}) || !p.Tasks[0].Due.Equal(today) {
 					t.Fatalf("%+v", p)
 				}
 			}},

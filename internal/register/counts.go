@@ -26,19 +26,15 @@ func (r *Report) Counts() []Count {
 func Coded(f Field) []string {
 	switch f {
 	case MemberType:
-		return model.MembershipTypes
+		return model.MembershipTypes.Strings()
 	case MemberStatus:
-		return []string{model.StatusActive, model.StatusArrears, model.StatusResigned}
+		return model.List[model.MembershipStatus]{model.StatusActive, model.StatusArrears, model.StatusResigned}.Strings()
 	case Roles:
-		return model.Roles
+		return model.Roles.Strings()
 	case ResignReason:
-		out := make([]string, len(model.LeaveReasons))
-		for i, r := range model.LeaveReasons {
-			out[i] = string(r)
-		}
-		return out
+		return model.List[model.LeaveReason](model.LeaveReasons).Strings()
 	case Dues:
-		return []string{string(model.DuesPaid), string(model.DuesArrears), string(model.DuesDeductionStopped)}
+		return model.List[model.DuesStatus]{model.DuesPaid, model.DuesArrears, model.DuesDeductionStopped}.Strings()
 	}
 	return nil
 }

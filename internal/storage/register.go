@@ -22,11 +22,7 @@ import (
 
 // Where a role or an employment came from: a register load opens and
 // closes only the register's own, never one appointed or recorded in Verve.
-const (
-	fromRegister = "register"
-	// MatchFromRegister is a possible match found by a register load.
-	MatchFromRegister = "register"
-)
+const fromRegister = "register"
 
 // Register settings keys.
 const (
@@ -103,6 +99,14 @@ func (s *Storage) SyncRegister(ctx context.Context, u *access.Principal, src reg
 		return nil, err
 	}
 	defer conn.Close()
+	if s.dialect == SQLite {
+		// A load inserts all over persons' indexes: a larger page cache
+		// for its duration (the default is 2 MB) keeps more of them in memory.
+		if _, err := conn.ExecContext(ctx, `PRAGMA cache_size = -32768`); err != nil {
+			return nil, err
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = -2000`)
+	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -158,6 +162,7 @@ type regRun struct {
 	loadFnrs                              map[uint64]int64   // fødselsnumre this load put on a member number
 	prefetched                            map[string]*known  // this batch's known members by number (PostgreSQL)
 	bulk                                  bulkSink           // the first load writes new members in batches
+	indexes                               []string           // the definitions of the indexes dropped for the first load
 	ids                                   map[string][]int64 // ids reserved for bulk rows, per table
 	nextIDs                               map[string]int64   // SQLite: the next id per table
 	hasher                                *register.Hasher
@@ -167,7 +172,7 @@ type regRun struct {
 
 type unitKey struct {
 	parent int64
-	kind   string
+	kind   model.UnitKind
 	key    string // "c:"+code or "n:"+folded name
 }
 
@@ -190,7 +195,7 @@ type recruit struct {
 // candidate is a possible match found by a row.
 type candidate struct {
 	person, known int64
-	match         string
+	match         model.MatchKey
 }
 
 func (r *regRun) close() {
@@ -478,8 +483,13 @@ func (r *regRun) load(src register.Source) error {
 			return err
 		}
 	}
+	for _, def := range r.indexes {
+		if _, err := r.tx.ExecContext(r.ctx, def); err != nil {
+			return err
+		}
+	}
 	for _, c := range r.candidates {
-		if err := r.s.recordCandidate(r.ctx, r.tx, c.person, c.known, MatchFromRegister, c.match, 0); err != nil {
+		if err := r.s.recordCandidate(r.ctx, r.tx, c.person, c.known, model.MatchFromRegister, c.match, 0); err != nil {
 			return err
 		}
 	}
@@ -497,6 +507,7 @@ func (r *regRun) load(src register.Source) error {
 		}
 	}
 	rep := r.rep
+	rep.Unknown = register.UnknownOf(src)
 	if err := r.exec(`UPDATE register_loads SET rows_read = $1, rows_failed = $2, created = $3, updated = $4, resigned = $5, tasks = $6 WHERE id = $7`,
 		rep.Rows, rep.Failed, rep.Created, rep.Updated, rep.Resigned, r.tasks, r.loadID); err != nil {
 		return err
@@ -504,6 +515,41 @@ func (r *regRun) load(src register.Source) error {
 	return r.s.audit(r.ctx, r.tx, r.u, "import", "register", r.loadID, nil, 0, locale.T("nb", "audit.register.load",
 		"rows", rep.Rows, "failed", rep.Failed, "created", rep.Created, "updated", rep.Updated, "resigned", rep.Resigned, "tasks", r.tasks))
 }
+
+// dropIndexes drops the plain (not unique) indexes of the tables the
+// first load fills, to build them again once the rows are in (r.indexes):
+// much faster than keeping them up to date row by row. The load's own
+// lookups use the unique indexes and the primary keys, which stay. Inside
+// the load's transaction: if it rolls back, the indexes are back as well.
+func (r *regRun) dropIndexes() error {
+	q := `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN ` + regIndexTables
+	if r.s.dialect == Postgres {
+		q = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexdef NOT LIKE 'CREATE UNIQUE%' AND tablename IN ` + regIndexTables
+	}
+	rows, err := r.tx.QueryContext(r.ctx, q)
+	if err != nil {
+		return err
+	}
+	var names []string
+	err = eachRow(rows, func() error {
+		var name, def string
+		err := rows.Scan(&name, &def)
+		names, r.indexes = append(names, name), append(r.indexes, def)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		if _, err := r.tx.ExecContext(r.ctx, `DROP INDEX `+n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// regIndexTables are the tables whose plain indexes the first load drops.
+var regIndexTables = sqlSet("persons", "memberships", "employments", "roles")
 
 // regBatch is how many rows are read before they are applied: PostgreSQL
 // looks up a batch's members in one query.
@@ -591,6 +637,11 @@ func (r *regRun) prepare() error {
 	if err != nil {
 		return err
 	}
+	if r.first {
+		if err := r.dropIndexes(); err != nil {
+			return err
+		}
+	}
 	if r.first && r.s.dialect == Postgres {
 		r.bulk = &copyBulk{ctx: ctx, conn: r.conn, buf: map[string][][]any{}}
 	} else if r.first {
@@ -607,7 +658,8 @@ func (r *regRun) prepare() error {
 	}
 	err = eachRow(rows, func() error {
 		var parent int64
-		var kind, name, code string
+		var kind model.UnitKind
+		var name, code string
 		var u unitRef
 		if err := rows.Scan(&u.id, &parent, &kind, &name, &code, &u.path); err != nil {
 			return err
@@ -659,7 +711,7 @@ func (r *regRun) prepare() error {
 		r.now, nullID(r.u.UserID), r.u.Username, r.opt.Complete, r.first).Scan(&r.loadID)
 }
 
-func (r *regRun) remember(parent int64, kind, code, name string, u unitRef) {
+func (r *regRun) remember(parent int64, kind model.UnitKind, code, name string, u unitRef) {
 	if code != "" {
 		r.units[unitKey{parent, kind, "c:" + code}] = u
 	}
@@ -672,7 +724,7 @@ func (r *regRun) remember(parent int64, kind, code, name string, u unitRef) {
 
 // unit finds the unit named by ref under parent, by code where the export
 // has one, else by name, and creates it when there is none.
-func (r *regRun) unit(parent unitRef, kind string, ref register.UnitRef) (unitRef, error) {
+func (r *regRun) unit(parent unitRef, kind model.UnitKind, ref register.UnitRef) (unitRef, error) {
 	if ref.Code != "" {
 		if u, ok := r.units[unitKey{parent.id, kind, "c:" + ref.Code}]; ok {
 			return u, nil
@@ -715,7 +767,7 @@ func (r *regRun) unit(parent unitRef, kind string, ref register.UnitRef) (unitRe
 func (r *regRun) place(rec register.Record) (unitRef, bool, error) {
 	cur, named := r.root, false
 	for _, lv := range []struct {
-		kind string
+		kind model.UnitKind
 		ref  register.UnitRef
 	}{{model.UnitRegion, rec.Region}, {model.UnitBranch, rec.Branch}, {model.UnitClub, rec.Club}} {
 		if lv.ref.IsZero() {
@@ -760,7 +812,7 @@ func (r *regRun) workplace(orgnr, name string, unit unitRef) (unitRef, error) {
 type known struct {
 	id       int64
 	memberNo string
-	status   string
+	status   model.MembershipStatus
 	unitID   int64
 	unitPath string
 	hashes   string
@@ -952,7 +1004,7 @@ type applied struct {
 }
 
 // status is the membership status the row leaves.
-func (a *applied) status() string {
+func (a *applied) status() model.MembershipStatus {
 	switch {
 	case a.plan.Member && model.IsMember(a.rec.Status):
 		return a.rec.Status
@@ -1001,7 +1053,7 @@ func (a *applied) create() error {
 	return r.s.audit(r.ctx, r.tx, r.u, "create", "person", a.person, a.changed.Names(), a.person, "")
 }
 
-func (a *applied) insertMembership(status string) error {
+func (a *applied) insertMembership(status model.MembershipStatus) error {
 	r, rec := a.run, a.rec
 	typ := rec.Type
 	switch {
@@ -1129,7 +1181,7 @@ func (a *applied) rekey() error {
 	return r.exec(`UPDATE persons SET sort_key = $1, search_key = $2 WHERE id = $3`, sortKey, searchKey, a.person)
 }
 
-func (a *applied) updateMembership(status string) error {
+func (a *applied) updateMembership(status model.MembershipStatus) error {
 	r, rec, plan := a.run, a.rec, a.plan
 	if a.membership == 0 {
 		if plan.Join {
@@ -1276,15 +1328,15 @@ func (a *applied) possibleMatch() {
 	r, rec := a.run, a.rec
 	for _, m := range []struct {
 		index map[uint64]int64
-		match string
+		match model.MatchKey
 		v     string
 		ok    bool
 	}{
-		{r.byEmail, "email", rec.Email, rec.Email != ""},
-		{r.byMobile, "mobile", rec.Mobile, rec.Mobile != ""},
-		{r.byNameBirth, "name_birth", nameBirth(rec.First, rec.Last, rec.Birth), rec.Last != "" && !rec.Birth.IsZero()},
+		{r.byEmail, model.MatchEmail, rec.Email, rec.Email != ""},
+		{r.byMobile, model.MatchMobile, rec.Mobile, rec.Mobile != ""},
+		{r.byNameBirth, model.MatchNameBirth, nameBirth(rec.First, rec.Last, rec.Birth), rec.Last != "" && !rec.Birth.IsZero()},
 	} {
-		if id, found := m.index[regKey(m.match, m.v)]; m.ok && found {
+		if id, found := m.index[regKey(string(m.match), m.v)]; m.ok && found {
 			r.rep.Matches++
 			r.candidates = append(r.candidates, candidate{person: a.person, known: id, match: m.match})
 			return
@@ -1438,9 +1490,9 @@ func (s *Storage) ConfirmMissing(ctx context.Context, u *access.Principal, perso
 
 // vocabularyFields are the fields whose words a union maps.
 var vocabularyFields = map[register.Field]func(string) bool{
-	register.MemberType:   func(v string) bool { return slices.Contains(model.MembershipTypes, v) },
-	register.MemberStatus: func(v string) bool { return slices.Contains(model.MembershipStatuses, v) },
-	register.Roles:        func(v string) bool { return slices.Contains(model.Roles, v) },
+	register.MemberType:   func(v string) bool { return model.MembershipTypes.Valid(model.MembershipType(v)) },
+	register.MemberStatus: func(v string) bool { return model.MembershipStatuses.Valid(model.MembershipStatus(v)) },
+	register.Roles:        func(v string) bool { return model.Roles.Valid(model.RoleName(v)) },
 	register.ResignReason: func(v string) bool { return slices.Contains(model.LeaveReasons, model.LeaveReason(v)) },
 	register.Dues: func(v string) bool {
 		return slices.Contains([]model.DuesStatus{model.DuesPaid, model.DuesArrears, model.DuesDeductionStopped}, model.DuesStatus(v))
@@ -1450,7 +1502,7 @@ var vocabularyFields = map[register.Field]func(string) bool{
 // RegisterVocabulary returns the union's own words, as mapped by its
 // admins (register.DefaultVocabulary's common words are not stored).
 func (s *Storage) RegisterVocabulary(ctx context.Context, u *access.Principal) (register.Vocabulary, error) {
-	v := register.Vocabulary{Types: map[string]string{}, Statuses: map[string]string{}, Roles: map[string]string{},
+	v := register.Vocabulary{Types: map[string]model.MembershipType{}, Statuses: map[string]model.MembershipStatus{}, Roles: map[string]model.RoleName{},
 		Reasons: map[string]model.LeaveReason{}, Dues: map[string]model.DuesStatus{}}
 	if err := mayLoadRegister(u); err != nil {
 		return v, err
@@ -1466,11 +1518,11 @@ func (s *Storage) RegisterVocabulary(ctx context.Context, u *access.Principal) (
 		}
 		switch register.Field(f) {
 		case register.MemberType:
-			v.Types[w] = val
+			v.Types[w] = model.MembershipType(val)
 		case register.MemberStatus:
-			v.Statuses[w] = val
+			v.Statuses[w] = model.MembershipStatus(val)
 		case register.Roles:
-			v.Roles[w] = val
+			v.Roles[w] = model.RoleName(val)
 		case register.ResignReason:
 			v.Reasons[w] = model.LeaveReason(val)
 		case register.Dues:
@@ -1481,12 +1533,13 @@ func (s *Storage) RegisterVocabulary(ctx context.Context, u *access.Principal) (
 	return v, err
 }
 
-// MapRegisterWord remembers that the union's register says word (already
-// normalised by register.Norm) for value in field; union admins only.
+// MapRegisterWord remembers that the union's register says word for
+// value in field (register.Norm's form is kept); union admins only.
 func (s *Storage) MapRegisterWord(ctx context.Context, u *access.Principal, field register.Field, word, value string) error {
 	if err := mayLoadRegister(u); err != nil {
 		return err
 	}
+	word = register.Norm(word)
 	valid, ok := vocabularyFields[field]
 	if !ok || word == "" || !valid(value) {
 		return model.ErrorKey(model.EINVALID, "err.register.word").WithField("value", "err.register.word")

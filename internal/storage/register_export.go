@@ -34,7 +34,7 @@ type RegisterChange struct {
 	PostalCode          string
 	PostalPlace         string
 	Orgnr               string // the workplace's organisasjonsnummer
-	Type                string // membership type
+	Type                model.MembershipType
 	Start, End          time.Time
 	RecruiterNo         string // the recruiter's member number
 	At                  time.Time

@@ -164,8 +164,23 @@ func TestRegisterFirstAndLaterLoads(t *testing.T) {
 		now := regDay0
 		s.SetClock(func() time.Time { return now })
 		admin, _ := regAdmin(t, s)
+		indexes := func() string {
+			q := `SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)`
+			if s.dialect == Postgres {
+				q = `SELECT string_agg(indexdef, ';' ORDER BY indexname) FROM pg_indexes WHERE schemaname = current_schema()`
+			}
+			var defs string
+			if err := s.r.QueryRow(q).Scan(&defs); err != nil {
+				t.Fatal(err)
+			}
+			return defs
+		}
+		indexesBefore := indexes()
 
 		rep := load(t, s, admin, register.Options{}, baseExport()...)
+		if indexes() != indexesBefore {
+			t.Fatal("the first load did not build again the indexes it dropped")
+		}
 		if !rep.First || !rep.Committed || rep.Created != 5 || rep.Units != 4 || rep.Workplaces != 2 || rep.RolesStarted != 1 || rep.Failed != 0 {
 			t.Fatalf("first load: %+v", rep)
 		}
@@ -252,7 +267,7 @@ func TestRegisterFirstAndLaterLoads(t *testing.T) {
 			rep.JobChanges != 1 || rep.Welcomes != 2 || rep.Workplaces != 1 {
 			t.Fatalf("month: %+v", rep)
 		}
-		task := func(kind string, person int64) (owner int64, due time.Time, title string) {
+		task := func(kind model.TaskKind, person int64) (owner int64, due time.Time, title string) {
 			t.Helper()
 			var o sql.NullInt64
 			if err := s.r.QueryRow(`SELECT owner_person_id, due, title FROM tasks WHERE kind = $1 AND person_id = $2 AND status = 'open'`, kind, person).
@@ -278,7 +293,8 @@ func TestRegisterFirstAndLaterLoads(t *testing.T) {
 		if n := count(t, s, `SELECT count(*) FROM tasks WHERE person_id = $1 AND status = 'cancelled'`, per); n != 1 {
 			t.Fatal("death did not cancel the open task")
 		}
-		var typ, status string
+		var typ model.MembershipType
+		var status model.MembershipStatus
 		s.r.QueryRow(`SELECT m.type, p.member_status FROM memberships m JOIN persons p ON p.id = m.person_id WHERE p.id = $1`, lise).Scan(&typ, &status)
 		if typ != model.TypeRetired || status != model.StatusActive {
 			t.Fatalf("retired: %s %s", typ, status)
@@ -471,14 +487,14 @@ func TestRegisterVocabularyAndSettings(t *testing.T) {
 		if err := s.MapRegisterWord(ctx, admin, register.ResignReason, "avgått ved døden", string(model.LeaveDeath)); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.MapRegisterWord(ctx, admin, register.Roles, "plasstillitsvalgt", model.RoleShopSteward); err != nil {
+		if err := s.MapRegisterWord(ctx, admin, register.Roles, "plasstillitsvalgt", string(model.RoleShopSteward)); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.MapRegisterWord(ctx, admin, register.Roles, "x", "king"); model.ErrorCode(err) != model.EINVALID {
 			t.Fatalf("invalid value: %v", err)
 		}
 		v, err := s.RegisterVocabulary(ctx, admin)
-		if err != nil || v.Reasons["avgått ved døden"] != model.LeaveDeath || v.Roles["plasstillitsvalgt"] != model.RoleShopSteward {
+		if err != nil || v.Reasons[register.Norm("avgått ved døden")] != model.LeaveDeath || v.Roles[register.Norm("plasstillitsvalgt")] != model.RoleShopSteward {
 			t.Fatalf("%+v %v", v, err)
 		}
 		st, _ := s.RegisterSettings(ctx)

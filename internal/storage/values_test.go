@@ -111,7 +111,7 @@ func TestMigrationEnglishValues(t *testing.T) {
 			if _, err := s.w.Exec(`UPDATE memberships SET source = 'recruited' WHERE person_id = $1`, person); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := p.DownTo(ctx, 12); err != nil { // below 00013, whatever came after it
+			if _, err := p.DownTo(ctx, 12); err != nil {
 				t.Fatal(err)
 			}
 			var n int

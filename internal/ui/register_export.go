@@ -35,7 +35,7 @@ func registerChangeValues(c storage.RegisterChange) []any {
 	}
 	typ := ""
 	if c.Type != "" {
-		typ = nbText("type." + c.Type)
+		typ = nbText("type." + string(c.Type))
 	}
 	return []any{nbText("reg.kind." + c.Kind), c.MemberNo, c.FirstName, c.LastName, day(c.BirthDate), c.Email, c.Mobile, c.Address,
 		c.PostalCode, c.PostalPlace, c.Orgnr, typ, day(c.Start), day(c.End), c.RecruiterNo, day(c.At)}

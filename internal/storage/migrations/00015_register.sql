@@ -68,7 +68,23 @@ CREATE TABLE register_missing (
     load_id BIGINT NOT NULL REFERENCES register_loads(id)
 );
 
+-- A register load records possible matches of its own source
+-- (model.MatchFromRegister): 00014's check of match_candidates.source
+-- is replaced, as its comment says.
+{{pg_only}}ALTER TABLE match_candidates DROP CONSTRAINT match_candidates_source_check;
+{{pg_only}}ALTER TABLE match_candidates ADD CONSTRAINT match_candidates_source_check CHECK (source IN ('import', 'join', 'register'));
+{{sqlite_only}}DROP TRIGGER match_candidates_source_insert;
+{{sqlite_only}}DROP TRIGGER match_candidates_source_update;
+{{sqlite_only}}CREATE TRIGGER match_candidates_source_insert BEFORE INSERT ON match_candidates WHEN NEW.source NOT IN ('import', 'join', 'register') BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: match_candidates_source_check'); END;
+{{sqlite_only}}CREATE TRIGGER match_candidates_source_update BEFORE UPDATE OF source ON match_candidates WHEN NEW.source NOT IN ('import', 'join', 'register') BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: match_candidates_source_check'); END;
+
 -- +goose Down
+{{pg_only}}ALTER TABLE match_candidates DROP CONSTRAINT match_candidates_source_check;
+{{pg_only}}ALTER TABLE match_candidates ADD CONSTRAINT match_candidates_source_check CHECK (source IN ('import', 'join'));
+{{sqlite_only}}DROP TRIGGER match_candidates_source_insert;
+{{sqlite_only}}DROP TRIGGER match_candidates_source_update;
+{{sqlite_only}}CREATE TRIGGER match_candidates_source_insert BEFORE INSERT ON match_candidates WHEN NEW.source NOT IN ('import', 'join') BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: match_candidates_source_check'); END;
+{{sqlite_only}}CREATE TRIGGER match_candidates_source_update BEFORE UPDATE OF source ON match_candidates WHEN NEW.source NOT IN ('import', 'join') BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: match_candidates_source_check'); END;
 DROP TABLE register_missing;
 DROP TABLE register_words;
 DROP TABLE register_values;
