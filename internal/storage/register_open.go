@@ -10,9 +10,8 @@ import (
 
 // LoadRegister reads a register export and loads it with SyncRegister, as
 // the command, the page and the API do: the export read with the words the
-// union's register uses (the common ones and those its admins mapped), and
-// the report naming the words it did not know, whose rows wait for a
-// mapping. progress, when set, is told how far reading has come (bytes
+// union's register uses (the common ones and those its admins mapped).
+// progress, when set, is told how far reading has come (bytes
 // for CSV, rows for XLSX).
 func (s *Storage) LoadRegister(ctx context.Context, u *access.Principal, r io.ReaderAt, size int64, ropt register.ReadOptions, opt register.Options,
 	progress func(done, total int64)) (*register.Report, error) {
@@ -28,12 +27,5 @@ func (s *Storage) LoadRegister(ctx context.Context, u *access.Principal, r io.Re
 	if progress != nil {
 		opt.Progress = func(int) { progress(src.Progress()) }
 	}
-	rep, err := s.SyncRegister(ctx, u, src, opt)
-	if err != nil {
-		return nil, err
-	}
-	if rep.Unknown == nil { // until SyncRegister fills it (register.UnknownOf)
-		rep.Unknown = src.Unknown()
-	}
-	return rep, nil
+	return s.SyncRegister(ctx, u, src, opt)
 }
