@@ -72,9 +72,7 @@ func runImport(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("--workplace %s: %v", orgnr, model.ErrorMessageOrText(err))
 	}
-	bar := progressbar.NewOptions64(st.Size(), progressbar.OptionSetWriter(os.Stderr), progressbar.OptionSetDescription(nb("cli.import.reading", "file", filepath.Base(path))),
-		progressbar.OptionShowBytes(true), progressbar.OptionSetWidth(30), progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish(),
-		progressbar.OptionSetVisibility(term.IsTerminal(int(os.Stderr.Fd()))))
+	bar := fileBar(path, st.Size())
 	kind := storage.ImportNewhires
 	if staff {
 		kind = storage.ImportStaff
@@ -98,6 +96,14 @@ func runImport(ctx context.Context, args []string, stdout io.Writer) error {
 		return errors.New(nb("cli.import.norows"))
 	}
 	return nil
+}
+
+// fileBar shows on stderr, when it is a terminal, how far reading the
+// file has come.
+func fileBar(path string, size int64) *progressbar.ProgressBar {
+	return progressbar.NewOptions64(size, progressbar.OptionSetWriter(os.Stderr), progressbar.OptionSetDescription(nb("cli.import.reading", "file", filepath.Base(path))),
+		progressbar.OptionShowBytes(true), progressbar.OptionSetWidth(30), progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish(),
+		progressbar.OptionSetVisibility(term.IsTerminal(int(os.Stderr.Fd()))))
 }
 
 // nb is a command-line text: the command line speaks bokmål.

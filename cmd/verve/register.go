@@ -9,9 +9,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
-
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/importer"
 	"github.com/verve-union/verve/internal/locale"
@@ -51,9 +48,7 @@ func runImportRegister(ctx context.Context, args []string, stdout io.Writer) err
 	}
 	defer store.Close()
 	owner := access.System("verve import register")
-	bar := progressbar.NewOptions64(st.Size(), progressbar.OptionSetWriter(os.Stderr), progressbar.OptionSetDescription(nb("cli.import.reading", "file", filepath.Base(path))),
-		progressbar.OptionShowBytes(true), progressbar.OptionSetWidth(30), progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish(),
-		progressbar.OptionSetVisibility(term.IsTerminal(int(os.Stderr.Fd()))))
+	bar := fileBar(path, st.Size())
 	start := time.Now()
 	rep, err := store.LoadRegister(ctx, owner, f, st.Size(), register.ReadOptions{Import: importer.Options{Sheet: sheet, Encoding: encoding}},
 		register.Options{DryRun: dryRun, Complete: complete}, func(done, total int64) { bar.ChangeMax64(max(total, 1)); bar.Set64(done) })
