@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -544,6 +545,55 @@ func TestRegisterTwoEmployers(t *testing.T) {
 		// The register's employment stays open beside it.
 		if n := count(t, s, `SELECT count(*) FROM employments WHERE person_id = $1 AND end_date IS NULL`, ola); n != 2 {
 			t.Fatalf("%d open employments", n)
+		}
+	})
+}
+
+// TestRegisterGeneratedExport loads a synthetic union's export through the
+// reader, then the same union a month later, then that again.
+func TestRegisterGeneratedExport(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		ctx := context.Background()
+		now := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+		s.SetClock(func() time.Time { return now })
+		admin, _ := regAdmin(t, s)
+		opt := register.GenOptions{Members: 2000, Seed: 7}
+		read := func(gen func(io.Writer, register.GenOptions) error) *register.Report {
+			t.Helper()
+			var buf bytes.Buffer
+			if err := gen(&buf, opt); err != nil {
+				t.Fatal(err)
+			}
+			src, err := register.Open(bytes.NewReader(buf.Bytes()), int64(buf.Len()), register.ReadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer src.Close()
+			rep, err := s.SyncRegister(ctx, admin, src, register.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !rep.Committed || rep.Failed != 0 {
+				t.Fatalf("%+v", rep)
+			}
+			return rep
+		}
+		first := read(register.Generate)
+		if !first.First || first.Created != 2000 || first.Units == 0 || first.Workplaces == 0 || first.RolesStarted == 0 ||
+			count(t, s, `SELECT count(*) FROM tasks`) != 0 {
+			t.Fatalf("first: %+v", first)
+		}
+		now = now.AddDate(0, 1, 0)
+		month := read(register.GenerateChanges)
+		if month.Created != 10 || month.Updated == 0 || month.Resigned == 0 || month.Winbacks == 0 || month.Winbacks > month.Resigned ||
+			month.JobChanges == 0 || month.DuesCalls == 0 || month.Welcomes < 10 {
+			t.Fatalf("month: %+v", month)
+		}
+		t.Logf("month: %+v", month)
+		before := dump(t, s)
+		again := read(register.GenerateChanges)
+		if again.Updated != 0 || again.Created != 0 || again.Unchanged != 2010 || dump(t, s) != before {
+			t.Fatalf("again: %+v", again)
 		}
 	})
 }
