@@ -595,6 +595,13 @@ func (r *regRun) applyBatch(recs []register.Record) error {
 // this is the first load, and opens the load's record.
 func (r *regRun) prepare() error {
 	ctx, tx := r.ctx, r.tx
+	if r.s.dialect == Postgres {
+		// One load at a time: two would both create the same new units
+		// and workplaces. (SQLite has one writer anyway.)
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('verve register load'))`); err != nil {
+			return err
+		}
+	}
 	if r.s.dialect == SQLite {
 		// Checked at commit instead of per statement, SQLite needs no
 		// statement journal for each insert (a third of a load's time).

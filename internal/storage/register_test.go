@@ -254,6 +254,10 @@ func TestRegisterFirstAndLaterLoads(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		if _, err := s.QueueMail(ctx, model.Mail{ToAddr: "per@example.no", Subject: "s", TextBody: "b", Kind: model.MailRecruiterThanks, PersonID: per}); err != nil {
+			t.Fatal(err)
+		}
+
 		// A month later.
 		now = regDay0.AddDate(0, 1, 0)
 		month := baseExport()
@@ -293,6 +297,9 @@ func TestRegisterFirstAndLaterLoads(t *testing.T) {
 		}
 		if n := count(t, s, `SELECT count(*) FROM tasks WHERE person_id = $1 AND status = 'cancelled'`, per); n != 1 {
 			t.Fatal("death did not cancel the open task")
+		}
+		if n := count(t, s, `SELECT count(*) FROM outbox WHERE person_id = $1`, per); n != 0 {
+			t.Fatal("death left queued mail")
 		}
 		var typ model.MembershipType
 		var status model.MembershipStatus
