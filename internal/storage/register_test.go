@@ -195,6 +195,13 @@ func TestRegisterFirstAndLaterLoads(t *testing.T) {
 		if n := count(t, s, `SELECT count(*) FROM memberships WHERE person_id = $1 AND recruited_by = $2`, per, kari); n != 1 {
 			t.Fatal("recruiter not set")
 		}
+		// Paid up to February: Per's three credit months are paid, so Kari earns her credit.
+		if n := count(t, s, `SELECT count(*) FROM dues_payments d JOIN memberships m ON m.id = d.membership_id WHERE m.person_id = $1`, per); n != 3 {
+			t.Fatalf("%d paid months fed to the credit rules", n)
+		}
+		if n, err := s.EarnCredits(ctx, access.System("test")); err != nil || n != 1 {
+			t.Fatalf("credits earned %d (%v)", n, err)
+		}
 		// The admin sees them all, in the tree the load made.
 		found, err := s.SearchPersons(ctx, admin, "medlem", 50)
 		if err != nil || len(found) != 5 {
