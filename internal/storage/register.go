@@ -508,6 +508,8 @@ func (r *regRun) load(src register.Source) error {
 	}
 	rep := r.rep
 	rep.Unknown = register.UnknownOf(src)
+	// Recruiters are checked last; the report lists its errors by row.
+	slices.SortStableFunc(rep.Errors, func(a, b model.RowError) int { return a.Line - b.Line })
 	if err := r.exec(`UPDATE register_loads SET rows_read = $1, rows_failed = $2, created = $3, updated = $4, resigned = $5, tasks = $6 WHERE id = $7`,
 		rep.Rows, rep.Failed, rep.Created, rep.Updated, rep.Resigned, r.tasks, r.loadID); err != nil {
 		return err
