@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"io"
 	"slices"
@@ -1598,4 +1599,38 @@ func (s *Storage) RegisterLoads(ctx context.Context, u *access.Principal, limit 
 		return nil
 	})
 	return out, err
+}
+
+// registerColumnsSetting holds the register export's remembered column
+// mapping (register.Remember's form, JSON).
+const registerColumnsSetting = "register_columns"
+
+// RegisterColumns returns the column mapping remembered from the last
+// register upload (nil for none), for register.ReadOptions.Columns.
+func (s *Storage) RegisterColumns(ctx context.Context) (map[string]register.Field, error) {
+	var v string
+	err := s.r.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, registerColumnsSetting).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]register.Field
+	return m, json.Unmarshal([]byte(v), &m)
+}
+
+// SaveRegisterColumns remembers the column mapping for the next upload;
+// union admins only.
+func (s *Storage) SaveRegisterColumns(ctx context.Context, u *access.Principal, m map[string]register.Field) error {
+	if err := mayLoadRegister(u); err != nil {
+		return err
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		return s.storeSettings(ctx, tx, u, map[string]string{registerColumnsSetting: string(b)})
+	})
 }

@@ -522,6 +522,15 @@ func TestRegisterVocabularyAndSettings(t *testing.T) {
 		if st, _ := s.RegisterSettings(ctx); st.WinbackDays != 7 || st.MaxFailPercent != 10 {
 			t.Fatalf("saved %+v", st)
 		}
+		if m, err := s.RegisterColumns(ctx); m != nil || err != nil {
+			t.Fatalf("columns before any: %v %v", m, err)
+		}
+		if err := s.SaveRegisterColumns(ctx, admin, map[string]register.Field{"medlemsnr": register.MemberNo}); err != nil {
+			t.Fatal(err)
+		}
+		if m, err := s.RegisterColumns(ctx); err != nil || m["medlemsnr"] != register.MemberNo {
+			t.Fatalf("columns %v %v", m, err)
+		}
 	})
 }
 
