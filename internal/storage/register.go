@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"io"
 	"slices"
@@ -508,6 +509,8 @@ func (r *regRun) load(src register.Source) error {
 	}
 	rep := r.rep
 	rep.Unknown = register.UnknownOf(src)
+	// Recruiters are checked last; the report lists its errors by row.
+	slices.SortStableFunc(rep.Errors, func(a, b model.RowError) int { return a.Line - b.Line })
 	if err := r.exec(`UPDATE register_loads SET rows_read = $1, rows_failed = $2, created = $3, updated = $4, resigned = $5, tasks = $6 WHERE id = $7`,
 		rep.Rows, rep.Failed, rep.Created, rep.Updated, rep.Resigned, r.tasks, r.loadID); err != nil {
 		return err
@@ -595,6 +598,13 @@ func (r *regRun) applyBatch(recs []register.Record) error {
 // this is the first load, and opens the load's record.
 func (r *regRun) prepare() error {
 	ctx, tx := r.ctx, r.tx
+	if r.s.dialect == Postgres {
+		// One load at a time: two would both create the same new units
+		// and workplaces. (SQLite has one writer anyway.)
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('verve register load'))`); err != nil {
+			return err
+		}
+	}
 	if r.s.dialect == SQLite {
 		// Checked at commit instead of per statement, SQLite needs no
 		// statement journal for each insert (a third of a load's time).
@@ -1589,4 +1599,38 @@ func (s *Storage) RegisterLoads(ctx context.Context, u *access.Principal, limit 
 		return nil
 	})
 	return out, err
+}
+
+// registerColumnsSetting holds the register export's remembered column
+// mapping (register.Remember's form, JSON).
+const registerColumnsSetting = "register_columns"
+
+// RegisterColumns returns the column mapping remembered from the last
+// register upload (nil for none), for register.ReadOptions.Columns.
+func (s *Storage) RegisterColumns(ctx context.Context) (map[string]register.Field, error) {
+	var v string
+	err := s.r.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, registerColumnsSetting).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]register.Field
+	return m, json.Unmarshal([]byte(v), &m)
+}
+
+// SaveRegisterColumns remembers the column mapping for the next upload;
+// union admins only.
+func (s *Storage) SaveRegisterColumns(ctx context.Context, u *access.Principal, m map[string]register.Field) error {
+	if err := mayLoadRegister(u); err != nil {
+		return err
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		return s.storeSettings(ctx, tx, u, map[string]string{registerColumnsSetting: string(b)})
+	})
 }

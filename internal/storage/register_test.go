@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -194,6 +195,13 @@ func TestRegisterFirstAndLaterLoads(t *testing.T) {
 		if n := count(t, s, `SELECT count(*) FROM memberships WHERE person_id = $1 AND recruited_by = $2`, per, kari); n != 1 {
 			t.Fatal("recruiter not set")
 		}
+		// Paid up to February: Per's three credit months are paid, so Kari earns her credit.
+		if n := count(t, s, `SELECT count(*) FROM dues_payments d JOIN memberships m ON m.id = d.membership_id WHERE m.person_id = $1`, per); n != 3 {
+			t.Fatalf("%d paid months fed to the credit rules", n)
+		}
+		if n, err := s.EarnCredits(ctx, access.System("test")); err != nil || n != 1 {
+			t.Fatalf("credits earned %d (%v)", n, err)
+		}
 		// The admin sees them all, in the tree the load made.
 		found, err := s.SearchPersons(ctx, admin, "medlem", 50)
 		if err != nil || len(found) != 5 {
@@ -253,6 +261,10 @@ func TestRegisterFirstAndLaterLoads(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		if _, err := s.QueueMail(ctx, model.Mail{ToAddr: "per@example.no", Subject: "s", TextBody: "b", Kind: model.MailRecruiterThanks, PersonID: per}); err != nil {
+			t.Fatal(err)
+		}
+
 		// A month later.
 		now = regDay0.AddDate(0, 1, 0)
 		month := baseExport()
@@ -292,6 +304,9 @@ func TestRegisterFirstAndLaterLoads(t *testing.T) {
 		}
 		if n := count(t, s, `SELECT count(*) FROM tasks WHERE person_id = $1 AND status = 'cancelled'`, per); n != 1 {
 			t.Fatal("death did not cancel the open task")
+		}
+		if n := count(t, s, `SELECT count(*) FROM outbox WHERE person_id = $1`, per); n != 0 {
+			t.Fatal("death left queued mail")
 		}
 		var typ model.MembershipType
 		var status model.MembershipStatus
@@ -507,6 +522,15 @@ func TestRegisterVocabularyAndSettings(t *testing.T) {
 		if st, _ := s.RegisterSettings(ctx); st.WinbackDays != 7 || st.MaxFailPercent != 10 {
 			t.Fatalf("saved %+v", st)
 		}
+		if m, err := s.RegisterColumns(ctx); m != nil || err != nil {
+			t.Fatalf("columns before any: %v %v", m, err)
+		}
+		if err := s.SaveRegisterColumns(ctx, admin, map[string]register.Field{"medlemsnr": register.MemberNo}); err != nil {
+			t.Fatal(err)
+		}
+		if m, err := s.RegisterColumns(ctx); err != nil || m["medlemsnr"] != register.MemberNo {
+			t.Fatalf("columns %v %v", m, err)
+		}
 	})
 }
 
@@ -544,6 +568,55 @@ func TestRegisterTwoEmployers(t *testing.T) {
 		// The register's employment stays open beside it.
 		if n := count(t, s, `SELECT count(*) FROM employments WHERE person_id = $1 AND end_date IS NULL`, ola); n != 2 {
 			t.Fatalf("%d open employments", n)
+		}
+	})
+}
+
+// TestRegisterGeneratedExport loads a synthetic union's export through the
+// reader, then the same union a month later, then that again.
+func TestRegisterGeneratedExport(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		ctx := context.Background()
+		now := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+		s.SetClock(func() time.Time { return now })
+		admin, _ := regAdmin(t, s)
+		opt := register.GenOptions{Members: 2000, Seed: 7}
+		read := func(gen func(io.Writer, register.GenOptions) error) *register.Report {
+			t.Helper()
+			var buf bytes.Buffer
+			if err := gen(&buf, opt); err != nil {
+				t.Fatal(err)
+			}
+			src, err := register.Open(bytes.NewReader(buf.Bytes()), int64(buf.Len()), register.ReadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer src.Close()
+			rep, err := s.SyncRegister(ctx, admin, src, register.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !rep.Committed || rep.Failed != 0 {
+				t.Fatalf("%+v", rep)
+			}
+			return rep
+		}
+		first := read(register.Generate)
+		if !first.First || first.Created != 2000 || first.Units == 0 || first.Workplaces == 0 || first.RolesStarted == 0 ||
+			count(t, s, `SELECT count(*) FROM tasks`) != 0 {
+			t.Fatalf("first: %+v", first)
+		}
+		now = now.AddDate(0, 1, 0)
+		month := read(register.GenerateChanges)
+		if month.Created != 10 || month.Updated == 0 || month.Resigned == 0 || month.Winbacks == 0 || month.Winbacks > month.Resigned ||
+			month.JobChanges == 0 || month.DuesCalls == 0 || month.Welcomes < 10 {
+			t.Fatalf("month: %+v", month)
+		}
+		t.Logf("month: %+v", month)
+		before := dump(t, s)
+		again := read(register.GenerateChanges)
+		if again.Updated != 0 || again.Created != 0 || again.Unchanged != 2010 || dump(t, s) != before {
+			t.Fatalf("again: %+v", again)
 		}
 	})
 }
