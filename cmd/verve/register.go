@@ -50,7 +50,7 @@ func runImportRegister(ctx context.Context, args []string, stdout io.Writer) err
 	owner := access.System("verve import register")
 	bar := fileBar(path, st.Size())
 	start := time.Now()
-	rep, err := store.LoadRegister(ctx, owner, f, st.Size(), register.ReadOptions{Import: importer.Options{Sheet: sheet, Encoding: encoding}},
+	rep, _, err := store.LoadRegister(ctx, owner, f, st.Size(), register.ReadOptions{Import: importer.Options{Sheet: sheet, Encoding: encoding}},
 		register.Options{DryRun: dryRun, Complete: complete}, func(done, total int64) { bar.ChangeMax64(max(total, 1)); bar.Set64(done) })
 	bar.Finish()
 	if err != nil {

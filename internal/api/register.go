@@ -52,7 +52,7 @@ func (a *API) postRegister(w http.ResponseWriter, r *http.Request) {
 	}
 	defer f.Close()
 	q := r.URL.Query()
-	rep, err := a.Store.LoadRegister(r.Context(), u, f, f.Size(), register.ReadOptions{
+	rep, _, err := a.Store.LoadRegister(r.Context(), u, f, f.Size(), register.ReadOptions{
 		Import: importer.Options{Sheet: q.Get("sheet"), Encoding: q.Get("encoding"), TempDir: a.UploadDir}},
 		register.Options{DryRun: flag(q.Get("dry_run")), Complete: flag(q.Get("complete"))}, nil)
 	if err != nil {

@@ -168,7 +168,7 @@ func TestRegisterChangesAfterSync(t *testing.T) {
 		}
 		load := func(b []byte) *register.Report {
 			t.Helper()
-			rep, err := s.LoadRegister(ctx, sys, bytes.NewReader(b), int64(len(b)), register.ReadOptions{}, register.Options{}, nil)
+			rep, _, err := s.LoadRegister(ctx, sys, bytes.NewReader(b), int64(len(b)), register.ReadOptions{}, register.Options{}, nil)
 			if err != nil || !rep.Committed {
 				t.Fatalf("load: %v %+v", err, rep)
 			}

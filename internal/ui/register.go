@@ -25,9 +25,11 @@ import (
 // fields are guarded by importJobs.mu.
 type registerJob struct {
 	filename string
-	read     register.ReadOptions
-	opt      register.Options // DryRun and Complete; the rest set per run
+	read     register.ReadOptions // Mapping: the admin's choice of columns
+	opt      register.Options     // DryRun and Complete; the rest set per run
 	report   *register.Report
+	header   []string         // the file's header row, once read
+	mapping  []register.Field // and how the last run read it
 }
 
 type registerPageData struct {
@@ -94,21 +96,24 @@ func (h *Handler) runRegisterLoad(j *importJob, remoteAddr string) {
 	rj := *j.register
 	js.mu.Unlock()
 	h.inBackground(j, func(ctx context.Context) (*newhires.Report, error) {
-		rep, err := h.loadRegister(ctx, j, rj, remoteAddr)
+		rep, src, err := h.loadRegister(ctx, j, rj, remoteAddr)
 		js.mu.Lock()
 		j.register.report = rep
+		if src != nil {
+			j.register.header, j.register.mapping = src.Header(), src.Mapping()
+		}
 		js.mu.Unlock()
 		return nil, err
 	})
 }
 
-func (h *Handler) loadRegister(ctx context.Context, j *importJob, rj registerJob, remoteAddr string) (*register.Report, error) {
+func (h *Handler) loadRegister(ctx context.Context, j *importJob, rj registerJob, remoteAddr string) (*register.Report, *register.Reader, error) {
 	u, err := h.Store.Principal(ctx, j.userID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !u.UnionWide(access.UserAdmin) {
-		return nil, model.ErrorKey(model.EFORBIDDEN, "err.adminonly")
+		return nil, nil, model.ErrorKey(model.EFORBIDDEN, "err.adminonly")
 	}
 	u.RemoteAddr = remoteAddr
 	return h.Store.LoadRegister(ctx, u, j.file, j.file.Size(), rj.read, rj.opt, func(done, total int64) {
@@ -125,6 +130,9 @@ func (h *Handler) findRegisterJob(r *http.Request) (*importJob, error) {
 
 type registerJobData struct {
 	Token    string
+	Header   []string
+	Mapping  []register.Field
+	Fields   []register.Field
 	Filename string
 	Complete bool
 	Running  bool
@@ -168,7 +176,7 @@ func (h *Handler) registerJobData(r *http.Request, j *importJob) registerJobData
 	defer h.imports.mu.Unlock()
 	rj := j.register
 	d := registerJobData{Token: j.token, Filename: rj.filename, Complete: rj.opt.Complete, Running: j.running, Report: rj.report,
-		Committing: !rj.opt.DryRun}
+		Committing: !rj.opt.DryRun, Header: rj.header, Mapping: rj.mapping, Fields: register.Fields}
 	if j.total > 0 {
 		d.Percent = int(min(100, j.done*100/j.total))
 	}
@@ -218,14 +226,28 @@ func (h *Handler) reviewRegister(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, model.ErrorKey(model.EINVALID, "error.unreadable"))
 		return
 	}
-	h.rerunRegister(w, r, j, r.PostFormValue("complete") != "", r.PostFormValue("action") == "commit")
+	h.imports.mu.Lock()
+	header := j.register.header
+	h.imports.mu.Unlock()
+	var m []register.Field // nil: as the last run read it
+	if _, ok := r.PostForm["col_0"]; ok && header != nil {
+		m = make([]register.Field, len(header))
+		for i := range m {
+			m[i] = register.Field(r.PostFormValue("col_" + strconv.Itoa(i)))
+		}
+	}
+	h.rerunRegister(w, r, j, m, r.PostFormValue("complete") != "", r.PostFormValue("action") == "commit")
 }
 
-// rerunRegister claims j again with the choices and runs it.
-func (h *Handler) rerunRegister(w http.ResponseWriter, r *http.Request, j *importJob, complete, commit bool) {
+// rerunRegister claims j again with the choices (m: the columns, nil for
+// the last run's) and runs it.
+func (h *Handler) rerunRegister(w http.ResponseWriter, r *http.Request, j *importJob, m []register.Field, complete, commit bool) {
 	h.imports.mu.Lock()
 	rj := *j.register
 	h.imports.mu.Unlock()
+	if m != nil {
+		rj.read.Mapping = m
+	}
 	rj.opt.Complete, rj.opt.DryRun = complete, !commit
 	if err := h.imports.claim(j, nil); err != nil {
 		h.serveError(w, r, err)
@@ -270,7 +292,7 @@ func (h *Handler) mapRegisterWords(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	h.rerunRegister(w, r, j, complete, false)
+	h.rerunRegister(w, r, j, nil, complete, false)
 }
 
 // confirmMissing resigns the members of complete exports the admin

@@ -6,6 +6,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -231,4 +232,57 @@ func mustRequest(t *testing.T, u string) *http.Request {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// TestRegisterColumns: a column the reader does not know by name is mapped
+// on the preview, read with the choice, and remembered after the export is
+// stored, so the next upload reads it without asking.
+func TestRegisterColumns(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	admin := e.login(t, "admin")
+	export := sampleRegister(t, 10)
+	export = strings.Replace(export, "E-post;", "Kontaktadresse;", 1)
+	_, loc := postRegister(t, e, admin, export, false)
+	page := waitJob(t, e, admin, loc)
+	header := strings.Split(strings.SplitN(export, "\n", 2)[0], ";")
+	col := slices.Index(header, "Kontaktadresse")
+	selected := regexp.MustCompile(`name="col_` + strconv.Itoa(col) + `"[^>]*>(?:<option[^>]*>[^<]*</option>)*?<option value="([a-z_]*)" selected`)
+	if m := selected.FindStringSubmatch(page); m != nil {
+		t.Fatalf("Kontaktadresse guessed as %s", m[1])
+	}
+	form := url.Values{"action": {"preview"}}
+	for i, h := range header {
+		v := ""
+		switch {
+		case i == col:
+			v = string(register.Email)
+		default:
+			if m := regexp.MustCompile(`name="col_` + strconv.Itoa(i) + `"[^>]*>(?:<option[^>]*>[^<]*</option>)*?<option value="([a-z_]*)" selected`).FindStringSubmatch(page); m != nil {
+				v = m[1]
+			} else if h == "Medlemsnummer" {
+				t.Fatalf("Medlemsnummer not mapped:\n%s", page)
+			}
+		}
+		form.Set("col_"+strconv.Itoa(i), v)
+	}
+	post(t, admin, e.URL+loc, form)
+	page = waitJob(t, e, admin, loc)
+	if m := selected.FindStringSubmatch(page); m == nil || m[1] != string(register.Email) {
+		t.Fatalf("after choosing, Kontaktadresse is read as %v", m)
+	}
+	post(t, admin, e.URL+loc, url.Values{"action": {"commit"}})
+	if page = waitJob(t, e, admin, loc); !strings.Contains(page, `id="reg-done"`) {
+		t.Fatalf("commit:\n%s", page)
+	}
+	var emails int
+	e.Store.DB().QueryRow(`SELECT count(*) FROM persons WHERE member_no IS NOT NULL AND email <> ''`).Scan(&emails)
+	if emails == 0 {
+		t.Error("the mapped column's e-mails were not stored")
+	}
+	// The next upload remembers the choice.
+	_, loc = postRegister(t, e, admin, export, false)
+	page = waitJob(t, e, admin, loc)
+	if m := selected.FindStringSubmatch(page); m == nil || m[1] != string(register.Email) {
+		t.Errorf("the next upload reads Kontaktadresse as %v", m)
+	}
 }
