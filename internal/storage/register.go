@@ -115,7 +115,7 @@ func (s *Storage) SyncRegister(ctx context.Context, u *access.Principal, src reg
 	defer tx.Rollback() // after Commit a no-op
 	run := &regRun{s: s, ctx: ctx, conn: conn, tx: tx, u: u, st: st, opt: opt, creditMonths: js.CreditMonths,
 		rep: &register.Report{}, now: s.now().UTC(), today: s.today(), stmts: map[string]*sql.Stmt{},
-		seen: map[string]int64{}, branchParent: map[string]int64{},
+		seen: map[uint64]int64{}, branchParent: map[string]int64{},
 		hasher: register.NewHasher([]byte(s.key.Hash("register values")))}
 	defer run.close()
 	rep := run.rep
@@ -150,7 +150,7 @@ type regRun struct {
 	root         unitRef
 	units        map[unitKey]unitRef
 	workplaces   map[string]unitRef // orgnr → the workplace (id) and its unit's path
-	seen         map[string]int64   // member number → person, this load
+	seen         map[uint64]int64   // member number (regKey) → person, this load
 	branchParent map[string]int64   // branch code → its region, this load
 	missing      map[int64]bool     // listed as missing by an earlier complete load
 	back         []int64            // of those, the ones this load has
@@ -913,7 +913,7 @@ func (r *regRun) before(k *known) (register.Before, int64, error) {
 
 // apply stores one valid row.
 func (r *regRun) apply(rec register.Record) error {
-	if _, dup := r.seen[rec.MemberNo]; dup {
+	if _, dup := r.seen[regKey("no", rec.MemberNo)]; dup {
 		r.reject(rec, register.MemberNo, rec.MemberNo, "register.row.duplicate", "memberno", rec.MemberNo)
 		return nil
 	}
@@ -930,7 +930,7 @@ func (r *regRun) apply(rec register.Record) error {
 	}
 	hashes, changed := r.hasher.Changes(rec, old)
 	if k != nil && k.memberNo != "" && len(changed) == 0 {
-		r.seen[rec.MemberNo] = k.id
+		r.seen[regKey("no", rec.MemberNo)] = k.id
 		r.rep.Unchanged++
 		r.seeMissing(k.id)
 		return nil
@@ -985,7 +985,7 @@ func (r *regRun) apply(rec register.Record) error {
 	if err != nil {
 		return err
 	}
-	r.seen[rec.MemberNo] = a.person
+	r.seen[regKey("no", rec.MemberNo)] = a.person
 	if rec.Fnr != "" {
 		r.loadFnrs[regKey("fnr", r.s.key.Hash(rec.Fnr))] = a.person
 	}
@@ -1358,7 +1358,7 @@ func (a *applied) possibleMatch() {
 // unknown member number fails its row and is tried again next load.
 func (r *regRun) resolveRecruiters() error {
 	for _, c := range r.recruits {
-		id, ok := r.seen[c.memberNo]
+		id, ok := r.seen[regKey("no", c.memberNo)]
 		if !ok {
 			found, err := r.scan(`SELECT id FROM persons WHERE member_no = $1`, []any{c.memberNo}, &id)
 			if err != nil {
@@ -1420,7 +1420,7 @@ func (r *regRun) listMissing() error {
 		if err := rows.Scan(&m.PersonID, &m.MemberNo, &m.Name); err != nil {
 			return err
 		}
-		if _, ok := r.seen[m.MemberNo]; !ok {
+		if _, ok := r.seen[regKey("no", m.MemberNo)]; !ok {
 			r.rep.Missing = append(r.rep.Missing, m)
 		}
 		return nil
