@@ -1,0 +1,196 @@
+// Package listmatch decides who each row of an employer's list is and what
+// the list does with them: which keys name a known person for certain and
+// which only flag a possible match, which keys make a row a repeat of an
+// earlier one, which class a row gets, and what each class leads to.
+//
+// Storage matches a list of 30,000 rows set-wise in SQL: it translates
+// these tables into its statements (storage/imports.go) and decides
+// nothing itself. Classify is the same decision for one row, for tests and
+// for reading.
+package listmatch
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/locale"
+	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/pipeline"
+)
+
+// Kinds of employer list.
+const (
+	Newhires = "newhires" // new hires: each gets a welcome task
+	Staff    = "staff"    // the full staff list: the unorganised get ask tasks
+)
+
+// Keys a row may match a known person by.
+const (
+	KeyFnr       = "fnr"        // the same fødselsnummer
+	KeyEmail     = "email"      // the same e-mail address
+	KeyWorkplace = "workplace"  // an open pipeline entry at the row's workplace, same name and birth date (or neither has one)
+	KeyMobile    = "mobile"     // the same mobile number
+	KeyNameBirth = "name_birth" // the same name and birth date, anywhere
+	// KeyConfirmed is a possible match a person has confirmed (DecideMerge).
+	KeyConfirmed = "confirmed"
+)
+
+// Key is one way a row may match a known person.
+type Key struct {
+	Name    string
+	Certain bool // the match is taken; else the row is flagged for a person to decide
+}
+
+// Keys are tried in this order, strongest first; a row takes the first
+// that matches anyone.
+var Keys = []Key{
+	{KeyFnr, true},
+	{KeyEmail, true},
+	{KeyWorkplace, true},
+	{KeyMobile, false},
+	{KeyNameBirth, false},
+}
+
+// Possible lists the keys that only flag a match.
+func Possible() []string {
+	var out []string
+	for _, k := range Keys {
+		if !k.Certain {
+			out = append(out, k.Name)
+		}
+	}
+	return out
+}
+
+// RepeatKeys are the keys, in order, by which a row repeats an earlier row
+// of the same list. The workplace and the mobile number are not: two
+// people may share a workplace, and a family a phone.
+var RepeatKeys = []string{KeyFnr, KeyEmail, KeyNameBirth}
+
+// Classes of row, decided by matching against the persons Verve already
+// knows.
+const (
+	ClassNew        = "new"         // unknown: becomes a prospect
+	ClassExisting   = "existing"    // a known non-member: joins the pipeline
+	ClassPipeline   = "pipeline"    // already being asked here: nothing new
+	ClassMember     = "member"      // already a member: not asked
+	ClassStudent    = "student"     // a student member: due for conversion
+	ClassOtherUnion = "other_union" // member of another union: not asked
+	ClassFlagged    = "flagged"     // a possible match a person must decide
+	ClassDuplicate  = "duplicate"   // repeats an earlier row of the same list
+)
+
+// Classes lists the classes in report order.
+var Classes = []string{ClassNew, ClassExisting, ClassPipeline, ClassMember, ClassStudent, ClassOtherUnion, ClassFlagged, ClassDuplicate}
+
+// Fact is something storage finds out about a row.
+type Fact string
+
+const (
+	Repeat        Fact = "repeat"         // it repeats an earlier row of the list
+	Unmatched     Fact = "unmatched"      // it matched nobody (or was decided to be someone new)
+	PossibleMatch Fact = "possible"       // it matched by a possible key only, undecided
+	StudentMember Fact = "student_member" // the person has a current student membership
+	Member        Fact = "member"         // the person is a member
+	OtherUnion    Fact = "other_union"    // the person is in another union
+	InPipeline    Fact = "in_pipeline"    // the person has a pipeline entry at the row's workplace
+)
+
+// Rule gives a row with Fact the class Class.
+type Rule struct {
+	Fact  Fact
+	Class string
+}
+
+// Rules are tried in order: the first whose fact holds decides the class,
+// and a row none holds for is Otherwise. A member is never asked, nor is
+// a member of another union; a student member is to be converted, not
+// welcomed.
+var Rules = []Rule{
+	{Repeat, ClassDuplicate},
+	{Unmatched, ClassNew},
+	{PossibleMatch, ClassFlagged},
+	{StudentMember, ClassStudent},
+	{Member, ClassMember},
+	{OtherUnion, ClassOtherUnion},
+	{InPipeline, ClassPipeline},
+}
+
+// Otherwise is the class of a known person none of the rules hold for.
+const Otherwise = ClassExisting
+
+// Classify is the class of a row with the given facts.
+func Classify(facts ...Fact) string {
+	for _, r := range Rules {
+		if slices.Contains(facts, r.Fact) {
+			return r.Class
+		}
+	}
+	return Otherwise
+}
+
+// Pipeline lists the classes whose rows join the pipeline: each gets an
+// employment at the workplace, a pipeline entry and a task. A new row's
+// person is created first, as a prospect.
+var Pipeline = []string{ClassNew, ClassExisting}
+
+// Convert is the class whose rows get a task to talk about moving from
+// student to ordinary membership, unless one is open already.
+const Convert = ClassStudent
+
+// TitleConvert is the title of that task (stored data, in bokmål).
+const TitleConvert = "Overgang fra studentmedlemskap"
+
+// Decisions on a flagged row.
+const (
+	DecideMerge = "merge" // it is the matched person
+	DecideNew   = "new"   // it is someone else
+)
+
+// Entry is what a list puts into the pipeline for a row that joins it.
+type Entry struct {
+	Kind     string // the pipeline entry's kind
+	TaskKind string
+	Title    string
+}
+
+// EntryFor is what a list of kind puts into the pipeline: a new hire is
+// welcomed, an unorganised colleague asked.
+func EntryFor(kind string) Entry {
+	if kind == Staff {
+		return Entry{pipeline.EntryUnorganised, model.TaskAsk, pipeline.TitleAsk}
+	}
+	return Entry{pipeline.EntryNewHire, model.TaskWelcome, pipeline.TitleWelcomeNew}
+}
+
+// Matched is how many rows of a list with these class counts were matched
+// to known persons: all but the new, the flagged and the repeated.
+func Matched(rows int, counts map[string]int) int {
+	return rows - counts[ClassNew] - counts[ClassFlagged] - counts[ClassDuplicate]
+}
+
+// ClubOwner is the importing user u, when they are a shop steward or club
+// leader for the workplace at path: whoever fetched the list makes the
+// welcome. 0 leaves the tasks to the workplace's usual owner.
+func ClubOwner(u *access.Principal, path string) int64 {
+	if u == nil || u.PersonID == 0 {
+		return 0
+	}
+	for _, g := range u.Grants {
+		switch g.Role {
+		case model.RoleShopSteward, model.RoleChiefShopSteward, model.RoleClubLeader:
+			if strings.HasPrefix(path, g.UnitPath) {
+				return u.PersonID
+			}
+		}
+	}
+	return 0
+}
+
+// AuditDetail is a list's line in the audit log, in bokmål as the log
+// keeps it: its name and counts, never a personal value.
+func AuditDetail(file string, rows int, counts map[string]int, rejected int) string {
+	return locale.T("nb", "audit.import", "file", file, "rows", rows, "new", counts[ClassNew], "matched", Matched(rows, counts),
+		"flagged", counts[ClassFlagged], "duplicate", counts[ClassDuplicate], "rejected", rejected)
+}

@@ -1,0 +1,74 @@
+package storage
+
+import (
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/verve-union/verve/internal/listmatch"
+)
+
+// TestImportKeysTranslated: every key listmatch matches or repeats rows
+// by has its SQL here, so that the rules, not storage, say which are tried.
+func TestImportKeysTranslated(t *testing.T) {
+	for _, k := range listmatch.Keys {
+		if q, ok := keys[k.Name]; !ok || q.guard == "" || q.persons == "" {
+			t.Errorf("match key %s has no SQL", k.Name)
+		}
+	}
+	for _, k := range listmatch.RepeatKeys {
+		if keys[k].repeat == "" {
+			t.Errorf("repeat key %s has no SQL", k)
+		}
+	}
+}
+
+// TestImportFactsTranslated: every fact a listmatch rule names has its
+// SQL, and the statement lists the rules in their order.
+func TestImportFactsTranslated(t *testing.T) {
+	last := -1
+	for _, r := range listmatch.Rules {
+		q, ok := facts[r.Fact]
+		if !ok || q == "" {
+			t.Errorf("fact %s has no SQL", r.Fact)
+			continue
+		}
+		i := strings.Index(classifyRows, "WHEN "+q+" THEN '"+r.Class+"'")
+		if i <= last {
+			t.Errorf("rule %s -> %s out of order or missing in %s", r.Fact, r.Class, classifyRows)
+		}
+		last = i
+	}
+}
+
+// TestNoLocale: storage picks no text; the packages that decide do (the
+// package comment's rule). It fails when a non-test file imports the
+// catalogue.
+func TestNoLocale(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil || len(files) == 0 {
+		t.Fatal(files, err)
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		af, err := parser.ParseFile(token.NewFileSet(), f, src, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, imp := range af.Imports {
+			if p, _ := strconv.Unquote(imp.Path.Value); strings.HasSuffix(p, "/internal/locale") {
+				t.Errorf("%s imports %s", f, p)
+			}
+		}
+	}
+}
