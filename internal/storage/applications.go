@@ -555,11 +555,5 @@ func (s *Storage) EraseRejected(ctx context.Context, u *access.Principal) (int, 
 		return 0, err
 	}
 	cutoff := retention.RejectedBefore(s.now(), st.RetentionDays)
-	return s.eraseWhere(ctx, u, locale.T("nb", "audit.application.rejected"), `SELECT p.id FROM persons p WHERE p.member_status = ''
-		AND EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id AND m.status = 'rejected')
-		AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id AND (m.status <> 'rejected' OR m.decided_at IS NULL OR m.decided_at >= $1))
-		AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.recruited_by = p.id)
-		AND NOT EXISTS (SELECT 1 FROM pipeline pl WHERE pl.person_id = p.id AND pl.outcome = '')
-		AND NOT EXISTS (SELECT 1 FROM users us WHERE us.person_id = p.id)
-		AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.owner_person_id = p.id)`, cutoff)
+	return s.eraseKind(ctx, u, retention.Refused, cutoff)
 }

@@ -28,7 +28,7 @@ import (
 	"time"
 
 	"github.com/verve-union/verve/internal/access"
-	"github.com/verve-union/verve/internal/locale"
+	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/retention"
 )
 
@@ -121,23 +121,58 @@ func (s *Storage) StampEraseDates(ctx context.Context, u *access.Principal) (int
 		if n, err = s.stampEraseDates(ctx, tx, st.RetentionDays, `pl.erase_after IS NULL`); err != nil || n == 0 {
 			return err
 		}
-		return s.audit(ctx, tx, u, "update", "pipeline", 0, []string{"erase_after"}, 0, locale.T("nb", "audit.retention.stamped", "count", n))
+		return s.audit(ctx, tx, u, "update", "pipeline", 0, []string{"erase_after"}, 0, retention.StampedDetail(n))
 	})
 	return n, err
 }
 
 // EraseExpired erases the people in the pipeline whose every entry has
-// passed its erase date: those who said no, left, were never reached or
-// whose task was closed without an answer. Anyone with a membership (a
-// member, an applicant, a former member), a user account or a role is
-// kept, and so is anyone with an entry still within its period.
+// passed its erase date, unless something keeps them (retention.Prospects).
 func (s *Storage) EraseExpired(ctx context.Context, u *access.Principal) (int, error) {
-	return s.eraseWhere(ctx, u, locale.T("nb", "audit.retention.expired"), `SELECT pl.person_id FROM pipeline pl JOIN persons p ON p.id = pl.person_id
-		WHERE pl.erase_after < $1 AND p.member_status NOT IN ('active', 'arrears')
-		AND NOT EXISTS (SELECT 1 FROM pipeline o WHERE o.person_id = pl.person_id AND (o.erase_after IS NULL OR o.erase_after >= $1))
-		AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = pl.person_id)
-		AND NOT EXISTS (SELECT 1 FROM users us WHERE us.person_id = pl.person_id)
-		AND NOT EXISTS (SELECT 1 FROM roles r WHERE r.person_id = pl.person_id)`, date(s.today()))
+	return s.eraseKind(ctx, u, retention.Prospects, date(s.today()))
+}
+
+// eraseSelect translates the condition of each retention.Kind that makes a
+// person erasable into the query that selects such persons p, by their id,
+// given the kind's moment as $1. TestEraseCondsTranslated fails when a kind
+// has none.
+var eraseSelect = map[retention.Cond]string{
+	retention.AllEntriesPassed: `SELECT pl.person_id FROM pipeline pl JOIN persons p ON p.id = pl.person_id WHERE pl.erase_after < $1
+		AND NOT EXISTS (SELECT 1 FROM pipeline o WHERE o.person_id = pl.person_id AND (o.erase_after IS NULL OR o.erase_after >= $1))`,
+	retention.Rejected: `SELECT p.id FROM persons p
+		WHERE EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id AND m.status = '` + model.StatusRejected + `')`,
+}
+
+// eraseKeep translates each condition that keeps a person p, with the
+// kind's moment as $1.
+var eraseKeep = map[retention.Cond]string{
+	retention.Member:        `p.member_status IN ` + currentStatuses,
+	retention.HasStatus:     `p.member_status <> ''`,
+	retention.AnyMembership: `EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id)`,
+	retention.OtherMembership: `EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id
+		AND (m.status <> '` + model.StatusRejected + `' OR m.decided_at IS NULL OR m.decided_at >= $1))`,
+	retention.Recruiter: `EXISTS (SELECT 1 FROM memberships m WHERE m.recruited_by = p.id)`,
+	retention.OpenEntry: `EXISTS (SELECT 1 FROM pipeline pl WHERE pl.person_id = p.id AND pl.outcome = '')`,
+	retention.User:      `EXISTS (SELECT 1 FROM users us WHERE us.person_id = p.id)`,
+	retention.Role:      `EXISTS (SELECT 1 FROM roles r WHERE r.person_id = p.id)`,
+	retention.TaskOwner: `EXISTS (SELECT 1 FROM tasks t WHERE t.owner_person_id = p.id)`,
+}
+
+// eraseQuery is the query selecting the persons of kind k: those for whom
+// its Erase condition holds and none of its Keep conditions.
+func eraseQuery(k retention.Kind) string {
+	q := eraseSelect[k.Erase]
+	for _, c := range k.Keep {
+		q += `
+		AND NOT (` + eraseKeep[c] + `)`
+	}
+	return q
+}
+
+// eraseKind erases the persons of kind k in u's scope; moment is the
+// kind's (retention.Cond).
+func (s *Storage) eraseKind(ctx context.Context, u *access.Principal, k retention.Kind, moment any) (int, error) {
+	return s.eraseWhere(ctx, u, k.Reason(), eraseQuery(k), moment)
 }
 
 // eraseWhere erases every person in u's scope whose id the query selects,

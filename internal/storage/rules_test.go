@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/verve-union/verve/internal/listmatch"
+	"github.com/verve-union/verve/internal/retention"
 )
 
 // TestImportKeysTranslated: every key listmatch matches or repeats rows
@@ -68,6 +69,21 @@ func TestNoLocale(t *testing.T) {
 		for _, imp := range af.Imports {
 			if p, _ := strconv.Unquote(imp.Path.Value); strings.HasSuffix(p, "/internal/locale") {
 				t.Errorf("%s imports %s", f, p)
+			}
+		}
+	}
+}
+
+// TestEraseCondsTranslated: every condition a retention.Kind names has its
+// SQL, so that the rules, not storage, say who is erased and who kept.
+func TestEraseCondsTranslated(t *testing.T) {
+	for _, k := range retention.Kinds {
+		if eraseSelect[k.Erase] == "" {
+			t.Errorf("%s: what makes them erasable (%s) has no SQL", k.Name, k.Erase)
+		}
+		for _, c := range k.Keep {
+			if eraseKeep[c] == "" {
+				t.Errorf("%s: what keeps them (%s) has no SQL", k.Name, c)
 			}
 		}
 	}
