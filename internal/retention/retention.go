@@ -91,6 +91,18 @@ func (k Kind) Erasable(holds ...Cond) bool {
 // bokmål as the log keeps it.
 func (k Kind) Reason() string { return locale.T("nb", k.audit) }
 
+// ExpiredApplicationsDetail is the audit log's line on deleting n
+// unconfirmed applications whose link expired.
+func ExpiredApplicationsDetail(n int64) string {
+	return locale.T("nb", "audit.applications.expired", "count", n)
+}
+
+// MailPurgedDetail is the audit log's line on purging n mails older than
+// days (MailBefore).
+func MailPurgedDetail(n int64, days int) string {
+	return locale.T("nb", "audit.mail.purged", "count", n, "days", days)
+}
+
 // StampedDetail is the audit log's line on dating n pipeline entries.
 func StampedDetail(n int) string { return locale.T("nb", "audit.retention.stamped", "count", n) }
 

@@ -14,7 +14,6 @@ import (
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/joinmail"
-	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/norway"
 	"github.com/verve-union/verve/internal/pipeline"
@@ -347,7 +346,7 @@ func (s *Storage) DeleteExpiredApplications(ctx context.Context, u *access.Princ
 		if err != nil || n == 0 {
 			return err
 		}
-		return s.audit(ctx, tx, u, "delete", "application", 0, nil, 0, locale.T("nb", "audit.applications.expired", "count", n))
+		return s.audit(ctx, tx, u, "delete", "application", 0, nil, 0, retention.ExpiredApplicationsDetail(n))
 	})
 	return int(n), err
 }
