@@ -162,6 +162,11 @@ func Decide(t model.Task, o Outcome, user int64, today time.Time, followUpDays i
 	return p
 }
 
+// EscalateBefore is the due date before which an open pipeline task (one
+// of TaskKinds) is escalated to the region's coordinator on day today:
+// overdue by more than the union's limit of days.
+func EscalateBefore(today time.Time, days int) time.Time { return today.AddDate(0, 0, -days) }
+
 // Ask is the task that puts an unorganised colleague's question to them.
 func Ask(personID, workplaceID int64, unitPath string, owner int64, today time.Time) model.Task {
 	return model.Task{Kind: model.TaskAsk, Title: TitleAsk, PersonID: personID, WorkplaceID: workplaceID, UnitPath: unitPath,

@@ -29,6 +29,7 @@ import (
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/pipeline"
 	"github.com/verve-union/verve/internal/retention"
 )
 
@@ -46,10 +47,10 @@ func (s *Storage) EscalateOverdue(ctx context.Context, u *access.Principal) (int
 	}
 	var n int64
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		now, limit := s.now().UTC(), s.today().AddDate(0, 0, -st.EscalateAfterDays)
+		now, limit := s.now().UTC(), pipeline.EscalateBefore(s.today(), st.EscalateAfterDays)
 		args := access.Args{limit, now}
 		cond := `id IN (SELECT t.id FROM tasks t` + taskPerson + ` WHERE t.status = 'open' AND t.escalated_at IS NULL AND t.due < $1
-			AND t.kind IN ('welcome', 'ask', 'follow_up') AND ` + taskScope(u, access.TaskWrite, &args) + `)`
+			AND t.kind IN `+pipelineTaskKinds+` AND ` + taskScope(u, access.TaskWrite, &args) + `)`
 		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, fields, person_id, detail, remote_addr)
 			SELECT $2, `+args.Add(nullID(u.UserID))+`, `+args.Add(u.Username)+`, 'escalate', 'task', id, 'escalated_at', person_id, '', '' FROM tasks WHERE `+cond,
 			args...); err != nil {
@@ -73,7 +74,7 @@ func (s *Storage) EscalateOverdue(ctx context.Context, u *access.Principal) (int
 func (s *Storage) stampEraseDates(ctx context.Context, tx *sql.Tx, days int, cond string, args ...any) (int, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT pl.id, pl.created_at, c.at FROM pipeline pl
 		LEFT JOIN contacts c ON c.id = (SELECT c2.id FROM contacts c2 WHERE c2.person_id = pl.person_id ORDER BY c2.at DESC, c2.id DESC LIMIT 1)
-		WHERE pl.outcome <> 'joined' AND `+cond, args...)
+		WHERE pl.outcome <> '`+pipeline.OutcomeJoined+`' AND `+cond, args...)
 	if err != nil {
 		return 0, err
 	}
