@@ -50,7 +50,7 @@ func (s *Storage) EscalateOverdue(ctx context.Context, u *access.Principal) (int
 		now, limit := s.now().UTC(), pipeline.EscalateBefore(s.today(), st.EscalateAfterDays)
 		args := access.Args{limit, now}
 		cond := `id IN (SELECT t.id FROM tasks t` + taskPerson + ` WHERE t.status = 'open' AND t.escalated_at IS NULL AND t.due < $1
-			AND t.kind IN `+pipelineTaskKinds+` AND ` + taskScope(u, access.TaskWrite, &args) + `)`
+			AND t.kind IN ` + pipelineTaskKinds + ` AND ` + taskScope(u, access.TaskWrite, &args) + `)`
 		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, fields, person_id, detail, remote_addr)
 			SELECT $2, `+args.Add(nullID(u.UserID))+`, `+args.Add(u.Username)+`, 'escalate', 'task', id, 'escalated_at', person_id, '', '' FROM tasks WHERE `+cond,
 			args...); err != nil {
