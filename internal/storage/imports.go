@@ -411,9 +411,9 @@ type keySQL struct {
 	repeat  string // that staged row d repeats the row by it; only for listmatch.RepeatKeys
 }
 
-// keys translates each of listmatch.Keys. TestImportKeysTranslated fails
+// importKeys translates each of listmatch.Keys. TestImportKeysTranslated fails
 // when the rules name a key that has no SQL here.
-var keys = map[string]keySQL{
+var importKeys = map[string]keySQL{
 	listmatch.KeyFnr:   {"fnr_hash <> ''", `persons p WHERE p.fnr_hash = staged.fnr_hash`, `d.fnr_hash = staged.fnr_hash`},
 	listmatch.KeyEmail: {"email <> ''", `persons p WHERE p.email = staged.email`, `d.email = staged.email`},
 	listmatch.KeyWorkplace: {"1 = 1", `persons p JOIN pipeline pl ON pl.person_id = p.id AND pl.workplace_id = staged.workplace_id
@@ -423,9 +423,9 @@ var keys = map[string]keySQL{
 		`d.sort_key = staged.sort_key AND d.birth_date = staged.birth_date`},
 }
 
-// facts translates each of listmatch's facts about a staged row.
+// importFacts translates each of listmatch's facts about a staged row.
 // TestImportFactsTranslated fails when the rules name one that has no SQL.
-var facts = map[listmatch.Fact]string{
+var importFacts = map[listmatch.Fact]string{
 	listmatch.Repeat:        `dup_of IS NOT NULL`,
 	listmatch.Unmatched:     `person_id IS NULL`,
 	listmatch.PossibleMatch: `match IN ` + sqlSet(listmatch.Possible()...),
@@ -435,30 +435,30 @@ var facts = map[listmatch.Fact]string{
 	listmatch.InPipeline:    `EXISTS (SELECT 1 FROM pipeline pl WHERE pl.person_id = staged.person_id AND pl.workplace_id = staged.workplace_id)`,
 }
 
-// classify is listmatch.Rules as one UPDATE of every staged row.
-func classify() string {
+// classifyImport is listmatch.Rules as one UPDATE of every staged row.
+func classifyImport() string {
 	q := `UPDATE staged SET class = CASE`
 	for _, r := range listmatch.Rules {
 		q += `
-		WHEN ` + facts[r.Fact] + ` THEN '` + r.Class + `'`
+		WHEN ` + importFacts[r.Fact] + ` THEN '` + r.Class + `'`
 	}
 	return q + ` ELSE '` + listmatch.Otherwise + `' END`
 }
 
 // Statements the rules make, built once.
 var (
-	classifyRows = classify()
+	classifyRows = classifyImport()
 	// joinsPipeline: the staged rows s whose class puts them into the pipeline.
 	joinsPipeline = `s.class IN ` + sqlSet(listmatch.Pipeline...)
 	// possibleMatch: a staged row matched by a key that only flags.
-	possibleMatch = facts[listmatch.PossibleMatch]
+	possibleMatch = importFacts[listmatch.PossibleMatch]
 )
 
 // matchStep is the UPDATE that points the staged rows picked by rows, which
 // match a person by key for whom cond holds, at that person: their id into
 // idCol and the key's name into matchCol.
 func matchStep(key, idCol, matchCol, rows, cond string) string {
-	k := keys[key]
+	k := importKeys[key]
 	return `UPDATE staged SET ` + idCol + ` = (SELECT MIN(p.id) FROM ` + k.persons + ` AND ` + cond + `), ` + matchCol + ` = '` + key + `'
 		WHERE ` + rows + ` AND ` + k.guard + ` AND EXISTS (SELECT 1 FROM ` + k.persons + ` AND ` + cond + `)`
 }
@@ -478,7 +478,7 @@ func (im *importRun) personScope() (string, []any) {
 // into scanning the primary key, quadratic in the list's length.)
 func (im *importRun) dedup(ctx context.Context) error {
 	for _, key := range listmatch.RepeatKeys {
-		k := keys[key]
+		k := importKeys[key]
 		q := `UPDATE staged SET dup_of = NULLIF((SELECT MIN(d.line) FROM staged d WHERE ` + k.repeat + `), line)
 			WHERE dup_of IS NULL AND ` + k.guard
 		if err := im.exec(ctx, q); err != nil {

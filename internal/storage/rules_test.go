@@ -17,12 +17,12 @@ import (
 // by has its SQL here, so that the rules, not storage, say which are tried.
 func TestImportKeysTranslated(t *testing.T) {
 	for _, k := range listmatch.Keys {
-		if q, ok := keys[k.Name]; !ok || q.guard == "" || q.persons == "" {
+		if q, ok := importKeys[k.Name]; !ok || q.guard == "" || q.persons == "" {
 			t.Errorf("match key %s has no SQL", k.Name)
 		}
 	}
 	for _, k := range listmatch.RepeatKeys {
-		if keys[k].repeat == "" {
+		if importKeys[k].repeat == "" {
 			t.Errorf("repeat key %s has no SQL", k)
 		}
 	}
@@ -33,7 +33,7 @@ func TestImportKeysTranslated(t *testing.T) {
 func TestImportFactsTranslated(t *testing.T) {
 	last := -1
 	for _, r := range listmatch.Rules {
-		q, ok := facts[r.Fact]
+		q, ok := importFacts[r.Fact]
 		if !ok || q == "" {
 			t.Errorf("fact %s has no SQL", r.Fact)
 			continue
