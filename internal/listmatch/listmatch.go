@@ -12,6 +12,7 @@ package listmatch
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/locale"
@@ -134,6 +135,16 @@ func Classify(facts ...Fact) string {
 // employment at the workplace, a pipeline entry and a task. A new row's
 // person is created first, as a prospect.
 var Pipeline = []string{ClassNew, ClassExisting}
+
+// Due is when the task of a row that joins the pipeline is due, on day
+// today: on the day they start, or today for someone who has started or
+// has no start date on the list. (A Convert task is due today.)
+func Due(start, today time.Time) time.Time {
+	if start.After(today) {
+		return start
+	}
+	return today
+}
 
 // Convert is the class whose rows get a task to talk about moving from
 // student to ordinary membership, unless one is open already.

@@ -3,6 +3,7 @@ package listmatch
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
@@ -126,6 +127,24 @@ func TestClubOwner(t *testing.T) {
 	} {
 		if got := ClubOwner(tc.u, tc.path); got != tc.want {
 			t.Errorf("%s: ClubOwner = %d, want %d", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestDue(t *testing.T) {
+	today := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name  string
+		start time.Time
+		want  time.Time
+	}{
+		{"starts later: that day", today.AddDate(0, 0, 7), today.AddDate(0, 0, 7)},
+		{"starts today", today, today},
+		{"has started", today.AddDate(0, -1, 0), today},
+		{"no start date", time.Time{}, today},
+	} {
+		if got := Due(tc.start, today); !got.Equal(tc.want) {
+			t.Errorf("%s: Due = %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }

@@ -162,6 +162,14 @@ func Decide(t model.Task, o Outcome, user int64, today time.Time, followUpDays i
 	return p
 }
 
+// Owners: a workplace's pipeline tasks go to the first person holding one
+// of StewardRoles at the workplace's unit, else to the holder of
+// CoordinatorRole in its region, else to nobody: the unit's to take.
+var StewardRoles = []string{model.RoleShopSteward, model.RoleChiefShopSteward}
+
+// CoordinatorRole: see StewardRoles.
+const CoordinatorRole = model.RoleCoordinator
+
 // EscalateBefore is the due date before which an open pipeline task (one
 // of TaskKinds) is escalated to the region's coordinator on day today:
 // overdue by more than the union's limit of days.

@@ -11,6 +11,7 @@ import (
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/listmatch"
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/pipeline"
 )
 
 // An import's rules (how rows match, which class each gets, what each
@@ -612,7 +613,8 @@ func (im *importRun) apply(ctx context.Context, res *ImportResult) error {
 			return fmt.Errorf("import: %w", err)
 		}
 	}
-	// Tasks go to each workplace's shop steward, or the region's coordinator.
+	// Tasks go to each workplace's shop steward, or the region's coordinator,
+	// due as listmatch.Due says (TestImportTasksDue).
 	for wid, path := range im.paths {
 		owner := listmatch.ClubOwner(im.u, path)
 		if owner == 0 {
@@ -705,17 +707,17 @@ func (im *importRun) reservePersonIDs(ctx context.Context) error {
 	return im.exec(ctx, q)
 }
 
-// taskOwner is who gets a workplace's tasks: its first shop steward, or
-// else the coordinator of its region; 0 leaves the task to the unit.
+// taskOwner is who gets a workplace's tasks, as pipeline.StewardRoles
+// says; 0 leaves the task to the unit.
 func (s *Storage) taskOwner(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, workplaceID int64) (int64, error) {
 	var owner sql.NullInt64
 	err := q.QueryRowContext(ctx, `SELECT COALESCE(
 		(SELECT MIN(r.person_id) FROM roles r JOIN workplaces w ON w.unit_id = r.unit_id
-			WHERE w.id = $1 AND r.role IN ('shop_steward', 'chief_shop_steward') AND r.end_date IS NULL),
+			WHERE w.id = $1 AND r.role IN `+sqlSet(pipeline.StewardRoles...)+` AND r.end_date IS NULL),
 		(SELECT MIN(r.person_id) FROM roles r JOIN org_units ru ON ru.id = r.unit_id, workplaces w JOIN org_units wu ON wu.id = w.unit_id
-			WHERE w.id = $1 AND r.role = 'recruitment_coordinator' AND r.end_date IS NULL AND ru.kind = 'region'
+			WHERE w.id = $1 AND r.role = '`+pipeline.CoordinatorRole+`' AND r.end_date IS NULL AND ru.kind = '`+model.UnitRegion+`'
 			AND substr(wu.path, 1, length(ru.path)) = ru.path))`, workplaceID).Scan(&owner)
 	return owner.Int64, err
 }

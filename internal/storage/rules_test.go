@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"go/parser"
 	"go/token"
 	"os"
@@ -8,8 +9,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/verve-union/verve/internal/listmatch"
+	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/retention"
 )
 
@@ -87,4 +90,32 @@ func TestEraseCondsTranslated(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestImportTasksDue: the tasks a list makes are due as listmatch.Due
+// says, which the set-wise SQL must agree with.
+func TestImportTasksDue(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		f, _ := pipelineFixture(t, s)
+		starts := map[string]time.Time{"Senere": day0.AddDate(0, 0, 7), "Idag": day0, "Startet": day0.AddDate(0, -1, 0), "Uten": {}}
+		var rows []ImportRow
+		for last, start := range starts {
+			rows = append(rows, hire(len(rows)+2, "Ny", last, f.wA, func(h *model.NewHire) { h.StartDate = start }))
+		}
+		req := ImportRequest{Kind: ImportNewhires, WorkplaceID: f.wA.ID, Commit: true}
+		if _, err := s.Import(context.Background(), f.steward, req, rowsOf(rows...)); err != nil {
+			t.Fatal(err)
+		}
+		for last, start := range starts {
+			var due time.Time
+			if err := s.r.QueryRow(`SELECT t.due FROM tasks t JOIN persons p ON p.id = t.person_id WHERE p.last_name = $1 AND t.kind = $2`,
+				last, model.TaskWelcome).Scan(&due); err != nil {
+				t.Fatalf("%s: %v", last, err)
+			}
+			// Compared as days: the database's DATE comes back in UTC.
+			if want := listmatch.Due(start, s.Today()); due.Format(time.DateOnly) != want.Format(time.DateOnly) {
+				t.Errorf("%s (start %v): due %v, want %v", last, start.Format(time.DateOnly), due.Format(time.DateOnly), want.Format(time.DateOnly))
+			}
+		}
+	})
 }
