@@ -1,8 +1,9 @@
 package storage
 
 // Retention: how long Verve keeps people who are not members is decided in
-// internal/retention (erase dates, cutoffs, what erasure does to a row);
-// this file applies it set-wise.
+// internal/retention (erase dates, cutoffs, who is erased and what keeps
+// them, what erasure does to a row); this file translates it into SQL and
+// applies it set-wise.
 //
 // A pipeline entry's erase date (pipeline.erase_after) is set when the
 // entry is created, contacted or closed (stampEraseDates), and the hourly
@@ -14,9 +15,10 @@ package storage
 // stand leads …) follows the same rules: give its table an erase_after DATE
 // (NULL while the record must be kept), set it where the record is
 // created, contacted and closed from a retention setting for that kind,
-// fill in missing dates in StampEraseDates, let a record of that kind whose
-// date has not passed keep its person in EraseExpired (and select those
-// whose dates have all passed), and list every new column that refers to a
+// fill in missing dates in StampEraseDates, add to retention the Cond that
+// such a record within its period keeps its person (and, for a new Kind,
+// the one that selects those whose dates have all passed) with its SQL in
+// eraseKeep or eraseSelect, and list every new column that refers to a
 // person in personRefs (merge.go) with the retention.Rule erasure applies.
 
 import (
