@@ -15,31 +15,36 @@ const (
 	reasonDateUS      = "import.why.dateus"
 	reasonSerial60    = "import.why.serial60"
 	reasonStartRange  = "import.why.startrange"
+	reasonEventRange  = "import.why.eventrange"
 	reasonBirthOld    = "import.why.birthold"
 	reasonBirthYoung  = "import.why.birthyoung"
 )
 
-// dateKind selects the two-digit-year rule and the plausible range.
-type dateKind int
+// DateKind selects the two-digit-year rule and the plausible range.
+type DateKind int
 
 const (
-	startDate dateKind = iota
-	birthDate
+	DateStart DateKind = iota // a start date: 1950 to two years ahead
+	DateBirth                 // a birth date: 1900 to 13 years ago
+	// DateEvent is a date in a record's history (joined, resigned, a
+	// role's term): 1900 to two years ahead, two-digit years read as for
+	// start dates.
+	DateEvent
 )
 
-// dateCtx is what a date cell needs to know besides its text.
-type dateCtx struct {
-	now      time.Time // today in Oslo, at midnight UTC (clock.Day)
-	serials  bool      // the cell came from XLSX, so a bare number is an Excel serial
-	date1904 bool
+// DateContext is what a date cell needs to know besides its text.
+type DateContext struct {
+	Today    time.Time // today in Oslo, at midnight UTC (clock.Day)
+	Serials  bool      // the cell came from XLSX, so a bare number is an Excel serial
+	Date1904 bool
 }
 
-// parseDate parses a date cell and checks that it is plausible for kind.
+// ParseDate parses a date cell and checks that it is plausible for kind.
 // It returns the date at midnight UTC or a reason for rejecting it.
-func parseDate(s string, kind dateKind, c dateCtx) (time.Time, string) {
+func ParseDate(s string, kind DateKind, c DateContext) (time.Time, string) {
 	t, reason := parseDateValue(strings.TrimSpace(s), kind, c)
 	if reason == "" {
-		reason = checkRange(t, kind, c.now)
+		reason = checkRange(t, kind, c.Today)
 	}
 	if reason != "" {
 		return time.Time{}, reason
@@ -50,20 +55,24 @@ func parseDate(s string, kind dateKind, c dateCtx) (time.Time, string) {
 // parseDateValue reads a trimmed cell as a date. In XLSX a number is an
 // Excel serial, except eight digits that read as yyyymmdd (no serial is
 // that large).
-func parseDateValue(s string, kind dateKind, c dateCtx) (time.Time, string) {
-	if c.serials && isNumber(s) && !(len(s) == 8 && isDigits(s)) {
-		return fromSerial(s, c.date1904)
+func parseDateValue(s string, kind DateKind, c DateContext) (time.Time, string) {
+	if c.Serials && isNumber(s) && !(len(s) == 8 && isDigits(s)) {
+		return fromSerial(s, c.Date1904)
 	}
-	return parseDateText(s, kind, c.now)
+	return parseDateText(s, kind, c.Today)
 }
 
-func checkRange(t time.Time, kind dateKind, now time.Time) string {
+func checkRange(t time.Time, kind DateKind, now time.Time) string {
 	switch kind {
-	case startDate:
+	case DateStart:
 		if t.Year() < 1950 || t.After(now.AddDate(2, 0, 0)) {
 			return reasonStartRange
 		}
-	case birthDate:
+	case DateEvent:
+		if t.Year() < 1900 || t.After(now.AddDate(2, 0, 0)) {
+			return reasonEventRange
+		}
+	case DateBirth:
 		if t.Year() < 1900 {
 			return reasonBirthOld
 		}
@@ -129,7 +138,7 @@ func init() {
 // d.m.yyyy and d.m.yy (also with / or -), yyyy-mm-dd (optionally with a
 // time), yyyymmdd, and "1. mars 2026" / "1 Mar 2026". Day comes first:
 // a text that only makes sense month-first is rejected, never swapped.
-func parseDateText(s string, kind dateKind, now time.Time) (time.Time, string) {
+func parseDateText(s string, kind DateKind, now time.Time) (time.Time, string) {
 	s = stripTime(s)
 	if s == "" {
 		return time.Time{}, reasonDateFormat
@@ -216,9 +225,9 @@ func splitDate(s string) []string {
 
 // fullYear expands a two-digit year. Start dates are recent or near future;
 // birth dates are in this century only if the person is at least 14.
-func fullYear(yy, d, m int, kind dateKind, now time.Time) int {
+func fullYear(yy, d, m int, kind DateKind, now time.Time) int {
 	cur := now.Year() % 100
-	if kind == startDate {
+	if kind != DateBirth {
 		if yy <= cur+1 {
 			return 2000 + yy
 		}
@@ -231,7 +240,7 @@ func fullYear(yy, d, m int, kind dateKind, now time.Time) int {
 	return y
 }
 
-func parseMonthName(f []string, kind dateKind, now time.Time) (time.Time, string) {
+func parseMonthName(f []string, kind DateKind, now time.Time) (time.Time, string) {
 	m, ok := months[strings.ToLower(f[1])]
 	if !ok || !isDigits(f[0]) || len(f[0]) > 2 || !isDigits(f[2]) || (len(f[2]) != 4 && len(f[2]) != 2) {
 		return time.Time{}, reasonDateFormat

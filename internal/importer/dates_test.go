@@ -8,7 +8,7 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-var csvDates = dateCtx{now: testNow}
+var csvDates = DateContext{Today: testNow}
 
 func TestParseDateFormats(t *testing.T) {
 	march1 := date(2026, 3, 1)
@@ -18,7 +18,7 @@ func TestParseDateFormats(t *testing.T) {
 		"March 1, 2026", "1. MARS 2026", "2026-03-01T00:00:00Z", "2026-03-01 00:00:00", "01.03.2026 08:30",
 		" 01.03.2026 ",
 	} {
-		got, reason := parseDate(s, startDate, csvDates)
+		got, reason := ParseDate(s, DateStart, csvDates)
 		if reason != "" || !got.Equal(march1) {
 			t.Errorf("parseDate(%q) = %v, %q; want 1 March 2026", s, got, reason)
 		}
@@ -33,7 +33,7 @@ func TestParseDateFormats(t *testing.T) {
 		"17 May 2026":       date(2026, 5, 17),
 		"29.02.2024":        date(2024, 2, 29),
 	} {
-		if got, reason := parseDate(s, startDate, csvDates); reason != "" || !got.Equal(want) {
+		if got, reason := ParseDate(s, DateStart, csvDates); reason != "" || !got.Equal(want) {
 			t.Errorf("parseDate(%q) = %v, %q; want %v", s, got, reason, want)
 		}
 	}
@@ -63,12 +63,12 @@ func TestParseDateRejects(t *testing.T) {
 		"13.13.2026":  reasonDateMissing,
 		"32.01.2026":  reasonDateMissing,
 	} {
-		if got, reason := parseDate(s, startDate, csvDates); reason != want {
+		if got, reason := ParseDate(s, DateStart, csvDates); reason != want {
 			t.Errorf("parseDate(%q) = %v, %q; want %q", s, got, reason, want)
 		}
 	}
 	// Day first when both readings are possible: never swapped.
-	if got, _ := parseDate("02/03/2026", startDate, csvDates); !got.Equal(date(2026, 3, 2)) {
+	if got, _ := ParseDate("02/03/2026", DateStart, csvDates); !got.Equal(date(2026, 3, 2)) {
 		t.Errorf("02/03/2026 = %v, want 2 March", got)
 	}
 }
@@ -76,22 +76,22 @@ func TestParseDateRejects(t *testing.T) {
 func TestTwoDigitYears(t *testing.T) {
 	for _, tc := range []struct {
 		s    string
-		kind dateKind
+		kind DateKind
 		want time.Time
 		err  string
 	}{
-		{"01.03.26", startDate, date(2026, 3, 1), ""},
-		{"01.03.27", startDate, date(2027, 3, 1), ""}, // next year's start is fine
-		{"01.03.99", startDate, date(1999, 3, 1), ""},
-		{"01.03.28", startDate, time.Time{}, reasonStartRange}, // 1928
-		{"17.05.90", birthDate, date(1990, 5, 17), ""},
-		{"17.05.05", birthDate, date(2005, 5, 17), ""},
-		{"01.01.12", birthDate, date(2012, 1, 1), ""},  // 14 this year
-		{"01.12.12", birthDate, date(1912, 12, 1), ""}, // 2012 would be 13
-		{"17.05.15", birthDate, date(1915, 5, 17), ""},
-		{"1 mar 90", birthDate, date(1990, 3, 1), ""},
+		{"01.03.26", DateStart, date(2026, 3, 1), ""},
+		{"01.03.27", DateStart, date(2027, 3, 1), ""}, // next year's start is fine
+		{"01.03.99", DateStart, date(1999, 3, 1), ""},
+		{"01.03.28", DateStart, time.Time{}, reasonStartRange}, // 1928
+		{"17.05.90", DateBirth, date(1990, 5, 17), ""},
+		{"17.05.05", DateBirth, date(2005, 5, 17), ""},
+		{"01.01.12", DateBirth, date(2012, 1, 1), ""},  // 14 this year
+		{"01.12.12", DateBirth, date(1912, 12, 1), ""}, // 2012 would be 13
+		{"17.05.15", DateBirth, date(1915, 5, 17), ""},
+		{"1 mar 90", DateBirth, date(1990, 3, 1), ""},
 	} {
-		got, reason := parseDate(tc.s, tc.kind, csvDates)
+		got, reason := ParseDate(tc.s, tc.kind, csvDates)
 		if reason != tc.err || !got.Equal(tc.want) {
 			t.Errorf("parseDate(%q, %d) = %v, %q; want %v, %q", tc.s, tc.kind, got, reason, tc.want, tc.err)
 		}
@@ -101,32 +101,32 @@ func TestTwoDigitYears(t *testing.T) {
 func TestDateRanges(t *testing.T) {
 	for _, tc := range []struct {
 		d    time.Time
-		kind dateKind
+		kind DateKind
 		want string
 	}{
-		{date(1949, 12, 31), startDate, reasonStartRange},
-		{date(1950, 1, 1), startDate, ""},
-		{testNow.AddDate(2, 0, 0), startDate, ""},
-		{testNow.AddDate(2, 0, 1), startDate, reasonStartRange},
-		{date(1899, 12, 31), birthDate, reasonBirthOld},
-		{date(1900, 1, 1), birthDate, ""},
-		{testNow.AddDate(-13, 0, 0), birthDate, ""}, // 13 today
-		{testNow.AddDate(-13, 0, 1), birthDate, reasonBirthYoung},
-		{testNow, birthDate, reasonBirthYoung},
+		{date(1949, 12, 31), DateStart, reasonStartRange},
+		{date(1950, 1, 1), DateStart, ""},
+		{testNow.AddDate(2, 0, 0), DateStart, ""},
+		{testNow.AddDate(2, 0, 1), DateStart, reasonStartRange},
+		{date(1899, 12, 31), DateBirth, reasonBirthOld},
+		{date(1900, 1, 1), DateBirth, ""},
+		{testNow.AddDate(-13, 0, 0), DateBirth, ""}, // 13 today
+		{testNow.AddDate(-13, 0, 1), DateBirth, reasonBirthYoung},
+		{testNow, DateBirth, reasonBirthYoung},
 	} {
 		s := tc.d.Format("02.01.2006")
-		if _, reason := parseDate(s, tc.kind, csvDates); reason != tc.want {
+		if _, reason := ParseDate(s, tc.kind, csvDates); reason != tc.want {
 			t.Errorf("parseDate(%s, %d) = %q, want %q", s, tc.kind, reason, tc.want)
 		}
 	}
 }
 
 func TestExcelSerials(t *testing.T) {
-	x1900 := dateCtx{now: testNow, serials: true}
-	x1904 := dateCtx{now: testNow, serials: true, date1904: true}
+	x1900 := DateContext{Today: testNow, Serials: true}
+	x1904 := DateContext{Today: testNow, Serials: true, Date1904: true}
 	for _, tc := range []struct {
 		s    string
-		c    dateCtx
+		c    DateContext
 		want time.Time
 		err  string
 	}{
@@ -148,9 +148,9 @@ func TestExcelSerials(t *testing.T) {
 		{"20260301", x1900, date(2026, 3, 1), ""}, // yyyymmdd typed as a number
 		{"01.03.2026", x1900, date(2026, 3, 1), ""},
 	} {
-		got, reason := parseDateValue(tc.s, startDate, tc.c) // no range check, down to 1900
+		got, reason := parseDateValue(tc.s, DateStart, tc.c) // no range check, down to 1900
 		if reason != tc.err || !got.Equal(tc.want) {
-			t.Errorf("%q (1904=%v) = %v, %q; want %v, %q", tc.s, tc.c.date1904, got, reason, tc.want, tc.err)
+			t.Errorf("%q (1904=%v) = %v, %q; want %v, %q", tc.s, tc.c.Date1904, got, reason, tc.want, tc.err)
 		}
 	}
 }

@@ -41,21 +41,40 @@ var fnrReasons = map[error]string{
 // Norwegian. A row with any problem must not be used.
 func (r *Reader) Decode(row Row, m Mapping) (model.NewHire, []model.RowError) {
 	d := decoder{r: r, row: row, m: m, h: model.NewHire{Line: row.Line}}
-	switch {
-	case row.Problem.Key != "":
-		d.fail(-1, "", row.Problem.Key, row.Problem.Args...)
-	case r.isHeader(row.Cells):
-		d.fail(-1, "", reasonRepeatHeader)
-	case r.info.Format == "csv" && usedCells(row.Cells) > max(len(r.header), len(m)):
-		extra := row.Cells[max(len(r.header), len(m)):]
-		d.fail(-1, extra[usedCells(extra)-1], reasonExtraCells)
-	default:
+	if e, bad := r.CheckRow(row, len(m)); bad {
+		d.errs = append(d.errs, e)
+	} else {
 		d.fields()
 	}
 	if len(d.errs) > 0 {
 		return model.NewHire{Line: row.Line}, d.errs
 	}
 	return d.h, nil
+}
+
+// CheckRow reports what makes a whole row unusable before its cells are
+// read: a record that could not be parsed, a repeated header row, or (in
+// CSV) more cells than the header and the mapping's width have columns.
+func (r *Reader) CheckRow(row Row, width int) (model.RowError, bool) {
+	var (
+		key   string
+		args  []any
+		value string
+	)
+	switch {
+	case row.Problem.Key != "":
+		key, args = row.Problem.Key, row.Problem.Args
+	case r.isHeader(row.Cells):
+		key = reasonRepeatHeader
+	case r.info.Format == "csv" && usedCells(row.Cells) > max(len(r.header), width):
+		extra := row.Cells[max(len(r.header), width):]
+		key, value = reasonExtraCells, extra[usedCells(extra)-1]
+	default:
+		return model.RowError{}, false
+	}
+	e := model.RowReason(row.Line, key, args...)
+	e.Value = Shorten(value)
+	return e, true
 }
 
 type decoder struct {
@@ -75,9 +94,9 @@ func (d *decoder) cell(i int) string {
 
 func (d *decoder) fail(col int, value, key string, args ...any) {
 	e := model.RowReason(d.row.Line, key, args...)
-	e.Value = shorten(value)
+	e.Value = Shorten(value)
 	if col >= 0 {
-		e.Column = d.r.columnName(col)
+		e.Column = d.r.ColumnName(col)
 	}
 	d.errs = append(d.errs, e)
 }
@@ -89,13 +108,13 @@ func (d *decoder) fields() {
 		nameFailed        bool
 		birthCol          = -1
 	)
-	ctx := dateCtx{now: d.r.now, serials: d.r.info.Format == "xlsx", date1904: d.r.info.Date1904}
+	ctx := d.r.DateContext()
 	for i, f := range d.m {
 		v := d.cell(i)
 		if f == Ignore || v == "" {
 			continue
 		}
-		if utf8.RuneCountInString(v) > maxField {
+		if utf8.RuneCountInString(v) > MaxField {
 			d.fail(i, v, reasonTooLong)
 			nameFailed = nameFailed || f == FirstName || f == LastName || f == FullName
 			continue
@@ -103,31 +122,31 @@ func (d *decoder) fields() {
 		var reason string
 		switch f {
 		case FirstName:
-			first, reason = cleanName(v)
+			first, reason = CleanName(v)
 			nameFailed = nameFailed || reason != ""
 		case LastName:
-			last, reason = cleanName(v)
+			last, reason = CleanName(v)
 			nameFailed = nameFailed || reason != ""
 		case FullName:
 			full = v
 		case BirthDate:
-			d.h.BirthDate, reason = parseDate(v, birthDate, ctx)
+			d.h.BirthDate, reason = ParseDate(v, DateBirth, ctx)
 			birthCol = i
 		case StartDate:
-			d.h.StartDate, reason = parseDate(v, startDate, ctx)
+			d.h.StartDate, reason = ParseDate(v, DateStart, ctx)
 		case Fnr:
-			fnr, reason = parseFnr(v)
+			fnr, reason = ParseFnr(v)
 			d.h.Fnr = fnr.String()
 		case Email:
-			d.h.Email, reason = parseEmail(v)
+			d.h.Email, reason = ParseEmail(v)
 		case Mobile:
-			d.h.Mobile, reason = parseMobile(v)
+			d.h.Mobile, reason = ParseMobile(v)
 		case Position:
-			d.h.Position = cleanText(v)
+			d.h.Position = CleanText(v)
 		case Department:
-			d.h.Department = cleanText(v)
+			d.h.Department = CleanText(v)
 		case Location:
-			d.h.Location = cleanText(v)
+			d.h.Location = CleanText(v)
 		}
 		if reason != "" {
 			d.fail(i, v, reason)
@@ -177,14 +196,14 @@ func (d *decoder) name(first, last, full string) {
 // "Fornavn Mellomnavn Etternavn" (without).
 func splitFullName(s string) (first, last, reason string) {
 	if before, after, ok := strings.Cut(s, ","); ok {
-		if last, reason = cleanName(before); reason != "" {
+		if last, reason = CleanName(before); reason != "" {
 			return "", "", reason
 		}
-		if first, reason = cleanName(after); reason != "" {
+		if first, reason = CleanName(after); reason != "" {
 			return "", "", reason
 		}
 	} else {
-		name, reason := cleanName(s)
+		name, reason := CleanName(s)
 		if reason != "" {
 			return "", "", reason
 		}
@@ -200,11 +219,11 @@ func splitFullName(s string) (first, last, reason string) {
 	return first, last, ""
 }
 
-// cleanName trims and collapses spaces, and rejects what cannot be part of
+// CleanName trims and collapses spaces, and rejects what cannot be part of
 // a name. Hyphens, apostrophes and periods ("Ole-Martin", "O'Brien",
 // "Anne K. Berg") are fine.
-func cleanName(s string) (string, string) {
-	s = collapseSpace(s)
+func CleanName(s string) (string, string) {
+	s = CollapseSpace(s)
 	for _, r := range s {
 		switch {
 		case unicode.IsLetter(r), unicode.Is(unicode.Mn, r), r == ' ':
@@ -218,10 +237,10 @@ func cleanName(s string) (string, string) {
 	return s, ""
 }
 
-// cleanText collapses white space (cells often carry line breaks) and drops
+// CleanText collapses white space (cells often carry line breaks) and drops
 // other control characters.
-func cleanText(s string) string {
-	s = collapseSpace(s)
+func CleanText(s string) string {
+	s = CollapseSpace(s)
 	return strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) {
 			return -1
@@ -230,9 +249,9 @@ func cleanText(s string) string {
 	}, s)
 }
 
-// parseFnr accepts spaces, dots and a hyphen as people format the number,
+// ParseFnr accepts spaces, dots and a hyphen as people format the number,
 // and restores the leading zero Excel drops when the column is numeric.
-func parseFnr(s string) (norway.Fnr, string) {
+func ParseFnr(s string) (norway.Fnr, string) {
 	s = strings.Map(func(r rune) rune {
 		if r == ' ' || r == '.' || r == '-' || r == '\u00a0' {
 			return -1
@@ -254,7 +273,9 @@ func parseFnr(s string) (norway.Fnr, string) {
 	return f, ""
 }
 
-func parseEmail(s string) (string, string) {
+// ParseEmail lower-cases and checks an address; the second result is the
+// catalogue key of the reason when it is not one.
+func ParseEmail(s string) (string, string) {
 	s = strings.ToLower(s)
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || a.Name != "" {
@@ -269,7 +290,9 @@ func parseEmail(s string) (string, string) {
 	return s, ""
 }
 
-func parseMobile(s string) (string, string) {
+// ParseMobile returns a Norwegian mobile number in E.164 form, or the
+// catalogue key of the reason it is not one.
+func ParseMobile(s string) (string, string) {
 	n, err := norway.NormalizeMobile(s)
 	if err != nil {
 		if !errors.Is(err, norway.ErrMobile) {
@@ -287,16 +310,16 @@ func (r *Reader) isHeader(cells []string) bool {
 		return false
 	}
 	for i, h := range r.header {
-		if collapseSpace(cells[i]) != h {
+		if CollapseSpace(cells[i]) != h {
 			return false
 		}
 	}
 	return true
 }
 
-// collapseSpace trims s and turns every run of white space into one
+// CollapseSpace trims s and turns every run of white space into one
 // space, without allocating when there is nothing to do.
-func collapseSpace(s string) string {
+func CollapseSpace(s string) string {
 	s = strings.TrimSpace(s)
 	prevSpace := false
 	for _, r := range s {
@@ -308,9 +331,9 @@ func collapseSpace(s string) string {
 	return s
 }
 
-// columnName is the header text of column i, or its letter or number when
+// ColumnName is the header text of column i, or its letter or number when
 // the header cell is empty.
-func (r *Reader) columnName(i int) string {
+func (r *Reader) ColumnName(i int) string {
 	if i < len(r.header) && r.header[i] != "" {
 		return r.header[i]
 	}
@@ -322,8 +345,8 @@ func (r *Reader) columnName(i int) string {
 	return locale.T("nb", "import.column.unnamed", "column", i+1)
 }
 
-// shorten makes a value fit in a report line: one line, at most 40 runes.
-func shorten(s string) string {
+// Shorten makes a value fit in a report line: one line, at most 40 runes.
+func Shorten(s string) string {
 	s = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) {
 			return ' '

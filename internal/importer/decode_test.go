@@ -18,7 +18,7 @@ func testReader(format string, header ...string) *Reader {
 
 func validFnr(t *testing.T, birth string) string {
 	t.Helper()
-	d, _ := parseDate(birth, birthDate, csvDates)
+	d, _ := ParseDate(birth, DateBirth, csvDates)
 	return norway.GenerateFnr(d, true, rand.New(rand.NewPCG(1, 2)))
 }
 
@@ -55,7 +55,7 @@ func TestCleanName(t *testing.T) {
 		"Nguyễn":           "Nguyễn",
 		"Jean-Luc\tPicard": "Jean-Luc Picard",
 	} {
-		if got, reason := cleanName(in); got != want || reason != "" {
+		if got, reason := CleanName(in); got != want || reason != "" {
 			t.Errorf("cleanName(%q) = %q, %q; want %q", in, got, reason, want)
 		}
 	}
@@ -68,7 +68,7 @@ func TestCleanName(t *testing.T) {
 		"Ola;Nord":  reasonNameChars,
 		`"Ola"`:     reasonNameChars,
 	} {
-		if _, reason := cleanName(in); reason != want {
+		if _, reason := CleanName(in); reason != want {
 			t.Errorf("cleanName(%q) reason = %q, want %q", in, reason, want)
 		}
 	}
@@ -163,16 +163,16 @@ func TestDecodeContactAndText(t *testing.T) {
 
 	for _, bad := range []string{"kari", "kari@", "@example.no", "kari@example", "kari@.no", "kari@example.no.",
 		"kari@@example.no", "kari nordmann@example.no", "Kari <kari@example.no>", `"kari"@example.no`, "kari@exa mple.no"} {
-		if _, reason := parseEmail(bad); reason != reasonEmail {
+		if _, reason := ParseEmail(bad); reason != reasonEmail {
 			t.Errorf("parseEmail(%q) accepted", bad)
 		}
 	}
 	for _, good := range []string{"kari@example.no", "kari.nordmann+nyansatt@sub.example.co.uk", "o'brien@example.ie"} {
-		if got, reason := parseEmail(good); reason != "" || got != good {
+		if got, reason := ParseEmail(good); reason != "" || got != good {
 			t.Errorf("parseEmail(%q) = %q, %q", good, got, reason)
 		}
 	}
-	if _, reason := parseMobile("22 33 44 55"); !strings.HasPrefix(locale.T("nb", reason), "Mobilnummeret må være") {
+	if _, reason := ParseMobile("22 33 44 55"); !strings.HasPrefix(locale.T("nb", reason), "Mobilnummeret må være") {
 		t.Errorf("landline reason %q", reason)
 	}
 }
@@ -197,7 +197,7 @@ func TestDecodeErrorShape(t *testing.T) {
 		t.Errorf("200 runes: %+v", errs)
 	}
 	// CSV numbers columns.
-	if got := testReader("csv").columnName(2); got != "Kolonne 3" {
+	if got := testReader("csv").ColumnName(2); got != "Kolonne 3" {
 		t.Errorf("csv column name %q", got)
 	}
 }
@@ -211,7 +211,7 @@ func TestShorten(t *testing.T) {
 		strings.Repeat("ø", 41):  strings.Repeat("ø", 39) + "…",
 		strings.Repeat("x", 1e6): strings.Repeat("x", 39) + "…",
 	} {
-		got := shorten(in)
+		got := Shorten(in)
 		if got != want || utf8.RuneCountInString(got) > 40 {
 			t.Errorf("shorten(%.50q) = %q", in, got)
 		}

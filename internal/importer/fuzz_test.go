@@ -173,8 +173,8 @@ func checkDecode(t *testing.T, r *Reader, row Row, m Mapping) {
 	}
 	for _, s := range []string{h.FirstName, h.LastName, h.Email, h.Position, h.Department, h.Location} {
 		checkText(t, "field", s)
-		if utf8.RuneCountInString(s) > maxField {
-			t.Fatalf("field over %d runes: %.60q", maxField, s)
+		if utf8.RuneCountInString(s) > MaxField {
+			t.Fatalf("field over %d runes: %.60q", MaxField, s)
 		}
 	}
 	if h.Email != strings.ToLower(h.Email) || h.Mobile != "" && (len(h.Mobile) != 11 || h.Mobile[:3] != "+47") ||

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -81,16 +82,16 @@ func init() {
 			"tjenestested", "work location"},
 	} {
 		for _, n := range names {
-			aliases[normHeader(n)] = f
+			aliases[NormHeader(n)] = f
 		}
 	}
 }
 
-// normHeader reduces a header cell to lower-case letters and digits, so that
+// NormHeader reduces a header cell to lower-case letters and digits, so that
 // "Fødsels-dato", "FODSELSDATO" and "fødselsdato (dd.mm.åååå)" are equal.
 // Bracketed hints and required-field stars are dropped; æøå become ASCII the
 // way people type them without a Norwegian keyboard.
-func normHeader(s string) string {
+func NormHeader(s string) string {
 	var b strings.Builder
 	depth := 0
 	for _, r := range norm.NFKD.String(strings.ToLower(s)) {
@@ -115,19 +116,28 @@ func normHeader(s string) string {
 	return b.String()
 }
 
-func guessOne(h string) Field { return aliases[normHeader(h)] }
+// Aliases returns a copy of the header names the importer recognises, keyed
+// by NormHeader, for readers of other files that share its person columns.
+func Aliases() map[string]Field { return maps.Clone(aliases) }
+
+func guessOne(h string) Field { return aliases[NormHeader(h)] }
 
 // Mapping assigns a field to each header column.
 type Mapping []Field
 
 // Guess maps header cells to fields by name. Each field is used once: a
 // second column with the same meaning is left as Ignore.
-func Guess(header []string) Mapping {
-	m := make(Mapping, len(header))
-	used := map[Field]bool{}
+func Guess(header []string) Mapping { return GuessFields(header, aliases) }
+
+// GuessFields maps header cells to fields of any kind through aliases
+// (keyed by NormHeader). Each field is used once; the zero F is "ignore".
+func GuessFields[F comparable](header []string, aliases map[string]F) []F {
+	var zero F
+	m := make([]F, len(header))
+	used := map[F]bool{}
 	for i, h := range header {
-		f := guessOne(h)
-		if f != Ignore && !used[f] {
+		f := aliases[NormHeader(h)]
+		if f != zero && !used[f] {
 			m[i] = f
 			used[f] = true
 		}
@@ -157,13 +167,16 @@ func recognised(cells []string, known func(string) bool) int {
 // Remember returns the choices in m keyed by normalised header text, for
 // saving per employer. Ignored columns are kept too, so that a deliberate
 // "do not import" survives the next upload.
-func Remember(header []string, m Mapping) map[string]Field {
-	saved := make(map[string]Field, len(header))
+func Remember(header []string, m Mapping) map[string]Field { return RememberFields(header, m) }
+
+// RememberFields is Remember for fields of any kind.
+func RememberFields[F comparable](header []string, m []F) map[string]F {
+	saved := make(map[string]F, len(header))
 	for i, h := range header {
 		if i >= len(m) {
 			break
 		}
-		if k := normHeader(h); k != "" {
+		if k := NormHeader(h); k != "" {
 			saved[k] = m[i]
 		}
 	}
@@ -173,18 +186,25 @@ func Remember(header []string, m Mapping) map[string]Field {
 // Apply maps header with saved choices, falling back to Guess for columns
 // not seen before. A saved choice wins over a guess for the same field.
 func Apply(header []string, saved map[string]Field) Mapping {
-	m := Guess(header)
-	chosen := map[Field]bool{}
+	return ApplyFields(header, saved, aliases, validField)
+}
+
+// ApplyFields is Apply for fields of any kind: aliases for the guess, and
+// valid to drop saved choices that are no longer fields.
+func ApplyFields[F comparable](header []string, saved, aliases map[string]F, valid func(F) bool) []F {
+	var zero F
+	m := GuessFields(header, aliases)
+	chosen := map[F]bool{}
 	fromSaved := make([]bool, len(header))
 	for i, h := range header {
-		if f, ok := saved[normHeader(h)]; ok && validField(f) {
+		if f, ok := saved[NormHeader(h)]; ok && valid(f) {
 			m[i], fromSaved[i] = f, true
 			chosen[f] = true
 		}
 	}
 	for i, f := range m {
 		if !fromSaved[i] && chosen[f] {
-			m[i] = Ignore
+			m[i] = zero
 		}
 	}
 	return m

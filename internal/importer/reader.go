@@ -59,7 +59,7 @@ type Row struct {
 // Limits that keep a hostile or broken file from using unbounded resources.
 const (
 	maxColumns  = 500
-	maxField    = 200 // runes, for mapped cells
+	MaxField    = 200 // runes, for mapped cells (longer ones are "import.why.toolong")
 	headerScan  = 30  // non-empty rows searched for the header
 	sniffSize   = 64 << 10
 	binarySniff = 8 << 10
@@ -163,7 +163,7 @@ func (r *Reader) findHeader() error {
 func (r *Reader) setHeader(row Row) {
 	h := make([]string, len(row.Cells))
 	for i, c := range row.Cells {
-		h[i] = collapseSpace(c)
+		h[i] = CollapseSpace(c)
 	}
 	for len(h) > 0 && h[len(h)-1] == "" {
 		h = h[:len(h)-1]
@@ -202,6 +202,11 @@ func usedCells(cells []string) int {
 
 // Info describes the file.
 func (r *Reader) Info() Info { return r.info }
+
+// DateContext is what ParseDate needs to read this file's date cells.
+func (r *Reader) DateContext() DateContext {
+	return DateContext{Today: r.now, Serials: r.info.Format == "xlsx", Date1904: r.info.Date1904}
+}
 
 // Header returns the header cells, trimmed, without trailing empty cells.
 func (r *Reader) Header() []string { return r.header }

@@ -14,7 +14,7 @@ func TestNoUserVisibleText(t *testing.T) {
 	localetest.NoUserVisibleText(t, ".", localetest.Options{
 		KeyCalls: map[string]int{"fileError": 0, "fail": 2},
 		Allow: func(s string) bool {
-			_, ok := aliases[normHeader(s)]
+			_, ok := aliases[NormHeader(s)]
 			return ok
 		},
 		Data:    []string{"sample.go"},
@@ -27,7 +27,7 @@ func TestNoUserVisibleText(t *testing.T) {
 func TestReasonKeys(t *testing.T) {
 	keys := []string{reasonTooLong, reasonNoName, reasonNoFirst, reasonNoLast, reasonNameParts, reasonNameDigits,
 		reasonNameChars, reasonEmail, reasonBirthFnr, reasonExtraCells, reasonRepeatHeader, reasonDateFormat,
-		reasonDateMissing, reasonDateUS, reasonSerial60, reasonStartRange, reasonBirthOld, reasonBirthYoung}
+		reasonDateMissing, reasonDateUS, reasonSerial60, reasonStartRange, reasonEventRange, reasonBirthOld, reasonBirthYoung}
 	for _, k := range fnrReasons {
 		keys = append(keys, k)
 	}

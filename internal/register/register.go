@@ -17,8 +17,9 @@ import (
 // Field is the canonical meaning of a register column.
 type Field string
 
-// The register's columns.
+// The register's columns. Ignore is a column that is not read.
 const (
+	Ignore        Field = ""
 	MemberNo      Field = "member_no"
 	Fnr           Field = "fnr" // fødselsnummer or D-number
 	FirstName     Field = "first_name"
@@ -50,6 +51,20 @@ const (
 	RoleFrom      Field = "role_from"    // dates separated by ';', one per role
 	RoleTo        Field = "role_to"      // likewise; empty = open-ended
 )
+
+// Fields lists every column meaning in the order a mapping form shows them.
+var Fields = []Field{MemberNo, Fnr, FirstName, LastName, BirthDate, Email, Mobile, Address, PostalCode,
+	PostalPlace, Protected, EmployerOrgnr, EmployerName, RegionCode, RegionName, BranchCode, BranchName,
+	ClubCode, ClubName, MemberType, MemberStatus, Joined, Resigned, ResignReason, RecruitedBy, Dues,
+	PaidUpTo, Roles, RoleFrom, RoleTo}
+
+// LabelKey is the catalogue key of the field's name in a mapping form.
+func (f Field) LabelKey() string {
+	if f == Ignore {
+		return "register.field.ignore"
+	}
+	return "register.field." + string(f)
+}
 
 // UnitRef names an org unit by the register's code where the export has
 // codes, else by name within its parent.
@@ -108,6 +123,16 @@ type Record struct {
 // Next returns io.EOF after the last row. *Reader is the Source of a file.
 type Source interface {
 	Next() (Record, []model.RowError, error)
+}
+
+// UnknownOf lists the coded values src's vocabulary lacks, with the rows
+// each kept out, when src counts them (a *Reader does, once read to the
+// end): what Report.Unknown shows an admin to map.
+func UnknownOf(src Source) []Unknown {
+	if u, ok := src.(interface{ Unknown() []Unknown }); ok {
+		return u.Unknown()
+	}
+	return nil
 }
 
 // Vocabulary maps the words a union's register uses for coded values to
