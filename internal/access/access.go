@@ -40,7 +40,7 @@ const (
 var base = []Permission{PersonRead, WorkplaceRead, TaskRead, TaskWrite, ContactWrite, OrgUnitRead}
 
 // rolePermissions is the catalogue: which role grants which permissions.
-var rolePermissions = map[string][]Permission{
+var rolePermissions = map[model.RoleName][]Permission{
 	model.RoleShopSteward:      append(slices.Clone(base), NewhireImport),
 	model.RoleChiefShopSteward: append(slices.Clone(base), NewhireImport),
 	model.RoleClubLeader:       append(slices.Clone(base), NewhireImport),
@@ -53,7 +53,7 @@ var rolePermissions = map[string][]Permission{
 }
 
 // roleSystem is held only by System principals: every permission.
-const roleSystem = "system"
+const roleSystem model.RoleName = "system"
 
 func init() {
 	all := map[Permission]bool{}
@@ -85,7 +85,7 @@ func Visitor(remoteAddr string) *Principal {
 
 // Grant is one active role of a user on an org unit.
 type Grant struct {
-	Role     string
+	Role     model.RoleName
 	UnitID   int64
 	UnitPath string
 }
@@ -166,7 +166,7 @@ func isRoot(path string) bool {
 }
 
 // HasRole reports whether the user holds role anywhere.
-func (u *Principal) HasRole(role string) bool {
+func (u *Principal) HasRole(role model.RoleName) bool {
 	if u == nil {
 		return false
 	}

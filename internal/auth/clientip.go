@@ -1,11 +1,12 @@
 package auth
 
 import (
-	"fmt"
 	"net"
 	"net/http"
 	"net/netip"
 	"strings"
+
+	"github.com/verve-union/verve/internal/model"
 )
 
 // Proxies are the addresses of reverse proxies whose X-Forwarded-For and
@@ -25,14 +26,14 @@ func ParseProxies(s string) (Proxies, error) {
 		if !strings.Contains(f, "/") {
 			a, err := netip.ParseAddr(f)
 			if err != nil {
-				return nil, fmt.Errorf("betrodd proxy %q: ikke en IP-adresse eller et CIDR-nett", f)
+				return nil, model.ErrorKey(model.EINVALID, "err.proxy.invalid", "value", f)
 			}
 			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
 			continue
 		}
 		p, err := netip.ParsePrefix(f)
 		if err != nil {
-			return nil, fmt.Errorf("betrodd proxy %q: ikke en IP-adresse eller et CIDR-nett", f)
+			return nil, model.ErrorKey(model.EINVALID, "err.proxy.invalid", "value", f)
 		}
 		out = append(out, p.Masked())
 	}

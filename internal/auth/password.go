@@ -6,11 +6,12 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"strings"
 
 	"golang.org/x/crypto/argon2"
+
+	"github.com/verve-union/verve/internal/model"
 )
 
 // OWASP's minimum argon2id parameters: 19 MiB, two passes, one lane. More
@@ -22,17 +23,23 @@ const (
 	keyLen    = 32
 )
 
+// Bounds of a password's length in bytes; the upper one caps hashing work.
+const (
+	minPassword = 8
+	maxPassword = 256
+)
+
 // hashSlots bounds concurrent hashing so a burst of sign-ins queues instead
 // of allocating 19 MiB each at once.
 var hashSlots = make(chan struct{}, 4)
 
 // HashPassword returns an encoded argon2id hash of password.
 func HashPassword(password string) (string, error) {
-	if len(password) < 8 {
-		return "", errors.New("passordet må ha minst 8 tegn")
+	if len(password) < minPassword {
+		return "", model.ErrorKey(model.EINVALID, "err.password.short", "min", minPassword)
 	}
-	if len(password) > 256 {
-		return "", errors.New("passordet kan ha høyst 256 tegn")
+	if len(password) > maxPassword {
+		return "", model.ErrorKey(model.EINVALID, "err.password.long", "max", maxPassword)
 	}
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
@@ -48,7 +55,7 @@ func HashPassword(password string) (string, error) {
 // constant time.
 func CheckPassword(encoded, password string) bool {
 	parts := strings.Split(encoded, "$")
-	if len(parts) != 6 || parts[1] != "argon2id" || len(password) > 256 {
+	if len(parts) != 6 || parts[1] != "argon2id" || len(password) > maxPassword {
 		return false
 	}
 	var m, t uint32

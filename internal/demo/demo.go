@@ -45,14 +45,18 @@ type Result struct {
 // for trying Verve, never for real members.
 const Password = "verve-demo"
 
-// MaxMembers bounds --members so a typo cannot fill the disk.
-const MaxMembers = 5_000_000
+// MinMembers and MaxMembers bound --members; the upper bound keeps a typo
+// from filling the disk.
+const (
+	MinMembers = 100
+	MaxMembers = 5_000_000
+)
 
 // Generate fills an empty database with a union of about o.Members members.
 // Everything is written in one transaction: a failure leaves it empty.
 func Generate(ctx context.Context, s *storage.Storage, o Options) (*Result, error) {
-	if o.Members < 100 || o.Members > MaxMembers {
-		return nil, model.Errorf(model.EINVALID, "--members må være mellom 100 og %d", MaxMembers)
+	if o.Members < MinMembers || o.Members > MaxMembers {
+		return nil, model.ErrorKey(model.EINVALID, "err.demo.members", "min", MinMembers, "max", MaxMembers)
 	}
 	if o.Today.IsZero() {
 		o.Today = s.Today()
@@ -63,7 +67,7 @@ func Generate(ctx context.Context, s *storage.Storage, o Options) (*Result, erro
 		return nil, err
 	}
 	if !empty {
-		return nil, model.Errorf(model.ECONFLICT, "databasen har allerede data; bruk en ny fil eller database")
+		return nil, model.ErrorKey(model.ECONFLICT, "err.demo.notempty")
 	}
 	b, err := s.Bulk(ctx)
 	if err != nil {
@@ -127,9 +131,10 @@ type workplace struct {
 }
 
 type pendingUser struct {
-	role, username string
-	personID       int64
-	unit           string
+	role     model.RoleName
+	username string
+	personID int64
+	unit     string
 }
 
 func (g *gen) run() error {
@@ -160,7 +165,7 @@ func (g *gen) run() error {
 	return nil
 }
 
-func (g *gen) addUnit(parent *unit, kind, name, county string) (*unit, error) {
+func (g *gen) addUnit(parent *unit, kind model.UnitKind, name, county string) (*unit, error) {
 	g.nextUnit++
 	u := &unit{id: g.nextUnit, name: name, county: county}
 	var parentID any

@@ -132,8 +132,8 @@ func TestUnionLooksReal(t *testing.T) {
 			for _, l := range snap.logins {
 				roles[l.Role] = true
 			}
-			for _, r := range []string{model.RoleUnionAdmin, model.RoleCoordinator, model.RoleShopSteward, model.RoleAdvisor, model.RoleBoardMember, model.RoleStudyLeader} {
-				if !roles[r] {
+			for _, r := range []model.RoleName{model.RoleUnionAdmin, model.RoleCoordinator, model.RoleShopSteward, model.RoleAdvisor, model.RoleBoardMember, model.RoleStudyLeader} {
+				if !roles[string(r)] {
 					t.Errorf("no demo login for %s", r)
 				}
 			}
@@ -146,7 +146,8 @@ func TestUnionLooksReal(t *testing.T) {
 
 func TestGenerateRefusesBadInput(t *testing.T) {
 	s := open(t, "sqlite")
-	if _, err := Generate(context.Background(), s, Options{Members: 5, Today: today}); model.ErrorCode(err) != model.EINVALID {
+	if _, err := Generate(context.Background(), s, Options{Members: 5, Today: today}); model.ErrorCode(err) != model.EINVALID ||
+		model.ErrorMessageIn(err, "en") != "--members must be between 100 and 5000000." {
 		t.Fatalf("5 members: %v", err)
 	}
 	if _, err := Generate(context.Background(), s, Options{Members: 500, Today: today}); err != nil {
@@ -193,7 +194,7 @@ func TestDemoHasPossibleMatchesForEveryDecider(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, role := range []string{model.RoleUnionAdmin, model.RoleCoordinator} {
+	for _, role := range []string{string(model.RoleUnionAdmin), string(model.RoleCoordinator)} {
 		var login *Login
 		for i := range res.Logins {
 			if res.Logins[i].Role == role {

@@ -226,7 +226,7 @@ func (m Mapping) Check() error {
 			return model.ErrorKey(model.EINVALID, "import.mapping.unknown", "field", strconv.Quote(string(f)))
 		}
 		if seen[f] {
-			return model.ErrorKey(model.EINVALID, "import.mapping.twice", "field", f.Label())
+			return model.ErrorKey(model.EINVALID, "import.mapping.twice", "field", model.Text{Key: f.LabelKey()})
 		}
 		seen[f] = true
 	}

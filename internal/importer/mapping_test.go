@@ -93,7 +93,7 @@ func TestCheck(t *testing.T) {
 		{Mapping{FirstName, Email}, "navnekolonner"},
 		{Mapping{Email, Mobile}, "navnekolonner"},
 		{Mapping{}, "navnekolonner"},
-		{Mapping{FullName, Email, Email}, "Feltet E-post er valgt for mer enn én kolonne."},
+		{Mapping{FullName, Email, Email}, "Feltet «E-post» er valgt for mer enn én kolonne."},
 		{Mapping{FullName, Ignore, Ignore}, ""},
 		{Mapping{FullName, "salary"}, "Ukjent felt"},
 	} {
@@ -107,6 +107,10 @@ func TestCheck(t *testing.T) {
 		if err == nil || !strings.Contains(model.ErrorMessage(err), tc.want) || model.ErrorCode(err) != model.EINVALID {
 			t.Errorf("%q: %v, want %q", tc.m, err, tc.want)
 		}
+	}
+	// The field a message names is in the reader's language.
+	if got := model.ErrorMessageIn(Mapping{FullName, Email, Email}.Check(), "en"); got != "The field “E-mail” is chosen for more than one column." {
+		t.Errorf("en: %q", got)
 	}
 }
 

@@ -20,26 +20,37 @@ import (
 	"github.com/verve-union/verve/internal/pipeline"
 )
 
+// Kind is the kind of an employer's list (imports.kind).
+type Kind string
+
 // Kinds of employer list.
 const (
-	Newhires = "newhires" // new hires: each gets a welcome task
-	Staff    = "staff"    // the full staff list: the unorganised get ask tasks
+	Newhires Kind = "newhires" // new hires: each gets a welcome task
+	Staff    Kind = "staff"    // the full staff list: the unorganised get ask tasks
 )
 
-// Keys a row may match a known person by.
+// Kinds lists the kinds; the schema checks new rows against it
+// (migration 00014).
+var Kinds = model.List[Kind]{Newhires, Staff}
+
+// Valid reports whether k is one of Kinds.
+func (k Kind) Valid() bool { return Kinds.Valid(k) }
+
+// Keys a row may match a known person by (model.MatchKeys).
 const (
-	KeyFnr       = "fnr"        // the same fødselsnummer
-	KeyEmail     = "email"      // the same e-mail address
-	KeyWorkplace = "workplace"  // an open pipeline entry at the row's workplace, same name and birth date (or neither has one)
-	KeyMobile    = "mobile"     // the same mobile number
-	KeyNameBirth = "name_birth" // the same name and birth date, anywhere
-	// KeyConfirmed is a possible match a person has confirmed (DecideMerge).
-	KeyConfirmed = "confirmed"
+	KeyFnr       = model.MatchFnr       // the same fødselsnummer
+	KeyEmail     = model.MatchEmail     // the same e-mail address
+	KeyWorkplace = model.MatchWorkplace // an open pipeline entry at the row's workplace, same name and birth date (or neither has one)
+	KeyMobile    = model.MatchMobile    // the same mobile number
+	KeyNameBirth = model.MatchNameBirth // the same name and birth date, anywhere
+	// KeyConfirmed marks a possible match a person has confirmed
+	// (DecideMerge); it lives only in an import's staging table.
+	KeyConfirmed model.MatchKey = "confirmed"
 )
 
 // Key is one way a row may match a known person.
 type Key struct {
-	Name    string
+	Name    model.MatchKey
 	Certain bool // the match is taken; else the row is flagged for a person to decide
 }
 
@@ -54,8 +65,8 @@ var Keys = []Key{
 }
 
 // Possible lists the keys that only flag a match.
-func Possible() []string {
-	var out []string
+func Possible() []model.MatchKey {
+	var out []model.MatchKey
 	for _, k := range Keys {
 		if !k.Certain {
 			out = append(out, k.Name)
@@ -67,23 +78,27 @@ func Possible() []string {
 // RepeatKeys are the keys, in order, by which a row repeats an earlier row
 // of the same list. The workplace and the mobile number are not: two
 // people may share a workplace, and a family a phone.
-var RepeatKeys = []string{KeyFnr, KeyEmail, KeyNameBirth}
+var RepeatKeys = []model.MatchKey{KeyFnr, KeyEmail, KeyNameBirth}
+
+// Class is the class of a row. Classes live only in the staging table of
+// one import, never in the database file.
+type Class string
 
 // Classes of row, decided by matching against the persons Verve already
 // knows.
 const (
-	ClassNew        = "new"         // unknown: becomes a prospect
-	ClassExisting   = "existing"    // a known non-member: joins the pipeline
-	ClassPipeline   = "pipeline"    // already being asked here: nothing new
-	ClassMember     = "member"      // already a member: not asked
-	ClassStudent    = "student"     // a student member: due for conversion
-	ClassOtherUnion = "other_union" // member of another union: not asked
-	ClassFlagged    = "flagged"     // a possible match a person must decide
-	ClassDuplicate  = "duplicate"   // repeats an earlier row of the same list
+	ClassNew        Class = "new"         // unknown: becomes a prospect
+	ClassExisting   Class = "existing"    // a known non-member: joins the pipeline
+	ClassPipeline   Class = "pipeline"    // already being asked here: nothing new
+	ClassMember     Class = "member"      // already a member: not asked
+	ClassStudent    Class = "student"     // a student member: due for conversion
+	ClassOtherUnion Class = "other_union" // member of another union: not asked
+	ClassFlagged    Class = "flagged"     // a possible match a person must decide
+	ClassDuplicate  Class = "duplicate"   // repeats an earlier row of the same list
 )
 
 // Classes lists the classes in report order.
-var Classes = []string{ClassNew, ClassExisting, ClassPipeline, ClassMember, ClassStudent, ClassOtherUnion, ClassFlagged, ClassDuplicate}
+var Classes = model.List[Class]{ClassNew, ClassExisting, ClassPipeline, ClassMember, ClassStudent, ClassOtherUnion, ClassFlagged, ClassDuplicate}
 
 // Fact is something storage finds out about a row.
 type Fact string
@@ -101,7 +116,7 @@ const (
 // Rule gives a row with Fact the class Class.
 type Rule struct {
 	Fact  Fact
-	Class string
+	Class Class
 }
 
 // Rules are tried in order: the first whose fact holds decides the class,
@@ -122,7 +137,7 @@ var Rules = []Rule{
 const Otherwise = ClassExisting
 
 // Classify is the class of a row with the given facts.
-func Classify(facts ...Fact) string {
+func Classify(facts ...Fact) Class {
 	for _, r := range Rules {
 		if slices.Contains(facts, r.Fact) {
 			return r.Class
@@ -134,7 +149,7 @@ func Classify(facts ...Fact) string {
 // Pipeline lists the classes whose rows join the pipeline: each gets an
 // employment at the workplace, a pipeline entry and a task. A new row's
 // person is created first, as a prospect.
-var Pipeline = []string{ClassNew, ClassExisting}
+var Pipeline = model.List[Class]{ClassNew, ClassExisting}
 
 // Due is when the task of a row that joins the pipeline is due, on day
 // today: on the day they start, or today for someone who has started or
@@ -161,14 +176,14 @@ const (
 
 // Entry is what a list puts into the pipeline for a row that joins it.
 type Entry struct {
-	Kind     string // the pipeline entry's kind
-	TaskKind string
+	Kind     pipeline.Entry // the pipeline entry's kind
+	TaskKind model.TaskKind
 	Title    string
 }
 
 // EntryFor is what a list of kind puts into the pipeline: a new hire is
 // welcomed, an unorganised colleague asked.
-func EntryFor(kind string) Entry {
+func EntryFor(kind Kind) Entry {
 	if kind == Staff {
 		return Entry{pipeline.EntryUnorganised, model.TaskAsk, pipeline.TitleAsk}
 	}
@@ -177,7 +192,7 @@ func EntryFor(kind string) Entry {
 
 // Matched is how many rows of a list with these class counts were matched
 // to known persons: all but the new, the flagged and the repeated.
-func Matched(rows int, counts map[string]int) int {
+func Matched(rows int, counts map[Class]int) int {
 	return rows - counts[ClassNew] - counts[ClassFlagged] - counts[ClassDuplicate]
 }
 
@@ -201,7 +216,7 @@ func ClubOwner(u *access.Principal, path string) int64 {
 
 // AuditDetail is a list's line in the audit log, in bokmål as the log
 // keeps it: its name and counts, never a personal value.
-func AuditDetail(file string, rows int, counts map[string]int, rejected int) string {
+func AuditDetail(file string, rows int, counts map[Class]int, rejected int) string {
 	return locale.T("nb", "audit.import", "file", file, "rows", rows, "new", counts[ClassNew], "matched", Matched(rows, counts),
 		"flagged", counts[ClassFlagged], "duplicate", counts[ClassDuplicate], "rejected", rejected)
 }

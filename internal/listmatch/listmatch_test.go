@@ -11,7 +11,7 @@ import (
 )
 
 func TestKeys(t *testing.T) {
-	certain := map[string]bool{}
+	certain := map[model.MatchKey]bool{}
 	for i, k := range Keys {
 		certain[k.Name] = k.Certain
 		// Strongest first: no certain key after a possible one.
@@ -20,7 +20,7 @@ func TestKeys(t *testing.T) {
 		}
 	}
 	for _, tc := range []struct {
-		key     string
+		key     model.MatchKey
 		certain bool
 	}{
 		{KeyFnr, true}, {KeyEmail, true}, {KeyWorkplace, true}, {KeyMobile, false}, {KeyNameBirth, false},
@@ -30,7 +30,7 @@ func TestKeys(t *testing.T) {
 			t.Errorf("key %s: certain %v (listed %v), want %v", tc.key, c, ok, tc.certain)
 		}
 	}
-	if got, want := Possible(), []string{KeyMobile, KeyNameBirth}; !slices.Equal(got, want) {
+	if got, want := Possible(), []model.MatchKey{KeyMobile, KeyNameBirth}; !slices.Equal(got, want) {
 		t.Errorf("Possible() = %v, want %v", got, want)
 	}
 	for _, k := range RepeatKeys {
@@ -44,7 +44,7 @@ func TestClassify(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		facts []Fact
-		want  string
+		want  Class
 	}{
 		{"nothing known", nil, ClassExisting},
 		{"repeat wins over all", []Fact{Repeat, Unmatched, Member}, ClassDuplicate},
@@ -62,7 +62,7 @@ func TestClassify(t *testing.T) {
 		}
 	}
 	// Every class but Otherwise is some rule's, once; all are reported.
-	seen := map[string]bool{Otherwise: true}
+	seen := map[Class]bool{Otherwise: true}
 	for _, r := range Rules {
 		if seen[r.Class] {
 			t.Errorf("class %s given twice", r.Class)
@@ -81,7 +81,7 @@ func TestClassify(t *testing.T) {
 
 func TestEntryFor(t *testing.T) {
 	for _, tc := range []struct {
-		kind string
+		kind Kind
 		want Entry
 	}{
 		{Newhires, Entry{pipeline.EntryNewHire, model.TaskWelcome, pipeline.TitleWelcomeNew}},
@@ -101,14 +101,14 @@ func TestEntryFor(t *testing.T) {
 }
 
 func TestMatched(t *testing.T) {
-	counts := map[string]int{ClassNew: 3, ClassExisting: 2, ClassMember: 1, ClassFlagged: 4, ClassDuplicate: 5}
+	counts := map[Class]int{ClassNew: 3, ClassExisting: 2, ClassMember: 1, ClassFlagged: 4, ClassDuplicate: 5}
 	if got := Matched(15, counts); got != 3 {
 		t.Errorf("Matched = %d, want 3", got)
 	}
 }
 
 func TestClubOwner(t *testing.T) {
-	grant := func(role, path string) *access.Principal {
+	grant := func(role model.RoleName, path string) *access.Principal {
 		return &access.Principal{PersonID: 7, Grants: []access.Grant{{Role: role, UnitPath: path}}}
 	}
 	for _, tc := range []struct {

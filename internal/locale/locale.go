@@ -5,9 +5,11 @@
 // The texts are in one embedded file per language (nb.json, en.json,
 // pl.json): a JSON object from key to text. A text may name arguments in
 // braces, {name}, filled in from the name–value pairs T and N are given
-// ({n} is N's count). A counted text is an object of its plural forms by
-// the CLDR rules for cardinal integers: "one" and "other" in nb and en;
-// "one", "few", "many" (and "other", for fractions) in pl:
+// ({n} is N's count); a value that is itself a text (a Translatable such
+// as model.Text) is put in the same language. A counted text is an object
+// of its plural forms by the CLDR rules for cardinal integers: "one" and
+// "other" in nb and en; "one", "few", "many" (and "other", for fractions)
+// in pl:
 //
 //	"import.newprospects": {"one": "{n} ny kollega …", "other": "{n} nye kolleger …"}
 //
@@ -105,8 +107,12 @@ func T(lang, key string, args ...any) string {
 			}
 		}
 	}
-	return fill(s, args)
+	return fill(lang, s, args)
 }
+
+// Translatable is an argument that is itself a text, such as a field's
+// name in a message about that field: T fills it in in T's language.
+type Translatable interface{ In(lang string) string }
 
 // N returns the form of the counted text key that n needs in lang, with
 // {n} and the other arguments filled in.
@@ -148,25 +154,28 @@ func abs(n int) int {
 	return n
 }
 
-// fill replaces each {name} in s by the value paired with name in args; a
-// placeholder without a value is left as it is.
-func fill(s string, args []any) string {
+// fill replaces each {name} in s by the value paired with name in args,
+// translating a Translatable into lang; a placeholder without a value is
+// left as it is.
+func fill(lang, s string, args []any) string {
 	if len(args) < 2 || !strings.Contains(s, "{") {
 		return s
 	}
 	pairs := make([]string, 0, len(args))
 	for i := 0; i+1 < len(args); i += 2 {
-		pairs = append(pairs, "{"+fmt.Sprint(args[i])+"}", value(args[i+1]))
+		pairs = append(pairs, "{"+fmt.Sprint(args[i])+"}", value(lang, args[i+1]))
 	}
 	return strings.NewReplacer(pairs...).Replace(s)
 }
 
-func value(v any) string {
+func value(lang string, v any) string {
 	switch v := v.(type) {
 	case string:
 		return v
 	case int:
 		return strconv.Itoa(v)
+	case Translatable:
+		return v.In(lang)
 	}
 	return fmt.Sprint(v)
 }

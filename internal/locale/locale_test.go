@@ -207,3 +207,17 @@ func TestAccept(t *testing.T) {
 		}
 	}
 }
+
+// label is a Translatable argument: a key translated in T's language.
+type label string
+
+func (l label) In(lang string) string { return T(lang, string(l)) }
+
+func TestTranslatableArgument(t *testing.T) {
+	if got := T("en", "import.route.nocolumn", "field", label("import.field.location")); got != "Choose which column is “Location”, or do not route the rows." {
+		t.Errorf("en: %q", got)
+	}
+	if got := T("nb", "import.route.nocolumn", "field", label("import.field.location")); !strings.Contains(got, "«Arbeidssted»") {
+		t.Errorf("nb: %q", got)
+	}
+}

@@ -32,12 +32,12 @@ import (
 
 // Current lists the statuses in which a membership is current, strongest
 // first.
-var Current = []string{model.StatusActive, model.StatusArrears, model.StatusPending}
+var Current = model.List[model.MembershipStatus]{model.StatusActive, model.StatusArrears, model.StatusPending}
 
 // Membership is a current membership of the merged person.
 type Membership struct {
 	ID        int64
-	Status    string
+	Status    model.MembershipStatus
 	Start     time.Time
 	Recruiter int64 // 0: none
 }
@@ -72,7 +72,7 @@ func Settle(current []Membership) (s Settlement, ok bool) {
 }
 
 // rank orders the current statuses, strongest first; others after.
-func rank(status string) int {
+func rank(status model.MembershipStatus) int {
 	if i := slices.Index(Current, status); i >= 0 {
 		return i
 	}
@@ -83,12 +83,12 @@ func rank(status string) int {
 // stays, else, with no current membership, that of the latest one not
 // merged away (latest; "" if none), where a rejected application leaves
 // no status.
-func Status(s Settlement, ok bool, latest string) string {
+func Status(s Settlement, ok bool, latest model.MembershipStatus) model.MembershipStatus {
 	if ok {
 		return s.Keep.Status
 	}
 	if latest == model.StatusRejected {
-		return ""
+		return model.StatusNone
 	}
 	return latest
 }

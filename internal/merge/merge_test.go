@@ -13,7 +13,7 @@ var day0 = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 func day(n int) time.Time { return day0.AddDate(0, 0, n) }
 
 func TestSettle(t *testing.T) {
-	m := func(id int64, status string, start int, recruiter int64) Membership {
+	m := func(id int64, status model.MembershipStatus, start int, recruiter int64) Membership {
 		return Membership{ID: id, Status: status, Start: day(start), Recruiter: recruiter}
 	}
 	for _, tc := range []struct {
@@ -23,7 +23,7 @@ func TestSettle(t *testing.T) {
 		merged  []int64
 		set     bool
 		recr    int64
-		status  string
+		status  model.MembershipStatus
 	}{
 		{"one stays as it is", []Membership{m(1, model.StatusPending, 0, 5)}, 1, nil, false, 5, model.StatusPending},
 		{"active beats an earlier pending", []Membership{m(1, model.StatusPending, -9, 0), m(2, model.StatusActive, 0, 0)}, 2, []int64{1}, false, 0, model.StatusActive},
@@ -49,7 +49,7 @@ func TestSettle(t *testing.T) {
 	if ok {
 		t.Errorf("Settle(nil) = %+v, true", s)
 	}
-	for latest, want := range map[string]string{"": "", model.StatusResigned: model.StatusResigned, model.StatusRejected: ""} {
+	for latest, want := range map[model.MembershipStatus]model.MembershipStatus{"": "", model.StatusResigned: model.StatusResigned, model.StatusRejected: ""} {
 		if got := Status(s, ok, latest); got != want {
 			t.Errorf("Status with latest %q = %q, want %q", latest, got, want)
 		}

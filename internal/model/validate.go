@@ -97,13 +97,9 @@ func sameDay(a, b time.Time) bool {
 
 // normKey is the catalogue key of a norway package error, or its text.
 func normKey(err error) string {
-	for e, key := range map[error]string{
-		norway.ErrFnrLength: "valid.fnr.length", norway.ErrFnrDigits: "valid.fnr.digits", norway.ErrFnrDate: "valid.fnr.date",
-		norway.ErrFnrControl: "valid.fnr.control", norway.ErrMobile: "valid.mobile.norway", norway.ErrPostalCode: "valid.postal_code",
-	} {
-		if errors.Is(err, e) {
-			return key
-		}
+	var e *norway.Error
+	if errors.As(err, &e) {
+		return e.Key
 	}
 	return err.Error()
 }

@@ -102,7 +102,7 @@ func Run(ctx context.Context, s *storage.Storage, u *access.Principal, w *model.
 	if rep.RouteBy != "" {
 		routeCol = slices.Index(rep.Mapping, rep.RouteBy)
 		if routeCol < 0 {
-			rep.MappingError = model.Text{Key: "import.route.nocolumn", Args: []any{"field", strings.ToLower(rep.RouteBy.Label())}}
+			rep.MappingError = model.Text{Key: "import.route.nocolumn", Args: []any{"field", model.Text{Key: rep.RouteBy.LabelKey()}}}
 			return rep, nil
 		}
 	}

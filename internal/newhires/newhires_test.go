@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/verve-union/verve/internal/access"
@@ -151,8 +152,17 @@ func TestRoutingRemembersMappingAndRoutes(t *testing.T) {
 				}
 				return rep
 			}
+			// Routing by a field no column has: the message names the field
+			// in the reader's language.
+			rep := run(Request{ImportRequest: storage.ImportRequest{Kind: storage.ImportNewhires}, RouteBy: importer.Location})
+			if got := rep.MappingError.In("en"); got != "Choose which column is “Location”, or do not route the rows." {
+				t.Errorf("no location column, en: %q", got)
+			}
+			if got := rep.MappingError.In("nb"); !strings.Contains(got, "«Arbeidssted»") {
+				t.Errorf("no location column, nb: %q", got)
+			}
 			// Routing by department without routes: every row is unrouted, values listed.
-			rep := run(Request{ImportRequest: storage.ImportRequest{Kind: storage.ImportNewhires}, RouteBy: importer.Department})
+			rep = run(Request{ImportRequest: storage.ImportRequest{Kind: storage.ImportNewhires}, RouteBy: importer.Department})
 			if rep.ErrorRows != 3 || len(rep.RouteValues) != 3 {
 				t.Fatalf("unrouted: %d errors, values %v", rep.ErrorRows, rep.RouteValues)
 			}

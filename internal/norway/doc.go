@@ -3,6 +3,7 @@
 // mobile numbers, postal codes with their municipality and county, and sort
 // and search keys that order names the Norwegian way (… x, y, z, æ, ø, å).
 //
-// Error messages are in Norwegian bokmål because they are shown to members
-// and union staff as they are.
+// Its validation errors are *Error values carrying a catalogue key (see
+// internal/locale), translated where they are shown; model, which imports
+// this package, turns them into field messages.
 package norway

@@ -1,7 +1,6 @@
 package norway
 
 import (
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -11,10 +10,10 @@ import (
 // Errors returned by ParseFnr. They are distinct values so that callers can
 // tell a typo (control digits) from a wrong length with errors.Is.
 var (
-	ErrFnrLength  = errors.New("fødselsnummeret må ha 11 siffer")
-	ErrFnrDigits  = errors.New("fødselsnummeret kan bare inneholde siffer")
-	ErrFnrDate    = errors.New("fødselsnummeret har en dato som ikke finnes")
-	ErrFnrControl = errors.New("fødselsnummeret har feil kontrollsiffer")
+	ErrFnrLength  = keyError("valid.fnr.length")
+	ErrFnrDigits  = keyError("valid.fnr.digits")
+	ErrFnrDate    = keyError("valid.fnr.date")
+	ErrFnrControl = keyError("valid.fnr.control")
 )
 
 // Weights of the two mod-11 control digits, as published by Skatteetaten.

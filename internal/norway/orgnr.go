@@ -1,17 +1,16 @@
 package norway
 
 import (
-	"errors"
 	"math/rand/v2"
 	"strings"
 )
 
 // Errors returned by ValidateOrgnr and NormalizeOrgnr.
 var (
-	ErrOrgnrLength  = errors.New("organisasjonsnummeret må ha ni siffer")
-	ErrOrgnrDigits  = errors.New("organisasjonsnummeret kan bare inneholde siffer")
-	ErrOrgnrPrefix  = errors.New("organisasjonsnummeret må begynne på 8 eller 9")
-	ErrOrgnrControl = errors.New("organisasjonsnummeret har feil kontrollsiffer")
+	ErrOrgnrLength  = keyError("err.orgnr.length")
+	ErrOrgnrDigits  = keyError("err.orgnr.digits")
+	ErrOrgnrPrefix  = keyError("err.orgnr.prefix")
+	ErrOrgnrControl = keyError("err.orgnr.control")
 )
 
 var orgnrWeights = [8]int{3, 2, 7, 6, 5, 4, 3, 2}

@@ -1,13 +1,10 @@
 package norway
 
-import (
-	"errors"
-	"strings"
-)
+import "strings"
 
 // ErrMobile is returned by NormalizeMobile for anything that is not a
 // Norwegian mobile number.
-var ErrMobile = errors.New("mobilnummeret må være et norsk mobilnummer med åtte siffer som begynner på 4 eller 9")
+var ErrMobile = keyError("valid.mobile.norway")
 
 // NormalizeMobile accepts a Norwegian mobile number as people write it
 // ("+47 912 34 567", "0047 91234567", "912 34 567", "91234567") and returns

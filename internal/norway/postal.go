@@ -1,14 +1,13 @@
 package norway
 
 import (
-	"errors"
 	"math/rand/v2"
 	"slices"
 	"sync"
 )
 
 // ErrPostalCode is returned by ValidatePostalCode.
-var ErrPostalCode = errors.New("postnummeret må ha fire siffer")
+var ErrPostalCode = keyError("valid.postal_code")
 
 // PostalPlace is one postal code with its poststed and the municipality and
 // county (fylke) it belongs to, using the 2024 division of Norway.

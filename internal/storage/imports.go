@@ -18,11 +18,20 @@ import (
 // class leads to) are listmatch's; this file translates them into set-wise
 // SQL. The names below are listmatch's, kept for storage's callers.
 
+// ImportKind is the kind of an employer's list (listmatch.Kind).
+type ImportKind = listmatch.Kind
+
 // Kinds of employer list.
 const (
 	ImportNewhires = listmatch.Newhires
 	ImportStaff    = listmatch.Staff
 )
+
+// ImportKinds lists the kinds (listmatch.Kinds).
+var ImportKinds = listmatch.Kinds
+
+// ImportClass is the class of an imported row (listmatch.Class).
+type ImportClass = listmatch.Class
 
 // Classes of imported row (see listmatch).
 const (
@@ -53,7 +62,7 @@ type ImportRow struct {
 
 // ImportRequest describes one list being previewed or committed.
 type ImportRequest struct {
-	Kind        string
+	Kind        ImportKind
 	WorkplaceID int64 // the workplace the list was uploaded for
 	Filename    string
 	Source      string // where the list came from, e.g. "Nyansattliste fra HR"
@@ -69,7 +78,7 @@ type ImportLine struct {
 	Line        int
 	Name        string
 	WorkplaceID int64
-	Class       string
+	Class       ImportClass
 	Match       string // fnr, email, workplace, mobile, name_birth
 	PersonID    int64
 	Candidate   string
@@ -80,13 +89,17 @@ type ImportLine struct {
 type ImportResult struct {
 	ImportID  int64 // 0 for a preview
 	Rows      int
-	Counts    map[string]int
+	Counts    map[ImportClass]int
 	Lines     []ImportLine // up to linesPerClass of each class, flagged rows up to maxFlagged
 	Committed bool
 	// Merge is how long a commit held the writer: its merge transaction,
 	// which other writers wait for (readers never do).
 	Merge time.Duration
 }
+
+// Count is the number of rows of class c, for templates (whose index
+// cannot turn a quoted word into an ImportClass).
+func (r ImportResult) Count(c ImportClass) int { return r.Counts[c] }
 
 const (
 	linesPerClass = 100
@@ -102,10 +115,10 @@ const (
 // no write lock, so pages, sessions and other writers never wait for a
 // preview. A commit then takes the writer only for the merge (see merge).
 func (s *Storage) Import(ctx context.Context, u *access.Principal, req ImportRequest, rows iter.Seq2[ImportRow, error]) (*ImportResult, error) {
-	if req.Kind != ImportNewhires && req.Kind != ImportStaff {
+	if !req.Kind.Valid() {
 		return nil, model.ErrorKey(model.EINVALID, "err.import.kind", "kind", req.Kind)
 	}
-	res := &ImportResult{Counts: map[string]int{}}
+	res := &ImportResult{Counts: map[ImportClass]int{}}
 	conn, err := s.st.Conn(ctx)
 	if err != nil {
 		return nil, err
@@ -414,7 +427,7 @@ type keySQL struct {
 
 // importKeys translates each of listmatch.Keys. TestImportKeysTranslated fails
 // when the rules name a key that has no SQL here.
-var importKeys = map[string]keySQL{
+var importKeys = map[model.MatchKey]keySQL{
 	listmatch.KeyFnr:   {"fnr_hash <> ''", `persons p WHERE p.fnr_hash = staged.fnr_hash`, `d.fnr_hash = staged.fnr_hash`},
 	listmatch.KeyEmail: {"email <> ''", `persons p WHERE p.email = staged.email`, `d.email = staged.email`},
 	listmatch.KeyWorkplace: {"1 = 1", `persons p JOIN pipeline pl ON pl.person_id = p.id AND pl.workplace_id = staged.workplace_id
@@ -430,7 +443,7 @@ var importFacts = map[listmatch.Fact]string{
 	listmatch.Repeat:        `dup_of IS NOT NULL`,
 	listmatch.Unmatched:     `person_id IS NULL`,
 	listmatch.PossibleMatch: `match IN ` + sqlSet(listmatch.Possible()...),
-	listmatch.StudentMember: `EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = staged.person_id AND m.type = '` + model.TypeStudent + `' AND m.status IN ` + currentStatuses + `)`,
+	listmatch.StudentMember: `EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = staged.person_id AND m.type = ` + sqlWord(model.TypeStudent) + ` AND m.status IN ` + currentStatuses + `)`,
 	listmatch.Member:        `EXISTS (SELECT 1 FROM persons p WHERE p.id = staged.person_id AND p.member_status IN ` + currentStatuses + `)`,
 	listmatch.OtherUnion:    `EXISTS (SELECT 1 FROM persons p WHERE p.id = staged.person_id AND p.other_union <> '')`,
 	listmatch.InPipeline:    `EXISTS (SELECT 1 FROM pipeline pl WHERE pl.person_id = staged.person_id AND pl.workplace_id = staged.workplace_id)`,
@@ -441,9 +454,9 @@ func classifyImport() string {
 	q := `UPDATE staged SET class = CASE`
 	for _, r := range listmatch.Rules {
 		q += `
-		WHEN ` + importFacts[r.Fact] + ` THEN '` + r.Class + `'`
+		WHEN ` + importFacts[r.Fact] + ` THEN ` + sqlWord(r.Class)
 	}
-	return q + ` ELSE '` + listmatch.Otherwise + `' END`
+	return q + ` ELSE ` + sqlWord(listmatch.Otherwise) + ` END`
 }
 
 // Statements the rules make, built once.
@@ -458,9 +471,9 @@ var (
 // matchStep is the UPDATE that points the staged rows picked by rows, which
 // match a person by key for whom cond holds, at that person: their id into
 // idCol and the key's name into matchCol.
-func matchStep(key, idCol, matchCol, rows, cond string) string {
+func matchStep(key model.MatchKey, idCol, matchCol, rows, cond string) string {
 	k := importKeys[key]
-	return `UPDATE staged SET ` + idCol + ` = (SELECT MIN(p.id) FROM ` + k.persons + ` AND ` + cond + `), ` + matchCol + ` = '` + key + `'
+	return `UPDATE staged SET ` + idCol + ` = (SELECT MIN(p.id) FROM ` + k.persons + ` AND ` + cond + `), ` + matchCol + ` = ` + sqlWord(key) + `
 		WHERE ` + rows + ` AND ` + k.guard + ` AND EXISTS (SELECT 1 FROM ` + k.persons + ` AND ` + cond + `)`
 }
 
@@ -506,7 +519,7 @@ func (im *importRun) match(ctx context.Context) error {
 	}
 	// A decision applies to a row still matched by a possible key only.
 	for line, d := range im.req.Decisions {
-		q := `UPDATE staged SET match = '` + listmatch.KeyConfirmed + `' WHERE line = $1 AND ` + possibleMatch
+		q := `UPDATE staged SET match = ` + sqlWord(listmatch.KeyConfirmed) + ` WHERE line = $1 AND ` + possibleMatch
 		if d == DecideNew {
 			q = `UPDATE staged SET person_id = NULL, match = '' WHERE line = $1 AND ` + possibleMatch
 		}
@@ -525,7 +538,7 @@ func (im *importRun) report(ctx context.Context, res *ImportResult) error {
 		return err
 	}
 	err = eachRow(rows, func() error {
-		var class string
+		var class ImportClass
 		var n int
 		if err := rows.Scan(&class, &n); err != nil {
 			return err
@@ -590,13 +603,13 @@ func (im *importRun) apply(ctx context.Context, res *ImportResult) error {
 	}{
 		{`INSERT INTO persons (id, first_name, last_name, sort_key, search_key, birth_date, email, mobile, unit_id, unit_path, workplace_id, member_status, created_at, updated_at)
 			SELECT s.person_id, s.first_name, s.last_name, s.sort_key, s.search_key, s.birth_date, s.email, s.mobile, w.unit_id, s.unit_path, s.workplace_id, 'prospect', $1, $1
-			FROM staged s JOIN workplaces w ON w.id = s.workplace_id WHERE s.class = '` + ClassNew + `'`, []any{now}},
+			FROM staged s JOIN workplaces w ON w.id = s.workplace_id WHERE s.class = ` + sqlWord(ClassNew), []any{now}},
 		// A known non-member on the list works here now.
-		{`UPDATE persons SET workplace_id = (SELECT s.workplace_id FROM staged s WHERE s.person_id = persons.id AND s.class = '` + ClassExisting + `'),
-				unit_path = (SELECT s.unit_path FROM staged s WHERE s.person_id = persons.id AND s.class = '` + ClassExisting + `'),
-				unit_id = (SELECT w.unit_id FROM staged s JOIN workplaces w ON w.id = s.workplace_id WHERE s.person_id = persons.id AND s.class = '` + ClassExisting + `'),
+		{`UPDATE persons SET workplace_id = (SELECT s.workplace_id FROM staged s WHERE s.person_id = persons.id AND s.class = ` + sqlWord(ClassExisting) + `),
+				unit_path = (SELECT s.unit_path FROM staged s WHERE s.person_id = persons.id AND s.class = ` + sqlWord(ClassExisting) + `),
+				unit_id = (SELECT w.unit_id FROM staged s JOIN workplaces w ON w.id = s.workplace_id WHERE s.person_id = persons.id AND s.class = ` + sqlWord(ClassExisting) + `),
 				updated_at = $1
-			WHERE id IN (SELECT s.person_id FROM staged s WHERE s.class = '` + ClassExisting + `')`, []any{now}},
+			WHERE id IN (SELECT s.person_id FROM staged s WHERE s.class = ` + sqlWord(ClassExisting) + `)`, []any{now}},
 		{`INSERT INTO employments (person_id, workplace_id, start_date, position, department)
 			SELECT s.person_id, s.workplace_id, COALESCE(s.start_date, $1), s.position, s.department FROM staged s
 			WHERE ` + joinsPipeline + `
@@ -604,8 +617,8 @@ func (im *importRun) apply(ctx context.Context, res *ImportResult) error {
 		{`INSERT INTO pipeline (person_id, workplace_id, unit_path, import_id, kind, start_date, created_at)
 			SELECT s.person_id, s.workplace_id, s.unit_path, $1, $2, s.start_date, $3 FROM staged s WHERE ` + joinsPipeline, []any{im.id, entry.Kind, now}},
 		{`INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, fields, person_id, detail, remote_addr)
-			SELECT $1, $2, $3, CASE s.class WHEN '` + ClassNew + `' THEN 'create' ELSE 'update' END, 'person', s.person_id, 'import', s.person_id,
-				s.first_name || ' ' || s.last_name, $4 FROM staged s WHERE ` + joinsPipeline + ``,
+			SELECT $1, $2, $3, CASE s.class WHEN ` + sqlWord(ClassNew) + ` THEN 'create' ELSE 'update' END, 'person', s.person_id, 'import', s.person_id,
+				s.first_name || ' ' || s.last_name, $4 FROM staged s WHERE ` + joinsPipeline,
 			[]any{now, nullID(im.u.UserID), im.u.Username, im.u.RemoteAddr}},
 	}
 	for _, st := range steps {
@@ -632,7 +645,7 @@ func (im *importRun) apply(ctx context.Context, res *ImportResult) error {
 		}
 		err = im.exec(ctx, `INSERT INTO tasks (kind, title, person_id, workplace_id, unit_path, owner_person_id, due, status, created_at)
 			SELECT $1, $2, s.person_id, s.workplace_id, s.unit_path, $3, $4, 'open', $5
-			FROM staged s WHERE s.workplace_id = $6 AND s.class = '`+listmatch.Convert+`'
+			FROM staged s WHERE s.workplace_id = $6 AND s.class = `+sqlWord(listmatch.Convert)+`
 			AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.person_id = s.person_id AND t.kind = $1 AND t.status = 'open')`,
 			model.TaskConvert, listmatch.TitleConvert, nullID(owner), today, now, wid)
 		if err != nil {
@@ -640,7 +653,7 @@ func (im *importRun) apply(ctx context.Context, res *ImportResult) error {
 		}
 	}
 	for _, m := range outside {
-		if err := im.s.recordCandidate(ctx, im.tx, m.personID, m.candidateID, MatchFromImport, m.match, im.id); err != nil {
+		if err := im.s.recordCandidate(ctx, im.tx, m.personID, m.candidateID, model.MatchFromImport, m.match, im.id); err != nil {
 			return err
 		}
 	}
@@ -656,7 +669,7 @@ func (im *importRun) apply(ctx context.Context, res *ImportResult) error {
 // the importer's scope.
 type outsideMatch struct {
 	personID, candidateID int64
-	match                 string
+	match                 model.MatchKey
 }
 
 // matchOutside finds the new rows that match a person outside the
@@ -675,12 +688,12 @@ func (im *importRun) matchOutside(ctx context.Context) ([]outsideMatch, error) {
 	}
 	inScope, args := im.personScope()
 	for _, k := range listmatch.Keys {
-		if err := im.exec(ctx, matchStep(k.Name, "outside_id", "outside_match", "class = '"+ClassNew+"' AND outside_id IS NULL", "NOT "+inScope), args...); err != nil {
+		if err := im.exec(ctx, matchStep(k.Name, "outside_id", "outside_match", "class = "+sqlWord(ClassNew)+" AND outside_id IS NULL", "NOT "+inScope), args...); err != nil {
 			return nil, fmt.Errorf("import match: %w", err)
 		}
 	}
 	rows, err := im.tx.QueryContext(ctx, `SELECT person_id, outside_id, outside_match FROM staged
-		WHERE class = '`+ClassNew+`' AND outside_id IS NOT NULL ORDER BY line`)
+		WHERE class = `+sqlWord(ClassNew)+` AND outside_id IS NOT NULL ORDER BY line`)
 	if err != nil {
 		return nil, err
 	}
@@ -700,9 +713,9 @@ func (im *importRun) matchOutside(ctx context.Context) ([]outsideMatch, error) {
 // the person's employment, pipeline entry and task can refer to it in the
 // same set-wise INSERTs.
 func (im *importRun) reservePersonIDs(ctx context.Context) error {
-	q := `UPDATE staged SET person_id = (SELECT COALESCE(MAX(id), 0) FROM persons) + line WHERE class = '` + ClassNew + `'`
+	q := `UPDATE staged SET person_id = (SELECT COALESCE(MAX(id), 0) FROM persons) + line WHERE class = ` + sqlWord(ClassNew)
 	if im.s.dialect == Postgres {
-		q = `UPDATE staged SET person_id = nextval(pg_get_serial_sequence('persons', 'id')) WHERE class = '` + ClassNew + `'`
+		q = `UPDATE staged SET person_id = nextval(pg_get_serial_sequence('persons', 'id')) WHERE class = ` + sqlWord(ClassNew)
 	}
 	return im.exec(ctx, q)
 }
@@ -717,7 +730,7 @@ func (s *Storage) taskOwner(ctx context.Context, q interface {
 		(SELECT MIN(r.person_id) FROM roles r JOIN workplaces w ON w.unit_id = r.unit_id
 			WHERE w.id = $1 AND r.role IN `+sqlSet(pipeline.StewardRoles...)+` AND r.end_date IS NULL),
 		(SELECT MIN(r.person_id) FROM roles r JOIN org_units ru ON ru.id = r.unit_id, workplaces w JOIN org_units wu ON wu.id = w.unit_id
-			WHERE w.id = $1 AND r.role = '`+pipeline.CoordinatorRole+`' AND r.end_date IS NULL AND ru.kind = '`+model.UnitRegion+`'
+			WHERE w.id = $1 AND r.role = `+sqlWord(pipeline.CoordinatorRole)+` AND r.end_date IS NULL AND ru.kind = `+sqlWord(model.UnitRegion)+`
 			AND substr(wu.path, 1, length(ru.path)) = ru.path))`, workplaceID).Scan(&owner)
 	return owner.Int64, err
 }

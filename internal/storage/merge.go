@@ -173,7 +173,7 @@ func deleteIDs(ctx context.Context, tx *sql.Tx, table string, ids []int64) error
 
 // settleMemberships leaves the person at most one current membership, as
 // merge.Settle says, and returns the person's status (merge.Status).
-func (s *Storage) settleMemberships(ctx context.Context, tx *sql.Tx, personID int64, today any) (string, error) {
+func (s *Storage) settleMemberships(ctx context.Context, tx *sql.Tx, personID int64, today any) (model.MembershipStatus, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT id, status, start_date, COALESCE(recruited_by, 0) FROM memberships
 		WHERE person_id = $1 AND status IN `+sqlSet(merge.Current...), personID)
 	if err != nil {
@@ -194,8 +194,8 @@ func (s *Storage) settleMemberships(ctx context.Context, tx *sql.Tx, personID in
 	settled, ok := merge.Settle(current)
 	if !ok {
 		// No current membership: the latest one not merged away tells.
-		var latest string
-		err := tx.QueryRowContext(ctx, `SELECT status FROM memberships WHERE person_id = $1 AND status <> '`+model.StatusMerged+`'
+		var latest model.MembershipStatus
+		err := tx.QueryRowContext(ctx, `SELECT status FROM memberships WHERE person_id = $1 AND status <> `+sqlWord(model.StatusMerged)+`
 			ORDER BY start_date DESC, id DESC LIMIT 1`, personID).Scan(&latest)
 		if err != nil && err != sql.ErrNoRows {
 			return "", err
@@ -208,7 +208,7 @@ func (s *Storage) settleMemberships(ctx context.Context, tx *sql.Tx, personID in
 		}
 	}
 	for _, id := range settled.Merged {
-		if _, err := tx.ExecContext(ctx, `UPDATE memberships SET status = '`+model.StatusMerged+`', end_date = $1 WHERE id = $2`, today, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE memberships SET status = `+sqlWord(model.StatusMerged)+`, end_date = $1 WHERE id = $2`, today, id); err != nil {
 			return "", err
 		}
 	}
@@ -237,7 +237,7 @@ func (p *mergePerson) load(ctx context.Context, tx *sql.Tx, id int64) error {
 }
 
 // store writes the person back, with member status status.
-func (p *mergePerson) store(ctx context.Context, tx *sql.Tx, status string, now any) error {
+func (p *mergePerson) store(ctx context.Context, tx *sql.Tx, status model.MembershipStatus, now any) error {
 	_, searchKey := personKeys(&model.Person{FirstName: p.first, LastName: p.last, Email: p.Email, Mobile: p.Mobile})
 	_, err := tx.ExecContext(ctx, `UPDATE persons SET email = $1, mobile = $2, address = $3, postal_code = $4, postal_place = $5,
 		other_union = $6, member_status = $7, unit_path = $8, birth_date = $9, fnr_hash = $10, unit_id = $11, workplace_id = $12,

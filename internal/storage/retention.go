@@ -76,7 +76,7 @@ func (s *Storage) EscalateOverdue(ctx context.Context, u *access.Principal) (int
 func (s *Storage) stampEraseDates(ctx context.Context, tx *sql.Tx, days int, cond string, args ...any) (int, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT pl.id, pl.created_at, c.at FROM pipeline pl
 		LEFT JOIN contacts c ON c.id = (SELECT c2.id FROM contacts c2 WHERE c2.person_id = pl.person_id ORDER BY c2.at DESC, c2.id DESC LIMIT 1)
-		WHERE pl.outcome <> '`+pipeline.OutcomeJoined+`' AND `+cond, args...)
+		WHERE pl.outcome <> `+sqlWord(pipeline.OutcomeJoined)+` AND `+cond, args...)
 	if err != nil {
 		return 0, err
 	}
@@ -143,7 +143,7 @@ var eraseSelect = map[retention.Cond]string{
 	retention.AllEntriesPassed: `SELECT pl.person_id FROM pipeline pl JOIN persons p ON p.id = pl.person_id WHERE pl.erase_after < $1
 		AND NOT EXISTS (SELECT 1 FROM pipeline o WHERE o.person_id = pl.person_id AND (o.erase_after IS NULL OR o.erase_after >= $1))`,
 	retention.Rejected: `SELECT p.id FROM persons p
-		WHERE EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id AND m.status = '` + model.StatusRejected + `')`,
+		WHERE EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id AND m.status = ` + sqlWord(model.StatusRejected) + `)`,
 }
 
 // eraseKeep translates each condition that keeps a person p, with the
@@ -153,7 +153,7 @@ var eraseKeep = map[retention.Cond]string{
 	retention.HasStatus:     `p.member_status <> ''`,
 	retention.AnyMembership: `EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id)`,
 	retention.OtherMembership: `EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id
-		AND (m.status <> '` + model.StatusRejected + `' OR m.decided_at IS NULL OR m.decided_at >= $1))`,
+		AND (m.status <> ` + sqlWord(model.StatusRejected) + ` OR m.decided_at IS NULL OR m.decided_at >= $1))`,
 	retention.Recruiter: `EXISTS (SELECT 1 FROM memberships m WHERE m.recruited_by = p.id)`,
 	retention.OpenEntry: `EXISTS (SELECT 1 FROM pipeline pl WHERE pl.person_id = p.id AND pl.outcome = '')`,
 	retention.User:      `EXISTS (SELECT 1 FROM users us WHERE us.person_id = p.id)`,

@@ -41,7 +41,7 @@ func TestImportFactsTranslated(t *testing.T) {
 			t.Errorf("fact %s has no SQL", r.Fact)
 			continue
 		}
-		i := strings.Index(classifyRows, "WHEN "+q+" THEN '"+r.Class+"'")
+		i := strings.Index(classifyRows, "WHEN "+q+" THEN "+sqlWord(r.Class))
 		if i <= last {
 			t.Errorf("rule %s -> %s out of order or missing in %s", r.Fact, r.Class, classifyRows)
 		}

@@ -7,11 +7,15 @@ import (
 	"github.com/verve-union/verve/internal/pipeline"
 )
 
-// sqlSet is a set of status words as an SQL list literal, ('a', 'b'), for
+// sqlSet is a set of typed words as an SQL list literal, ('a', 'b'), for
 // "status IN "+set. The words are the model's constants, never input.
-func sqlSet(words ...string) string {
-	return "('" + strings.Join(words, "', '") + "')"
+func sqlSet[T ~string](words ...T) string {
+	return "('" + strings.Join(model.List[T](words).Strings(), "', '") + "')"
 }
+
+// sqlWord is one typed word as an SQL string literal, 'a'. The word is a
+// constant, never input.
+func sqlWord[T ~string](word T) string { return "'" + string(word) + "'" }
 
 // Status sets the queries share.
 var (

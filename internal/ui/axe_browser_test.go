@@ -139,20 +139,17 @@ func sameOriginPage(base *url.URL, href string) (*url.URL, bool) {
 var demoUsers = []string{"admin", "vervekoordinator", "radgiver", "studieleder", "styremedlem", "tillitsvalgt", "hovedtillitsvalgt", "tillitsvalgt2"}
 
 // TestBrowserAccessible checks Verve with axe-core on a phone (390 px):
-// the public pages, and for every demo role the pages reachable from the
-// menu and the home page, a few links deep (one page of each kind: one
-// workplace, one person, one import). Serious and critical violations of
-// WCAG 2.1 A/AA fail the test. The signed-in header must stay one compact
-// row whose menu opens with a tap.
+// the public pages, and for every demo role, in bokmål and in English, the
+// pages reachable from the menu and the home page, a few links deep (one
+// page of each kind: one workplace, one person, one import). Serious and
+// critical violations of WCAG 2.1 A/AA fail the test. The signed-in header
+// must stay one compact row whose menu opens with a tap. Pages that need
+// an action first are TestBrowserAccessibleAfterActions'.
 func TestBrowserAccessible(t *testing.T) {
 	e := newEnv(t, "sqlite")
-	ctx := newBrowserTimeout(t, 4*time.Minute)
+	ctx := newBrowserTimeout(t, 8*time.Minute) // every role twice, on two shared cores
 	errs := watchPageErrors(t, ctx)
 	axeSrc := readAxe(t)
-	base, err := url.Parse(e.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
 
 	// Every demo user is in the list above; a small demo union may lack some.
 	only := os.Getenv("VERVE_AXE_USERS") // to iterate on a few: admin,tillitsvalgt
@@ -173,16 +170,8 @@ func TestBrowserAccessible(t *testing.T) {
 		t.Errorf("the demo has %d users (%v), demoUsers names %d of them; add the others", total, err, found)
 	}
 
-	summary := map[string]string{}
-	visit := func(where, u string) {
-		t.Helper()
-		do(t, ctx, where+": open "+u, chromedp.Navigate(u))
-		settle(t, ctx, where)
-		b, o := checkAxe(t, ctx, axeSrc, where)
-		checkPhoneLayout(t, ctx, where)
-		errs.check(t, where)
-		summary[where] = fmt.Sprintf("%d serious/critical, %d other", b, o)
-	}
+	a := &axeRun{t: t, ctx: ctx, src: axeSrc, errs: errs, summary: map[string]string{}}
+	defer a.logSummary()
 
 	// The CSP does not keep axe out, and axe does see a violation.
 	do(t, ctx, "open login", chromedp.Navigate(e.URL+"/login"))
@@ -195,9 +184,9 @@ func TestBrowserAccessible(t *testing.T) {
 	errs.take()
 
 	// Public pages.
-	visit("login", e.URL+"/login")
+	a.visit("login", e.URL+"/login")
 	for _, lang := range []string{"nb", "en", "pl"} {
-		visit("join "+lang, e.URL+"/bli-medlem?lang="+lang)
+		a.visit("join "+lang, e.URL+"/bli-medlem?lang="+lang)
 	}
 
 	// Pages the crawl may miss: a person whose dues are in arrears (a
@@ -208,87 +197,156 @@ func TestBrowserAccessible(t *testing.T) {
 	}
 	extra := map[string][]string{"admin": {fmt.Sprintf("/persons/%d", arrears)}}
 
-	for _, user := range users {
-		do(t, ctx, "sign out", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			_, err := cdp.Call(ctx, tg, network.ClearBrowserCookies, cdp.Empty{})
-			return err
-		}))
-		signInBrowser(t, ctx, e.URL, user)
-		var roles []string
-		for _, g := range e.principal(t, user).Grants {
-			roles = append(roles, g.Role)
-		}
-		t.Logf("%s: roles %v", user, roles)
-		settle(t, ctx, user+" home")
-		checkHeader(t, ctx, axeSrc, user)
-		screenshotIf(t, ctx, user, "header-"+user)
-
-		// Crawl: the home page's links (menu included) and, a few links
-		// further, pages of kinds not seen yet.
-		home, _ := sameOriginPage(base, "/")
-		seen := map[string]bool{pageShape(home): true}
-		type link struct {
-			u     *url.URL
-			depth int
-			from  string
-		}
-		var queue []link
-		add := func(from string, hrefs []string, depth int) {
-			for _, h := range hrefs {
-				u, ok := sameOriginPage(base, h)
-				if !ok || seen[pageShape(u)] {
-					continue
-				}
-				seen[pageShape(u)] = true
-				queue = append(queue, link{u, depth, from})
-			}
-		}
-		hrefs := `Array.from(document.querySelectorAll("a[href]:not([download])"), a => a.getAttribute("href"))`
-		add("/", run(t, ctx, user+": home links", chromedp.Evaluate[[]string](hrefs)), 1)
-		for _, u := range extra[user] {
-			queue = append(queue, link{&url.URL{Scheme: base.Scheme, Host: base.Host, Path: u}, 3, "(extra)"})
-		}
-		const maxPages = 30
-		for n := 0; len(queue) > 0; n++ {
-			l := queue[0]
-			queue = queue[1:]
-			if n == maxPages {
-				t.Errorf("%s: more than %d kinds of page; raise maxPages", user, maxPages)
-				break
-			}
-			where := user + " " + l.u.RequestURI()
-			resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(l.u.String()))
-			if err != nil {
-				t.Errorf("%s: %v", where, err)
-				continue
-			}
-			if resp.Status != 200 {
-				t.Errorf("%s: status %d for a link on %s", where, resp.Status, l.from)
-				errs.take() // the browser's log of the failed load
-				continue
-			}
-			if !strings.HasPrefix(resp.MimeType, "text/html") {
-				continue
-			}
-			settle(t, ctx, where)
-			b, o := checkAxe(t, ctx, axeSrc, where)
-			checkPhoneLayout(t, ctx, where)
-			errs.check(t, where)
-			summary[where] = fmt.Sprintf("%d serious/critical, %d other", b, o)
-			if l.depth < 3 {
-				add(l.u.RequestURI(), run(t, ctx, where+": links", chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("main a[href]:not([download])"), a => a.getAttribute("href"))`)), l.depth+1)
-			}
+	// Every role in bokmål, then in English, the language a session takes
+	// from the user's locale at sign-in: the header and the tables must
+	// hold the longer English words too.
+	for _, lang := range []string{"nb", "en"} {
+		setLocale(t, e, lang)
+		for _, user := range users {
+			a.crawl(e, user, lang, extra[user])
 		}
 	}
-	for _, k := range slices.Sorted(maps.Keys(summary)) {
-		t.Logf("%-60s %s", k, summary[k])
+}
+
+// signOutBrowser ends the browser's session by dropping its cookies.
+func signOutBrowser(t *testing.T, ctx context.Context) {
+	t.Helper()
+	do(t, ctx, "sign out", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, network.ClearBrowserCookies, cdp.Empty{})
+		return err
+	}))
+}
+
+// setLocale makes lang every user's language from the next sign-in on.
+func setLocale(t *testing.T, e *testEnv, lang string) {
+	t.Helper()
+	if _, err := e.Store.DB().Exec(`UPDATE users SET locale = $1`, lang); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// axeRun checks pages of one browser with axe and keeps a summary line for
+// each, which it logs at the end.
+type axeRun struct {
+	t       *testing.T
+	ctx     context.Context
+	src     string // axe-core
+	errs    *pageErrors
+	summary map[string]string
+}
+
+// check checks the page the browser shows, once htmx has settled: axe, the
+// phone layout and the browser's errors.
+func (a *axeRun) check(where string) {
+	a.t.Helper()
+	settle(a.t, a.ctx, where)
+	b, o := checkAxe(a.t, a.ctx, a.src, where)
+	checkPhoneLayout(a.t, a.ctx, where)
+	a.errs.check(a.t, where)
+	a.summary[where] = fmt.Sprintf("%d serious/critical, %d other", b, o)
+}
+
+// visit opens u and checks it.
+func (a *axeRun) visit(where, u string) {
+	a.t.Helper()
+	do(a.t, a.ctx, where+": open "+u, chromedp.Navigate(u))
+	a.check(where)
+}
+
+func (a *axeRun) logSummary() {
+	for _, k := range slices.Sorted(maps.Keys(a.summary)) {
+		a.t.Logf("%-60s %s", k, a.summary[k])
+	}
+}
+
+// crawl signs user in, with the session in lang (the user's locale), checks
+// the home page with its header and menu, and then the pages reachable
+// from it a few links deep, one page of each kind, and the extra paths.
+func (a *axeRun) crawl(e *testEnv, user, lang string, extra []string) {
+	t, ctx := a.t, a.ctx
+	t.Helper()
+	base, err := url.Parse(e.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	who := user
+	if lang != "nb" {
+		who = lang + " " + user
+	}
+	signOutBrowser(t, ctx)
+	signInBrowser(t, ctx, e.URL, user)
+	if got := run(t, ctx, who+": page language", chromedp.Evaluate[string](`document.documentElement.lang`)); got != lang {
+		t.Fatalf("%s: the home page is in %q, want %q", who, got, lang)
+	}
+	var roles []string
+	for _, g := range e.principal(t, user).Grants {
+		roles = append(roles, string(g.Role))
+	}
+	t.Logf("%s: roles %v", who, roles)
+	settle(t, ctx, who+" home")
+	checkHeader(t, ctx, a.src, who, user == "admin")
+	if lang == "nb" {
+		screenshotIf(t, ctx, user, "header-"+user)
+	}
+
+	// Crawl: the home page's links (menu included) and, a few links
+	// further, pages of kinds not seen yet.
+	home, _ := sameOriginPage(base, "/")
+	seen := map[string]bool{pageShape(home): true}
+	type link struct {
+		u     *url.URL
+		depth int
+		from  string
+	}
+	var queue []link
+	add := func(from string, hrefs []string, depth int) {
+		for _, h := range hrefs {
+			u, ok := sameOriginPage(base, h)
+			if !ok || seen[pageShape(u)] {
+				continue
+			}
+			seen[pageShape(u)] = true
+			queue = append(queue, link{u, depth, from})
+		}
+	}
+	hrefs := `Array.from(document.querySelectorAll("a[href]:not([download])"), a => a.getAttribute("href"))`
+	add("/", run(t, ctx, who+": home links", chromedp.Evaluate[[]string](hrefs)), 1)
+	for _, u := range extra {
+		queue = append(queue, link{&url.URL{Scheme: base.Scheme, Host: base.Host, Path: u}, 3, "(extra)"})
+	}
+	const maxPages = 30
+	for n := 0; len(queue) > 0; n++ {
+		l := queue[0]
+		queue = queue[1:]
+		if n == maxPages {
+			t.Errorf("%s: more than %d kinds of page; raise maxPages", who, maxPages)
+			break
+		}
+		where := who + " " + l.u.RequestURI()
+		resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(l.u.String()))
+		if err != nil {
+			t.Errorf("%s: %v", where, err)
+			continue
+		}
+		if resp.Status != 200 {
+			t.Errorf("%s: status %d for a link on %s", where, resp.Status, l.from)
+			a.errs.take() // the browser's log of the failed load
+			continue
+		}
+		if !strings.HasPrefix(resp.MimeType, "text/html") {
+			continue
+		}
+		a.check(where)
+		if l.depth < 3 {
+			add(l.u.RequestURI(), run(t, ctx, where+": links", chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("main a[href]:not([download])"), a => a.getAttribute("href"))`)), l.depth+1)
+		}
 	}
 }
 
 // checkHeader checks the signed-in header on the home page: one row of at
 // most 80 px on the phone, whose menu button opens the navigation, and no
-// axe violation with the menu open.
-func checkHeader(t *testing.T, ctx context.Context, axeSrc, user string) {
+// axe violation with the menu open; with desktop, also on a wide screen.
+func checkHeader(t *testing.T, ctx context.Context, axeSrc, user string, desktop bool) {
 	t.Helper()
 	where := user + " home"
 	h := run(t, ctx, where+": header height", chromedp.Evaluate[float64](`document.querySelector("body > header").getBoundingClientRect().height`))
@@ -310,14 +368,14 @@ func checkHeader(t *testing.T, ctx context.Context, axeSrc, user string) {
 	t.Logf("%s: %d serious/critical, %d other; menu open: %d, %d", where, b, o, b2, o2)
 
 	// On a desktop screen the navigation shows in the header, no button.
-	if user == "admin" {
+	if desktop {
 		do(t, ctx, where+": desktop", chromedp.EmulateViewport(1280, 800))
 		if nav := run(t, ctx, where+": desktop menu", chromedp.Evaluate[bool](`document.querySelector("header nav").checkVisibility() &&
 			!document.querySelector("header details.menu > summary").checkVisibility()`)); !nav {
 			t.Errorf("%s: on a desktop screen the navigation is not in the header", where)
 		}
 		checkAxe(t, ctx, axeSrc, where+" (desktop)")
-		viewScreenshot(t, ctx, "desktop-"+user)
+		viewScreenshot(t, ctx, "desktop-"+strings.ReplaceAll(user, " ", "-"))
 		do(t, ctx, where+": phone", chromedp.EmulateViewport(390, 844, chromedp.EmulatePortrait, chromedp.EmulateMobile))
 	}
 }

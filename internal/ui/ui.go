@@ -128,7 +128,7 @@ func New(store *storage.Storage, cfg Config, log *slog.Logger) (*Handler, error)
 	}
 	h.JoinLimiter, h.JoinSearchLimiter, h.MailWake, h.PublicURL = cfg.JoinLimiter, cfg.JoinSearchLimiter, cfg.MailWake, cfg.PublicURL
 	if u, err := url.Parse(cfg.PublicURL); cfg.PublicURL != "" && (err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http")) {
-		return nil, model.Errorf(model.EINVALID, "--public-url må være en http(s)-adresse, ikke %q", cfg.PublicURL)
+		return nil, model.ErrorKey(model.EINVALID, "err.publicurl", "value", cfg.PublicURL)
 	}
 	if h.JoinLimiter == nil {
 		h.JoinLimiter = auth.NewWindowLimiter(10, time.Hour)
