@@ -150,12 +150,12 @@ var eraseSelect = map[retention.Cond]string{
 // kind's moment as $1.
 var eraseKeep = map[retention.Cond]string{
 	retention.Member:        `p.member_status IN ` + currentStatuses,
-	retention.HasStatus:     `p.member_status <> ''`,
+	retention.HasStatus:     `p.member_status <> ` + sqlWord(model.StatusNone),
 	retention.AnyMembership: `EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id)`,
 	retention.OtherMembership: `EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id
 		AND (m.status <> ` + sqlWord(model.StatusRejected) + ` OR m.decided_at IS NULL OR m.decided_at >= $1))`,
 	retention.Recruiter: `EXISTS (SELECT 1 FROM memberships m WHERE m.recruited_by = p.id)`,
-	retention.OpenEntry: `EXISTS (SELECT 1 FROM pipeline pl WHERE pl.person_id = p.id AND pl.outcome = '')`,
+	retention.OpenEntry: `EXISTS (SELECT 1 FROM pipeline pl WHERE pl.person_id = p.id AND pl.outcome = ` + sqlWord(pipeline.Open) + `)`,
 	retention.User:      `EXISTS (SELECT 1 FROM users us WHERE us.person_id = p.id)`,
 	retention.Role:      `EXISTS (SELECT 1 FROM roles r WHERE r.person_id = p.id)`,
 	retention.TaskOwner: `EXISTS (SELECT 1 FROM tasks t WHERE t.owner_person_id = p.id)`,
