@@ -160,6 +160,7 @@ type Person struct {
 	Address, PostalCode, PostalPlace string
 	BirthDate                        time.Time
 	FnrHash                          string
+	MemberNo                         string // the member register's number
 	WorkplaceID, UnitID              int64
 	UnitPath                         string
 	LeaderboardOptIn                 bool
@@ -173,6 +174,7 @@ func Combine(known, newcomer Person) Person {
 	p := known
 	for _, f := range []struct{ dst, src *string }{
 		{&p.Email, &newcomer.Email}, {&p.Mobile, &newcomer.Mobile}, {&p.OtherUnion, &newcomer.OtherUnion}, {&p.FnrHash, &newcomer.FnrHash},
+		{&p.MemberNo, &newcomer.MemberNo},
 	} {
 		if *f.dst == "" {
 			*f.dst = *f.src

@@ -124,6 +124,8 @@ func TestCombine(t *testing.T) {
 		{"a postal code alone is an address", Person{PostalCode: "0150"}, Person{Address: "Gata 2", PostalCode: "5003", PostalPlace: "Bergen"},
 			Person{PostalCode: "0150"}},
 		{"the known's opt-in stands", Person{LeaderboardOptIn: true}, Person{}, Person{LeaderboardOptIn: true}},
+		{"a member number fills a blank", Person{}, Person{MemberNo: "1001"}, Person{MemberNo: "1001"}},
+		{"the known's member number stands", Person{MemberNo: "7"}, Person{MemberNo: "1001"}, Person{MemberNo: "7"}},
 		{"the known's birth date and hash stand", Person{BirthDate: day(1), FnrHash: "k"}, Person{BirthDate: day(2), FnrHash: "n"}, Person{BirthDate: day(1), FnrHash: "k"}},
 	} {
 		if got := Combine(tc.known, tc.newcomer); got != tc.want {

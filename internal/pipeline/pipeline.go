@@ -185,9 +185,9 @@ func Decide(t model.Task, o Outcome, user int64, today time.Time, followUpDays i
 	return p
 }
 
-// Owners: a workplace's pipeline tasks go to the first person holding one
-// of StewardRoles at the workplace's unit, else to the holder of
-// CoordinatorRole in its region, else to nobody: the unit's to take.
+// Owners: a workplace's pipeline tasks go to the first person (by id) in
+// office holding one of StewardRoles at the workplace's unit, else to one
+// holding CoordinatorRole in its region, else to nobody: the unit's to take.
 var StewardRoles = model.List[model.RoleName]{model.RoleShopSteward, model.RoleChiefShopSteward}
 
 // CoordinatorRole: see StewardRoles.

@@ -32,6 +32,7 @@ var personRefs = []personRef{
 	{"credits", "recruiter_id", retention.Delete}, {"reward_handouts", "person_id", retention.Delete},
 	{"match_candidates", "person_id", retention.Delete}, {"match_candidates", "candidate_id", retention.Delete},
 	{"applications", "person_id", retention.Delete},
+	{"register_values", "person_id", retention.Delete}, {"register_missing", "person_id", retention.Delete},
 	// No foreign key, but the erasure of a person follows it: the entry
 	// stays, its personal values go.
 	{"audit_log", "person_id", retention.Blank},
@@ -64,14 +65,17 @@ func (s *Storage) mergeTx(ctx context.Context, tx *sql.Tx, u *access.Principal, 
 		`DELETE FROM match_candidates WHERE (person_id = $1 AND candidate_id = $2) OR (person_id = $2 AND candidate_id = $1)`,
 		`DELETE FROM match_candidates WHERE person_id = $2 AND candidate_id IN (SELECT candidate_id FROM match_candidates WHERE person_id = $1)`,
 		`DELETE FROM match_candidates WHERE candidate_id = $2 AND person_id IN (SELECT person_id FROM match_candidates WHERE candidate_id = $1)`,
+		// One register record per person: the known person's stands.
+		`DELETE FROM register_values WHERE person_id = $2 AND EXISTS (SELECT 1 FROM register_values WHERE person_id = $1)`,
+		`DELETE FROM register_missing WHERE person_id = $2 AND EXISTS (SELECT 1 FROM register_missing WHERE person_id = $1)`,
 	}
 	for _, q := range pre {
 		if _, err := tx.ExecContext(ctx, q, keepID, dropID); err != nil {
 			return fmt.Errorf("merge: %w", err)
 		}
 	}
-	// Unique; the known person takes it below if they have none.
-	if _, err := tx.ExecContext(ctx, `UPDATE persons SET fnr_hash = NULL WHERE id = $1`, dropID); err != nil {
+	// Unique; the known person takes them below if they have none.
+	if _, err := tx.ExecContext(ctx, `UPDATE persons SET fnr_hash = NULL, member_no = NULL WHERE id = $1`, dropID); err != nil {
 		return fmt.Errorf("merge: %w", err)
 	}
 	for _, r := range personRefs {
@@ -225,14 +229,14 @@ type mergePerson struct {
 
 func (p *mergePerson) load(ctx context.Context, tx *sql.Tx, id int64) error {
 	var birth sql.NullTime
-	var fnrHash sql.NullString
+	var fnrHash, memberNo sql.NullString
 	var workplaceID sql.NullInt64
 	p.id = id
 	err := tx.QueryRowContext(ctx, `SELECT first_name, last_name, email, mobile, address, postal_code, postal_place, other_union,
-		unit_path, birth_date, fnr_hash, unit_id, workplace_id, leaderboard_opt_in FROM persons WHERE id = $1`, id).
+		unit_path, birth_date, fnr_hash, member_no, unit_id, workplace_id, leaderboard_opt_in FROM persons WHERE id = $1`, id).
 		Scan(&p.first, &p.last, &p.Email, &p.Mobile, &p.Address, &p.PostalCode, &p.PostalPlace, &p.OtherUnion,
-			&p.UnitPath, &birth, &fnrHash, &p.UnitID, &workplaceID, &p.LeaderboardOptIn)
-	p.BirthDate, p.FnrHash, p.WorkplaceID = timeOf(birth), fnrHash.String, workplaceID.Int64
+			&p.UnitPath, &birth, &fnrHash, &memberNo, &p.UnitID, &workplaceID, &p.LeaderboardOptIn)
+	p.BirthDate, p.FnrHash, p.MemberNo, p.WorkplaceID = timeOf(birth), fnrHash.String, memberNo.String, workplaceID.Int64
 	return err
 }
 
@@ -241,8 +245,8 @@ func (p *mergePerson) store(ctx context.Context, tx *sql.Tx, status model.Member
 	_, searchKey := personKeys(&model.Person{FirstName: p.first, LastName: p.last, Email: p.Email, Mobile: p.Mobile})
 	_, err := tx.ExecContext(ctx, `UPDATE persons SET email = $1, mobile = $2, address = $3, postal_code = $4, postal_place = $5,
 		other_union = $6, member_status = $7, unit_path = $8, birth_date = $9, fnr_hash = $10, unit_id = $11, workplace_id = $12,
-		leaderboard_opt_in = $13, search_key = $14, updated_at = $15 WHERE id = $16`,
+		leaderboard_opt_in = $13, search_key = $14, updated_at = $15, member_no = $16 WHERE id = $17`,
 		p.Email, p.Mobile, p.Address, p.PostalCode, p.PostalPlace, p.OtherUnion, status, p.UnitPath, date(p.BirthDate), nullStr(p.FnrHash), p.UnitID,
-		nullID(p.WorkplaceID), p.LeaderboardOptIn, searchKey, now, p.id)
+		nullID(p.WorkplaceID), p.LeaderboardOptIn, searchKey, now, nullStr(p.MemberNo), p.id)
 	return err
 }
