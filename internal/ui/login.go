@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/auth"
 	"github.com/verve-union/verve/internal/locale"
 )
@@ -53,26 +52,7 @@ func (h *Handler) checkLogin(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusUnauthorized, "login.failed")
 		return
 	}
-	// The audit entry first: a sign-in that cannot be logged does not
-	// happen.
-	// Not signed in yet: the visitor from this address, named as the user
-	// who signs in.
-	who := access.Visitor(remoteAddr(r))
-	who.UserID, who.Username = u.ID, u.Username
-	if err := h.Store.Audit(r.Context(), who, "login", "user", u.ID, ""); err != nil {
-		h.serveError(w, r, err)
-		return
-	}
-	// A new token on sign-in defeats session fixation.
-	if err := h.Sessions.RenewToken(r.Context()); err != nil {
-		h.serveError(w, r, err)
-		return
-	}
-	h.Sessions.Put(r.Context(), "uid", u.ID)
-	if h.Sessions.GetString(r.Context(), "lang") == "" {
-		h.Sessions.Put(r.Context(), "lang", u.Locale)
-	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	h.firstFactorDone(w, r, u.ID, next)
 }
 
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {

@@ -50,6 +50,10 @@ type Handler struct {
 	// referral links (https://medlem.forbundet.no); empty: the request's host.
 	PublicURL string
 
+	// linkLimiter limits sign-in links asked for per address and per
+	// e-mail address (so that no one's inbox is flooded).
+	linkLimiter auth.Limiter
+
 	sleep   func(context.Context, time.Duration)
 	pages   map[string]*template.Template
 	join    *joinGuard
@@ -156,6 +160,9 @@ func (h *Handler) Register(mux *http.ServeMux) error {
 	if h.JoinLimiter == nil {
 		h.JoinLimiter = auth.NewWindowLimiter(10, time.Hour)
 	}
+	if h.linkLimiter == nil {
+		h.linkLimiter = auth.NewWindowLimiter(10, 15*time.Minute)
+	}
 	if h.JoinSearchLimiter == nil {
 		// Enough to type a few names; too few to walk the register.
 		h.JoinSearchLimiter = auth.NewWindowLimiter(60, time.Minute)
@@ -164,6 +171,12 @@ func (h *Handler) Register(mux *http.ServeMux) error {
 	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
 	mux.HandleFunc("GET /login", h.showLoginPage)
 	mux.HandleFunc("POST /login", h.checkLogin)
+	mux.HandleFunc("POST /login/link", h.requestSigninLink)
+	mux.HandleFunc("GET "+signinLinkPath+"{token}", h.showSigninLink)
+	mux.HandleFunc("POST "+signinLinkPath+"{token}", h.useSigninLink)
+	mux.HandleFunc("GET /login/totp", h.showSecondFactor)
+	mux.HandleFunc("POST /login/totp", h.checkSecondFactor)
+	mux.HandleFunc("GET /login/totp/qr.svg", h.totpQR)
 	mux.HandleFunc("POST /logout", h.logout)
 	mux.HandleFunc("POST /lang", h.switchLanguage)
 	// The public join page at its Norwegian address, which the union
