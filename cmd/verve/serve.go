@@ -95,5 +95,9 @@ func serve(ctx context.Context, store *storage.Storage, ln net.Listener, cfg ser
 		return err
 	}
 	fmt.Fprintln(stdout, nb("cli.serve.running", "addr", ln.Addr(), "dialect", store.Dialect()))
+	if cfg.smtp.Host == "" {
+		// Said at start, since sign-in links depend on it.
+		fmt.Fprintln(stdout, nb("cli.serve.nosmtp"))
+	}
 	return srv.Run(ctx, ln)
 }

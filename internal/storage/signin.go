@@ -47,14 +47,32 @@ const signinEligible = `(p.member_status IN ('active', 'arrears')
 // gets nothing, and the caller cannot tell which happened: the page
 // answers the same.
 func (s *Storage) RequestSigninLink(ctx context.Context, u *access.Principal, addr string, mail func(token string, to SigninRecipient) model.Mail) error {
+	_, err := s.signinLink(ctx, u, addr, mail)
+	return err
+}
+
+// SigninLinkFor makes a sign-in link for the person whose address addr is
+// and returns its token, without mail: for the command line, whose
+// operator may learn who can sign in.
+func (s *Storage) SigninLinkFor(ctx context.Context, u *access.Principal, addr string) (string, error) {
+	token, err := s.signinLink(ctx, u, addr, nil)
+	if err == nil && token == "" {
+		err = model.ErrorKey(model.ENOTFOUND, "cli.signin.nobody", "email", addr)
+	}
+	return token, err
+}
+
+// signinLink stores a link (see RequestSigninLink) and queues mail's
+// e-mail unless mail is nil; "" when no one gets a link.
+func (s *Storage) signinLink(ctx context.Context, u *access.Principal, addr string, mail func(token string, to SigninRecipient) model.Mail) (token string, err error) {
 	if err := needPrincipal(u); err != nil {
-		return err
+		return "", err
 	}
 	addr = strings.TrimSpace(addr)
 	if addr == "" || len(addr) > 254 {
-		return nil
+		return "", nil
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT p.id, p.first_name, p.last_name, p.email, CASE WHEN `+signinEligible+` THEN 1 ELSE 0 END,
 			COALESCE((SELECT us.locale FROM users us WHERE us.person_id = p.id ORDER BY us.id LIMIT 1), '')
 			FROM persons p WHERE p.email = $2 OR p.email = $3 LIMIT 2`, date(s.today()), addr, strings.ToLower(addr))
@@ -76,20 +94,27 @@ func (s *Storage) RequestSigninLink(ctx context.Context, u *access.Principal, ad
 			return err
 		}
 		to := found[0]
-		token, hash := newLinkToken()
+		var hash string
+		token, hash = newLinkToken()
 		now := s.now().UTC()
 		var id int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO signin_links (token_hash, person_id, created_at, expires_at) VALUES ($1, $2, $3, $4) RETURNING id`,
 			hash, to.PersonID, now, now.Add(SigninLinkTTL)).Scan(&id); err != nil {
 			return err
 		}
-		m := mail(token, to)
-		m.Kind, m.PersonID = model.MailSigninLink, to.PersonID
-		if _, err := s.queueMail(ctx, tx, m); err != nil {
-			return err
+		if mail != nil {
+			m := mail(token, to)
+			m.Kind, m.PersonID = model.MailSigninLink, to.PersonID
+			if _, err := s.queueMail(ctx, tx, m); err != nil {
+				return err
+			}
 		}
 		return s.audit(ctx, tx, u, "create", "signin_link", id, nil, to.PersonID, "")
 	})
+	if err != nil {
+		token = ""
+	}
+	return token, err
 }
 
 // signinLinkState finds the unused sign-in link of token, or says why it
@@ -304,4 +329,27 @@ func (s *Storage) UseRecoveryCode(ctx context.Context, u *access.Principal, user
 		}
 		return ErrRecoveryWrong
 	})
+}
+
+// DemoSigninAddresses lists (username, e-mail address) for every user
+// whose person has an address of their own, and ("", address) for one
+// member without a role: whom `verve demo` prints sign-in links for.
+func (s *Storage) DemoSigninAddresses(ctx context.Context) ([][2]string, error) {
+	unique := `p.email <> '' AND NOT EXISTS (SELECT 1 FROM persons o WHERE o.email = p.email AND o.id <> p.id)`
+	rows, err := s.r.QueryContext(ctx, `SELECT u.username, p.email FROM users u JOIN persons p ON p.id = u.person_id WHERE `+unique+`
+		UNION ALL SELECT '', email FROM (SELECT p.email FROM persons p WHERE p.member_status = 'active' AND `+unique+`
+			AND NOT EXISTS (SELECT 1 FROM roles r WHERE r.person_id = p.id) ORDER BY p.id LIMIT 1) m`)
+	if err != nil {
+		return nil, err
+	}
+	var out [][2]string
+	err = eachRow(rows, func() error {
+		var l [2]string
+		if err := rows.Scan(&l[0], &l[1]); err != nil {
+			return err
+		}
+		out = append(out, l)
+		return nil
+	})
+	return out, err
 }

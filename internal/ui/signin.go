@@ -21,8 +21,8 @@ import (
 // first factor and the second it holds "pending_uid" (and "pending_next"),
 // which opens no page but the second-factor ones.
 
-// signinLinkPath is where a sign-in link points; the token follows.
-const signinLinkPath = "/login/link/"
+// SigninLinkPath is where a sign-in link points; the token follows.
+const SigninLinkPath = "/login/link/"
 
 // requestSigninLink answers the "send me a sign-in link" form. The answer
 // is the same whether or not the address is known, and so is its time:
@@ -45,7 +45,7 @@ func (h *Handler) requestSigninLink(w http.ResponseWriter, r *http.Request) {
 			if !locale.Supported(l) {
 				l = lang
 			}
-			return signinMail(l, to, base+signinLinkPath+token)
+			return signinMail(l, to, base+SigninLinkPath+token)
 		})
 		if err != nil {
 			h.Log.Error("sign-in link", "err", err) // the error, never the link
@@ -216,6 +216,9 @@ func (h *Handler) showSecondFactor(w http.ResponseWriter, r *http.Request) {
 	}
 	d := loginData{Enrol: !confirmed}
 	if !confirmed {
+		// A new secret each time, never one an earlier visit was shown:
+		// someone who knows the password must not be able to start an
+		// enrolment and learn the secret its owner then confirms.
 		secret = auth.NewTOTPSecret()
 		if err := h.Store.StartTOTP(r.Context(), p, p.UserID, secret); err != nil {
 			h.serveError(w, r, err)
