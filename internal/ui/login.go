@@ -42,7 +42,9 @@ func (h *Handler) checkLogin(w http.ResponseWriter, r *http.Request) {
 		h.sleep(r.Context(), d)
 	}
 	u, err := h.Store.UserByUsername(r.Context(), username)
-	ok := err == nil && !u.Disabled
+	// A user without a password (made by a sign-in link) costs the same
+	// time as an unknown one.
+	ok := err == nil && !u.Disabled && u.PasswordHash != ""
 	if !ok {
 		auth.DummyCheck(password)
 	}
