@@ -102,3 +102,18 @@ func NormalRecoveryCode(s string) string {
 		return r
 	}, strings.ToLower(strings.TrimSpace(s)))
 }
+
+// multiFactorAMR are the authentication methods (RFC 8176) that an
+// identity provider names for a sign-in with more than a password.
+var multiFactorAMR = map[string]bool{"mfa": true, "otp": true, "hwk": true, "swk": true, "sms": true, "fpt": true, "face": true, "iris": true, "retina": true, "vbm": true}
+
+// MultiFactor reports whether an ID token's amr claim says the provider
+// checked a second factor, so that Verve need not ask for one.
+func MultiFactor(amr []string) bool {
+	for _, m := range amr {
+		if multiFactorAMR[strings.ToLower(m)] {
+			return true
+		}
+	}
+	return false
+}

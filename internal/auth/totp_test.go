@@ -58,3 +58,11 @@ func TestRecoveryCodes(t *testing.T) {
 		}
 	}
 }
+
+func TestMultiFactor(t *testing.T) {
+	for amr, want := range map[string]bool{"": false, "pwd": false, "pwd mfa": true, "otp": true, "HWK": true, "pwd kba": false} {
+		if got := MultiFactor(strings.Fields(amr)); got != want {
+			t.Errorf("amr %q: %v, want %v", amr, got, want)
+		}
+	}
+}

@@ -170,43 +170,93 @@ func (s *Storage) UseSigninLink(ctx context.Context, u *access.Principal, token 
 		} else if n != 1 {
 			return ErrSigninLinkUsed // another request used it first
 		}
-		var email string
-		var ok, sharing int
-		err = tx.QueryRowContext(ctx, `SELECT p.email, CASE WHEN `+signinEligible+` THEN 1 ELSE 0 END,
-			(SELECT count(*) FROM persons o WHERE o.email = p.email AND o.id <> p.id) FROM persons p WHERE p.id = $2`,
-			date(s.today()), personID).Scan(&email, &ok, &sharing)
+		userID, err = s.signinUser(ctx, tx, u, personID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrSigninLinkUnknown
+		}
+		return err
+	})
+	return userID, err
+}
+
+// SigninByAddress returns the user of the one person whose e-mail address
+// addr is and who may sign in (see RequestSigninLink), created if need
+// be: for a sign-in an identity provider vouched for (OIDC).
+func (s *Storage) SigninByAddress(ctx context.Context, u *access.Principal, addr string) (userID int64, err error) {
+	if err := needPrincipal(u); err != nil {
+		return 0, err
+	}
+	addr = strings.TrimSpace(addr)
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM persons WHERE email = $1 OR email = $2 LIMIT 2`, addr, strings.ToLower(addr))
 		if err != nil {
 			return err
 		}
-		if ok != 1 || sharing != 0 || email == "" {
-			return ErrSigninLinkUnknown
-		}
-		var disabled bool
-		err = tx.QueryRowContext(ctx, `SELECT id, disabled FROM users WHERE person_id = $1 ORDER BY id LIMIT 1`, personID).Scan(&userID, &disabled)
-		switch {
-		case err == nil && disabled:
-			return model.ErrorKey(model.EUNAUTH, "err.user.locked")
-		case err == nil:
-			return nil
-		case !errors.Is(err, sql.ErrNoRows):
+		var ids []int64
+		err = eachRow(rows, func() error {
+			var id int64
+			err := rows.Scan(&id)
+			ids = append(ids, id)
+			return err
+		})
+		if err != nil {
 			return err
 		}
-		// The address names the new user, unless a user has that name.
-		name := strings.ToLower(email)
-		var taken int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE username = $1`, name).Scan(&taken); err != nil {
-			return err
+		if len(ids) != 1 || addr == "" {
+			return ErrSigninNobody
 		}
-		if taken > 0 || len(name) > 64 {
-			name = "person-" + strconv.FormatInt(personID, 10)
+		userID, err = s.signinUser(ctx, tx, u, ids[0])
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrSigninNobody
 		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO users (person_id, username, password_hash, locale, disabled, created_at)
-			VALUES ($1, $2, '', 'nb', FALSE, $3) RETURNING id`, personID, name, s.now().UTC()).Scan(&userID); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, u, "create", "user", userID, []string{"username", "person_id"}, personID, "")
+		return err
 	})
 	return userID, err
+}
+
+// ErrSigninNobody: no one (or more than one) may sign in with the address.
+var ErrSigninNobody = model.ErrorKey(model.EUNAUTH, "signin.err.nobody")
+
+// signinUser returns the user of a person who may sign in by address, and
+// creates it on the first sign-in (named by the e-mail address, without a
+// password). sql.ErrNoRows: the person may not (no longer a member nor
+// holding a role, or the address is shared).
+func (s *Storage) signinUser(ctx context.Context, tx *sql.Tx, u *access.Principal, personID int64) (userID int64, err error) {
+	var email string
+	var ok, sharing int
+	err = tx.QueryRowContext(ctx, `SELECT p.email, CASE WHEN `+signinEligible+` THEN 1 ELSE 0 END,
+		(SELECT count(*) FROM persons o WHERE o.email = p.email AND o.id <> p.id) FROM persons p WHERE p.id = $2`,
+		date(s.today()), personID).Scan(&email, &ok, &sharing)
+	if err != nil {
+		return 0, err
+	}
+	if ok != 1 || sharing != 0 || email == "" {
+		return 0, sql.ErrNoRows
+	}
+	var disabled bool
+	err = tx.QueryRowContext(ctx, `SELECT id, disabled FROM users WHERE person_id = $1 ORDER BY id LIMIT 1`, personID).Scan(&userID, &disabled)
+	switch {
+	case err == nil && disabled:
+		return 0, model.ErrorKey(model.EUNAUTH, "err.user.locked")
+	case err == nil:
+		return userID, nil
+	case !errors.Is(err, sql.ErrNoRows):
+		return 0, err
+	}
+	// The address names the new user, unless a user has that name.
+	name := strings.ToLower(email)
+	var taken int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE username = $1`, name).Scan(&taken); err != nil {
+		return 0, err
+	}
+	if taken > 0 || len(name) > 64 {
+		name = "person-" + strconv.FormatInt(personID, 10)
+	}
+	if err := tx.QueryRowContext(ctx, `INSERT INTO users (person_id, username, password_hash, locale, disabled, created_at)
+		VALUES ($1, $2, '', 'nb', FALSE, $3) RETURNING id`, personID, name, s.now().UTC()).Scan(&userID); err != nil {
+		return 0, err
+	}
+	return userID, s.audit(ctx, tx, u, "create", "user", userID, []string{"username", "person_id"}, personID, "")
 }
 
 // DeleteExpiredSigninLinks deletes the sign-in links that can no longer be

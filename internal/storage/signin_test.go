@@ -101,6 +101,17 @@ func TestSigninLinks(t *testing.T) {
 			t.Fatalf("second sign-in: user %d, want %d: %v", again, uid, err)
 		}
 
+		// A sign-in an identity provider vouched for finds the same user;
+		// a shared or a prospect's address finds none.
+		if byAddr, err := s.SigninByAddress(ctx, visitor, "MONA@example.no"); err != nil || byAddr != uid {
+			t.Fatalf("by address: user %d, want %d: %v", byAddr, uid, err)
+		}
+		for _, addr := range []string{"delt@example.no", "per@example.no", "ukjent@example.no", ""} {
+			if _, err := s.SigninByAddress(ctx, visitor, addr); !errors.Is(err, ErrSigninNobody) {
+				t.Errorf("by address %q: %v", addr, err)
+			}
+		}
+
 		// A forged token, and an expired one.
 		if _, err := s.UseSigninLink(ctx, visitor, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"); !errors.Is(err, ErrSigninLinkUnknown) {
 			t.Fatalf("forged: %v", err)

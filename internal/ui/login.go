@@ -9,7 +9,7 @@ import (
 )
 
 func (h *Handler) showLoginPage(w http.ResponseWriter, r *http.Request) {
-	h.render(w, r, http.StatusOK, "login", page{Title: locale.T(h.lang(r), "login.title"),
+	h.render(w, r, http.StatusOK, "login", page{Title: locale.T(h.lang(r), "login.title"), Data: h.loginData(),
 		Form: map[string]string{"next": safeNext(r.URL.Query().Get("next"))}})
 }
 
@@ -22,7 +22,7 @@ func (h *Handler) checkLogin(w http.ResponseWriter, r *http.Request) {
 	next := safeNext(r.PostFormValue("next"))
 	lang := h.lang(r)
 	fail := func(status int, key string) {
-		h.render(w, r, status, "login", page{Title: locale.T(lang, "login.title"), Error: locale.T(lang, key),
+		h.render(w, r, status, "login", page{Title: locale.T(lang, "login.title"), Error: locale.T(lang, key), Data: h.loginData(),
 			Form: map[string]string{"username": username, "next": next}})
 	}
 	// An address that keeps failing is refused for a while; a user name

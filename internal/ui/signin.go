@@ -34,7 +34,7 @@ func (h *Handler) requestSigninLink(w http.ResponseWriter, r *http.Request) {
 	ip := remoteAddr(r)
 	if !h.linkLimiter.Allow("ip:"+ip) || !h.linkLimiter.Allow("to:"+addr) {
 		h.render(w, r, http.StatusTooManyRequests, "login", page{Title: locale.T(lang, "login.title"), Error: locale.T(lang, "login.limited"),
-			Form: map[string]string{"next": "/", "email": addr}})
+			Data: h.loginData(), Form: map[string]string{"next": "/", "email": addr}})
 		return
 	}
 	base := h.publicURL(r)
@@ -58,7 +58,7 @@ func (h *Handler) requestSigninLink(w http.ResponseWriter, r *http.Request) {
 	if h.imports == nil || !h.imports.spawn(send) {
 		send()
 	}
-	h.render(w, r, http.StatusOK, "login", page{Title: locale.T(lang, "login.title"), Data: loginData{LinkSent: true},
+	h.render(w, r, http.StatusOK, "login", page{Title: locale.T(lang, "login.title"), Data: loginData{LinkSent: true, OIDC: h.oidc != nil},
 		Form: map[string]string{"next": "/"}})
 }
 
@@ -73,6 +73,8 @@ func signinMail(lang string, to storage.SigninRecipient, link string) model.Mail
 }
 
 type loginData struct {
+	// OIDC: an identity provider is configured (a button for it).
+	OIDC     bool
 	LinkSent bool
 	// Link sign-in page: the token, and why it is refused.
 	Token   string

@@ -50,6 +50,8 @@ type Handler struct {
 	// referral links (https://medlem.forbundet.no); empty: the request's host.
 	PublicURL string
 
+	// oidc is the identity provider staff may sign in with; nil: none.
+	oidc *oidcClient
 	// linkLimiter limits sign-in links asked for per address and per
 	// e-mail address (so that no one's inbox is flooded).
 	linkLimiter auth.Limiter
@@ -83,6 +85,8 @@ type Config struct {
 	JoinMinDelay time.Duration
 	// MailWake is called when a request queued mail.
 	MailWake func()
+	// OIDC is an identity provider to sign in with; zero: none.
+	OIDC OIDCConfig
 	// PublicURL is where visitors reach Verve, for links in e-mails and
 	// referral links.
 	PublicURL string
@@ -130,6 +134,12 @@ func New(store *storage.Storage, cfg Config, log *slog.Logger) (*Handler, error)
 	if cfg.LoginSleep != nil {
 		h.sleep = cfg.LoginSleep
 	}
+	if cfg.OIDC.Issuer != "" {
+		if cfg.OIDC.ClientID == "" {
+			return nil, model.ErrorKey(model.EINVALID, "err.oidc.config")
+		}
+		h.oidc = &oidcClient{cfg: cfg.OIDC}
+	}
 	h.JoinLimiter, h.JoinSearchLimiter, h.MailWake, h.PublicURL = cfg.JoinLimiter, cfg.JoinSearchLimiter, cfg.MailWake, cfg.PublicURL
 	if u, err := url.Parse(cfg.PublicURL); cfg.PublicURL != "" && (err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http")) {
 		return nil, model.ErrorKey(model.EINVALID, "err.publicurl", "value", cfg.PublicURL)
@@ -174,6 +184,8 @@ func (h *Handler) Register(mux *http.ServeMux) error {
 	mux.HandleFunc("POST /login/link", h.requestSigninLink)
 	mux.HandleFunc("GET "+SigninLinkPath+"{token}", h.showSigninLink)
 	mux.HandleFunc("POST "+SigninLinkPath+"{token}", h.useSigninLink)
+	mux.HandleFunc("GET /login/oidc", h.startOIDC)
+	mux.HandleFunc("GET /login/oidc/callback", h.oidcCallback)
 	mux.HandleFunc("GET /login/totp", h.showSecondFactor)
 	mux.HandleFunc("POST /login/totp", h.checkSecondFactor)
 	mux.HandleFunc("GET /login/totp/qr.svg", h.totpQR)
