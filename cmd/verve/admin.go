@@ -35,6 +35,9 @@ func runUser(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) > 0 && args[0] == "link" {
 		return runUserLink(ctx, args[1:], stdout)
 	}
+	if len(args) > 0 && args[0] == "reset-2fa" {
+		return runUserReset2FA(ctx, args[1:], stdout)
+	}
 	if len(args) == 0 || args[0] != "add" {
 		return errors.New(nb("cli.user.usage"))
 	}
@@ -119,6 +122,39 @@ func runUserLink(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintln(stdout, signinURL(base, token))
+	return nil
+}
+
+// runUserReset2FA handles "verve user reset-2fa USERNAME": for a user
+// who lost both their authenticator and their recovery codes; they enrol
+// again at their next sign-in.
+func runUserReset2FA(ctx context.Context, args []string, stdout io.Writer) error {
+	var dsn string
+	fs := newFlags("user reset-2fa", &dsn, "sqlite:verve.db")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New(nb("cli.user.usage"))
+	}
+	store, err := openStore(ctx, fs, dsn)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	u, err := store.UserByUsername(ctx, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	had, err := store.ResetTwoFactor(ctx, access.System("verve user reset-2fa"), u.ID)
+	if err != nil {
+		return err
+	}
+	if !had {
+		fmt.Fprintln(stdout, nb("cli.user.reset2fa.none", "username", u.Username))
+		return nil
+	}
+	fmt.Fprintln(stdout, nb("cli.user.reset2fa.done", "username", u.Username))
 	return nil
 }
 

@@ -403,3 +403,24 @@ func (s *Storage) DemoSigninAddresses(ctx context.Context) ([][2]string, error) 
 	})
 	return out, err
 }
+
+// ResetTwoFactor removes a user's TOTP secret and recovery codes, for one
+// who lost both: at the next sign-in they enrol again. It reports whether
+// there was anything to remove.
+func (s *Storage) ResetTwoFactor(ctx context.Context, u *access.Principal, userID int64) (bool, error) {
+	var n int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		r, err := tx.ExecContext(ctx, `DELETE FROM user_totp WHERE user_id = $1`, userID)
+		if err != nil {
+			return err
+		}
+		if n, err = r.RowsAffected(); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM recovery_codes WHERE user_id = $1`, userID); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, u, "delete", "totp", userID, nil, 0, "")
+	})
+	return n > 0, err
+}

@@ -211,5 +211,16 @@ func TestTOTPAndRecoveryCodes(t *testing.T) {
 		if err := s.UseRecoveryCode(ctx, f.admin, u.ID, codes[1]); err != nil {
 			t.Fatal(err)
 		}
+
+		// Lost phone and codes: an operator resets, and the user enrols anew.
+		if had, err := s.ResetTwoFactor(ctx, access.System("test"), u.ID); err != nil || !had {
+			t.Fatalf("reset: %v %v", had, err)
+		}
+		if sec, ok, err := s.TOTPSecret(ctx, u.ID); err != nil || sec != "" || ok {
+			t.Fatalf("after reset: %q %v %v", sec, ok, err)
+		}
+		if err := s.StartTOTP(ctx, f.admin, u.ID, auth.NewTOTPSecret()); err != nil {
+			t.Fatal(err)
+		}
 	})
 }
