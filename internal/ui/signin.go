@@ -32,7 +32,7 @@ func (h *Handler) requestSigninLink(w http.ResponseWriter, r *http.Request) {
 	addr := strings.ToLower(strings.TrimSpace(r.PostFormValue("email")))
 	lang := h.lang(r)
 	ip := remoteAddr(r)
-	if !h.linkLimiter.Allow("ip:"+ip) || !h.linkLimiter.Allow("to:"+addr) {
+	if !h.linkLimiter.Allow(ip) || !h.linkToLimiter.Allow(addr) {
 		h.render(w, r, http.StatusTooManyRequests, "login", page{Title: locale.T(lang, "login.title"), Error: locale.T(lang, "login.limited"),
 			Data: h.loginData(), Form: map[string]string{"next": "/", "email": addr}})
 		return

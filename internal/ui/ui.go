@@ -52,9 +52,10 @@ type Handler struct {
 
 	// oidc is the identity provider staff may sign in with; nil: none.
 	oidc *oidcClient
-	// linkLimiter limits sign-in links asked for per address and per
-	// e-mail address (so that no one's inbox is flooded).
-	linkLimiter auth.Limiter
+	// linkLimiter limits sign-in links asked for per client address (an
+	// office shares one); linkToLimiter per e-mail address, so that no
+	// one's inbox is flooded.
+	linkLimiter, linkToLimiter auth.Limiter
 
 	sleep   func(context.Context, time.Duration)
 	pages   map[string]*template.Template
@@ -171,7 +172,7 @@ func (h *Handler) Register(mux *http.ServeMux) error {
 		h.JoinLimiter = auth.NewWindowLimiter(10, time.Hour)
 	}
 	if h.linkLimiter == nil {
-		h.linkLimiter = auth.NewWindowLimiter(10, 15*time.Minute)
+		h.linkLimiter, h.linkToLimiter = auth.NewWindowLimiter(30, 15*time.Minute), auth.NewWindowLimiter(5, 15*time.Minute)
 	}
 	if h.JoinSearchLimiter == nil {
 		// Enough to type a few names; too few to walk the register.
