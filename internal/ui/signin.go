@@ -29,10 +29,11 @@ const SigninLinkPath = "/login/link/"
 // the lookup and the mail are done in the background.
 func (h *Handler) requestSigninLink(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	addr := strings.ToLower(strings.TrimSpace(r.PostFormValue("email")))
+	// As typed: storage tries it and its lower case.
+	addr := strings.TrimSpace(r.PostFormValue("email"))
 	lang := h.lang(r)
 	ip := remoteAddr(r)
-	if !h.linkLimiter.Allow(ip) || !h.linkToLimiter.Allow(addr) {
+	if !h.linkLimiter.Allow(ip) || !h.linkToLimiter.Allow(strings.ToLower(addr)) {
 		h.render(w, r, http.StatusTooManyRequests, "login", page{Title: locale.T(lang, "login.title"), Error: locale.T(lang, "login.limited"),
 			Data: h.loginData(), Form: map[string]string{"next": "/", "email": addr}})
 		return
