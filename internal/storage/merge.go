@@ -31,7 +31,7 @@ var personRefs = []personRef{
 	{"outbox", "person_id", retention.Delete}, {"referral_codes", "person_id", retention.Delete},
 	{"credits", "recruiter_id", retention.Delete}, {"reward_handouts", "person_id", retention.Delete},
 	{"match_candidates", "person_id", retention.Delete}, {"match_candidates", "candidate_id", retention.Delete},
-	{"applications", "person_id", retention.Delete},
+	{"applications", "person_id", retention.Delete}, {"signin_links", "person_id", retention.Delete},
 	{"register_values", "person_id", retention.Delete}, {"register_missing", "person_id", retention.Delete},
 	// No foreign key, but the erasure of a person follows it: the entry
 	// stays, its personal values go.
