@@ -92,6 +92,7 @@ type Grant struct {
 	Role     model.RoleName
 	UnitID   int64
 	UnitPath string
+	UnitKind model.UnitKind
 	// Subtrees are the paths of further org units the role acts on.
 	Subtrees []string
 	// Workplaces are the ids of workplaces the role acts on wherever
@@ -183,6 +184,22 @@ func (u *Principal) UnionWide(p Permission) bool {
 // One database holds one union, so its root is the whole union.
 func isRoot(path string) bool {
 	return path == "/" || (strings.HasPrefix(path, "/") && strings.Count(path, "/") == 2 && strings.HasSuffix(path, "/"))
+}
+
+// NeedsTwoFactor reports whether the user must sign in with a second
+// factor: a role whose scope covers more than one club (one on a union,
+// region or branch, or given further subtrees or workplaces) reaches many
+// members' data, a password alone is not enough for it.
+func (u *Principal) NeedsTwoFactor() bool {
+	if u == nil {
+		return false
+	}
+	for _, g := range u.Grants {
+		if g.UnitKind != model.UnitClub || len(g.Subtrees) > 0 || len(g.Workplaces) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // HasRole reports whether the user holds role anywhere.
