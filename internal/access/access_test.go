@@ -160,6 +160,12 @@ func TestScopeBeyondOneSubtree(t *testing.T) {
 	if !root.UnionWide(UserAdmin) || u.UnionWide(PersonRead) {
 		t.Error("UnionWide ignores further subtrees")
 	}
+	// A club's role reaching further places needs a second factor.
+	for _, g := range []Grant{{UnitKind: model.UnitClub, Subtrees: []string{"/1/5/30/"}}, {UnitKind: model.UnitClub, Workplaces: []int64{3}}} {
+		if !(&Principal{Grants: []Grant{g}}).NeedsTwoFactor() {
+			t.Errorf("%+v: no second factor", g)
+		}
+	}
 }
 
 func TestNeedsTwoFactor(t *testing.T) {
