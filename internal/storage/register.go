@@ -120,7 +120,6 @@ type regRun struct {
 	// members Verve made), by keys of their identifiers (regKey), so a
 	// new row finds its echo or possible match without a query.
 	byFnr, byEmail, byMobile, byNameBirth map[uint64]int64
-	loadFnrs                              map[uint64]int64   // fødselsnumre this load put on a member number
 	prefetched                            map[string]*known  // this batch's known members by number (PostgreSQL)
 	bulk                                  bulkSink           // the first load writes new members in batches
 	indexes                               []string           // the definitions of the indexes dropped for the first load
@@ -579,7 +578,7 @@ func (r *regRun) prepare() error {
 	r.first = n == 0
 	r.rep.First = r.first
 	r.byFnr, r.byEmail, r.byMobile, r.byNameBirth = map[uint64]int64{}, map[uint64]int64{}, map[uint64]int64{}, map[uint64]int64{}
-	r.loadFnrs, r.ids, r.nextIDs = map[uint64]int64{}, map[string][]int64{}, map[string]int64{}
+	r.ids, r.nextIDs = map[string][]int64{}, map[string]int64{}
 	rows, err := tx.QueryContext(ctx, `SELECT id, COALESCE(fnr_hash, ''), email, mobile, first_name, last_name, birth_date FROM persons WHERE member_no IS NULL`)
 	if err != nil {
 		return err
@@ -812,12 +811,13 @@ func (r *regRun) identify(rec register.Record) (*known, bool, error) {
 		return nil, true, nil
 	}
 	h := r.s.key.Hash(rec.Fnr)
-	if _, taken := r.loadFnrs[regKey("fnr", h)]; taken {
-		r.reject(rec, register.Fnr, "", "register.row.fnrtaken")
-		return nil, false, nil
-	}
 	if _, echo := r.byFnr[regKey("fnr", h)]; !echo && r.first {
-		return nil, true, nil // nobody else has a member number, nobody without has this one
+		// Nobody had a member number before this load, nobody without one
+		// has this number, and the reader refuses a number on two rows
+		// (register.row.fnrtwice); a Source that does not would fail the
+		// load on the unique index, committing nothing. Later loads write
+		// each new member at once, so the query below finds them.
+		return nil, true, nil
 	}
 	ok, err := r.scan(`SELECT `+knownColumns+` WHERE p.fnr_hash = $1`, []any{h}, &k.id, &k.memberNo, &k.status, &k.unitID, &k.unitPath, &k.hashes)
 	if err != nil || !ok {
@@ -946,9 +946,6 @@ func (r *regRun) apply(rec register.Record) error {
 		return err
 	}
 	r.seen[regKey("no", rec.MemberNo)] = a.person
-	if rec.Fnr != "" {
-		r.loadFnrs[regKey("fnr", r.s.key.Hash(rec.Fnr))] = a.person
-	}
 	r.seeMissing(a.person)
 	return nil
 }
