@@ -60,14 +60,6 @@ func (s *Storage) SyncRegister(ctx context.Context, u *access.Principal, src reg
 		return nil, err
 	}
 	defer conn.Close()
-	if s.dialect == SQLite {
-		// A load inserts all over persons' indexes: a larger page cache
-		// for its duration (the default is 2 MB) keeps more of them in memory.
-		if _, err := conn.ExecContext(ctx, `PRAGMA cache_size = -32768`); err != nil {
-			return nil, err
-		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = -2000`)
-	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
