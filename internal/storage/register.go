@@ -140,7 +140,6 @@ type recruit struct {
 	person     int64
 	membership int64
 	memberNo   string
-	hashes     string
 	paidUpTo   time.Time
 }
 
@@ -1046,7 +1045,7 @@ func (a *applied) insertMembership(status model.MembershipStatus) error {
 // wantRecruiter notes the recruiter to set once every row is in.
 func (a *applied) wantRecruiter() {
 	a.run.recruits = append(a.run.recruits, recruit{line: a.rec.Line, person: a.person, membership: a.membership, memberNo: a.rec.Recruiter,
-		hashes: a.hashes, paidUpTo: a.rec.PaidUpTo})
+		paidUpTo: a.rec.PaidUpTo})
 }
 
 // personColumn is a person column a register field sets directly.
@@ -1320,7 +1319,11 @@ func (r *regRun) resolveRecruiters() error {
 			e.Column, e.Value = string(register.RecruitedBy), c.memberNo
 			r.rep.Errors = append(r.rep.Errors, e)
 			r.rep.Failed++
-			if err := r.exec(`UPDATE register_values SET hashes = $1 WHERE person_id = $2`, register.Forget(c.hashes, register.RecruitedBy), c.person); err != nil {
+			var hashes string
+			if _, err := r.scan(`SELECT hashes FROM register_values WHERE person_id = $1`, []any{c.person}, &hashes); err != nil {
+				return err
+			}
+			if err := r.exec(`UPDATE register_values SET hashes = $1 WHERE person_id = $2`, register.Forget(hashes, register.RecruitedBy), c.person); err != nil {
 				return err
 			}
 			continue
