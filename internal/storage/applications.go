@@ -210,6 +210,12 @@ func (s *Storage) ConfirmApplication(ctx context.Context, u *access.Principal, t
 		} else if n != 1 {
 			return ErrLinkUsed
 		}
+		if invited, err := invitedPerson(ctx, tx, id); err != nil || invited != 0 {
+			if err != nil {
+				return err
+			}
+			return s.confirmInvite(ctx, tx, u, id, invited, res)
+		}
 		var app model.Application
 		p := &app.Person
 		var birth, grad sql.NullTime
@@ -267,6 +273,9 @@ func (s *Storage) ConfirmApplication(ctx context.Context, u *access.Principal, t
 				return err
 			}
 			res.Candidates++
+		}
+		if err := s.memberJoined(ctx, tx, u, res.PersonID); err != nil {
+			return err
 		}
 		if app.WorkplaceID != 0 {
 			if err := s.welcomeApplicant(ctx, tx, u, res.PersonID, app.WorkplaceID, now, today); err != nil {
@@ -541,6 +550,14 @@ func (s *Storage) DecideApplication(ctx context.Context, u *access.Principal, me
 		if err := s.audit(ctx, tx, u, map[bool]string{true: "approve", false: "reject"}[approve], "membership", membershipID,
 			[]string{"status"}, p.ID, reason); err != nil {
 			return err
+		}
+		if approve {
+			if err := s.memberJoined(ctx, tx, u, p.ID); err != nil {
+				return err
+			}
+		}
+		if p.Email == "" {
+			return nil // an invited colleague without an address: their steward tells them
 		}
 		_, err = s.queueMail(ctx, tx, joinmail.Decided(lang, &p, approve, reason))
 		return err

@@ -31,7 +31,8 @@ var personRefs = []personRef{
 	{"outbox", "person_id", retention.Delete}, {"referral_codes", "person_id", retention.Delete},
 	{"credits", "recruiter_id", retention.Delete}, {"reward_handouts", "person_id", retention.Delete},
 	{"match_candidates", "person_id", retention.Delete}, {"match_candidates", "candidate_id", retention.Delete},
-	{"applications", "person_id", retention.Delete},
+	{"applications", "person_id", retention.Delete}, {"applications", "invited_person_id", retention.Delete},
+	{"applications", "recruited_by", retention.Clear},
 	// No foreign key, but the erasure of a person follows it: the entry
 	// stays, its personal values go.
 	{"audit_log", "person_id", retention.Blank},
@@ -110,6 +111,11 @@ func (s *Storage) mergeTx(ctx context.Context, tx *sql.Tx, u *access.Principal, 
 	status, err := s.settleMemberships(ctx, tx, keepID, today)
 	if err != nil {
 		return err
+	}
+	if model.IsMember(status) || status == model.StatusPending {
+		if err := s.memberJoined(ctx, tx, u, keepID); err != nil {
+			return err
+		}
 	}
 	keep.fillFrom(&drop)
 	keep.status = status
