@@ -147,3 +147,32 @@ func (s *Storage) TaskHolders(ctx context.Context, u *access.Principal, path str
 	})
 	return out, err
 }
+
+// addHolders gives each of the user's tasks the fellow stewards it may be
+// handed to, read once per place.
+func (s *Storage) addHolders(ctx context.Context, u *access.Principal, ts []DayTask) error {
+	byPath := map[string][]Colleague{}
+	for i, t := range ts {
+		hs, ok := byPath[t.UnitPath]
+		if !ok {
+			var err error
+			if hs, err = s.TaskHolders(ctx, u, t.UnitPath); err != nil {
+				return err
+			}
+			byPath[t.UnitPath] = hs
+		}
+		ts[i].Holders = hs
+	}
+	return nil
+}
+
+// fellowsOverdue lists the overdue open tasks of others in a steward's
+// scope, for them to take over: at most 20, the oldest first.
+func (s *Storage) fellowsOverdue(ctx context.Context, u *access.Principal) ([]DayTask, error) {
+	if u.PersonID == 0 || !(u.HasRole(model.RoleShopSteward) || u.HasRole(model.RoleChiefShopSteward) || u.HasRole(model.RoleClubLeader)) {
+		return nil, nil
+	}
+	a := access.Args{u.PersonID, date(s.today())}
+	return s.dayTasks(ctx, `t.status = 'open' AND t.due < $2 AND (t.owner_person_id IS NULL OR t.owner_person_id <> $1) AND `+
+		taskScope(u, access.TaskWrite, &a)+` ORDER BY t.due, t.id LIMIT 20`, a...)
+}
