@@ -392,10 +392,11 @@ func (s *Storage) placeApplicant(ctx context.Context, tx *sql.Tx, p *model.Perso
 	return tx.QueryRowContext(ctx, `SELECT id, path FROM org_units WHERE parent_id IS NULL ORDER BY id LIMIT 1`).Scan(&p.UnitID, &p.UnitPath)
 }
 
-// welcomeApplicant gives the workplace's shop steward (or the region's
-// coordinator) a task to welcome the new member within three days.
+// welcomeApplicant gives one of the workplace's shop stewards, in turn
+// (or the region's coordinator), a task to welcome the new member within
+// three days.
 func (s *Storage) welcomeApplicant(ctx context.Context, tx *sql.Tx, u *access.Principal, personID, workplaceID int64, now, today time.Time) error {
-	owner, err := s.taskOwner(ctx, tx, workplaceID)
+	owner, err := s.shareOwner(ctx, tx, workplaceID, "")
 	if err != nil {
 		return err
 	}

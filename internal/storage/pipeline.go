@@ -193,10 +193,6 @@ func (s *Storage) StartAsking(ctx context.Context, u *access.Principal, workplac
 		if err != nil || !u.Scope(access.TaskWrite).Contains(path) {
 			return model.ErrorKey(model.ENOTFOUND, "err.workplace.notfound")
 		}
-		owner, err := s.taskOwner(ctx, tx, workplaceID)
-		if err != nil {
-			return err
-		}
 		now, today := s.now().UTC(), s.today()
 		for _, id := range personIDs {
 			var status model.MembershipStatus
@@ -217,6 +213,10 @@ func (s *Storage) StartAsking(ctx context.Context, u *access.Principal, workplac
 				return err
 			}
 			if _, err := s.stampEraseDates(ctx, tx, st.RetentionDays, `pl.person_id = $1 AND pl.workplace_id = $2`, id, workplaceID); err != nil {
+				return err
+			}
+			owner, err := s.shareOwner(ctx, tx, workplaceID, "")
+			if err != nil {
 				return err
 			}
 			t := pipeline.Ask(id, workplaceID, path, owner, today)

@@ -41,6 +41,20 @@ func workplaceStewards(ctx context.Context, q interface {
 	return out, err
 }
 
+// shareOwner is who gets a new pipeline task at a workplace about a
+// person of the department: the steward pipeline.Share picks, counting the
+// tasks they hold now; without stewards, taskOwner's fallback.
+func (s *Storage) shareOwner(ctx context.Context, tx *sql.Tx, workplaceID int64, department string) (int64, error) {
+	stewards, err := workplaceStewards(ctx, tx, workplaceID)
+	if err != nil {
+		return 0, err
+	}
+	if len(stewards) > 0 {
+		return pipeline.Share(stewards, []string{department})[0], nil
+	}
+	return s.taskOwner(ctx, tx, workplaceID)
+}
+
 // shareNewHires gives each new row of a workplace on the list the steward
 // pipeline.Share picks (staged.owner_id); rows of a workplace without
 // stewards keep none, and go to the caller's fallback owner.
