@@ -5,10 +5,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/pipeline"
+	"github.com/verve-union/verve/internal/register"
 )
 
 const testConfirmURL = "https://verve.example/bli-medlem/bekreft/"
@@ -282,4 +284,37 @@ func personIDs(t *testing.T, s *Storage, u *access.Principal) []int64 {
 		ids = append(ids, p.ID)
 	}
 	return ids
+}
+
+// TestRegisterJoinClosesPipeline: a known person the register has as a
+// member again is no longer asked: their open pipeline entry closes as
+// joined and its open tasks are cancelled.
+func TestRegisterJoinClosesPipeline(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		now := regDay0
+		s.SetClock(func() time.Time { return now })
+		admin, _ := regAdmin(t, s)
+		load(t, s, admin, register.Options{}, baseExport()...)
+		resigned := baseExport()
+		resigned[1].Status, resigned[1].Resigned = model.StatusResigned, d(2026, 3, 1)
+		now = now.AddDate(0, 0, 7)
+		load(t, s, admin, register.Options{}, resigned...)
+		ola := personByNo(t, s, "1002")
+		var wid int64
+		var path string
+		if err := s.r.QueryRow(`SELECT workplace_id, unit_path FROM persons WHERE id = $1`, ola).Scan(&wid, &path); err != nil {
+			t.Fatal(err)
+		}
+		exec(t, s, `INSERT INTO pipeline (person_id, workplace_id, unit_path, kind, created_at) VALUES ($1, $2, $3, 'unorganised', $4)`, ola, wid, path, now)
+		exec(t, s, `INSERT INTO tasks (kind, title, person_id, workplace_id, unit_path, due, status, created_at)
+			VALUES ('ask', 'x', $1, $2, $3, $4, 'open', $5)`, ola, wid, path, now, now)
+		now = now.AddDate(0, 0, 7)
+		load(t, s, admin, register.Options{}, baseExport()...)
+		if n := count(t, s, `SELECT count(*) FROM pipeline WHERE person_id = $1 AND outcome = 'joined'`, ola); n != 1 {
+			t.Error("the pipeline entry is not closed as joined")
+		}
+		if n := count(t, s, `SELECT count(*) FROM tasks WHERE person_id = $1 AND status = 'open' AND kind = 'ask'`, ola); n != 0 {
+			t.Errorf("%d open asks of a member", n)
+		}
+	})
 }
