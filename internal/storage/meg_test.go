@@ -263,6 +263,10 @@ func TestMeIsOnlyThemselves(t *testing.T) {
 		if n := count(t, s, `SELECT count(*) FROM audit_log WHERE action = 'export' AND entity = 'person' AND entity_id = $1`, mona.ID); n != 1 {
 			t.Error("the download is not audited")
 		}
+		// A steward reads themself too, with their scope's arguments unused.
+		if p, err := s.Person(ctx, f.steward, f.steward.PersonID); err != nil || p.ID != f.steward.PersonID {
+			t.Errorf("a steward reading themself: %v", err)
+		}
 		nobody := &access.Principal{UserID: 43, Username: "uten person"}
 		if _, err := s.Me(ctx, nobody); model.ErrorCode(err) != model.ENOTFOUND {
 			t.Errorf("a user without a person: %v", err)

@@ -46,9 +46,9 @@ func personKeys(p *model.Person) (sortKey, searchKey string) {
 // found (access.IsSelf).
 func (s *Storage) Person(ctx context.Context, u *access.Principal, id int64) (*model.Person, error) {
 	var a access.Args
-	cond := personScope(u, &a)
-	if u.IsSelf(id) {
-		cond = "1 = 1"
+	cond := "1 = 1" // the user themself (access.IsSelf)
+	if !u.IsSelf(id) {
+		cond = personScope(u, &a)
 	}
 	q := `SELECT ` + personColumns + ` FROM persons p WHERE p.id = ` + a.Add(id) + ` AND ` + cond
 	p, err := scanPerson(u, s.r.QueryRowContext(ctx, q, a...))
