@@ -202,6 +202,13 @@ func (u *Principal) NeedsTwoFactor() bool {
 	return false
 }
 
+// IsSelf reports whether personID is the user themself: every signed-in
+// person may read their own record and correct their own contact details,
+// with or without a role, and no one else's by this rule.
+func (u *Principal) IsSelf(personID int64) bool {
+	return u != nil && u.PersonID != 0 && personID == u.PersonID
+}
+
 // HasRole reports whether the user holds role anywhere.
 func (u *Principal) HasRole(role model.RoleName) bool {
 	if u == nil {

@@ -190,3 +190,21 @@ func TestNeedsTwoFactor(t *testing.T) {
 		}
 	}
 }
+
+// TestIsSelf: a member is themself and nobody else; a principal without a
+// person (the visitor, a job) is nobody.
+func TestIsSelf(t *testing.T) {
+	member := &Principal{UserID: 3, PersonID: 7}
+	for _, c := range []struct {
+		u    *Principal
+		id   int64
+		want bool
+	}{
+		{member, 7, true}, {member, 8, false}, {member, 0, false},
+		{&Principal{UserID: 4}, 0, false}, {Visitor("1.2.3.4"), 0, false}, {System("test"), 0, false}, {nil, 7, false},
+	} {
+		if got := c.u.IsSelf(c.id); got != c.want {
+			t.Errorf("%+v IsSelf(%d) = %v, want %v", c.u, c.id, got, c.want)
+		}
+	}
+}

@@ -159,7 +159,7 @@ func (g *gen) run() error {
 	b.Define("match_candidates", "id", "person_id", "candidate_id", "unit_path", "source", "match", "import_id", "created_at")
 	b.Define("pipeline", "id", "person_id", "workplace_id", "unit_path", "import_id", "kind", "start_date", "created_at", "first_contact_at", "outcome", "outcome_at", "decline_reason", "erase_after")
 
-	steps := []func() error{g.orgUnits, g.planWorkplaces, g.staff, g.workplacePeople, g.students, g.graduates, g.possibleMatches, g.applications, g.crossScopes, g.demoUsers}
+	steps := []func() error{g.orgUnits, g.planWorkplaces, g.staff, g.workplacePeople, g.stewardWork, g.students, g.graduates, g.possibleMatches, g.applications, g.crossScopes, g.demoUsers}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return err

@@ -209,6 +209,12 @@ func (s *Storage) ConfirmApplication(ctx context.Context, u *access.Principal, t
 		} else if n != 1 {
 			return ErrLinkUsed
 		}
+		if invited, err := invitedPerson(ctx, tx, id); err != nil || invited != 0 {
+			if err != nil {
+				return err
+			}
+			return s.confirmInvite(ctx, tx, u, id, invited, res)
+		}
 		var app model.Application
 		p := &app.Person
 		var birth, grad sql.NullTime
@@ -266,6 +272,9 @@ func (s *Storage) ConfirmApplication(ctx context.Context, u *access.Principal, t
 				return err
 			}
 			res.Candidates++
+		}
+		if err := s.memberJoined(ctx, tx, u, res.PersonID); err != nil {
+			return err
 		}
 		if app.WorkplaceID != 0 {
 			if err := s.welcomeApplicant(ctx, tx, u, res.PersonID, app.WorkplaceID, now, today); err != nil {
@@ -382,10 +391,11 @@ func (s *Storage) placeApplicant(ctx context.Context, tx *sql.Tx, p *model.Perso
 	return tx.QueryRowContext(ctx, `SELECT id, path FROM org_units WHERE parent_id IS NULL ORDER BY id LIMIT 1`).Scan(&p.UnitID, &p.UnitPath)
 }
 
-// welcomeApplicant gives the workplace's shop steward (or the region's
-// coordinator) a task to welcome the new member within three days.
+// welcomeApplicant gives one of the workplace's shop stewards, in turn
+// (or the region's coordinator), a task to welcome the new member within
+// three days.
 func (s *Storage) welcomeApplicant(ctx context.Context, tx *sql.Tx, u *access.Principal, personID, workplaceID int64, now, today time.Time) error {
-	owner, err := s.taskOwner(ctx, tx, workplaceID)
+	owner, err := s.shareOwner(ctx, tx, workplaceID, "")
 	if err != nil {
 		return err
 	}
@@ -540,6 +550,14 @@ func (s *Storage) DecideApplication(ctx context.Context, u *access.Principal, me
 		if err := s.audit(ctx, tx, u, map[bool]string{true: "approve", false: "reject"}[approve], "membership", membershipID,
 			[]string{"status"}, p.ID, reason); err != nil {
 			return err
+		}
+		if approve {
+			if err := s.memberJoined(ctx, tx, u, p.ID); err != nil {
+				return err
+			}
+		}
+		if p.Email == "" {
+			return nil // an invited colleague without an address: their steward tells them
 		}
 		_, err = s.queueMail(ctx, tx, joinmail.Decided(lang, &p, approve, reason))
 		return err

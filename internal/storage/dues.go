@@ -56,13 +56,13 @@ func (s *Storage) recordPayment(ctx context.Context, tx *sql.Tx, u *access.Princ
 	return s.audit(ctx, tx, u, "create", "dues_payment", id, []string{"membership_id", "month", "amount"}, personID, p.Source)
 }
 
-// Payments lists the dues of a membership of a person the user may read,
-// newest month first; none for anyone else.
+// Payments lists the dues of a membership of the user or a person they
+// may read, newest month first; none for anyone else.
 func (s *Storage) Payments(ctx context.Context, u *access.Principal, membershipID int64) ([]Payment, error) {
 	a := access.Args{membershipID}
 	rows, err := s.r.QueryContext(ctx, `SELECT d.membership_id, d.month, d.amount_ore, d.source, d.recorded_at FROM dues_payments d
 		JOIN memberships m ON m.id = d.membership_id JOIN persons p ON p.id = m.person_id
-		WHERE d.membership_id = $1 AND `+u.Scope(access.PersonRead).FilterAt("p.unit_path", "p.workplace_id", &a)+` ORDER BY d.month DESC`, a...)
+		WHERE d.membership_id = $1 AND `+selfOr(u, access.PersonRead, &a)+` ORDER BY d.month DESC`, a...)
 	if err != nil {
 		return nil, err
 	}

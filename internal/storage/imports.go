@@ -313,7 +313,8 @@ var stagedTable = []string{`CREATE TEMP TABLE staged (
 	class TEXT NOT NULL DEFAULT '',
 	dup_of INTEGER,
 	outside_id BIGINT,
-	outside_match TEXT NOT NULL DEFAULT '')`,
+	outside_match TEXT NOT NULL DEFAULT '',
+	owner_id BIGINT)`,
 	`CREATE INDEX staged_fnr ON staged(fnr_hash, line)`,
 	`CREATE INDEX staged_email ON staged(email, line)`,
 	`CREATE INDEX staged_name ON staged(sort_key, birth_date, line)`,
@@ -626,9 +627,13 @@ func (im *importRun) apply(ctx context.Context, res *ImportResult) error {
 			return fmt.Errorf("import: %w", err)
 		}
 	}
-	// Tasks go to each workplace's shop steward, or the region's coordinator,
-	// due as listmatch.Due says (TestImportTasksDue).
+	// Tasks are shared among each workplace's shop stewards (shareNewHires);
+	// without any, they go to the importer if a steward of the club, else
+	// the region's coordinator; due as listmatch.Due says (TestImportTasksDue).
 	for wid, path := range im.paths {
+		if err := im.shareNewHires(ctx, wid); err != nil {
+			return err
+		}
 		owner := listmatch.ClubOwner(im.u, path)
 		if owner == 0 {
 			var err error
@@ -637,7 +642,7 @@ func (im *importRun) apply(ctx context.Context, res *ImportResult) error {
 			}
 		}
 		err := im.exec(ctx, `INSERT INTO tasks (kind, title, person_id, workplace_id, unit_path, owner_person_id, due, status, created_at)
-			SELECT $1, $2, s.person_id, s.workplace_id, s.unit_path, $3, CASE WHEN s.start_date > $4 THEN s.start_date ELSE $4 END, 'open', $5
+			SELECT $1, $2, s.person_id, s.workplace_id, s.unit_path, COALESCE(s.owner_id, $3), CASE WHEN s.start_date > $4 THEN s.start_date ELSE $4 END, 'open', $5
 			FROM staged s WHERE s.workplace_id = $6 AND `+joinsPipeline,
 			entry.TaskKind, entry.Title, nullID(owner), today, now, wid)
 		if err != nil {

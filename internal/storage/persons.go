@@ -41,10 +41,15 @@ func personKeys(p *model.Person) (sortKey, searchKey string) {
 
 // Person returns the person with the given id if the user may read them.
 // A person outside the user's scope is reported as not found, so that the
-// answer does not tell whether they exist.
+// answer does not tell whether they exist. The user themself is always
+// found (access.IsSelf).
 func (s *Storage) Person(ctx context.Context, u *access.Principal, id int64) (*model.Person, error) {
 	var a access.Args
-	q := `SELECT ` + personColumns + ` FROM persons p WHERE p.id = ` + a.Add(id) + ` AND ` + personScope(u, &a)
+	cond := "1 = 1" // the user themself (access.IsSelf)
+	if !u.IsSelf(id) {
+		cond = personScope(u, &a)
+	}
+	q := `SELECT ` + personColumns + ` FROM persons p WHERE p.id = ` + a.Add(id) + ` AND ` + cond
 	p, err := scanPerson(u, s.r.QueryRowContext(ctx, q, a...))
 	if err != nil {
 		return nil, notFound(err, "err.person.notfound")
@@ -167,13 +172,15 @@ func (s *Storage) placePerson(ctx context.Context, tx *sql.Tx, u *access.Princip
 }
 
 // UpdateContactInfo changes a person's e-mail, mobile and address, auditing
-// which fields changed (and their old values, erasable with the person).
+// which fields changed (and their old values, erasable with the person):
+// for a person in the user's scope, or the user themself (a correction of
+// their own, audited under their name).
 func (s *Storage) UpdateContactInfo(ctx context.Context, u *access.Principal, id int64, email, mobile, address, postalCode string) (*model.Person, error) {
 	old, err := s.Person(ctx, u, id)
 	if err != nil {
 		return nil, err
 	}
-	if !u.Scope(access.ContactWrite).ContainsAt(old.UnitPath, old.WorkplaceID) {
+	if !u.IsSelf(id) && !u.Scope(access.ContactWrite).ContainsAt(old.UnitPath, old.WorkplaceID) {
 		return nil, model.ErrorKey(model.EFORBIDDEN, "err.person.update")
 	}
 	p := *old

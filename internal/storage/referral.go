@@ -30,7 +30,7 @@ func newReferralCode() string {
 // own referral link, credits and leaderboard choice.
 func selfOr(u *access.Principal, perm access.Permission, a *access.Args) string {
 	scope := u.Scope(perm).FilterAt("p.unit_path", "p.workplace_id", a)
-	if u == nil || u.PersonID == 0 {
+	if !u.IsSelf(u.PersonID) {
 		return scope
 	}
 	return "(p.id = " + a.Add(u.PersonID) + " OR " + scope + ")"

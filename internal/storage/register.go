@@ -1104,6 +1104,12 @@ func (a *applied) update(k *known, placed bool) error {
 	if err := a.updateMembership(status); err != nil {
 		return err
 	}
+	if plan.Join && model.IsMember(status) {
+		// A known person the register now has as a member: asking them is done.
+		if err := r.s.memberJoined(r.ctx, r.tx, r.u, a.person); err != nil {
+			return err
+		}
+	}
 	if plan.EndJob {
 		if err := r.exec(`UPDATE employments SET end_date = $1 WHERE person_id = $2 AND source = 'register' AND end_date IS NULL`, date(r.today), a.person); err != nil {
 			return err

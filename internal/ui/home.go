@@ -18,6 +18,11 @@ type homeData struct {
 
 func (h *Handler) showHomePage(w http.ResponseWriter, r *http.Request) {
 	u := access.FromContext(r.Context())
+	// A member without a role has no union to oversee: their page is "Meg".
+	if len(u.Grants) == 0 && u.PersonID != 0 {
+		http.Redirect(w, r, "/me", http.StatusSeeOther)
+		return
+	}
 	c, err := h.Store.Home(r.Context(), u)
 	if err != nil {
 		h.serveError(w, r, err)
