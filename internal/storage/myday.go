@@ -164,7 +164,7 @@ func (s *Storage) addColleagues(ctx context.Context, u *access.Principal, ts []D
 func (s *Storage) Colleagues(ctx context.Context, u *access.Principal, workplaceID int64) ([]Colleague, error) {
 	a := access.Args{workplaceID, u.PersonID}
 	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.first_name || ' ' || p.last_name FROM persons p
-		WHERE p.workplace_id = $1 AND p.id <> $2 AND p.member_status IN ('active', 'arrears') AND `+u.Scope(access.PersonRead).Filter("p.unit_path", &a)+`
+		WHERE p.workplace_id = $1 AND p.id <> $2 AND p.member_status IN `+currentStatuses+` AND `+u.Scope(access.PersonRead).Filter("p.unit_path", &a)+`
 		ORDER BY p.sort_key, p.id LIMIT 100`, a...)
 	if err != nil {
 		return nil, err
