@@ -971,24 +971,11 @@ type applied struct {
 	membership int64
 }
 
-// status is the membership status the row leaves.
-func (a *applied) status() model.MembershipStatus {
-	switch {
-	case a.plan.Member && model.IsMember(a.rec.Status):
-		return a.rec.Status
-	case a.plan.Member:
-		return model.StatusActive
-	case a.rec.Status != "" && !model.IsMember(a.rec.Status):
-		return a.rec.Status
-	}
-	return model.StatusResigned
-}
-
 func (a *applied) create() error {
 	r, rec := a.run, a.rec
 	p := model.Person{FirstName: rec.First, LastName: rec.Last, Email: rec.Email, Mobile: rec.Mobile}
 	sortKey, searchKey := personKeys(&p)
-	status := a.status()
+	status := a.plan.Status(a.rec.Status)
 	var err error
 	a.person, err = r.add("persons", rec.First, rec.Last, sortKey, searchKey, date(rec.Birth), r.s.FnrHash(rec.Fnr), rec.Email, rec.Mobile,
 		rec.Address, rec.Postal, rec.Place, a.unit.id, a.unit.path, nullID(a.wp.id), status, r.now, r.now, rec.MemberNo, string(rec.Protect))
@@ -1098,7 +1085,7 @@ func (a *applied) update(k *known, placed bool) error {
 	}
 	status := k.status
 	if plan.Join || plan.Resign || (plan.Member && a.changed.Has(register.MemberStatus)) {
-		status = a.status()
+		status = a.plan.Status(a.rec.Status)
 		set = append(set, "member_status = "+args.Add(status))
 	}
 	if len(set) > 0 {
