@@ -1010,26 +1010,9 @@ func (a *applied) create() error {
 
 func (a *applied) insertMembership(status model.MembershipStatus) error {
 	r, rec := a.run, a.rec
-	typ := rec.Type
-	switch {
-	case a.plan.Retire:
-		typ = model.TypeRetired
-	case typ == "":
-		typ = model.TypeOrdinary
-	}
-	start := rec.Joined
-	if start.IsZero() || (!r.first && a.plan.Join) {
-		start = r.today
-	}
-	var end any
-	if !model.IsMember(status) {
-		end = date(rec.Resigned)
-		if rec.Resigned.IsZero() {
-			end = date(r.today)
-		}
-	}
+	typ, start, end := a.plan.Membership(r.first, rec, status, r.today)
 	var err error
-	a.membership, err = r.add("memberships", a.person, typ, status, date(start), end, string(rec.Dues), date(rec.PaidUpTo))
+	a.membership, err = r.add("memberships", a.person, typ, status, date(start), date(end), string(rec.Dues), date(rec.PaidUpTo))
 	if err != nil {
 		return err
 	}
