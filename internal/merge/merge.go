@@ -250,6 +250,20 @@ func Combine(known, newcomer Person) Person {
 	return p
 }
 
+// Decided is the ground of a merge a person decided, of a possible match
+// from source (import, join, register), for AuditDetail.
+func Decided(source model.MatchSource) string {
+	return locale.T("nb", "audit.merge.decided", "source", string(source))
+}
+
+// Retitle says whether deciding that a newcomer from source is the known
+// person, whose member status is known, turns the newcomer's open ask
+// (or welcome) into a member's welcome: the steward was to ask a stranger
+// from an employer's list, and it is a member who changed job.
+func Retitle(source model.MatchSource, known model.MembershipStatus) bool {
+	return source == model.MatchFromImport && model.IsMember(known)
+}
+
 // AuditDetail is the audit log's line on a merge, in bokmål as the log
 // keeps it: newcomer drop merged into known keep, on the ground why.
 func AuditDetail(drop, keep int64, why string) string {

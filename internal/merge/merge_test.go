@@ -180,3 +180,25 @@ func TestRegister(t *testing.T) {
 		}
 	}
 }
+
+func TestRetitleAndDecided(t *testing.T) {
+	for _, tc := range []struct {
+		source model.MatchSource
+		known  model.MembershipStatus
+		want   bool
+	}{
+		{model.MatchFromImport, model.StatusActive, true},
+		{model.MatchFromImport, model.StatusArrears, true},
+		{model.MatchFromImport, model.StatusProspect, false},
+		{model.MatchFromImport, model.StatusNone, false},
+		{model.MatchFromJoin, model.StatusActive, false},
+		{model.MatchFromRegister, model.StatusActive, false},
+	} {
+		if got := Retitle(tc.source, tc.known); got != tc.want {
+			t.Errorf("Retitle(%s, %q) = %v", tc.source, tc.known, got)
+		}
+	}
+	if got := AuditDetail(2, 1, Decided(model.MatchFromImport)); got != "person 2 slått sammen inn i 1: avgjort som samme person (import)" {
+		t.Error(got)
+	}
+}
