@@ -79,7 +79,14 @@ func (g *gen) newPerson(sp personSpec) (*person, error) {
 	if r.IntN(3) == 0 {
 		local += fmt.Sprint(r.IntN(99) + 1)
 	}
-	email := local + "@" + mailDomains[r.IntN(len(mailDomains))]
+	domain := mailDomains[r.IntN(len(mailDomains))]
+	email := local + "@" + domain
+	// A clash gets a number, without drawing from r, so that the rest of
+	// the union stays as it was.
+	for n := 100; g.emails[email]; n++ {
+		email = local + fmt.Sprint(n) + "@" + domain
+	}
+	g.emails[email] = true
 	mobile := fmt.Sprintf("+47%d%07d", []int{9, 4}[r.IntN(2)], r.IntN(10_000_000))
 	var pc norway.PostalPlace
 	if sp.workplace != nil {
@@ -152,16 +159,19 @@ func nullID(id int64) any {
 	return id
 }
 
+// staffMember creates an active member of the unit who holds a role there.
+func (g *gen) staffMember(unitID int64, path string, min, max int) (*person, error) {
+	p, err := g.newPerson(personSpec{unitID: unitID, unitPath: path, minAge: min, maxAge: max, status: model.StatusActive, withFnr: true})
+	if err == nil {
+		err = g.membership(p.id, model.TypeOrdinary, model.StatusActive, g.day(400, 9000), time.Time{}, model.SourceWebsite, 0, "", "", time.Time{})
+	}
+	return p, err
+}
+
 // staff creates the union's own people: an administrator, a coordinator,
 // two advisors and a study leader per region, and a board per branch.
 func (g *gen) staff() error {
-	member := func(u *unit, min, max int) (*person, error) {
-		p, err := g.newPerson(personSpec{unitID: u.id, unitPath: u.path, minAge: min, maxAge: max, status: model.StatusActive, withFnr: true})
-		if err == nil {
-			err = g.membership(p.id, model.TypeOrdinary, model.StatusActive, g.day(400, 9000), time.Time{}, model.SourceWebsite, 0, "", "", time.Time{})
-		}
-		return p, err
-	}
+	member := func(u *unit, min, max int) (*person, error) { return g.staffMember(u.id, u.path, min, max) }
 	for i := range 2 {
 		p, err := member(g.union, 35, 60)
 		if err != nil {
