@@ -12,6 +12,13 @@
 //     person's, with the earlier first contact (Entries).
 //   - Open employments at the same workplace become one: the earlier
 //     start (Employments).
+//   - A reward prize handed to both for the same level counts once: the
+//     known person's handout stands (Prizes).
+//   - A possible match between the two goes (a person is no candidate
+//     for themselves), and a candidate both were listed with is listed
+//     once, the known person's row standing (Candidates).
+//   - One register record per person: the known person's stands
+//     (Register).
 //   - Person fields: the known person's values stand; the newcomer's fill
 //     what is blank. The newcomer's workplace, when it has one, becomes the
 //     current one: it is the newer news, a member who changed job
@@ -154,6 +161,56 @@ func Employments(open []Employment) (drop []int64) {
 	return drop
 }
 
+// Prizes decides the reward prizes: of the newcomer's handouts (by reward
+// level), those of a level the known person was handed too go (drop).
+func Prizes(known, newcomer []int64) (drop []int64) {
+	for _, l := range newcomer {
+		if slices.Contains(known, l) {
+			drop = append(drop, l)
+		}
+	}
+	return drop
+}
+
+// Candidate is a possible match that names either person: Person was
+// found to be perhaps the same as Candidate.
+type Candidate struct {
+	ID, Person, Candidate int64
+}
+
+// Candidates decides the possible matches that name known or newcomer:
+// one between the two goes, and so does the newcomer's row that, moved to
+// the known person, would repeat one of the known person's (drop).
+func Candidates(known, newcomer int64, rows []Candidate) (drop []int64) {
+	moved := func(id int64) int64 {
+		if id == newcomer {
+			return known
+		}
+		return id
+	}
+	held := map[[2]int64]bool{}
+	for _, c := range rows {
+		if c.Person != newcomer && c.Candidate != newcomer {
+			held[[2]int64{c.Person, c.Candidate}] = true
+		}
+	}
+	for _, c := range rows {
+		p, k := moved(c.Person), moved(c.Candidate)
+		switch {
+		case p == k:
+			drop = append(drop, c.ID)
+		case (c.Person == newcomer || c.Candidate == newcomer) && held[[2]int64{p, k}]:
+			drop = append(drop, c.ID)
+		}
+	}
+	return drop
+}
+
+// Register decides the register records: with one each, the newcomer's
+// goes (dropNewcomer), as a person has one record and the known person's
+// is the one the register has matched before.
+func Register(known, newcomer bool) (dropNewcomer bool) { return known && newcomer }
+
 // Person is the part of a person a merge combines. Zero values are blank.
 type Person struct {
 	Email, Mobile, OtherUnion        string
@@ -191,6 +248,20 @@ func Combine(known, newcomer Person) Person {
 	}
 	p.LeaderboardOptIn = known.LeaderboardOptIn || newcomer.LeaderboardOptIn
 	return p
+}
+
+// Decided is the ground of a merge a person decided, of a possible match
+// from source (import, join, register), for AuditDetail.
+func Decided(source model.MatchSource) string {
+	return locale.T("nb", "audit.merge.decided", "source", string(source))
+}
+
+// Retitle says whether deciding that a newcomer from source is the known
+// person, whose member status is known, turns the newcomer's open ask
+// (or welcome) into a member's welcome: the steward was to ask a stranger
+// from an employer's list, and it is a member who changed job.
+func Retitle(source model.MatchSource, known model.MembershipStatus) bool {
+	return source == model.MatchFromImport && model.IsMember(known)
 }
 
 // AuditDetail is the audit log's line on a merge, in bokmål as the log

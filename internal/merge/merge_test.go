@@ -133,3 +133,72 @@ func TestCombine(t *testing.T) {
 		}
 	}
 }
+
+func TestPrizes(t *testing.T) {
+	for _, tc := range []struct {
+		name            string
+		known, newcomer []int64
+		drop            []int64
+	}{
+		{"none", nil, nil, nil},
+		{"only the newcomer's move", nil, []int64{1, 2}, nil},
+		{"the same level counts once", []int64{1, 3}, []int64{1, 2, 3}, []int64{1, 3}},
+	} {
+		if got := Prizes(tc.known, tc.newcomer); !slices.Equal(got, tc.drop) {
+			t.Errorf("%s: drop %v, want %v", tc.name, got, tc.drop)
+		}
+	}
+}
+
+func TestCandidates(t *testing.T) {
+	const known, newcomer = 1, 2
+	c := func(id, p, k int64) Candidate { return Candidate{ID: id, Person: p, Candidate: k} }
+	for _, tc := range []struct {
+		name string
+		rows []Candidate
+		drop []int64
+	}{
+		{"none", nil, nil},
+		{"a match between the two goes, either way round", []Candidate{c(10, known, newcomer), c(11, newcomer, known)}, []int64{10, 11}},
+		{"the newcomer's own candidate moves", []Candidate{c(10, newcomer, 7), c(11, 8, newcomer)}, nil},
+		{"a candidate both were listed with, once", []Candidate{c(10, known, 7), c(11, newcomer, 7), c(12, newcomer, 8)}, []int64{11}},
+		{"listed as the candidate of both, once", []Candidate{c(10, 7, known), c(11, 7, newcomer), c(12, 8, newcomer)}, []int64{11}},
+		{"the known person's rows stay", []Candidate{c(10, known, 7), c(11, 7, known)}, nil},
+	} {
+		if got := Candidates(known, newcomer, tc.rows); !slices.Equal(got, tc.drop) {
+			t.Errorf("%s: drop %v, want %v", tc.name, got, tc.drop)
+		}
+	}
+}
+
+func TestRegister(t *testing.T) {
+	for _, tc := range []struct{ known, newcomer, drop bool }{
+		{false, false, false}, {false, true, false}, {true, false, false}, {true, true, true},
+	} {
+		if got := Register(tc.known, tc.newcomer); got != tc.drop {
+			t.Errorf("Register(%v, %v) = %v, want %v", tc.known, tc.newcomer, got, tc.drop)
+		}
+	}
+}
+
+func TestRetitleAndDecided(t *testing.T) {
+	for _, tc := range []struct {
+		source model.MatchSource
+		known  model.MembershipStatus
+		want   bool
+	}{
+		{model.MatchFromImport, model.StatusActive, true},
+		{model.MatchFromImport, model.StatusArrears, true},
+		{model.MatchFromImport, model.StatusProspect, false},
+		{model.MatchFromImport, model.StatusNone, false},
+		{model.MatchFromJoin, model.StatusActive, false},
+		{model.MatchFromRegister, model.StatusActive, false},
+	} {
+		if got := Retitle(tc.source, tc.known); got != tc.want {
+			t.Errorf("Retitle(%s, %q) = %v", tc.source, tc.known, got)
+		}
+	}
+	if got := AuditDetail(2, 1, Decided(model.MatchFromImport)); got != "person 2 slått sammen inn i 1: avgjort som samme person (import)" {
+		t.Error(got)
+	}
+}

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -38,6 +39,38 @@ func (st *Settings) Validate() error {
 	return v.Err()
 }
 
+// The settings are stored as key–value text, one key a field; the keys
+// double as the form's field names in Validate's errors.
+
+// Stored is the settings as they are stored.
+func (st Settings) Stored() map[string]string {
+	return map[string]string{
+		"follow_up_days":      strconv.Itoa(st.FollowUpDays),
+		"retention_days":      strconv.Itoa(st.RetentionDays),
+		"escalate_after_days": strconv.Itoa(st.EscalateAfterDays),
+		"mail_keep_days":      strconv.Itoa(st.MailKeepDays),
+		"privacy_notice":      st.PrivacyNotice,
+	}
+}
+
+// Load sets the field stored under key k to v; other keys are not the
+// settings'.
+func (st *Settings) Load(k, v string) {
+	n, _ := strconv.Atoi(v)
+	switch k {
+	case "follow_up_days":
+		st.FollowUpDays = n
+	case "retention_days":
+		st.RetentionDays = n
+	case "escalate_after_days":
+		st.EscalateAfterDays = n
+	case "mail_keep_days":
+		st.MailKeepDays = n
+	case "privacy_notice":
+		st.PrivacyNotice = v
+	}
+}
+
 // JoinSettings are the union's choices for the public join page and for
 // recruiter credit.
 type JoinSettings struct {
@@ -64,4 +97,31 @@ func (st *JoinSettings) Validate() error {
 		v.Check(utf8.RuneCountInString(t) <= 4000 && utf8.ValidString(t), k, "settings.valid.toolong", "max", 4000)
 	}
 	return v.Err()
+}
+
+// Stored is the join settings as they are stored.
+func (st JoinSettings) Stored() map[string]string {
+	auto := "0"
+	if st.AutoApprove {
+		auto = "1"
+	}
+	return map[string]string{"join_auto_approve": auto, "credit_months": strconv.Itoa(st.CreditMonths),
+		"join_intro": st.Intro, "join_consent": st.Consent}
+}
+
+// Load sets the field stored under key k to v; other keys are not the
+// join settings'. A credit_months that is no number leaves the default.
+func (st *JoinSettings) Load(k, v string) {
+	switch k {
+	case "join_auto_approve":
+		st.AutoApprove = v == "1"
+	case "credit_months":
+		if n, err := strconv.Atoi(v); err == nil {
+			st.CreditMonths = n
+		}
+	case "join_intro":
+		st.Intro = v
+	case "join_consent":
+		st.Consent = v
+	}
 }

@@ -40,3 +40,31 @@ func TestSettingsValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestSettingsStoredAndLoaded: what Stored writes, Load reads back, key
+// for key, and a key of the other settings changes nothing.
+func TestSettingsStoredAndLoaded(t *testing.T) {
+	st := Settings{FollowUpDays: 3, RetentionDays: 30, EscalateAfterDays: 9, MailKeepDays: 14, PrivacyNotice: "Varsel"}
+	var got Settings
+	for k, v := range st.Stored() {
+		got.Load(k, v)
+	}
+	got.Load("join_intro", "x")
+	if got != st {
+		t.Errorf("settings: %+v, want %+v", got, st)
+	}
+	js := JoinSettings{AutoApprove: true, CreditMonths: 6, Intro: "Velkommen", Consent: "Ja"}
+	var gotJ JoinSettings
+	for k, v := range js.Stored() {
+		gotJ.Load(k, v)
+	}
+	gotJ.Load("privacy_notice", "x")
+	if gotJ != js {
+		t.Errorf("join settings: %+v, want %+v", gotJ, js)
+	}
+	gotJ.Load("credit_months", "mange")
+	gotJ.Load("join_auto_approve", "0")
+	if gotJ.CreditMonths != 6 || gotJ.AutoApprove {
+		t.Errorf("bad values: %+v", gotJ)
+	}
+}

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/joinmail"
@@ -189,10 +188,7 @@ func (s *Storage) ConfirmApplication(ctx context.Context, u *access.Principal, t
 	if err != nil {
 		return nil, err
 	}
-	res := &model.ApplicationResult{Status: model.StatusPending}
-	if st.AutoApprove {
-		res.Status = model.StatusActive
-	}
+	res := &model.ApplicationResult{Status: model.JoinStatus(st.AutoApprove)}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		id, err := s.linkState(ctx, tx, token)
 		if err != nil {
@@ -404,7 +400,7 @@ func (s *Storage) welcomeApplicant(ctx context.Context, tx *sql.Tx, u *access.Pr
 		return err
 	}
 	t := model.Task{Kind: model.TaskWelcome, Title: pipeline.TitleWelcomeJoined, PersonID: personID, WorkplaceID: workplaceID,
-		UnitPath: path, OwnerID: owner, Due: today.AddDate(0, 0, 3), Status: model.TaskOpen, CreatedAt: now}
+		UnitPath: path, OwnerID: owner, Due: today.AddDate(0, 0, pipeline.WelcomeJoinedDays), Status: model.TaskOpen, CreatedAt: now}
 	return s.insertTask(ctx, tx, u, &t)
 }
 
@@ -503,11 +499,8 @@ func (s *Storage) applicationMatches(ctx context.Context, u *access.Principal, a
 // user's scope. A rejection needs a reason, which is mailed to the
 // applicant; an approval starts the membership today and mails a welcome.
 func (s *Storage) DecideApplication(ctx context.Context, u *access.Principal, membershipID int64, approve bool, reason string) error {
-	reason = strings.TrimSpace(reason)
-	var v model.Validation
-	v.Check(approve || reason != "", "reason", "form.reason.required")
-	v.Check(utf8.RuneCountInString(reason) <= 500 && utf8.ValidString(reason), "reason", "form.reason.toolong", "n", 500)
-	if err := v.Err(); err != nil {
+	dec, err := model.Decide(approve, reason)
+	if err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
@@ -523,35 +516,29 @@ func (s *Storage) DecideApplication(ctx context.Context, u *access.Principal, me
 		if err != nil {
 			return notFound(err, "err.application.notfound")
 		}
-		if status != model.StatusPending {
-			return model.ErrorKey(model.ECONFLICT, "err.application.decided")
+		if err := model.Decidable(status); err != nil {
+			return err
 		}
 		now, today := s.now().UTC(), s.today()
-		newStatus, personStatus := model.StatusActive, model.StatusActive
-		if !approve {
-			newStatus, personStatus = model.StatusRejected, ""
-		}
-		if approve {
-			_, err = tx.ExecContext(ctx, `UPDATE memberships SET status = $1, start_date = $2, decided_at = $3 WHERE id = $4`, newStatus, today, now, membershipID)
+		if dec.Approve {
+			_, err = tx.ExecContext(ctx, `UPDATE memberships SET status = $1, start_date = $2, decided_at = $3 WHERE id = $4`, dec.Membership, today, now, membershipID)
 		} else {
 			_, err = tx.ExecContext(ctx, `UPDATE memberships SET status = $1, end_date = $2, decided_at = $3, reject_reason = $4 WHERE id = $5`,
-				newStatus, today, now, reason, membershipID)
-			if err == nil {
-				// The member register never needs a refused applicant's number.
+				dec.Membership, today, now, dec.Reason, membershipID)
+			if err == nil && dec.ForgetFnr {
 				_, err = tx.ExecContext(ctx, `UPDATE applications SET fnr_sealed = NULL WHERE membership_id = $1`, membershipID)
 			}
 		}
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE persons SET member_status = $1, updated_at = $2 WHERE id = $3`, personStatus, now, p.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE persons SET member_status = $1, updated_at = $2 WHERE id = $3`, dec.Person, now, p.ID); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, u, map[bool]string{true: "approve", false: "reject"}[approve], "membership", membershipID,
-			[]string{"status"}, p.ID, reason); err != nil {
+		if err := s.audit(ctx, tx, u, dec.Action, "membership", membershipID, []string{"status"}, p.ID, dec.Reason); err != nil {
 			return err
 		}
-		if approve {
+		if dec.Approve {
 			if err := s.memberJoined(ctx, tx, u, p.ID); err != nil {
 				return err
 			}
@@ -559,7 +546,7 @@ func (s *Storage) DecideApplication(ctx context.Context, u *access.Principal, me
 		if p.Email == "" {
 			return nil // an invited colleague without an address: their steward tells them
 		}
-		_, err = s.queueMail(ctx, tx, joinmail.Decided(lang, &p, approve, reason))
+		_, err = s.queueMail(ctx, tx, joinmail.Decided(lang, &p, dec.Approve, dec.Reason))
 		return err
 	})
 }

@@ -170,6 +170,24 @@ func eachRow(rows *sql.Rows, fn func() error) error {
 	return rows.Err()
 }
 
+// queryIDs returns the one int64 column of a query's rows.
+func queryIDs(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, query string, args ...any) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	err = eachRow(rows, func() error {
+		var id int64
+		err := rows.Scan(&id)
+		ids = append(ids, id)
+		return err
+	})
+	return ids, err
+}
+
 // LogContact records a contact with a person the user may reach.
 func (s *Storage) LogContact(ctx context.Context, u *access.Principal, c *model.Contact) error {
 	var v model.Validation

@@ -20,7 +20,7 @@ func (s *Storage) Home(ctx context.Context, u *access.Principal) (*HomeCounts, e
 	var h HomeCounts
 	today := date(s.today())
 	var a access.Args
-	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM persons p WHERE p.member_status IN ('active', 'arrears') AND `+
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM persons p WHERE p.member_status IN `+currentStatuses+` AND `+
 		u.Scope(access.PersonRead).FilterAt("p.unit_path", "p.workplace_id", &a), a...).Scan(&h.Members); err != nil {
 		return nil, err
 	}

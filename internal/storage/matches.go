@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/merge"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/pipeline"
 )
@@ -100,9 +101,8 @@ func (s *Storage) PossibleMatches(ctx context.Context, u *access.Principal, limi
 }
 
 // DecideMatch settles a possible match. model.MatchMerge merges the newcomer
-// into the known person (see mergeTx); a newcomer from an employer's list
-// who turns out to be a member gets, instead of an ask, a welcome: "a member
-// has started here". model.MatchDistinct lets both stand. Both persons must still
+// into the known person (see mergeTx); where merge.Retitle says so, the
+// newcomer's ask becomes a welcome: "a member has started here". model.MatchDistinct lets both stand. Both persons must still
 // be in the user's scope: someone who has since moved out of it is not
 // decided from here.
 func (s *Storage) DecideMatch(ctx context.Context, u *access.Principal, id int64, decision model.MatchDecision) error {
@@ -139,14 +139,12 @@ func (s *Storage) DecideMatch(ctx context.Context, u *access.Principal, id int64
 		if err := tx.QueryRowContext(ctx, `SELECT member_status FROM persons WHERE id = $1`, knownID).Scan(&knownStatus); err != nil {
 			return err
 		}
-		if source == model.MatchFromImport && model.IsMember(knownStatus) {
-			// The steward was to ask a stranger; it is a member who changed
-			// job, so the task becomes a welcome.
+		if merge.Retitle(source, knownStatus) {
 			if _, err := tx.ExecContext(ctx, `UPDATE tasks SET kind = $1, title = $2 WHERE person_id = $3 AND status = 'open' AND kind IN ($4, $5)`,
 				model.TaskWelcome, pipeline.TitleWelcomeMember, newID, model.TaskWelcome, model.TaskAsk); err != nil {
 				return err
 			}
 		}
-		return s.mergeTx(ctx, tx, u, knownID, newID, "avgjort som samme person ("+string(source)+")")
+		return s.mergeTx(ctx, tx, u, knownID, newID, merge.Decided(source))
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/merge"
@@ -43,9 +44,8 @@ var personRefs = []personRef{
 // before) inside tx: everything that refers to dropID moves to keepID, and
 // dropID is deleted. why says in the audit log on what ground. Callers
 // check scope. One merge serves the import, the join page and the register.
-// Where the two collide, package merge decides; this applies it. Reward
-// prizes handed to both for the same level count once, and both referral
-// codes keep working.
+// Where the two collide, package merge decides; this applies it. Both
+// referral codes keep working.
 func (s *Storage) mergeTx(ctx context.Context, tx *sql.Tx, u *access.Principal, keepID, dropID int64, why string) error {
 	if keepID == dropID {
 		return model.ErrorKey(model.EINVALID, "err.merge.self")
@@ -61,17 +61,14 @@ func (s *Storage) mergeTx(ctx context.Context, tx *sql.Tx, u *access.Principal, 
 	if err := mergeEntries(ctx, tx, keepID, dropID); err != nil {
 		return fmt.Errorf("merge: %w", err)
 	}
-	pre := []string{
-		`DELETE FROM reward_handouts WHERE person_id = $2 AND level_id IN (SELECT level_id FROM reward_handouts WHERE person_id = $1)`,
-		`DELETE FROM match_candidates WHERE (person_id = $1 AND candidate_id = $2) OR (person_id = $2 AND candidate_id = $1)`,
-		`DELETE FROM match_candidates WHERE person_id = $2 AND candidate_id IN (SELECT candidate_id FROM match_candidates WHERE person_id = $1)`,
-		`DELETE FROM match_candidates WHERE candidate_id = $2 AND person_id IN (SELECT person_id FROM match_candidates WHERE candidate_id = $1)`,
-		// One register record per person: the known person's stands.
-		`DELETE FROM register_values WHERE person_id = $2 AND EXISTS (SELECT 1 FROM register_values WHERE person_id = $1)`,
-		`DELETE FROM register_missing WHERE person_id = $2 AND EXISTS (SELECT 1 FROM register_missing WHERE person_id = $1)`,
+	if err := mergePrizes(ctx, tx, keepID, dropID); err != nil {
+		return fmt.Errorf("merge: %w", err)
 	}
-	for _, q := range pre {
-		if _, err := tx.ExecContext(ctx, q, keepID, dropID); err != nil {
+	if err := mergeCandidates(ctx, tx, keepID, dropID); err != nil {
+		return fmt.Errorf("merge: %w", err)
+	}
+	for _, table := range []string{"register_values", "register_missing"} {
+		if err := mergeRegister(ctx, tx, table, keepID, dropID); err != nil {
 			return fmt.Errorf("merge: %w", err)
 		}
 	}
@@ -147,6 +144,62 @@ func mergeEntries(ctx context.Context, tx *sql.Tx, keepID, dropID int64) error {
 		}
 	}
 	return deleteIDs(ctx, tx, "pipeline", drop)
+}
+
+// mergePrizes deletes the newcomer's reward handouts merge.Prizes drops.
+func mergePrizes(ctx context.Context, tx *sql.Tx, keepID, dropID int64) error {
+	levels := func(id int64) ([]int64, error) {
+		return queryIDs(ctx, tx, `SELECT level_id FROM reward_handouts WHERE person_id = $1`, id)
+	}
+	known, err := levels(keepID)
+	if err != nil {
+		return err
+	}
+	newcomer, err := levels(dropID)
+	if err != nil {
+		return err
+	}
+	for _, l := range merge.Prizes(known, newcomer) {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM reward_handouts WHERE person_id = $1 AND level_id = $2`, dropID, l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mergeCandidates deletes the possible matches merge.Candidates drops.
+func mergeCandidates(ctx context.Context, tx *sql.Tx, keepID, dropID int64) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, person_id, candidate_id FROM match_candidates
+		WHERE person_id IN ($1, $2) OR candidate_id IN ($1, $2)`, keepID, dropID)
+	if err != nil {
+		return err
+	}
+	var cs []merge.Candidate
+	err = eachRow(rows, func() error {
+		var c merge.Candidate
+		if err := rows.Scan(&c.ID, &c.Person, &c.Candidate); err != nil {
+			return err
+		}
+		cs = append(cs, c)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return deleteIDs(ctx, tx, "match_candidates", merge.Candidates(keepID, dropID, cs))
+}
+
+// mergeRegister deletes the newcomer's row of table (one a person) when
+// merge.Register says so.
+func mergeRegister(ctx context.Context, tx *sql.Tx, table string, keepID, dropID int64) error {
+	has, err := queryIDs(ctx, tx, `SELECT person_id FROM `+table+` WHERE person_id IN ($1, $2)`, keepID, dropID)
+	if err != nil {
+		return err
+	}
+	if merge.Register(slices.Contains(has, keepID), slices.Contains(has, dropID)) {
+		_, err = tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE person_id = $1`, dropID)
+	}
+	return err
 }
 
 // mergeEmployments makes the person's open employments at the same

@@ -57,13 +57,14 @@ const dayTaskQuery = `SELECT t.id, t.kind, t.title, COALESCE(t.person_id, 0), CO
 	FROM tasks t` + taskPerson + ` LEFT JOIN workplaces w ON w.id = t.workplace_id
 	LEFT JOIN pipeline pl ON pl.person_id = t.person_id AND pl.workplace_id = t.workplace_id WHERE `
 
-// MyDay gathers the user's open tasks due within a week (their own), the
-// tasks escalated to them as coordinator, and the new colleagues of the
-// last three weeks in their scope.
+// MyDay gathers the user's own open tasks due by pipeline.DayHorizon,
+// grouped by pipeline.ByDay, the tasks escalated to them as coordinator,
+// and the new colleagues in their scope who start within
+// pipeline.NewColleaguesWindow.
 func (s *Storage) MyDay(ctx context.Context, u *access.Principal) (*Day, error) {
 	today := s.today()
 	var d Day
-	a := access.Args{u.PersonID, date(today.AddDate(0, 0, 7))}
+	a := access.Args{u.PersonID, date(pipeline.DayHorizon(today))}
 	tasks, err := s.dayTasks(ctx, `t.owner_person_id = $1 AND t.status = 'open' AND t.due <= $2 AND `+
 		taskScope(u, access.TaskRead, &a)+` ORDER BY t.due, t.id LIMIT 200`, a...)
 	if err != nil {
@@ -75,17 +76,8 @@ func (s *Storage) MyDay(ctx context.Context, u *access.Principal) (*Day, error) 
 	if err := s.addHolders(ctx, u, tasks); err != nil {
 		return nil, err
 	}
-	for _, t := range tasks {
-		switch {
-		case t.Due.Before(today):
-			d.Overdue = append(d.Overdue, t)
-		case t.Due.Equal(today):
-			d.Today = append(d.Today, t)
-		default:
-			d.Upcoming = append(d.Upcoming, t)
-		}
-	}
-	if u.HasRole(model.RoleCoordinator) {
+	d.Overdue, d.Today, d.Upcoming = pipeline.ByDay(tasks, func(t DayTask) time.Time { return t.Due }, today)
+	if u.HasRole(pipeline.CoordinatorRole) {
 		a = access.Args{u.PersonID}
 		d.Escalated, err = s.dayTasks(ctx, `t.status = 'open' AND t.escalated_at IS NOT NULL AND (t.owner_person_id IS NULL OR t.owner_person_id <> $1) AND `+
 			taskScope(u, access.TaskWrite, &a)+` ORDER BY t.due, t.id LIMIT 100`, a...)
@@ -95,7 +87,8 @@ func (s *Storage) MyDay(ctx context.Context, u *access.Principal) (*Day, error) 
 	} else if d.Fellows, err = s.fellowsOverdue(ctx, u); err != nil {
 		return nil, err
 	}
-	a = access.Args{date(today.AddDate(0, 0, -21)), date(today.AddDate(0, 0, 14))}
+	from, to := pipeline.NewColleaguesWindow(today)
+	a = access.Args{date(from), date(to)}
 	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.first_name || ' ' || p.last_name, w.name, pl.start_date, pl.first_contact_at IS NOT NULL, pl.outcome
 		FROM pipeline pl JOIN persons p ON p.id = pl.person_id JOIN workplaces w ON w.id = pl.workplace_id
 		WHERE pl.kind = 'newhire' AND pl.start_date >= $1 AND pl.start_date <= $2 AND `+u.Scope(access.PersonRead).FilterAt("pl.unit_path", "pl.workplace_id", &a)+`
@@ -181,7 +174,7 @@ func (s *Storage) addColleagues(ctx context.Context, u *access.Principal, ts []D
 func (s *Storage) Colleagues(ctx context.Context, u *access.Principal, workplaceID int64) ([]Colleague, error) {
 	a := access.Args{workplaceID, u.PersonID}
 	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.first_name || ' ' || p.last_name FROM persons p
-		WHERE p.workplace_id = $1 AND p.id <> $2 AND p.member_status IN ('active', 'arrears') AND `+u.Scope(access.PersonRead).FilterAt("p.unit_path", "p.workplace_id", &a)+`
+		WHERE p.workplace_id = $1 AND p.id <> $2 AND p.member_status IN `+currentStatuses+` AND `+u.Scope(access.PersonRead).FilterAt("p.unit_path", "p.workplace_id", &a)+`
 		ORDER BY p.sort_key, p.id LIMIT 100`, a...)
 	if err != nil {
 		return nil, err

@@ -959,24 +959,11 @@ type applied struct {
 	membership int64
 }
 
-// status is the membership status the row leaves.
-func (a *applied) status() model.MembershipStatus {
-	switch {
-	case a.plan.Member && model.IsMember(a.rec.Status):
-		return a.rec.Status
-	case a.plan.Member:
-		return model.StatusActive
-	case a.rec.Status != "" && !model.IsMember(a.rec.Status):
-		return a.rec.Status
-	}
-	return model.StatusResigned
-}
-
 func (a *applied) create() error {
 	r, rec := a.run, a.rec
 	p := model.Person{FirstName: rec.First, LastName: rec.Last, Email: rec.Email, Mobile: rec.Mobile}
 	sortKey, searchKey := personKeys(&p)
-	status := a.status()
+	status := a.plan.Status(a.rec.Status)
 	var err error
 	a.person, err = r.add("persons", rec.First, rec.Last, sortKey, searchKey, date(rec.Birth), r.s.FnrHash(rec.Fnr), rec.Email, rec.Mobile,
 		rec.Address, rec.Postal, rec.Place, a.unit.id, a.unit.path, nullID(a.wp.id), status, r.now, r.now, rec.MemberNo, string(rec.Protect))
@@ -1011,26 +998,9 @@ func (a *applied) create() error {
 
 func (a *applied) insertMembership(status model.MembershipStatus) error {
 	r, rec := a.run, a.rec
-	typ := rec.Type
-	switch {
-	case a.plan.Retire:
-		typ = model.TypeRetired
-	case typ == "":
-		typ = model.TypeOrdinary
-	}
-	start := rec.Joined
-	if start.IsZero() || (!r.first && a.plan.Join) {
-		start = r.today
-	}
-	var end any
-	if !model.IsMember(status) {
-		end = date(rec.Resigned)
-		if rec.Resigned.IsZero() {
-			end = date(r.today)
-		}
-	}
+	typ, start, end := a.plan.Membership(r.first, rec, status, r.today)
 	var err error
-	a.membership, err = r.add("memberships", a.person, typ, status, date(start), end, string(rec.Dues), date(rec.PaidUpTo))
+	a.membership, err = r.add("memberships", a.person, typ, status, date(start), date(end), string(rec.Dues), date(rec.PaidUpTo))
 	if err != nil {
 		return err
 	}
@@ -1086,7 +1056,7 @@ func (a *applied) update(k *known, placed bool) error {
 	}
 	status := k.status
 	if plan.Join || plan.Resign || (plan.Member && a.changed.Has(register.MemberStatus)) {
-		status = a.status()
+		status = a.plan.Status(a.rec.Status)
 		set = append(set, "member_status = "+args.Add(status))
 	}
 	if len(set) > 0 {

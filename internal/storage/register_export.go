@@ -80,7 +80,7 @@ func (s *Storage) RegisterChanges(ctx context.Context, u *access.Principal, sinc
 		// leaves it empty) that began on or after the day.
 		joins := `SELECT 'join', ` + registerChangeSelect + `, NULL
 			FROM memberships m JOIN persons p ON p.id = m.person_id LEFT JOIN workplaces w ON w.id = p.workplace_id
-			WHERE m.source <> '' AND m.start_date >= ` + sinceDay + ` AND m.status IN ('active', 'arrears') AND ` + scope
+			WHERE m.source <> '' AND m.start_date >= ` + sinceDay + ` AND m.status IN ` + currentStatuses + ` AND ` + scope
 		// Resignations: memberships whose status a user changed in Verve
 		// to resigned since the day.
 		resigns := `SELECT 'resign', ` + registerChangeSelect + `, MAX(l.at)
@@ -92,10 +92,10 @@ func (s *Storage) RegisterChanges(ctx context.Context, u *access.Principal, sinc
 		// them already).
 		contacts := `SELECT 'contact', ` + registerChangeSelect + `, MAX(l.at)
 			FROM audit_log l JOIN persons p ON p.id = l.person_id
-			LEFT JOIN memberships m ON m.id = (SELECT MAX(x.id) FROM memberships x WHERE x.person_id = p.id AND x.status IN ('active', 'arrears'))
+			LEFT JOIN memberships m ON m.id = (SELECT MAX(x.id) FROM memberships x WHERE x.person_id = p.id AND x.status IN ` + currentStatuses + `)
 			LEFT JOIN workplaces w ON w.id = p.workplace_id
 			WHERE l.entity = 'person' AND l.action = 'update' AND l.at >= ` + sinceArg + ` AND ` + contact + ` AND ` + madeInVerve + `
-			AND p.member_no IS NOT NULL AND p.member_status IN ('active', 'arrears') AND ` + scope + ` GROUP BY ` + registerChangeGroup
+			AND p.member_no IS NOT NULL AND p.member_status IN ` + currentStatuses + ` AND ` + scope + ` GROUP BY ` + registerChangeGroup
 		rows, err := tx.QueryContext(ctx, joins+` UNION ALL `+resigns+` UNION ALL `+contacts+` ORDER BY 1, 3, 2`, a...)
 		if err != nil {
 			return err

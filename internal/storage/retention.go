@@ -188,18 +188,8 @@ func (s *Storage) eraseWhere(ctx context.Context, u *access.Principal, reason, q
 		return 0, err
 	}
 	all := access.Args(slices.Clone(args))
-	rows, err := s.r.QueryContext(ctx, `SELECT p.id FROM persons p WHERE p.id IN (`+query+`) AND `+
+	ids, err := queryIDs(ctx, s.r, `SELECT p.id FROM persons p WHERE p.id IN (`+query+`) AND `+
 		u.Scope(access.PersonWrite).FilterAt("p.unit_path", "p.workplace_id", &all)+` ORDER BY p.id`, all...)
-	if err != nil {
-		return 0, err
-	}
-	var ids []int64
-	err = eachRow(rows, func() error {
-		var id int64
-		err := rows.Scan(&id)
-		ids = append(ids, id)
-		return err
-	})
 	if err != nil {
 		return 0, err
 	}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"maps"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/verve-union/verve/internal/access"
@@ -34,21 +33,7 @@ func (s *Storage) settings(ctx context.Context, q interface {
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
 }) (Settings, error) {
 	st := DefaultSettings
-	err := readSettings(ctx, q, func(k, v string) {
-		n, _ := strconv.Atoi(v)
-		switch k {
-		case "follow_up_days":
-			st.FollowUpDays = n
-		case "retention_days":
-			st.RetentionDays = n
-		case "escalate_after_days":
-			st.EscalateAfterDays = n
-		case "mail_keep_days":
-			st.MailKeepDays = n
-		case "privacy_notice":
-			st.PrivacyNotice = v
-		}
-	})
+	err := readSettings(ctx, q, st.Load)
 	return st, err
 }
 
@@ -91,13 +76,7 @@ func (s *Storage) SaveSettings(ctx context.Context, u *access.Principal, st Sett
 		return err
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		return s.storeSettings(ctx, tx, u, map[string]string{
-			"follow_up_days":      strconv.Itoa(st.FollowUpDays),
-			"retention_days":      strconv.Itoa(st.RetentionDays),
-			"escalate_after_days": strconv.Itoa(st.EscalateAfterDays),
-			"mail_keep_days":      strconv.Itoa(st.MailKeepDays),
-			"privacy_notice":      st.PrivacyNotice,
-		})
+		return s.storeSettings(ctx, tx, u, st.Stored())
 	})
 }
 
@@ -127,20 +106,7 @@ func (s *Storage) joinSettings(ctx context.Context, q interface {
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
 }) (JoinSettings, error) {
 	st := DefaultJoinSettings
-	err := readSettings(ctx, q, func(k, v string) {
-		switch k {
-		case "join_auto_approve":
-			st.AutoApprove = v == "1"
-		case "credit_months":
-			if n, err := strconv.Atoi(v); err == nil {
-				st.CreditMonths = n
-			}
-		case "join_intro":
-			st.Intro = v
-		case "join_consent":
-			st.Consent = v
-		}
-	})
+	err := readSettings(ctx, q, st.Load)
 	return st, err
 }
 
@@ -153,14 +119,9 @@ func (s *Storage) SaveJoinSettings(ctx context.Context, u *access.Principal, st 
 	if err := st.Validate(); err != nil {
 		return err
 	}
-	auto := "0"
-	if st.AutoApprove {
-		auto = "1"
-	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		s.joinCache.Store(nil)
-		return s.storeSettings(ctx, tx, u, map[string]string{"join_auto_approve": auto, "credit_months": strconv.Itoa(st.CreditMonths),
-			"join_intro": st.Intro, "join_consent": st.Consent})
+		return s.storeSettings(ctx, tx, u, st.Stored())
 	})
 	s.joinCache.Store(nil) // also after the commit, so no reader caches the old values
 	return err

@@ -23,4 +23,7 @@ var (
 	currentStatuses = sqlSet(model.StatusActive, model.StatusArrears)
 	// pipelineTaskKinds: the tasks whose outcome moves the pipeline.
 	pipelineTaskKinds = sqlSet(pipeline.TaskKinds...)
+	// stewardRoles: the roles that make a workplace "have a shop steward"
+	// (pipeline.StewardRoles).
+	stewardRoles = sqlSet(pipeline.StewardRoles...)
 )

@@ -3,10 +3,12 @@
 //
 // Storage holds SQL, transactions and scoping only: no user-visible text
 // and no business decision. What a rule or workflow decides lives in model
-// and in packages named for it: what an outcome leads to (pipeline), who
-// a row of an employer's list is and what it leads to (listmatch), how
+// (settings, benefits, the decision on an application) and in packages
+// named for it: what an outcome leads to and what Min dag shows (pipeline),
+// who a row of an employer's list is and what it leads to (listmatch), how
 // two records of one person combine (merge), who is erased when
-// (retention), credit, students, dues, joinmail. Storage is handed the
+// (retention), who gets a transfer task and what converting a student
+// makes (students), credit, register, dues, joinmail. Storage is handed the
 // decision, or translates a rule table into set-wise SQL (each with a test
 // that every rule has its SQL), and applies it in one transaction.
 //

@@ -53,11 +53,9 @@ type Conversion struct {
 	TasksClosed         int
 }
 
-// ConvertStudent moves a student member in the user's scope to an ordinary
-// membership in one step: the student membership ends today with status
-// converted (kept as history), an ordinary membership starts the same day
-// with the same recruiter, and open transfer tasks for the person are done.
-// Converting the same membership twice is a conflict.
+// ConvertStudent converts a student membership in the user's scope in one
+// step, as students.Convertible and students.Convert say. Converting the
+// same membership twice is a conflict.
 func (s *Storage) ConvertStudent(ctx context.Context, u *access.Principal, membershipID int64) (*Conversion, error) {
 	if !u.Can(access.StudentWrite) {
 		return nil, model.ErrorKey(model.EFORBIDDEN, "err.student.convert.forbidden")
@@ -77,21 +75,16 @@ func (s *Storage) ConvertStudent(ctx context.Context, u *access.Principal, membe
 		} else if err != nil {
 			return err
 		}
-		if typ != model.TypeStudent {
-			return model.ErrorKey(model.EINVALID, "err.student.notstudent")
+		if err := students.Convertible(c.Name, typ, status, timeOf(end)); err != nil {
+			return err
 		}
-		if status == model.StatusConverted {
-			return model.ErrorKey(model.ECONFLICT, "err.student.converted", "name", c.Name, "date", timeOf(end).Format("02.01.2006"))
-		}
-		if !model.IsMember(status) || end.Valid {
-			return model.ErrorKey(model.ECONFLICT, "err.student.ended", "name", c.Name)
-		}
+		next := students.Convert(status)
 		now, today := s.now().UTC(), s.today()
 		c.Date = today
 		// The status condition makes a second, concurrent conversion
 		// change nothing.
 		r, err := tx.ExecContext(ctx, `UPDATE memberships SET status = $1, end_date = $2 WHERE id = $3 AND status IN `+currentStatuses+` AND end_date IS NULL`,
-			model.StatusConverted, date(today), membershipID)
+			students.Ended, date(today), membershipID)
 		if err != nil {
 			return err
 		}
@@ -105,9 +98,8 @@ func (s *Storage) ConvertStudent(ctx context.Context, u *access.Principal, membe
 		if err := s.audit(ctx, tx, u, "update", "membership", membershipID, []string{"status", "end_date"}, c.PersonID, detail); err != nil {
 			return err
 		}
-		// Unpaid dues stay unpaid: an ordinary membership continues in arrears.
 		if err := tx.QueryRowContext(ctx, `INSERT INTO memberships (person_id, type, status, start_date, source, recruited_by)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, c.PersonID, model.TypeOrdinary, status, date(today), string(model.SourceStudentTransfer), recruiter).
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, c.PersonID, next.Type, next.Status, date(today), string(next.Source), recruiter).
 			Scan(&c.MembershipID); err != nil {
 			return err
 		}
@@ -139,12 +131,11 @@ func (s *Storage) ConvertStudent(ctx context.Context, u *access.Principal, membe
 // convertTasksLock is the PostgreSQL advisory lock key of CreateConvertTasks.
 const convertTasksLock = 0x5645525645 // "VERVE"
 
-// CreateConvertTasks gives each student member graduating within
-// students.DefaultMonths (or already graduated and still a student member)
-// a transfer task, unless they have an open or done one: owned by their
-// region's recruitment coordinator, due a month before the expected
-// graduation or today if that is sooner. Only student members in u's
-// scope get one; the worker runs it as System. It returns how many it made.
+// CreateConvertTasks gives each current student member graduating by
+// students.TaskHorizon a transfer task, unless they have one in
+// students.TaskBlockers: owned as students.OwnerRole says, due at
+// students.TaskDue. Only student members in u's scope get one; the worker
+// runs it as System. It returns how many it made.
 func (s *Storage) CreateConvertTasks(ctx context.Context, u *access.Principal) (int, error) {
 	type cand struct {
 		person   int64
@@ -162,13 +153,14 @@ func (s *Storage) CreateConvertTasks(ctx context.Context, u *access.Principal) (
 			}
 		}
 		now, today, title := s.now().UTC(), s.today(), students.TaskTitle()
-		args := access.Args{date(today.AddDate(0, students.DefaultMonths, 0))}
+		args := access.Args{date(students.TaskHorizon(today))}
 		rows, err := tx.QueryContext(ctx, `SELECT m.person_id, p.unit_path, m.expected_graduation,
 			(SELECT MIN(r.person_id) FROM roles r JOIN org_units ru ON ru.id = r.unit_id
-				WHERE r.role = 'recruitment_coordinator' AND r.end_date IS NULL AND ru.kind = 'region' AND substr(p.unit_path, 1, length(ru.path)) = ru.path)
+				WHERE r.role = `+sqlWord(students.OwnerRole)+` AND r.end_date IS NULL AND ru.kind = `+sqlWord(students.OwnerUnit)+`
+				AND substr(p.unit_path, 1, length(ru.path)) = ru.path)
 			FROM memberships m JOIN persons p ON p.id = m.person_id
-			WHERE m.type = 'student' AND m.status IN `+currentStatuses+` AND m.end_date IS NULL AND m.expected_graduation <= $1
-			AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.person_id = m.person_id AND t.kind = 'convert' AND t.status IN ('open', 'done'))
+			WHERE m.type = `+sqlWord(model.TypeStudent)+` AND m.status IN `+currentStatuses+` AND m.end_date IS NULL AND m.expected_graduation <= $1
+			AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.person_id = m.person_id AND t.kind = `+sqlWord(model.TaskConvert)+` AND t.status IN `+sqlSet(students.TaskBlockers...)+`)
 			AND `+u.Scope(access.TaskWrite).FilterAt("p.unit_path", "p.workplace_id", &args)+`
 			ORDER BY m.person_id, m.expected_graduation`, args...)
 		if err != nil {

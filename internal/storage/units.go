@@ -74,7 +74,7 @@ func (s *Storage) UnitTree(ctx context.Context, u *access.Principal) ([]UnitCoun
 		byPath[c.Path] = c
 	}
 	var b access.Args
-	crow, err := s.r.QueryContext(ctx, `SELECT p.unit_path, count(*) FROM persons p WHERE p.member_status IN ('active', 'arrears') AND `+
+	crow, err := s.r.QueryContext(ctx, `SELECT p.unit_path, count(*) FROM persons p WHERE p.member_status IN `+currentStatuses+` AND `+
 		scope.FilterAt("p.unit_path", "p.workplace_id", &b)+` GROUP BY p.unit_path`, b...)
 	if err != nil {
 		return nil, err

@@ -1,5 +1,7 @@
 // Package students decides the rules for student members: how far ahead
-// the graduating list looks, when a transfer task is due, which graduation
+// the graduating list looks, who gets a transfer task, when and to whom,
+// whether a membership may be converted and what converting makes
+// (convert.go), which graduation
 // cohort a member belongs to and whether they count as graduated,
 // converted or still a student, the ISO weeks of the study-start view, and
 // the order regions and institutions are shown in.

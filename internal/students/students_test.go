@@ -201,3 +201,44 @@ func TestByRegion(t *testing.T) {
 		t.Errorf("got %q", out)
 	}
 }
+
+func TestConvertible(t *testing.T) {
+	ended := day(2026, 6, 30)
+	for _, tc := range []struct {
+		name   string
+		typ    model.MembershipType
+		status model.MembershipStatus
+		end    time.Time
+		key    string
+	}{
+		{"a current student member", model.TypeStudent, model.StatusActive, time.Time{}, ""},
+		{"in arrears too", model.TypeStudent, model.StatusArrears, time.Time{}, ""},
+		{"not a student membership", model.TypeOrdinary, model.StatusActive, time.Time{}, "err.student.notstudent"},
+		{"converted already", model.TypeStudent, model.StatusConverted, ended, "err.student.converted"},
+		{"ended", model.TypeStudent, model.StatusActive, ended, "err.student.ended"},
+		{"resigned", model.TypeStudent, model.StatusResigned, ended, "err.student.ended"},
+		{"pending", model.TypeStudent, model.StatusPending, time.Time{}, "err.student.ended"},
+	} {
+		err := Convertible("Kari", tc.typ, tc.status, tc.end)
+		var key string
+		if e, ok := err.(*model.Error); ok {
+			key = e.Key
+		} else if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if key != tc.key {
+			t.Errorf("%s: %q, want %q", tc.name, key, tc.key)
+		}
+	}
+}
+
+func TestConvertAndTaskHorizon(t *testing.T) {
+	for _, st := range []model.MembershipStatus{model.StatusActive, model.StatusArrears} {
+		if got := Convert(st); got != (Successor{model.TypeOrdinary, st, model.SourceStudentTransfer}) {
+			t.Errorf("Convert(%s) = %+v", st, got)
+		}
+	}
+	if got := TaskHorizon(day(2026, 11, 25)); !got.Equal(day(2027, 5, 25)) {
+		t.Errorf("TaskHorizon = %s", got.Format(time.DateOnly))
+	}
+}
