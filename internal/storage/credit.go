@@ -181,12 +181,12 @@ func (s *Storage) Leaderboard(ctx context.Context, u *access.Principal, unitID i
 			return nil, err
 		}
 	}
-	from := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
-	a := access.Args{from, from.AddDate(1, 0, 0)}
-	q := `SELECT r.id, r.first_name || ' ' || r.last_name, count(*) FROM credits c JOIN persons r ON r.id = c.recruiter_id
-		WHERE c.earned_at >= $1 AND c.earned_at < $2 AND r.leaderboard_opt_in = TRUE AND ` +
+	// From the year's counts (aggregates.go), not the credits.
+	a := access.Args{year}
+	q := `SELECT r.id, r.first_name || ' ' || r.last_name, c.credits FROM credit_counts c JOIN persons r ON r.id = c.recruiter_id
+		WHERE c.year = $1 AND c.credits > 0 AND r.leaderboard_opt_in = TRUE AND ` +
 		access.Scope{Paths: []string{path}}.Filter("r.unit_path", &a) + `
-		GROUP BY r.id, r.first_name, r.last_name, r.sort_key ORDER BY count(*) DESC, r.sort_key LIMIT ` + a.Add(limit)
+		ORDER BY c.credits DESC, r.sort_key LIMIT ` + a.Add(limit)
 	rows, err := s.r.QueryContext(ctx, q, a...)
 	if err != nil {
 		return nil, err

@@ -45,6 +45,9 @@ func jobs(s *storage.Storage) []job {
 		// Join applications whose confirmation link ran out unused go.
 		{"expired_applications", s.DeleteExpiredApplications},
 		{"purge_mail", s.PurgeMail},
+		// The pages' figures are counted afresh once a day, mending any
+		// drift from their triggers (storage/aggregates.go).
+		{"aggregates", s.RebuildAggregates},
 	}
 }
 
