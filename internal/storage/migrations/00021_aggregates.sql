@@ -54,8 +54,9 @@ CREATE INDEX credit_counts_year ON credit_counts(year, credits);
 {{pg_only}}CREATE TRIGGER credit_counts_change AFTER INSERT OR DELETE OR UPDATE OF recruiter_id, earned_at ON credits FOR EACH ROW EXECUTE FUNCTION credit_counts_trigger();
 
 -- Students by graduation: the graduating list reads only current student
--- memberships up to a date.
-CREATE INDEX memberships_graduation ON memberships(expected_graduation) WHERE type = 'student' AND end_date IS NULL;
+-- memberships up to a date (status first: SQLite, unanalysed, would
+-- otherwise prefer memberships_status).
+CREATE INDEX memberships_graduation ON memberships(status, expected_graduation) WHERE type = 'student' AND end_date IS NULL;
 
 -- +goose Down
 DROP INDEX memberships_graduation;
