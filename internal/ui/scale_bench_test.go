@@ -64,7 +64,7 @@ func BenchmarkScale(b *testing.B) {
 	}
 	var table []row
 	for _, user := range scaleRoles {
-		cookie := benchLogin(b, h, user)
+		cookie := benchLogin(b, h, s, user)
 		get := func(page string) (string, time.Duration, time.Duration) {
 			r := httptest.NewRequest("GET", page, nil)
 			r.Header.Set("Cookie", cookie)
