@@ -74,8 +74,13 @@ func (s *Storage) UnitTree(ctx context.Context, u *access.Principal) ([]UnitCoun
 		byPath[c.Path] = c
 	}
 	var b access.Args
+<<<<<<< HEAD
 	crow, err := s.r.QueryContext(ctx, `SELECT c.unit_path, SUM(c.members) FROM person_counts c WHERE c.members <> 0 AND `+
 		scope.Filter("c.unit_path", &b)+` GROUP BY c.unit_path`, b...)
+=======
+	crow, err := s.r.QueryContext(ctx, `SELECT p.unit_path, count(*) FROM persons p WHERE p.member_status IN ('active', 'arrears') AND `+
+		scope.FilterAt("p.unit_path", "p.workplace_id", &b)+` GROUP BY p.unit_path`, b...)
+>>>>>>> main
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +130,7 @@ func (s *Storage) UnitTree(ctx context.Context, u *access.Principal) ([]UnitCoun
 // club's steward sees their club although the tree leaves clubs out (they
 // are listed per workplace on each branch's page).
 func ownUnits(scope access.Scope, a *access.Args) string {
-	if scope.Empty() {
+	if len(scope.Paths) == 0 {
 		return "1 = 0"
 	}
 	ph := make([]string, len(scope.Paths))
