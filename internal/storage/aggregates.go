@@ -12,8 +12,9 @@ import (
 // count over a million rows: person_counts per unit path and workplace,
 // credit_counts per recruiter and year. Triggers keep them current in the
 // transaction that changes persons or credits; RebuildAggregates counts
-// them afresh. A scope's figure is the sum over its path ranges, so a
-// steward's count covers their scope only.
+// them afresh. A scope's figure is the sum over its path ranges and
+// workplaces (access.Scope.FilterAt), so a steward's count covers their
+// scope only.
 
 // creditYear is the UTC calendar year of credits.earned_at, as the
 // migration's triggers compute it.
@@ -22,11 +23,13 @@ var creditYear = map[Dialect]string{
 	Postgres: `EXTRACT(YEAR FROM earned_at AT TIME ZONE 'UTC')::int`,
 }
 
-// memberSum sums person_counts.members over the scope's paths.
+// memberSum sums person_counts.members over the scope's paths and
+// workplaces.
 func (s *Storage) memberSum(ctx context.Context, scope access.Scope) (int, error) {
 	var a access.Args
 	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT COALESCE(SUM(c.members), 0) FROM person_counts c WHERE `+scope.Filter("c.unit_path", &a), a...).Scan(&n)
+	err := s.r.QueryRowContext(ctx, `SELECT COALESCE(SUM(c.members), 0) FROM person_counts c WHERE `+
+		scope.FilterAt("c.unit_path", "c.workplace_id", &a), a...).Scan(&n)
 	return n, err
 }
 

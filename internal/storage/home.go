@@ -19,14 +19,8 @@ type HomeCounts struct {
 func (s *Storage) Home(ctx context.Context, u *access.Principal) (*HomeCounts, error) {
 	var h HomeCounts
 	today := date(s.today())
-<<<<<<< HEAD
 	var err error
 	if h.Members, err = s.memberSum(ctx, u.Scope(access.PersonRead)); err != nil {
-=======
-	var a access.Args
-	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM persons p WHERE p.member_status IN ('active', 'arrears') AND `+
-		u.Scope(access.PersonRead).FilterAt("p.unit_path", "p.workplace_id", &a), a...).Scan(&h.Members); err != nil {
->>>>>>> main
 		return nil, err
 	}
 	a := access.Args{today}

@@ -74,13 +74,8 @@ func (s *Storage) UnitTree(ctx context.Context, u *access.Principal) ([]UnitCoun
 		byPath[c.Path] = c
 	}
 	var b access.Args
-<<<<<<< HEAD
 	crow, err := s.r.QueryContext(ctx, `SELECT c.unit_path, SUM(c.members) FROM person_counts c WHERE c.members <> 0 AND `+
-		scope.Filter("c.unit_path", &b)+` GROUP BY c.unit_path`, b...)
-=======
-	crow, err := s.r.QueryContext(ctx, `SELECT p.unit_path, count(*) FROM persons p WHERE p.member_status IN ('active', 'arrears') AND `+
-		scope.FilterAt("p.unit_path", "p.workplace_id", &b)+` GROUP BY p.unit_path`, b...)
->>>>>>> main
+		scope.FilterAt("c.unit_path", "c.workplace_id", &b)+` GROUP BY c.unit_path`, b...)
 	if err != nil {
 		return nil, err
 	}
