@@ -4,6 +4,9 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/model"
 )
 
 // TestAggregatesFollowChanges: the counts the pages read stay equal to a
@@ -46,6 +49,13 @@ func TestAggregatesFollowChanges(t *testing.T) {
 		}
 		if h, err := s.Home(ctx, f.steward); err != nil || h.Members != 2 {
 			t.Fatalf("steward's members %+v (%v), want 2 (club A only)", h, err)
+		}
+		// A steward of club A who also acts on workplace B (in club B)
+		// counts B's member too.
+		portfolio := &access.Principal{Username: "tv2", Grants: []access.Grant{{Role: model.RoleShopSteward,
+			UnitPath: f.clubA.Path, Workplaces: []int64{f.wB.ID}}}}
+		if h, err := s.Home(ctx, portfolio); err != nil || h.Members != 3 {
+			t.Fatalf("portfolio steward's members %+v (%v), want 3", h, err)
 		}
 		w, err := s.WorkplaceSummary(ctx, f.admin, f.wA.ID)
 		if err != nil || w.Members != 2 || w.OtherUnion != 1 || w.NonMembers != 0 {
