@@ -48,7 +48,11 @@ func TestBrowserSignin(t *testing.T) {
 	link := mailedLink(t, e, deliver, smtp, member, map[string]bool{})
 	do(t, ctx, "open the link", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.ID("signin-confirm")))
 	check("link opened")
-	do(t, ctx, "confirm", chromedp.Click(chromedp.ID("signin-confirm")), chromedp.WaitVisible(chromedp.ID("count-members")))
+	// A member without a role lands on Meg, with their referral section.
+	do(t, ctx, "confirm", chromedp.Click(chromedp.ID("signin-confirm")), chromedp.WaitVisible(chromedp.ID("me-referral")))
+	if loc := run(t, ctx, "location", chromedp.Location()); loc != e.URL+"/me" {
+		t.Fatalf("the member landed on %s, not Meg", loc)
+	}
 	screenshot(t, ctx, "signin-link-member")
 	do(t, ctx, "own referral page", chromedp.Navigate(e.URL+"/me/referral"), chromedp.WaitReady(chromedp.CSS("main")))
 	if loc := run(t, ctx, "location", chromedp.Location()); loc != e.URL+"/me/referral" {
