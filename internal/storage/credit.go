@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -50,17 +51,20 @@ func (s *Storage) EarnCredits(ctx context.Context, u *access.Principal) (int, er
 	if err != nil {
 		return 0, err
 	}
-	earned := 0
+	var payers []duesWindow
 	for _, c := range cands {
-		var paid int
 		if credit.PaysDues(c.Type) {
 			from, to := credit.Window(c.Start, n)
-			if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM dues_payments WHERE membership_id = $1 AND month >= $2 AND month < $3`,
-				c.id, from, to).Scan(&paid); err != nil {
-				return earned, err
-			}
+			payers = append(payers, duesWindow{c.id, from, to})
 		}
-		if !credit.Earns(c.Recruit, today, n, paid) {
+	}
+	paid, err := s.paidInWindows(ctx, payers)
+	if err != nil {
+		return 0, err
+	}
+	earned := 0
+	for _, c := range cands {
+		if !credit.Earns(c.Recruit, today, n, paid[c.id]) {
 			continue
 		}
 		err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -98,6 +102,55 @@ func (s *Storage) EarnCredits(ctx context.Context, u *access.Principal) (int, er
 		}
 	}
 	return earned, nil
+}
+
+// duesWindow is the months [from, to) a membership must have paid.
+type duesWindow struct {
+	membership int64
+	from, to   time.Time
+}
+
+// paidInWindows counts each membership's paid months within its window,
+// set-wise: a query per 500 memberships, those of close windows together
+// so that each query reads few months beyond them.
+func (s *Storage) paidInWindows(ctx context.Context, ws []duesWindow) (map[int64]int, error) {
+	slices.SortFunc(ws, func(a, b duesWindow) int { return a.from.Compare(b.from) })
+	out := map[int64]int{}
+	for chunk := range slices.Chunk(ws, 500) {
+		win := map[int64]duesWindow{}
+		lo, hi := chunk[0].from, chunk[0].to
+		for _, w := range chunk {
+			win[w.membership] = w
+			if w.to.After(hi) {
+				hi = w.to
+			}
+		}
+		a := access.Args{lo, hi}
+		ids := make([]string, len(chunk))
+		for i, w := range chunk {
+			ids[i] = a.Add(w.membership)
+		}
+		rows, err := s.r.QueryContext(ctx, `SELECT membership_id, month FROM dues_payments WHERE month >= $1 AND month < $2
+			AND membership_id IN (`+strings.Join(ids, ", ")+`)`, a...)
+		if err != nil {
+			return nil, err
+		}
+		err = eachRow(rows, func() error {
+			var id int64
+			var month time.Time
+			if err := rows.Scan(&id, &month); err != nil {
+				return err
+			}
+			if w := win[id]; !month.Before(w.from) && month.Before(w.to) {
+				out[id]++
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // Credit is a recruit that counted for a recruiter.
@@ -181,12 +234,12 @@ func (s *Storage) Leaderboard(ctx context.Context, u *access.Principal, unitID i
 			return nil, err
 		}
 	}
-	from := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
-	a := access.Args{from, from.AddDate(1, 0, 0)}
-	q := `SELECT r.id, r.first_name || ' ' || r.last_name, count(*) FROM credits c JOIN persons r ON r.id = c.recruiter_id
-		WHERE c.earned_at >= $1 AND c.earned_at < $2 AND r.leaderboard_opt_in = TRUE AND ` +
+	// From the year's counts (aggregates.go), not the credits.
+	a := access.Args{year}
+	q := `SELECT r.id, r.first_name || ' ' || r.last_name, c.credits FROM credit_counts c JOIN persons r ON r.id = c.recruiter_id
+		WHERE c.year = $1 AND c.credits > 0 AND r.leaderboard_opt_in = TRUE AND ` +
 		access.Scope{Paths: []string{path}}.Filter("r.unit_path", &a) + `
-		GROUP BY r.id, r.first_name, r.last_name, r.sort_key ORDER BY count(*) DESC, r.sort_key LIMIT ` + a.Add(limit)
+		ORDER BY c.credits DESC, r.sort_key LIMIT ` + a.Add(limit)
 	rows, err := s.r.QueryContext(ctx, q, a...)
 	if err != nil {
 		return nil, err

@@ -19,12 +19,11 @@ type HomeCounts struct {
 func (s *Storage) Home(ctx context.Context, u *access.Principal) (*HomeCounts, error) {
 	var h HomeCounts
 	today := date(s.today())
-	var a access.Args
-	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM persons p WHERE p.member_status IN `+currentStatuses+` AND `+
-		u.Scope(access.PersonRead).FilterAt("p.unit_path", "p.workplace_id", &a), a...).Scan(&h.Members); err != nil {
+	var err error
+	if h.Members, err = s.memberSum(ctx, u.Scope(access.PersonRead)); err != nil {
 		return nil, err
 	}
-	a = access.Args{today}
+	a := access.Args{today}
 	if err := s.r.QueryRowContext(ctx, `SELECT
 		COALESCE(SUM(CASE WHEN t.kind = 'welcome' THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN t.due <= $1 THEN 1 ELSE 0 END), 0)

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"github.com/verve-union/verve/internal/access"
@@ -26,9 +27,39 @@ type (
 	StudyStart        = students.StudyStart
 )
 
-// regionJoin finds the region (kind 'region') above a person's unit; a
-// person registered on the union itself has none.
-const regionJoin = `LEFT JOIN org_units ru ON ru.kind = 'region' AND substr(p.unit_path, 1, length(ru.path)) = ru.path`
+// regionFinder finds the region (kind 'region') above a person's unit; a
+// person registered on the union itself has none. In Go, from the few
+// regions, rather than a join that scans the org units for every row.
+type regionFinder []regionRow
+
+type regionRow struct {
+	id         int64
+	name, path string
+}
+
+func (s *Storage) regionFinder(ctx context.Context) (regionFinder, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, name, path FROM org_units WHERE kind = 'region'`)
+	if err != nil {
+		return nil, err
+	}
+	var out regionFinder
+	err = eachRow(rows, func() error {
+		out = append(out, regionRow{})
+		r := &out[len(out)-1]
+		return rows.Scan(&r.id, &r.name, &r.path)
+	})
+	return out, err
+}
+
+// of returns the region above unitPath, or 0 and "".
+func (f regionFinder) of(unitPath string) (int64, string) {
+	for _, r := range f {
+		if strings.HasPrefix(unitPath, r.path) {
+			return r.id, r.name
+		}
+	}
+	return 0, ""
+}
 
 // notJoinedStatuses: a membership in one of these never began.
 var notJoinedStatuses = sqlSet(model.StatusPending, model.StatusRejected, model.StatusProspect)
@@ -53,10 +84,14 @@ func (s *Storage) GraduatingStudents(ctx context.Context, u *access.Principal, m
 	if err != nil {
 		return nil, err
 	}
+	regions, err := s.regionFinder(ctx)
+	if err != nil {
+		return nil, err
+	}
 	a := access.Args{date(horizon)}
 	rows, err := s.r.QueryContext(ctx, `SELECT m.id, p.id, p.first_name || ' ' || p.last_name, p.mobile, p.email, m.institution, m.programme,
-		m.expected_graduation, m.start_date, COALESCE(rb.first_name || ' ' || rb.last_name, ''), COALESCE(ru.id, 0), COALESCE(ru.name, '')
-		FROM memberships m JOIN persons p ON p.id = m.person_id LEFT JOIN persons rb ON rb.id = m.recruited_by `+regionJoin+`
+		m.expected_graduation, m.start_date, COALESCE(rb.first_name || ' ' || rb.last_name, ''), p.unit_path
+		FROM memberships m JOIN persons p ON p.id = m.person_id LEFT JOIN persons rb ON rb.id = m.recruited_by
 		WHERE m.type = 'student' AND m.status IN `+currentStatuses+` AND m.end_date IS NULL AND m.expected_graduation <= $1
 		AND `+scope.FilterAt("p.unit_path", "p.workplace_id", &a), a...)
 	if err != nil {
@@ -66,11 +101,13 @@ func (s *Storage) GraduatingStudents(ctx context.Context, u *access.Principal, m
 	var persons []any
 	err = eachRow(rows, func() error {
 		var g GraduatingStudent
+		var path string
 		r := StudentRegion{Students: []GraduatingStudent{{}}}
 		if err := rows.Scan(&g.MembershipID, &g.PersonID, &g.Name, &g.Mobile, &g.Email, &g.Institution, &g.Programme,
-			&g.ExpectedGraduation, &g.StartDate, &g.RecruitedBy, &r.RegionID, &r.Region); err != nil {
+			&g.ExpectedGraduation, &g.StartDate, &g.RecruitedBy, &path); err != nil {
 			return err
 		}
+		r.RegionID, r.Region = regions.of(path)
 		r.Students[0] = g
 		list = append(list, r)
 		persons = append(persons, g.PersonID)
@@ -134,9 +171,13 @@ func (s *Storage) StudyStart(ctx context.Context, u *access.Principal, since tim
 	}
 	today := s.today()
 	from, _ := students.Weeks(since, today)
+	regions, err := s.regionFinder(ctx)
+	if err != nil {
+		return nil, err
+	}
 	a := access.Args{date(from)}
-	rows, err := s.r.QueryContext(ctx, `SELECT COALESCE(ru.id, 0), COALESCE(ru.name, ''), m.institution, m.start_date, m.status, m.end_date IS NOT NULL
-		FROM memberships m JOIN persons p ON p.id = m.person_id `+regionJoin+`
+	rows, err := s.r.QueryContext(ctx, `SELECT p.unit_path, m.institution, m.start_date, m.status, m.end_date IS NOT NULL
+		FROM memberships m JOIN persons p ON p.id = m.person_id
 		WHERE m.type = 'student' AND m.status NOT IN `+notJoinedStatuses+` AND (m.end_date IS NULL OR m.start_date >= $1)
 		AND `+scope.FilterAt("p.unit_path", "p.workplace_id", &a), a...)
 	if err != nil {
@@ -145,9 +186,11 @@ func (s *Storage) StudyStart(ctx context.Context, u *access.Principal, since tim
 	var starts []students.Start
 	err = eachRow(rows, func() error {
 		var st students.Start
-		if err := rows.Scan(&st.RegionID, &st.Region, &st.Institution, &st.Start, &st.Status, &st.Ended); err != nil {
+		var path string
+		if err := rows.Scan(&path, &st.Institution, &st.Start, &st.Status, &st.Ended); err != nil {
 			return err
 		}
+		st.RegionID, st.Region = regions.of(path)
 		starts = append(starts, st)
 		return nil
 	})

@@ -67,15 +67,15 @@ func (s *Storage) UnitTree(ctx context.Context, u *access.Principal) ([]UnitCoun
 	if err != nil {
 		return nil, err
 	}
-	// Member counts per unit, added to every ancestor named in the unit's
-	// path: one grouped scan instead of one count per unit.
+	// Member counts per unit (aggregates.go), added to every ancestor
+	// named in the unit's path.
 	byPath := map[string]*UnitCount{}
 	for _, c := range units {
 		byPath[c.Path] = c
 	}
 	var b access.Args
-	crow, err := s.r.QueryContext(ctx, `SELECT p.unit_path, count(*) FROM persons p WHERE p.member_status IN `+currentStatuses+` AND `+
-		scope.FilterAt("p.unit_path", "p.workplace_id", &b)+` GROUP BY p.unit_path`, b...)
+	crow, err := s.r.QueryContext(ctx, `SELECT c.unit_path, SUM(c.members) FROM person_counts c WHERE c.members <> 0 AND `+
+		scope.FilterAt("c.unit_path", "c.workplace_id", &b)+` GROUP BY c.unit_path`, b...)
 	if err != nil {
 		return nil, err
 	}

@@ -80,11 +80,12 @@ func (w WorkplaceSummary) Density() float64 {
 }
 
 // workplaceSummarySQL computes the figures for the workplaces matched by
-// the WHERE clause that callers append.
+// the WHERE clause that callers append; person figures come from the
+// aggregates (aggregates.go).
 var workplaceSummarySQL = `SELECT ` + workplaceColumns + `,
-	(SELECT count(*) FROM persons p WHERE p.workplace_id = w.id AND p.member_status IN ` + currentStatuses + `),
-	(SELECT count(*) FROM persons p WHERE p.workplace_id = w.id AND p.member_status NOT IN ` + currentStatuses + ` AND p.other_union <> ''),
-	(SELECT count(*) FROM persons p WHERE p.workplace_id = w.id AND p.member_status NOT IN ` + currentStatuses + ` AND p.other_union = ''),
+	(SELECT COALESCE(SUM(c.members), 0) FROM person_counts c WHERE c.workplace_id = w.id),
+	(SELECT COALESCE(SUM(c.other_union), 0) FROM person_counts c WHERE c.workplace_id = w.id),
+	(SELECT COALESCE(SUM(c.non_members), 0) FROM person_counts c WHERE c.workplace_id = w.id),
 	(SELECT count(*) FROM roles r WHERE r.unit_id = w.unit_id AND r.role IN ` + stewardRoles + ` AND (r.end_date IS NULL OR r.end_date > $1)),
 	(SELECT count(*) FROM tasks t WHERE t.workplace_id = w.id AND t.kind = 'welcome' AND t.status = 'open')
 	FROM workplaces w JOIN org_units u ON u.id = w.unit_id WHERE `

@@ -47,6 +47,9 @@ func jobs(s *storage.Storage) []job {
 		// Sign-in links that ran out go, and so do the sent ones' bodies.
 		{"expired_signin_links", s.DeleteExpiredSigninLinks},
 		{"purge_mail", s.PurgeMail},
+		// The pages' figures are counted afresh once a day, mending any
+		// drift from their triggers (storage/aggregates.go).
+		{"aggregates", s.RebuildAggregates},
 	}
 }
 

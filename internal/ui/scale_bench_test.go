@@ -1,0 +1,129 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/verve-union/verve/internal/benchmem"
+	"github.com/verve-union/verve/internal/storage"
+	"github.com/verve-union/verve/internal/worker"
+)
+
+// scaleRoles are the demo logins the scale benchmark signs in as: the
+// union admin, the recruitment coordinator and a shop steward.
+var scaleRoles = []string{"admin", "vervekoordinator", "tillitsvalgt"}
+
+// menuLink finds the menu's links (the first nav in layout.html).
+var menuLink = regexp.MustCompile(`<a href="(/[^"?#]*)">`)
+
+// BenchmarkScale times every page the admin, the coordinator and a shop
+// steward reach from home (home and the menu's pages) on the seeded union
+// VERVE_BENCH_DB names: a SQLite file (path or sqlite:path) or a
+// PostgreSQL address with key_file=PATH. It reports p50 and p95 per page
+// in ms, of the wall clock and of the process's CPU time (which a busy
+// machine inflates far less), and the peak Go heap and process RSS over
+// the run. Run it with
+// -benchtime=20x for 20 requests a page (docs/scale.md).
+func BenchmarkScale(b *testing.B) {
+	dsn := os.Getenv("VERVE_BENCH_DB")
+	if dsn == "" {
+		b.Skip("VERVE_BENCH_DB names no seeded database")
+	}
+	if !strings.Contains(dsn, ":") || strings.HasPrefix(dsn, "/") {
+		dsn = "sqlite:" + dsn
+	}
+	ctx := context.Background()
+	s, err := storage.OpenWith(ctx, dsn, storage.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if empty, _ := s.Empty(ctx); empty {
+		b.Fatal("VERVE_BENCH_DB is empty: seed it with verve seed")
+	}
+	// The scheduled jobs run first, as at verve serve's start: a fresh
+	// seed has earned no credits until then.
+	t0 := time.Now()
+	if _, _, err := worker.RunOnce(ctx, s, discard()); err != nil {
+		b.Fatal(err)
+	}
+	fmt.Printf("scheduled jobs: %.1f s\n", time.Since(t0).Seconds())
+	h := testHandler(b, s)
+	mem := benchmem.Start()
+	type row struct {
+		name                   string
+		p50, p95, cpu50, cpu95 float64
+	}
+	var table []row
+	for _, user := range scaleRoles {
+		cookie := benchLogin(b, h, s, user)
+		get := func(page string) (string, time.Duration, time.Duration) {
+			r := httptest.NewRequest("GET", page, nil)
+			r.Header.Set("Cookie", cookie)
+			w := httptest.NewRecorder()
+			c0, t0 := cpuTime(), time.Now()
+			h.ServeHTTP(w, r)
+			d, c := time.Since(t0), cpuTime()-c0
+			if w.Code != 200 {
+				b.Fatalf("%s %s: %d", user, page, w.Code)
+			}
+			return w.Body.String(), d, c
+		}
+		home, _, _ := get("/")
+		pages := []string{"/"}
+		nav, _, _ := strings.Cut(home, "</nav>")
+		for _, m := range menuLink.FindAllStringSubmatch(nav, -1) {
+			if !slices.Contains(pages, m[1]) {
+				pages = append(pages, m[1])
+			}
+		}
+		for _, page := range pages {
+			name := user + strings.ReplaceAll(page, "/", "_")
+			b.Run(name, func(b *testing.B) {
+				times := make([]time.Duration, 0, b.N)
+				cpus := make([]time.Duration, 0, b.N)
+				for range b.N {
+					_, d, c := get(page)
+					times, cpus = append(times, d), append(cpus, c)
+				}
+				slices.Sort(times)
+				slices.Sort(cpus)
+				r := row{name, quantileMS(times, 0.50), quantileMS(times, 0.95), quantileMS(cpus, 0.50), quantileMS(cpus, 0.95)}
+				b.ReportMetric(r.p50, "p50-ms")
+				b.ReportMetric(r.p95, "p95-ms")
+				b.ReportMetric(r.cpu50, "cpu-p50-ms")
+				b.ReportMetric(r.cpu95, "cpu-p95-ms")
+				b.ReportMetric(0, "ns/op")
+				table = append(table, r)
+			})
+		}
+	}
+	heap, rss := mem.Stop()
+	// The table for docs/scale.md; each sub-benchmark's last run counts.
+	fmt.Printf("\n| page | p50 ms | p95 ms | CPU p50 ms | CPU p95 ms |\n|---|---|---|---|---|\n")
+	for i, r := range table {
+		if last := slices.IndexFunc(table[i+1:], func(o row) bool { return o.name == r.name }) < 0; last {
+			fmt.Printf("| %s | %.1f | %.1f | %.1f | %.1f |\n", r.name, r.p50, r.p95, r.cpu50, r.cpu95)
+		}
+	}
+	fmt.Printf("peak heap %.0f MB, peak RSS %.0f MB\n", heap, rss)
+}
+
+// cpuTime is the CPU time the process has used, user and system: the
+// requests run one at a time, so its growth over one is that request's
+// cost, without the time spent waiting for a core.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
