@@ -16,13 +16,16 @@ import (
 type Permission string
 
 const (
-	PersonRead     Permission = "person:read"
-	PersonWrite    Permission = "person:write"
-	WorkplaceRead  Permission = "workplace:read"
-	TaskRead       Permission = "task:read"
-	TaskWrite      Permission = "task:write"
-	ContactWrite   Permission = "contact:write"
-	OrgUnitRead    Permission = "orgunit:read"
+	PersonRead    Permission = "person:read"
+	PersonWrite   Permission = "person:write"
+	WorkplaceRead Permission = "workplace:read"
+	TaskRead      Permission = "task:read"
+	TaskWrite     Permission = "task:write"
+	ContactWrite  Permission = "contact:write"
+	OrgUnitRead   Permission = "orgunit:read"
+	// OrgUnitWrite administers the organisation in its scope: org units,
+	// workplaces and the roles held on them.
+	OrgUnitWrite   Permission = "orgunit:write"
 	AuditRead      Permission = "audit:read"
 	NewhireImport  Permission = "newhire:import"
 	UserAdmin      Permission = "user:admin"
@@ -49,7 +52,7 @@ var rolePermissions = map[string][]Permission{
 	model.RoleAdvisor:          append(slices.Clone(base), PersonWrite, StatisticsRead, MembershipApprove),
 	model.RoleBoardMember:      {OrgUnitRead, WorkplaceRead, StatisticsRead},
 	model.RoleUnionAdmin: append(slices.Clone(base), NewhireImport, PersonWrite, ExportRun,
-		StatisticsRead, AuditRead, UserAdmin, StudentRead, StudentWrite, MembershipApprove),
+		StatisticsRead, AuditRead, UserAdmin, OrgUnitWrite, StudentRead, StudentWrite, MembershipApprove),
 }
 
 // roleSystem is held only by System principals: every permission.
