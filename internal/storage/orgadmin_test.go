@@ -106,7 +106,6 @@ func TestMoveUnitRewritesPaths(t *testing.T) {
 	})
 }
 
-
 func TestCloseUnitMovesWhatHangsBelow(t *testing.T) {
 	engines(t, func(t *testing.T, s *Storage) {
 		ctx := context.Background()
