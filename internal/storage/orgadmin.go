@@ -70,7 +70,7 @@ func (s *Storage) adminUnit(ctx context.Context, q queryer, u *access.Principal,
 	if closed.Valid {
 		o.ClosedOn = closed.Time
 		if !closedOK {
-			return nil, model.ErrorKey(model.ECONFLICT, "err.unit.closed", "name", o.Name)
+			return nil, model.ErrorKey(model.ECONFLICT, "err.unit.closed")
 		}
 	}
 	return &o, nil
@@ -143,7 +143,7 @@ func checkCreateUnit(u *access.Principal, unit *model.OrgUnit, parentPath, paren
 		return err
 	}
 	if parentClosed {
-		return model.ErrorKey(model.ECONFLICT, "err.unit.closed", "name", "")
+		return model.ErrorKey(model.ECONFLICT, "err.unit.closed")
 	}
 	return unit.ValidateUnit(parentKind)
 }
@@ -560,7 +560,7 @@ func (s *Storage) checkRole(ctx context.Context, tx *sql.Tx, u *access.Principal
 	if err != nil {
 		return err
 	}
-	return model.ErrorKey(model.ECONFLICT, "err.role.overlap", "role", r.Role, "name", name, "unit", o.Name).WithField("start", "err.role.overlap.field")
+	return model.ErrorKey(model.ECONFLICT, "err.role.overlap", "role", model.Text{Key: "role." + r.Role}, "name", name, "unit", o.Name).WithField("start", "err.role.overlap.field")
 }
 
 // EndRole ends a term on a day (the first day without the role). A term
