@@ -166,12 +166,3 @@ func TestBrowserOrgAdmin(t *testing.T) {
 		t.Error("the former steward's scope still holds the club")
 	}
 }
-
-func mustUserID(t *testing.T, e *testEnv, username string) int64 {
-	t.Helper()
-	u, err := e.Store.UserByUsername(context.Background(), username)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u.ID
-}
