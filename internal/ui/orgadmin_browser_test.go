@@ -146,6 +146,21 @@ func TestBrowserOrgAdmin(t *testing.T) {
 	if hist := run(t, ctx, "club history", chromedp.Text(chromedp.ID("history"))); !strings.Contains(hist, "Verv avsluttet") {
 		t.Errorf("the club's history lacks the ended term: %q", hist)
 	}
+	// Closing the club without saying where its workplace goes is refused
+	// on the preview, with the message by the field.
+	closeURL := fmt.Sprintf("%s/units/%d/close", e.URL, clubID)
+	errs.allow(closeURL)
+	do(t, ctx, "close preview", chromedp.Navigate(closeURL), chromedp.WaitVisible(chromedp.ID("close-preview")))
+	a.check("close preview")
+	do(t, ctx, "close without a target",
+		chromedp.SetValue(chromedp.ID("close-to"), ""),
+		chromedp.Click(chromedp.CSS(`#unit-close button.primary`)),
+		chromedp.WaitVisible(chromedp.ID("close-to-error")))
+	a.check("close refused")
+	if c, _ := e.Store.AdminUnit(bg, admin, clubID); c.Closed() {
+		t.Fatal("the club closed without a target")
+	}
+
 	signOutBrowser(t, ctx)
 	do(t, ctx, "sign in again", chromedp.Navigate(e.URL+"/login"),
 		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), "nytillitsvalgt"),
