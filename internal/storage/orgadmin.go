@@ -640,33 +640,43 @@ func (s *Storage) Roles(ctx context.Context, u *access.Principal, unitID int64, 
 	return out, err
 }
 
+// HistoryEntry is one change in the history of a unit or workplace; for a
+// role, which role and who holds it.
+type HistoryEntry struct {
+	model.AuditEntry
+	Role, Person string
+}
+
 // UnitHistory is the audit trail of a unit: its own changes and those of
 // the roles held on it, newest first.
-func (s *Storage) UnitHistory(ctx context.Context, u *access.Principal, id int64, limit int) ([]model.AuditEntry, error) {
+func (s *Storage) UnitHistory(ctx context.Context, u *access.Principal, id int64, limit int) ([]HistoryEntry, error) {
 	if _, err := s.adminUnit(ctx, s.r, u, id, true); err != nil {
 		return nil, err
 	}
-	return s.history(ctx, `(l.entity = 'org_unit' AND l.entity_id = $1) OR (l.entity = 'role' AND l.entity_id IN (SELECT id FROM roles WHERE unit_id = $1))`, id, limit)
+	return s.history(ctx, `(l.entity = 'org_unit' AND l.entity_id = $1) OR (l.entity = 'role' AND r.unit_id = $1)`, id, limit)
 }
 
 // WorkplaceHistory is the audit trail of a workplace, newest first.
-func (s *Storage) WorkplaceHistory(ctx context.Context, u *access.Principal, id int64, limit int) ([]model.AuditEntry, error) {
+func (s *Storage) WorkplaceHistory(ctx context.Context, u *access.Principal, id int64, limit int) ([]HistoryEntry, error) {
 	if _, err := s.adminWorkplace(ctx, s.r, u, id); err != nil {
 		return nil, err
 	}
 	return s.history(ctx, `l.entity = 'workplace' AND l.entity_id = $1`, id, limit)
 }
 
-func (s *Storage) history(ctx context.Context, cond string, id int64, limit int) ([]model.AuditEntry, error) {
+func (s *Storage) history(ctx context.Context, cond string, id int64, limit int) ([]HistoryEntry, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT l.id, l.at, COALESCE(l.user_id, 0), l.username, l.action, l.entity, COALESCE(l.entity_id, 0), l.fields,
-		COALESCE(l.person_id, 0), l.detail, l.remote_addr FROM audit_log l WHERE `+cond+` ORDER BY l.id DESC LIMIT $2`, id, limit)
+		COALESCE(l.person_id, 0), l.detail, l.remote_addr, COALESCE(r.role, ''), COALESCE(p.first_name || ' ' || p.last_name, '')
+		FROM audit_log l LEFT JOIN roles r ON l.entity = 'role' AND r.id = l.entity_id LEFT JOIN persons p ON p.id = r.person_id
+		WHERE `+cond+` ORDER BY l.id DESC LIMIT $2`, id, limit)
 	if err != nil {
 		return nil, err
 	}
-	var out []model.AuditEntry
+	var out []HistoryEntry
 	err = eachRow(rows, func() error {
-		var e model.AuditEntry
-		if err := rows.Scan(&e.ID, &e.At, &e.UserID, &e.Username, &e.Action, &e.Entity, &e.EntityID, &e.Fields, &e.PersonID, &e.Detail, &e.RemoteAddr); err != nil {
+		var e HistoryEntry
+		if err := rows.Scan(&e.ID, &e.At, &e.UserID, &e.Username, &e.Action, &e.Entity, &e.EntityID, &e.Fields, &e.PersonID, &e.Detail, &e.RemoteAddr,
+			&e.Role, &e.Person); err != nil {
 			return err
 		}
 		out = append(out, e)

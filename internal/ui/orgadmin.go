@@ -32,7 +32,7 @@ const historyLimit = 50
 type unitAdmin struct {
 	Unit    *storage.AdminUnit
 	Roles   []storage.RoleTerm
-	History []model.AuditEntry
+	History []storage.HistoryEntry
 }
 
 // unitAdminData loads the administration part of a unit's page, or nil
@@ -55,7 +55,7 @@ func (h *Handler) unitAdminData(r *http.Request, u *access.Principal, unit *mode
 
 // workplaceAdminData is the history of a workplace for its administrators,
 // or nil for everyone else.
-func (h *Handler) workplaceAdminData(r *http.Request, u *access.Principal, w *model.Workplace) ([]model.AuditEntry, error) {
+func (h *Handler) workplaceAdminData(r *http.Request, u *access.Principal, w *model.Workplace) ([]storage.HistoryEntry, error) {
 	if !u.Scope(access.OrgUnitWrite).Contains(w.UnitPath) {
 		return nil, nil
 	}
@@ -457,7 +457,7 @@ func (h *Handler) createWorkplace(w http.ResponseWriter, r *http.Request) {
 type workplaceAdmin struct {
 	W       *model.Workplace
 	Units   []storage.AdminUnit
-	History []model.AuditEntry
+	History []storage.HistoryEntry
 }
 
 func (h *Handler) workplaceAdminPage(r *http.Request) (*workplaceAdmin, error) {

@@ -143,7 +143,7 @@ func TestBrowserOrgAdmin(t *testing.T) {
 	do(t, ctx, "end the term", chromedp.Navigate(fmt.Sprintf("%s/units/%d", e.URL, clubID)),
 		chromedp.Click(chromedp.CSS(fmt.Sprintf(`#role-%d button`, roles[0].ID))),
 		chromedp.WaitNotPresent(chromedp.CSS(fmt.Sprintf(`#role-%d`, roles[0].ID))))
-	if hist := run(t, ctx, "club history", chromedp.Text(chromedp.ID("history"))); !strings.Contains(hist, "Verv avsluttet") {
+	if hist := run(t, ctx, "club history", chromedp.Text(chromedp.ID("history"))); !strings.Contains(hist, "Verv avsluttet: Tillitsvalgt – "+first+" "+last) || !strings.Contains(hist, "Verv gitt: Tillitsvalgt") {
 		t.Errorf("the club's history lacks the ended term: %q", hist)
 	}
 	// Closing the club without saying where its workplace goes is refused

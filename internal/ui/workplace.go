@@ -17,7 +17,7 @@ type workplaceData struct {
 	OtherUnion []*model.Person
 	NonMembers []*model.Person
 	Asked      string
-	History    []model.AuditEntry // for its administrators only
+	History    []storage.HistoryEntry // for its administrators only
 }
 
 func (h *Handler) showWorkplacePage(w http.ResponseWriter, r *http.Request) {
