@@ -39,7 +39,7 @@ func runUser(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&username, "username", "", nb("cli.user.flag.username"))
 	fs.StringVar(&password, "password", envOr("PASSWORD", ""), nb("cli.user.flag.password"))
 	fs.StringVar(&name, "name", "Administrator Verve", nb("cli.user.flag.name"))
-	fs.StringVar(&role, "role", model.RoleUnionAdmin, nb("cli.user.flag.role", "roles", strings.Join(model.Roles, ", ")))
+	fs.StringVar(&role, "role", string(model.RoleUnionAdmin), nb("cli.user.flag.role", "roles", strings.Join(model.Roles.Strings(), ", ")))
 	fs.Int64Var(&unitID, "unit", 0, nb("cli.user.flag.unit"))
 	fs.StringVar(&union, "union", "Forbundet", nb("cli.user.flag.union"))
 	if err := fs.Parse(args[1:]); err != nil {
@@ -51,7 +51,7 @@ func runUser(ctx context.Context, args []string, stdout io.Writer) error {
 	v.Check(strings.Contains(strings.TrimSpace(name), " "), "--name", "cli.user.name.parts")
 	validRole := false
 	for _, r := range model.Roles {
-		validRole = validRole || r == role
+		validRole = validRole || r == model.RoleName(role)
 	}
 	v.Check(validRole, "--role", "cli.user.role.unknown")
 	if err := v.Err(); err != nil {
@@ -81,7 +81,7 @@ func runUser(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := store.CreatePerson(ctx, sys, p); err != nil {
 		return err
 	}
-	if err := store.AddRole(ctx, sys, &model.Role{PersonID: p.ID, Role: role, UnitID: unitID, StartDate: store.Today()}); err != nil {
+	if err := store.AddRole(ctx, sys, &model.Role{PersonID: p.ID, Role: model.RoleName(role), UnitID: unitID, StartDate: store.Today()}); err != nil {
 		return err
 	}
 	if err := store.CreateUser(ctx, sys, &model.User{PersonID: p.ID, Username: username, PasswordHash: hash}); err != nil {

@@ -121,7 +121,7 @@ func printReport(out io.Writer, w *model.Workplace, rep *newhires.Report, took t
 	res := rep.Result
 	for _, c := range storage.ImportClasses {
 		if n := res.Counts[c]; n > 0 {
-			fmt.Fprintf(out, "  %7d %s\n", n, locale.N("nb", "cli.import.class."+c, n))
+			fmt.Fprintf(out, "  %7d %s\n", n, locale.N("nb", "cli.import.class."+string(c), n))
 		}
 	}
 	fmt.Fprintf(out, "  %7d %s\n", rep.ErrorRows, locale.N("nb", "cli.import.errorrows", rep.ErrorRows))

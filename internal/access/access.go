@@ -43,7 +43,7 @@ const (
 var base = []Permission{PersonRead, WorkplaceRead, TaskRead, TaskWrite, ContactWrite, OrgUnitRead}
 
 // rolePermissions is the catalogue: which role grants which permissions.
-var rolePermissions = map[string][]Permission{
+var rolePermissions = map[model.RoleName][]Permission{
 	model.RoleShopSteward:      append(slices.Clone(base), NewhireImport),
 	model.RoleChiefShopSteward: append(slices.Clone(base), NewhireImport),
 	model.RoleClubLeader:       append(slices.Clone(base), NewhireImport),
@@ -56,7 +56,7 @@ var rolePermissions = map[string][]Permission{
 }
 
 // roleSystem is held only by System principals: every permission.
-const roleSystem = "system"
+const roleSystem model.RoleName = "system"
 
 func init() {
 	all := map[Permission]bool{}
@@ -88,7 +88,7 @@ func Visitor(remoteAddr string) *Principal {
 
 // Grant is one active role of a user on an org unit.
 type Grant struct {
-	Role     string
+	Role     model.RoleName
 	UnitID   int64
 	UnitPath string
 }
@@ -169,7 +169,7 @@ func isRoot(path string) bool {
 }
 
 // HasRole reports whether the user holds role anywhere.
-func (u *Principal) HasRole(role string) bool {
+func (u *Principal) HasRole(role model.RoleName) bool {
 	if u == nil {
 		return false
 	}

@@ -88,7 +88,7 @@ type personJSON struct {
 
 func toJSON(p *model.Person) personJSON {
 	j := personJSON{ID: p.ID, FirstName: p.FirstName, LastName: p.LastName, Email: p.Email, Mobile: p.Mobile,
-		WorkplaceID: p.WorkplaceID, MemberStatus: p.MemberStatus}
+		WorkplaceID: p.WorkplaceID, MemberStatus: string(p.MemberStatus)}
 	if !p.BirthDate.IsZero() {
 		j.BirthDate = p.BirthDate.Format(time.DateOnly)
 	}

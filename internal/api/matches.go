@@ -23,7 +23,7 @@ type matchSideJSON struct {
 }
 
 func sideJSON(s storage.MatchSide) matchSideJSON {
-	j := matchSideJSON{PersonID: s.PersonID, Name: s.Name, Email: s.Email, Mobile: s.Mobile, MemberStatus: s.MemberStatus, Workplace: s.Workplace, Unit: s.Unit}
+	j := matchSideJSON{PersonID: s.PersonID, Name: s.Name, Email: s.Email, Mobile: s.Mobile, MemberStatus: string(s.MemberStatus), Workplace: s.Workplace, Unit: s.Unit}
 	if !s.BirthDate.IsZero() {
 		j.BirthDate = s.BirthDate.Format(time.DateOnly)
 	}
@@ -54,7 +54,7 @@ func (a *API) postMatchDecision(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in struct {
-		Decision string `json:"decision"`
+		Decision model.MatchDecision `json:"decision"`
 	}
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4<<10))
 	dec.DisallowUnknownFields()

@@ -16,16 +16,16 @@ import (
 const maxList = 256 << 20
 
 type importJSON struct {
-	ImportID  int64             `json:"import_id,omitempty"`
-	Committed bool              `json:"committed"`
-	Format    string            `json:"format"`
-	HeaderRow int               `json:"header_row"`
-	Columns   map[string]string `json:"columns"`
-	Rows      int               `json:"rows"`
-	Counts    map[string]int    `json:"counts"`
-	ErrorRows int               `json:"error_rows"`
-	Errors    []rowErrorJSON    `json:"errors"`
-	Flagged   []flaggedJSON     `json:"flagged,omitempty"`
+	ImportID  int64                       `json:"import_id,omitempty"`
+	Committed bool                        `json:"committed"`
+	Format    string                      `json:"format"`
+	HeaderRow int                         `json:"header_row"`
+	Columns   map[string]string           `json:"columns"`
+	Rows      int                         `json:"rows"`
+	Counts    map[storage.ImportClass]int `json:"counts"`
+	ErrorRows int                         `json:"error_rows"`
+	Errors    []rowErrorJSON              `json:"errors"`
+	Flagged   []flaggedJSON               `json:"flagged,omitempty"`
 }
 
 type rowErrorJSON struct {
@@ -68,7 +68,7 @@ func (a *API) postNewhires(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	kind := storage.ImportNewhires
-	if q.Get("kind") == storage.ImportStaff {
+	if storage.ImportKind(q.Get("kind")) == storage.ImportStaff {
 		kind = storage.ImportStaff
 	}
 	req := newhires.Request{

@@ -20,8 +20,8 @@ import (
 
 // Recruit is a recruited membership as storage reads it.
 type Recruit struct {
-	Type      string
-	Status    string
+	Type      model.MembershipType
+	Status    model.MembershipStatus
 	Start     time.Time
 	Recruited bool // it names a recruiter
 	Credited  bool // this or another membership of the person already earned a credit
@@ -33,7 +33,7 @@ func Due(today time.Time, months int) time.Time { return today.AddDate(0, -month
 
 // PaysDues reports whether months of the membership type must be paid to
 // count.
-func PaysDues(typ string) bool { return !slices.Contains(model.DuesFree, typ) }
+func PaysDues(typ model.MembershipType) bool { return !slices.Contains(model.DuesFree, typ) }
 
 // Window is the months [from, to) that must be paid: the credit months
 // from the month the membership started.

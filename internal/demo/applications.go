@@ -49,7 +49,7 @@ func (g *gen) applications() error {
 // given status (pending, or active: approved a few days ago), the welcome
 // task a confirmation gives, and the application row with the number
 // sealed until it is exported.
-func (g *gen) applicant(w *workplace, typ, status string, twin *person) (*person, error) {
+func (g *gen) applicant(w *workplace, typ model.MembershipType, status model.MembershipStatus, twin *person) (*person, error) {
 	p, err := g.newPerson(personSpec{unitID: w.unitID, unitPath: w.path, workplace: w, minAge: 20, maxAge: 45, status: status, withFnr: twin == nil, twin: twin})
 	if err != nil {
 		return nil, err

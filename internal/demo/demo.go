@@ -131,9 +131,10 @@ type workplace struct {
 }
 
 type pendingUser struct {
-	role, username string
-	personID       int64
-	unit           string
+	role     model.RoleName
+	username string
+	personID int64
+	unit     string
 }
 
 func (g *gen) run() error {
@@ -164,7 +165,7 @@ func (g *gen) run() error {
 	return nil
 }
 
-func (g *gen) addUnit(parent *unit, kind, name, county string) (*unit, error) {
+func (g *gen) addUnit(parent *unit, kind model.UnitKind, name, county string) (*unit, error) {
 	g.nextUnit++
 	u := &unit{id: g.nextUnit, name: name, county: county}
 	var parentID any

@@ -132,8 +132,8 @@ func TestUnionLooksReal(t *testing.T) {
 			for _, l := range snap.logins {
 				roles[l.Role] = true
 			}
-			for _, r := range []string{model.RoleUnionAdmin, model.RoleCoordinator, model.RoleShopSteward, model.RoleAdvisor, model.RoleBoardMember, model.RoleStudyLeader} {
-				if !roles[r] {
+			for _, r := range []model.RoleName{model.RoleUnionAdmin, model.RoleCoordinator, model.RoleShopSteward, model.RoleAdvisor, model.RoleBoardMember, model.RoleStudyLeader} {
+				if !roles[string(r)] {
 					t.Errorf("no demo login for %s", r)
 				}
 			}
@@ -194,7 +194,7 @@ func TestDemoHasPossibleMatchesForEveryDecider(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, role := range []string{model.RoleUnionAdmin, model.RoleCoordinator} {
+	for _, role := range []string{string(model.RoleUnionAdmin), string(model.RoleCoordinator)} {
 		var login *Login
 		for i := range res.Logins {
 			if res.Logins[i].Role == role {

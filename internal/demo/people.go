@@ -32,7 +32,7 @@ type personSpec struct {
 	workplace *workplace
 	minAge    int
 	maxAge    int
-	status    string
+	status    model.MembershipStatus
 	other     string
 	withFnr   bool
 	twin      *person // when set: the same name and birth date as this person
@@ -113,18 +113,18 @@ func (g *gen) day(daysAgoMin, daysAgoMax int) time.Time {
 	return g.o.Today.AddDate(0, 0, -(daysAgoMin + g.r.IntN(daysAgoMax-daysAgoMin+1)))
 }
 
-func (g *gen) membership(personID int64, typ, status string, start, end time.Time, source model.Source, recruiter int64, inst, prog string, grad time.Time) error {
+func (g *gen) membership(personID int64, typ model.MembershipType, status model.MembershipStatus, start, end time.Time, source model.Source, recruiter int64, inst, prog string, grad time.Time) error {
 	g.nextMembership++
 	return g.b.Add("memberships", g.nextMembership, personID, typ, status, start, nullTime(end), string(source), nullID(recruiter),
 		inst, prog, nullTime(grad), nil, nil)
 }
 
-func (g *gen) role(personID int64, role string, unitID int64, start time.Time) error {
+func (g *gen) role(personID int64, role model.RoleName, unitID int64, start time.Time) error {
 	g.nextRole++
 	return g.b.Add("roles", g.nextRole, personID, role, unitID, start, nil)
 }
 
-func (g *gen) task(kind, title string, personID int64, w *workplace, path string, owner int64, due time.Time) error {
+func (g *gen) task(kind model.TaskKind, title string, personID int64, w *workplace, path string, owner int64, due time.Time) error {
 	g.nextTask++
 	var wid any
 	if w != nil {
@@ -176,7 +176,7 @@ func (g *gen) staff() error {
 	}
 	first := true
 	for _, reg := range g.sortedRegions() {
-		for _, role := range []string{model.RoleCoordinator, model.RoleAdvisor, model.RoleAdvisor, model.RoleStudyLeader} {
+		for _, role := range []model.RoleName{model.RoleCoordinator, model.RoleAdvisor, model.RoleAdvisor, model.RoleStudyLeader} {
 			p, err := member(reg, 28, 62)
 			if err != nil {
 				return err
@@ -188,7 +188,7 @@ func (g *gen) staff() error {
 				reg.coord = p.id
 			}
 			if first && !g.hasUser(role) {
-				g.users = append(g.users, pendingUser{role, map[string]string{model.RoleCoordinator: "vervekoordinator",
+				g.users = append(g.users, pendingUser{role, map[model.RoleName]string{model.RoleCoordinator: "vervekoordinator",
 					model.RoleAdvisor: "radgiver", model.RoleStudyLeader: "studieleder"}[role], p.id, reg.path})
 			}
 		}
@@ -211,7 +211,7 @@ func (g *gen) staff() error {
 	return nil
 }
 
-func (g *gen) hasUser(role string) bool {
+func (g *gen) hasUser(role model.RoleName) bool {
 	for _, u := range g.users {
 		if u.role == role {
 			return true

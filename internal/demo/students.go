@@ -64,7 +64,7 @@ func (g *gen) demoUsers() error {
 		if role == "shop_steward_2" {
 			role = model.RoleShopSteward
 		}
-		g.logins = append(g.logins, Login{Role: role, Username: u.username, Password: Password, Unit: u.unit})
+		g.logins = append(g.logins, Login{Role: string(role), Username: u.username, Password: Password, Unit: u.unit})
 	}
 	if len(g.users) == 0 {
 		return fmt.Errorf("demo: no users generated")

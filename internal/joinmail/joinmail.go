@@ -28,7 +28,7 @@ func Link(app *model.Application, token string) model.Mail {
 // Confirmed is the mail to an applicant whose link was used and who is
 // now the person personID with a membership of the given status: welcome
 // if it is active at once, else that the application is pending.
-func Confirmed(lang string, p *model.Person, personID int64, status string) model.Mail {
+func Confirmed(lang string, p *model.Person, personID int64, status model.MembershipStatus) model.Mail {
 	kind := "pending"
 	if status == model.StatusActive {
 		kind = "approved"

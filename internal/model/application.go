@@ -1,7 +1,6 @@
 package model
 
 import (
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -11,12 +10,12 @@ import (
 
 // DuesFree lists the membership types without dues: a month of such a
 // membership counts as paid when recruiter credit is reckoned.
-var DuesFree = []string{TypeStudent}
+var DuesFree = []MembershipType{TypeStudent}
 
 // Application is what a visitor sends from the public join page.
 type Application struct {
 	Person             Person // name, e-mail, mobile, postal code, optional fnr
-	Type               string
+	Type               MembershipType
 	WorkplaceID        int64 // chosen from the search; 0 if none
 	Institution        string
 	Programme          string
@@ -34,7 +33,7 @@ type Application struct {
 type ApplicationResult struct {
 	PersonID     int64
 	MembershipID int64
-	Status       string // pending, or active where the union auto-approves
+	Status       MembershipStatus // pending, or active where the union auto-approves
 	RecruiterID  int64
 	Candidates   int // known persons it may be, left for a person to decide
 }
@@ -57,7 +56,7 @@ func (a *Application) Validate(today time.Time) error {
 		}
 	}
 	v.Check(p.PostalCode != "", "postal_code", "valid.postal_code.required")
-	v.Check(slices.Contains(MembershipTypes, a.Type), "type", "valid.type")
+	v.Check(a.Type.Valid(), "type", "valid.type")
 	a.Institution, a.Programme = strings.TrimSpace(a.Institution), strings.TrimSpace(a.Programme)
 	a.ReferralCode = strings.ToUpper(strings.TrimSpace(a.ReferralCode))
 	for field, s := range map[string]string{"institution": a.Institution, "programme": a.Programme, "ref": a.ReferralCode} {

@@ -2,13 +2,22 @@ package model
 
 import "time"
 
+// UnitKind is the level of an org unit, as stored in org_units.kind.
+type UnitKind string
+
 // Org unit kinds, from the top of the tree down.
 const (
-	UnitUnion  = "union"
-	UnitRegion = "region"
-	UnitBranch = "branch"
-	UnitClub   = "club"
+	UnitUnion  UnitKind = "union"
+	UnitRegion UnitKind = "region"
+	UnitBranch UnitKind = "branch"
+	UnitClub   UnitKind = "club"
 )
+
+// UnitKinds lists the kinds from the top of the tree down.
+var UnitKinds = List[UnitKind]{UnitUnion, UnitRegion, UnitBranch, UnitClub}
+
+// Valid reports whether k is one of UnitKinds.
+func (k UnitKind) Valid() bool { return UnitKinds.Valid(k) }
 
 // OrgUnit is a node in the union's organisation tree. Path is the
 // materialised path of ids ("/1/4/17/") so that "everything below X" is one
@@ -16,7 +25,7 @@ const (
 type OrgUnit struct {
 	ID       int64
 	ParentID int64 // 0 for the union itself
-	Kind     string
+	Kind     UnitKind
 	Name     string
 	Path     string
 	County   string
@@ -37,32 +46,56 @@ type Workplace struct {
 	Sector         string
 }
 
-// Membership statuses. A person's current status is kept on the person too
-// (MemberStatus) so that counts over a region stay one index scan.
+// MembershipStatus is the state of a membership (memberships.status). A
+// person's current status is kept on the person too (MemberStatus) so that
+// counts over a region stay one index scan; there StatusNone is a person
+// who never had a membership.
+type MembershipStatus string
+
+// Membership statuses.
 const (
-	StatusProspect = "prospect"
-	StatusActive   = "active"
-	StatusArrears  = "arrears"
-	StatusResigned = "resigned"
-	StatusRemoved  = "removed"
-	StatusPending  = "pending"  // applied on the join page, awaiting the union's decision
-	StatusRejected = "rejected" // an application the union turned down
-	StatusMerged   = "merged"   // folded into another membership when two records of one person were merged
+	StatusNone     MembershipStatus = "" // persons.member_status only: never a member
+	StatusProspect MembershipStatus = "prospect"
+	StatusActive   MembershipStatus = "active"
+	StatusArrears  MembershipStatus = "arrears"
+	StatusResigned MembershipStatus = "resigned"
+	StatusRemoved  MembershipStatus = "removed"
+	StatusPending  MembershipStatus = "pending"  // applied on the join page, awaiting the union's decision
+	StatusRejected MembershipStatus = "rejected" // an application the union turned down
+	StatusMerged   MembershipStatus = "merged"   // folded into another membership when two records of one person were merged
+	// StatusConverted ends a student membership that went over to a working
+	// (ordinary) membership; the student period is kept as history.
+	StatusConverted MembershipStatus = "converted"
 )
+
+// MembershipType is the kind of a membership (memberships.type).
+type MembershipType string
 
 // Membership types.
 const (
-	TypeOrdinary = "ordinary"
-	TypeStudent  = "student"
-	TypeRetired  = "retired"
-	TypeTrainee  = "trainee"
+	TypeOrdinary MembershipType = "ordinary"
+	TypeStudent  MembershipType = "student"
+	TypeRetired  MembershipType = "retired"
+	TypeTrainee  MembershipType = "trainee"
 )
 
-// MembershipTypes and MembershipStatuses list the valid values in display order.
+// MembershipTypes and MembershipStatuses list the valid values in display
+// order; the schema checks new rows against them (migration 00014).
 var (
-	MembershipTypes    = []string{TypeOrdinary, TypeStudent, TypeRetired, TypeTrainee}
-	MembershipStatuses = []string{StatusProspect, StatusActive, StatusArrears, StatusResigned, StatusRemoved, StatusPending, StatusRejected, StatusMerged}
+	MembershipTypes    = List[MembershipType]{TypeOrdinary, TypeStudent, TypeRetired, TypeTrainee}
+	MembershipStatuses = List[MembershipStatus]{StatusProspect, StatusActive, StatusArrears, StatusResigned, StatusRemoved, StatusPending, StatusRejected, StatusMerged, StatusConverted}
 )
+
+// Valid reports whether t is one of MembershipTypes.
+func (t MembershipType) Valid() bool { return MembershipTypes.Valid(t) }
+
+// Valid reports whether st is one of MembershipStatuses (StatusNone is
+// not: a membership always has a status).
+func (st MembershipStatus) Valid() bool { return MembershipStatuses.Valid(st) }
+
+// ValidMemberStatus reports whether st may stand on a person: a
+// membership status, or StatusNone.
+func (st MembershipStatus) ValidMemberStatus() bool { return st == StatusNone || st.Valid() }
 
 // Person is anyone Verve knows: member, prospect or colleague at a workplace.
 type Person struct {
@@ -79,7 +112,7 @@ type Person struct {
 	UnitID       int64
 	UnitPath     string
 	WorkplaceID  int64 // current workplace, 0 if none
-	MemberStatus string
+	MemberStatus MembershipStatus
 	OtherUnion   string // member of another union, when known
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
@@ -92,8 +125,8 @@ func (p *Person) Name() string { return p.FirstName + " " + p.LastName }
 type Membership struct {
 	ID                 int64
 	PersonID           int64
-	Type               string
-	Status             string
+	Type               MembershipType
+	Status             MembershipStatus
 	StartDate          time.Time
 	EndDate            time.Time
 	Source             Source
@@ -115,29 +148,36 @@ type Employment struct {
 	Department    string
 }
 
+// RoleName is a role a person can hold on an org unit (roles.role).
+type RoleName string
+
 // Roles a person can hold on an org unit.
 const (
-	RoleShopSteward      = "shop_steward"
-	RoleChiefShopSteward = "chief_shop_steward"
-	RoleClubLeader       = "club_leader"
-	RoleStudyLeader      = "study_leader"
-	RoleCoordinator      = "recruitment_coordinator"
-	RoleAdvisor          = "advisor"
-	RoleBoardMember      = "board_member"
-	RoleUnionAdmin       = "union_admin"
-	RoleSafetyRep        = "safety_rep" // verneombud: elected under the Working Environment Act, no access of its own
+	RoleShopSteward      RoleName = "shop_steward"
+	RoleChiefShopSteward RoleName = "chief_shop_steward"
+	RoleClubLeader       RoleName = "club_leader"
+	RoleStudyLeader      RoleName = "study_leader"
+	RoleCoordinator      RoleName = "recruitment_coordinator"
+	RoleAdvisor          RoleName = "advisor"
+	RoleBoardMember      RoleName = "board_member"
+	RoleUnionAdmin       RoleName = "union_admin"
+	RoleSafetyRep        RoleName = "safety_rep" // verneombud: elected under the Working Environment Act, no access of its own
 )
 
-// Roles lists every role in display order.
-var Roles = []string{RoleShopSteward, RoleChiefShopSteward, RoleClubLeader, RoleStudyLeader,
+// Roles lists every role in display order; the schema checks new rows
+// against it (migration 00014).
+var Roles = List[RoleName]{RoleShopSteward, RoleChiefShopSteward, RoleClubLeader, RoleStudyLeader,
 	RoleCoordinator, RoleAdvisor, RoleBoardMember, RoleUnionAdmin, RoleSafetyRep}
+
+// Valid reports whether r is one of Roles.
+func (r RoleName) Valid() bool { return Roles.Valid(r) }
 
 // Role is a position of trust held by a person on an org unit.
 type Role struct {
 	ID        int64
 	PersonID  int64
 	Person    string
-	Role      string
+	Role      RoleName
 	UnitID    int64
 	UnitName  string
 	UnitPath  string
@@ -156,17 +196,26 @@ type Contact struct {
 	Note     string
 }
 
+// TaskStatus is the state of a task (tasks.status).
+type TaskStatus string
+
 // Task statuses.
 const (
-	TaskOpen      = "open"
-	TaskDone      = "done"
-	TaskCancelled = "cancelled"
+	TaskOpen      TaskStatus = "open"
+	TaskDone      TaskStatus = "done"
+	TaskCancelled TaskStatus = "cancelled"
 )
+
+// TaskStatuses lists the statuses; the schema checks new rows against it.
+var TaskStatuses = List[TaskStatus]{TaskOpen, TaskDone, TaskCancelled}
+
+// Valid reports whether st is one of TaskStatuses.
+func (st TaskStatus) Valid() bool { return TaskStatuses.Valid(st) }
 
 // Task is something a user must do, usually about a person.
 type Task struct {
 	ID          int64
-	Kind        string
+	Kind        TaskKind
 	Title       string
 	PersonID    int64
 	PersonName  string
@@ -174,7 +223,7 @@ type Task struct {
 	UnitPath    string
 	OwnerID     int64
 	Due         time.Time
-	Status      string
+	Status      TaskStatus
 	CreatedAt   time.Time
 	DoneAt      time.Time
 }
@@ -205,16 +254,26 @@ type AuditEntry struct {
 }
 
 // IsMember reports whether a membership status counts as a member today.
-func IsMember(status string) bool { return status == StatusActive || status == StatusArrears }
+func IsMember(status MembershipStatus) bool { return status == StatusActive || status == StatusArrears }
+
+// TaskKind is what a task asks for (tasks.kind).
+type TaskKind string
 
 // Task kinds of the recruitment pipeline.
 const (
-	TaskWelcome  = "welcome"   // meet a new colleague around their start date
-	TaskAsk      = "ask"       // ask an unorganised colleague to join
-	TaskFollowUp = "follow_up" // ask again a few days after the first talk
-	TaskConvert  = "convert"   // a student member now working: move to ordinary membership
-	TaskWinback  = "winback"
+	TaskWelcome  TaskKind = "welcome"   // meet a new colleague around their start date
+	TaskAsk      TaskKind = "ask"       // ask an unorganised colleague to join
+	TaskFollowUp TaskKind = "follow_up" // ask again a few days after the first talk
+	TaskConvert  TaskKind = "convert"   // a student member now working: move to ordinary membership
+	TaskWinback  TaskKind = "winback"
 	// Register sync (issue 12).
-	TaskDuesCall      = "dues_call"      // the register reports arrears or a stopped deduction: call the member
-	TaskMemberStarted = "member_started" // a member has started at this workplace: welcome them
+	TaskDuesCall      TaskKind = "dues_call"      // the register reports arrears or a stopped deduction: call the member
+	TaskMemberStarted TaskKind = "member_started" // a member has started at this workplace: welcome them
 )
+
+// TaskKinds lists every kind; the schema checks new rows against it
+// (migration 00014).
+var TaskKinds = List[TaskKind]{TaskWelcome, TaskAsk, TaskFollowUp, TaskConvert, TaskWinback, TaskDuesCall, TaskMemberStarted}
+
+// Valid reports whether k is one of TaskKinds.
+func (k TaskKind) Valid() bool { return TaskKinds.Valid(k) }

@@ -1,7 +1,5 @@
 package model
 
-import "slices"
-
 // Source is how a membership came about, as stored in memberships.source.
 // The values are English identifiers; the pages show them through the
 // locale keys "source.<value>". The empty Source is "not known" (members
@@ -23,11 +21,11 @@ const (
 
 // Sources are the valid values of Source, the unknown one included; the
 // schema checks new rows against the same list (migration 00013).
-var Sources = []Source{SourceUnknown, SourceJoinPage, SourceWorkplace, SourceRecruited, SourceWebsite, SourceShopSteward,
+var Sources = List[Source]{SourceUnknown, SourceJoinPage, SourceWorkplace, SourceRecruited, SourceWebsite, SourceShopSteward,
 	SourceCampaign, SourceStudentRecruitment, SourceStudentTransfer, SourceTransfer}
 
 // Valid reports whether s is one of Sources.
-func (s Source) Valid() bool { return slices.Contains(Sources, s) }
+func (s Source) Valid() bool { return Sources.Valid(s) }
 
 // ContactKind is the form of one contact with a person, as stored in
 // contacts.kind.
@@ -43,7 +41,7 @@ const (
 
 // ContactKinds are the valid values of ContactKind, in the order a form
 // offers them.
-var ContactKinds = []ContactKind{ContactVisit, ContactPhone, ContactSMS, ContactEmail, ContactMeeting}
+var ContactKinds = List[ContactKind]{ContactVisit, ContactPhone, ContactSMS, ContactEmail, ContactMeeting}
 
 // Valid reports whether k is one of ContactKinds.
-func (k ContactKind) Valid() bool { return slices.Contains(ContactKinds, k) }
+func (k ContactKind) Valid() bool { return ContactKinds.Valid(k) }

@@ -13,22 +13,36 @@ import (
 	"github.com/verve-union/verve/internal/model"
 )
 
+// Result is the outcome of a welcome, ask or follow-up talk. The ones
+// that close a pipeline entry (Closing) are stored in pipeline.outcome,
+// where Open (the empty word) is an entry still open.
+type Result string
+
 // Outcomes of a welcome, ask or follow-up talk.
 const (
-	OutcomeMet        = "met"         // talked; no answer yet
-	OutcomeMaterial   = "material"    // talked and handed over material
-	OutcomeGift       = "gift"        // talked and handed over the welcome gift
-	OutcomeNotReached = "not_reached" // try again
-	OutcomeDeclined   = "declined"    // said no
-	OutcomeJoined     = "joined"      // became a member
-	OutcomeLeft       = "left"        // no longer works here
+	Open              Result = ""            // pipeline.outcome of an open entry; never logged
+	OutcomeMet        Result = "met"         // talked; no answer yet
+	OutcomeMaterial   Result = "material"    // talked and handed over material
+	OutcomeGift       Result = "gift"        // talked and handed over the welcome gift
+	OutcomeNotReached Result = "not_reached" // try again
+	OutcomeDeclined   Result = "declined"    // said no
+	OutcomeJoined     Result = "joined"      // became a member
+	OutcomeLeft       Result = "left"        // no longer works here
 )
 
 // Outcomes lists them in the order the buttons show.
-var Outcomes = []string{OutcomeMet, OutcomeMaterial, OutcomeGift, OutcomeNotReached, OutcomeDeclined, OutcomeJoined, OutcomeLeft}
+var Outcomes = model.List[Result]{OutcomeMet, OutcomeMaterial, OutcomeGift, OutcomeNotReached, OutcomeDeclined, OutcomeJoined, OutcomeLeft}
+
+// Closing lists the outcomes that close the entry, the values
+// pipeline.outcome may hold besides Open (the schema checks it, migration
+// 00014).
+var Closing = model.List[Result]{OutcomeDeclined, OutcomeJoined, OutcomeLeft}
+
+// Valid reports whether r is one of Outcomes.
+func (r Result) Valid() bool { return Outcomes.Valid(r) }
 
 // TaskKinds are the task kinds whose outcome moves the pipeline.
-var TaskKinds = []string{model.TaskWelcome, model.TaskAsk, model.TaskFollowUp}
+var TaskKinds = model.List[model.TaskKind]{model.TaskWelcome, model.TaskAsk, model.TaskFollowUp}
 
 // Titles of the tasks the pipeline makes.
 const (
@@ -48,14 +62,23 @@ const (
 	RetryDays = 2 // from not reaching someone to trying again
 )
 
+// Entry is the kind of a pipeline entry (pipeline.kind).
+type Entry string
+
 // Kinds of pipeline entry.
 const (
-	EntryNewHire     = "newhire"
-	EntryUnorganised = "unorganised"
+	EntryNewHire     Entry = "newhire"
+	EntryUnorganised Entry = "unorganised"
 )
 
+// Entries lists the kinds of pipeline entry.
+var Entries = model.List[Entry]{EntryNewHire, EntryUnorganised}
+
+// Valid reports whether e is one of Entries.
+func (e Entry) Valid() bool { return Entries.Valid(e) }
+
 // EntryKind is the kind of pipeline entry a task belongs to.
-func EntryKind(taskKind string) string {
+func EntryKind(taskKind model.TaskKind) Entry {
 	if taskKind == model.TaskAsk {
 		return EntryUnorganised
 	}
@@ -71,11 +94,11 @@ func HasOutcomes(t model.Task) bool {
 // Outcome is what a steward logs after a talk.
 type Outcome struct {
 	TaskID         int64
-	Result         string
+	Result         Result
 	Note           string
-	Reason         string // why they said no
-	MembershipType string // when they joined; ordinary by default
-	RecruiterID    int64  // who recruited them; the user by default
+	Reason         string               // why they said no
+	MembershipType model.MembershipType // when they joined; ordinary by default
+	RecruiterID    int64                // who recruited them; the user by default
 }
 
 // Check trims the texts, fills in the membership type and reports what is
@@ -83,18 +106,18 @@ type Outcome struct {
 func (o *Outcome) Check() error {
 	var v model.Validation
 	o.Note, o.Reason = strings.TrimSpace(o.Note), strings.TrimSpace(o.Reason)
-	v.Check(slices.Contains(Outcomes, o.Result), "result", "outcome.check.result")
+	v.Check(o.Result.Valid(), "result", "outcome.check.result")
 	v.Check(utf8.RuneCountInString(o.Note) <= 2000 && utf8.ValidString(o.Note), "note", "outcome.check.note")
 	v.Check(utf8.RuneCountInString(o.Reason) <= 200 && utf8.ValidString(o.Reason), "reason", "outcome.check.reason")
 	if o.MembershipType == "" {
 		o.MembershipType = model.TypeOrdinary
 	}
-	v.Check(slices.Contains(model.MembershipTypes, o.MembershipType), "membership_type", "outcome.check.type")
+	v.Check(o.MembershipType.Valid(), "membership_type", "outcome.check.type")
 	return v.Err()
 }
 
 // notes are the contact-log texts for each outcome.
-var notes = map[string]string{
+var notes = map[Result]string{
 	OutcomeMet:        "Samtale",
 	OutcomeMaterial:   "Samtale, materiell levert",
 	OutcomeGift:       "Samtale, velkomstgave levert",
@@ -112,14 +135,14 @@ type Plan struct {
 	// Retry, when not zero, keeps the task open, due again then (and no
 	// longer escalated); nothing else below applies.
 	Retry         time.Time
-	TaskStatus    string      // what the task becomes
-	FollowUp      *model.Task // a task to schedule (ID and CreatedAt not set)
-	EndEmployment bool        // they left: their employment there ends today
-	Close         bool        // the pipeline entry ends with the outcome and Reason
-	Reason        string      // why they said no, kept on the closed entry
-	Keep          bool        // the entry loses its erase date: members are kept
-	Join          bool        // they become a member of MembershipType
-	Recruiter     int64       // credited with the membership
+	TaskStatus    model.TaskStatus // what the task becomes
+	FollowUp      *model.Task      // a task to schedule (ID and CreatedAt not set)
+	EndEmployment bool             // they left: their employment there ends today
+	Close         bool             // the pipeline entry ends with the outcome and Reason
+	Reason        string           // why they said no, kept on the closed entry
+	Keep          bool             // the entry loses its erase date: members are kept
+	Join          bool             // they become a member of MembershipType
+	Recruiter     int64            // credited with the membership
 }
 
 // Decide says what outcome o of open pipeline task t means, logged by the

@@ -79,7 +79,7 @@ func (u UnitRef) IsZero() bool { return u.Code == "" && u.Name == "" }
 // RoleTerm is one role a member holds, on the member's club (or, without a
 // club, branch), from From to To (zero To: open-ended).
 type RoleTerm struct {
-	Role string // a model role (model.Roles), after mapping
+	Role model.RoleName // after mapping
 	From time.Time
 	To   time.Time
 }
@@ -105,8 +105,8 @@ type Record struct {
 	Region    UnitRef
 	Branch    UnitRef
 	Club      UnitRef
-	Type      string // model membership type
-	Status    string // model membership status (active, arrears, resigned …)
+	Type      model.MembershipType
+	Status    model.MembershipStatus // active, arrears, resigned …
 	Joined    time.Time
 	Resigned  time.Time
 	Reason    string            // the register's own resignation reason text, as given
@@ -140,9 +140,9 @@ func UnknownOf(src Source) []Unknown {
 // common Norwegian and English words; a union's own words are remembered
 // in storage and added on top.
 type Vocabulary struct {
-	Types    map[string]string // membership type
-	Statuses map[string]string // membership status
-	Roles    map[string]string
+	Types    map[string]model.MembershipType
+	Statuses map[string]model.MembershipStatus
+	Roles    map[string]model.RoleName
 	Reasons  map[string]model.LeaveReason
 	Dues     map[string]model.DuesStatus
 }

@@ -114,8 +114,8 @@ func TestUnknownCounted(t *testing.T) {
 	if len(u) != 2 || u[0] != (Unknown{MemberType, "honorary", 2}) || u[1] != (Unknown{Roles, "treasurer-elect", 1}) {
 		t.Errorf("Unknown = %+v", u)
 	}
-	voc := Vocabulary{Types: map[string]string{"honorary": model.TypeOrdinary},
-		Roles: map[string]string{"treasurer elect": model.RoleBoardMember}}
+	voc := Vocabulary{Types: map[string]model.MembershipType{"honorary": model.TypeOrdinary},
+		Roles: map[string]model.RoleName{"treasurer elect": model.RoleBoardMember}}
 	r2 := openBytes(t, []byte(englishHeader+strings.Join(rows, "\n")), ReadOptions{Vocabulary: voc})
 	recs, bad := readAll(t, r2)
 	if len(recs) != 3 || len(bad) != 0 {

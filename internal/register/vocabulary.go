@@ -17,7 +17,7 @@ func Norm(s string) string { return importer.NormHeader(s) }
 // are added on top (With).
 func DefaultVocabulary() Vocabulary {
 	v := Vocabulary{
-		Types: words(map[string][]string{
+		Types: words(map[model.MembershipType][]string{
 			model.TypeOrdinary: {"ordinær", "ordinært", "ordinært medlem", "ordinary", "yrkesaktiv", "yrkesaktiv medlem",
 				"fullt medlem", "full", "hovedmedlem", "vanlig", "standard", "regular", "working", "ord"},
 			model.TypeStudent: {"student", "studentmedlem", "elev", "elevmedlem", "skoleelev", "stud"},
@@ -25,7 +25,7 @@ func DefaultVocabulary() Vocabulary {
 				"pensioner", "uføre", "uførepensjonist", "pens"},
 			model.TypeTrainee: {"lærling", "lærlingmedlem", "lærekandidat", "trainee", "apprentice", "lærl"},
 		}),
-		Statuses: words(map[string][]string{
+		Statuses: words(map[model.MembershipStatus][]string{
 			model.StatusActive: {"aktiv", "aktivt", "medlem", "betalende", "active", "member", "current", "ok"},
 			model.StatusArrears: {"restanse", "i restanse", "skyldig", "purret", "ubetalt", "arrears", "in arrears",
 				"unpaid", "overdue"},
@@ -33,7 +33,7 @@ func DefaultVocabulary() Vocabulary {
 				"inaktiv", "død", "avdød", "overført", "resigned", "left", "lapsed", "excluded", "expelled",
 				"deceased", "dead", "transferred", "inactive", "ended"},
 		}),
-		Roles: words(map[string][]string{
+		Roles: words(map[model.RoleName][]string{
 			model.RoleShopSteward: {"tillitsvalgt", "plasstillitsvalgt", "tv", "shop steward", "steward",
 				"union representative", "tillitsvald", "vara tillitsvalgt", "vararepresentant"},
 			model.RoleChiefShopSteward: {"hovedtillitsvalgt", "htv", "foretakstillitsvalgt", "ftv",
@@ -85,8 +85,8 @@ func DefaultVocabulary() Vocabulary {
 }
 
 // words turns lists of words per value into a normalised lookup.
-func words(m map[string][]string) map[string]string {
-	out := map[string]string{}
+func words[T ~string](m map[T][]string) map[string]T {
+	out := map[string]T{}
 	for value, ws := range m {
 		for _, w := range ws {
 			out[Norm(w)] = value

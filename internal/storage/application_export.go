@@ -17,7 +17,7 @@ type RegisterRow struct {
 	Fnr                 string
 	Email, Mobile       string
 	PostalCode          string
-	Type                string
+	Type                model.MembershipType
 	Orgnr               string
 	AppliedAt           time.Time
 }

@@ -263,7 +263,7 @@ func (s *Storage) ConfirmApplication(ctx context.Context, u *access.Principal, t
 			if known[kind] == 0 {
 				continue
 			}
-			if err := s.recordCandidate(ctx, tx, res.PersonID, known[kind], MatchFromJoin, kind, 0); err != nil {
+			if err := s.recordCandidate(ctx, tx, res.PersonID, known[kind], model.MatchFromJoin, kind, 0); err != nil {
 				return err
 			}
 			res.Candidates++
@@ -289,12 +289,12 @@ func (s *Storage) ConfirmApplication(ctx context.Context, u *access.Principal, t
 }
 
 // matchKinds are the grounds of a possible match, strongest first.
-var matchKinds = []string{"fnr", "email", "mobile", "name_birth"}
+var matchKinds = []model.MatchKey{model.MatchFnr, model.MatchEmail, model.MatchMobile, model.MatchNameBirth}
 
 // joinCandidates finds the known persons an applicant may be, by the
 // strongest ground for each (matchKinds): the ground's lowest id, so a
 // common name or a family's shared mobile does not flood the list.
-func (s *Storage) joinCandidates(ctx context.Context, tx *sql.Tx, p *model.Person, fnrHash sql.NullString) (map[string]int64, error) {
+func (s *Storage) joinCandidates(ctx context.Context, tx *sql.Tx, p *model.Person, fnrHash sql.NullString) (map[model.MatchKey]int64, error) {
 	var fnr any = "-" // matches nobody; NULL would need another plan
 	if fnrHash.Valid {
 		fnr = fnrHash.String
@@ -306,7 +306,7 @@ func (s *Storage) joinCandidates(ctx context.Context, tx *sql.Tx, p *model.Perso
 	if err != nil {
 		return nil, err
 	}
-	known := map[string]int64{}
+	known := map[model.MatchKey]int64{}
 	err = eachRow(rows, func() error {
 		var id int64
 		var ground int
@@ -405,8 +405,8 @@ type ApplicationRow struct {
 	PersonID     int64
 	Name         string
 	Email        string
-	Type         string
-	Status       string
+	Type         model.MembershipType
+	Status       model.MembershipStatus
 	Institution  string
 	Workplace    string
 	Recruiter    string
@@ -421,12 +421,12 @@ type ApplicationMatch struct {
 	ID        int64 // match_candidates.id, for DecideMatch
 	KnownID   int64
 	KnownName string
-	Match     string // fnr, email, mobile or name_birth
+	Match     model.MatchKey // fnr, email, mobile or name_birth
 }
 
 // Applications lists the applications with the given status (pending by
 // default) in the user's scope, oldest first.
-func (s *Storage) Applications(ctx context.Context, u *access.Principal, status string, limit int) ([]ApplicationRow, error) {
+func (s *Storage) Applications(ctx context.Context, u *access.Principal, status model.MembershipStatus, limit int) ([]ApplicationRow, error) {
 	if status == "" {
 		status = model.StatusPending
 	}
@@ -464,7 +464,7 @@ func (s *Storage) Applications(ctx context.Context, u *access.Principal, status 
 // that decides (DecideMatch's rule): to anyone else, nothing is shown.
 func (s *Storage) applicationMatches(ctx context.Context, u *access.Principal, apps []ApplicationRow) error {
 	byPerson := map[int64]*ApplicationRow{}
-	a := access.Args{MatchFromJoin}
+	a := access.Args{model.MatchFromJoin}
 	ph := make([]string, len(apps))
 	for i := range apps {
 		byPerson[apps[i].PersonID] = &apps[i]
@@ -504,7 +504,10 @@ func (s *Storage) DecideApplication(ctx context.Context, u *access.Principal, me
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		args := access.Args{membershipID}
 		var p model.Person
-		var status, lang string
+		var (
+			status model.MembershipStatus
+			lang   string
+		)
 		err := tx.QueryRowContext(ctx, `SELECT p.id, p.first_name, p.last_name, p.email, m.status, m.lang FROM memberships m JOIN persons p ON p.id = m.person_id
 			WHERE m.id = $1 AND `+u.Scope(access.MembershipApprove).Filter("p.unit_path", &args), args...).
 			Scan(&p.ID, &p.FirstName, &p.LastName, &p.Email, &status, &lang)

@@ -38,7 +38,7 @@ func (b *Benefit) Validate() error {
 			"form.link")
 	}
 	for _, t := range b.Types {
-		v.Check(slices.Contains(model.MembershipTypes, t), "types", "form.types")
+		v.Check(model.MembershipType(t).Valid(), "types", "form.types")
 	}
 	v.Check(b.Position >= 0 && b.Position <= 10000, "position", "form.position")
 	return v.Err()

@@ -338,7 +338,7 @@ func (s *Storage) SetHandedOut(ctx context.Context, u *access.Principal, levelID
 // UnitChoice is an org unit offered in a leaderboard's area menu.
 type UnitChoice struct {
 	ID   int64
-	Kind string
+	Kind model.UnitKind
 	Name string
 }
 

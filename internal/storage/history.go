@@ -9,6 +9,7 @@ import (
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/pipeline"
 )
 
 // PersonHistory is everything on a person's page besides the person.
@@ -25,10 +26,10 @@ type PersonHistory struct {
 // one workplace, with where their data came from and on what basis.
 type PipelineEntry struct {
 	Workplace     string
-	Kind          string
+	Kind          pipeline.Entry
 	StartDate     time.Time
 	FirstContact  time.Time
-	Outcome       string
+	Outcome       pipeline.Result
 	DeclineReason string
 	EraseAfter    time.Time
 	ListFile      string

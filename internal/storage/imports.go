@@ -14,27 +14,38 @@ import (
 	"github.com/verve-union/verve/internal/pipeline"
 )
 
+// ImportKind is the kind of an employer's list (imports.kind).
+type ImportKind string
+
 // Kinds of employer list.
 const (
-	ImportNewhires = "newhires" // new hires: each gets a welcome task
-	ImportStaff    = "staff"    // the full staff list: the unorganised get ask tasks
+	ImportNewhires ImportKind = "newhires" // new hires: each gets a welcome task
+	ImportStaff    ImportKind = "staff"    // the full staff list: the unorganised get ask tasks
 )
+
+// ImportKinds lists the kinds; the schema checks new rows against it
+// (migration 00014).
+var ImportKinds = model.List[ImportKind]{ImportNewhires, ImportStaff}
+
+// ImportClass is the class of an imported row. Classes live only in the
+// staging table of one import, never in the database file.
+type ImportClass string
 
 // Classes of imported row, decided by matching against the persons Verve
 // already knows.
 const (
-	ClassNew        = "new"         // unknown: becomes a prospect
-	ClassExisting   = "existing"    // a known non-member: joins the pipeline
-	ClassPipeline   = "pipeline"    // already being asked here: nothing new
-	ClassMember     = "member"      // already a member: not asked
-	ClassStudent    = "student"     // a student member: due for conversion
-	ClassOtherUnion = "other_union" // member of another union: not asked
-	ClassFlagged    = "flagged"     // a possible match a person must decide
-	ClassDuplicate  = "duplicate"   // repeats an earlier row of the same list
+	ClassNew        ImportClass = "new"         // unknown: becomes a prospect
+	ClassExisting   ImportClass = "existing"    // a known non-member: joins the pipeline
+	ClassPipeline   ImportClass = "pipeline"    // already being asked here: nothing new
+	ClassMember     ImportClass = "member"      // already a member: not asked
+	ClassStudent    ImportClass = "student"     // a student member: due for conversion
+	ClassOtherUnion ImportClass = "other_union" // member of another union: not asked
+	ClassFlagged    ImportClass = "flagged"     // a possible match a person must decide
+	ClassDuplicate  ImportClass = "duplicate"   // repeats an earlier row of the same list
 )
 
 // ImportClasses lists the classes in report order.
-var ImportClasses = []string{ClassNew, ClassExisting, ClassPipeline, ClassMember, ClassStudent, ClassOtherUnion, ClassFlagged, ClassDuplicate}
+var ImportClasses = model.List[ImportClass]{ClassNew, ClassExisting, ClassPipeline, ClassMember, ClassStudent, ClassOtherUnion, ClassFlagged, ClassDuplicate}
 
 // Decisions on a flagged row.
 const (
@@ -50,7 +61,7 @@ type ImportRow struct {
 
 // ImportRequest describes one list being previewed or committed.
 type ImportRequest struct {
-	Kind        string
+	Kind        ImportKind
 	WorkplaceID int64 // the workplace the list was uploaded for
 	Filename    string
 	Source      string // where the list came from, e.g. "Nyansattliste fra HR"
@@ -66,7 +77,7 @@ type ImportLine struct {
 	Line        int
 	Name        string
 	WorkplaceID int64
-	Class       string
+	Class       ImportClass
 	Match       string // fnr, email, workplace, mobile, name_birth
 	PersonID    int64
 	Candidate   string
@@ -77,13 +88,17 @@ type ImportLine struct {
 type ImportResult struct {
 	ImportID  int64 // 0 for a preview
 	Rows      int
-	Counts    map[string]int
+	Counts    map[ImportClass]int
 	Lines     []ImportLine // up to linesPerClass of each class, flagged rows up to maxFlagged
 	Committed bool
 	// Merge is how long a commit held the writer: its merge transaction,
 	// which other writers wait for (readers never do).
 	Merge time.Duration
 }
+
+// Count is the number of rows of class c, for templates (whose index
+// cannot turn a quoted word into an ImportClass).
+func (r ImportResult) Count(c ImportClass) int { return r.Counts[c] }
 
 const (
 	linesPerClass = 100
@@ -102,7 +117,7 @@ func (s *Storage) Import(ctx context.Context, u *access.Principal, req ImportReq
 	if req.Kind != ImportNewhires && req.Kind != ImportStaff {
 		return nil, model.ErrorKey(model.EINVALID, "err.import.kind", "kind", req.Kind)
 	}
-	res := &ImportResult{Counts: map[string]int{}}
+	res := &ImportResult{Counts: map[ImportClass]int{}}
 	conn, err := s.st.Conn(ctx)
 	if err != nil {
 		return nil, err
@@ -506,7 +521,7 @@ func (im *importRun) report(ctx context.Context, res *ImportResult) error {
 		return err
 	}
 	err = eachRow(rows, func() error {
-		var class string
+		var class ImportClass
 		var n int
 		if err := rows.Scan(&class, &n); err != nil {
 			return err
@@ -623,7 +638,7 @@ func (im *importRun) apply(ctx context.Context, res *ImportResult) error {
 		}
 	}
 	for _, m := range outside {
-		if err := im.s.recordCandidate(ctx, im.tx, m.personID, m.candidateID, MatchFromImport, m.match, im.id); err != nil {
+		if err := im.s.recordCandidate(ctx, im.tx, m.personID, m.candidateID, model.MatchFromImport, m.match, im.id); err != nil {
 			return err
 		}
 	}
@@ -639,7 +654,7 @@ func (im *importRun) apply(ctx context.Context, res *ImportResult) error {
 // the importer's scope.
 type outsideMatch struct {
 	personID, candidateID int64
-	match                 string
+	match                 model.MatchKey
 }
 
 // matchOutside finds the new rows that match a person outside the

@@ -55,7 +55,7 @@ func newOutsideFixture(t *testing.T, s *Storage) *outsideFixture {
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	line := 2
-	for _, status := range []string{model.StatusActive, model.StatusResigned, model.StatusProspect} {
+	for _, status := range []model.MembershipStatus{model.StatusActive, model.StatusResigned, model.StatusProspect} {
 		for _, key := range []string{"fnr", "email", "mobile", "name_birth"} {
 			n := line - 2
 			w := []*model.Workplace{f.wB, o.wC}[n%2]
@@ -103,7 +103,7 @@ func outsiderState(t *testing.T, s *Storage, id int64) string {
 }
 
 // anonymous is a report without the names the lists differ in.
-func anonymous(res *ImportResult) ([]ImportLine, map[string]int, int) {
+func anonymous(res *ImportResult) ([]ImportLine, map[ImportClass]int, int) {
 	lines := slices.Clone(res.Lines)
 	for i := range lines {
 		lines[i].Name = ""
@@ -278,13 +278,13 @@ func TestPossibleMatchesAreDecidedByWhoCoversBoth(t *testing.T) {
 		}
 
 		across, inRegion := byKnown[o.outsiders[1].ID], byKnown[o.outsiders[0].ID] // wC, wB
-		if err := s.DecideMatch(ctx, home, across.ID, MatchDistinct); model.ErrorCode(err) != model.ENOTFOUND {
+		if err := s.DecideMatch(ctx, home, across.ID, model.MatchDistinct); model.ErrorCode(err) != model.ENOTFOUND {
 			t.Fatalf("a region's coordinator decided a match across regions: %v", err)
 		}
-		if err := s.DecideMatch(ctx, home, inRegion.ID, MatchDistinct); err != nil {
+		if err := s.DecideMatch(ctx, home, inRegion.ID, model.MatchDistinct); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.DecideMatch(ctx, home, inRegion.ID, MatchDistinct); model.ErrorCode(err) != model.ECONFLICT {
+		if err := s.DecideMatch(ctx, home, inRegion.ID, model.MatchDistinct); model.ErrorCode(err) != model.ECONFLICT {
 			t.Fatalf("deciding twice: %v", err)
 		}
 		if _, err := s.Person(ctx, o.admin, inRegion.New.PersonID); err != nil {
@@ -296,7 +296,7 @@ func TestPossibleMatchesAreDecidedByWhoCoversBoth(t *testing.T) {
 		if o.outsiders[1].MemberStatus != model.StatusActive || o.keys[1] != "email" {
 			t.Fatalf("fixture: row 3 is %s by %s", o.outsiders[1].MemberStatus, o.keys[1])
 		}
-		err = s.DecideMatch(ctx, o.admin, member.ID, MatchMerge)
+		err = s.DecideMatch(ctx, o.admin, member.ID, model.MatchMerge)
 		if err != nil {
 			t.Fatal(err)
 		}

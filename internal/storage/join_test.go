@@ -32,7 +32,7 @@ func joinFixture(t *testing.T, s *Storage) (*fixture, *model.Person, *model.Pers
 	return f, tv, rec, code
 }
 
-func application(first, email, mobile string, typ string, w *model.Workplace, ref string) *model.Application {
+func application(first, email, mobile string, typ model.MembershipType, w *model.Workplace, ref string) *model.Application {
 	a := &model.Application{Person: model.Person{FirstName: first, LastName: "Søker", Email: email, Mobile: mobile, PostalCode: "7010"},
 		Type: typ, ReferralCode: ref, Consent: true, Lang: "nb", ConfirmURL: "https://verve.example/bli-medlem/bekreft/"}
 	if w != nil {
@@ -302,10 +302,10 @@ func TestConfirmApplication(t *testing.T) {
 		if apps, err := s.Applications(ctx, advisor, "", 10); err != nil || len(apps) != 1 || len(apps[0].Matches) != 0 {
 			t.Errorf("advisor of club A: %+v %v", apps, err)
 		}
-		if err := s.DecideMatch(ctx, advisor, apps[0].Matches[0].ID, MatchDistinct); model.ErrorCode(err) != model.ENOTFOUND {
+		if err := s.DecideMatch(ctx, advisor, apps[0].Matches[0].ID, model.MatchDistinct); model.ErrorCode(err) != model.ENOTFOUND {
 			t.Errorf("advisor of club A decides: %v", err)
 		}
-		if err := s.DecideMatch(ctx, f.admin, apps[0].Matches[0].ID, MatchDistinct); err != nil {
+		if err := s.DecideMatch(ctx, f.admin, apps[0].Matches[0].ID, model.MatchDistinct); err != nil {
 			t.Fatal(err)
 		}
 		if apps, _ := s.Applications(ctx, f.admin, "", 10); len(apps[0].Matches) != 0 {
@@ -339,7 +339,7 @@ func TestConfirmApplication(t *testing.T) {
 				matchID = a.Matches[0].ID
 			}
 		}
-		if err := s.DecideMatch(ctx, f.admin, matchID, MatchMerge); err != nil {
+		if err := s.DecideMatch(ctx, f.admin, matchID, model.MatchMerge); err != nil {
 			t.Fatal(err)
 		}
 		if n := count(t, s, `SELECT count(*) FROM applications WHERE membership_id = $1 AND person_id = $2`, twin.MembershipID, member.ID); n != 1 {
@@ -696,7 +696,7 @@ func TestBenefitsAndWorkplaceSearch(t *testing.T) {
 		if err := s.SaveBenefit(ctx, f.admin, b); err != nil {
 			t.Fatal(err)
 		}
-		stud := &Benefit{Title: "Studentrabatt", Types: []string{model.TypeStudent}, Position: 2}
+		stud := &Benefit{Title: "Studentrabatt", Types: []string{string(model.TypeStudent)}, Position: 2}
 		if err := s.SaveBenefit(ctx, f.admin, stud); err != nil {
 			t.Fatal(err)
 		}
@@ -705,7 +705,7 @@ func TestBenefitsAndWorkplaceSearch(t *testing.T) {
 			t.Fatal(err)
 		}
 		bs, err := s.Benefits(ctx)
-		if err != nil || len(bs) != 2 || bs[0].Title != "Innbo" || !bs[1].AppliesTo(model.TypeStudent) || bs[1].AppliesTo(model.TypeOrdinary) {
+		if err != nil || len(bs) != 2 || bs[0].Title != "Innbo" || !bs[1].AppliesTo(string(model.TypeStudent)) || bs[1].AppliesTo(string(model.TypeOrdinary)) {
 			t.Fatalf("benefits %+v %v", bs, err)
 		}
 		if err := s.DeleteBenefit(ctx, f.admin, stud.ID); err != nil {

@@ -10,22 +10,10 @@ import (
 	"github.com/verve-union/verve/internal/pipeline"
 )
 
-// Sources of a possible match.
-const (
-	MatchFromImport = "import" // a row of an employer's list
-	MatchFromJoin   = "join"   // an application from the join page
-)
-
-// Decisions on a possible match.
-const (
-	MatchMerge    = "merge"    // the same person: the newcomer merges into the known one
-	MatchDistinct = "distinct" // two people: both stand
-)
-
 // recordCandidate notes that personID (who just came in) may be
 // candidateID (known before), for the people whose scope covers both to
 // decide. Recording a pair twice keeps the first.
-func (s *Storage) recordCandidate(ctx context.Context, tx *sql.Tx, personID, candidateID int64, source, match string, importID int64) error {
+func (s *Storage) recordCandidate(ctx context.Context, tx *sql.Tx, personID, candidateID int64, source model.MatchSource, match model.MatchKey, importID int64) error {
 	if personID == candidateID {
 		return nil
 	}
@@ -45,8 +33,8 @@ func (s *Storage) recordCandidate(ctx context.Context, tx *sql.Tx, personID, can
 // newcomer and the known person side by side.
 type PossibleMatch struct {
 	ID        int64
-	Source    string
-	Match     string
+	Source    model.MatchSource
+	Match     model.MatchKey
 	CreatedAt time.Time
 	New       MatchSide
 	Known     MatchSide
@@ -59,7 +47,7 @@ type MatchSide struct {
 	BirthDate    time.Time
 	Email        string
 	Mobile       string
-	MemberStatus string
+	MemberStatus model.MembershipStatus
 	Workplace    string
 	Unit         string
 }
@@ -111,19 +99,21 @@ func (s *Storage) PossibleMatches(ctx context.Context, u *access.Principal, limi
 	return out, err
 }
 
-// DecideMatch settles a possible match. MatchMerge merges the newcomer
+// DecideMatch settles a possible match. model.MatchMerge merges the newcomer
 // into the known person (see mergeTx); a newcomer from an employer's list
 // who turns out to be a member gets, instead of an ask, a welcome: "a member
-// has started here". MatchDistinct lets both stand. Both persons must still
+// has started here". model.MatchDistinct lets both stand. Both persons must still
 // be in the user's scope: someone who has since moved out of it is not
 // decided from here.
-func (s *Storage) DecideMatch(ctx context.Context, u *access.Principal, id int64, decision string) error {
-	if decision != MatchMerge && decision != MatchDistinct {
+func (s *Storage) DecideMatch(ctx context.Context, u *access.Principal, id int64, decision model.MatchDecision) error {
+	if decision != model.MatchMerge && decision != model.MatchDistinct {
 		return model.ErrorKey(model.EINVALID, "err.match.decision", "decision", decision)
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var newID, knownID int64
-		var source, done, newPath, knownPath string
+		var source model.MatchSource
+		var done model.MatchDecision
+		var newPath, knownPath string
 		args := access.Args{id}
 		sc := u.Scope(access.PersonWrite)
 		err := tx.QueryRowContext(ctx, `SELECT mc.person_id, mc.candidate_id, mc.source, mc.decision, n.unit_path, k.unit_path
@@ -132,24 +122,24 @@ func (s *Storage) DecideMatch(ctx context.Context, u *access.Principal, id int64
 		if err != nil {
 			return notFound(err, "err.match.notfound")
 		}
-		if done != "" {
+		if done != model.MatchOpen {
 			return model.ErrorKey(model.ECONFLICT, "err.match.decided")
 		}
 		if !sc.Contains(newPath) || !sc.Contains(knownPath) {
 			return model.ErrorKey(model.EFORBIDDEN, "err.match.outside")
 		}
-		if decision == MatchDistinct {
+		if decision == model.MatchDistinct {
 			if _, err := tx.ExecContext(ctx, `UPDATE match_candidates SET decision = 'distinct', decided_at = $1, decided_by = $2 WHERE id = $3`,
 				s.now().UTC(), nullID(u.UserID), id); err != nil {
 				return err
 			}
 			return s.audit(ctx, tx, u, "distinct", "person", newID, nil, newID, "")
 		}
-		var knownStatus string
+		var knownStatus model.MembershipStatus
 		if err := tx.QueryRowContext(ctx, `SELECT member_status FROM persons WHERE id = $1`, knownID).Scan(&knownStatus); err != nil {
 			return err
 		}
-		if source == MatchFromImport && model.IsMember(knownStatus) {
+		if source == model.MatchFromImport && model.IsMember(knownStatus) {
 			// The steward was to ask a stranger; it is a member who changed
 			// job, so the task becomes a welcome.
 			if _, err := tx.ExecContext(ctx, `UPDATE tasks SET kind = $1, title = $2 WHERE person_id = $3 AND status = 'open' AND kind IN ($4, $5)`,
@@ -157,6 +147,6 @@ func (s *Storage) DecideMatch(ctx context.Context, u *access.Principal, id int64
 				return err
 			}
 		}
-		return s.mergeTx(ctx, tx, u, knownID, newID, "avgjort som samme person ("+source+")")
+		return s.mergeTx(ctx, tx, u, knownID, newID, "avgjort som samme person ("+string(source)+")")
 	})
 }

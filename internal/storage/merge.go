@@ -124,7 +124,7 @@ func (s *Storage) mergeTx(ctx context.Context, tx *sql.Tx, u *access.Principal, 
 
 // settleMemberships leaves the person at most one current membership (see
 // mergeTx) and returns the person's status.
-func (s *Storage) settleMemberships(ctx context.Context, tx *sql.Tx, personID int64, today any) (string, error) {
+func (s *Storage) settleMemberships(ctx context.Context, tx *sql.Tx, personID int64, today any) (model.MembershipStatus, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT id, status, COALESCE(recruited_by, 0) FROM memberships
 		WHERE person_id = $1 AND status IN ('active', 'arrears', 'pending')
 		ORDER BY CASE status WHEN 'active' THEN 0 WHEN 'arrears' THEN 1 ELSE 2 END, start_date, id`, personID)
@@ -133,7 +133,7 @@ func (s *Storage) settleMemberships(ctx context.Context, tx *sql.Tx, personID in
 	}
 	type cur struct {
 		id, recruiter int64
-		status        string
+		status        model.MembershipStatus
 	}
 	var current []cur
 	err = eachRow(rows, func() error {
@@ -149,7 +149,7 @@ func (s *Storage) settleMemberships(ctx context.Context, tx *sql.Tx, personID in
 	}
 	if len(current) == 0 {
 		// No current membership: the latest one tells, else none.
-		var status string
+		var status model.MembershipStatus
 		err := tx.QueryRowContext(ctx, `SELECT status FROM memberships WHERE person_id = $1 AND status <> 'merged'
 			ORDER BY start_date DESC, id DESC LIMIT 1`, personID).Scan(&status)
 		if err == sql.ErrNoRows {
@@ -179,7 +179,8 @@ func (s *Storage) settleMemberships(ctx context.Context, tx *sql.Tx, personID in
 type mergePerson struct {
 	id                                                 int64
 	first, last, email, mobile, address, postal, place string
-	otherUnion, status, unitPath                       string
+	otherUnion, unitPath                               string
+	status                                             model.MembershipStatus
 	birth                                              sql.NullTime
 	fnrHash                                            sql.NullString
 	unitID                                             int64

@@ -128,7 +128,7 @@ func TestMergeMovesEverythingAndLosesNothing(t *testing.T) {
 		}
 		before, beforeB := refs(a), refs(b)
 		if err := s.inTx(ctx, func(tx *sql.Tx) error {
-			return s.recordCandidate(ctx, tx, b, a, MatchFromImport, "name_birth", 0)
+			return s.recordCandidate(ctx, tx, b, a, model.MatchFromImport, "name_birth", 0)
 		}); err != nil {
 			t.Fatal(err)
 		}
@@ -136,7 +136,7 @@ func TestMergeMovesEverythingAndLosesNothing(t *testing.T) {
 		if err != nil || len(ms) != 1 || ms[0].New.PersonID != b || ms[0].Known.PersonID != a {
 			t.Fatalf("possible matches = %+v, %v", ms, err)
 		}
-		if err := s.DecideMatch(ctx, f.admin, ms[0].ID, MatchMerge); err != nil {
+		if err := s.DecideMatch(ctx, f.admin, ms[0].ID, model.MatchMerge); err != nil {
 			t.Fatal(err)
 		}
 		if n := count(t, s, `SELECT count(*) FROM persons WHERE id = $1`, b); n != 0 {
@@ -164,7 +164,8 @@ func TestMergeMovesEverythingAndLosesNothing(t *testing.T) {
 		}
 		// Two current memberships: the active one stays, the pending one is
 		// merged and hands over its recruiter.
-		var status, recruiter string
+		var status model.MembershipStatus
+		var recruiter string
 		if err := s.r.QueryRow(`SELECT status, COALESCE(CAST(recruited_by AS TEXT), '') FROM memberships WHERE id = $1`, f.aMembership).Scan(&status, &recruiter); err != nil {
 			t.Fatal(err)
 		}
@@ -215,7 +216,7 @@ func TestMergeDecisionsRefusedOutOfScope(t *testing.T) {
 		f := newMergeFixture(t, s)
 		ctx := context.Background()
 		if err := s.inTx(ctx, func(tx *sql.Tx) error {
-			return s.recordCandidate(ctx, tx, f.b.ID, f.a.ID, MatchFromJoin, "email", 0)
+			return s.recordCandidate(ctx, tx, f.b.ID, f.a.ID, model.MatchFromJoin, "email", 0)
 		}); err != nil {
 			t.Fatal(err)
 		}
@@ -233,7 +234,7 @@ func TestMergeDecisionsRefusedOutOfScope(t *testing.T) {
 		if ms, _ := s.PossibleMatches(ctx, clubOnly, 10); len(ms) != 0 {
 			t.Fatalf("a club coordinator sees %d matches across clubs", len(ms))
 		}
-		if err := s.DecideMatch(ctx, clubOnly, id, MatchMerge); model.ErrorCode(err) != model.ENOTFOUND {
+		if err := s.DecideMatch(ctx, clubOnly, id, model.MatchMerge); model.ErrorCode(err) != model.ENOTFOUND {
 			t.Fatalf("club coordinator deciding: %v, want not found", err)
 		}
 		// The region's coordinator decides, unless a person has since moved
@@ -246,16 +247,16 @@ func TestMergeDecisionsRefusedOutOfScope(t *testing.T) {
 		if _, err := s.w.Exec(`UPDATE persons SET unit_id = $1, unit_path = $2 WHERE id = $3`, other.ID, other.Path, f.a.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.DecideMatch(ctx, regional, id, MatchMerge); model.ErrorCode(err) != model.EFORBIDDEN {
+		if err := s.DecideMatch(ctx, regional, id, model.MatchMerge); model.ErrorCode(err) != model.EFORBIDDEN {
 			t.Fatalf("deciding for a person who left the scope: %v, want forbidden", err)
 		}
 		if n := count(t, s, `SELECT count(*) FROM persons WHERE id IN ($1, $2)`, f.a.ID, f.b.ID); n != 2 {
 			t.Fatal("a refused decision changed something")
 		}
-		if err := s.DecideMatch(ctx, f.admin, id, MatchDistinct); err != nil {
+		if err := s.DecideMatch(ctx, f.admin, id, model.MatchDistinct); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.DecideMatch(ctx, f.admin, id, MatchMerge); model.ErrorCode(err) != model.ECONFLICT {
+		if err := s.DecideMatch(ctx, f.admin, id, model.MatchMerge); model.ErrorCode(err) != model.ECONFLICT {
 			t.Fatalf("deciding twice: %v, want conflict", err)
 		}
 	})

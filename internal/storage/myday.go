@@ -36,7 +36,7 @@ type NewColleague struct {
 	WorkplaceName string
 	StartDate     time.Time
 	Contacted     bool
-	Outcome       string
+	Outcome       pipeline.Result
 }
 
 // Day is a shop steward's "Min dag".

@@ -138,7 +138,7 @@ func (s *Storage) AdminUnits(ctx context.Context, u *access.Principal) ([]AdminU
 // checkCreateUnit is CreateUnit's check of a new unit below the parent at
 // parentPath (of parentKind, closed or not): u may administer the parent
 // (only System may make the union itself) and the unit is valid.
-func checkCreateUnit(u *access.Principal, unit *model.OrgUnit, parentPath, parentKind string, parentClosed bool) error {
+func checkCreateUnit(u *access.Principal, unit *model.OrgUnit, parentPath string, parentKind model.UnitKind, parentClosed bool) error {
 	if err := mayAdmin(u, parentPath); err != nil {
 		return err
 	}
@@ -560,7 +560,7 @@ func (s *Storage) checkRole(ctx context.Context, tx *sql.Tx, u *access.Principal
 	if err != nil {
 		return err
 	}
-	return model.ErrorKey(model.ECONFLICT, "err.role.overlap", "role", model.Text{Key: "role." + r.Role}, "name", name, "unit", o.Name).WithField("start", "err.role.overlap.field")
+	return model.ErrorKey(model.ECONFLICT, "err.role.overlap", "role", model.Text{Key: "role." + string(r.Role)}, "name", name, "unit", o.Name).WithField("start", "err.role.overlap.field")
 }
 
 // EndRole ends a term on a day (the first day without the role). A term

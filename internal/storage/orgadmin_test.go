@@ -195,7 +195,7 @@ func TestAppointAndOverlap(t *testing.T) {
 		f := newOrgFixture(t, s)
 		today := s.Today()
 		a, b := f.person(t, "Anne", "Leder", f.wA), f.person(t, "Bjørn", "Nestleder", f.wA)
-		term := func(p *model.Person, role string, years, startYears int) *model.Role {
+		term := func(p *model.Person, role model.RoleName, years, startYears int) *model.Role {
 			return &model.Role{PersonID: p.ID, Role: role, UnitID: f.clubA.ID, StartDate: today.AddDate(startYears, 0, 0), EndDate: today.AddDate(startYears+years, 0, 0)}
 		}
 		first := term(a, model.RoleChiefShopSteward, 2, 0)

@@ -120,7 +120,7 @@ func (s *Storage) ensurePipeline(ctx context.Context, tx *sql.Tx, t *model.Task,
 
 // closePipeline ends the person's pipeline entry with an outcome and
 // cancels their other open pipeline tasks there; keep drops its erase date.
-func (s *Storage) closePipeline(ctx context.Context, tx *sql.Tx, t *model.Task, outcome, reason string, keep bool, now time.Time) error {
+func (s *Storage) closePipeline(ctx context.Context, tx *sql.Tx, t *model.Task, outcome pipeline.Result, reason string, keep bool, now time.Time) error {
 	erase := "erase_after"
 	if keep {
 		erase = "NULL"
@@ -137,9 +137,10 @@ func (s *Storage) closePipeline(ctx context.Context, tx *sql.Tx, t *model.Task, 
 
 // join makes the task's person a member of type typ, credited to the
 // recruiter: the user, or a member in the user's scope.
-func (s *Storage) join(ctx context.Context, tx *sql.Tx, u *access.Principal, t *model.Task, typ string, recruiter int64, today time.Time) error {
+func (s *Storage) join(ctx context.Context, tx *sql.Tx, u *access.Principal, t *model.Task, typ model.MembershipType, recruiter int64, today time.Time) error {
 	if recruiter != u.PersonID {
-		var path, status string
+		var path string
+		var status model.MembershipStatus
 		err := tx.QueryRowContext(ctx, `SELECT unit_path, member_status FROM persons WHERE id = $1`, recruiter).Scan(&path, &status)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
@@ -148,7 +149,7 @@ func (s *Storage) join(ctx context.Context, tx *sql.Tx, u *access.Principal, t *
 			return model.ErrorKey(model.EINVALID, "err.recruiter.invalid")
 		}
 	}
-	var status string
+	var status model.MembershipStatus
 	if err := tx.QueryRowContext(ctx, `SELECT member_status FROM persons WHERE id = $1`, t.PersonID).Scan(&status); err != nil {
 		return err
 	}
@@ -198,7 +199,8 @@ func (s *Storage) StartAsking(ctx context.Context, u *access.Principal, workplac
 		}
 		now, today := s.now().UTC(), s.today()
 		for _, id := range personIDs {
-			var status, other string
+			var status model.MembershipStatus
+			var other string
 			err := tx.QueryRowContext(ctx, `SELECT member_status, other_union FROM persons WHERE id = $1 AND workplace_id = $2
 				AND NOT EXISTS (SELECT 1 FROM pipeline pl WHERE pl.person_id = persons.id AND pl.workplace_id = $2)`, id, workplaceID).Scan(&status, &other)
 			if err == sql.ErrNoRows {

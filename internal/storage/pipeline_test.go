@@ -81,7 +81,7 @@ func TestImportPreviewCommitAndReimport(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := map[string]int{ClassNew: 2, ClassMember: 1, ClassOtherUnion: 1, ClassFlagged: 1, ClassDuplicate: 1}
+		want := map[ImportClass]int{ClassNew: 2, ClassMember: 1, ClassOtherUnion: 1, ClassFlagged: 1, ClassDuplicate: 1}
 		for c, n := range want {
 			if res.Counts[c] != n {
 				t.Errorf("preview %s = %d, want %d (%v)", c, res.Counts[c], n, res.Counts)
@@ -230,7 +230,7 @@ func TestWelcomeSchedulesFollowUpAndJoinCredits(t *testing.T) {
 		if _, err := s.LogOutcome(ctx, f.steward, pipeline.Outcome{TaskID: d.Upcoming[0].ID, Result: pipeline.OutcomeJoined}); err != nil {
 			t.Fatal(err)
 		}
-		var status string
+		var status model.MembershipStatus
 		var recruiter int64
 		if err := s.r.QueryRow(`SELECT p.member_status, m.recruited_by FROM persons p JOIN memberships m ON m.person_id = p.id WHERE p.id = $1`, task.PersonID).Scan(&status, &recruiter); err != nil {
 			t.Fatal(err)

@@ -89,7 +89,8 @@ func (s *Storage) Recruitment(ctx context.Context, u *access.Principal, since ti
 	}
 	err = eachRow(rows, func() error {
 		var id int64
-		var name, outcome string
+		var name string
+		var outcome pipeline.Result
 		var start, first sql.NullTime
 		var created time.Time
 		if err := rows.Scan(&id, &name, &start, &created, &first, &outcome); err != nil {
@@ -175,7 +176,7 @@ func (s *Storage) Imports(ctx context.Context, u *access.Principal, workplaceID 
 // Import is the record of one list received.
 type Import struct {
 	ID          int64
-	Kind        string
+	Kind        ImportKind
 	Filename    string
 	Source      string
 	LawfulBasis string

@@ -46,7 +46,7 @@ func (s *Storage) ReferralCode(ctx context.Context, u *access.Principal, personI
 	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		args := access.Args{personID}
-		var status string
+		var status model.MembershipStatus
 		if err := tx.QueryRowContext(ctx, `SELECT p.member_status, COALESCE(c.code, '') FROM persons p LEFT JOIN referral_codes c ON c.person_id = p.id
 			WHERE p.id = $1 AND `+selfOr(u, access.PersonWrite, &args), args...).Scan(&status, &code); err != nil {
 			return notFound(err, "err.person.notfound")
@@ -78,7 +78,7 @@ func (s *Storage) ExistingReferralCode(ctx context.Context, u *access.Principal,
 // member, whom ReferralCode would give a code.
 func (s *Storage) ReferralState(ctx context.Context, u *access.Principal, personID int64) (code string, member bool, err error) {
 	a := access.Args{personID}
-	var status string
+	var status model.MembershipStatus
 	err = s.r.QueryRowContext(ctx, `SELECT COALESCE(c.code, ''), p.member_status FROM persons p LEFT JOIN referral_codes c ON c.person_id = p.id
 		WHERE p.id = $1 AND `+selfOr(u, access.PersonRead, &a), a...).Scan(&code, &status)
 	if err == sql.ErrNoRows {

@@ -7,10 +7,10 @@ import (
 	"github.com/verve-union/verve/internal/pipeline"
 )
 
-// sqlSet is a set of status words as an SQL list literal, ('a', 'b'), for
+// sqlSet is a set of typed words as an SQL list literal, ('a', 'b'), for
 // "status IN "+set. The words are the model's constants, never input.
-func sqlSet(words ...string) string {
-	return "('" + strings.Join(words, "', '") + "')"
+func sqlSet[T ~string](words ...T) string {
+	return "('" + strings.Join(model.List[T](words).Strings(), "', '") + "')"
 }
 
 // Status sets the queries share.

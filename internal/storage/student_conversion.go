@@ -65,7 +65,8 @@ func (s *Storage) ConvertStudent(ctx context.Context, u *access.Principal, membe
 	c := &Conversion{StudentMembershipID: membershipID}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		args := access.Args{membershipID}
-		var typ, status string
+		var typ model.MembershipType
+		var status model.MembershipStatus
 		var end sql.NullTime
 		var recruiter sql.NullInt64
 		err := tx.QueryRowContext(ctx, `SELECT m.person_id, p.first_name || ' ' || p.last_name, m.type, m.status, m.end_date, m.recruited_by

@@ -80,10 +80,10 @@ type studentSpec struct {
 	inst       string
 	start      time.Time
 	grad       time.Time
-	status     string
+	status     model.MembershipStatus
 	end        time.Time
 	recruiter  int64
-	memberStat string
+	memberStat model.MembershipStatus
 }
 
 // student adds a person with a student membership and returns the
@@ -194,7 +194,7 @@ func TestConvertStudentKeepsHistoryAndRecruiter(t *testing.T) {
 		if c.PersonID != pid || c.TasksClosed != 1 || !c.Date.Equal(day(2026, 11, 25)) || c.Name != "Anna Desember" {
 			t.Fatalf("conversion %+v", c)
 		}
-		var status string
+		var status model.MembershipStatus
 		var end time.Time
 		if err := s.r.QueryRow(`SELECT status, end_date FROM memberships WHERE id = $1`, mid).Scan(&status, &end); err != nil {
 			t.Fatal(err)
@@ -202,7 +202,8 @@ func TestConvertStudentKeepsHistoryAndRecruiter(t *testing.T) {
 		if status != model.StatusConverted || !end.Equal(day(2026, 11, 25)) {
 			t.Fatalf("student membership now %s until %v", status, end)
 		}
-		var typ, source string
+		var typ model.MembershipType
+		var source string
 		var start time.Time
 		var rec int64
 		if err := s.r.QueryRow(`SELECT type, status, start_date, source, recruited_by FROM memberships WHERE id = $1 AND person_id = $2`, c.MembershipID, pid).

@@ -61,7 +61,7 @@ func (s *Storage) CompleteTask(ctx context.Context, u *access.Principal, id int6
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var args access.Args
 		var personID, workplaceID sql.NullInt64
-		var status string
+		var status model.TaskStatus
 		err := tx.QueryRowContext(ctx, `SELECT t.person_id, t.workplace_id, t.status FROM tasks t`+taskPerson+` WHERE t.id = `+args.Add(id)+` AND `+
 			taskScope(u, access.TaskWrite, &args), args...).Scan(&personID, &workplaceID, &status)
 		if err != nil {

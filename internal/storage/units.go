@@ -15,7 +15,7 @@ import (
 // sets its materialised path. The user must administer the parent.
 func (s *Storage) CreateUnit(ctx context.Context, u *access.Principal, unit *model.OrgUnit) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		parentPath, parentKind, parentClosed := "/", "", false
+		parentPath, parentKind, parentClosed := "/", model.UnitKind(""), false
 		if unit.ParentID != 0 {
 			if err := tx.QueryRowContext(ctx, `SELECT path, kind, closed_on IS NOT NULL FROM org_units WHERE id = $1`, unit.ParentID).Scan(&parentPath, &parentKind, &parentClosed); err != nil {
 				return notFound(err, "err.unit.parent.notfound")

@@ -2,10 +2,15 @@ package storage
 
 import (
 	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/pipeline"
 	"github.com/verve-union/verve/internal/storage/storagetest"
 )
 
@@ -106,7 +111,6 @@ func TestMigrationEnglishValues(t *testing.T) {
 			if _, err := s.w.Exec(`UPDATE memberships SET source = 'recruited' WHERE person_id = $1`, person); err != nil {
 				t.Fatal(err)
 			}
-			// Down to before 00013, however many migrations follow it.
 			if _, err := p.DownTo(ctx, 12); err != nil {
 				t.Fatal(err)
 			}
@@ -124,6 +128,150 @@ func TestMigrationEnglishValues(t *testing.T) {
 				ids[id] = model.SourceWebsite
 			}
 			check("down and up again")
+		})
+	}
+}
+
+// checkedColumn is a column migration 00014 checks, and the values of Go's
+// typed words it must take.
+type checkedColumn struct {
+	table, column string
+	values        []string
+}
+
+// checkedColumns are the columns migration 00014 checks, with the lists
+// in Go they hold.
+func checkedColumns() []checkedColumn {
+	with := func(empty string, l []string) []string { return append([]string{empty}, l...) }
+	return []checkedColumn{
+		{"org_units", "kind", model.UnitKinds.Strings()},
+		{"persons", "member_status", with(string(model.StatusNone), model.MembershipStatuses.Strings())},
+		{"memberships", "type", model.MembershipTypes.Strings()},
+		{"memberships", "status", model.MembershipStatuses.Strings()},
+		{"roles", "role", model.Roles.Strings()},
+		{"tasks", "kind", model.TaskKinds.Strings()},
+		{"tasks", "status", model.TaskStatuses.Strings()},
+		{"imports", "kind", ImportKinds.Strings()},
+		{"pipeline", "kind", pipeline.Entries.Strings()},
+		{"pipeline", "outcome", with(string(pipeline.Open), pipeline.Closing.Strings())},
+		{"match_candidates", "source", model.MatchSources.Strings()},
+		{"match_candidates", "match", model.MatchKeys.Strings()},
+		{"match_candidates", "decision", with(string(model.MatchOpen), model.MatchDecisions.Strings())},
+		{"applications", "type", model.MembershipTypes.Strings()},
+	}
+}
+
+// TestCheckTypedValues: on both engines, each column of migration 00014
+// takes every value of its list in Go and refuses any other word, on
+// INSERT and on UPDATE; after the migration goes down it takes anything,
+// and it goes up again.
+func TestCheckTypedValues(t *testing.T) {
+	for _, engine := range storagetest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			s := OpenTest(t, engine)
+			p, err := s.migrator()
+			if err != nil {
+				t.Fatal(err)
+			}
+			now := time.Now().UTC()
+			// insert adds a row of table with the columns of cols.
+			insert := func(table string, cols map[string]any) (int64, error) {
+				names := slices.Sorted(maps.Keys(cols))
+				ph, args := make([]string, len(names)), make([]any, len(names))
+				for i, n := range names {
+					ph[i], args[i] = fmt.Sprintf("$%d", i+1), cols[n]
+				}
+				var id int64
+				err := s.w.QueryRow(`INSERT INTO `+table+` (`+strings.Join(names, ", ")+`) VALUES (`+strings.Join(ph, ", ")+`) RETURNING id`, args...).Scan(&id)
+				return id, err
+			}
+			rows := map[string]map[string]any{}
+			ids := map[string]int64{}
+			add := func(table string, cols map[string]any) int64 {
+				t.Helper()
+				id, err := insert(table, cols)
+				if err != nil {
+					t.Fatalf("%s: %v", table, err)
+				}
+				rows[table], ids[table] = cols, id
+				return id
+			}
+			unit := add("org_units", map[string]any{"kind": model.UnitUnion, "name": "Forbundet", "sort_key": "forbundet", "path": "/1/"})
+			person := func(first string) map[string]any {
+				return map[string]any{"first_name": first, "last_name": "Nordmann", "sort_key": "nordmann " + first, "search_key": first + " nordmann",
+					"unit_id": unit, "unit_path": "/1/", "created_at": now, "updated_at": now, "member_status": model.StatusNone}
+			}
+			known, _ := insert("persons", person("kari"))
+			newcomer := add("persons", person("ola"))
+			wp := add("workplaces", map[string]any{"unit_id": unit, "name": "Verkstedet", "sort_key": "verkstedet", "orgnr": "974760673"})
+			add("memberships", map[string]any{"person_id": newcomer, "type": model.TypeOrdinary, "status": model.StatusActive, "start_date": date(now)})
+			add("roles", map[string]any{"person_id": newcomer, "role": model.RoleShopSteward, "unit_id": unit, "start_date": date(now)})
+			add("tasks", map[string]any{"kind": model.TaskAsk, "title": "Spør", "person_id": newcomer, "unit_path": "/1/", "due": date(now),
+				"status": model.TaskOpen, "created_at": now})
+			imp := add("imports", map[string]any{"kind": ImportNewhires, "workplace_id": wp, "unit_path": "/1/", "created_at": now})
+			add("pipeline", map[string]any{"person_id": newcomer, "workplace_id": wp, "unit_path": "/1/", "import_id": imp, "kind": pipeline.EntryNewHire,
+				"created_at": now, "outcome": pipeline.Open})
+			add("match_candidates", map[string]any{"person_id": newcomer, "candidate_id": known, "unit_path": "/1/", "source": model.MatchFromImport,
+				"match": model.MatchNameBirth, "import_id": imp, "created_at": now, "decision": model.MatchOpen})
+			add("applications", map[string]any{"token_hash": "x", "created_at": now, "expires_at": now, "type": model.TypeStudent})
+
+			unique := map[string]map[string]any{
+				"org_units":        {"path": "/2/"},
+				"pipeline":         {"person_id": known},
+				"match_candidates": {"person_id": known, "candidate_id": newcomer},
+				"applications":     {"token_hash": "y"},
+			}
+			// refused: err is the column's check (PostgreSQL's constraint
+			// or SQLite's trigger, which names it).
+			refused := func(c checkedColumn, err error) bool {
+				return err != nil && strings.Contains(err.Error(), c.table+"_"+c.column+"_check")
+			}
+			const bad = "ukjent"
+			set := func(c checkedColumn, v string) error {
+				_, err := s.w.Exec(`UPDATE `+c.table+` SET `+c.column+` = $1 WHERE id = $2`, v, ids[c.table])
+				return err
+			}
+			for _, c := range checkedColumns() {
+				for _, v := range c.values {
+					if err := set(c, v); err != nil {
+						t.Errorf("%s.%s = %q refused: %v", c.table, c.column, v, err)
+					}
+				}
+				if err := set(c, bad); !refused(c, err) {
+					t.Errorf("%s.%s = %q on UPDATE: %v", c.table, c.column, bad, err)
+				}
+				// A second row, unique where the first is, but for the word.
+				cols := maps.Clone(rows[c.table])
+				maps.Copy(cols, unique[c.table])
+				cols[c.column] = bad
+				if _, err := insert(c.table, cols); !refused(c, err) {
+					t.Errorf("%s.%s = %q on INSERT: %v", c.table, c.column, bad, err)
+				}
+				if err := set(c, c.values[0]); err != nil {
+					t.Fatal(err)
+				}
+			}
+
+			// Down drops every check; up adds them again.
+			if _, err := p.DownTo(ctx, 13); err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range checkedColumns() {
+				if err := set(c, bad); err != nil {
+					t.Errorf("after down, %s.%s still checked: %v", c.table, c.column, err)
+				}
+				if err := set(c, c.values[0]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := p.Up(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if err := set(checkedColumns()[0], bad); !refused(checkedColumns()[0], err) {
+				t.Error("after up again, org_units.kind is not checked")
+			}
 		})
 	}
 }

@@ -31,7 +31,7 @@ func CohortOf(d time.Time) Cohort {
 type Graduate struct {
 	Institution string
 	Graduation  time.Time
-	Status      string
+	Status      model.MembershipStatus
 	End         time.Time // zero while the membership runs
 }
 

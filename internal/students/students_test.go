@@ -80,7 +80,7 @@ func TestOutcome(t *testing.T) {
 	grad := day(2026, 6, 20)
 	for _, c := range []struct {
 		name                        string
-		status                      string
+		status                      model.MembershipStatus
 		end                         time.Time
 		counted, converted, student bool
 	}{

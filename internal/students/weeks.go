@@ -72,7 +72,7 @@ type Start struct {
 	Region      string
 	Institution string
 	Start       time.Time
-	Status      string
+	Status      model.MembershipStatus
 	Ended       bool
 }
 

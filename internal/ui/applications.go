@@ -86,7 +86,7 @@ func (h *Handler) decideApplicationMatch(w http.ResponseWriter, r *http.Request)
 		h.serveError(w, r, err)
 		return
 	}
-	decision := map[string]string{"merge": storage.MatchMerge, "distinct": storage.MatchDistinct}[r.PathValue("decision")]
+	decision := map[string]model.MatchDecision{"merge": model.MatchMerge, "distinct": model.MatchDistinct}[r.PathValue("decision")]
 	if decision == "" {
 		h.serveError(w, r, model.ErrorKey(model.ENOTFOUND, "error.notfound"))
 		return
@@ -125,7 +125,7 @@ func (h *Handler) exportApplications(w http.ResponseWriter, r *http.Request) {
 	cw.Write(registerHeader)
 	for _, a := range rows {
 		cw.Write([]string{csvText(a.FirstName), csvText(a.LastName), dateOrEmpty(a.BirthDate), a.Fnr, csvText(a.Email), csvText(a.Mobile),
-			csvText(a.PostalCode), a.Type, a.Orgnr, dateOrEmpty(a.AppliedAt.In(clock.Oslo))})
+			csvText(a.PostalCode), string(a.Type), a.Orgnr, dateOrEmpty(a.AppliedAt.In(clock.Oslo))})
 	}
 	cw.Flush()
 	hd := w.Header()

@@ -280,7 +280,7 @@ func (a *axeRun) crawl(e *testEnv, user, lang string, extra []string) {
 	}
 	var roles []string
 	for _, g := range e.principal(t, user).Grants {
-		roles = append(roles, g.Role)
+		roles = append(roles, string(g.Role))
 	}
 	t.Logf("%s: roles %v", who, roles)
 	settle(t, ctx, who+" home")

@@ -39,7 +39,7 @@ func (h *Handler) benefitsPage(w http.ResponseWriter, r *http.Request, status in
 			}
 		}
 	}
-	p.Title, p.Data = locale.T(h.lang(r), "ben.title"), &benefitsData{Benefits: bs, Types: model.MembershipTypes, Checked: checked}
+	p.Title, p.Data = locale.T(h.lang(r), "ben.title"), &benefitsData{Benefits: bs, Types: model.MembershipTypes.Strings(), Checked: checked}
 	h.render(w, r, status, "benefits", p)
 }
 

@@ -64,7 +64,7 @@ func TestPagesTurnAtOsloMidnight(t *testing.T) {
 	if !studentRow(t, cc, e, graduate, "warn") {
 		t.Error("at 00:30 yesterday's graduation is not marked as passed")
 	}
-	if st, _ := post(t, sc, fmt.Sprintf("%s/tasks/%d/outcome", e.URL, welcome.ID), url.Values{"result": {pipeline.OutcomeGift}}); st != http.StatusSeeOther {
+	if st, _ := post(t, sc, fmt.Sprintf("%s/tasks/%d/outcome", e.URL, welcome.ID), url.Values{"result": {string(pipeline.OutcomeGift)}}); st != http.StatusSeeOther {
 		t.Fatalf("log outcome: %d", st)
 	}
 	followUp := dayTaskOf(t, e, steward, "Klokke Midnattsen", model.TaskFollowUp)
@@ -106,7 +106,7 @@ func TestPagesTurnAtOsloMidnight(t *testing.T) {
 }
 
 // dayTaskOf is the steward's open task of the kind for the named person.
-func dayTaskOf(t *testing.T, e *testEnv, u *access.Principal, name, kind string) storage.DayTask {
+func dayTaskOf(t *testing.T, e *testEnv, u *access.Principal, name string, kind model.TaskKind) storage.DayTask {
 	t.Helper()
 	d, err := e.Store.MyDay(context.Background(), u)
 	if err != nil {

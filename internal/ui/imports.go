@@ -380,8 +380,8 @@ func (h *Handler) receiveList(w http.ResponseWriter, r *http.Request, j *importJ
 			v := strings.TrimSpace(string(b))
 			switch part.FormName() {
 			case "kind":
-				if v == storage.ImportStaff {
-					j.req.Kind = v
+				if storage.ImportKind(v) == storage.ImportStaff {
+					j.req.Kind = storage.ImportStaff
 				}
 			case "source":
 				j.req.Source = v
@@ -416,7 +416,7 @@ type importJobData struct {
 	Report      *newhires.Report
 	Error       string
 	Fields      []importer.Field
-	Classes     []string
+	Classes     []storage.ImportClass
 	Workplaces  []*storage.WorkplaceSummary
 	RouteFields []importer.Field
 }

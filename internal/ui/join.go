@@ -75,7 +75,7 @@ func (h *Handler) joinData(r *http.Request, lang, ref string) (*joinData, error)
 	if err != nil {
 		return nil, err
 	}
-	d := &joinData{Paths: joinPathsOf(r), Settings: st, Benefits: bs, Types: model.MembershipTypes, Stamp: h.join.stamp(time.Now()), Lang: lang}
+	d := &joinData{Paths: joinPathsOf(r), Settings: st, Benefits: bs, Types: model.MembershipTypes.Strings(), Stamp: h.join.stamp(time.Now()), Lang: lang}
 	if ref != "" {
 		if r, ok, err := h.Store.ReferrerByCode(ctx, ref); err != nil {
 			return nil, err
@@ -95,8 +95,8 @@ func (h *Handler) showJoinPage(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, err)
 		return
 	}
-	form := map[string]string{"type": model.TypeOrdinary, "ref": ref}
-	if t := r.URL.Query().Get("type"); t == model.TypeStudent {
+	form := map[string]string{"type": string(model.TypeOrdinary), "ref": ref}
+	if t := r.URL.Query().Get("type"); t == string(model.TypeStudent) {
 		form["type"] = t
 	}
 	h.renderLang(w, http.StatusOK, "join", lang, page{Title: locale.T(lang, "join.title"), Data: d, Form: form})
@@ -149,7 +149,7 @@ func (h *Handler) submitJoin(w http.ResponseWriter, r *http.Request) {
 	app := &model.Application{
 		Person: model.Person{FirstName: r.PostForm.Get("first_name"), LastName: r.PostForm.Get("last_name"), Email: form["email"],
 			Mobile: form["mobile"], PostalCode: form["postal_code"], Fnr: strings.ReplaceAll(strings.TrimSpace(form["fnr"]), " ", "")},
-		Type: form["type"], Institution: form["institution"], Programme: form["programme"], ReferralCode: form["ref"],
+		Type: model.MembershipType(form["type"]), Institution: form["institution"], Programme: form["programme"], ReferralCode: form["ref"],
 		Consent: form["consent"] != "", Lang: lang,
 	}
 	var v model.Validation
@@ -228,7 +228,7 @@ func (h *Handler) confirmJoin(w http.ResponseWriter, r *http.Request) {
 	res, err := h.Store.ConfirmApplication(r.Context(), access.Visitor(remoteAddr(r)), r.PathValue("token"))
 	status := ""
 	if err == nil {
-		status = res.Status
+		status = string(res.Status)
 		if h.MailWake != nil {
 			h.MailWake()
 		}

@@ -40,7 +40,7 @@ func (h *Handler) decideMatch(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	id, err := pathID(r, "id")
 	if err == nil {
-		err = h.Store.DecideMatch(r.Context(), access.FromContext(r.Context()), id, r.PostFormValue("decision"))
+		err = h.Store.DecideMatch(r.Context(), access.FromContext(r.Context()), id, model.MatchDecision(r.PostFormValue("decision")))
 	}
 	if r.Header.Get("HX-Request") != "true" {
 		if err != nil {

@@ -6,13 +6,14 @@ import (
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/locale"
+	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/pipeline"
 	"github.com/verve-union/verve/internal/storage"
 )
 
 type dayData struct {
 	Day      *storage.Day
-	Outcomes []string
+	Outcomes []pipeline.Result
 	Notice   string
 }
 
@@ -36,9 +37,9 @@ func (h *Handler) showMyDayPage(w http.ResponseWriter, r *http.Request) {
 type outcomeData struct {
 	Task     *storage.DayTask
 	Result   *storage.OutcomeResult
-	Outcome  string
+	Outcome  pipeline.Result
 	Error    string
-	Outcomes []string
+	Outcomes []pipeline.Result
 	Notice   string
 }
 
@@ -57,8 +58,8 @@ func (h *Handler) logOutcome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	recruiter, _ := strconv.ParseInt(r.PostFormValue("recruiter"), 10, 64)
-	o := pipeline.Outcome{TaskID: id, Result: r.PostFormValue("result"), Note: r.PostFormValue("note"),
-		Reason: r.PostFormValue("reason"), MembershipType: r.PostFormValue("membership_type"), RecruiterID: recruiter}
+	o := pipeline.Outcome{TaskID: id, Result: pipeline.Result(r.PostFormValue("result")), Note: r.PostFormValue("note"),
+		Reason: r.PostFormValue("reason"), MembershipType: model.MembershipType(r.PostFormValue("membership_type")), RecruiterID: recruiter}
 	res, err := h.Store.LogOutcome(r.Context(), u, o)
 	if r.Header.Get("HX-Request") != "true" {
 		if err != nil {

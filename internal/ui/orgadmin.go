@@ -116,7 +116,7 @@ func unitURL(id int64) string { return fmt.Sprintf("/units/%d", id) }
 // newUnitData is the form for a unit below Parent.
 type newUnitData struct {
 	Parent *storage.AdminUnit
-	Kinds  []string
+	Kinds  []model.UnitKind
 }
 
 func (h *Handler) newUnitPage(r *http.Request, parentID int64) (*newUnitData, error) {
@@ -125,7 +125,7 @@ func (h *Handler) newUnitPage(r *http.Request, parentID int64) (*newUnitData, er
 		return nil, err
 	}
 	d := &newUnitData{Parent: parent}
-	for _, k := range []string{model.UnitRegion, model.UnitBranch, model.UnitClub} {
+	for _, k := range model.UnitKinds {
 		if model.KindBelow(k, parent.Kind) {
 			d.Kinds = append(d.Kinds, k)
 		}
@@ -153,7 +153,7 @@ func (h *Handler) createUnit(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, err)
 		return
 	}
-	unit := &model.OrgUnit{ParentID: d.Parent.ID, Name: form["name"], Kind: form["kind"]}
+	unit := &model.OrgUnit{ParentID: d.Parent.ID, Name: form["name"], Kind: model.UnitKind(form["kind"])}
 	if err := h.Store.CreateUnit(r.Context(), access.FromContext(r.Context()), unit); err != nil {
 		h.refused(w, r, err, "orgunit_new", locale.T(h.lang(r), "orgadmin.unit.new"), d, form)
 		return
@@ -297,11 +297,10 @@ func (h *Handler) closeUnit(w http.ResponseWriter, r *http.Request) {
 // appointData is the form that appoints a person to a role on Unit: a
 // search for the person, then the role and its term.
 type appointData struct {
-	Unit    *storage.AdminUnit
-	Query   string
-	Found   []*model.Person
-	Roles   []string
-	Default map[string]string
+	Unit  *storage.AdminUnit
+	Query string
+	Found []*model.Person
+	Roles []model.RoleName
 }
 
 func (h *Handler) appointPage(r *http.Request, q string) (*appointData, error) {
@@ -327,7 +326,7 @@ func (h *Handler) appointPage(r *http.Request, q string) (*appointData, error) {
 // term of an elected steward.
 func (h *Handler) defaultTerm() map[string]string {
 	today := h.Store.Today()
-	return map[string]string{"start": today.Format(time.DateOnly), "end": today.AddDate(2, 0, 0).Format(time.DateOnly), "role": model.RoleShopSteward}
+	return map[string]string{"start": today.Format(time.DateOnly), "end": today.AddDate(2, 0, 0).Format(time.DateOnly), "role": string(model.RoleShopSteward)}
 }
 
 func (h *Handler) showAppoint(w http.ResponseWriter, r *http.Request) {
@@ -351,7 +350,7 @@ func (h *Handler) appoint(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var v model.Validation
-	role := &model.Role{PersonID: formID(form["person"]), Role: form["role"], UnitID: d.Unit.ID,
+	role := &model.Role{PersonID: formID(form["person"]), Role: model.RoleName(form["role"]), UnitID: d.Unit.ID,
 		StartDate: formDate(&v, form, "start"), EndDate: formDate(&v, form, "end")}
 	v.Check(role.PersonID != 0, "person", "orgadmin.role.choose")
 	err = v.Err()

@@ -69,7 +69,7 @@ func TestBrowserOrgAdmin(t *testing.T) {
 	a.check("new unit")
 	do(t, ctx, "create the club",
 		chromedp.SendKeys(chromedp.ID("unit-name"), "Klubb Testvik"),
-		chromedp.SetValue(chromedp.ID("unit-kind"), model.UnitClub),
+		chromedp.SetValue(chromedp.ID("unit-kind"), string(model.UnitClub)),
 		chromedp.Click(chromedp.CSS(`#unit-new button.primary`)),
 		chromedp.WaitVisible(chromedp.ID("appoint-link")))
 	if h1 := run(t, ctx, "club h1", chromedp.Text(chromedp.CSS("h1"))); h1 != "Klubb Testvik" {
@@ -114,7 +114,7 @@ func TestBrowserOrgAdmin(t *testing.T) {
 	}
 	do(t, ctx, "appoint",
 		chromedp.Click(chromedp.CSS(fmt.Sprintf(`input[name="person"][value="%d"]`, personID))),
-		chromedp.SetValue(chromedp.ID("role-role"), model.RoleShopSteward),
+		chromedp.SetValue(chromedp.ID("role-role"), string(model.RoleShopSteward)),
 		chromedp.Click(chromedp.CSS(`#appoint button.primary`)),
 		chromedp.WaitVisible(chromedp.ID("role-terms")))
 	if terms := run(t, ctx, "terms", chromedp.Text(chromedp.ID("role-terms"))); !strings.Contains(terms, first+" "+last) || !strings.Contains(terms, "Tillitsvalgt") {

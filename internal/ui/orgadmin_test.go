@@ -107,7 +107,7 @@ func TestOrgAdminRefusals(t *testing.T) {
 	}
 	appoint := func(p *model.Person) (int, string) {
 		return post(t, ac, fmt.Sprintf("%s/units/%d/roles", e.URL, club), url.Values{"q": {p.LastName}, "person": {fmt.Sprint(p.ID)},
-			"role": {model.RoleChiefShopSteward}, "start": {today.Format(time.DateOnly)}, "end": {today.AddDate(2, 0, 0).Format(time.DateOnly)}})
+			"role": {string(model.RoleChiefShopSteward)}, "start": {today.Format(time.DateOnly)}, "end": {today.AddDate(2, 0, 0).Format(time.DateOnly)}})
 	}
 	if st, _ := appoint(persons[0]); st != http.StatusSeeOther {
 		t.Fatalf("first chief: %d", st)

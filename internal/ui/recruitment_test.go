@@ -29,7 +29,7 @@ import (
 
 // addNewHires imports one new hire per outcome at w, as the admin, and
 // logs each non-empty outcome on the new hire's welcome task.
-func addNewHires(t *testing.T, e *testEnv, admin *access.Principal, w *storage.WorkplaceSummary, tag string, outcomes ...string) {
+func addNewHires(t *testing.T, e *testEnv, admin *access.Principal, w *storage.WorkplaceSummary, tag string, outcomes ...pipeline.Result) {
 	t.Helper()
 	ctx := context.Background()
 	today := e.Store.Today()
