@@ -95,8 +95,21 @@ func TestOrgAdminRefusals(t *testing.T) {
 		t.Fatal("the club closed")
 	}
 
+	// A workplace merged with itself, or with a mistyped number.
+	wid := mustWorkplaceIn(t, e, unit.Path)
+	w, err := e.Store.Workplace(ctx, admin, wid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for dup, msg := range map[string]string{w.Orgnr: "kan ikke slås sammen med seg selv", "123": "ni siffer", "974760673": "Fant ikke arbeidsplassen"} {
+		st, body := post(t, ac, fmt.Sprintf("%s/workplaces/%d/merge", e.URL, wid), url.Values{"duplicate": {dup}})
+		if st != http.StatusBadRequest || !strings.Contains(body, msg) || (dup != w.Orgnr && !strings.Contains(body, `id="wp-duplicate-error"`)) {
+			t.Errorf("merging with %s: %d, want 400 with %q by the field", dup, st, msg)
+		}
+	}
+
 	// Two chief shop stewards of one club at once.
-	persons, err := e.Store.PersonsAtWorkplace(ctx, admin, mustWorkplaceIn(t, e, unit.Path))
+	persons, err := e.Store.PersonsAtWorkplace(ctx, admin, wid)
 	if err != nil || len(persons) < 2 {
 		t.Fatalf("persons: %v", err)
 	}
