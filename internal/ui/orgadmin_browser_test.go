@@ -89,6 +89,7 @@ func TestBrowserOrgAdmin(t *testing.T) {
 	// 2. The workplace moves into the club.
 	do(t, ctx, "workplace admin", chromedp.Navigate(wpURL), chromedp.Click(chromedp.ID("wp-admin-link")), chromedp.WaitVisible(chromedp.ID("workplace-move")))
 	a.check("workplace admin")
+	screenshot(t, ctx, "orgadmin-workplace")
 	do(t, ctx, "move the workplace",
 		chromedp.SetValue(chromedp.ID("wp-unit"), strconv.FormatInt(clubID, 10)),
 		chromedp.Click(chromedp.CSS(`#workplace-move button.primary`)),
@@ -121,6 +122,7 @@ func TestBrowserOrgAdmin(t *testing.T) {
 		t.Errorf("the club's roles: %q", terms)
 	}
 	a.check("club page with a steward")
+	screenshot(t, ctx, "orgadmin-club")
 	roles, err := e.Store.Roles(bg, admin, clubID, 10)
 	if err != nil || len(roles) != 1 || !roles[0].EndDate.Equal(today.AddDate(2, 0, 0)) {
 		t.Fatalf("roles of the club: %+v, %v", roles, err)
