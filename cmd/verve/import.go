@@ -25,6 +25,9 @@ import (
 // runImport handles "verve import newhires": an employer's list from the
 // command line, with the same checks and report as the web page.
 func runImport(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "enheter" {
+		return runImportEnheter(ctx, args[1:], stdout)
+	}
 	if len(args) == 0 || args[0] != "newhires" {
 		return errors.New(nb("cli.import.usage"))
 	}

@@ -44,6 +44,17 @@ type Workplace struct {
 	PostalCode     string
 	Employees      int
 	Sector         string
+	// From Enhetsregisteret (verve import enheter): the beliggenhetsadresse,
+	// the primary NACE code and its text, the hovedenhet's orgnr, the day
+	// the register closed the unit (zero while open) and the day a load
+	// last updated the workplace (zero if none has).
+	Address      string
+	PostalPlace  string
+	NACE         string
+	NACEText     string
+	ParentOrgnr  string
+	Closed       time.Time
+	RegisterDate time.Time
 }
 
 // MembershipStatus is the state of a membership (memberships.status). A

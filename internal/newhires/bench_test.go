@@ -19,11 +19,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
-	"runtime/metrics"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -31,6 +28,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/benchmem"
 	"github.com/verve-union/verve/internal/importer"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/storage"
@@ -149,74 +147,6 @@ func (d *benchDB) importFile(b *testing.B, path string, rows int) time.Duration 
 		b.Fatalf("import: mapping %q, %d errors, result %+v", rep.MappingError.In("nb"), rep.ErrorRows, rep.Result)
 	}
 	return took
-}
-
-// memPeak samples the live heap every 10 ms (runtime/metrics, which does
-// not stop the world) and resets the kernel's peak-RSS mark, so that stop
-// reports the peak heap and the process's peak RSS over the measured work.
-// SQLite (modernc) keeps its page cache outside the Go heap, so only the
-// RSS covers everything.
-type memPeak struct {
-	done    chan struct{}
-	wg      sync.WaitGroup
-	heap    uint64
-	rssOK   bool
-	samples []metrics.Sample
-}
-
-func startMemPeak() *memPeak {
-	debug.FreeOSMemory()
-	m := &memPeak{done: make(chan struct{}), samples: []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}}
-	// Writing 5 to clear_refs resets VmHWM to the current RSS (Linux ≥ 4.0).
-	m.rssOK = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
-	m.sample()
-	m.wg.Add(1)
-	go func() {
-		defer m.wg.Done()
-		t := time.NewTicker(10 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-m.done:
-				return
-			case <-t.C:
-				m.sample()
-			}
-		}
-	}()
-	return m
-}
-
-func (m *memPeak) sample() {
-	metrics.Read(m.samples)
-	m.heap = max(m.heap, m.samples[0].Value.Uint64())
-}
-
-// stop returns the peak heap and the peak RSS in MB (RSS 0 if unknown).
-func (m *memPeak) stop() (heapMB, rssMB float64) {
-	close(m.done)
-	m.wg.Wait()
-	m.sample()
-	if m.rssOK {
-		if kb := procStatusKB("VmHWM:"); kb > 0 {
-			rssMB = float64(kb) / 1024
-		}
-	}
-	return float64(m.heap) / (1 << 20), rssMB
-}
-
-func procStatusKB(field string) int64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for line := range strings.Lines(string(b)) {
-		if rest, ok := strings.CutPrefix(line, field); ok {
-			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			return n
-		}
-	}
-	return 0
 }
 
 func rowsPerSec(rows int, d time.Duration) float64 { return float64(rows) / d.Seconds() }
@@ -487,15 +417,15 @@ func timedImport(b *testing.B, engine, path string, rows int) (d time.Duration, 
 	db := newBenchDB(b, engine)
 	defer db.drop()
 	runtime.GC()
-	var m *memPeak
+	var m *benchmem.Peak
 	if engine == "sqlite" {
-		m = startMemPeak()
+		m = benchmem.Start()
 	}
 	b.StartTimer()
 	d = db.importFile(b, path, rows)
 	b.StopTimer()
 	if m != nil {
-		heapMB, rssMB = m.stop()
+		heapMB, rssMB = m.Stop()
 	}
 	return d, heapMB, rssMB
 }

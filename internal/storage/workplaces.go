@@ -9,12 +9,21 @@ import (
 	"github.com/verve-union/verve/internal/norway"
 )
 
-const workplaceColumns = `w.id, w.unit_id, u.path, w.name, w.orgnr, w.municipality, w.municipality_no, w.postal_code, w.employees, w.sector`
+const workplaceColumns = `w.id, w.unit_id, u.path, w.name, w.orgnr, w.municipality, w.municipality_no, w.postal_code, w.employees, w.sector,
+	w.address, w.postal_place, w.nace_code, w.nace_text, w.parent_orgnr, w.closed_date, w.register_date`
+
+// scanWorkplaceAnd scans workplaceColumns into w, then more.
+func scanWorkplaceAnd(row interface{ Scan(...any) error }, w *model.Workplace, more ...any) error {
+	var closed, reg sql.NullTime
+	err := row.Scan(append([]any{&w.ID, &w.UnitID, &w.UnitPath, &w.Name, &w.Orgnr, &w.Municipality, &w.MunicipalityNo, &w.PostalCode, &w.Employees, &w.Sector,
+		&w.Address, &w.PostalPlace, &w.NACE, &w.NACEText, &w.ParentOrgnr, &closed, &reg}, more...)...)
+	w.Closed, w.RegisterDate = timeOf(closed), timeOf(reg)
+	return err
+}
 
 func scanWorkplace(row interface{ Scan(...any) error }) (*model.Workplace, error) {
 	var w model.Workplace
-	err := row.Scan(&w.ID, &w.UnitID, &w.UnitPath, &w.Name, &w.Orgnr, &w.Municipality, &w.MunicipalityNo, &w.PostalCode, &w.Employees, &w.Sector)
-	return &w, err
+	return &w, scanWorkplaceAnd(row, &w)
 }
 
 // Workplace returns a workplace the user may see.
@@ -88,9 +97,7 @@ const workplaceSummarySQL = `SELECT ` + workplaceColumns + `,
 
 func scanSummary(row interface{ Scan(...any) error }) (*WorkplaceSummary, error) {
 	var ws WorkplaceSummary
-	w := &ws.Workplace
-	err := row.Scan(&w.ID, &w.UnitID, &w.UnitPath, &w.Name, &w.Orgnr, &w.Municipality, &w.MunicipalityNo, &w.PostalCode, &w.Employees, &w.Sector,
-		&ws.Members, &ws.OtherUnion, &ws.NonMembers, &ws.Stewards, &ws.OpenWelcome)
+	err := scanWorkplaceAnd(row, &ws.Workplace, &ws.Members, &ws.OtherUnion, &ws.NonMembers, &ws.Stewards, &ws.OpenWelcome)
 	return &ws, err
 }
 
