@@ -23,9 +23,13 @@ import (
 )
 
 // runImport handles "verve import newhires": an employer's list from the
-// command line, with the same checks and report as the web page.
+// command line, with the same checks and report as the web page; "verve
+// import register" is in register.go, "verve import enheter" in enheter.go.
 func runImport(ctx context.Context, args []string, stdout io.Writer) error {
-	if len(args) > 0 && args[0] == "enheter" {
+	switch {
+	case len(args) > 0 && args[0] == "register":
+		return runImportRegister(ctx, args[1:], stdout)
+	case len(args) > 0 && args[0] == "enheter":
 		return runImportEnheter(ctx, args[1:], stdout)
 	}
 	if len(args) == 0 || args[0] != "newhires" {
@@ -71,9 +75,7 @@ func runImport(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("--workplace %s: %v", orgnr, model.ErrorMessageOrText(err))
 	}
-	bar := progressbar.NewOptions64(st.Size(), progressbar.OptionSetWriter(os.Stderr), progressbar.OptionSetDescription(nb("cli.import.reading", "file", filepath.Base(path))),
-		progressbar.OptionShowBytes(true), progressbar.OptionSetWidth(30), progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish(),
-		progressbar.OptionSetVisibility(term.IsTerminal(int(os.Stderr.Fd()))))
+	bar := fileBar(path, st.Size())
 	kind := storage.ImportNewhires
 	if staff {
 		kind = storage.ImportStaff
@@ -97,6 +99,14 @@ func runImport(ctx context.Context, args []string, stdout io.Writer) error {
 		return errors.New(nb("cli.import.norows"))
 	}
 	return nil
+}
+
+// fileBar shows on stderr, when it is a terminal, how far reading the
+// file has come.
+func fileBar(path string, size int64) *progressbar.ProgressBar {
+	return progressbar.NewOptions64(size, progressbar.OptionSetWriter(os.Stderr), progressbar.OptionSetDescription(nb("cli.import.reading", "file", filepath.Base(path))),
+		progressbar.OptionShowBytes(true), progressbar.OptionSetWidth(30), progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish(),
+		progressbar.OptionSetVisibility(term.IsTerminal(int(os.Stderr.Fd()))))
 }
 
 // nb is a command-line text: the command line speaks bokmål.

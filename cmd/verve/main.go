@@ -34,6 +34,7 @@ func commands() []command {
 		{"migrate", nb("cli.cmd.migrate"), runMigrate},
 		{"seed", nb("cli.cmd.seed"), runSeed},
 		{"import", nb("cli.cmd.import"), runImport},
+		{"register", nb("cli.cmd.register"), runRegister},
 		{"user", nb("cli.cmd.user"), runUser},
 		{"backup", nb("cli.cmd.backup"), runBackup},
 		{"restore", nb("cli.cmd.restore"), runRestore},

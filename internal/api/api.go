@@ -38,6 +38,7 @@ func (a *API) Routes() http.Handler {
 	mux.Handle("POST /api/v1/memberships/{id}/payments", a.need(access.PersonWrite, a.postPayment))
 	mux.Handle("GET /api/v1/matches", a.need(access.PersonWrite, a.getMatches))
 	mux.Handle("POST /api/v1/matches/{id}", a.need(access.PersonWrite, a.postMatchDecision))
+	mux.Handle("POST /api/v1/register", a.need(access.UserAdmin, a.postRegister))
 	mux.Handle("/api/v1/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, model.ErrorKey(model.ENOTFOUND, "api.notfound"))
 	}))

@@ -24,12 +24,13 @@ func (l List[T]) Strings() []string {
 type MatchSource string
 
 const (
-	MatchFromImport MatchSource = "import" // a row of an employer's list
-	MatchFromJoin   MatchSource = "join"   // an application from the join page
+	MatchFromImport   MatchSource = "import"   // a row of an employer's list
+	MatchFromJoin     MatchSource = "join"     // an application from the join page
+	MatchFromRegister MatchSource = "register" // a new member in a register load (migration 00015 checks it)
 )
 
 // MatchSources lists the sources of a possible match.
-var MatchSources = List[MatchSource]{MatchFromImport, MatchFromJoin}
+var MatchSources = List[MatchSource]{MatchFromImport, MatchFromJoin, MatchFromRegister}
 
 // Valid reports whether s is one of MatchSources.
 func (s MatchSource) Valid() bool { return MatchSources.Valid(s) }

@@ -25,7 +25,7 @@ func TestValuesValid(t *testing.T) {
 		{"RoleName", Roles.Strings(), values(Roles), []valued{RoleName(""), RoleName("system"), RoleName("tillitsvalgt")}},
 		{"TaskKind", TaskKinds.Strings(), values(TaskKinds), []valued{TaskKind(""), TaskKind("call")}},
 		{"TaskStatus", TaskStatuses.Strings(), values(TaskStatuses), []valued{TaskStatus(""), TaskStatus("closed")}},
-		{"MatchSource", MatchSources.Strings(), values(MatchSources), []valued{MatchSource(""), MatchSource("register")}},
+		{"MatchSource", MatchSources.Strings(), values(MatchSources), []valued{MatchSource(""), MatchSource("csv")}},
 		{"MatchKey", MatchKeys.Strings(), values(MatchKeys), []valued{MatchKey(""), MatchKey("confirmed")}},
 		{"MatchDecision", MatchDecisions.Strings(), values(MatchDecisions), []valued{MatchOpen, MatchDecision("maybe")}},
 		{"Source", Sources.Strings(), values(Sources), []valued{Source("verving")}},

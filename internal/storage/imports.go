@@ -727,13 +727,27 @@ func (im *importRun) reservePersonIDs(ctx context.Context) error {
 func (s *Storage) taskOwner(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, workplaceID int64) (int64, error) {
+	var unitID int64
+	if err := q.QueryRowContext(ctx, `SELECT unit_id FROM workplaces WHERE id = $1`, workplaceID).Scan(&unitID); err != nil {
+		return 0, err
+	}
+	return s.unitOwner(ctx, q, unitID, s.today())
+}
+
+// unitOwner is who gets a task about a unit's member: the unit's shop
+// steward (the first appointed, by person id), else the recruitment
+// coordinator of the region the unit lies in; 0 when neither is in office
+// today.
+func (s *Storage) unitOwner(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, unitID int64, today time.Time) (int64, error) {
 	var owner sql.NullInt64
 	err := q.QueryRowContext(ctx, `SELECT COALESCE(
-		(SELECT MIN(r.person_id) FROM roles r JOIN workplaces w ON w.unit_id = r.unit_id
-			WHERE w.id = $1 AND r.role IN ('shop_steward', 'chief_shop_steward') AND r.end_date IS NULL),
-		(SELECT MIN(r.person_id) FROM roles r JOIN org_units ru ON ru.id = r.unit_id, workplaces w JOIN org_units wu ON wu.id = w.unit_id
-			WHERE w.id = $1 AND r.role = 'recruitment_coordinator' AND r.end_date IS NULL AND ru.kind = 'region'
-			AND substr(wu.path, 1, length(ru.path)) = ru.path))`, workplaceID).Scan(&owner)
+		(SELECT MIN(r.person_id) FROM roles r
+			WHERE r.unit_id = $1 AND r.role IN ('shop_steward', 'chief_shop_steward') AND r.start_date <= $2 AND (r.end_date IS NULL OR r.end_date > $2)),
+		(SELECT MIN(r.person_id) FROM roles r JOIN org_units ru ON ru.id = r.unit_id, org_units u
+			WHERE u.id = $1 AND r.role = 'recruitment_coordinator' AND r.start_date <= $2 AND (r.end_date IS NULL OR r.end_date > $2) AND ru.kind = 'region'
+			AND substr(u.path, 1, length(ru.path)) = ru.path))`, unitID, date(today)).Scan(&owner)
 	return owner.Int64, err
 }
 

@@ -32,6 +32,7 @@ var personRefs = []personRef{
 	{"credits", "recruiter_id", retention.Delete}, {"reward_handouts", "person_id", retention.Delete},
 	{"match_candidates", "person_id", retention.Delete}, {"match_candidates", "candidate_id", retention.Delete},
 	{"applications", "person_id", retention.Delete},
+	{"register_values", "person_id", retention.Delete}, {"register_missing", "person_id", retention.Delete},
 	// No foreign key, but the erasure of a person follows it: the entry
 	// stays, its personal values go.
 	{"audit_log", "person_id", retention.Blank},
@@ -79,14 +80,21 @@ func (s *Storage) mergeTx(ctx context.Context, tx *sql.Tx, u *access.Principal, 
 		`DELETE FROM match_candidates WHERE (person_id = $1 AND candidate_id = $2) OR (person_id = $2 AND candidate_id = $1)`,
 		`DELETE FROM match_candidates WHERE person_id = $2 AND candidate_id IN (SELECT candidate_id FROM match_candidates WHERE person_id = $1)`,
 		`DELETE FROM match_candidates WHERE candidate_id = $2 AND person_id IN (SELECT person_id FROM match_candidates WHERE candidate_id = $1)`,
+		// One register record per person: the known person's stands.
+		`DELETE FROM register_values WHERE person_id = $2 AND EXISTS (SELECT 1 FROM register_values WHERE person_id = $1)`,
+		`DELETE FROM register_missing WHERE person_id = $2 AND EXISTS (SELECT 1 FROM register_missing WHERE person_id = $1)`,
 	}
 	for _, q := range pre {
 		if _, err := tx.ExecContext(ctx, q, keepID, dropID); err != nil {
 			return fmt.Errorf("merge: %w", err)
 		}
 	}
-	// Unique; the known person takes it below if they have none.
-	if _, err := tx.ExecContext(ctx, `UPDATE persons SET fnr_hash = NULL WHERE id = $1`, dropID); err != nil {
+	// Unique; the known person takes them below if they have none.
+	var memberNo sql.NullString
+	if err := tx.QueryRowContext(ctx, `SELECT member_no FROM persons WHERE id = $1`, dropID).Scan(&memberNo); err != nil {
+		return fmt.Errorf("merge: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE persons SET fnr_hash = NULL, member_no = NULL WHERE id = $1`, dropID); err != nil {
 		return fmt.Errorf("merge: %w", err)
 	}
 	for _, r := range personRefs {
@@ -117,6 +125,9 @@ func (s *Storage) mergeTx(ctx context.Context, tx *sql.Tx, u *access.Principal, 
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM persons WHERE id = $1`, dropID); err != nil {
+		return fmt.Errorf("merge: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE persons SET member_no = $1 WHERE id = $2 AND member_no IS NULL`, memberNo, keepID); err != nil {
 		return fmt.Errorf("merge: %w", err)
 	}
 	return s.audit(ctx, tx, u, "merge", "person", keepID, nil, keepID, locale.T("nb", "audit.merge", "drop", dropID, "keep", keepID, "why", why))

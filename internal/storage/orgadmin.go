@@ -264,7 +264,7 @@ func (s *Storage) previewClose(ctx context.Context, q queryer, o *AdminUnit) (*C
 		{&p.Workplaces, `SELECT count(*) FROM workplaces w JOIN org_units x ON x.id = w.unit_id WHERE `, "x.path", nil},
 		{&p.Persons, `SELECT count(*) FROM persons x WHERE `, "x.unit_path", nil},
 		{&p.Members, `SELECT count(*) FROM persons x WHERE x.member_status IN ('active', 'arrears') AND `, "x.unit_path", nil},
-		{&p.Roles, `SELECT count(*) FROM roles r JOIN org_units x ON x.id = r.unit_id WHERE (r.end_date IS NULL OR r.end_date > $1) AND `, "x.path", access.Args{date(s.today())}},
+		{&p.Roles, `SELECT count(*) FROM roles r JOIN org_units x ON x.id = r.unit_id WHERE r.source <> $1 AND (r.end_date IS NULL OR r.end_date > $2) AND `, "x.path", access.Args{fromRegister, date(s.today())}},
 		{&p.Tasks, `SELECT count(*) FROM tasks x WHERE x.status = 'open' AND `, "x.unit_path", nil},
 	} {
 		if err := q.QueryRowContext(ctx, c.query+sub.Filter(c.path, &c.args), c.args...).Scan(c.n); err != nil {
@@ -337,12 +337,13 @@ func (s *Storage) CloseUnit(ctx context.Context, u *access.Principal, id, to int
 	return preview, err
 }
 
-// endRolesBelow ends, on day, every current or future role on the units
-// below path, each audited. A term not yet begun ends on its first day.
+// endRolesBelow ends, on day, every current or future role Verve
+// appointed on the units below path, each audited. A term not yet begun
+// ends on its first day. The register's roles are the register's to end.
 func (s *Storage) endRolesBelow(ctx context.Context, tx *sql.Tx, u *access.Principal, path string, day time.Time) error {
-	a := access.Args{date(day)}
+	a := access.Args{date(day), fromRegister}
 	rows, err := tx.QueryContext(ctx, `SELECT r.id, r.person_id FROM roles r JOIN org_units o ON o.id = r.unit_id
-		WHERE (r.end_date IS NULL OR r.end_date > $1) AND `+access.Scope{Paths: []string{path}}.Filter("o.path", &a), a...)
+		WHERE (r.end_date IS NULL OR r.end_date > $1) AND r.source <> $2 AND `+access.Scope{Paths: []string{path}}.Filter("o.path", &a), a...)
 	if err != nil {
 		return err
 	}
@@ -564,12 +565,14 @@ func (s *Storage) checkRole(ctx context.Context, tx *sql.Tx, u *access.Principal
 }
 
 // EndRole ends a term on a day (the first day without the role). A term
-// not yet begun ends on its first day.
+// not yet begun ends on its first day. A role from the register is the
+// register's: a later load ends it.
 func (s *Storage) EndRole(ctx context.Context, u *access.Principal, id int64, day time.Time) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var r model.Role
 		var end sql.NullTime
-		err := tx.QueryRowContext(ctx, `SELECT unit_id, person_id, start_date, end_date FROM roles WHERE id = $1`, id).Scan(&r.UnitID, &r.PersonID, &r.StartDate, &end)
+		var source string
+		err := tx.QueryRowContext(ctx, `SELECT unit_id, person_id, start_date, end_date, source FROM roles WHERE id = $1`, id).Scan(&r.UnitID, &r.PersonID, &r.StartDate, &end, &source)
 		if err != nil {
 			if err := needPrincipal(u); err != nil {
 				return err
@@ -581,6 +584,9 @@ func (s *Storage) EndRole(ctx context.Context, u *access.Principal, id int64, da
 				return model.ErrorKey(model.ENOTFOUND, "err.role.notfound")
 			}
 			return err
+		}
+		if source == fromRegister {
+			return model.ErrorKey(model.ECONFLICT, "err.role.register")
 		}
 		if end.Valid && !end.Time.After(day) {
 			return model.ErrorKey(model.ECONFLICT, "err.role.ended")
@@ -601,6 +607,9 @@ type RoleTerm struct {
 	// EndsSoon marks a term that ends within RoleTermWarnDays.
 	EndsSoon bool
 	Current  bool
+	// Register marks a role from the member register, which only a
+	// register load changes.
+	Register bool
 }
 
 // RoleTermWarnDays is how far ahead the end of a term is pointed out.
@@ -615,7 +624,8 @@ func (s *Storage) Roles(ctx context.Context, u *access.Principal, unitID int64, 
 	if unitID != 0 {
 		cond += ` AND o.id = ` + a.Add(unitID)
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT r.id, r.person_id, p.first_name || ' ' || p.last_name, r.role, r.unit_id, o.name, o.path, r.start_date, r.end_date
+	rows, err := s.r.QueryContext(ctx, `SELECT r.id, r.person_id, p.first_name || ' ' || p.last_name, r.role, r.unit_id, o.name, o.path, r.start_date, r.end_date,
+		r.source = `+a.Add(fromRegister)+`
 		FROM roles r JOIN org_units o ON o.id = r.unit_id JOIN persons p ON p.id = r.person_id
 		WHERE (r.end_date IS NULL OR r.end_date > $1) AND `+cond+`
 		ORDER BY CASE WHEN r.end_date IS NULL THEN 1 ELSE 0 END, r.end_date, o.sort_key, p.sort_key LIMIT `+a.Add(limit), a...)
@@ -626,7 +636,7 @@ func (s *Storage) Roles(ctx context.Context, u *access.Principal, unitID int64, 
 	err = eachRow(rows, func() error {
 		var t RoleTerm
 		var end sql.NullTime
-		if err := rows.Scan(&t.ID, &t.PersonID, &t.Person, &t.Role.Role, &t.UnitID, &t.UnitName, &t.UnitPath, &t.StartDate, &end); err != nil {
+		if err := rows.Scan(&t.ID, &t.PersonID, &t.Person, &t.Role.Role, &t.UnitID, &t.UnitName, &t.UnitPath, &t.StartDate, &end, &t.Register); err != nil {
 			return err
 		}
 		if end.Valid {

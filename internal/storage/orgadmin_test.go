@@ -307,3 +307,46 @@ func TestDisableAccount(t *testing.T) {
 		wantCode(t, "disable oneself", s.SetDisabled(ctx, self, usr.ID, true, "x"), model.EINVALID)
 	})
 }
+
+// TestRegisterRolesStayTheRegisters: a role from the member register is
+// listed as the register's, cannot be ended here, and outlives the closing
+// of its unit (the next register load decides); Verve's own role ends.
+func TestRegisterRolesStayTheRegisters(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		ctx := context.Background()
+		f := newOrgFixture(t, s)
+		p := f.person(t, "Rita", "Register", f.wA)
+		var regRole int64
+		if err := s.DB().QueryRow(`INSERT INTO roles (person_id, role, unit_id, start_date, source) VALUES ($1, 'shop_steward', $2, $3, 'register') RETURNING id`,
+			p.ID, f.clubA.ID, date(s.Today().AddDate(-1, 0, 0))).Scan(&regRole); err != nil {
+			t.Fatal(err)
+		}
+		own := &model.Role{PersonID: p.ID, Role: model.RoleClubLeader, UnitID: f.clubA.ID, StartDate: s.Today()}
+		if err := s.AddRole(ctx, f.admin, own); err != nil {
+			t.Fatal(err)
+		}
+		roles, err := s.Roles(ctx, f.admin, f.clubA.ID, 10)
+		if err != nil || len(roles) != 2 {
+			t.Fatalf("roles %+v, %v", roles, err)
+		}
+		for _, r := range roles {
+			if r.Register != (r.ID == regRole) {
+				t.Errorf("role %d: register %v", r.ID, r.Register)
+			}
+		}
+		wantCode(t, "ending the register's role", s.EndRole(ctx, f.admin, regRole, s.Today()), model.ECONFLICT)
+		pre, err := s.PreviewClose(ctx, f.admin, f.clubA.ID)
+		if err != nil || pre.Roles != 1 {
+			t.Fatalf("preview counts %d roles to end, want Verve's one (%v)", pre.Roles, err)
+		}
+		if _, err := s.CloseUnit(ctx, f.admin, f.clubA.ID, f.clubB.ID); err != nil {
+			t.Fatal(err)
+		}
+		var regEnded, ownEnded bool
+		s.DB().QueryRow(`SELECT end_date IS NOT NULL FROM roles WHERE id = $1`, regRole).Scan(&regEnded)
+		s.DB().QueryRow(`SELECT end_date IS NOT NULL FROM roles WHERE id = $1`, own.ID).Scan(&ownEnded)
+		if regEnded || !ownEnded {
+			t.Errorf("after closing: the register's role ended %v, Verve's %v", regEnded, ownEnded)
+		}
+	})
+}

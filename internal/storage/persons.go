@@ -13,15 +13,22 @@ import (
 
 const personColumns = `p.id, p.first_name, p.last_name, p.birth_date, p.email, p.mobile, p.address,
 	p.postal_code, p.postal_place, p.unit_id, p.unit_path, COALESCE(p.workplace_id, 0), p.member_status, p.other_union,
-	p.created_at, p.updated_at`
+	p.created_at, p.updated_at, p.address_protection`
 
-func scanPerson(row interface{ Scan(...any) error }) (*model.Person, error) {
+// scanPerson reads a person as u may see them: a protected address
+// (fortrolig or strengt fortrolig) is blank to all but union admins, so
+// no steward, list or export shows it.
+func scanPerson(u *access.Principal, row interface{ Scan(...any) error }) (*model.Person, error) {
 	var p model.Person
 	var birth sql.NullTime
+	var protect string
 	err := row.Scan(&p.ID, &p.FirstName, &p.LastName, &birth, &p.Email, &p.Mobile, &p.Address,
 		&p.PostalCode, &p.PostalPlace, &p.UnitID, &p.UnitPath, &p.WorkplaceID, &p.MemberStatus, &p.OtherUnion,
-		&p.CreatedAt, &p.UpdatedAt)
+		&p.CreatedAt, &p.UpdatedAt, &protect)
 	p.BirthDate = timeOf(birth)
+	if model.AddressProtection(protect) != model.AddressOpen && !u.UnionWide(access.UserAdmin) {
+		p.Address, p.PostalCode, p.PostalPlace = "", "", ""
+	}
 	return &p, err
 }
 
@@ -38,21 +45,33 @@ func personKeys(p *model.Person) (sortKey, searchKey string) {
 // answer does not tell whether they exist.
 func (s *Storage) Person(ctx context.Context, u *access.Principal, id int64) (*model.Person, error) {
 	var a access.Args
-	q := `SELECT ` + personColumns + ` FROM persons p WHERE p.id = ` + a.Add(id) + ` AND ` + u.Scope(access.PersonRead).Filter("p.unit_path", &a)
-	p, err := scanPerson(s.r.QueryRowContext(ctx, q, a...))
+	q := `SELECT ` + personColumns + ` FROM persons p WHERE p.id = ` + a.Add(id) + ` AND ` + personScope(u, &a)
+	p, err := scanPerson(u, s.r.QueryRowContext(ctx, q, a...))
 	if err != nil {
 		return nil, notFound(err, "err.person.notfound")
 	}
 	return p, nil
 }
 
-// PersonsAtWorkplace lists the persons currently at a workplace, in
-// Norwegian alphabetical order, limited to the user's scope.
+// personScope is the condition that u may read the person p: p's unit
+// lies in u's scope, or p holds an open employment at a workplace whose
+// unit does (a member with two employers is seen by each workplace's
+// steward).
+func personScope(u *access.Principal, a *access.Args) string {
+	sc := u.Scope(access.PersonRead)
+	return `(` + sc.Filter("p.unit_path", a) + ` OR EXISTS (SELECT 1 FROM employments e JOIN workplaces w ON w.id = e.workplace_id
+		JOIN org_units o ON o.id = w.unit_id WHERE e.person_id = p.id AND e.end_date IS NULL AND ` + sc.Filter("o.path", a) + `))`
+}
+
+// PersonsAtWorkplace lists the persons currently at a workplace (there
+// first, or with an open employment there besides), in Norwegian
+// alphabetical order, limited to the user's scope.
 func (s *Storage) PersonsAtWorkplace(ctx context.Context, u *access.Principal, workplaceID int64) ([]*model.Person, error) {
 	var a access.Args
-	q := `SELECT ` + personColumns + ` FROM persons p WHERE p.workplace_id = ` + a.Add(workplaceID) +
-		` AND ` + u.Scope(access.PersonRead).Filter("p.unit_path", &a) + ` ORDER BY p.sort_key, p.id`
-	return s.queryPersons(ctx, q, a...)
+	w := a.Add(workplaceID)
+	q := `SELECT ` + personColumns + ` FROM persons p WHERE p.id IN (SELECT id FROM persons WHERE workplace_id = ` + w +
+		` UNION SELECT person_id FROM employments WHERE workplace_id = ` + w + ` AND end_date IS NULL) AND ` + personScope(u, &a) + ` ORDER BY p.sort_key, p.id`
+	return s.queryPersons(ctx, u, q, a...)
 }
 
 // SearchPersons finds persons in the user's scope whose name, e-mail or
@@ -73,14 +92,14 @@ func (s *Storage) SearchPersons(ctx context.Context, u *access.Principal, q stri
 	}
 	query := `SELECT ` + personColumns + ` FROM persons p WHERE ` + strings.Join(conds, " AND ") +
 		` AND ` + u.Scope(access.PersonRead).Filter("p.unit_path", &a) + ` ORDER BY p.sort_key, p.id LIMIT ` + a.Add(limit)
-	return s.queryPersons(ctx, query, a...)
+	return s.queryPersons(ctx, u, query, a...)
 }
 
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-func (s *Storage) queryPersons(ctx context.Context, q string, args ...any) ([]*model.Person, error) {
+func (s *Storage) queryPersons(ctx context.Context, u *access.Principal, q string, args ...any) ([]*model.Person, error) {
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -88,7 +107,7 @@ func (s *Storage) queryPersons(ctx context.Context, q string, args ...any) ([]*m
 	defer rows.Close()
 	var out []*model.Person
 	for rows.Next() {
-		p, err := scanPerson(rows)
+		p, err := scanPerson(u, rows)
 		if err != nil {
 			return nil, err
 		}
@@ -160,6 +179,16 @@ func (s *Storage) UpdateContactInfo(ctx context.Context, u *access.Principal, id
 	}
 	p := *old
 	p.Email, p.Mobile, p.Address, p.PostalCode = email, mobile, address, postalCode
+	var protect string
+	if err := s.r.QueryRowContext(ctx, `SELECT address_protection FROM persons WHERE id = $1`, id).Scan(&protect); err != nil {
+		return nil, err
+	}
+	// A protected address this user cannot see is not theirs to change:
+	// the blank they were shown must not overwrite it.
+	hidden := model.AddressProtection(protect) != model.AddressOpen && !u.UnionWide(access.UserAdmin)
+	if hidden {
+		p.Address, p.PostalCode = old.Address, old.PostalCode
+	}
 	if err := p.Validate(s.today()); err != nil {
 		return nil, err
 	}
@@ -173,8 +202,9 @@ func (s *Storage) UpdateContactInfo(ctx context.Context, u *access.Principal, id
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		now := s.now().UTC()
 		_, searchKey := personKeys(&p)
-		if _, err := tx.ExecContext(ctx, `UPDATE persons SET email = $1, mobile = $2, address = $3, postal_code = $4, postal_place = $5,
-			search_key = $6, updated_at = $7 WHERE id = $8`, p.Email, p.Mobile, p.Address, p.PostalCode, p.PostalPlace, searchKey, now, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE persons SET email = $1, mobile = $2, address = CASE WHEN $9 THEN address ELSE $3 END,
+			postal_code = CASE WHEN $9 THEN postal_code ELSE $4 END, postal_place = CASE WHEN $9 THEN postal_place ELSE $5 END,
+			search_key = $6, updated_at = $7 WHERE id = $8`, p.Email, p.Mobile, p.Address, p.PostalCode, p.PostalPlace, searchKey, now, id, hidden); err != nil {
 			return err
 		}
 		p.UpdatedAt = now

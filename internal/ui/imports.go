@@ -51,6 +51,9 @@ type importJob struct {
 	total     int64
 	report    *newhires.Report
 	err       error
+	// register is set for a member register upload (register.go), which
+	// has no workplace, request or newhires report.
+	register *registerJob
 }
 
 // upload is the list a job reads: an importer.Spool.
@@ -61,6 +64,9 @@ type upload interface {
 }
 
 func (j *importJob) committed() bool {
+	if j.register != nil {
+		return j.register.report != nil && j.register.report.Committed
+	}
 	return j.report != nil && j.report.Result != nil && j.report.Result.Committed
 }
 
@@ -221,13 +227,18 @@ func (js *importJobs) add(j *importJob) {
 	js.jobs[j.token] = j
 }
 
-// get returns the user's own job; anyone else's is not found.
+// get returns the user's own new-hire job; anyone else's is not found.
 func (js *importJobs) get(token string, userID int64) (*importJob, error) {
+	return js.find(token, userID, false)
+}
+
+// find returns the user's own job of the kind: a register upload or not.
+func (js *importJobs) find(token string, userID int64, register bool) (*importJob, error) {
 	js.mu.Lock()
 	defer js.mu.Unlock()
 	js.expire(0)
 	j := js.jobs[token]
-	if j == nil || j.userID != userID {
+	if j == nil || j.userID != userID || (j.register != nil) != register {
 		return nil, model.ErrorKey(model.ENOTFOUND, "err.import.gone")
 	}
 	return j, nil
@@ -244,16 +255,27 @@ func (h *Handler) runImport(j *importJob, remoteAddr string) {
 		j.done, j.total = done, total
 		js.mu.Unlock()
 	}
+	h.inBackground(j, func(ctx context.Context) (*newhires.Report, error) { return h.importAsOwner(ctx, j, remoteAddr, req) })
+}
+
+// inBackground runs work for the claimed job j on the server's lifetime,
+// bounded to an hour, and records how it ended.
+func (h *Handler) inBackground(j *importJob, work func(context.Context) (*newhires.Report, error)) {
+	js := h.imports
 	started := js.spawn(func() {
 		ctx, cancel := context.WithTimeout(js.ctx, time.Hour)
 		defer cancel()
-		rep, err := h.importAsOwner(ctx, j, remoteAddr, req)
+		rep, err := work(ctx)
 		switch {
 		case ctx.Err() != nil:
 			err = model.ErrorKey(model.EINTERNAL, "err.import.aborted")
 		case model.ErrorCode(err) == model.EINTERNAL:
 			// A file's name can name a person: the workplace says which list.
-			h.Log.Error("import failed", "workplace", j.workplace.ID, "err", err)
+			if j.workplace != nil {
+				h.Log.Error("import failed", "workplace", j.workplace.ID, "err", err)
+			} else {
+				h.Log.Error("register load failed", "err", err)
+			}
 		}
 		js.finish(j, rep, err)
 	})
@@ -346,59 +368,71 @@ func (h *Handler) uploadList(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/imports/"+j.token, http.StatusSeeOther)
 }
 
-// receiveList reads the upload form into j: the file goes straight to an
-// encrypted spool, never into memory.
+// receiveList reads the upload form into j.
 func (h *Handler) receiveList(w http.ResponseWriter, r *http.Request, j *importJob) error {
+	j.req.Kind = storage.ImportNewhires
+	j.req.Options.TempDir = h.imports.dir
+	name, err := h.receiveUpload(w, r, j, func(field, v string) {
+		switch field {
+		case "kind":
+			if storage.ImportKind(v) == storage.ImportStaff {
+				j.req.Kind = storage.ImportStaff
+			}
+		case "source":
+			j.req.Source = v
+		case "lawful_basis":
+			j.req.LawfulBasis = v
+		case "encoding":
+			j.req.Options.Encoding = v
+		}
+	})
+	if err != nil {
+		return err
+	}
+	j.req.Filename = name
+	if j.req.LawfulBasis == "" {
+		j.req.LawfulBasis = defaultBasis
+	}
+	return nil
+}
+
+// receiveUpload reads a multipart upload: the part named file goes
+// straight to an encrypted spool in j.file, never into memory; every other
+// part (its first 4 kB, trimmed) goes to field. It returns the file's name.
+func (h *Handler) receiveUpload(w http.ResponseWriter, r *http.Request, j *importJob, field func(name, value string)) (string, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return model.ErrorKey(model.EINVALID, "err.import.nofile")
+		return "", model.ErrorKey(model.EINVALID, "err.import.nofile")
 	}
-	j.req.Kind = storage.ImportNewhires
-	j.req.Options.TempDir = h.imports.dir
+	var name string
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return model.ErrorKey(model.EINVALID, "err.import.toolarge")
+			return "", model.ErrorKey(model.EINVALID, "err.import.toolarge")
 		}
-		switch part.FormName() {
-		case "file":
-			if j.file != nil {
-				continue
-			}
-			j.req.Filename = filepath.Base(part.FileName())
-			f, err := importer.NewSpool(h.imports.dir, part)
-			if err != nil {
-				return model.ErrorKey(model.EINVALID, "err.import.toolarge")
-			}
-			j.file = f
-		default:
+		if part.FormName() != "file" {
 			b, _ := io.ReadAll(io.LimitReader(part, 4096))
-			v := strings.TrimSpace(string(b))
-			switch part.FormName() {
-			case "kind":
-				if storage.ImportKind(v) == storage.ImportStaff {
-					j.req.Kind = storage.ImportStaff
-				}
-			case "source":
-				j.req.Source = v
-			case "lawful_basis":
-				j.req.LawfulBasis = v
-			case "encoding":
-				j.req.Options.Encoding = v
-			}
+			field(part.FormName(), strings.TrimSpace(string(b)))
+			continue
 		}
+		if j.file != nil {
+			continue
+		}
+		name = filepath.Base(part.FileName())
+		f, err := importer.NewSpool(h.imports.dir, part)
+		if err != nil {
+			return "", model.ErrorKey(model.EINVALID, "err.import.toolarge")
+		}
+		j.file = f
 	}
 	if j.file == nil || j.file.Size() == 0 {
-		return model.ErrorKey(model.EINVALID, "err.import.empty")
+		return "", model.ErrorKey(model.EINVALID, "err.import.empty")
 	}
-	if j.req.LawfulBasis == "" {
-		j.req.LawfulBasis = defaultBasis
-	}
-	return nil
+	return name, nil
 }
 
 func newToken() string {

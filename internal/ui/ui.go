@@ -231,6 +231,13 @@ func (h *Handler) Register(mux *http.ServeMux) error {
 	mux.Handle("POST /dues/import", h.signedIn(access.UserAdmin, h.importDues))
 	h.registerOrgAdmin(mux)
 	mux.Handle("GET /settings", h.unionWide(access.UserAdmin, h.showSettingsPage))
+	mux.Handle("GET /register", h.unionWide(access.UserAdmin, h.showRegisterPage))
+	mux.Handle("POST /register", h.unionWide(access.UserAdmin, h.uploadRegister))
+	mux.Handle("GET /register/jobs/{token}", h.unionWide(access.UserAdmin, h.showRegisterJob))
+	mux.Handle("POST /register/jobs/{token}", h.unionWide(access.UserAdmin, h.reviewRegister))
+	mux.Handle("POST /register/jobs/{token}/words", h.unionWide(access.UserAdmin, h.mapRegisterWords))
+	mux.Handle("POST /register/missing", h.unionWide(access.UserAdmin, h.confirmMissing))
+	mux.Handle("GET /register/export", h.unionWide(access.UserAdmin, h.exportRegisterChanges))
 	mux.Handle("POST /settings", h.unionWide(access.UserAdmin, h.saveSettings))
 	if h.API != nil {
 		mux.Handle("/api/v1/", h.signedIn("", h.API.ServeHTTP))

@@ -1,0 +1,1397 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/locale"
+	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/norway"
+	"github.com/verve-union/verve/internal/register"
+)
+
+// Where a role or an employment came from: a register load opens and
+// closes only the register's own, never one appointed or recorded in Verve.
+const fromRegister = "register"
+
+// mayLoadRegister: a union-wide admin or a System principal.
+func mayLoadRegister(u *access.Principal) error {
+	if u == nil || !(u.System || u.UnionWide(access.UserAdmin)) {
+		return model.ErrorKey(model.EFORBIDDEN, "err.register.forbidden")
+	}
+	return nil
+}
+
+// SyncRegister loads a register export from src: the first load into a
+// database where no person has a member number yet creates the org tree,
+// workplaces, persons, memberships, employments and the register's roles,
+// and no tasks; a later load applies only the fields the register changed
+// since the last load, with the consequences register.Decide gives. Rows
+// the Source rejects and rows storage cannot apply (an unknown recruiter,
+// a fødselsnummer on another member number, a role for a non-member) are
+// reported and skipped; when more than the allowed share fail, or on a dry
+// run, nothing is committed. All else commits in one transaction.
+func (s *Storage) SyncRegister(ctx context.Context, u *access.Principal, src register.Source, opt register.Options) (*register.Report, error) {
+	if err := mayLoadRegister(u); err != nil {
+		return nil, err
+	}
+	st, err := s.RegisterSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	js, err := s.JoinSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// The transaction runs on a connection of its own, so that PostgreSQL
+	// can COPY into it (copyBulk).
+	conn, err := s.w.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	if s.dialect == SQLite {
+		// A load inserts all over persons' indexes: a larger page cache
+		// for its duration (the default is 2 MB) keeps more of them in memory.
+		if _, err := conn.ExecContext(ctx, `PRAGMA cache_size = -32768`); err != nil {
+			return nil, err
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = -2000`)
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback() // after Commit a no-op
+	run := &regRun{s: s, ctx: ctx, conn: conn, tx: tx, u: u, st: st, opt: opt, creditMonths: js.CreditMonths,
+		rep: &register.Report{}, now: s.now().UTC(), today: s.today(), stmts: map[string]*sql.Stmt{},
+		seen: map[uint64]int64{}, branchParent: map[string]int64{},
+		hasher: register.NewHasher([]byte(s.key.Hash("register values")))}
+	defer run.close()
+	rep := run.rep
+	if err := run.load(src); err != nil {
+		return nil, err
+	}
+	if rep.Refused = register.Refuse(rep.Rows, rep.Failed, st.MaxFailShare(opt)); rep.Refused || opt.DryRun {
+		return rep, nil // rolled back
+	}
+	run.close()
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	rep.Committed = true
+	return rep, nil
+}
+
+// regRun is one load in progress.
+type regRun struct {
+	s            *Storage
+	ctx          context.Context
+	conn         *sql.Conn
+	tx           *sql.Tx
+	u            *access.Principal
+	st           register.Settings
+	opt          register.Options
+	creditMonths int
+	rep          *register.Report
+	now, today   time.Time
+	first        bool
+	loadID       int64
+	root         unitRef
+	units        map[unitKey]unitRef
+	workplaces   map[string]unitRef // orgnr → the workplace (id) and its unit's path
+	seen         map[uint64]int64   // member number (regKey) → person, this load
+	branchParent map[string]int64   // branch code → its region, this load
+	missing      map[int64]bool     // listed as missing by an earlier complete load
+	back         []int64            // of those, the ones this load has
+	recruits     []recruit
+	candidates   []candidate // possible matches, recorded once the new persons are written
+	// The persons without a member number (prospects, applicants,
+	// members Verve made), by keys of their identifiers (regKey), so a
+	// new row finds its echo or possible match without a query.
+	byFnr, byEmail, byMobile, byNameBirth map[uint64]int64
+	loadFnrs                              map[uint64]int64   // fødselsnumre this load put on a member number
+	prefetched                            map[string]*known  // this batch's known members by number (PostgreSQL)
+	bulk                                  bulkSink           // the first load writes new members in batches
+	indexes                               []string           // the definitions of the indexes dropped for the first load
+	ids                                   map[string][]int64 // ids reserved for bulk rows, per table
+	nextIDs                               map[string]int64   // SQLite: the next id per table
+	hasher                                *register.Hasher
+	stmts                                 map[string]*sql.Stmt
+	tasks                                 int
+}
+
+type unitKey struct {
+	parent int64
+	kind   model.UnitKind
+	key    string // "c:"+code or "n:"+folded name
+}
+
+type unitRef struct {
+	id, unitID int64 // a unit: its id; a workplace: its id and its unit's
+	path       string
+}
+
+// recruit is a recruiter's member number not yet found: it may come later
+// in the file.
+type recruit struct {
+	line       int
+	person     int64
+	membership int64
+	memberNo   string
+	hashes     string
+	paidUpTo   time.Time
+}
+
+// candidate is a possible match found by a row.
+type candidate struct {
+	person, known int64
+	match         model.MatchKey
+}
+
+func (r *regRun) close() {
+	for q, st := range r.stmts {
+		st.Close()
+		delete(r.stmts, q)
+	}
+	if r.bulk != nil {
+		r.bulk.close()
+	}
+}
+
+// bulkSink writes rows of regBulkTables in batches, parents first.
+type bulkSink interface {
+	Add(table string, values ...any) error
+	Flush() error
+	close()
+}
+
+func (b *Bulk) close() {
+	for _, t := range b.tables {
+		if t.stmt != nil {
+			t.stmt.Close()
+			t.stmt = nil
+		}
+	}
+}
+
+// copyBulk is the bulkSink of PostgreSQL: COPY on the load's connection,
+// inside its transaction, a chunk per table at a time.
+type copyBulk struct {
+	ctx  context.Context
+	conn *sql.Conn
+	buf  map[string][][]any
+}
+
+func (c *copyBulk) Add(table string, values ...any) error {
+	c.buf[table] = append(c.buf[table], values)
+	if len(c.buf[table]) < copyChunk {
+		return nil
+	}
+	// The rows may refer to rows of the tables before it.
+	for _, t := range regBulkTables {
+		if err := c.flush(t.table, t.cols); err != nil || t.table == table {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *copyBulk) flush(table string, cols []string) error {
+	rows := c.buf[table]
+	if len(rows) == 0 {
+		return nil
+	}
+	c.buf[table] = rows[:0:0]
+	return c.conn.Raw(func(dc any) error {
+		_, err := dc.(*stdlib.Conn).Conn().CopyFrom(c.ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+		return err
+	})
+}
+
+func (c *copyBulk) Flush() error {
+	for _, t := range regBulkTables {
+		if err := c.flush(t.table, t.cols); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *copyBulk) close() {}
+
+// regKey is the 64-bit key of an identifier in the in-memory indexes:
+// FNV-1a of the kind and the value. A collision could only suggest a
+// possible match for a human to decide, or ask the database in vain.
+func regKey(kind, v string) uint64 {
+	h := uint64(14695981039346656037)
+	for _, s := range []string{kind, "\x00", v} {
+		for i := 0; i < len(s); i++ {
+			h ^= uint64(s[i])
+			h *= 1099511628211
+		}
+	}
+	return h
+}
+
+// nameBirth is the key of a name with a birth date, case and accents
+// folded as search folds them.
+func nameBirth(first, last string, birth time.Time) string {
+	return norway.Fold(first+" "+last) + "\x00" + birth.Format(time.DateOnly)
+}
+
+// regBulkTables are the tables the first load writes in batches, parents
+// first, with their columns (id first where the load assigns it).
+var regBulkTables = []struct {
+	table string
+	cols  []string
+}{
+	{"persons", []string{"id", "first_name", "last_name", "sort_key", "search_key", "birth_date", "fnr_hash", "email", "mobile", "address",
+		"postal_code", "postal_place", "unit_id", "unit_path", "workplace_id", "member_status", "created_at", "updated_at", "member_no", "address_protection"}},
+	{"memberships", []string{"id", "person_id", "type", "status", "start_date", "end_date", "dues_status", "paid_up_to"}},
+	{"employments", []string{"person_id", "workplace_id", "start_date", "source"}},
+	{"roles", []string{"person_id", "role", "unit_id", "start_date", "end_date", "source"}},
+	{"register_values", []string{"person_id", "hashes", "load_id"}},
+}
+
+// add writes a row of one of regBulkTables: batched on the first load,
+// at once otherwise. With an id column the load assigns the id and
+// returns it; values are the other columns.
+func (r *regRun) add(table string, values ...any) (int64, error) {
+	var cols []string
+	for _, t := range regBulkTables {
+		if t.table == table {
+			cols = t.cols
+		}
+	}
+	withID := cols[0] == "id"
+	if r.bulk == nil {
+		if withID {
+			cols = cols[1:]
+		}
+		q := `INSERT INTO ` + table + ` (` + strings.Join(cols, ", ") + `) VALUES ` + placeholders(1, len(cols))
+		if withID {
+			return r.insert(q, values...)
+		}
+		return 0, r.exec(q, values...)
+	}
+	if !withID {
+		return 0, r.bulk.Add(table, values...)
+	}
+	id, err := r.nextID(table)
+	if err != nil {
+		return 0, err
+	}
+	return id, r.bulk.Add(table, append([]any{id}, values...)...)
+}
+
+// nextID reserves an id for a bulk row: from the table's sequence on
+// PostgreSQL (a thousand at a time, so others inserting meanwhile get
+// other ids), after the largest on SQLite (the load holds the only writer).
+func (r *regRun) nextID(table string) (int64, error) {
+	if r.s.dialect == SQLite {
+		if _, ok := r.nextIDs[table]; !ok {
+			var max int64
+			if err := r.tx.QueryRowContext(r.ctx, `SELECT COALESCE(max(id), 0) FROM `+table).Scan(&max); err != nil {
+				return 0, err
+			}
+			r.nextIDs[table] = max + 1
+		}
+		id := r.nextIDs[table]
+		r.nextIDs[table]++
+		return id, nil
+	}
+	if len(r.ids[table]) == 0 {
+		rows, err := r.tx.QueryContext(r.ctx, `SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, 1000)`, table)
+		if err != nil {
+			return 0, err
+		}
+		err = eachRow(rows, func() error {
+			var id int64
+			err := rows.Scan(&id)
+			r.ids[table] = append(r.ids[table], id)
+			return err
+		})
+		if err != nil {
+			return 0, err
+		}
+	}
+	id := r.ids[table][0]
+	r.ids[table] = r.ids[table][1:]
+	return id, nil
+}
+
+// stmt prepares q once per load.
+func (r *regRun) stmt(q string) (*sql.Stmt, error) {
+	if st, ok := r.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := r.tx.PrepareContext(r.ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	r.stmts[q] = st
+	return st, nil
+}
+
+func (r *regRun) exec(q string, args ...any) error {
+	st, err := r.stmt(q)
+	if err != nil {
+		return err
+	}
+	_, err = st.ExecContext(r.ctx, args...)
+	return err
+}
+
+func (r *regRun) row(q string, args ...any) (*sql.Row, error) {
+	st, err := r.stmt(q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryRowContext(r.ctx, args...), nil
+}
+
+// insert runs an INSERT and returns the new row's id. SQLite gets it
+// without RETURNING, which would make it keep a statement journal for
+// every row.
+func (r *regRun) insert(q string, args ...any) (int64, error) {
+	if r.s.dialect == SQLite {
+		st, err := r.stmt(q)
+		if err != nil {
+			return 0, err
+		}
+		res, err := st.ExecContext(r.ctx, args...)
+		if err != nil {
+			return 0, err
+		}
+		return res.LastInsertId()
+	}
+	var id int64
+	row, err := r.row(q+` RETURNING id`, args...)
+	if err == nil {
+		err = row.Scan(&id)
+	}
+	return id, err
+}
+
+// scan runs a one-row query; found is false for no row.
+func (r *regRun) scan(q string, args []any, dest ...any) (found bool, err error) {
+	row, err := r.row(q, args...)
+	if err != nil {
+		return false, err
+	}
+	err = row.Scan(dest...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+func (r *regRun) reject(rec register.Record, col register.Field, value string, key string, args ...any) {
+	e := model.RowReason(rec.Line, key, args...)
+	e.Column, e.Value = string(col), value
+	r.rep.Errors = append(r.rep.Errors, e)
+	r.rep.Failed++
+}
+
+// load reads every row, applies it, resolves the recruiters and, for a
+// complete export, lists the members it lacks.
+func (r *regRun) load(src register.Source) error {
+	if err := r.prepare(); err != nil {
+		return err
+	}
+	batch := make([]register.Record, 0, regBatch)
+	for {
+		rec, problems, err := src.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		r.rep.Rows++
+		if len(problems) > 0 {
+			r.rep.Errors = append(r.rep.Errors, problems...)
+			r.rep.Failed++
+		} else if batch = append(batch, rec); len(batch) == regBatch {
+			if err := r.applyBatch(batch); err != nil {
+				return err
+			}
+			batch = batch[:0]
+		}
+		if r.opt.Progress != nil && r.rep.Rows%1000 == 0 {
+			r.opt.Progress(r.rep.Rows)
+		}
+	}
+	if err := r.applyBatch(batch); err != nil {
+		return err
+	}
+	if r.opt.Progress != nil {
+		r.opt.Progress(r.rep.Rows)
+	}
+	if r.bulk != nil {
+		if err := r.bulk.Flush(); err != nil {
+			return err
+		}
+	}
+	for _, def := range r.indexes {
+		if _, err := r.tx.ExecContext(r.ctx, def); err != nil {
+			return err
+		}
+	}
+	for _, c := range r.candidates {
+		if err := r.s.recordCandidate(r.ctx, r.tx, c.person, c.known, model.MatchFromRegister, c.match, 0); err != nil {
+			return err
+		}
+	}
+	if err := r.resolveRecruiters(); err != nil {
+		return err
+	}
+	for _, id := range r.back {
+		if err := r.exec(`DELETE FROM register_missing WHERE person_id = $1`, id); err != nil {
+			return err
+		}
+	}
+	if r.opt.Complete {
+		if err := r.listMissing(); err != nil {
+			return err
+		}
+	}
+	rep := r.rep
+	rep.Unknown = register.UnknownOf(src)
+	// Recruiters are checked last; the report lists its errors by row.
+	slices.SortStableFunc(rep.Errors, func(a, b model.RowError) int { return a.Line - b.Line })
+	if err := r.exec(`UPDATE register_loads SET rows_read = $1, rows_failed = $2, created = $3, updated = $4, resigned = $5, tasks = $6 WHERE id = $7`,
+		rep.Rows, rep.Failed, rep.Created, rep.Updated, rep.Resigned, r.tasks, r.loadID); err != nil {
+		return err
+	}
+	return r.s.audit(r.ctx, r.tx, r.u, "import", "register", r.loadID, nil, 0, locale.T("nb", "audit.register.load",
+		"rows", rep.Rows, "failed", rep.Failed, "created", rep.Created, "updated", rep.Updated, "resigned", rep.Resigned, "tasks", r.tasks))
+}
+
+// dropIndexes drops the plain (not unique) indexes of the tables the
+// first load fills, to build them again once the rows are in (r.indexes):
+// much faster than keeping them up to date row by row. The load's own
+// lookups use the unique indexes and the primary keys, which stay. Inside
+// the load's transaction: if it rolls back, the indexes are back as well.
+func (r *regRun) dropIndexes() error {
+	q := `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN ` + regIndexTables
+	if r.s.dialect == Postgres {
+		q = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexdef NOT LIKE 'CREATE UNIQUE%' AND tablename IN ` + regIndexTables
+	}
+	rows, err := r.tx.QueryContext(r.ctx, q)
+	if err != nil {
+		return err
+	}
+	var names []string
+	err = eachRow(rows, func() error {
+		var name, def string
+		err := rows.Scan(&name, &def)
+		names, r.indexes = append(names, name), append(r.indexes, def)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		if _, err := r.tx.ExecContext(r.ctx, `DROP INDEX `+n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// regIndexTables are the tables whose plain indexes the first load drops.
+var regIndexTables = sqlSet("persons", "memberships", "employments", "roles")
+
+// regBatch is how many rows are read before they are applied: PostgreSQL
+// looks up a batch's members in one query.
+const regBatch = 500
+
+// applyBatch applies rows in order, after looking up their members at
+// once on PostgreSQL, where a query per row would wait a round trip each
+// (SQLite answers a prepared lookup faster than it binds a long IN list).
+func (r *regRun) applyBatch(recs []register.Record) error {
+	r.prefetched = nil
+	if r.s.dialect == Postgres && !r.first && len(recs) > 0 {
+		var a access.Args
+		ph := make([]string, len(recs))
+		for i, rec := range recs {
+			ph[i] = a.Add(rec.MemberNo)
+		}
+		rows, err := r.tx.QueryContext(r.ctx, `SELECT `+knownColumns+` WHERE p.member_no IN (`+strings.Join(ph, ", ")+`)`, a...)
+		if err != nil {
+			return err
+		}
+		r.prefetched = map[string]*known{}
+		err = eachRow(rows, func() error {
+			var k known
+			if err := rows.Scan(&k.id, &k.memberNo, &k.status, &k.unitID, &k.unitPath, &k.hashes); err != nil {
+				return err
+			}
+			r.prefetched[k.memberNo] = &k
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for _, rec := range recs {
+		if err := r.apply(rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// prepare reads what every row needs: the tree, the workplaces, whether
+// this is the first load, and opens the load's record.
+func (r *regRun) prepare() error {
+	ctx, tx := r.ctx, r.tx
+	if r.s.dialect == Postgres {
+		// One load at a time: two would both create the same new units
+		// and workplaces. (SQLite has one writer anyway.)
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('verve register load'))`); err != nil {
+			return err
+		}
+	}
+	if r.s.dialect == SQLite {
+		// Checked at commit instead of per statement, SQLite needs no
+		// statement journal for each insert (a third of a load's time).
+		if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
+			return err
+		}
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM persons WHERE member_no IS NOT NULL`).Scan(&n); err != nil {
+		return err
+	}
+	r.first = n == 0
+	r.rep.First = r.first
+	r.byFnr, r.byEmail, r.byMobile, r.byNameBirth = map[uint64]int64{}, map[uint64]int64{}, map[uint64]int64{}, map[uint64]int64{}
+	r.loadFnrs, r.ids, r.nextIDs = map[uint64]int64{}, map[string][]int64{}, map[string]int64{}
+	rows, err := tx.QueryContext(ctx, `SELECT id, COALESCE(fnr_hash, ''), email, mobile, first_name, last_name, birth_date FROM persons WHERE member_no IS NULL`)
+	if err != nil {
+		return err
+	}
+	err = eachRow(rows, func() error {
+		var id int64
+		var fnr, email, mobile, first, last string
+		var birth sql.NullTime
+		if err := rows.Scan(&id, &fnr, &email, &mobile, &first, &last, &birth); err != nil {
+			return err
+		}
+		for _, k := range []struct {
+			m    map[uint64]int64
+			kind string
+			v    string
+			ok   bool
+		}{{r.byFnr, "fnr", fnr, fnr != ""}, {r.byEmail, "email", email, email != ""}, {r.byMobile, "mobile", mobile, mobile != ""},
+			{r.byNameBirth, "name_birth", nameBirth(first, last, timeOf(birth)), last != "" && birth.Valid}} {
+			if _, taken := k.m[regKey(k.kind, k.v)]; k.ok && !taken {
+				k.m[regKey(k.kind, k.v)] = id
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if r.first {
+		if err := r.dropIndexes(); err != nil {
+			return err
+		}
+	}
+	if r.first && r.s.dialect == Postgres {
+		r.bulk = &copyBulk{ctx: ctx, conn: r.conn, buf: map[string][][]any{}}
+	} else if r.first {
+		b := &Bulk{s: r.s, ctx: ctx, tx: tx, tables: map[string]*bulkTable{}, rows: sqliteBulkRows, deferFK: true}
+		for _, t := range regBulkTables {
+			b.Define(t.table, t.cols...)
+		}
+		r.bulk = b
+	}
+	r.units = map[unitKey]unitRef{}
+	rows, err = tx.QueryContext(ctx, `SELECT id, COALESCE(parent_id, 0), kind, name, code, path FROM org_units ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	err = eachRow(rows, func() error {
+		var parent int64
+		var kind model.UnitKind
+		var name, code string
+		var u unitRef
+		if err := rows.Scan(&u.id, &parent, &kind, &name, &code, &u.path); err != nil {
+			return err
+		}
+		if parent == 0 && r.root.id == 0 {
+			r.root = u
+		}
+		r.remember(parent, kind, code, name, u)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if r.root.id == 0 {
+		return model.ErrorKey(model.ENOTFOUND, "err.union.notfound")
+	}
+	r.workplaces = map[string]unitRef{}
+	rows, err = tx.QueryContext(ctx, `SELECT w.id, w.unit_id, u.path, w.orgnr FROM workplaces w JOIN org_units u ON u.id = w.unit_id`)
+	if err != nil {
+		return err
+	}
+	err = eachRow(rows, func() error {
+		var w unitRef
+		var orgnr string
+		if err := rows.Scan(&w.id, &w.unitID, &w.path, &orgnr); err != nil {
+			return err
+		}
+		r.workplaces[orgnr] = w
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	r.missing = map[int64]bool{}
+	rows, err = tx.QueryContext(ctx, `SELECT person_id FROM register_missing`)
+	if err != nil {
+		return err
+	}
+	err = eachRow(rows, func() error {
+		var id int64
+		err := rows.Scan(&id)
+		r.missing[id] = true
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return tx.QueryRowContext(ctx, `INSERT INTO register_loads (at, user_id, username, complete, first_load) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		r.now, nullID(r.u.UserID), r.u.Username, r.opt.Complete, r.first).Scan(&r.loadID)
+}
+
+func (r *regRun) remember(parent int64, kind model.UnitKind, code, name string, u unitRef) {
+	if code != "" {
+		r.units[unitKey{parent, kind, "c:" + code}] = u
+	}
+	if k := (unitKey{parent, kind, "n:" + norway.Fold(name)}); name != "" {
+		if _, ok := r.units[k]; !ok {
+			r.units[k] = u
+		}
+	}
+}
+
+// unit finds the unit named by ref under parent, by code where the export
+// has one, else by name, and creates it when there is none.
+func (r *regRun) unit(parent unitRef, kind model.UnitKind, ref register.UnitRef) (unitRef, error) {
+	if ref.Code != "" {
+		if u, ok := r.units[unitKey{parent.id, kind, "c:" + ref.Code}]; ok {
+			return u, nil
+		}
+	}
+	if ref.Name != "" {
+		if u, ok := r.units[unitKey{parent.id, kind, "n:" + norway.Fold(ref.Name)}]; ok {
+			if ref.Code != "" {
+				// The unit Verve knew by name gets the register's code.
+				if err := r.exec(`UPDATE org_units SET code = $1 WHERE id = $2 AND code = ''`, ref.Code, u.id); err != nil {
+					return u, err
+				}
+				r.units[unitKey{parent.id, kind, "c:" + ref.Code}] = u
+			}
+			return u, nil
+		}
+	}
+	name := ref.Name
+	if name == "" {
+		name = ref.Code
+	}
+	var u unitRef
+	var err error
+	u.id, err = r.insert(`INSERT INTO org_units (parent_id, kind, name, sort_key, path, code) VALUES ($1, $2, $3, $4, $5, $6)`,
+		parent.id, kind, name, norway.SortKey(name), parent.path+"new/", ref.Code)
+	if err != nil {
+		return u, err
+	}
+	u.path = parent.path + strconv.FormatInt(u.id, 10) + "/"
+	if err := r.exec(`UPDATE org_units SET path = $1 WHERE id = $2`, u.path, u.id); err != nil {
+		return u, err
+	}
+	r.remember(parent.id, kind, ref.Code, name, u)
+	r.rep.Units++
+	return u, r.s.audit(r.ctx, r.tx, r.u, "create", "org_unit", u.id, []string{"kind", "name", "parent_id", "code"}, 0, name)
+}
+
+// place finds (or creates) the row's region, branch and club: the deepest
+// the row names is the member's unit (the root when it names none).
+func (r *regRun) place(rec register.Record) (unitRef, bool, error) {
+	cur, named := r.root, false
+	for _, lv := range []struct {
+		kind model.UnitKind
+		ref  register.UnitRef
+	}{{model.UnitRegion, rec.Region}, {model.UnitBranch, rec.Branch}, {model.UnitClub, rec.Club}} {
+		if lv.ref.IsZero() {
+			continue
+		}
+		if lv.kind == model.UnitBranch && lv.ref.Code != "" {
+			if p, ok := r.branchParent[lv.ref.Code]; ok && p != cur.id {
+				return cur, false, errBranchParent
+			}
+			r.branchParent[lv.ref.Code] = cur.id
+		}
+		u, err := r.unit(cur, lv.kind, lv.ref)
+		if err != nil {
+			return cur, false, err
+		}
+		cur, named = u, true
+	}
+	return cur, named, nil
+}
+
+var errBranchParent = errors.New("branch under two regions")
+
+// workplace finds the workplace by orgnr or creates it under unit.
+func (r *regRun) workplace(orgnr, name string, unit unitRef) (unitRef, error) {
+	if w, ok := r.workplaces[orgnr]; ok {
+		return w, nil
+	}
+	if name == "" {
+		name = orgnr
+	}
+	w := unitRef{unitID: unit.id, path: unit.path}
+	var err error
+	if w.id, err = r.insert(`INSERT INTO workplaces (unit_id, name, sort_key, orgnr) VALUES ($1, $2, $3, $4)`, unit.id, name, norway.SortKey(name), orgnr); err != nil {
+		return w, err
+	}
+	r.workplaces[orgnr] = w
+	r.rep.Workplaces++
+	return w, r.s.audit(r.ctx, r.tx, r.u, "create", "workplace", w.id, []string{"name", "orgnr", "unit_id"}, 0, name)
+}
+
+// known is a person Verve already has, as a row finds them.
+type known struct {
+	id       int64
+	memberNo string
+	status   model.MembershipStatus
+	unitID   int64
+	unitPath string
+	hashes   string
+}
+
+const knownColumns = `p.id, COALESCE(p.member_no, ''), p.member_status, p.unit_id, p.unit_path, COALESCE(v.hashes, '')
+	FROM persons p LEFT JOIN register_values v ON v.person_id = p.id`
+
+// identify finds the row's person: by member number, else by the
+// fødselsnummer's hash (a person Verve created, echoed by the register).
+// A fødselsnummer already on another member number is refused.
+func (r *regRun) identify(rec register.Record) (*known, bool, error) {
+	var k known
+	if !r.first {
+		if r.prefetched != nil {
+			if p, ok := r.prefetched[rec.MemberNo]; ok {
+				return p, true, nil
+			}
+		} else {
+			ok, err := r.scan(`SELECT `+knownColumns+` WHERE p.member_no = $1`, []any{rec.MemberNo}, &k.id, &k.memberNo, &k.status, &k.unitID, &k.unitPath, &k.hashes)
+			if err != nil || ok {
+				return &k, err == nil, err
+			}
+		}
+	}
+	if rec.Fnr == "" {
+		return nil, true, nil
+	}
+	h := r.s.key.Hash(rec.Fnr)
+	if _, taken := r.loadFnrs[regKey("fnr", h)]; taken {
+		r.reject(rec, register.Fnr, "", "register.row.fnrtaken")
+		return nil, false, nil
+	}
+	if _, echo := r.byFnr[regKey("fnr", h)]; !echo && r.first {
+		return nil, true, nil // nobody else has a member number, nobody without has this one
+	}
+	ok, err := r.scan(`SELECT `+knownColumns+` WHERE p.fnr_hash = $1`, []any{h}, &k.id, &k.memberNo, &k.status, &k.unitID, &k.unitPath, &k.hashes)
+	if err != nil || !ok {
+		return nil, true, err
+	}
+	if k.memberNo != "" {
+		r.reject(rec, register.Fnr, "", "register.row.fnrtaken")
+		return nil, false, nil
+	}
+	return &k, true, nil
+}
+
+// before reads what the rules need of a known person.
+func (r *regRun) before(k *known) (register.Before, int64, error) {
+	b := register.Before{Known: true, Member: model.IsMember(k.status)}
+	var membership int64
+	var dues string
+	if _, err := r.scan(`SELECT id, type, dues_status FROM memberships WHERE person_id = $1 AND status IN ('active', 'arrears', 'pending')
+		ORDER BY start_date DESC, id DESC LIMIT 1`, []any{k.id}, &membership, &b.Type, &dues); err != nil {
+		return b, 0, err
+	}
+	b.Dues = model.DuesStatus(dues)
+	if _, err := r.scan(`SELECT w.orgnr FROM employments e JOIN workplaces w ON w.id = e.workplace_id
+		WHERE e.person_id = $1 AND e.source = 'register' AND e.end_date IS NULL ORDER BY e.start_date DESC, e.id DESC LIMIT 1`, []any{k.id}, &b.Orgnr); err != nil {
+		return b, 0, err
+	}
+	if _, err := r.scan(`SELECT w.orgnr FROM persons p JOIN workplaces w ON w.id = p.workplace_id WHERE p.id = $1`, []any{k.id}, &b.Current); err != nil {
+		return b, 0, err
+	}
+	if _, err := r.scan(`SELECT EXISTS (SELECT 1 FROM tasks WHERE person_id = $1 AND kind IN ('welcome', 'member_started'))`, []any{k.id}, &b.Welcomed); err != nil {
+		return b, 0, err
+	}
+	st, err := r.stmt(`SELECT role, start_date, end_date FROM roles WHERE person_id = $1 AND source = 'register' AND (end_date IS NULL OR end_date > $2)`)
+	if err != nil {
+		return b, 0, err
+	}
+	rows, err := st.QueryContext(r.ctx, k.id, date(r.today))
+	if err != nil {
+		return b, 0, err
+	}
+	err = eachRow(rows, func() error {
+		var t register.RoleTerm
+		var end sql.NullTime
+		if err := rows.Scan(&t.Role, &t.From, &end); err != nil {
+			return err
+		}
+		t.From, t.To = t.From.UTC(), timeOf(end)
+		b.Roles = append(b.Roles, t)
+		return nil
+	})
+	return b, membership, err
+}
+
+// apply stores one valid row.
+func (r *regRun) apply(rec register.Record) error {
+	if _, dup := r.seen[regKey("no", rec.MemberNo)]; dup {
+		r.reject(rec, register.MemberNo, rec.MemberNo, "register.row.duplicate", "memberno", rec.MemberNo)
+		return nil
+	}
+	k, ok, err := r.identify(rec)
+	if err != nil || !ok {
+		return err
+	}
+	old := ""
+	if k != nil {
+		old = k.hashes
+		if k.memberNo == "" {
+			old = "" // the echo of a person Verve created: every value is news
+		}
+	}
+	hashes, changed := r.hasher.Changes(rec, old)
+	if k != nil && k.memberNo != "" && len(changed) == 0 {
+		r.seen[regKey("no", rec.MemberNo)] = k.id
+		r.rep.Unchanged++
+		r.seeMissing(k.id)
+		return nil
+	}
+	var b register.Before
+	var membership int64
+	if k != nil {
+		if b, membership, err = r.before(k); err != nil {
+			return err
+		}
+	}
+	plan := register.Decide(r.first, changed, b, rec, r.today, r.st)
+	if plan.Reject.Key != "" {
+		r.reject(rec, register.Roles, "", plan.Reject.Key, plan.Reject.Args...)
+		return nil
+	}
+	if k != nil && changed.Has(register.Fnr) && rec.Fnr != "" {
+		var other int64
+		found, err := r.scan(`SELECT id FROM persons WHERE fnr_hash = $1 AND id <> $2`, []any{r.s.FnrHash(rec.Fnr), k.id}, &other)
+		if err != nil {
+			return err
+		}
+		if found {
+			r.reject(rec, register.Fnr, "", "register.row.fnrtaken")
+			return nil
+		}
+	}
+	unit, named, err := r.place(rec)
+	if errors.Is(err, errBranchParent) {
+		r.reject(rec, register.BranchCode, rec.Branch.Code, "register.row.branchparent", "code", rec.Branch.Code)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var wp unitRef
+	if rec.Orgnr != "" && (k == nil || plan.StartJob || changed.Has(register.EmployerOrgnr)) {
+		if wp, err = r.workplace(rec.Orgnr, rec.Employer, unit); err != nil {
+			return err
+		}
+		if !named {
+			unit = unitRef{id: wp.unitID, path: wp.path}
+		}
+	}
+	a := &applied{run: r, rec: rec, plan: plan, changed: changed, unit: unit, wp: wp, hashes: hashes, membership: membership}
+	if k == nil {
+		err = a.create()
+	} else {
+		a.person = k.id
+		err = a.update(k, named || wp.id != 0)
+	}
+	if err != nil {
+		return err
+	}
+	r.seen[regKey("no", rec.MemberNo)] = a.person
+	if rec.Fnr != "" {
+		r.loadFnrs[regKey("fnr", r.s.key.Hash(rec.Fnr))] = a.person
+	}
+	r.seeMissing(a.person)
+	return nil
+}
+
+// seeMissing notes that a member listed as missing is in the register.
+func (r *regRun) seeMissing(id int64) {
+	if r.missing[id] {
+		r.back = append(r.back, id)
+	}
+}
+
+// applied is one row being written.
+type applied struct {
+	run        *regRun
+	rec        register.Record
+	plan       register.Plan
+	changed    register.Set
+	unit       unitRef // the member's unit
+	wp         unitRef // the workplace the row names, when it changed or is new
+	hashes     string  // the row's hashes, kept after it
+	person     int64
+	membership int64
+}
+
+// status is the membership status the row leaves.
+func (a *applied) status() model.MembershipStatus {
+	switch {
+	case a.plan.Member && model.IsMember(a.rec.Status):
+		return a.rec.Status
+	case a.plan.Member:
+		return model.StatusActive
+	case a.rec.Status != "" && !model.IsMember(a.rec.Status):
+		return a.rec.Status
+	}
+	return model.StatusResigned
+}
+
+func (a *applied) create() error {
+	r, rec := a.run, a.rec
+	p := model.Person{FirstName: rec.First, LastName: rec.Last, Email: rec.Email, Mobile: rec.Mobile}
+	sortKey, searchKey := personKeys(&p)
+	status := a.status()
+	var err error
+	a.person, err = r.add("persons", rec.First, rec.Last, sortKey, searchKey, date(rec.Birth), r.s.FnrHash(rec.Fnr), rec.Email, rec.Mobile,
+		rec.Address, rec.Postal, rec.Place, a.unit.id, a.unit.path, nullID(a.wp.id), status, r.now, r.now, rec.MemberNo, string(rec.Protect))
+	if err != nil {
+		return err
+	}
+	r.rep.Created++
+	if err := a.insertMembership(status); err != nil {
+		return err
+	}
+	if a.wp.id != 0 {
+		start := rec.Joined
+		if start.IsZero() || start.After(r.today) {
+			start = r.today
+		}
+		if _, err := r.add("employments", a.person, a.wp.id, date(start), fromRegister); err != nil {
+			return err
+		}
+	}
+	if err := a.consequences(); err != nil {
+		return err
+	}
+	if _, err := r.add("register_values", a.person, a.hashes, r.loadID); err != nil {
+		return err
+	}
+	a.possibleMatch()
+	if r.first {
+		return nil // the load's own audit entry counts them
+	}
+	return r.s.audit(r.ctx, r.tx, r.u, "create", "person", a.person, a.changed.Names(), a.person, "")
+}
+
+func (a *applied) insertMembership(status model.MembershipStatus) error {
+	r, rec := a.run, a.rec
+	typ := rec.Type
+	switch {
+	case a.plan.Retire:
+		typ = model.TypeRetired
+	case typ == "":
+		typ = model.TypeOrdinary
+	}
+	start := rec.Joined
+	if start.IsZero() || (!r.first && a.plan.Join) {
+		start = r.today
+	}
+	var end any
+	if !model.IsMember(status) {
+		end = date(rec.Resigned)
+		if rec.Resigned.IsZero() {
+			end = date(r.today)
+		}
+	}
+	var err error
+	a.membership, err = r.add("memberships", a.person, typ, status, date(start), end, string(rec.Dues), date(rec.PaidUpTo))
+	if err != nil {
+		return err
+	}
+	if rec.Recruiter != "" {
+		a.wantRecruiter()
+	}
+	return nil
+}
+
+// wantRecruiter notes the recruiter to set once every row is in.
+func (a *applied) wantRecruiter() {
+	a.run.recruits = append(a.run.recruits, recruit{line: a.rec.Line, person: a.person, membership: a.membership, memberNo: a.rec.Recruiter,
+		hashes: a.hashes, paidUpTo: a.rec.PaidUpTo})
+}
+
+// personColumn is a person column a register field sets directly.
+var personColumn = map[register.Field]string{
+	register.FirstName: "first_name", register.LastName: "last_name", register.Email: "email", register.Mobile: "mobile",
+	register.Address: "address", register.PostalCode: "postal_code", register.PostalPlace: "postal_place",
+}
+
+func (a *applied) update(k *known, placed bool) error {
+	r, rec, plan := a.run, a.rec, a.plan
+	var set []string
+	var args access.Args
+	for _, f := range a.changed {
+		switch f {
+		case register.FirstName, register.LastName, register.Email, register.Mobile, register.Address, register.PostalCode, register.PostalPlace:
+			set = append(set, personColumn[f]+" = "+args.Add(map[register.Field]string{register.FirstName: rec.First, register.LastName: rec.Last,
+				register.Email: rec.Email, register.Mobile: rec.Mobile, register.Address: rec.Address, register.PostalCode: rec.Postal,
+				register.PostalPlace: rec.Place}[f]))
+		case register.BirthDate:
+			set = append(set, "birth_date = "+args.Add(date(rec.Birth)))
+		case register.Fnr:
+			set = append(set, "fnr_hash = "+args.Add(r.s.FnrHash(rec.Fnr)))
+		case register.Protected:
+			set = append(set, "address_protection = "+args.Add(string(rec.Protect)))
+		}
+	}
+	if k.memberNo == "" {
+		set = append(set, "member_no = "+args.Add(rec.MemberNo))
+	}
+	unitFields := a.changed.Has(register.RegionCode) || a.changed.Has(register.BranchCode) || a.changed.Has(register.ClubCode)
+	if (unitFields || plan.StartJob) && placed && a.unit.id != k.unitID {
+		set = append(set, "unit_id = "+args.Add(a.unit.id), "unit_path = "+args.Add(a.unit.path))
+	} else {
+		a.unit = unitRef{id: k.unitID, path: k.unitPath}
+	}
+	if plan.StartJob {
+		set = append(set, "workplace_id = "+args.Add(a.wp.id))
+	} else if plan.EndJob {
+		set = append(set, "workplace_id = NULL")
+	}
+	status := k.status
+	if plan.Join || plan.Resign || (plan.Member && a.changed.Has(register.MemberStatus)) {
+		status = a.status()
+		set = append(set, "member_status = "+args.Add(status))
+	}
+	if len(set) > 0 {
+		set = append(set, "updated_at = "+args.Add(r.now))
+		q := `UPDATE persons SET ` + strings.Join(set, ", ") + ` WHERE id = ` + args.Add(a.person)
+		if _, err := r.tx.ExecContext(r.ctx, q, args...); err != nil {
+			return err
+		}
+		if a.changed.Has(register.FirstName) || a.changed.Has(register.LastName) || a.changed.Has(register.Email) || a.changed.Has(register.Mobile) {
+			if err := a.rekey(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := a.updateMembership(status); err != nil {
+		return err
+	}
+	if plan.EndJob {
+		if err := r.exec(`UPDATE employments SET end_date = $1 WHERE person_id = $2 AND source = 'register' AND end_date IS NULL`, date(r.today), a.person); err != nil {
+			return err
+		}
+	}
+	if plan.StartJob {
+		if _, err := r.add("employments", a.person, a.wp.id, date(r.today), fromRegister); err != nil {
+			return err
+		}
+	}
+	if err := a.consequences(); err != nil {
+		return err
+	}
+	if err := r.exec(`INSERT INTO register_values (person_id, hashes, load_id) VALUES ($1, $2, $3)
+		ON CONFLICT (person_id) DO UPDATE SET hashes = excluded.hashes, load_id = excluded.load_id`, a.person, a.hashes, r.loadID); err != nil {
+		return err
+	}
+	r.rep.Updated++
+	return r.s.audit(r.ctx, r.tx, r.u, "update", "person", a.person, a.changed.Names(), a.person, "")
+}
+
+// rekey recomputes the sort and search keys from the stored names.
+func (a *applied) rekey() error {
+	r := a.run
+	var p model.Person
+	if _, err := r.scan(`SELECT first_name, last_name, email, mobile FROM persons WHERE id = $1`, []any{a.person},
+		&p.FirstName, &p.LastName, &p.Email, &p.Mobile); err != nil {
+		return err
+	}
+	sortKey, searchKey := personKeys(&p)
+	return r.exec(`UPDATE persons SET sort_key = $1, search_key = $2 WHERE id = $3`, sortKey, searchKey, a.person)
+}
+
+func (a *applied) updateMembership(status model.MembershipStatus) error {
+	r, rec, plan := a.run, a.rec, a.plan
+	if a.membership == 0 {
+		if plan.Join {
+			return a.insertMembership(status)
+		}
+		return nil
+	}
+	var set []string
+	var args access.Args
+	if plan.Join || plan.Resign || (plan.Member && a.changed.Has(register.MemberStatus)) {
+		set = append(set, "status = "+args.Add(status))
+		if plan.Resign {
+			set = append(set, "end_date = "+args.Add(date(plan.End)))
+		}
+		if plan.Join {
+			set = append(set, "decided_at = "+args.Add(r.now))
+		}
+	}
+	if plan.Retire {
+		set = append(set, "type = "+args.Add(model.TypeRetired))
+	} else if a.changed.Has(register.MemberType) && rec.Type != "" {
+		set = append(set, "type = "+args.Add(rec.Type))
+	}
+	if a.changed.Has(register.Joined) && !rec.Joined.IsZero() {
+		set = append(set, "start_date = "+args.Add(date(rec.Joined)))
+	}
+	if a.changed.Has(register.Dues) {
+		set = append(set, "dues_status = "+args.Add(string(rec.Dues)))
+	}
+	if a.changed.Has(register.PaidUpTo) {
+		set = append(set, "paid_up_to = "+args.Add(date(rec.PaidUpTo)))
+	}
+	if a.changed.Has(register.RecruitedBy) {
+		if rec.Recruiter == "" {
+			set = append(set, "recruited_by = NULL")
+		} else {
+			a.wantRecruiter()
+		}
+	} else if a.changed.Has(register.PaidUpTo) && !rec.PaidUpTo.IsZero() {
+		// Paid further: the recruiter's credit may now count.
+		var start time.Time
+		var recruited bool
+		if _, err := r.scan(`SELECT start_date, recruited_by IS NOT NULL FROM memberships WHERE id = $1`, []any{a.membership}, &start, &recruited); err != nil {
+			return err
+		}
+		if recruited {
+			if err := r.feedDues(a.membership, start.UTC(), rec.PaidUpTo); err != nil {
+				return err
+			}
+		}
+	}
+	if len(set) == 0 {
+		return nil
+	}
+	_, err := r.tx.ExecContext(r.ctx, `UPDATE memberships SET `+strings.Join(set, ", ")+` WHERE id = `+args.Add(a.membership), args...)
+	return err
+}
+
+// consequences applies the plan's roles, tasks and, on a death, ends
+// what is open.
+func (a *applied) consequences() error {
+	r, plan := a.run, a.plan
+	if plan.Resign {
+		r.rep.Resigned++
+	}
+	if plan.JobChange {
+		r.rep.JobChanges++
+	}
+	if plan.CancelOpen {
+		for _, q := range []string{
+			`UPDATE tasks SET status = 'cancelled', done_at = $2 WHERE person_id = $1 AND status = 'open'`,
+			`UPDATE memberships SET status = 'rejected', decided_at = $2 WHERE person_id = $1 AND status = 'pending'`,
+			`UPDATE pipeline SET outcome = 'left', outcome_at = $2 WHERE person_id = $1 AND outcome = ''`,
+		} {
+			if err := r.exec(q, a.person, r.now); err != nil {
+				return err
+			}
+		}
+		if err := r.exec(`DELETE FROM outbox WHERE person_id = $1 AND status = 'queued'`, a.person); err != nil {
+			return err
+		}
+	}
+	roleUnit := a.unit
+	for _, t := range plan.RolesStart {
+		from := t.From
+		if from.IsZero() {
+			from = r.today
+		}
+		if _, err := r.add("roles", a.person, t.Role, roleUnit.id, date(from), date(t.To), fromRegister); err != nil {
+			return err
+		}
+		r.rep.RolesStarted++
+	}
+	for _, t := range plan.RolesEnd {
+		if err := r.exec(`UPDATE roles SET end_date = $1 WHERE person_id = $2 AND source = 'register' AND role = $3 AND start_date = $4`,
+			date(t.To), a.person, t.Role, date(t.From)); err != nil {
+			return err
+		}
+		if !t.To.IsZero() {
+			r.rep.RolesEnded++
+		}
+	}
+	for _, t := range plan.Tasks {
+		if err := a.task(t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// task opens a task of the plan for its owner.
+func (a *applied) task(t register.Task) error {
+	r := a.run
+	task := model.Task{Kind: t.Kind, Title: t.Title, PersonID: a.person, UnitPath: a.unit.path, Due: t.Due, Status: model.TaskOpen, CreatedAt: r.now}
+	var err error
+	if t.AtWorkplace && a.wp.id != 0 {
+		task.WorkplaceID, task.UnitPath = a.wp.id, a.wp.path
+		task.OwnerID, err = r.s.unitOwner(r.ctx, r.tx, a.wp.unitID, r.today)
+	} else {
+		task.OwnerID, err = r.s.unitOwner(r.ctx, r.tx, a.unit.id, r.today)
+	}
+	if err != nil {
+		return err
+	}
+	if err := r.s.insertTask(r.ctx, r.tx, r.u, &task); err != nil {
+		return err
+	}
+	r.tasks++
+	switch t.Kind {
+	case model.TaskWinback:
+		r.rep.Winbacks++
+	case model.TaskDuesCall:
+		r.rep.DuesCalls++
+	default:
+		r.rep.Welcomes++
+	}
+	return nil
+}
+
+// possibleMatch records a new member who may be a person Verve knew
+// without a member number (by e-mail, mobile, or name and birth date), for
+// someone who sees both to decide, as imports do.
+func (a *applied) possibleMatch() {
+	r, rec := a.run, a.rec
+	for _, m := range []struct {
+		index map[uint64]int64
+		match model.MatchKey
+		v     string
+		ok    bool
+	}{
+		{r.byEmail, model.MatchEmail, rec.Email, rec.Email != ""},
+		{r.byMobile, model.MatchMobile, rec.Mobile, rec.Mobile != ""},
+		{r.byNameBirth, model.MatchNameBirth, nameBirth(rec.First, rec.Last, rec.Birth), rec.Last != "" && !rec.Birth.IsZero()},
+	} {
+		if id, found := m.index[regKey(string(m.match), m.v)]; m.ok && found {
+			r.rep.Matches++
+			r.candidates = append(r.candidates, candidate{person: a.person, known: id, match: m.match})
+			return
+		}
+	}
+}
+
+// resolveRecruiters sets the recruiters now that every row is in; an
+// unknown member number fails its row and is tried again next load.
+func (r *regRun) resolveRecruiters() error {
+	for _, c := range r.recruits {
+		id, ok := r.seen[regKey("no", c.memberNo)]
+		if !ok {
+			found, err := r.scan(`SELECT id FROM persons WHERE member_no = $1`, []any{c.memberNo}, &id)
+			if err != nil {
+				return err
+			}
+			ok = found
+		}
+		if !ok || id == c.person {
+			e := model.RowReason(c.line, "register.row.recruiter", "memberno", c.memberNo)
+			e.Column, e.Value = string(register.RecruitedBy), c.memberNo
+			r.rep.Errors = append(r.rep.Errors, e)
+			r.rep.Failed++
+			if err := r.exec(`UPDATE register_values SET hashes = $1 WHERE person_id = $2`, register.Forget(c.hashes, register.RecruitedBy), c.person); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := r.exec(`UPDATE memberships SET recruited_by = $1 WHERE id = $2`, id, c.membership); err != nil {
+			return err
+		}
+		if !c.paidUpTo.IsZero() {
+			var start time.Time
+			if _, err := r.scan(`SELECT start_date FROM memberships WHERE id = $1`, []any{c.membership}, &start); err != nil {
+				return err
+			}
+			if err := r.feedDues(c.membership, start.UTC(), c.paidUpTo); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// feedDues records the months of a recruited membership's credit window
+// that the register says are paid, so the credit rules (package credit)
+// count them as they count dues paid in Verve. Only the window: nothing
+// else reads register months.
+func (r *regRun) feedDues(membership int64, start, paidUpTo time.Time) error {
+	from, to := model.MonthOf(start), model.MonthOf(start).AddDate(0, r.creditMonths, 0)
+	for m := from; m.Before(to) && !m.After(model.MonthOf(paidUpTo)); m = m.AddDate(0, 1, 0) {
+		if err := r.exec(`INSERT INTO dues_payments (membership_id, month, amount_ore, source, recorded_at) VALUES ($1, $2, 0, 'register', $3)
+			ON CONFLICT (membership_id, month) DO NOTHING`, membership, m, r.now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// listMissing notes the current members with a member number that a
+// complete export lacks, for an admin to confirm; none is resigned here.
+func (r *regRun) listMissing() error {
+	rows, err := r.tx.QueryContext(r.ctx, `SELECT id, member_no, first_name || ' ' || last_name FROM persons
+		WHERE member_no IS NOT NULL AND member_status IN `+currentStatuses+` ORDER BY sort_key, id`)
+	if err != nil {
+		return err
+	}
+	err = eachRow(rows, func() error {
+		var m register.Missing
+		if err := rows.Scan(&m.PersonID, &m.MemberNo, &m.Name); err != nil {
+			return err
+		}
+		if _, ok := r.seen[regKey("no", m.MemberNo)]; !ok {
+			r.rep.Missing = append(r.rep.Missing, m)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, m := range r.rep.Missing {
+		if err := r.exec(`INSERT INTO register_missing (person_id, load_id) VALUES ($1, $2) ON CONFLICT (person_id) DO NOTHING`, m.PersonID, r.loadID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
