@@ -135,5 +135,13 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		printLogins(stdout, ls)
 	}
+	base := cfg.publicURL
+	if base == "" {
+		base = "http://" + ln.Addr().String()
+	}
+	if err := printSigninLinks(ctx, store, stdout, base, dsn); err != nil {
+		ln.Close()
+		return err
+	}
 	return serve(ctx, store, ln, cfg, stdout)
 }

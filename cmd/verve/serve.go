@@ -13,6 +13,7 @@ import (
 	"github.com/verve-union/verve/internal/mail"
 	"github.com/verve-union/verve/internal/server"
 	"github.com/verve-union/verve/internal/storage"
+	"github.com/verve-union/verve/internal/ui"
 )
 
 type serveConfig struct {
@@ -23,6 +24,7 @@ type serveConfig struct {
 	smtp      mail.Config
 	smtpPort  string
 	uploadDir string
+	oidc      ui.OIDCConfig
 }
 
 func (c *serveConfig) flags(fs interface {
@@ -42,6 +44,9 @@ func (c *serveConfig) flags(fs interface {
 	fs.StringVar(&c.smtp.FromName, "smtp-from-name", envOr("SMTP_FROM_NAME", "Forbundet"), nb("cli.serve.flag.smtpfromname"))
 	fs.StringVar(&c.smtp.TLS, "smtp-tls", envOr("SMTP_TLS", mail.TLSStartTLS), nb("cli.serve.flag.smtptls"))
 	fs.StringVar(&c.uploadDir, "upload-dir", envOr("UPLOAD_DIR", ""), nb("cli.serve.flag.uploaddir"))
+	fs.StringVar(&c.oidc.Issuer, "oidc-issuer", envOr("OIDC_ISSUER", ""), nb("cli.serve.flag.oidcissuer"))
+	fs.StringVar(&c.oidc.ClientID, "oidc-client-id", envOr("OIDC_CLIENT_ID", ""), nb("cli.serve.flag.oidcclientid"))
+	fs.StringVar(&c.oidc.ClientSecret, "oidc-client-secret", envOr("OIDC_CLIENT_SECRET", ""), nb("cli.serve.flag.oidcclientsecret"))
 }
 
 // mailSender is SMTP when a host is given, else the log sender, so that
@@ -90,10 +95,14 @@ func serve(ctx context.Context, store *storage.Storage, ln net.Listener, cfg ser
 		return fmt.Errorf("--trusted-proxies: %w", err)
 	}
 	srv, err := server.New(server.Config{Store: store, Mail: sender, Log: slog.Default(), SecureCookies: cfg.behindTLS,
-		TrustedProxies: proxies, PublicURL: cfg.publicURL, UploadDir: cfg.uploadDir})
+		TrustedProxies: proxies, PublicURL: cfg.publicURL, UploadDir: cfg.uploadDir, OIDC: cfg.oidc})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, nb("cli.serve.running", "addr", ln.Addr(), "dialect", store.Dialect()))
+	if cfg.smtp.Host == "" {
+		// Said at start, since sign-in links depend on it.
+		fmt.Fprintln(stdout, nb("cli.serve.nosmtp"))
+	}
 	return srv.Run(ctx, ln)
 }

@@ -91,6 +91,7 @@ type Grant struct {
 	Role     model.RoleName
 	UnitID   int64
 	UnitPath string
+	UnitKind model.UnitKind
 }
 
 // Principal is who acts: a signed-in user with the roles they hold today,
@@ -166,6 +167,22 @@ func (u *Principal) UnionWide(p Permission) bool {
 // One database holds one union, so its root is the whole union.
 func isRoot(path string) bool {
 	return path == "/" || (strings.HasPrefix(path, "/") && strings.Count(path, "/") == 2 && strings.HasSuffix(path, "/"))
+}
+
+// NeedsTwoFactor reports whether the user must sign in with a second
+// factor: a role whose scope covers more than one club (one on a union,
+// region or branch) reaches many members' data, a password alone is not
+// enough for it.
+func (u *Principal) NeedsTwoFactor() bool {
+	if u == nil {
+		return false
+	}
+	for _, g := range u.Grants {
+		if g.UnitKind != model.UnitClub {
+			return true
+		}
+	}
+	return false
 }
 
 // HasRole reports whether the user holds role anywhere.

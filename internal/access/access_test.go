@@ -117,3 +117,26 @@ func TestCommonPath(t *testing.T) {
 		}
 	}
 }
+
+func TestNeedsTwoFactor(t *testing.T) {
+	for _, c := range []struct {
+		kinds []model.UnitKind
+		want  bool
+	}{
+		{nil, false}, // a member: only themselves
+		{[]model.UnitKind{model.UnitClub}, false},
+		{[]model.UnitKind{model.UnitClub, model.UnitClub}, false},
+		{[]model.UnitKind{model.UnitClub, model.UnitBranch}, true},
+		{[]model.UnitKind{model.UnitRegion}, true},
+		{[]model.UnitKind{model.UnitUnion}, true},
+		{[]model.UnitKind{""}, true}, // unknown: the strict side
+	} {
+		p := &Principal{}
+		for _, k := range c.kinds {
+			p.Grants = append(p.Grants, Grant{Role: model.RoleShopSteward, UnitKind: k})
+		}
+		if got := p.NeedsTwoFactor(); got != c.want {
+			t.Errorf("grants on %v: %v, want %v", c.kinds, got, c.want)
+		}
+	}
+}

@@ -73,7 +73,7 @@ func Generate(ctx context.Context, s *storage.Storage, o Options) (*Result, erro
 	if err != nil {
 		return nil, err
 	}
-	g := &gen{o: o, b: b, hash: s.FnrHash, seal: s.SealFnr, r: rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15)), fnrs: map[string]bool{}}
+	g := &gen{o: o, b: b, hash: s.FnrHash, seal: s.SealFnr, r: rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15)), fnrs: map[string]bool{}, emails: map[string]bool{}}
 	if err := g.run(); err != nil {
 		b.Rollback()
 		return nil, err
@@ -91,8 +91,11 @@ type gen struct {
 	b    *storage.Bulk
 	r    *rand.Rand
 	fnrs map[string]bool
-	hash func(string) any // the keyed hash stored for a fødselsnummer
-	seal func(string) any // an applicant's number, sealed until exported
+	// emails keeps addresses unique, as sign-in by link needs (a shared
+	// address signs no one in).
+	emails map[string]bool
+	hash   func(string) any // the keyed hash stored for a fødselsnummer
+	seal   func(string) any // an applicant's number, sealed until exported
 
 	nextUnit, nextWorkplace, nextPerson, nextMembership, nextEmployment, nextRole, nextContact, nextTask, nextImport, nextPipeline, nextMatch, nextApplication int64
 

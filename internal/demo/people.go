@@ -79,7 +79,14 @@ func (g *gen) newPerson(sp personSpec) (*person, error) {
 	if r.IntN(3) == 0 {
 		local += fmt.Sprint(r.IntN(99) + 1)
 	}
-	email := local + "@" + mailDomains[r.IntN(len(mailDomains))]
+	domain := mailDomains[r.IntN(len(mailDomains))]
+	email := local + "@" + domain
+	// A clash gets a number, without drawing from r, so that the rest of
+	// the union stays as it was.
+	for n := 100; g.emails[email]; n++ {
+		email = local + fmt.Sprint(n) + "@" + domain
+	}
+	g.emails[email] = true
 	mobile := fmt.Sprintf("+47%d%07d", []int{9, 4}[r.IntN(2)], r.IntN(10_000_000))
 	var pc norway.PostalPlace
 	if sp.workplace != nil {

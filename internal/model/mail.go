@@ -27,6 +27,9 @@ const (
 	// kept only as a hash).
 	MailJoinLink        = "join_link"
 	MailRecruiterThanks = "recruiter_thanks"
+	// MailSigninLink carries a sign-in link; blanked once it has left,
+	// like MailJoinLink.
+	MailSigninLink = "signin_link"
 )
 
 // MaxMailAttempts is how many times a message is tried before it is marked

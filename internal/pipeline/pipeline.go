@@ -185,6 +185,19 @@ func Decide(t model.Task, o Outcome, user int64, today time.Time, followUpDays i
 	return p
 }
 
+// Owners: a workplace's pipeline tasks go to the first person (by id) in
+// office holding one of StewardRoles at the workplace's unit, else to one
+// holding CoordinatorRole in its region, else to nobody: the unit's to take.
+var StewardRoles = model.List[model.RoleName]{model.RoleShopSteward, model.RoleChiefShopSteward}
+
+// CoordinatorRole: see StewardRoles.
+const CoordinatorRole = model.RoleCoordinator
+
+// EscalateBefore is the due date before which an open pipeline task (one
+// of TaskKinds) is escalated to the region's coordinator on day today:
+// overdue by more than the union's limit of days.
+func EscalateBefore(today time.Time, days int) time.Time { return today.AddDate(0, 0, -days) }
+
 // Ask is the task that puts an unorganised colleague's question to them.
 func Ask(personID, workplaceID int64, unitPath string, owner int64, today time.Time) model.Task {
 	return model.Task{Kind: model.TaskAsk, Title: TitleAsk, PersonID: personID, WorkplaceID: workplaceID, UnitPath: unitPath,

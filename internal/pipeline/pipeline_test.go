@@ -88,3 +88,20 @@ func TestTasks(t *testing.T) {
 		t.Error("HasOutcomes")
 	}
 }
+
+func TestEscalateBefore(t *testing.T) {
+	day := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 0, 0, 0, 0, time.UTC) }
+	for _, tc := range []struct {
+		today time.Time
+		days  int
+		want  time.Time
+	}{
+		{day(3, 10), 3, day(3, 7)},  // due on the 7th: not yet; due on the 6th: escalated
+		{day(3, 2), 3, day(2, 27)},  // across a month end
+		{day(3, 10), 0, day(3, 10)}, // no grace: anything overdue
+	} {
+		if got := EscalateBefore(tc.today, tc.days); !got.Equal(tc.want) {
+			t.Errorf("EscalateBefore(%v, %d) = %v, want %v", tc.today, tc.days, got, tc.want)
+		}
+	}
+}

@@ -47,3 +47,38 @@ func TestCutoffs(t *testing.T) {
 		}
 	}
 }
+
+func TestErasable(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		kind  Kind
+		holds []Cond
+		want  bool
+	}{
+		{"prospect whose entries all passed", Prospects, []Cond{AllEntriesPassed}, true},
+		{"prospect with an entry in its period", Prospects, nil, false},
+		{"prospect who is a member", Prospects, []Cond{AllEntriesPassed, Member}, false},
+		{"prospect with any membership (applicant, former member)", Prospects, []Cond{AllEntriesPassed, AnyMembership}, false},
+		{"prospect with a user account", Prospects, []Cond{AllEntriesPassed, User}, false},
+		{"prospect with a role", Prospects, []Cond{AllEntriesPassed, Role}, false},
+		{"prospect who recruited someone", Prospects, []Cond{AllEntriesPassed, Recruiter}, true},
+		{"prospect owning a task", Prospects, []Cond{AllEntriesPassed, TaskOwner}, true},
+		{"refused applicant", Refused, []Cond{Rejected, AnyMembership}, true},
+		{"never applied", Refused, nil, false},
+		{"refused, with a member status", Refused, []Cond{Rejected, HasStatus}, false},
+		{"refused, with another membership or a recent rejection", Refused, []Cond{Rejected, OtherMembership}, false},
+		{"refused, who recruited someone", Refused, []Cond{Rejected, Recruiter}, false},
+		{"refused, with an open pipeline entry", Refused, []Cond{Rejected, OpenEntry}, false},
+		{"refused, with a user account", Refused, []Cond{Rejected, User}, false},
+		{"refused, owning a task", Refused, []Cond{Rejected, TaskOwner}, false},
+	} {
+		if got := tc.kind.Erasable(tc.holds...); got != tc.want {
+			t.Errorf("%s: %s.Erasable(%v) = %v, want %v", tc.name, tc.kind.Name, tc.holds, got, tc.want)
+		}
+	}
+	for _, k := range Kinds {
+		if k.Reason() == k.audit || k.Reason() == "" {
+			t.Errorf("%s: no reason for the audit log in the catalogue (%s)", k.Name, k.audit)
+		}
+	}
+}

@@ -44,6 +44,8 @@ type Config struct {
 	PublicURL string
 	// UploadDir holds uploaded lists; see ui.Config.
 	UploadDir string
+	// OIDC is an identity provider staff may sign in with; see ui.Config.
+	OIDC ui.OIDCConfig
 	// ShutdownTimeout bounds each step of a shutdown: draining requests,
 	// then waiting for the background work. Default 15 seconds.
 	ShutdownTimeout time.Duration
@@ -76,6 +78,7 @@ func New(cfg Config) (*Server, error) {
 		MailWake:  s.mail.Wake,
 		PublicURL: cfg.PublicURL,
 		UploadDir: cfg.UploadDir,
+		OIDC:      cfg.OIDC,
 		Context:   s.bg.ctx,
 		Go:        func(f func()) bool { return s.bg.Go(func() error { f(); return nil }) },
 	}, cfg.Log)

@@ -14,7 +14,6 @@ import (
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/joinmail"
-	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/norway"
 	"github.com/verve-union/verve/internal/pipeline"
@@ -347,7 +346,7 @@ func (s *Storage) DeleteExpiredApplications(ctx context.Context, u *access.Princ
 		if err != nil || n == 0 {
 			return err
 		}
-		return s.audit(ctx, tx, u, "delete", "application", 0, nil, 0, locale.T("nb", "audit.applications.expired", "count", n))
+		return s.audit(ctx, tx, u, "delete", "application", 0, nil, 0, retention.ExpiredApplicationsDetail(n))
 	})
 	return int(n), err
 }
@@ -558,11 +557,5 @@ func (s *Storage) EraseRejected(ctx context.Context, u *access.Principal) (int, 
 		return 0, err
 	}
 	cutoff := retention.RejectedBefore(s.now(), st.RetentionDays)
-	return s.eraseWhere(ctx, u, locale.T("nb", "audit.application.rejected"), `SELECT p.id FROM persons p WHERE p.member_status = ''
-		AND EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id AND m.status = 'rejected')
-		AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id AND (m.status <> 'rejected' OR m.decided_at IS NULL OR m.decided_at >= $1))
-		AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.recruited_by = p.id)
-		AND NOT EXISTS (SELECT 1 FROM pipeline pl WHERE pl.person_id = p.id AND pl.outcome = '')
-		AND NOT EXISTS (SELECT 1 FROM users us WHERE us.person_id = p.id)
-		AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.owner_person_id = p.id)`, cutoff)
+	return s.eraseKind(ctx, u, retention.Refused, cutoff)
 }

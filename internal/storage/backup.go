@@ -16,7 +16,6 @@ import (
 
 	"github.com/pressly/goose/v3"
 
-	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/pseudonym"
 )
@@ -115,7 +114,7 @@ func RestoreSQLite(ctx context.Context, path, backup string, o Options) (*Restor
 		return nil, err
 	}
 	if err := placeNew(tmp, path); err != nil {
-		return nil, fmt.Errorf("%w %s", err, locale.T("nb", "cli.restore.movedaside", "path", info.MovedAside))
+		return nil, fmt.Errorf("%w %w", err, cliError(nil, "cli.restore.movedaside", "path", info.MovedAside))
 	}
 	return info, nil
 }

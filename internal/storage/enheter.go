@@ -10,7 +10,6 @@ import (
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/enheter"
-	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/norway"
 )
@@ -161,8 +160,7 @@ func (s *Storage) ImportEnheter(ctx context.Context, u *access.Principal, req En
 			res.Added = int(n)
 		}
 		return s.audit(ctx, tx, u, "import", "workplace", 0, []string{"name", "address", "municipality", "nace_code", "employees", "parent_orgnr"}, 0,
-			locale.T("nb", "audit.enheter", "file", req.Filename, "units", res.Units, "updated", res.Updated, "closed", res.Closed,
-				"added", res.Added, "missing", res.Missing))
+			enheter.AuditDetail(req.Filename, res.Units, res.Updated, res.Closed, res.Added, res.Missing))
 	})
 	if err != nil {
 		return nil, err

@@ -9,48 +9,49 @@ import (
 	"time"
 
 	"github.com/verve-union/verve/internal/access"
-	"github.com/verve-union/verve/internal/locale"
+	"github.com/verve-union/verve/internal/listmatch"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/pipeline"
 )
 
-// ImportKind is the kind of an employer's list (imports.kind).
-type ImportKind string
+// An import's rules (how rows match, which class each gets, what each
+// class leads to) are listmatch's; this file translates them into set-wise
+// SQL. The names below are listmatch's, kept for storage's callers.
+
+// ImportKind is the kind of an employer's list (listmatch.Kind).
+type ImportKind = listmatch.Kind
 
 // Kinds of employer list.
 const (
-	ImportNewhires ImportKind = "newhires" // new hires: each gets a welcome task
-	ImportStaff    ImportKind = "staff"    // the full staff list: the unorganised get ask tasks
+	ImportNewhires = listmatch.Newhires
+	ImportStaff    = listmatch.Staff
 )
 
-// ImportKinds lists the kinds; the schema checks new rows against it
-// (migration 00014).
-var ImportKinds = model.List[ImportKind]{ImportNewhires, ImportStaff}
+// ImportKinds lists the kinds (listmatch.Kinds).
+var ImportKinds = listmatch.Kinds
 
-// ImportClass is the class of an imported row. Classes live only in the
-// staging table of one import, never in the database file.
-type ImportClass string
+// ImportClass is the class of an imported row (listmatch.Class).
+type ImportClass = listmatch.Class
 
-// Classes of imported row, decided by matching against the persons Verve
-// already knows.
+// Classes of imported row (see listmatch).
 const (
-	ClassNew        ImportClass = "new"         // unknown: becomes a prospect
-	ClassExisting   ImportClass = "existing"    // a known non-member: joins the pipeline
-	ClassPipeline   ImportClass = "pipeline"    // already being asked here: nothing new
-	ClassMember     ImportClass = "member"      // already a member: not asked
-	ClassStudent    ImportClass = "student"     // a student member: due for conversion
-	ClassOtherUnion ImportClass = "other_union" // member of another union: not asked
-	ClassFlagged    ImportClass = "flagged"     // a possible match a person must decide
-	ClassDuplicate  ImportClass = "duplicate"   // repeats an earlier row of the same list
+	ClassNew        = listmatch.ClassNew
+	ClassExisting   = listmatch.ClassExisting
+	ClassPipeline   = listmatch.ClassPipeline
+	ClassMember     = listmatch.ClassMember
+	ClassStudent    = listmatch.ClassStudent
+	ClassOtherUnion = listmatch.ClassOtherUnion
+	ClassFlagged    = listmatch.ClassFlagged
+	ClassDuplicate  = listmatch.ClassDuplicate
 )
 
 // ImportClasses lists the classes in report order.
-var ImportClasses = model.List[ImportClass]{ClassNew, ClassExisting, ClassPipeline, ClassMember, ClassStudent, ClassOtherUnion, ClassFlagged, ClassDuplicate}
+var ImportClasses = listmatch.Classes
 
 // Decisions on a flagged row.
 const (
-	DecideMerge = "merge" // it is the matched person
-	DecideNew   = "new"   // it is someone else
+	DecideMerge = listmatch.DecideMerge
+	DecideNew   = listmatch.DecideNew
 )
 
 // ImportRow is one valid row of a list, routed to a workplace.
@@ -114,7 +115,7 @@ const (
 // no write lock, so pages, sessions and other writers never wait for a
 // preview. A commit then takes the writer only for the merge (see merge).
 func (s *Storage) Import(ctx context.Context, u *access.Principal, req ImportRequest, rows iter.Seq2[ImportRow, error]) (*ImportResult, error) {
-	if req.Kind != ImportNewhires && req.Kind != ImportStaff {
+	if !req.Kind.Valid() {
 		return nil, model.ErrorKey(model.EINVALID, "err.import.kind", "kind", req.Kind)
 	}
 	res := &ImportResult{Counts: map[ImportClass]int{}}
@@ -242,22 +243,17 @@ func (s *Storage) sameVersion(ctx context.Context, tx *sql.Tx, v int64) (bool, e
 	return err == nil && now == v, err
 }
 
-// importCounts are the rows a list matched to known persons and the rows
-// its reader rejected.
-func importCounts(req ImportRequest, res *ImportResult) (matched, rejected int) {
-	matched = res.Rows - res.Counts[ClassNew] - res.Counts[ClassFlagged] - res.Counts[ClassDuplicate]
-	if req.Rejected != nil {
-		rejected = req.Rejected()
+// rejected is how many rows the list's reader rejected.
+func (req ImportRequest) rejected() int {
+	if req.Rejected == nil {
+		return 0
 	}
-	return matched, rejected
+	return req.Rejected()
 }
 
-// importDetail is a list's line in the audit log: its name and counts,
-// never a personal value.
+// importDetail is a list's line in the audit log (listmatch.AuditDetail).
 func importDetail(req ImportRequest, res *ImportResult) string {
-	matched, rejected := importCounts(req, res)
-	return locale.T("nb", "audit.import", "file", req.Filename, "rows", res.Rows, "new", res.Counts[ClassNew], "matched", matched,
-		"flagged", res.Counts[ClassFlagged], "duplicate", res.Counts[ClassDuplicate], "rejected", rejected)
+	return listmatch.AuditDetail(req.Filename, res.Rows, res.Counts, req.rejected())
 }
 
 type importRun struct {
@@ -422,28 +418,62 @@ func (im *importRun) fnrHash(fnr string) string {
 var stageColumns = []string{"line", "workplace_id", "unit_path", "first_name", "last_name", "sort_key", "search_key",
 	"birth_date", "fnr_hash", "email", "mobile", "start_date", "position", "department"}
 
-// matchKey is one way a staged row may be a known person: persons names
-// the persons p it matches (FROM … WHERE …), guard the rows that can match
-// at all.
-type matchKey struct{ name, guard, persons string }
-
-// matchKeys, strongest first. Fødselsnummer, e-mail and an open pipeline
-// entry at the same workplace under the same name and birth date are
-// certain; mobile or name and birth date elsewhere are only flagged.
-var matchKeys = []matchKey{
-	{"fnr", "fnr_hash <> ''", `persons p WHERE p.fnr_hash = staged.fnr_hash`},
-	{"email", "email <> ''", `persons p WHERE p.email = staged.email`},
-	{"workplace", "1 = 1", `persons p JOIN pipeline pl ON pl.person_id = p.id AND pl.workplace_id = staged.workplace_id
-		WHERE p.sort_key = staged.sort_key AND (p.birth_date = staged.birth_date OR (p.birth_date IS NULL AND staged.birth_date IS NULL))`},
-	{"mobile", "mobile <> ''", `persons p WHERE p.mobile = staged.mobile`},
-	{"name_birth", "birth_date IS NOT NULL", `persons p WHERE p.birth_date = staged.birth_date AND p.sort_key = staged.sort_key`},
+// keySQL is how a staged row is looked up by one of listmatch's keys.
+type keySQL struct {
+	guard   string // the staged rows that have the key at all
+	persons string // the persons p the row matches by it (FROM … WHERE …)
+	repeat  string // that staged row d repeats the row by it; only for listmatch.RepeatKeys
 }
 
+// importKeys translates each of listmatch.Keys. TestImportKeysTranslated fails
+// when the rules name a key that has no SQL here.
+var importKeys = map[model.MatchKey]keySQL{
+	listmatch.KeyFnr:   {"fnr_hash <> ''", `persons p WHERE p.fnr_hash = staged.fnr_hash`, `d.fnr_hash = staged.fnr_hash`},
+	listmatch.KeyEmail: {"email <> ''", `persons p WHERE p.email = staged.email`, `d.email = staged.email`},
+	listmatch.KeyWorkplace: {"1 = 1", `persons p JOIN pipeline pl ON pl.person_id = p.id AND pl.workplace_id = staged.workplace_id
+		WHERE p.sort_key = staged.sort_key AND (p.birth_date = staged.birth_date OR (p.birth_date IS NULL AND staged.birth_date IS NULL))`, ""},
+	listmatch.KeyMobile: {"mobile <> ''", `persons p WHERE p.mobile = staged.mobile`, ""},
+	listmatch.KeyNameBirth: {"birth_date IS NOT NULL", `persons p WHERE p.birth_date = staged.birth_date AND p.sort_key = staged.sort_key`,
+		`d.sort_key = staged.sort_key AND d.birth_date = staged.birth_date`},
+}
+
+// importFacts translates each of listmatch's facts about a staged row.
+// TestImportFactsTranslated fails when the rules name one that has no SQL.
+var importFacts = map[listmatch.Fact]string{
+	listmatch.Repeat:        `dup_of IS NOT NULL`,
+	listmatch.Unmatched:     `person_id IS NULL`,
+	listmatch.PossibleMatch: `match IN ` + sqlSet(listmatch.Possible()...),
+	listmatch.StudentMember: `EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = staged.person_id AND m.type = ` + sqlWord(model.TypeStudent) + ` AND m.status IN ` + currentStatuses + `)`,
+	listmatch.Member:        `EXISTS (SELECT 1 FROM persons p WHERE p.id = staged.person_id AND p.member_status IN ` + currentStatuses + `)`,
+	listmatch.OtherUnion:    `EXISTS (SELECT 1 FROM persons p WHERE p.id = staged.person_id AND p.other_union <> '')`,
+	listmatch.InPipeline:    `EXISTS (SELECT 1 FROM pipeline pl WHERE pl.person_id = staged.person_id AND pl.workplace_id = staged.workplace_id)`,
+}
+
+// classifyImport is listmatch.Rules as one UPDATE of every staged row.
+func classifyImport() string {
+	q := `UPDATE staged SET class = CASE`
+	for _, r := range listmatch.Rules {
+		q += `
+		WHEN ` + importFacts[r.Fact] + ` THEN ` + sqlWord(r.Class)
+	}
+	return q + ` ELSE ` + sqlWord(listmatch.Otherwise) + ` END`
+}
+
+// Statements the rules make, built once.
+var (
+	classifyRows = classifyImport()
+	// joinsPipeline: the staged rows s whose class puts them into the pipeline.
+	joinsPipeline = `s.class IN ` + sqlSet(listmatch.Pipeline...)
+	// possibleMatch: a staged row matched by a key that only flags.
+	possibleMatch = importFacts[listmatch.PossibleMatch]
+)
+
 // matchStep is the UPDATE that points the staged rows picked by rows, which
-// match a person by k for whom cond holds, at that person: their id into
-// idCol and k's name into matchCol.
-func matchStep(k matchKey, idCol, matchCol, rows, cond string) string {
-	return `UPDATE staged SET ` + idCol + ` = (SELECT MIN(p.id) FROM ` + k.persons + ` AND ` + cond + `), ` + matchCol + ` = '` + k.name + `'
+// match a person by key for whom cond holds, at that person: their id into
+// idCol and the key's name into matchCol.
+func matchStep(key model.MatchKey, idCol, matchCol, rows, cond string) string {
+	k := importKeys[key]
+	return `UPDATE staged SET ` + idCol + ` = (SELECT MIN(p.id) FROM ` + k.persons + ` AND ` + cond + `), ` + matchCol + ` = ` + sqlWord(key) + `
 		WHERE ` + rows + ` AND ` + k.guard + ` AND EXISTS (SELECT 1 FROM ` + k.persons + ` AND ` + cond + `)`
 }
 
@@ -455,22 +485,16 @@ func (im *importRun) personScope() (string, []any) {
 	return cond, a
 }
 
-// dedup marks the rows that repeat an earlier row of the list, by each key
-// in turn. It reads only the list, so it never needs to run again. (The
-// first row with the key is found by equality alone, which the keys'
-// indexes answer; "line < this line" would tempt SQLite into scanning the
-// primary key, quadratic in the list's length.)
+// dedup marks the rows that repeat an earlier row of the list, by each of
+// listmatch.RepeatKeys in turn. It reads only the list, so it never needs
+// to run again. (The first row with the key is found by equality alone,
+// which the keys' indexes answer; "line < this line" would tempt SQLite
+// into scanning the primary key, quadratic in the list's length.)
 func (im *importRun) dedup(ctx context.Context) error {
-	dups := []string{
-		`UPDATE staged SET dup_of = NULLIF((SELECT MIN(d.line) FROM staged d WHERE d.fnr_hash = staged.fnr_hash), line)
-			WHERE fnr_hash <> ''`,
-		`UPDATE staged SET dup_of = NULLIF((SELECT MIN(d.line) FROM staged d WHERE d.email = staged.email), line)
-			WHERE dup_of IS NULL AND email <> ''`,
-		`UPDATE staged SET dup_of = NULLIF((SELECT MIN(d.line) FROM staged d WHERE d.sort_key = staged.sort_key
-			AND d.birth_date = staged.birth_date), line)
-			WHERE dup_of IS NULL AND birth_date IS NOT NULL`,
-	}
-	for _, q := range dups {
+	for _, key := range listmatch.RepeatKeys {
+		k := importKeys[key]
+		q := `UPDATE staged SET dup_of = NULLIF((SELECT MIN(d.line) FROM staged d WHERE ` + k.repeat + `), line)
+			WHERE dup_of IS NULL AND ` + k.guard
 		if err := im.exec(ctx, q); err != nil {
 			return fmt.Errorf("import match: %w", err)
 		}
@@ -488,29 +512,22 @@ func (im *importRun) match(ctx context.Context) error {
 		return err
 	}
 	inScope, args := im.personScope()
-	for _, k := range matchKeys {
-		if err := im.exec(ctx, matchStep(k, "person_id", "match", "dup_of IS NULL AND person_id IS NULL", inScope), args...); err != nil {
+	for _, k := range listmatch.Keys {
+		if err := im.exec(ctx, matchStep(k.Name, "person_id", "match", "dup_of IS NULL AND person_id IS NULL", inScope), args...); err != nil {
 			return fmt.Errorf("import match: %w", err)
 		}
 	}
+	// A decision applies to a row still matched by a possible key only.
 	for line, d := range im.req.Decisions {
-		q := `UPDATE staged SET match = 'confirmed' WHERE line = $1 AND match IN ('mobile', 'name_birth')`
+		q := `UPDATE staged SET match = ` + sqlWord(listmatch.KeyConfirmed) + ` WHERE line = $1 AND ` + possibleMatch
 		if d == DecideNew {
-			q = `UPDATE staged SET person_id = NULL, match = '' WHERE line = $1 AND match IN ('mobile', 'name_birth')`
+			q = `UPDATE staged SET person_id = NULL, match = '' WHERE line = $1 AND ` + possibleMatch
 		}
 		if err := im.exec(ctx, q, line); err != nil {
 			return err
 		}
 	}
-	return im.exec(ctx, `UPDATE staged SET class = CASE
-		WHEN dup_of IS NOT NULL THEN 'duplicate'
-		WHEN person_id IS NULL THEN 'new'
-		WHEN match IN ('mobile', 'name_birth') THEN 'flagged'
-		WHEN EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = staged.person_id AND m.type = 'student' AND m.status IN ('active', 'arrears')) THEN 'student'
-		WHEN EXISTS (SELECT 1 FROM persons p WHERE p.id = staged.person_id AND p.member_status IN ('active', 'arrears')) THEN 'member'
-		WHEN EXISTS (SELECT 1 FROM persons p WHERE p.id = staged.person_id AND p.other_union <> '') THEN 'other_union'
-		WHEN EXISTS (SELECT 1 FROM pipeline pl WHERE pl.person_id = staged.person_id AND pl.workplace_id = staged.workplace_id) THEN 'pipeline'
-		ELSE 'existing' END`)
+	return im.exec(ctx, classifyRows)
 }
 
 // report counts the classes and lists examples of each. A matched
@@ -572,10 +589,7 @@ func (im *importRun) report(ctx context.Context, res *ImportResult) error {
 // and one audit entry per person touched.
 func (im *importRun) apply(ctx context.Context, res *ImportResult) error {
 	now, today := im.s.now().UTC(), im.s.today()
-	kind, taskKind, title := "newhire", model.TaskWelcome, pipeline.TitleWelcomeNew
-	if im.req.Kind == ImportStaff {
-		kind, taskKind, title = "unorganised", model.TaskAsk, pipeline.TitleAsk
-	}
+	entry := listmatch.EntryFor(im.req.Kind)
 	if err := im.reservePersonIDs(ctx); err != nil {
 		return err
 	}
@@ -589,22 +603,22 @@ func (im *importRun) apply(ctx context.Context, res *ImportResult) error {
 	}{
 		{`INSERT INTO persons (id, first_name, last_name, sort_key, search_key, birth_date, email, mobile, unit_id, unit_path, workplace_id, member_status, created_at, updated_at)
 			SELECT s.person_id, s.first_name, s.last_name, s.sort_key, s.search_key, s.birth_date, s.email, s.mobile, w.unit_id, s.unit_path, s.workplace_id, 'prospect', $1, $1
-			FROM staged s JOIN workplaces w ON w.id = s.workplace_id WHERE s.class = 'new'`, []any{now}},
+			FROM staged s JOIN workplaces w ON w.id = s.workplace_id WHERE s.class = ` + sqlWord(ClassNew), []any{now}},
 		// A known non-member on the list works here now.
-		{`UPDATE persons SET workplace_id = (SELECT s.workplace_id FROM staged s WHERE s.person_id = persons.id AND s.class = 'existing'),
-				unit_path = (SELECT s.unit_path FROM staged s WHERE s.person_id = persons.id AND s.class = 'existing'),
-				unit_id = (SELECT w.unit_id FROM staged s JOIN workplaces w ON w.id = s.workplace_id WHERE s.person_id = persons.id AND s.class = 'existing'),
+		{`UPDATE persons SET workplace_id = (SELECT s.workplace_id FROM staged s WHERE s.person_id = persons.id AND s.class = ` + sqlWord(ClassExisting) + `),
+				unit_path = (SELECT s.unit_path FROM staged s WHERE s.person_id = persons.id AND s.class = ` + sqlWord(ClassExisting) + `),
+				unit_id = (SELECT w.unit_id FROM staged s JOIN workplaces w ON w.id = s.workplace_id WHERE s.person_id = persons.id AND s.class = ` + sqlWord(ClassExisting) + `),
 				updated_at = $1
-			WHERE id IN (SELECT s.person_id FROM staged s WHERE s.class = 'existing')`, []any{now}},
+			WHERE id IN (SELECT s.person_id FROM staged s WHERE s.class = ` + sqlWord(ClassExisting) + `)`, []any{now}},
 		{`INSERT INTO employments (person_id, workplace_id, start_date, position, department)
 			SELECT s.person_id, s.workplace_id, COALESCE(s.start_date, $1), s.position, s.department FROM staged s
-			WHERE s.class IN ('new', 'existing')
+			WHERE ` + joinsPipeline + `
 			AND NOT EXISTS (SELECT 1 FROM employments e WHERE e.person_id = s.person_id AND e.workplace_id = s.workplace_id AND e.end_date IS NULL)`, []any{today}},
 		{`INSERT INTO pipeline (person_id, workplace_id, unit_path, import_id, kind, start_date, created_at)
-			SELECT s.person_id, s.workplace_id, s.unit_path, $1, $2, s.start_date, $3 FROM staged s WHERE s.class IN ('new', 'existing')`, []any{im.id, kind, now}},
+			SELECT s.person_id, s.workplace_id, s.unit_path, $1, $2, s.start_date, $3 FROM staged s WHERE ` + joinsPipeline, []any{im.id, entry.Kind, now}},
 		{`INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, fields, person_id, detail, remote_addr)
-			SELECT $1, $2, $3, CASE s.class WHEN 'new' THEN 'create' ELSE 'update' END, 'person', s.person_id, 'import', s.person_id,
-				s.first_name || ' ' || s.last_name, $4 FROM staged s WHERE s.class IN ('new', 'existing')`,
+			SELECT $1, $2, $3, CASE s.class WHEN ` + sqlWord(ClassNew) + ` THEN 'create' ELSE 'update' END, 'person', s.person_id, 'import', s.person_id,
+				s.first_name || ' ' || s.last_name, $4 FROM staged s WHERE ` + joinsPipeline,
 			[]any{now, nullID(im.u.UserID), im.u.Username, im.u.RemoteAddr}},
 	}
 	for _, st := range steps {
@@ -612,9 +626,10 @@ func (im *importRun) apply(ctx context.Context, res *ImportResult) error {
 			return fmt.Errorf("import: %w", err)
 		}
 	}
-	// Tasks go to each workplace's shop steward, or the region's coordinator.
+	// Tasks go to each workplace's shop steward, or the region's coordinator,
+	// due as listmatch.Due says (TestImportTasksDue).
 	for wid, path := range im.paths {
-		owner := clubOwner(im.u, path)
+		owner := listmatch.ClubOwner(im.u, path)
 		if owner == 0 {
 			var err error
 			if owner, err = im.s.taskOwner(ctx, im.tx, wid); err != nil {
@@ -623,16 +638,16 @@ func (im *importRun) apply(ctx context.Context, res *ImportResult) error {
 		}
 		err := im.exec(ctx, `INSERT INTO tasks (kind, title, person_id, workplace_id, unit_path, owner_person_id, due, status, created_at)
 			SELECT $1, $2, s.person_id, s.workplace_id, s.unit_path, $3, CASE WHEN s.start_date > $4 THEN s.start_date ELSE $4 END, 'open', $5
-			FROM staged s WHERE s.workplace_id = $6 AND s.class IN ('new', 'existing')`,
-			taskKind, title, nullID(owner), today, now, wid)
+			FROM staged s WHERE s.workplace_id = $6 AND `+joinsPipeline,
+			entry.TaskKind, entry.Title, nullID(owner), today, now, wid)
 		if err != nil {
 			return err
 		}
 		err = im.exec(ctx, `INSERT INTO tasks (kind, title, person_id, workplace_id, unit_path, owner_person_id, due, status, created_at)
 			SELECT $1, $2, s.person_id, s.workplace_id, s.unit_path, $3, $4, 'open', $5
-			FROM staged s WHERE s.workplace_id = $6 AND s.class = 'student'
+			FROM staged s WHERE s.workplace_id = $6 AND s.class = `+sqlWord(listmatch.Convert)+`
 			AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.person_id = s.person_id AND t.kind = $1 AND t.status = 'open')`,
-			model.TaskConvert, "Overgang fra studentmedlemskap", nullID(owner), today, now, wid)
+			model.TaskConvert, listmatch.TitleConvert, nullID(owner), today, now, wid)
 		if err != nil {
 			return err
 		}
@@ -642,9 +657,9 @@ func (im *importRun) apply(ctx context.Context, res *ImportResult) error {
 			return err
 		}
 	}
-	matched, rejected := importCounts(im.req, res)
+	rejected := im.req.rejected()
 	if err := im.exec(ctx, `UPDATE imports SET rows_read = $2, rows_created = $3, rows_matched = $4, rows_error = $5 WHERE id = $1`,
-		im.id, res.Rows+rejected, res.Counts[ClassNew], matched, rejected); err != nil {
+		im.id, res.Rows+rejected, res.Counts[ClassNew], listmatch.Matched(res.Rows, res.Counts), rejected); err != nil {
 		return err
 	}
 	return im.s.audit(ctx, im.tx, im.u, "import", "import", im.id, nil, 0, importDetail(im.req, res))
@@ -672,13 +687,13 @@ func (im *importRun) matchOutside(ctx context.Context) ([]outsideMatch, error) {
 		return nil, err
 	}
 	inScope, args := im.personScope()
-	for _, k := range matchKeys {
-		if err := im.exec(ctx, matchStep(k, "outside_id", "outside_match", "class = 'new' AND outside_id IS NULL", "NOT "+inScope), args...); err != nil {
+	for _, k := range listmatch.Keys {
+		if err := im.exec(ctx, matchStep(k.Name, "outside_id", "outside_match", "class = "+sqlWord(ClassNew)+" AND outside_id IS NULL", "NOT "+inScope), args...); err != nil {
 			return nil, fmt.Errorf("import match: %w", err)
 		}
 	}
 	rows, err := im.tx.QueryContext(ctx, `SELECT person_id, outside_id, outside_match FROM staged
-		WHERE class = 'new' AND outside_id IS NOT NULL ORDER BY line`)
+		WHERE class = `+sqlWord(ClassNew)+` AND outside_id IS NOT NULL ORDER BY line`)
 	if err != nil {
 		return nil, err
 	}
@@ -694,36 +709,19 @@ func (im *importRun) matchOutside(ctx context.Context) ([]outsideMatch, error) {
 	return out, err
 }
 
-// clubOwner is the importing user, when they are a shop steward or club
-// leader for the workplace: whoever fetched the list makes the welcome.
-func clubOwner(u *access.Principal, path string) int64 {
-	if u == nil || u.PersonID == 0 {
-		return 0
-	}
-	for _, g := range u.Grants {
-		switch g.Role {
-		case model.RoleShopSteward, model.RoleChiefShopSteward, model.RoleClubLeader:
-			if strings.HasPrefix(path, g.UnitPath) {
-				return u.PersonID
-			}
-		}
-	}
-	return 0
-}
-
 // reservePersonIDs gives each new row the id its person will have, so that
 // the person's employment, pipeline entry and task can refer to it in the
 // same set-wise INSERTs.
 func (im *importRun) reservePersonIDs(ctx context.Context) error {
-	q := `UPDATE staged SET person_id = (SELECT COALESCE(MAX(id), 0) FROM persons) + line WHERE class = 'new'`
+	q := `UPDATE staged SET person_id = (SELECT COALESCE(MAX(id), 0) FROM persons) + line WHERE class = ` + sqlWord(ClassNew)
 	if im.s.dialect == Postgres {
-		q = `UPDATE staged SET person_id = nextval(pg_get_serial_sequence('persons', 'id')) WHERE class = 'new'`
+		q = `UPDATE staged SET person_id = nextval(pg_get_serial_sequence('persons', 'id')) WHERE class = ` + sqlWord(ClassNew)
 	}
 	return im.exec(ctx, q)
 }
 
-// taskOwner is who gets a workplace's tasks: its first shop steward, or
-// else the coordinator of its region; 0 leaves the task to the unit.
+// taskOwner is who gets a workplace's tasks, as pipeline.StewardRoles
+// says; 0 leaves the task to the unit.
 func (s *Storage) taskOwner(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, workplaceID int64) (int64, error) {
@@ -734,19 +732,18 @@ func (s *Storage) taskOwner(ctx context.Context, q interface {
 	return s.unitOwner(ctx, q, unitID, s.today())
 }
 
-// unitOwner is who gets a task about a unit's member: the unit's shop
-// steward (the first appointed, by person id), else the recruitment
-// coordinator of the region the unit lies in; 0 when neither is in office
-// today.
+// unitOwner is who gets a task about a unit's member, as
+// pipeline.StewardRoles says (the first by person id of those in office
+// today); 0 when nobody is.
 func (s *Storage) unitOwner(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, unitID int64, today time.Time) (int64, error) {
 	var owner sql.NullInt64
 	err := q.QueryRowContext(ctx, `SELECT COALESCE(
 		(SELECT MIN(r.person_id) FROM roles r
-			WHERE r.unit_id = $1 AND r.role IN ('shop_steward', 'chief_shop_steward') AND r.start_date <= $2 AND (r.end_date IS NULL OR r.end_date > $2)),
+			WHERE r.unit_id = $1 AND r.role IN `+sqlSet(pipeline.StewardRoles...)+` AND r.start_date <= $2 AND (r.end_date IS NULL OR r.end_date > $2)),
 		(SELECT MIN(r.person_id) FROM roles r JOIN org_units ru ON ru.id = r.unit_id, org_units u
-			WHERE u.id = $1 AND r.role = 'recruitment_coordinator' AND r.start_date <= $2 AND (r.end_date IS NULL OR r.end_date > $2) AND ru.kind = 'region'
+			WHERE u.id = $1 AND r.role = `+sqlWord(pipeline.CoordinatorRole)+` AND r.start_date <= $2 AND (r.end_date IS NULL OR r.end_date > $2) AND ru.kind = `+sqlWord(model.UnitRegion)+`
 			AND substr(u.path, 1, length(ru.path)) = ru.path))`, unitID, date(today)).Scan(&owner)
 	return owner.Int64, err
 }

@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"github.com/verve-union/verve/internal/access"
-	"github.com/verve-union/verve/internal/locale"
+	"github.com/verve-union/verve/internal/merge"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/retention"
 )
@@ -31,7 +31,7 @@ var personRefs = []personRef{
 	{"outbox", "person_id", retention.Delete}, {"referral_codes", "person_id", retention.Delete},
 	{"credits", "recruiter_id", retention.Delete}, {"reward_handouts", "person_id", retention.Delete},
 	{"match_candidates", "person_id", retention.Delete}, {"match_candidates", "candidate_id", retention.Delete},
-	{"applications", "person_id", retention.Delete},
+	{"applications", "person_id", retention.Delete}, {"signin_links", "person_id", retention.Delete},
 	{"register_values", "person_id", retention.Delete}, {"register_missing", "person_id", retention.Delete},
 	// No foreign key, but the erasure of a person follows it: the entry
 	// stays, its personal values go.
@@ -42,22 +42,9 @@ var personRefs = []personRef{
 // before) inside tx: everything that refers to dropID moves to keepID, and
 // dropID is deleted. why says in the audit log on what ground. Callers
 // check scope. One merge serves the import, the join page and the register.
-//
-// The rules where the two collide:
-//   - Memberships: a person has at most one current membership (active,
-//     arrears or pending). Of two, the stronger status stays (active, then
-//     arrears, then pending; on a tie the earlier start); the other becomes
-//     "merged", ending today, and hands its recruiter to the one that stays
-//     if that has none. History (ended memberships, dues, credits) moves
-//     unchanged.
-//   - Pipeline entries at the same workplace become one: the known
-//     person's, with the earlier first contact.
-//   - Open employments at the same workplace become one: the earlier start.
-//   - Reward prizes handed to both for the same level count once.
-//   - Person fields: the known person's values stand; the newcomer's fill
-//     what is blank. The newcomer's workplace, when it has one, becomes the
-//     current one: it is the newer news (a member who changed job).
-//   - Referral codes: both keep working.
+// Where the two collide, package merge decides; this applies it. Reward
+// prizes handed to both for the same level count once, and both referral
+// codes keep working.
 func (s *Storage) mergeTx(ctx context.Context, tx *sql.Tx, u *access.Principal, keepID, dropID int64, why string) error {
 	if keepID == dropID {
 		return model.ErrorKey(model.EINVALID, "err.merge.self")
@@ -69,13 +56,11 @@ func (s *Storage) mergeTx(ctx context.Context, tx *sql.Tx, u *access.Principal, 
 	if err := drop.load(ctx, tx, dropID); err != nil {
 		return notFound(err, "err.person.notfound")
 	}
-	today := s.today()
 	// Collisions first, so that the moves below cannot break a unique key.
+	if err := mergeEntries(ctx, tx, keepID, dropID); err != nil {
+		return fmt.Errorf("merge: %w", err)
+	}
 	pre := []string{
-		`UPDATE pipeline SET first_contact_at = (SELECT MIN(d.first_contact_at) FROM pipeline d
-				WHERE d.person_id IN ($1, $2) AND d.workplace_id = pipeline.workplace_id)
-			WHERE person_id = $1 AND workplace_id IN (SELECT workplace_id FROM pipeline WHERE person_id = $2)`,
-		`DELETE FROM pipeline WHERE person_id = $2 AND workplace_id IN (SELECT workplace_id FROM pipeline WHERE person_id = $1)`,
 		`DELETE FROM reward_handouts WHERE person_id = $2 AND level_id IN (SELECT level_id FROM reward_handouts WHERE person_id = $1)`,
 		`DELETE FROM match_candidates WHERE (person_id = $1 AND candidate_id = $2) OR (person_id = $2 AND candidate_id = $1)`,
 		`DELETE FROM match_candidates WHERE person_id = $2 AND candidate_id IN (SELECT candidate_id FROM match_candidates WHERE person_id = $1)`,
@@ -90,10 +75,6 @@ func (s *Storage) mergeTx(ctx context.Context, tx *sql.Tx, u *access.Principal, 
 		}
 	}
 	// Unique; the known person takes them below if they have none.
-	var memberNo sql.NullString
-	if err := tx.QueryRowContext(ctx, `SELECT member_no FROM persons WHERE id = $1`, dropID).Scan(&memberNo); err != nil {
-		return fmt.Errorf("merge: %w", err)
-	}
 	if _, err := tx.ExecContext(ctx, `UPDATE persons SET fnr_hash = NULL, member_no = NULL WHERE id = $1`, dropID); err != nil {
 		return fmt.Errorf("merge: %w", err)
 	}
@@ -103,141 +84,169 @@ func (s *Storage) mergeTx(ctx context.Context, tx *sql.Tx, u *access.Principal, 
 			return fmt.Errorf("merge %s.%s: %w", r.table, r.column, err)
 		}
 	}
-	post := []string{
-		// Nobody recruits themselves.
-		`UPDATE memberships SET recruited_by = NULL WHERE person_id = $1 AND recruited_by = $1`,
-		`DELETE FROM employments WHERE person_id = $1 AND end_date IS NULL AND EXISTS (SELECT 1 FROM employments e
-			WHERE e.person_id = $1 AND e.workplace_id = employments.workplace_id AND e.end_date IS NULL
-			AND (e.start_date < employments.start_date OR (e.start_date = employments.start_date AND e.id < employments.id)))`,
+	// Nobody recruits themselves.
+	if _, err := tx.ExecContext(ctx, `UPDATE memberships SET recruited_by = NULL WHERE person_id = $1 AND recruited_by = $1`, keepID); err != nil {
+		return fmt.Errorf("merge: %w", err)
 	}
-	for _, q := range post {
-		if _, err := tx.ExecContext(ctx, q, keepID); err != nil {
-			return fmt.Errorf("merge: %w", err)
-		}
+	if err := mergeEmployments(ctx, tx, keepID); err != nil {
+		return fmt.Errorf("merge: %w", err)
 	}
-	status, err := s.settleMemberships(ctx, tx, keepID, today)
+	status, err := s.settleMemberships(ctx, tx, keepID, s.today())
 	if err != nil {
 		return err
 	}
-	keep.fillFrom(&drop)
-	keep.status = status
-	if err := keep.store(ctx, tx, s.now().UTC()); err != nil {
+	keep.Person = merge.Combine(keep.Person, drop.Person)
+	if err := keep.store(ctx, tx, status, s.now().UTC()); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM persons WHERE id = $1`, dropID); err != nil {
 		return fmt.Errorf("merge: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE persons SET member_no = $1 WHERE id = $2 AND member_no IS NULL`, memberNo, keepID); err != nil {
-		return fmt.Errorf("merge: %w", err)
-	}
-	return s.audit(ctx, tx, u, "merge", "person", keepID, nil, keepID, locale.T("nb", "audit.merge", "drop", dropID, "keep", keepID, "why", why))
+	return s.audit(ctx, tx, u, "merge", "person", keepID, nil, keepID, merge.AuditDetail(dropID, keepID, why))
 }
 
-// settleMemberships leaves the person at most one current membership (see
-// mergeTx) and returns the person's status.
+// mergeEntries makes the two persons' pipeline entries at the same
+// workplace one, as merge.Entries says.
+func mergeEntries(ctx context.Context, tx *sql.Tx, keepID, dropID int64) error {
+	load := func(id int64) ([]merge.Entry, error) {
+		rows, err := tx.QueryContext(ctx, `SELECT id, workplace_id, first_contact_at FROM pipeline WHERE person_id = $1`, id)
+		if err != nil {
+			return nil, err
+		}
+		var out []merge.Entry
+		err = eachRow(rows, func() error {
+			var e merge.Entry
+			var first sql.NullTime
+			if err := rows.Scan(&e.ID, &e.WorkplaceID, &first); err != nil {
+				return err
+			}
+			e.FirstContact = timeOf(first)
+			out = append(out, e)
+			return nil
+		})
+		return out, err
+	}
+	known, err := load(keepID)
+	if err != nil {
+		return err
+	}
+	newcomer, err := load(dropID)
+	if err != nil {
+		return err
+	}
+	update, drop := merge.Entries(known, newcomer)
+	for _, e := range update {
+		if _, err := tx.ExecContext(ctx, `UPDATE pipeline SET first_contact_at = $1 WHERE id = $2`, e.FirstContact, e.ID); err != nil {
+			return err
+		}
+	}
+	return deleteIDs(ctx, tx, "pipeline", drop)
+}
+
+// mergeEmployments makes the person's open employments at the same
+// workplace one, as merge.Employments says.
+func mergeEmployments(ctx context.Context, tx *sql.Tx, personID int64) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, workplace_id, start_date FROM employments WHERE person_id = $1 AND end_date IS NULL`, personID)
+	if err != nil {
+		return err
+	}
+	var open []merge.Employment
+	err = eachRow(rows, func() error {
+		var e merge.Employment
+		if err := rows.Scan(&e.ID, &e.WorkplaceID, &e.Start); err != nil {
+			return err
+		}
+		open = append(open, e)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return deleteIDs(ctx, tx, "employments", merge.Employments(open))
+}
+
+// deleteIDs deletes the rows of table with these ids.
+func deleteIDs(ctx context.Context, tx *sql.Tx, table string, ids []int64) error {
+	for _, id := range ids {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE id = $1`, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// settleMemberships leaves the person at most one current membership, as
+// merge.Settle says, and returns the person's status (merge.Status).
 func (s *Storage) settleMemberships(ctx context.Context, tx *sql.Tx, personID int64, today any) (model.MembershipStatus, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, status, COALESCE(recruited_by, 0) FROM memberships
-		WHERE person_id = $1 AND status IN ('active', 'arrears', 'pending')
-		ORDER BY CASE status WHEN 'active' THEN 0 WHEN 'arrears' THEN 1 ELSE 2 END, start_date, id`, personID)
+	rows, err := tx.QueryContext(ctx, `SELECT id, status, start_date, COALESCE(recruited_by, 0) FROM memberships
+		WHERE person_id = $1 AND status IN `+sqlSet(merge.Current...), personID)
 	if err != nil {
 		return "", err
 	}
-	type cur struct {
-		id, recruiter int64
-		status        model.MembershipStatus
-	}
-	var current []cur
+	var current []merge.Membership
 	err = eachRow(rows, func() error {
-		var c cur
-		if err := rows.Scan(&c.id, &c.status, &c.recruiter); err != nil {
+		var m merge.Membership
+		if err := rows.Scan(&m.ID, &m.Status, &m.Start, &m.Recruiter); err != nil {
 			return err
 		}
-		current = append(current, c)
+		current = append(current, m)
 		return nil
 	})
 	if err != nil {
 		return "", err
 	}
-	if len(current) == 0 {
-		// No current membership: the latest one tells, else none.
-		var status model.MembershipStatus
-		err := tx.QueryRowContext(ctx, `SELECT status FROM memberships WHERE person_id = $1 AND status <> 'merged'
-			ORDER BY start_date DESC, id DESC LIMIT 1`, personID).Scan(&status)
-		if err == sql.ErrNoRows {
-			return "", nil
+	settled, ok := merge.Settle(current)
+	if !ok {
+		// No current membership: the latest one not merged away tells.
+		var latest model.MembershipStatus
+		err := tx.QueryRowContext(ctx, `SELECT status FROM memberships WHERE person_id = $1 AND status <> `+sqlWord(model.StatusMerged)+`
+			ORDER BY start_date DESC, id DESC LIMIT 1`, personID).Scan(&latest)
+		if err != nil && err != sql.ErrNoRows {
+			return "", err
 		}
-		if status == model.StatusRejected {
-			status = ""
-		}
-		return status, err
+		return merge.Status(settled, ok, latest), nil
 	}
-	kept := current[0]
-	for _, c := range current[1:] {
-		if kept.recruiter == 0 && c.recruiter != 0 {
-			if _, err := tx.ExecContext(ctx, `UPDATE memberships SET recruited_by = $1 WHERE id = $2`, c.recruiter, kept.id); err != nil {
-				return "", err
-			}
-			kept.recruiter = c.recruiter
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE memberships SET status = 'merged', end_date = $1 WHERE id = $2`, today, c.id); err != nil {
+	if settled.SetRecruiter {
+		if _, err := tx.ExecContext(ctx, `UPDATE memberships SET recruited_by = $1 WHERE id = $2`, settled.Keep.Recruiter, settled.Keep.ID); err != nil {
 			return "", err
 		}
 	}
-	return kept.status, nil
+	for _, id := range settled.Merged {
+		if _, err := tx.ExecContext(ctx, `UPDATE memberships SET status = `+sqlWord(model.StatusMerged)+`, end_date = $1 WHERE id = $2`, today, id); err != nil {
+			return "", err
+		}
+	}
+	return merge.Status(settled, ok, ""), nil
 }
 
-// mergePerson is the part of a person a merge combines.
+// mergePerson is the part of a person a merge combines, and the name its
+// search key is made from.
 type mergePerson struct {
-	id                                                 int64
-	first, last, email, mobile, address, postal, place string
-	otherUnion, unitPath                               string
-	status                                             model.MembershipStatus
-	birth                                              sql.NullTime
-	fnrHash                                            sql.NullString
-	unitID                                             int64
-	workplaceID                                        sql.NullInt64
-	optIn                                              bool
+	id          int64
+	first, last string
+	merge.Person
 }
 
 func (p *mergePerson) load(ctx context.Context, tx *sql.Tx, id int64) error {
+	var birth sql.NullTime
+	var fnrHash, memberNo sql.NullString
+	var workplaceID sql.NullInt64
 	p.id = id
-	return tx.QueryRowContext(ctx, `SELECT first_name, last_name, email, mobile, address, postal_code, postal_place, other_union,
-		member_status, unit_path, birth_date, fnr_hash, unit_id, workplace_id, leaderboard_opt_in FROM persons WHERE id = $1`, id).
-		Scan(&p.first, &p.last, &p.email, &p.mobile, &p.address, &p.postal, &p.place, &p.otherUnion,
-			&p.status, &p.unitPath, &p.birth, &p.fnrHash, &p.unitID, &p.workplaceID, &p.optIn)
+	err := tx.QueryRowContext(ctx, `SELECT first_name, last_name, email, mobile, address, postal_code, postal_place, other_union,
+		unit_path, birth_date, fnr_hash, member_no, unit_id, workplace_id, leaderboard_opt_in FROM persons WHERE id = $1`, id).
+		Scan(&p.first, &p.last, &p.Email, &p.Mobile, &p.Address, &p.PostalCode, &p.PostalPlace, &p.OtherUnion,
+			&p.UnitPath, &birth, &fnrHash, &memberNo, &p.UnitID, &workplaceID, &p.LeaderboardOptIn)
+	p.BirthDate, p.FnrHash, p.MemberNo, p.WorkplaceID = timeOf(birth), fnrHash.String, memberNo.String, workplaceID.Int64
+	return err
 }
 
-// fillFrom takes the newcomer's values where p has none, and the
-// newcomer's workplace when it has one.
-func (p *mergePerson) fillFrom(d *mergePerson) {
-	for _, f := range []struct{ dst, src *string }{
-		{&p.email, &d.email}, {&p.mobile, &d.mobile}, {&p.otherUnion, &d.otherUnion},
-	} {
-		if *f.dst == "" {
-			*f.dst = *f.src
-		}
-	}
-	if p.address == "" && p.postal == "" {
-		p.address, p.postal, p.place = d.address, d.postal, d.place
-	}
-	if !p.birth.Valid {
-		p.birth = d.birth
-	}
-	if !p.fnrHash.Valid {
-		p.fnrHash = d.fnrHash
-	}
-	if d.workplaceID.Valid {
-		p.workplaceID, p.unitID, p.unitPath = d.workplaceID, d.unitID, d.unitPath
-	}
-	p.optIn = p.optIn || d.optIn
-}
-
-func (p *mergePerson) store(ctx context.Context, tx *sql.Tx, now any) error {
-	_, searchKey := personKeys(&model.Person{FirstName: p.first, LastName: p.last, Email: p.email, Mobile: p.mobile})
+// store writes the person back, with member status status.
+func (p *mergePerson) store(ctx context.Context, tx *sql.Tx, status model.MembershipStatus, now any) error {
+	_, searchKey := personKeys(&model.Person{FirstName: p.first, LastName: p.last, Email: p.Email, Mobile: p.Mobile})
 	_, err := tx.ExecContext(ctx, `UPDATE persons SET email = $1, mobile = $2, address = $3, postal_code = $4, postal_place = $5,
 		other_union = $6, member_status = $7, unit_path = $8, birth_date = $9, fnr_hash = $10, unit_id = $11, workplace_id = $12,
-		leaderboard_opt_in = $13, search_key = $14, updated_at = $15 WHERE id = $16`,
-		p.email, p.mobile, p.address, p.postal, p.place, p.otherUnion, p.status, p.unitPath, date(timeOf(p.birth)), p.fnrHash, p.unitID,
-		p.workplaceID, p.optIn, searchKey, now, p.id)
+		leaderboard_opt_in = $13, search_key = $14, updated_at = $15, member_no = $16 WHERE id = $17`,
+		p.Email, p.Mobile, p.Address, p.PostalCode, p.PostalPlace, p.OtherUnion, status, p.UnitPath, date(p.BirthDate), nullStr(p.FnrHash), p.UnitID,
+		nullID(p.WorkplaceID), p.LeaderboardOptIn, searchKey, now, nullStr(p.MemberNo), p.id)
 	return err
 }

@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/verve-union/verve/internal/access"
-	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/retention"
 )
@@ -240,7 +239,7 @@ func (s *Storage) PurgeMail(ctx context.Context, u *access.Principal) (int, erro
 		if n, err = r.RowsAffected(); err != nil || n == 0 {
 			return err
 		}
-		return s.audit(ctx, tx, u, "delete", "outbox", 0, nil, 0, locale.T("nb", "audit.mail.purged", "count", n, "days", st.MailKeepDays))
+		return s.audit(ctx, tx, u, "delete", "outbox", 0, nil, 0, retention.MailPurgedDetail(n, st.MailKeepDays))
 	})
 	return int(n), err
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/verve-union/verve/internal/access"
-	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/norway"
 )
@@ -208,7 +207,7 @@ func (s *Storage) UpdateContactInfo(ctx context.Context, u *access.Principal, id
 			return err
 		}
 		p.UpdatedAt = now
-		return s.audit(ctx, tx, u, "update", "person", id, changed, id, locale.T("nb", "audit.person.before", "old", old.Email+" "+old.Mobile+" "+old.Address+" "+old.PostalCode))
+		return s.audit(ctx, tx, u, "update", "person", id, changed, id, old.AuditBefore())
 	})
 	return &p, err
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/verve-union/verve/internal/access"
-	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/norway"
 	"github.com/verve-union/verve/internal/register"
@@ -475,8 +474,7 @@ func (r *regRun) load(src register.Source) error {
 		rep.Rows, rep.Failed, rep.Created, rep.Updated, rep.Resigned, r.tasks, r.loadID); err != nil {
 		return err
 	}
-	return r.s.audit(r.ctx, r.tx, r.u, "import", "register", r.loadID, nil, 0, locale.T("nb", "audit.register.load",
-		"rows", rep.Rows, "failed", rep.Failed, "created", rep.Created, "updated", rep.Updated, "resigned", rep.Resigned, "tasks", r.tasks))
+	return r.s.audit(r.ctx, r.tx, r.u, "import", "register", r.loadID, nil, 0, rep.LoadDetail(r.tasks))
 }
 
 // dropIndexes drops the plain (not unique) indexes of the tables the

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/verve-union/verve/internal/access"
-	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/register"
 )
@@ -109,7 +108,7 @@ func (s *Storage) ConfirmMissing(ctx context.Context, u *access.Principal, perso
 				today, id); err != nil {
 				return err
 			}
-			if err := s.audit(ctx, tx, u, "update", "person", id, []string{"member_status"}, id, locale.T("nb", "audit.register.missing")); err != nil {
+			if err := s.audit(ctx, tx, u, "update", "person", id, []string{"member_status"}, id, register.MissingDetail()); err != nil {
 				return err
 			}
 			n++

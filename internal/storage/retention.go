@@ -1,8 +1,9 @@
 package storage
 
 // Retention: how long Verve keeps people who are not members is decided in
-// internal/retention (erase dates, cutoffs, what erasure does to a row);
-// this file applies it set-wise.
+// internal/retention (erase dates, cutoffs, who is erased and what keeps
+// them, what erasure does to a row); this file translates it into SQL and
+// applies it set-wise.
 //
 // A pipeline entry's erase date (pipeline.erase_after) is set when the
 // entry is created, contacted or closed (stampEraseDates), and the hourly
@@ -14,9 +15,10 @@ package storage
 // stand leads …) follows the same rules: give its table an erase_after DATE
 // (NULL while the record must be kept), set it where the record is
 // created, contacted and closed from a retention setting for that kind,
-// fill in missing dates in StampEraseDates, let a record of that kind whose
-// date has not passed keep its person in EraseExpired (and select those
-// whose dates have all passed), and list every new column that refers to a
+// fill in missing dates in StampEraseDates, add to retention the Cond that
+// such a record within its period keeps its person (and, for a new Kind,
+// the one that selects those whose dates have all passed) with its SQL in
+// eraseKeep or eraseSelect, and list every new column that refers to a
 // person in personRefs (merge.go) with the retention.Rule erasure applies.
 
 import (
@@ -28,7 +30,8 @@ import (
 	"time"
 
 	"github.com/verve-union/verve/internal/access"
-	"github.com/verve-union/verve/internal/locale"
+	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/pipeline"
 	"github.com/verve-union/verve/internal/retention"
 )
 
@@ -46,10 +49,10 @@ func (s *Storage) EscalateOverdue(ctx context.Context, u *access.Principal) (int
 	}
 	var n int64
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		now, limit := s.now().UTC(), s.today().AddDate(0, 0, -st.EscalateAfterDays)
+		now, limit := s.now().UTC(), pipeline.EscalateBefore(s.today(), st.EscalateAfterDays)
 		args := access.Args{limit, now}
 		cond := `id IN (SELECT t.id FROM tasks t` + taskPerson + ` WHERE t.status = 'open' AND t.escalated_at IS NULL AND t.due < $1
-			AND t.kind IN ('welcome', 'ask', 'follow_up') AND ` + taskScope(u, access.TaskWrite, &args) + `)`
+			AND t.kind IN ` + pipelineTaskKinds + ` AND ` + taskScope(u, access.TaskWrite, &args) + `)`
 		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, fields, person_id, detail, remote_addr)
 			SELECT $2, `+args.Add(nullID(u.UserID))+`, `+args.Add(u.Username)+`, 'escalate', 'task', id, 'escalated_at', person_id, '', '' FROM tasks WHERE `+cond,
 			args...); err != nil {
@@ -73,7 +76,7 @@ func (s *Storage) EscalateOverdue(ctx context.Context, u *access.Principal) (int
 func (s *Storage) stampEraseDates(ctx context.Context, tx *sql.Tx, days int, cond string, args ...any) (int, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT pl.id, pl.created_at, c.at FROM pipeline pl
 		LEFT JOIN contacts c ON c.id = (SELECT c2.id FROM contacts c2 WHERE c2.person_id = pl.person_id ORDER BY c2.at DESC, c2.id DESC LIMIT 1)
-		WHERE pl.outcome <> 'joined' AND `+cond, args...)
+		WHERE pl.outcome <> `+sqlWord(pipeline.OutcomeJoined)+` AND `+cond, args...)
 	if err != nil {
 		return 0, err
 	}
@@ -121,23 +124,58 @@ func (s *Storage) StampEraseDates(ctx context.Context, u *access.Principal) (int
 		if n, err = s.stampEraseDates(ctx, tx, st.RetentionDays, `pl.erase_after IS NULL`); err != nil || n == 0 {
 			return err
 		}
-		return s.audit(ctx, tx, u, "update", "pipeline", 0, []string{"erase_after"}, 0, locale.T("nb", "audit.retention.stamped", "count", n))
+		return s.audit(ctx, tx, u, "update", "pipeline", 0, []string{"erase_after"}, 0, retention.StampedDetail(n))
 	})
 	return n, err
 }
 
 // EraseExpired erases the people in the pipeline whose every entry has
-// passed its erase date: those who said no, left, were never reached or
-// whose task was closed without an answer. Anyone with a membership (a
-// member, an applicant, a former member), a user account or a role is
-// kept, and so is anyone with an entry still within its period.
+// passed its erase date, unless something keeps them (retention.Prospects).
 func (s *Storage) EraseExpired(ctx context.Context, u *access.Principal) (int, error) {
-	return s.eraseWhere(ctx, u, locale.T("nb", "audit.retention.expired"), `SELECT pl.person_id FROM pipeline pl JOIN persons p ON p.id = pl.person_id
-		WHERE pl.erase_after < $1 AND p.member_status NOT IN ('active', 'arrears')
-		AND NOT EXISTS (SELECT 1 FROM pipeline o WHERE o.person_id = pl.person_id AND (o.erase_after IS NULL OR o.erase_after >= $1))
-		AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = pl.person_id)
-		AND NOT EXISTS (SELECT 1 FROM users us WHERE us.person_id = pl.person_id)
-		AND NOT EXISTS (SELECT 1 FROM roles r WHERE r.person_id = pl.person_id)`, date(s.today()))
+	return s.eraseKind(ctx, u, retention.Prospects, date(s.today()))
+}
+
+// eraseSelect translates the condition of each retention.Kind that makes a
+// person erasable into the query that selects such persons p, by their id,
+// given the kind's moment as $1. TestEraseCondsTranslated fails when a kind
+// has none.
+var eraseSelect = map[retention.Cond]string{
+	retention.AllEntriesPassed: `SELECT pl.person_id FROM pipeline pl JOIN persons p ON p.id = pl.person_id WHERE pl.erase_after < $1
+		AND NOT EXISTS (SELECT 1 FROM pipeline o WHERE o.person_id = pl.person_id AND (o.erase_after IS NULL OR o.erase_after >= $1))`,
+	retention.Rejected: `SELECT p.id FROM persons p
+		WHERE EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id AND m.status = ` + sqlWord(model.StatusRejected) + `)`,
+}
+
+// eraseKeep translates each condition that keeps a person p, with the
+// kind's moment as $1.
+var eraseKeep = map[retention.Cond]string{
+	retention.Member:        `p.member_status IN ` + currentStatuses,
+	retention.HasStatus:     `p.member_status <> ` + sqlWord(model.StatusNone),
+	retention.AnyMembership: `EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id)`,
+	retention.OtherMembership: `EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id
+		AND (m.status <> ` + sqlWord(model.StatusRejected) + ` OR m.decided_at IS NULL OR m.decided_at >= $1))`,
+	retention.Recruiter: `EXISTS (SELECT 1 FROM memberships m WHERE m.recruited_by = p.id)`,
+	retention.OpenEntry: `EXISTS (SELECT 1 FROM pipeline pl WHERE pl.person_id = p.id AND pl.outcome = ` + sqlWord(pipeline.Open) + `)`,
+	retention.User:      `EXISTS (SELECT 1 FROM users us WHERE us.person_id = p.id)`,
+	retention.Role:      `EXISTS (SELECT 1 FROM roles r WHERE r.person_id = p.id)`,
+	retention.TaskOwner: `EXISTS (SELECT 1 FROM tasks t WHERE t.owner_person_id = p.id)`,
+}
+
+// eraseQuery is the query selecting the persons of kind k: those for whom
+// its Erase condition holds and none of its Keep conditions.
+func eraseQuery(k retention.Kind) string {
+	q := eraseSelect[k.Erase]
+	for _, c := range k.Keep {
+		q += `
+		AND NOT (` + eraseKeep[c] + `)`
+	}
+	return q
+}
+
+// eraseKind erases the persons of kind k in u's scope; moment is the
+// kind's (retention.Cond).
+func (s *Storage) eraseKind(ctx context.Context, u *access.Principal, k retention.Kind, moment any) (int, error) {
+	return s.eraseWhere(ctx, u, k.Reason(), eraseQuery(k), moment)
 }
 
 // eraseWhere erases every person in u's scope whose id the query selects,

@@ -13,6 +13,10 @@ func sqlSet[T ~string](words ...T) string {
 	return "('" + strings.Join(model.List[T](words).Strings(), "', '") + "')"
 }
 
+// sqlWord is one typed word as an SQL string literal, 'a'. The word is a
+// constant, never input.
+func sqlWord[T ~string](word T) string { return "'" + string(word) + "'" }
+
 // Status sets the queries share.
 var (
 	// currentStatuses: a membership (or person) in one of these is a member.

@@ -1,18 +1,20 @@
 // Package storage keeps Verve's data in SQLite or PostgreSQL through one
 // database/sql code path with hand-written SQL, one file per aggregate.
 //
-// Storage does data access, transactions and scoping only. What a rule or
-// workflow decides (what an outcome leads to, which settings are valid,
-// how an amount or a dues file is read, what a mail says) lives in model
-// and in packages named for it (pipeline, dues, credit, students,
-// joinmail); storage is handed the decision and applies it in one
-// transaction.
+// Storage holds SQL, transactions and scoping only: no user-visible text
+// and no business decision. What a rule or workflow decides lives in model
+// and in packages named for it: what an outcome leads to (pipeline), who
+// a row of an employer's list is and what it leads to (listmatch), how
+// two records of one person combine (merge), who is erased when
+// (retention), credit, students, dues, joinmail. Storage is handed the
+// decision, or translates a rule table into set-wise SQL (each with a test
+// that every rule has its SQL), and applies it in one transaction.
 //
-// Storage holds no user-visible text (TestNoUserVisibleText): an error
-// carries a catalogue key (model.ErrorKey, notFound; cli.* for what only
-// the command line shows), a task title is pipeline's, and a detail it
-// writes to the audit log is the catalogue's bokmål text (audit.*), since
-// the log keeps what was written.
+// Storage names no text either (TestNoUserVisibleText, TestNoLocale): an
+// error carries a catalogue key (model.ErrorKey, notFound; cliError for
+// what only the command line shows), and a task title or an audit-log
+// detail is picked by the package that decides (pipeline.TitleAsk,
+// merge.AuditDetail, retention.Kind.Reason …).
 package storage
 
 import (
@@ -32,7 +34,6 @@ import (
 	_ "modernc.org/sqlite" // registers "sqlite"
 
 	"github.com/verve-union/verve/internal/clock"
-	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/pseudonym"
 )
@@ -246,13 +247,7 @@ func notFound(err error, key string) error {
 	return model.ErrorKey(model.ENOTFOUND, key)
 }
 
-// cliError is an error only the command line shows (backup, restore, the
-// key file), with its text from the catalogue (cli.*, bokmål only) and,
-// when wrapped is not nil, wrapped's after a colon.
+// cliError is an error only the command line shows (model.CLIError).
 func cliError(wrapped error, key string, args ...any) error {
-	msg := locale.T("nb", key, args...)
-	if wrapped == nil {
-		return errors.New(msg)
-	}
-	return fmt.Errorf("%s: %w", msg, wrapped)
+	return model.CLIErrorKey(wrapped, key, args...)
 }

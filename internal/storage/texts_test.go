@@ -13,7 +13,7 @@ import (
 // names literally is in the catalogue.
 func TestNoUserVisibleText(t *testing.T) {
 	localetest.NoUserVisibleText(t, ".", localetest.Options{
-		KeyCalls: map[string]int{"notFound": 1},
+		KeyCalls: map[string]int{"notFound": 1, "cliError": 1},
 		Allow:    isSQL,
 		MinKeys:  20,
 	})

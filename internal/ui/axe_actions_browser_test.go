@@ -94,7 +94,7 @@ func TestBrowserAccessibleAfterActions(t *testing.T) {
 			where := "import " + c.lang
 			setLocale(t, e, c.lang)
 			signOutBrowser(t, ctx)
-			signInBrowser(t, ctx, e.URL, "tillitsvalgt")
+			signInBrowser(t, ctx, e, "tillitsvalgt")
 			do(t, ctx, where+": upload", chromedp.Navigate(fmt.Sprintf("%s/workplaces/%d", e.URL, wps[0].ID)),
 				chromedp.Click(chromedp.ID("import-link")), chromedp.WaitVisible(chromedp.ID("upload")),
 				chromedp.SetUploadFiles(`input[type="file"]`, []string{file}),
@@ -124,7 +124,7 @@ func TestBrowserAccessibleAfterActions(t *testing.T) {
 		for _, lang := range []string{"nb", "en"} {
 			setLocale(t, e, lang)
 			signOutBrowser(t, ctx)
-			signInBrowser(t, ctx, e.URL, "admin")
+			signInBrowser(t, ctx, e, "admin")
 			// The browser would refuse the values itself; the server must
 			// answer them too, with messages beside the fields.
 			where := "settings " + lang

@@ -274,7 +274,7 @@ func (a *axeRun) crawl(e *testEnv, user, lang string, extra []string) {
 		who = lang + " " + user
 	}
 	signOutBrowser(t, ctx)
-	signInBrowser(t, ctx, e.URL, user)
+	signInBrowser(t, ctx, e, user)
 	if got := run(t, ctx, who+": page language", chromedp.Evaluate[string](`document.documentElement.lang`)); got != lang {
 		t.Fatalf("%s: the home page is in %q, want %q", who, got, lang)
 	}

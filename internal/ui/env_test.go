@@ -76,7 +76,25 @@ func (e *testEnv) login(t testing.TB, username string) *http.Client {
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("login %s: status %d", username, resp.StatusCode)
 	}
+	e.secondFactor(t, c, resp, username)
 	return c
+}
+
+// secondFactor completes a sign-in that resp sent on to the second
+// factor (roles wider than a club), with a recovery code.
+func (e *testEnv) secondFactor(t testing.TB, c *http.Client, resp *http.Response, username string) {
+	t.Helper()
+	if resp.Header.Get("Location") != "/login/totp" {
+		return
+	}
+	resp, err := c.PostForm(e.URL+"/login/totp", url.Values{"code": {demotest.SecondFactor(t, e.Store, username)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("second factor %s: status %d", username, resp.StatusCode)
+	}
 }
 
 // principal loads a demo user's access as the server would.

@@ -201,7 +201,7 @@ func TestBrowserJoinReferCredit(t *testing.T) {
 
 	// 3. The admin sees both applications (script shown, not run) and
 	// approves the student.
-	signInBrowser(t, ctx, e.URL, "admin")
+	signInBrowser(t, ctx, e, "admin")
 	do(t, ctx, "applications", chromedp.Navigate(e.URL+"/applications"), chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf("#app-%d", mid))))
 	if list := run(t, ctx, "list", chromedp.Text(chromedp.CSS("#applications"))); !strings.Contains(list, "first_name"+payload) {
 		t.Errorf("the script applicant is not shown as text:\n%s", list)
@@ -244,7 +244,7 @@ func TestBrowserJoinReferCredit(t *testing.T) {
 
 	// 5. The recruiter sees the credit, opts in, and is on the leaderboard.
 	do(t, ctx, "sign out", openMenu(), chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)))
-	signInBrowser(t, ctx, e.URL, "tillitsvalgt2")
+	signInBrowser(t, ctx, e, "tillitsvalgt2")
 	do(t, ctx, "my referral page", chromedp.Navigate(e.URL+"/me/referral"), chromedp.WaitVisible(chromedp.CSS("#ref-link")))
 	// Stine joined at another club, outside the recruiter's scope: counted, not named.
 	if c := run(t, ctx, "credits", chromedp.Text(chromedp.CSS("#credits"))); strings.Contains(c, "Stine") || !strings.Contains(c, "område, uten navn: 1") {
@@ -286,7 +286,7 @@ func TestBrowserSearchLimitAndReferralButton(t *testing.T) {
 		}
 	}
 
-	signInBrowser(t, ctx, e.URL, "tillitsvalgt")
+	signInBrowser(t, ctx, e, "tillitsvalgt")
 	do(t, ctx, "make the referral link", chromedp.Navigate(e.URL+"/me/referral"), chromedp.Click(chromedp.CSS("#make-referral")),
 		chromedp.WaitVisible(chromedp.CSS("#ref-link")))
 	if link := run(t, ctx, "link", chromedp.Text(chromedp.CSS("#ref-link"))); !strings.HasPrefix(link, "https://medlem.forbundet.example/bli-medlem?ref=") {

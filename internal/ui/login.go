@@ -4,13 +4,12 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/auth"
 	"github.com/verve-union/verve/internal/locale"
 )
 
 func (h *Handler) showLoginPage(w http.ResponseWriter, r *http.Request) {
-	h.render(w, r, http.StatusOK, "login", page{Title: locale.T(h.lang(r), "login.title"),
+	h.render(w, r, http.StatusOK, "login", page{Title: locale.T(h.lang(r), "login.title"), Data: h.loginData(),
 		Form: map[string]string{"next": safeNext(r.URL.Query().Get("next"))}})
 }
 
@@ -23,7 +22,7 @@ func (h *Handler) checkLogin(w http.ResponseWriter, r *http.Request) {
 	next := safeNext(r.PostFormValue("next"))
 	lang := h.lang(r)
 	fail := func(status int, key string) {
-		h.render(w, r, status, "login", page{Title: locale.T(lang, "login.title"), Error: locale.T(lang, key),
+		h.render(w, r, status, "login", page{Title: locale.T(lang, "login.title"), Error: locale.T(lang, key), Data: h.loginData(),
 			Form: map[string]string{"username": username, "next": next}})
 	}
 	// An address that keeps failing is refused for a while; a user name
@@ -43,7 +42,9 @@ func (h *Handler) checkLogin(w http.ResponseWriter, r *http.Request) {
 		h.sleep(r.Context(), d)
 	}
 	u, err := h.Store.UserByUsername(r.Context(), username)
-	ok := err == nil && !u.Disabled
+	// A user without a password (made by a sign-in link) costs the same
+	// time as an unknown one.
+	ok := err == nil && !u.Disabled && u.PasswordHash != ""
 	if !ok {
 		auth.DummyCheck(password)
 	}
@@ -53,26 +54,7 @@ func (h *Handler) checkLogin(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusUnauthorized, "login.failed")
 		return
 	}
-	// The audit entry first: a sign-in that cannot be logged does not
-	// happen.
-	// Not signed in yet: the visitor from this address, named as the user
-	// who signs in.
-	who := access.Visitor(remoteAddr(r))
-	who.UserID, who.Username = u.ID, u.Username
-	if err := h.Store.Audit(r.Context(), who, "login", "user", u.ID, ""); err != nil {
-		h.serveError(w, r, err)
-		return
-	}
-	// A new token on sign-in defeats session fixation.
-	if err := h.Sessions.RenewToken(r.Context()); err != nil {
-		h.serveError(w, r, err)
-		return
-	}
-	h.Sessions.Put(r.Context(), "uid", u.ID)
-	if h.Sessions.GetString(r.Context(), "lang") == "" {
-		h.Sessions.Put(r.Context(), "lang", u.Locale)
-	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	h.firstFactorDone(w, r, u.ID, next)
 }
 
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {

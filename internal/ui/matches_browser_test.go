@@ -28,7 +28,7 @@ func TestBrowserPossibleMatch(t *testing.T) {
 	}
 	pair := fmt.Sprintf("#match-%d", listOutsider(t, e, wid, steward.Grants[0].UnitPath, known, email))
 
-	signInBrowser(t, ctx, e.URL, "admin")
+	signInBrowser(t, ctx, e, "admin")
 	do(t, ctx, "open the possible matches from the menu",
 		openMenu(),
 		chromedp.Click(chromedp.CSS(`header nav a[href="/matches"]`)),

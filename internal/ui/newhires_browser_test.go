@@ -12,19 +12,28 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/demo/demotest"
 	"github.com/verve-union/verve/internal/model"
 )
 
-// signInBrowser signs the browser in as a demo user.
-func signInBrowser(t *testing.T, ctx context.Context, base, username string) {
+// signInBrowser signs the browser in as a demo user, with a recovery
+// code where the user's roles need a second factor.
+func signInBrowser(t *testing.T, ctx context.Context, e *testEnv, username string) {
 	t.Helper()
 	do(t, ctx, "sign in as "+username,
-		chromedp.Navigate(base+"/login"),
+		chromedp.Navigate(e.URL+"/login"),
 		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), username),
 		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), "verve-demo"),
 		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.ID("count-members")),
+		chromedp.WaitVisible(chromedp.CSS(`#count-members, #totp-code`)),
 	)
+	if loc := run(t, ctx, "location", chromedp.Location()); strings.Contains(loc, "/login/totp") {
+		do(t, ctx, "second factor for "+username,
+			chromedp.SendKeys(chromedp.ID("totp-code"), demotest.SecondFactor(t, e.Store, username)),
+			chromedp.Click(chromedp.CSS(`form[action="/login/totp"] button[type="submit"]`)),
+			chromedp.WaitVisible(chromedp.ID("count-members")),
+		)
+	}
 }
 
 // TestBrowserNewHireFlow is the pipeline as a shop steward lives it, on a
@@ -60,7 +69,7 @@ func TestBrowserNewHireFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	signInBrowser(t, ctx, e.URL, "tillitsvalgt")
+	signInBrowser(t, ctx, e, "tillitsvalgt")
 	do(t, ctx, "open workplace, then the upload form",
 		chromedp.Navigate(fmt.Sprintf("%s/workplaces/%d", e.URL, wp.ID)),
 		chromedp.Click(chromedp.ID("import-link")),

@@ -62,7 +62,7 @@ func TestBrowserOrgAdmin(t *testing.T) {
 	errs.allow(wpURL) // refused to the steward at the end
 
 	// 1. A club under the branch.
-	signInBrowser(t, ctx, e.URL, "admin")
+	signInBrowser(t, ctx, e, "admin")
 	do(t, ctx, "open the branch", chromedp.Navigate(fmt.Sprintf("%s/units/%d", e.URL, branchID)), chromedp.WaitVisible(chromedp.ID("unit-admin")))
 	a.check("branch page (admin)")
 	do(t, ctx, "new unit form", chromedp.Click(chromedp.ID("unit-new-link")), chromedp.WaitVisible(chromedp.ID("unit-new")))
@@ -130,7 +130,7 @@ func TestBrowserOrgAdmin(t *testing.T) {
 
 	// The steward signs in and sees the workplace.
 	signOutBrowser(t, ctx)
-	signInBrowser(t, ctx, e.URL, "nytillitsvalgt")
+	signInBrowser(t, ctx, e, "nytillitsvalgt")
 	resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(wpURL))
 	if err != nil || resp.Status != http.StatusOK {
 		t.Fatalf("the steward opens the workplace: %v, %v", resp, err)
@@ -141,7 +141,7 @@ func TestBrowserOrgAdmin(t *testing.T) {
 
 	// 4. The admin ends the term; the steward no longer sees the workplace.
 	signOutBrowser(t, ctx)
-	signInBrowser(t, ctx, e.URL, "admin")
+	signInBrowser(t, ctx, e, "admin")
 	do(t, ctx, "end the term", chromedp.Navigate(fmt.Sprintf("%s/units/%d", e.URL, clubID)),
 		chromedp.Click(chromedp.CSS(fmt.Sprintf(`#role-%d button`, roles[0].ID))),
 		chromedp.WaitNotPresent(chromedp.CSS(fmt.Sprintf(`#role-%d`, roles[0].ID))))

@@ -33,7 +33,7 @@ func TestBrowserRegisterUpload(t *testing.T) {
 		return n
 	}
 
-	signInBrowser(t, ctx, e.URL, "admin")
+	signInBrowser(t, ctx, e, "admin")
 	do(t, ctx, "open Medlemsregister from the menu", openMenu(),
 		chromedp.Click(chromedp.CSS(`header nav a[href="/register"]`)),
 		chromedp.WaitVisible(chromedp.ID("reg-upload")),

@@ -21,7 +21,7 @@ func TestBrowserStudentTransfer(t *testing.T) {
 	id := addStudent(t, e, coord.Grants[0].UnitPath, "Åshild", "Ødegård", soon)
 	row := fmt.Sprintf("#student-%d", id)
 
-	signInBrowser(t, ctx, e.URL, "vervekoordinator")
+	signInBrowser(t, ctx, e, "vervekoordinator")
 	do(t, ctx, "open the student page from the menu",
 		openMenu(),
 		chromedp.Click(chromedp.CSS(`header nav a[href="/students"]`)),

@@ -50,6 +50,13 @@ type Handler struct {
 	// referral links (https://medlem.forbundet.no); empty: the request's host.
 	PublicURL string
 
+	// oidc is the identity provider staff may sign in with; nil: none.
+	oidc *oidcClient
+	// linkLimiter limits sign-in links asked for per client address (an
+	// office shares one); linkToLimiter per e-mail address, so that no
+	// one's inbox is flooded.
+	linkLimiter, linkToLimiter auth.Limiter
+
 	sleep   func(context.Context, time.Duration)
 	pages   map[string]*template.Template
 	join    *joinGuard
@@ -79,6 +86,8 @@ type Config struct {
 	JoinMinDelay time.Duration
 	// MailWake is called when a request queued mail.
 	MailWake func()
+	// OIDC is an identity provider to sign in with; zero: none.
+	OIDC OIDCConfig
 	// PublicURL is where visitors reach Verve, for links in e-mails and
 	// referral links.
 	PublicURL string
@@ -126,6 +135,12 @@ func New(store *storage.Storage, cfg Config, log *slog.Logger) (*Handler, error)
 	if cfg.LoginSleep != nil {
 		h.sleep = cfg.LoginSleep
 	}
+	if cfg.OIDC.Issuer != "" {
+		if cfg.OIDC.ClientID == "" {
+			return nil, model.ErrorKey(model.EINVALID, "err.oidc.config")
+		}
+		h.oidc = &oidcClient{cfg: cfg.OIDC}
+	}
 	h.JoinLimiter, h.JoinSearchLimiter, h.MailWake, h.PublicURL = cfg.JoinLimiter, cfg.JoinSearchLimiter, cfg.MailWake, cfg.PublicURL
 	if u, err := url.Parse(cfg.PublicURL); cfg.PublicURL != "" && (err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http")) {
 		return nil, model.ErrorKey(model.EINVALID, "err.publicurl", "value", cfg.PublicURL)
@@ -156,6 +171,9 @@ func (h *Handler) Register(mux *http.ServeMux) error {
 	if h.JoinLimiter == nil {
 		h.JoinLimiter = auth.NewWindowLimiter(10, time.Hour)
 	}
+	if h.linkLimiter == nil {
+		h.linkLimiter, h.linkToLimiter = auth.NewWindowLimiter(30, 15*time.Minute), auth.NewWindowLimiter(5, 15*time.Minute)
+	}
 	if h.JoinSearchLimiter == nil {
 		// Enough to type a few names; too few to walk the register.
 		h.JoinSearchLimiter = auth.NewWindowLimiter(60, time.Minute)
@@ -164,6 +182,14 @@ func (h *Handler) Register(mux *http.ServeMux) error {
 	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
 	mux.HandleFunc("GET /login", h.showLoginPage)
 	mux.HandleFunc("POST /login", h.checkLogin)
+	mux.HandleFunc("POST /login/link", h.requestSigninLink)
+	mux.HandleFunc("GET "+SigninLinkPath+"{token}", h.showSigninLink)
+	mux.HandleFunc("POST "+SigninLinkPath+"{token}", h.useSigninLink)
+	mux.HandleFunc("GET /login/oidc", h.startOIDC)
+	mux.HandleFunc("GET /login/oidc/callback", h.oidcCallback)
+	mux.HandleFunc("GET /login/totp", h.showSecondFactor)
+	mux.HandleFunc("POST /login/totp", h.checkSecondFactor)
+	mux.HandleFunc("GET /login/totp/qr.svg", h.totpQR)
 	mux.HandleFunc("POST /logout", h.logout)
 	mux.HandleFunc("POST /lang", h.switchLanguage)
 	// The public join page at its Norwegian address, which the union

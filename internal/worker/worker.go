@@ -44,6 +44,8 @@ func jobs(s *storage.Storage) []job {
 		{"erase_rejected", s.EraseRejected},
 		// Join applications whose confirmation link ran out unused go.
 		{"expired_applications", s.DeleteExpiredApplications},
+		// Sign-in links that ran out go, and so do the sent ones' bodies.
+		{"expired_signin_links", s.DeleteExpiredSigninLinks},
 		{"purge_mail", s.PurgeMail},
 	}
 }
