@@ -16,16 +16,13 @@ import (
 type Permission string
 
 const (
-	PersonRead    Permission = "person:read"
-	PersonWrite   Permission = "person:write"
-	WorkplaceRead Permission = "workplace:read"
-	TaskRead      Permission = "task:read"
-	TaskWrite     Permission = "task:write"
-	ContactWrite  Permission = "contact:write"
-	OrgUnitRead   Permission = "orgunit:read"
-	// OrgUnitWrite administers the organisation in its scope: org units,
-	// workplaces and the roles held on them.
-	OrgUnitWrite   Permission = "orgunit:write"
+	PersonRead     Permission = "person:read"
+	PersonWrite    Permission = "person:write"
+	WorkplaceRead  Permission = "workplace:read"
+	TaskRead       Permission = "task:read"
+	TaskWrite      Permission = "task:write"
+	ContactWrite   Permission = "contact:write"
+	OrgUnitRead    Permission = "orgunit:read"
 	AuditRead      Permission = "audit:read"
 	NewhireImport  Permission = "newhire:import"
 	UserAdmin      Permission = "user:admin"
@@ -38,6 +35,10 @@ const (
 	// MembershipApprove decides join applications in the user's scope.
 	MembershipApprove Permission = "membership:approve"
 )
+
+// OrgUnitWrite administers the organisation in its scope: org units,
+// workplaces and the roles held on them (storage/orgadmin.go).
+const OrgUnitWrite Permission = "orgunit:write"
 
 // base is what every role that works with members may do in its scope.
 var base = []Permission{PersonRead, WorkplaceRead, TaskRead, TaskWrite, ContactWrite, OrgUnitRead}
@@ -86,12 +87,27 @@ func Visitor(remoteAddr string) *Principal {
 	return &Principal{Username: "nettside", RemoteAddr: remoteAddr}
 }
 
-// Grant is one active role of a user on an org unit.
+// Grant is one active role of a user on an org unit. Its scope is the
+// unit's subtree, and the further subtrees and workplaces the role was
+// given (a coordinator for every NAV office across regions, an advisor's
+// portfolio of workplaces and company groups).
 type Grant struct {
+	RoleID   int64
 	Role     model.RoleName
 	UnitID   int64
 	UnitPath string
 	UnitKind model.UnitKind
+	// Subtrees are the paths of further org units the role acts on.
+	Subtrees []string
+	// Workplaces are the ids of workplaces the role acts on wherever
+	// they sit in the tree: a portfolio, with company groups resolved to
+	// their workplaces.
+	Workplaces []int64
+}
+
+// Paths returns the grant's unit path and its further subtrees.
+func (g Grant) Paths() []string {
+	return append([]string{g.UnitPath}, g.Subtrees...)
 }
 
 // Principal is who acts: a signed-in user with the roles they hold today,
@@ -123,17 +139,22 @@ func (u *Principal) Can(p Permission) bool {
 	return false
 }
 
-// Scope returns the org-unit paths in which the user may use p: the units
-// of the roles granting it, without paths already covered by a parent.
+// Scope returns where the user may use p: the subtrees of the roles
+// granting it, without paths already covered by a parent, and their
+// workplaces.
 func (u *Principal) Scope(p Permission) Scope {
 	var paths []string
+	var wps []int64
 	if u != nil {
 		for _, g := range u.Grants {
 			if slices.Contains(rolePermissions[g.Role], p) {
-				paths = append(paths, g.UnitPath)
+				paths = append(paths, g.Paths()...)
+				wps = append(wps, g.Workplaces...)
 			}
 		}
 	}
+	slices.Sort(wps)
+	wps = slices.Compact(wps)
 	slices.Sort(paths)
 	var out []string
 	for _, p := range paths {
@@ -142,7 +163,7 @@ func (u *Principal) Scope(p Permission) Scope {
 		}
 		out = append(out, p)
 	}
-	return Scope{Paths: out}
+	return Scope{Paths: out, Workplaces: wps}
 }
 
 // UnionWide reports whether the user may use p for the whole union: a
@@ -155,7 +176,7 @@ func (u *Principal) UnionWide(p Permission) bool {
 		return false
 	}
 	for _, g := range u.Grants {
-		if isRoot(g.UnitPath) && slices.Contains(rolePermissions[g.Role], p) {
+		if slices.ContainsFunc(g.Paths(), isRoot) && slices.Contains(rolePermissions[g.Role], p) {
 			return true
 		}
 	}
@@ -171,18 +192,25 @@ func isRoot(path string) bool {
 
 // NeedsTwoFactor reports whether the user must sign in with a second
 // factor: a role whose scope covers more than one club (one on a union,
-// region or branch) reaches many members' data, a password alone is not
-// enough for it.
+// region or branch, or given further subtrees or workplaces) reaches many
+// members' data, a password alone is not enough for it.
 func (u *Principal) NeedsTwoFactor() bool {
 	if u == nil {
 		return false
 	}
 	for _, g := range u.Grants {
-		if g.UnitKind != model.UnitClub {
+		if g.UnitKind != model.UnitClub || len(g.Subtrees) > 0 || len(g.Workplaces) > 0 {
 			return true
 		}
 	}
 	return false
+}
+
+// IsSelf reports whether personID is the user themself: every signed-in
+// person may read their own record and correct their own contact details,
+// with or without a role, and no one else's by this rule.
+func (u *Principal) IsSelf(personID int64) bool {
+	return u != nil && u.PersonID != 0 && personID == u.PersonID
 }
 
 // HasRole reports whether the user holds role anywhere.
@@ -198,11 +226,19 @@ func (u *Principal) HasRole(role model.RoleName) bool {
 	return false
 }
 
-// Scope is a set of org-unit subtrees, each named by its materialised path.
-// The zero Scope contains nothing.
-type Scope struct{ Paths []string }
+// Scope is a set of org-unit subtrees, each named by its materialised path,
+// and a set of workplaces wherever they sit. The zero Scope contains
+// nothing.
+type Scope struct {
+	Paths []string
+	// Workplaces reach only what is tied to a workplace (its persons,
+	// tasks, new-hire lists), through FilterAt and ContainsAt; Filter
+	// and Contains, which know no workplace, leave them out.
+	Workplaces []int64
+}
 
-// Contains reports whether the unit with the given path lies in the scope.
+// Contains reports whether the unit with the given path lies in one of the
+// scope's subtrees.
 func (s Scope) Contains(path string) bool {
 	for _, p := range s.Paths {
 		if strings.HasPrefix(path, p) {
@@ -210,6 +246,12 @@ func (s Scope) Contains(path string) bool {
 		}
 	}
 	return false
+}
+
+// ContainsAt reports whether something at workplace (0 for none) in the
+// unit with the given path lies in the scope.
+func (s Scope) ContainsAt(path string, workplace int64) bool {
+	return s.Contains(path) || (workplace != 0 && slices.Contains(s.Workplaces, workplace))
 }
 
 // CommonPath returns the path of the lowest org unit that covers both
@@ -226,7 +268,7 @@ func CommonPath(a, b string) string {
 }
 
 // Empty reports whether the scope contains nothing.
-func (s Scope) Empty() bool { return len(s.Paths) == 0 }
+func (s Scope) Empty() bool { return len(s.Paths) == 0 && len(s.Workplaces) == 0 }
 
 // Args accumulates query arguments and hands out $N placeholders, so that
 // scope filters can be spliced into any query.
@@ -252,6 +294,25 @@ func (s Scope) Filter(col string, args *Args) string {
 		parts[i] = "(" + col + " >= " + args.Add(p) + " AND " + col + " < " + args.Add(upper(p)) + ")"
 	}
 	return "(" + strings.Join(parts, " OR ") + ")"
+}
+
+// FilterAt is Filter for rows that also name a workplace in workplaceCol:
+// they lie in the scope when their path does or their workplace is one of
+// the scope's. The workplaces are one IN list, which an index on
+// workplaceCol serves, OR-ed with the subtrees' ranges.
+func (s Scope) FilterAt(col, workplaceCol string, args *Args) string {
+	if len(s.Workplaces) == 0 {
+		return s.Filter(col, args)
+	}
+	var paths string
+	if len(s.Paths) > 0 {
+		paths = s.Filter(col, args) + " OR "
+	}
+	ph := make([]string, len(s.Workplaces))
+	for i, w := range s.Workplaces {
+		ph[i] = args.Add(w)
+	}
+	return "(" + paths + workplaceCol + " IN (" + strings.Join(ph, ", ") + "))"
 }
 
 // upper returns the smallest string greater than every string with prefix p

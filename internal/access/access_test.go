@@ -118,6 +118,56 @@ func TestCommonPath(t *testing.T) {
 	}
 }
 
+func TestScopeBeyondOneSubtree(t *testing.T) {
+	u := &Principal{Grants: []Grant{
+		{Role: model.RoleCoordinator, UnitPath: "/1/4/17/", Subtrees: []string{"/1/5/30/", "/1/4/"}},
+		{Role: model.RoleAdvisor, UnitPath: "/1/6/", Workplaces: []int64{9, 3}},
+		{Role: model.RoleBoardMember, UnitPath: "/1/7/", Workplaces: []int64{11}},
+	}}
+	s := u.Scope(PersonRead)
+	if !slices.Equal(s.Paths, []string{"/1/4/", "/1/5/30/", "/1/6/"}) || !slices.Equal(s.Workplaces, []int64{3, 9}) {
+		t.Fatalf("scope = %+v", s)
+	}
+	for _, c := range []struct {
+		path string
+		wp   int64
+		want bool
+	}{{"/1/5/30/", 0, true}, {"/1/5/31/", 0, false}, {"/1/5/31/", 9, true}, {"/1/7/", 11, false}, {"/1/7/", 0, false}} {
+		if got := s.ContainsAt(c.path, c.wp); got != c.want {
+			t.Errorf("ContainsAt(%q, %d) = %v", c.path, c.wp, got)
+		}
+	}
+	if s.Contains("/1/5/31/") {
+		t.Error("Contains, which knows no workplace, reaches a portfolio")
+	}
+	var a Args
+	if got := s.FilterAt("p", "w", &a); got != "(((p >= $1 AND p < $2) OR (p >= $3 AND p < $4) OR (p >= $5 AND p < $6)) OR w IN ($7, $8))" || len(a) != 8 {
+		t.Errorf("filter = %s %v", got, a)
+	}
+	a = nil
+	if got := (Scope{Workplaces: []int64{5}}).FilterAt("p", "w", &a); got != "(w IN ($1))" {
+		t.Errorf("portfolio only: %s", got)
+	}
+	a = nil
+	if got := (Scope{Workplaces: []int64{5}}).Filter("p", &a); got != "1 = 0" || len(a) != 0 {
+		t.Errorf("Filter of a portfolio only: %s", got)
+	}
+	if (Scope{Workplaces: []int64{5}}).Empty() {
+		t.Error("a portfolio is not empty")
+	}
+	// A further subtree on the root makes a grant union-wide.
+	root := &Principal{Grants: []Grant{{Role: model.RoleUnionAdmin, UnitPath: "/1/4/", Subtrees: []string{"/1/"}}}}
+	if !root.UnionWide(UserAdmin) || u.UnionWide(PersonRead) {
+		t.Error("UnionWide ignores further subtrees")
+	}
+	// A club's role reaching further places needs a second factor.
+	for _, g := range []Grant{{UnitKind: model.UnitClub, Subtrees: []string{"/1/5/30/"}}, {UnitKind: model.UnitClub, Workplaces: []int64{3}}} {
+		if !(&Principal{Grants: []Grant{g}}).NeedsTwoFactor() {
+			t.Errorf("%+v: no second factor", g)
+		}
+	}
+}
+
 func TestNeedsTwoFactor(t *testing.T) {
 	for _, c := range []struct {
 		kinds []model.UnitKind
@@ -137,6 +187,24 @@ func TestNeedsTwoFactor(t *testing.T) {
 		}
 		if got := p.NeedsTwoFactor(); got != c.want {
 			t.Errorf("grants on %v: %v, want %v", c.kinds, got, c.want)
+		}
+	}
+}
+
+// TestIsSelf: a member is themself and nobody else; a principal without a
+// person (the visitor, a job) is nobody.
+func TestIsSelf(t *testing.T) {
+	member := &Principal{UserID: 3, PersonID: 7}
+	for _, c := range []struct {
+		u    *Principal
+		id   int64
+		want bool
+	}{
+		{member, 7, true}, {member, 8, false}, {member, 0, false},
+		{&Principal{UserID: 4}, 0, false}, {Visitor("1.2.3.4"), 0, false}, {System("test"), 0, false}, {nil, 7, false},
+	} {
+		if got := c.u.IsSelf(c.id); got != c.want {
+			t.Errorf("%+v IsSelf(%d) = %v, want %v", c.u, c.id, got, c.want)
 		}
 	}
 }

@@ -54,7 +54,7 @@ func (a *API) postNewhires(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	wp, err := a.Store.WorkplaceByOrgnr(r.Context(), u, orgnr)
-	if err == nil && !u.Scope(access.NewhireImport).Contains(wp.UnitPath) {
+	if err == nil && !u.Scope(access.NewhireImport).ContainsAt(wp.UnitPath, wp.ID) {
 		err = model.ErrorKey(model.ENOTFOUND, "err.workplace.notfound")
 	}
 	if err != nil {

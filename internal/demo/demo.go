@@ -143,7 +143,7 @@ type pendingUser struct {
 func (g *gen) run() error {
 	b := g.b
 	b.Define("org_units", "id", "parent_id", "kind", "name", "sort_key", "path", "county")
-	b.Define("workplaces", "id", "unit_id", "name", "sort_key", "orgnr", "municipality", "municipality_no", "postal_code", "employees", "sector")
+	b.Define("workplaces", "id", "unit_id", "name", "sort_key", "orgnr", "municipality", "municipality_no", "postal_code", "employees", "sector", "parent_orgnr")
 	b.Define("persons", "id", "first_name", "last_name", "sort_key", "search_key", "birth_date", "fnr_hash", "email", "mobile", "address",
 		"postal_code", "postal_place", "unit_id", "unit_path", "workplace_id", "member_status", "other_union", "created_at", "updated_at")
 	b.Define("memberships", "id", "person_id", "type", "status", "start_date", "end_date", "source", "recruited_by", "institution", "programme", "expected_graduation",
@@ -159,7 +159,7 @@ func (g *gen) run() error {
 	b.Define("match_candidates", "id", "person_id", "candidate_id", "unit_path", "source", "match", "import_id", "created_at")
 	b.Define("pipeline", "id", "person_id", "workplace_id", "unit_path", "import_id", "kind", "start_date", "created_at", "first_contact_at", "outcome", "outcome_at", "decline_reason", "erase_after")
 
-	steps := []func() error{g.orgUnits, g.planWorkplaces, g.staff, g.workplacePeople, g.students, g.graduates, g.possibleMatches, g.applications, g.demoUsers}
+	steps := []func() error{g.orgUnits, g.planWorkplaces, g.staff, g.workplacePeople, g.stewardWork, g.students, g.graduates, g.possibleMatches, g.applications, g.crossScopes, g.demoUsers}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return err
@@ -271,7 +271,7 @@ func (g *gen) planWorkplaces() error {
 		orgnrs[orgnr] = true
 		pc := g.postalIn(w.place)
 		if err := g.b.Add("workplaces", w.id, w.unitID, w.name, norway.SortKey(w.name), orgnr, w.place.Name, pc.MunicipalityNo,
-			pc.Code, w.employees, w.sector.Key); err != nil {
+			pc.Code, w.employees, w.sector.Key, parentOrgnr(w.name)); err != nil {
 			return err
 		}
 	}

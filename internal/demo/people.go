@@ -159,16 +159,19 @@ func nullID(id int64) any {
 	return id
 }
 
+// staffMember creates an active member of the unit who holds a role there.
+func (g *gen) staffMember(unitID int64, path string, min, max int) (*person, error) {
+	p, err := g.newPerson(personSpec{unitID: unitID, unitPath: path, minAge: min, maxAge: max, status: model.StatusActive, withFnr: true})
+	if err == nil {
+		err = g.membership(p.id, model.TypeOrdinary, model.StatusActive, g.day(400, 9000), time.Time{}, model.SourceWebsite, 0, "", "", time.Time{})
+	}
+	return p, err
+}
+
 // staff creates the union's own people: an administrator, a coordinator,
 // two advisors and a study leader per region, and a board per branch.
 func (g *gen) staff() error {
-	member := func(u *unit, min, max int) (*person, error) {
-		p, err := g.newPerson(personSpec{unitID: u.id, unitPath: u.path, minAge: min, maxAge: max, status: model.StatusActive, withFnr: true})
-		if err == nil {
-			err = g.membership(p.id, model.TypeOrdinary, model.StatusActive, g.day(400, 9000), time.Time{}, model.SourceWebsite, 0, "", "", time.Time{})
-		}
-		return p, err
-	}
+	member := func(u *unit, min, max int) (*person, error) { return g.staffMember(u.id, u.path, min, max) }
 	for i := range 2 {
 		p, err := member(g.union, 35, 60)
 		if err != nil {

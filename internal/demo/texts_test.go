@@ -11,7 +11,7 @@ import (
 // Norwegian sample data, which is stored as it is, not messages.
 func TestNoUserVisibleText(t *testing.T) {
 	localetest.NoUserVisibleText(t, ".", localetest.Options{
-		Data:    []string{"applications.go", "matches.go", "people.go", "pipeline.go", "workplaces.go"},
+		Data:    []string{"applications.go", "matches.go", "people.go", "pipeline.go", "stewardwork.go", "workplaces.go"},
 		MinKeys: 2,
 	})
 }

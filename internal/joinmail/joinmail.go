@@ -25,6 +25,23 @@ func Link(app *model.Application, token string) model.Mail {
 	return m
 }
 
+// Invite is an invitation to join: its link, and the mail that carries it.
+type Invite struct {
+	Link string
+	Mail model.Mail
+}
+
+// Invitation is the invitation a steward sends when a colleague said yes:
+// the link to the join page's confirmation, prefilled with what Verve
+// holds, and the mail to the person with it. Like Link, the mail is of
+// the kind whose body is blanked once sent.
+func Invitation(app *model.Application, token string) Invite {
+	link := app.ConfirmURL + token + "?lang=" + app.Lang
+	m := mail(app.Lang, &app.Person, 0, "invite", "link", link)
+	m.Kind = model.MailJoinLink
+	return Invite{Link: link, Mail: m}
+}
+
 // Confirmed is the mail to an applicant whose link was used and who is
 // now the person personID with a membership of the given status: welcome
 // if it is active at once, else that the application is pending.

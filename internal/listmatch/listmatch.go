@@ -11,7 +11,6 @@ package listmatch
 
 import (
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/verve-union/verve/internal/access"
@@ -206,7 +205,7 @@ func ClubOwner(u *access.Principal, path string) int64 {
 	for _, g := range u.Grants {
 		switch g.Role {
 		case model.RoleShopSteward, model.RoleChiefShopSteward, model.RoleClubLeader:
-			if strings.HasPrefix(path, g.UnitPath) {
+			if (access.Scope{Paths: g.Paths()}).Contains(path) {
 				return u.PersonID
 			}
 		}

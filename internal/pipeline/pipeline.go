@@ -54,6 +54,9 @@ const (
 	TitleWelcomeNew    = "Velkomstsamtale med ny kollega"
 	TitleWelcomeJoined = "Ønsk velkommen: meldte seg inn på nettsiden"
 	TitleWelcomeMember = "Et medlem har begynt her: ønsk velkommen"
+	// TitleConfirmJoin follows up an invitation to join that is not yet
+	// confirmed; the membership closes it.
+	TitleConfirmJoin = "Følg opp: bekreftet innmeldingen?"
 )
 
 // Timing of the pipeline's tasks, in days.
@@ -99,6 +102,9 @@ type Outcome struct {
 	Reason         string               // why they said no
 	MembershipType model.MembershipType // when they joined; ordinary by default
 	RecruiterID    int64                // who recruited them; the user by default
+	// ConfirmURL is the join page's confirmation address up to the token,
+	// for the invitation a joined outcome sends.
+	ConfirmURL string
 }
 
 // Check trims the texts, fills in the membership type and reports what is
@@ -141,8 +147,11 @@ type Plan struct {
 	Close         bool             // the pipeline entry ends with the outcome and Reason
 	Reason        string           // why they said no, kept on the closed entry
 	Keep          bool             // the entry loses its erase date: members are kept
-	Join          bool             // they become a member of MembershipType
-	Recruiter     int64            // credited with the membership
+	// Invite sends them the join page, prefilled, to confirm with consent:
+	// the membership (of MembershipType, credited to Recruiter) comes with
+	// the confirmation, and closes the entry then.
+	Invite    bool
+	Recruiter int64 // credited with the membership
 }
 
 // Decide says what outcome o of open pipeline task t means, logged by the
@@ -163,12 +172,8 @@ func Decide(t model.Task, o Outcome, user int64, today time.Time, followUpDays i
 		p.TaskStatus = model.TaskOpen
 	case OutcomeMet, OutcomeMaterial, OutcomeGift:
 		if t.Kind != model.TaskFollowUp {
-			owner := t.OwnerID
-			if owner == 0 {
-				owner = user
-			}
 			p.FollowUp = &model.Task{Kind: model.TaskFollowUp, Title: TitleFollowUp, PersonID: t.PersonID, WorkplaceID: t.WorkplaceID,
-				UnitPath: t.UnitPath, OwnerID: owner, Due: today.AddDate(0, 0, followUpDays), Status: model.TaskOpen}
+				UnitPath: t.UnitPath, OwnerID: owner(t, user), Due: today.AddDate(0, 0, followUpDays), Status: model.TaskOpen}
 		}
 	case OutcomeDeclined:
 		p.Close, p.Reason = true, o.Reason
@@ -176,7 +181,9 @@ func Decide(t model.Task, o Outcome, user int64, today time.Time, followUpDays i
 		p.Close, p.Reason = true, o.Reason
 		p.TaskStatus, p.EndEmployment = model.TaskCancelled, true
 	case OutcomeJoined:
-		p.Close, p.Keep, p.Join = true, true, true
+		p.Invite = true
+		p.FollowUp = &model.Task{Kind: model.TaskFollowUp, Title: TitleConfirmJoin, PersonID: t.PersonID, WorkplaceID: t.WorkplaceID,
+			UnitPath: t.UnitPath, OwnerID: owner(t, user), Due: today.AddDate(0, 0, followUpDays), Status: model.TaskOpen}
 		p.Recruiter = o.RecruiterID
 		if p.Recruiter == 0 {
 			p.Recruiter = user
@@ -197,6 +204,14 @@ const CoordinatorRole = model.RoleCoordinator
 // of TaskKinds) is escalated to the region's coordinator on day today:
 // overdue by more than the union's limit of days.
 func EscalateBefore(today time.Time, days int) time.Time { return today.AddDate(0, 0, -days) }
+
+// owner is who follows task t up: its owner, else the user who logged it.
+func owner(t model.Task, user int64) int64 {
+	if t.OwnerID != 0 {
+		return t.OwnerID
+	}
+	return user
+}
 
 // Ask is the task that puts an unorganised colleague's question to them.
 func Ask(personID, workplaceID int64, unitPath string, owner int64, today time.Time) model.Task {

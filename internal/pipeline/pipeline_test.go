@@ -40,12 +40,16 @@ func TestDecide(t *testing.T) {
 		{"left: employment ends, task cancelled", welcome, Outcome{Result: OutcomeLeft},
 			Plan{Note: "Har sluttet på arbeidsplassen", ContactKind: model.ContactVisit, TaskStatus: model.TaskCancelled,
 				EndEmployment: true, Close: true}},
-		{"joined: member, kept, credited to the user", welcome, Outcome{Result: OutcomeJoined, Reason: "ignored on the entry"},
+		{"joined: invited to confirm, credited to the user, followed up", welcome, Outcome{Result: OutcomeJoined, Reason: "ignored on the entry"},
 			Plan{Note: "Meldte seg inn: ignored on the entry", ContactKind: model.ContactVisit, FirstContact: true, TaskStatus: model.TaskDone,
-				Close: true, Keep: true, Join: true, Recruiter: user}},
-		{"joined: credited to a colleague", welcome, Outcome{Result: OutcomeJoined, RecruiterID: 7},
+				Invite: true, Recruiter: user,
+				FollowUp: &model.Task{Kind: model.TaskFollowUp, Title: TitleConfirmJoin, PersonID: 2, WorkplaceID: 3, UnitPath: "/1/2/", OwnerID: 4,
+					Due: time.Date(2027, 1, 4, 0, 0, 0, 0, time.UTC), Status: model.TaskOpen}}},
+		{"joined at the follow-up: credited to a colleague, still followed up", follow, Outcome{Result: OutcomeJoined, RecruiterID: 7},
 			Plan{Note: "Meldte seg inn", ContactKind: model.ContactVisit, FirstContact: true, TaskStatus: model.TaskDone,
-				Close: true, Keep: true, Join: true, Recruiter: 7}},
+				Invite: true, Recruiter: 7,
+				FollowUp: &model.Task{Kind: model.TaskFollowUp, Title: TitleConfirmJoin, PersonID: 2, WorkplaceID: 3, UnitPath: "/1/2/", OwnerID: 4,
+					Due: time.Date(2027, 1, 4, 0, 0, 0, 0, time.UTC), Status: model.TaskOpen}}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got := Decide(c.task, c.o, user, today, 5)

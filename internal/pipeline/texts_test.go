@@ -10,7 +10,7 @@ import (
 // keys. The task titles and contact-log notes the pipeline writes are
 // stored data.
 func TestNoUserVisibleText(t *testing.T) {
-	stored := map[string]bool{TitleAsk: true, TitleFollowUp: true, TitleWelcomeNew: true, TitleWelcomeJoined: true, TitleWelcomeMember: true}
+	stored := map[string]bool{TitleAsk: true, TitleFollowUp: true, TitleWelcomeNew: true, TitleWelcomeJoined: true, TitleWelcomeMember: true, TitleConfirmJoin: true}
 	for _, n := range notes {
 		stored[n] = true
 	}

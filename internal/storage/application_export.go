@@ -28,7 +28,7 @@ func registerWhere(u *access.Principal, a *access.Args) string {
 	return `FROM applications ap JOIN persons p ON p.id = ap.person_id JOIN memberships m ON m.id = ap.membership_id
 		LEFT JOIN workplaces w ON w.id = p.workplace_id
 		WHERE ap.exported_at IS NULL AND m.decided_at IS NOT NULL AND m.status NOT IN ('pending', 'rejected', 'merged')
-		AND ` + u.Scope(access.MembershipApprove).Filter("p.unit_path", a)
+		AND ` + u.Scope(access.MembershipApprove).FilterAt("p.unit_path", "p.workplace_id", a)
 }
 
 // RegisterPending counts the approved applications in the user's scope

@@ -209,6 +209,12 @@ func (s *Storage) ConfirmApplication(ctx context.Context, u *access.Principal, t
 		} else if n != 1 {
 			return ErrLinkUsed
 		}
+		if invited, err := invitedPerson(ctx, tx, id); err != nil || invited != 0 {
+			if err != nil {
+				return err
+			}
+			return s.confirmInvite(ctx, tx, u, id, invited, res)
+		}
 		var app model.Application
 		p := &app.Person
 		var birth, grad sql.NullTime
@@ -266,6 +272,9 @@ func (s *Storage) ConfirmApplication(ctx context.Context, u *access.Principal, t
 				return err
 			}
 			res.Candidates++
+		}
+		if err := s.memberJoined(ctx, tx, u, res.PersonID); err != nil {
+			return err
 		}
 		if app.WorkplaceID != 0 {
 			if err := s.welcomeApplicant(ctx, tx, u, res.PersonID, app.WorkplaceID, now, today); err != nil {
@@ -382,10 +391,11 @@ func (s *Storage) placeApplicant(ctx context.Context, tx *sql.Tx, p *model.Perso
 	return tx.QueryRowContext(ctx, `SELECT id, path FROM org_units WHERE parent_id IS NULL ORDER BY id LIMIT 1`).Scan(&p.UnitID, &p.UnitPath)
 }
 
-// welcomeApplicant gives the workplace's shop steward (or the region's
-// coordinator) a task to welcome the new member within three days.
+// welcomeApplicant gives one of the workplace's shop stewards, in turn
+// (or the region's coordinator), a task to welcome the new member within
+// three days.
 func (s *Storage) welcomeApplicant(ctx context.Context, tx *sql.Tx, u *access.Principal, personID, workplaceID int64, now, today time.Time) error {
-	owner, err := s.taskOwner(ctx, tx, workplaceID)
+	owner, err := s.shareOwner(ctx, tx, workplaceID, "")
 	if err != nil {
 		return err
 	}
@@ -434,7 +444,7 @@ func (s *Storage) Applications(ctx context.Context, u *access.Principal, status 
 		COALESCE(r.first_name || ' ' || r.last_name, ''), m.applied_at, m.reject_reason
 		FROM memberships m JOIN persons p ON p.id = m.person_id
 		LEFT JOIN workplaces w ON w.id = p.workplace_id LEFT JOIN persons r ON r.id = m.recruited_by
-		WHERE m.source = '` + string(model.SourceJoinPage) + `' AND m.status = ` + a.Add(status) + ` AND ` + u.Scope(access.MembershipApprove).Filter("p.unit_path", &a) +
+		WHERE m.source = '` + string(model.SourceJoinPage) + `' AND m.status = ` + a.Add(status) + ` AND ` + u.Scope(access.MembershipApprove).FilterAt("p.unit_path", "p.workplace_id", &a) +
 		` ORDER BY m.applied_at, m.id LIMIT ` + a.Add(limit)
 	rows, err := s.r.QueryContext(ctx, q, a...)
 	if err != nil {
@@ -508,7 +518,7 @@ func (s *Storage) DecideApplication(ctx context.Context, u *access.Principal, me
 			lang   string
 		)
 		err := tx.QueryRowContext(ctx, `SELECT p.id, p.first_name, p.last_name, p.email, m.status, m.lang FROM memberships m JOIN persons p ON p.id = m.person_id
-			WHERE m.id = $1 AND `+u.Scope(access.MembershipApprove).Filter("p.unit_path", &args), args...).
+			WHERE m.id = $1 AND `+u.Scope(access.MembershipApprove).FilterAt("p.unit_path", "p.workplace_id", &args), args...).
 			Scan(&p.ID, &p.FirstName, &p.LastName, &p.Email, &status, &lang)
 		if err != nil {
 			return notFound(err, "err.application.notfound")
@@ -540,6 +550,14 @@ func (s *Storage) DecideApplication(ctx context.Context, u *access.Principal, me
 		if err := s.audit(ctx, tx, u, map[bool]string{true: "approve", false: "reject"}[approve], "membership", membershipID,
 			[]string{"status"}, p.ID, reason); err != nil {
 			return err
+		}
+		if approve {
+			if err := s.memberJoined(ctx, tx, u, p.ID); err != nil {
+				return err
+			}
+		}
+		if p.Email == "" {
+			return nil // an invited colleague without an address: their steward tells them
 		}
 		_, err = s.queueMail(ctx, tx, joinmail.Decided(lang, &p, approve, reason))
 		return err

@@ -60,7 +60,7 @@ func (s *Storage) AuditLog(ctx context.Context, u *access.Principal, limit int) 
 	var a access.Args
 	cond := "1 = 1"
 	if !u.UnionWide(access.AuditRead) {
-		cond = u.Scope(access.AuditRead).Filter("p.unit_path", &a)
+		cond = u.Scope(access.AuditRead).FilterAt("p.unit_path", "p.workplace_id", &a)
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT l.id, l.at, COALESCE(l.user_id, 0), l.username, l.action, l.entity, COALESCE(l.entity_id, 0), l.fields,
 		COALESCE(l.person_id, 0), l.detail, l.remote_addr FROM audit_log l LEFT JOIN persons p ON p.id = l.person_id

@@ -33,7 +33,7 @@ func (s *Storage) EarnCredits(ctx context.Context, u *access.Principal) (int, er
 		WHERE m.recruited_by IS NOT NULL AND m.status = $2 AND m.start_date <= $1
 		AND NOT EXISTS (SELECT 1 FROM credits c WHERE c.membership_id = m.id)
 		AND NOT EXISTS (SELECT 1 FROM credits c JOIN memberships o ON o.id = c.membership_id WHERE o.person_id = m.person_id)
-		AND `+u.Scope(access.PersonWrite).Filter("p.unit_path", &args)+`
+		AND `+u.Scope(access.PersonWrite).FilterAt("p.unit_path", "p.workplace_id", &args)+`
 		ORDER BY m.id`, args...)
 	if err != nil {
 		return 0, err
@@ -133,7 +133,7 @@ func (s *Storage) CreditsOf(ctx context.Context, u *access.Principal, recruiterI
 	}
 	a = access.Args{recruiterID}
 	rows, err := s.r.QueryContext(ctx, `SELECT c.membership_id, p.first_name || ' ' || p.last_name, c.earned_at,
-		CASE WHEN `+u.Scope(access.PersonRead).Filter("p.unit_path", &a)+` THEN 1 ELSE 0 END
+		CASE WHEN `+u.Scope(access.PersonRead).FilterAt("p.unit_path", "p.workplace_id", &a)+` THEN 1 ELSE 0 END
 		FROM credits c JOIN memberships m ON m.id = c.membership_id JOIN persons p ON p.id = m.person_id
 		WHERE c.recruiter_id = $1 ORDER BY c.earned_at DESC, c.id DESC`, a...)
 	if err != nil {
@@ -287,7 +287,7 @@ func (s *Storage) Awards(ctx context.Context, u *access.Principal) ([]Award, err
 		q := `SELECT r.id, r.first_name || ' ' || r.last_name, count(*),
 			EXISTS (SELECT 1 FROM reward_handouts h WHERE h.level_id = $1 AND h.person_id = r.id)
 			FROM credits c JOIN persons r ON r.id = c.recruiter_id
-			WHERE ` + access.Scope{Paths: []string{l.UnitPath}}.Filter("r.unit_path", &a) + ` AND ` + u.Scope(access.PersonRead).Filter("r.unit_path", &a) + `
+			WHERE ` + access.Scope{Paths: []string{l.UnitPath}}.Filter("r.unit_path", &a) + ` AND ` + u.Scope(access.PersonRead).FilterAt("r.unit_path", "r.workplace_id", &a) + `
 			GROUP BY r.id, r.first_name, r.last_name, r.sort_key HAVING count(*) >= $2 ORDER BY r.sort_key`
 		rows, err := s.r.QueryContext(ctx, q, a...)
 		if err != nil {
@@ -314,7 +314,7 @@ func (s *Storage) SetHandedOut(ctx context.Context, u *access.Principal, levelID
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		args := access.Args{personID}
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM persons p WHERE p.id = $1 AND `+u.Scope(access.PersonWrite).Filter("p.unit_path", &args),
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM persons p WHERE p.id = $1 AND `+u.Scope(access.PersonWrite).FilterAt("p.unit_path", "p.workplace_id", &args),
 			args...).Scan(&n); err != nil {
 			return err
 		}

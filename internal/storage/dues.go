@@ -40,7 +40,7 @@ func (s *Storage) recordPayment(ctx context.Context, tx *sql.Tx, u *access.Princ
 	args := access.Args{p.MembershipID}
 	var personID int64
 	err := tx.QueryRowContext(ctx, `SELECT p.id FROM memberships m JOIN persons p ON p.id = m.person_id WHERE m.id = $1 AND `+
-		u.Scope(access.PersonWrite).Filter("p.unit_path", &args), args...).Scan(&personID)
+		u.Scope(access.PersonWrite).FilterAt("p.unit_path", "p.workplace_id", &args), args...).Scan(&personID)
 	if err != nil {
 		return notFound(err, "err.membership.notfound")
 	}
@@ -56,13 +56,13 @@ func (s *Storage) recordPayment(ctx context.Context, tx *sql.Tx, u *access.Princ
 	return s.audit(ctx, tx, u, "create", "dues_payment", id, []string{"membership_id", "month", "amount"}, personID, p.Source)
 }
 
-// Payments lists the dues of a membership of a person the user may read,
-// newest month first; none for anyone else.
+// Payments lists the dues of a membership of the user or a person they
+// may read, newest month first; none for anyone else.
 func (s *Storage) Payments(ctx context.Context, u *access.Principal, membershipID int64) ([]Payment, error) {
 	a := access.Args{membershipID}
 	rows, err := s.r.QueryContext(ctx, `SELECT d.membership_id, d.month, d.amount_ore, d.source, d.recorded_at FROM dues_payments d
 		JOIN memberships m ON m.id = d.membership_id JOIN persons p ON p.id = m.person_id
-		WHERE d.membership_id = $1 AND `+u.Scope(access.PersonRead).Filter("p.unit_path", &a)+` ORDER BY d.month DESC`, a...)
+		WHERE d.membership_id = $1 AND `+selfOr(u, access.PersonRead, &a)+` ORDER BY d.month DESC`, a...)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +100,7 @@ func (s *Storage) ImportPayments(ctx context.Context, u *access.Principal, rows 
 			if id == 0 {
 				args := access.Args{strings.ToLower(row.Email)}
 				err = tx.QueryRowContext(ctx, `SELECT m.id FROM memberships m JOIN persons p ON p.id = m.person_id
-					WHERE lower(p.email) = $1 AND m.status IN `+currentStatuses+` AND `+u.Scope(access.PersonWrite).Filter("p.unit_path", &args)+
+					WHERE lower(p.email) = $1 AND m.status IN `+currentStatuses+` AND `+u.Scope(access.PersonWrite).FilterAt("p.unit_path", "p.workplace_id", &args)+
 					` ORDER BY m.start_date DESC, m.id DESC LIMIT 1`, args...).Scan(&id)
 				err = notFound(err, "err.membership.notfound")
 			}

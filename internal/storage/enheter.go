@@ -269,7 +269,7 @@ func (s *Storage) SubUnitsOf(ctx context.Context, u *access.Principal, parentOrg
 	}
 	var a access.Args
 	rows, err := s.r.QueryContext(ctx, `SELECT `+workplaceColumns+` FROM workplaces w JOIN org_units u ON u.id = w.unit_id
-		WHERE w.parent_orgnr = `+a.Add(orgnr)+` AND `+u.Scope(access.WorkplaceRead).Filter("u.path", &a)+` ORDER BY w.sort_key, w.id`, a...)
+		WHERE w.parent_orgnr = `+a.Add(orgnr)+` AND `+workplaceFilter(u.Scope(access.WorkplaceRead), &a)+` ORDER BY w.sort_key, w.id`, a...)
 	if err != nil {
 		return nil, err
 	}

@@ -153,7 +153,7 @@ func (s *Storage) roles(ctx context.Context, cond string, args ...any) ([]model.
 
 // StewardsAt lists the current shop stewards of a workplace's club.
 func (s *Storage) StewardsAt(ctx context.Context, u *access.Principal, w *model.Workplace) ([]model.Role, error) {
-	if !u.Scope(access.WorkplaceRead).Contains(w.UnitPath) {
+	if !u.Scope(access.WorkplaceRead).ContainsAt(w.UnitPath, w.ID) {
 		return nil, model.ErrorKey(model.ENOTFOUND, "err.workplace.notfound")
 	}
 	return s.roles(ctx, `r.unit_id = $1 AND r.role IN `+stewardRoles+` AND (r.end_date IS NULL OR r.end_date > $2)`, w.UnitID, date(s.today()))
@@ -184,7 +184,7 @@ func (s *Storage) LogContact(ctx context.Context, u *access.Principal, c *model.
 	if err != nil {
 		return err
 	}
-	if !u.Scope(access.ContactWrite).Contains(p.UnitPath) {
+	if !u.Scope(access.ContactWrite).ContainsAt(p.UnitPath, p.WorkplaceID) {
 		return model.ErrorKey(model.EFORBIDDEN, "err.contact.forbidden")
 	}
 	st, err := s.Settings(ctx)

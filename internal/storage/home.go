@@ -21,7 +21,7 @@ func (s *Storage) Home(ctx context.Context, u *access.Principal) (*HomeCounts, e
 	today := date(s.today())
 	var a access.Args
 	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM persons p WHERE p.member_status IN ('active', 'arrears') AND `+
-		u.Scope(access.PersonRead).Filter("p.unit_path", &a), a...).Scan(&h.Members); err != nil {
+		u.Scope(access.PersonRead).FilterAt("p.unit_path", "p.workplace_id", &a), a...).Scan(&h.Members); err != nil {
 		return nil, err
 	}
 	a = access.Args{today}
@@ -35,7 +35,7 @@ func (s *Storage) Home(ctx context.Context, u *access.Principal) (*HomeCounts, e
 	if err := s.r.QueryRowContext(ctx, `SELECT count(*),
 		COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM roles r WHERE r.unit_id = w.unit_id AND r.role IN `+stewardRoles+`
 			AND (r.end_date IS NULL OR r.end_date > $1)) THEN 1 ELSE 0 END), 0)
-		FROM workplaces w JOIN org_units u ON u.id = w.unit_id WHERE `+u.Scope(access.WorkplaceRead).Filter("u.path", &a), a...).
+		FROM workplaces w JOIN org_units u ON u.id = w.unit_id WHERE `+workplaceFilter(u.Scope(access.WorkplaceRead), &a), a...).
 		Scan(&h.Workplaces, &h.WorkplacesNoSteward); err != nil {
 		return nil, err
 	}

@@ -313,7 +313,8 @@ var stagedTable = []string{`CREATE TEMP TABLE staged (
 	class TEXT NOT NULL DEFAULT '',
 	dup_of INTEGER,
 	outside_id BIGINT,
-	outside_match TEXT NOT NULL DEFAULT '')`,
+	outside_match TEXT NOT NULL DEFAULT '',
+	owner_id BIGINT)`,
 	`CREATE INDEX staged_fnr ON staged(fnr_hash, line)`,
 	`CREATE INDEX staged_email ON staged(email, line)`,
 	`CREATE INDEX staged_name ON staged(sort_key, birth_date, line)`,
@@ -368,7 +369,7 @@ func (im *importRun) workplacePath(ctx context.Context, id int64) (string, error
 	if err != nil {
 		return "", notFound(err, "err.workplace.notfound")
 	}
-	if !im.u.Scope(access.NewhireImport).Contains(path) {
+	if !im.u.Scope(access.NewhireImport).ContainsAt(path, id) {
 		return "", model.ErrorKey(model.ENOTFOUND, "err.workplace.notfound")
 	}
 	im.paths[id] = path
@@ -481,7 +482,7 @@ func matchStep(key model.MatchKey, idCol, matchCol, rows, cond string) string {
 // scope, with its arguments.
 func (im *importRun) personScope() (string, []any) {
 	var a access.Args
-	cond := im.u.Scope(access.PersonRead).Filter("p.unit_path", &a)
+	cond := im.u.Scope(access.PersonRead).FilterAt("p.unit_path", "p.workplace_id", &a)
 	return cond, a
 }
 
@@ -558,7 +559,7 @@ func (im *importRun) report(ctx context.Context, res *ImportResult) error {
 			limit = maxFlagged
 		}
 		a := access.Args{class, limit}
-		visible := im.u.Scope(access.PersonRead).Filter("p.unit_path", &a)
+		visible := im.u.Scope(access.PersonRead).FilterAt("p.unit_path", "p.workplace_id", &a)
 		rows, err := im.tx.QueryContext(ctx, `SELECT s.line, s.first_name || ' ' || s.last_name, s.workplace_id, s.class, s.match, COALESCE(s.dup_of, 0),
 			CASE WHEN `+visible+` THEN p.id ELSE 0 END, CASE WHEN `+visible+` THEN p.first_name || ' ' || p.last_name ELSE '' END
 			FROM staged s LEFT JOIN persons p ON p.id = s.person_id
@@ -626,9 +627,13 @@ func (im *importRun) apply(ctx context.Context, res *ImportResult) error {
 			return fmt.Errorf("import: %w", err)
 		}
 	}
-	// Tasks go to each workplace's shop steward, or the region's coordinator,
-	// due as listmatch.Due says (TestImportTasksDue).
+	// Tasks are shared among each workplace's shop stewards (shareNewHires);
+	// without any, they go to the importer if a steward of the club, else
+	// the region's coordinator; due as listmatch.Due says (TestImportTasksDue).
 	for wid, path := range im.paths {
+		if err := im.shareNewHires(ctx, wid); err != nil {
+			return err
+		}
 		owner := listmatch.ClubOwner(im.u, path)
 		if owner == 0 {
 			var err error
@@ -637,7 +642,7 @@ func (im *importRun) apply(ctx context.Context, res *ImportResult) error {
 			}
 		}
 		err := im.exec(ctx, `INSERT INTO tasks (kind, title, person_id, workplace_id, unit_path, owner_person_id, due, status, created_at)
-			SELECT $1, $2, s.person_id, s.workplace_id, s.unit_path, $3, CASE WHEN s.start_date > $4 THEN s.start_date ELSE $4 END, 'open', $5
+			SELECT $1, $2, s.person_id, s.workplace_id, s.unit_path, COALESCE(s.owner_id, $3), CASE WHEN s.start_date > $4 THEN s.start_date ELSE $4 END, 'open', $5
 			FROM staged s WHERE s.workplace_id = $6 AND `+joinsPipeline,
 			entry.TaskKind, entry.Title, nullID(owner), today, now, wid)
 		if err != nil {

@@ -31,7 +31,8 @@ var personRefs = []personRef{
 	{"outbox", "person_id", retention.Delete}, {"referral_codes", "person_id", retention.Delete},
 	{"credits", "recruiter_id", retention.Delete}, {"reward_handouts", "person_id", retention.Delete},
 	{"match_candidates", "person_id", retention.Delete}, {"match_candidates", "candidate_id", retention.Delete},
-	{"applications", "person_id", retention.Delete}, {"signin_links", "person_id", retention.Delete},
+	{"applications", "person_id", retention.Delete}, {"applications", "invited_person_id", retention.Delete},
+	{"applications", "recruited_by", retention.Clear}, {"signin_links", "person_id", retention.Delete},
 	{"register_values", "person_id", retention.Delete}, {"register_missing", "person_id", retention.Delete},
 	// No foreign key, but the erasure of a person follows it: the entry
 	// stays, its personal values go.
@@ -94,6 +95,11 @@ func (s *Storage) mergeTx(ctx context.Context, tx *sql.Tx, u *access.Principal, 
 	status, err := s.settleMemberships(ctx, tx, keepID, s.today())
 	if err != nil {
 		return err
+	}
+	if model.IsMember(status) || status == model.StatusPending {
+		if err := s.memberJoined(ctx, tx, u, keepID); err != nil {
+			return err
+		}
 	}
 	keep.Person = merge.Combine(keep.Person, drop.Person)
 	if err := keep.store(ctx, tx, status, s.now().UTC()); err != nil {

@@ -145,11 +145,12 @@ func TestMergeMovesEverythingAndLosesNothing(t *testing.T) {
 		after := refs(a)
 		// Collisions the rules settle: one pipeline entry at wA, one
 		// handout of the level; the newcomer's audit entry (create) moves
-		// and the merge adds one; the candidate row goes.
+		// and the merge adds one, as does closing the pipeline entry of
+		// the person, a member now (memberJoined); the candidate row goes.
 		collided := map[personRef]int{
 			{"pipeline", "person_id", retention.Delete}:         1,
 			{"reward_handouts", "person_id", retention.Delete}:  1,
-			{"audit_log", "person_id", retention.Blank}:         -1,
+			{"audit_log", "person_id", retention.Blank}:         -2,
 			{"match_candidates", "person_id", retention.Delete}: 0,
 			{"employments", "person_id", retention.Delete}:      1, // two open at wA: the earlier start stays
 		}

@@ -20,6 +20,7 @@ type DayTask struct {
 	StartDate     time.Time
 	Escalated     bool
 	Colleagues    []Colleague // who else may be credited when they join
+	Holders       []Colleague // fellow stewards the task may be handed to
 }
 
 // Colleague is a member at a workplace, to credit for a recruit.
@@ -45,6 +46,7 @@ type Day struct {
 	Today         []DayTask
 	Upcoming      []DayTask // the next seven days
 	Escalated     []DayTask // others' overdue tasks, for coordinators
+	Fellows       []DayTask // fellow stewards' overdue tasks, to take over (for the others)
 	NewColleagues []NewColleague
 }
 
@@ -70,6 +72,9 @@ func (s *Storage) MyDay(ctx context.Context, u *access.Principal) (*Day, error) 
 	if err := s.addColleagues(ctx, u, tasks); err != nil {
 		return nil, err
 	}
+	if err := s.addHolders(ctx, u, tasks); err != nil {
+		return nil, err
+	}
 	for _, t := range tasks {
 		switch {
 		case t.Due.Before(today):
@@ -87,12 +92,14 @@ func (s *Storage) MyDay(ctx context.Context, u *access.Principal) (*Day, error) 
 		if err != nil {
 			return nil, err
 		}
+	} else if d.Fellows, err = s.fellowsOverdue(ctx, u); err != nil {
+		return nil, err
 	}
 	a = access.Args{date(today.AddDate(0, 0, -21)), date(today.AddDate(0, 0, 14))}
 	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.first_name || ' ' || p.last_name, w.name, pl.start_date, pl.first_contact_at IS NOT NULL, pl.outcome
 		FROM pipeline pl JOIN persons p ON p.id = pl.person_id JOIN workplaces w ON w.id = pl.workplace_id
-		WHERE pl.kind = 'newhire' AND pl.start_date >= $1 AND pl.start_date <= $2 AND `+u.Scope(access.PersonRead).Filter("pl.unit_path", &a)+`
-		AND `+u.Scope(access.PersonRead).Filter("p.unit_path", &a)+`
+		WHERE pl.kind = 'newhire' AND pl.start_date >= $1 AND pl.start_date <= $2 AND `+u.Scope(access.PersonRead).FilterAt("pl.unit_path", "pl.workplace_id", &a)+`
+		AND `+u.Scope(access.PersonRead).FilterAt("p.unit_path", "p.workplace_id", &a)+`
 		ORDER BY pl.start_date DESC, p.sort_key LIMIT 50`, a...)
 	if err != nil {
 		return nil, err
@@ -141,6 +148,9 @@ func (s *Storage) DayTask(ctx context.Context, u *access.Principal, id int64) (*
 	if len(ts) == 0 {
 		return nil, model.ErrorKey(model.ENOTFOUND, "err.task.notfound")
 	}
+	if err := s.addHolders(ctx, u, ts); err != nil {
+		return nil, err
+	}
 	return &ts[0], s.addColleagues(ctx, u, ts)
 }
 
@@ -171,7 +181,7 @@ func (s *Storage) addColleagues(ctx context.Context, u *access.Principal, ts []D
 func (s *Storage) Colleagues(ctx context.Context, u *access.Principal, workplaceID int64) ([]Colleague, error) {
 	a := access.Args{workplaceID, u.PersonID}
 	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.first_name || ' ' || p.last_name FROM persons p
-		WHERE p.workplace_id = $1 AND p.id <> $2 AND p.member_status IN ('active', 'arrears') AND `+u.Scope(access.PersonRead).Filter("p.unit_path", &a)+`
+		WHERE p.workplace_id = $1 AND p.id <> $2 AND p.member_status IN ('active', 'arrears') AND `+u.Scope(access.PersonRead).FilterAt("p.unit_path", "p.workplace_id", &a)+`
 		ORDER BY p.sort_key, p.id LIMIT 100`, a...)
 	if err != nil {
 		return nil, err

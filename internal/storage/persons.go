@@ -41,10 +41,15 @@ func personKeys(p *model.Person) (sortKey, searchKey string) {
 
 // Person returns the person with the given id if the user may read them.
 // A person outside the user's scope is reported as not found, so that the
-// answer does not tell whether they exist.
+// answer does not tell whether they exist. The user themself is always
+// found (access.IsSelf).
 func (s *Storage) Person(ctx context.Context, u *access.Principal, id int64) (*model.Person, error) {
 	var a access.Args
-	q := `SELECT ` + personColumns + ` FROM persons p WHERE p.id = ` + a.Add(id) + ` AND ` + personScope(u, &a)
+	cond := "1 = 1" // the user themself (access.IsSelf)
+	if !u.IsSelf(id) {
+		cond = personScope(u, &a)
+	}
+	q := `SELECT ` + personColumns + ` FROM persons p WHERE p.id = ` + a.Add(id) + ` AND ` + cond
 	p, err := scanPerson(u, s.r.QueryRowContext(ctx, q, a...))
 	if err != nil {
 		return nil, notFound(err, "err.person.notfound")
@@ -58,8 +63,8 @@ func (s *Storage) Person(ctx context.Context, u *access.Principal, id int64) (*m
 // steward).
 func personScope(u *access.Principal, a *access.Args) string {
 	sc := u.Scope(access.PersonRead)
-	return `(` + sc.Filter("p.unit_path", a) + ` OR EXISTS (SELECT 1 FROM employments e JOIN workplaces w ON w.id = e.workplace_id
-		JOIN org_units o ON o.id = w.unit_id WHERE e.person_id = p.id AND e.end_date IS NULL AND ` + sc.Filter("o.path", a) + `))`
+	return `(` + sc.FilterAt("p.unit_path", "p.workplace_id", a) + ` OR EXISTS (SELECT 1 FROM employments e JOIN workplaces w ON w.id = e.workplace_id
+		JOIN org_units o ON o.id = w.unit_id WHERE e.person_id = p.id AND e.end_date IS NULL AND ` + sc.FilterAt("o.path", "w.id", a) + `))`
 }
 
 // PersonsAtWorkplace lists the persons currently at a workplace (there
@@ -90,7 +95,7 @@ func (s *Storage) SearchPersons(ctx context.Context, u *access.Principal, q stri
 		conds = append(conds, `p.search_key LIKE `+a.Add("%"+escapeLike(w)+"%")+` ESCAPE '\'`)
 	}
 	query := `SELECT ` + personColumns + ` FROM persons p WHERE ` + strings.Join(conds, " AND ") +
-		` AND ` + u.Scope(access.PersonRead).Filter("p.unit_path", &a) + ` ORDER BY p.sort_key, p.id LIMIT ` + a.Add(limit)
+		` AND ` + u.Scope(access.PersonRead).FilterAt("p.unit_path", "p.workplace_id", &a) + ` ORDER BY p.sort_key, p.id LIMIT ` + a.Add(limit)
 	return s.queryPersons(ctx, u, query, a...)
 }
 
@@ -160,20 +165,22 @@ func (s *Storage) placePerson(ctx context.Context, tx *sql.Tx, u *access.Princip
 	if err != nil {
 		return notFound(err, "err.placement.notfound")
 	}
-	if !u.Scope(access.PersonWrite).Contains(p.UnitPath) && !u.Scope(access.ContactWrite).Contains(p.UnitPath) {
+	if !u.Scope(access.PersonWrite).ContainsAt(p.UnitPath, p.WorkplaceID) && !u.Scope(access.ContactWrite).ContainsAt(p.UnitPath, p.WorkplaceID) {
 		return model.ErrorKey(model.EFORBIDDEN, "err.person.create")
 	}
 	return nil
 }
 
 // UpdateContactInfo changes a person's e-mail, mobile and address, auditing
-// which fields changed (and their old values, erasable with the person).
+// which fields changed (and their old values, erasable with the person):
+// for a person in the user's scope, or the user themself (a correction of
+// their own, audited under their name).
 func (s *Storage) UpdateContactInfo(ctx context.Context, u *access.Principal, id int64, email, mobile, address, postalCode string) (*model.Person, error) {
 	old, err := s.Person(ctx, u, id)
 	if err != nil {
 		return nil, err
 	}
-	if !u.Scope(access.ContactWrite).Contains(old.UnitPath) {
+	if !u.IsSelf(id) && !u.Scope(access.ContactWrite).ContainsAt(old.UnitPath, old.WorkplaceID) {
 		return nil, model.ErrorKey(model.EFORBIDDEN, "err.person.update")
 	}
 	p := *old

@@ -15,6 +15,11 @@ import (
 type OutcomeResult struct {
 	Task     model.Task  // the task, as it is now
 	FollowUp *model.Task // the follow-up scheduled, if any
+	// Invitation is the link that confirms the membership, sent to the
+	// person when they joined (mailed if they have an address), for the
+	// steward to hand over too; shown once, never stored.
+	Invitation string
+	Mailed     bool // the invitation went by e-mail
 }
 
 // LogOutcome records the outcome of a pipeline task in the user's scope
@@ -86,8 +91,11 @@ func (s *Storage) LogOutcome(ctx context.Context, u *access.Principal, o pipelin
 				return err
 			}
 		}
-		if plan.Join {
-			if err := s.join(ctx, tx, u, t, o.MembershipType, plan.Recruiter, today); err != nil {
+		if plan.Invite {
+			if err := s.checkRecruiter(ctx, tx, u, t.PersonID, plan.Recruiter); err != nil {
+				return err
+			}
+			if res.Invitation, res.Mailed, err = s.invite(ctx, tx, u, t, o.MembershipType, plan.Recruiter, o.ConfirmURL); err != nil {
 				return err
 			}
 		}
@@ -135,36 +143,29 @@ func (s *Storage) closePipeline(ctx context.Context, tx *sql.Tx, t *model.Task, 
 	return err
 }
 
-// join makes the task's person a member of type typ, credited to the
-// recruiter: the user, or a member in the user's scope.
-func (s *Storage) join(ctx context.Context, tx *sql.Tx, u *access.Principal, t *model.Task, typ model.MembershipType, recruiter int64, today time.Time) error {
+// checkRecruiter checks who is credited with recruiting personID: the
+// user, or a member in the user's scope.
+func (s *Storage) checkRecruiter(ctx context.Context, tx *sql.Tx, u *access.Principal, personID, recruiter int64) error {
 	if recruiter != u.PersonID {
 		var path string
+		var wp int64
 		var status model.MembershipStatus
-		err := tx.QueryRowContext(ctx, `SELECT unit_path, member_status FROM persons WHERE id = $1`, recruiter).Scan(&path, &status)
+		err := tx.QueryRowContext(ctx, `SELECT unit_path, COALESCE(workplace_id, 0), member_status FROM persons WHERE id = $1`, recruiter).Scan(&path, &wp, &status)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		if err != nil || recruiter == t.PersonID || !model.IsMember(status) || !u.Scope(access.PersonRead).Contains(path) {
+		if err != nil || recruiter == personID || !model.IsMember(status) || !u.Scope(access.PersonRead).ContainsAt(path, wp) {
 			return model.ErrorKey(model.EINVALID, "err.recruiter.invalid")
 		}
 	}
 	var status model.MembershipStatus
-	if err := tx.QueryRowContext(ctx, `SELECT member_status FROM persons WHERE id = $1`, t.PersonID).Scan(&status); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT member_status FROM persons WHERE id = $1`, personID).Scan(&status); err != nil {
 		return err
 	}
 	if model.IsMember(status) {
 		return model.ErrorKey(model.ECONFLICT, "err.person.member")
 	}
-	var id int64
-	if err := tx.QueryRowContext(ctx, `INSERT INTO memberships (person_id, type, status, start_date, source, recruited_by)
-		VALUES ($1, $2, 'active', $3, $4, $5) RETURNING id`, t.PersonID, typ, today, string(model.SourceWorkplace), nullID(recruiter)).Scan(&id); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE persons SET member_status = 'active', other_union = '', updated_at = $1 WHERE id = $2`, s.now().UTC(), t.PersonID); err != nil {
-		return err
-	}
-	return s.audit(ctx, tx, u, "create", "membership", id, []string{"type", "status", "start_date", "recruited_by"}, t.PersonID, "")
+	return nil
 }
 
 // insertTask stores a new task and audits it.
@@ -190,12 +191,8 @@ func (s *Storage) StartAsking(ctx context.Context, u *access.Principal, workplac
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		var path string
 		err := tx.QueryRowContext(ctx, `SELECT o.path FROM workplaces w JOIN org_units o ON o.id = w.unit_id WHERE w.id = $1`, workplaceID).Scan(&path)
-		if err != nil || !u.Scope(access.TaskWrite).Contains(path) {
+		if err != nil || !u.Scope(access.TaskWrite).ContainsAt(path, workplaceID) {
 			return model.ErrorKey(model.ENOTFOUND, "err.workplace.notfound")
-		}
-		owner, err := s.taskOwner(ctx, tx, workplaceID)
-		if err != nil {
-			return err
 		}
 		now, today := s.now().UTC(), s.today()
 		for _, id := range personIDs {
@@ -217,6 +214,10 @@ func (s *Storage) StartAsking(ctx context.Context, u *access.Principal, workplac
 				return err
 			}
 			if _, err := s.stampEraseDates(ctx, tx, st.RetentionDays, `pl.person_id = $1 AND pl.workplace_id = $2`, id, workplaceID); err != nil {
+				return err
+			}
+			owner, err := s.shareOwner(ctx, tx, workplaceID, "")
+			if err != nil {
 				return err
 			}
 			t := pipeline.Ask(id, workplaceID, path, owner, today)

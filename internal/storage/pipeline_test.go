@@ -227,7 +227,10 @@ func TestWelcomeSchedulesFollowUpAndJoinCredits(t *testing.T) {
 		if len(d.Upcoming) != 1 || d.Upcoming[0].Kind != model.TaskFollowUp || !d.NewColleagues[0].Contacted {
 			t.Fatalf("Min dag after welcome: %+v", d)
 		}
-		if _, err := s.LogOutcome(ctx, f.steward, pipeline.Outcome{TaskID: d.Upcoming[0].ID, Result: pipeline.OutcomeJoined}); err != nil {
+		// "Joined" sends the invitation; the person confirms it, and an
+		// advisor approves the application.
+		res = joinByInvite(t, s, f.steward, pipeline.Outcome{TaskID: d.Upcoming[0].ID, Result: pipeline.OutcomeJoined})
+		if err := s.DecideApplication(ctx, f.admin, membershipOf(t, s, task.PersonID), true, ""); err != nil {
 			t.Fatal(err)
 		}
 		var status model.MembershipStatus

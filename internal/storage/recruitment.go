@@ -57,7 +57,7 @@ func (s *Storage) Recruitment(ctx context.Context, u *access.Principal, since ti
 	}
 	a := access.Args{since.UTC()}
 	rows, err := s.r.QueryContext(ctx, `SELECT w.id, w.name, i.created_at FROM imports i JOIN workplaces w ON w.id = i.workplace_id
-		WHERE i.created_at >= $1 AND `+u.Scope(access.StatisticsRead).Filter("i.unit_path", &a), a...)
+		WHERE i.created_at >= $1 AND `+u.Scope(access.StatisticsRead).FilterAt("i.unit_path", "i.workplace_id", &a), a...)
 	if err != nil {
 		return nil, total, err
 	}
@@ -83,7 +83,7 @@ func (s *Storage) Recruitment(ctx context.Context, u *access.Principal, since ti
 	a = access.Args{since.UTC()}
 	rows, err = s.r.QueryContext(ctx, `SELECT w.id, w.name, pl.start_date, pl.created_at, pl.first_contact_at, pl.outcome
 		FROM pipeline pl JOIN workplaces w ON w.id = pl.workplace_id
-		WHERE pl.kind = 'newhire' AND pl.created_at >= $1 AND `+u.Scope(access.StatisticsRead).Filter("pl.unit_path", &a), a...)
+		WHERE pl.kind = 'newhire' AND pl.created_at >= $1 AND `+u.Scope(access.StatisticsRead).FilterAt("pl.unit_path", "pl.workplace_id", &a), a...)
 	if err != nil {
 		return nil, total, err
 	}
@@ -157,7 +157,7 @@ func (s *Storage) Imports(ctx context.Context, u *access.Principal, workplaceID 
 	a := access.Args{workplaceID}
 	rows, err := s.r.QueryContext(ctx, `SELECT i.id, i.kind, i.filename, i.source, i.lawful_basis, i.rows_read, i.rows_created, i.rows_matched, i.rows_error,
 		COALESCE(us.username, ''), i.created_at FROM imports i LEFT JOIN users us ON us.id = i.created_by
-		WHERE i.workplace_id = $1 AND `+u.Scope(access.WorkplaceRead).Filter("i.unit_path", &a)+` ORDER BY i.created_at DESC LIMIT 50`, a...)
+		WHERE i.workplace_id = $1 AND `+u.Scope(access.WorkplaceRead).FilterAt("i.unit_path", "i.workplace_id", &a)+` ORDER BY i.created_at DESC LIMIT 50`, a...)
 	if err != nil {
 		return nil, err
 	}

@@ -29,8 +29,8 @@ func newReferralCode() string {
 // in the user's scope for perm: a member without any role still has their
 // own referral link, credits and leaderboard choice.
 func selfOr(u *access.Principal, perm access.Permission, a *access.Args) string {
-	scope := u.Scope(perm).Filter("p.unit_path", a)
-	if u == nil || u.PersonID == 0 {
+	scope := u.Scope(perm).FilterAt("p.unit_path", "p.workplace_id", a)
+	if !u.IsSelf(u.PersonID) {
 		return scope
 	}
 	return "(p.id = " + a.Add(u.PersonID) + " OR " + scope + ")"

@@ -59,14 +59,6 @@ func (s *Storage) SyncRegister(ctx context.Context, u *access.Principal, src reg
 		return nil, err
 	}
 	defer conn.Close()
-	if s.dialect == SQLite {
-		// A load inserts all over persons' indexes: a larger page cache
-		// for its duration (the default is 2 MB) keeps more of them in memory.
-		if _, err := conn.ExecContext(ctx, `PRAGMA cache_size = -32768`); err != nil {
-			return nil, err
-		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = -2000`)
-	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -119,7 +111,6 @@ type regRun struct {
 	// members Verve made), by keys of their identifiers (regKey), so a
 	// new row finds its echo or possible match without a query.
 	byFnr, byEmail, byMobile, byNameBirth map[uint64]int64
-	loadFnrs                              map[uint64]int64   // fødselsnumre this load put on a member number
 	prefetched                            map[string]*known  // this batch's known members by number (PostgreSQL)
 	bulk                                  bulkSink           // the first load writes new members in batches
 	indexes                               []string           // the definitions of the indexes dropped for the first load
@@ -148,7 +139,6 @@ type recruit struct {
 	person     int64
 	membership int64
 	memberNo   string
-	hashes     string
 	paidUpTo   time.Time
 }
 
@@ -577,7 +567,7 @@ func (r *regRun) prepare() error {
 	r.first = n == 0
 	r.rep.First = r.first
 	r.byFnr, r.byEmail, r.byMobile, r.byNameBirth = map[uint64]int64{}, map[uint64]int64{}, map[uint64]int64{}, map[uint64]int64{}
-	r.loadFnrs, r.ids, r.nextIDs = map[uint64]int64{}, map[string][]int64{}, map[string]int64{}
+	r.ids, r.nextIDs = map[string][]int64{}, map[string]int64{}
 	rows, err := tx.QueryContext(ctx, `SELECT id, COALESCE(fnr_hash, ''), email, mobile, first_name, last_name, birth_date FROM persons WHERE member_no IS NULL`)
 	if err != nil {
 		return err
@@ -810,12 +800,13 @@ func (r *regRun) identify(rec register.Record) (*known, bool, error) {
 		return nil, true, nil
 	}
 	h := r.s.key.Hash(rec.Fnr)
-	if _, taken := r.loadFnrs[regKey("fnr", h)]; taken {
-		r.reject(rec, register.Fnr, "", "register.row.fnrtaken")
-		return nil, false, nil
-	}
 	if _, echo := r.byFnr[regKey("fnr", h)]; !echo && r.first {
-		return nil, true, nil // nobody else has a member number, nobody without has this one
+		// Nobody had a member number before this load, nobody without one
+		// has this number, and the reader refuses a number on two rows
+		// (register.row.fnrtwice); a Source that does not would fail the
+		// load on the unique index, committing nothing. Later loads write
+		// each new member at once, so the query below finds them.
+		return nil, true, nil
 	}
 	ok, err := r.scan(`SELECT `+knownColumns+` WHERE p.fnr_hash = $1`, []any{h}, &k.id, &k.memberNo, &k.status, &k.unitID, &k.unitPath, &k.hashes)
 	if err != nil || !ok {
@@ -944,9 +935,6 @@ func (r *regRun) apply(rec register.Record) error {
 		return err
 	}
 	r.seen[regKey("no", rec.MemberNo)] = a.person
-	if rec.Fnr != "" {
-		r.loadFnrs[regKey("fnr", r.s.key.Hash(rec.Fnr))] = a.person
-	}
 	r.seeMissing(a.person)
 	return nil
 }
@@ -1055,7 +1043,7 @@ func (a *applied) insertMembership(status model.MembershipStatus) error {
 // wantRecruiter notes the recruiter to set once every row is in.
 func (a *applied) wantRecruiter() {
 	a.run.recruits = append(a.run.recruits, recruit{line: a.rec.Line, person: a.person, membership: a.membership, memberNo: a.rec.Recruiter,
-		hashes: a.hashes, paidUpTo: a.rec.PaidUpTo})
+		paidUpTo: a.rec.PaidUpTo})
 }
 
 // personColumn is a person column a register field sets directly.
@@ -1115,6 +1103,12 @@ func (a *applied) update(k *known, placed bool) error {
 	}
 	if err := a.updateMembership(status); err != nil {
 		return err
+	}
+	if plan.Join && model.IsMember(status) {
+		// A known person the register now has as a member: asking them is done.
+		if err := r.s.memberJoined(r.ctx, r.tx, r.u, a.person); err != nil {
+			return err
+		}
 	}
 	if plan.EndJob {
 		if err := r.exec(`UPDATE employments SET end_date = $1 WHERE person_id = $2 AND source = 'register' AND end_date IS NULL`, date(r.today), a.person); err != nil {
@@ -1329,7 +1323,11 @@ func (r *regRun) resolveRecruiters() error {
 			e.Column, e.Value = string(register.RecruitedBy), c.memberNo
 			r.rep.Errors = append(r.rep.Errors, e)
 			r.rep.Failed++
-			if err := r.exec(`UPDATE register_values SET hashes = $1 WHERE person_id = $2`, register.Forget(c.hashes, register.RecruitedBy), c.person); err != nil {
+			var hashes string
+			if _, err := r.scan(`SELECT hashes FROM register_values WHERE person_id = $1`, []any{c.person}, &hashes); err != nil {
+				return err
+			}
+			if err := r.exec(`UPDATE register_values SET hashes = $1 WHERE person_id = $2`, register.Forget(hashes, register.RecruitedBy), c.person); err != nil {
 				return err
 			}
 			continue

@@ -70,7 +70,7 @@ func (s *Storage) RegisterChanges(ctx context.Context, u *access.Principal, sinc
 		var a access.Args
 		sinceArg := a.Add(from)
 		sinceDay := a.Add(date(clock.Day(since)))
-		scope := u.Scope(access.ExportRun).Filter("p.unit_path", &a)
+		scope := u.Scope(access.ExportRun).FilterAt("p.unit_path", "p.workplace_id", &a)
 		contact := "(1 = 0"
 		for _, f := range contactFields {
 			contact += ` OR ',' || l.fields || ',' LIKE ` + a.Add("%,"+f+",%")

@@ -189,7 +189,7 @@ func (s *Storage) eraseWhere(ctx context.Context, u *access.Principal, reason, q
 	}
 	all := access.Args(slices.Clone(args))
 	rows, err := s.r.QueryContext(ctx, `SELECT p.id FROM persons p WHERE p.id IN (`+query+`) AND `+
-		u.Scope(access.PersonWrite).Filter("p.unit_path", &all)+` ORDER BY p.id`, all...)
+		u.Scope(access.PersonWrite).FilterAt("p.unit_path", "p.workplace_id", &all)+` ORDER BY p.id`, all...)
 	if err != nil {
 		return 0, err
 	}
@@ -235,7 +235,7 @@ func (s *Storage) erasePerson(ctx context.Context, u *access.Principal, id int64
 		a := access.Args(slices.Clone(args))
 		var one int
 		err := tx.QueryRowContext(ctx, `SELECT 1 FROM persons p WHERE p.id = `+a.Add(id)+` AND p.id IN (`+query+`) AND `+
-			u.Scope(access.PersonWrite).Filter("p.unit_path", &a), a...).Scan(&one)
+			u.Scope(access.PersonWrite).FilterAt("p.unit_path", "p.workplace_id", &a), a...).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}

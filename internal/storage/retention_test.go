@@ -123,9 +123,7 @@ func TestEveryPipelineEntryGetsAnEraseDate(t *testing.T) {
 		joined := importOne(t, s, f, "Jens") // joins
 		elsewhere := declined(t, s, f, "Eli")
 		steward := declined(t, s, f, "Rolf")
-		if _, err := s.LogOutcome(ctx, f.steward, pipeline.Outcome{TaskID: joined.ID, Result: pipeline.OutcomeJoined}); err != nil {
-			t.Fatal(err)
-		}
+		joinByInvite(t, s, f.steward, pipeline.Outcome{TaskID: joined.ID, Result: pipeline.OutcomeJoined})
 		// Eli is asked at workplace B later; Rolf became a shop steward.
 		exec(t, s, `INSERT INTO pipeline (person_id, workplace_id, unit_path, kind, created_at) VALUES ($1, $2, $3, 'unorganised', $4)`,
 			elsewhere, f.wB.ID, f.clubB.Path, day0.AddDate(0, 0, 100))
@@ -190,7 +188,7 @@ func TestRecruiterMustBeAMemberInScope(t *testing.T) {
 		colleague := f.person(t, "Kari", "Kollega", f.wA)
 		contacts := count(t, s, `SELECT count(*) FROM contacts`)
 		for _, id := range []int64{prospect.PersonID, outside.ID, task.PersonID, 999999} {
-			_, err := s.LogOutcome(ctx, f.steward, pipeline.Outcome{TaskID: task.ID, Result: pipeline.OutcomeJoined, RecruiterID: id})
+			_, err := s.LogOutcome(ctx, f.steward, pipeline.Outcome{TaskID: task.ID, Result: pipeline.OutcomeJoined, RecruiterID: id, ConfirmURL: testConfirmURL})
 			if model.ErrorCode(err) != model.EINVALID {
 				t.Errorf("recruiter %d: %v, want EINVALID", id, err)
 			}
@@ -212,15 +210,11 @@ func TestRecruiterMustBeAMemberInScope(t *testing.T) {
 		if got := strings.Join(names, ", "); got != "Kari Kollega" {
 			t.Errorf("colleagues at A = %s", got)
 		}
-		if _, err := s.LogOutcome(ctx, f.steward, pipeline.Outcome{TaskID: task.ID, Result: pipeline.OutcomeJoined, RecruiterID: colleague.ID}); err != nil {
-			t.Fatal(err)
-		}
+		joinByInvite(t, s, f.steward, pipeline.Outcome{TaskID: task.ID, Result: pipeline.OutcomeJoined, RecruiterID: colleague.ID})
 		if n := count(t, s, `SELECT count(*) FROM memberships WHERE person_id = $1 AND recruited_by = $2`, task.PersonID, colleague.ID); n != 1 {
 			t.Error("the colleague is not credited")
 		}
-		if _, err := s.LogOutcome(ctx, f.steward, pipeline.Outcome{TaskID: prospect.ID, Result: pipeline.OutcomeJoined}); err != nil {
-			t.Fatal(err)
-		}
+		joinByInvite(t, s, f.steward, pipeline.Outcome{TaskID: prospect.ID, Result: pipeline.OutcomeJoined})
 		if n := count(t, s, `SELECT count(*) FROM memberships WHERE person_id = $1 AND recruited_by = $2`, prospect.PersonID, tv.ID); n != 1 {
 			t.Error("the user is not credited by default")
 		}

@@ -70,7 +70,7 @@ func (s *Storage) ConvertStudent(ctx context.Context, u *access.Principal, membe
 		var end sql.NullTime
 		var recruiter sql.NullInt64
 		err := tx.QueryRowContext(ctx, `SELECT m.person_id, p.first_name || ' ' || p.last_name, m.type, m.status, m.end_date, m.recruited_by
-			FROM memberships m JOIN persons p ON p.id = m.person_id WHERE m.id = $1 AND `+u.Scope(access.StudentWrite).Filter("p.unit_path", &args), args...).
+			FROM memberships m JOIN persons p ON p.id = m.person_id WHERE m.id = $1 AND `+u.Scope(access.StudentWrite).FilterAt("p.unit_path", "p.workplace_id", &args), args...).
 			Scan(&c.PersonID, &c.Name, &typ, &status, &end, &recruiter)
 		if errors.Is(err, sql.ErrNoRows) {
 			return model.ErrorKey(model.ENOTFOUND, "err.student.notfound")
@@ -169,7 +169,7 @@ func (s *Storage) CreateConvertTasks(ctx context.Context, u *access.Principal) (
 			FROM memberships m JOIN persons p ON p.id = m.person_id
 			WHERE m.type = 'student' AND m.status IN `+currentStatuses+` AND m.end_date IS NULL AND m.expected_graduation <= $1
 			AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.person_id = m.person_id AND t.kind = 'convert' AND t.status IN ('open', 'done'))
-			AND `+u.Scope(access.TaskWrite).Filter("p.unit_path", &args)+`
+			AND `+u.Scope(access.TaskWrite).FilterAt("p.unit_path", "p.workplace_id", &args)+`
 			ORDER BY m.person_id, m.expected_graduation`, args...)
 		if err != nil {
 			return err

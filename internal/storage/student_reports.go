@@ -58,7 +58,7 @@ func (s *Storage) GraduatingStudents(ctx context.Context, u *access.Principal, m
 		m.expected_graduation, m.start_date, COALESCE(rb.first_name || ' ' || rb.last_name, ''), COALESCE(ru.id, 0), COALESCE(ru.name, '')
 		FROM memberships m JOIN persons p ON p.id = m.person_id LEFT JOIN persons rb ON rb.id = m.recruited_by `+regionJoin+`
 		WHERE m.type = 'student' AND m.status IN `+currentStatuses+` AND m.end_date IS NULL AND m.expected_graduation <= $1
-		AND `+scope.Filter("p.unit_path", &a), a...)
+		AND `+scope.FilterAt("p.unit_path", "p.workplace_id", &a), a...)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +101,7 @@ func (s *Storage) ConversionRates(ctx context.Context, u *access.Principal) ([]C
 	a := access.Args{date(s.today())}
 	rows, err := s.r.QueryContext(ctx, `SELECT m.institution, m.expected_graduation, m.status, m.end_date
 		FROM memberships m JOIN persons p ON p.id = m.person_id
-		WHERE m.type = 'student' AND m.expected_graduation < $1 AND `+scope.Filter("p.unit_path", &a), a...)
+		WHERE m.type = 'student' AND m.expected_graduation < $1 AND `+scope.FilterAt("p.unit_path", "p.workplace_id", &a), a...)
 	if err != nil {
 		return nil, ConversionRow{}, err
 	}
@@ -138,7 +138,7 @@ func (s *Storage) StudyStart(ctx context.Context, u *access.Principal, since tim
 	rows, err := s.r.QueryContext(ctx, `SELECT COALESCE(ru.id, 0), COALESCE(ru.name, ''), m.institution, m.start_date, m.status, m.end_date IS NOT NULL
 		FROM memberships m JOIN persons p ON p.id = m.person_id `+regionJoin+`
 		WHERE m.type = 'student' AND m.status NOT IN `+notJoinedStatuses+` AND (m.end_date IS NULL OR m.start_date >= $1)
-		AND `+scope.Filter("p.unit_path", &a), a...)
+		AND `+scope.FilterAt("p.unit_path", "p.workplace_id", &a), a...)
 	if err != nil {
 		return nil, err
 	}

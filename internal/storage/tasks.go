@@ -16,7 +16,7 @@ const taskColumns = `t.id, t.kind, t.title, COALESCE(t.person_id, 0), COALESCE(p
 // its person, if it has one, is one u may read. A task about a person who
 // has moved out of reach is neither shown nor actionable.
 func taskScope(u *access.Principal, perm access.Permission, a *access.Args) string {
-	return u.Scope(perm).Filter("t.unit_path", a) + ` AND (t.person_id IS NULL OR ` + u.Scope(access.PersonRead).Filter("p.unit_path", a) + `)`
+	return u.Scope(perm).FilterAt("t.unit_path", "t.workplace_id", a) + ` AND (t.person_id IS NULL OR ` + u.Scope(access.PersonRead).FilterAt("p.unit_path", "p.workplace_id", a) + `)`
 }
 
 // taskPerson joins a task's person for taskScope.

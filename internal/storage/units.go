@@ -78,7 +78,7 @@ func (s *Storage) UnitTree(ctx context.Context, u *access.Principal) ([]UnitCoun
 	}
 	var b access.Args
 	crow, err := s.r.QueryContext(ctx, `SELECT p.unit_path, count(*) FROM persons p WHERE p.member_status IN ('active', 'arrears') AND `+
-		scope.Filter("p.unit_path", &b)+` GROUP BY p.unit_path`, b...)
+		scope.FilterAt("p.unit_path", "p.workplace_id", &b)+` GROUP BY p.unit_path`, b...)
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +128,7 @@ func (s *Storage) UnitTree(ctx context.Context, u *access.Principal) ([]UnitCoun
 // club's steward sees their club although the tree leaves clubs out (they
 // are listed per workplace on each branch's page).
 func ownUnits(scope access.Scope, a *access.Args) string {
-	if scope.Empty() {
+	if len(scope.Paths) == 0 {
 		return "1 = 0"
 	}
 	ph := make([]string, len(scope.Paths))

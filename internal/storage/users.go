@@ -58,20 +58,23 @@ func (s *Storage) Principal(ctx context.Context, userID int64) (*access.Principa
 	if disabled {
 		return nil, model.ErrorKey(model.EUNAUTH, "err.user.locked")
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT r.role, r.unit_id, o.path, o.kind FROM roles r JOIN org_units o ON o.id = r.unit_id
+	rows, err := s.r.QueryContext(ctx, `SELECT r.id, r.role, r.unit_id, o.path, o.kind FROM roles r JOIN org_units o ON o.id = r.unit_id
 		WHERE r.person_id = $1 AND r.start_date <= $2 AND (r.end_date IS NULL OR r.end_date > $2)`, p.PersonID, date(s.today()))
 	if err != nil {
 		return nil, err
 	}
 	err = eachRow(rows, func() error {
 		var g access.Grant
-		if err := rows.Scan(&g.Role, &g.UnitID, &g.UnitPath, &g.UnitKind); err != nil {
+		if err := rows.Scan(&g.RoleID, &g.Role, &g.UnitID, &g.UnitPath, &g.UnitKind); err != nil {
 			return err
 		}
 		p.Grants = append(p.Grants, g)
 		return nil
 	})
-	return p, err
+	if err != nil {
+		return nil, err
+	}
+	return p, s.grantScopes(ctx, p)
 }
 
 // AddRole gives a person a role on an org unit for a term (checkRole).

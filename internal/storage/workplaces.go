@@ -30,7 +30,7 @@ func scanWorkplace(row interface{ Scan(...any) error }) (*model.Workplace, error
 func (s *Storage) Workplace(ctx context.Context, u *access.Principal, id int64) (*model.Workplace, error) {
 	var a access.Args
 	w, err := scanWorkplace(s.r.QueryRowContext(ctx, `SELECT `+workplaceColumns+` FROM workplaces w JOIN org_units u ON u.id = w.unit_id
-		WHERE w.id = `+a.Add(id)+` AND `+u.Scope(access.WorkplaceRead).Filter("u.path", &a), a...))
+		WHERE w.id = `+a.Add(id)+` AND `+workplaceFilter(u.Scope(access.WorkplaceRead), &a), a...))
 	if err != nil {
 		return nil, notFound(err, "err.workplace.notfound")
 	}
@@ -105,7 +105,7 @@ func scanSummary(row interface{ Scan(...any) error }) (*WorkplaceSummary, error)
 func (s *Storage) WorkplaceSummary(ctx context.Context, u *access.Principal, id int64) (*WorkplaceSummary, error) {
 	a := access.Args{date(s.today())}
 	ws, err := scanSummary(s.r.QueryRowContext(ctx, workplaceSummarySQL+`w.id = `+a.Add(id)+` AND `+
-		u.Scope(access.WorkplaceRead).Filter("u.path", &a), a...))
+		workplaceFilter(u.Scope(access.WorkplaceRead), &a), a...))
 	if err != nil {
 		return nil, notFound(err, "err.workplace.notfound")
 	}
@@ -117,7 +117,12 @@ func (s *Storage) WorkplaceSummary(ctx context.Context, u *access.Principal, id 
 func (s *Storage) WorkplacesUnder(ctx context.Context, u *access.Principal, path string, limit int) ([]*WorkplaceSummary, error) {
 	a := access.Args{date(s.today())}
 	q := workplaceSummarySQL + access.Scope{Paths: []string{path}}.Filter("u.path", &a) + ` AND ` +
-		u.Scope(access.WorkplaceRead).Filter("u.path", &a) + ` ORDER BY w.sort_key LIMIT ` + a.Add(limit)
+		workplaceFilter(u.Scope(access.WorkplaceRead), &a) + ` ORDER BY w.sort_key LIMIT ` + a.Add(limit)
+	return s.workplaceSummaries(ctx, q, a)
+}
+
+// workplaceSummaries runs a query of workplaceSummarySQL.
+func (s *Storage) workplaceSummaries(ctx context.Context, q string, a access.Args) ([]*WorkplaceSummary, error) {
 	rows, err := s.r.QueryContext(ctx, q, a...)
 	if err != nil {
 		return nil, err
@@ -138,7 +143,7 @@ func (s *Storage) WorkplacesUnder(ctx context.Context, u *access.Principal, path
 func (s *Storage) WorkplaceByOrgnr(ctx context.Context, u *access.Principal, orgnr string) (*model.Workplace, error) {
 	var a access.Args
 	w, err := scanWorkplace(s.r.QueryRowContext(ctx, `SELECT `+workplaceColumns+` FROM workplaces w JOIN org_units u ON u.id = w.unit_id
-		WHERE w.orgnr = `+a.Add(orgnr)+` AND `+u.Scope(access.WorkplaceRead).Filter("u.path", &a), a...))
+		WHERE w.orgnr = `+a.Add(orgnr)+` AND `+workplaceFilter(u.Scope(access.WorkplaceRead), &a), a...))
 	if err != nil {
 		return nil, notFound(err, "err.workplace.notfound")
 	}

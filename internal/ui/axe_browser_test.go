@@ -136,7 +136,8 @@ func sameOriginPage(base *url.URL, href string) (*url.URL, bool) {
 }
 
 // demoUsers are the demo's users, one for each role.
-var demoUsers = []string{"admin", "vervekoordinator", "radgiver", "studieleder", "styremedlem", "tillitsvalgt", "hovedtillitsvalgt", "tillitsvalgt2"}
+var demoUsers = []string{"admin", "vervekoordinator", "radgiver", "studieleder", "styremedlem", "tillitsvalgt", "hovedtillitsvalgt", "tillitsvalgt2",
+	"koordinator-nav", "radgiver-portefolje"}
 
 // TestBrowserAccessible checks Verve with axe-core on a phone (390 px):
 // the public pages, and for every demo role, in bokmål and in English, the

@@ -18,6 +18,11 @@ type homeData struct {
 
 func (h *Handler) showHomePage(w http.ResponseWriter, r *http.Request) {
 	u := access.FromContext(r.Context())
+	// A member without a role has no union to oversee: their page is "Meg".
+	if len(u.Grants) == 0 && u.PersonID != 0 {
+		http.Redirect(w, r, "/me", http.StatusSeeOther)
+		return
+	}
 	c, err := h.Store.Home(r.Context(), u)
 	if err != nil {
 		h.serveError(w, r, err)
@@ -38,14 +43,23 @@ func (h *Handler) showHomePage(w http.ResponseWriter, r *http.Request) {
 	// A club's people see their own workplace(s) first thing.
 	for _, g := range u.Grants {
 		if g.Role == model.RoleShopSteward || g.Role == model.RoleChiefShopSteward || g.Role == model.RoleClubLeader {
-			wps, err := h.Store.WorkplacesUnder(r.Context(), u, g.UnitPath, 5)
-			if err != nil {
-				h.serveError(w, r, err)
-				return
+			for _, path := range g.Paths() {
+				wps, err := h.Store.WorkplacesUnder(r.Context(), u, path, 5)
+				if err != nil {
+					h.serveError(w, r, err)
+					return
+				}
+				d.Workplaces = append(d.Workplaces, wps...)
 			}
-			d.Workplaces = append(d.Workplaces, wps...)
 		}
 	}
+	// So does an advisor their portfolio.
+	wps, err := h.Store.PortfolioWorkplaces(r.Context(), u, 50)
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	d.Workplaces = append(d.Workplaces, wps...)
 	h.render(w, r, http.StatusOK, "home", page{Title: locale.T(h.lang(r), "home.title"), Data: d})
 }
 

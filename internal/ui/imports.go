@@ -292,7 +292,7 @@ func (h *Handler) importAsOwner(ctx context.Context, j *importJob, remoteAddr st
 	if err != nil {
 		return nil, err
 	}
-	if !u.Scope(access.NewhireImport).Contains(j.workplace.UnitPath) {
+	if !u.Scope(access.NewhireImport).ContainsAt(j.workplace.UnitPath, j.workplace.ID) {
 		return nil, model.ErrorKey(model.EFORBIDDEN, "err.import.noaccess", "workplace", j.workplace.Name)
 	}
 	u.RemoteAddr = remoteAddr
@@ -334,7 +334,7 @@ func (h *Handler) importWorkplace(r *http.Request) (*model.Workplace, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !u.Scope(access.NewhireImport).Contains(wp.UnitPath) {
+	if !u.Scope(access.NewhireImport).ContainsAt(wp.UnitPath, wp.ID) {
 		return nil, model.ErrorKey(model.ENOTFOUND, "err.workplace.notfound")
 	}
 	return wp, nil

@@ -201,6 +201,11 @@ type joinConfirmData struct {
 	Token   string
 	Refused string // the locale key of why the link is refused
 	Status  string // after confirming: pending or active
+	// Invite is the prefilled application a steward sent, confirmed with
+	// the union's consent text (Consent); NoConsent: it was not ticked.
+	Invite    *storage.Invitation
+	Consent   string
+	NoConsent bool
 }
 
 // linkRefusals maps why storage refused a confirmation link to the page's
@@ -222,9 +227,14 @@ func (h *Handler) showJoinConfirm(w http.ResponseWriter, r *http.Request) {
 	h.joinConfirmPage(w, r, h.Store.CheckApplicationLink(r.Context(), r.PathValue("token")), "")
 }
 
-// confirmJoin confirms the application behind a link.
+// confirmJoin confirms the application behind a link; an invitation
+// only with the consent ticked.
 func (h *Handler) confirmJoin(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
+	if in, err := h.Store.InvitationByLink(r.Context(), r.PathValue("token")); err == nil && in != nil && r.PostFormValue("consent") == "" {
+		h.joinConfirmPage(w, r, errNoConsent, "")
+		return
+	}
 	res, err := h.Store.ConfirmApplication(r.Context(), access.Visitor(remoteAddr(r)), r.PathValue("token"))
 	status := ""
 	if err == nil {
@@ -245,9 +255,18 @@ func (h *Handler) joinConfirmPage(w http.ResponseWriter, r *http.Request, err er
 			code, d.Refused, err = lr.status, lr.key, nil
 		}
 	}
+	if errors.Is(err, errNoConsent) {
+		code, d.NoConsent, err = http.StatusBadRequest, true, nil
+	}
 	if err != nil {
 		h.serveError(w, r, err)
 		return
+	}
+	if d.Refused == "" && status == "" {
+		if err := h.addInvitation(r, d); err != nil {
+			h.serveError(w, r, err)
+			return
+		}
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	h.renderLang(w, code, "join_confirm", lang, page{Title: locale.T(lang, "join.confirm.title"), Data: d})

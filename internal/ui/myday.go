@@ -59,8 +59,12 @@ func (h *Handler) logOutcome(w http.ResponseWriter, r *http.Request) {
 	}
 	recruiter, _ := strconv.ParseInt(r.PostFormValue("recruiter"), 10, 64)
 	o := pipeline.Outcome{TaskID: id, Result: pipeline.Result(r.PostFormValue("result")), Note: r.PostFormValue("note"),
-		Reason: r.PostFormValue("reason"), MembershipType: model.MembershipType(r.PostFormValue("membership_type")), RecruiterID: recruiter}
+		Reason: r.PostFormValue("reason"), MembershipType: model.MembershipType(r.PostFormValue("membership_type")), RecruiterID: recruiter,
+		ConfirmURL: h.publicURL(r) + joinNorwegian.Confirm}
 	res, err := h.Store.LogOutcome(r.Context(), u, o)
+	if err == nil && res.Mailed && h.MailWake != nil {
+		h.MailWake()
+	}
 	if r.Header.Get("HX-Request") != "true" {
 		if err != nil {
 			h.serveError(w, r, err)

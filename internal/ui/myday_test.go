@@ -65,8 +65,12 @@ func TestMyDayRecruiterChoice(t *testing.T) {
 			if st, _ := post(t, c, outcome, url.Values{"result": {"joined"}, "recruiter": {fmt.Sprint(colleague.PersonID)}}); st != http.StatusSeeOther {
 				t.Fatalf("recruiter a colleague: %d", st)
 			}
-			if n := countRows(t, e, `SELECT count(*) FROM memberships WHERE person_id = $1 AND recruited_by = $2`, task.PersonID, colleague.PersonID); n != 1 {
+			// "Joined" invites the person to confirm; the invitation credits the colleague.
+			if n := countRows(t, e, `SELECT count(*) FROM applications WHERE invited_person_id = $1 AND recruited_by = $2`, task.PersonID, colleague.PersonID); n != 1 {
 				t.Error("the colleague is not credited")
+			}
+			if n := countRows(t, e, `SELECT count(*) FROM memberships WHERE person_id = $1`, task.PersonID); n != 0 {
+				t.Error("joined made a membership before the person confirmed")
 			}
 		})
 	}

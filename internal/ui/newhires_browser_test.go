@@ -99,6 +99,9 @@ func TestBrowserNewHireFlow(t *testing.T) {
 	do(t, ctx, "commit", chromedp.Click(chromedp.ID("commit")), chromedp.WaitVisible(chromedp.ID("import-done")))
 	screenshot(t, ctx, "import-done")
 	errs.check(t, "import")
+	// The new hires are shared among the workplace's stewards; this one
+	// takes theirs over.
+	takeOver(t, e, steward, "Åse Ødegård", "Jonas Berg", "Mari Lie")
 
 	// Min dag shows the new colleagues and their welcome tasks.
 	do(t, ctx, "Min dag", chromedp.Navigate(e.URL+"/day"), chromedp.WaitVisible(chromedp.ID("new-colleagues")))

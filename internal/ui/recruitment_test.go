@@ -79,8 +79,12 @@ func addNewHires(t *testing.T, e *testEnv, admin *access.Principal, w *storage.W
 		if task == 0 {
 			t.Fatalf("no welcome task for %s%d", tag, i)
 		}
-		if _, err := e.Store.LogOutcome(ctx, admin, pipeline.Outcome{TaskID: task, Result: outcome}); err != nil {
+		res, err := e.Store.LogOutcome(ctx, admin, pipeline.Outcome{TaskID: task, Result: outcome, ConfirmURL: testConfirmURL})
+		if err != nil {
 			t.Fatal(err)
+		}
+		if outcome == pipeline.OutcomeJoined {
+			confirmInvitation(t, e, res.Invitation)
 		}
 	}
 }

@@ -141,7 +141,7 @@ func (h *Handler) personReferral(w http.ResponseWriter, r *http.Request, p page)
 		return
 	}
 	d := &referralData{PersonID: person.ID, Own: person.ID == u.PersonID,
-		CanDues: u.Scope(access.PersonWrite).Contains(person.UnitPath)}
+		CanDues: u.Scope(access.PersonWrite).ContainsAt(person.UnitPath, person.WorkplaceID)}
 	if d.Code, err = h.Store.ExistingReferralCode(r.Context(), u, person.ID); err != nil {
 		h.serveError(w, r, err)
 		return

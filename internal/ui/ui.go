@@ -239,6 +239,7 @@ func (h *Handler) Register(mux *http.ServeMux) error {
 	mux.Handle("GET /benefits", h.unionWide(access.UserAdmin, h.showBenefits))
 	mux.Handle("POST /benefits", h.unionWide(access.UserAdmin, h.saveBenefit))
 	mux.Handle("POST /benefits/{id}/delete", h.unionWide(access.UserAdmin, h.deleteBenefit))
+	h.registerMe(mux)
 	mux.Handle("GET /me/referral", h.signedIn("", h.showMyReferralPage))
 	mux.Handle("POST /me/referral", h.signedIn("", h.makeMyReferral))
 	mux.Handle("GET /me/referral/qr.svg", h.signedIn("", h.myQR("svg")))
@@ -265,6 +266,7 @@ func (h *Handler) Register(mux *http.ServeMux) error {
 	mux.Handle("POST /register/missing", h.unionWide(access.UserAdmin, h.confirmMissing))
 	mux.Handle("GET /register/export", h.unionWide(access.UserAdmin, h.exportRegisterChanges))
 	mux.Handle("POST /settings", h.unionWide(access.UserAdmin, h.saveSettings))
+	h.scopeRoutes(mux)
 	if h.API != nil {
 		mux.Handle("/api/v1/", h.signedIn("", h.API.ServeHTTP))
 	}

@@ -1,0 +1,192 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/pipeline"
+)
+
+// takeOverRoles may hold a task at a place their role covers.
+var takeOverRoles = sqlSet(model.RoleShopSteward, model.RoleChiefShopSteward, model.RoleClubLeader, model.RoleCoordinator)
+
+// workplaceStewards lists the shop stewards (stewardRoles) of a workplace's unit, with
+// the department their role names and their open tasks, for pipeline.Share.
+func workplaceStewards(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, workplaceID int64) ([]pipeline.Steward, error) {
+	rows, err := q.QueryContext(ctx, `SELECT r.person_id, r.department,
+		(SELECT count(*) FROM tasks t WHERE t.owner_person_id = r.person_id AND t.status = 'open')
+		FROM roles r JOIN workplaces w ON w.unit_id = r.unit_id
+		WHERE w.id = $1 AND r.role IN `+stewardRoles+` AND r.end_date IS NULL ORDER BY r.person_id, r.id`, workplaceID)
+	if err != nil {
+		return nil, err
+	}
+	var out []pipeline.Steward
+	err = eachRow(rows, func() error {
+		var st pipeline.Steward
+		if err := rows.Scan(&st.PersonID, &st.Department, &st.Open); err != nil {
+			return err
+		}
+		// One entry per person: a steward with two roles counts once.
+		if n := len(out); n > 0 && out[n-1].PersonID == st.PersonID {
+			return nil
+		}
+		out = append(out, st)
+		return nil
+	})
+	return out, err
+}
+
+// shareOwner is who gets a new pipeline task at a workplace about a
+// person of the department: the steward pipeline.Share picks, counting the
+// tasks they hold now; without stewards, taskOwner's fallback.
+func (s *Storage) shareOwner(ctx context.Context, tx *sql.Tx, workplaceID int64, department string) (int64, error) {
+	stewards, err := workplaceStewards(ctx, tx, workplaceID)
+	if err != nil {
+		return 0, err
+	}
+	if len(stewards) > 0 {
+		return pipeline.Share(stewards, []string{department})[0], nil
+	}
+	return s.taskOwner(ctx, tx, workplaceID)
+}
+
+// shareNewHires gives each new row of a workplace on the list the steward
+// pipeline.Share picks (staged.owner_id); rows of a workplace without
+// stewards keep none, and go to the caller's fallback owner.
+func (im *importRun) shareNewHires(ctx context.Context, workplaceID int64) error {
+	stewards, err := workplaceStewards(ctx, im.tx, workplaceID)
+	if err != nil || len(stewards) == 0 {
+		return err
+	}
+	rows, err := im.tx.QueryContext(ctx, `SELECT line, department FROM staged WHERE workplace_id = $1 AND class IN ('new', 'existing') ORDER BY line`, workplaceID)
+	if err != nil {
+		return err
+	}
+	var lines []int64
+	var depts []string
+	err = eachRow(rows, func() error {
+		var line int64
+		var d string
+		err := rows.Scan(&line, &d)
+		lines, depts = append(lines, line), append(depts, d)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	byOwner := map[int64][]int64{}
+	for i, owner := range pipeline.Share(stewards, depts) {
+		byOwner[owner] = append(byOwner[owner], lines[i])
+	}
+	const chunk = 500
+	for owner, ls := range byOwner {
+		for len(ls) > 0 {
+			n := min(chunk, len(ls))
+			a := access.Args{owner}
+			ph := make([]string, n)
+			for i, l := range ls[:n] {
+				ph[i] = a.Add(l)
+			}
+			if err := im.exec(ctx, `UPDATE staged SET owner_id = $1 WHERE line IN (`+strings.Join(ph, ", ")+`)`, a...); err != nil {
+				return err
+			}
+			ls = ls[n:]
+		}
+	}
+	return nil
+}
+
+// ReassignTask gives an open task in the user's scope to another holder:
+// the user themself ("Ta over") or a fellow steward. The new owner must
+// hold a steward's, club leader's or coordinator's role whose unit covers
+// the task's place; anyone else is refused.
+func (s *Storage) ReassignTask(ctx context.Context, u *access.Principal, taskID, ownerID int64) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		args := access.Args{taskID}
+		var path string
+		var personID, owner sql.NullInt64
+		var status model.TaskStatus
+		err := tx.QueryRowContext(ctx, `SELECT t.unit_path, t.person_id, t.owner_person_id, t.status FROM tasks t`+taskPerson+
+			` WHERE t.id = $1 AND `+taskScope(u, access.TaskWrite, &args), args...).Scan(&path, &personID, &owner, &status)
+		if err != nil {
+			return notFound(err, "err.task.notfound")
+		}
+		if status != model.TaskOpen {
+			return model.ErrorKey(model.ECONFLICT, "err.task.closed")
+		}
+		if owner.Int64 == ownerID {
+			return nil
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM roles r JOIN org_units o ON o.id = r.unit_id
+			WHERE r.person_id = $1 AND r.end_date IS NULL AND r.role IN `+takeOverRoles+` AND substr($2, 1, length(o.path)) = o.path`,
+			ownerID, path).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return model.ErrorKey(model.EINVALID, "err.task.owner")
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET owner_person_id = $1, escalated_at = NULL WHERE id = $2`, ownerID, taskID); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, u, "update", "task", taskID, []string{"owner"}, personID.Int64, "")
+	})
+}
+
+// TaskHolders lists, by name, the fellow stewards a task at the place
+// path may be handed to: the shop stewards, chief shop stewards and club
+// leaders whose unit covers it, but not the user. At most 50.
+func (s *Storage) TaskHolders(ctx context.Context, u *access.Principal, path string) ([]Colleague, error) {
+	if !u.Scope(access.TaskWrite).Contains(path) {
+		return nil, nil
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.first_name || ' ' || p.last_name FROM persons p WHERE p.id <> $1 AND EXISTS (
+		SELECT 1 FROM roles r JOIN org_units o ON o.id = r.unit_id WHERE r.person_id = p.id AND r.end_date IS NULL
+		AND r.role IN `+sqlSet(model.RoleShopSteward, model.RoleChiefShopSteward, model.RoleClubLeader)+` AND substr($2, 1, length(o.path)) = o.path)
+		ORDER BY p.sort_key, p.id LIMIT 50`, u.PersonID, path)
+	if err != nil {
+		return nil, err
+	}
+	var out []Colleague
+	err = eachRow(rows, func() error {
+		var c Colleague
+		err := rows.Scan(&c.PersonID, &c.Name)
+		out = append(out, c)
+		return err
+	})
+	return out, err
+}
+
+// addHolders gives each of the user's tasks the fellow stewards it may be
+// handed to, read once per place.
+func (s *Storage) addHolders(ctx context.Context, u *access.Principal, ts []DayTask) error {
+	byPath := map[string][]Colleague{}
+	for i, t := range ts {
+		hs, ok := byPath[t.UnitPath]
+		if !ok {
+			var err error
+			if hs, err = s.TaskHolders(ctx, u, t.UnitPath); err != nil {
+				return err
+			}
+			byPath[t.UnitPath] = hs
+		}
+		ts[i].Holders = hs
+	}
+	return nil
+}
+
+// fellowsOverdue lists the overdue open tasks of others in a steward's
+// scope, for them to take over: at most 20, the oldest first.
+func (s *Storage) fellowsOverdue(ctx context.Context, u *access.Principal) ([]DayTask, error) {
+	if u.PersonID == 0 || !(u.HasRole(model.RoleShopSteward) || u.HasRole(model.RoleChiefShopSteward) || u.HasRole(model.RoleClubLeader)) {
+		return nil, nil
+	}
+	a := access.Args{u.PersonID, date(s.today())}
+	return s.dayTasks(ctx, `t.status = 'open' AND t.due < $2 AND (t.owner_person_id IS NULL OR t.owner_person_id <> $1) AND `+
+		taskScope(u, access.TaskWrite, &a)+` ORDER BY t.due, t.id LIMIT 20`, a...)
+}
