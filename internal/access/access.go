@@ -36,6 +36,10 @@ const (
 	MembershipApprove Permission = "membership:approve"
 )
 
+// OrgUnitWrite administers the organisation in its scope: org units,
+// workplaces and the roles held on them (storage/orgadmin.go).
+const OrgUnitWrite Permission = "orgunit:write"
+
 // base is what every role that works with members may do in its scope.
 var base = []Permission{PersonRead, WorkplaceRead, TaskRead, TaskWrite, ContactWrite, OrgUnitRead}
 
@@ -49,7 +53,7 @@ var rolePermissions = map[model.RoleName][]Permission{
 	model.RoleAdvisor:          append(slices.Clone(base), PersonWrite, StatisticsRead, MembershipApprove),
 	model.RoleBoardMember:      {OrgUnitRead, WorkplaceRead, StatisticsRead},
 	model.RoleUnionAdmin: append(slices.Clone(base), NewhireImport, PersonWrite, ExportRun,
-		StatisticsRead, AuditRead, UserAdmin, StudentRead, StudentWrite, MembershipApprove),
+		StatisticsRead, AuditRead, UserAdmin, OrgUnitWrite, StudentRead, StudentWrite, MembershipApprove),
 }
 
 // roleSystem is held only by System principals: every permission.

@@ -12,14 +12,17 @@ import (
 )
 
 // CreateUnit adds an org unit below parentID (0 for the union itself) and
-// sets its materialised path.
+// sets its materialised path. The user must administer the parent.
 func (s *Storage) CreateUnit(ctx context.Context, u *access.Principal, unit *model.OrgUnit) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		parentPath := "/"
+		parentPath, parentKind, parentClosed := "/", model.UnitKind(""), false
 		if unit.ParentID != 0 {
-			if err := tx.QueryRowContext(ctx, `SELECT path FROM org_units WHERE id = $1`, unit.ParentID).Scan(&parentPath); err != nil {
+			if err := tx.QueryRowContext(ctx, `SELECT path, kind, closed_on IS NOT NULL FROM org_units WHERE id = $1`, unit.ParentID).Scan(&parentPath, &parentKind, &parentClosed); err != nil {
 				return notFound(err, "err.unit.parent.notfound")
 			}
+		}
+		if err := checkCreateUnit(u, unit, parentPath, parentKind, parentClosed); err != nil {
+			return err
 		}
 		// The path needs the new id; a unique placeholder keeps the
 		// UNIQUE constraint satisfied until it is set.
@@ -49,7 +52,7 @@ func (s *Storage) UnitTree(ctx context.Context, u *access.Principal) ([]UnitCoun
 	scope := u.Scope(access.OrgUnitRead)
 	var a access.Args
 	rows, err := s.r.QueryContext(ctx, `SELECT o.id, COALESCE(o.parent_id, 0), o.kind, o.name, o.path, o.county
-		FROM org_units o WHERE `+scope.Filter("o.path", &a)+` AND (o.kind <> 'club' OR `+ownUnits(scope, &a)+`) ORDER BY o.sort_key`, a...)
+		FROM org_units o WHERE o.closed_on IS NULL AND `+scope.Filter("o.path", &a)+` AND (o.kind <> 'club' OR `+ownUnits(scope, &a)+`) ORDER BY o.sort_key`, a...)
 	if err != nil {
 		return nil, err
 	}

@@ -9,7 +9,8 @@ import (
 	"github.com/verve-union/verve/internal/model"
 )
 
-// CreateUser stores a user with an already hashed password.
+// CreateUser stores a user with an already hashed password, for a person
+// the admin manages (mayAddUser).
 func (s *Storage) CreateUser(ctx context.Context, u *access.Principal, usr *model.User) error {
 	usr.Username = strings.ToLower(strings.TrimSpace(usr.Username))
 	if usr.Username == "" || len(usr.Username) > 64 || strings.ContainsAny(usr.Username, " \t\r\n") {
@@ -19,6 +20,9 @@ func (s *Storage) CreateUser(ctx context.Context, u *access.Principal, usr *mode
 		usr.Locale = "nb"
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.mayAddUser(ctx, tx, u, usr.PersonID); err != nil {
+			return err
+		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO users (person_id, username, password_hash, locale, disabled, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, nullID(usr.PersonID), usr.Username, usr.PasswordHash, usr.Locale, usr.Disabled, s.now().UTC()).Scan(&usr.ID)
 		if err != nil {
@@ -73,9 +77,12 @@ func (s *Storage) Principal(ctx context.Context, userID int64) (*access.Principa
 	return p, s.grantScopes(ctx, p)
 }
 
-// AddRole gives a person a role on an org unit from a date.
+// AddRole gives a person a role on an org unit for a term (checkRole).
 func (s *Storage) AddRole(ctx context.Context, u *access.Principal, r *model.Role) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.checkRole(ctx, tx, u, r); err != nil {
+			return err
+		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO roles (person_id, role, unit_id, start_date, end_date) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
 			r.PersonID, r.Role, r.UnitID, date(r.StartDate), date(r.EndDate)).Scan(&r.ID); err != nil {
 			return err

@@ -37,7 +37,8 @@ func (s *Storage) Workplace(ctx context.Context, u *access.Principal, id int64) 
 	return w, nil
 }
 
-// CreateWorkplace validates and stores a workplace owned by an org unit.
+// CreateWorkplace validates and stores a workplace owned by an org unit
+// the user administers.
 func (s *Storage) CreateWorkplace(ctx context.Context, u *access.Principal, w *model.Workplace) error {
 	orgnr, err := norway.NormalizeOrgnr(w.Orgnr)
 	if err != nil {
@@ -45,10 +46,12 @@ func (s *Storage) CreateWorkplace(ctx context.Context, u *access.Principal, w *m
 	}
 	w.Orgnr = orgnr
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT path FROM org_units WHERE id = $1`, w.UnitID).Scan(&w.UnitPath); err != nil {
-			return notFound(err, "err.unit.notfound")
+		unit, err := s.adminUnit(ctx, tx, u, w.UnitID, false)
+		if err != nil {
+			return err
 		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO workplaces (unit_id, name, sort_key, orgnr, municipality, municipality_no, postal_code, employees, sector)
+		w.UnitPath = unit.Path
+		err = tx.QueryRowContext(ctx, `INSERT INTO workplaces (unit_id, name, sort_key, orgnr, municipality, municipality_no, postal_code, employees, sector)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, w.UnitID, w.Name, norway.SortKey(w.Name), w.Orgnr,
 			w.Municipality, w.MunicipalityNo, w.PostalCode, w.Employees, w.Sector).Scan(&w.ID)
 		if err != nil {

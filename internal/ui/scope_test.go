@@ -50,6 +50,9 @@ func TestStewardCannotReachOtherWorkplaces(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				// Administering the organisation is no steward's, not even
+				// of the own workplace and club.
+				refuseOrgAdmin(t, c, e.URL, w.ID, w.UnitID, w.Orgnr)
 				if own.Contains(w.UnitPath) {
 					// The steward's own workplace must be reachable.
 					if st, body := get(t, c, fmt.Sprintf("%s/workplaces/%d", e.URL, w.ID)); st != 200 || !strings.Contains(body, html.EscapeString(w.Name)) {
@@ -98,7 +101,7 @@ func TestStewardCannotReachOtherWorkplaces(t *testing.T) {
 				t.Fatalf("own workplaces %d, others %d, tasks %d: the demo union is too small for this test", ownSeen, others, tasks)
 			}
 			// Pages for everyone else's data are refused outright.
-			for _, path := range []string{"/audit", "/matches", "/api/v1/matches", "/applications", "/applications/export"} {
+			for _, path := range []string{"/audit", "/matches", "/api/v1/matches", "/applications", "/applications/export", "/roles", "/accounts"} {
 				if st, _ := get(t, c, e.URL+path); st != http.StatusForbidden {
 					t.Errorf("GET %s: status %d, want 403", path, st)
 				}
@@ -371,6 +374,27 @@ func TestScopeOfDuesCreditsTasksAndAdmins(t *testing.T) {
 				t.Errorf("%d payments written", n-payments)
 			}
 
+			// The region admin administers region A, not region B: every
+			// administration route for B's workplace and its club is not
+			// found, and nothing changed.
+			refuseOrgAdmin(t, rc, e.URL, wB.ID, wB.UnitID, wB.Orgnr)
+			for _, path := range []string{fmt.Sprintf("/workplaces/%d/move", wA.ID), fmt.Sprintf("/units/%d/edit", wA.UnitID), "/roles", "/accounts"} {
+				if st, _ := get(t, rc, e.URL+path); st != http.StatusOK {
+					t.Errorf("GET %s as region A's admin: %d", path, st)
+				}
+			}
+			var userB string
+			if err := db.QueryRow(`SELECT u.username FROM users u JOIN persons p ON p.id = u.person_id WHERE p.unit_path LIKE $1 || '%'
+				ORDER BY u.id LIMIT 1`, regionB.Path).Scan(&userB); err != nil {
+				t.Fatalf("a user in region B: %v", err)
+			}
+			if st, body := get(t, rc, e.URL+"/accounts"); st != 200 || strings.Contains(body, "<strong>"+userB+"<") || !strings.Contains(body, "<strong>tillitsvalgt<") {
+				t.Errorf("the region admin's accounts (%d): region B's %s listed, or region A's tillitsvalgt missing", st, userB)
+			}
+			if w, err := e.Store.Workplace(ctx, sys, wB.ID); err != nil || w.UnitID != wB.UnitID || w.Orgnr != wB.Orgnr {
+				t.Errorf("region B's workplace changed: %+v, %v", w, err)
+			}
+
 			// Union-wide settings are not the region admin's.
 			for _, path := range []string{"/settings", "/benefits"} {
 				if st, _ := get(t, rc, e.URL+path); st != http.StatusForbidden {
@@ -404,5 +428,39 @@ func TestScopeOfDuesCreditsTasksAndAdmins(t *testing.T) {
 				t.Error("the root admin's audit log lacks entries")
 			}
 		})
+	}
+}
+
+// refuseOrgAdmin asks, with c, for every administration route of a
+// workplace and its unit, each POST with a form that would change
+// something if let through, and fails unless each is refused (403 or 404)
+// without naming the workplace by its organisasjonsnummer.
+func refuseOrgAdmin(t *testing.T, c *http.Client, base string, workplace, unit int64, orgnr string) {
+	t.Helper()
+	w, u, id := fmt.Sprintf("/workplaces/%d", workplace), fmt.Sprintf("/units/%d", unit), fmt.Sprint(unit)
+	for _, path := range []string{w + "/move", "/workplaces/new?unit=" + id, u + "/edit", u + "/close", u + "/roles/new?q=a", "/units/new?parent=" + id} {
+		refuse(t, c, "GET", base+path, orgnr)
+	}
+	for _, r := range []struct {
+		path string
+		form url.Values
+	}{
+		{w + "/move", url.Values{"unit": {id}}},
+		{w + "/orgnr", url.Values{"orgnr": {"974760673"}}},
+		{w + "/merge", url.Values{"duplicate": {orgnr}}},
+		{"/workplaces/new", url.Values{"unit": {id}, "name": {"X"}, "orgnr": {"974760673"}}},
+		{u + "/rename", url.Values{"name": {"X"}}},
+		{u + "/move", url.Values{"parent": {id}}},
+		{u + "/close", url.Values{"to": {id}}},
+		{u + "/roles", url.Values{"person": {"1"}, "role": {"shop_steward"}, "start": {"2026-01-01"}}},
+		{"/units/new", url.Values{"parent": {id}, "name": {"X"}, "kind": {"club"}}},
+	} {
+		st, body := post(t, c, base+r.path, r.form)
+		if st != http.StatusNotFound && st != http.StatusForbidden {
+			t.Fatalf("POST %s: status %d, want 403 or 404", r.path, st)
+		}
+		if strings.Contains(body, orgnr) {
+			t.Fatalf("POST %s: answer names %s", r.path, orgnr)
+		}
 	}
 }

@@ -256,6 +256,7 @@ func (h *Handler) Register(mux *http.ServeMux) error {
 	mux.Handle("POST /referral/rewards/{level}/{person}", h.signedIn(access.PersonWrite, h.toggleHandout))
 	mux.Handle("GET /dues/import", h.signedIn(access.UserAdmin, h.showDuesImport))
 	mux.Handle("POST /dues/import", h.signedIn(access.UserAdmin, h.importDues))
+	h.registerOrgAdmin(mux)
 	mux.Handle("GET /settings", h.unionWide(access.UserAdmin, h.showSettingsPage))
 	mux.Handle("GET /register", h.unionWide(access.UserAdmin, h.showRegisterPage))
 	mux.Handle("POST /register", h.unionWide(access.UserAdmin, h.uploadRegister))

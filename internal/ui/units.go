@@ -21,6 +21,7 @@ func (h *Handler) showUnitsPage(w http.ResponseWriter, r *http.Request) {
 type unitData struct {
 	Unit       *model.OrgUnit
 	Workplaces []*storage.WorkplaceSummary
+	Admin      *unitAdmin // for its administrators only
 }
 
 func (h *Handler) showUnitPage(w http.ResponseWriter, r *http.Request) {
@@ -40,5 +41,10 @@ func (h *Handler) showUnitPage(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "unit", page{Title: unit.Name, Data: unitData{Unit: unit, Workplaces: wps}})
+	adm, err := h.unitAdminData(r, u, unit)
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "unit", page{Title: unit.Name, Data: unitData{Unit: unit, Workplaces: wps, Admin: adm}})
 }

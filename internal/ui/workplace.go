@@ -17,6 +17,7 @@ type workplaceData struct {
 	OtherUnion []*model.Person
 	NonMembers []*model.Person
 	Asked      string
+	History    []storage.HistoryEntry // for its administrators only
 }
 
 func (h *Handler) showWorkplacePage(w http.ResponseWriter, r *http.Request) {
@@ -50,6 +51,10 @@ func (h *Handler) showWorkplacePage(w http.ResponseWriter, r *http.Request) {
 		default:
 			d.NonMembers = append(d.NonMembers, p)
 		}
+	}
+	if d.History, err = h.workplaceAdminData(r, u, &ws.Workplace); err != nil {
+		h.serveError(w, r, err)
+		return
 	}
 	h.render(w, r, http.StatusOK, "workplace", page{Title: ws.Name, Data: d})
 }
