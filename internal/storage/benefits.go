@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
@@ -94,23 +93,16 @@ type WorkplaceMatch struct {
 // FindWorkplaces finds up to limit workplaces by organisasjonsnummer or by
 // words of the name, for the public join page: name and municipality only.
 func (s *Storage) FindWorkplaces(ctx context.Context, q string, limit int) ([]WorkplaceMatch, error) {
-	q = strings.TrimSpace(q)
-	digits := strings.ReplaceAll(q, " ", "")
+	wq, ok := model.ParseWorkplaceQuery(q)
+	if !ok {
+		return nil, nil
+	}
 	var a access.Args
-	var cond string
-	if len(digits) == 9 && strings.Trim(digits, "0123456789") == "" {
-		cond = `orgnr = ` + a.Add(digits)
-	} else {
-		words := strings.Fields(q)
-		if len(words) == 0 || utf8.RuneCountInString(q) < 2 || len(q) > 100 {
-			return nil, nil
-		}
-		if len(words) > 4 {
-			words = words[:4]
-		}
+	cond := `orgnr = ` + a.Add(wq.Orgnr)
+	if wq.Orgnr == "" {
 		var parts []string
-		for _, w := range words {
-			parts = append(parts, `lower(name) LIKE `+a.Add("%"+escapeLike(strings.ToLower(w))+"%")+` ESCAPE '\'`)
+		for _, w := range wq.Words {
+			parts = append(parts, `lower(name) LIKE `+a.Add("%"+escapeLike(w)+"%")+` ESCAPE '\'`)
 		}
 		cond = strings.Join(parts, " AND ")
 	}

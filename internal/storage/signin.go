@@ -37,7 +37,7 @@ type SigninRecipient struct {
 
 // signinEligible holds for a person who may sign in by link: a member
 // (active or in arrears) or holder of a role today. $1 is today.
-const signinEligible = `(p.member_status IN ('active', 'arrears')
+var signinEligible = `(p.member_status IN ` + currentStatuses + `
 	OR EXISTS (SELECT 1 FROM roles r WHERE r.person_id = p.id AND r.start_date <= $1 AND (r.end_date IS NULL OR r.end_date > $1)))`
 
 // RequestSigninLink stores a sign-in link for the one person whose e-mail
