@@ -82,8 +82,9 @@ func pickFromExport(t *testing.T, file string) (chief, member exportPerson) {
 // register`, and the server `verve serve` runs with a real SMTP server.
 // The admin signs in with password and enrols TOTP; a chief shop steward
 // and a plain member from the export each sign in by a mailed link: the
-// steward lands on the home page showing their workplace, the member on
-// "Meg" with their referral link.
+// steward lands on the home page listing their workplace (which opens),
+// the member on "Meg", whose referral section shows their link (made there
+// with one click when they have none yet, as every imported member).
 func TestDone14(t *testing.T) {
 	smtp := mailtest.Start(t)
 	dir := t.TempDir()
