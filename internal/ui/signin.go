@@ -131,7 +131,24 @@ func (h *Handler) useSigninLink(w http.ResponseWriter, r *http.Request) {
 			Data: loginData{Refused: linkRefusal(err)}})
 		return
 	}
+	h.referralOnArrival(r, uid)
 	h.firstFactorDone(w, r, uid, "/")
+}
+
+// referralOnArrival makes the referral code of a member without a role who
+// signs in by link, so that they land on Meg with their link to share:
+// colleagues recruit colleagues. Anyone else makes theirs when they want.
+func (h *Handler) referralOnArrival(r *http.Request, uid int64) {
+	p, err := h.Store.Principal(r.Context(), uid)
+	if err != nil || p.PersonID == 0 || len(p.Grants) > 0 {
+		return
+	}
+	if _, err := h.Store.ReferralCode(r.Context(), p, p.PersonID); err != nil {
+		var me *model.Error
+		if !errors.As(err, &me) { // a non-member is refused with a model error: nothing to make
+			h.Log.Error("referral code on sign-in", "err", err)
+		}
+	}
 }
 
 // firstFactorDone continues a sign-in whose first factor (password or
