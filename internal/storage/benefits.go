@@ -98,8 +98,10 @@ func (s *Storage) FindWorkplaces(ctx context.Context, q string, limit int) ([]Wo
 		return nil, nil
 	}
 	var a access.Args
-	cond := `orgnr = ` + a.Add(wq.Orgnr)
-	if wq.Orgnr == "" {
+	var cond string
+	if wq.Orgnr != "" {
+		cond = `orgnr = ` + a.Add(wq.Orgnr)
+	} else {
 		var parts []string
 		for _, w := range wq.Words {
 			parts = append(parts, `lower(name) LIKE `+a.Add("%"+escapeLike(w)+"%")+` ESCAPE '\'`)
