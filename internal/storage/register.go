@@ -59,6 +59,13 @@ func (s *Storage) SyncRegister(ctx context.Context, u *access.Principal, src reg
 		return nil, err
 	}
 	defer conn.Close()
+	if s.dialect == SQLite {
+		restore, err := loadCache(ctx, conn)
+		if err != nil {
+			return nil, err
+		}
+		defer restore()
+	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -82,6 +89,28 @@ func (s *Storage) SyncRegister(ctx context.Context, u *access.Principal, src reg
 	}
 	rep.Committed = true
 	return rep, nil
+}
+
+// regCacheKiB is the SQLite page cache of a load's connection. With the
+// writer's default of 2 MB, a load's transaction outgrows the cache at
+// once: its dirty pages spill to the WAL and are read back for each insert
+// into the persons' unique fødselsnummer index (random keys). 32 MB, as
+// the staging connections have: building the indexes afterwards sorts in
+// as much again, and 64 MB took a 100,000-member first load from 64 MB to
+// 196 MB of RSS for a quarter less time.
+const regCacheKiB = 32768
+
+// loadCache enlarges conn's page cache for a load and returns what sets it
+// back: the connection goes back to the writer's pool.
+func loadCache(ctx context.Context, conn *sql.Conn) (func(), error) {
+	var was int64
+	if err := conn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&was); err != nil {
+		return nil, err
+	}
+	if _, err := conn.ExecContext(ctx, `PRAGMA cache_size = -`+strconv.Itoa(regCacheKiB)); err != nil {
+		return nil, err
+	}
+	return func() { conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = `+strconv.FormatInt(was, 10)) }, nil
 }
 
 // regRun is one load in progress.
