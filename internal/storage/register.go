@@ -74,7 +74,8 @@ func (s *Storage) SyncRegister(ctx context.Context, u *access.Principal, src reg
 	run := &regRun{s: s, ctx: ctx, conn: conn, tx: tx, u: u, st: st, opt: opt, creditMonths: js.CreditMonths,
 		rep: &register.Report{}, now: s.now().UTC(), today: s.today(), stmts: map[string]*sql.Stmt{},
 		seen: map[uint64]int64{}, branchParent: map[string]int64{},
-		hasher: register.NewHasher([]byte(s.key.Hash("register values")))}
+		hashKey: []byte(s.key.Hash("register values"))}
+	run.hasher = register.NewHasher(run.hashKey)
 	defer run.close()
 	rep := run.rep
 	if err := run.load(src); err != nil {
@@ -110,7 +111,9 @@ func loadCache(ctx context.Context, conn *sql.Conn) (func(), error) {
 	if _, err := conn.ExecContext(ctx, `PRAGMA cache_size = -`+strconv.Itoa(regCacheKiB)); err != nil {
 		return nil, err
 	}
-	return func() { conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = `+strconv.FormatInt(was, 10)) }, nil
+	return func() {
+		conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = `+strconv.FormatInt(was, 10))
+	}, nil
 }
 
 // regRun is one load in progress.
@@ -145,6 +148,7 @@ type regRun struct {
 	indexes                               []string           // the definitions of the indexes dropped for the first load
 	ids                                   map[string][]int64 // ids reserved for bulk rows, per table
 	nextIDs                               map[string]int64   // SQLite: the next id per table
+	hashKey                               []byte
 	hasher                                *register.Hasher
 	stmts                                 map[string]*sql.Stmt
 	tasks                                 int
@@ -428,27 +432,34 @@ func (r *regRun) load(src register.Source) error {
 	if err := r.prepare(); err != nil {
 		return err
 	}
-	batch := make([]register.Record, 0, regBatch)
-	for {
-		rec, problems, err := src.Next()
-		if err == io.EOF {
-			break
+	done := make(chan struct{})
+	chunks := r.read(src, done)
+	defer func() {
+		// The caller may close src once the load returns: the reading
+		// stops first.
+		close(done)
+		for range chunks {
 		}
-		if err != nil {
-			return err
-		}
-		r.rep.Rows++
-		if len(problems) > 0 {
-			r.rep.Errors = append(r.rep.Errors, problems...)
-			r.rep.Failed++
-		} else if batch = append(batch, rec); len(batch) == regBatch {
-			if err := r.applyBatch(batch); err != nil {
-				return err
+	}()
+	batch := make([]readRow, 0, regBatch)
+	for chunk := range chunks {
+		for _, row := range chunk.rows {
+			r.rep.Rows++
+			if len(row.problems) > 0 {
+				r.rep.Errors = append(r.rep.Errors, row.problems...)
+				r.rep.Failed++
+			} else if batch = append(batch, row); len(batch) == regBatch {
+				if err := r.applyBatch(batch); err != nil {
+					return err
+				}
+				batch = batch[:0]
 			}
-			batch = batch[:0]
+			if r.opt.Progress != nil && r.rep.Rows%1000 == 0 {
+				r.opt.Progress(r.rep.Rows)
+			}
 		}
-		if r.opt.Progress != nil && r.rep.Rows%1000 == 0 {
-			r.opt.Progress(r.rep.Rows)
+		if chunk.err != nil {
+			return chunk.err
 		}
 	}
 	if err := r.applyBatch(batch); err != nil {
@@ -496,6 +507,58 @@ func (r *regRun) load(src register.Source) error {
 	return r.s.audit(r.ctx, r.tx, r.u, "import", "register", r.loadID, nil, 0, rep.LoadDetail(r.tasks))
 }
 
+// readRow is a row as read, with its hashes against no earlier load's:
+// every row's on the first load, a new member's on later ones.
+type readRow struct {
+	rec      register.Record
+	problems []model.RowError
+	fresh    string
+	changed  register.Set
+}
+
+// readChunk is rows read, and the error that ended the reading.
+type readChunk struct {
+	rows []readRow
+	err  error
+}
+
+// read reads src and hashes its rows on a goroutine of its own, so that
+// parsing and hashing (a fifth of a first load's time) run beside the
+// writing. It stops at the end, an error, or when done closes.
+func (r *regRun) read(src register.Source, done <-chan struct{}) <-chan readChunk {
+	out := make(chan readChunk, 4)
+	h := register.NewHasher(r.hashKey)
+	go func() {
+		defer close(out)
+		var c readChunk
+		for {
+			rec, problems, err := src.Next()
+			if err == io.EOF {
+				err = nil
+			} else if err == nil {
+				row := readRow{rec: rec, problems: problems}
+				if len(problems) == 0 {
+					row.fresh, row.changed = h.Changes(rec, "")
+				}
+				if c.rows = append(c.rows, row); len(c.rows) < regBatch {
+					continue
+				}
+			}
+			c.err = err
+			select {
+			case out <- c:
+			case <-done:
+				return
+			}
+			if err != nil || len(c.rows) < regBatch {
+				return
+			}
+			c = readChunk{rows: make([]readRow, 0, regBatch)}
+		}
+	}()
+	return out
+}
+
 // dropIndexes drops the plain (not unique) indexes of the tables the
 // first load fills, to build them again once the rows are in (r.indexes):
 // much faster than keeping them up to date row by row. The load's own
@@ -538,13 +601,13 @@ const regBatch = 500
 // applyBatch applies rows in order, after looking up their members at
 // once on PostgreSQL, where a query per row would wait a round trip each
 // (SQLite answers a prepared lookup faster than it binds a long IN list).
-func (r *regRun) applyBatch(recs []register.Record) error {
+func (r *regRun) applyBatch(recs []readRow) error {
 	r.prefetched = nil
 	if r.s.dialect == Postgres && !r.first && len(recs) > 0 {
 		var a access.Args
 		ph := make([]string, len(recs))
-		for i, rec := range recs {
-			ph[i] = a.Add(rec.MemberNo)
+		for i, row := range recs {
+			ph[i] = a.Add(row.rec.MemberNo)
 		}
 		rows, err := r.tx.QueryContext(r.ctx, `SELECT `+knownColumns+` WHERE p.member_no IN (`+strings.Join(ph, ", ")+`)`, a...)
 		if err != nil {
@@ -563,8 +626,8 @@ func (r *regRun) applyBatch(recs []register.Record) error {
 			return err
 		}
 	}
-	for _, rec := range recs {
-		if err := r.apply(rec); err != nil {
+	for _, row := range recs {
+		if err := r.apply(row); err != nil {
 			return err
 		}
 	}
@@ -890,7 +953,8 @@ func (r *regRun) before(k *known) (register.Before, int64, error) {
 }
 
 // apply stores one valid row.
-func (r *regRun) apply(rec register.Record) error {
+func (r *regRun) apply(row readRow) error {
+	rec := row.rec
 	if _, dup := r.seen[regKey("no", rec.MemberNo)]; dup {
 		r.reject(rec, register.MemberNo, rec.MemberNo, "register.row.duplicate", "memberno", rec.MemberNo)
 		return nil
@@ -906,7 +970,10 @@ func (r *regRun) apply(rec register.Record) error {
 			old = "" // the echo of a person Verve created: every value is news
 		}
 	}
-	hashes, changed := r.hasher.Changes(rec, old)
+	hashes, changed := row.fresh, row.changed
+	if old != "" {
+		hashes, changed = r.hasher.Changes(rec, old)
+	}
 	if k != nil && k.memberNo != "" && len(changed) == 0 {
 		r.seen[regKey("no", rec.MemberNo)] = k.id
 		r.rep.Unchanged++
