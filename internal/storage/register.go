@@ -75,7 +75,6 @@ func (s *Storage) SyncRegister(ctx context.Context, u *access.Principal, src reg
 		rep: &register.Report{}, now: s.now().UTC(), today: s.today(), stmts: map[string]*sql.Stmt{},
 		seen: map[uint64]int64{}, branchParent: map[string]int64{},
 		hashKey: []byte(s.key.Hash("register values"))}
-	run.hasher = register.NewHasher(run.hashKey)
 	defer run.close()
 	rep := run.rep
 	if err := run.load(src); err != nil {
@@ -149,7 +148,6 @@ type regRun struct {
 	ids                                   map[string][]int64 // ids reserved for bulk rows, per table
 	nextIDs                               map[string]int64   // SQLite: the next id per table
 	hashKey                               []byte
-	hasher                                *register.Hasher
 	stmts                                 map[string]*sql.Stmt
 	tasks                                 int
 }
@@ -507,13 +505,11 @@ func (r *regRun) load(src register.Source) error {
 	return r.s.audit(r.ctx, r.tx, r.u, "import", "register", r.loadID, nil, 0, rep.LoadDetail(r.tasks))
 }
 
-// readRow is a row as read, with its hashes against no earlier load's:
-// every row's on the first load, a new member's on later ones.
+// readRow is a row as read, with its hashes (register.Hasher.Fresh).
 type readRow struct {
 	rec      register.Record
 	problems []model.RowError
 	fresh    string
-	changed  register.Set
 }
 
 // readChunk is rows read, and the error that ended the reading.
@@ -538,7 +534,7 @@ func (r *regRun) read(src register.Source, done <-chan struct{}) <-chan readChun
 			} else if err == nil {
 				row := readRow{rec: rec, problems: problems}
 				if len(problems) == 0 {
-					row.fresh, row.changed = h.Changes(rec, "")
+					row.fresh = h.Fresh(rec)
 				}
 				if c.rows = append(c.rows, row); len(c.rows) < regBatch {
 					continue
@@ -970,10 +966,7 @@ func (r *regRun) apply(row readRow) error {
 			old = "" // the echo of a person Verve created: every value is news
 		}
 	}
-	hashes, changed := row.fresh, row.changed
-	if old != "" {
-		hashes, changed = r.hasher.Changes(rec, old)
-	}
+	hashes, changed := register.Rebase(rec, row.fresh, old)
 	if k != nil && k.memberNo != "" && len(changed) == 0 {
 		r.seen[regKey("no", rec.MemberNo)] = k.id
 		r.rep.Unchanged++
