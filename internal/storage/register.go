@@ -144,7 +144,7 @@ type regRun struct {
 	byFnr, byEmail, byMobile, byNameBirth map[uint64]int64
 	prefetched                            map[string]*known  // this batch's known members by number (PostgreSQL)
 	bulk                                  bulkSink           // the first load writes new members in batches
-	indexes                               []string           // the definitions of the indexes dropped for the first load
+	indexes                               []string           // what rebuilds the indexes and foreign keys dropped for the first load
 	ids                                   map[string][]int64 // ids reserved for bulk rows, per table
 	nextIDs                               map[string]int64   // SQLite: the next id per table
 	hashKey                               []byte
@@ -581,6 +581,43 @@ func (r *regRun) dropIndexes() error {
 	}
 	for _, n := range names {
 		if _, err := r.tx.ExecContext(r.ctx, `DROP INDEX `+n); err != nil {
+			return err
+		}
+	}
+	if r.s.dialect == Postgres {
+		return r.dropForeignKeys()
+	}
+	return nil
+}
+
+// dropForeignKeys drops the foreign keys of the tables the first load
+// fills, to add them again (r.indexes, after the indexes) once the rows
+// are in: PostgreSQL checks a foreign key of a COPY row by a trigger per
+// row, while ADD CONSTRAINT checks all rows in one join (as pg_restore
+// does). SQLite cannot drop a constraint; it defers them to the commit.
+func (r *regRun) dropForeignKeys() error {
+	var tables []string
+	for _, t := range regBulkTables {
+		tables = append(tables, t.table)
+	}
+	rows, err := r.tx.QueryContext(r.ctx, `SELECT c.relname, k.conname, pg_get_constraintdef(k.oid) FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+		WHERE k.contype = 'f' AND c.relnamespace = current_schema()::regnamespace AND c.relname IN `+sqlSet(tables...))
+	if err != nil {
+		return err
+	}
+	var drops []string
+	err = eachRow(rows, func() error {
+		var table, name, def string
+		err := rows.Scan(&table, &name, &def)
+		drops = append(drops, `ALTER TABLE `+table+` DROP CONSTRAINT `+name)
+		r.indexes = append(r.indexes, `ALTER TABLE `+table+` ADD CONSTRAINT `+name+` `+def)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, q := range drops {
+		if _, err := r.tx.ExecContext(r.ctx, q); err != nil {
 			return err
 		}
 	}
