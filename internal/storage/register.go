@@ -135,6 +135,7 @@ type regRun struct {
 	seen         map[uint64]int64   // member number (regKey) → person, this load
 	branchParent map[string]int64   // branch code → its region, this load
 	missing      map[int64]bool     // listed as missing by an earlier complete load
+	kept         map[uint64]keptRow // a later load: the members' kept hashes, by member number (regKey)
 	back         []int64            // of those, the ones this load has
 	recruits     []recruit
 	candidates   []candidate // possible matches, recorded once the new persons are written
@@ -161,6 +162,40 @@ type unitKey struct {
 type unitRef struct {
 	id, unitID int64 // a unit: its id; a workplace: its id and its unit's
 	path       string
+}
+
+// keptRow is a member as the last load left them: the person and a key
+// of the hashes kept (regKey), to know an unchanged row without a query.
+type keptRow struct {
+	person int64
+	hashes uint64
+}
+
+// unchanged returns the person of a row whose every value is as the last
+// load kept it: its hashes equal the kept ones, so register.Rebase would
+// find no change (a column the file lacks hashes as unseen, and differs).
+func (r *regRun) unchanged(row readRow) (int64, bool) {
+	k, ok := r.kept[regKey("no", row.rec.MemberNo)]
+	return k.person, ok && k.hashes == regKey("hashes", row.fresh)
+}
+
+// keep reads, on a later load, every member's kept hashes in one query:
+// most rows of a month's export are unchanged, and then need no other.
+func (r *regRun) keep() error {
+	r.kept = map[uint64]keptRow{}
+	rows, err := r.tx.QueryContext(r.ctx, `SELECT p.member_no, p.id, v.hashes FROM persons p JOIN register_values v ON v.person_id = p.id
+		WHERE p.member_no IS NOT NULL`)
+	if err != nil {
+		return err
+	}
+	return eachRow(rows, func() error {
+		var no, hashes string
+		var k keptRow
+		err := rows.Scan(&no, &k.person, &hashes)
+		k.hashes = regKey("hashes", hashes)
+		r.kept[regKey("no", no)] = k
+		return err
+	})
 }
 
 // recruit is a recruiter's member number not yet found: it may come later
@@ -638,9 +673,11 @@ func (r *regRun) applyBatch(recs []readRow) error {
 	r.prefetched = nil
 	if r.s.dialect == Postgres && !r.first && len(recs) > 0 {
 		var a access.Args
-		ph := make([]string, len(recs))
-		for i, row := range recs {
-			ph[i] = a.Add(row.rec.MemberNo)
+		ph := []string{"NULL"}
+		for _, row := range recs {
+			if _, same := r.unchanged(row); !same {
+				ph = append(ph, a.Add(row.rec.MemberNo))
+			}
 		}
 		rows, err := r.tx.QueryContext(r.ctx, `SELECT `+knownColumns+` WHERE p.member_no IN (`+strings.Join(ph, ", ")+`)`, a...)
 		if err != nil {
@@ -775,6 +812,11 @@ func (r *regRun) prepare() error {
 	})
 	if err != nil {
 		return err
+	}
+	if !r.first {
+		if err := r.keep(); err != nil {
+			return err
+		}
 	}
 	r.missing = map[int64]bool{}
 	rows, err = tx.QueryContext(ctx, `SELECT person_id FROM register_missing`)
@@ -990,6 +1032,12 @@ func (r *regRun) apply(row readRow) error {
 	rec := row.rec
 	if _, dup := r.seen[regKey("no", rec.MemberNo)]; dup {
 		r.reject(rec, register.MemberNo, rec.MemberNo, "register.row.duplicate", "memberno", rec.MemberNo)
+		return nil
+	}
+	if id, same := r.unchanged(row); same {
+		r.seen[regKey("no", rec.MemberNo)] = id
+		r.rep.Unchanged++
+		r.seeMissing(id)
 		return nil
 	}
 	k, ok, err := r.identify(rec)
