@@ -94,11 +94,11 @@ func (s *Storage) SyncRegister(ctx context.Context, u *access.Principal, src reg
 // regCacheKiB is the SQLite page cache of a load's connection. With the
 // writer's default of 2 MB, a load's transaction outgrows the cache at
 // once: its dirty pages spill to the WAL and are read back for each insert
-// into the persons' unique fødselsnummer index (random keys). 32 MB, as
-// the staging connections have: building the indexes afterwards sorts in
-// as much again, and 64 MB took a 100,000-member first load from 64 MB to
-// 196 MB of RSS for a quarter less time.
-const regCacheKiB = 32768
+// into the persons' unique fødselsnummer index (random keys). Building
+// the indexes afterwards sorts in as much again: at 1,000,000 members,
+// 32 MB took the first load's peak RSS to 335 MB, 16 MB to 275 MB (issue
+// 12 allows 300).
+const regCacheKiB = 16384
 
 // loadCache enlarges conn's page cache for a load and returns what sets it
 // back: the connection goes back to the writer's pool.
