@@ -136,24 +136,41 @@ func (h *Hasher) hash(f Field, v string) string {
 // register changed. A field whose column the file lacks keeps its old
 // hash and is not changed.
 func (h *Hasher) Changes(r Record, old string) (next string, changed Set) {
+	return Rebase(r, h.Fresh(r), old)
+}
+
+// Fresh returns r's hashes against no earlier load: what Rebase compares.
+// It does all the hashing, so it may run ahead on another goroutine (a
+// Hasher is not safe for concurrent use).
+func (h *Hasher) Fresh(r Record) string {
 	var sb strings.Builder
 	sb.Grow(len(Compared) * hashLen)
+	for _, f := range Compared {
+		if r.Present(f) {
+			sb.WriteString(h.hash(f, r.value(f)))
+		} else {
+			sb.WriteString(unseen)
+		}
+	}
+	return sb.String()
+}
+
+// Rebase is Changes(r, old) from fresh, r's Fresh hashes, without hashing
+// again.
+func Rebase(r Record, fresh, old string) (next string, changed Set) {
+	b := []byte(fresh)
 	for i, f := range Compared {
 		prev := unseen
 		if len(old) >= (i+1)*hashLen {
 			prev = old[i*hashLen : (i+1)*hashLen]
 		}
 		if !r.Present(f) {
-			sb.WriteString(prev)
-			continue
-		}
-		v := h.hash(f, r.value(f))
-		if v != prev {
+			copy(b[i*hashLen:], prev)
+		} else if fresh[i*hashLen:(i+1)*hashLen] != prev {
 			changed = changed.With(f)
 		}
-		sb.WriteString(v)
 	}
-	return sb.String(), changed
+	return string(b), changed
 }
 
 // Forget marks f's value in hashes as not seen, so the next load applies

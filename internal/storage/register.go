@@ -59,6 +59,13 @@ func (s *Storage) SyncRegister(ctx context.Context, u *access.Principal, src reg
 		return nil, err
 	}
 	defer conn.Close()
+	if s.dialect == SQLite {
+		restore, err := loadCache(ctx, conn)
+		if err != nil {
+			return nil, err
+		}
+		defer restore()
+	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -67,7 +74,7 @@ func (s *Storage) SyncRegister(ctx context.Context, u *access.Principal, src reg
 	run := &regRun{s: s, ctx: ctx, conn: conn, tx: tx, u: u, st: st, opt: opt, creditMonths: js.CreditMonths,
 		rep: &register.Report{}, now: s.now().UTC(), today: s.today(), stmts: map[string]*sql.Stmt{},
 		seen: map[uint64]int64{}, branchParent: map[string]int64{},
-		hasher: register.NewHasher([]byte(s.key.Hash("register values")))}
+		hashKey: []byte(s.key.Hash("register values"))}
 	defer run.close()
 	rep := run.rep
 	if err := run.load(src); err != nil {
@@ -82,6 +89,30 @@ func (s *Storage) SyncRegister(ctx context.Context, u *access.Principal, src reg
 	}
 	rep.Committed = true
 	return rep, nil
+}
+
+// regCacheKiB is the SQLite page cache of a load's connection. With the
+// writer's default of 2 MB, a load's transaction outgrows the cache at
+// once: its dirty pages spill to the WAL and are read back for each insert
+// into the persons' unique fødselsnummer index (random keys). Building
+// the indexes afterwards sorts in as much again: at 1,000,000 members,
+// 32 MB took the first load's peak RSS to 335 MB, 16 MB to 275 MB (issue
+// 12 allows 300).
+const regCacheKiB = 16384
+
+// loadCache enlarges conn's page cache for a load and returns what sets it
+// back: the connection goes back to the writer's pool.
+func loadCache(ctx context.Context, conn *sql.Conn) (func(), error) {
+	var was int64
+	if err := conn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&was); err != nil {
+		return nil, err
+	}
+	if _, err := conn.ExecContext(ctx, `PRAGMA cache_size = -`+strconv.Itoa(regCacheKiB)); err != nil {
+		return nil, err
+	}
+	return func() {
+		conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = `+strconv.FormatInt(was, 10))
+	}, nil
 }
 
 // regRun is one load in progress.
@@ -104,6 +135,7 @@ type regRun struct {
 	seen         map[uint64]int64   // member number (regKey) → person, this load
 	branchParent map[string]int64   // branch code → its region, this load
 	missing      map[int64]bool     // listed as missing by an earlier complete load
+	kept         map[uint64]keptRow // a later load: the members' kept hashes, by member number (regKey)
 	back         []int64            // of those, the ones this load has
 	recruits     []recruit
 	candidates   []candidate // possible matches, recorded once the new persons are written
@@ -113,10 +145,10 @@ type regRun struct {
 	byFnr, byEmail, byMobile, byNameBirth map[uint64]int64
 	prefetched                            map[string]*known  // this batch's known members by number (PostgreSQL)
 	bulk                                  bulkSink           // the first load writes new members in batches
-	indexes                               []string           // the definitions of the indexes dropped for the first load
+	indexes                               []string           // what rebuilds the indexes and foreign keys dropped for the first load
 	ids                                   map[string][]int64 // ids reserved for bulk rows, per table
 	nextIDs                               map[string]int64   // SQLite: the next id per table
-	hasher                                *register.Hasher
+	hashKey                               []byte
 	stmts                                 map[string]*sql.Stmt
 	tasks                                 int
 }
@@ -130,6 +162,40 @@ type unitKey struct {
 type unitRef struct {
 	id, unitID int64 // a unit: its id; a workplace: its id and its unit's
 	path       string
+}
+
+// keptRow is a member as the last load left them: the person and a key
+// of the hashes kept (regKey), to know an unchanged row without a query.
+type keptRow struct {
+	person int64
+	hashes uint64
+}
+
+// unchanged returns the person of a row whose every value is as the last
+// load kept it: its hashes equal the kept ones, so register.Rebase would
+// find no change (a column the file lacks hashes as unseen, and differs).
+func (r *regRun) unchanged(row readRow) (int64, bool) {
+	k, ok := r.kept[regKey("no", row.rec.MemberNo)]
+	return k.person, ok && k.hashes == regKey("hashes", row.fresh)
+}
+
+// keep reads, on a later load, every member's kept hashes in one query:
+// most rows of a month's export are unchanged, and then need no other.
+func (r *regRun) keep() error {
+	r.kept = map[uint64]keptRow{}
+	rows, err := r.tx.QueryContext(r.ctx, `SELECT p.member_no, p.id, v.hashes FROM persons p JOIN register_values v ON v.person_id = p.id
+		WHERE p.member_no IS NOT NULL`)
+	if err != nil {
+		return err
+	}
+	return eachRow(rows, func() error {
+		var no, hashes string
+		var k keptRow
+		err := rows.Scan(&no, &k.person, &hashes)
+		k.hashes = regKey("hashes", hashes)
+		r.kept[regKey("no", no)] = k
+		return err
+	})
 }
 
 // recruit is a recruiter's member number not yet found: it may come later
@@ -399,27 +465,34 @@ func (r *regRun) load(src register.Source) error {
 	if err := r.prepare(); err != nil {
 		return err
 	}
-	batch := make([]register.Record, 0, regBatch)
-	for {
-		rec, problems, err := src.Next()
-		if err == io.EOF {
-			break
+	done := make(chan struct{})
+	chunks := r.read(src, done)
+	defer func() {
+		// The caller may close src once the load returns: the reading
+		// stops first.
+		close(done)
+		for range chunks {
 		}
-		if err != nil {
-			return err
-		}
-		r.rep.Rows++
-		if len(problems) > 0 {
-			r.rep.Errors = append(r.rep.Errors, problems...)
-			r.rep.Failed++
-		} else if batch = append(batch, rec); len(batch) == regBatch {
-			if err := r.applyBatch(batch); err != nil {
-				return err
+	}()
+	batch := make([]readRow, 0, regBatch)
+	for chunk := range chunks {
+		for _, row := range chunk.rows {
+			r.rep.Rows++
+			if len(row.problems) > 0 {
+				r.rep.Errors = append(r.rep.Errors, row.problems...)
+				r.rep.Failed++
+			} else if batch = append(batch, row); len(batch) == regBatch {
+				if err := r.applyBatch(batch); err != nil {
+					return err
+				}
+				batch = batch[:0]
 			}
-			batch = batch[:0]
+			if r.opt.Progress != nil && r.rep.Rows%1000 == 0 {
+				r.opt.Progress(r.rep.Rows)
+			}
 		}
-		if r.opt.Progress != nil && r.rep.Rows%1000 == 0 {
-			r.opt.Progress(r.rep.Rows)
+		if chunk.err != nil {
+			return chunk.err
 		}
 	}
 	if err := r.applyBatch(batch); err != nil {
@@ -467,6 +540,56 @@ func (r *regRun) load(src register.Source) error {
 	return r.s.audit(r.ctx, r.tx, r.u, "import", "register", r.loadID, nil, 0, rep.LoadDetail(r.tasks))
 }
 
+// readRow is a row as read, with its hashes (register.Hasher.Fresh).
+type readRow struct {
+	rec      register.Record
+	problems []model.RowError
+	fresh    string
+}
+
+// readChunk is rows read, and the error that ended the reading.
+type readChunk struct {
+	rows []readRow
+	err  error
+}
+
+// read reads src and hashes its rows on a goroutine of its own, so that
+// parsing and hashing (a fifth of a first load's time) run beside the
+// writing. It stops at the end, an error, or when done closes.
+func (r *regRun) read(src register.Source, done <-chan struct{}) <-chan readChunk {
+	out := make(chan readChunk, 4)
+	h := register.NewHasher(r.hashKey)
+	go func() {
+		defer close(out)
+		var c readChunk
+		for {
+			rec, problems, err := src.Next()
+			if err == io.EOF {
+				err = nil
+			} else if err == nil {
+				row := readRow{rec: rec, problems: problems}
+				if len(problems) == 0 {
+					row.fresh = h.Fresh(rec)
+				}
+				if c.rows = append(c.rows, row); len(c.rows) < regBatch {
+					continue
+				}
+			}
+			c.err = err
+			select {
+			case out <- c:
+			case <-done:
+				return
+			}
+			if err != nil || len(c.rows) < regBatch {
+				return
+			}
+			c = readChunk{rows: make([]readRow, 0, regBatch)}
+		}
+	}()
+	return out
+}
+
 // dropIndexes drops the plain (not unique) indexes of the tables the
 // first load fills, to build them again once the rows are in (r.indexes):
 // much faster than keeping them up to date row by row. The load's own
@@ -496,6 +619,43 @@ func (r *regRun) dropIndexes() error {
 			return err
 		}
 	}
+	if r.s.dialect == Postgres {
+		return r.dropForeignKeys()
+	}
+	return nil
+}
+
+// dropForeignKeys drops the foreign keys of the tables the first load
+// fills, to add them again (r.indexes, after the indexes) once the rows
+// are in: PostgreSQL checks a foreign key of a COPY row by a trigger per
+// row, while ADD CONSTRAINT checks all rows in one join (as pg_restore
+// does). SQLite cannot drop a constraint; it defers them to the commit.
+func (r *regRun) dropForeignKeys() error {
+	var tables []string
+	for _, t := range regBulkTables {
+		tables = append(tables, t.table)
+	}
+	rows, err := r.tx.QueryContext(r.ctx, `SELECT c.relname, k.conname, pg_get_constraintdef(k.oid) FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+		WHERE k.contype = 'f' AND c.relnamespace = current_schema()::regnamespace AND c.relname IN `+sqlSet(tables...))
+	if err != nil {
+		return err
+	}
+	var drops []string
+	err = eachRow(rows, func() error {
+		var table, name, def string
+		err := rows.Scan(&table, &name, &def)
+		drops = append(drops, `ALTER TABLE `+table+` DROP CONSTRAINT `+name)
+		r.indexes = append(r.indexes, `ALTER TABLE `+table+` ADD CONSTRAINT `+name+` `+def)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, q := range drops {
+		if _, err := r.tx.ExecContext(r.ctx, q); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -509,13 +669,15 @@ const regBatch = 500
 // applyBatch applies rows in order, after looking up their members at
 // once on PostgreSQL, where a query per row would wait a round trip each
 // (SQLite answers a prepared lookup faster than it binds a long IN list).
-func (r *regRun) applyBatch(recs []register.Record) error {
+func (r *regRun) applyBatch(recs []readRow) error {
 	r.prefetched = nil
 	if r.s.dialect == Postgres && !r.first && len(recs) > 0 {
 		var a access.Args
-		ph := make([]string, len(recs))
-		for i, rec := range recs {
-			ph[i] = a.Add(rec.MemberNo)
+		ph := []string{"NULL"}
+		for _, row := range recs {
+			if _, same := r.unchanged(row); !same {
+				ph = append(ph, a.Add(row.rec.MemberNo))
+			}
 		}
 		rows, err := r.tx.QueryContext(r.ctx, `SELECT `+knownColumns+` WHERE p.member_no IN (`+strings.Join(ph, ", ")+`)`, a...)
 		if err != nil {
@@ -534,8 +696,8 @@ func (r *regRun) applyBatch(recs []register.Record) error {
 			return err
 		}
 	}
-	for _, rec := range recs {
-		if err := r.apply(rec); err != nil {
+	for _, row := range recs {
+		if err := r.apply(row); err != nil {
 			return err
 		}
 	}
@@ -650,6 +812,11 @@ func (r *regRun) prepare() error {
 	})
 	if err != nil {
 		return err
+	}
+	if !r.first {
+		if err := r.keep(); err != nil {
+			return err
+		}
 	}
 	r.missing = map[int64]bool{}
 	rows, err = tx.QueryContext(ctx, `SELECT person_id FROM register_missing`)
@@ -861,9 +1028,16 @@ func (r *regRun) before(k *known) (register.Before, int64, error) {
 }
 
 // apply stores one valid row.
-func (r *regRun) apply(rec register.Record) error {
+func (r *regRun) apply(row readRow) error {
+	rec := row.rec
 	if _, dup := r.seen[regKey("no", rec.MemberNo)]; dup {
 		r.reject(rec, register.MemberNo, rec.MemberNo, "register.row.duplicate", "memberno", rec.MemberNo)
+		return nil
+	}
+	if id, same := r.unchanged(row); same {
+		r.seen[regKey("no", rec.MemberNo)] = id
+		r.rep.Unchanged++
+		r.seeMissing(id)
 		return nil
 	}
 	k, ok, err := r.identify(rec)
@@ -877,7 +1051,7 @@ func (r *regRun) apply(rec register.Record) error {
 			old = "" // the echo of a person Verve created: every value is news
 		}
 	}
-	hashes, changed := r.hasher.Changes(rec, old)
+	hashes, changed := register.Rebase(rec, row.fresh, old)
 	if k != nil && k.memberNo != "" && len(changed) == 0 {
 		r.seen[regKey("no", rec.MemberNo)] = k.id
 		r.rep.Unchanged++
