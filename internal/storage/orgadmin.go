@@ -498,7 +498,13 @@ func (s *Storage) MergeWorkplaces(ctx context.Context, u *access.Principal, from
 		if err := followWorkplace(ctx, tx, src, src.ID, dst.UnitID, dst.UnitPath); err != nil {
 			return err
 		}
-		for _, table := range []string{"employments", "persons", "tasks", "pipeline", "imports", "applications"} {
+		// A portfolio that held both keeps one entry; one that held the
+		// duplicate now holds the place it was merged into.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM role_scopes WHERE workplace_id = $1
+			AND role_id IN (SELECT rs.role_id FROM role_scopes rs WHERE rs.workplace_id = $2)`, src.ID, dst.ID); err != nil {
+			return err
+		}
+		for _, table := range []string{"employments", "persons", "tasks", "pipeline", "imports", "applications", "role_scopes"} {
 			if _, err := tx.ExecContext(ctx, `UPDATE `+table+` SET workplace_id = $1 WHERE workplace_id = $2`, dst.ID, src.ID); err != nil {
 				return err
 			}

@@ -170,6 +170,15 @@ func TestMoveAndMergeWorkplaces(t *testing.T) {
 		if err := s.LinkOrgnr(ctx, f.admin, f.wB.ID, "974 760 673"); err != nil {
 			t.Fatal(err)
 		}
+		// An advisor's portfolio holds the duplicate: it follows the merge.
+		adv := f.person(t, "Rita", "Rådgiver", f.wA)
+		advRole := &model.Role{PersonID: adv.ID, Role: model.RoleAdvisor, UnitID: f.clubA.ID, StartDate: s.Today()}
+		if err := s.AddRole(ctx, f.admin, advRole); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DB().Exec(`INSERT INTO role_scopes (role_id, workplace_id) VALUES ($1, $2)`, advRole.ID, f.wB.ID); err != nil {
+			t.Fatal(err)
+		}
 		wantCode(t, "merge into itself", s.MergeWorkplaces(ctx, f.admin, f.wB.ID, f.wB.ID), model.EINVALID)
 		if err := s.MergeWorkplaces(ctx, f.admin, f.wB.ID, f.wA.ID); err != nil {
 			t.Fatal(err)
@@ -179,6 +188,11 @@ func TestMoveAndMergeWorkplaces(t *testing.T) {
 		s.DB().QueryRow(`SELECT workplace_id FROM employments WHERE person_id = $1`, p.ID).Scan(&ewid)
 		if wid != f.wA.ID || ewid != f.wA.ID || f.pathOf(t, `SELECT unit_path FROM persons WHERE id = $1`, p.ID) != f.clubA.Path {
 			t.Errorf("after merge: person at %d, employment at %d", wid, ewid)
+		}
+		var swid int64
+		s.DB().QueryRow(`SELECT workplace_id FROM role_scopes WHERE role_id = $1`, advRole.ID).Scan(&swid)
+		if swid != f.wA.ID {
+			t.Errorf("portfolio after merge: workplace %d, want %d", swid, f.wA.ID)
 		}
 		_, err := s.Workplace(ctx, f.admin, f.wB.ID)
 		wantCode(t, "merged workplace", err, model.ENOTFOUND)
