@@ -127,8 +127,16 @@ func TestNewHiresAreShared(t *testing.T) {
 		sys := access.System("test")
 		akutt := f.person(t, "Aud", "Akutt", f.wA)
 		third := f.person(t, "Siv", "Steward", f.wA)
-		for _, p := range []*model.Person{akutt, third} {
-			if err := s.AddRole(ctx, sys, &model.Role{PersonID: p.ID, Role: model.RoleShopSteward, UnitID: f.clubA.ID, StartDate: day0}); err != nil {
+		former := f.person(t, "Finn", "Før", f.wA)
+		today := s.Today()
+		// Siv is elected for a term, as an admin appoints; Finn's term ended
+		// today, so he shares nothing.
+		for _, r := range []*model.Role{
+			{PersonID: akutt.ID, Role: model.RoleShopSteward, UnitID: f.clubA.ID, StartDate: day0},
+			{PersonID: third.ID, Role: model.RoleShopSteward, UnitID: f.clubA.ID, StartDate: today.AddDate(0, -1, 0), EndDate: today.AddDate(2, 0, 0)},
+			{PersonID: former.ID, Role: model.RoleShopSteward, UnitID: f.clubA.ID, StartDate: today.AddDate(-2, 0, 0), EndDate: today},
+		} {
+			if err := s.AddRole(ctx, sys, r); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -175,18 +183,24 @@ func TestHandOverTask(t *testing.T) {
 		fellow := f.person(t, "Frode", "Fellow", f.wA)
 		plain := f.person(t, "Mona", "Medlem", f.wA)
 		away := f.person(t, "Berit", "Borte", f.wB)
-		if err := s.AddRole(ctx, sys, &model.Role{PersonID: fellow.ID, Role: model.RoleShopSteward, UnitID: f.clubA.ID, StartDate: day0}); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.AddRole(ctx, sys, &model.Role{PersonID: away.ID, Role: model.RoleShopSteward, UnitID: f.clubB.ID, StartDate: day0}); err != nil {
-			t.Fatal(err)
+		former := f.person(t, "Finn", "Før", f.wA)
+		today := s.Today()
+		// Frode holds a two-year term; Finn's ended today.
+		for _, r := range []*model.Role{
+			{PersonID: fellow.ID, Role: model.RoleShopSteward, UnitID: f.clubA.ID, StartDate: today.AddDate(0, -1, 0), EndDate: today.AddDate(2, 0, 0)},
+			{PersonID: away.ID, Role: model.RoleShopSteward, UnitID: f.clubB.ID, StartDate: day0},
+			{PersonID: former.ID, Role: model.RoleShopSteward, UnitID: f.clubA.ID, StartDate: today.AddDate(-2, 0, 0), EndDate: today},
+		} {
+			if err := s.AddRole(ctx, sys, r); err != nil {
+				t.Fatal(err)
+			}
 		}
 		task := importOne(t, s, f, "Rita")
 		holders, err := s.TaskHolders(ctx, f.steward, task.UnitPath)
 		if err != nil || len(holders) != 1 || holders[0].PersonID != fellow.ID {
 			t.Fatalf("holders = %+v, %v", holders, err)
 		}
-		for _, id := range []int64{plain.ID, away.ID, 0} {
+		for _, id := range []int64{plain.ID, away.ID, former.ID, 0} {
 			if err := s.ReassignTask(ctx, f.steward, task.ID, id); model.ErrorCode(err) != model.EINVALID {
 				t.Errorf("hand to %d: %v", id, err)
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"time"
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
@@ -13,15 +14,22 @@ import (
 // takeOverRoles may hold a task at a place their role covers.
 var takeOverRoles = sqlSet(model.RoleShopSteward, model.RoleChiefShopSteward, model.RoleClubLeader, model.RoleCoordinator)
 
+// inOffice is the condition that role alias is held on the day bound at
+// arg: begun, and not yet ended (a term appointed with an end date counts
+// until that date).
+func inOffice(alias, arg string) string {
+	return alias + ".start_date <= " + arg + " AND (" + alias + ".end_date IS NULL OR " + alias + ".end_date > " + arg + ")"
+}
+
 // workplaceStewards lists the shop stewards (stewardRoles) of a workplace's unit, with
 // the department their role names and their open tasks, for pipeline.Share.
 func workplaceStewards(ctx context.Context, q interface {
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}, workplaceID int64) ([]pipeline.Steward, error) {
+}, workplaceID int64, today time.Time) ([]pipeline.Steward, error) {
 	rows, err := q.QueryContext(ctx, `SELECT r.person_id, r.department,
 		(SELECT count(*) FROM tasks t WHERE t.owner_person_id = r.person_id AND t.status = 'open')
 		FROM roles r JOIN workplaces w ON w.unit_id = r.unit_id
-		WHERE w.id = $1 AND r.role IN `+stewardRoles+` AND r.end_date IS NULL ORDER BY r.person_id, r.id`, workplaceID)
+		WHERE w.id = $1 AND r.role IN `+stewardRoles+` AND `+inOffice("r", "$2")+` ORDER BY r.person_id, r.id`, workplaceID, date(today))
 	if err != nil {
 		return nil, err
 	}
@@ -45,7 +53,7 @@ func workplaceStewards(ctx context.Context, q interface {
 // person of the department: the steward pipeline.Share picks, counting the
 // tasks they hold now; without stewards, taskOwner's fallback.
 func (s *Storage) shareOwner(ctx context.Context, tx *sql.Tx, workplaceID int64, department string) (int64, error) {
-	stewards, err := workplaceStewards(ctx, tx, workplaceID)
+	stewards, err := workplaceStewards(ctx, tx, workplaceID, s.today())
 	if err != nil {
 		return 0, err
 	}
@@ -59,7 +67,7 @@ func (s *Storage) shareOwner(ctx context.Context, tx *sql.Tx, workplaceID int64,
 // pipeline.Share picks (staged.owner_id); rows of a workplace without
 // stewards keep none, and go to the caller's fallback owner.
 func (im *importRun) shareNewHires(ctx context.Context, workplaceID int64) error {
-	stewards, err := workplaceStewards(ctx, im.tx, workplaceID)
+	stewards, err := workplaceStewards(ctx, im.tx, workplaceID, im.s.today())
 	if err != nil || len(stewards) == 0 {
 		return err
 	}
@@ -124,8 +132,8 @@ func (s *Storage) ReassignTask(ctx context.Context, u *access.Principal, taskID,
 		}
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM roles r JOIN org_units o ON o.id = r.unit_id
-			WHERE r.person_id = $1 AND r.end_date IS NULL AND r.role IN `+takeOverRoles+` AND substr($2, 1, length(o.path)) = o.path`,
-			ownerID, path).Scan(&n); err != nil {
+			WHERE r.person_id = $1 AND `+inOffice("r", "$3")+` AND r.role IN `+takeOverRoles+` AND substr($2, 1, length(o.path)) = o.path`,
+			ownerID, path, date(s.today())).Scan(&n); err != nil {
 			return err
 		}
 		if n == 0 {
@@ -146,9 +154,9 @@ func (s *Storage) TaskHolders(ctx context.Context, u *access.Principal, path str
 		return nil, nil
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.first_name || ' ' || p.last_name FROM persons p WHERE p.id <> $1 AND EXISTS (
-		SELECT 1 FROM roles r JOIN org_units o ON o.id = r.unit_id WHERE r.person_id = p.id AND r.end_date IS NULL
+		SELECT 1 FROM roles r JOIN org_units o ON o.id = r.unit_id WHERE r.person_id = p.id AND `+inOffice("r", "$3")+`
 		AND r.role IN `+sqlSet(model.RoleShopSteward, model.RoleChiefShopSteward, model.RoleClubLeader)+` AND substr($2, 1, length(o.path)) = o.path)
-		ORDER BY p.sort_key, p.id LIMIT 50`, u.PersonID, path)
+		ORDER BY p.sort_key, p.id LIMIT 50`, u.PersonID, path, date(s.today()))
 	if err != nil {
 		return nil, err
 	}
