@@ -5,13 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
-
-	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/enheter"
@@ -43,20 +39,12 @@ func runImportEnheter(ctx context.Context, args []string, stdout io.Writer) erro
 		return err
 	}
 	path := fs.Arg(0)
-	f, err := os.Open(path)
+	f, size, err := openFile(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	bar := progressbar.NewOptions64(st.Size(), progressbar.OptionSetWriter(os.Stderr),
-		progressbar.OptionSetDescription(nb("cli.enheter.reading", "file", filepath.Base(path))),
-		progressbar.OptionShowBytes(true), progressbar.OptionSetWidth(30), progressbar.OptionThrottle(100*time.Millisecond),
-		progressbar.OptionShowCount(), progressbar.OptionClearOnFinish(),
-		progressbar.OptionSetVisibility(term.IsTerminal(int(os.Stderr.Fd()))))
+	bar := fileBar(path, size)
 	// The bar follows the file's bytes, compressed or not.
 	r, err := enheter.NewReader(io.TeeReader(f, bar))
 	if err != nil {

@@ -56,15 +56,11 @@ func runImport(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("--workplace: %v", err)
 	}
 	path := fs.Arg(0)
-	f, err := os.Open(path)
+	f, size, err := openFile(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return err
-	}
 	store, err := openStore(ctx, fs, dsn)
 	if err != nil {
 		return err
@@ -75,7 +71,7 @@ func runImport(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("--workplace %s: %v", orgnr, model.ErrorMessageOrText(err))
 	}
-	bar := fileBar(path, st.Size())
+	bar := fileBar(path, size)
 	kind := storage.ImportNewhires
 	if staff {
 		kind = storage.ImportStaff
@@ -86,7 +82,7 @@ func runImport(ctx context.Context, args []string, stdout io.Writer) error {
 		Progress:      func(done, total int64) { bar.ChangeMax64(max(total, 1)); bar.Set64(done) },
 	}
 	start := time.Now()
-	rep, err := newhires.Run(ctx, store, owner, w, f, st.Size(), req)
+	rep, err := newhires.Run(ctx, store, owner, w, f, size, req)
 	bar.Finish()
 	if err != nil {
 		return err
@@ -99,6 +95,20 @@ func runImport(ctx context.Context, args []string, stdout io.Writer) error {
 		return errors.New(nb("cli.import.norows"))
 	}
 	return nil
+}
+
+// openFile opens the file an import command reads, with its size.
+func openFile(path string) (*os.File, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, err
+	}
+	return f, st.Size(), nil
 }
 
 // fileBar shows on stderr, when it is a terminal, how far reading the

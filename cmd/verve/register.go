@@ -33,24 +33,20 @@ func runImportRegister(ctx context.Context, args []string, stdout io.Writer) err
 		return errors.New(nb("cli.register.usage"))
 	}
 	path := fs.Arg(0)
-	f, err := os.Open(path)
+	f, size, err := openFile(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return err
-	}
 	store, err := openStore(ctx, fs, dsn)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
 	owner := access.System("verve import register")
-	bar := fileBar(path, st.Size())
+	bar := fileBar(path, size)
 	start := time.Now()
-	rep, _, err := store.LoadRegister(ctx, owner, f, st.Size(), register.ReadOptions{Import: importer.Options{Sheet: sheet, Encoding: encoding}},
+	rep, _, err := store.LoadRegister(ctx, owner, f, size, register.ReadOptions{Import: importer.Options{Sheet: sheet, Encoding: encoding}},
 		register.Options{DryRun: dryRun, Complete: complete}, func(done, total int64) { bar.ChangeMax64(max(total, 1)); bar.Set64(done) })
 	bar.Finish()
 	if err != nil {
