@@ -74,8 +74,9 @@ var (
 	// the retention period ago (EraseRejected): trade-union membership is
 	// special-category data, and a refused applicant is not kept. Kept is
 	// one with a member status, another membership, someone they
-	// recruited, an open pipeline entry, a user account or a task.
-	Refused = Kind{"refused", Rejected, []Cond{HasStatus, OtherMembership, Recruiter, OpenEntry, User, TaskOwner}, "audit.application.rejected"}
+	// recruited, an open pipeline entry, a user account, a role (as for
+	// prospects: a role holder is on the union's record) or a task.
+	Refused = Kind{"refused", Rejected, []Cond{HasStatus, OtherMembership, Recruiter, OpenEntry, User, Role, TaskOwner}, "audit.application.rejected"}
 )
 
 // Kinds lists every kind the worker erases.

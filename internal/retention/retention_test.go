@@ -71,6 +71,7 @@ func TestErasable(t *testing.T) {
 		{"refused, with an open pipeline entry", Refused, []Cond{Rejected, OpenEntry}, false},
 		{"refused, with a user account", Refused, []Cond{Rejected, User}, false},
 		{"refused, owning a task", Refused, []Cond{Rejected, TaskOwner}, false},
+		{"refused, holding a role", Refused, []Cond{Rejected, Role}, false},
 	} {
 		if got := tc.kind.Erasable(tc.holds...); got != tc.want {
 			t.Errorf("%s: %s.Erasable(%v) = %v, want %v", tc.name, tc.kind.Name, tc.holds, got, tc.want)

@@ -387,6 +387,14 @@ func TestDecideAndEraseApplications(t *testing.T) {
 		if n := count(t, s, `SELECT count(*) FROM applications WHERE person_id = $1 AND fnr_sealed IS NULL`, r2.PersonID); n != 1 {
 			t.Error("a rejected applicant's sealed number kept")
 		}
+		// A refused applicant who holds a role (say, appointed verneombud
+		// before applying) is on the union's record and is kept.
+		app3 := application("Siv", "siv@example.no", "41234568", model.TypeOrdinary, nil, "")
+		r3 := join(t, s, app3)
+		if err := s.DecideApplication(ctx, f.admin, r3.MembershipID, false, "Jobber ikke i vår bransje"); err != nil {
+			t.Fatal(err)
+		}
+		exec(t, s, `INSERT INTO roles (person_id, role, unit_id, start_date) VALUES ($1, 'safety_rep', $2, $3)`, r3.PersonID, f.clubA.ID, day0.Format(time.DateOnly))
 		// The rejected applicant is erased once the retention period is
 		// over, with the personal values in the audit log.
 		if n, err := s.EraseRejected(ctx, access.System("test")); err != nil || n != 0 {
@@ -408,6 +416,9 @@ func TestDecideAndEraseApplications(t *testing.T) {
 		}
 		if n := count(t, s, `SELECT count(*) FROM persons WHERE id = $1`, res.PersonID); n != 1 {
 			t.Error("the approved member was erased")
+		}
+		if n := count(t, s, `SELECT count(*) FROM persons WHERE id = $1`, r3.PersonID); n != 1 {
+			t.Error("a refused applicant holding a role was erased")
 		}
 		s.SetClock(func() time.Time { return day0 })
 
