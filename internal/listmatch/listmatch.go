@@ -161,11 +161,9 @@ func Due(start, today time.Time) time.Time {
 }
 
 // Convert is the class whose rows get a task to talk about moving from
-// student to ordinary membership, unless one is open already.
+// student to ordinary membership, unless one is open already. The task is
+// the conversion job's (students.TaskTitle): one kind, one title.
 const Convert = ClassStudent
-
-// TitleConvert is the title of that task (stored data, in bokmål).
-const TitleConvert = "Overgang fra studentmedlemskap"
 
 // Decisions on a flagged row.
 const (

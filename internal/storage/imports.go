@@ -12,6 +12,7 @@ import (
 	"github.com/verve-union/verve/internal/listmatch"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/pipeline"
+	"github.com/verve-union/verve/internal/students"
 )
 
 // An import's rules (how rows match, which class each gets, what each
@@ -652,7 +653,7 @@ func (im *importRun) apply(ctx context.Context, res *ImportResult) error {
 			SELECT $1, $2, s.person_id, s.workplace_id, s.unit_path, $3, $4, 'open', $5
 			FROM staged s WHERE s.workplace_id = $6 AND s.class = `+sqlWord(listmatch.Convert)+`
 			AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.person_id = s.person_id AND t.kind = $1 AND t.status = 'open')`,
-			model.TaskConvert, listmatch.TitleConvert, nullID(owner), today, now, wid)
+			model.TaskConvert, students.TaskTitle(), nullID(owner), today, now, wid)
 		if err != nil {
 			return err
 		}
