@@ -147,10 +147,11 @@ func (s *Storage) ReassignTask(ctx context.Context, u *access.Principal, taskID,
 }
 
 // TaskHolders lists, by name, the fellow stewards a task at the place
-// path may be handed to: the shop stewards, chief shop stewards and club
-// leaders whose unit covers it, but not the user. At most 50.
-func (s *Storage) TaskHolders(ctx context.Context, u *access.Principal, path string) ([]Colleague, error) {
-	if !u.Scope(access.TaskWrite).Contains(path) {
+// path (and workplace, 0 for none) may be handed to: the shop stewards,
+// chief shop stewards and club leaders whose unit covers it, but not the
+// user. At most 50.
+func (s *Storage) TaskHolders(ctx context.Context, u *access.Principal, path string, workplace int64) ([]Colleague, error) {
+	if !u.Scope(access.TaskWrite).ContainsAt(path, workplace) {
 		return nil, nil
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.first_name || ' ' || p.last_name FROM persons p WHERE p.id <> $1 AND EXISTS (
@@ -173,15 +174,19 @@ func (s *Storage) TaskHolders(ctx context.Context, u *access.Principal, path str
 // addHolders gives each of the user's tasks the fellow stewards it may be
 // handed to, read once per place.
 func (s *Storage) addHolders(ctx context.Context, u *access.Principal, ts []DayTask) error {
-	byPath := map[string][]Colleague{}
+	type place struct {
+		path      string
+		workplace int64
+	}
+	byPlace := map[place][]Colleague{}
 	for i, t := range ts {
-		hs, ok := byPath[t.UnitPath]
+		hs, ok := byPlace[place{t.UnitPath, t.WorkplaceID}]
 		if !ok {
 			var err error
-			if hs, err = s.TaskHolders(ctx, u, t.UnitPath); err != nil {
+			if hs, err = s.TaskHolders(ctx, u, t.UnitPath, t.WorkplaceID); err != nil {
 				return err
 			}
-			byPath[t.UnitPath] = hs
+			byPlace[place{t.UnitPath, t.WorkplaceID}] = hs
 		}
 		ts[i].Holders = hs
 	}
