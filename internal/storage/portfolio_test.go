@@ -161,3 +161,73 @@ func TestPortfolioUnitsAndMatches(t *testing.T) {
 		}
 	})
 }
+
+// TestTaskHandOverAcrossScopes: a task at a place a role reaches only by
+// what it was given beyond its unit (a further subtree, a workplace) may
+// be handed to and taken over by its holder, and no one else's; its
+// fellow stewards are offered likewise.
+func TestTaskHandOverAcrossScopes(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		ctx := context.Background()
+		f := newScopesFixture(t, s)
+		coordRole, coordUser := f.user(t, "Kari", model.RoleCoordinator, f.clubA)
+		stewardRole, stewardUser := f.user(t, "Stina", model.RoleShopSteward, f.clubA)
+		for _, rs := range []*model.RoleScope{
+			{RoleID: coordRole, UnitID: f.clubC.ID},
+			{RoleID: coordRole, WorkplaceID: f.wE.ID},
+			{RoleID: stewardRole, WorkplaceID: f.wD.ID},
+		} {
+			if err := s.AddRoleScope(ctx, f.admin, rs); err != nil {
+				t.Fatal(err)
+			}
+		}
+		principal := func(id int64) *access.Principal {
+			p, err := s.Principal(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		coord, steward := principal(coordUser), principal(stewardUser)
+		task := map[*model.Workplace]int64{}
+		for _, w := range []*model.Workplace{f.wB, f.wC, f.wD, f.wE} {
+			var id int64
+			if err := s.w.QueryRow(`INSERT INTO tasks (kind, title, person_id, workplace_id, unit_path, due, status, created_at)
+				SELECT 'ask', 'Spør', $1, w.id, u.path, $2, 'open', $3 FROM workplaces w JOIN org_units u ON u.id = w.unit_id WHERE w.id = $4 RETURNING id`,
+				f.persons[w.ID].ID, day0, day0, w.ID).Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			task[w] = id
+		}
+		for _, c := range []struct {
+			w    *model.Workplace
+			to   *access.Principal
+			want string
+		}{
+			{f.wC, coord, ""}, {f.wE, coord, ""}, {f.wB, coord, model.EINVALID},
+			{f.wD, steward, ""}, {f.wE, steward, model.EINVALID},
+		} {
+			if err := s.ReassignTask(ctx, f.admin, task[c.w], c.to.PersonID); model.ErrorCode(err) != c.want {
+				t.Errorf("task at %s to %s: %v, want %q", c.w.Name, c.to.Username, err, c.want)
+			}
+		}
+		if err := s.ReassignTask(ctx, coord, task[f.wB], coord.PersonID); model.ErrorCode(err) != model.ENOTFOUND {
+			t.Errorf("the coordinator took over a task out of scope: %v", err)
+		}
+		if err := s.ReassignTask(ctx, steward, task[f.wD], steward.PersonID); err != nil {
+			t.Errorf("the steward takes over at the workplace given: %v", err)
+		}
+		for _, c := range []struct {
+			w    *model.Workplace
+			want bool
+		}{{f.wD, true}, {f.wE, false}} {
+			hs, err := s.TaskHolders(ctx, f.admin, f.clubD.Path, c.w.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := slices.ContainsFunc(hs, func(h Colleague) bool { return h.PersonID == steward.PersonID }); got != c.want {
+				t.Errorf("holders at %s %+v: the steward given D offered %v", c.w.Name, hs, got)
+			}
+		}
+	})
+}
