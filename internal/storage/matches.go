@@ -113,8 +113,8 @@ func (s *Storage) PossibleMatches(ctx context.Context, u *access.Principal, limi
 // DecideMatch settles a possible match. model.MatchMerge merges the newcomer
 // into the known person (see mergeTx); where merge.Retitle says so, the
 // newcomer's ask becomes a welcome: "a member has started here". model.MatchDistinct lets both stand. Both persons must still
-// be in the user's scope: someone who has since moved out of it is not
-// decided from here: the pair answers as one that does not exist.
+// be in the user's scope (matchScope); a pair with someone who has since
+// moved out of it answers as one that does not exist.
 func (s *Storage) DecideMatch(ctx context.Context, u *access.Principal, id int64, decision model.MatchDecision) error {
 	if decision != model.MatchMerge && decision != model.MatchDistinct {
 		return model.ErrorKey(model.EINVALID, "err.match.decision", "decision", decision)

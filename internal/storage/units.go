@@ -47,9 +47,9 @@ type UnitCount struct {
 }
 
 // UnitTree lists the org units the user may see, in tree order (each unit
-// followed by its children, alphabetically), with member counts: those of
-// the user's workplaces only, in a unit that holds a portfolio's
-// workplaces (unitFilter).
+// followed by its children, alphabetically), with the member counts of the
+// user's scope: a unit on the tree only for the workplaces of a portfolio
+// it holds (portfolioUnits) counts their members alone.
 func (s *Storage) UnitTree(ctx context.Context, u *access.Principal) ([]UnitCount, error) {
 	scope := u.Scope(access.OrgUnitRead)
 	var a access.Args
@@ -142,8 +142,8 @@ func ownUnits(scope access.Scope, a *access.Args) string {
 }
 
 // portfolioUnits is a condition matching the units that hold one of the
-// scope's workplaces (a portfolio's), where they sit outside its subtrees:
-// the user sees such a unit with those workplaces only.
+// scope's workplaces (a portfolio's) directly: the user sees such a unit,
+// outside their subtrees, with those workplaces only (WorkplacesUnder).
 func portfolioUnits(scope access.Scope, a *access.Args) string {
 	if len(scope.Workplaces) == 0 {
 		return "1 = 0"
