@@ -10,6 +10,25 @@ import (
 	"github.com/verve-union/verve/internal/model"
 )
 
+// holder signs in a person holding role on club A, given what scopes
+// name beyond it.
+func (f *scopesFixture) holder(t *testing.T, name string, role model.RoleName, scopes ...model.RoleScope) *access.Principal {
+	t.Helper()
+	ctx := context.Background()
+	roleID, userID := f.user(t, name, role, f.clubA)
+	for _, rs := range scopes {
+		rs.RoleID = roleID
+		if err := f.s.AddRoleScope(ctx, f.admin, &rs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := f.s.Principal(ctx, userID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // TestPortfolioUnitsAndMatches: a coordinator of club A given club C in
 // another region, and an advisor of club A given workplace D and the
 // company group of B and C, reach on the unit pages exactly the units of
@@ -20,25 +39,8 @@ func TestPortfolioUnitsAndMatches(t *testing.T) {
 	engines(t, func(t *testing.T, s *Storage) {
 		ctx := context.Background()
 		f := newScopesFixture(t, s)
-		coordRole, coordUser := f.user(t, "Kari", model.RoleCoordinator, f.clubA)
-		advisorRole, advisorUser := f.user(t, "Rådgiver", model.RoleAdvisor, f.clubA)
-		for _, rs := range []*model.RoleScope{
-			{RoleID: coordRole, UnitID: f.clubC.ID},
-			{RoleID: advisorRole, WorkplaceID: f.wD.ID},
-			{RoleID: advisorRole, ParentOrgnr: groupOrgnr},
-		} {
-			if err := s.AddRoleScope(ctx, f.admin, rs); err != nil {
-				t.Fatal(err)
-			}
-		}
-		principal := func(id int64) *access.Principal {
-			p, err := s.Principal(ctx, id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return p
-		}
-		coord, advisor := principal(coordUser), principal(advisorUser)
+		coord := f.holder(t, "Kari", model.RoleCoordinator, model.RoleScope{UnitID: f.clubC.ID})
+		advisor := f.holder(t, "Rådgiver", model.RoleAdvisor, model.RoleScope{WorkplaceID: f.wD.ID}, model.RoleScope{ParentOrgnr: groupOrgnr})
 
 		// Pairs across the two regions, and within club D.
 		pair := func(n, k *model.Workplace) int64 {
@@ -170,25 +172,8 @@ func TestTaskHandOverAcrossScopes(t *testing.T) {
 	engines(t, func(t *testing.T, s *Storage) {
 		ctx := context.Background()
 		f := newScopesFixture(t, s)
-		coordRole, coordUser := f.user(t, "Kari", model.RoleCoordinator, f.clubA)
-		stewardRole, stewardUser := f.user(t, "Stina", model.RoleShopSteward, f.clubA)
-		for _, rs := range []*model.RoleScope{
-			{RoleID: coordRole, UnitID: f.clubC.ID},
-			{RoleID: coordRole, WorkplaceID: f.wE.ID},
-			{RoleID: stewardRole, WorkplaceID: f.wD.ID},
-		} {
-			if err := s.AddRoleScope(ctx, f.admin, rs); err != nil {
-				t.Fatal(err)
-			}
-		}
-		principal := func(id int64) *access.Principal {
-			p, err := s.Principal(ctx, id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return p
-		}
-		coord, steward := principal(coordUser), principal(stewardUser)
+		coord := f.holder(t, "Kari", model.RoleCoordinator, model.RoleScope{UnitID: f.clubC.ID}, model.RoleScope{WorkplaceID: f.wE.ID})
+		steward := f.holder(t, "Stina", model.RoleShopSteward, model.RoleScope{WorkplaceID: f.wD.ID})
 		task := map[*model.Workplace]int64{}
 		for _, w := range []*model.Workplace{f.wB, f.wC, f.wD, f.wE} {
 			var id int64
