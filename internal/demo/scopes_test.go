@@ -2,10 +2,12 @@ package demo
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/storage"
 )
 
 // TestCrossScopes: the demo's NAV coordinator acts on NAV offices in more
@@ -46,9 +48,22 @@ func TestCrossScopes(t *testing.T) {
 	if err != nil || len(ws) != len(sc.Workplaces) {
 		t.Fatalf("portfolio %d workplaces, %v", len(ws), err)
 	}
+	// The unit pages show the portfolio: each workplace's unit is on the
+	// advisor's tree, and its page lists the workplace.
+	tree, err := s.UnitTree(ctx, advisor)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, w := range ws {
 		if region(w.UnitPath) == region(sc.Paths[0]) {
 			t.Errorf("%s is in the advisor's own region", w.Name)
+		}
+		if !slices.ContainsFunc(tree, func(u storage.UnitCount) bool { return u.ID == w.UnitID }) {
+			t.Errorf("the unit of %s is not on the advisor's tree", w.Name)
+		}
+		under, err := s.WorkplacesUnder(ctx, advisor, w.UnitPath, 100)
+		if err != nil || !slices.ContainsFunc(under, func(o *storage.WorkplaceSummary) bool { return o.ID == w.ID }) {
+			t.Errorf("the unit of %s does not list it (%v)", w.Name, err)
 		}
 		t.Log(w.Name)
 	}

@@ -194,16 +194,17 @@ func Matched(rows int, counts map[Class]int) int {
 }
 
 // ClubOwner is the importing user u, when they are a shop steward or club
-// leader for the workplace at path: whoever fetched the list makes the
-// welcome. 0 leaves the tasks to the workplace's usual owner.
-func ClubOwner(u *access.Principal, path string) int64 {
+// leader for workplace, at path: by the unit, further subtrees or
+// workplaces of that role. Whoever fetched the list makes the welcome. 0
+// leaves the tasks to the workplace's usual owner.
+func ClubOwner(u *access.Principal, path string, workplace int64) int64 {
 	if u == nil || u.PersonID == 0 {
 		return 0
 	}
 	for _, g := range u.Grants {
 		switch g.Role {
 		case model.RoleShopSteward, model.RoleChiefShopSteward, model.RoleClubLeader:
-			if (access.Scope{Paths: g.Paths()}).Contains(path) {
+			if (access.Scope{Paths: g.Paths(), Workplaces: g.Workplaces}).ContainsAt(path, workplace) {
 				return u.PersonID
 			}
 		}

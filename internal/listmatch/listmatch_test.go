@@ -111,21 +111,26 @@ func TestClubOwner(t *testing.T) {
 	grant := func(role model.RoleName, path string) *access.Principal {
 		return &access.Principal{PersonID: 7, Grants: []access.Grant{{Role: role, UnitPath: path}}}
 	}
+	portfolio := &access.Principal{PersonID: 7, Grants: []access.Grant{{Role: model.RoleShopSteward, UnitPath: "/1/2/", Workplaces: []int64{40}}}}
 	for _, tc := range []struct {
-		name string
-		u    *access.Principal
-		path string
-		want int64
+		name      string
+		u         *access.Principal
+		path      string
+		workplace int64
+		want      int64
 	}{
-		{"shop steward of the club", grant(model.RoleShopSteward, "/1/2/"), "/1/2/3/", 7},
-		{"chief shop steward", grant(model.RoleChiefShopSteward, "/1/2/"), "/1/2/", 7},
-		{"club leader", grant(model.RoleClubLeader, "/1/2/"), "/1/2/", 7},
-		{"shop steward elsewhere", grant(model.RoleShopSteward, "/1/4/"), "/1/2/", 0},
-		{"coordinator", grant(model.RoleCoordinator, "/1/"), "/1/2/", 0},
-		{"no person", &access.Principal{Grants: []access.Grant{{Role: model.RoleShopSteward, UnitPath: "/1/"}}}, "/1/2/", 0},
-		{"nobody", nil, "/1/2/", 0},
+		{"shop steward of the club", grant(model.RoleShopSteward, "/1/2/"), "/1/2/3/", 30, 7},
+		{"chief shop steward", grant(model.RoleChiefShopSteward, "/1/2/"), "/1/2/", 30, 7},
+		{"club leader", grant(model.RoleClubLeader, "/1/2/"), "/1/2/", 30, 7},
+		{"shop steward elsewhere", grant(model.RoleShopSteward, "/1/4/"), "/1/2/", 30, 0},
+		{"coordinator", grant(model.RoleCoordinator, "/1/"), "/1/2/", 30, 0},
+		{"no person", &access.Principal{Grants: []access.Grant{{Role: model.RoleShopSteward, UnitPath: "/1/"}}}, "/1/2/", 30, 0},
+		{"nobody", nil, "/1/2/", 0, 0},
+		{"shop steward given the workplace", portfolio, "/1/4/", 40, 7},
+		{"shop steward given another workplace", portfolio, "/1/4/", 41, 0},
+		{"coordinator given the workplace", &access.Principal{PersonID: 7, Grants: []access.Grant{{Role: model.RoleCoordinator, UnitPath: "/1/2/", Workplaces: []int64{40}}}}, "/1/4/", 40, 0},
 	} {
-		if got := ClubOwner(tc.u, tc.path); got != tc.want {
+		if got := ClubOwner(tc.u, tc.path, tc.workplace); got != tc.want {
 			t.Errorf("%s: ClubOwner = %d, want %d", tc.name, got, tc.want)
 		}
 	}

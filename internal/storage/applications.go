@@ -465,8 +465,8 @@ func (s *Storage) Applications(ctx context.Context, u *access.Principal, status 
 }
 
 // applicationMatches adds the open possible matches of the applicants in
-// apps, only where the user's scope covers the known person and the unit
-// that decides (DecideMatch's rule): to anyone else, nothing is shown.
+// apps, only where the user decides them (matchScope, DecideMatch's rule):
+// to anyone else, nothing is shown.
 func (s *Storage) applicationMatches(ctx context.Context, u *access.Principal, apps []ApplicationRow) error {
 	byPerson := map[int64]*ApplicationRow{}
 	a := access.Args{model.MatchFromJoin}
@@ -475,11 +475,10 @@ func (s *Storage) applicationMatches(ctx context.Context, u *access.Principal, a
 		byPerson[apps[i].PersonID] = &apps[i]
 		ph[i] = a.Add(apps[i].PersonID)
 	}
-	sc := u.Scope(access.PersonWrite)
 	rows, err := s.r.QueryContext(ctx, `SELECT mc.id, mc.person_id, k.id, k.first_name || ' ' || k.last_name, mc.match
-		FROM match_candidates mc JOIN persons k ON k.id = mc.candidate_id
+		FROM match_candidates mc JOIN persons n ON n.id = mc.person_id JOIN persons k ON k.id = mc.candidate_id
 		WHERE mc.source = $1 AND mc.decision = '' AND mc.person_id IN (`+strings.Join(ph, ", ")+`)
-		AND `+sc.Filter("mc.unit_path", &a)+` AND `+sc.Filter("k.unit_path", &a)+` ORDER BY mc.id`, a...)
+		AND `+matchScope(u, &a)+` ORDER BY mc.id`, a...)
 	if err != nil {
 		return err
 	}

@@ -635,7 +635,7 @@ func (im *importRun) apply(ctx context.Context, res *ImportResult) error {
 		if err := im.shareNewHires(ctx, wid); err != nil {
 			return err
 		}
-		owner := listmatch.ClubOwner(im.u, path)
+		owner := listmatch.ClubOwner(im.u, path, wid)
 		if owner == 0 {
 			var err error
 			if owner, err = im.s.taskOwner(ctx, im.tx, wid); err != nil {

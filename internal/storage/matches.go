@@ -53,11 +53,21 @@ type MatchSide struct {
 	Unit         string
 }
 
-// openMatches is the condition that possible match mc is open and that it
-// and both its persons, n and k, lie in the user's scope.
+// openMatches is the condition that possible match mc is open and that the
+// user decides it (matchScope).
 func openMatches(u *access.Principal, a *access.Args) string {
+	return `mc.decision = '' AND ` + matchScope(u, a)
+}
+
+// matchScope is the condition that the user decides possible match mc:
+// both its persons, n (who came in) and k (known before), lie in the
+// user's scope now, by their unit or their workplace. The unit recorded
+// with the pair, the lowest covering both when it was found, is not asked:
+// a scope of several subtrees or a portfolio of workplaces (a coordinator
+// for NAV offices in two regions) may cover both persons without it.
+func matchScope(u *access.Principal, a *access.Args) string {
 	sc := u.Scope(access.PersonWrite)
-	return `mc.decision = '' AND ` + sc.Filter("mc.unit_path", a) + ` AND ` + sc.Filter("n.unit_path", a) + ` AND ` + sc.Filter("k.unit_path", a)
+	return sc.FilterAt("n.unit_path", "n.workplace_id", a) + ` AND ` + sc.FilterAt("k.unit_path", "k.workplace_id", a)
 }
 
 // OpenMatchCount counts the open possible matches the user may decide.
@@ -70,7 +80,7 @@ func (s *Storage) OpenMatchCount(ctx context.Context, u *access.Principal) (int,
 }
 
 // PossibleMatches lists the open possible matches the user may decide:
-// those whose covering unit and both persons lie in the user's scope.
+// those whose two persons lie in the user's scope (matchScope).
 func (s *Storage) PossibleMatches(ctx context.Context, u *access.Principal, limit int) ([]PossibleMatch, error) {
 	var a access.Args
 	q := `SELECT mc.id, mc.source, mc.match, mc.created_at,
@@ -103,8 +113,8 @@ func (s *Storage) PossibleMatches(ctx context.Context, u *access.Principal, limi
 // DecideMatch settles a possible match. model.MatchMerge merges the newcomer
 // into the known person (see mergeTx); where merge.Retitle says so, the
 // newcomer's ask becomes a welcome: "a member has started here". model.MatchDistinct lets both stand. Both persons must still
-// be in the user's scope: someone who has since moved out of it is not
-// decided from here.
+// be in the user's scope (matchScope); a pair with someone who has since
+// moved out of it answers as one that does not exist.
 func (s *Storage) DecideMatch(ctx context.Context, u *access.Principal, id int64, decision model.MatchDecision) error {
 	if decision != model.MatchMerge && decision != model.MatchDistinct {
 		return model.ErrorKey(model.EINVALID, "err.match.decision", "decision", decision)
@@ -113,20 +123,15 @@ func (s *Storage) DecideMatch(ctx context.Context, u *access.Principal, id int64
 		var newID, knownID int64
 		var source model.MatchSource
 		var done model.MatchDecision
-		var newPath, knownPath string
 		args := access.Args{id}
-		sc := u.Scope(access.PersonWrite)
-		err := tx.QueryRowContext(ctx, `SELECT mc.person_id, mc.candidate_id, mc.source, mc.decision, n.unit_path, k.unit_path
+		err := tx.QueryRowContext(ctx, `SELECT mc.person_id, mc.candidate_id, mc.source, mc.decision
 			FROM match_candidates mc JOIN persons n ON n.id = mc.person_id JOIN persons k ON k.id = mc.candidate_id
-			WHERE mc.id = $1 AND `+sc.Filter("mc.unit_path", &args), args...).Scan(&newID, &knownID, &source, &done, &newPath, &knownPath)
+			WHERE mc.id = $1 AND `+matchScope(u, &args), args...).Scan(&newID, &knownID, &source, &done)
 		if err != nil {
 			return notFound(err, "err.match.notfound")
 		}
 		if done != model.MatchOpen {
 			return model.ErrorKey(model.ECONFLICT, "err.match.decided")
-		}
-		if !sc.Contains(newPath) || !sc.Contains(knownPath) {
-			return model.ErrorKey(model.EFORBIDDEN, "err.match.outside")
 		}
 		if decision == model.MatchDistinct {
 			if _, err := tx.ExecContext(ctx, `UPDATE match_candidates SET decision = 'distinct', decided_at = $1, decided_by = $2 WHERE id = $3`,

@@ -248,8 +248,10 @@ func TestMergeDecisionsRefusedOutOfScope(t *testing.T) {
 		if _, err := s.w.Exec(`UPDATE persons SET unit_id = $1, unit_path = $2 WHERE id = $3`, other.ID, other.Path, f.a.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.DecideMatch(ctx, regional, id, model.MatchMerge); model.ErrorCode(err) != model.EFORBIDDEN {
-			t.Fatalf("deciding for a person who left the scope: %v, want forbidden", err)
+		// The pair then answers as one that does not exist.
+		missing := s.DecideMatch(ctx, regional, 999999, model.MatchMerge)
+		if err := s.DecideMatch(ctx, regional, id, model.MatchMerge); model.ErrorCode(err) != model.ENOTFOUND || err.Error() != missing.Error() {
+			t.Fatalf("deciding for a person who left the scope: %v, for a missing pair: %v", err, missing)
 		}
 		if n := count(t, s, `SELECT count(*) FROM persons WHERE id IN ($1, $2)`, f.a.ID, f.b.ID); n != 2 {
 			t.Fatal("a refused decision changed something")

@@ -21,6 +21,16 @@ func inOffice(alias, arg string) string {
 	return alias + ".start_date <= " + arg + " AND (" + alias + ".end_date IS NULL OR " + alias + ".end_date > " + arg + ")"
 }
 
+// roleCovers is the condition that role r, on org unit o, acts at the place
+// bound at pathArg and workplace bound at wpArg (NULL for none): by its
+// unit's subtree, or by a further subtree, workplace or company group the
+// role was given (role_scopes, as grantScopes reads them for a principal).
+func roleCovers(pathArg, wpArg string) string {
+	return `(substr(` + pathArg + `, 1, length(o.path)) = o.path OR EXISTS (SELECT 1 FROM role_scopes rs LEFT JOIN org_units ro ON ro.id = rs.unit_id
+		WHERE rs.role_id = r.id AND (substr(` + pathArg + `, 1, length(ro.path)) = ro.path OR rs.workplace_id = ` + wpArg + `
+		OR (rs.parent_orgnr <> '' AND rs.parent_orgnr = (SELECT pw.parent_orgnr FROM workplaces pw WHERE pw.id = ` + wpArg + `)))))`
+}
+
 // workplaceStewards lists the shop stewards (stewardRoles) of a workplace's unit, with
 // the department their role names and their open tasks, for pipeline.Share.
 func workplaceStewards(ctx context.Context, q interface {
@@ -111,16 +121,16 @@ func (im *importRun) shareNewHires(ctx context.Context, workplaceID int64) error
 
 // ReassignTask gives an open task in the user's scope to another holder:
 // the user themself ("Ta over") or a fellow steward. The new owner must
-// hold a steward's, club leader's or coordinator's role whose unit covers
-// the task's place; anyone else is refused.
+// hold a steward's, club leader's or coordinator's role that covers the
+// task's place (roleCovers); anyone else is refused.
 func (s *Storage) ReassignTask(ctx context.Context, u *access.Principal, taskID, ownerID int64) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		args := access.Args{taskID}
 		var path string
-		var personID, owner sql.NullInt64
+		var personID, owner, workplace sql.NullInt64
 		var status model.TaskStatus
-		err := tx.QueryRowContext(ctx, `SELECT t.unit_path, t.person_id, t.owner_person_id, t.status FROM tasks t`+taskPerson+
-			` WHERE t.id = $1 AND `+taskScope(u, access.TaskWrite, &args), args...).Scan(&path, &personID, &owner, &status)
+		err := tx.QueryRowContext(ctx, `SELECT t.unit_path, t.workplace_id, t.person_id, t.owner_person_id, t.status FROM tasks t`+taskPerson+
+			` WHERE t.id = $1 AND `+taskScope(u, access.TaskWrite, &args), args...).Scan(&path, &workplace, &personID, &owner, &status)
 		if err != nil {
 			return notFound(err, "err.task.notfound")
 		}
@@ -132,8 +142,8 @@ func (s *Storage) ReassignTask(ctx context.Context, u *access.Principal, taskID,
 		}
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM roles r JOIN org_units o ON o.id = r.unit_id
-			WHERE r.person_id = $1 AND `+inOffice("r", "$3")+` AND r.role IN `+takeOverRoles+` AND substr($2, 1, length(o.path)) = o.path`,
-			ownerID, path, date(s.today())).Scan(&n); err != nil {
+			WHERE r.person_id = $1 AND `+inOffice("r", "$3")+` AND r.role IN `+takeOverRoles+` AND `+roleCovers("$2", "$4"),
+			ownerID, path, date(s.today()), workplace).Scan(&n); err != nil {
 			return err
 		}
 		if n == 0 {
@@ -147,16 +157,17 @@ func (s *Storage) ReassignTask(ctx context.Context, u *access.Principal, taskID,
 }
 
 // TaskHolders lists, by name, the fellow stewards a task at the place
-// path may be handed to: the shop stewards, chief shop stewards and club
-// leaders whose unit covers it, but not the user. At most 50.
-func (s *Storage) TaskHolders(ctx context.Context, u *access.Principal, path string) ([]Colleague, error) {
-	if !u.Scope(access.TaskWrite).Contains(path) {
+// path (and workplace, 0 for none) may be handed to: the shop stewards,
+// chief shop stewards and club leaders whose role covers it (roleCovers),
+// but not the user. At most 50.
+func (s *Storage) TaskHolders(ctx context.Context, u *access.Principal, path string, workplace int64) ([]Colleague, error) {
+	if !u.Scope(access.TaskWrite).ContainsAt(path, workplace) {
 		return nil, nil
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.first_name || ' ' || p.last_name FROM persons p WHERE p.id <> $1 AND EXISTS (
 		SELECT 1 FROM roles r JOIN org_units o ON o.id = r.unit_id WHERE r.person_id = p.id AND `+inOffice("r", "$3")+`
-		AND r.role IN `+sqlSet(model.RoleShopSteward, model.RoleChiefShopSteward, model.RoleClubLeader)+` AND substr($2, 1, length(o.path)) = o.path)
-		ORDER BY p.sort_key, p.id LIMIT 50`, u.PersonID, path, date(s.today()))
+		AND r.role IN `+sqlSet(model.RoleShopSteward, model.RoleChiefShopSteward, model.RoleClubLeader)+` AND `+roleCovers("$2", "$4")+`)
+		ORDER BY p.sort_key, p.id LIMIT 50`, u.PersonID, path, date(s.today()), nullID(workplace))
 	if err != nil {
 		return nil, err
 	}
@@ -173,15 +184,19 @@ func (s *Storage) TaskHolders(ctx context.Context, u *access.Principal, path str
 // addHolders gives each of the user's tasks the fellow stewards it may be
 // handed to, read once per place.
 func (s *Storage) addHolders(ctx context.Context, u *access.Principal, ts []DayTask) error {
-	byPath := map[string][]Colleague{}
+	type place struct {
+		path      string
+		workplace int64
+	}
+	byPlace := map[place][]Colleague{}
 	for i, t := range ts {
-		hs, ok := byPath[t.UnitPath]
+		hs, ok := byPlace[place{t.UnitPath, t.WorkplaceID}]
 		if !ok {
 			var err error
-			if hs, err = s.TaskHolders(ctx, u, t.UnitPath); err != nil {
+			if hs, err = s.TaskHolders(ctx, u, t.UnitPath, t.WorkplaceID); err != nil {
 				return err
 			}
-			byPath[t.UnitPath] = hs
+			byPlace[place{t.UnitPath, t.WorkplaceID}] = hs
 		}
 		ts[i].Holders = hs
 	}

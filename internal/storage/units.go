@@ -47,12 +47,15 @@ type UnitCount struct {
 }
 
 // UnitTree lists the org units the user may see, in tree order (each unit
-// followed by its children, alphabetically), with member counts.
+// followed by its children, alphabetically), with the member counts of the
+// user's scope: a unit on the tree only for the workplaces of a portfolio
+// it holds (portfolioUnits) counts their members alone.
 func (s *Storage) UnitTree(ctx context.Context, u *access.Principal) ([]UnitCount, error) {
 	scope := u.Scope(access.OrgUnitRead)
 	var a access.Args
 	rows, err := s.r.QueryContext(ctx, `SELECT o.id, COALESCE(o.parent_id, 0), o.kind, o.name, o.path, o.county
-		FROM org_units o WHERE o.closed_on IS NULL AND `+scope.Filter("o.path", &a)+` AND (o.kind <> 'club' OR `+ownUnits(scope, &a)+`) ORDER BY o.sort_key`, a...)
+		FROM org_units o WHERE o.closed_on IS NULL AND (`+scope.Filter("o.path", &a)+` AND (o.kind <> 'club' OR `+ownUnits(scope, &a)+`)
+		OR `+portfolioUnits(scope, &a)+`) ORDER BY o.sort_key`, a...)
 	if err != nil {
 		return nil, err
 	}
@@ -138,12 +141,30 @@ func ownUnits(scope access.Scope, a *access.Args) string {
 	return "o.path IN (" + strings.Join(ph, ", ") + ")"
 }
 
-// Unit returns an org unit the user may see.
+// portfolioUnits is a condition matching the units that hold one of the
+// scope's workplaces (a portfolio's) directly: the user sees such a unit,
+// outside their subtrees, with those workplaces only (WorkplacesUnder).
+func portfolioUnits(scope access.Scope, a *access.Args) string {
+	if len(scope.Workplaces) == 0 {
+		return "1 = 0"
+	}
+	return `o.id IN (SELECT pw.unit_id FROM workplaces pw WHERE ` + access.Scope{Workplaces: scope.Workplaces}.FilterAt("", "pw.id", a) + `)`
+}
+
+// unitFilter is the condition that org unit o lies in scope: in one of its
+// subtrees, or holding one of its workplaces (portfolioUnits).
+func unitFilter(scope access.Scope, a *access.Args) string {
+	return `(` + scope.Filter("o.path", a) + ` OR ` + portfolioUnits(scope, a) + `)`
+}
+
+// Unit returns an org unit the user may see: one in their subtrees, or one
+// that holds a workplace of their portfolio. Any other answers as a unit
+// that does not exist.
 func (s *Storage) Unit(ctx context.Context, u *access.Principal, id int64) (*model.OrgUnit, error) {
 	var a access.Args
 	var o model.OrgUnit
 	err := s.r.QueryRowContext(ctx, `SELECT o.id, COALESCE(o.parent_id, 0), o.kind, o.name, o.path, o.county FROM org_units o
-		WHERE o.id = `+a.Add(id)+` AND `+u.Scope(access.OrgUnitRead).Filter("o.path", &a), a...).
+		WHERE o.id = `+a.Add(id)+` AND `+unitFilter(u.Scope(access.OrgUnitRead), &a), a...).
 		Scan(&o.ID, &o.ParentID, &o.Kind, &o.Name, &o.Path, &o.County)
 	if err != nil {
 		return nil, notFound(err, "err.unit.notfound")

@@ -478,14 +478,26 @@ func (h *Handler) showImportJob(w http.ResponseWriter, r *http.Request) {
 	}
 	d := h.jobData(r, j)
 	if d.Report != nil && d.Report.RouteBy != "" {
-		// Rows may go to any workplace the user imports for.
-		for _, path := range u.Scope(access.NewhireImport).Paths {
+		// Rows may go to any workplace the user imports for: below their
+		// units, and those of their portfolio the role imports for.
+		sc := u.Scope(access.NewhireImport)
+		for _, path := range sc.Paths {
 			ws, err := h.Store.WorkplacesUnder(r.Context(), u, path, 300)
 			if err != nil {
 				h.serveError(w, r, err)
 				return
 			}
 			d.Workplaces = append(d.Workplaces, ws...)
+		}
+		ws, err := h.Store.PortfolioWorkplaces(r.Context(), u, 300)
+		if err != nil {
+			h.serveError(w, r, err)
+			return
+		}
+		for _, pw := range ws {
+			if sc.ContainsAt(pw.UnitPath, pw.ID) && !slices.ContainsFunc(d.Workplaces, func(o *storage.WorkplaceSummary) bool { return o.ID == pw.ID }) {
+				d.Workplaces = append(d.Workplaces, pw)
+			}
 		}
 	}
 	if r.Header.Get("HX-Request") == "true" {

@@ -51,9 +51,11 @@ func (h *Handler) decideMatch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		// Decided already, or one of the two has left the user's area:
-		// say so in the pair's place. Anything else is the usual error.
-		if code := model.ErrorCode(err); code != model.ECONFLICT && code != model.EFORBIDDEN && code != model.EINVALID {
+		// Decided already, or no longer the user's to decide (one of the
+		// two has left their area, which answers as a pair that does not
+		// exist): say so in the pair's place. Anything else is the usual
+		// error.
+		if code := model.ErrorCode(err); code != model.ECONFLICT && code != model.ENOTFOUND && code != model.EINVALID {
 			h.serveError(w, r, err)
 			return
 		}

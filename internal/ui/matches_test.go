@@ -125,9 +125,11 @@ func TestOutsiderOnAListOverHTTP(t *testing.T) {
 				wps[0].UnitID, wps[0].UnitPath, wps[0].ID, other2.ID); err != nil {
 				t.Fatal(err)
 			}
-			if st, body := post(t, other, fmt.Sprintf("%s/matches/%d", e.URL, mid), url.Values{"decision": {"merge"}}); st != http.StatusForbidden ||
-				!strings.Contains(body, "ikke lenger innenfor ditt område") {
-				t.Fatalf("deciding on a person who left the region: %d", st)
+			// The pair now answers as one that does not exist.
+			missingSt, missing := post(t, other, fmt.Sprintf("%s/matches/%d", e.URL, int64(1)<<40), url.Values{"decision": {"merge"}})
+			if st, body := post(t, other, fmt.Sprintf("%s/matches/%d", e.URL, mid), url.Values{"decision": {"merge"}}); st != http.StatusNotFound ||
+				st != missingSt || body != missing || !strings.Contains(body, "ikke lenger innenfor ditt område") {
+				t.Fatalf("deciding on a person who left the region: %d, for a missing pair %d", st, missingSt)
 			}
 			var decision string
 			db.QueryRow(`SELECT decision FROM match_candidates WHERE id = $1`, mid).Scan(&decision)

@@ -18,8 +18,9 @@ import (
 // across regions and as its advisor with a portfolio of workplaces and a
 // company group, every workplace of the union: those in the role's scope,
 // worked out here from names and role_scopes rather than by the code under
-// test, show on their pages, in search and in the home page's counts; the
-// rest answer as an id that does not exist.
+// test, show on their pages, in search, in the home page's counts, on the
+// unit pages and in the matches review; the rest answer as an id that does
+// not exist (walkUnitsAndMatches goes on with the unit pages and matches).
 func TestCrossScopeWalk(t *testing.T) {
 	for _, engine := range storagetest.Engines {
 		t.Run(engine, func(t *testing.T) {
@@ -146,6 +147,7 @@ func TestCrossScopeWalk(t *testing.T) {
 				}, m[1]); got != fmt.Sprint(members+staff) {
 					t.Errorf("%s: home page counts %s members, the scope holds %d", c.user, m[1], members+staff)
 				}
+				walkUnitsAndMatches(t, e, cl, c.user, subtrees, all, func(w *storage.WorkplaceSummary) bool { return in(w.UnitPath, w.Name, w.ID) })
 			}
 		})
 	}
