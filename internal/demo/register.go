@@ -177,11 +177,13 @@ type keptValues struct {
 // records go: a database is seeded without holding the whole register.
 // Without a database to seed, the records stay for the register files.
 func (g *gen) settle() {
-	if g.hasher == nil || !g.o.Register {
+	if g.hasher == nil {
 		return
 	}
-	for _, m := range g.registerMembers() {
-		g.kept = append(g.kept, keptValues{m.id, g.hasher.Fresh(m.rec)})
+	if g.o.Register {
+		for _, m := range g.registerMembers() {
+			g.kept = append(g.kept, keptValues{m.id, g.hasher.Fresh(m.rec)})
+		}
 	}
 	for _, id := range g.regIDs {
 		delete(g.reg, id)
