@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/demo"
 	"github.com/verve-union/verve/internal/importer"
 	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/register"
@@ -107,38 +109,55 @@ func printRegisterReport(out io.Writer, file string, rep *register.Report, took 
 	}
 }
 
-// runRegister handles "verve register sample": a synthetic register export
-// of the demo union, and a month's changes to it, to try the sync with.
+// runRegister handles "verve register sample": a synthetic register
+// export, or with --demo the demo union's own (in step with its
+// database), and with --changes a month's changes to it, to try the sync.
 func runRegister(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 || args[0] != "sample" {
 		return errors.New(nb("cli.register.sampleusage"))
 	}
 	var c seedConfig
-	var changes bool
-	fs := newFlags("register sample", nil, "")
+	var dsn string
+	var changes, fromDemo bool
+	fs := newFlags("register sample", &dsn, "sqlite:verve-demo.db")
 	c.flags(fs, 1000)
 	fs.BoolVar(&changes, "changes", false, nb("cli.register.flag.changes"))
+	fs.BoolVar(&fromDemo, "demo", false, nb("cli.register.flag.demo"))
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
 		return errors.New(nb("cli.register.sampleusage"))
 	}
-	today, err := parseDay(c.today)
-	if err != nil {
-		return err
+	write := func(f io.Writer) (int, error) {
+		today, err := parseDay(c.today)
+		if err != nil {
+			return 0, err
+		}
+		opt := register.GenOptions{Members: c.members, Seed: c.seed, Today: today}
+		if changes {
+			return c.members, register.GenerateChanges(f, opt)
+		}
+		return c.members, register.Generate(f, opt)
+	}
+	if fromDemo {
+		o, err := demoRecipe(ctx, fs, dsn)
+		if err != nil {
+			return err
+		}
+		write = func(f io.Writer) (int, error) {
+			if changes {
+				return demo.RegisterMonth(f, o)
+			}
+			return demo.RegisterExport(f, o)
+		}
 	}
 	path := fs.Arg(0)
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
 	}
-	opt := register.GenOptions{Members: c.members, Seed: c.seed, Today: today}
-	if changes {
-		err = register.GenerateChanges(f, opt)
-	} else {
-		err = register.Generate(f, opt)
-	}
+	n, err := write(f)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -146,6 +165,23 @@ func runRegister(ctx context.Context, args []string, stdout io.Writer) error {
 		os.Remove(path)
 		return err
 	}
-	fmt.Fprintln(stdout, nb("cli.register.sampledone", "path", path, "members", c.members))
+	fmt.Fprintln(stdout, nb("cli.register.sampledone", "path", path, "members", n))
 	return nil
+}
+
+// demoRecipe reads how the demo in dsn was made.
+func demoRecipe(ctx context.Context, fs *flag.FlagSet, dsn string) (demo.Options, error) {
+	store, err := openStore(ctx, fs, dsn)
+	if err != nil {
+		return demo.Options{}, err
+	}
+	defer store.Close()
+	recipe, err := store.DemoRecipe(ctx)
+	if err != nil {
+		return demo.Options{}, err
+	}
+	if recipe == "" {
+		return demo.Options{}, errors.New(nb("cli.register.nodemo", "dsn", dsn))
+	}
+	return demo.ParseRecipe(recipe)
 }

@@ -58,7 +58,7 @@ func seedStore(ctx context.Context, store *storage.Storage, c seedConfig, stdout
 		// A log file gets the summary line, not hundreds of redraws.
 		progressbar.OptionSetVisibility(term.IsTerminal(int(os.Stderr.Fd()))))
 	start := time.Now()
-	res, err := demo.Generate(ctx, store, demo.Options{Members: c.members, Seed: c.seed, Today: today,
+	res, err := demo.Generate(ctx, store, demo.Options{Members: c.members, Seed: c.seed, Today: today, Register: true,
 		Progress: func(done, total int) { bar.Set(min(done, total)) }})
 	bar.Finish()
 	if err != nil {

@@ -50,7 +50,7 @@ func (g *gen) applications() error {
 // task a confirmation gives, and the application row with the number
 // sealed until it is exported.
 func (g *gen) applicant(w *workplace, typ model.MembershipType, status model.MembershipStatus, twin *person) (*person, error) {
-	p, err := g.newPerson(personSpec{unitID: w.unitID, unitPath: w.path, workplace: w, minAge: 20, maxAge: 45, status: status, withFnr: twin == nil, twin: twin})
+	p, err := g.newPerson(personSpec{unitID: w.unitID, unitPath: w.path, workplace: w, minAge: 20, maxAge: 45, status: status, withFnr: twin == nil, twin: twin, applicant: true})
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +67,7 @@ func (g *gen) applicant(w *workplace, typ model.MembershipType, status model.Mem
 		inst, prog, grad = "NTNU", "Bachelor i ingeniørfag, elektro", g.o.Today.AddDate(2, 0, 0)
 	}
 	g.nextMembership++
-	if err := g.b.Add("memberships", g.nextMembership, p.id, typ, status, day, nil, string(model.SourceJoinPage), nil, inst, prog, nullTime(grad), applied, decided); err != nil {
+	if err := g.b.Add("memberships", g.nextMembership, p.id, typ, status, day, nil, string(model.SourceJoinPage), nil, inst, prog, nullTime(grad), applied, decided, "", nil); err != nil {
 		return nil, err
 	}
 	if err := g.employment(p.id, w, g.day(0, 60), time.Time{}); err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/verve-union/verve/internal/demo/data"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/norway"
+	"github.com/verve-union/verve/internal/register"
 	"github.com/verve-union/verve/internal/storage"
 )
 
@@ -28,6 +29,12 @@ type Options struct {
 	Today time.Time
 	// Progress, when set, is told how many of the members are written.
 	Progress func(done, total int)
+	// Register keeps the database in step with the union's member
+	// register (RegisterExport), as `verve demo` does: member numbers,
+	// the register's codes, roles, employments, dues and the hashes a
+	// first load keeps. Without it the demo has no register yet, for
+	// tests of a first load into a populated union.
+	Register bool
 }
 
 // Login is a demo user and its password, printed by `verve demo`.
@@ -55,8 +62,8 @@ const (
 // Generate fills an empty database with a union of about o.Members members.
 // Everything is written in one transaction: a failure leaves it empty.
 func Generate(ctx context.Context, s *storage.Storage, o Options) (*Result, error) {
-	if o.Members < MinMembers || o.Members > MaxMembers {
-		return nil, model.ErrorKey(model.EINVALID, "err.demo.members", "min", MinMembers, "max", MaxMembers)
+	if err := o.valid(); err != nil {
+		return nil, err
 	}
 	if o.Today.IsZero() {
 		o.Today = s.Today()
@@ -73,7 +80,8 @@ func Generate(ctx context.Context, s *storage.Storage, o Options) (*Result, erro
 	if err != nil {
 		return nil, err
 	}
-	g := &gen{o: o, b: b, hash: s.FnrHash, seal: s.SealFnr, r: rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15)), fnrs: map[string]bool{}, emails: map[string]bool{}}
+	g := newGen(o, b, s.FnrHash, s.SealFnr)
+	g.hasher = s.RegisterHasher()
 	if err := g.run(); err != nil {
 		b.Rollback()
 		return nil, err
@@ -85,10 +93,31 @@ func Generate(ctx context.Context, s *storage.Storage, o Options) (*Result, erro
 	return &Result{Rows: rows, Logins: g.logins}, nil
 }
 
+// newGen starts a generator writing to b; hash and seal make what is
+// stored of a fødselsnummer.
+func newGen(o Options, b sink, hash, seal func(string) any) *gen {
+	return &gen{o: o, b: b, hash: hash, seal: seal, r: rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15)), fnrs: map[string]bool{},
+		emails: map[string]bool{}, unitByID: map[int64]*unit{}, reg: map[int64]*regMember{}, codes: map[model.UnitKind]int{}}
+}
+
+// sink takes the generated rows: a storage.Bulk, or nothing when only
+// the register files are wanted.
+type sink interface {
+	Define(table string, cols ...string)
+	Add(table string, values ...any) error
+}
+
+func (o Options) valid() error {
+	if o.Members < MinMembers || o.Members > MaxMembers {
+		return model.ErrorKey(model.EINVALID, "err.demo.members", "min", MinMembers, "max", MaxMembers)
+	}
+	return nil
+}
+
 // gen carries the generator's state through the steps of run.
 type gen struct {
 	o    Options
-	b    *storage.Bulk
+	b    sink
 	r    *rand.Rand
 	fnrs map[string]bool
 	// emails keeps addresses unique, as sign-in by link needs (a shared
@@ -110,12 +139,23 @@ type gen struct {
 	members    int
 	logins     []Login
 	users      []pendingUser
+
+	// The member register the union's members come from (register.go).
+	unitByID map[int64]*unit
+	codes    map[model.UnitKind]int // units of each kind so far, for their codes
+	reg      map[int64]*regMember   // by person
+	regIDs   []int64                // the register's persons, in order
+	hasher   *register.Hasher       // nil: no database to keep the register's values in
+	kept     []keptValues           // the settled members' values (settle)
 }
 
 type unit struct {
 	id     int64
 	path   string
 	name   string
+	code   string // the register's code
+	kind   model.UnitKind
+	parent *unit
 	county string
 	coord  int64 // the region's recruitment coordinator
 }
@@ -124,6 +164,7 @@ type workplace struct {
 	id, unitID int64
 	path       string
 	name       string
+	orgnr      string
 	place      data.Place
 	sector     data.Sector
 	employees  int
@@ -142,16 +183,16 @@ type pendingUser struct {
 
 func (g *gen) run() error {
 	b := g.b
-	b.Define("org_units", "id", "parent_id", "kind", "name", "sort_key", "path", "county")
+	b.Define("org_units", "id", "parent_id", "kind", "name", "sort_key", "path", "county", "code")
 	b.Define("workplaces", "id", "unit_id", "name", "sort_key", "orgnr", "municipality", "municipality_no", "postal_code", "employees", "sector", "parent_orgnr")
 	b.Define("persons", "id", "first_name", "last_name", "sort_key", "search_key", "birth_date", "fnr_hash", "email", "mobile", "address",
-		"postal_code", "postal_place", "unit_id", "unit_path", "workplace_id", "member_status", "other_union", "created_at", "updated_at")
+		"postal_code", "postal_place", "unit_id", "unit_path", "workplace_id", "member_status", "other_union", "created_at", "updated_at", "member_no")
 	b.Define("memberships", "id", "person_id", "type", "status", "start_date", "end_date", "source", "recruited_by", "institution", "programme", "expected_graduation",
-		"applied_at", "decided_at")
+		"applied_at", "decided_at", "dues_status", "paid_up_to")
 	b.Define("applications", "id", "token_hash", "created_at", "expires_at", "confirmed_at", "type", "fnr_hash", "fnr_sealed", "workplace_id",
 		"lang", "person_id", "membership_id")
-	b.Define("employments", "id", "person_id", "workplace_id", "start_date", "end_date", "position", "department")
-	b.Define("roles", "id", "person_id", "role", "unit_id", "start_date", "end_date")
+	b.Define("employments", "id", "person_id", "workplace_id", "start_date", "end_date", "position", "department", "source")
+	b.Define("roles", "id", "person_id", "role", "unit_id", "start_date", "end_date", "source")
 	b.Define("contacts", "id", "person_id", "by_person_id", "kind", "at", "note")
 	b.Define("tasks", "id", "kind", "title", "person_id", "workplace_id", "unit_path", "owner_person_id", "due", "status", "created_at", "done_at")
 	b.Define("users", "id", "person_id", "username", "password_hash", "locale", "disabled", "created_at")
@@ -159,25 +200,27 @@ func (g *gen) run() error {
 	b.Define("match_candidates", "id", "person_id", "candidate_id", "unit_path", "source", "match", "import_id", "created_at")
 	b.Define("pipeline", "id", "person_id", "workplace_id", "unit_path", "import_id", "kind", "start_date", "created_at", "first_contact_at", "outcome", "outcome_at", "decline_reason", "erase_after")
 
-	steps := []func() error{g.orgUnits, g.planWorkplaces, g.staff, g.workplacePeople, g.stewardWork, g.students, g.graduates, g.possibleMatches, g.applications, g.crossScopes, g.demoUsers}
+	steps := []func() error{g.orgUnits, g.planWorkplaces, g.staff, g.workplacePeople, g.stewardWork, g.students, g.graduates, g.possibleMatches, g.applications, g.crossScopes, g.demoUsers, g.register}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return err
 		}
+		g.settle()
 	}
 	return nil
 }
 
 func (g *gen) addUnit(parent *unit, kind model.UnitKind, name, county string) (*unit, error) {
 	g.nextUnit++
-	u := &unit{id: g.nextUnit, name: name, county: county}
+	u := &unit{id: g.nextUnit, name: name, county: county, kind: kind, parent: parent, code: g.unitCode(kind)}
 	var parentID any
 	u.path = "/"
 	if parent != nil {
 		parentID, u.path = parent.id, parent.path
 	}
 	u.path += fmt.Sprint(u.id) + "/"
-	return u, g.b.Add("org_units", u.id, parentID, kind, name, norway.SortKey(name), u.path, county)
+	g.unitByID[u.id] = u
+	return u, g.b.Add("org_units", u.id, parentID, kind, name, norway.SortKey(name), u.path, county, g.inStep(u.code, ""))
 }
 
 // orgUnits builds the union, a region per county and a branch for each of
@@ -268,7 +311,7 @@ func (g *gen) planWorkplaces() error {
 		for orgnrs[orgnr] {
 			orgnr = norway.GenerateOrgnr(g.r)
 		}
-		orgnrs[orgnr] = true
+		orgnrs[orgnr], w.orgnr = true, orgnr
 		pc := g.postalIn(w.place)
 		if err := g.b.Add("workplaces", w.id, w.unitID, w.name, norway.SortKey(w.name), orgnr, w.place.Name, pc.MunicipalityNo,
 			pc.Code, w.employees, w.sector.Key, parentOrgnr(w.name)); err != nil {

@@ -172,7 +172,7 @@ func BenchmarkGenerate(b *testing.B) {
 				b.StopTimer()
 				s := open(b, engine)
 				b.StartTimer()
-				if _, err := Generate(context.Background(), s, Options{Members: members, Seed: 1, Today: today}); err != nil {
+				if _, err := Generate(context.Background(), s, Options{Members: members, Seed: 1, Today: today, Register: true}); err != nil {
 					b.Fatal(err)
 				}
 				b.StopTimer()

@@ -36,6 +36,9 @@ type personSpec struct {
 	other     string
 	withFnr   bool
 	twin      *person // when set: the same name and birth date as this person
+	// applicant: joined on the join page, not yet in the member register
+	// (every other person with a fødselsnummer is a member or was one).
+	applicant bool
 }
 
 type person struct {
@@ -102,8 +105,14 @@ func (g *gen) newPerson(sp personSpec) (*person, error) {
 		wid = sp.workplace.id
 	}
 	created := g.o.Today.AddDate(0, 0, -r.IntN(3000))
+	var memberNo any
+	if sp.withFnr && !sp.applicant {
+		m := g.registered(p, sp.unitID)
+		m.rec.Email, m.rec.Mobile, m.rec.Address, m.rec.Postal, m.rec.Place = email, mobile, address, pc.Code, pc.Place
+		memberNo = g.inStep(m.rec.MemberNo, nil)
+	}
 	return p, g.b.Add("persons", p.id, first, last, sortKey, searchKey, p.birth, fnr, email, mobile, address,
-		pc.Code, pc.Place, sp.unitID, sp.unitPath, wid, sp.status, sp.other, created, created)
+		pc.Code, pc.Place, sp.unitID, sp.unitPath, wid, sp.status, sp.other, created, created, memberNo)
 }
 
 // countyOf finds the county of a region or branch path.
@@ -122,13 +131,14 @@ func (g *gen) day(daysAgoMin, daysAgoMax int) time.Time {
 
 func (g *gen) membership(personID int64, typ model.MembershipType, status model.MembershipStatus, start, end time.Time, source model.Source, recruiter int64, inst, prog string, grad time.Time) error {
 	g.nextMembership++
+	dues, paid := g.registerMembership(personID, typ, status, start, end, recruiter)
 	return g.b.Add("memberships", g.nextMembership, personID, typ, status, start, nullTime(end), string(source), nullID(recruiter),
-		inst, prog, nullTime(grad), nil, nil)
+		inst, prog, nullTime(grad), nil, nil, g.inStep(string(dues), ""), g.inStep(nullTime(paid), nil))
 }
 
 func (g *gen) role(personID int64, role model.RoleName, unitID int64, start time.Time) error {
 	g.nextRole++
-	return g.b.Add("roles", g.nextRole, personID, role, unitID, start, nil)
+	return g.b.Add("roles", g.nextRole, personID, role, unitID, start, nil, g.inStep(g.registerRole(personID, role, start), fromVerve))
 }
 
 func (g *gen) task(kind model.TaskKind, title string, personID int64, w *workplace, path string, owner int64, due time.Time) error {

@@ -106,6 +106,7 @@ func (g *gen) workplacePeople() error {
 		if err := g.contacts(w); err != nil {
 			return err
 		}
+		g.settle()
 		if g.o.Progress != nil && wi%20 == 0 {
 			g.o.Progress(g.members, g.o.Members)
 		}
@@ -123,7 +124,7 @@ func boolInt(b bool) int {
 func (g *gen) employment(personID int64, w *workplace, start, end time.Time) error {
 	g.nextEmployment++
 	return g.b.Add("employments", g.nextEmployment, personID, w.id, start, nullTime(end),
-		data.Position(g.r, w.sector.Key), data.Department(g.r, w.sector.Key))
+		data.Position(g.r, w.sector.Key), data.Department(g.r, w.sector.Key), g.inStep(g.registerEmployment(personID, w, end), ""))
 }
 
 // ownerFor is who gets a workplace's tasks: its first shop steward, or the

@@ -27,6 +27,7 @@ type Bulk struct {
 
 type bulkTable struct {
 	cols  int
+	id    bool      // the first column is id, whose sequence Commit sets past the rows
 	stmt  *sql.Stmt // for a full batch
 	sql   string    // prefix "INSERT INTO t (cols) VALUES "
 	buf   []any
@@ -66,7 +67,7 @@ func (s *Storage) Bulk(ctx context.Context) (*Bulk, error) {
 // Define declares a table and the columns Add will supply, in order.
 // Tables must be defined parents first, so foreign keys hold at each flush.
 func (b *Bulk) Define(table string, cols ...string) {
-	b.tables[table] = &bulkTable{cols: len(cols), sql: "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "}
+	b.tables[table] = &bulkTable{cols: len(cols), id: len(cols) > 0 && cols[0] == "id", sql: "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "}
 	b.order = append(b.order, table)
 }
 
@@ -156,6 +157,12 @@ func (b *Bulk) Commit(u *access.Principal, what string) (map[string]int, error) 
 		return nil, err
 	}
 	counts := map[string]int{}
+	var seqs []string
+	for _, name := range b.order {
+		if b.tables[name].id {
+			seqs = append(seqs, name)
+		}
+	}
 	for name, t := range b.tables {
 		counts[name] = t.total
 		if t.stmt != nil {
@@ -169,7 +176,7 @@ func (b *Bulk) Commit(u *access.Principal, what string) (map[string]int, error) 
 	if err := b.tx.Commit(); err != nil {
 		return nil, err
 	}
-	return counts, b.s.resetSequences(b.order...)
+	return counts, b.s.resetSequences(seqs...)
 }
 
 // Rollback abandons the load.

@@ -74,7 +74,7 @@ func (s *Storage) SyncRegister(ctx context.Context, u *access.Principal, src reg
 	run := &regRun{s: s, ctx: ctx, conn: conn, tx: tx, u: u, st: st, opt: opt, creditMonths: js.CreditMonths,
 		rep: &register.Report{}, now: s.now().UTC(), today: s.today(), stmts: map[string]*sql.Stmt{},
 		seen: map[uint64]int64{}, branchParent: map[string]int64{},
-		hashKey: []byte(s.key.Hash("register values"))}
+		hashKey: s.registerKey()}
 	defer run.close()
 	rep := run.rep
 	if err := run.load(src); err != nil {
