@@ -85,6 +85,15 @@ func (r *Reader) Mapping() []Field { return r.mapping }
 // Remember is the mapping keyed by normalised header, for storing.
 func (r *Reader) Remember() map[string]Field { return Remember(r.in.Header(), r.mapping) }
 
+// HeaderOf is the header of the column mapped to f, "" when none is.
+func (r *Reader) HeaderOf(f Field) string {
+	i, ok := r.col[f]
+	if !ok {
+		return ""
+	}
+	return r.in.ColumnName(i)
+}
+
 // Info describes the file (format, encoding, header row …).
 func (r *Reader) Info() importer.Info { return r.in.Info() }
 
@@ -151,9 +160,7 @@ func (d *rowDecoder) cell(f Field) (string, bool) {
 func (d *rowDecoder) fail(f Field, value, key string, args ...any) {
 	e := model.RowReason(d.row.Line, key, args...)
 	e.Value = importer.Shorten(value)
-	if i, ok := d.r.col[f]; ok {
-		e.Column = d.r.in.ColumnName(i)
-	}
+	e.Column = d.r.HeaderOf(f)
 	d.errs = append(d.errs, e)
 }
 

@@ -125,6 +125,18 @@ type Source interface {
 	Next() (Record, []model.RowError, error)
 }
 
+// ColumnOf names field f's column as src's file does, for a message
+// about a row: the file's own header where it has the column, else the
+// field's name in bokmål (Label) for a Source that is no file.
+func ColumnOf(src Source, f Field) string {
+	if h, ok := src.(interface{ HeaderOf(Field) string }); ok {
+		if name := h.HeaderOf(f); name != "" {
+			return name
+		}
+	}
+	return f.Label()
+}
+
 // UnknownOf lists the coded values src's vocabulary lacks, with the rows
 // each kept out, when src counts them (a *Reader does, once read to the
 // end): what Report.Unknown shows an admin to map.

@@ -151,6 +151,7 @@ type regRun struct {
 	hashKey                               []byte
 	stmts                                 map[string]*sql.Stmt
 	tasks                                 int
+	column                                func(register.Field) string // a field's header in the file, for row errors
 }
 
 type unitKey struct {
@@ -454,7 +455,7 @@ func (r *regRun) scan(q string, args []any, dest ...any) (found bool, err error)
 
 func (r *regRun) reject(rec register.Record, col register.Field, value string, key string, args ...any) {
 	e := model.RowReason(rec.Line, key, args...)
-	e.Column, e.Value = string(col), value
+	e.Column, e.Value = r.column(col), value
 	r.rep.Errors = append(r.rep.Errors, e)
 	r.rep.Failed++
 }
@@ -462,6 +463,7 @@ func (r *regRun) reject(rec register.Record, col register.Field, value string, k
 // load reads every row, applies it, resolves the recruiters and, for a
 // complete export, lists the members it lacks.
 func (r *regRun) load(src register.Source) error {
+	r.column = func(f register.Field) string { return register.ColumnOf(src, f) }
 	if err := r.prepare(); err != nil {
 		return err
 	}
@@ -1464,7 +1466,7 @@ func (r *regRun) resolveRecruiters() error {
 		}
 		if !ok || id == c.person {
 			e := model.RowReason(c.line, "register.row.recruiter", "memberno", c.memberNo)
-			e.Column, e.Value = string(register.RecruitedBy), c.memberNo
+			e.Column, e.Value = r.column(register.RecruitedBy), c.memberNo
 			r.rep.Errors = append(r.rep.Errors, e)
 			r.rep.Failed++
 			var hashes string

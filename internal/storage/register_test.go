@@ -622,3 +622,30 @@ func TestRegisterGeneratedExport(t *testing.T) {
 		}
 	})
 }
+
+// TestRegisterErrorsNameFileColumns: rows refused while applying name the
+// column by the file's own header, as the reader's own problems do.
+func TestRegisterErrorsNameFileColumns(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		admin, _ := regAdmin(t, s)
+		csv := "Medlemsnr;Fornavn;Etternavn;Verva av medlem\n3001;Åse;Ny;9999\n3002;Bo;Ny;3001\n"
+		src, err := register.Open(strings.NewReader(csv), int64(len(csv)), register.ReadOptions{
+			Mapping: []register.Field{register.MemberNo, register.FirstName, register.LastName, register.RecruitedBy}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer src.Close()
+		rep, err := s.SyncRegister(context.Background(), admin, src, register.Options{MaxFailShare: 0.9})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Errors) != 1 || rep.Errors[0].Line != 2 || rep.Errors[0].Column != "Verva av medlem" || rep.Errors[0].Value != "9999" {
+			t.Fatalf("errors %+v", rep.Errors)
+		}
+		// A Source that is no file: the field's name in bokmål.
+		rep = load(t, s, admin, register.Options{MaxFailShare: 0.9}, member("3003", "Cato", func(r *register.Record) { r.Recruiter = "8888" }))
+		if len(rep.Errors) != 1 || rep.Errors[0].Column != register.RecruitedBy.Label() || rep.Errors[0].Column == string(register.RecruitedBy) {
+			t.Fatalf("errors %+v", rep.Errors)
+		}
+	})
+}
