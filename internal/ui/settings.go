@@ -21,8 +21,8 @@ const (
 	fieldMailKeep = "mail_keep_days"
 	fieldPrivacy  = "privacy_notice"
 	// The register settings (register.Settings.Validate's names).
-	fieldWinback  = "register_winback_days"
-	fieldMaxFail  = "register_max_fail_percent"
+	fieldWinback = "register_winback_days"
+	fieldMaxFail = "register_max_fail_percent"
 )
 
 type settingsData struct {
