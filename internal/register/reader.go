@@ -2,6 +2,7 @@ package register
 
 import (
 	"io"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -198,20 +199,45 @@ func (d *rowDecoder) decode() {
 	}
 	d.person()
 	d.address()
-	rec.Employer = d.text(EmployerName)
-	if v, _ := d.cell(EmployerOrgnr); v != "" {
-		n, err := norway.NormalizeOrgnr(v)
-		if err != nil {
-			d.fail(EmployerOrgnr, v, "register.row.orgnr")
-		}
-		rec.Orgnr = n
-	}
+	d.employers()
 	rec.Region = UnitRef{Code: d.text(RegionCode), Name: d.text(RegionName)}
 	rec.Branch = UnitRef{Code: d.text(BranchCode), Name: d.text(BranchName)}
 	rec.Club = UnitRef{Code: d.text(ClubCode), Name: d.text(ClubName)}
 	d.membership()
 	d.dues()
 	d.roles()
+}
+
+// orgnr reads an organisasjonsnummer field; "" when empty or bad (reported).
+func (d *rowDecoder) orgnr(f Field) string {
+	v, _ := d.cell(f)
+	if v == "" {
+		return ""
+	}
+	n, err := norway.NormalizeOrgnr(v)
+	if err != nil {
+		d.fail(f, v, "register.row.orgnr")
+		return ""
+	}
+	return n
+}
+
+// employers reads the first employer and the numbered further ones. A
+// further employer named twice, or the first's again, counts once; when
+// the first columns are empty, the first further employer is the primary.
+func (d *rowDecoder) employers() {
+	rec := &d.rec
+	rec.Orgnr, rec.Employer = d.orgnr(EmployerOrgnr), d.text(EmployerName)
+	for _, fs := range further {
+		j := Job{Orgnr: d.orgnr(fs.Orgnr), Name: d.text(fs.Name)}
+		switch {
+		case j.Orgnr == "":
+		case rec.Orgnr == "":
+			rec.Orgnr, rec.Employer = j.Orgnr, j.Name
+		case j.Orgnr != rec.Orgnr && !slices.ContainsFunc(rec.Jobs, func(x Job) bool { return x.Orgnr == j.Orgnr }):
+			rec.Jobs = append(rec.Jobs, j)
+		}
+	}
 }
 
 // memberNoOK: a member number is one word of letters, digits and the
