@@ -285,9 +285,9 @@ type Plan struct {
 	// Before.Jobs), by orgnr. An employer that moves between first and
 	// further keeps its employment.
 	JobsStart, JobsEnd []string
-	Tasks      []Task
-	RolesStart []RoleTerm
-	RolesEnd   []RoleTerm // each with the end date it gets (To)
+	Tasks              []Task
+	RolesStart         []RoleTerm
+	RolesEnd           []RoleTerm // each with the end date it gets (To)
 }
 
 // Task titles, stored with the task (bokmål, as every stored title).

@@ -41,23 +41,23 @@ const (
 	EmployerName2  Field = "employer_name_2"
 	EmployerOrgnr3 Field = "employer_orgnr_3"
 	EmployerName3  Field = "employer_name_3"
-	RegionCode    Field = "region_code"
-	RegionName    Field = "region_name"
-	BranchCode    Field = "branch_code"
-	BranchName    Field = "branch_name"
-	ClubCode      Field = "club_code"
-	ClubName      Field = "club_name"
-	MemberType    Field = "member_type"
-	MemberStatus  Field = "member_status"
-	Joined        Field = "joined"
-	Resigned      Field = "resigned"
-	ResignReason  Field = "resign_reason"
-	RecruitedBy   Field = "recruited_by" // a member number
-	Dues          Field = "dues"         // paid / arrears / deduction stopped
-	PaidUpTo      Field = "paid_up_to"   // a month
-	Roles         Field = "roles"        // several roles separated by ';'
-	RoleFrom      Field = "role_from"    // dates separated by ';', one per role
-	RoleTo        Field = "role_to"      // likewise; empty = open-ended
+	RegionCode     Field = "region_code"
+	RegionName     Field = "region_name"
+	BranchCode     Field = "branch_code"
+	BranchName     Field = "branch_name"
+	ClubCode       Field = "club_code"
+	ClubName       Field = "club_name"
+	MemberType     Field = "member_type"
+	MemberStatus   Field = "member_status"
+	Joined         Field = "joined"
+	Resigned       Field = "resigned"
+	ResignReason   Field = "resign_reason"
+	RecruitedBy    Field = "recruited_by" // a member number
+	Dues           Field = "dues"         // paid / arrears / deduction stopped
+	PaidUpTo       Field = "paid_up_to"   // a month
+	Roles          Field = "roles"        // several roles separated by ';'
+	RoleFrom       Field = "role_from"    // dates separated by ';', one per role
+	RoleTo         Field = "role_to"      // likewise; empty = open-ended
 )
 
 // Fields lists every column meaning in the order a mapping form shows them.

@@ -1195,11 +1195,11 @@ type applied struct {
 	rec        register.Record
 	plan       register.Plan
 	changed    register.Set
-	unit       unitRef // the member's unit
-	wp         unitRef // the workplace the row names, when it changed or is new
+	unit       unitRef            // the member's unit
+	wp         unitRef            // the workplace the row names, when it changed or is new
 	jobs       map[string]unitRef // the further employers' workplaces that start, by orgnr
 	old        register.Before    // what Verve held before the row
-	hashes     string  // the row's hashes, kept after it
+	hashes     string             // the row's hashes, kept after it
 	person     int64
 	membership int64
 }
