@@ -1344,7 +1344,8 @@ func (a *applied) update(k *known, placed bool) error {
 
 // employments ends the register's employments at the employers the row
 // no longer lists (kept, with their end date, as history) and starts the
-// new ones, unless one is open there already (recorded in Verve).
+// new ones, unless one is open there already (recorded in Verve: a
+// second would count the member twice at the workplace).
 func (a *applied) employments() error {
 	r, plan := a.run, a.plan
 	var ends []string
@@ -1367,8 +1368,11 @@ func (a *applied) employments() error {
 	for _, w := range starts {
 		var open bool
 		if _, err := r.scan(`SELECT EXISTS (SELECT 1 FROM employments WHERE person_id = $1 AND workplace_id = $2 AND end_date IS NULL)`,
-			[]any{a.person, w}, &open); err != nil || open {
+			[]any{a.person, w}, &open); err != nil {
 			return err
+		}
+		if open {
+			continue
 		}
 		if _, err := r.add("employments", a.person, w, date(r.today), fromRegister); err != nil {
 			return err
