@@ -17,7 +17,9 @@ import (
 // value, in the order their hashes are kept (append only: a stored value
 // is read by position). A unit is compared as its code and name together
 // (the code's field names it), an employer as its orgnr, roles as their
-// terms with dates.
+// terms with dates. The employers are compared as one list: the first
+// (the primary) and the further ones, so a row with one employer keeps
+// the hash it had before further employers were read.
 var Compared = []Field{Fnr, FirstName, LastName, BirthDate, Email, Mobile, Address, PostalCode, PostalPlace, Protected,
 	EmployerOrgnr, RegionCode, BranchCode, ClubCode, MemberType, MemberStatus, Joined, Resigned, ResignReason,
 	RecruitedBy, Dues, PaidUpTo, Roles}
@@ -78,7 +80,11 @@ func (r Record) value(f Field) string {
 	case Protected:
 		return string(r.Protect)
 	case EmployerOrgnr:
-		return r.Orgnr
+		v := r.Orgnr
+		for _, j := range r.Jobs {
+			v += ";" + j.Orgnr
+		}
+		return v
 	case RegionCode:
 		return r.Region.Code + "\x00" + r.Region.Name
 	case BranchCode:
@@ -243,7 +249,8 @@ type Before struct {
 	Member   bool                 // a current member (active or in arrears)
 	Type     model.MembershipType // the current membership's type
 	Dues     model.DuesStatus
-	Orgnr    string     // the workplace of the register's open employment, "" for none
+	Orgnr    string     // the workplace of the register's open primary employment, "" for none
+	Jobs     []string   // the workplaces (orgnr) of the register's other open employments
 	Current  string     // the person's current workplace in Verve (orgnr), "" for none
 	Roles    []RoleTerm // the register's roles Verve holds, not yet ended
 	Welcomed bool       // Verve already welcomed them (they joined on the join page)
@@ -257,6 +264,7 @@ type Task struct {
 	Title       string // stored bokmål, from the catalogue
 	Due         time.Time
 	AtWorkplace bool
+	Orgnr       string // AtWorkplace: a further employer's workplace; "" for the row's primary
 }
 
 // Plan is what a row with changed fields does beyond storing them.
@@ -272,9 +280,14 @@ type Plan struct {
 	EndJob     bool // the register's employment at Before.Orgnr ends today
 	StartJob   bool // an employment at the row's Orgnr starts
 	JobChange  bool // EndJob and StartJob: a member moved
-	Tasks      []Task
-	RolesStart []RoleTerm
-	RolesEnd   []RoleTerm // each with the end date it gets (To)
+	Primary    bool // the member's workplace becomes the row's Orgnr (none when "")
+	// The further employments that start (the row's) or end today (of
+	// Before.Jobs), by orgnr. An employer that moves between first and
+	// further keeps its employment.
+	JobsStart, JobsEnd []string
+	Tasks              []Task
+	RolesStart         []RoleTerm
+	RolesEnd           []RoleTerm // each with the end date it gets (To)
 }
 
 // Task titles, stored with the task (bokmål, as every stored title).
@@ -324,15 +337,8 @@ func Decide(first bool, changed Set, b Before, r Record, today time.Time, st Set
 			p.Tasks = append(p.Tasks, t)
 		}
 	}
-	if changed.Has(EmployerOrgnr) && r.Orgnr != b.Orgnr {
-		p.EndJob = b.Orgnr != ""
-		p.StartJob = r.Orgnr != ""
-		p.JobChange = p.EndJob && p.StartJob
-		// A member already at the workplace in Verve (who joined there, say) has not started there.
-		if tasks && p.StartJob && p.Member && b.Member && !p.Join && r.Orgnr != b.Current {
-			p.Tasks = append(p.Tasks, Task{Kind: model.TaskMemberStarted, Title: title("register.task.started"),
-				Due: today.AddDate(0, 0, welcomeDays), AtWorkplace: true})
-		}
+	if changed.Has(EmployerOrgnr) {
+		p.jobs(tasks, b, r, today)
 	}
 	if tasks && changed.Has(Dues) && r.Dues != b.Dues && p.Member && !p.Join {
 		key := map[model.DuesStatus]string{model.DuesArrears: "register.task.dues.arrears", model.DuesDeductionStopped: "register.task.dues.stopped"}[r.Dues]
@@ -357,6 +363,48 @@ func Decide(first bool, changed Set, b Before, r Record, today time.Time, st Set
 		}
 	}
 	return p
+}
+
+// jobs plans the employments' changes: each employer the row lists that
+// Verve's register employments lack starts, each they hold that the row
+// lacks ends, and the member's workplace follows the row's first. A
+// member who starts at a workplace gets its steward a "started here" task
+// (not a new member, welcomed instead, nor one already there in Verve).
+func (p *Plan) jobs(tasks bool, b Before, r Record, today time.Time) {
+	now := []string{r.Orgnr}
+	for _, j := range r.Jobs {
+		now = append(now, j.Orgnr)
+	}
+	was := append([]string{b.Orgnr}, b.Jobs...)
+	p.Primary = r.Orgnr != b.Orgnr
+	p.EndJob = b.Orgnr != "" && !slices.Contains(now, b.Orgnr)
+	p.StartJob = r.Orgnr != "" && !slices.Contains(was, r.Orgnr)
+	p.JobChange = p.EndJob && p.StartJob
+	for _, o := range now[1:] {
+		if !slices.Contains(was, o) {
+			p.JobsStart = append(p.JobsStart, o)
+		}
+	}
+	for _, o := range b.Jobs {
+		if !slices.Contains(now, o) {
+			p.JobsEnd = append(p.JobsEnd, o)
+		}
+	}
+	if !tasks || !p.Member || !b.Member || p.Join {
+		return
+	}
+	started := func(orgnr string) Task {
+		return Task{Kind: model.TaskMemberStarted, Title: title("register.task.started"), Due: today.AddDate(0, 0, welcomeDays),
+			AtWorkplace: true, Orgnr: orgnr}
+	}
+	if p.StartJob && r.Orgnr != b.Current {
+		p.Tasks = append(p.Tasks, started(""))
+	}
+	for _, o := range p.JobsStart {
+		if o != b.Current {
+			p.Tasks = append(p.Tasks, started(o))
+		}
+	}
 }
 
 // appendEnd adds e to ends, replacing an end of the same term.

@@ -150,6 +150,43 @@ func TestDecide(t *testing.T) {
 					t.Fatalf("%+v", p)
 				}
 			}},
+		{"a second job: it starts, its steward is told, the first stays", false, Set{EmployerOrgnr}, member,
+			Record{Orgnr: "111111111", Jobs: []Job{{Orgnr: "555555555"}}, Has: has(EmployerOrgnr)},
+			func(t *testing.T, p Plan) {
+				if p.EndJob || p.StartJob || p.Primary || !slices.Equal(p.JobsStart, []string{"555555555"}) || len(p.JobsEnd) != 0 ||
+					!slices.Equal(kinds(p), []model.TaskKind{model.TaskMemberStarted}) || !p.Tasks[0].AtWorkplace || p.Tasks[0].Orgnr != "555555555" {
+					t.Fatalf("%+v", p)
+				}
+			}},
+		{"the second job ends: only it", false, Set{EmployerOrgnr}, withJobs(member, "555555555", "666666666"),
+			Record{Orgnr: "111111111", Jobs: []Job{{Orgnr: "666666666"}}, Has: has(EmployerOrgnr)},
+			func(t *testing.T, p Plan) {
+				if p.EndJob || p.StartJob || p.Primary || len(p.JobsStart) != 0 || !slices.Equal(p.JobsEnd, []string{"555555555"}) || len(p.Tasks) != 0 {
+					t.Fatalf("%+v", p)
+				}
+			}},
+		{"first and second swap: both employments stay, the workplace follows", false, Set{EmployerOrgnr}, withJobs(member, "555555555"),
+			Record{Orgnr: "555555555", Jobs: []Job{{Orgnr: "111111111"}}, Has: has(EmployerOrgnr)},
+			func(t *testing.T, p Plan) {
+				if p.EndJob || p.StartJob || p.JobChange || !p.Primary || len(p.JobsStart)+len(p.JobsEnd)+len(p.Tasks) != 0 {
+					t.Fatalf("%+v", p)
+				}
+			}},
+		{"the first job ends, the second becomes the first", false, Set{EmployerOrgnr}, withJobs(member, "555555555"),
+			Record{Orgnr: "555555555", Has: has(EmployerOrgnr)},
+			func(t *testing.T, p Plan) {
+				if !p.EndJob || p.StartJob || p.JobChange || !p.Primary || len(p.JobsStart)+len(p.JobsEnd)+len(p.Tasks) != 0 {
+					t.Fatalf("%+v", p)
+				}
+			}},
+		{"a new member with two jobs: a welcome at the first, both start", false, Set{EmployerOrgnr}, Before{},
+			Record{Orgnr: "222222222", Jobs: []Job{{Orgnr: "555555555"}}, Has: has(EmployerOrgnr)},
+			func(t *testing.T, p Plan) {
+				if !p.Join || !p.StartJob || !slices.Equal(p.JobsStart, []string{"555555555"}) ||
+					!slices.Equal(kinds(p), []model.TaskKind{model.TaskWelcome}) || p.Tasks[0].Orgnr != "" {
+					t.Fatalf("%+v", p)
+				}
+			}},
 		{"arrears: a call due today", false, Set{Dues}, member, Record{Dues: model.DuesArrears, Has: has(Dues)},
 			func(t *testing.T, p Plan) {
 				if !slices.Equal(kinds(p), []model.TaskKind{model.TaskDuesCall}) || !p.Tasks[0].Due.Equal(today) {
@@ -216,5 +253,27 @@ func TestSettings(t *testing.T) {
 	}
 	if Refuse(100, 5, 0.05) || !Refuse(100, 6, 0.05) || Refuse(0, 0, 0.05) {
 		t.Fatal("Refuse")
+	}
+}
+
+func withJobs(b Before, orgnrs ...string) Before {
+	b.Jobs = orgnrs
+	return b
+}
+
+// TestEmployersHash: a row with one employer hashes as before further
+// employers were read (no change on the first load after an upgrade); a
+// second employer is a change of the employers.
+func TestEmployersHash(t *testing.T) {
+	h := NewHasher([]byte("k"))
+	one := Record{MemberNo: "1", Orgnr: "111111111", Has: has(MemberNo, EmployerOrgnr)}
+	if one.value(EmployerOrgnr) != "111111111" {
+		t.Fatalf("one employer: %q", one.value(EmployerOrgnr))
+	}
+	old := h.Fresh(one)
+	two := one
+	two.Jobs = []Job{{Orgnr: "555555555"}}
+	if _, changed := h.Changes(two, old); !slices.Equal(changed, Set{EmployerOrgnr}) {
+		t.Fatalf("second employer: %v", changed)
 	}
 }

@@ -2,6 +2,8 @@ package register
 
 import (
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/verve-union/verve/internal/importer"
 	"github.com/verve-union/verve/internal/locale"
@@ -72,6 +74,17 @@ func init() {
 			aliases[importer.NormHeader(n)] = f
 		}
 	}
+	for i, fs := range further {
+		n := strconv.Itoa(i + 2)
+		for _, h := range []string{"arbeidsgiver # orgnr", "arbeidsgiver orgnr #", "orgnr arbeidsgiver #", "arbeidsgiver # organisasjonsnummer",
+			"orgnr #", "organisasjonsnummer #", "employer # orgnr", "employer orgnr #", "employer # organisation number"} {
+			aliases[importer.NormHeader(strings.ReplaceAll(h, "#", n))] = fs.Orgnr
+		}
+		for _, h := range []string{"arbeidsgiver #", "arbeidsgiver # navn", "arbeidsgivernavn #", "arbeidssted #", "employer #",
+			"employer # name", "employer name #"} {
+			aliases[importer.NormHeader(strings.ReplaceAll(h, "#", n))] = fs.Name
+		}
+	}
 }
 
 // Label is the field's name in bokmål (see LabelKey), for messages.
@@ -122,6 +135,13 @@ func CheckMapping(m []Field) error {
 	}
 	if !seen[MemberNo] {
 		return model.ErrorKey(model.EINVALID, "register.mapping.nomemberno")
+	}
+	// A further employer's column without the first employer's: the
+	// employers are compared as one list, the first the primary.
+	for _, fs := range further {
+		if (seen[fs.Orgnr] || seen[fs.Name]) && !seen[EmployerOrgnr] {
+			return model.ErrorKey(model.EINVALID, "register.mapping.employer", "field", fs.Orgnr.Label(), "first", EmployerOrgnr.Label())
+		}
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package register
 
 import (
 	"io"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -85,6 +86,15 @@ func (r *Reader) Mapping() []Field { return r.mapping }
 // Remember is the mapping keyed by normalised header, for storing.
 func (r *Reader) Remember() map[string]Field { return Remember(r.in.Header(), r.mapping) }
 
+// HeaderOf is the header of the column mapped to f, "" when none is.
+func (r *Reader) HeaderOf(f Field) string {
+	i, ok := r.col[f]
+	if !ok {
+		return ""
+	}
+	return r.in.ColumnName(i)
+}
+
 // Info describes the file (format, encoding, header row …).
 func (r *Reader) Info() importer.Info { return r.in.Info() }
 
@@ -151,9 +161,7 @@ func (d *rowDecoder) cell(f Field) (string, bool) {
 func (d *rowDecoder) fail(f Field, value, key string, args ...any) {
 	e := model.RowReason(d.row.Line, key, args...)
 	e.Value = importer.Shorten(value)
-	if i, ok := d.r.col[f]; ok {
-		e.Column = d.r.in.ColumnName(i)
-	}
+	e.Column = d.r.HeaderOf(f)
 	d.errs = append(d.errs, e)
 }
 
@@ -191,20 +199,45 @@ func (d *rowDecoder) decode() {
 	}
 	d.person()
 	d.address()
-	rec.Employer = d.text(EmployerName)
-	if v, _ := d.cell(EmployerOrgnr); v != "" {
-		n, err := norway.NormalizeOrgnr(v)
-		if err != nil {
-			d.fail(EmployerOrgnr, v, "register.row.orgnr")
-		}
-		rec.Orgnr = n
-	}
+	d.employers()
 	rec.Region = UnitRef{Code: d.text(RegionCode), Name: d.text(RegionName)}
 	rec.Branch = UnitRef{Code: d.text(BranchCode), Name: d.text(BranchName)}
 	rec.Club = UnitRef{Code: d.text(ClubCode), Name: d.text(ClubName)}
 	d.membership()
 	d.dues()
 	d.roles()
+}
+
+// orgnr reads an organisasjonsnummer field; "" when empty or bad (reported).
+func (d *rowDecoder) orgnr(f Field) string {
+	v, _ := d.cell(f)
+	if v == "" {
+		return ""
+	}
+	n, err := norway.NormalizeOrgnr(v)
+	if err != nil {
+		d.fail(f, v, "register.row.orgnr")
+		return ""
+	}
+	return n
+}
+
+// employers reads the first employer and the numbered further ones. A
+// further employer named twice, or the first's again, counts once; when
+// the first columns are empty, the first further employer is the primary.
+func (d *rowDecoder) employers() {
+	rec := &d.rec
+	rec.Orgnr, rec.Employer = d.orgnr(EmployerOrgnr), d.text(EmployerName)
+	for _, fs := range further {
+		j := Job{Orgnr: d.orgnr(fs.Orgnr), Name: d.text(fs.Name)}
+		switch {
+		case j.Orgnr == "":
+		case rec.Orgnr == "":
+			rec.Orgnr, rec.Employer = j.Orgnr, j.Name
+		case j.Orgnr != rec.Orgnr && !slices.ContainsFunc(rec.Jobs, func(x Job) bool { return x.Orgnr == j.Orgnr }):
+			rec.Jobs = append(rec.Jobs, j)
+		}
+	}
 }
 
 // memberNoOK: a member number is one word of letters, digits and the

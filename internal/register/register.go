@@ -33,28 +33,36 @@ const (
 	Protected     Field = "protected" // fortrolig / strengt fortrolig adresse
 	EmployerOrgnr Field = "employer_orgnr"
 	EmployerName  Field = "employer_name"
-	RegionCode    Field = "region_code"
-	RegionName    Field = "region_name"
-	BranchCode    Field = "branch_code"
-	BranchName    Field = "branch_name"
-	ClubCode      Field = "club_code"
-	ClubName      Field = "club_name"
-	MemberType    Field = "member_type"
-	MemberStatus  Field = "member_status"
-	Joined        Field = "joined"
-	Resigned      Field = "resigned"
-	ResignReason  Field = "resign_reason"
-	RecruitedBy   Field = "recruited_by" // a member number
-	Dues          Field = "dues"         // paid / arrears / deduction stopped
-	PaidUpTo      Field = "paid_up_to"   // a month
-	Roles         Field = "roles"        // several roles separated by ';'
-	RoleFrom      Field = "role_from"    // dates separated by ';', one per role
-	RoleTo        Field = "role_to"      // likewise; empty = open-ended
+	// A member's further employers, in numbered columns as flat exports
+	// repeat a group ("Arbeidsgiver 2 orgnr", "Arbeidsgiver 2"; "Employer
+	// 2 orgnr", "Employer 2 name"), up to MaxEmployers in all. Each is an
+	// employment besides the first (the primary: the member's workplace).
+	EmployerOrgnr2 Field = "employer_orgnr_2"
+	EmployerName2  Field = "employer_name_2"
+	EmployerOrgnr3 Field = "employer_orgnr_3"
+	EmployerName3  Field = "employer_name_3"
+	RegionCode     Field = "region_code"
+	RegionName     Field = "region_name"
+	BranchCode     Field = "branch_code"
+	BranchName     Field = "branch_name"
+	ClubCode       Field = "club_code"
+	ClubName       Field = "club_name"
+	MemberType     Field = "member_type"
+	MemberStatus   Field = "member_status"
+	Joined         Field = "joined"
+	Resigned       Field = "resigned"
+	ResignReason   Field = "resign_reason"
+	RecruitedBy    Field = "recruited_by" // a member number
+	Dues           Field = "dues"         // paid / arrears / deduction stopped
+	PaidUpTo       Field = "paid_up_to"   // a month
+	Roles          Field = "roles"        // several roles separated by ';'
+	RoleFrom       Field = "role_from"    // dates separated by ';', one per role
+	RoleTo         Field = "role_to"      // likewise; empty = open-ended
 )
 
 // Fields lists every column meaning in the order a mapping form shows them.
 var Fields = []Field{MemberNo, Fnr, FirstName, LastName, BirthDate, Email, Mobile, Address, PostalCode,
-	PostalPlace, Protected, EmployerOrgnr, EmployerName, RegionCode, RegionName, BranchCode, BranchName,
+	PostalPlace, Protected, EmployerOrgnr, EmployerName, EmployerOrgnr2, EmployerName2, EmployerOrgnr3, EmployerName3, RegionCode, RegionName, BranchCode, BranchName,
 	ClubCode, ClubName, MemberType, MemberStatus, Joined, Resigned, ResignReason, RecruitedBy, Dues,
 	PaidUpTo, Roles, RoleFrom, RoleTo}
 
@@ -64,6 +72,19 @@ func (f Field) LabelKey() string {
 		return "register.field.ignore"
 	}
 	return "register.field." + string(f)
+}
+
+// MaxEmployers is how many employers a row can name: the first and the
+// numbered further ones.
+const MaxEmployers = 3
+
+// further are the numbered columns of the further employers, in order.
+var further = []struct{ Orgnr, Name Field }{{EmployerOrgnr2, EmployerName2}, {EmployerOrgnr3, EmployerName3}}
+
+// Job is one of a member's further employers.
+type Job struct {
+	Orgnr string // 9 digits
+	Name  string
 }
 
 // UnitRef names an org unit by the register's code where the export has
@@ -102,6 +123,7 @@ type Record struct {
 	Protect   model.AddressProtection
 	Orgnr     string // employer's organisasjonsnummer (9 digits)
 	Employer  string
+	Jobs      []Job // further employers, each once and none the primary's
 	Region    UnitRef
 	Branch    UnitRef
 	Club      UnitRef
@@ -123,6 +145,18 @@ type Record struct {
 // Next returns io.EOF after the last row. *Reader is the Source of a file.
 type Source interface {
 	Next() (Record, []model.RowError, error)
+}
+
+// ColumnOf names field f's column as src's file does, for a message
+// about a row: the file's own header where it has the column, else the
+// field's name in bokmål (Label) for a Source that is no file.
+func ColumnOf(src Source, f Field) string {
+	if h, ok := src.(interface{ HeaderOf(Field) string }); ok {
+		if name := h.HeaderOf(f); name != "" {
+			return name
+		}
+	}
+	return f.Label()
 }
 
 // UnknownOf lists the coded values src's vocabulary lacks, with the rows

@@ -2,6 +2,8 @@ package register
 
 import (
 	"bytes"
+	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -262,5 +264,49 @@ func TestUnknownOf(t *testing.T) {
 	}
 	if u := UnknownOf(struct{ Source }{}); u != nil {
 		t.Errorf("UnknownOf(a source without counts) = %v", u)
+	}
+}
+
+// TestFurtherEmployers: numbered employer columns, Norwegian or English,
+// are the member's further employers; a repeat counts once, and a row
+// without a first employer has its first further one as the primary.
+func TestFurtherEmployers(t *testing.T) {
+	for _, header := range []string{
+		"Medlemsnr;Arbeidsgiver orgnr;Arbeidsgiver;Arbeidsgiver 2 orgnr;Arbeidsgiver 2;Arbeidsgiver 3 orgnr;Arbeidsgiver 3\n",
+		"Member number;Employer orgnr;Employer name;Employer 2 orgnr;Employer 2 name;Employer 3 orgnr;Employer 3 name\n",
+	} {
+		data := header + "1;904411647;Sykehuset;974760673;Skolen;;\n" +
+			"2;904411647;Sykehuset;904411647;Sykehuset;974760673;Skolen\n" +
+			";;;;;;\n" +
+			"3;;;974760673;Skolen;;\n" +
+			"4;904411647;Sykehuset;12345;Feil;;\n"
+		r := openBytes(t, []byte(data), ReadOptions{})
+		if m := r.Mapping(); m[3] != EmployerOrgnr2 || m[4] != EmployerName2 || m[5] != EmployerOrgnr3 || m[6] != EmployerName3 {
+			t.Fatalf("%s: mapping %v", header, m)
+		}
+		recs, bad := readAll(t, r)
+		if len(recs) != 3 {
+			t.Fatalf("%s: %d records, bad %v", header, len(recs), bad)
+		}
+		skolen := []Job{{Orgnr: "974760673", Name: "Skolen"}}
+		if recs[0].Orgnr != "904411647" || !slices.Equal(recs[0].Jobs, skolen) {
+			t.Errorf("two employers: %+v", recs[0])
+		}
+		if recs[1].Orgnr != "904411647" || !slices.Equal(recs[1].Jobs, skolen) {
+			t.Errorf("the first repeated: %+v", recs[1])
+		}
+		if recs[2].Orgnr != "974760673" || recs[2].Employer != "Skolen" || len(recs[2].Jobs) != 0 {
+			t.Errorf("only a second: %+v", recs[2])
+		}
+		col := strings.Split(strings.TrimSpace(header), ";")[3]
+		if !hasReason(bad[6], "register.row.orgnr", col) {
+			t.Errorf("a bad second orgnr, by its own header %q: %+v", col, bad[6])
+		}
+	}
+	// A further employer without the first's column cannot be read.
+	data := "Medlemsnr;Arbeidsgiver 2 orgnr\n1;974760673\n"
+	var e *model.Error
+	if _, err := Open(bytes.NewReader([]byte(data)), int64(len(data)), ReadOptions{}); !errors.As(err, &e) || e.Key != "register.mapping.employer" {
+		t.Fatalf("no first employer column: %v", err)
 	}
 }

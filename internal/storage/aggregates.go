@@ -14,7 +14,9 @@ import (
 // transaction that changes persons or credits; RebuildAggregates counts
 // them afresh. A scope's figure is the sum over its path ranges and
 // workplaces (access.Scope.FilterAt), so a steward's count covers their
-// scope only.
+// scope only. employment_counts (migration 00022) adds, per workplace,
+// the members employed there besides their own workplace, so that a
+// member with two employers counts at each workplace's density.
 
 // creditYear is the UTC calendar year of credits.earned_at, as the
 // migration's triggers compute it.
@@ -58,6 +60,7 @@ func (s *Storage) RebuildAggregates(ctx context.Context, u *access.Principal) (i
 			// A run that failed on this connection may have left them.
 			`DROP TABLE IF EXISTS fresh_person_counts`,
 			`DROP TABLE IF EXISTS fresh_credit_counts`,
+			`DROP TABLE IF EXISTS fresh_employment_counts`,
 			`CREATE TEMP TABLE fresh_person_counts AS SELECT unit_path, COALESCE(workplace_id, 0) AS workplace_id,
 				SUM(CASE WHEN member_status IN ('active', 'arrears') THEN 1 ELSE 0 END) AS members,
 				SUM(CASE WHEN member_status NOT IN ('active', 'arrears') AND other_union <> '' THEN 1 ELSE 0 END) AS other_union,
@@ -65,6 +68,10 @@ func (s *Storage) RebuildAggregates(ctx context.Context, u *access.Principal) (i
 				FROM persons GROUP BY unit_path, COALESCE(workplace_id, 0)`,
 			`CREATE TEMP TABLE fresh_credit_counts AS SELECT recruiter_id, ` + creditYear[s.dialect] + ` AS year, count(*) AS credits
 				FROM credits GROUP BY 1, 2`,
+			`CREATE TEMP TABLE fresh_employment_counts AS SELECT e.workplace_id, count(*) AS members
+				FROM employments e JOIN persons p ON p.id = e.person_id
+				WHERE e.end_date IS NULL AND p.member_status IN ('active', 'arrears') AND (p.workplace_id IS NULL OR p.workplace_id <> e.workplace_id)
+				GROUP BY e.workplace_id`,
 		} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return err
@@ -81,6 +88,10 @@ func (s *Storage) RebuildAggregates(ctx context.Context, u *access.Principal) (i
 				EXCEPT SELECT unit_path, workplace_id FROM fresh_person_counts) d`,
 			`SELECT count(*) FROM (SELECT recruiter_id, year FROM credit_counts WHERE credits <> 0
 				EXCEPT SELECT recruiter_id, year FROM fresh_credit_counts) d`,
+			`SELECT count(*) FROM (SELECT workplace_id, members FROM fresh_employment_counts
+				EXCEPT SELECT workplace_id, members FROM employment_counts WHERE members <> 0) d`,
+			`SELECT count(*) FROM (SELECT workplace_id FROM employment_counts WHERE members <> 0
+				EXCEPT SELECT workplace_id FROM fresh_employment_counts) d`,
 		} {
 			var n int
 			if err := tx.QueryRowContext(ctx, q).Scan(&n); err != nil {
@@ -94,17 +105,20 @@ func (s *Storage) RebuildAggregates(ctx context.Context, u *access.Principal) (i
 				`INSERT INTO person_counts (unit_path, workplace_id, members, other_union, non_members) SELECT unit_path, workplace_id, members, other_union, non_members FROM fresh_person_counts`,
 				`DELETE FROM credit_counts`,
 				`INSERT INTO credit_counts (recruiter_id, year, credits) SELECT recruiter_id, year, credits FROM fresh_credit_counts`,
+				`DELETE FROM employment_counts`,
+				`INSERT INTO employment_counts (workplace_id, members) SELECT workplace_id, members FROM fresh_employment_counts`,
 			} {
 				if _, err := tx.ExecContext(ctx, q); err != nil {
 					return err
 				}
 			}
 		}
-		_, err := tx.ExecContext(ctx, `DROP TABLE fresh_person_counts`)
-		if err == nil {
-			_, err = tx.ExecContext(ctx, `DROP TABLE fresh_credit_counts`)
+		for _, t := range []string{"fresh_person_counts", "fresh_credit_counts", "fresh_employment_counts"} {
+			if _, err := tx.ExecContext(ctx, `DROP TABLE `+t); err != nil {
+				return err
+			}
 		}
-		return err
+		return nil
 	})
 	return changed, err
 }

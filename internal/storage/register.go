@@ -132,6 +132,7 @@ type regRun struct {
 	root         unitRef
 	units        map[unitKey]unitRef
 	workplaces   map[string]unitRef // orgnr → the workplace (id) and its unit's path
+	provisional  map[string]bool    // orgnr → created this load for a further employer, not yet placed
 	seen         map[uint64]int64   // member number (regKey) → person, this load
 	branchParent map[string]int64   // branch code → its region, this load
 	missing      map[int64]bool     // listed as missing by an earlier complete load
@@ -151,6 +152,7 @@ type regRun struct {
 	hashKey                               []byte
 	stmts                                 map[string]*sql.Stmt
 	tasks                                 int
+	column                                func(register.Field) string // a field's header in the file, for row errors
 }
 
 type unitKey struct {
@@ -454,7 +456,7 @@ func (r *regRun) scan(q string, args []any, dest ...any) (found bool, err error)
 
 func (r *regRun) reject(rec register.Record, col register.Field, value string, key string, args ...any) {
 	e := model.RowReason(rec.Line, key, args...)
-	e.Column, e.Value = string(col), value
+	e.Column, e.Value = r.column(col), value
 	r.rep.Errors = append(r.rep.Errors, e)
 	r.rep.Failed++
 }
@@ -462,6 +464,7 @@ func (r *regRun) reject(rec register.Record, col register.Field, value string, k
 // load reads every row, applies it, resolves the recruiters and, for a
 // complete export, lists the members it lacks.
 func (r *regRun) load(src register.Source) error {
+	r.column = func(f register.Field) string { return register.ColumnOf(src, f) }
 	if err := r.prepare(); err != nil {
 		return err
 	}
@@ -796,7 +799,7 @@ func (r *regRun) prepare() error {
 	if r.root.id == 0 {
 		return model.ErrorKey(model.ENOTFOUND, "err.union.notfound")
 	}
-	r.workplaces = map[string]unitRef{}
+	r.workplaces, r.provisional = map[string]unitRef{}, map[string]bool{}
 	rows, err = tx.QueryContext(ctx, `SELECT w.id, w.unit_id, u.path, w.orgnr FROM workplaces w JOIN org_units u ON u.id = w.unit_id`)
 	if err != nil {
 		return err
@@ -915,10 +918,26 @@ func (r *regRun) place(rec register.Record) (unitRef, bool, error) {
 
 var errBranchParent = errors.New("branch under two regions")
 
-// workplace finds the workplace by orgnr or creates it under unit.
-func (r *regRun) workplace(orgnr, name string, unit unitRef) (unitRef, error) {
+// workplace finds the workplace by orgnr or creates it under unit. own
+// says unit is the workplace's own (a row's primary employer, with a
+// unit named). One that only a further employer brought in this load is
+// placed under that member's unit for want of its own, and moves to the
+// first own unit a row gives it.
+func (r *regRun) workplace(orgnr, name string, unit unitRef, own bool) (unitRef, error) {
 	if w, ok := r.workplaces[orgnr]; ok {
-		return w, nil
+		if !own || !r.provisional[orgnr] || w.unitID == unit.id {
+			return w, nil
+		}
+		delete(r.provisional, orgnr)
+		if err := r.exec(`UPDATE workplaces SET unit_id = $1 WHERE id = $2`, unit.id, w.id); err != nil {
+			return w, err
+		}
+		w.unitID, w.path = unit.id, unit.path
+		r.workplaces[orgnr] = w
+		return w, r.s.audit(r.ctx, r.tx, r.u, "update", "workplace", w.id, []string{"unit_id"}, 0, name)
+	}
+	if !own {
+		r.provisional[orgnr] = true
 	}
 	if name == "" {
 		name = orgnr
@@ -996,11 +1015,10 @@ func (r *regRun) before(k *known) (register.Before, int64, error) {
 		return b, 0, err
 	}
 	b.Dues = model.DuesStatus(dues)
-	if _, err := r.scan(`SELECT w.orgnr FROM employments e JOIN workplaces w ON w.id = e.workplace_id
-		WHERE e.person_id = $1 AND e.source = 'register' AND e.end_date IS NULL ORDER BY e.start_date DESC, e.id DESC LIMIT 1`, []any{k.id}, &b.Orgnr); err != nil {
+	if _, err := r.scan(`SELECT w.orgnr FROM persons p JOIN workplaces w ON w.id = p.workplace_id WHERE p.id = $1`, []any{k.id}, &b.Current); err != nil {
 		return b, 0, err
 	}
-	if _, err := r.scan(`SELECT w.orgnr FROM persons p JOIN workplaces w ON w.id = p.workplace_id WHERE p.id = $1`, []any{k.id}, &b.Current); err != nil {
+	if err := r.registerJobs(k.id, &b); err != nil {
 		return b, 0, err
 	}
 	if _, err := r.scan(`SELECT EXISTS (SELECT 1 FROM tasks WHERE person_id = $1 AND kind IN ('welcome', 'member_started'))`, []any{k.id}, &b.Welcomed); err != nil {
@@ -1025,6 +1043,34 @@ func (r *regRun) before(k *known) (register.Before, int64, error) {
 		return nil
 	})
 	return b, membership, err
+}
+
+// registerJobs reads the register's open employments of a person into b:
+// the one at their workplace in Verve (else the latest) is the primary.
+func (r *regRun) registerJobs(person int64, b *register.Before) error {
+	st, err := r.stmt(`SELECT w.orgnr FROM employments e JOIN workplaces w ON w.id = e.workplace_id
+		WHERE e.person_id = $1 AND e.source = 'register' AND e.end_date IS NULL ORDER BY e.start_date DESC, e.id DESC`)
+	if err != nil {
+		return err
+	}
+	rows, err := st.QueryContext(r.ctx, person)
+	if err != nil {
+		return err
+	}
+	var jobs []string
+	err = eachRow(rows, func() error {
+		var o string
+		err := rows.Scan(&o)
+		jobs = append(jobs, o)
+		return err
+	})
+	if err != nil || len(jobs) == 0 {
+		return err
+	}
+	i := max(slices.Index(jobs, b.Current), 0)
+	b.Orgnr = jobs[i]
+	b.Jobs = slices.Delete(jobs, i, i+1)
+	return nil
 }
 
 // apply stores one valid row.
@@ -1091,14 +1137,19 @@ func (r *regRun) apply(row readRow) error {
 	}
 	var wp unitRef
 	if rec.Orgnr != "" && (k == nil || plan.StartJob || changed.Has(register.EmployerOrgnr)) {
-		if wp, err = r.workplace(rec.Orgnr, rec.Employer, unit); err != nil {
+		if wp, err = r.workplace(rec.Orgnr, rec.Employer, unit, named); err != nil {
 			return err
 		}
 		if !named {
 			unit = unitRef{id: wp.unitID, path: wp.path}
 		}
 	}
-	a := &applied{run: r, rec: rec, plan: plan, changed: changed, unit: unit, wp: wp, hashes: hashes, membership: membership}
+	a := &applied{run: r, rec: rec, plan: plan, changed: changed, unit: unit, wp: wp, hashes: hashes, membership: membership, old: b}
+	if k == nil || len(plan.JobsStart) > 0 {
+		if err := a.furtherWorkplaces(k == nil); err != nil {
+			return err
+		}
+	}
 	if k == nil {
 		err = a.create()
 	} else {
@@ -1110,6 +1161,24 @@ func (r *regRun) apply(row readRow) error {
 	}
 	r.seen[regKey("no", rec.MemberNo)] = a.person
 	r.seeMissing(a.person)
+	return nil
+}
+
+// furtherWorkplaces finds (or creates, under the member's unit) the
+// workplaces of the further employments that start: every one the row
+// lists for a new member, else plan.JobsStart.
+func (a *applied) furtherWorkplaces(all bool) error {
+	a.jobs = map[string]unitRef{}
+	for _, j := range a.rec.Jobs {
+		if !all && !slices.Contains(a.plan.JobsStart, j.Orgnr) {
+			continue
+		}
+		w, err := a.run.workplace(j.Orgnr, j.Name, a.unit, false)
+		if err != nil {
+			return err
+		}
+		a.jobs[j.Orgnr] = w
+	}
 	return nil
 }
 
@@ -1126,9 +1195,11 @@ type applied struct {
 	rec        register.Record
 	plan       register.Plan
 	changed    register.Set
-	unit       unitRef // the member's unit
-	wp         unitRef // the workplace the row names, when it changed or is new
-	hashes     string  // the row's hashes, kept after it
+	unit       unitRef            // the member's unit
+	wp         unitRef            // the workplace the row names, when it changed or is new
+	jobs       map[string]unitRef // the further employers' workplaces that start, by orgnr
+	old        register.Before    // what Verve held before the row
+	hashes     string             // the row's hashes, kept after it
 	person     int64
 	membership int64
 }
@@ -1155,6 +1226,11 @@ func (a *applied) create() error {
 		}
 		if _, err := r.add("employments", a.person, a.wp.id, date(start), fromRegister); err != nil {
 			return err
+		}
+		for _, j := range a.rec.Jobs {
+			if _, err := r.add("employments", a.person, a.jobs[j.Orgnr].id, date(start), fromRegister); err != nil {
+				return err
+			}
 		}
 	}
 	if err := a.consequences(); err != nil {
@@ -1218,15 +1294,13 @@ func (a *applied) update(k *known, placed bool) error {
 		set = append(set, "member_no = "+args.Add(rec.MemberNo))
 	}
 	unitFields := a.changed.Has(register.RegionCode) || a.changed.Has(register.BranchCode) || a.changed.Has(register.ClubCode)
-	if (unitFields || plan.StartJob) && placed && a.unit.id != k.unitID {
+	if (unitFields || plan.Primary) && placed && a.unit.id != k.unitID {
 		set = append(set, "unit_id = "+args.Add(a.unit.id), "unit_path = "+args.Add(a.unit.path))
 	} else {
 		a.unit = unitRef{id: k.unitID, path: k.unitPath}
 	}
-	if plan.StartJob {
-		set = append(set, "workplace_id = "+args.Add(a.wp.id))
-	} else if plan.EndJob {
-		set = append(set, "workplace_id = NULL")
+	if plan.Primary {
+		set = append(set, "workplace_id = "+args.Add(nullID(a.wp.id)))
 	}
 	status := k.status
 	if plan.Join || plan.Resign || (plan.Member && a.changed.Has(register.MemberStatus)) {
@@ -1254,15 +1328,8 @@ func (a *applied) update(k *known, placed bool) error {
 			return err
 		}
 	}
-	if plan.EndJob {
-		if err := r.exec(`UPDATE employments SET end_date = $1 WHERE person_id = $2 AND source = 'register' AND end_date IS NULL`, date(r.today), a.person); err != nil {
-			return err
-		}
-	}
-	if plan.StartJob {
-		if _, err := r.add("employments", a.person, a.wp.id, date(r.today), fromRegister); err != nil {
-			return err
-		}
+	if err := a.employments(); err != nil {
+		return err
 	}
 	if err := a.consequences(); err != nil {
 		return err
@@ -1273,6 +1340,45 @@ func (a *applied) update(k *known, placed bool) error {
 	}
 	r.rep.Updated++
 	return r.s.audit(r.ctx, r.tx, r.u, "update", "person", a.person, a.changed.Names(), a.person, "")
+}
+
+// employments ends the register's employments at the employers the row
+// no longer lists (kept, with their end date, as history) and starts the
+// new ones, unless one is open there already (recorded in Verve: a
+// second would count the member twice at the workplace).
+func (a *applied) employments() error {
+	r, plan := a.run, a.plan
+	var ends []string
+	if plan.EndJob {
+		ends = append(ends, a.old.Orgnr)
+	}
+	for _, o := range append(ends, plan.JobsEnd...) {
+		if err := r.exec(`UPDATE employments SET end_date = $1 WHERE person_id = $2 AND source = 'register' AND end_date IS NULL
+			AND workplace_id = (SELECT id FROM workplaces WHERE orgnr = $3)`, date(r.today), a.person, o); err != nil {
+			return err
+		}
+	}
+	var starts []int64
+	if plan.StartJob {
+		starts = append(starts, a.wp.id)
+	}
+	for _, o := range plan.JobsStart {
+		starts = append(starts, a.jobs[o].id)
+	}
+	for _, w := range starts {
+		var open bool
+		if _, err := r.scan(`SELECT EXISTS (SELECT 1 FROM employments WHERE person_id = $1 AND workplace_id = $2 AND end_date IS NULL)`,
+			[]any{a.person, w}, &open); err != nil {
+			return err
+		}
+		if open {
+			continue
+		}
+		if _, err := r.add("employments", a.person, w, date(r.today), fromRegister); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // rekey recomputes the sort and search keys from the stored names.
@@ -1403,9 +1509,13 @@ func (a *applied) task(t register.Task) error {
 	r := a.run
 	task := model.Task{Kind: t.Kind, Title: t.Title, PersonID: a.person, UnitPath: a.unit.path, Due: t.Due, Status: model.TaskOpen, CreatedAt: r.now}
 	var err error
-	if t.AtWorkplace && a.wp.id != 0 {
-		task.WorkplaceID, task.UnitPath = a.wp.id, a.wp.path
-		task.OwnerID, err = r.s.unitOwner(r.ctx, r.tx, a.wp.unitID, r.today)
+	wp := a.wp
+	if t.Orgnr != "" {
+		wp = a.jobs[t.Orgnr]
+	}
+	if t.AtWorkplace && wp.id != 0 {
+		task.WorkplaceID, task.UnitPath = wp.id, wp.path
+		task.OwnerID, err = r.s.unitOwner(r.ctx, r.tx, wp.unitID, r.today)
 	} else {
 		task.OwnerID, err = r.s.unitOwner(r.ctx, r.tx, a.unit.id, r.today)
 	}
@@ -1464,7 +1574,7 @@ func (r *regRun) resolveRecruiters() error {
 		}
 		if !ok || id == c.person {
 			e := model.RowReason(c.line, "register.row.recruiter", "memberno", c.memberNo)
-			e.Column, e.Value = string(register.RecruitedBy), c.memberNo
+			e.Column, e.Value = r.column(register.RecruitedBy), c.memberNo
 			r.rep.Errors = append(r.rep.Errors, e)
 			r.rep.Failed++
 			var hashes string

@@ -51,9 +51,13 @@ func (s *Storage) SaveRegisterSettings(ctx context.Context, u *access.Principal,
 		return err
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		return s.storeSettings(ctx, tx, u, map[string]string{
-			settingWinbackDays: strconv.Itoa(st.WinbackDays), settingMaxFailPercent: strconv.Itoa(st.MaxFailPercent)})
+		return s.storeSettings(ctx, tx, u, registerSettingsStored(st))
 	})
+}
+
+// registerSettingsStored is the register settings as they are stored.
+func registerSettingsStored(st register.Settings) map[string]string {
+	return map[string]string{settingWinbackDays: strconv.Itoa(st.WinbackDays), settingMaxFailPercent: strconv.Itoa(st.MaxFailPercent)}
 }
 
 // MissingMembers lists the members complete exports lacked, awaiting an

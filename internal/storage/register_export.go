@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/verve-union/verve/internal/access"
@@ -33,7 +34,8 @@ type RegisterChange struct {
 	Address             string
 	PostalCode          string
 	PostalPlace         string
-	Orgnr               string // the workplace's organisasjonsnummer
+	Orgnr               string   // the workplace's organisasjonsnummer
+	Jobs                []string // the further employers' (open employments elsewhere), earliest first
 	Type                model.MembershipType
 	Start, End          time.Time
 	RecruiterNo         string // the recruiter's member number
@@ -118,6 +120,11 @@ func (s *Storage) RegisterChanges(ctx context.Context, u *access.Principal, sinc
 		if err != nil {
 			return err
 		}
+		for i := range out {
+			if out[i].Jobs, err = furtherEmployers(ctx, tx, out[i].PersonID, out[i].Orgnr); err != nil {
+				return err
+			}
+		}
 		detail := fmt.Sprintf("%s, %d", clock.Day(since).Format(time.DateOnly), len(out))
 		if err := s.audit(ctx, tx, u, "export", "register_changes", 0, nil, 0, detail); err != nil {
 			return err
@@ -128,6 +135,26 @@ func (s *Storage) RegisterChanges(ctx context.Context, u *access.Principal, sinc
 			}
 		}
 		return nil
+	})
+	return out, err
+}
+
+// furtherEmployers lists the workplaces (orgnr) of a person's open
+// employments other than their own workplace's (orgnr).
+func furtherEmployers(ctx context.Context, tx *sql.Tx, person int64, orgnr string) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT w.orgnr FROM employments e JOIN workplaces w ON w.id = e.workplace_id
+		WHERE e.person_id = $1 AND e.end_date IS NULL AND w.orgnr <> $2 ORDER BY e.start_date, e.id`, person, orgnr)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	err = eachRow(rows, func() error {
+		var o string
+		err := rows.Scan(&o)
+		if !slices.Contains(out, o) {
+			out = append(out, o)
+		}
+		return err
 	})
 	return out, err
 }

@@ -194,6 +194,22 @@ func TestRegisterChangesAfterSync(t *testing.T) {
 		if _, err := s.UpdateContactInfo(ctx, admin, id, "rettet@example.no", p.Mobile, p.Address, p.PostalCode); err != nil {
 			t.Fatal(err)
 		}
+		// They work at a second workplace besides (and had a third, ended).
+		var second, third int64
+		var orgnr2 string
+		if err := s.r.QueryRow(`SELECT id, orgnr FROM workplaces WHERE id <> $1 ORDER BY id LIMIT 1`, p.WorkplaceID).Scan(&second, &orgnr2); err != nil {
+			t.Fatal(err)
+		}
+		s.r.QueryRow(`SELECT id FROM workplaces WHERE id NOT IN ($1, $2) ORDER BY id LIMIT 1`, p.WorkplaceID, second).Scan(&third)
+		for _, e := range []struct {
+			wp  int64
+			end any
+		}{{second, nil}, {third, "2026-10-01"}} {
+			if _, err := s.w.Exec(`INSERT INTO employments (person_id, workplace_id, start_date, end_date, source) VALUES ($1, $2, '2026-01-01', $3, 'register')`,
+				id, e.wp, e.end); err != nil {
+				t.Fatal(err)
+			}
+		}
 		// The register changes the e-mail of every other member.
 		now = now.AddDate(0, 0, 1)
 		lines := strings.Split(export.String(), "\n")
@@ -210,7 +226,8 @@ func TestRegisterChangesAfterSync(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(got) != 1 || got[0].Kind != ChangeContact || got[0].PersonID != id || got[0].Email != "rettet@example.no" || got[0].MemberNo != memberNo {
+		if len(got) != 1 || got[0].Kind != ChangeContact || got[0].PersonID != id || got[0].Email != "rettet@example.no" || got[0].MemberNo != memberNo ||
+			!slices.Equal(got[0].Jobs, []string{orgnr2}) {
 			t.Errorf("changes after two loads and one correction: %+v", got)
 		}
 	})

@@ -539,20 +539,52 @@ func TestRegisterVocabularyAndSettings(t *testing.T) {
 func TestRegisterTwoEmployers(t *testing.T) {
 	engines(t, func(t *testing.T, s *Storage) {
 		ctx := context.Background()
+		now := regDay0
+		s.SetClock(func() time.Time { return now })
 		admin, _ := regAdmin(t, s)
-		load(t, s, admin, register.Options{}, baseExport()...)
-		ola := personByNo(t, s, "1002") // at 111111111, club C1
-		var wp2 int64
+		school := register.Job{Orgnr: "222222222", Name: "Sørbyen skole"}
+		withSchool := func(r *register.Record) {
+			r.Jobs = []register.Job{school}
+			r.Has[register.EmployerOrgnr2], r.Has[register.EmployerName2] = true, true
+		}
+		export := baseExport()
+		export[1] = member("1002", "Ola", withSchool) // at the hospital (club C1) and the school (club C2)
+		load(t, s, admin, register.Options{}, export...)
+		ola, kari := personByNo(t, s, "1002"), personByNo(t, s, "1001")
+		var wp1, wp2 int64
 		var c2 string
+		s.r.QueryRow(`SELECT id FROM workplaces WHERE orgnr = '111111111'`).Scan(&wp1)
 		s.r.QueryRow(`SELECT w.id, o.path FROM workplaces w JOIN org_units o ON o.id = w.unit_id WHERE w.orgnr = '222222222'`).Scan(&wp2, &c2)
+		if n := count(t, s, `SELECT count(*) FROM employments WHERE person_id = $1 AND end_date IS NULL AND source = 'register'`, ola); n != 2 {
+			t.Fatalf("%d open employments", n)
+		}
+		if n := count(t, s, `SELECT count(*) FROM persons WHERE id = $1 AND workplace_id = $2`, ola, wp1); n != 1 {
+			t.Fatal("the first employer is not Ola's workplace")
+		}
+		members := func(wp int64) int {
+			t.Helper()
+			ws, err := s.WorkplaceSummary(ctx, admin, wp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ws.Members
+		}
+		consistent := func(when string) {
+			t.Helper()
+			if n, err := s.RebuildAggregates(ctx, admin); err != nil || n != 0 {
+				t.Fatalf("%s: the rebuild corrected %d counts (%v)", when, n, err)
+			}
+		}
+		// Each workplace's density counts him; the union counts him once.
+		if m1, m2 := members(wp1), members(wp2); m1 != 3 || m2 != 3 {
+			t.Fatalf("members: hospital %d, school %d; want 3 and 3", m1, m2)
+		}
+		if h, err := s.Home(ctx, admin); err != nil || h.Members != 5 {
+			t.Fatalf("union members %d (%v), want 5", h.Members, err)
+		}
+		consistent("first load")
+		// The school's steward sees him.
 		steward2 := &access.Principal{Username: "tv2", Grants: []access.Grant{{Role: model.RoleShopSteward, UnitPath: c2}}}
-		if _, err := s.Person(ctx, steward2, ola); model.ErrorCode(err) != model.ENOTFOUND {
-			t.Fatalf("club C2's steward sees Ola before he works there: %v", err)
-		}
-		// Ola takes a second job at the school.
-		if _, err := s.w.Exec(`INSERT INTO employments (person_id, workplace_id, start_date) VALUES ($1, $2, $3)`, ola, wp2, date(regDay0)); err != nil {
-			t.Fatal(err)
-		}
 		if p, err := s.Person(ctx, steward2, ola); err != nil || p.FirstName != "Ola" {
 			t.Fatalf("second workplace's steward: %v", err)
 		}
@@ -567,9 +599,47 @@ func TestRegisterTwoEmployers(t *testing.T) {
 		if names != "Lise Ola Per " {
 			t.Fatalf("at the school: %q", names)
 		}
-		// The register's employment stays open beside it.
-		if n := count(t, s, `SELECT count(*) FROM employments WHERE person_id = $1 AND end_date IS NULL`, ola); n != 2 {
-			t.Fatalf("%d open employments", n)
+
+		// A month later Ola has left the school, and Kari works there besides.
+		now = now.AddDate(0, 1, 0)
+		export[1] = member("1002", "Ola", nil)
+		export[0].Jobs = []register.Job{school}
+		rep := load(t, s, admin, register.Options{}, export...)
+		if rep.Updated != 2 || rep.JobChanges != 0 || rep.Welcomes != 1 {
+			t.Fatalf("month: %+v", rep)
+		}
+		var end sql.NullTime
+		s.r.QueryRow(`SELECT end_date FROM employments WHERE person_id = $1 AND workplace_id = $2`, ola, wp2).Scan(&end)
+		if !end.Valid || !end.Time.Equal(d(2026, 4, 2)) {
+			t.Fatalf("Ola's school employment: end %v, want kept and ended today", end)
+		}
+		if n := count(t, s, `SELECT count(*) FROM employments WHERE person_id = $1 AND end_date IS NULL AND workplace_id = $2`, ola, wp1); n != 1 {
+			t.Fatal("Ola's first employment ended too")
+		}
+		if _, err := s.Person(ctx, steward2, ola); model.ErrorCode(err) != model.ENOTFOUND {
+			t.Fatalf("the school's steward still sees Ola: %v", err)
+		}
+		if n := count(t, s, `SELECT count(*) FROM tasks WHERE person_id = $1 AND kind = 'member_started' AND workplace_id = $2`, kari, wp2); n != 1 {
+			t.Fatal("no 'started here' task at the school for Kari")
+		}
+		due, err := s.DueTasks(ctx, steward2, 30)
+		if err != nil || len(due) != 1 || due[0].PersonID != kari {
+			t.Fatalf("the school's steward's tasks: %+v (%v)", due, err)
+		}
+		if m1, m2 := members(wp1), members(wp2); m1 != 3 || m2 != 3 {
+			t.Fatalf("members: hospital %d, school %d; want 3 and 3", m1, m2)
+		}
+		consistent("month")
+		// Kari resigns: she counts at neither.
+		export[0].Status, export[0].Resigned, export[0].Roles = model.StatusResigned, d(2026, 4, 1), nil
+		load(t, s, admin, register.Options{}, export...)
+		if m1, m2 := members(wp1), members(wp2); m1 != 2 || m2 != 2 {
+			t.Fatalf("after Kari resigned: hospital %d, school %d; want 2 and 2", m1, m2)
+		}
+		consistent("resigned")
+		before := dump(t, s)
+		if rep := load(t, s, admin, register.Options{}, export...); rep.Updated != 0 || dump(t, s) != before {
+			t.Fatalf("again: %+v", rep)
 		}
 	})
 }
@@ -619,6 +689,33 @@ func TestRegisterGeneratedExport(t *testing.T) {
 		again := read(register.GenerateChanges)
 		if again.Updated != 0 || again.Created != 0 || again.Unchanged != 2010 || dump(t, s) != before {
 			t.Fatalf("again: %+v", again)
+		}
+	})
+}
+
+// TestRegisterErrorsNameFileColumns: rows refused while applying name the
+// column by the file's own header, as the reader's own problems do.
+func TestRegisterErrorsNameFileColumns(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		admin, _ := regAdmin(t, s)
+		csv := "Medlemsnr;Fornavn;Etternavn;Verva av medlem\n3001;Åse;Ny;9999\n3002;Bo;Ny;3001\n"
+		src, err := register.Open(strings.NewReader(csv), int64(len(csv)), register.ReadOptions{
+			Mapping: []register.Field{register.MemberNo, register.FirstName, register.LastName, register.RecruitedBy}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer src.Close()
+		rep, err := s.SyncRegister(context.Background(), admin, src, register.Options{MaxFailShare: 0.9})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Errors) != 1 || rep.Errors[0].Line != 2 || rep.Errors[0].Column != "Verva av medlem" || rep.Errors[0].Value != "9999" {
+			t.Fatalf("errors %+v", rep.Errors)
+		}
+		// A Source that is no file: the field's name in bokmål.
+		rep = load(t, s, admin, register.Options{MaxFailShare: 0.9}, member("3003", "Cato", func(r *register.Record) { r.Recruiter = "8888" }))
+		if len(rep.Errors) != 1 || rep.Errors[0].Column != register.RecruitedBy.Label() || rep.Errors[0].Column == string(register.RecruitedBy) {
+			t.Fatalf("errors %+v", rep.Errors)
 		}
 	})
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/register"
 )
 
 // The settings types and their rules are the model's; these names keep
@@ -77,6 +78,27 @@ func (s *Storage) SaveSettings(ctx context.Context, u *access.Principal, st Sett
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		return s.storeSettings(ctx, tx, u, st.Stored())
+	})
+}
+
+// SaveSettingsPage stores what the settings page sets: the union's
+// settings and its register settings, once both are valid (every field's
+// message at once), in one transaction and one audit entry; union admins
+// only.
+func (s *Storage) SaveSettingsPage(ctx context.Context, u *access.Principal, st Settings, reg register.Settings) error {
+	if !u.UnionWide(access.UserAdmin) {
+		return model.ErrorKey(model.EFORBIDDEN, "err.settings.forbidden")
+	}
+	var v model.Validation
+	v.AddFields(st.Validate())
+	v.AddFields(reg.Validate())
+	if err := v.Err(); err != nil {
+		return err
+	}
+	values := st.Stored()
+	maps.Copy(values, registerSettingsStored(reg))
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		return s.storeSettings(ctx, tx, u, values)
 	})
 }
 

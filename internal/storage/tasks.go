@@ -14,9 +14,10 @@ const taskColumns = `t.id, t.kind, t.title, COALESCE(t.person_id, 0), COALESCE(p
 // taskScope is the condition that the task t, joined with its person as
 // p, is one u may use with perm: the task lies in u's scope for perm and
 // its person, if it has one, is one u may read. A task about a person who
-// has moved out of reach is neither shown nor actionable.
+// has moved out of reach is neither shown nor actionable; one employed at
+// a workplace in u's scope besides their own is in reach (personScope).
 func taskScope(u *access.Principal, perm access.Permission, a *access.Args) string {
-	return u.Scope(perm).FilterAt("t.unit_path", "t.workplace_id", a) + ` AND (t.person_id IS NULL OR ` + u.Scope(access.PersonRead).FilterAt("p.unit_path", "p.workplace_id", a) + `)`
+	return u.Scope(perm).FilterAt("t.unit_path", "t.workplace_id", a) + ` AND (t.person_id IS NULL OR ` + personScope(u, a) + `)`
 }
 
 // taskPerson joins a task's person for taskScope.

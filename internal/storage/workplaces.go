@@ -84,9 +84,11 @@ func (w WorkplaceSummary) Density() float64 {
 
 // workplaceSummarySQL computes the figures for the workplaces matched by
 // the WHERE clause that callers append; person figures come from the
-// aggregates (aggregates.go).
+// aggregates (aggregates.go). The members are those whose workplace it
+// is and those employed there besides (employment_counts).
 var workplaceSummarySQL = `SELECT ` + workplaceColumns + `,
-	(SELECT COALESCE(SUM(c.members), 0) FROM person_counts c WHERE c.workplace_id = w.id),
+	(SELECT COALESCE(SUM(c.members), 0) FROM person_counts c WHERE c.workplace_id = w.id) +
+		(SELECT COALESCE(SUM(x.members), 0) FROM employment_counts x WHERE x.workplace_id = w.id),
 	(SELECT COALESCE(SUM(c.other_union), 0) FROM person_counts c WHERE c.workplace_id = w.id),
 	(SELECT COALESCE(SUM(c.non_members), 0) FROM person_counts c WHERE c.workplace_id = w.id),
 	(SELECT count(*) FROM roles r WHERE r.unit_id = w.unit_id AND r.role IN ` + stewardRoles + ` AND (r.end_date IS NULL OR r.end_date > $1)),

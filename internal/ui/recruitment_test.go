@@ -23,6 +23,7 @@ import (
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/norway"
 	"github.com/verve-union/verve/internal/pipeline"
+	"github.com/verve-union/verve/internal/register"
 	"github.com/verve-union/verve/internal/storage"
 	"github.com/verve-union/verve/internal/storage/storagetest"
 )
@@ -445,7 +446,13 @@ func TestSettingsForm(t *testing.T) {
 			}
 
 			notice := "Vi fikk navnet ditt fra HR <b>etter hovedavtalen</b>."
-			form := url.Values{"follow_up_days": {"0"}, "retention_days": {"200"}, "escalate_after_days": {"9"}, "mail_keep_days": {"60"}, "privacy_notice": {notice}}
+			if !strings.Contains(body, `id="register_winback_days" name="register_winback_days" type="number" inputmode="numeric" min="1" max="90" required value="14"`) ||
+				!strings.Contains(body, `id="register_max_fail_percent" name="register_max_fail_percent" type="number" inputmode="numeric" min="0" max="50" required value="5"`) ||
+				!strings.Contains(body, "Dager til frist for vinn-tilbake-samtale") {
+				t.Fatal("the register settings are not on the page with their defaults")
+			}
+			form := url.Values{"follow_up_days": {"0"}, "retention_days": {"200"}, "escalate_after_days": {"9"}, "mail_keep_days": {"60"}, "privacy_notice": {notice},
+				"register_winback_days": {"21"}, "register_max_fail_percent": {"51"}}
 			st, body = post(t, c, e.URL+"/settings", form)
 			if st != http.StatusBadRequest {
 				t.Fatalf("follow-up 0: status %d, want 400", st)
@@ -453,7 +460,10 @@ func TestSettingsForm(t *testing.T) {
 			if !strings.Contains(body, `<span class="field-error" id="follow_up_days-error">Velg mellom 1 og 60 dager.</span>`) {
 				t.Error("no message next to the follow-up field")
 			}
-			if !strings.Contains(body, `value="200"`) || !strings.Contains(body, `value="9"`) || !strings.Contains(body, html.EscapeString(notice)) {
+			if !strings.Contains(body, `<span class="field-error" id="register_max_fail_percent-error">Velg mellom 0 og 50 prosent.</span>`) {
+				t.Error("no message next to the failing share, beside the follow-up's")
+			}
+			if !strings.Contains(body, `value="200"`) || !strings.Contains(body, `value="9"`) || !strings.Contains(body, `value="21"`) || !strings.Contains(body, html.EscapeString(notice)) {
 				t.Error("the other typed values are not kept")
 			}
 			if strings.Contains(body, "<b>etter") {
@@ -462,6 +472,18 @@ func TestSettingsForm(t *testing.T) {
 			if got, _ := e.Store.Settings(ctx); got != storage.DefaultSettings {
 				t.Fatalf("an invalid form changed the settings: %+v", got)
 			}
+			form.Set("follow_up_days", "7")
+			if st, _ = post(t, c, e.URL+"/settings", form); st != http.StatusBadRequest {
+				t.Fatalf("failing share 51: status %d, want 400", st)
+			}
+			if got, _ := e.Store.Settings(ctx); got != storage.DefaultSettings {
+				t.Fatalf("a form with only the register settings wrong changed the others: %+v", got)
+			}
+			form.Set("register_max_fail_percent", "tre")
+			if st, body = post(t, c, e.URL+"/settings", form); st != http.StatusBadRequest || !strings.Contains(body, "Skriv et helt tall.") {
+				t.Errorf("failing share %q: status %d", "tre", st)
+			}
+			form.Set("register_max_fail_percent", "0")
 			form.Set("follow_up_days", "fem")
 			if st, body = post(t, c, e.URL+"/settings", form); st != http.StatusBadRequest || !strings.Contains(body, "Skriv et helt antall dager.") {
 				t.Errorf("follow-up %q: status %d", "fem", st)
@@ -480,13 +502,17 @@ func TestSettingsForm(t *testing.T) {
 			if got, err := e.Store.Settings(ctx); err != nil || got != want {
 				t.Fatalf("settings %+v, want %+v (%v)", got, want, err)
 			}
+			if got, err := e.Store.RegisterSettings(ctx); err != nil || got != (register.Settings{WinbackDays: 21, MaxFailPercent: 0}) {
+				t.Fatalf("register settings %+v (%v)", got, err)
+			}
 			entries, _ := e.Store.AuditLog(ctx, admin, 20)
 			found := false
 			for _, a := range entries {
-				found = found || (a.Action == "update" && a.Entity == "settings" && a.Username == "admin")
+				found = found || (a.Action == "update" && a.Entity == "settings" && a.Username == "admin" &&
+					strings.Contains(a.Fields, "follow_up_days") && strings.Contains(a.Fields, "register_max_fail_percent"))
 			}
 			if !found {
-				t.Error("saving the settings is not in the audit log")
+				t.Error("saving the settings (with the register's) is not in the audit log")
 			}
 			if _, body = get(t, c, e.URL+"/settings?saved=1"); !strings.Contains(body, "Innstillingene er lagret.") || !strings.Contains(body, `value="7"`) {
 				t.Error("the saved settings are not shown")

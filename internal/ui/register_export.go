@@ -14,15 +14,18 @@ import (
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/register"
 	"github.com/verve-union/verve/internal/storage"
 )
 
 // registerChangeHeader names the columns of the export back to the member
 // register, in bokmål whatever the interface language: the file goes to
 // the central office. They are names a register export uses too
-// (register.Guess reads them back).
+// (register.Guess reads them back), the further employers numbered as a
+// register export numbers them.
 var registerChangeHeader = []string{"Endring", "Medlemsnummer", "Fornavn", "Etternavn", "Fødselsdato", "E-post", "Mobil", "Adresse",
-	"Postnummer", "Poststed", "Arbeidsgiver orgnr", "Medlemstype", "Innmeldt", "Utmeldt", "Vervet av", "Registrert i Verve"}
+	"Postnummer", "Poststed", "Arbeidsgiver orgnr", "Arbeidsgiver 2 orgnr", "Arbeidsgiver 3 orgnr", "Medlemstype", "Innmeldt", "Utmeldt",
+	"Vervet av", "Registrert i Verve"}
 
 // registerChangeValues is one exported change: texts, and dates as
 // time.Time (nil for none).
@@ -37,8 +40,16 @@ func registerChangeValues(c storage.RegisterChange) []any {
 	if c.Type != "" {
 		typ = nbText("type." + string(c.Type))
 	}
-	return []any{nbText("reg.kind." + c.Kind), c.MemberNo, c.FirstName, c.LastName, day(c.BirthDate), c.Email, c.Mobile, c.Address,
-		c.PostalCode, c.PostalPlace, c.Orgnr, typ, day(c.Start), day(c.End), c.RecruiterNo, day(c.At)}
+	v := []any{nbText("reg.kind." + c.Kind), c.MemberNo, c.FirstName, c.LastName, day(c.BirthDate), c.Email, c.Mobile, c.Address,
+		c.PostalCode, c.PostalPlace, c.Orgnr}
+	for i := range register.MaxEmployers - 1 { // the earliest further employers, as many as the register takes
+		j := ""
+		if i < len(c.Jobs) {
+			j = c.Jobs[i]
+		}
+		v = append(v, j)
+	}
+	return append(v, typ, day(c.Start), day(c.End), c.RecruiterNo, day(c.At))
 }
 
 // nbText is a text of an exported file, in bokmål.

@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/verve-union/verve/internal/register"
+	"github.com/verve-union/verve/internal/storage"
 )
 
 // sampleRegister is a generated register export of n members.
@@ -284,5 +285,25 @@ func TestRegisterColumns(t *testing.T) {
 	page = waitJob(t, e, admin, loc)
 	if m := selected.FindStringSubmatch(page); m == nil || m[1] != string(register.Email) {
 		t.Errorf("the next upload reads Kontaktadresse as %v", m)
+	}
+}
+
+// TestRegisterChangeEmployers: the export back carries a member's further
+// employers in the numbered columns a register export uses, which the
+// reader takes back as the same fields.
+func TestRegisterChangeEmployers(t *testing.T) {
+	vals := registerChangeValues(storage.RegisterChange{Kind: storage.ChangeContact, Orgnr: "111111111", Jobs: []string{"222222222"}})
+	if len(vals) != len(registerChangeHeader) {
+		t.Fatalf("%d values for %d columns", len(vals), len(registerChangeHeader))
+	}
+	m := register.Guess(registerChangeHeader)
+	for i, f := range m {
+		want := map[register.Field]any{register.EmployerOrgnr: "111111111", register.EmployerOrgnr2: "222222222", register.EmployerOrgnr3: ""}
+		if w, ok := want[f]; ok && vals[i] != w {
+			t.Errorf("%s (%s) = %v, want %v", registerChangeHeader[i], f, vals[i], w)
+		}
+	}
+	if !slices.Contains(m, register.EmployerOrgnr2) || !slices.Contains(m, register.EmployerOrgnr3) {
+		t.Fatalf("the further employers' columns are not read back: %v", m)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/register"
 	"github.com/verve-union/verve/internal/storage"
 )
 
@@ -19,6 +20,9 @@ const (
 	fieldEscalate = "escalate_after_days"
 	fieldMailKeep = "mail_keep_days"
 	fieldPrivacy  = "privacy_notice"
+	// The register settings (register.Settings.Validate's names).
+	fieldWinback = "register_winback_days"
+	fieldMaxFail = "register_max_fail_percent"
 )
 
 type settingsData struct {
@@ -26,8 +30,10 @@ type settingsData struct {
 	Jobs  []storage.JobRun
 }
 
-func settingsForm(st model.Settings) map[string]string {
+func settingsForm(st model.Settings, reg register.Settings) map[string]string {
 	return map[string]string{
+		fieldWinback:  strconv.Itoa(reg.WinbackDays),
+		fieldMaxFail:  strconv.Itoa(reg.MaxFailPercent),
 		fieldFollowUp: strconv.Itoa(st.FollowUpDays),
 		fieldRetain:   strconv.Itoa(st.RetentionDays),
 		fieldEscalate: strconv.Itoa(st.EscalateAfterDays),
@@ -42,12 +48,17 @@ func (h *Handler) showSettingsPage(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, err)
 		return
 	}
+	reg, err := h.Store.RegisterSettings(r.Context())
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
 	jobs, err := h.Store.JobRuns(r.Context(), access.FromContext(r.Context()))
 	if err != nil {
 		h.serveError(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "settings", page{Title: locale.T(h.lang(r), "settings.title"), Form: settingsForm(st),
+	h.render(w, r, http.StatusOK, "settings", page{Title: locale.T(h.lang(r), "settings.title"), Form: settingsForm(st, reg),
 		Data: settingsData{Saved: r.URL.Query().Get("saved") == "1", Jobs: jobs}})
 }
 
@@ -59,14 +70,15 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, model.ErrorKey(model.EINVALID, "error.unreadable"))
 		return
 	}
-	form := formValues(r, fieldFollowUp, fieldRetain, fieldEscalate, fieldMailKeep, fieldPrivacy)
+	form := formValues(r, fieldFollowUp, fieldRetain, fieldEscalate, fieldMailKeep, fieldPrivacy, fieldWinback, fieldMaxFail)
 	// Whole numbers first; the ranges are storage's to check.
 	var v model.Validation
-	days := func(k string) int {
+	whole := func(k, key string) int {
 		n, err := strconv.Atoi(strings.TrimSpace(form[k]))
-		v.Check(err == nil, k, "form.days")
+		v.Check(err == nil, k, key)
 		return n
 	}
+	days := func(k string) int { return whole(k, "form.days") }
 	st := model.Settings{
 		FollowUpDays:      days(fieldFollowUp),
 		RetentionDays:     days(fieldRetain),
@@ -74,9 +86,10 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 		MailKeepDays:      days(fieldMailKeep),
 		PrivacyNotice:     form[fieldPrivacy],
 	}
+	reg := register.Settings{WinbackDays: days(fieldWinback), MaxFailPercent: whole(fieldMaxFail, "form.integer")}
 	err := v.Err()
 	if err == nil {
-		err = h.Store.SaveSettings(r.Context(), access.FromContext(r.Context()), st)
+		err = h.Store.SaveSettingsPage(r.Context(), access.FromContext(r.Context()), st, reg)
 	}
 	if model.ErrorCode(err) == model.EINVALID {
 		p := formPage(err, form)
