@@ -23,8 +23,10 @@ func (s *Storage) Home(ctx context.Context, u *access.Principal) (*HomeCounts, e
 	if h.Members, err = s.memberSum(ctx, u.Scope(access.PersonRead)); err != nil {
 		return nil, err
 	}
-	// Union-wide, taskScope adds no condition and the open tasks are read
-	// from an index (tasks_open) without their persons.
+	// Union-wide, taskScope adds no condition: the open tasks are counted
+	// without their persons. (An index on status and due would serve this,
+	// but SQLite, unanalysed, then prefers it to tasks_scope for a
+	// steward's tasks, reading the union's.)
 	a := access.Args{today}
 	if err := s.r.QueryRowContext(ctx, `SELECT
 		COALESCE(SUM(CASE WHEN t.kind = 'welcome' THEN 1 ELSE 0 END), 0),

@@ -83,11 +83,7 @@ CREATE TABLE steward_counts_day (
 {{pg_only}}CREATE FUNCTION steward_counts_workplace_trigger() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF TG_OP <> 'INSERT' THEN UPDATE steward_counts SET workplaces = workplaces - 1 WHERE unit_id = OLD.unit_id; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO steward_counts AS c (unit_id, workplaces) VALUES (NEW.unit_id, 1) ON CONFLICT (unit_id) DO UPDATE SET workplaces = c.workplaces + 1; END IF; RETURN NULL; END $$;
 {{pg_only}}CREATE TRIGGER steward_counts_workplace_change AFTER INSERT OR DELETE OR UPDATE OF unit_id ON workplaces FOR EACH ROW EXECUTE FUNCTION steward_counts_workplace_trigger();
 
--- Open tasks in due order, for home's counts and due list union-wide.
-CREATE INDEX tasks_open ON tasks(status, due, kind);
-
 -- +goose Down
-DROP INDEX tasks_open;
 {{pg_only}}DROP TRIGGER steward_counts_workplace_change ON workplaces;
 {{pg_only}}DROP FUNCTION steward_counts_workplace_trigger();
 {{pg_only}}DROP TRIGGER steward_counts_role_change ON roles;
