@@ -122,3 +122,90 @@ func (s *Storage) RebuildAggregates(ctx context.Context, u *access.Principal) (i
 	})
 	return changed, err
 }
+
+// The daily counts (migration 00024) are the recruitment figures per
+// workplace and hour, and the steward count per unit. Triggers keep them
+// current; the daily job counts them afresh for the day, and a page reads
+// them only when that ran today (dailyCountsCurrent): the steward count
+// depends on the day (roles end on a date), and a fresh migration leaves
+// the tables empty until the job's first run.
+
+// hourOf is the hour since 1970 (UTC) of a timestamp column, and
+// secondsOf its second, as migration 00024's triggers compute them.
+var hourOf = map[Dialect]func(col string) string{
+	SQLite:   func(col string) string { return `CAST(strftime('%s', substr(` + col + `, 1, 19)) AS INTEGER) / 3600` },
+	Postgres: func(col string) string { return `floor(extract(epoch FROM ` + col + `) / 3600)::bigint` },
+}
+
+var secondsOf = map[Dialect]func(col string) string{
+	SQLite:   func(col string) string { return `CAST(strftime('%s', substr(` + col + `, 1, 19)) AS INTEGER)` },
+	Postgres: func(col string) string { return `floor(extract(epoch FROM ` + col + `))::bigint` },
+}
+
+// waitMinutes is the whole minutes from a pipeline entry's start date (or
+// its entry) to its first contact, 0 when asked before the first day.
+var waitMinutes = map[Dialect]string{
+	SQLite: `max(0, (CAST(strftime('%s', substr(first_contact_at, 1, 19)) AS INTEGER) -
+		CAST(strftime('%s', substr(COALESCE(start_date, created_at), 1, 19)) AS INTEGER)) / 60)`,
+	Postgres: `greatest(0, floor(extract(epoch FROM first_contact_at - COALESCE(start_date::timestamp AT TIME ZONE 'UTC', created_at)) / 60))::bigint`,
+}
+
+// dailyCountsCurrent reports whether the daily job counted steward_counts
+// and the recruitment figures for today.
+func (s *Storage) dailyCountsCurrent(ctx context.Context) (bool, error) {
+	var day time.Time
+	if err := s.r.QueryRowContext(ctx, `SELECT day FROM steward_counts_day`).Scan(&day); err != nil {
+		return false, err
+	}
+	y, m, d := s.today().Date()
+	dy, dm, dd := day.Date()
+	return y == dy && m == dm && d == dd, nil
+}
+
+// RebuildDailyCounts counts the steward counts for today and the
+// recruitment figures afresh, once a day: the worker's job for what
+// changes by date, and the repair for any drift. It returns how many
+// units it counted (0 when already current).
+func (s *Storage) RebuildDailyCounts(ctx context.Context, u *access.Principal) (int, error) {
+	if err := needPrincipal(u); err != nil {
+		return 0, err
+	}
+	if ok, err := s.dailyCountsCurrent(ctx); err != nil || ok {
+		return 0, err
+	}
+	d := s.dialect
+	when := func(cond string) string { return `CASE WHEN ` + cond + ` THEN 1 ELSE 0 END` }
+	units := 0
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		today := date(s.today())
+		for _, q := range []struct {
+			sql  string
+			args []any
+		}{
+			{`UPDATE steward_counts_day SET day = $1`, []any{today}},
+			{`DELETE FROM steward_counts`, nil},
+			{`INSERT INTO steward_counts (unit_id, workplaces, stewards) SELECT u.id,
+				(SELECT count(*) FROM workplaces w WHERE w.unit_id = u.id),
+				(SELECT count(*) FROM roles r WHERE r.unit_id = u.id AND r.role IN ` + stewardRoles + ` AND (r.end_date IS NULL OR r.end_date > $1))
+				FROM org_units u`, []any{today}},
+			{`DELETE FROM recruitment_counts`, nil},
+			{`INSERT INTO recruitment_counts (unit_path, workplace_id, hour, lists, last_list, new_hires, asked, joined)
+				SELECT unit_path, workplace_id, hour, SUM(lists), MAX(last_list), SUM(new_hires), SUM(asked), SUM(joined) FROM (
+					SELECT unit_path, workplace_id, ` + hourOf[d]("created_at") + ` AS hour, 1 AS lists, ` + secondsOf[d]("created_at") + ` AS last_list,
+						0 AS new_hires, 0 AS asked, 0 AS joined FROM imports
+					UNION ALL SELECT unit_path, workplace_id, ` + hourOf[d]("created_at") + `, 0, 0, 1, ` + when("first_contact_at IS NOT NULL") + `, ` +
+				when("outcome = 'joined'") + ` FROM pipeline WHERE kind = 'newhire') c
+				GROUP BY unit_path, workplace_id, hour`, nil},
+			{`DELETE FROM recruitment_waits`, nil},
+			{`INSERT INTO recruitment_waits (unit_path, workplace_id, hour, minutes, entries)
+				SELECT unit_path, workplace_id, ` + hourOf[d]("created_at") + `, ` + waitMinutes[d] + `, count(*)
+				FROM pipeline WHERE kind = 'newhire' AND first_contact_at IS NOT NULL GROUP BY 1, 2, 3, 4`, nil},
+		} {
+			if _, err := tx.ExecContext(ctx, q.sql, q.args...); err != nil {
+				return err
+			}
+		}
+		return tx.QueryRowContext(ctx, `SELECT count(*) FROM steward_counts`).Scan(&units)
+	})
+	return units, err
+}

@@ -217,28 +217,38 @@ type Leader struct {
 	Recruits int
 }
 
-// Leaderboard ranks the recruiters below the unit (the whole union for 0)
-// by credits earned in year, showing only those who opted in. Their
-// consent is to be shown to the union's signed-in members and officers,
-// across scopes; anyone else (nil) sees nothing.
+// LeaderboardMine as the unit ranks the recruiters in the user's own
+// scope: their roles' subtrees and a portfolio's workplaces.
+const LeaderboardMine = -1
+
+// Leaderboard ranks the recruiters below the unit (the whole union for 0,
+// the user's scope for LeaderboardMine) by credits earned in year, showing
+// only those who opted in. Their consent is to be shown to the union's
+// signed-in members and officers, across scopes; anyone else (nil) sees
+// nothing.
 func (s *Storage) Leaderboard(ctx context.Context, u *access.Principal, unitID int64, year, limit int) ([]Leader, error) {
 	if u == nil {
 		return nil, model.ErrorKey(model.EUNAUTH, "err.credit.login")
 	}
-	path := "/"
-	if unitID != 0 {
-		err := s.r.QueryRowContext(ctx, `SELECT path FROM org_units WHERE id = $1`, unitID).Scan(&path)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, model.ErrorKey(model.ENOTFOUND, "err.credit.unit.notfound")
-		} else if err != nil {
-			return nil, err
+	a := access.Args{year}
+	var where string
+	if unitID == LeaderboardMine {
+		where = u.Scope(access.PersonRead).FilterAt("r.unit_path", "r.workplace_id", &a)
+	} else {
+		path := "/"
+		if unitID != 0 {
+			err := s.r.QueryRowContext(ctx, `SELECT path FROM org_units WHERE id = $1`, unitID).Scan(&path)
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil, model.ErrorKey(model.ENOTFOUND, "err.credit.unit.notfound")
+			} else if err != nil {
+				return nil, err
+			}
 		}
+		where = access.Scope{Paths: []string{path}}.Filter("r.unit_path", &a)
 	}
 	// From the year's counts (aggregates.go), not the credits.
-	a := access.Args{year}
 	q := `SELECT r.id, r.first_name || ' ' || r.last_name, c.credits FROM credit_counts c JOIN persons r ON r.id = c.recruiter_id
-		WHERE c.year = $1 AND c.credits > 0 AND r.leaderboard_opt_in = TRUE AND ` +
-		access.Scope{Paths: []string{path}}.Filter("r.unit_path", &a) + `
+		WHERE c.year = $1 AND c.credits > 0 AND r.leaderboard_opt_in = TRUE AND ` + where + `
 		ORDER BY c.credits DESC, r.sort_key LIMIT ` + a.Add(limit)
 	rows, err := s.r.QueryContext(ctx, q, a...)
 	if err != nil {
@@ -395,16 +405,47 @@ type UnitChoice struct {
 	Name string
 }
 
+// LeaderboardChoices lists the units the leaderboard offers, in tree
+// order: the regions and branches, the clubs below the chosen unit (or
+// beside it, a club chosen), and the clubs the user's roles sit on or act
+// on. A union's clubs are tens of
+// thousands, too many for one list.
+func (s *Storage) LeaderboardChoices(ctx context.Context, u *access.Principal, unitID int64) ([]UnitChoice, error) {
+	a := access.Args{unitID}
+	var paths []string
+	for _, g := range u.Grants {
+		paths = append(paths, g.Paths()...)
+	}
+	mine := "1 = 0"
+	if len(paths) > 0 {
+		ph := make([]string, len(paths))
+		for i, p := range paths {
+			ph[i] = a.Add(p)
+		}
+		mine = "path IN (" + strings.Join(ph, ", ") + ")"
+	}
+	return s.unitChoices(ctx, `SELECT id, kind, name, path FROM org_units WHERE kind IN ('region', 'branch')
+		UNION SELECT id, kind, name, path FROM org_units WHERE kind = 'club' AND parent_id IN
+			(SELECT id FROM org_units WHERE id = $1 UNION SELECT parent_id FROM org_units WHERE id = $1 AND kind = 'club')
+		UNION SELECT id, kind, name, path FROM org_units WHERE kind = 'club' AND `+mine+` ORDER BY 4`, a...)
+}
+
 // LeaderboardUnits lists the regions, branches and clubs in tree order.
 func (s *Storage) LeaderboardUnits(ctx context.Context) ([]UnitChoice, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, kind, name FROM org_units WHERE kind IN ('region', 'branch', 'club') ORDER BY path`)
+	return s.unitChoices(ctx, `SELECT id, kind, name, path FROM org_units WHERE kind IN ('region', 'branch', 'club') ORDER BY path`)
+}
+
+// unitChoices reads units as id, kind, name and path.
+func (s *Storage) unitChoices(ctx context.Context, q string, args ...any) ([]UnitChoice, error) {
+	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	var out []UnitChoice
 	err = eachRow(rows, func() error {
 		var c UnitChoice
-		if err := rows.Scan(&c.ID, &c.Kind, &c.Name); err != nil {
+		var path string
+		if err := rows.Scan(&c.ID, &c.Kind, &c.Name, &path); err != nil {
 			return err
 		}
 		out = append(out, c)

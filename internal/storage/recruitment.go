@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"maps"
 	"slices"
 	"time"
 
@@ -45,6 +46,17 @@ func (s *Storage) Recruitment(ctx context.Context, u *access.Principal, since ti
 	total := RecruitmentRow{Workplace: "Totalt", MedianDays: -1}
 	if !u.Can(access.StatisticsRead) {
 		return nil, total, model.ErrorKey(model.EFORBIDDEN, "err.recruitment.forbidden")
+	}
+	// The daily counts hold whole UTC hours; the page's periods start at
+	// midnight in Oslo, which is one.
+	if since.Unix()%3600 == 0 {
+		current, err := s.dailyCountsCurrent(ctx)
+		if err != nil {
+			return nil, total, err
+		}
+		if current {
+			return s.recruitmentCounted(ctx, u, since, total)
+		}
 	}
 	byID := map[int64]*RecruitmentRow{}
 	row := func(id int64, name string) *RecruitmentRow {
@@ -126,6 +138,105 @@ func (s *Storage) Recruitment(ctx context.Context, u *access.Principal, since ti
 		out = append(out, *r)
 	}
 	total.MedianDays = median(days[0])
+	sortByWorkplace(out)
+	return out, total, nil
+}
+
+// recruitmentCounted is Recruitment from the daily counts (aggregates.go):
+// a row per workplace and hour rather than per new hire, and the median
+// from the histogram of waits in whole minutes.
+func (s *Storage) recruitmentCounted(ctx context.Context, u *access.Principal, since time.Time, total RecruitmentRow) ([]RecruitmentRow, RecruitmentRow, error) {
+	sc := u.Scope(access.StatisticsRead)
+	a := access.Args{since.Unix() / 3600}
+	rows, err := s.r.QueryContext(ctx, `SELECT c.workplace_id, w.name, SUM(c.lists), MAX(c.last_list), SUM(c.new_hires), SUM(c.asked), SUM(c.joined)
+		FROM recruitment_counts c JOIN workplaces w ON w.id = c.workplace_id
+		WHERE c.hour >= $1 AND `+sc.FilterAt("c.unit_path", "c.workplace_id", &a)+`
+		GROUP BY c.workplace_id, w.name HAVING SUM(c.lists) > 0 OR SUM(c.new_hires) > 0`, a...)
+	if err != nil {
+		return nil, total, err
+	}
+	var out []RecruitmentRow
+	err = eachRow(rows, func() error {
+		r := RecruitmentRow{MedianDays: -1}
+		var last int64
+		if err := rows.Scan(&r.WorkplaceID, &r.Workplace, &r.Lists, &last, &r.NewHires, &r.Asked, &r.Joined); err != nil {
+			return err
+		}
+		if last > 0 {
+			r.LastList = time.Unix(last, 0).UTC()
+		}
+		total.Lists += r.Lists
+		total.NewHires += r.NewHires
+		total.Asked += r.Asked
+		total.Joined += r.Joined
+		out = append(out, r)
+		return nil
+	})
+	if err != nil {
+		return nil, total, err
+	}
+	a = access.Args{since.Unix() / 3600}
+	rows, err = s.r.QueryContext(ctx, `SELECT c.workplace_id, c.minutes, SUM(c.entries) FROM recruitment_waits c
+		WHERE c.hour >= $1 AND `+sc.FilterAt("c.unit_path", "c.workplace_id", &a)+`
+		GROUP BY c.workplace_id, c.minutes HAVING SUM(c.entries) > 0`, a...)
+	if err != nil {
+		return nil, total, err
+	}
+	waits := map[int64]map[int64]int{}
+	err = eachRow(rows, func() error {
+		var id, minutes int64
+		var n int
+		if err := rows.Scan(&id, &minutes, &n); err != nil {
+			return err
+		}
+		for _, k := range []int64{id, 0} {
+			if waits[k] == nil {
+				waits[k] = map[int64]int{}
+			}
+			waits[k][minutes] += n
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, total, err
+	}
+	for i := range out {
+		out[i].MedianDays = medianMinutes(waits[out[i].WorkplaceID])
+	}
+	total.MedianDays = medianMinutes(waits[0])
+	sortByWorkplace(out)
+	return out, total, nil
+}
+
+// medianMinutes is the median of a histogram of waits in minutes, in
+// days; -1 for none.
+func medianMinutes(h map[int64]int) float64 {
+	n := 0
+	for _, c := range h {
+		n += c
+	}
+	if n == 0 {
+		return -1
+	}
+	keys := slices.Sorted(maps.Keys(h))
+	// at is the i-th smallest wait (from 0).
+	at := func(i int) float64 {
+		for _, k := range keys {
+			if i < h[k] {
+				return float64(k) / (24 * 60)
+			}
+			i -= h[k]
+		}
+		return -1
+	}
+	if n%2 == 1 {
+		return at(n / 2)
+	}
+	return (at(n/2-1) + at(n/2)) / 2
+}
+
+// sortByWorkplace orders rows by workplace name, then id.
+func sortByWorkplace(out []RecruitmentRow) {
 	slices.SortFunc(out, func(a, b RecruitmentRow) int {
 		if a.Workplace != b.Workplace {
 			if a.Workplace < b.Workplace {
@@ -135,7 +246,6 @@ func (s *Storage) Recruitment(ctx context.Context, u *access.Principal, since ti
 		}
 		return int(a.WorkplaceID - b.WorkplaceID)
 	})
-	return out, total, nil
 }
 
 // median of the values, -1 for none.

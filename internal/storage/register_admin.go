@@ -66,8 +66,10 @@ func (s *Storage) MissingMembers(ctx context.Context, u *access.Principal) ([]re
 	if err := mayLoadRegister(u); err != nil {
 		return nil, err
 	}
+	// CROSS JOIN keeps SQLite to the short list: otherwise it walks every
+	// person in name order, probing the list for each.
 	rows, err := s.r.QueryContext(ctx, `SELECT p.id, COALESCE(p.member_no, ''), p.first_name || ' ' || p.last_name FROM register_missing m
-		JOIN persons p ON p.id = m.person_id WHERE p.member_status IN `+currentStatuses+` ORDER BY p.sort_key, p.id`)
+		CROSS JOIN persons p WHERE p.id = m.person_id AND p.member_status IN `+currentStatuses+` ORDER BY p.sort_key, p.id`)
 	if err != nil {
 		return nil, err
 	}

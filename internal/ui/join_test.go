@@ -257,8 +257,11 @@ func TestJoinPageAndApplications(t *testing.T) {
 			if on, _ := e.Store.LeaderboardOptIn(ctx, steward); !on {
 				t.Error("not opted in")
 			}
-			if st, _ := get(t, sc, e.URL+"/referral/leaderboard"); st != 200 {
-				t.Errorf("leaderboard: %d", st)
+			if st, body := get(t, sc, e.URL+"/referral/leaderboard"); st != 200 || !strings.Contains(body, `<option value="-1">Mitt område</option>`) {
+				t.Errorf("leaderboard: %d, or no choice of the steward's own area", st)
+			}
+			if st, body := get(t, sc, e.URL+"/referral/leaderboard?unit=-1"); st != 200 || !strings.Contains(body, `<option value="-1" selected>`) {
+				t.Errorf("leaderboard of the steward's area: %d", st)
 			}
 
 			// Dues: by hand (the steward may not), by API, by CSV.

@@ -13,6 +13,7 @@ import (
 type leaderboardData struct {
 	Units   []storage.UnitChoice
 	UnitID  int64
+	Mine    int64 // storage.LeaderboardMine, offered to those with a role
 	Year    int
 	Years   []int
 	Leaders []storage.Leader
@@ -31,12 +32,18 @@ func (h *Handler) showLeaderboard(w http.ResponseWriter, r *http.Request) {
 		d.Years = append(d.Years, y)
 	}
 	d.UnitID, _ = strconv.ParseInt(q.Get("unit"), 10, 64)
+	u := access.FromContext(r.Context())
+	if len(u.Grants) > 0 {
+		d.Mine = storage.LeaderboardMine
+	} else if d.UnitID == storage.LeaderboardMine {
+		d.UnitID = 0
+	}
 	var err error
-	if d.Units, err = h.Store.LeaderboardUnits(r.Context()); err != nil {
+	if d.Units, err = h.Store.LeaderboardChoices(r.Context(), u, d.UnitID); err != nil {
 		h.serveError(w, r, err)
 		return
 	}
-	if d.Leaders, err = h.Store.Leaderboard(r.Context(), access.FromContext(r.Context()), d.UnitID, d.Year, 50); err != nil {
+	if d.Leaders, err = h.Store.Leaderboard(r.Context(), u, d.UnitID, d.Year, 50); err != nil {
 		h.serveError(w, r, err)
 		return
 	}

@@ -29,6 +29,9 @@ var recruitmentPeriods = []int{30, 90, 365}
 
 const defaultRecruitmentDays = 90
 
+// recruitmentShown is how many workplaces the page lists.
+const recruitmentShown = 200
+
 // recruitmentColumn is a column of the table and of the exports' sort
 // order: its sort key, its label and whether it holds a number.
 type recruitmentColumn struct {
@@ -197,6 +200,7 @@ type recruitmentData struct {
 	Periods   []recruitmentPeriod
 	Columns   []recruitmentHeader
 	Rows      []recruitmentLine
+	All       int // workplaces in the figures, shown or not
 	Total     recruitmentLine
 	Funnel    []funnelStep
 	CSV, XLSX string
@@ -231,7 +235,10 @@ func (h *Handler) showRecruitmentPage(w http.ResponseWriter, r *http.Request) {
 		hd.Href = next.url("/recruitment")
 		d.Columns = append(d.Columns, hd)
 	}
-	for _, row := range rows {
+	// A union's workplaces are tens of thousands: the page shows the
+	// first in the order chosen, the exports all of them.
+	d.All = len(rows)
+	for _, row := range rows[:min(len(rows), recruitmentShown)] {
 		d.Rows = append(d.Rows, newRecruitmentLine(row, lang))
 	}
 	if total.NewHires > 0 {

@@ -32,14 +32,25 @@ type studentPeriod struct {
 	Current bool
 }
 
+// studentsShown is how many graduating students the page lists.
+const studentsShown = 300
+
+// studentRegion is a region's students as listed, and how many it has.
+type studentRegion struct {
+	Region   string
+	Students []students.Graduating
+	All      int
+}
+
 type studentsData struct {
 	View    string
 	Tabs    []studentTab
 	Months  int
 	Periods []studentPeriod
 	Today   time.Time
-	Regions []students.Region
+	Regions []studentRegion
 	Count   int
+	Shown   int // students listed: the first studentsShown
 
 	Rates []students.ConversionRow
 	Total students.ConversionRow
@@ -96,9 +107,16 @@ func (h *Handler) showStudentsPage(w http.ResponseWriter, r *http.Request) {
 		for _, m := range graduationPeriods {
 			d.Periods = append(d.Periods, studentPeriod{Months: m, Href: "/students?" + url.Values{"view": {"graduating"}, "months": {strconv.Itoa(m)}}.Encode(), Current: m == d.Months})
 		}
-		d.Regions, err = h.Store.GraduatingStudents(r.Context(), u, d.Months)
-		for _, reg := range d.Regions {
+		var regions []students.Region
+		regions, err = h.Store.GraduatingStudents(r.Context(), u, d.Months)
+		// A union's thousands would cost more to render than to find:
+		// the page lists the first, each region with its count.
+		for _, reg := range regions {
 			d.Count += len(reg.Students)
+			v := studentRegion{Region: reg.Region, All: len(reg.Students)}
+			v.Students = reg.Students[:min(len(reg.Students), max(0, studentsShown-d.Shown))]
+			d.Shown += len(v.Students)
+			d.Regions = append(d.Regions, v)
 		}
 	case "rates":
 		d.Rates, d.Total, err = h.Store.ConversionRates(r.Context(), u)
