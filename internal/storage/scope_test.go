@@ -17,10 +17,15 @@ func regionOf(club *model.OrgUnit) string {
 	return p[:strings.LastIndex(p, "/")+1]
 }
 
-// moveTo puts a person in another club, as a transfer would.
+// moveTo puts a person in another club, as a transfer would: the
+// employments they had end (one still open would keep them in reach of
+// that workplace's steward, as a second employer does).
 func moveTo(t *testing.T, s *Storage, personID int64, club *model.OrgUnit) {
 	t.Helper()
 	if _, err := s.w.Exec(`UPDATE persons SET unit_id = $1, unit_path = $2 WHERE id = $3`, club.ID, club.Path, personID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.w.Exec(`UPDATE employments SET end_date = start_date WHERE person_id = $1 AND end_date IS NULL`, personID); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -339,6 +339,11 @@ func TestScopeOfDuesCreditsTasksAndAdmins(t *testing.T) {
 			if _, err := db.Exec(`UPDATE persons SET unit_id = $1, unit_path = $2 WHERE id = $3`, wB.UnitID, wB.UnitPath, task.PersonID); err != nil {
 				t.Fatal(err)
 			}
+			// As a transfer does, their employments here end (one still open
+			// would keep them in reach, as a second employer does).
+			if _, err := db.Exec(`UPDATE employments SET end_date = start_date WHERE person_id = $1 AND end_date IS NULL`, task.PersonID); err != nil {
+				t.Fatal(err)
+			}
 			if _, body := get(t, sc, e.URL+"/day"); strings.Contains(body, fmt.Sprintf("/tasks/%d/", task.ID)) {
 				t.Error("Min dag shows a task about a person out of scope")
 			}
