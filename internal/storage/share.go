@@ -153,10 +153,23 @@ func (s *Storage) TaskHolders(ctx context.Context, u *access.Principal, path str
 	if !u.Scope(access.TaskWrite).Contains(path) {
 		return nil, nil
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.first_name || ' ' || p.last_name FROM persons p WHERE p.id <> $1 AND EXISTS (
-		SELECT 1 FROM roles r JOIN org_units o ON o.id = r.unit_id WHERE r.person_id = p.id AND `+inOffice("r", "$3")+`
-		AND r.role IN `+sqlSet(model.RoleShopSteward, model.RoleChiefShopSteward, model.RoleClubLeader)+` AND substr($2, 1, length(o.path)) = o.path)
-		ORDER BY p.sort_key, p.id LIMIT 50`, u.PersonID, path, date(s.today()))
+	// The units covering path are its ancestors by path (found by the
+	// unique index), so that the roles are read from them rather than
+	// every person probed for a role (a scan of persons per place).
+	a := access.Args{u.PersonID, date(s.today())}
+	var units []string
+	for i := 1; i < len(path); i++ {
+		if path[i] == '/' {
+			units = append(units, a.Add(path[:i+1]))
+		}
+	}
+	if len(units) == 0 {
+		return nil, nil
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.first_name || ' ' || p.last_name FROM persons p WHERE p.id <> $1 AND p.id IN (
+		SELECT r.person_id FROM org_units o JOIN roles r ON r.unit_id = o.id WHERE o.path IN (`+strings.Join(units, ", ")+`) AND `+inOffice("r", "$2")+`
+		AND r.role IN `+sqlSet(model.RoleShopSteward, model.RoleChiefShopSteward, model.RoleClubLeader)+`)
+		ORDER BY p.sort_key, p.id LIMIT 50`, a...)
 	if err != nil {
 		return nil, err
 	}
