@@ -166,7 +166,7 @@ func (s *Storage) TaskHolders(ctx context.Context, u *access.Principal, path str
 	if len(units) == 0 {
 		return nil, nil
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.first_name || ' ' || p.last_name FROM persons p WHERE p.id <> $1 AND p.id IN (
+	rows, err := s.rd.QueryContext(ctx, `SELECT p.id, p.first_name || ' ' || p.last_name FROM persons p WHERE p.id <> $1 AND p.id IN (
 		SELECT r.person_id FROM org_units o JOIN roles r ON r.unit_id = o.id WHERE o.path IN (`+strings.Join(units, ", ")+`) AND `+inOffice("r", "$2")+`
 		AND r.role IN `+sqlSet(model.RoleShopSteward, model.RoleChiefShopSteward, model.RoleClubLeader)+`)
 		ORDER BY p.sort_key, p.id LIMIT 50`, a...)

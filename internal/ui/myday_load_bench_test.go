@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/verve-union/verve/internal/storage"
 )
 
 // BenchmarkMyDayLoad is the Min dag under load, with its yardstick
@@ -25,6 +27,13 @@ import (
 //
 //	go test ./internal/ui -run XXX -bench MyDayLoad -benchtime 1x
 //
+// It serves the demo union BenchmarkPage uses, or the seeded database
+// VERVE_BENCH_DB names (as BenchmarkScale). With VERVE_BENCH_URL it loads
+// a running verve serve of that database instead (http://127.0.0.1:PORT,
+// loopback), whose RSS can then be read from outside (VmHWM in
+// /proc/PID/status); the bench stewards' accounts are made in the
+// database first.
+//
 // The clients run in the same process and take their share of the CPU,
 // alike for both servers.
 func BenchmarkMyDayLoad(b *testing.B) {
@@ -32,15 +41,24 @@ func BenchmarkMyDayLoad(b *testing.B) {
 	if v, err := time.ParseDuration(os.Getenv("VERVE_BENCH_DURATION")); err == nil && v > 0 {
 		d = v
 	}
-	s := benchStore(b)
+	var s *storage.Storage
+	if os.Getenv("VERVE_BENCH_DB") != "" {
+		s = openScaleDB(b)
+	} else {
+		s = benchStore(b)
+	}
 	users := benchStewardUsers(b, s, benchStewards)
-	srv := httptest.NewServer(testHandler(b, s))
-	defer srv.Close()
+	base := os.Getenv("VERVE_BENCH_URL")
+	if base == "" {
+		srv := httptest.NewServer(testHandler(b, s))
+		defer srv.Close()
+		base = srv.URL
+	}
 	tr := &http.Transport{MaxIdleConns: 2 * len(users), MaxIdleConnsPerHost: 2 * len(users), IdleConnTimeout: time.Minute}
 	defer tr.CloseIdleConnections()
-	clients := signInClients(b, srv.URL, tr, users)
+	clients := signInClients(b, base, tr, users)
 
-	resp, err := clients[0].Get(srv.URL + "/day")
+	resp, err := clients[0].Get(base + "/day")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -66,7 +84,7 @@ func BenchmarkMyDayLoad(b *testing.B) {
 	}
 
 	b.ResetTimer()
-	v := loadFor(d, srv.URL+"/day", clients)
+	v := loadFor(d, base+"/day", clients)
 	w := loadFor(d, bare.URL+"/day", bareClients)
 	b.StopTimer()
 	b.ReportMetric(v.pagesPerSec(), "pages/s")
