@@ -184,9 +184,12 @@ func TestHandOverTask(t *testing.T) {
 		plain := f.person(t, "Mona", "Medlem", f.wA)
 		away := f.person(t, "Berit", "Borte", f.wB)
 		former := f.person(t, "Finn", "Før", f.wA)
+		chief := f.person(t, "Hege", "Hoved", f.wB)
 		today := s.Today()
-		// Frode holds a two-year term; Finn's ended today.
+		// Frode holds a two-year term; Finn's ended today; Hege is chief
+		// shop steward of the region above both clubs.
 		for _, r := range []*model.Role{
+			{PersonID: chief.ID, Role: model.RoleChiefShopSteward, UnitID: f.clubA.ParentID, StartDate: day0},
 			{PersonID: fellow.ID, Role: model.RoleShopSteward, UnitID: f.clubA.ID, StartDate: today.AddDate(0, -1, 0), EndDate: today.AddDate(2, 0, 0)},
 			{PersonID: away.ID, Role: model.RoleShopSteward, UnitID: f.clubB.ID, StartDate: day0},
 			{PersonID: former.ID, Role: model.RoleShopSteward, UnitID: f.clubA.ID, StartDate: today.AddDate(-2, 0, 0), EndDate: today},
@@ -197,7 +200,7 @@ func TestHandOverTask(t *testing.T) {
 		}
 		task := importOne(t, s, f, "Rita")
 		holders, err := s.TaskHolders(ctx, f.steward, task.UnitPath, task.WorkplaceID)
-		if err != nil || len(holders) != 1 || holders[0].PersonID != fellow.ID {
+		if err != nil || len(holders) != 2 || holders[0].PersonID != fellow.ID || holders[1].PersonID != chief.ID {
 			t.Fatalf("holders = %+v, %v", holders, err)
 		}
 		for _, id := range []int64{plain.ID, away.ID, former.ID, 0} {

@@ -89,7 +89,7 @@ func (s *Storage) MyDay(ctx context.Context, u *access.Principal) (*Day, error) 
 	}
 	from, to := pipeline.NewColleaguesWindow(today)
 	a = access.Args{date(from), date(to)}
-	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.first_name || ' ' || p.last_name, w.name, pl.start_date, pl.first_contact_at IS NOT NULL, pl.outcome
+	rows, err := s.rd.QueryContext(ctx, `SELECT p.id, p.first_name || ' ' || p.last_name, w.name, pl.start_date, pl.first_contact_at IS NOT NULL, pl.outcome
 		FROM pipeline pl JOIN persons p ON p.id = pl.person_id JOIN workplaces w ON w.id = pl.workplace_id
 		WHERE pl.kind = 'newhire' AND pl.start_date >= $1 AND pl.start_date <= $2 AND `+u.Scope(access.PersonRead).FilterAt("pl.unit_path", "pl.workplace_id", &a)+`
 		AND `+u.Scope(access.PersonRead).FilterAt("p.unit_path", "p.workplace_id", &a)+`
@@ -111,7 +111,7 @@ func (s *Storage) MyDay(ctx context.Context, u *access.Principal) (*Day, error) 
 }
 
 func (s *Storage) dayTasks(ctx context.Context, cond string, args ...any) ([]DayTask, error) {
-	rows, err := s.r.QueryContext(ctx, dayTaskQuery+cond, args...)
+	rows, err := s.rd.QueryContext(ctx, dayTaskQuery+cond, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +173,7 @@ func (s *Storage) addColleagues(ctx context.Context, u *access.Principal, ts []D
 // user. At most 100, so that the choice stays usable on a phone.
 func (s *Storage) Colleagues(ctx context.Context, u *access.Principal, workplaceID int64) ([]Colleague, error) {
 	a := access.Args{workplaceID, u.PersonID}
-	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.first_name || ' ' || p.last_name FROM persons p
+	rows, err := s.rd.QueryContext(ctx, `SELECT p.id, p.first_name || ' ' || p.last_name FROM persons p
 		WHERE p.workplace_id = $1 AND p.id <> $2 AND p.member_status IN `+currentStatuses+` AND `+u.Scope(access.PersonRead).FilterAt("p.unit_path", "p.workplace_id", &a)+`
 		ORDER BY p.sort_key, p.id LIMIT 100`, a...)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"slices"
+	"time"
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
@@ -12,15 +13,15 @@ import (
 
 // grantScopes adds to p's grants the further subtrees and workplaces their
 // roles were given, company groups resolved to their workplaces today.
-func (s *Storage) grantScopes(ctx context.Context, p *access.Principal) error {
+func (s *Storage) grantScopes(ctx context.Context, p *access.Principal, today time.Time) error {
 	if len(p.Grants) == 0 {
 		return nil
 	}
 	active := `JOIN roles r ON r.id = s.role_id WHERE r.person_id = $1 AND r.start_date <= $2 AND (r.end_date IS NULL OR r.end_date > $2)`
-	rows, err := s.r.QueryContext(ctx, `SELECT s.role_id, o.path, 0 FROM role_scopes s JOIN org_units o ON o.id = s.unit_id `+active+`
+	rows, err := s.rd.QueryContext(ctx, `SELECT s.role_id, o.path, 0 FROM role_scopes s JOIN org_units o ON o.id = s.unit_id `+active+`
 		UNION ALL SELECT s.role_id, '', s.workplace_id FROM role_scopes s `+active+` AND s.workplace_id IS NOT NULL
 		UNION ALL SELECT s.role_id, '', w.id FROM role_scopes s JOIN workplaces w ON w.parent_orgnr = s.parent_orgnr `+active+` AND s.parent_orgnr <> ''`,
-		p.PersonID, date(s.today()))
+		p.PersonID, date(today))
 	if err != nil {
 		return err
 	}

@@ -170,6 +170,7 @@ func TestScopesBeyondOneSubtree(t *testing.T) {
 		if _, err := s.w.Exec(`UPDATE workplaces SET parent_orgnr = $1 WHERE id = $2`, groupOrgnr, f.wE.ID); err != nil {
 			t.Fatal(err)
 		}
+		s.auth.changed() // a write outside inTx is seen within a second (authcache.go); now, here
 		if advisor, err = s.Principal(ctx, advisorUser); err != nil {
 			t.Fatal(err)
 		}
@@ -181,6 +182,7 @@ func TestScopesBeyondOneSubtree(t *testing.T) {
 		if _, err := s.w.Exec(`UPDATE roles SET end_date = $1 WHERE id IN ($2, $3)`, date(s.today()), coordRole, advisorRole); err != nil {
 			t.Fatal(err)
 		}
+		s.auth.changed()
 		for _, id := range []int64{coordUser, advisorUser} {
 			u, err := s.Principal(ctx, id)
 			if err != nil {

@@ -17,11 +17,14 @@ import (
 //
 // Neither store runs its own cleanup goroutine, which nothing would stop:
 // the server calls DeleteExpiredSessions.
+//
+// The store answers from memory what it has read before (authcache.go).
 func (s *Storage) SessionStore() scs.Store {
-	if s.dialect == Postgres {
-		return postgresstore.NewWithCleanupInterval(s.w, 0)
+	var store scs.Store = postgresstore.NewWithCleanupInterval(s.w, 0)
+	if s.dialect != Postgres {
+		store = sqliteSessions{SQLite3Store: sqlite3store.NewWithCleanupInterval(s.w, 0), r: s.rd}
 	}
-	return sqliteSessions{SQLite3Store: sqlite3store.NewWithCleanupInterval(s.w, 0), r: s.r}
+	return cachedSessions{store: store, cache: &s.auth}
 }
 
 // DeleteExpiredSessions deletes the sessions past their expiry, as the
@@ -32,6 +35,7 @@ func (s *Storage) DeleteExpiredSessions(ctx context.Context) error {
 		q = `DELETE FROM sessions WHERE expiry < julianday('now')`
 	}
 	_, err := s.w.ExecContext(ctx, q)
+	s.auth.changed()
 	return err
 }
 
@@ -40,13 +44,13 @@ func (s *Storage) DeleteExpiredSessions(ctx context.Context) error {
 // readers.
 type sqliteSessions struct {
 	*sqlite3store.SQLite3Store
-	r *sql.DB
+	r *reads
 }
 
 // Find is sqlite3store's Find: sqlite3store keeps expiry as a Julian day.
 func (s sqliteSessions) Find(token string) ([]byte, bool, error) {
 	var b []byte
-	err := s.r.QueryRow(`SELECT data FROM sessions WHERE token = $1 AND julianday('now') < expiry`, token).Scan(&b)
+	err := s.r.QueryRowContext(context.Background(), `SELECT data FROM sessions WHERE token = $1 AND julianday('now') < expiry`, token).Scan(&b)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}

@@ -27,7 +27,7 @@ var (
 
 // Settings returns the union's settings, defaults filled in.
 func (s *Storage) Settings(ctx context.Context) (Settings, error) {
-	return s.settings(ctx, s.r)
+	return s.settings(ctx, s.rd)
 }
 
 func (s *Storage) settings(ctx context.Context, q interface {

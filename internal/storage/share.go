@@ -164,10 +164,28 @@ func (s *Storage) TaskHolders(ctx context.Context, u *access.Principal, path str
 	if !u.Scope(access.TaskWrite).ContainsAt(path, workplace) {
 		return nil, nil
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.first_name || ' ' || p.last_name FROM persons p WHERE p.id <> $1 AND EXISTS (
-		SELECT 1 FROM roles r JOIN org_units o ON o.id = r.unit_id WHERE r.person_id = p.id AND `+inOffice("r", "$3")+`
-		AND r.role IN `+sqlSet(model.RoleShopSteward, model.RoleChiefShopSteward, model.RoleClubLeader)+` AND `+roleCovers("$2", "$4")+`)
-		ORDER BY p.sort_key, p.id LIMIT 50`, u.PersonID, path, date(s.today()), nullID(workplace))
+	// The units covering path are its ancestors by path (found by the
+	// unique index), so that the roles are read from them, and from the
+	// few further scopes, rather than every person probed for a role (a
+	// scan of persons per place).
+	a := access.Args{u.PersonID, date(s.today())}
+	var units []string
+	for i := 1; i < len(path); i++ {
+		if path[i] == '/' {
+			units = append(units, a.Add(path[:i+1]))
+		}
+	}
+	if len(units) == 0 {
+		return nil, nil
+	}
+	in, wp := strings.Join(units, ", "), a.Add(nullID(workplace))
+	held := inOffice("r", "$2") + ` AND r.role IN ` + sqlSet(model.RoleShopSteward, model.RoleChiefShopSteward, model.RoleClubLeader)
+	rows, err := s.rd.QueryContext(ctx, `SELECT p.id, p.first_name || ' ' || p.last_name FROM persons p WHERE p.id <> $1 AND p.id IN (
+		SELECT r.person_id FROM org_units o JOIN roles r ON r.unit_id = o.id WHERE o.path IN (`+in+`) AND `+held+`
+		UNION SELECT r.person_id FROM role_scopes rs JOIN roles r ON r.id = rs.role_id LEFT JOIN org_units ro ON ro.id = rs.unit_id
+		WHERE (ro.path IN (`+in+`) OR rs.workplace_id = `+wp+`
+			OR (rs.parent_orgnr <> '' AND rs.parent_orgnr = (SELECT pw.parent_orgnr FROM workplaces pw WHERE pw.id = `+wp+`))) AND `+held+`)
+		ORDER BY p.sort_key, p.id LIMIT 50`, a...)
 	if err != nil {
 		return nil, err
 	}

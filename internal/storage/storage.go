@@ -25,6 +25,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -58,6 +59,10 @@ type Storage struct {
 	now clock.Clock
 	// stmts holds prepared statements of hot write paths (stmtcache.go).
 	stmts sync.Map
+	// rd runs hot read queries on r as prepared statements (stmtcache.go).
+	rd *reads
+	// auth keeps sessions and principals in memory (authcache.go).
+	auth authCache
 	// joinSettings caches the join settings for a few seconds (credit.go's
 	// and the join form's every request reads them).
 	joinCache atomic.Pointer[cachedJoinSettings]
@@ -105,6 +110,7 @@ func OpenWith(ctx context.Context, dsn string, o Options) (*Storage, error) {
 
 func open(dsn string) (*Storage, error) {
 	s := &Storage{now: time.Now}
+	s.auth.s = s
 	switch {
 	case strings.HasPrefix(dsn, "sqlite:"):
 		path := strings.TrimPrefix(dsn, "sqlite:")
@@ -134,6 +140,7 @@ func open(dsn string) (*Storage, error) {
 		}
 		r.SetMaxOpenConns(8)
 		r.SetMaxIdleConns(8)
+		s.rd = &reads{db: r, prepare: true}
 		// Two lists are staged at a time, others queue. A merge inserts
 		// its prospects all over persons' indexes; a 32 MB page cache (the
 		// default is 2 MB) shortens the writer's hold (64 MB shortened it
@@ -153,9 +160,13 @@ func open(dsn string) (*Storage, error) {
 		if err != nil {
 			return nil, err
 		}
-		db.SetMaxOpenConns(20)
-		db.SetMaxIdleConns(20)
+		// Sized to the machine: more connections than cores only queue
+		// in the server (each its own process and memory), not in Go.
+		n := min(max(4*runtime.GOMAXPROCS(0), 8), 32)
+		db.SetMaxOpenConns(n)
+		db.SetMaxIdleConns(n)
 		s.w, s.r, s.st = db, db, db
+		s.rd = &reads{db: db}
 	default:
 		return nil, model.ErrorKey(model.EINVALID, "cli.db.invalid", "dsn", strconv.Quote(dsn))
 	}
@@ -201,6 +212,9 @@ func (s *Storage) migrator() (*goose.Provider, error) {
 
 // Close closes the connections.
 func (s *Storage) Close() error {
+	if s.rd != nil {
+		s.rd.close()
+	}
 	err := s.w.Close()
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close(), s.st.Close())
@@ -238,7 +252,9 @@ func (s *Storage) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := fn(tx); err != nil {
 		return err
 	}
-	return tx.Commit()
+	err = tx.Commit()
+	s.auth.changed()
+	return err
 }
 
 // notFound maps sql.ErrNoRows to a user-facing ENOTFOUND error.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"time"
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
@@ -46,11 +47,29 @@ func (s *Storage) UserByUsername(ctx context.Context, username string) (*model.U
 	return &u, nil
 }
 
-// Principal loads a user and the roles their person holds today.
+// Principal loads a user and the roles their person holds today, from
+// memory when this process read them lately (authcache.go).
 func (s *Storage) Principal(ctx context.Context, userID int64) (*access.Principal, error) {
+	v, err := s.auth.fresh(ctx)
+	if err != nil {
+		return nil, err
+	}
+	today := s.today()
+	if p, ok := s.auth.principal(userID, today); ok {
+		return p, nil
+	}
+	p, err := s.principal(ctx, userID, today)
+	if err == nil {
+		s.auth.putPrincipal(v, p, today)
+	}
+	return p, err
+}
+
+// principal reads a user and the roles their person holds on day.
+func (s *Storage) principal(ctx context.Context, userID int64, today time.Time) (*access.Principal, error) {
 	p := &access.Principal{UserID: userID}
 	var disabled bool
-	err := s.r.QueryRowContext(ctx, `SELECT u.username, COALESCE(u.person_id, 0), COALESCE(p.first_name || ' ' || p.last_name, u.username), u.disabled
+	err := s.rd.QueryRowContext(ctx, `SELECT u.username, COALESCE(u.person_id, 0), COALESCE(p.first_name || ' ' || p.last_name, u.username), u.disabled
 		FROM users u LEFT JOIN persons p ON p.id = u.person_id WHERE u.id = $1`, userID).Scan(&p.Username, &p.PersonID, &p.Name, &disabled)
 	if err != nil {
 		return nil, notFound(err, "err.user.notfound")
@@ -58,8 +77,8 @@ func (s *Storage) Principal(ctx context.Context, userID int64) (*access.Principa
 	if disabled {
 		return nil, model.ErrorKey(model.EUNAUTH, "err.user.locked")
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT r.id, r.role, r.unit_id, o.path, o.kind FROM roles r JOIN org_units o ON o.id = r.unit_id
-		WHERE r.person_id = $1 AND r.start_date <= $2 AND (r.end_date IS NULL OR r.end_date > $2)`, p.PersonID, date(s.today()))
+	rows, err := s.rd.QueryContext(ctx, `SELECT r.id, r.role, r.unit_id, o.path, o.kind FROM roles r JOIN org_units o ON o.id = r.unit_id
+		WHERE r.person_id = $1 AND r.start_date <= $2 AND (r.end_date IS NULL OR r.end_date > $2)`, p.PersonID, date(today))
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +93,7 @@ func (s *Storage) Principal(ctx context.Context, userID int64) (*access.Principa
 	if err != nil {
 		return nil, err
 	}
-	return p, s.grantScopes(ctx, p)
+	return p, s.grantScopes(ctx, p, today)
 }
 
 // AddRole gives a person a role on an org unit for a term (checkRole).

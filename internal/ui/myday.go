@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"bytes"
+	"html/template"
 	"net/http"
 	"strconv"
 
@@ -15,6 +17,52 @@ type dayData struct {
 	Day      *storage.Day
 	Outcomes []pipeline.Result
 	Notice   string
+	// Opts are the tasks' choices of recruiter and holder, rendered
+	// once per list; nil renders them per task.
+	Opts *dayOptions
+}
+
+// dayOptions are the rendered person-options of each task's colleagues
+// and holders, by task ID. Tasks at one workplace share one list of
+// colleagues (and at one place one of holders), up to 100 names each:
+// rendered per task, they were most of a page's cost.
+type dayOptions struct {
+	Recruiters, Holders map[int64]template.HTML
+}
+
+// dayOptionsFor renders the lists of d's tasks with the page's templates,
+// each distinct list once.
+func (h *Handler) dayOptionsFor(d *storage.Day) (*dayOptions, error) {
+	o := &dayOptions{Recruiters: map[int64]template.HTML{}, Holders: map[int64]template.HTML{}}
+	done := map[*storage.Colleague]template.HTML{}
+	var buf bytes.Buffer
+	render := func(list []storage.Colleague) (template.HTML, error) {
+		if len(list) == 0 {
+			return "", nil
+		}
+		if html, ok := done[&list[0]]; ok {
+			return html, nil
+		}
+		buf.Reset()
+		if err := h.pages["myday"].ExecuteTemplate(&buf, "person-options", list); err != nil {
+			return "", err
+		}
+		html := template.HTML(buf.String())
+		done[&list[0]] = html
+		return html, nil
+	}
+	for _, ts := range [][]storage.DayTask{d.Overdue, d.Today, d.Upcoming, d.Escalated} {
+		for _, t := range ts {
+			var err error
+			if o.Recruiters[t.ID], err = render(t.Colleagues); err != nil {
+				return nil, err
+			}
+			if o.Holders[t.ID], err = render(t.Holders); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return o, nil
 }
 
 // showMyDayPage is the shop steward's phone page: what to do today, one
@@ -30,8 +78,13 @@ func (h *Handler) showMyDayPage(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, err)
 		return
 	}
+	opts, err := h.dayOptionsFor(d)
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
 	h.render(w, r, http.StatusOK, "myday", page{Title: locale.T(h.lang(r), "day.title"),
-		Data: dayData{Day: d, Outcomes: pipeline.Outcomes, Notice: st.PrivacyNotice}})
+		Data: dayData{Day: d, Outcomes: pipeline.Outcomes, Notice: st.PrivacyNotice, Opts: opts}})
 }
 
 type outcomeData struct {

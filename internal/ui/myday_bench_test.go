@@ -174,36 +174,7 @@ func BenchmarkMyDayConcurrent(b *testing.B) {
 	defer srv.Close()
 	tr := &http.Transport{MaxIdleConns: 2 * len(users), MaxIdleConnsPerHost: 2 * len(users), IdleConnTimeout: time.Minute}
 	defer tr.CloseIdleConnections()
-
-	// Sign everyone in, a few at a time: argon2id is meant to be slow.
-	clients := make([]*http.Client, len(users))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 4)
-	errs := make(chan error, len(users))
-	for i, name := range users {
-		jar, _ := cookiejar.New(nil)
-		clients[i] = &http.Client{Jar: jar, Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-		wg.Add(1)
-		go func(c *http.Client, name string) {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			resp, err := c.PostForm(srv.URL+"/login", url.Values{"username": {name}, "password": {benchPassword}, "next": {"/day"}})
-			if err != nil {
-				errs <- err
-				return
-			}
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusSeeOther {
-				errs <- fmt.Errorf("login %s: status %d", name, resp.StatusCode)
-			}
-		}(clients[i], name)
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		b.Fatal(err)
-	}
+	clients := signInClients(b, srv.URL, tr, users)
 
 	// saturated: every steward asks again the moment a page arrives, so
 	// 200 requests are always in flight (a closed loop without think
@@ -227,6 +198,42 @@ func BenchmarkMyDayConcurrent(b *testing.B) {
 	b.Run(fmt.Sprintf("stewards=%d/serial", len(clients)), func(b *testing.B) {
 		hammer(b, srv.URL, clients, users, &server, 1, 0)
 	})
+}
+
+// signInClients signs each of users in at base, a few at a time
+// (argon2id is meant to be slow), and returns a client per user holding
+// its session, sharing tr, that does not follow redirects.
+func signInClients(b *testing.B, base string, tr *http.Transport, users []string) []*http.Client {
+	b.Helper()
+	clients := make([]*http.Client, len(users))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 4)
+	errs := make(chan error, len(users))
+	for i, name := range users {
+		jar, _ := cookiejar.New(nil)
+		clients[i] = &http.Client{Jar: jar, Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		wg.Add(1)
+		go func(c *http.Client, name string) {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			resp, err := c.PostForm(base+"/login", url.Values{"username": {name}, "password": {benchPassword}, "next": {"/day"}})
+			if err != nil {
+				errs <- err
+				return
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusSeeOther {
+				errs <- fmt.Errorf("login %s: status %d", name, resp.StatusCode)
+			}
+		}(clients[i], name)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		b.Fatal(err)
+	}
+	return clients
 }
 
 // hammer has workers goroutines fetch /day until b.N pages are served,

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/verve-union/verve/internal/access"
@@ -70,7 +71,11 @@ var funcs = template.FuncMap{
 	"dict": func(kv ...any) map[string]any {
 		m := make(map[string]any, len(kv)/2)
 		for i := 0; i+1 < len(kv); i += 2 {
-			m[fmt.Sprint(kv[i])] = kv[i+1]
+			k, ok := kv[i].(string)
+			if !ok {
+				k = fmt.Sprint(kv[i])
+			}
+			m[k] = kv[i+1]
 		}
 		return m
 	},
@@ -148,15 +153,31 @@ func (h *Handler) renderBlock(w http.ResponseWriter, status int, name, block str
 	if p.err != nil {
 		p.Error, p.Fields = model.ErrorMessageIn(p.err, p.L), model.FieldErrorsIn(p.err, p.L)
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, block, p); err != nil {
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer putRenderBuffer(buf)
+	if err := t.ExecuteTemplate(buf, block, p); err != nil {
 		h.Log.Error("render", "template", name+"/"+block, "err", err)
 		http.Error(w, locale.T(p.L, "error.internal"), http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
-	buf.WriteTo(w)
+	w.Write(buf.Bytes())
+}
+
+// renderBuffers are the buffers pages are rendered into, reused: a page
+// grows one to its size once rather than on every request.
+var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putRenderBuffer returns buf to the pool, unless a rare huge page made
+// it too large to keep.
+func putRenderBuffer(buf *bytes.Buffer) {
+	if buf.Cap() > 1<<20 {
+		return
+	}
+	buf.Reset()
+	renderBuffers.Put(buf)
 }
 
 // formPage is the page a form comes back on after err: the message, each

@@ -33,22 +33,8 @@ var menuLink = regexp.MustCompile(`<a href="(/[^"?#]*)">`)
 // the run. Run it with
 // -benchtime=20x for 20 requests a page (docs/scale.md).
 func BenchmarkScale(b *testing.B) {
-	dsn := os.Getenv("VERVE_BENCH_DB")
-	if dsn == "" {
-		b.Skip("VERVE_BENCH_DB names no seeded database")
-	}
-	if !strings.Contains(dsn, ":") || strings.HasPrefix(dsn, "/") {
-		dsn = "sqlite:" + dsn
-	}
+	s := openScaleDB(b)
 	ctx := context.Background()
-	s, err := storage.OpenWith(ctx, dsn, storage.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	if empty, _ := s.Empty(ctx); empty {
-		b.Fatal("VERVE_BENCH_DB is empty: seed it with verve seed")
-	}
 	// The scheduled jobs run first, as at verve serve's start: a fresh
 	// seed has earned no credits until then.
 	t0 := time.Now()
@@ -115,6 +101,30 @@ func BenchmarkScale(b *testing.B) {
 		}
 	}
 	fmt.Printf("peak heap %.0f MB, peak RSS %.0f MB\n", heap, rss)
+}
+
+// openScaleDB opens the seeded database VERVE_BENCH_DB names (a SQLite
+// path, sqlite:path, or a PostgreSQL address with key_file=PATH), closed
+// when b ends; it skips b without one.
+func openScaleDB(b *testing.B) *storage.Storage {
+	b.Helper()
+	dsn := os.Getenv("VERVE_BENCH_DB")
+	if dsn == "" {
+		b.Skip("VERVE_BENCH_DB names no seeded database")
+	}
+	if !strings.Contains(dsn, ":") || strings.HasPrefix(dsn, "/") {
+		dsn = "sqlite:" + dsn
+	}
+	ctx := context.Background()
+	s, err := storage.OpenWith(ctx, dsn, storage.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	if empty, _ := s.Empty(ctx); empty {
+		b.Fatal("VERVE_BENCH_DB is empty: seed it with verve seed")
+	}
+	return s
 }
 
 // cpuTime is the CPU time the process has used, user and system: the
