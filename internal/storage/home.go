@@ -32,7 +32,7 @@ func (s *Storage) Home(ctx context.Context, u *access.Principal) (*HomeCounts, e
 	}
 	a = access.Args{today}
 	if err := s.r.QueryRowContext(ctx, `SELECT count(*),
-		COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM roles r WHERE r.unit_id = w.unit_id AND r.role IN `+stewardRoles+`
+		COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM roles r WHERE r.unit_id = w.unit_id AND (r.workplace_id IS NULL OR r.workplace_id = w.id) AND r.role IN `+stewardRoles+`
 			AND (r.end_date IS NULL OR r.end_date > $1)) THEN 1 ELSE 0 END), 0)
 		FROM workplaces w JOIN org_units u ON u.id = w.unit_id WHERE `+workplaceFilter(u.Scope(access.WorkplaceRead), &a), a...).
 		Scan(&h.Workplaces, &h.WorkplacesNoSteward); err != nil {

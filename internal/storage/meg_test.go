@@ -196,7 +196,7 @@ func TestHandOverTask(t *testing.T) {
 			}
 		}
 		task := importOne(t, s, f, "Rita")
-		holders, err := s.TaskHolders(ctx, f.steward, task.UnitPath)
+		holders, err := s.TaskHolders(ctx, f.steward, task.UnitPath, task.WorkplaceID)
 		if err != nil || len(holders) != 1 || holders[0].PersonID != fellow.ID {
 			t.Fatalf("holders = %+v, %v", holders, err)
 		}

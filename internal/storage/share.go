@@ -21,7 +21,16 @@ func inOffice(alias, arg string) string {
 	return alias + ".start_date <= " + arg + " AND (" + alias + ".end_date IS NULL OR " + alias + ".end_date > " + arg + ")"
 }
 
-// workplaceStewards lists the shop stewards (stewardRoles) of a workplace's unit, with
+// reaches is the condition that role r, held on org unit o, covers the
+// place at path pathArg and workplace wpArg (0 for none): its unit's
+// subtree holds the place, and a role held on one workplace only covers
+// that workplace.
+func reaches(pathArg, wpArg string) string {
+	return "substr(" + pathArg + ", 1, length(o.path)) = o.path AND (r.workplace_id IS NULL OR r.workplace_id = " + wpArg + ")"
+}
+
+// workplaceStewards lists the shop stewards (stewardRoles) of a workplace's
+// unit and of the workplace itself (not those of its other workplaces), with
 // the department their role names and their open tasks, for pipeline.Share.
 func workplaceStewards(ctx context.Context, q interface {
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
@@ -29,7 +38,8 @@ func workplaceStewards(ctx context.Context, q interface {
 	rows, err := q.QueryContext(ctx, `SELECT r.person_id, r.department,
 		(SELECT count(*) FROM tasks t WHERE t.owner_person_id = r.person_id AND t.status = 'open')
 		FROM roles r JOIN workplaces w ON w.unit_id = r.unit_id
-		WHERE w.id = $1 AND r.role IN `+stewardRoles+` AND `+inOffice("r", "$2")+` ORDER BY r.person_id, r.id`, workplaceID, date(today))
+		WHERE w.id = $1 AND (r.workplace_id IS NULL OR r.workplace_id = w.id) AND r.role IN `+stewardRoles+` AND `+inOffice("r", "$2")+`
+		ORDER BY r.person_id, r.id`, workplaceID, date(today))
 	if err != nil {
 		return nil, err
 	}
@@ -117,10 +127,11 @@ func (s *Storage) ReassignTask(ctx context.Context, u *access.Principal, taskID,
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		args := access.Args{taskID}
 		var path string
+		var workplaceID int64
 		var personID, owner sql.NullInt64
 		var status model.TaskStatus
-		err := tx.QueryRowContext(ctx, `SELECT t.unit_path, t.person_id, t.owner_person_id, t.status FROM tasks t`+taskPerson+
-			` WHERE t.id = $1 AND `+taskScope(u, access.TaskWrite, &args), args...).Scan(&path, &personID, &owner, &status)
+		err := tx.QueryRowContext(ctx, `SELECT t.unit_path, COALESCE(t.workplace_id, 0), t.person_id, t.owner_person_id, t.status FROM tasks t`+taskPerson+
+			` WHERE t.id = $1 AND `+taskScope(u, access.TaskWrite, &args), args...).Scan(&path, &workplaceID, &personID, &owner, &status)
 		if err != nil {
 			return notFound(err, "err.task.notfound")
 		}
@@ -132,8 +143,8 @@ func (s *Storage) ReassignTask(ctx context.Context, u *access.Principal, taskID,
 		}
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM roles r JOIN org_units o ON o.id = r.unit_id
-			WHERE r.person_id = $1 AND `+inOffice("r", "$3")+` AND r.role IN `+takeOverRoles+` AND substr($2, 1, length(o.path)) = o.path`,
-			ownerID, path, date(s.today())).Scan(&n); err != nil {
+			WHERE r.person_id = $1 AND `+inOffice("r", "$3")+` AND r.role IN `+takeOverRoles+` AND `+reaches("$2", "$4"),
+			ownerID, path, date(s.today()), workplaceID).Scan(&n); err != nil {
 			return err
 		}
 		if n == 0 {
@@ -147,16 +158,17 @@ func (s *Storage) ReassignTask(ctx context.Context, u *access.Principal, taskID,
 }
 
 // TaskHolders lists, by name, the fellow stewards a task at the place
-// path may be handed to: the shop stewards, chief shop stewards and club
-// leaders whose unit covers it, but not the user. At most 50.
-func (s *Storage) TaskHolders(ctx context.Context, u *access.Principal, path string) ([]Colleague, error) {
-	if !u.Scope(access.TaskWrite).Contains(path) {
+// path and workplace (0 for none) may be handed to: the shop stewards,
+// chief shop stewards and club leaders whose role covers it, but not the
+// user. At most 50.
+func (s *Storage) TaskHolders(ctx context.Context, u *access.Principal, path string, workplaceID int64) ([]Colleague, error) {
+	if !u.Scope(access.TaskWrite).ContainsAt(path, workplaceID) {
 		return nil, nil
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.first_name || ' ' || p.last_name FROM persons p WHERE p.id <> $1 AND EXISTS (
 		SELECT 1 FROM roles r JOIN org_units o ON o.id = r.unit_id WHERE r.person_id = p.id AND `+inOffice("r", "$3")+`
-		AND r.role IN `+sqlSet(model.RoleShopSteward, model.RoleChiefShopSteward, model.RoleClubLeader)+` AND substr($2, 1, length(o.path)) = o.path)
-		ORDER BY p.sort_key, p.id LIMIT 50`, u.PersonID, path, date(s.today()))
+		AND r.role IN `+sqlSet(model.RoleShopSteward, model.RoleChiefShopSteward, model.RoleClubLeader)+` AND `+reaches("$2", "$4")+`)
+		ORDER BY p.sort_key, p.id LIMIT 50`, u.PersonID, path, date(s.today()), workplaceID)
 	if err != nil {
 		return nil, err
 	}
@@ -173,15 +185,20 @@ func (s *Storage) TaskHolders(ctx context.Context, u *access.Principal, path str
 // addHolders gives each of the user's tasks the fellow stewards it may be
 // handed to, read once per place.
 func (s *Storage) addHolders(ctx context.Context, u *access.Principal, ts []DayTask) error {
-	byPath := map[string][]Colleague{}
+	type place struct {
+		path string
+		wp   int64
+	}
+	byPlace := map[place][]Colleague{}
 	for i, t := range ts {
-		hs, ok := byPath[t.UnitPath]
+		at := place{t.UnitPath, t.WorkplaceID}
+		hs, ok := byPlace[at]
 		if !ok {
 			var err error
-			if hs, err = s.TaskHolders(ctx, u, t.UnitPath); err != nil {
+			if hs, err = s.TaskHolders(ctx, u, t.UnitPath, t.WorkplaceID); err != nil {
 				return err
 			}
-			byPath[t.UnitPath] = hs
+			byPlace[at] = hs
 		}
 		ts[i].Holders = hs
 	}
