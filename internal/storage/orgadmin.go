@@ -429,6 +429,27 @@ func (s *Storage) adminWorkplace(ctx context.Context, q queryer, u *access.Princ
 	return w, nil
 }
 
+// UnitWorkplaces lists, alphabetically, the workplaces of one unit u
+// administers (not those of the units below it): where a role may be
+// held on one workplace.
+func (s *Storage) UnitWorkplaces(ctx context.Context, u *access.Principal, unitID int64) ([]*model.Workplace, error) {
+	if _, err := s.adminUnit(ctx, s.r, u, unitID, true); err != nil {
+		return nil, err
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT `+workplaceColumns+` FROM workplaces w JOIN org_units u ON u.id = w.unit_id
+		WHERE w.unit_id = $1 ORDER BY w.sort_key, w.id LIMIT 1000`, unitID)
+	if err != nil {
+		return nil, err
+	}
+	var out []*model.Workplace
+	err = eachRow(rows, func() error {
+		w, err := scanWorkplace(rows)
+		out = append(out, w)
+		return err
+	})
+	return out, err
+}
+
 // AdminWorkplace returns a workplace u may administer.
 func (s *Storage) AdminWorkplace(ctx context.Context, u *access.Principal, id int64) (*model.Workplace, error) {
 	return s.adminWorkplace(ctx, s.r, u, id)
