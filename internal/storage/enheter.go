@@ -282,6 +282,75 @@ func (s *Storage) SubUnitsOf(ctx context.Context, u *access.Principal, parentOrg
 	return out, err
 }
 
+// ParentChoice is a workplace that carries the organisasjonsnummer of a
+// hovedenhet (a register export named the employer by it), with the
+// sub-units Enhetsregisteret gives it: an administrator chooses the one
+// meant, and the workplace is merged into it.
+type ParentChoice struct {
+	Workplace *model.Workplace
+	SubUnits  []*model.Workplace
+}
+
+// ParentChoices lists, alphabetically, at most limit workplaces u
+// administers whose organisasjonsnummer is the hovedenhet of other
+// workplaces, each with those of its sub-units u administers too (the
+// merge needs both).
+func (s *Storage) ParentChoices(ctx context.Context, u *access.Principal, limit int) ([]ParentChoice, error) {
+	if err := needPrincipal(u); err != nil {
+		return nil, err
+	}
+	admin := u.Scope(access.OrgUnitWrite)
+	var a access.Args
+	rows, err := s.r.QueryContext(ctx, `SELECT `+workplaceColumns+` FROM workplaces w JOIN org_units u ON u.id = w.unit_id
+		WHERE w.orgnr <> '' AND EXISTS (SELECT 1 FROM workplaces sw WHERE sw.parent_orgnr = w.orgnr AND sw.id <> w.id)
+		AND `+admin.Filter("u.path", &a)+` ORDER BY w.sort_key, w.id LIMIT `+a.Add(limit), a...)
+	if err != nil {
+		return nil, err
+	}
+	var out []ParentChoice
+	err = eachRow(rows, func() error {
+		w, err := scanWorkplace(rows)
+		out = append(out, ParentChoice{Workplace: w})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, c := range out {
+		a := access.Args{c.Workplace.Orgnr, c.Workplace.ID}
+		rows, err := s.r.QueryContext(ctx, `SELECT `+workplaceColumns+` FROM workplaces w JOIN org_units u ON u.id = w.unit_id
+			WHERE w.parent_orgnr = $1 AND w.id <> $2 AND `+admin.Filter("u.path", &a)+` ORDER BY w.sort_key, w.id`, a...)
+		if err != nil {
+			return nil, err
+		}
+		err = eachRow(rows, func() error {
+			w, err := scanWorkplace(rows)
+			out[i].SubUnits = append(out[i].SubUnits, w)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// ResolveParent merges the workplace that carries a hovedenhet's number
+// into the sub-unit the administrator chose, which must be one of its
+// sub-units (MergeWorkplaces, audited).
+func (s *Storage) ResolveParent(ctx context.Context, u *access.Principal, id, subUnitID int64) error {
+	var orgnr, parent string
+	err := s.r.QueryRowContext(ctx, `SELECT (SELECT orgnr FROM workplaces WHERE id = $1), (SELECT parent_orgnr FROM workplaces WHERE id = $2)`, id, subUnitID).
+		Scan(&orgnr, &parent)
+	if err != nil || orgnr == "" || orgnr != parent {
+		if err := needPrincipal(u); err != nil {
+			return err
+		}
+		return model.ErrorKey(model.ENOTFOUND, "err.workplace.notfound")
+	}
+	return s.MergeWorkplaces(ctx, u, id, subUnitID)
+}
+
 // connTx runs fn in a transaction on conn that commits only if fn succeeds.
 func connTx(ctx context.Context, conn *sql.Conn, opts *sql.TxOptions, fn func(tx *sql.Tx) error) error {
 	tx, err := conn.BeginTx(ctx, opts)
