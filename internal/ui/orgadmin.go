@@ -549,6 +549,37 @@ func (h *Handler) mergeWorkplace() http.HandlerFunc {
 	}, "duplicate")
 }
 
+// parentChoicesLimit is how many hovedenhet workplaces the page lists.
+const parentChoicesLimit = 200
+
+// showParents lists the workplaces that carry a hovedenhet's number, each
+// with its sub-units to choose from.
+func (h *Handler) showParents(w http.ResponseWriter, r *http.Request) {
+	choices, err := h.Store.ParentChoices(r.Context(), access.FromContext(r.Context()), parentChoicesLimit)
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "parents", page{Title: locale.T(h.lang(r), "orgadmin.parents.title"), Data: choices})
+}
+
+// resolveParent merges a hovedenhet's workplace into the sub-unit chosen.
+func (h *Handler) resolveParent(w http.ResponseWriter, r *http.Request) {
+	if err := parseForm(w, r); err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	id, err := pathID(r, "id")
+	if err == nil {
+		err = h.Store.ResolveParent(r.Context(), access.FromContext(r.Context()), id, formID(r.PostFormValue("into")))
+	}
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/workplaces/parents", http.StatusSeeOther)
+}
+
 func (h *Handler) showAccounts(w http.ResponseWriter, r *http.Request) {
 	h.renderAccounts(w, r, http.StatusOK, page{})
 }
@@ -607,6 +638,8 @@ func (h *Handler) registerOrgAdmin(mux *http.ServeMux) {
 	mux.Handle("POST /units/{id}/roles", admin(h.appoint))
 	mux.Handle("GET /roles", admin(h.showRoles))
 	mux.Handle("POST /roles/{id}/end", admin(h.endRole))
+	mux.Handle("GET /workplaces/parents", admin(h.showParents))
+	mux.Handle("POST /workplaces/{id}/resolve", admin(h.resolveParent))
 	mux.Handle("GET /workplaces/new", admin(h.showNewWorkplace))
 	mux.Handle("POST /workplaces/new", admin(h.createWorkplace))
 	mux.Handle("GET /workplaces/{id}/move", admin(h.showWorkplaceAdmin))

@@ -138,6 +138,8 @@ func browserOrgAdmin(t *testing.T, engine string) {
 	if err != nil || len(roles) != 1 || !roles[0].EndDate.Equal(today.AddDate(2, 0, 0)) || roles[0].WorkplaceID != wpID || roles[0].Department != "Drift" {
 		t.Fatalf("roles of the club: %+v, %v", roles, err)
 	}
+	resolveParent(t, ctx, e, a, wpID)
+
 	// The steward of the workplace reaches it, not the club's subtree.
 	if sc := e.principal(t, "nytillitsvalgt").Scope(access.WorkplaceRead); len(sc.Paths) != 0 || len(sc.Workplaces) != 1 || sc.Workplaces[0] != wpID {
 		t.Errorf("the steward's scope = %+v", sc)
@@ -196,5 +198,40 @@ func browserOrgAdmin(t *testing.T, engine string) {
 	errs.take()
 	if e.principal(t, "nytillitsvalgt").Scope(access.WorkplaceRead).ContainsAt(club.Path, wpID) {
 		t.Error("the former steward's scope still holds the workplace")
+	}
+}
+
+// resolveParent: two workplaces name a third (not skip) as their
+// hovedenhet; the admin finds it on the page of hovedenheter to resolve,
+// reached from the list of units, and merges it into the first.
+func resolveParent(t *testing.T, ctx context.Context, e *testEnv, a *axeRun, skip int64) {
+	t.Helper()
+	db := e.Store.DB()
+	var ids []int64
+	rows, err := db.Query(`SELECT id FROM workplaces WHERE id <> $1 AND orgnr <> '' ORDER BY id LIMIT 3`, skip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id int64
+		rows.Scan(&id)
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if len(ids) != 3 {
+		t.Fatalf("workplaces %v", ids)
+	}
+	parent, subs := ids[0], ids[1:]
+	if _, err := db.Exec(`UPDATE workplaces SET parent_orgnr = (SELECT orgnr FROM workplaces WHERE id = $1) WHERE id IN ($2, $3)`, parent, subs[0], subs[1]); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, "hovedenheter", chromedp.Navigate(e.URL+"/units"), chromedp.Click(chromedp.ID("parents-link")),
+		chromedp.WaitVisible(chromedp.ID(fmt.Sprintf("parent-%d", parent))))
+	a.check("hovedenheter to resolve")
+	do(t, ctx, "resolve", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#parent-%d input[value="%d"] + button`, parent, subs[0]))),
+		chromedp.WaitVisible(chromedp.CSS("h1")), chromedp.WaitNotPresent(chromedp.ID(fmt.Sprintf("parent-%d", parent))))
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM workplaces WHERE id = $1`, parent).Scan(&n); err != nil || n != 0 {
+		t.Errorf("the hovedenhet's workplace is still there (%d, %v)", n, err)
 	}
 }
