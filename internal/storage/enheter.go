@@ -268,8 +268,13 @@ func (s *Storage) SubUnitsOf(ctx context.Context, u *access.Principal, parentOrg
 		return nil, err
 	}
 	var a access.Args
-	rows, err := s.r.QueryContext(ctx, `SELECT `+workplaceColumns+` FROM workplaces w JOIN org_units u ON u.id = w.unit_id
-		WHERE w.parent_orgnr = `+a.Add(orgnr)+` AND `+workplaceFilter(u.Scope(access.WorkplaceRead), &a)+` ORDER BY w.sort_key, w.id`, a...)
+	return s.listWorkplaces(ctx, `w.parent_orgnr = `+a.Add(orgnr)+` AND `+workplaceFilter(u.Scope(access.WorkplaceRead), &a)+` ORDER BY w.sort_key, w.id`, a...)
+}
+
+// listWorkplaces returns the workplaces (w, joined to their unit u) that
+// cond, with its ordering and limit, selects.
+func (s *Storage) listWorkplaces(ctx context.Context, cond string, args ...any) ([]*model.Workplace, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+workplaceColumns+` FROM workplaces w JOIN org_units u ON u.id = w.unit_id WHERE `+cond, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -301,34 +306,16 @@ func (s *Storage) ParentChoices(ctx context.Context, u *access.Principal, limit 
 	}
 	admin := u.Scope(access.OrgUnitWrite)
 	var a access.Args
-	rows, err := s.r.QueryContext(ctx, `SELECT `+workplaceColumns+` FROM workplaces w JOIN org_units u ON u.id = w.unit_id
-		WHERE w.orgnr <> '' AND EXISTS (SELECT 1 FROM workplaces sw WHERE sw.parent_orgnr = w.orgnr AND sw.id <> w.id)
+	parents, err := s.listWorkplaces(ctx, `w.orgnr <> '' AND EXISTS (SELECT 1 FROM workplaces sw WHERE sw.parent_orgnr = w.orgnr AND sw.id <> w.id)
 		AND `+admin.Filter("u.path", &a)+` ORDER BY w.sort_key, w.id LIMIT `+a.Add(limit), a...)
 	if err != nil {
 		return nil, err
 	}
-	var out []ParentChoice
-	err = eachRow(rows, func() error {
-		w, err := scanWorkplace(rows)
-		out = append(out, ParentChoice{Workplace: w})
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	for i, c := range out {
-		a := access.Args{c.Workplace.Orgnr, c.Workplace.ID}
-		rows, err := s.r.QueryContext(ctx, `SELECT `+workplaceColumns+` FROM workplaces w JOIN org_units u ON u.id = w.unit_id
-			WHERE w.parent_orgnr = $1 AND w.id <> $2 AND `+admin.Filter("u.path", &a)+` ORDER BY w.sort_key, w.id`, a...)
-		if err != nil {
-			return nil, err
-		}
-		err = eachRow(rows, func() error {
-			w, err := scanWorkplace(rows)
-			out[i].SubUnits = append(out[i].SubUnits, w)
-			return err
-		})
-		if err != nil {
+	out := make([]ParentChoice, len(parents))
+	for i, p := range parents {
+		a := access.Args{p.Orgnr, p.ID}
+		out[i].Workplace = p
+		if out[i].SubUnits, err = s.listWorkplaces(ctx, `w.parent_orgnr = $1 AND w.id <> $2 AND `+admin.Filter("u.path", &a)+` ORDER BY w.sort_key, w.id`, a...); err != nil {
 			return nil, err
 		}
 	}

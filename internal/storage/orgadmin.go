@@ -436,18 +436,7 @@ func (s *Storage) UnitWorkplaces(ctx context.Context, u *access.Principal, unitI
 	if _, err := s.adminUnit(ctx, s.r, u, unitID, true); err != nil {
 		return nil, err
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT `+workplaceColumns+` FROM workplaces w JOIN org_units u ON u.id = w.unit_id
-		WHERE w.unit_id = $1 ORDER BY w.sort_key, w.id LIMIT 1000`, unitID)
-	if err != nil {
-		return nil, err
-	}
-	var out []*model.Workplace
-	err = eachRow(rows, func() error {
-		w, err := scanWorkplace(rows)
-		out = append(out, w)
-		return err
-	})
-	return out, err
+	return s.listWorkplaces(ctx, `w.unit_id = $1 ORDER BY w.sort_key, w.id LIMIT 1000`, unitID)
 }
 
 // AdminWorkplace returns a workplace u may administer.

@@ -354,6 +354,10 @@ func TestWorkplaceSteward(t *testing.T) {
 			if err != nil || ws.Stewards != c.want {
 				t.Errorf("%s: %d stewards, want %d (%v)", c.w.Name, ws.Stewards, c.want, err)
 			}
+			at, err := s.StewardsAt(ctx, f.admin, c.w)
+			if err != nil || len(at) != c.want || (c.want == 1 && at[0].WorkplaceName != f.wD.Name) {
+				t.Errorf("%s: stewards listed %+v, %v", c.w.Name, at, err)
+			}
 		}
 		roles, err := s.Roles(ctx, f.admin, f.clubD.ID, 10)
 		if err != nil || len(roles) != 1 || roles[0].WorkplaceID != f.wD.ID || roles[0].WorkplaceName != f.wD.Name || roles[0].Department != "Havn" {

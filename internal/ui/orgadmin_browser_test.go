@@ -207,21 +207,12 @@ func browserOrgAdmin(t *testing.T, engine string) {
 func resolveParent(t *testing.T, ctx context.Context, e *testEnv, a *axeRun, skip int64) {
 	t.Helper()
 	db := e.Store.DB()
-	var ids []int64
-	rows, err := db.Query(`SELECT id FROM workplaces WHERE id <> $1 AND orgnr <> '' ORDER BY id LIMIT 3`, skip)
-	if err != nil {
+	var parent int64
+	subs := make([]int64, 2)
+	nth := `(SELECT id FROM workplaces WHERE id <> $1 AND orgnr <> '' ORDER BY id LIMIT 1 OFFSET `
+	if err := db.QueryRow(`SELECT `+nth+`0), `+nth+`1), `+nth+`2)`, skip).Scan(&parent, &subs[0], &subs[1]); err != nil {
 		t.Fatal(err)
 	}
-	for rows.Next() {
-		var id int64
-		rows.Scan(&id)
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if len(ids) != 3 {
-		t.Fatalf("workplaces %v", ids)
-	}
-	parent, subs := ids[0], ids[1:]
 	if _, err := db.Exec(`UPDATE workplaces SET parent_orgnr = (SELECT orgnr FROM workplaces WHERE id = $1) WHERE id IN ($2, $3)`, parent, subs[0], subs[1]); err != nil {
 		t.Fatal(err)
 	}
