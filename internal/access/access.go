@@ -97,6 +97,10 @@ type Grant struct {
 	UnitID   int64
 	UnitPath string
 	UnitKind model.UnitKind
+	// WorkplaceID, when not 0, is the one workplace of the unit the role
+	// is held on (a steward for that place only): the grant acts on it
+	// and not on the unit's subtree.
+	WorkplaceID int64
 	// Subtrees are the paths of further org units the role acts on.
 	Subtrees []string
 	// Workplaces are the ids of workplaces the role acts on wherever
@@ -105,9 +109,22 @@ type Grant struct {
 	Workplaces []int64
 }
 
-// Paths returns the grant's unit path and its further subtrees.
+// Paths returns the grant's unit path, unless it is held on one
+// workplace, and its further subtrees.
 func (g Grant) Paths() []string {
+	if g.WorkplaceID != 0 {
+		return g.Subtrees
+	}
 	return append([]string{g.UnitPath}, g.Subtrees...)
+}
+
+// workplaces returns the workplace the grant is held on, if any, and its
+// further workplaces.
+func (g Grant) workplaces() []int64 {
+	if g.WorkplaceID != 0 {
+		return append([]int64{g.WorkplaceID}, g.Workplaces...)
+	}
+	return g.Workplaces
 }
 
 // Principal is who acts: a signed-in user with the roles they hold today,
@@ -149,7 +166,7 @@ func (u *Principal) Scope(p Permission) Scope {
 		for _, g := range u.Grants {
 			if slices.Contains(rolePermissions[g.Role], p) {
 				paths = append(paths, g.Paths()...)
-				wps = append(wps, g.Workplaces...)
+				wps = append(wps, g.workplaces()...)
 			}
 		}
 	}
@@ -199,7 +216,9 @@ func (u *Principal) NeedsTwoFactor() bool {
 		return false
 	}
 	for _, g := range u.Grants {
-		if g.UnitKind != model.UnitClub || len(g.Subtrees) > 0 || len(g.Workplaces) > 0 {
+		// A role held on one workplace reaches less than a club, wherever
+		// the workplace hangs.
+		if (g.UnitKind != model.UnitClub && g.WorkplaceID == 0) || len(g.Subtrees) > 0 || len(g.Workplaces) > 0 {
 			return true
 		}
 	}

@@ -208,3 +208,27 @@ func TestIsSelf(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkplaceGrant: a role held on one workplace of a club reaches that
+// workplace and not the club's subtree, and needs no second factor, even
+// on a workplace that hangs on a branch.
+func TestWorkplaceGrant(t *testing.T) {
+	for _, kind := range []model.UnitKind{model.UnitClub, model.UnitBranch} {
+		u := &Principal{Grants: []Grant{{Role: model.RoleShopSteward, UnitPath: "/1/4/17/", UnitKind: kind, WorkplaceID: 8}}}
+		s := u.Scope(PersonRead)
+		if len(s.Paths) != 0 || !slices.Equal(s.Workplaces, []int64{8}) {
+			t.Fatalf("%s: scope = %+v", kind, s)
+		}
+		if !s.ContainsAt("/1/4/17/", 8) || s.ContainsAt("/1/4/17/", 9) || s.Contains("/1/4/17/") {
+			t.Errorf("%s: the workplace grant reaches beyond its workplace", kind)
+		}
+		if u.NeedsTwoFactor() || u.UnionWide(PersonRead) {
+			t.Errorf("%s: a workplace's steward needs a second factor or is union-wide", kind)
+		}
+	}
+	// Given a further workplace, it reaches both.
+	u := &Principal{Grants: []Grant{{Role: model.RoleShopSteward, UnitPath: "/1/4/17/", UnitKind: model.UnitClub, WorkplaceID: 8, Workplaces: []int64{3}}}}
+	if s := u.Scope(PersonRead); !slices.Equal(s.Workplaces, []int64{3, 8}) || !u.NeedsTwoFactor() {
+		t.Errorf("scope %+v, second factor %v", s, u.NeedsTwoFactor())
+	}
+}

@@ -185,15 +185,22 @@ func (r RoleName) Valid() bool { return Roles.Valid(r) }
 
 // Role is a position of trust held by a person on an org unit.
 type Role struct {
-	ID        int64
-	PersonID  int64
-	Person    string
-	Role      RoleName
-	UnitID    int64
-	UnitName  string
-	UnitPath  string
-	StartDate time.Time
-	EndDate   time.Time
+	ID       int64
+	PersonID int64
+	Person   string
+	Role     RoleName
+	UnitID   int64
+	UnitName string
+	UnitPath string
+	// WorkplaceID, when not 0, is the one workplace of the unit the role
+	// is held on: its holder acts on that workplace only.
+	WorkplaceID   int64
+	WorkplaceName string
+	// Department is the department at the workplace the role covers
+	// (pipeline.Share gives its new hires to this steward); may be empty.
+	Department string
+	StartDate  time.Time
+	EndDate    time.Time
 }
 
 // Contact is one entry in a person's contact history.

@@ -18,13 +18,16 @@ var singleHolder = map[RoleName]bool{RoleChiefShopSteward: true, RoleClubLeader:
 // any one time, so that a new term must not overlap a current one.
 func SingleHolder(role RoleName) bool { return singleHolder[role] }
 
-// ValidateTerm checks a role's term: a known role, a start, and an end (if
-// any) after the start. The end date is the first day without the role.
+// ValidateTerm checks a role's term: a known role, a start, an end (if
+// any) after the start, and a department of one line. The end date is
+// the first day without the role.
 func (r *Role) ValidateTerm() error {
 	var v Validation
 	v.Check(r.Role.Valid(), "role", "err.role.unknown")
 	v.Check(!r.StartDate.IsZero(), "start", "err.role.start")
 	v.Check(r.EndDate.IsZero() || r.EndDate.After(r.StartDate), "end", "err.role.end")
+	r.Department = strings.TrimSpace(r.Department)
+	v.Check(utf8.RuneCountInString(r.Department) <= maxText && !strings.ContainsAny(r.Department, "\x00\r\n"), "department", "valid.toolong", "n", maxText)
 	return v.Err()
 }
 

@@ -186,7 +186,7 @@ func (s *Storage) RebuildDailyCounts(ctx context.Context, u *access.Principal) (
 			{`DELETE FROM steward_counts`, nil},
 			{`INSERT INTO steward_counts (unit_id, workplaces, stewards) SELECT u.id,
 				(SELECT count(*) FROM workplaces w WHERE w.unit_id = u.id),
-				(SELECT count(*) FROM roles r WHERE r.unit_id = u.id AND r.role IN ` + stewardRoles + ` AND (r.end_date IS NULL OR r.end_date > $1))
+				(SELECT count(*) FROM roles r WHERE r.unit_id = u.id AND r.workplace_id IS NULL AND r.role IN ` + stewardRoles + ` AND (r.end_date IS NULL OR r.end_date > $1))
 				FROM org_units u`, []any{today}},
 			{`DELETE FROM recruitment_counts`, nil},
 			{`INSERT INTO recruitment_counts (unit_path, workplace_id, hour, lists, last_list, new_hires, asked, joined)

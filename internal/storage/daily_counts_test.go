@@ -143,6 +143,13 @@ func TestDailyCountsFollowChanges(t *testing.T) {
 		if h := homeOf(f.admin); h != [2]int{3, 3} {
 			t.Fatalf("after the term: %v, want 3, 3", h)
 		}
+		// A steward of one workplace covers that workplace, not its club's
+		// other one.
+		exec(`INSERT INTO roles (person_id, role, unit_id, workplace_id, start_date) VALUES ($1, 'shop_steward', $2, $3, $4)`, b1.ID, f.clubB.ID, f.wB.ID, date(today))
+		same("workplace steward")
+		if h := homeOf(f.admin); h != [2]int{3, 2} {
+			t.Fatalf("with a steward of workplace B: %v, want 3, 2", h)
+		}
 
 		// Drift is mended by the next day's count.
 		exec(`UPDATE recruitment_counts SET new_hires = new_hires + 5`)

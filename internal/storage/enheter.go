@@ -268,8 +268,13 @@ func (s *Storage) SubUnitsOf(ctx context.Context, u *access.Principal, parentOrg
 		return nil, err
 	}
 	var a access.Args
-	rows, err := s.r.QueryContext(ctx, `SELECT `+workplaceColumns+` FROM workplaces w JOIN org_units u ON u.id = w.unit_id
-		WHERE w.parent_orgnr = `+a.Add(orgnr)+` AND `+workplaceFilter(u.Scope(access.WorkplaceRead), &a)+` ORDER BY w.sort_key, w.id`, a...)
+	return s.listWorkplaces(ctx, `w.parent_orgnr = `+a.Add(orgnr)+` AND `+workplaceFilter(u.Scope(access.WorkplaceRead), &a)+` ORDER BY w.sort_key, w.id`, a...)
+}
+
+// listWorkplaces returns the workplaces (w, joined to their unit u) that
+// cond, with its ordering and limit, selects.
+func (s *Storage) listWorkplaces(ctx context.Context, cond string, args ...any) ([]*model.Workplace, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+workplaceColumns+` FROM workplaces w JOIN org_units u ON u.id = w.unit_id WHERE `+cond, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -280,6 +285,57 @@ func (s *Storage) SubUnitsOf(ctx context.Context, u *access.Principal, parentOrg
 		return err
 	})
 	return out, err
+}
+
+// ParentChoice is a workplace that carries the organisasjonsnummer of a
+// hovedenhet (a register export named the employer by it), with the
+// sub-units Enhetsregisteret gives it: an administrator chooses the one
+// meant, and the workplace is merged into it.
+type ParentChoice struct {
+	Workplace *model.Workplace
+	SubUnits  []*model.Workplace
+}
+
+// ParentChoices lists, alphabetically, at most limit workplaces u
+// administers whose organisasjonsnummer is the hovedenhet of other
+// workplaces, each with those of its sub-units u administers too (the
+// merge needs both).
+func (s *Storage) ParentChoices(ctx context.Context, u *access.Principal, limit int) ([]ParentChoice, error) {
+	if err := needPrincipal(u); err != nil {
+		return nil, err
+	}
+	admin := u.Scope(access.OrgUnitWrite)
+	var a access.Args
+	parents, err := s.listWorkplaces(ctx, `w.orgnr <> '' AND EXISTS (SELECT 1 FROM workplaces sw WHERE sw.parent_orgnr = w.orgnr AND sw.id <> w.id)
+		AND `+admin.Filter("u.path", &a)+` ORDER BY w.sort_key, w.id LIMIT `+a.Add(limit), a...)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ParentChoice, len(parents))
+	for i, p := range parents {
+		a := access.Args{p.Orgnr, p.ID}
+		out[i].Workplace = p
+		if out[i].SubUnits, err = s.listWorkplaces(ctx, `w.parent_orgnr = $1 AND w.id <> $2 AND `+admin.Filter("u.path", &a)+` ORDER BY w.sort_key, w.id`, a...); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// ResolveParent merges the workplace that carries a hovedenhet's number
+// into the sub-unit the administrator chose, which must be one of its
+// sub-units (MergeWorkplaces, audited).
+func (s *Storage) ResolveParent(ctx context.Context, u *access.Principal, id, subUnitID int64) error {
+	var orgnr, parent string
+	err := s.r.QueryRowContext(ctx, `SELECT (SELECT orgnr FROM workplaces WHERE id = $1), (SELECT parent_orgnr FROM workplaces WHERE id = $2)`, id, subUnitID).
+		Scan(&orgnr, &parent)
+	if err != nil || orgnr == "" || orgnr != parent {
+		if err := needPrincipal(u); err != nil {
+			return err
+		}
+		return model.ErrorKey(model.ENOTFOUND, "err.workplace.notfound")
+	}
+	return s.MergeWorkplaces(ctx, u, id, subUnitID)
 }
 
 // connTx runs fn in a transaction on conn that commits only if fn succeeds.

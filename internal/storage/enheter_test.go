@@ -139,7 +139,8 @@ func TestImportEnheterDensity(t *testing.T) {
 }
 
 // TestSubUnitsOf: the hovedenhet's orgnr finds its sub-units among the
-// workplaces the user may see; two are for an admin to choose between.
+// workplaces the user may see; several are for an admin to choose between
+// (ParentChoices, ResolveParent).
 func TestSubUnitsOf(t *testing.T) {
 	engines(t, func(t *testing.T, s *Storage) {
 		f := newEnheterFixture(t, s)
@@ -170,6 +171,49 @@ func TestSubUnitsOf(t *testing.T) {
 		}
 		if _, err := s.SubUnitsOf(ctx, f.admin, "12345"); model.ErrorCode(err) != model.EINVALID {
 			t.Errorf("invalid orgnr: %v", err)
+		}
+
+		// A register export named an employer by the hovedenhet: the
+		// workplace it made is listed with the sub-units to choose from,
+		// and merged into the one chosen.
+		parent := &model.Workplace{UnitID: f.clubA.ID, Name: "Oslo kommune", Orgnr: "974760673"}
+		if err := s.CreateWorkplace(ctx, f.admin, parent); err != nil {
+			t.Fatal(err)
+		}
+		p := f.person(t, "Hanne", "Hovedenhet", parent)
+		// The fixture's workplace with Trondheim kommune's number is one too.
+		choices, err := s.ParentChoices(ctx, f.admin, 10)
+		if err != nil || len(choices) != 2 || choices[0].Workplace.ID != parent.ID || choices[1].Workplace.Orgnr != "942110464" {
+			t.Fatalf("choices %+v, %v", choices, err)
+		}
+		if got := names(choices[0].SubUnits, nil); got != "973760041,973760033,973760068" {
+			t.Errorf("sub-units to choose from: %s", got)
+		}
+		if choices, err := s.ParentChoices(ctx, f.steward, 10); err != nil || len(choices) != 0 {
+			t.Errorf("a steward's choices %+v, %v", choices, err)
+		}
+		trondheim, err := s.WorkplaceByOrgnr(ctx, f.admin, "973760009")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ResolveParent(ctx, f.admin, parent.ID, trondheim.ID); model.ErrorCode(err) != model.ENOTFOUND {
+			t.Errorf("a workplace of another hovedenhet: %v", err)
+		}
+		toyen := choices[0].SubUnits[2]
+		if err := s.ResolveParent(ctx, f.steward, parent.ID, toyen.ID); err == nil {
+			t.Error("a steward resolved a hovedenhet")
+		}
+		if err := s.ResolveParent(ctx, f.admin, parent.ID, toyen.ID); err != nil {
+			t.Fatal(err)
+		}
+		if q, err := s.Person(ctx, f.admin, p.ID); err != nil || q.WorkplaceID != toyen.ID {
+			t.Errorf("the person after resolving: %+v, %v", q, err)
+		}
+		if choices, err := s.ParentChoices(ctx, f.admin, 10); err != nil || len(choices) != 1 {
+			t.Errorf("choices after resolving %+v, %v", choices, err)
+		}
+		if h, err := s.WorkplaceHistory(ctx, f.admin, toyen.ID, 5); err != nil || len(h) == 0 || h[0].Action != "merge" {
+			t.Errorf("history %+v, %v", h, err)
 		}
 	})
 }

@@ -130,10 +130,13 @@ func (s *Storage) pipelineOf(ctx context.Context, personID int64) ([]PipelineEnt
 	return out, err
 }
 
-// roles lists roles matching cond (with args) together with unit and person names.
+// roles lists roles matching cond (with args) together with unit,
+// workplace and person names.
 func (s *Storage) roles(ctx context.Context, cond string, args ...any) ([]model.Role, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT r.id, r.person_id, p.first_name || ' ' || p.last_name, r.role, r.unit_id, o.name, o.path, r.start_date, r.end_date
-		FROM roles r JOIN org_units o ON o.id = r.unit_id JOIN persons p ON p.id = r.person_id WHERE `+cond+` ORDER BY r.start_date DESC, r.id`, args...)
+	rows, err := s.r.QueryContext(ctx, `SELECT r.id, r.person_id, p.first_name || ' ' || p.last_name, r.role, r.unit_id, o.name, o.path,
+		COALESCE(r.workplace_id, 0), COALESCE(w.name, ''), r.department, r.start_date, r.end_date
+		FROM roles r JOIN org_units o ON o.id = r.unit_id JOIN persons p ON p.id = r.person_id LEFT JOIN workplaces w ON w.id = r.workplace_id
+		WHERE `+cond+` ORDER BY r.start_date DESC, r.id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +144,8 @@ func (s *Storage) roles(ctx context.Context, cond string, args ...any) ([]model.
 	err = eachRow(rows, func() error {
 		var r model.Role
 		var end sql.NullTime
-		if err := rows.Scan(&r.ID, &r.PersonID, &r.Person, &r.Role, &r.UnitID, &r.UnitName, &r.UnitPath, &r.StartDate, &end); err != nil {
+		if err := rows.Scan(&r.ID, &r.PersonID, &r.Person, &r.Role, &r.UnitID, &r.UnitName, &r.UnitPath,
+			&r.WorkplaceID, &r.WorkplaceName, &r.Department, &r.StartDate, &end); err != nil {
 			return err
 		}
 		r.EndDate = timeOf(end)
@@ -151,12 +155,14 @@ func (s *Storage) roles(ctx context.Context, cond string, args ...any) ([]model.
 	return out, err
 }
 
-// StewardsAt lists the current shop stewards of a workplace's club.
+// StewardsAt lists the current shop stewards of a workplace's club and of
+// the workplace itself (not those of the club's other workplaces).
 func (s *Storage) StewardsAt(ctx context.Context, u *access.Principal, w *model.Workplace) ([]model.Role, error) {
 	if !u.Scope(access.WorkplaceRead).ContainsAt(w.UnitPath, w.ID) {
 		return nil, model.ErrorKey(model.ENOTFOUND, "err.workplace.notfound")
 	}
-	return s.roles(ctx, `r.unit_id = $1 AND r.role IN `+stewardRoles+` AND (r.end_date IS NULL OR r.end_date > $2)`, w.UnitID, date(s.today()))
+	return s.roles(ctx, `r.unit_id = $1 AND (r.workplace_id IS NULL OR r.workplace_id = $3) AND r.role IN `+stewardRoles+`
+		AND (r.end_date IS NULL OR r.end_date > $2)`, w.UnitID, date(s.today()), w.ID)
 }
 
 // eachRow calls fn for every row and closes rows.

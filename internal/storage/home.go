@@ -50,14 +50,19 @@ func (s *Storage) stewardless(ctx context.Context, sc access.Scope) (all, none i
 	if err != nil {
 		return 0, 0, err
 	}
-	var a access.Args
-	q := `SELECT COALESCE(SUM(c.workplaces), 0), COALESCE(SUM(CASE WHEN c.stewards = 0 THEN c.workplaces ELSE 0 END), 0)
+	// steward_counts counts the stewards of a whole unit; a unit without
+	// any may still have workplaces with a steward of their own (a role on
+	// one workplace), which the few such roles tell.
+	a := access.Args{date(s.today())}
+	q := `SELECT COALESCE(SUM(c.workplaces), 0), COALESCE(SUM(CASE WHEN c.stewards = 0 THEN c.workplaces -
+			(SELECT count(DISTINCT r.workplace_id) FROM roles r WHERE r.unit_id = c.unit_id AND r.workplace_id IS NOT NULL
+			AND r.role IN ` + stewardRoles + ` AND (r.end_date IS NULL OR r.end_date > $1)) ELSE 0 END), 0)
 		FROM steward_counts c JOIN org_units u ON u.id = c.unit_id WHERE ` + sc.Filter("u.path", &a)
 	if !current || len(sc.Workplaces) > 0 {
-		a = access.Args{date(s.today())}
+		a = access.Args{a[0]}
 		q = `SELECT count(*),
-		COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM roles r WHERE r.unit_id = w.unit_id AND r.role IN ` + stewardRoles + `
-			AND (r.end_date IS NULL OR r.end_date > $1)) THEN 1 ELSE 0 END), 0)
+		COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM roles r WHERE r.unit_id = w.unit_id AND (r.workplace_id IS NULL OR r.workplace_id = w.id)
+			AND r.role IN ` + stewardRoles + ` AND (r.end_date IS NULL OR r.end_date > $1)) THEN 1 ELSE 0 END), 0)
 		FROM workplaces w JOIN org_units u ON u.id = w.unit_id WHERE ` + workplaceFilter(sc, &a)
 	}
 	err = s.r.QueryRowContext(ctx, q, a...).Scan(&all, &none)

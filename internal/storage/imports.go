@@ -740,14 +740,15 @@ func (s *Storage) taskOwner(ctx context.Context, q interface {
 
 // unitOwner is who gets a task about a unit's member, as
 // pipeline.StewardRoles says (the first by person id of those in office
-// today); 0 when nobody is.
+// today on the unit itself: a steward of one of its workplaces does not
+// reach the others); 0 when nobody is.
 func (s *Storage) unitOwner(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, unitID int64, today time.Time) (int64, error) {
 	var owner sql.NullInt64
 	err := q.QueryRowContext(ctx, `SELECT COALESCE(
 		(SELECT MIN(r.person_id) FROM roles r
-			WHERE r.unit_id = $1 AND r.role IN `+sqlSet(pipeline.StewardRoles...)+` AND r.start_date <= $2 AND (r.end_date IS NULL OR r.end_date > $2)),
+			WHERE r.unit_id = $1 AND r.workplace_id IS NULL AND r.role IN `+sqlSet(pipeline.StewardRoles...)+` AND r.start_date <= $2 AND (r.end_date IS NULL OR r.end_date > $2)),
 		(SELECT MIN(r.person_id) FROM roles r JOIN org_units ru ON ru.id = r.unit_id, org_units u
 			WHERE u.id = $1 AND r.role = `+sqlWord(pipeline.CoordinatorRole)+` AND r.start_date <= $2 AND (r.end_date IS NULL OR r.end_date > $2) AND ru.kind = `+sqlWord(model.UnitRegion)+`
 			AND substr(u.path, 1, length(ru.path)) = ru.path))`, unitID, date(today)).Scan(&owner)

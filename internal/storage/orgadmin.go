@@ -236,11 +236,18 @@ type ClosePreview struct {
 	Members    int
 	Roles      int
 	Tasks      int
+	// RewardLevels are the recruiting prizes of the unit: they go with
+	// its people to the unit they move to.
+	RewardLevels int
+	// Portfolios are the roles elsewhere given the unit's subtree as a
+	// further scope (role_scopes): the entries are removed, for the unit
+	// the people move to may reach much further.
+	Portfolios int
 }
 
 // HasContent reports whether anything must go to another unit.
 func (p ClosePreview) HasContent() bool {
-	return p.Workplaces+p.Persons+p.Tasks > 0
+	return p.Workplaces+p.Persons+p.Tasks+p.RewardLevels > 0
 }
 
 // PreviewClose counts what closing a unit would move or end.
@@ -266,6 +273,8 @@ func (s *Storage) previewClose(ctx context.Context, q queryer, o *AdminUnit) (*C
 		{&p.Members, `SELECT count(*) FROM persons x WHERE x.member_status IN ('active', 'arrears') AND `, "x.unit_path", nil},
 		{&p.Roles, `SELECT count(*) FROM roles r JOIN org_units x ON x.id = r.unit_id WHERE r.source <> $1 AND (r.end_date IS NULL OR r.end_date > $2) AND `, "x.path", access.Args{fromRegister, date(s.today())}},
 		{&p.Tasks, `SELECT count(*) FROM tasks x WHERE x.status = 'open' AND `, "x.unit_path", nil},
+		{&p.RewardLevels, `SELECT count(*) FROM reward_levels l JOIN org_units x ON x.id = l.unit_id WHERE `, "x.path", nil},
+		{&p.Portfolios, `SELECT count(*) FROM role_scopes rs JOIN org_units x ON x.id = rs.unit_id WHERE `, "x.path", nil},
 	} {
 		if err := q.QueryRowContext(ctx, c.query+sub.Filter(c.path, &c.args), c.args...).Scan(c.n); err != nil {
 			return nil, err
@@ -274,8 +283,9 @@ func (s *Storage) previewClose(ctx context.Context, q queryer, o *AdminUnit) (*C
 	return p, nil
 }
 
-// CloseUnit closes a unit: its workplaces, persons and tasks go to the
-// unit `to`, its roles end today, and it is marked closed. Open units
+// CloseUnit closes a unit: its workplaces, persons, tasks and reward
+// levels go to the unit `to`, its roles end today, the further scopes
+// that name it are removed, and it is marked closed. Open units
 // below must be moved or closed first, and a unit with anything in it
 // cannot close without saying where that goes (to is 0 otherwise).
 func (s *Storage) CloseUnit(ctx context.Context, u *access.Principal, id, to int64) (*ClosePreview, error) {
@@ -324,9 +334,17 @@ func (s *Storage) CloseUnit(ctx context.Context, u *access.Principal, id, to int
 					return err
 				}
 			}
+			a = access.Args{target.ID}
+			if _, err := tx.ExecContext(ctx, `UPDATE reward_levels SET unit_id = $1 WHERE unit_id IN (SELECT id FROM org_units WHERE `+
+				sub.Filter("path", &a)+`)`, a...); err != nil {
+				return err
+			}
 			detail = target.Name
 		}
 		if err := s.endRolesBelow(ctx, tx, u, o.Path, today); err != nil {
+			return err
+		}
+		if err := s.removeScopesBelow(ctx, tx, u, o.Path); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE org_units SET closed_on = $1 WHERE id = $2`, date(today), o.ID); err != nil {
@@ -342,28 +360,50 @@ func (s *Storage) CloseUnit(ctx context.Context, u *access.Principal, id, to int
 // ends on its first day. The register's roles are the register's to end.
 func (s *Storage) endRolesBelow(ctx context.Context, tx *sql.Tx, u *access.Principal, path string, day time.Time) error {
 	a := access.Args{date(day), fromRegister}
-	rows, err := tx.QueryContext(ctx, `SELECT r.id, r.person_id FROM roles r JOIN org_units o ON o.id = r.unit_id
-		WHERE (r.end_date IS NULL OR r.end_date > $1) AND r.source <> $2 AND `+access.Scope{Paths: []string{path}}.Filter("o.path", &a), a...)
+	return s.eachAudited(ctx, tx, u, `SELECT r.id, r.person_id FROM roles r JOIN org_units o ON o.id = r.unit_id
+		WHERE (r.end_date IS NULL OR r.end_date > $1) AND r.source <> $2 AND `+access.Scope{Paths: []string{path}}.Filter("o.path", &a), a,
+		"end", "role", []string{"end_date"}, func(id int64) error {
+			_, err := tx.ExecContext(ctx, `UPDATE roles SET end_date = CASE WHEN start_date > $1 THEN start_date ELSE $1 END WHERE id = $2`, date(day), id)
+			return err
+		})
+}
+
+// removeScopesBelow removes, each audited, the further scopes (role_scopes)
+// that name a unit below path: the unit closes, and its people move to a
+// unit that may reach much further than the role was given.
+func (s *Storage) removeScopesBelow(ctx context.Context, tx *sql.Tx, u *access.Principal, path string) error {
+	var a access.Args
+	return s.eachAudited(ctx, tx, u, `SELECT rs.id, r.person_id FROM role_scopes rs JOIN roles r ON r.id = rs.role_id JOIN org_units o ON o.id = rs.unit_id
+		WHERE `+access.Scope{Paths: []string{path}}.Filter("o.path", &a), a,
+		"delete", "role_scope", nil, func(id int64) error {
+			_, err := tx.ExecContext(ctx, `DELETE FROM role_scopes WHERE id = $1`, id)
+			return err
+		})
+}
+
+// eachAudited runs change on every row the query finds (its id and the
+// person it concerns) and logs each change in the audit log.
+func (s *Storage) eachAudited(ctx context.Context, tx *sql.Tx, u *access.Principal, query string, args access.Args,
+	action, entity string, fields []string, change func(id int64) error) error {
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}
-	var ended [][2]int64
+	var found [][2]int64
 	err = eachRow(rows, func() error {
 		var r [2]int64
-		if err := rows.Scan(&r[0], &r[1]); err != nil {
-			return err
-		}
-		ended = append(ended, r)
-		return nil
+		err := rows.Scan(&r[0], &r[1])
+		found = append(found, r)
+		return err
 	})
 	if err != nil {
 		return err
 	}
-	for _, r := range ended {
-		if _, err := tx.ExecContext(ctx, `UPDATE roles SET end_date = CASE WHEN start_date > $1 THEN start_date ELSE $1 END WHERE id = $2`, date(day), r[0]); err != nil {
+	for _, r := range found {
+		if err := change(r[0]); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, u, "end", "role", r[0], []string{"end_date"}, r[1], ""); err != nil {
+		if err := s.audit(ctx, tx, u, action, entity, r[0], fields, r[1], ""); err != nil {
 			return err
 		}
 	}
@@ -387,6 +427,16 @@ func (s *Storage) adminWorkplace(ctx context.Context, q queryer, u *access.Princ
 		return nil, err
 	}
 	return w, nil
+}
+
+// UnitWorkplaces lists, alphabetically, the workplaces of one unit u
+// administers (not those of the units below it): where a role may be
+// held on one workplace.
+func (s *Storage) UnitWorkplaces(ctx context.Context, u *access.Principal, unitID int64) ([]*model.Workplace, error) {
+	if _, err := s.adminUnit(ctx, s.r, u, unitID, true); err != nil {
+		return nil, err
+	}
+	return s.listWorkplaces(ctx, `w.unit_id = $1 ORDER BY w.sort_key, w.id LIMIT 1000`, unitID)
 }
 
 // AdminWorkplace returns a workplace u may administer.
@@ -426,8 +476,9 @@ func (s *Storage) MoveWorkplace(ctx context.Context, u *access.Principal, id, un
 
 // followWorkplace moves what hangs on the workplace from (now part of w,
 // its old self or the one it merges into) to w's unit and path: persons
-// working there, tasks about the workplace or its persons, the pipeline
-// and the imported lists.
+// working there, tasks about the workplace or its persons, the pipeline,
+// the imported lists, the roles held on the workplace and the open
+// possible matches of its persons.
 func followWorkplace(ctx context.Context, tx *sql.Tx, old *model.Workplace, from, unitID int64, path string) error {
 	// Tasks about persons of the workplace that were placed with it move
 	// too; a task placed elsewhere (a region's) stays.
@@ -440,8 +491,44 @@ func followWorkplace(ctx context.Context, tx *sql.Tx, old *model.Workplace, from
 			return err
 		}
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE persons SET unit_id = $1, unit_path = $2 WHERE workplace_id = $3`, unitID, path, from)
-	return err
+	if _, err := tx.ExecContext(ctx, `UPDATE roles SET unit_id = $1 WHERE workplace_id = $2`, unitID, from); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE persons SET unit_id = $1, unit_path = $2 WHERE workplace_id = $3`, unitID, path, from); err != nil {
+		return err
+	}
+	return repathMatches(ctx, tx, from)
+}
+
+// repathMatches gives the open possible matches of the persons at a
+// workplace the place of who decides them now (access.CommonPath of the
+// two persons' places, as when they were found), after the workplace
+// moved.
+func repathMatches(ctx context.Context, tx *sql.Tx, workplaceID int64) error {
+	rows, err := tx.QueryContext(ctx, `SELECT mc.id, a.unit_path, b.unit_path FROM match_candidates mc
+		JOIN persons a ON a.id = mc.person_id JOIN persons b ON b.id = mc.candidate_id
+		WHERE mc.decision = '' AND (mc.person_id IN (SELECT id FROM persons WHERE workplace_id = $1)
+			OR mc.candidate_id IN (SELECT id FROM persons WHERE workplace_id = $1))`, workplaceID)
+	if err != nil {
+		return err
+	}
+	paths := map[int64]string{}
+	err = eachRow(rows, func() error {
+		var id int64
+		var a, b string
+		err := rows.Scan(&id, &a, &b)
+		paths[id] = access.CommonPath(a, b)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for id, path := range paths {
+		if _, err := tx.ExecContext(ctx, `UPDATE match_candidates SET unit_path = $1 WHERE id = $2 AND unit_path <> $1`, path, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // LinkOrgnr gives a workplace its organisasjonsnummer from Enhetsregisteret;
@@ -476,7 +563,8 @@ func (s *Storage) LinkOrgnr(ctx context.Context, u *access.Principal, id int64, 
 
 // MergeWorkplaces folds the workplace from into into, when both are the
 // same place: employments, persons, tasks, the pipeline, imported lists,
-// join applications and the remembered column mapping go to into, and
+// join applications, roles held on it and the remembered column mapping
+// go to into, and
 // from is deleted. A person in the pipeline of both keeps into's entry.
 func (s *Storage) MergeWorkplaces(ctx context.Context, u *access.Principal, from, into int64) error {
 	if from == into {
@@ -504,7 +592,7 @@ func (s *Storage) MergeWorkplaces(ctx context.Context, u *access.Principal, from
 			AND role_id IN (SELECT rs.role_id FROM role_scopes rs WHERE rs.workplace_id = $2)`, src.ID, dst.ID); err != nil {
 			return err
 		}
-		for _, table := range []string{"employments", "persons", "tasks", "pipeline", "imports", "applications", "role_scopes"} {
+		for _, table := range []string{"employments", "persons", "tasks", "pipeline", "imports", "applications", "role_scopes", "roles"} {
 			if _, err := tx.ExecContext(ctx, `UPDATE `+table+` SET workplace_id = $1 WHERE workplace_id = $2`, dst.ID, src.ID); err != nil {
 				return err
 			}
@@ -527,13 +615,29 @@ func (s *Storage) MergeWorkplaces(ctx context.Context, u *access.Principal, from
 	})
 }
 
-// checkRole is AddRole's check of a new term: u administers the unit and
-// sees the person, the term is valid, and a single-holder role (model.
-// SingleHolder) has no other holder during it.
+// checkRole is AddRole's check of a new term: u administers the unit
+// (and the workplace, for a role on one workplace, which must be the
+// unit's) and sees the person, the term is valid, and a single-holder
+// role (model.SingleHolder) has no other holder on the same unit or
+// workplace during it.
 func (s *Storage) checkRole(ctx context.Context, tx *sql.Tx, u *access.Principal, r *model.Role) error {
+	if r.WorkplaceID != 0 {
+		w, err := s.adminWorkplace(ctx, tx, u, r.WorkplaceID)
+		if err != nil {
+			return err
+		}
+		if r.UnitID != 0 && r.UnitID != w.UnitID {
+			return model.ErrorKey(model.EINVALID, "err.role.workplace").WithField("workplace", "err.role.workplace")
+		}
+		r.UnitID, r.WorkplaceName = w.UnitID, w.Name
+	}
 	o, err := s.adminUnit(ctx, tx, u, r.UnitID, false)
 	if err != nil {
 		return err
+	}
+	where := o.Name
+	if r.WorkplaceID != 0 {
+		where = r.WorkplaceName
 	}
 	var path string
 	if err := tx.QueryRowContext(ctx, `SELECT unit_path FROM persons WHERE id = $1`, r.PersonID).Scan(&path); err != nil || !u.Scope(access.PersonRead).Contains(path) {
@@ -553,13 +657,13 @@ func (s *Storage) checkRole(ctx context.Context, tx *sql.Tx, u *access.Principal
 	var name string
 	var start time.Time
 	var end sql.NullTime
-	a := access.Args{o.ID, r.Role, date(r.StartDate)}
+	a := access.Args{o.ID, r.Role, date(r.StartDate), r.WorkplaceID}
 	before := ""
 	if !r.EndDate.IsZero() {
 		before = ` AND r.start_date < ` + a.Add(date(r.EndDate))
 	}
 	err = tx.QueryRowContext(ctx, `SELECT p.first_name || ' ' || p.last_name, r.start_date, r.end_date FROM roles r JOIN persons p ON p.id = r.person_id
-		WHERE r.unit_id = $1 AND r.role = $2 AND (r.end_date IS NULL OR r.end_date > $3)`+before+`
+		WHERE r.unit_id = $1 AND r.role = $2 AND (r.end_date IS NULL OR r.end_date > $3) AND COALESCE(r.workplace_id, 0) = $4`+before+`
 		ORDER BY r.start_date LIMIT 1`, a...).Scan(&name, &start, &end)
 	if err == sql.ErrNoRows {
 		return nil
@@ -567,7 +671,7 @@ func (s *Storage) checkRole(ctx context.Context, tx *sql.Tx, u *access.Principal
 	if err != nil {
 		return err
 	}
-	return model.ErrorKey(model.ECONFLICT, "err.role.overlap", "role", model.Text{Key: "role." + string(r.Role)}, "name", name, "unit", o.Name).WithField("start", "err.role.overlap.field")
+	return model.ErrorKey(model.ECONFLICT, "err.role.overlap", "role", model.Text{Key: "role." + string(r.Role)}, "name", name, "unit", where).WithField("start", "err.role.overlap.field")
 }
 
 // EndRole ends a term on a day (the first day without the role). A term
@@ -630,9 +734,9 @@ func (s *Storage) Roles(ctx context.Context, u *access.Principal, unitID int64, 
 	if unitID != 0 {
 		cond += ` AND o.id = ` + a.Add(unitID)
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT r.id, r.person_id, p.first_name || ' ' || p.last_name, r.role, r.unit_id, o.name, o.path, r.start_date, r.end_date,
-		r.source = `+a.Add(fromRegister)+`
-		FROM roles r JOIN org_units o ON o.id = r.unit_id JOIN persons p ON p.id = r.person_id
+	rows, err := s.r.QueryContext(ctx, `SELECT r.id, r.person_id, p.first_name || ' ' || p.last_name, r.role, r.unit_id, o.name, o.path,
+		COALESCE(r.workplace_id, 0), COALESCE(w.name, ''), r.department, r.start_date, r.end_date, r.source = `+a.Add(fromRegister)+`
+		FROM roles r JOIN org_units o ON o.id = r.unit_id JOIN persons p ON p.id = r.person_id LEFT JOIN workplaces w ON w.id = r.workplace_id
 		WHERE (r.end_date IS NULL OR r.end_date > $1) AND `+cond+`
 		ORDER BY CASE WHEN r.end_date IS NULL THEN 1 ELSE 0 END, r.end_date, o.sort_key, p.sort_key LIMIT `+a.Add(limit), a...)
 	if err != nil {
@@ -642,7 +746,8 @@ func (s *Storage) Roles(ctx context.Context, u *access.Principal, unitID int64, 
 	err = eachRow(rows, func() error {
 		var t RoleTerm
 		var end sql.NullTime
-		if err := rows.Scan(&t.ID, &t.PersonID, &t.Person, &t.Role.Role, &t.UnitID, &t.UnitName, &t.UnitPath, &t.StartDate, &end, &t.Register); err != nil {
+		if err := rows.Scan(&t.ID, &t.PersonID, &t.Person, &t.Role.Role, &t.UnitID, &t.UnitName, &t.UnitPath,
+			&t.WorkplaceID, &t.WorkplaceName, &t.Department, &t.StartDate, &end, &t.Register); err != nil {
 			return err
 		}
 		if end.Valid {
@@ -672,12 +777,13 @@ func (s *Storage) UnitHistory(ctx context.Context, u *access.Principal, id int64
 	return s.history(ctx, `(l.entity = 'org_unit' AND l.entity_id = $1) OR (l.entity = 'role' AND r.unit_id = $1)`, id, limit)
 }
 
-// WorkplaceHistory is the audit trail of a workplace, newest first.
+// WorkplaceHistory is the audit trail of a workplace and of the roles
+// held on it, newest first.
 func (s *Storage) WorkplaceHistory(ctx context.Context, u *access.Principal, id int64, limit int) ([]HistoryEntry, error) {
 	if _, err := s.adminWorkplace(ctx, s.r, u, id); err != nil {
 		return nil, err
 	}
-	return s.history(ctx, `l.entity = 'workplace' AND l.entity_id = $1`, id, limit)
+	return s.history(ctx, `(l.entity = 'workplace' AND l.entity_id = $1) OR (l.entity = 'role' AND r.workplace_id = $1)`, id, limit)
 }
 
 func (s *Storage) history(ctx context.Context, cond string, id int64, limit int) ([]HistoryEntry, error) {

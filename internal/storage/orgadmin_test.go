@@ -114,8 +114,21 @@ func TestCloseUnitMovesWhatHangsBelow(t *testing.T) {
 		if err := s.AddRole(ctx, f.admin, &model.Role{PersonID: p.ID, Role: model.RoleShopSteward, UnitID: f.clubA.ID, StartDate: s.Today()}); err != nil {
 			t.Fatal(err)
 		}
+		// A prize for recruiting in club A, and a coordinator of club B
+		// given club A as a further scope.
+		level := &RewardLevel{UnitID: f.clubA.ID, Recruits: 3, Prize: "Kinobillett"}
+		if err := s.SaveRewardLevel(ctx, f.admin, level); err != nil {
+			t.Fatal(err)
+		}
+		coord := &model.Role{PersonID: f.person(t, "Kai", "Koordinator", f.wB).ID, Role: model.RoleCoordinator, UnitID: f.clubB.ID, StartDate: s.Today()}
+		if err := s.AddRole(ctx, f.admin, coord); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AddRoleScope(ctx, f.admin, &model.RoleScope{RoleID: coord.ID, UnitID: f.clubA.ID}); err != nil {
+			t.Fatal(err)
+		}
 		pre, err := s.PreviewClose(ctx, f.admin, f.clubA.ID)
-		if err != nil || pre.Workplaces != 1 || pre.Members != 1 || pre.Roles != 1 || pre.SubUnits != 0 {
+		if err != nil || pre.Workplaces != 1 || pre.Members != 1 || pre.Roles != 1 || pre.SubUnits != 0 || pre.RewardLevels != 1 || pre.Portfolios != 1 {
 			t.Fatalf("preview %+v, %v", pre, err)
 		}
 		_, err = s.CloseUnit(ctx, f.admin, f.clubA.ID, 0)
@@ -135,6 +148,13 @@ func TestCloseUnitMovesWhatHangsBelow(t *testing.T) {
 		roles, _ := s.Roles(ctx, f.admin, f.clubA.ID, 10)
 		if len(roles) != 0 {
 			t.Errorf("roles still held: %+v", roles)
+		}
+		levels, err := s.RewardLevels(ctx)
+		if err != nil || len(levels) != 1 || levels[0].UnitID != f.clubB.ID {
+			t.Errorf("reward levels after closing: %+v, %v", levels, err)
+		}
+		if _, scopes, err := s.RoleScopes(ctx, f.admin, coord.ID); err != nil || len(scopes) != 0 {
+			t.Errorf("the coordinator still reaches the closed club: %+v, %v", scopes, err)
 		}
 		tree, _ := s.UnitTree(ctx, f.admin)
 		for _, u := range tree {
@@ -162,8 +182,31 @@ func TestMoveAndMergeWorkplaces(t *testing.T) {
 		if err := s.MoveWorkplace(ctx, f.admin, f.wB.ID, f.branch.ID); err != nil {
 			t.Fatal(err)
 		}
+		// An open possible match between a person of B and one of A is
+		// decided where both are: the region, before and after B moves to
+		// the branch in it; the union once A moves to another region.
+		q := f.person(t, "Ola", "Nordmenn", f.wA)
+		if _, err := s.DB().Exec(`INSERT INTO match_candidates (person_id, candidate_id, unit_path, source, match, created_at) VALUES ($1, $2, $3, 'import', 'name_birth', $4)`,
+			p.ID, q.ID, f.region.Path, day0); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.MoveWorkplace(ctx, f.admin, f.wB.ID, f.branch.ID); err != nil {
+			t.Fatal(err)
+		}
 		if got := f.pathOf(t, `SELECT unit_path FROM persons WHERE id = $1`, p.ID); got != f.branch.Path {
 			t.Errorf("person after move: %s, want %s", got, f.branch.Path)
+		}
+		if err := s.MoveWorkplace(ctx, f.admin, f.wA.ID, f.clubC.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got, union := f.pathOf(t, `SELECT unit_path FROM match_candidates WHERE person_id = $1`, p.ID), access.CommonPath(f.region.Path, f.region2.Path); got != union {
+			t.Errorf("possible match after the move: decided at %s, want %s", got, union)
+		}
+		if err := s.MoveWorkplace(ctx, f.admin, f.wA.ID, f.clubA.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.pathOf(t, `SELECT unit_path FROM match_candidates WHERE person_id = $1`, p.ID); got != f.region.Path {
+			t.Errorf("possible match after moving back: decided at %s, want %s", got, f.region.Path)
 		}
 		wantCode(t, "orgnr", s.LinkOrgnr(ctx, f.admin, f.wB.ID, "123"), model.EINVALID)
 		wantCode(t, "orgnr of another", s.LinkOrgnr(ctx, f.admin, f.wB.ID, f.wA.Orgnr), model.ECONFLICT)

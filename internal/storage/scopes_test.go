@@ -314,3 +314,100 @@ func TestScopeFilterUsesIndexes(t *testing.T) {
 		}
 	})
 }
+
+// TestWorkplaceSteward: a shop steward appointed on workplace D alone
+// (club D also holds workplace E) sees exactly D's people, with no second
+// factor; the department is kept; a second chief shop steward of D is
+// refused while a chief of the club is not; D's history shows the term;
+// moving D to club C takes the role along; ending the term takes the
+// workplace away.
+func TestWorkplaceSteward(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		ctx := context.Background()
+		f := newScopesFixture(t, s)
+		p := f.person(t, "Verne", "Ombud", f.wD)
+		usr := &model.User{PersonID: p.ID, Username: "verneombud", PasswordHash: "x"}
+		if err := s.CreateUser(ctx, f.admin, usr); err != nil {
+			t.Fatal(err)
+		}
+		role := &model.Role{PersonID: p.ID, Role: model.RoleShopSteward, WorkplaceID: f.wD.ID, Department: " Havn ", StartDate: s.Today(), EndDate: s.Today().AddDate(2, 0, 0)}
+		if err := s.AddRole(ctx, f.admin, role); err != nil {
+			t.Fatal(err)
+		}
+		if role.UnitID != f.clubD.ID {
+			t.Errorf("the role's unit is %d, want the workplace's club %d", role.UnitID, f.clubD.ID)
+		}
+		steward, err := s.Principal(ctx, usr.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sc := steward.Scope(access.PersonRead); len(sc.Paths) != 0 || !slices.Equal(sc.Workplaces, []int64{f.wD.ID}) || steward.NeedsTwoFactor() {
+			t.Fatalf("the workplace steward's scope = %+v, second factor %v", sc, steward.NeedsTwoFactor())
+		}
+		if got, want := f.seen(t, steward), []int64{f.wD.ID}; !slices.Equal(got, want) {
+			t.Errorf("the workplace steward sees %v, want %v", got, want)
+		}
+		// Counted as a steward of D, not of E.
+		for _, c := range []struct {
+			w    *model.Workplace
+			want int
+		}{{f.wD, 1}, {f.wE, 0}} {
+			ws, err := s.WorkplaceSummary(ctx, f.admin, c.w.ID)
+			if err != nil || ws.Stewards != c.want {
+				t.Errorf("%s: %d stewards, want %d (%v)", c.w.Name, ws.Stewards, c.want, err)
+			}
+			at, err := s.StewardsAt(ctx, f.admin, c.w)
+			if err != nil || len(at) != c.want || (c.want == 1 && at[0].WorkplaceName != f.wD.Name) {
+				t.Errorf("%s: stewards listed %+v, %v", c.w.Name, at, err)
+			}
+		}
+		roles, err := s.Roles(ctx, f.admin, f.clubD.ID, 10)
+		if err != nil || len(roles) != 1 || roles[0].WorkplaceID != f.wD.ID || roles[0].WorkplaceName != f.wD.Name || roles[0].Department != "Havn" {
+			t.Fatalf("roles of club D: %+v, %v", roles, err)
+		}
+
+		// One chief shop steward per workplace, and one for the club.
+		other, third := f.person(t, "Andre", "Ombud", f.wD), f.person(t, "Tredje", "Ombud", f.wD)
+		chief := func(p *model.Person, wp int64) *model.Role {
+			return &model.Role{PersonID: p.ID, Role: model.RoleChiefShopSteward, UnitID: f.clubD.ID, WorkplaceID: wp, StartDate: s.Today()}
+		}
+		if err := s.AddRole(ctx, f.admin, chief(other, f.wD.ID)); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, "a second chief of D", s.AddRole(ctx, f.admin, chief(third, f.wD.ID)), model.ECONFLICT)
+		if err := s.AddRole(ctx, f.admin, chief(third, 0)); err != nil {
+			t.Errorf("the club's chief beside D's: %v", err)
+		}
+		wantCode(t, "a workplace of another unit", s.AddRole(ctx, f.admin, &model.Role{PersonID: third.ID, Role: model.RoleShopSteward,
+			UnitID: f.clubC.ID, WorkplaceID: f.wD.ID, StartDate: s.Today()}), model.EINVALID)
+		h, err := s.WorkplaceHistory(ctx, f.admin, f.wD.ID, 10)
+		if err != nil || len(h) != 3 || h[1].Entity != "role" || h[1].Role != string(model.RoleShopSteward) || h[1].Person != "Verne Ombud" {
+			t.Errorf("D's history %+v, %v", h, err)
+		}
+
+		// The role follows its workplace to another club.
+		if err := s.MoveWorkplace(ctx, f.admin, f.wD.ID, f.clubC.ID); err != nil {
+			t.Fatal(err)
+		}
+		if roles, err := s.Roles(ctx, f.admin, f.clubC.ID, 10); err != nil || len(roles) != 2 {
+			t.Errorf("club C's roles after the move: %+v, %v", roles, err)
+		}
+		if steward, err = s.Principal(ctx, usr.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := f.seen(t, steward), []int64{f.wD.ID}; !slices.Equal(got, want) {
+			t.Errorf("after the move the workplace steward sees %v, want %v", got, want)
+		}
+
+		// The term ends; D is out of reach.
+		if err := s.EndRole(ctx, f.admin, role.ID, s.Today()); err != nil {
+			t.Fatal(err)
+		}
+		if steward, err = s.Principal(ctx, usr.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.seen(t, steward); len(got) != 0 {
+			t.Errorf("after the term the steward sees %v", got)
+		}
+	})
+}

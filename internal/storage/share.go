@@ -23,15 +23,18 @@ func inOffice(alias, arg string) string {
 
 // roleCovers is the condition that role r, on org unit o, acts at the place
 // bound at pathArg and workplace bound at wpArg (NULL for none): by its
-// unit's subtree, or by a further subtree, workplace or company group the
-// role was given (role_scopes, as grantScopes reads them for a principal).
+// unit's subtree (a role held on one workplace only there), or by a
+// further subtree, workplace or company group the role was given
+// (role_scopes, as grantScopes reads them for a principal).
 func roleCovers(pathArg, wpArg string) string {
-	return `(substr(` + pathArg + `, 1, length(o.path)) = o.path OR EXISTS (SELECT 1 FROM role_scopes rs LEFT JOIN org_units ro ON ro.id = rs.unit_id
+	return `((substr(` + pathArg + `, 1, length(o.path)) = o.path AND (r.workplace_id IS NULL OR r.workplace_id = ` + wpArg + `))
+		OR EXISTS (SELECT 1 FROM role_scopes rs LEFT JOIN org_units ro ON ro.id = rs.unit_id
 		WHERE rs.role_id = r.id AND (substr(` + pathArg + `, 1, length(ro.path)) = ro.path OR rs.workplace_id = ` + wpArg + `
 		OR (rs.parent_orgnr <> '' AND rs.parent_orgnr = (SELECT pw.parent_orgnr FROM workplaces pw WHERE pw.id = ` + wpArg + `)))))`
 }
 
-// workplaceStewards lists the shop stewards (stewardRoles) of a workplace's unit, with
+// workplaceStewards lists the shop stewards (stewardRoles) of a workplace's
+// unit and of the workplace itself (not those of its other workplaces), with
 // the department their role names and their open tasks, for pipeline.Share.
 func workplaceStewards(ctx context.Context, q interface {
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
@@ -39,7 +42,8 @@ func workplaceStewards(ctx context.Context, q interface {
 	rows, err := q.QueryContext(ctx, `SELECT r.person_id, r.department,
 		(SELECT count(*) FROM tasks t WHERE t.owner_person_id = r.person_id AND t.status = 'open')
 		FROM roles r JOIN workplaces w ON w.unit_id = r.unit_id
-		WHERE w.id = $1 AND r.role IN `+stewardRoles+` AND `+inOffice("r", "$2")+` ORDER BY r.person_id, r.id`, workplaceID, date(today))
+		WHERE w.id = $1 AND (r.workplace_id IS NULL OR r.workplace_id = w.id) AND r.role IN `+stewardRoles+` AND `+inOffice("r", "$2")+`
+		ORDER BY r.person_id, r.id`, workplaceID, date(today))
 	if err != nil {
 		return nil, err
 	}
@@ -182,6 +186,7 @@ func (s *Storage) TaskHolders(ctx context.Context, u *access.Principal, path str
 	held := inOffice("r", "$2") + ` AND r.role IN ` + sqlSet(model.RoleShopSteward, model.RoleChiefShopSteward, model.RoleClubLeader)
 	rows, err := s.rd.QueryContext(ctx, `SELECT p.id, p.first_name || ' ' || p.last_name FROM persons p WHERE p.id <> $1 AND p.id IN (
 		SELECT r.person_id FROM org_units o JOIN roles r ON r.unit_id = o.id WHERE o.path IN (`+in+`) AND `+held+`
+			AND (r.workplace_id IS NULL OR r.workplace_id = `+wp+`)
 		UNION SELECT r.person_id FROM role_scopes rs JOIN roles r ON r.id = rs.role_id LEFT JOIN org_units ro ON ro.id = rs.unit_id
 		WHERE (ro.path IN (`+in+`) OR rs.workplace_id = `+wp+`
 			OR (rs.parent_orgnr <> '' AND rs.parent_orgnr = (SELECT pw.parent_orgnr FROM workplaces pw WHERE pw.id = `+wp+`))) AND `+held+`)
@@ -203,18 +208,19 @@ func (s *Storage) TaskHolders(ctx context.Context, u *access.Principal, path str
 // handed to, read once per place.
 func (s *Storage) addHolders(ctx context.Context, u *access.Principal, ts []DayTask) error {
 	type place struct {
-		path      string
-		workplace int64
+		path string
+		wp   int64
 	}
 	byPlace := map[place][]Colleague{}
 	for i, t := range ts {
-		hs, ok := byPlace[place{t.UnitPath, t.WorkplaceID}]
+		at := place{t.UnitPath, t.WorkplaceID}
+		hs, ok := byPlace[at]
 		if !ok {
 			var err error
 			if hs, err = s.TaskHolders(ctx, u, t.UnitPath, t.WorkplaceID); err != nil {
 				return err
 			}
-			byPlace[place{t.UnitPath, t.WorkplaceID}] = hs
+			byPlace[at] = hs
 		}
 		ts[i].Holders = hs
 	}

@@ -77,14 +77,14 @@ func (s *Storage) principal(ctx context.Context, userID int64, today time.Time) 
 	if disabled {
 		return nil, model.ErrorKey(model.EUNAUTH, "err.user.locked")
 	}
-	rows, err := s.rd.QueryContext(ctx, `SELECT r.id, r.role, r.unit_id, o.path, o.kind FROM roles r JOIN org_units o ON o.id = r.unit_id
+	rows, err := s.rd.QueryContext(ctx, `SELECT r.id, r.role, r.unit_id, o.path, o.kind, COALESCE(r.workplace_id, 0) FROM roles r JOIN org_units o ON o.id = r.unit_id
 		WHERE r.person_id = $1 AND r.start_date <= $2 AND (r.end_date IS NULL OR r.end_date > $2)`, p.PersonID, date(today))
 	if err != nil {
 		return nil, err
 	}
 	err = eachRow(rows, func() error {
 		var g access.Grant
-		if err := rows.Scan(&g.RoleID, &g.Role, &g.UnitID, &g.UnitPath, &g.UnitKind); err != nil {
+		if err := rows.Scan(&g.RoleID, &g.Role, &g.UnitID, &g.UnitPath, &g.UnitKind, &g.WorkplaceID); err != nil {
 			return err
 		}
 		p.Grants = append(p.Grants, g)
@@ -96,17 +96,19 @@ func (s *Storage) principal(ctx context.Context, userID int64, today time.Time) 
 	return p, s.grantScopes(ctx, p, today)
 }
 
-// AddRole gives a person a role on an org unit for a term (checkRole).
+// AddRole gives a person a role on an org unit, or on one workplace of
+// it (r.WorkplaceID), for a term (checkRole).
 func (s *Storage) AddRole(ctx context.Context, u *access.Principal, r *model.Role) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := s.checkRole(ctx, tx, u, r); err != nil {
 			return err
 		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO roles (person_id, role, unit_id, start_date, end_date) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-			r.PersonID, r.Role, r.UnitID, date(r.StartDate), date(r.EndDate)).Scan(&r.ID); err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO roles (person_id, role, unit_id, workplace_id, department, start_date, end_date)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+			r.PersonID, r.Role, r.UnitID, nullID(r.WorkplaceID), r.Department, date(r.StartDate), date(r.EndDate)).Scan(&r.ID); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, u, "create", "role", r.ID, []string{"role", "unit_id", "start_date"}, r.PersonID, "")
+		return s.audit(ctx, tx, u, "create", "role", r.ID, []string{"role", "unit_id", "workplace_id", "department", "start_date"}, r.PersonID, r.WorkplaceName)
 	})
 }
 

@@ -294,13 +294,15 @@ func (h *Handler) closeUnit(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, unitURL(d.Preview.Unit.ID), http.StatusSeeOther)
 }
 
-// appointData is the form that appoints a person to a role on Unit: a
-// search for the person, then the role and its term.
+// appointData is the form that appoints a person to a role on Unit, or
+// on one of its Workplaces: a search for the person, then the role, where
+// it is held, the department it covers and its term.
 type appointData struct {
-	Unit  *storage.AdminUnit
-	Query string
-	Found []*model.Person
-	Roles []model.RoleName
+	Unit       *storage.AdminUnit
+	Workplaces []*model.Workplace
+	Query      string
+	Found      []*model.Person
+	Roles      []model.RoleName
 }
 
 func (h *Handler) appointPage(r *http.Request, q string) (*appointData, error) {
@@ -314,6 +316,9 @@ func (h *Handler) appointPage(r *http.Request, q string) (*appointData, error) {
 		return nil, err
 	}
 	d := &appointData{Unit: unit, Query: strings.TrimSpace(q), Roles: model.Roles}
+	if d.Workplaces, err = h.Store.UnitWorkplaces(r.Context(), u, unit.ID); err != nil {
+		return nil, err
+	}
 	if d.Query != "" {
 		if d.Found, err = h.Store.SearchPersons(r.Context(), u, d.Query, 20); err != nil {
 			return nil, err
@@ -335,7 +340,9 @@ func (h *Handler) showAppoint(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "role_new", page{Title: locale.T(h.lang(r), "orgadmin.role.new"), Data: d, Form: h.defaultTerm()})
+	form := h.defaultTerm()
+	form["workplace"] = r.URL.Query().Get("workplace")
+	h.render(w, r, http.StatusOK, "role_new", page{Title: locale.T(h.lang(r), "orgadmin.role.new"), Data: d, Form: form})
 }
 
 func (h *Handler) appoint(w http.ResponseWriter, r *http.Request) {
@@ -343,7 +350,7 @@ func (h *Handler) appoint(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, err)
 		return
 	}
-	form := formValues(r, "q", "person", "role", "start", "end")
+	form := formValues(r, "q", "person", "role", "workplace", "department", "start", "end")
 	d, err := h.appointPage(r, form["q"])
 	if err != nil {
 		h.serveError(w, r, err)
@@ -351,6 +358,7 @@ func (h *Handler) appoint(w http.ResponseWriter, r *http.Request) {
 	}
 	var v model.Validation
 	role := &model.Role{PersonID: formID(form["person"]), Role: model.RoleName(form["role"]), UnitID: d.Unit.ID,
+		WorkplaceID: formID(form["workplace"]), Department: form["department"],
 		StartDate: formDate(&v, form, "start"), EndDate: formDate(&v, form, "end")}
 	v.Check(role.PersonID != 0, "person", "orgadmin.role.choose")
 	err = v.Err()
@@ -541,6 +549,37 @@ func (h *Handler) mergeWorkplace() http.HandlerFunc {
 	}, "duplicate")
 }
 
+// parentChoicesLimit is how many hovedenhet workplaces the page lists.
+const parentChoicesLimit = 200
+
+// showParents lists the workplaces that carry a hovedenhet's number, each
+// with its sub-units to choose from.
+func (h *Handler) showParents(w http.ResponseWriter, r *http.Request) {
+	choices, err := h.Store.ParentChoices(r.Context(), access.FromContext(r.Context()), parentChoicesLimit)
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "parents", page{Title: locale.T(h.lang(r), "orgadmin.parents.title"), Data: choices})
+}
+
+// resolveParent merges a hovedenhet's workplace into the sub-unit chosen.
+func (h *Handler) resolveParent(w http.ResponseWriter, r *http.Request) {
+	if err := parseForm(w, r); err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	id, err := pathID(r, "id")
+	if err == nil {
+		err = h.Store.ResolveParent(r.Context(), access.FromContext(r.Context()), id, formID(r.PostFormValue("into")))
+	}
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/workplaces/parents", http.StatusSeeOther)
+}
+
 func (h *Handler) showAccounts(w http.ResponseWriter, r *http.Request) {
 	h.renderAccounts(w, r, http.StatusOK, page{})
 }
@@ -599,6 +638,8 @@ func (h *Handler) registerOrgAdmin(mux *http.ServeMux) {
 	mux.Handle("POST /units/{id}/roles", admin(h.appoint))
 	mux.Handle("GET /roles", admin(h.showRoles))
 	mux.Handle("POST /roles/{id}/end", admin(h.endRole))
+	mux.Handle("GET /workplaces/parents", admin(h.showParents))
+	mux.Handle("POST /workplaces/{id}/resolve", admin(h.resolveParent))
 	mux.Handle("GET /workplaces/new", admin(h.showNewWorkplace))
 	mux.Handle("POST /workplaces/new", admin(h.createWorkplace))
 	mux.Handle("GET /workplaces/{id}/move", admin(h.showWorkplaceAdmin))

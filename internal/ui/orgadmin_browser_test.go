@@ -15,15 +15,23 @@ import (
 	"github.com/verve-union/verve/internal/auth"
 	"github.com/verve-union/verve/internal/demo"
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/storage/storagetest"
 )
 
 // TestBrowserOrgAdmin is the administration issue's "done when", on a
-// phone: a union admin creates a club under a branch, moves a workplace
-// into it and appoints a member its shop steward for two years; the
-// steward, signing in, sees the workplace. The admin ends the term, and
-// the steward no longer does. Each page passes axe.
+// phone, on both engines: a union admin creates a club under a branch,
+// moves a workplace into it and appoints a member shop steward of that
+// workplace for two years; the steward, signing in, sees the workplace.
+// The admin ends the term, and the steward no longer does. Each page
+// passes axe.
 func TestBrowserOrgAdmin(t *testing.T) {
-	e := newEnv(t, "sqlite")
+	for _, engine := range storagetest.Engines {
+		t.Run(engine, func(t *testing.T) { browserOrgAdmin(t, engine) })
+	}
+}
+
+func browserOrgAdmin(t *testing.T, engine string) {
+	e := newEnv(t, engine)
 	ctx := newBrowserTimeout(t, 2*time.Minute)
 	bg := context.Background()
 	errs := watchPageErrors(t, ctx)
@@ -116,16 +124,25 @@ func TestBrowserOrgAdmin(t *testing.T) {
 	do(t, ctx, "appoint",
 		chromedp.Click(chromedp.CSS(fmt.Sprintf(`input[name="person"][value="%d"]`, personID))),
 		chromedp.SetValue(chromedp.ID("role-role"), string(model.RoleShopSteward)),
+		chromedp.SetValue(chromedp.ID("role-workplace"), strconv.FormatInt(wpID, 10)),
+		chromedp.SendKeys(chromedp.ID("role-department"), "Drift"),
 		chromedp.Click(chromedp.CSS(`#appoint button.primary`)),
 		chromedp.WaitVisible(chromedp.ID("role-terms")))
-	if terms := run(t, ctx, "terms", chromedp.Text(chromedp.ID("role-terms"))); !strings.Contains(terms, first+" "+last) || !strings.Contains(terms, "Tillitsvalgt") {
+	if terms := run(t, ctx, "terms", chromedp.Text(chromedp.ID("role-terms"))); !strings.Contains(terms, first+" "+last) || !strings.Contains(terms, "Tillitsvalgt") ||
+		!strings.Contains(terms, wp.Name) || !strings.Contains(terms, "Drift") {
 		t.Errorf("the club's roles: %q", terms)
 	}
 	a.check("club page with a steward")
 	screenshot(t, ctx, "orgadmin-club")
 	roles, err := e.Store.Roles(bg, admin, clubID, 10)
-	if err != nil || len(roles) != 1 || !roles[0].EndDate.Equal(today.AddDate(2, 0, 0)) {
+	if err != nil || len(roles) != 1 || !roles[0].EndDate.Equal(today.AddDate(2, 0, 0)) || roles[0].WorkplaceID != wpID || roles[0].Department != "Drift" {
 		t.Fatalf("roles of the club: %+v, %v", roles, err)
+	}
+	resolveParent(t, ctx, e, a, wpID)
+
+	// The steward of the workplace reaches it, not the club's subtree.
+	if sc := e.principal(t, "nytillitsvalgt").Scope(access.WorkplaceRead); len(sc.Paths) != 0 || len(sc.Workplaces) != 1 || sc.Workplaces[0] != wpID {
+		t.Errorf("the steward's scope = %+v", sc)
 	}
 
 	// The steward signs in and sees the workplace.
@@ -179,7 +196,33 @@ func TestBrowserOrgAdmin(t *testing.T) {
 		t.Error("the refusal shows the workplace")
 	}
 	errs.take()
-	if p, _ := e.Store.Principal(bg, mustUserID(t, e, "nytillitsvalgt")); p.Scope(access.WorkplaceRead).Contains(club.Path) {
-		t.Error("the former steward's scope still holds the club")
+	if e.principal(t, "nytillitsvalgt").Scope(access.WorkplaceRead).ContainsAt(club.Path, wpID) {
+		t.Error("the former steward's scope still holds the workplace")
+	}
+}
+
+// resolveParent: two workplaces name a third (not skip) as their
+// hovedenhet; the admin finds it on the page of hovedenheter to resolve,
+// reached from the list of units, and merges it into the first.
+func resolveParent(t *testing.T, ctx context.Context, e *testEnv, a *axeRun, skip int64) {
+	t.Helper()
+	db := e.Store.DB()
+	var parent int64
+	subs := make([]int64, 2)
+	nth := `(SELECT id FROM workplaces WHERE id <> $1 AND orgnr <> '' ORDER BY id LIMIT 1 OFFSET `
+	if err := db.QueryRow(`SELECT `+nth+`0), `+nth+`1), `+nth+`2)`, skip).Scan(&parent, &subs[0], &subs[1]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`UPDATE workplaces SET parent_orgnr = (SELECT orgnr FROM workplaces WHERE id = $1) WHERE id IN ($2, $3)`, parent, subs[0], subs[1]); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, "hovedenheter", chromedp.Navigate(e.URL+"/units"), chromedp.Click(chromedp.ID("parents-link")),
+		chromedp.WaitVisible(chromedp.ID(fmt.Sprintf("parent-%d", parent))))
+	a.check("hovedenheter to resolve")
+	do(t, ctx, "resolve", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#parent-%d input[value="%d"] + button`, parent, subs[0]))),
+		chromedp.WaitVisible(chromedp.CSS("h1")), chromedp.WaitNotPresent(chromedp.ID(fmt.Sprintf("parent-%d", parent))))
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM workplaces WHERE id = $1`, parent).Scan(&n); err != nil || n != 0 {
+		t.Errorf("the hovedenhet's workplace is still there (%d, %v)", n, err)
 	}
 }

@@ -453,6 +453,7 @@ func refuseOrgAdmin(t *testing.T, c *http.Client, base string, workplace, unit i
 		{w + "/move", url.Values{"unit": {id}}},
 		{w + "/orgnr", url.Values{"orgnr": {"974760673"}}},
 		{w + "/merge", url.Values{"duplicate": {orgnr}}},
+		{w + "/resolve", url.Values{"into": {fmt.Sprint(workplace)}}},
 		{"/workplaces/new", url.Values{"unit": {id}, "name": {"X"}, "orgnr": {"974760673"}}},
 		{u + "/rename", url.Values{"name": {"X"}}},
 		{u + "/move", url.Values{"parent": {id}}},
