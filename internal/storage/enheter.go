@@ -335,7 +335,16 @@ func (s *Storage) ResolveParent(ctx context.Context, u *access.Principal, id, su
 		}
 		return model.ErrorKey(model.ENOTFOUND, "err.workplace.notfound")
 	}
-	return s.MergeWorkplaces(ctx, u, id, subUnitID)
+	// The choice is remembered, so that the register's next load finds
+	// the sub-unit for the hovedenhet's number (loadWorkplaces).
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.mergeWorkplaces(ctx, tx, u, id, subUnitID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO orgnr_choices (orgnr, workplace_id, chosen_at) VALUES ($1, $2, $3)
+			ON CONFLICT (orgnr) DO UPDATE SET workplace_id = excluded.workplace_id, chosen_at = excluded.chosen_at`, orgnr, subUnitID, s.now().UTC())
+		return err
+	})
 }
 
 // connTx runs fn in a transaction on conn that commits only if fn succeeds.

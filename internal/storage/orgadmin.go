@@ -570,49 +570,52 @@ func (s *Storage) MergeWorkplaces(ctx context.Context, u *access.Principal, from
 	if from == into {
 		return model.ErrorKey(model.EINVALID, "err.workplace.mergeself").WithField("into", "err.workplace.mergeself")
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		src, err := s.adminWorkplace(ctx, tx, u, from)
-		if err != nil {
+	return s.inTx(ctx, func(tx *sql.Tx) error { return s.mergeWorkplaces(ctx, tx, u, from, into) })
+}
+
+// mergeWorkplaces is MergeWorkplaces in tx.
+func (s *Storage) mergeWorkplaces(ctx context.Context, tx *sql.Tx, u *access.Principal, from, into int64) error {
+	src, err := s.adminWorkplace(ctx, tx, u, from)
+	if err != nil {
+		return err
+	}
+	dst, err := s.adminWorkplace(ctx, tx, u, into)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM pipeline WHERE workplace_id = $1
+		AND person_id IN (SELECT p.person_id FROM pipeline p WHERE p.workplace_id = $2)`, src.ID, dst.ID); err != nil {
+		return err
+	}
+	if err := followWorkplace(ctx, tx, src, src.ID, dst.UnitID, dst.UnitPath); err != nil {
+		return err
+	}
+	// A portfolio that held both keeps one entry; one that held the
+	// duplicate now holds the place it was merged into.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM role_scopes WHERE workplace_id = $1
+		AND role_id IN (SELECT rs.role_id FROM role_scopes rs WHERE rs.workplace_id = $2)`, src.ID, dst.ID); err != nil {
+		return err
+	}
+	for _, table := range []string{"employments", "persons", "tasks", "pipeline", "imports", "applications", "role_scopes", "roles", "orgnr_choices"} {
+		if _, err := tx.ExecContext(ctx, `UPDATE `+table+` SET workplace_id = $1 WHERE workplace_id = $2`, dst.ID, src.ID); err != nil {
 			return err
 		}
-		dst, err := s.adminWorkplace(ctx, tx, u, into)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM pipeline WHERE workplace_id = $1
-			AND person_id IN (SELECT p.person_id FROM pipeline p WHERE p.workplace_id = $2)`, src.ID, dst.ID); err != nil {
-			return err
-		}
-		if err := followWorkplace(ctx, tx, src, src.ID, dst.UnitID, dst.UnitPath); err != nil {
-			return err
-		}
-		// A portfolio that held both keeps one entry; one that held the
-		// duplicate now holds the place it was merged into.
-		if _, err := tx.ExecContext(ctx, `DELETE FROM role_scopes WHERE workplace_id = $1
-			AND role_id IN (SELECT rs.role_id FROM role_scopes rs WHERE rs.workplace_id = $2)`, src.ID, dst.ID); err != nil {
-			return err
-		}
-		for _, table := range []string{"employments", "persons", "tasks", "pipeline", "imports", "applications", "role_scopes", "roles"} {
-			if _, err := tx.ExecContext(ctx, `UPDATE `+table+` SET workplace_id = $1 WHERE workplace_id = $2`, dst.ID, src.ID); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE import_mappings SET orgnr = $1 WHERE orgnr = $2
-			AND NOT EXISTS (SELECT 1 FROM import_mappings m WHERE m.orgnr = $1)`, dst.Orgnr, src.Orgnr); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM import_mappings WHERE orgnr = $1`, src.Orgnr); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM workplaces WHERE id = $1`, src.ID); err != nil {
-			return err
-		}
-		detail := src.Name + " (" + src.Orgnr + ") → " + dst.Name + " (" + dst.Orgnr + ")"
-		if err := s.audit(ctx, tx, u, "merge", "workplace", dst.ID, []string{"workplace_id"}, 0, detail); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, u, "delete", "workplace", src.ID, nil, 0, detail)
-	})
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE import_mappings SET orgnr = $1 WHERE orgnr = $2
+		AND NOT EXISTS (SELECT 1 FROM import_mappings m WHERE m.orgnr = $1)`, dst.Orgnr, src.Orgnr); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM import_mappings WHERE orgnr = $1`, src.Orgnr); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM workplaces WHERE id = $1`, src.ID); err != nil {
+		return err
+	}
+	detail := src.Name + " (" + src.Orgnr + ") → " + dst.Name + " (" + dst.Orgnr + ")"
+	if err := s.audit(ctx, tx, u, "merge", "workplace", dst.ID, []string{"workplace_id"}, 0, detail); err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, u, "delete", "workplace", src.ID, nil, 0, detail)
 }
 
 // checkRole is AddRole's check of a new term: u administers the unit

@@ -799,21 +799,8 @@ func (r *regRun) prepare() error {
 	if r.root.id == 0 {
 		return model.ErrorKey(model.ENOTFOUND, "err.union.notfound")
 	}
-	r.workplaces, r.provisional = map[string]unitRef{}, map[string]bool{}
-	rows, err = tx.QueryContext(ctx, `SELECT w.id, w.unit_id, u.path, w.orgnr FROM workplaces w JOIN org_units u ON u.id = w.unit_id`)
-	if err != nil {
-		return err
-	}
-	err = eachRow(rows, func() error {
-		var w unitRef
-		var orgnr string
-		if err := rows.Scan(&w.id, &w.unitID, &w.path, &orgnr); err != nil {
-			return err
-		}
-		r.workplaces[orgnr] = w
-		return nil
-	})
-	if err != nil {
+	r.provisional = map[string]bool{}
+	if r.workplaces, err = loadWorkplaces(ctx, tx); err != nil {
 		return err
 	}
 	if !r.first {
@@ -917,6 +904,41 @@ func (r *regRun) place(rec register.Record) (unitRef, bool, error) {
 }
 
 var errBranchParent = errors.New("branch under two regions")
+
+// loadWorkplaces maps the organisasjonsnummer a register export may name
+// to a workplace: a workplace's own number; else the sub-unit an admin
+// chose for a hovedenhet's number (orgnr_choices, ResolveParent); else a
+// hovedenhet's only sub-unit. A hovedenhet with several sub-units and no
+// choice is not mapped: the load creates it, for an admin to choose.
+func loadWorkplaces(ctx context.Context, tx *sql.Tx) (map[string]unitRef, error) {
+	out := map[string]unitRef{}
+	for _, q := range []string{
+		`SELECT w.orgnr, w.id, w.unit_id, u.path FROM workplaces w JOIN org_units u ON u.id = w.unit_id`,
+		`SELECT c.orgnr, w.id, w.unit_id, u.path FROM orgnr_choices c JOIN workplaces w ON w.id = c.workplace_id JOIN org_units u ON u.id = w.unit_id`,
+		`SELECT w.parent_orgnr, w.id, w.unit_id, u.path FROM workplaces w JOIN org_units u ON u.id = w.unit_id
+			WHERE w.parent_orgnr IN (SELECT parent_orgnr FROM workplaces WHERE parent_orgnr <> '' GROUP BY parent_orgnr HAVING count(*) = 1)`,
+	} {
+		rows, err := tx.QueryContext(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		err = eachRow(rows, func() error {
+			var w unitRef
+			var orgnr string
+			if err := rows.Scan(&orgnr, &w.id, &w.unitID, &w.path); err != nil {
+				return err
+			}
+			if _, ok := out[orgnr]; !ok {
+				out[orgnr] = w
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
 
 // workplace finds the workplace by orgnr or creates it under unit. own
 // says unit is the workplace's own (a row's primary employer, with a

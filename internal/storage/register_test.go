@@ -719,3 +719,61 @@ func TestRegisterErrorsNameFileColumns(t *testing.T) {
 		}
 	})
 }
+
+// TestRegisterHovedenhet: an export naming an employer by its hovedenhet's
+// number finds its only sub-unit; with several sub-units the load makes a
+// workplace for an admin to choose from, and the choice holds at the next
+// load (orgnr_choices) instead of the hovedenhet being made again.
+func TestRegisterHovedenhet(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		ctx := context.Background()
+		admin, _ := regAdmin(t, s)
+		load(t, s, admin, register.Options{}, baseExport()...)
+		// Nordbyen sykehus is the only sub-unit of 900000001; Sørbyen skole
+		// and a second school are sub-units of 900000002.
+		exec(t, s, `UPDATE workplaces SET parent_orgnr = '900000001' WHERE orgnr = '111111111'`)
+		exec(t, s, `UPDATE workplaces SET parent_orgnr = '900000002' WHERE orgnr = '222222222'`)
+		skole, err := s.WorkplaceByOrgnr(ctx, admin, "222222222")
+		if err != nil {
+			t.Fatal(err)
+		}
+		exec(t, s, `INSERT INTO workplaces (unit_id, name, sort_key, orgnr, parent_orgnr) VALUES ($1, 'Nordbyen skole', 'nordbyen skole', '333333333', '900000002')`, skole.UnitID)
+
+		month := append(baseExport(),
+			member("1006", "Nina", func(r *register.Record) { r.Orgnr = "900000001" }),
+			member("1007", "Odd", func(r *register.Record) { atWorkplace2(r); r.Orgnr = "900000002" }))
+		workplaceOf := func(no string) int64 {
+			t.Helper()
+			return int64(count(t, s, `SELECT workplace_id FROM persons WHERE member_no = $1`, no))
+		}
+		load(t, s, admin, register.Options{}, month...)
+		sykehus, err := s.WorkplaceByOrgnr(ctx, admin, "111111111")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := workplaceOf("1006"); got != sykehus.ID {
+			t.Errorf("Nina at workplace %d, want the only sub-unit %d", got, sykehus.ID)
+		}
+		parent, err := s.WorkplaceByOrgnr(ctx, admin, "900000002")
+		if err != nil {
+			t.Fatalf("the hovedenhet with two sub-units was not made for a choice: %v", err)
+		}
+		if got := workplaceOf("1007"); got != parent.ID {
+			t.Fatalf("Odd at %d, want the hovedenhet's workplace %d", got, parent.ID)
+		}
+		if err := s.ResolveParent(ctx, admin, parent.ID, skole.ID); err != nil {
+			t.Fatal(err)
+		}
+		workplaces := count(t, s, `SELECT count(*) FROM workplaces`)
+		rep := load(t, s, admin, register.Options{}, month...)
+		if n := count(t, s, `SELECT count(*) FROM workplaces`); n != workplaces {
+			t.Errorf("the next load made the hovedenhet again: %d workplaces, want %d", n, workplaces)
+		}
+		if got := workplaceOf("1007"); got != skole.ID {
+			t.Errorf("Odd at %d after the next load, want the sub-unit chosen %d", got, skole.ID)
+		}
+		if rep.Updated+rep.JobChanges+rep.Workplaces != 0 {
+			t.Errorf("the same export after the choice: %+v", rep)
+		}
+	})
+}
