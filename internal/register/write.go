@@ -61,7 +61,7 @@ func (w *Writer) header() error {
 		return nil
 	}
 	w.started = true
-	return w.w.Write(genHeader)
+	return w.w.Write(writeHeader)
 }
 
 // Close writes the header of an export without rows, and flushes.
@@ -73,7 +73,11 @@ func (w *Writer) Close() error {
 	return w.w.Error()
 }
 
-// cells is a Record's row in genHeader's order.
+// writeHeader is the generator's header with the further employers'
+// columns: a Writer writes every column.
+var writeHeader = append(append([]string{}, genHeader...), "Arbeidsgiver 2 orgnr", "Arbeidsgiver 2", "Arbeidsgiver 3 orgnr", "Arbeidsgiver 3")
+
+// cells is a Record's row in writeHeader's order.
 func cells(r *Record) []string {
 	var paid string
 	if !r.PaidUpTo.IsZero() {
@@ -89,10 +93,14 @@ func cells(r *Record) []string {
 	if ended {
 		toCell = strings.Join(to, ";")
 	}
-	return []string{r.MemberNo, r.Fnr, r.First, r.Last, optDay(r.Birth), r.Email, r.Mobile, r.Address, r.Postal, r.Place,
+	jobs := make([]string, 2*(MaxEmployers-1))
+	for i, j := range r.Jobs {
+		jobs[2*i], jobs[2*i+1] = j.Orgnr, j.Name
+	}
+	return append([]string{r.MemberNo, r.Fnr, r.First, r.Last, optDay(r.Birth), r.Email, r.Mobile, r.Address, r.Postal, r.Place,
 		protectWords[r.Protect], r.Orgnr, r.Employer, r.Region.Code, r.Region.Name, r.Branch.Code, r.Branch.Name,
 		r.Club.Code, r.Club.Name, typeWords[r.Type], statusWords[r.Status], optDay(r.Joined), optDay(r.Resigned),
-		r.Reason, r.Recruiter, duesWords[r.Dues], paid, strings.Join(roles, ";"), strings.Join(from, ";"), toCell}
+		r.Reason, r.Recruiter, duesWords[r.Dues], paid, strings.Join(roles, ";"), strings.Join(from, ";"), toCell}, jobs...)
 }
 
 func optDay(t time.Time) string {

@@ -19,6 +19,7 @@ func TestWriterReadsBack(t *testing.T) {
 	recs := []Record{
 		{MemberNo: "1000001", Fnr: norway.GenerateFnr(day(1970, 1, 1), true, rand.New(rand.NewPCG(1, 2))), First: "Kari", Last: "Nordmann", Birth: day(1970, 1, 1), Email: "kari.nordmann@example.no",
 			Mobile: "+4791234567", Address: "Storgata 1", Postal: "0150", Place: "OSLO", Orgnr: "974760673", Employer: "Bedrift AS",
+			Jobs:   []Job{{Orgnr: "973760009", Name: "Trondheim kommune"}},
 			Region: UnitRef{"R01", "Region Oslo"}, Branch: UnitRef{"A001", "Avdeling Oslo"}, Club: UnitRef{"K00001", "Klubb Bedrift AS"},
 			Type: model.TypeOrdinary, Status: model.StatusArrears, Joined: day(2001, 3, 4), Recruiter: "1000002", Dues: model.DuesArrears,
 			PaidUpTo: day(2026, 9, 1), Roles: []RoleTerm{{Role: model.RoleShopSteward, From: day(2020, 1, 1)},
