@@ -643,7 +643,9 @@ func (s *Storage) checkRole(ctx context.Context, tx *sql.Tx, u *access.Principal
 		where = r.WorkplaceName
 	}
 	var path string
-	if err := tx.QueryRowContext(ctx, `SELECT unit_path FROM persons WHERE id = $1`, r.PersonID).Scan(&path); err != nil || !u.Scope(access.PersonRead).Contains(path) {
+	var wp int64
+	if err := tx.QueryRowContext(ctx, `SELECT unit_path, COALESCE(workplace_id, 0) FROM persons WHERE id = $1`, r.PersonID).Scan(&path, &wp); err != nil ||
+		!u.Scope(access.PersonRead).ContainsAt(path, wp) {
 		if err != nil && err != sql.ErrNoRows {
 			return err
 		}
