@@ -25,6 +25,14 @@ var creditYear = map[Dialect]string{
 	Postgres: `EXTRACT(YEAR FROM earned_at AT TIME ZONE 'UTC')::int`,
 }
 
+// countPersons counts person_counts afresh from persons, as the triggers
+// keep them.
+const countPersons = `SELECT unit_path, COALESCE(workplace_id, 0) AS workplace_id,
+	SUM(CASE WHEN member_status IN ('active', 'arrears') THEN 1 ELSE 0 END) AS members,
+	SUM(CASE WHEN member_status NOT IN ('active', 'arrears') AND other_union <> '' THEN 1 ELSE 0 END) AS other_union,
+	SUM(CASE WHEN member_status NOT IN ('active', 'arrears') AND other_union = '' THEN 1 ELSE 0 END) AS non_members
+	FROM persons GROUP BY unit_path, COALESCE(workplace_id, 0)`
+
 // memberSum sums person_counts.members over the scope's paths and
 // workplaces.
 func (s *Storage) memberSum(ctx context.Context, scope access.Scope) (int, error) {
@@ -61,11 +69,7 @@ func (s *Storage) RebuildAggregates(ctx context.Context, u *access.Principal) (i
 			`DROP TABLE IF EXISTS fresh_person_counts`,
 			`DROP TABLE IF EXISTS fresh_credit_counts`,
 			`DROP TABLE IF EXISTS fresh_employment_counts`,
-			`CREATE TEMP TABLE fresh_person_counts AS SELECT unit_path, COALESCE(workplace_id, 0) AS workplace_id,
-				SUM(CASE WHEN member_status IN ('active', 'arrears') THEN 1 ELSE 0 END) AS members,
-				SUM(CASE WHEN member_status NOT IN ('active', 'arrears') AND other_union <> '' THEN 1 ELSE 0 END) AS other_union,
-				SUM(CASE WHEN member_status NOT IN ('active', 'arrears') AND other_union = '' THEN 1 ELSE 0 END) AS non_members
-				FROM persons GROUP BY unit_path, COALESCE(workplace_id, 0)`,
+			`CREATE TEMP TABLE fresh_person_counts AS ` + countPersons,
 			`CREATE TEMP TABLE fresh_credit_counts AS SELECT recruiter_id, ` + creditYear[s.dialect] + ` AS year, count(*) AS credits
 				FROM credits GROUP BY 1, 2`,
 			`CREATE TEMP TABLE fresh_employment_counts AS SELECT e.workplace_id, count(*) AS members

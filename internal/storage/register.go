@@ -146,7 +146,7 @@ type regRun struct {
 	byFnr, byEmail, byMobile, byNameBirth map[uint64]int64
 	prefetched                            map[string]*known  // this batch's known members by number (PostgreSQL)
 	bulk                                  bulkSink           // the first load writes new members in batches
-	indexes                               []string           // what rebuilds the indexes and foreign keys dropped for the first load
+	indexes                               []string           // what rebuilds the indexes, triggers and foreign keys dropped for the first load
 	ids                                   map[string][]int64 // ids reserved for bulk rows, per table
 	nextIDs                               map[string]int64   // SQLite: the next id per table
 	hashKey                               []byte
@@ -315,10 +315,11 @@ var regBulkTables = []struct {
 }{
 	{"persons", []string{"id", "first_name", "last_name", "sort_key", "search_key", "birth_date", "fnr_hash", "email", "mobile", "address",
 		"postal_code", "postal_place", "unit_id", "unit_path", "workplace_id", "member_status", "created_at", "updated_at", "member_no", "address_protection"}},
-	{"memberships", []string{"id", "person_id", "type", "status", "start_date", "end_date", "dues_status", "paid_up_to"}},
+	{"memberships", []string{"id", "person_id", "type", "status", "start_date", "end_date", "dues_status", "paid_up_to", "recruited_by"}},
 	{"employments", []string{"person_id", "workplace_id", "start_date", "source"}},
 	{"roles", []string{"person_id", "role", "unit_id", "start_date", "end_date", "source"}},
 	{"register_values", []string{"person_id", "hashes", "load_id"}},
+	{"dues_payments", []string{"membership_id", "month", "amount_ore", "source", "recorded_at"}},
 }
 
 // add writes a row of one of regBulkTables: batched on the first load,
@@ -508,6 +509,9 @@ func (r *regRun) load(src register.Source) error {
 		if err := r.bulk.Flush(); err != nil {
 			return err
 		}
+		// What follows writes at once.
+		r.bulk.close()
+		r.bulk = nil
 	}
 	for _, def := range r.indexes {
 		if _, err := r.tx.ExecContext(r.ctx, def); err != nil {
@@ -593,15 +597,22 @@ func (r *regRun) read(src register.Source, done <-chan struct{}) <-chan readChun
 	return out
 }
 
-// dropIndexes drops the plain (not unique) indexes of the tables the
-// first load fills, to build them again once the rows are in (r.indexes):
-// much faster than keeping them up to date row by row. The load's own
-// lookups use the unique indexes and the primary keys, which stay. Inside
-// the load's transaction: if it rolls back, the indexes are back as well.
+// dropIndexes drops the indexes of the tables the first load fills, but
+// their primary keys, to build them again once the rows are in
+// (r.indexes): much faster than keeping them up to date row by row. A
+// member number or fødselsnummer on two rows then fails the load when
+// its unique index is built, committing nothing; the reader refuses them
+// first. The load's own lookups use the primary keys and, for a person
+// Verve had before, the id. Inside the load's transaction: if it rolls
+// back, the indexes are back as well. (SQLite keeps the indexes of
+// UNIQUE columns, which cannot be dropped.)
 func (r *regRun) dropIndexes() error {
-	q := `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN ` + regIndexTables
+	q := `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ` + regIndexTables
 	if r.s.dialect == Postgres {
-		q = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexdef NOT LIKE 'CREATE UNIQUE%' AND tablename IN ` + regIndexTables
+		// Those of constraints go with their constraint (dropForeignKeys).
+		q = `SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
+			WHERE t.relnamespace = current_schema()::regnamespace AND t.relname IN ` + regIndexTables + `
+			AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = i.indrelid AND k.conindid = i.indexrelid)`
 	}
 	rows, err := r.tx.QueryContext(r.ctx, q)
 	if err != nil {
@@ -622,24 +633,66 @@ func (r *regRun) dropIndexes() error {
 			return err
 		}
 	}
+	if err := r.dropCountTriggers(); err != nil {
+		return err
+	}
 	if r.s.dialect == Postgres {
 		return r.dropForeignKeys()
 	}
 	return nil
 }
 
+// dropCountTriggers drops the triggers that keep person_counts (migration
+// 00021), to count them once the rows are in (r.indexes): per row, they
+// upsert a count for each person written, the larger part of a first
+// load's time on PostgreSQL. Counted afresh from every person, the counts
+// also hold for persons the load updated meanwhile.
+func (r *regRun) dropCountTriggers() error {
+	q, drop := `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'persons' AND name LIKE 'person\_counts%' ESCAPE '\'`, `DROP TRIGGER `
+	if r.s.dialect == Postgres {
+		q = `SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = 'persons'::regclass AND NOT tgisinternal AND tgname LIKE 'person\_counts%' ESCAPE '\'`
+	}
+	rows, err := r.tx.QueryContext(r.ctx, q)
+	if err != nil {
+		return err
+	}
+	var drops []string
+	err = eachRow(rows, func() error {
+		var name, def string
+		err := rows.Scan(&name, &def)
+		drops, r.indexes = append(drops, drop+name), append(r.indexes, def)
+		return err
+	})
+	if err != nil || len(drops) == 0 {
+		return err
+	}
+	for _, q := range drops {
+		if r.s.dialect == Postgres {
+			q += ` ON persons`
+		}
+		if _, err := r.tx.ExecContext(r.ctx, q); err != nil {
+			return err
+		}
+	}
+	r.indexes = append(r.indexes, `DELETE FROM person_counts`,
+		`INSERT INTO person_counts (unit_path, workplace_id, members, other_union, non_members) `+countPersons)
+	return nil
+}
+
 // dropForeignKeys drops the foreign keys of the tables the first load
-// fills, to add them again (r.indexes, after the indexes) once the rows
-// are in: PostgreSQL checks a foreign key of a COPY row by a trigger per
-// row, while ADD CONSTRAINT checks all rows in one join (as pg_restore
-// does). SQLite cannot drop a constraint; it defers them to the commit.
+// fills, and the unique constraints of those whose indexes it drops, to
+// add them again (r.indexes, after the indexes) once the rows are in:
+// PostgreSQL checks a foreign key of a COPY row by a trigger per row,
+// while ADD CONSTRAINT checks all rows in one join (as pg_restore does).
+// SQLite cannot drop a constraint; it defers them to the commit.
 func (r *regRun) dropForeignKeys() error {
 	var tables []string
 	for _, t := range regBulkTables {
 		tables = append(tables, t.table)
 	}
 	rows, err := r.tx.QueryContext(r.ctx, `SELECT c.relname, k.conname, pg_get_constraintdef(k.oid) FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
-		WHERE k.contype = 'f' AND c.relnamespace = current_schema()::regnamespace AND c.relname IN `+sqlSet(tables...))
+		WHERE (k.contype = 'f' OR k.contype = 'u' AND c.relname IN `+regIndexTables+`) AND c.relnamespace = current_schema()::regnamespace
+		AND c.relname IN `+sqlSet(tables...)+` ORDER BY k.contype DESC`)
 	if err != nil {
 		return err
 	}
@@ -713,8 +766,9 @@ func (r *regRun) prepare() error {
 	ctx, tx := r.ctx, r.tx
 	if r.s.dialect == Postgres {
 		// One load at a time: two would both create the same new units
-		// and workplaces. (SQLite has one writer anyway.)
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('verve register load'))`); err != nil {
+		// and workplaces. (SQLite has one writer anyway.) Per schema, as
+		// advisory locks are per database: a schema is a Verve of its own.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('verve register load ' || current_schema()))`); err != nil {
 			return err
 		}
 	}
@@ -1008,15 +1062,19 @@ func (r *regRun) identify(rec register.Record) (*known, bool, error) {
 		return nil, true, nil
 	}
 	h := r.s.key.Hash(rec.Fnr)
-	if _, echo := r.byFnr[regKey("fnr", h)]; !echo && r.first {
+	q, args := `SELECT `+knownColumns+` WHERE p.fnr_hash = $1`, []any{h}
+	if echo, ok := r.byFnr[regKey("fnr", h)]; r.first && !ok {
 		// Nobody had a member number before this load, nobody without one
 		// has this number, and the reader refuses a number on two rows
 		// (register.row.fnrtwice); a Source that does not would fail the
 		// load on the unique index, committing nothing. Later loads write
 		// each new member at once, so the query below finds them.
 		return nil, true, nil
+	} else if r.first {
+		// By id: the first load has dropped the index of fnr_hash.
+		q, args = q+` AND p.id = $2`, append(args, echo)
 	}
-	ok, err := r.scan(`SELECT `+knownColumns+` WHERE p.fnr_hash = $1`, []any{h}, &k.id, &k.memberNo, &k.status, &k.unitID, &k.unitPath, &k.hashes)
+	ok, err := r.scan(q, args, &k.id, &k.memberNo, &k.status, &k.unitID, &k.unitPath, &k.hashes)
 	if err != nil || !ok {
 		return nil, true, err
 	}
@@ -1272,11 +1330,17 @@ func (a *applied) insertMembership(status model.MembershipStatus) error {
 	r, rec := a.run, a.rec
 	typ, start, end := a.plan.Membership(r.first, rec, status, r.today)
 	var err error
-	a.membership, err = r.add("memberships", a.person, typ, status, date(start), date(end), string(rec.Dues), date(rec.PaidUpTo))
-	if err != nil {
+	// A recruiter met earlier in the file is set at once, as
+	// resolveRecruiters would: in a first load most are.
+	recruiter, early := r.seen[regKey("no", rec.Recruiter)]
+	early = early && rec.Recruiter != ""
+	a.membership, err = r.add("memberships", a.person, typ, status, date(start), date(end), string(rec.Dues), date(rec.PaidUpTo), nullID(recruiter))
+	switch {
+	case err != nil:
 		return err
-	}
-	if rec.Recruiter != "" {
+	case early && !rec.PaidUpTo.IsZero():
+		return r.feedDues(a.membership, start, rec.PaidUpTo, true)
+	case !early && rec.Recruiter != "":
 		a.wantRecruiter()
 	}
 	return nil
@@ -1462,7 +1526,7 @@ func (a *applied) updateMembership(status model.MembershipStatus) error {
 			return err
 		}
 		if recruited {
-			if err := r.feedDues(a.membership, start.UTC(), rec.PaidUpTo); err != nil {
+			if err := r.feedDues(a.membership, start.UTC(), rec.PaidUpTo, false); err != nil {
 				return err
 			}
 		}
@@ -1616,7 +1680,7 @@ func (r *regRun) resolveRecruiters() error {
 			if _, err := r.scan(`SELECT start_date FROM memberships WHERE id = $1`, []any{c.membership}, &start); err != nil {
 				return err
 			}
-			if err := r.feedDues(c.membership, start.UTC(), c.paidUpTo); err != nil {
+			if err := r.feedDues(c.membership, start.UTC(), c.paidUpTo, false); err != nil {
 				return err
 			}
 		}
@@ -1627,11 +1691,16 @@ func (r *regRun) resolveRecruiters() error {
 // feedDues records the months of a recruited membership's credit window
 // that the register says are paid, so the credit rules (package credit)
 // count them as they count dues paid in Verve. Only the window: nothing
-// else reads register months.
-func (r *regRun) feedDues(membership int64, start, paidUpTo time.Time) error {
+// else reads register months. A membership this load created (fresh)
+// has none yet, and on a first load its months go with the bulk.
+func (r *regRun) feedDues(membership int64, start, paidUpTo time.Time, fresh bool) error {
 	from, to := model.MonthOf(start), model.MonthOf(start).AddDate(0, r.creditMonths, 0)
 	for m := from; m.Before(to) && !m.After(model.MonthOf(paidUpTo)); m = m.AddDate(0, 1, 0) {
-		if err := r.exec(`INSERT INTO dues_payments (membership_id, month, amount_ore, source, recorded_at) VALUES ($1, $2, 0, 'register', $3)
+		if fresh && r.bulk != nil {
+			if _, err := r.add("dues_payments", membership, m, 0, "register", r.now); err != nil {
+				return err
+			}
+		} else if err := r.exec(`INSERT INTO dues_payments (membership_id, month, amount_ore, source, recorded_at) VALUES ($1, $2, 0, 'register', $3)
 			ON CONFLICT (membership_id, month) DO NOTHING`, membership, m, r.now); err != nil {
 			return err
 		}

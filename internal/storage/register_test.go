@@ -166,11 +166,13 @@ func TestRegisterFirstAndLaterLoads(t *testing.T) {
 		s.SetClock(func() time.Time { return now })
 		admin, _ := regAdmin(t, s)
 		indexes := func() string {
-			q := `SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)`
+			q := `SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY name)`
 			if s.dialect == Postgres {
-				// The foreign keys too, which the first load drops there.
+				// The constraints too, which the first load drops there.
 				q = `SELECT string_agg(indexdef, ';' ORDER BY indexname) || (SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid), ';' ORDER BY conname)
-					FROM pg_constraint WHERE contype = 'f' AND connamespace = current_schema()::regnamespace) FROM pg_indexes WHERE schemaname = current_schema()`
+					FROM pg_constraint WHERE contype IN ('f', 'u') AND connamespace = current_schema()::regnamespace) ||
+					(SELECT string_agg(pg_get_triggerdef(t.oid), ';' ORDER BY t.tgname) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+					WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace) FROM pg_indexes WHERE schemaname = current_schema()`
 			}
 			var defs string
 			if err := s.r.QueryRow(q).Scan(&defs); err != nil {
@@ -182,7 +184,7 @@ func TestRegisterFirstAndLaterLoads(t *testing.T) {
 
 		rep := load(t, s, admin, register.Options{}, baseExport()...)
 		if indexes() != indexesBefore {
-			t.Fatal("the first load did not build again the indexes (and foreign keys) it dropped")
+			t.Fatal("the first load did not build again the indexes (triggers and constraints) it dropped")
 		}
 		if !rep.First || !rep.Committed || rep.Created != 5 || rep.Units != 4 || rep.Workplaces != 2 || rep.RolesStarted != 1 || rep.Failed != 0 {
 			t.Fatalf("first load: %+v", rep)
@@ -678,6 +680,10 @@ func TestRegisterGeneratedExport(t *testing.T) {
 			count(t, s, `SELECT count(*) FROM tasks`) != 0 {
 			t.Fatalf("first: %+v", first)
 		}
+		// The first load counts the members afresh, instead of the triggers.
+		if n, err := s.RebuildAggregates(ctx, admin); err != nil || n != 0 {
+			t.Fatalf("the first load left %d counts wrong (%v)", n, err)
+		}
 		now = now.AddDate(0, 1, 0)
 		month := read(register.GenerateChanges)
 		if month.Created != 10 || month.Updated == 0 || month.Resigned == 0 || month.Winbacks == 0 || month.Winbacks > month.Resigned ||
@@ -774,6 +780,27 @@ func TestRegisterHovedenhet(t *testing.T) {
 		}
 		if rep.Updated+rep.JobChanges+rep.Workplaces != 0 {
 			t.Errorf("the same export after the choice: %+v", rep)
+		}
+	})
+}
+
+// A recruiter later in the file than their recruit is set once every row
+// is in, with the same paid months as one met before.
+func TestRegisterRecruiterLaterInFile(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		s.SetClock(func() time.Time { return regDay0 })
+		admin, _ := regAdmin(t, s)
+		recs := baseExport()
+		recs[0], recs[2] = recs[2], recs[0] // Per (recruited by 1001) before Kari (1001)
+		if rep := load(t, s, admin, register.Options{}, recs...); rep.Failed != 0 {
+			t.Fatalf("%+v", rep)
+		}
+		per, kari := personByNo(t, s, "1003"), personByNo(t, s, "1001")
+		if n := count(t, s, `SELECT count(*) FROM memberships WHERE person_id = $1 AND recruited_by = $2`, per, kari); n != 1 {
+			t.Fatal("recruiter not set")
+		}
+		if n := count(t, s, `SELECT count(*) FROM dues_payments d JOIN memberships m ON m.id = d.membership_id WHERE m.person_id = $1`, per); n != 3 {
+			t.Fatalf("%d paid months fed to the credit rules", n)
 		}
 	})
 }
