@@ -50,13 +50,23 @@ func benchDBPath() string {
 }
 
 // openBenchDB opens the SQLite database at path, seeding the demo union
-// if it is empty.
+// if it is empty. The file is kept between runs; one another checkout's
+// schema made (migrations this one lacks or has out of order) is made
+// afresh.
 func openBenchDB(b *testing.B, path string) *storage.Storage {
 	b.Helper()
 	ctx := context.Background()
 	s, err := storage.Open(ctx, "sqlite:"+path)
 	if err != nil {
-		b.Fatal(err)
+		b.Logf("%s: %v; seeding it afresh", path, err)
+		for _, f := range []string{path, path + "-wal", path + "-shm", path + ".key"} {
+			if err := os.Remove(f); err != nil && !os.IsNotExist(err) {
+				b.Fatal(err)
+			}
+		}
+		if s, err = storage.Open(ctx, "sqlite:"+path); err != nil {
+			b.Fatal(err)
+		}
 	}
 	if empty, _ := s.Empty(ctx); empty {
 		if _, err := demo.Generate(ctx, s, demo.Options{Members: benchMembers(), Seed: 1, Today: time.Now()}); err != nil {
