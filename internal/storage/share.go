@@ -169,9 +169,10 @@ func (s *Storage) TaskHolders(ctx context.Context, u *access.Principal, path str
 		return nil, nil
 	}
 	// The units covering path are its ancestors by path (found by the
-	// unique index), so that the roles are read from them, and from the
-	// few further scopes, rather than every person probed for a role (a
-	// scan of persons per place).
+	// unique index), so that the roles are read from them rather than
+	// every person probed for a role (a scan of persons per place); the
+	// few further scopes lead to their roles, not every role to its
+	// scopes (a scan of roles per place).
 	a := access.Args{u.PersonID, date(s.today())}
 	var units []string
 	for i := 1; i < len(path); i++ {
@@ -187,8 +188,8 @@ func (s *Storage) TaskHolders(ctx context.Context, u *access.Principal, path str
 	rows, err := s.rd.QueryContext(ctx, `SELECT p.id, p.first_name || ' ' || p.last_name FROM persons p WHERE p.id <> $1 AND p.id IN (
 		SELECT r.person_id FROM org_units o JOIN roles r ON r.unit_id = o.id WHERE o.path IN (`+in+`) AND `+held+`
 			AND (r.workplace_id IS NULL OR r.workplace_id = `+wp+`)
-		UNION SELECT r.person_id FROM role_scopes rs JOIN roles r ON r.id = rs.role_id LEFT JOIN org_units ro ON ro.id = rs.unit_id
-		WHERE (ro.path IN (`+in+`) OR rs.workplace_id = `+wp+`
+		UNION SELECT r.person_id FROM roles r WHERE r.id IN (SELECT rs.role_id FROM role_scopes rs LEFT JOIN org_units ro ON ro.id = rs.unit_id
+			WHERE ro.path IN (`+in+`) OR rs.workplace_id = `+wp+`
 			OR (rs.parent_orgnr <> '' AND rs.parent_orgnr = (SELECT pw.parent_orgnr FROM workplaces pw WHERE pw.id = `+wp+`))) AND `+held+`)
 		ORDER BY p.sort_key, p.id LIMIT 50`, a...)
 	if err != nil {
