@@ -44,6 +44,10 @@ func (r Result) Valid() bool { return Outcomes.Valid(r) }
 // TaskKinds are the task kinds whose outcome moves the pipeline.
 var TaskKinds = model.List[model.TaskKind]{model.TaskWelcome, model.TaskAsk, model.TaskFollowUp}
 
+// JoinFulfils are the task kinds a person's joining (again) fulfils: the
+// call to win a former member back is done once they are back.
+var JoinFulfils = model.List[model.TaskKind]{model.TaskWinback}
+
 // Titles of the tasks the pipeline makes.
 const (
 	TitleAsk      = "Spør om medlemskap"

@@ -145,8 +145,9 @@ func (s *Storage) confirmInvite(ctx context.Context, tx *sql.Tx, u *access.Princ
 }
 
 // memberJoined closes the person's open pipeline entries as joined (kept:
-// members are not erased) and cancels the open pipeline tasks of those
-// entries: asking a member to join is done. Every path that gives a person
+// members are not erased), cancels the open pipeline tasks of those
+// entries (asking a member to join is done) and marks a call to win them
+// back done (pipeline.JoinFulfils). Every path that gives a person
 // a membership calls it, in the same transaction.
 func (s *Storage) memberJoined(ctx context.Context, tx *sql.Tx, u *access.Principal, personID int64) error {
 	now := s.now().UTC()
@@ -161,6 +162,17 @@ func (s *Storage) memberJoined(ctx context.Context, tx *sql.Tx, u *access.Princi
 	if err != nil {
 		return err
 	}
+	// A winback call for someone who is back is done, whoever opened it
+	// (the register, a steward).
+	r, err = tx.ExecContext(ctx, `UPDATE tasks SET status = 'done', done_at = $1 WHERE person_id = $2 AND status = 'open' AND kind IN `+joinFulfils, now, personID)
+	if err != nil {
+		return err
+	}
+	done, err := r.RowsAffected()
+	if err != nil {
+		return err
+	}
+	tasks += done
 	r, err = tx.ExecContext(ctx, `UPDATE pipeline SET outcome = $1, outcome_at = $2, erase_after = NULL WHERE person_id = $3 AND outcome = $4`,
 		pipeline.OutcomeJoined, now, personID, pipeline.Open)
 	if err != nil {

@@ -357,6 +357,15 @@ func TestRegisterFirstAndLaterLoads(t *testing.T) {
 		if err != nil || len(loads) != 3 || !loads[2].First || loads[1].Created != 1 || loads[1].Resigned != 2 || loads[1].Tasks != 4 || loads[0].Updated != 0 {
 			t.Fatalf("loads %+v (%v)", loads, err)
 		}
+
+		// Ola rejoins: the call to win him back is done, not left open.
+		now = now.AddDate(0, 0, 7)
+		month[1].Status, month[1].Resigned, month[1].Reason, month[1].Leave = model.StatusActive, time.Time{}, "", ""
+		month[1].Joined = d(2026, 4, 20)
+		load(t, s, admin, register.Options{}, month...)
+		if n := count(t, s, `SELECT count(*) FROM tasks WHERE person_id = $1 AND kind = 'winback' AND status = 'done'`, ola); n != 1 {
+			t.Fatalf("%d winback tasks done after Ola rejoined, want 1", n)
+		}
 	})
 }
 

@@ -23,6 +23,8 @@ var (
 	currentStatuses = sqlSet(model.StatusActive, model.StatusArrears)
 	// pipelineTaskKinds: the tasks whose outcome moves the pipeline.
 	pipelineTaskKinds = sqlSet(pipeline.TaskKinds...)
+	// joinFulfils: the tasks a person's joining again makes done.
+	joinFulfils = sqlSet(pipeline.JoinFulfils...)
 	// stewardRoles: the roles that make a workplace "have a shop steward"
 	// (pipeline.StewardRoles).
 	stewardRoles = sqlSet(pipeline.StewardRoles...)
