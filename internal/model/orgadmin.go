@@ -14,6 +14,9 @@ import (
 // and the others are many.
 var singleHolder = map[RoleName]bool{RoleChiefShopSteward: true, RoleClubLeader: true}
 
+// SingleHolderRoles lists the roles SingleHolder reports, for queries.
+var SingleHolderRoles = List[RoleName]{RoleChiefShopSteward, RoleClubLeader}
+
 // SingleHolder reports whether only one person may hold role on a unit at
 // any one time, so that a new term must not overlap a current one.
 func SingleHolder(role RoleName) bool { return singleHolder[role] }

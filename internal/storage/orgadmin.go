@@ -583,6 +583,21 @@ func (s *Storage) mergeWorkplaces(ctx context.Context, tx *sql.Tx, u *access.Pri
 	if err != nil {
 		return err
 	}
+	// Roles held on the two places go to one: a single-holder role held on
+	// both for a time still to come would be two chief stewards of one
+	// workplace (terms that overlapped in the past are history).
+	var name string
+	var role model.RoleName
+	err = tx.QueryRowContext(ctx, `SELECT p.first_name || ' ' || p.last_name, b.role FROM roles a JOIN roles b ON b.role = a.role JOIN persons p ON p.id = b.person_id
+		WHERE a.workplace_id = $1 AND b.workplace_id = $2 AND a.role IN `+sqlSet(model.SingleHolderRoles...)+`
+		AND (a.end_date IS NULL OR a.end_date > b.start_date) AND (b.end_date IS NULL OR b.end_date > a.start_date)
+		AND (a.end_date IS NULL OR a.end_date > $3) AND (b.end_date IS NULL OR b.end_date > $3) LIMIT 1`, src.ID, dst.ID, date(s.today())).Scan(&name, &role)
+	if err == nil {
+		return model.ErrorKey(model.ECONFLICT, "err.role.overlap", "role", model.Text{Key: "role." + string(role)}, "name", name, "unit", dst.Name).WithField("into", "err.role.overlap.field")
+	}
+	if err != sql.ErrNoRows {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM pipeline WHERE workplace_id = $1
 		AND person_id IN (SELECT p.person_id FROM pipeline p WHERE p.workplace_id = $2)`, src.ID, dst.ID); err != nil {
 		return err

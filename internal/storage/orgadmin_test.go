@@ -223,6 +223,22 @@ func TestMoveAndMergeWorkplaces(t *testing.T) {
 			t.Fatal(err)
 		}
 		wantCode(t, "merge into itself", s.MergeWorkplaces(ctx, f.admin, f.wB.ID, f.wB.ID), model.EINVALID)
+		// Each place has its own chief steward: merged, the workplace would
+		// have two at once. Refused until one term has ended.
+		for _, w := range []*model.Workplace{f.wA, f.wB} {
+			chief := f.person(t, "Hege", "Hoved", w)
+			if _, err := s.DB().Exec(`INSERT INTO roles (person_id, role, unit_id, workplace_id, start_date) SELECT $1, 'chief_shop_steward', unit_id, id, $2 FROM workplaces WHERE id = $3`,
+				chief.ID, day0, w.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		wantCode(t, "merge two chief stewards", s.MergeWorkplaces(ctx, f.admin, f.wB.ID, f.wA.ID), model.ECONFLICT)
+		if n := count(t, s, `SELECT count(*) FROM workplaces WHERE id = $1`, f.wB.ID); n != 1 {
+			t.Fatal("a refused merge deleted the workplace")
+		}
+		if _, err := s.DB().Exec(`UPDATE roles SET end_date = $1 WHERE workplace_id = $2`, date(s.Today()), f.wB.ID); err != nil {
+			t.Fatal(err)
+		}
 		if err := s.MergeWorkplaces(ctx, f.admin, f.wB.ID, f.wA.ID); err != nil {
 			t.Fatal(err)
 		}
