@@ -176,6 +176,12 @@ func (s *Storage) Colleagues(ctx context.Context, u *access.Principal, workplace
 	rows, err := s.rd.QueryContext(ctx, `SELECT p.id, p.first_name || ' ' || p.last_name FROM persons p
 		WHERE p.workplace_id = $1 AND p.id <> $2 AND p.member_status IN `+currentStatuses+` AND `+u.Scope(access.PersonRead).FilterAt("p.unit_path", "p.workplace_id", &a)+`
 		ORDER BY p.sort_key, p.id LIMIT 100`, a...)
+	return scanColleagues(rows, err)
+}
+
+// scanColleagues reads the rows of a query for (person id, name), as
+// QueryContext returned them.
+func scanColleagues(rows *sql.Rows, err error) ([]Colleague, error) {
 	if err != nil {
 		return nil, err
 	}

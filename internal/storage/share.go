@@ -192,17 +192,7 @@ func (s *Storage) TaskHolders(ctx context.Context, u *access.Principal, path str
 			WHERE ro.path IN (`+in+`) OR rs.workplace_id = `+wp+`
 			OR (rs.parent_orgnr <> '' AND rs.parent_orgnr = (SELECT pw.parent_orgnr FROM workplaces pw WHERE pw.id = `+wp+`))) AND `+held+`)
 		ORDER BY p.sort_key, p.id LIMIT 50`, a...)
-	if err != nil {
-		return nil, err
-	}
-	var out []Colleague
-	err = eachRow(rows, func() error {
-		var c Colleague
-		err := rows.Scan(&c.PersonID, &c.Name)
-		out = append(out, c)
-		return err
-	})
-	return out, err
+	return scanColleagues(rows, err)
 }
 
 // addHolders gives each of the user's tasks the fellow stewards it may be

@@ -65,18 +65,7 @@ func BenchmarkPagesDuringPreview(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		b.StopTimer()
-		s := openBenchDB(b, copyBenchDB(b))
-		ctx := context.Background()
-		srv := httptest.NewServer(testHandler(b, s))
-		readers := signInReaders(b, s, srv.URL, users)
-		admin, err := s.UserByUsername(ctx, "admin")
-		if err != nil {
-			b.Fatal(err)
-		}
-		u, err := s.Principal(ctx, admin.ID)
-		if err != nil {
-			b.Fatal(err)
-		}
+		s, readers, u, done := startBenchRun(b, users)
 		var w model.Workplace
 		if err := s.DB().QueryRow(`SELECT id, orgnr FROM workplaces ORDER BY id LIMIT 1`).Scan(&w.ID, &w.Orgnr); err != nil {
 			b.Fatal(err)
@@ -96,8 +85,7 @@ func BenchmarkPagesDuringPreview(b *testing.B) {
 			}
 		}
 		b.StopTimer()
-		srv.Close()
-		s.Close()
+		done()
 		b.StartTimer()
 	}
 	b.StopTimer()
@@ -162,6 +150,25 @@ type pageReaders struct {
 	base    string
 	clients []*http.Client
 	pages   [][]string
+}
+
+// startBenchRun serves a copy of the bench database with users signed in
+// as its page readers, and returns the admin who imports or loads; done
+// stops the server and closes the copy.
+func startBenchRun(b *testing.B, users []string) (s *storage.Storage, readers *pageReaders, admin *access.Principal, done func()) {
+	b.Helper()
+	ctx := context.Background()
+	s = openBenchDB(b, copyBenchDB(b))
+	srv := httptest.NewServer(testHandler(b, s))
+	readers = signInReaders(b, s, srv.URL, users)
+	user, err := s.UserByUsername(ctx, "admin")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if admin, err = s.Principal(ctx, user.ID); err != nil {
+		b.Fatal(err)
+	}
+	return s, readers, admin, func() { srv.Close(); s.Close() }
 }
 
 // signInReaders signs the users in and picks each one's pages: Min dag,

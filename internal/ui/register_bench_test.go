@@ -10,7 +10,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -58,18 +57,7 @@ func BenchmarkPagesDuringRegisterSync(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		b.StopTimer()
-		s := openBenchDB(b, copyBenchDB(b))
-		ctx := context.Background()
-		srv := httptest.NewServer(testHandler(b, s))
-		readers := signInReaders(b, s, srv.URL, users)
-		admin, err := s.UserByUsername(ctx, "admin")
-		if err != nil {
-			b.Fatal(err)
-		}
-		u, err := s.Principal(ctx, admin.ID)
-		if err != nil {
-			b.Fatal(err)
-		}
+		s, readers, u, done := startBenchRun(b, users)
 		// Without a sync first, on the database the load starts from.
 		stop := make(chan struct{})
 		got := readers.load(b, stop)
@@ -93,8 +81,7 @@ func BenchmarkPagesDuringRegisterSync(b *testing.B) {
 		}
 		loadTook, monthTook = loadTook+took[0], monthTook+took[1]
 		b.StopTimer()
-		srv.Close()
-		s.Close()
+		done()
 		b.StartTimer()
 	}
 	b.StopTimer()
