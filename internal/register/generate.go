@@ -74,6 +74,7 @@ type genMember struct {
 	addr, postal, place string
 	protect             string
 	employer, branch    int // employer -1: none
+	second              int // a second employer, -1: none
 	typ, status         string
 	joined, resigned    time.Time
 	reason              string
@@ -161,7 +162,7 @@ func (g *generator) employer(r *rand.Rand) int {
 // member draws member number no, joined in [joinFrom, asOf]; joinFrom zero
 // means any time the member's age allows.
 func (g *generator) member(r *rand.Rand, no int, asOf, joinFrom time.Time) genMember {
-	m := genMember{no: no, employer: -1, status: "Aktiv", dues: "Betalt"}
+	m := genMember{no: no, employer: -1, second: -1, status: "Aktiv", dues: "Betalt"}
 	age := 22 + r.IntN(45)
 	switch k := r.IntN(100); {
 	case k < 5:
@@ -195,6 +196,11 @@ func (g *generator) member(r *rand.Rand, no int, asOf, joinFrom time.Time) genMe
 	if m.typ == genTypes["o"] || m.typ == genTypes["l"] || r.IntN(5) == 0 {
 		m.employer = g.employer(r)
 		m.branch = g.employers[m.employer].branch
+		if r.IntN(25) == 0 { // a second job, as about one in twenty-five has
+			if e := g.employer(r); e != m.employer {
+				m.second = e
+			}
+		}
 	} else {
 		m.branch = r.IntN(len(g.branches))
 	}
@@ -309,9 +315,14 @@ func (g *generator) row(m *genMember) []string {
 	if ended {
 		toCell = strings.Join(to, ";")
 	}
+	var orgnr2, emp2 string
+	if m.second >= 0 {
+		orgnr2, emp2 = g.employers[m.second].orgnr, g.employers[m.second].name
+	}
 	return []string{strconv.Itoa(m.no), m.fnr, m.first, m.last, genDay(m.birth), m.email, m.mobile, m.addr, m.postal,
 		m.place, m.protect, orgnr, emp, reg.code, reg.name, b.code, b.name, club.code, club.name, m.typ, m.status,
-		genDay(m.joined), resigned, m.reason, recruiter, m.dues, paid, strings.Join(roles, ";"), strings.Join(from, ";"), toCell}
+		genDay(m.joined), resigned, m.reason, recruiter, m.dues, paid, strings.Join(roles, ";"), strings.Join(from, ";"), toCell,
+		orgnr2, emp2, "", ""}
 }
 
 // Generate writes the first export of a synthetic union with opt.Members
@@ -322,7 +333,7 @@ func (g *generator) row(m *genMember) []string {
 func Generate(w io.Writer, opt GenOptions) error {
 	g := newGenerator(opt)
 	cw := newGenWriter(w)
-	if err := cw.Write(genHeader); err != nil {
+	if err := cw.Write(writeHeader); err != nil {
 		return err
 	}
 	for i := range g.opt.Members {
@@ -350,7 +361,7 @@ func GenerateChanges(w io.Writer, opt GenOptions) error {
 	c := rand.New(rand.NewPCG(g.opt.Seed^0x5851f42d4c957f2d, g.opt.Seed+1))
 	month := g.opt.Today.AddDate(0, 1, 0)
 	cw := newGenWriter(w)
-	if err := cw.Write(genHeader); err != nil {
+	if err := cw.Write(writeHeader); err != nil {
 		return err
 	}
 	for i := range g.opt.Members {
@@ -388,6 +399,9 @@ func (g *generator) change(c *rand.Rand, m *genMember, month time.Time) {
 			e = (e + 1) % len(g.employers)
 		}
 		m.employer, m.branch = e, g.employers[e].branch
+		if m.second == e {
+			m.second = -1
+		}
 		m.roles = nil // roles belong to the old club
 	case k < 45: // new contact details
 		m.mobile = mobile(c)

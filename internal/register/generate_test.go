@@ -54,6 +54,20 @@ func TestGenerateReadsBack(t *testing.T) {
 		}
 		read[name] = recs
 	}
+	// About one in twenty-five with an employer has a second one, read as
+	// a further job at another workplace.
+	second := 0
+	for _, r := range read["first"] {
+		if len(r.Jobs) > 0 {
+			if r.Jobs[0].Orgnr == r.Orgnr || r.Jobs[0].Orgnr == "" {
+				t.Fatalf("member %s: second job %+v beside %s", r.MemberNo, r.Jobs[0], r.Orgnr)
+			}
+			second++
+		}
+	}
+	if second < opt.Members/100 || second > opt.Members/10 {
+		t.Errorf("%d of %d members have a second employer", second, opt.Members)
+	}
 	checkChanges(t, read["first"], read["changes"], opt.Members)
 }
 
