@@ -636,6 +636,11 @@ func (r *regRun) dropIndexes() error {
 	if err := r.dropCountTriggers(); err != nil {
 		return err
 	}
+	// The members' words, written once the rows are in: every person
+	// with a member number has come with this load (rekey refreshed
+	// those it updated; writing them again does no harm). Their foreign
+	// key is added after, as the others'.
+	r.indexes = append(r.indexes, wordsRefresh(r.s.dialect, `p.member_no IS NOT NULL`)...)
 	if r.s.dialect == Postgres {
 		return r.dropForeignKeys()
 	}
@@ -686,7 +691,7 @@ func (r *regRun) dropCountTriggers() error {
 // while ADD CONSTRAINT checks all rows in one join (as pg_restore does).
 // SQLite cannot drop a constraint; it defers them to the commit.
 func (r *regRun) dropForeignKeys() error {
-	var tables []string
+	tables := []string{"person_words"} // written at the end (dropIndexes)
 	for _, t := range regBulkTables {
 		tables = append(tables, t.table)
 	}
@@ -1295,6 +1300,11 @@ func (a *applied) create() error {
 	if err != nil {
 		return err
 	}
+	if r.bulk == nil { // the first load writes its members' words at the end (dropIndexes)
+		if err := r.refreshWords(a.person); err != nil {
+			return err
+		}
+	}
 	r.rep.Created++
 	if err := a.insertMembership(status); err != nil {
 		return err
@@ -1476,7 +1486,21 @@ func (a *applied) rekey() error {
 		return err
 	}
 	sortKey, searchKey := personKeys(&p)
-	return r.exec(`UPDATE persons SET sort_key = $1, search_key = $2 WHERE id = $3`, sortKey, searchKey, a.person)
+	if err := r.exec(`UPDATE persons SET sort_key = $1, search_key = $2 WHERE id = $3`, sortKey, searchKey, a.person); err != nil {
+		return err
+	}
+	return r.refreshWords(a.person)
+}
+
+// refreshWords writes a person's words afresh (search.go), with the
+// load's prepared statements.
+func (r *regRun) refreshWords(id int64) error {
+	for _, q := range wordsRefresh(r.s.dialect, `p.id = $1`) {
+		if err := r.exec(q, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (a *applied) updateMembership(status model.MembershipStatus) error {

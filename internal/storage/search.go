@@ -1,0 +1,97 @@
+package storage
+
+import (
+	"context"
+	"strings"
+
+	"github.com/verve-union/verve/internal/norway"
+)
+
+// Search by word (issue 15): person_words (migration 00025) holds the words
+// of every person's search key, and a search looks each word the user
+// typed up by its beginning in that table's index, instead of scanning
+// every search key in scope.
+
+// wordSeps are the characters besides the space that a search key splits
+// at into words: in e-mail addresses, hyphenated and other names. Others
+// stay inside their word. Migration 00025 splits at the same.
+const wordSeps = `.,;:@-_+'"()/&`
+
+// searchWords splits folded text into words as person_words holds them.
+func searchWords(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || strings.ContainsRune(wordSeps, r) })
+}
+
+// sqlString quotes s as an SQL string literal.
+func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// wordSplitSQL is, per engine, the statement that writes the words of the
+// persons p that a condition (the %s) selects, split as searchWords splits.
+// SQLite has no split: a recursive query takes the key apart.
+var wordSplitSQL = func() map[Dialect]string {
+	key := "p.search_key"
+	for _, r := range wordSeps {
+		key = "replace(" + key + ", " + sqlString(string(r)) + ", ' ')"
+	}
+	return map[Dialect]string{
+		SQLite: `WITH RECURSIVE split(id, word, rest) AS (SELECT p.id, '', ` + key + ` || ' ' FROM persons p WHERE %s
+			UNION ALL SELECT id, substr(rest, 1, instr(rest, ' ') - 1), substr(rest, instr(rest, ' ') + 1) FROM split WHERE rest <> '')
+			INSERT INTO person_words (word, person_id) SELECT DISTINCT word, id FROM split WHERE word <> ''`,
+		Postgres: `INSERT INTO person_words (word, person_id) SELECT DISTINCT w.word, p.id FROM persons p,
+			unnest(string_to_array(translate(p.search_key, ` + sqlString(wordSeps) + `, ` + sqlString(strings.Repeat(" ", len(wordSeps))) + `), ' ')) AS w(word)
+			WHERE w.word <> '' AND %s`,
+	}
+}()
+
+// wordsRefresh returns the statements that write afresh the words of the
+// persons p that cond selects (with the arguments the caller passes to
+// each), for callers that run statements their own way.
+func wordsRefresh(d Dialect, cond string) []string {
+	return []string{
+		`DELETE FROM person_words WHERE person_id IN (SELECT p.id FROM persons p WHERE ` + cond + `)`,
+		strings.Replace(wordSplitSQL[d], "%s", "("+cond+")", 1),
+	}
+}
+
+// refreshWords writes afresh the words of the persons p that cond selects,
+// in the caller's transaction: every writer of search_key calls it (or
+// runs wordsRefresh) after writing the key.
+func refreshWords(ctx context.Context, ex execer, d Dialect, cond string, args ...any) error {
+	for _, q := range wordsRefresh(d, cond) {
+		if _, err := ex.ExecContext(ctx, q, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// refreshPersonWords writes afresh the words of one person.
+func (s *Storage) refreshPersonWords(ctx context.Context, ex execer, id int64) error {
+	return refreshWords(ctx, ex, s.dialect, `p.id = $1`, id)
+}
+
+// wordTop follows every continuation of a word in byte order (the word
+// column sorts byte-wise on both engines): word >= t AND word < t+wordTop
+// is every word that begins with t.
+const wordTop = "\U0010FFFF"
+
+// searchTerms turns what the user typed into the terms every one of which
+// a person's search key must hold: folded, a leading +47 dropped as the
+// key drops it, and digits typed in groups ("912 34 567") joined as the
+// key holds a mobile number. At most five.
+func searchTerms(q string) []string {
+	var terms []string
+	digits := func(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
+	for _, w := range strings.Fields(norway.Fold(q)) {
+		w = strings.TrimPrefix(w, "+47")
+		if w == "" {
+			continue
+		}
+		if n := len(terms); n > 0 && digits(w) && digits(terms[n-1]) {
+			terms[n-1] += w
+			continue
+		}
+		terms = append(terms, w)
+	}
+	return terms[:min(len(terms), 5)]
+}
