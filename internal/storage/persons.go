@@ -78,34 +78,6 @@ func (s *Storage) PersonsAtWorkplace(ctx context.Context, u *access.Principal, w
 	return s.queryPersons(ctx, u, q, a...)
 }
 
-// SearchPersons finds persons in the user's scope whose name, e-mail or
-// mobile has a word beginning with each word of q (case-insensitive,
-// æøå-aware), looked up in person_words (search.go). A word typed with a
-// separator in it ("ola.nordmann@ex", "anne-lise") must also appear as
-// typed. Unlike the scan of search_key before, a word is not found by a
-// part in its middle ("ordmann", "4567").
-func (s *Storage) SearchPersons(ctx context.Context, u *access.Principal, q string, limit int) ([]*model.Person, error) {
-	var a access.Args
-	var conds []string
-	lookups := 0
-	for _, term := range searchTerms(q) {
-		words := searchWords(term)
-		lookups += len(words)
-		for _, w := range words {
-			conds = append(conds, `p.id IN (SELECT person_id FROM person_words WHERE word >= `+a.Add(w)+` AND word < `+a.Add(w+wordTop)+`)`)
-		}
-		if len(words) != 1 || words[0] != term {
-			conds = append(conds, `p.search_key LIKE `+a.Add("%"+escapeLike(term)+"%")+` ESCAPE '\'`)
-		}
-	}
-	if lookups == 0 {
-		return nil, nil // nothing to look up by (only separators)
-	}
-	query := `SELECT ` + personColumns + ` FROM persons p WHERE ` + strings.Join(conds, " AND ") +
-		` AND ` + u.Scope(access.PersonRead).FilterAt("p.unit_path", "p.workplace_id", &a) + ` ORDER BY p.sort_key, p.id LIMIT ` + a.Add(limit)
-	return s.queryPersons(ctx, u, query, a...)
-}
-
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }

@@ -10,7 +10,8 @@
 -- engine only (storage/dialect.go).
 {{sqlite_only}}CREATE TABLE person_words (word TEXT NOT NULL, person_id BIGINT NOT NULL REFERENCES persons(id) ON DELETE CASCADE, PRIMARY KEY (word, person_id)) WITHOUT ROWID;
 {{pg_only}}CREATE TABLE person_words (word TEXT COLLATE "C" NOT NULL, person_id BIGINT NOT NULL REFERENCES persons(id) ON DELETE CASCADE, PRIMARY KEY (word, person_id));
-CREATE INDEX person_words_person ON person_words(person_id);
+-- By person: to check a person in scope for a word, and to delete theirs.
+CREATE INDEX person_words_person ON person_words(person_id, word);
 
 -- The words of the persons there are, split as storage.personWordsSQL
 -- splits them (TestPersonWordsMigration compares the two).
