@@ -607,6 +607,11 @@ func (r *regRun) read(src register.Source, done <-chan struct{}) <-chan readChun
 // back, the indexes are back as well. (SQLite keeps the indexes of
 // UNIQUE columns, which cannot be dropped.)
 func (r *regRun) dropIndexes() error {
+	// First the members' words (search.go), in one statement once the rows
+	// are in, before their index is built and their foreign key added:
+	// every person with a member number has come with this load (rekey
+	// refreshed those it updated; writing them again does no harm).
+	r.indexes = append(r.indexes, wordsRefresh(r.s.dialect, `p.member_no IS NOT NULL`)...)
 	q := `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ` + regIndexTables
 	if r.s.dialect == Postgres {
 		// Those of constraints go with their constraint (dropForeignKeys).
@@ -636,11 +641,6 @@ func (r *regRun) dropIndexes() error {
 	if err := r.dropCountTriggers(); err != nil {
 		return err
 	}
-	// The members' words, written once the rows are in: every person
-	// with a member number has come with this load (rekey refreshed
-	// those it updated; writing them again does no harm). Their foreign
-	// key is added after, as the others'.
-	r.indexes = append(r.indexes, wordsRefresh(r.s.dialect, `p.member_no IS NOT NULL`)...)
 	if r.s.dialect == Postgres {
 		return r.dropForeignKeys()
 	}
@@ -721,7 +721,7 @@ func (r *regRun) dropForeignKeys() error {
 }
 
 // regIndexTables are the tables whose plain indexes the first load drops.
-var regIndexTables = sqlSet("persons", "memberships", "employments", "roles")
+var regIndexTables = sqlSet("persons", "memberships", "employments", "roles", "person_words")
 
 // regBatch is how many rows are read before they are applied: PostgreSQL
 // looks up a batch's members in one query.
