@@ -15,8 +15,8 @@ CREATE INDEX person_words_person ON person_words(person_id, word);
 
 -- The words of the persons there are, split as storage.personWordsSQL
 -- splits them (TestPersonWordsMigration compares the two).
-{{sqlite_only}}WITH RECURSIVE split(id, word, rest) AS (SELECT p.id, '', replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(p.search_key, '.', ' '), ',', ' '), ';', ' '), ':', ' '), '@', ' '), '-', ' '), '_', ' '), '+', ' '), '''', ' '), '"', ' '), '(', ' '), ')', ' '), '/', ' '), '&', ' ') || ' ' FROM persons p UNION ALL SELECT id, substr(rest, 1, instr(rest, ' ') - 1), substr(rest, instr(rest, ' ') + 1) FROM split WHERE rest <> '') INSERT INTO person_words (word, person_id) SELECT DISTINCT word, id FROM split WHERE word <> '';
-{{pg_only}}INSERT INTO person_words (word, person_id) SELECT DISTINCT w.word, p.id FROM persons p, unnest(string_to_array(translate(p.search_key, '.,;:@-_+''"()/&', '              '), ' ')) AS w(word) WHERE w.word <> '';
+{{sqlite_only}}WITH RECURSIVE split(id, word, rest) AS (SELECT p.id, '', replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(p.search_key, '.', ' '), ',', ' '), ';', ' '), ':', ' '), '@', ' '), '-', ' '), '_', ' '), '+', ' '), '''', ' '), '"', ' '), '(', ' '), ')', ' '), '/', ' '), '&', ' ') || ' ' FROM persons p UNION ALL SELECT id, substr(rest, 1, instr(rest, ' ') - 1), substr(rest, instr(rest, ' ') + 1) FROM split WHERE rest <> '') INSERT INTO person_words (word, person_id) SELECT DISTINCT word, id FROM split WHERE word <> '' ORDER BY word, id;
+{{pg_only}}INSERT INTO person_words (word, person_id) SELECT DISTINCT w.word, p.id FROM persons p, unnest(string_to_array(translate(p.search_key, '.,;:@-_+''"()/&', '              '), ' ')) AS w(word) WHERE w.word <> '' ORDER BY w.word, p.id;
 
 -- +goose Down
 DROP TABLE person_words;
