@@ -248,6 +248,9 @@ func (s *Storage) ConfirmApplication(ctx context.Context, u *access.Principal, t
 		if err != nil {
 			return err
 		}
+		if err := s.refreshPersonWords(ctx, tx, res.PersonID); err != nil {
+			return err
+		}
 		var decided any
 		if res.Status == model.StatusActive {
 			decided = now

@@ -156,6 +156,14 @@ func (b *Bulk) Commit(u *access.Principal, what string) (map[string]int, error) 
 		b.Rollback()
 		return nil, err
 	}
+	if b.tables["persons"] != nil {
+		// The loaded persons' words (search.go): those who have none.
+		err := refreshWords(b.ctx, b.tx, b.s.dialect, `NOT EXISTS (SELECT 1 FROM person_words w WHERE w.person_id = p.id)`)
+		if err != nil {
+			b.Rollback()
+			return nil, err
+		}
+	}
 	counts := map[string]int{}
 	var seqs []string
 	for _, name := range b.order {

@@ -628,6 +628,12 @@ func (im *importRun) apply(ctx context.Context, res *ImportResult) error {
 			return fmt.Errorf("import: %w", err)
 		}
 	}
+	// The new prospects' words (search.go).
+	for _, q := range wordsRefresh(im.s.dialect, `p.id IN (SELECT person_id FROM staged WHERE class = `+sqlWord(ClassNew)+`)`) {
+		if err := im.exec(ctx, q); err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
+	}
 	// Tasks are shared among each workplace's shop stewards (shareNewHires);
 	// without any, they go to the importer if a steward of the club, else
 	// the region's coordinator; due as listmatch.Due says (TestImportTasksDue).

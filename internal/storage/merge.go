@@ -35,6 +35,9 @@ var personRefs = []personRef{
 	{"applications", "person_id", retention.Delete}, {"applications", "invited_person_id", retention.Delete},
 	{"applications", "recruited_by", retention.Clear}, {"signin_links", "person_id", retention.Delete},
 	{"register_values", "person_id", retention.Delete}, {"register_missing", "person_id", retention.Delete},
+	// The newcomer's words go before the move (mergeTx); the kept
+	// person's are written afresh from the merged key.
+	{"person_words", "person_id", retention.Delete},
 	// No foreign key, but the erasure of a person follows it: the entry
 	// stays, its personal values go.
 	{"audit_log", "person_id", retention.Blank},
@@ -76,6 +79,9 @@ func (s *Storage) mergeTx(ctx context.Context, tx *sql.Tx, u *access.Principal, 
 	if _, err := tx.ExecContext(ctx, `UPDATE persons SET fnr_hash = NULL, member_no = NULL WHERE id = $1`, dropID); err != nil {
 		return fmt.Errorf("merge: %w", err)
 	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM person_words WHERE person_id = $1`, dropID); err != nil {
+		return fmt.Errorf("merge: %w", err)
+	}
 	for _, r := range personRefs {
 		q := fmt.Sprintf(`UPDATE %s SET %s = $1 WHERE %s = $2`, r.table, r.column, r.column)
 		if _, err := tx.ExecContext(ctx, q, keepID, dropID); err != nil {
@@ -100,6 +106,9 @@ func (s *Storage) mergeTx(ctx context.Context, tx *sql.Tx, u *access.Principal, 
 	}
 	keep.Person = merge.Combine(keep.Person, drop.Person)
 	if err := keep.store(ctx, tx, status, s.now().UTC()); err != nil {
+		return err
+	}
+	if err := s.refreshPersonWords(ctx, tx, keepID); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM persons WHERE id = $1`, dropID); err != nil {

@@ -78,27 +78,6 @@ func (s *Storage) PersonsAtWorkplace(ctx context.Context, u *access.Principal, w
 	return s.queryPersons(ctx, u, q, a...)
 }
 
-// SearchPersons finds persons in the user's scope whose name, e-mail or
-// mobile contains every word of q (case-insensitive, æøå-aware).
-func (s *Storage) SearchPersons(ctx context.Context, u *access.Principal, q string, limit int) ([]*model.Person, error) {
-	words := strings.Fields(norway.Fold(q))
-	if len(words) == 0 {
-		return nil, nil
-	}
-	if len(words) > 5 {
-		words = words[:5]
-	}
-	var a access.Args
-	var conds []string
-	for _, w := range words {
-		w = strings.TrimPrefix(w, "+47")
-		conds = append(conds, `p.search_key LIKE `+a.Add("%"+escapeLike(w)+"%")+` ESCAPE '\'`)
-	}
-	query := `SELECT ` + personColumns + ` FROM persons p WHERE ` + strings.Join(conds, " AND ") +
-		` AND ` + u.Scope(access.PersonRead).FilterAt("p.unit_path", "p.workplace_id", &a) + ` ORDER BY p.sort_key, p.id LIMIT ` + a.Add(limit)
-	return s.queryPersons(ctx, u, query, a...)
-}
-
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
@@ -145,6 +124,9 @@ func (s *Storage) createPerson(ctx context.Context, u *access.Principal, p *mode
 			if isUniqueViolation(err) {
 				return model.ErrorKey(model.ECONFLICT, "err.person.fnrtaken").WithField("fnr", "err.person.fnrtaken.field")
 			}
+			return err
+		}
+		if err := s.refreshPersonWords(ctx, tx, p.ID); err != nil {
 			return err
 		}
 		p.CreatedAt, p.UpdatedAt = now, now
@@ -211,6 +193,9 @@ func (s *Storage) UpdateContactInfo(ctx context.Context, u *access.Principal, id
 		if _, err := tx.ExecContext(ctx, `UPDATE persons SET email = $1, mobile = $2, address = CASE WHEN $9 THEN address ELSE $3 END,
 			postal_code = CASE WHEN $9 THEN postal_code ELSE $4 END, postal_place = CASE WHEN $9 THEN postal_place ELSE $5 END,
 			search_key = $6, updated_at = $7 WHERE id = $8`, p.Email, p.Mobile, p.Address, p.PostalCode, p.PostalPlace, searchKey, now, id, hidden); err != nil {
+			return err
+		}
+		if err := s.refreshPersonWords(ctx, tx, id); err != nil {
 			return err
 		}
 		p.UpdatedAt = now

@@ -674,6 +674,11 @@ func (r *regRun) read(src register.Source, done <-chan struct{}) <-chan readChun
 // back, the indexes are back as well. (SQLite keeps the indexes of
 // UNIQUE columns, which cannot be dropped.)
 func (r *regRun) dropIndexes() error {
+	// First the members' words (search.go), in one statement once the rows
+	// are in, before their index is built and their foreign key added:
+	// every person with a member number has come with this load (rekey
+	// refreshed those it updated; writing them again does no harm).
+	r.indexes = append(r.indexes, wordsRefresh(r.s.dialect, `p.member_no IS NOT NULL`)...)
 	q := `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ` + regIndexTables
 	if r.s.dialect == Postgres {
 		// Those of constraints go with their constraint (dropForeignKeys).
@@ -753,7 +758,7 @@ func (r *regRun) dropCountTriggers() error {
 // while ADD CONSTRAINT checks all rows in one join (as pg_restore does).
 // SQLite cannot drop a constraint; it defers them to the commit.
 func (r *regRun) dropForeignKeys() error {
-	var tables []string
+	tables := []string{"person_words"} // written at the end (dropIndexes)
 	for _, t := range regBulkTables {
 		tables = append(tables, t.table)
 	}
@@ -783,7 +788,7 @@ func (r *regRun) dropForeignKeys() error {
 }
 
 // regIndexTables are the tables whose plain indexes the first load drops.
-var regIndexTables = sqlSet("persons", "memberships", "employments", "roles")
+var regIndexTables = sqlSet("persons", "memberships", "employments", "roles", "person_words")
 
 // regBatch is how many rows are read before they are applied: PostgreSQL
 // looks up a batch's members in one query.
@@ -1363,6 +1368,11 @@ func (a *applied) create() error {
 	if err != nil {
 		return err
 	}
+	if r.bulk == nil { // the first load writes its members' words at the end (dropIndexes)
+		if err := r.refreshWords(a.person); err != nil {
+			return err
+		}
+	}
 	r.rep.Created++
 	if err := a.insertMembership(status); err != nil {
 		return err
@@ -1544,7 +1554,21 @@ func (a *applied) rekey() error {
 		return err
 	}
 	sortKey, searchKey := personKeys(&p)
-	return r.exec(`UPDATE persons SET sort_key = $1, search_key = $2 WHERE id = $3`, sortKey, searchKey, a.person)
+	if err := r.exec(`UPDATE persons SET sort_key = $1, search_key = $2 WHERE id = $3`, sortKey, searchKey, a.person); err != nil {
+		return err
+	}
+	return r.refreshWords(a.person)
+}
+
+// refreshWords writes a person's words afresh (search.go), with the
+// load's prepared statements.
+func (r *regRun) refreshWords(id int64) error {
+	for _, q := range wordsRefresh(r.s.dialect, `p.id = $1`) {
+		if err := r.exec(q, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (a *applied) updateMembership(status model.MembershipStatus) error {

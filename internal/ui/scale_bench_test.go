@@ -71,6 +71,7 @@ func BenchmarkScale(b *testing.B) {
 				pages = append(pages, m[1])
 			}
 		}
+		pages = append(pages, scaleSearches...)
 		for _, page := range pages {
 			name := user + strings.ReplaceAll(page, "/", "_")
 			b.Run(name, func(b *testing.B) {
@@ -102,6 +103,12 @@ func BenchmarkScale(b *testing.B) {
 	}
 	fmt.Printf("peak heap %.0f MB, peak RSS %.0f MB\n", heap, rss)
 }
+
+// scaleSearches are searches timed besides the menu's pages (whose
+// /search has no query): a common last name (5,000 at 100k), a first name
+// with a last name's beginning, the beginning of a mobile number and a
+// word nobody has.
+var scaleSearches = []string{"/search?q=hansen", "/search?q=kari+ha", "/search?q=91399", "/search?q=xyzzy"}
 
 // openScaleDB opens the seeded database VERVE_BENCH_DB names (a SQLite
 // path, sqlite:path, or a PostgreSQL address with key_file=PATH), closed

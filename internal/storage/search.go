@@ -1,0 +1,172 @@
+package storage
+
+import (
+	"context"
+	"strings"
+
+	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/norway"
+)
+
+// Search by word (issue 15): person_words (migration 00025) holds the words
+// of every person's search key, and a search looks each word the user
+// typed up by its beginning in that table's index, instead of scanning
+// every search key in scope.
+
+// wordSeps are the characters besides the space that a search key splits
+// at into words: in e-mail addresses, hyphenated and other names. Others
+// stay inside their word. Migration 00025 splits at the same.
+const wordSeps = `.,;:@-_+'"()/&`
+
+// searchWords splits folded text into words as person_words holds them.
+func searchWords(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || strings.ContainsRune(wordSeps, r) })
+}
+
+// sqlString quotes s as an SQL string literal.
+func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// wordSplitSQL is, per engine, the statement that writes the words of the
+// persons p that a condition (the %s) selects, split as searchWords splits.
+// SQLite has no split: a recursive query takes the key apart. In the
+// primary key's order, many words (a register's first load) are written
+// in half the time.
+var wordSplitSQL = func() map[Dialect]string {
+	key := "p.search_key"
+	for _, r := range wordSeps {
+		key = "replace(" + key + ", " + sqlString(string(r)) + ", ' ')"
+	}
+	return map[Dialect]string{
+		SQLite: `WITH RECURSIVE split(id, word, rest) AS (SELECT p.id, '', ` + key + ` || ' ' FROM persons p WHERE %s
+			UNION ALL SELECT id, substr(rest, 1, instr(rest, ' ') - 1), substr(rest, instr(rest, ' ') + 1) FROM split WHERE rest <> '')
+			INSERT INTO person_words (word, person_id) SELECT DISTINCT word, id FROM split WHERE word <> '' ORDER BY word, id`,
+		Postgres: `INSERT INTO person_words (word, person_id) SELECT DISTINCT w.word, p.id FROM persons p,
+			unnest(string_to_array(translate(p.search_key, ` + sqlString(wordSeps) + `, ` + sqlString(strings.Repeat(" ", len(wordSeps))) + `), ' ')) AS w(word)
+			WHERE w.word <> '' AND %s ORDER BY w.word, p.id`,
+	}
+}()
+
+// wordsRefresh returns the statements that write afresh the words of the
+// persons p that cond selects (with the arguments the caller passes to
+// each), for callers that run statements their own way.
+func wordsRefresh(d Dialect, cond string) []string {
+	return []string{
+		`DELETE FROM person_words WHERE person_id IN (SELECT p.id FROM persons p WHERE ` + cond + `)`,
+		strings.Replace(wordSplitSQL[d], "%s", "("+cond+")", 1),
+	}
+}
+
+// refreshWords writes afresh the words of the persons p that cond selects,
+// in the caller's transaction: every writer of search_key calls it (or
+// runs wordsRefresh) after writing the key.
+func refreshWords(ctx context.Context, ex execer, d Dialect, cond string, args ...any) error {
+	for _, q := range wordsRefresh(d, cond) {
+		if _, err := ex.ExecContext(ctx, q, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// refreshPersonWords writes afresh the words of one person.
+func (s *Storage) refreshPersonWords(ctx context.Context, ex execer, id int64) error {
+	return refreshWords(ctx, ex, s.dialect, `p.id = $1`, id)
+}
+
+// wordTop follows every continuation of a word in byte order (the word
+// column sorts byte-wise on both engines): word >= t AND word < t+wordTop
+// is every word that begins with t.
+const wordTop = "\U0010FFFF"
+
+// searchTerms turns what the user typed into the terms every one of which
+// a person's search key must hold: folded, a leading +47 dropped as the
+// key drops it, and digits typed in groups ("912 34 567") joined as the
+// key holds a mobile number. At most five.
+func searchTerms(q string) []string {
+	var terms []string
+	digits := func(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
+	for _, w := range strings.Fields(norway.Fold(q)) {
+		w = strings.TrimPrefix(w, "+47")
+		if w == "" {
+			continue
+		}
+		if n := len(terms); n > 0 && digits(w) && digits(terms[n-1]) {
+			terms[n-1] += w
+			continue
+		}
+		terms = append(terms, w)
+	}
+	return terms[:min(len(terms), 5)]
+}
+
+// SearchPersons finds persons in the user's scope whose name, e-mail or
+// mobile has a word beginning with each word of q (case-insensitive,
+// æøå-aware), looked up in person_words. A word typed with a separator
+// in it ("ola.nordmann@ex", "anne-lise") must also appear as typed. Unlike
+// the scan of search_key before, a word is not found by a part in its
+// middle ("ordmann", "4567").
+func (s *Storage) SearchPersons(ctx context.Context, u *access.Principal, q string, limit int) ([]*model.Person, error) {
+	var words, typed []string // typed: the terms that must also appear as typed
+	for _, term := range searchTerms(q) {
+		ws := searchWords(term)
+		words = append(words, ws...)
+		if len(ws) != 1 || ws[0] != term {
+			typed = append(typed, term)
+		}
+	}
+	if len(words) == 0 {
+		return nil, nil // nothing to look up by (only separators)
+	}
+	scope := u.Scope(access.PersonRead)
+	rare, err := s.rareWord(ctx, scope, words)
+	if err != nil {
+		return nil, err
+	}
+	var a access.Args
+	from := `persons p`
+	if rare >= 0 {
+		// A join, not IN: PostgreSQL would walk persons in name order
+		// probing each (a third of them to reach "hansen").
+		from = `(SELECT DISTINCT person_id FROM person_words WHERE word >= ` + a.Add(words[rare]) + ` AND word < ` + a.Add(words[rare]+wordTop) +
+			`) f JOIN persons p ON p.id = f.person_id`
+	}
+	conds := []string{scope.FilterAt("p.unit_path", "p.workplace_id", &a)}
+	for i, w := range words {
+		if i != rare {
+			conds = append(conds, `EXISTS (SELECT 1 FROM person_words w WHERE w.person_id = p.id AND w.word >= `+a.Add(w)+` AND w.word < `+a.Add(w+wordTop)+`)`)
+		}
+	}
+	for _, term := range typed {
+		conds = append(conds, `p.search_key LIKE `+a.Add("%"+escapeLike(term)+"%")+` ESCAPE '\'`)
+	}
+	query := `SELECT ` + personColumns + ` FROM ` + from + ` WHERE ` + strings.Join(conds, " AND ") + ` ORDER BY p.sort_key, p.id LIMIT ` + a.Add(limit)
+	return s.queryPersons(ctx, u, query, a...)
+}
+
+// rareWord picks how a search is run: from the persons who have the
+// word it returns (its index in words), when fewer have it than there
+// are persons in the scope, or else (-1) from the persons in the scope,
+// checking each for the words. SQLite keeps no statistics to choose by:
+// a word many have ("hansen") cost a shop steward 50 times the few
+// hundred in their club. The choice is made from counts alone; what is
+// found does not depend on it. Counting stops at the scope's size, so it
+// costs no more than the search.
+func (s *Storage) rareWord(ctx context.Context, scope access.Scope, words []string) (int, error) {
+	var a access.Args
+	var inScope int64
+	err := s.r.QueryRowContext(ctx, `SELECT COALESCE(SUM(c.members + c.other_union + c.non_members), 0) FROM person_counts c WHERE `+
+		scope.FilterAt("c.unit_path", "c.workplace_id", &a), a...).Scan(&inScope)
+	if err != nil || inScope == 0 {
+		return -1, err
+	}
+	for i, w := range words {
+		var n int64
+		err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM person_words WHERE word >= $1 AND word < $2 LIMIT $3) w`,
+			w, w+wordTop, inScope).Scan(&n)
+		if err != nil || n < inScope {
+			return i, err
+		}
+	}
+	return -1, nil
+}

@@ -1,0 +1,320 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/register"
+	"github.com/verve-union/verve/internal/storage/storagetest"
+)
+
+// storedWords are the words person_words holds for a person, sorted.
+func storedWords(t *testing.T, s *Storage, id int64) []string {
+	t.Helper()
+	rows, err := s.r.Query(`SELECT word FROM person_words WHERE person_id = $1 ORDER BY word`, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := []string{}
+	err = eachRow(rows, func() error {
+		var w string
+		err := rows.Scan(&w)
+		out = append(out, w)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// keyWords are the words of a person's stored search key as searchWords
+// splits it: what person_words must hold for them.
+func keyWords(t *testing.T, s *Storage, id int64) []string {
+	t.Helper()
+	var key string
+	if err := s.r.QueryRow(`SELECT search_key FROM persons WHERE id = $1`, id).Scan(&key); err != nil {
+		t.Fatal(err)
+	}
+	ws := searchWords(key)
+	sort.Strings(ws)
+	return slices.Compact(ws)
+}
+
+func personNames(ps []*model.Person) []string {
+	out := []string{}
+	for _, p := range ps {
+		out = append(out, p.FirstName+" "+p.LastName)
+	}
+	return out
+}
+
+func TestSearchByWordPrefix(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		f := newFixture(t, s)
+		ctx := context.Background()
+		f.person(t, "Kari", "Hansen", f.wA)
+		f.person(t, "Kari", "Ødegård", f.wA)
+		anne := f.person(t, "Anne-Lise", "Johansen", f.wA)
+		ola := f.person(t, "Ola", "Nordmann", f.wB)
+		if _, err := s.UpdateContactInfo(ctx, f.admin, ola.ID, "ola.nordmann+verv@epost.no", "+4798765432", "", ""); err != nil {
+			t.Fatal(err)
+		}
+		for q, want := range map[string][]string{
+			"hans":                       {"Kari Hansen"},
+			"HANSEN":                     {"Kari Hansen"},
+			"ans":                        {}, // the middle of a word is not its beginning
+			"kari":                       {"Kari Hansen", "Kari Ødegård"},
+			"kari ha":                    {"Kari Hansen"},
+			"ha kari":                    {"Kari Hansen"},
+			"kari nordmann":              {},
+			"øde":                        {"Kari Ødegård"},
+			"ØDEGÅRD":                    {"Kari Ødegård"},
+			"lise":                       {"Anne-Lise Johansen"},
+			"anne-li":                    {"Anne-Lise Johansen"},
+			"anne-jo":                    {}, // as typed, with its hyphen
+			"nordmann+verv@epost":        {"Ola Nordmann"},
+			"ola.nordmann+verv@epost.no": {"Ola Nordmann"},
+			"epost.no":                   {"Ola Nordmann"},
+			"verv":                       {"Ola Nordmann"},
+			"ola.nordmann@epost":         {}, // not as typed
+			"98765432":                   {"Ola Nordmann"},
+			"9876":                       {"Ola Nordmann"},
+			"987 65 432":                 {"Ola Nordmann"},
+			"+47 987 65":                 {"Ola Nordmann"},
+			"+4798765":                   {"Ola Nordmann"},
+			"65432":                      {},
+			"-":                          {},
+			"%":                          {},
+			"_":                          {},
+		} {
+			res, err := s.SearchPersons(ctx, f.admin, q, 50)
+			if err != nil {
+				t.Fatalf("search %q: %v", q, err)
+			}
+			got := personNames(res)
+			if !slices.Equal(got, want) {
+				t.Errorf("search %q: %v, want %v", q, got, want)
+			}
+		}
+		if res, _ := s.SearchPersons(ctx, f.admin, "kari", 1); len(res) != 1 || res[0].LastName != "Hansen" {
+			t.Errorf("the first of two in name order: %v", personNames(res))
+		}
+		if got, want := storedWords(t, s, anne.ID), []string{"91234567", "anne", "example", "johansen", "lise", "no"}; !slices.Equal(got, want) {
+			t.Errorf("words %v, want %v", got, want)
+		}
+	})
+}
+
+// TestSearchScope: a person outside the steward's scope is not found by
+// their name, and adding one changes nothing the steward gets, not even
+// which come first under the limit.
+func TestSearchScope(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		f := newFixture(t, s)
+		ctx := context.Background()
+		for _, first := range []string{"Per", "Pål", "Espen"} {
+			f.person(t, first, "Olsen", f.wA)
+		}
+		search := func(q string, limit int) []string {
+			t.Helper()
+			res, err := s.SearchPersons(ctx, f.steward, q, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return personNames(res)
+		}
+		queries := []string{"olsen", "ol", "olsen p", "per", "aaron", "912"}
+		before := map[string][]string{}
+		for _, q := range queries {
+			for _, limit := range []int{1, 2, 50} {
+				before[q+string(rune('0'+limit%10))] = search(q, limit)
+			}
+		}
+		if got := before["olsen0"]; !slices.Equal(got, []string{"Espen Olsen", "Per Olsen", "Pål Olsen"}) {
+			t.Fatalf("steward finds %v", got)
+		}
+		// Others of the same name elsewhere, one sorting first.
+		for _, first := range []string{"Aaron", "Per"} {
+			f.person(t, first, "Olsen", f.wB)
+		}
+		for _, q := range queries {
+			for _, limit := range []int{1, 2, 50} {
+				if got, want := search(q, limit), before[q+string(rune('0'+limit%10))]; !slices.Equal(got, want) {
+					t.Errorf("steward's search %q (limit %d) is %v with a person outside, %v without", q, limit, got, want)
+				}
+			}
+		}
+		if res, _ := s.SearchPersons(ctx, f.admin, "aaron olsen", 50); len(res) != 1 {
+			t.Fatalf("admin finds %v", personNames(res))
+		}
+	})
+}
+
+// TestPersonWordsFollowChanges: the words follow a new e-mail, a new name
+// from the register, a merge and an erasure, and imported prospects have
+// theirs.
+func TestPersonWordsFollowChanges(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		f := newFixture(t, s)
+		ctx := context.Background()
+		found := func(q string) []string {
+			t.Helper()
+			res, err := s.SearchPersons(ctx, f.admin, q, 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return personNames(res)
+		}
+		same := func(id int64) {
+			t.Helper()
+			if got, want := storedWords(t, s, id), keyWords(t, s, id); !slices.Equal(got, want) {
+				t.Errorf("person %d: words %v, key's words %v", id, got, want)
+			}
+		}
+		// A new e-mail address.
+		p := f.person(t, "Grete", "Vik", f.wA)
+		if _, err := s.UpdateContactInfo(ctx, f.admin, p.ID, "grete@nyepost.no", "", "", ""); err != nil {
+			t.Fatal(err)
+		}
+		same(p.ID)
+		if got := found("nyepost"); !slices.Equal(got, []string{"Grete Vik"}) {
+			t.Errorf("new e-mail: %v", got)
+		}
+		if got := found("example"); len(got) != 0 {
+			t.Errorf("old e-mail still found: %v", got)
+		}
+
+		// An import's new prospects.
+		if _, err := s.Import(ctx, f.admin, ImportRequest{Kind: ImportNewhires, WorkplaceID: f.wA.ID, Commit: true},
+			rowsOf(hire(1, "Ingrid", "Fjeldstad", f.wA, nil), hire(2, "Jon", "Fjell", f.wA, nil))); err != nil {
+			t.Fatal(err)
+		}
+		if got := found("fjel"); !slices.Equal(got, []string{"Ingrid Fjeldstad", "Jon Fjell"}) {
+			t.Errorf("imported: %v", got)
+		}
+
+		// A merge: the newcomer's words go, the kept person has the merged key's.
+		a := f.person(t, "Trude", "Lie", f.wA)
+		b := f.person(t, "Trude", "Lie", f.wA)
+		if _, err := s.UpdateContactInfo(ctx, f.admin, b.ID, "trude.lie@jobb.no", "", "", ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.inTx(ctx, func(tx *sql.Tx) error { return s.mergeTx(ctx, tx, f.admin, a.ID, b.ID, "test") }); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(t, s, `SELECT count(*) FROM person_words WHERE person_id = $1`, b.ID); n != 0 {
+			t.Errorf("%d words of the merged newcomer left", n)
+		}
+		same(a.ID)
+		if got := found("trude"); !slices.Equal(got, []string{"Trude Lie"}) {
+			t.Errorf("after the merge: %v", got)
+		}
+
+		// An erasure.
+		if ok, err := s.erasePerson(ctx, f.admin, a.ID, "test", `SELECT id FROM persons`, nil); err != nil || !ok {
+			t.Fatalf("erase: %v %v", ok, err)
+		}
+		if n := count(t, s, `SELECT count(*) FROM person_words WHERE person_id = $1`, a.ID); n != 0 {
+			t.Errorf("%d words of the erased person left", n)
+		}
+		if got := found("trude"); len(got) != 0 {
+			t.Errorf("erased person found: %v", got)
+		}
+	})
+}
+
+// TestPersonWordsFromRegister: the first load writes its members' words
+// at its end, and a later load's new name replaces the old.
+func TestPersonWordsFromRegister(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		ctx := context.Background()
+		s.SetClock(func() time.Time { return regDay0 })
+		admin, _ := regAdmin(t, s)
+		load(t, s, admin, register.Options{}, baseExport()...)
+		ola := personByNo(t, s, "1002")
+		if got, want := storedWords(t, s, ola), []string{"91234002", "example", "medlem", "no", "ola"}; !slices.Equal(got, want) {
+			t.Errorf("first load: words %v, want %v", got, want)
+		}
+		load(t, s, admin, register.Options{}, member("1002", "Ola", func(r *register.Record) { r.Last = "Brattli" }), member("1006", "Siv", nil))
+		if got, want := storedWords(t, s, ola), []string{"91234002", "brattli", "example", "no", "ola"}; !slices.Equal(got, want) {
+			t.Errorf("renamed: words %v, want %v", got, want)
+		}
+		res, err := s.SearchPersons(ctx, admin, "siv medl", 50)
+		if err != nil || !slices.Equal(personNames(res), []string{"Siv Medlem"}) {
+			t.Errorf("a later load's new member: %v %v", personNames(res), err)
+		}
+	})
+}
+
+// TestPersonWordsMigration: migration 00025 splits the keys of the persons
+// there are as the writers do (wordsRefresh) and as the search splits
+// what is typed (searchWords).
+func TestPersonWordsMigration(t *testing.T) {
+	for _, engine := range storagetest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			dsn, _ := splitKeyFile(storagetest.DSN(t, engine))
+			s, err := open(dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			p, err := s.migrator()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := p.UpTo(ctx, 24); err != nil {
+				t.Fatal(err)
+			}
+			var unit int64
+			if err := s.w.QueryRow(`INSERT INTO org_units (kind, name, sort_key, path) VALUES ('union', 'Forbundet', 'forbundet', '/1/') RETURNING id`).Scan(&unit); err != nil {
+				t.Fatal(err)
+			}
+			people := []model.Person{
+				{FirstName: "Anne-Lise", LastName: "O'Brien (Olsen)", Email: "a.l_ob+x@døme.no", Mobile: "+4791234567"},
+				{FirstName: "Åse  Marit", LastName: "Ødegård-Ås", Email: `"q;u:o,t/e&d"@x.no`, Mobile: "+46701234567"},
+				{FirstName: "Zoë", LastName: "Ünal", Email: "", Mobile: ""},
+				{FirstName: "-", LastName: ".", Email: "", Mobile: ""},
+			}
+			var ids []int64
+			for _, pp := range people {
+				sortKey, searchKey := personKeys(&pp)
+				var id int64
+				err := s.w.QueryRow(`INSERT INTO persons (first_name, last_name, sort_key, search_key, email, mobile, unit_id, unit_path, created_at, updated_at)
+					VALUES ($1, $2, $3, $4, $5, $6, $7, '/1/', $8, $8) RETURNING id`, pp.FirstName, pp.LastName, sortKey, searchKey, pp.Email, pp.Mobile, unit, regDay0).Scan(&id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ids = append(ids, id)
+			}
+			if _, err := p.Up(ctx); err != nil {
+				t.Fatal(err)
+			}
+			migrated := map[int64][]string{}
+			for _, id := range ids {
+				migrated[id] = storedWords(t, s, id)
+				if want := keyWords(t, s, id); !slices.Equal(migrated[id], want) {
+					t.Errorf("migrated words %q, searchWords %q", migrated[id], want)
+				}
+			}
+			if got := migrated[ids[0]]; !slices.Equal(got, []string{"91234567", "a", "anne", "brien", "døme", "l", "lise", "no", "o", "ob", "olsen", "x"}) {
+				t.Errorf("words %q", got)
+			}
+			if err := refreshWords(ctx, s.w, s.dialect, `1 = 1`); err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range ids {
+				if got := storedWords(t, s, id); !slices.Equal(got, migrated[id]) {
+					t.Errorf("refreshed words %q, migrated %q", got, migrated[id])
+				}
+			}
+		})
+	}
+}
