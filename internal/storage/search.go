@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/verve-union/verve/internal/access"
@@ -22,6 +23,14 @@ const wordSeps = `.,;:@-_+'"()/&`
 // searchWords splits folded text into words as person_words holds them.
 func searchWords(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || strings.ContainsRune(wordSeps, r) })
+}
+
+// personWords are the distinct words of a search key, as person_words
+// holds them for its person.
+func personWords(searchKey string) []string {
+	ws := searchWords(searchKey)
+	slices.Sort(ws)
+	return slices.Compact(ws)
 }
 
 // sqlString quotes s as an SQL string literal.
