@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 	"time"
 
@@ -51,6 +52,24 @@ func (s *Storage) regionFinder(ctx context.Context) (regionFinder, error) {
 	return out, err
 }
 
+// filter is the condition that the path p.unit_path lies in the region
+// id, or, for 0, in none.
+func (f regionFinder) filter(id int64, a *access.Args) string {
+	var sc access.Scope
+	for _, r := range f {
+		if r.id == id || id == 0 {
+			sc.Paths = append(sc.Paths, r.path)
+		}
+	}
+	if id == 0 {
+		if len(sc.Paths) == 0 {
+			return "1 = 1"
+		}
+		return "NOT " + sc.Filter("p.unit_path", a)
+	}
+	return sc.Filter("p.unit_path", a)
+}
+
 // of returns the region above unitPath, or 0 and "".
 func (f regionFinder) of(unitPath string) (int64, string) {
 	for _, r := range f {
@@ -73,9 +92,14 @@ func (s *Storage) studentScope(u *access.Principal) (access.Scope, error) {
 
 // GraduatingStudents lists the student members in the user's scope whose
 // expected graduation falls within the next months (see students.Horizon),
-// per region in the order students.ByRegion gives, each with the due date
-// of their open transfer task.
-func (s *Storage) GraduatingStudents(ctx context.Context, u *access.Principal, months int) ([]StudentRegion, error) {
+// per region (regions by name in Norwegian order, those above any region
+// last), each region with its count and the first of its students: the
+// earliest expected graduation first (those already past are the most
+// urgent to ask), then by name, at most limit in all. Each listed student
+// has the due date of their open transfer task. The counts are counted per
+// unit path, and only the students listed are read, so a union's
+// thousands cost little more than the page shows.
+func (s *Storage) GraduatingStudents(ctx context.Context, u *access.Principal, months, limit int) ([]StudentRegion, error) {
 	scope, err := s.studentScope(u)
 	if err != nil {
 		return nil, err
@@ -88,42 +112,78 @@ func (s *Storage) GraduatingStudents(ctx context.Context, u *access.Principal, m
 	if err != nil {
 		return nil, err
 	}
-	a := access.Args{date(horizon)}
-	rows, err := s.r.QueryContext(ctx, `SELECT m.id, p.id, p.first_name || ' ' || p.last_name, p.mobile, p.email, m.institution, m.programme,
-		m.expected_graduation, m.start_date, COALESCE(rb.first_name || ' ' || rb.last_name, ''), p.unit_path
-		FROM memberships m JOIN persons p ON p.id = m.person_id LEFT JOIN persons rb ON rb.id = m.recruited_by
-		WHERE m.type = 'student' AND m.status IN `+currentStatuses+` AND m.end_date IS NULL AND m.expected_graduation <= $1
-		AND `+scope.FilterAt("p.unit_path", "p.workplace_id", &a), a...)
+	// CROSS JOIN: the few graduating students are read by their index and
+	// their persons looked up, not the scope's persons walked (SQLite).
+	graduating := func(a *access.Args) string {
+		return ` FROM memberships m CROSS JOIN persons p WHERE p.id = m.person_id AND m.type = 'student' AND m.status IN ` + currentStatuses +
+			` AND m.end_date IS NULL AND m.expected_graduation <= ` + a.Add(date(horizon)) + ` AND ` + scope.FilterAt("p.unit_path", "p.workplace_id", a)
+	}
+	var a access.Args
+	rows, err := s.r.QueryContext(ctx, `SELECT p.unit_path, count(*)`+graduating(&a)+` GROUP BY p.unit_path`, a...)
 	if err != nil {
 		return nil, err
 	}
-	var list []StudentRegion
-	var persons []any
+	counts := map[int64]*StudentRegion{}
 	err = eachRow(rows, func() error {
-		var g GraduatingStudent
 		var path string
-		r := StudentRegion{Students: []GraduatingStudent{{}}}
-		if err := rows.Scan(&g.MembershipID, &g.PersonID, &g.Name, &g.Mobile, &g.Email, &g.Institution, &g.Programme,
-			&g.ExpectedGraduation, &g.StartDate, &g.RecruitedBy, &path); err != nil {
+		var n int
+		if err := rows.Scan(&path, &n); err != nil {
 			return err
 		}
-		r.RegionID, r.Region = regions.of(path)
-		r.Students[0] = g
-		list = append(list, r)
-		persons = append(persons, g.PersonID)
+		id, name := regions.of(path)
+		if counts[id] == nil {
+			counts[id] = &StudentRegion{RegionID: id, Region: name}
+		}
+		counts[id].Count += n
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	out := make([]StudentRegion, 0, len(counts))
+	for _, r := range counts {
+		out = append(out, *r)
+	}
+	slices.SortFunc(out, func(a, b StudentRegion) int { return students.RegionOrder(a.RegionID, a.Region, b.RegionID, b.Region) })
+	var persons []any
+	for i := range out {
+		if limit <= 0 {
+			break
+		}
+		r := &out[i]
+		a := access.Args{}
+		cond := graduating(&a) + ` AND ` + regions.filter(r.RegionID, &a)
+		rows, err := s.r.QueryContext(ctx, `SELECT m.id, p.id, p.first_name || ' ' || p.last_name, p.mobile, p.email, m.institution, m.programme,
+			m.expected_graduation, m.start_date, COALESCE((SELECT rb.first_name || ' ' || rb.last_name FROM persons rb WHERE rb.id = m.recruited_by), '')`+
+			cond+` ORDER BY m.expected_graduation, p.sort_key, m.id LIMIT `+a.Add(limit), a...)
+		if err != nil {
+			return nil, err
+		}
+		err = eachRow(rows, func() error {
+			var g GraduatingStudent
+			if err := rows.Scan(&g.MembershipID, &g.PersonID, &g.Name, &g.Mobile, &g.Email, &g.Institution, &g.Programme,
+				&g.ExpectedGraduation, &g.StartDate, &g.RecruitedBy); err != nil {
+				return err
+			}
+			r.Students = append(r.Students, g)
+			persons = append(persons, g.PersonID)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		limit -= len(r.Students)
+	}
 	due, err := s.openConvertTasks(ctx, persons)
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range list {
-		r.Students[0].TaskDue = due[r.Students[0].PersonID]
+	for _, r := range out {
+		for i := range r.Students {
+			r.Students[i].TaskDue = due[r.Students[i].PersonID]
+		}
 	}
-	return students.ByRegion(list), nil
+	return out, nil
 }
 
 // ConversionRates counts, per graduation cohort (year and term of the
