@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -52,22 +53,14 @@ func (s *Storage) regionFinder(ctx context.Context) (regionFinder, error) {
 	return out, err
 }
 
-// filter is the condition that the path p.unit_path lies in the region
-// id, or, for 0, in none.
-func (f regionFinder) filter(id int64, a *access.Args) string {
-	var sc access.Scope
+// path returns the path of the region id.
+func (f regionFinder) path(id int64) string {
 	for _, r := range f {
-		if r.id == id || id == 0 {
-			sc.Paths = append(sc.Paths, r.path)
+		if r.id == id {
+			return r.path
 		}
 	}
-	if id == 0 {
-		if len(sc.Paths) == 0 {
-			return "1 = 1"
-		}
-		return "NOT " + sc.Filter("p.unit_path", a)
-	}
-	return sc.Filter("p.unit_path", a)
+	return ""
 }
 
 // of returns the region above unitPath, or 0 and "".
@@ -145,34 +138,56 @@ func (s *Storage) GraduatingStudents(ctx context.Context, u *access.Principal, m
 		out = append(out, *r)
 	}
 	slices.SortFunc(out, func(a, b StudentRegion) int { return students.RegionOrder(a.RegionID, a.Region, b.RegionID, b.Region) })
-	var persons []any
-	for i := range out {
-		if limit <= 0 {
+	// The first students are those of the first regions in order: one
+	// query reads those regions' students, ordered by region first.
+	a = nil
+	cond := graduating(&a)
+	var rank []string
+	var paths access.Scope // the regions read; none for all
+	at := map[int64]int{}  // a region's place in out
+	for i, n := 0, 0; i < len(out) && n < limit; i++ {
+		at[out[i].RegionID] = i
+		n += out[i].Count
+		if out[i].RegionID == 0 {
+			paths.Paths = nil // those above any region, last
 			break
 		}
-		r := &out[i]
-		a := access.Args{}
-		cond := graduating(&a) + ` AND ` + regions.filter(r.RegionID, &a)
-		rows, err := s.r.QueryContext(ctx, `SELECT m.id, p.id, p.first_name || ' ' || p.last_name, p.mobile, p.email, m.institution, m.programme,
-			m.expected_graduation, m.start_date, COALESCE((SELECT rb.first_name || ' ' || rb.last_name FROM persons rb WHERE rb.id = m.recruited_by), '')`+
-			cond+` ORDER BY m.expected_graduation, p.sort_key, m.id LIMIT `+a.Add(limit), a...)
-		if err != nil {
-			return nil, err
+		path := regions.path(out[i].RegionID)
+		paths.Paths = append(paths.Paths, path)
+		rank = append(rank, ` WHEN `+access.Scope{Paths: []string{path}}.Filter("p.unit_path", &a)+` THEN `+strconv.Itoa(i))
+	}
+	if len(at) == 0 {
+		return out, nil
+	}
+	if paths.Paths != nil {
+		cond += ` AND ` + paths.Filter("p.unit_path", &a)
+	}
+	order := `m.expected_graduation, p.sort_key, m.id`
+	if len(rank) > 0 {
+		order = `CASE` + strings.Join(rank, "") + ` ELSE ` + strconv.Itoa(len(rank)) + ` END, ` + order
+	}
+	rows, err = s.r.QueryContext(ctx, `SELECT p.unit_path, m.id, p.id, p.first_name || ' ' || p.last_name, p.mobile, p.email, m.institution, m.programme,
+		m.expected_graduation, m.start_date, COALESCE((SELECT rb.first_name || ' ' || rb.last_name FROM persons rb WHERE rb.id = m.recruited_by), '')`+
+		cond+` ORDER BY `+order+` LIMIT `+a.Add(limit), a...)
+	if err != nil {
+		return nil, err
+	}
+	var persons []any
+	err = eachRow(rows, func() error {
+		var g GraduatingStudent
+		var path string
+		if err := rows.Scan(&path, &g.MembershipID, &g.PersonID, &g.Name, &g.Mobile, &g.Email, &g.Institution, &g.Programme,
+			&g.ExpectedGraduation, &g.StartDate, &g.RecruitedBy); err != nil {
+			return err
 		}
-		err = eachRow(rows, func() error {
-			var g GraduatingStudent
-			if err := rows.Scan(&g.MembershipID, &g.PersonID, &g.Name, &g.Mobile, &g.Email, &g.Institution, &g.Programme,
-				&g.ExpectedGraduation, &g.StartDate, &g.RecruitedBy); err != nil {
-				return err
-			}
-			r.Students = append(r.Students, g)
-			persons = append(persons, g.PersonID)
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		limit -= len(r.Students)
+		id, _ := regions.of(path)
+		r := &out[at[id]]
+		r.Students = append(r.Students, g)
+		persons = append(persons, g.PersonID)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	due, err := s.openConvertTasks(ctx, persons)
 	if err != nil {
