@@ -53,16 +53,6 @@ func (s *Storage) regionFinder(ctx context.Context) (regionFinder, error) {
 	return out, err
 }
 
-// path returns the path of the region id.
-func (f regionFinder) path(id int64) string {
-	for _, r := range f {
-		if r.id == id {
-			return r.path
-		}
-	}
-	return ""
-}
-
 // of returns the region above unitPath, or 0 and "".
 func (f regionFinder) of(unitPath string) (int64, string) {
 	for _, r := range f {
@@ -89,9 +79,10 @@ func (s *Storage) studentScope(u *access.Principal) (access.Scope, error) {
 // last), each region with its count and the first of its students: the
 // earliest expected graduation first (those already past are the most
 // urgent to ask), then by name, at most limit in all. Each listed student
-// has the due date of their open transfer task. The counts are counted per
-// unit path, and only the students listed are read, so a union's
-// thousands cost little more than the page shows.
+// has the due date of their open transfer task. Only the students listed
+// are read into Go; when they are not all, the regions' counts are counted
+// per unit path, so a union's thousands cost little more than the page
+// shows.
 func (s *Storage) GraduatingStudents(ctx context.Context, u *access.Principal, months, limit int) ([]StudentRegion, error) {
 	scope, err := s.studentScope(u)
 	if err != nil {
@@ -111,67 +102,26 @@ func (s *Storage) GraduatingStudents(ctx context.Context, u *access.Principal, m
 		return ` FROM memberships m CROSS JOIN persons p WHERE p.id = m.person_id AND m.type = 'student' AND m.status IN ` + currentStatuses +
 			` AND m.end_date IS NULL AND m.expected_graduation <= ` + a.Add(date(horizon)) + ` AND ` + scope.FilterAt("p.unit_path", "p.workplace_id", a)
 	}
+	// One query reads the first students, ordered by region (ranked here,
+	// in Norwegian order, those above any region last) first.
+	slices.SortFunc(regions, func(a, b regionRow) int { return students.RegionOrder(a.id, a.name, b.id, b.name) })
 	var a access.Args
-	rows, err := s.r.QueryContext(ctx, `SELECT p.unit_path, count(*)`+graduating(&a)+` GROUP BY p.unit_path`, a...)
-	if err != nil {
-		return nil, err
-	}
-	counts := map[int64]*StudentRegion{}
-	err = eachRow(rows, func() error {
-		var path string
-		var n int
-		if err := rows.Scan(&path, &n); err != nil {
-			return err
-		}
-		id, name := regions.of(path)
-		if counts[id] == nil {
-			counts[id] = &StudentRegion{RegionID: id, Region: name}
-		}
-		counts[id].Count += n
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]StudentRegion, 0, len(counts))
-	for _, r := range counts {
-		out = append(out, *r)
-	}
-	slices.SortFunc(out, func(a, b StudentRegion) int { return students.RegionOrder(a.RegionID, a.Region, b.RegionID, b.Region) })
-	// The first students are those of the first regions in order: one
-	// query reads those regions' students, ordered by region first.
-	a = nil
 	cond := graduating(&a)
-	var rank []string
-	var paths access.Scope // the regions read; none for all
-	at := map[int64]int{}  // a region's place in out
-	for i, n := 0, 0; i < len(out) && n < limit; i++ {
-		at[out[i].RegionID] = i
-		n += out[i].Count
-		if out[i].RegionID == 0 {
-			paths.Paths = nil // those above any region, last
-			break
-		}
-		path := regions.path(out[i].RegionID)
-		paths.Paths = append(paths.Paths, path)
-		rank = append(rank, ` WHEN `+access.Scope{Paths: []string{path}}.Filter("p.unit_path", &a)+` THEN `+strconv.Itoa(i))
-	}
-	if len(at) == 0 {
-		return out, nil
-	}
-	if paths.Paths != nil {
-		cond += ` AND ` + paths.Filter("p.unit_path", &a)
-	}
 	order := `m.expected_graduation, p.sort_key, m.id`
-	if len(rank) > 0 {
-		order = `CASE` + strings.Join(rank, "") + ` ELSE ` + strconv.Itoa(len(rank)) + ` END, ` + order
+	if len(regions) > 0 {
+		var rank strings.Builder
+		for i, r := range regions {
+			rank.WriteString(` WHEN ` + access.Scope{Paths: []string{r.path}}.Filter("p.unit_path", &a) + ` THEN ` + strconv.Itoa(i))
+		}
+		order = `CASE` + rank.String() + ` ELSE ` + strconv.Itoa(len(regions)) + ` END, ` + order
 	}
-	rows, err = s.r.QueryContext(ctx, `SELECT p.unit_path, m.id, p.id, p.first_name || ' ' || p.last_name, p.mobile, p.email, m.institution, m.programme,
+	rows, err := s.r.QueryContext(ctx, `SELECT p.unit_path, m.id, p.id, p.first_name || ' ' || p.last_name, p.mobile, p.email, m.institution, m.programme,
 		m.expected_graduation, m.start_date, COALESCE((SELECT rb.first_name || ' ' || rb.last_name FROM persons rb WHERE rb.id = m.recruited_by), '')`+
 		cond+` ORDER BY `+order+` LIMIT `+a.Add(limit), a...)
 	if err != nil {
 		return nil, err
 	}
+	var out []StudentRegion
 	var persons []any
 	err = eachRow(rows, func() error {
 		var g GraduatingStudent
@@ -180,14 +130,25 @@ func (s *Storage) GraduatingStudents(ctx context.Context, u *access.Principal, m
 			&g.ExpectedGraduation, &g.StartDate, &g.RecruitedBy); err != nil {
 			return err
 		}
-		id, _ := regions.of(path)
-		r := &out[at[id]]
+		id, name := regions.of(path)
+		if len(out) == 0 || out[len(out)-1].RegionID != id {
+			out = append(out, StudentRegion{RegionID: id, Region: name})
+		}
+		r := &out[len(out)-1]
 		r.Students = append(r.Students, g)
+		r.Count++
 		persons = append(persons, g.PersonID)
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	// Only a list cut short needs counting: per unit path, the regions in
+	// Go.
+	if len(persons) >= limit {
+		if out, err = s.graduatingCounts(ctx, regions, out, graduating); err != nil {
+			return nil, err
+		}
 	}
 	due, err := s.openConvertTasks(ctx, persons)
 	if err != nil {
@@ -199,6 +160,41 @@ func (s *Storage) GraduatingStudents(ctx context.Context, u *access.Principal, m
 		}
 	}
 	return out, nil
+}
+
+// graduatingCounts counts the graduating students per region, the
+// condition graduating gives, and adds the regions listed none of them to
+// listed, in order.
+func (s *Storage) graduatingCounts(ctx context.Context, regions regionFinder, listed []StudentRegion, graduating func(*access.Args) string) ([]StudentRegion, error) {
+	var a access.Args
+	rows, err := s.r.QueryContext(ctx, `SELECT p.unit_path, count(*)`+graduating(&a)+` GROUP BY p.unit_path`, a...)
+	if err != nil {
+		return nil, err
+	}
+	counts, names := map[int64]int{}, map[int64]string{}
+	err = eachRow(rows, func() error {
+		var path string
+		var n int
+		if err := rows.Scan(&path, &n); err != nil {
+			return err
+		}
+		id, name := regions.of(path)
+		counts[id] += n
+		names[id] = name
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i := range listed {
+		listed[i].Count = counts[listed[i].RegionID]
+		delete(names, listed[i].RegionID)
+	}
+	for id, name := range names {
+		listed = append(listed, StudentRegion{RegionID: id, Region: name, Count: counts[id]})
+	}
+	slices.SortStableFunc(listed, func(a, b StudentRegion) int { return students.RegionOrder(a.RegionID, a.Region, b.RegionID, b.Region) })
+	return listed, nil
 }
 
 // ConversionRates counts, per graduation cohort (year and term of the
