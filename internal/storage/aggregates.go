@@ -204,6 +204,12 @@ func (s *Storage) RebuildDailyCounts(ctx context.Context, u *access.Principal) (
 			{`INSERT INTO recruitment_waits (unit_path, workplace_id, hour, minutes, entries)
 				SELECT unit_path, workplace_id, ` + hourOf[d]("created_at") + `, ` + waitMinutes[d] + `, count(*)
 				FROM pipeline WHERE kind = 'newhire' AND first_contact_at IS NOT NULL GROUP BY 1, 2, 3, 4`, nil},
+			// The open tasks (migration 00026) depend on no day, but are
+			// counted afresh too: it mends drift and drops past days.
+			{`DELETE FROM task_counts`, nil},
+			{`INSERT INTO task_counts (due, kind, tasks) SELECT due, kind, count(*) FROM tasks WHERE status = 'open' GROUP BY due, kind`, nil},
+			{`DELETE FROM open_tasks`, nil},
+			{`INSERT INTO open_tasks (due, task_id) SELECT due, id FROM tasks WHERE status = 'open'`, nil},
 		} {
 			if _, err := tx.ExecContext(ctx, q.sql, q.args...); err != nil {
 				return err

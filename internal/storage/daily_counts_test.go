@@ -164,3 +164,132 @@ func TestDailyCountsFollowChanges(t *testing.T) {
 		}
 	})
 }
+
+// TestTaskCountsFollowChanges: home's union-wide task figures and due
+// list, read from task_counts and open_tasks (migration 00026), equal
+// those counted on request through new, completed, reopened, moved,
+// retyped and deleted tasks; a scoped reader's cover their scope only;
+// and the daily job mends drift.
+func TestTaskCountsFollowChanges(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		ctx := context.Background()
+		today := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+		s.SetClock(func() time.Time { return today })
+		f := newFixture(t, s)
+		a1 := f.person(t, "Anne", "Hansen", f.wA)
+		b1 := f.person(t, "Bjørn", "Olsen", f.wB)
+		exec := func(q string, args ...any) {
+			t.Helper()
+			if _, err := s.w.Exec(q, args...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		day := func(d int) any { return date(today.AddDate(0, 0, d)) }
+		task := func(kind string, p *model.Person, w *model.Workplace, path string, due any, status string) int64 {
+			t.Helper()
+			var id int64
+			if err := s.w.QueryRow(`INSERT INTO tasks (kind, title, person_id, workplace_id, unit_path, due, status, created_at)
+				VALUES ($1, 'x', $2, $3, $4, $5, $6, $7) RETURNING id`, kind, p.ID, w.ID, path, due, status, today).Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			return id
+		}
+		welcomeA := task("welcome", a1, f.wA, f.clubA.Path, day(-3), "open")
+		askA := task("ask", a1, f.wA, f.clubA.Path, day(0), "open")
+		task("ask", a1, f.wA, f.clubA.Path, day(5), "open")
+		task("ask", a1, f.wA, f.clubA.Path, day(-1), "done")
+		welcomeB := task("welcome", b1, f.wB, f.clubB.Path, day(-3), "open")
+		laterB := task("follow_up", b1, f.wB, f.clubB.Path, day(30), "open")
+
+		coord := &access.Principal{Username: "vk", Grants: []access.Grant{{Role: model.RoleCoordinator, UnitPath: f.clubA.Path}}}
+		type figures struct {
+			Waiting, Due int
+			List         []int64
+		}
+		shown := func(u *access.Principal) figures {
+			t.Helper()
+			h, err := s.Home(ctx, u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ts, err := s.DueTasks(ctx, u, 7)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fig := figures{Waiting: h.NewHiresWaiting, Due: h.TasksDue}
+			for _, t := range ts {
+				fig.List = append(fig.List, t.ID)
+			}
+			return fig
+		}
+		// counted is the union's figures counted from tasks on request.
+		counted := func() figures {
+			t.Helper()
+			var fig figures
+			if err := s.w.QueryRow(`SELECT COALESCE(SUM(CASE WHEN kind = 'welcome' THEN 1 ELSE 0 END), 0),
+				COALESCE(SUM(CASE WHEN due <= $1 THEN 1 ELSE 0 END), 0) FROM tasks WHERE status = 'open'`, day(0)).Scan(&fig.Waiting, &fig.Due); err != nil {
+				t.Fatal(err)
+			}
+			ts, err := s.tasks(ctx, `t.status = 'open' AND t.due <= $1`, day(7))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, t := range ts {
+				fig.List = append(fig.List, t.ID)
+			}
+			return fig
+		}
+		same := func(step string) {
+			t.Helper()
+			if got, want := shown(f.admin), counted(); !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: union's figures %+v, counted on request %+v", step, got, want)
+			}
+		}
+		same("seeded")
+		if got, want := shown(f.admin), (figures{2, 3, []int64{welcomeA, welcomeB, askA, askA + 1}}); !reflect.DeepEqual(got, want) {
+			t.Fatalf("union: %+v, want %+v", got, want)
+		}
+		// Club A's coordinator and steward count club A's tasks only.
+		for _, u := range []*access.Principal{coord, f.steward} {
+			if got, want := shown(u), (figures{1, 2, []int64{welcomeA, askA, askA + 1}}); !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s: %+v, want %+v", u.Username, got, want)
+			}
+		}
+
+		// Completed, reopened, moved, retyped, deleted.
+		if err := s.CompleteTask(ctx, f.admin, askA); err != nil {
+			t.Fatal(err)
+		}
+		same("completed")
+		exec(`UPDATE tasks SET status = 'open' WHERE id = $1`, askA)
+		same("reopened")
+		exec(`UPDATE tasks SET due = $1 WHERE id = $2`, day(2), laterB)
+		exec(`UPDATE tasks SET kind = 'ask' WHERE id = $1`, welcomeB)
+		same("moved and retyped")
+		exec(`UPDATE tasks SET unit_path = $1, workplace_id = $2 WHERE id = $3`, f.clubA.Path, f.wA.ID, laterB)
+		exec(`UPDATE tasks SET status = 'cancelled', due = $1 WHERE id = $2`, day(-10), welcomeA)
+		exec(`DELETE FROM tasks WHERE id = $1`, askA+1)
+		same("cancelled and deleted")
+		if got, want := shown(f.admin), (figures{0, 2, []int64{welcomeB, askA, laterB}}); !reflect.DeepEqual(got, want) {
+			t.Fatalf("union after the changes: %+v, want %+v", got, want)
+		}
+		// The task moved to club A is about Bjørn, who is not: club A's
+		// coordinator neither counts nor sees it.
+		if got, want := shown(coord), (figures{0, 1, []int64{askA}}); !reflect.DeepEqual(got, want) {
+			t.Fatalf("coordinator after the changes: %+v, want %+v", got, want)
+		}
+
+		// Drift is mended by the next day's count.
+		exec(`UPDATE task_counts SET tasks = tasks + 5`)
+		exec(`DELETE FROM open_tasks WHERE task_id = $1`, askA)
+		exec(`UPDATE steward_counts_day SET day = $1`, day(-1))
+		if _, err := s.RebuildDailyCounts(ctx, access.System("test")); err != nil {
+			t.Fatal(err)
+		}
+		same("mended")
+		var zero int
+		if err := s.w.QueryRow(`SELECT count(*) FROM task_counts WHERE tasks = 0`).Scan(&zero); err != nil || zero != 0 {
+			t.Fatalf("%d empty task counts after the daily count (%v)", zero, err)
+		}
+	})
+}

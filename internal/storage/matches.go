@@ -53,11 +53,19 @@ type MatchSide struct {
 	Unit         string
 }
 
-// openMatches is the condition that possible match mc is open and that the
-// user decides it (matchScope).
+// openMatches is the condition that possible match mc, joined with its
+// persons by matchPersons, is open and that the user decides it
+// (matchScope).
 func openMatches(u *access.Principal, a *access.Args) string {
-	return `mc.decision = '' AND ` + matchScope(u, a)
+	return `n.id = mc.person_id AND k.id = mc.candidate_id AND mc.decision = '' AND ` + matchScope(u, a)
 }
+
+// matchPersons are the possible matches with their persons for
+// openMatches. CROSS JOIN has SQLite read the few matches and look their
+// persons up, rather than walk every person in the scope (the union's, for
+// an admin's home) probing each for a match; PostgreSQL plans it as any
+// join.
+const matchPersons = ` match_candidates mc CROSS JOIN persons n CROSS JOIN persons k`
 
 // matchScope is the condition that the user decides possible match mc:
 // both its persons, n (who came in) and k (known before), lie in the
@@ -74,8 +82,7 @@ func matchScope(u *access.Principal, a *access.Args) string {
 func (s *Storage) OpenMatchCount(ctx context.Context, u *access.Principal) (int, error) {
 	var a access.Args
 	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM match_candidates mc
-		JOIN persons n ON n.id = mc.person_id JOIN persons k ON k.id = mc.candidate_id WHERE `+openMatches(u, &a), a...).Scan(&n)
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM`+matchPersons+` WHERE `+openMatches(u, &a), a...).Scan(&n)
 	return n, err
 }
 
@@ -86,9 +93,9 @@ func (s *Storage) PossibleMatches(ctx context.Context, u *access.Principal, limi
 	q := `SELECT mc.id, mc.source, mc.match, mc.created_at,
 		n.id, n.first_name || ' ' || n.last_name, n.birth_date, n.email, n.mobile, n.member_status, COALESCE(nw.name, ''), nu.name,
 		k.id, k.first_name || ' ' || k.last_name, k.birth_date, k.email, k.mobile, k.member_status, COALESCE(kw.name, ''), ku.name
-		FROM match_candidates mc
-		JOIN persons n ON n.id = mc.person_id JOIN org_units nu ON nu.id = n.unit_id LEFT JOIN workplaces nw ON nw.id = n.workplace_id
-		JOIN persons k ON k.id = mc.candidate_id JOIN org_units ku ON ku.id = k.unit_id LEFT JOIN workplaces kw ON kw.id = k.workplace_id
+		FROM` + matchPersons + `
+		JOIN org_units nu ON nu.id = n.unit_id LEFT JOIN workplaces nw ON nw.id = n.workplace_id
+		JOIN org_units ku ON ku.id = k.unit_id LEFT JOIN workplaces kw ON kw.id = k.workplace_id
 		WHERE ` + openMatches(u, &a) + ` ORDER BY mc.created_at, mc.id LIMIT ` + a.Add(limit)
 	rows, err := s.r.QueryContext(ctx, q, a...)
 	if err != nil {

@@ -203,7 +203,9 @@ func (s *Storage) migrator() (*goose.Provider, error) {
 	if s.dialect == Postgres {
 		d = goose.DialectPostgres
 	}
-	p, err := goose.NewProvider(d, s.w, fsys)
+	// Numbers are handed out to work done side by side, so a database may
+	// have run a later one before an earlier one arrives: it runs then.
+	p, err := goose.NewProvider(d, s.w, fsys, goose.WithAllowOutofOrder(true))
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}

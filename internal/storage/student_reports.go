@@ -3,6 +3,8 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -73,9 +75,15 @@ func (s *Storage) studentScope(u *access.Principal) (access.Scope, error) {
 
 // GraduatingStudents lists the student members in the user's scope whose
 // expected graduation falls within the next months (see students.Horizon),
-// per region in the order students.ByRegion gives, each with the due date
-// of their open transfer task.
-func (s *Storage) GraduatingStudents(ctx context.Context, u *access.Principal, months int) ([]StudentRegion, error) {
+// per region (regions by name in Norwegian order, those above any region
+// last), each region with its count and the first of its students: the
+// earliest expected graduation first (those already past are the most
+// urgent to ask), then by name, at most limit in all. Each listed student
+// has the due date of their open transfer task. Only the students listed
+// are read into Go; when they are not all, the regions' counts are counted
+// per unit path, so a union's thousands cost little more than the page
+// shows.
+func (s *Storage) GraduatingStudents(ctx context.Context, u *access.Principal, months, limit int) ([]StudentRegion, error) {
 	scope, err := s.studentScope(u)
 	if err != nil {
 		return nil, err
@@ -88,42 +96,105 @@ func (s *Storage) GraduatingStudents(ctx context.Context, u *access.Principal, m
 	if err != nil {
 		return nil, err
 	}
-	a := access.Args{date(horizon)}
-	rows, err := s.r.QueryContext(ctx, `SELECT m.id, p.id, p.first_name || ' ' || p.last_name, p.mobile, p.email, m.institution, m.programme,
-		m.expected_graduation, m.start_date, COALESCE(rb.first_name || ' ' || rb.last_name, ''), p.unit_path
-		FROM memberships m JOIN persons p ON p.id = m.person_id LEFT JOIN persons rb ON rb.id = m.recruited_by
-		WHERE m.type = 'student' AND m.status IN `+currentStatuses+` AND m.end_date IS NULL AND m.expected_graduation <= $1
-		AND `+scope.FilterAt("p.unit_path", "p.workplace_id", &a), a...)
+	// CROSS JOIN: the few graduating students are read by their index and
+	// their persons looked up, not the scope's persons walked (SQLite).
+	graduating := func(a *access.Args) string {
+		return ` FROM memberships m CROSS JOIN persons p WHERE p.id = m.person_id AND m.type = 'student' AND m.status IN ` + currentStatuses +
+			` AND m.end_date IS NULL AND m.expected_graduation <= ` + a.Add(date(horizon)) + ` AND ` + scope.FilterAt("p.unit_path", "p.workplace_id", a)
+	}
+	// One query reads the first students, ordered by region (ranked here,
+	// in Norwegian order, those above any region last) first.
+	slices.SortFunc(regions, func(a, b regionRow) int { return students.RegionOrder(a.id, a.name, b.id, b.name) })
+	var a access.Args
+	cond := graduating(&a)
+	order := `m.expected_graduation, p.sort_key, m.id`
+	if len(regions) > 0 {
+		var rank strings.Builder
+		for i, r := range regions {
+			rank.WriteString(` WHEN ` + access.Scope{Paths: []string{r.path}}.Filter("p.unit_path", &a) + ` THEN ` + strconv.Itoa(i))
+		}
+		order = `CASE` + rank.String() + ` ELSE ` + strconv.Itoa(len(regions)) + ` END, ` + order
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT p.unit_path, m.id, p.id, p.first_name || ' ' || p.last_name, p.mobile, p.email, m.institution, m.programme,
+		m.expected_graduation, m.start_date, COALESCE((SELECT rb.first_name || ' ' || rb.last_name FROM persons rb WHERE rb.id = m.recruited_by), '')`+
+		cond+` ORDER BY `+order+` LIMIT `+a.Add(limit), a...)
 	if err != nil {
 		return nil, err
 	}
-	var list []StudentRegion
+	var out []StudentRegion
 	var persons []any
 	err = eachRow(rows, func() error {
 		var g GraduatingStudent
 		var path string
-		r := StudentRegion{Students: []GraduatingStudent{{}}}
-		if err := rows.Scan(&g.MembershipID, &g.PersonID, &g.Name, &g.Mobile, &g.Email, &g.Institution, &g.Programme,
-			&g.ExpectedGraduation, &g.StartDate, &g.RecruitedBy, &path); err != nil {
+		if err := rows.Scan(&path, &g.MembershipID, &g.PersonID, &g.Name, &g.Mobile, &g.Email, &g.Institution, &g.Programme,
+			&g.ExpectedGraduation, &g.StartDate, &g.RecruitedBy); err != nil {
 			return err
 		}
-		r.RegionID, r.Region = regions.of(path)
-		r.Students[0] = g
-		list = append(list, r)
+		id, name := regions.of(path)
+		if len(out) == 0 || out[len(out)-1].RegionID != id {
+			out = append(out, StudentRegion{RegionID: id, Region: name})
+		}
+		r := &out[len(out)-1]
+		r.Students = append(r.Students, g)
+		r.Count++
 		persons = append(persons, g.PersonID)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	// Only a list cut short needs counting: per unit path, the regions in
+	// Go.
+	if len(persons) >= limit {
+		if out, err = s.graduatingCounts(ctx, regions, out, graduating); err != nil {
+			return nil, err
+		}
+	}
 	due, err := s.openConvertTasks(ctx, persons)
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range list {
-		r.Students[0].TaskDue = due[r.Students[0].PersonID]
+	for _, r := range out {
+		for i := range r.Students {
+			r.Students[i].TaskDue = due[r.Students[i].PersonID]
+		}
 	}
-	return students.ByRegion(list), nil
+	return out, nil
+}
+
+// graduatingCounts counts the graduating students per region, the
+// condition graduating gives, and adds the regions listed none of them to
+// listed, in order.
+func (s *Storage) graduatingCounts(ctx context.Context, regions regionFinder, listed []StudentRegion, graduating func(*access.Args) string) ([]StudentRegion, error) {
+	var a access.Args
+	rows, err := s.r.QueryContext(ctx, `SELECT p.unit_path, count(*)`+graduating(&a)+` GROUP BY p.unit_path`, a...)
+	if err != nil {
+		return nil, err
+	}
+	counts, names := map[int64]int{}, map[int64]string{}
+	err = eachRow(rows, func() error {
+		var path string
+		var n int
+		if err := rows.Scan(&path, &n); err != nil {
+			return err
+		}
+		id, name := regions.of(path)
+		counts[id] += n
+		names[id] = name
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i := range listed {
+		listed[i].Count = counts[listed[i].RegionID]
+		delete(names, listed[i].RegionID)
+	}
+	for id, name := range names {
+		listed = append(listed, StudentRegion{RegionID: id, Region: name, Count: counts[id]})
+	}
+	slices.SortStableFunc(listed, func(a, b StudentRegion) int { return students.RegionOrder(a.RegionID, a.Region, b.RegionID, b.Region) })
+	return listed, nil
 }
 
 // ConversionRates counts, per graduation cohort (year and term of the

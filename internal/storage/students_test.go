@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -134,7 +135,7 @@ func TestGraduatingStudentsByRegionAndScope(t *testing.T) {
 		f.student(t, studentSpec{unit: f.b2, name: "Eva Januar", inst: "UiB", grad: day(2027, 1, 20)})
 		f.student(t, studentSpec{unit: f.b2, name: "Frode Utmeldt", inst: "UiB", grad: day(2027, 1, 20), status: model.StatusResigned, end: day(2026, 9, 1)})
 
-		got, err := s.GraduatingStudents(ctx, f.admin, 0)
+		got, err := s.GraduatingStudents(ctx, f.admin, 0, 300)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -145,25 +146,79 @@ func TestGraduatingStudentsByRegionAndScope(t *testing.T) {
 		if st := got[0].Students[1]; st.Institution != "NTNU" || !st.ExpectedGraduation.Equal(day(2026, 12, 20)) || st.Programme == "" {
 			t.Fatalf("row %+v", st)
 		}
-		got, err = s.GraduatingStudents(ctx, f.c1, 0)
+		got, err = s.GraduatingStudents(ctx, f.c1, 0, 300)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if want := want[:2]; !slices.Equal(names(got), want) {
 			t.Fatalf("coordinator sees %v, want %v", names(got), want)
 		}
-		got, err = s.GraduatingStudents(ctx, f.leader, 8)
+		got, err = s.GraduatingStudents(ctx, f.leader, 8, 300)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if want := []string{"Region Trøndelag: Cecilie Ferdig", "Region Trøndelag: Anna Desember", "Region Trøndelag: Bjørn Sommer"}; !slices.Equal(names(got), want) {
 			t.Fatalf("study leader, 8 months, sees %v, want %v", names(got), want)
 		}
-		if _, err := s.GraduatingStudents(ctx, f.steer, 0); model.ErrorCode(err) != model.EFORBIDDEN {
+		if _, err := s.GraduatingStudents(ctx, f.steer, 0, 300); model.ErrorCode(err) != model.EFORBIDDEN {
 			t.Fatalf("steward: %v", err)
 		}
-		if _, err := s.GraduatingStudents(ctx, f.admin, 99); model.ErrorCode(err) != model.EINVALID {
+		if _, err := s.GraduatingStudents(ctx, f.admin, 99, 300); model.ErrorCode(err) != model.EINVALID {
 			t.Fatalf("99 months: %v", err)
+		}
+	})
+}
+
+// TestGraduatingStudentsFirstAndCounts: the list holds the first students
+// (regions in Norwegian order, those above any region last; within one by
+// expected graduation, then name) up to the limit, and every region its
+// count, listed or not, within the reader's scope.
+func TestGraduatingStudentsFirstAndCounts(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		f := newStudentFixture(t, s)
+		ctx := context.Background()
+		r3 := &model.OrgUnit{Kind: model.UnitRegion, Name: "Region Østlandet", ParentID: f.union.ID}
+		if err := s.CreateUnit(ctx, access.System("test"), r3); err != nil {
+			t.Fatal(err)
+		}
+		f.student(t, studentSpec{unit: r3, name: "Per Øst", inst: "OsloMet", grad: day(2026, 12, 1)})
+		f.student(t, studentSpec{unit: f.union, name: "Ola Forbund", inst: "UiO", grad: day(2026, 1, 1)})
+		f.student(t, studentSpec{unit: f.b1, name: "Åse Å", inst: "NTNU", grad: day(2026, 12, 1)})
+		f.student(t, studentSpec{unit: f.b1, name: "Anne A", inst: "NTNU", grad: day(2026, 12, 1)})
+		f.student(t, studentSpec{unit: f.r1, name: "Zoe Past", inst: "NTNU", grad: day(2026, 5, 1)})
+		f.student(t, studentSpec{unit: f.b2, name: "Eva Januar", inst: "UiB", grad: day(2027, 1, 20)})
+		counts := func(rs []StudentRegion) map[string]int {
+			out := map[string]int{}
+			for _, r := range rs {
+				out[r.Region] = r.Count
+			}
+			return out
+		}
+		all := map[string]int{"Region Trøndelag": 3, "Region Vestland": 1, "Region Østlandet": 1, "": 1}
+		got, err := s.GraduatingStudents(ctx, f.admin, 0, 300)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"Region Trøndelag: Zoe Past", "Region Trøndelag: Anne A", "Region Trøndelag: Åse Å", "Region Vestland: Eva Januar",
+			"Region Østlandet: Per Øst", ": Ola Forbund"}
+		if !slices.Equal(names(got), want) || !reflect.DeepEqual(counts(got), all) {
+			t.Fatalf("admin sees %v %v, want %v %v", names(got), counts(got), want, all)
+		}
+		for limit := range len(want) {
+			got, err := s.GraduatingStudents(ctx, f.admin, 0, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(names(got), want[:limit]) || !reflect.DeepEqual(counts(got), all) {
+				t.Fatalf("admin, the first %d: %v %v, want %v %v", limit, names(got), counts(got), want[:limit], all)
+			}
+		}
+		got, err = s.GraduatingStudents(ctx, f.c1, 0, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := want[:2]; !slices.Equal(names(got), want) || !reflect.DeepEqual(counts(got), map[string]int{"Region Trøndelag": 3}) {
+			t.Fatalf("coordinator sees %v %v, want %v and Trøndelag's 3", names(got), counts(got), want)
 		}
 	})
 }
@@ -237,7 +292,7 @@ func TestConvertStudentKeepsHistoryAndRecruiter(t *testing.T) {
 			t.Fatalf("converting an ordinary membership: %v", err)
 		}
 		// No longer on the graduating list.
-		got, err := s.GraduatingStudents(ctx, f.admin, 0)
+		got, err := s.GraduatingStudents(ctx, f.admin, 0, 300)
 		if err != nil {
 			t.Fatal(err)
 		}

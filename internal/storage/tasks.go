@@ -34,15 +34,6 @@ func taskUnionWide(u *access.Principal, perm access.Permission) bool {
 	return u.UnionWide(perm) && u.UnionWide(access.PersonRead)
 }
 
-// taskPersonFor is taskPerson for a query that shows nothing of the
-// person: none when taskScope does not look at them.
-func taskPersonFor(u *access.Principal, perm access.Permission) string {
-	if taskUnionWide(u, perm) {
-		return ""
-	}
-	return taskPerson
-}
-
 func (s *Storage) tasks(ctx context.Context, cond string, args ...any) ([]model.Task, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+taskColumns+` FROM tasks t`+taskPerson+` WHERE `+cond+
 		` ORDER BY t.due, t.id LIMIT 200`, args...)
@@ -69,9 +60,9 @@ func (s *Storage) tasks(ctx context.Context, cond string, args ...any) ([]model.
 func (s *Storage) DueTasks(ctx context.Context, u *access.Principal, days int) ([]model.Task, error) {
 	a := access.Args{date(s.today().AddDate(0, 0, days))}
 	if taskUnionWide(u, access.TaskRead) {
-		// The first of the union's open tasks are found before their
-		// persons are joined, not after joining every one.
-		return s.tasks(ctx, `t.id IN (SELECT id FROM tasks WHERE status = 'open' AND due <= $1 ORDER BY due, id LIMIT 200)`, a...)
+		// The first of the union's open tasks are read in due order from
+		// open_tasks (migration 00026), before their persons are joined.
+		return s.tasks(ctx, `t.id IN (SELECT task_id FROM open_tasks WHERE due <= $1 ORDER BY due, task_id LIMIT 200)`, a...)
 	}
 	return s.tasks(ctx, `t.status = 'open' AND t.due <= $1 AND `+taskScope(u, access.TaskRead, &a), a...)
 }

@@ -14,7 +14,6 @@ package students
 
 import (
 	"cmp"
-	"slices"
 	"strings"
 	"time"
 
@@ -71,39 +70,7 @@ type Region struct {
 	RegionID int64
 	Region   string
 	Students []Graduating
-}
-
-// ByRegion groups the students per region: regions by name in Norwegian
-// order with the union level last; within one, the earliest expected
-// graduation first (those already past are the most urgent to ask), then
-// by name.
-func ByRegion(list []Region) []Region {
-	byID := map[int64]*Region{}
-	var ids []int64
-	for _, r := range list {
-		g := byID[r.RegionID]
-		if g == nil {
-			g = &Region{RegionID: r.RegionID, Region: r.Region}
-			byID[r.RegionID] = g
-			ids = append(ids, r.RegionID)
-		}
-		g.Students = append(g.Students, r.Students...)
-	}
-	out := make([]Region, 0, len(ids))
-	for _, id := range ids {
-		r := byID[id]
-		keys := make(map[int64]string, len(r.Students))
-		for _, s := range r.Students {
-			keys[s.PersonID] = norway.SortKey(s.Name)
-		}
-		slices.SortFunc(r.Students, func(a, b Graduating) int {
-			return cmp.Or(a.ExpectedGraduation.Compare(b.ExpectedGraduation), strings.Compare(keys[a.PersonID], keys[b.PersonID]),
-				cmp.Compare(a.MembershipID, b.MembershipID))
-		})
-		out = append(out, *r)
-	}
-	slices.SortFunc(out, func(a, b Region) int { return RegionOrder(a.RegionID, a.Region, b.RegionID, b.Region) })
-	return out
+	Count    int // the region's students, listed or not
 }
 
 // RegionOrder compares regions by name in Norwegian order, the union

@@ -179,29 +179,6 @@ func TestHorizonAndTaskDue(t *testing.T) {
 	}
 }
 
-func TestByRegion(t *testing.T) {
-	one := func(id int64, region, name string, grad time.Time) Region {
-		return Region{RegionID: id, Region: region, Students: []Graduating{{PersonID: int64(len(name)), Name: name, ExpectedGraduation: grad}}}
-	}
-	got := ByRegion([]Region{
-		one(0, "", "Ola Forbund", day(2026, 1, 1)),
-		one(2, "Region Østlandet", "Per", day(2026, 12, 1)),
-		one(1, "Region Agder", "Åse Å", day(2026, 12, 1)),
-		one(1, "Region Agder", "Anne A", day(2026, 12, 1)),
-		one(1, "Region Agder", "Zoe Past", day(2026, 5, 1)),
-	})
-	var out []string
-	for _, r := range got {
-		for _, s := range r.Students {
-			out = append(out, r.Region+": "+s.Name)
-		}
-	}
-	want := []string{"Region Agder: Zoe Past", "Region Agder: Anne A", "Region Agder: Åse Å", "Region Østlandet: Per", ": Ola Forbund"}
-	if !slices.Equal(out, want) {
-		t.Errorf("got %q", out)
-	}
-}
-
 func TestConvertible(t *testing.T) {
 	ended := day(2026, 6, 30)
 	for _, tc := range []struct {

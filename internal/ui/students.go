@@ -108,15 +108,13 @@ func (h *Handler) showStudentsPage(w http.ResponseWriter, r *http.Request) {
 			d.Periods = append(d.Periods, studentPeriod{Months: m, Href: "/students?" + url.Values{"view": {"graduating"}, "months": {strconv.Itoa(m)}}.Encode(), Current: m == d.Months})
 		}
 		var regions []students.Region
-		regions, err = h.Store.GraduatingStudents(r.Context(), u, d.Months)
 		// A union's thousands would cost more to render than to find:
 		// the page lists the first, each region with its count.
+		regions, err = h.Store.GraduatingStudents(r.Context(), u, d.Months, studentsShown)
 		for _, reg := range regions {
-			d.Count += len(reg.Students)
-			v := studentRegion{Region: reg.Region, All: len(reg.Students)}
-			v.Students = reg.Students[:min(len(reg.Students), max(0, studentsShown-d.Shown))]
-			d.Shown += len(v.Students)
-			d.Regions = append(d.Regions, v)
+			d.Count += reg.Count
+			d.Shown += len(reg.Students)
+			d.Regions = append(d.Regions, studentRegion{Region: reg.Region, Students: reg.Students, All: reg.Count})
 		}
 	case "rates":
 		d.Rates, d.Total, err = h.Store.ConversionRates(r.Context(), u)
