@@ -204,7 +204,7 @@ func (s *Storage) RebuildDailyCounts(ctx context.Context, u *access.Principal) (
 			{`INSERT INTO recruitment_waits (unit_path, workplace_id, hour, minutes, entries)
 				SELECT unit_path, workplace_id, ` + hourOf[d]("created_at") + `, ` + waitMinutes[d] + `, count(*)
 				FROM pipeline WHERE kind = 'newhire' AND first_contact_at IS NOT NULL GROUP BY 1, 2, 3, 4`, nil},
-			// The open tasks (migration 00026) depend on no day, but are
+			// The open tasks (migration 00031) depend on no day, but are
 			// counted afresh too: it mends drift and drops past days.
 			{`DELETE FROM task_counts`, nil},
 			{`INSERT INTO task_counts (due, kind, tasks) SELECT due, kind, count(*) FROM tasks WHERE status = 'open' GROUP BY due, kind`, nil},

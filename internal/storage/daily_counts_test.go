@@ -166,7 +166,7 @@ func TestDailyCountsFollowChanges(t *testing.T) {
 }
 
 // TestTaskCountsFollowChanges: home's union-wide task figures and due
-// list, read from task_counts and open_tasks (migration 00026), equal
+// list, read from task_counts and open_tasks (migration 00031), equal
 // those counted on request through new, completed, reopened, moved,
 // retyped and deleted tasks; a scoped reader's cover their scope only;
 // and the daily job mends drift.

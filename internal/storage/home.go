@@ -24,7 +24,7 @@ func (s *Storage) Home(ctx context.Context, u *access.Principal) (*HomeCounts, e
 		return nil, err
 	}
 	// Union-wide, the open tasks are summed from task_counts (per due day
-	// and kind, migration 00026); a scoped reader's are counted, as their
+	// and kind, migration 00031); a scoped reader's are counted, as their
 	// persons' scope decides too.
 	a := access.Args{today}
 	q := `SELECT COALESCE(SUM(CASE WHEN kind = 'welcome' THEN tasks ELSE 0 END), 0),

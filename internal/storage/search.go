@@ -10,14 +10,14 @@ import (
 	"github.com/verve-union/verve/internal/norway"
 )
 
-// Search by word (issue 15): person_words (migration 00025) holds the words
+// Search by word (issue 15): person_words (migration 00030) holds the words
 // of every person's search key, and a search looks each word the user
 // typed up by its beginning in that table's index, instead of scanning
 // every search key in scope.
 
 // wordSeps are the characters besides the space that a search key splits
 // at into words: in e-mail addresses, hyphenated and other names. Others
-// stay inside their word. Migration 00025 splits at the same.
+// stay inside their word. Migration 00030 splits at the same.
 const wordSeps = `.,;:@-_+'"()/&`
 
 // searchWords splits folded text into words as person_words holds them.

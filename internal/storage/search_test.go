@@ -252,7 +252,7 @@ func TestPersonWordsFromRegister(t *testing.T) {
 	})
 }
 
-// TestPersonWordsMigration: migration 00025 splits the keys of the persons
+// TestPersonWordsMigration: migration 00030 splits the keys of the persons
 // there are as the writers do (wordsRefresh) and as the search splits
 // what is typed (searchWords).
 func TestPersonWordsMigration(t *testing.T) {

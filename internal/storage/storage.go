@@ -203,9 +203,9 @@ func (s *Storage) migrator() (*goose.Provider, error) {
 	if s.dialect == Postgres {
 		d = goose.DialectPostgres
 	}
-	// Numbers are handed out to work done side by side, so a database may
-	// have run a later one before an earlier one arrives: it runs then.
-	p, err := goose.NewProvider(d, s.w, fsys, goose.WithAllowOutofOrder(true))
+	// Migrations run in their numbers' order only: a new one takes a number
+	// above every one that has landed (00025–00027 were never used).
+	p, err := goose.NewProvider(d, s.w, fsys)
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}

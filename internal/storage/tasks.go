@@ -61,7 +61,7 @@ func (s *Storage) DueTasks(ctx context.Context, u *access.Principal, days int) (
 	a := access.Args{date(s.today().AddDate(0, 0, days))}
 	if taskUnionWide(u, access.TaskRead) {
 		// The first of the union's open tasks are read in due order from
-		// open_tasks (migration 00026), before their persons are joined.
+		// open_tasks (migration 00031), before their persons are joined.
 		return s.tasks(ctx, `t.id IN (SELECT task_id FROM open_tasks WHERE due <= $1 ORDER BY due, task_id LIMIT 200)`, a...)
 	}
 	return s.tasks(ctx, `t.status = 'open' AND t.due <= $1 AND `+taskScope(u, access.TaskRead, &a), a...)
