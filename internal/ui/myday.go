@@ -13,8 +13,7 @@ import (
 )
 
 type dayData struct {
-	Day    *storage.Day
-	Notice string
+	Day *storage.Day
 	// Cards are the task cards of the page's sections (dayCardsFor).
 	Cards dayCards
 }
@@ -34,7 +33,7 @@ func (h *Handler) showMyDayPage(w http.ResponseWriter, r *http.Request) {
 	}
 	lang := h.lang(r)
 	h.render(w, r, http.StatusOK, "myday", page{Title: locale.T(lang, "day.title"),
-		Data: dayData{Day: d, Notice: st.PrivacyNotice, Cards: h.dayCardsFor(lang, d, st.PrivacyNotice)}})
+		Data: dayData{Day: d, Cards: h.dayCardsFor(lang, d, st.PrivacyNotice)}})
 }
 
 type outcomeData struct {
