@@ -30,8 +30,13 @@ const (
 )
 
 // hashSlots bounds concurrent hashing so a burst of sign-ins queues instead
-// of allocating 19 MiB each at once.
-var hashSlots = make(chan struct{}, 4)
+// of allocating 19 MiB each at once. Two: each hash's 19 MiB is garbage
+// when it ends and is collected only later, so hashes at once cost about
+// twice their memory; two keep that within verve serve's soft Go memory
+// limit (80 MiB, internal/server) with the rest of the heap, where four
+// took it past (200 sign-ins at once on the demo union: peak RSS 144 MB
+// with four, 129 MB with two; BenchmarkSignInStorm).
+var hashSlots = make(chan struct{}, 2)
 
 // HashPassword returns an encoded argon2id hash of password.
 func HashPassword(password string) (string, error) {

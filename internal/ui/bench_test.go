@@ -74,6 +74,12 @@ func BenchmarkPage(b *testing.B) {
 }
 
 func benchLogin(b *testing.B, h http.Handler, s *storage.Storage, user string) string {
+	return benchLoginAs(b, h, s, user, demo.Password)
+}
+
+// benchLoginAs signs user in with password (and the demo's second
+// factor, if asked) and returns the session's cookie.
+func benchLoginAs(b *testing.B, h http.Handler, s *storage.Storage, user, password string) string {
 	post := func(path, cookie string, form url.Values) *httptest.ResponseRecorder {
 		r := httptest.NewRequest("POST", path, strings.NewReader(form.Encode()))
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -87,7 +93,7 @@ func benchLogin(b *testing.B, h http.Handler, s *storage.Storage, user string) s
 		}
 		return w
 	}
-	w := post("/login", "", url.Values{"username": {user}, "password": {demo.Password}})
+	w := post("/login", "", url.Values{"username": {user}, "password": {password}})
 	cookie := strings.Split(w.Header().Get("Set-Cookie"), ";")[0]
 	if w.Header().Get("Location") == "/login/totp" {
 		w = post("/login/totp", cookie, url.Values{"code": {demotest.SecondFactor(b, s, user)}})

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"bytes"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -14,55 +13,9 @@ import (
 )
 
 type dayData struct {
-	Day      *storage.Day
-	Outcomes []pipeline.Result
-	Notice   string
-	// Opts are the tasks' choices of recruiter and holder, rendered
-	// once per list; nil renders them per task.
-	Opts *dayOptions
-}
-
-// dayOptions are the rendered person-options of each task's colleagues
-// and holders, by task ID. Tasks at one workplace share one list of
-// colleagues (and at one place one of holders), up to 100 names each:
-// rendered per task, they were most of a page's cost.
-type dayOptions struct {
-	Recruiters, Holders map[int64]template.HTML
-}
-
-// dayOptionsFor renders the lists of d's tasks with the page's templates,
-// each distinct list once.
-func (h *Handler) dayOptionsFor(d *storage.Day) (*dayOptions, error) {
-	o := &dayOptions{Recruiters: map[int64]template.HTML{}, Holders: map[int64]template.HTML{}}
-	done := map[*storage.Colleague]template.HTML{}
-	var buf bytes.Buffer
-	render := func(list []storage.Colleague) (template.HTML, error) {
-		if len(list) == 0 {
-			return "", nil
-		}
-		if html, ok := done[&list[0]]; ok {
-			return html, nil
-		}
-		buf.Reset()
-		if err := h.pages["myday"].ExecuteTemplate(&buf, "person-options", list); err != nil {
-			return "", err
-		}
-		html := template.HTML(buf.String())
-		done[&list[0]] = html
-		return html, nil
-	}
-	for _, ts := range [][]storage.DayTask{d.Overdue, d.Today, d.Upcoming, d.Escalated} {
-		for _, t := range ts {
-			var err error
-			if o.Recruiters[t.ID], err = render(t.Colleagues); err != nil {
-				return nil, err
-			}
-			if o.Holders[t.ID], err = render(t.Holders); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return o, nil
+	Day *storage.Day
+	// Cards are the task cards of the page's sections (dayCardsFor).
+	Cards dayCards
 }
 
 // showMyDayPage is the shop steward's phone page: what to do today, one
@@ -78,26 +31,23 @@ func (h *Handler) showMyDayPage(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, err)
 		return
 	}
-	opts, err := h.dayOptionsFor(d)
-	if err != nil {
-		h.serveError(w, r, err)
-		return
-	}
-	h.render(w, r, http.StatusOK, "myday", page{Title: locale.T(h.lang(r), "day.title"),
-		Data: dayData{Day: d, Outcomes: pipeline.Outcomes, Notice: st.PrivacyNotice, Opts: opts}})
+	lang := h.lang(r)
+	h.render(w, r, http.StatusOK, "myday", page{Title: locale.T(lang, "day.title"),
+		Data: dayData{Day: d, Cards: h.dayCardsFor(lang, d, st.PrivacyNotice)}})
 }
 
 type outcomeData struct {
-	Task     *storage.DayTask
-	Result   *storage.OutcomeResult
-	Outcome  pipeline.Result
-	Error    string
-	Outcomes []pipeline.Result
-	Notice   string
+	Task    *storage.DayTask
+	Result  *storage.OutcomeResult
+	Outcome pipeline.Result
+	// Card is the task's card when it is still open or the outcome was
+	// refused; otherwise the fragment says what was logged.
+	Card template.HTML
 }
 
 // logOutcome records how a talk went. With htmx it answers with the task's
-// card as it is now; without, it returns to Min dag.
+// card as it is now (the error, or when to try again, on it) or with what
+// was logged; without, it returns to Min dag.
 func (h *Handler) logOutcome(w http.ResponseWriter, r *http.Request) {
 	u := access.FromContext(r.Context())
 	id, err := pathID(r, "id")
@@ -131,11 +81,21 @@ func (h *Handler) logOutcome(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, terr)
 		return
 	}
-	d := outcomeData{Task: t, Result: res, Outcome: o.Result, Outcomes: pipeline.Outcomes}
-	if err != nil {
-		d.Error = errorText(err)
-		st, _ := h.Store.Settings(r.Context())
-		d.Notice = st.PrivacyNotice
+	d := outcomeData{Task: t, Result: res, Outcome: o.Result}
+	if err != nil || t.Status == model.TaskOpen {
+		st, serr := h.Store.Settings(r.Context())
+		if serr != nil {
+			h.serveError(w, r, serr)
+			return
+		}
+		lang := h.lang(r)
+		c := dayCard{Task: t, Notice: st.PrivacyNotice}
+		if err != nil {
+			c.Error = errorText(err)
+		} else {
+			c.Message = locale.T(lang, "day.retry") + " " + string(appendDate(nil, t.Due))
+		}
+		d.Card = h.dayCardHTML(lang, c)
 	}
 	h.fragment(w, r, "myday", "outcome", page{Data: d})
 }

@@ -159,6 +159,37 @@ func quantileMS(sorted []time.Duration, q float64) float64 {
 	return float64(sorted[i].Microseconds()) / 1000
 }
 
+// BenchmarkMyDayPage serves Min dag (GET /day) one page at a time, in
+// process, to the shop steward with the most open tasks (of the demo
+// union, or of the database VERVE_BENCH_DB names): a page's own cost,
+// without the network, and the benchmark to profile:
+//
+//	go test ./internal/ui -run XXX -bench 'MyDayPage$' -benchtime 300x -cpuprofile /tmp/myday.prof
+//	go tool pprof -top -focus showMyDayPage ui.test /tmp/myday.prof
+func BenchmarkMyDayPage(b *testing.B) {
+	var s *storage.Storage
+	if os.Getenv("VERVE_BENCH_DB") != "" {
+		s = openScaleDB(b)
+	} else {
+		s = benchStore(b)
+	}
+	user := benchStewardUsers(b, s, 1)[0]
+	h := testHandler(b, s)
+	cookie := benchLoginAs(b, h, s, user, benchPassword)
+	size := 0
+	for b.Loop() {
+		r := httptest.NewRequest("GET", "/day", nil)
+		r.Header.Set("Cookie", cookie)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != http.StatusOK {
+			b.Fatalf("GET /day: %d", w.Code)
+		}
+		size = w.Body.Len()
+	}
+	b.ReportMetric(float64(size), "page-bytes")
+}
+
 // BenchmarkMyDayConcurrent signs in 200 distinct shop stewards and has
 // them all load "Min dag" (GET /day) at once, through a real HTTP server
 // in the process, until b.N pages are served. It reports the server's

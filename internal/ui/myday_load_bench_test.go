@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"slices"
 	"strconv"
@@ -88,25 +89,12 @@ func BenchmarkMyDayLoad(b *testing.B) {
 
 	pid := os.Getenv("VERVE_BENCH_PID")
 	if pid != "" {
-		// Writing 5 to clear_refs resets VmHWM to the current RSS.
-		if err := os.WriteFile("/proc/"+pid+"/clear_refs", []byte("5"), 0); err != nil {
-			b.Fatal(err)
-		}
+		resetPeakRSS(b, pid)
 	}
 	b.ResetTimer()
 	v := loadFor(d, base+"/day", clients)
 	if pid != "" {
-		status, err := os.ReadFile("/proc/" + pid + "/status")
-		if err != nil {
-			b.Fatal(err)
-		}
-		var kb float64
-		for line := range strings.Lines(string(status)) {
-			if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-				kb, _ = strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
-			}
-		}
-		b.ReportMetric(kb/1024, "server-peak-rss-MB")
+		b.ReportMetric(peakRSSMB(b, pid), "server-peak-rss-MB")
 	}
 	w := loadFor(d, bare.URL+"/day", bareClients)
 	b.StopTimer()
@@ -172,4 +160,115 @@ func loadFor(d time.Duration, url string, clients []*http.Client) load {
 	l.elapsed = time.Since(t0)
 	slices.Sort(l.times)
 	return l
+}
+
+// resetPeakRSS resets the peak RSS (VmHWM) of process pid ("self" for
+// this one) to its current RSS.
+func resetPeakRSS(b *testing.B, pid string) {
+	b.Helper()
+	// Writing 5 to clear_refs resets VmHWM to the current RSS.
+	if err := os.WriteFile("/proc/"+pid+"/clear_refs", []byte("5"), 0); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// peakRSSMB is the peak RSS (VmHWM) of process pid in MiB.
+func peakRSSMB(b *testing.B, pid string) float64 {
+	b.Helper()
+	status, err := os.ReadFile("/proc/" + pid + "/status")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for line := range strings.Lines(string(status)) {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+			if err != nil {
+				b.Fatal(err)
+			}
+			return kb / 1024
+		}
+	}
+	b.Fatalf("no VmHWM in /proc/%s/status", pid)
+	return 0
+}
+
+// BenchmarkSignInStorm is a sign-in storm: the 200 shop stewards of
+// BenchmarkMyDayLoad all post the sign-in form at the same moment, each
+// on a connection of its own. It reports the time until the last is
+// signed in, the round trips' p50 and p99, the failed sign-ins (none)
+// and the server's peak RSS over the storm (argon2id takes 19 MiB a hash;
+// internal/auth bounds the hashes at once). b.N is ignored: run it with
+// -benchtime 1x.
+//
+// It serves the same database as BenchmarkMyDayLoad, in process (the
+// peak RSS is then the benchmark's own, clients and all) or, with
+// VERVE_BENCH_URL and VERVE_BENCH_PID, a running verve serve:
+//
+//	verve serve --db sqlite:/tmp/verve-bench-20000.db --addr 127.0.0.1:18931 &
+//	VERVE_BENCH_URL=http://127.0.0.1:18931 VERVE_BENCH_PID=$! \
+//		go test ./internal/ui -run XXX -bench SignInStorm -benchtime 1x
+func BenchmarkSignInStorm(b *testing.B) {
+	var s *storage.Storage
+	if os.Getenv("VERVE_BENCH_DB") != "" {
+		s = openScaleDB(b)
+	} else {
+		s = benchStore(b)
+	}
+	users := benchStewardUsers(b, s, benchStewards)
+	base, pid := os.Getenv("VERVE_BENCH_URL"), os.Getenv("VERVE_BENCH_PID")
+	if base == "" {
+		srv := httptest.NewServer(testHandler(b, s))
+		defer srv.Close()
+		base, pid = srv.URL, "self"
+	}
+	tr := &http.Transport{MaxIdleConns: 2 * len(users), MaxIdleConnsPerHost: 2 * len(users), IdleConnTimeout: time.Minute}
+	defer tr.CloseIdleConnections()
+	var (
+		mu     sync.Mutex
+		times  []time.Duration
+		failed int
+		wg     sync.WaitGroup
+	)
+	start := make(chan struct{})
+	for _, name := range users {
+		c := &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		wg.Go(func() {
+			<-start
+			t0 := time.Now()
+			resp, err := c.PostForm(base+"/login", url.Values{"username": {name}, "password": {benchPassword}, "next": {"/day"}})
+			d := time.Since(t0)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				failed++
+				return
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusSeeOther {
+				failed++
+				return
+			}
+			times = append(times, d)
+		})
+	}
+	if pid != "" {
+		resetPeakRSS(b, pid)
+	}
+	b.ResetTimer()
+	t0 := time.Now()
+	close(start)
+	wg.Wait()
+	elapsed := time.Since(t0)
+	b.StopTimer()
+	slices.Sort(times)
+	b.ReportMetric(elapsed.Seconds(), "storm-s")
+	b.ReportMetric(quantileMS(times, 0.50), "p50-ms")
+	b.ReportMetric(quantileMS(times, 0.99), "p99-ms")
+	b.ReportMetric(float64(failed), "errors")
+	b.ReportMetric(0, "ns/op")
+	if pid != "" {
+		b.ReportMetric(peakRSSMB(b, pid), "server-peak-rss-MB")
+	}
+	fmt.Printf("sign-in storm: %d stewards at once in %.1f s (p50 %.0f ms, p99 %.0f ms, %d failed)\n",
+		len(users), elapsed.Seconds(), quantileMS(times, 0.50), quantileMS(times, 0.99), failed)
 }

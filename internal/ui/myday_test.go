@@ -5,12 +5,10 @@ import (
 	"fmt"
 	"html"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 
-	"github.com/verve-union/verve/internal/pipeline"
 	"github.com/verve-union/verve/internal/storage/storagetest"
 )
 
@@ -75,47 +73,5 @@ func TestMyDayRecruiterChoice(t *testing.T) {
 				t.Error("joined made a membership before the person confirmed")
 			}
 		})
-	}
-}
-
-// TestMyDayOptionsRenderedOnce: Min dag renders each list of recruiters
-// and holders once (dayOptions) into the same HTML as rendering it per
-// task, as the outcome fragment still does.
-func TestMyDayOptionsRenderedOnce(t *testing.T) {
-	e := newEnv(t, "sqlite")
-	steward := e.principal(t, "tillitsvalgt")
-	d, err := e.Store.MyDay(context.Background(), steward)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts, err := e.h.dayOptionsFor(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lists := 0
-	for _, o := range opts.Recruiters {
-		if o != "" {
-			lists++
-		}
-	}
-	if lists == 0 {
-		t.Fatal("no task on the steward's Min dag offers colleagues")
-	}
-	render := func(o *dayOptions) string {
-		w := httptest.NewRecorder()
-		e.h.renderBlock(w, http.StatusOK, "myday", "layout", page{L: "nb", User: steward, Title: "Min dag",
-			Data: dayData{Day: d, Outcomes: pipeline.Outcomes, Notice: "notice", Opts: o}})
-		return w.Body.String()
-	}
-	per, once := render(nil), render(opts)
-	if per != once {
-		i := 0
-		for i < min(len(per), len(once)) && per[i] == once[i] {
-			i++
-		}
-		t.Fatalf("the pages differ at byte %d: %q vs %q", i, per[max(i-40, 0):min(i+80, len(per))], once[max(i-40, 0):min(i+80, len(once))])
-	}
-	if !strings.Contains(once, `<select name="owner">`) {
-		t.Error("the steward's page offers no hand-over")
 	}
 }

@@ -1,0 +1,337 @@
+package ui
+
+import (
+	"html/template"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/verve-union/verve/internal/locale"
+	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/storage"
+)
+
+// Min dag's task card is written here in Go rather than by html/template:
+// a page holds up to 200 cards, and the template spent about 80 reflective
+// calls on each (texts, dates, escapers), most of the page's CPU. The card
+// is the HTML the template wrote, byte for byte: its texts are from the
+// catalogue, escaped once per language (dayCardTexts), and every value is
+// escaped as html/template escapes it in the same place (appendHTML,
+// appendURLPart). The golden test (daycard_test.go) renders cards of every
+// kind and state through the former template (testdata/
+// daycard_reference.html) and through appendDayCard and wants the same
+// bytes; a change to the card is made in both.
+
+// dayCard is one task's card and what it shows besides the task.
+type dayCard struct {
+	Task    *storage.DayTask
+	Overdue bool
+	// Notice is the privacy notice a welcome or an ask task shows.
+	Notice string
+	// Message and Error are what logging an outcome came to.
+	Message, Error string
+	// Recruiters and Holders are the task's colleagues and fellow
+	// stewards as <option>s (appendPersonOptions).
+	Recruiters, Holders string
+}
+
+// dayCardTexts are a card's texts in one language, HTML-escaped, and its
+// longer static parts with them.
+type dayCardTexts struct {
+	starts, due, call, sms, email, notice, toTransfer string
+	// outcomes runs from the outcome form's start tag to the recruiter
+	// select's first option; more from that select's end to the form's.
+	outcomes, more string
+	// handover runs to the hand-over form's action, handoverTo from it to
+	// the owner select's options, handoverButton from their end to the
+	// button's id; handoverEnd is the rest.
+	handover, handoverTo, handoverButton, handoverEnd string
+}
+
+// dayCardLangs are the card's texts by language, made on first use.
+var dayCardLangs = sync.OnceValue(func() map[string]*dayCardTexts {
+	m := map[string]*dayCardTexts{}
+	for _, l := range locale.AllLanguages {
+		m[l] = newDayCardTexts(l)
+	}
+	return m
+})
+
+// dayCardTextsIn are the card's texts in lang (bokmål for a language the
+// catalogue lacks, as locale.T falls back).
+func dayCardTextsIn(lang string) *dayCardTexts {
+	if tx := dayCardLangs()[lang]; tx != nil {
+		return tx
+	}
+	return dayCardLangs()["nb"]
+}
+
+func newDayCardTexts(lang string) *dayCardTexts {
+	// t is a text of the catalogue, escaped.
+	t := func(s string) string { return string(appendHTML(nil, s)) }
+	result := func(indent, r, text string) string {
+		return "\n" + indent + "<button name=\"result\" value=\"" + r + "\">" + t(text) + "</button>"
+	}
+	const in6, in8 = "      ", "        "
+	return &dayCardTexts{
+		starts:     t(locale.T(lang, "day.starts")),
+		due:        t(locale.T(lang, "day.due")),
+		call:       t(locale.T(lang, "day.call")),
+		sms:        t(locale.T(lang, "day.sms")),
+		email:      t(locale.T(lang, "day.email")),
+		notice:     t(locale.T(lang, "day.notice")),
+		toTransfer: t(locale.T(lang, "stu.totransfer")),
+		outcomes: "\" hx-swap=\"outerHTML\">\n    <div class=\"buttons\">" +
+			result(in6, "met", locale.T(lang, "outcome.met")) + result(in6, "material", locale.T(lang, "outcome.material")) +
+			result(in6, "gift", locale.T(lang, "outcome.gift")) + result(in6, "not_reached", locale.T(lang, "outcome.not_reached")) +
+			"\n      <button name=\"result\" value=\"joined\" class=\"primary\">" + t(locale.T(lang, "outcome.joined")) + "</button>" +
+			"\n    </div>\n    <label class=\"recruiter\">" + t(locale.T(lang, "day.recruiter")) +
+			"\n      <select name=\"recruiter\"><option value=\"\">" + t(locale.T(lang, "day.me")) + "</option>",
+		more: "</select>\n    </label>\n    <details><summary>" + t(locale.T(lang, "day.more")) + "</summary>" +
+			"\n      <label>" + t(locale.T(lang, "day.note")) + " <input name=\"note\" maxlength=\"2000\"></label>" +
+			"\n      <label>" + t(locale.T(lang, "day.reason")) + " <input name=\"reason\" maxlength=\"200\"></label>" +
+			"\n      <div class=\"buttons\">" + result(in8, "declined", locale.T(lang, "outcome.declined")) + result(in8, "left", locale.T(lang, "outcome.left")) +
+			"\n      </div>\n    </details>\n  </form>",
+		handover:       "<details class=\"handover\"><summary>" + t(locale.T(lang, "day.handover")) + "</summary>\n    <form method=\"post\" action=\"/tasks/",
+		handoverTo:     "/owner\">\n      <label>" + t(locale.T(lang, "day.handover.to")) + " <select name=\"owner\">",
+		handoverButton: "</select></label>\n      <button id=\"handover-",
+		handoverEnd:    "\">" + t(locale.T(lang, "day.handover.button")) + "</button>\n    </form>\n  </details>",
+	}
+}
+
+// appendDayCard appends c's card, in the language of tx, to b.
+func appendDayCard(b []byte, tx *dayCardTexts, c *dayCard) []byte {
+	t := c.Task
+	var idBuf [20]byte
+	id := strconv.AppendInt(idBuf[:0], t.ID, 10)
+
+	b = append(b, "\n<article class=\"daytask"...)
+	if c.Overdue {
+		b = append(b, " overdue"...)
+	}
+	b = append(b, "\" id=\"task-"...)
+	b = append(b, id...)
+	b = append(b, "\">\n  <header>\n    <strong><a href=\"/persons/"...)
+	b = strconv.AppendInt(b, t.PersonID, 10)
+	b = append(b, "\">"...)
+	b = appendHTML(b, t.PersonName)
+	b = append(b, "</a></strong>\n    <span class=\"muted\">"...)
+	b = appendHTML(b, t.Title)
+	b = append(b, " · "...)
+	b = appendHTML(b, t.WorkplaceName)
+	if !t.StartDate.IsZero() {
+		b = append(b, " · "...)
+		b = append(b, tx.starts...)
+		b = append(b, ' ')
+		b = appendDate(b, t.StartDate)
+	}
+	b = append(b, " · "...)
+	b = append(b, tx.due...)
+	b = append(b, ' ')
+	b = appendDate(b, t.Due)
+	b = append(b, "</span>\n  </header>\n  "...)
+	if c.Message != "" {
+		b = append(b, "<p class=\"ok\" role=\"status\">"...)
+		b = appendHTML(b, c.Message)
+		b = append(b, "</p>"...)
+	}
+	b = append(b, "\n  "...)
+	if c.Error != "" {
+		b = append(b, "<p class=\"error\" role=\"alert\">"...)
+		b = appendHTML(b, c.Error)
+		b = append(b, "</p>"...)
+	}
+	b = append(b, "\n  <div class=\"reach\">\n    "...)
+	if t.Mobile != "" {
+		b = append(b, "<a class=\"button\" href=\"tel:"...)
+		b = appendURLPart(b, t.Mobile)
+		b = append(b, "\">"...)
+		b = append(b, tx.call...)
+		b = append(b, "</a><a class=\"button\" href=\"sms:"...)
+		b = appendURLPart(b, t.Mobile)
+		b = append(b, "\">"...)
+		b = append(b, tx.sms...)
+		b = append(b, "</a>"...)
+	}
+	b = append(b, "\n    "...)
+	if t.Email != "" {
+		b = append(b, "<a class=\"button\" href=\"mailto:"...)
+		b = appendURLPart(b, t.Email)
+		b = append(b, "\">"...)
+		b = append(b, tx.email...)
+		b = append(b, "</a>"...)
+	}
+	b = append(b, "\n  </div>\n  "...)
+	if t.Kind == model.TaskWelcome || t.Kind == model.TaskAsk {
+		b = append(b, "<details class=\"notice\"><summary>"...)
+		b = append(b, tx.notice...)
+		b = append(b, "</summary><p>"...)
+		b = appendHTML(b, c.Notice)
+		b = append(b, "</p></details>"...)
+	}
+	b = append(b, "\n  "...)
+	if t.Kind == model.TaskConvert {
+		b = append(b, "<div class=\"buttons\"><a class=\"button\" href=\"/students?view=graduating\">"...)
+		b = append(b, tx.toTransfer...)
+		b = append(b, "</a></div>"...)
+	} else {
+		b = append(b, "\n  <form class=\"outcomes\" method=\"post\" action=\"/tasks/"...)
+		b = append(b, id...)
+		b = append(b, "/outcome\" hx-post=\"/tasks/"...)
+		b = append(b, id...)
+		b = append(b, "/outcome\" hx-target=\"#task-"...)
+		b = append(b, id...)
+		b = append(b, tx.outcomes...)
+		b = append(b, c.Recruiters...)
+		b = append(b, tx.more...)
+	}
+	b = append(b, "\n  "...)
+	if len(t.Holders) > 0 {
+		b = append(b, tx.handover...)
+		b = append(b, id...)
+		b = append(b, tx.handoverTo...)
+		b = append(b, c.Holders...)
+		b = append(b, tx.handoverButton...)
+		b = append(b, id...)
+		b = append(b, tx.handoverEnd...)
+	}
+	return append(b, "\n</article>\n"...)
+}
+
+// appendPersonOptions appends an <option> of each of list (the choices of
+// a select of persons) to b.
+func appendPersonOptions(b []byte, list []storage.Colleague) []byte {
+	for _, p := range list {
+		b = append(b, "<option value=\""...)
+		b = strconv.AppendInt(b, p.PersonID, 10)
+		b = append(b, "\">"...)
+		b = appendHTML(b, p.Name)
+		b = append(b, "</option>"...)
+	}
+	return b
+}
+
+// dayCards are the cards of Min dag's sections.
+type dayCards struct {
+	Overdue, Today, Upcoming, Escalated template.HTML
+}
+
+// dayCardsFor renders the cards of d's sections in lang, each distinct
+// list of recruiters or holders once: the tasks at one workplace share one
+// list of colleagues (and at one place one of holders), up to 100 names.
+func (h *Handler) dayCardsFor(lang string, d *storage.Day, notice string) dayCards {
+	tx := dayCardTextsIn(lang)
+	today := h.Store.Today()
+	lists := map[*storage.Colleague]string{}
+	options := func(list []storage.Colleague) string {
+		if len(list) == 0 {
+			return ""
+		}
+		s, ok := lists[&list[0]]
+		if !ok {
+			s = string(appendPersonOptions(nil, list))
+			lists[&list[0]] = s
+		}
+		return s
+	}
+	bp := cardBuffers.Get().(*[]byte)
+	b := (*bp)[:0]
+	section := func(tasks []storage.DayTask) template.HTML {
+		start := len(b)
+		for i := range tasks {
+			t := &tasks[i]
+			b = appendDayCard(b, tx, &dayCard{Task: t, Overdue: t.Due.Before(today), Notice: notice,
+				Recruiters: options(t.Colleagues), Holders: options(t.Holders)})
+		}
+		return template.HTML(b[start:])
+	}
+	cards := dayCards{Overdue: section(d.Overdue), Today: section(d.Today), Upcoming: section(d.Upcoming), Escalated: section(d.Escalated)}
+	if cap(b) <= 1<<20 {
+		*bp = b
+		cardBuffers.Put(bp)
+	}
+	return cards
+}
+
+// dayCardHTML is one task's card in lang, as the outcome fragment shows
+// it after a talk was logged.
+func (h *Handler) dayCardHTML(lang string, c dayCard) template.HTML {
+	c.Overdue = c.Task.Due.Before(h.Store.Today())
+	c.Recruiters = string(appendPersonOptions(nil, c.Task.Colleagues))
+	c.Holders = string(appendPersonOptions(nil, c.Task.Holders))
+	return template.HTML(appendDayCard(nil, dayCardTextsIn(lang), &c))
+}
+
+// cardBuffers are the scratch buffers Min dag's cards are written into.
+var cardBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// appendDate appends a date the Norwegian way (the templates' date).
+func appendDate(b []byte, t time.Time) []byte {
+	if t.IsZero() {
+		return b
+	}
+	return t.AppendFormat(b, "02.01.2006")
+}
+
+// appendHTML appends s escaped for a text node or a quoted attribute
+// value, as html/template escapes a string there (its htmlEscaper and
+// attrEscaper): besides the specials of template.HTMLEscapeString it
+// escapes '+'. Every byte it replaces is ASCII, so it works by bytes.
+func appendHTML(b []byte, s string) []byte {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var r string
+		switch s[i] {
+		case 0:
+			r = "\uFFFD"
+		case '"':
+			r = "&#34;"
+		case '&':
+			r = "&amp;"
+		case '\'':
+			r = "&#39;"
+		case '+':
+			r = "&#43;"
+		case '<':
+			r = "&lt;"
+		case '>':
+			r = "&gt;"
+		default:
+			continue
+		}
+		b = append(b, s[last:i]...)
+		b = append(b, r...)
+		last = i + 1
+	}
+	return append(b, s[last:]...)
+}
+
+// appendURLPart appends s as html/template writes a string in a quoted URL
+// attribute after a fixed scheme (href="tel:{{.}}"): normalised (bytes
+// other than unreserved and reserved ones percent-encoded, a valid escape
+// kept) and then escaped for the attribute, which of a normalised URL
+// touches only '&' and '+'.
+func appendURLPart(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '&':
+			b = append(b, "&amp;"...)
+		case c == '+':
+			b = append(b, "&#43;"...)
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
+			strings.IndexByte("!#$*,/:;=?@[]-._~", c) >= 0,
+			c == '%' && i+2 < len(s) && isHexDigit(s[i+1]) && isHexDigit(s[i+2]):
+			b = append(b, c)
+		default:
+			b = append(b, '%', hex[c>>4], hex[c&15])
+		}
+	}
+	return b
+}
+
+func isHexDigit(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}

@@ -1,0 +1,205 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"html"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/verve-union/verve/internal/locale"
+	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/storage"
+)
+
+// referenceCards parses the former template of the task card
+// (testdata/daycard_reference.html) with the page templates' functions,
+// its "overdue" counting from today.
+func referenceCards(t testing.TB, today func() time.Time) *template.Template {
+	t.Helper()
+	tmpl, err := template.New("reference").Funcs(funcs).
+		Funcs(template.FuncMap{"overdue": func(due time.Time) bool { return due.Before(today()) }}).
+		ParseFiles("testdata/daycard_reference.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tmpl
+}
+
+// referenceCard is c's card as the former template wrote it.
+func referenceCard(t testing.TB, tmpl *template.Template, lang string, c dayCard) string {
+	t.Helper()
+	var buf bytes.Buffer
+	data := map[string]any{"L": lang, "T": c.Task, "Notice": c.Notice, "Message": c.Message, "Error": c.Error}
+	if err := tmpl.ExecuteTemplate(&buf, "daytask", data); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+// sameHTML fails t where got and want first differ.
+func sameHTML(t testing.TB, what, got, want string) {
+	t.Helper()
+	if got == want {
+		return
+	}
+	i := 0
+	for i < min(len(got), len(want)) && got[i] == want[i] {
+		i++
+	}
+	t.Errorf("%s differs from the template at byte %d:\n got %q\nwant %q", what, i,
+		got[max(i-60, 0):min(i+80, len(got))], want[max(i-60, 0):min(i+80, len(want))])
+}
+
+// TestDayCardMatchesTemplate: the card written in Go (appendDayCard) is
+// byte for byte the card the former template wrote, for every task kind
+// and language, overdue or not, with and without a start date, phone,
+// e-mail, colleagues, holders, a message or an error, and with values
+// that need escaping in text and in URLs (quotes, markup, '+', '%',
+// spaces, non-ASCII, NUL, invalid UTF-8, Unicode non-characters).
+func TestDayCardMatchesTemplate(t *testing.T) {
+	today := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	tmpl := referenceCards(t, func() time.Time { return today })
+	nasty := "Å'se \"Øy\" <b>&amp; +47</b>\x00\xff\ufdd0 æ"
+	people := []storage.Colleague{{PersonID: 11, Name: "Kari Nordmann"}, {PersonID: 12, Name: nasty}}
+	variants := []struct {
+		name string
+		task storage.DayTask
+		card dayCard
+	}{
+		{"plain", storage.DayTask{Task: model.Task{ID: 1, PersonID: 2, PersonName: "Ola Nordmann", Title: "Velkommen", Due: today.AddDate(0, 0, -3)},
+			WorkplaceName: "Verkstedet", Mobile: "+4791234567", Email: "ola@eksempel.no", Colleagues: people[:1], Holders: people[:1]},
+			dayCard{Notice: "Vi behandler opplysningene dine."}},
+		{"escaping", storage.DayTask{Task: model.Task{ID: 1234567890123, PersonID: 98765, PersonName: nasty, Title: "Spør <igjen> & + 'nå'", Due: today},
+			WorkplaceName: "Bøler \"&\" <Co>", StartDate: today.AddDate(0, 0, 5), Mobile: "+47 912 34 567'\"<>",
+			Email: "o+la\"x'(y)<z>@ek sempel.no?a=1&b=%41%4g%%zz#ø\x00\xff", Colleagues: people, Holders: people},
+			dayCard{Notice: nasty, Message: "Ikke truffet. Nytt forsøk <i>+</i> & \"'", Error: nasty}},
+		{"bare", storage.DayTask{Task: model.Task{ID: 7, PersonID: 8, Title: "", Due: today.AddDate(0, 0, 1)}},
+			dayCard{Message: "Ikke truffet. Nytt forsøk 03.03.2026"}},
+		{"error", storage.DayTask{Task: model.Task{ID: 9, PersonID: 10, PersonName: "Per", Title: "Spør", Due: today.AddDate(0, 0, -1)},
+			StartDate: today.AddDate(0, 0, -1), Email: "%", Holders: people[1:]},
+			dayCard{Error: "Den som vervet, må være medlem."}},
+		{"no date", storage.DayTask{Task: model.Task{ID: 13, PersonID: 14, PersonName: "Liv"}, Mobile: "%4%41%", Colleagues: people[1:]},
+			dayCard{}},
+	}
+	n := 0
+	for _, lang := range locale.AllLanguages {
+		tx := dayCardTextsIn(lang)
+		for _, kind := range model.TaskKinds {
+			for _, v := range variants {
+				task := v.task
+				task.Kind = kind
+				c := v.card
+				c.Task = &task
+				want := referenceCard(t, tmpl, lang, c)
+				c.Overdue = task.Due.Before(today)
+				c.Recruiters = string(appendPersonOptions(nil, task.Colleagues))
+				c.Holders = string(appendPersonOptions(nil, task.Holders))
+				sameHTML(t, fmt.Sprintf("%s %s %s", lang, kind, v.name), string(appendDayCard(nil, tx, &c)), want)
+				n++
+			}
+		}
+	}
+	if n < 100 {
+		t.Errorf("only %d cards compared", n)
+	}
+	if dayCardTextsIn("xx") != dayCardTextsIn("nb") {
+		t.Error("a language the catalogue lacks is not shown in bokmål")
+	}
+}
+
+// TestMyDayCardsMatchTemplate: the steward's Min dag over HTTP holds, in
+// each section, exactly the cards the former template writes for the
+// section's tasks (each list of recruiters and holders rendered once per
+// page, dayCardsFor), and logging a talk with htmx answers with the
+// task's card as the former template wrote it, with when to try again or
+// the error and the privacy notice.
+func TestMyDayCardsMatchTemplate(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	ctx := context.Background()
+	steward := e.principal(t, "tillitsvalgt")
+	d, err := e.Store.MyDay(ctx, steward)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := e.Store.Settings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := referenceCards(t, e.Store.Today)
+	c := e.login(t, "tillitsvalgt")
+	_, body := get(t, c, e.URL+"/day")
+	colleagues, holders := 0, 0
+	var ask *storage.DayTask
+	for _, s := range []struct {
+		id    string
+		tasks []storage.DayTask
+	}{{"day-overdue", d.Overdue}, {"day-today", d.Today}, {"day-upcoming", d.Upcoming}, {"day-escalated", d.Escalated}} {
+		if len(s.tasks) == 0 {
+			if strings.Contains(body, `id="`+s.id+`"`) {
+				t.Errorf("the empty section %s is shown", s.id)
+			}
+			continue
+		}
+		var want strings.Builder
+		for i := range s.tasks {
+			task := &s.tasks[i]
+			want.WriteString(referenceCard(t, tmpl, "nb", dayCard{Task: task, Notice: st.PrivacyNotice}))
+			colleagues += min(len(task.Colleagues), 1)
+			holders += min(len(task.Holders), 1)
+			if ask == nil && (task.Kind == model.TaskAsk || task.Kind == model.TaskWelcome) && task.OwnerID == steward.PersonID {
+				ask = task
+			}
+		}
+		_, section, _ := strings.Cut(body, `<div class="daytasks" id="`+s.id+"\">\n")
+		section, _, _ = strings.Cut(section, "\n</div>\n")
+		sameHTML(t, "section "+s.id, section, want.String())
+	}
+	if colleagues == 0 || holders == 0 || ask == nil {
+		t.Fatalf("the steward's Min dag lacks a task with colleagues (%d), with holders (%d) or to welcome or ask", colleagues, holders)
+	}
+
+	outcome := func(form url.Values) string {
+		t.Helper()
+		req, err := http.NewRequest(http.MethodPost, fmt.Sprintf("%s/tasks/%d/outcome", e.URL, ask.ID), strings.NewReader(form.Encode()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("HX-Request", "true")
+		resp, body := send(t, c, req)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("outcome %v: status %d", form, resp.StatusCode)
+		}
+		return body
+	}
+	now := func() *storage.DayTask {
+		task, err := e.Store.DayTask(ctx, steward, ask.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return task
+	}
+	body = outcome(url.Values{"result": {"not_reached"}})
+	task := now()
+	want := referenceCard(t, tmpl, "nb", dayCard{Task: task, Notice: st.PrivacyNotice,
+		Message: locale.T("nb", "day.retry") + " " + task.Due.Format("02.01.2006")})
+	sameHTML(t, "the card after not reached", strings.TrimSpace(body), strings.TrimSpace(want))
+	if !strings.Contains(body, "Nytt forsøk") || st.PrivacyNotice == "" || !strings.Contains(body, template.HTMLEscapeString(st.PrivacyNotice)[:20]) {
+		t.Error("the card after not reached lacks the retry or the privacy notice")
+	}
+
+	body = outcome(url.Values{"result": {"bogus"}})
+	_, errText, ok := strings.Cut(body, `<p class="error" role="alert">`)
+	errText, _, _ = strings.Cut(errText, "</p>")
+	if !ok || !strings.Contains(errText, locale.T("nb", "outcome.check.result")) {
+		t.Fatalf("a refused outcome shows no error: %.300s", body)
+	}
+	want = referenceCard(t, tmpl, "nb", dayCard{Task: now(), Notice: st.PrivacyNotice, Error: html.UnescapeString(errText)})
+	sameHTML(t, "the card after a refused outcome", strings.TrimSpace(body), strings.TrimSpace(want))
+}
