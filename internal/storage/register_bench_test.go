@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -128,13 +127,7 @@ func BenchmarkRegisterLoad(b *testing.B) {
 }
 
 // cpuTime is the process's CPU time so far (user and system).
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
+func cpuTime() time.Duration { return benchmem.CPUTime() }
 
 // serverCPU is the CPU time so far of the PostgreSQL backends serving s,
 // found by their application name; 0 on SQLite, which runs in-process.
@@ -142,33 +135,11 @@ func serverCPU(b *testing.B, s *Storage, app string) time.Duration {
 	if s.dialect != Postgres {
 		return 0
 	}
-	rows, err := s.r.Query(`SELECT pid FROM pg_stat_activity WHERE application_name = $1`, app)
+	d, err := benchmem.ServerCPU(s.r, app)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer rows.Close()
-	var ticks int64
-	for rows.Next() {
-		var pid int
-		if err := rows.Scan(&pid); err != nil {
-			b.Fatal(err)
-		}
-		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-		if err != nil {
-			continue // gone, or the server is elsewhere
-		}
-		// After the command's name in parentheses: utime and stime are
-		// fields 14 and 15, in clock ticks (100 a second on Linux).
-		f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
-		for _, i := range []int{11, 12} {
-			v, _ := strconv.ParseInt(f[i], 10, 64)
-			ticks += v
-		}
-	}
-	if err := rows.Err(); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ticks) * 10 * time.Millisecond
+	return d
 }
 
 // plainImport times the floor: the export at path (';'-separated, a

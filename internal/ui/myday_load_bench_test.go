@@ -47,7 +47,7 @@ func BenchmarkMyDayLoad(b *testing.B) {
 	}
 	var s *storage.Storage
 	if os.Getenv("VERVE_BENCH_DB") != "" {
-		s = openScaleDB(b)
+		s, _ = openScaleDB(b)
 	} else {
 		s = benchStore(b)
 	}

@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -28,12 +27,13 @@ var menuLink = regexp.MustCompile(`<a href="(/[^"?#]*)">`)
 // steward reach from home (home and the menu's pages) on the seeded union
 // VERVE_BENCH_DB names: a SQLite file (path or sqlite:path) or a
 // PostgreSQL address with key_file=PATH. It reports p50 and p95 per page
-// in ms, of the wall clock and of the process's CPU time (which a busy
-// machine inflates far less), and the peak Go heap and process RSS over
-// the run. Run it with
+// in ms, of the wall clock, of the process's CPU time (which a busy
+// machine inflates far less) and, on PostgreSQL, of the server's backends'
+// CPU time, with the peak Go heap and process RSS per page and over the
+// run. Run it with
 // -benchtime=20x for 20 requests a page (docs/scale.md).
 func BenchmarkScale(b *testing.B) {
-	s := openScaleDB(b)
+	s, app := openScaleDB(b)
 	ctx := context.Background()
 	// The scheduled jobs run first, as at verve serve's start: a fresh
 	// seed has earned no credits until then.
@@ -43,27 +43,41 @@ func BenchmarkScale(b *testing.B) {
 	}
 	fmt.Printf("scheduled jobs: %.1f s\n", time.Since(t0).Seconds())
 	h := testHandler(b, s)
-	mem := benchmem.Start()
+	// The server's CPU time, on PostgreSQL: its backends serving s.
+	serverCPU := func() time.Duration {
+		if app == "" {
+			return 0
+		}
+		d, err := benchmem.ServerCPU(s.DB(), app)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return d
+	}
 	type row struct {
 		name                   string
 		p50, p95, cpu50, cpu95 float64
+		srv50, srv95           float64
+		heap, rss              float64
 	}
 	var table []row
 	for _, user := range scaleRoles {
 		cookie := benchLogin(b, h, s, user)
-		get := func(page string) (string, time.Duration, time.Duration) {
+		get := func(page string) (body string, wall, cpu, srv time.Duration) {
 			r := httptest.NewRequest("GET", page, nil)
 			r.Header.Set("Cookie", cookie)
 			w := httptest.NewRecorder()
-			c0, t0 := cpuTime(), time.Now()
+			s0 := serverCPU()
+			c0, t0 := benchmem.CPUTime(), time.Now()
 			h.ServeHTTP(w, r)
-			d, c := time.Since(t0), cpuTime()-c0
+			wall, cpu = time.Since(t0), benchmem.CPUTime()-c0
+			srv = serverCPU() - s0
 			if w.Code != 200 {
 				b.Fatalf("%s %s: %d", user, page, w.Code)
 			}
-			return w.Body.String(), d, c
+			return w.Body.String(), wall, cpu, srv
 		}
-		home, _, _ := get("/")
+		home, _, _, _ := get("/")
 		pages := []string{"/"}
 		nav, _, _ := strings.Cut(home, "</nav>")
 		for _, m := range menuLink.FindAllStringSubmatch(nav, -1) {
@@ -77,28 +91,42 @@ func BenchmarkScale(b *testing.B) {
 			b.Run(name, func(b *testing.B) {
 				times := make([]time.Duration, 0, b.N)
 				cpus := make([]time.Duration, 0, b.N)
+				srvs := make([]time.Duration, 0, b.N)
+				mem := benchmem.Start()
 				for range b.N {
-					_, d, c := get(page)
-					times, cpus = append(times, d), append(cpus, c)
+					_, d, c, sc := get(page)
+					times, cpus, srvs = append(times, d), append(cpus, c), append(srvs, sc)
 				}
+				heap, rss := mem.Stop()
 				slices.Sort(times)
 				slices.Sort(cpus)
-				r := row{name, quantileMS(times, 0.50), quantileMS(times, 0.95), quantileMS(cpus, 0.50), quantileMS(cpus, 0.95)}
+				slices.Sort(srvs)
+				r := row{name: name, p50: quantileMS(times, 0.50), p95: quantileMS(times, 0.95),
+					cpu50: quantileMS(cpus, 0.50), cpu95: quantileMS(cpus, 0.95),
+					srv50: quantileMS(srvs, 0.50), srv95: quantileMS(srvs, 0.95), heap: heap, rss: rss}
 				b.ReportMetric(r.p50, "p50-ms")
 				b.ReportMetric(r.p95, "p95-ms")
 				b.ReportMetric(r.cpu50, "cpu-p50-ms")
 				b.ReportMetric(r.cpu95, "cpu-p95-ms")
+				if app != "" {
+					b.ReportMetric(r.srv50, "server-cpu-p50-ms")
+					b.ReportMetric(r.srv95, "server-cpu-p95-ms")
+				}
+				b.ReportMetric(r.rss, "peak-rss-MB")
 				b.ReportMetric(0, "ns/op")
 				table = append(table, r)
 			})
 		}
 	}
-	heap, rss := mem.Stop()
 	// The table for docs/scale.md; each sub-benchmark's last run counts.
-	fmt.Printf("\n| page | p50 ms | p95 ms | CPU p50 ms | CPU p95 ms |\n|---|---|---|---|---|\n")
+	// The run's peak is the greatest page's: each page's measure starts
+	// from the memory the last one returned (benchmem.Start).
+	var heap, rss float64
+	fmt.Printf("\n| page | p50 ms | p95 ms | CPU p50 ms | CPU p95 ms | server CPU p50 ms | server CPU p95 ms | peak RSS MB |\n|---|---|---|---|---|---|---|---|\n")
 	for i, r := range table {
+		heap, rss = max(heap, r.heap), max(rss, r.rss)
 		if last := slices.IndexFunc(table[i+1:], func(o row) bool { return o.name == r.name }) < 0; last {
-			fmt.Printf("| %s | %.1f | %.1f | %.1f | %.1f |\n", r.name, r.p50, r.p95, r.cpu50, r.cpu95)
+			fmt.Printf("| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.0f |\n", r.name, r.p50, r.p95, r.cpu50, r.cpu95, r.srv50, r.srv95, r.rss)
 		}
 	}
 	fmt.Printf("peak heap %.0f MB, peak RSS %.0f MB\n", heap, rss)
@@ -112,8 +140,9 @@ var scaleSearches = []string{"/search?q=hansen", "/search?q=kari+ha", "/search?q
 
 // openScaleDB opens the seeded database VERVE_BENCH_DB names (a SQLite
 // path, sqlite:path, or a PostgreSQL address with key_file=PATH), closed
-// when b ends; it skips b without one.
-func openScaleDB(b *testing.B) *storage.Storage {
+// when b ends; it skips b without one. On PostgreSQL it names the
+// connections (app) so that their backends' CPU time can be read.
+func openScaleDB(b *testing.B) (s *storage.Storage, app string) {
 	b.Helper()
 	dsn := os.Getenv("VERVE_BENCH_DB")
 	if dsn == "" {
@@ -121,6 +150,14 @@ func openScaleDB(b *testing.B) *storage.Storage {
 	}
 	if !strings.Contains(dsn, ":") || strings.HasPrefix(dsn, "/") {
 		dsn = "sqlite:" + dsn
+	}
+	if strings.HasPrefix(dsn, "postgres") {
+		app = fmt.Sprintf("scalebench%d", os.Getpid())
+		sep := "?"
+		if strings.Contains(dsn, "?") {
+			sep = "&"
+		}
+		dsn += sep + "application_name=" + app
 	}
 	ctx := context.Background()
 	s, err := storage.OpenWith(ctx, dsn, storage.Options{})
@@ -131,16 +168,5 @@ func openScaleDB(b *testing.B) *storage.Storage {
 	if empty, _ := s.Empty(ctx); empty {
 		b.Fatal("VERVE_BENCH_DB is empty: seed it with verve seed")
 	}
-	return s
-}
-
-// cpuTime is the CPU time the process has used, user and system: the
-// requests run one at a time, so its growth over one is that request's
-// cost, without the time spent waiting for a core.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return s, app
 }
