@@ -169,7 +169,7 @@ func quantileMS(sorted []time.Duration, q float64) float64 {
 func BenchmarkMyDayPage(b *testing.B) {
 	var s *storage.Storage
 	if os.Getenv("VERVE_BENCH_DB") != "" {
-		s = openScaleDB(b)
+		s, _ = openScaleDB(b)
 	} else {
 		s = benchStore(b)
 	}
