@@ -28,6 +28,16 @@ import (
 // benchStore opens the SQLite demo union of VERVE_BENCH_MEMBERS members
 // (default 20,000) that BenchmarkPage also uses, seeding it into the temp
 // directory the first time.
+// benchOrScaleStore is the seeded database VERVE_BENCH_DB names, else the
+// demo union's (benchStore).
+func benchOrScaleStore(b *testing.B) *storage.Storage {
+	if os.Getenv("VERVE_BENCH_DB") != "" {
+		s, _ := openScaleDB(b)
+		return s
+	}
+	return benchStore(b)
+}
+
 func benchStore(b *testing.B) *storage.Storage {
 	b.Helper()
 	s := openBenchDB(b, benchDBPath())
@@ -167,12 +177,7 @@ func quantileMS(sorted []time.Duration, q float64) float64 {
 //	go test ./internal/ui -run XXX -bench 'MyDayPage$' -benchtime 300x -cpuprofile /tmp/myday.prof
 //	go tool pprof -top -focus showMyDayPage ui.test /tmp/myday.prof
 func BenchmarkMyDayPage(b *testing.B) {
-	var s *storage.Storage
-	if os.Getenv("VERVE_BENCH_DB") != "" {
-		s, _ = openScaleDB(b)
-	} else {
-		s = benchStore(b)
-	}
+	s := benchOrScaleStore(b)
 	user := benchStewardUsers(b, s, 1)[0]
 	h := testHandler(b, s)
 	cookie := benchLoginAs(b, h, s, user, benchPassword)

@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/verve-union/verve/internal/storage"
 )
 
 // BenchmarkMyDayLoad is the Min dag under load, with its yardstick
@@ -45,12 +44,7 @@ func BenchmarkMyDayLoad(b *testing.B) {
 	if v, err := time.ParseDuration(os.Getenv("VERVE_BENCH_DURATION")); err == nil && v > 0 {
 		d = v
 	}
-	var s *storage.Storage
-	if os.Getenv("VERVE_BENCH_DB") != "" {
-		s, _ = openScaleDB(b)
-	} else {
-		s = benchStore(b)
-	}
+	s := benchOrScaleStore(b)
 	users := benchStewardUsers(b, s, benchStewards)
 	base := os.Getenv("VERVE_BENCH_URL")
 	if base == "" {
@@ -208,12 +202,7 @@ func peakRSSMB(b *testing.B, pid string) float64 {
 //	VERVE_BENCH_URL=http://127.0.0.1:18931 VERVE_BENCH_PID=$! \
 //		go test ./internal/ui -run XXX -bench SignInStorm -benchtime 1x
 func BenchmarkSignInStorm(b *testing.B) {
-	var s *storage.Storage
-	if os.Getenv("VERVE_BENCH_DB") != "" {
-		s = openScaleDB(b)
-	} else {
-		s = benchStore(b)
-	}
+	s := benchOrScaleStore(b)
 	users := benchStewardUsers(b, s, benchStewards)
 	base, pid := os.Getenv("VERVE_BENCH_URL"), os.Getenv("VERVE_BENCH_PID")
 	if base == "" {
