@@ -14,7 +14,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
 )
 
 // BenchmarkMyDayLoad is the Min dag under load, with its yardstick
