@@ -21,12 +21,7 @@ func TestAggregatesFollowChanges(t *testing.T) {
 		a2 := f.person(t, "Arne", "Dahl", f.wA)
 		b1 := f.person(t, "Bjørn", "Olsen", f.wB)
 		f.person(t, "Berit", "Lie", f.wB)
-		exec := func(q string, args ...any) {
-			t.Helper()
-			if _, err := s.w.Exec(q, args...); err != nil {
-				t.Fatal(err)
-			}
-		}
+		exec := writerExec(t, s)
 		exec(`UPDATE persons SET member_status = 'resigned', other_union = 'Fagforbundet' WHERE id = $1`, a2.ID)
 		moveTo(t, s, b1.ID, f.clubA)
 		exec(`UPDATE persons SET workplace_id = $1 WHERE id = $2`, f.wA.ID, b1.ID)
@@ -93,4 +88,15 @@ func TestAggregatesFollowChanges(t *testing.T) {
 			t.Fatal("rebuild without a principal")
 		}
 	})
+}
+
+// writerExec runs statements on s's writer, failing t on an error: for a
+// test that changes rows behind storage's back.
+func writerExec(t *testing.T, s *Storage) func(q string, args ...any) {
+	return func(q string, args ...any) {
+		t.Helper()
+		if _, err := s.w.Exec(q, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

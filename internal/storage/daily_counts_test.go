@@ -25,12 +25,7 @@ func TestDailyCountsFollowChanges(t *testing.T) {
 		a1 := f.person(t, "Anne", "Hansen", f.wA)
 		a2 := f.person(t, "Arne", "Dahl", f.wA)
 		b1 := f.person(t, "Bjørn", "Olsen", f.wB)
-		exec := func(q string, args ...any) {
-			t.Helper()
-			if _, err := s.w.Exec(q, args...); err != nil {
-				t.Fatal(err)
-			}
-		}
+		exec := writerExec(t, s)
 		at := func(day, hour, min, sec int) time.Time { return time.Date(2026, 3, day, hour, min, sec, 0, time.UTC) }
 		list := func(w *model.Workplace, path string, when time.Time) {
 			exec(`INSERT INTO imports (kind, workplace_id, unit_path, created_at) VALUES ('newhires', $1, $2, $3)`, w.ID, path, when)
@@ -178,12 +173,7 @@ func TestTaskCountsFollowChanges(t *testing.T) {
 		f := newFixture(t, s)
 		a1 := f.person(t, "Anne", "Hansen", f.wA)
 		b1 := f.person(t, "Bjørn", "Olsen", f.wB)
-		exec := func(q string, args ...any) {
-			t.Helper()
-			if _, err := s.w.Exec(q, args...); err != nil {
-				t.Fatal(err)
-			}
-		}
+		exec := writerExec(t, s)
 		day := func(d int) any { return date(today.AddDate(0, 0, d)) }
 		task := func(kind string, p *model.Person, w *model.Workplace, path string, due any, status string) int64 {
 			t.Helper()

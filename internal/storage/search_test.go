@@ -260,19 +260,7 @@ func TestPersonWordsMigration(t *testing.T) {
 		t.Run(engine, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			dsn, _ := splitKeyFile(storagetest.DSN(t, engine))
-			s, err := open(dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			p, err := s.migrator()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := p.UpTo(ctx, 24); err != nil {
-				t.Fatal(err)
-			}
+			s, p := migratedTo(t, engine, 29)
 			var unit int64
 			if err := s.w.QueryRow(`INSERT INTO org_units (kind, name, sort_key, path) VALUES ('union', 'Forbundet', 'forbundet', '/1/') RETURNING id`).Scan(&unit); err != nil {
 				t.Fatal(err)

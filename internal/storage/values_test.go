@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pressly/goose/v3"
+
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/pipeline"
 	"github.com/verve-union/verve/internal/storage/storagetest"
@@ -35,19 +37,7 @@ func TestMigrationEnglishValues(t *testing.T) {
 		t.Run(engine, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			dsn, _ := splitKeyFile(storagetest.DSN(t, engine))
-			s, err := open(dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			p, err := s.migrator()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := p.UpTo(ctx, 12); err != nil {
-				t.Fatal(err)
-			}
+			s, p := migratedTo(t, engine, 12)
 			exec := func(q string, args ...any) int64 {
 				t.Helper()
 				var id int64
@@ -274,4 +264,24 @@ func TestCheckTypedValues(t *testing.T) {
 			}
 		})
 	}
+}
+
+// migratedTo opens an empty database of engine with the migrations up to
+// version run, for a test of those after it, and returns its migrator.
+func migratedTo(t *testing.T, engine string, version int64) (*Storage, *goose.Provider) {
+	t.Helper()
+	dsn, _ := splitKeyFile(storagetest.DSN(t, engine))
+	s, err := open(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	p, err := s.migrator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(context.Background(), version); err != nil {
+		t.Fatal(err)
+	}
+	return s, p
 }
