@@ -128,9 +128,16 @@ func (s *Storage) SearchPersons(ctx context.Context, u *access.Principal, q stri
 		return nil, nil // nothing to look up by (only separators)
 	}
 	scope := u.Scope(access.PersonRead)
-	rare, err := s.rareWord(ctx, scope, words)
-	if err != nil {
-		return nil, err
+	// The word plan reads everyone who has the word, wherever they are:
+	// for a user who sees part of the union its time would tell of persons
+	// outside their scope. Only a union-wide reader, who has no outside,
+	// gets it; the others' search costs what their scope holds.
+	rare := -1
+	if u.UnionWide(access.PersonRead) {
+		var err error
+		if rare, err = s.rareWord(ctx, scope, words); err != nil {
+			return nil, err
+		}
 	}
 	var a access.Args
 	from := `persons p`
@@ -153,12 +160,11 @@ func (s *Storage) SearchPersons(ctx context.Context, u *access.Principal, q stri
 	return s.queryPersons(ctx, u, query, a...)
 }
 
-// rareWord picks how a search is run: from the persons who have the
-// word it returns (its index in words), when fewer have it than there
-// are persons in the scope, or else (-1) from the persons in the scope,
-// checking each for the words. SQLite keeps no statistics to choose by:
-// a word many have ("hansen") cost a shop steward 50 times the few
-// hundred in their club. The choice is made from counts alone; what is
+// rareWord picks how a union-wide reader's search is run: from the
+// persons who have the word it returns (its index in words), when fewer
+// have it than there are persons in the scope, or else (-1) from the
+// persons in the scope, checking each for the words. SQLite keeps no
+// statistics to choose by. The choice is made from counts alone; what is
 // found does not depend on it. Counting stops at the scope's size, so it
 // costs no more than the search.
 func (s *Storage) rareWord(ctx context.Context, scope access.Scope, words []string) (int, error) {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/register"
 	"github.com/verve-union/verve/internal/storage/storagetest"
@@ -101,6 +102,15 @@ func TestSearchByWordPrefix(t *testing.T) {
 			if !slices.Equal(got, want) {
 				t.Errorf("search %q: %v, want %v", q, got, want)
 			}
+		}
+		// The admin's searches above ran from a word: the first that fewer
+		// have than the union's persons is chosen, one nobody lacks is not.
+		all := f.admin.Scope(access.PersonRead)
+		if i, err := s.rareWord(ctx, all, []string{"", "hansen"}); err != nil || i != 1 {
+			t.Errorf("of everyone's and hansen: %d %v, want 1", i, err)
+		}
+		if i, err := s.rareWord(ctx, all, []string{""}); err != nil || i != -1 {
+			t.Errorf("a word everyone has: %d %v, want -1 (from the scope)", i, err)
 		}
 		if res, _ := s.SearchPersons(ctx, f.admin, "kari", 1); len(res) != 1 || res[0].LastName != "Hansen" {
 			t.Errorf("the first of two in name order: %v", personNames(res))
