@@ -33,6 +33,13 @@ const countPersons = `SELECT unit_path, COALESCE(workplace_id, 0) AS workplace_i
 	SUM(CASE WHEN member_status NOT IN ('active', 'arrears') AND other_union = '' THEN 1 ELSE 0 END) AS non_members
 	FROM persons GROUP BY unit_path, COALESCE(workplace_id, 0)`
 
+// countEmployments counts employment_counts afresh from employments: the
+// members employed at a workplace besides their own (00022).
+const countEmployments = `SELECT e.workplace_id, count(*) AS members
+	FROM employments e JOIN persons p ON p.id = e.person_id
+	WHERE e.end_date IS NULL AND p.member_status IN ('active', 'arrears') AND (p.workplace_id IS NULL OR p.workplace_id <> e.workplace_id)
+	GROUP BY e.workplace_id`
+
 // memberSum sums person_counts.members over the scope's paths and
 // workplaces.
 func (s *Storage) memberSum(ctx context.Context, scope access.Scope) (int, error) {
@@ -72,10 +79,7 @@ func (s *Storage) RebuildAggregates(ctx context.Context, u *access.Principal) (i
 			`CREATE TEMP TABLE fresh_person_counts AS ` + countPersons,
 			`CREATE TEMP TABLE fresh_credit_counts AS SELECT recruiter_id, ` + creditYear[s.dialect] + ` AS year, count(*) AS credits
 				FROM credits GROUP BY 1, 2`,
-			`CREATE TEMP TABLE fresh_employment_counts AS SELECT e.workplace_id, count(*) AS members
-				FROM employments e JOIN persons p ON p.id = e.person_id
-				WHERE e.end_date IS NULL AND p.member_status IN ('active', 'arrears') AND (p.workplace_id IS NULL OR p.workplace_id <> e.workplace_id)
-				GROUP BY e.workplace_id`,
+			`CREATE TEMP TABLE fresh_employment_counts AS ` + countEmployments,
 		} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return err

@@ -710,7 +710,7 @@ func (r *regRun) dropIndexes() error {
 			return err
 		}
 	}
-	if err := r.dropCountTriggers(); err != nil {
+	if err := r.dropTriggers(); err != nil {
 		return err
 	}
 	if r.s.dialect == Postgres {
@@ -719,15 +719,22 @@ func (r *regRun) dropIndexes() error {
 	return nil
 }
 
-// dropCountTriggers drops the triggers that keep person_counts (migration
-// 00021), to count them once the rows are in (r.indexes): per row, they
-// upsert a count for each person written, the larger part of a first
-// load's time on PostgreSQL. Counted afresh from every person, the counts
-// also hold for persons the load updated meanwhile.
-func (r *regRun) dropCountTriggers() error {
-	q, drop := `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'persons' AND name LIKE 'person\_counts%' ESCAPE '\'`, `DROP TRIGGER `
+// dropTriggers drops the triggers on the tables most rows go to (but
+// roles, whose triggers move access), to add them again once the rows are
+// in (r.indexes) and count what they keep afresh: per row, they upsert
+// person_counts (00021) and employment_counts (00022), the larger part
+// of a first load's time on PostgreSQL. On SQLite also the triggers that
+// stand in for CHECK constraints (00014): a statement that may abort needs
+// a statement journal, some 5% of the load's CPU at a million members;
+// the load writes only values of its own vocabulary there.
+// Counted afresh from every row, the counts also hold for persons the
+// load updated meanwhile.
+func (r *regRun) dropTriggers() error {
+	tables := sqlSet("persons", "memberships", "employments")
+	q := `SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ` + tables
 	if r.s.dialect == Postgres {
-		q = `SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = 'persons'::regclass AND NOT tgisinternal AND tgname LIKE 'person\_counts%' ESCAPE '\'`
+		q = `SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+			WHERE c.relnamespace = current_schema()::regnamespace AND c.relname IN ` + tables + ` AND NOT t.tgisinternal`
 	}
 	rows, err := r.tx.QueryContext(r.ctx, q)
 	if err != nil {
@@ -735,24 +742,27 @@ func (r *regRun) dropCountTriggers() error {
 	}
 	var drops []string
 	err = eachRow(rows, func() error {
-		var name, def string
-		err := rows.Scan(&name, &def)
-		drops, r.indexes = append(drops, drop+name), append(r.indexes, def)
+		var table, name, def string
+		err := rows.Scan(&table, &name, &def)
+		drop := `DROP TRIGGER ` + name
+		if r.s.dialect == Postgres {
+			drop += ` ON ` + table
+		}
+		drops, r.indexes = append(drops, drop), append(r.indexes, def)
 		return err
 	})
-	if err != nil || len(drops) == 0 {
+	if err != nil {
 		return err
 	}
 	for _, q := range drops {
-		if r.s.dialect == Postgres {
-			q += ` ON persons`
-		}
 		if _, err := r.tx.ExecContext(r.ctx, q); err != nil {
 			return err
 		}
 	}
 	r.indexes = append(r.indexes, `DELETE FROM person_counts`,
-		`INSERT INTO person_counts (unit_path, workplace_id, members, other_union, non_members) `+countPersons)
+		`INSERT INTO person_counts (unit_path, workplace_id, members, other_union, non_members) `+countPersons,
+		`DELETE FROM employment_counts`,
+		`INSERT INTO employment_counts (workplace_id, members) `+countEmployments)
 	return nil
 }
 
@@ -761,14 +771,18 @@ func (r *regRun) dropCountTriggers() error {
 // add them again (r.indexes, after the indexes) once the rows are in:
 // PostgreSQL checks a foreign key of a COPY row by a trigger per row,
 // while ADD CONSTRAINT checks all rows in one join (as pg_restore does).
-// SQLite cannot drop a constraint; it defers them to the commit.
+// SQLite cannot drop a constraint; it defers them to the commit. The
+// primary key of person_words goes too: its (word, person_id) arrive in
+// no order, and a million members have some six million words, each
+// inserted at a random place in it; built afterwards, it is one sort.
 func (r *regRun) dropForeignKeys() error {
 	var tables []string
 	for _, t := range regBulkTables {
 		tables = append(tables, t.table)
 	}
 	rows, err := r.tx.QueryContext(r.ctx, `SELECT c.relname, k.conname, pg_get_constraintdef(k.oid) FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
-		WHERE (k.contype = 'f' OR k.contype = 'u' AND c.relname IN `+regIndexTables+`) AND c.relnamespace = current_schema()::regnamespace
+		WHERE (k.contype = 'f' OR k.contype = 'u' AND c.relname IN `+regIndexTables+` OR k.contype = 'p' AND c.relname = 'person_words')
+		AND c.relnamespace = current_schema()::regnamespace
 		AND c.relname IN `+sqlSet(tables...)+` ORDER BY k.contype DESC`)
 	if err != nil {
 		return err

@@ -280,6 +280,8 @@ func TestPersonWordsMigration(t *testing.T) {
 				{FirstName: "Åse  Marit", LastName: "Ødegård-Ås", Email: `"q;u:o,t/e&d"@x.no`, Mobile: "+46701234567"},
 				{FirstName: "Zoë", LastName: "Ünal", Email: "", Mobile: ""},
 				{FirstName: "-", LastName: ".", Email: "", Mobile: ""},
+				// What a JSON string escapes (SQLite splits through JSON), and a repeated word.
+				{FirstName: "Tab\tBack\\slash ola", LastName: "Ola \u00e9\x01", Email: `sl\a"sh@x.no`, Mobile: ""},
 			}
 			var ids []int64
 			for _, pp := range people {
