@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"github.com/verve-union/verve/internal/access"
@@ -17,6 +18,8 @@ import (
 // scope only. employment_counts (migration 00022) adds, per workplace,
 // the members employed there besides their own workplace, so that a
 // member with two employers counts at each workplace's density.
+// subtree_counts (migration 00032) rolls the members up per path prefix,
+// so that a subtree's members are one row.
 
 // creditYear is the UTC calendar year of credits.earned_at, as the
 // migration's triggers compute it.
@@ -33,13 +36,44 @@ const countPersons = `SELECT unit_path, COALESCE(workplace_id, 0) AS workplace_i
 	SUM(CASE WHEN member_status NOT IN ('active', 'arrears') AND other_union = '' THEN 1 ELSE 0 END) AS non_members
 	FROM persons GROUP BY unit_path, COALESCE(workplace_id, 0)`
 
-// memberSum sums person_counts.members over the scope's paths and
-// workplaces.
+// subtreeCounts counts subtree_counts (migration 00032) from a table of
+// person_counts' shape, as the migration fills it: per path prefix of
+// each unit path ('/', '/1/', '/1/4/', …), the members at or below it.
+var subtreeCounts = map[Dialect]func(table string) string{
+	SQLite: func(table string) string {
+		return `SELECT path, SUM(members) AS members FROM (SELECT '/' AS path, members FROM ` + table + ` UNION ALL
+			SELECT substr(c.unit_path, 1, 1 + sum(length(j.value) + 1) OVER (PARTITION BY c.unit_path, c.workplace_id ORDER BY j.key)), c.members
+			FROM ` + table + ` c, json_each('["' || replace(trim(c.unit_path, '/'), '/', '","') || '"]') j WHERE j.value <> '') p
+			GROUP BY path HAVING SUM(members) <> 0`
+	},
+	Postgres: func(table string) string {
+		return `SELECT p AS path, SUM(c.members) AS members FROM ` + table + ` c, subtree_prefixes(c.unit_path) p GROUP BY p HAVING SUM(c.members) <> 0`
+	},
+}
+
+// memberSum sums the members in the scope: a subtree's are one row of
+// subtree_counts, so a union-wide reader's figure is a read of one row.
+// A scope with workplaces of its own (a portfolio) sums person_counts
+// over its paths and workplaces, which may lie inside the paths.
 func (s *Storage) memberSum(ctx context.Context, scope access.Scope) (int, error) {
 	var a access.Args
 	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT COALESCE(SUM(c.members), 0) FROM person_counts c WHERE `+
-		scope.FilterAt("c.unit_path", "c.workplace_id", &a), a...).Scan(&n)
+	var q string
+	switch {
+	case len(scope.Workplaces) > 0:
+		q = `SELECT COALESCE(SUM(c.members), 0) FROM person_counts c WHERE ` + scope.FilterAt("c.unit_path", "c.workplace_id", &a)
+	case len(scope.Paths) == 0:
+		return 0, nil
+	default:
+		// Principal.Scope leaves out subtrees inside another, so no
+		// member is counted twice.
+		ph := make([]string, len(scope.Paths))
+		for i, p := range scope.Paths {
+			ph[i] = a.Add(p)
+		}
+		q = `SELECT COALESCE(SUM(members), 0) FROM subtree_counts WHERE path IN (` + strings.Join(ph, ", ") + `)`
+	}
+	err := s.r.QueryRowContext(ctx, q, a...).Scan(&n)
 	return n, err
 }
 
@@ -69,7 +103,9 @@ func (s *Storage) RebuildAggregates(ctx context.Context, u *access.Principal) (i
 			`DROP TABLE IF EXISTS fresh_person_counts`,
 			`DROP TABLE IF EXISTS fresh_credit_counts`,
 			`DROP TABLE IF EXISTS fresh_employment_counts`,
+			`DROP TABLE IF EXISTS fresh_subtree_counts`,
 			`CREATE TEMP TABLE fresh_person_counts AS ` + countPersons,
+			`CREATE TEMP TABLE fresh_subtree_counts AS ` + subtreeCounts[s.dialect]("fresh_person_counts"),
 			`CREATE TEMP TABLE fresh_credit_counts AS SELECT recruiter_id, ` + creditYear[s.dialect] + ` AS year, count(*) AS credits
 				FROM credits GROUP BY 1, 2`,
 			`CREATE TEMP TABLE fresh_employment_counts AS SELECT e.workplace_id, count(*) AS members
@@ -96,6 +132,10 @@ func (s *Storage) RebuildAggregates(ctx context.Context, u *access.Principal) (i
 				EXCEPT SELECT workplace_id, members FROM employment_counts WHERE members <> 0) d`,
 			`SELECT count(*) FROM (SELECT workplace_id FROM employment_counts WHERE members <> 0
 				EXCEPT SELECT workplace_id FROM fresh_employment_counts) d`,
+			`SELECT count(*) FROM (SELECT path, members FROM fresh_subtree_counts
+				EXCEPT SELECT path, members FROM subtree_counts WHERE members <> 0) d`,
+			`SELECT count(*) FROM (SELECT path FROM subtree_counts WHERE members <> 0
+				EXCEPT SELECT path FROM fresh_subtree_counts) d`,
 		} {
 			var n int
 			if err := tx.QueryRowContext(ctx, q).Scan(&n); err != nil {
@@ -111,13 +151,15 @@ func (s *Storage) RebuildAggregates(ctx context.Context, u *access.Principal) (i
 				`INSERT INTO credit_counts (recruiter_id, year, credits) SELECT recruiter_id, year, credits FROM fresh_credit_counts`,
 				`DELETE FROM employment_counts`,
 				`INSERT INTO employment_counts (workplace_id, members) SELECT workplace_id, members FROM fresh_employment_counts`,
+				`DELETE FROM subtree_counts`,
+				`INSERT INTO subtree_counts (path, members) SELECT path, members FROM fresh_subtree_counts`,
 			} {
 				if _, err := tx.ExecContext(ctx, q); err != nil {
 					return err
 				}
 			}
 		}
-		for _, t := range []string{"fresh_person_counts", "fresh_credit_counts", "fresh_employment_counts"} {
+		for _, t := range []string{"fresh_person_counts", "fresh_credit_counts", "fresh_employment_counts", "fresh_subtree_counts"} {
 			if _, err := tx.ExecContext(ctx, `DROP TABLE `+t); err != nil {
 				return err
 			}
@@ -188,9 +230,10 @@ func (s *Storage) RebuildDailyCounts(ctx context.Context, u *access.Principal) (
 		}{
 			{`UPDATE steward_counts_day SET day = $1`, []any{today}},
 			{`DELETE FROM steward_counts`, nil},
-			{`INSERT INTO steward_counts (unit_id, workplaces, stewards) SELECT u.id,
+			{`INSERT INTO steward_counts (unit_id, workplaces, stewards, covered) SELECT u.id,
 				(SELECT count(*) FROM workplaces w WHERE w.unit_id = u.id),
-				(SELECT count(*) FROM roles r WHERE r.unit_id = u.id AND r.workplace_id IS NULL AND r.role IN ` + stewardRoles + ` AND (r.end_date IS NULL OR r.end_date > $1))
+				(SELECT count(*) FROM roles r WHERE r.unit_id = u.id AND r.workplace_id IS NULL AND r.role IN ` + stewardRoles + ` AND (r.end_date IS NULL OR r.end_date > $1)),
+				(SELECT count(DISTINCT r.workplace_id) FROM roles r WHERE r.unit_id = u.id AND r.workplace_id IS NOT NULL AND r.role IN ` + stewardRoles + ` AND (r.end_date IS NULL OR r.end_date > $1))
 				FROM org_units u`, []any{today}},
 			{`DELETE FROM recruitment_counts`, nil},
 			{`INSERT INTO recruitment_counts (unit_path, workplace_id, hour, lists, last_list, new_hires, asked, joined)

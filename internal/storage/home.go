@@ -37,7 +37,7 @@ func (s *Storage) Home(ctx context.Context, u *access.Principal) (*HomeCounts, e
 	if err := s.r.QueryRowContext(ctx, q, a...).Scan(&h.NewHiresWaiting, &h.TasksDue); err != nil {
 		return nil, err
 	}
-	h.Workplaces, h.WorkplacesNoSteward, err = s.stewardless(ctx, u.Scope(access.WorkplaceRead))
+	h.Workplaces, h.WorkplacesNoSteward, err = s.stewardless(ctx, u.Scope(access.WorkplaceRead), u.UnionWide(access.WorkplaceRead))
 	if err != nil {
 		return nil, err
 	}
@@ -47,22 +47,23 @@ func (s *Storage) Home(ctx context.Context, u *access.Principal) (*HomeCounts, e
 // stewardless counts the workplaces in the scope and those whose unit has
 // no shop steward in office: from steward_counts (per unit) when the daily
 // job counted them for today and the scope is subtrees only; a portfolio's
-// workplaces, or a day not yet counted, are counted on request.
-func (s *Storage) stewardless(ctx context.Context, sc access.Scope) (all, none int, err error) {
+// workplaces, or a day not yet counted, are counted on request. A
+// union-wide reader's scope is every row, read without the units' paths.
+func (s *Storage) stewardless(ctx context.Context, sc access.Scope, unionWide bool) (all, none int, err error) {
 	current, err := s.dailyCountsCurrent(ctx)
 	if err != nil {
 		return 0, 0, err
 	}
-	// steward_counts counts the stewards of a whole unit; a unit without
-	// any may still have workplaces with a steward of their own (a role on
-	// one workplace), which the few such roles tell.
-	a := access.Args{date(s.today())}
-	q := `SELECT COALESCE(SUM(c.workplaces), 0), COALESCE(SUM(CASE WHEN c.stewards = 0 THEN c.workplaces -
-			(SELECT count(DISTINCT r.workplace_id) FROM roles r WHERE r.unit_id = c.unit_id AND r.workplace_id IS NOT NULL
-			AND r.role IN ` + stewardRoles + ` AND (r.end_date IS NULL OR r.end_date > $1)) ELSE 0 END), 0)
-		FROM steward_counts c JOIN org_units u ON u.id = c.unit_id WHERE ` + sc.Filter("u.path", &a)
+	// A unit without a steward of its own may still have workplaces with
+	// one of their own (a role on the workplace): covered counts them.
+	var a access.Args
+	q := `SELECT COALESCE(SUM(c.workplaces), 0), COALESCE(SUM(CASE WHEN c.stewards = 0 THEN c.workplaces - c.covered ELSE 0 END), 0)
+		FROM steward_counts c`
+	if !unionWide {
+		q += ` JOIN org_units u ON u.id = c.unit_id WHERE ` + sc.Filter("u.path", &a)
+	}
 	if !current || len(sc.Workplaces) > 0 {
-		a = access.Args{a[0]}
+		a = access.Args{date(s.today())}
 		q = `SELECT count(*),
 		COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM roles r WHERE r.unit_id = w.unit_id AND (r.workplace_id IS NULL OR r.workplace_id = w.id)
 			AND r.role IN ` + stewardRoles + ` AND (r.end_date IS NULL OR r.end_date > $1)) THEN 1 ELSE 0 END), 0)

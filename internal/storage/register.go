@@ -720,7 +720,8 @@ func (r *regRun) dropIndexes() error {
 }
 
 // dropCountTriggers drops the triggers that keep person_counts (migration
-// 00021), to count them once the rows are in (r.indexes): per row, they
+// 00021) and subtree_counts (00032, named person_counts_subtree_…), to
+// count them once the rows are in (r.indexes): per row, they
 // upsert a count for each person written, the larger part of a first
 // load's time on PostgreSQL. Counted afresh from every person, the counts
 // also hold for persons the load updated meanwhile.
@@ -752,7 +753,9 @@ func (r *regRun) dropCountTriggers() error {
 		}
 	}
 	r.indexes = append(r.indexes, `DELETE FROM person_counts`,
-		`INSERT INTO person_counts (unit_path, workplace_id, members, other_union, non_members) `+countPersons)
+		`INSERT INTO person_counts (unit_path, workplace_id, members, other_union, non_members) `+countPersons,
+		`DELETE FROM subtree_counts`,
+		`INSERT INTO subtree_counts (path, members) `+subtreeCounts[r.s.dialect]("person_counts"))
 	return nil
 }
 
