@@ -18,8 +18,8 @@ import (
 // scope only. employment_counts (migration 00022) adds, per workplace,
 // the members employed there besides their own workplace, so that a
 // member with two employers counts at each workplace's density.
-// subtree_counts (migration 00032) rolls the members up per path prefix,
-// so that a subtree's members are one row.
+// subtree_counts (migration 00032) rolls the members up per unit path,
+// so that a subtree's members are one row (the union's a row per region).
 
 // creditYear is the UTC calendar year of credits.earned_at, as the
 // migration's triggers compute it.
@@ -37,41 +37,53 @@ const countPersons = `SELECT unit_path, COALESCE(workplace_id, 0) AS workplace_i
 	FROM persons GROUP BY unit_path, COALESCE(workplace_id, 0)`
 
 // subtreeCounts counts subtree_counts (migration 00032) from a table of
-// person_counts' shape, as the migration fills it: per path prefix of
-// each unit path ('/', '/1/', '/1/4/', …), the members at or below it.
+// person_counts' shape, as the migration fills it: per path below the
+// root ('/1/4/', '/1/4/17/' …) the members at or below it, per root path
+// ('/1/') those at the root itself.
 var subtreeCounts = map[Dialect]func(table string) string{
 	SQLite: func(table string) string {
-		return `SELECT path, SUM(members) AS members FROM (SELECT '/' AS path, members FROM ` + table + ` UNION ALL
-			SELECT substr(c.unit_path, 1, 1 + sum(length(j.value) + 1) OVER (PARTITION BY c.unit_path, c.workplace_id ORDER BY j.key)), c.members
+		return `SELECT path, depth, SUM(members) AS members FROM (
+			SELECT substr(c.unit_path, 1, 1 + sum(length(j.value) + 1) OVER (PARTITION BY c.unit_path, c.workplace_id ORDER BY j.key)) AS path,
+				j.key + 1 AS depth, count(*) OVER (PARTITION BY c.unit_path, c.workplace_id) AS n, c.members
 			FROM ` + table + ` c, json_each('["' || replace(trim(c.unit_path, '/'), '/', '","') || '"]') j WHERE j.value <> '') p
-			GROUP BY path HAVING SUM(members) <> 0`
+			WHERE depth >= 2 OR depth = n GROUP BY path, depth HAVING SUM(members) <> 0`
 	},
 	Postgres: func(table string) string {
-		return `SELECT p AS path, SUM(c.members) AS members FROM ` + table + ` c, subtree_prefixes(c.unit_path) p GROUP BY p HAVING SUM(c.members) <> 0`
+		return `SELECT x.path, x.depth, SUM(c.members) AS members FROM ` + table + ` c, subtree_prefixes(c.unit_path) x
+			GROUP BY x.path, x.depth HAVING SUM(c.members) <> 0`
 	},
 }
 
-// memberSum sums the members in the scope: a subtree's are one row of
-// subtree_counts, so a union-wide reader's figure is a read of one row.
-// A scope with workplaces of its own (a portfolio) sums person_counts
-// over its paths and workplaces, which may lie inside the paths.
+// subtreeFilter returns the condition on subtree_counts' path and depth
+// that picks a scope's rows: a subtree below the root is its row; a root
+// (or '/') is its own row and its regions' (depth up to 2), which hold
+// everything below them. Principal.Scope leaves out subtrees inside
+// another, so nothing is counted twice.
+func subtreeFilter(paths []string, a *access.Args) string {
+	if len(paths) == 0 {
+		return "1 = 0"
+	}
+	parts := make([]string, len(paths))
+	for i, p := range paths {
+		if strings.Count(p, "/") > 2 {
+			parts[i] = "path = " + a.Add(p)
+		} else {
+			parts[i] = "(depth <= 2 AND " + access.Scope{Paths: []string{p}}.Filter("path", a) + ")"
+		}
+	}
+	return "(" + strings.Join(parts, " OR ") + ")"
+}
+
+// memberSum sums the members in the scope: a few rows of subtree_counts.
+// A scope with workplaces of its own (a portfolio) sums person_counts over
+// its paths and workplaces, which may lie inside the paths.
 func (s *Storage) memberSum(ctx context.Context, scope access.Scope) (int, error) {
 	var a access.Args
 	var n int
-	var q string
-	switch {
-	case len(scope.Workplaces) > 0:
+	q := `SELECT COALESCE(SUM(members), 0) FROM subtree_counts WHERE ` + subtreeFilter(scope.Paths, &a)
+	if len(scope.Workplaces) > 0 {
+		a = nil
 		q = `SELECT COALESCE(SUM(c.members), 0) FROM person_counts c WHERE ` + scope.FilterAt("c.unit_path", "c.workplace_id", &a)
-	case len(scope.Paths) == 0:
-		return 0, nil
-	default:
-		// Principal.Scope leaves out subtrees inside another, so no
-		// member is counted twice.
-		ph := make([]string, len(scope.Paths))
-		for i, p := range scope.Paths {
-			ph[i] = a.Add(p)
-		}
-		q = `SELECT COALESCE(SUM(members), 0) FROM subtree_counts WHERE path IN (` + strings.Join(ph, ", ") + `)`
 	}
 	err := s.r.QueryRowContext(ctx, q, a...).Scan(&n)
 	return n, err
@@ -132,8 +144,8 @@ func (s *Storage) RebuildAggregates(ctx context.Context, u *access.Principal) (i
 				EXCEPT SELECT workplace_id, members FROM employment_counts WHERE members <> 0) d`,
 			`SELECT count(*) FROM (SELECT workplace_id FROM employment_counts WHERE members <> 0
 				EXCEPT SELECT workplace_id FROM fresh_employment_counts) d`,
-			`SELECT count(*) FROM (SELECT path, members FROM fresh_subtree_counts
-				EXCEPT SELECT path, members FROM subtree_counts WHERE members <> 0) d`,
+			`SELECT count(*) FROM (SELECT path, depth, members FROM fresh_subtree_counts
+				EXCEPT SELECT path, depth, members FROM subtree_counts WHERE members <> 0) d`,
 			`SELECT count(*) FROM (SELECT path FROM subtree_counts WHERE members <> 0
 				EXCEPT SELECT path FROM fresh_subtree_counts) d`,
 		} {
@@ -152,7 +164,7 @@ func (s *Storage) RebuildAggregates(ctx context.Context, u *access.Principal) (i
 				`DELETE FROM employment_counts`,
 				`INSERT INTO employment_counts (workplace_id, members) SELECT workplace_id, members FROM fresh_employment_counts`,
 				`DELETE FROM subtree_counts`,
-				`INSERT INTO subtree_counts (path, members) SELECT path, members FROM fresh_subtree_counts`,
+				`INSERT INTO subtree_counts (path, depth, members) SELECT path, depth, members FROM fresh_subtree_counts`,
 			} {
 				if _, err := tx.ExecContext(ctx, q); err != nil {
 					return err
