@@ -18,8 +18,9 @@ import (
 // scope only. employment_counts (migration 00022) adds, per workplace,
 // the members employed there besides their own workplace, so that a
 // member with two employers counts at each workplace's density.
-// subtree_counts (migration 00032) rolls the members up per unit path,
-// so that a subtree's members are one row (the union's a row per region).
+// subtree_counts (migration 00032) rolls the members and the steward
+// counts up per unit path, so that a subtree's figures are one row (the
+// union's a row per region).
 
 // creditYear is the UTC calendar year of credits.earned_at, as the
 // migration's triggers compute it.
@@ -36,22 +37,40 @@ const countPersons = `SELECT unit_path, COALESCE(workplace_id, 0) AS workplace_i
 	SUM(CASE WHEN member_status NOT IN ('active', 'arrears') AND other_union = '' THEN 1 ELSE 0 END) AS non_members
 	FROM persons GROUP BY unit_path, COALESCE(workplace_id, 0)`
 
-// subtreeCounts counts subtree_counts (migration 00032) from a table of
-// person_counts' shape, as the migration fills it: per path below the
-// root ('/1/4/', '/1/4/17/' …) the members at or below it, per root path
-// ('/1/') those at the root itself.
+// subtreeCounts counts subtree_counts (migration 00032) as the migration
+// fills it, from a table of person_counts' shape and from steward_counts:
+// per path below the root ('/1/4/', '/1/4/17/' …) the figures at or below
+// it, per root path ('/1/') those of the root itself.
 var subtreeCounts = map[Dialect]func(table string) string{
 	SQLite: func(table string) string {
-		return `SELECT path, depth, SUM(members) AS members FROM (
-			SELECT substr(c.unit_path, 1, 1 + sum(length(j.value) + 1) OVER (PARTITION BY c.unit_path, c.workplace_id ORDER BY j.key)) AS path,
-				j.key + 1 AS depth, count(*) OVER (PARTITION BY c.unit_path, c.workplace_id) AS n, c.members
-			FROM ` + table + ` c, json_each('["' || replace(trim(c.unit_path, '/'), '/', '","') || '"]') j WHERE j.value <> '') p
-			WHERE depth >= 2 OR depth = n GROUP BY path, depth HAVING SUM(members) <> 0`
+		return `SELECT path, depth, SUM(members) AS members, SUM(workplaces) AS workplaces, SUM(stewardless) AS stewardless FROM (
+			SELECT substr(s.up, 1, 1 + sum(length(j.value) + 1) OVER (PARTITION BY s.up ORDER BY j.key)) AS path, j.key + 1 AS depth,
+				count(*) OVER (PARTITION BY s.up) AS n, s.members, s.workplaces, s.stewardless
+			FROM (` + subtreeSources(table) + `) s, json_each('["' || replace(trim(s.up, '/'), '/', '","') || '"]') j WHERE j.value <> '') p
+			WHERE depth >= 2 OR depth = n GROUP BY path, depth HAVING SUM(members) <> 0 OR SUM(workplaces) <> 0 OR SUM(stewardless) <> 0`
 	},
 	Postgres: func(table string) string {
-		return `SELECT x.path, x.depth, SUM(c.members) AS members FROM ` + table + ` c, subtree_prefixes(c.unit_path) x
-			GROUP BY x.path, x.depth HAVING SUM(c.members) <> 0`
+		return `SELECT x.path, x.depth, SUM(s.members) AS members, SUM(s.workplaces) AS workplaces, SUM(s.stewardless) AS stewardless
+			FROM (` + subtreeSources(table) + `) s, subtree_prefixes(s.up) x
+			GROUP BY x.path, x.depth HAVING SUM(s.members) <> 0 OR SUM(s.workplaces) <> 0 OR SUM(s.stewardless) <> 0`
 	},
+}
+
+// subtreeSources are the figures per unit path that subtree_counts rolls
+// up: the members of person_counts (or its fresh count), the workplaces
+// and those without a steward of steward_counts.
+func subtreeSources(table string) string {
+	return `SELECT up, SUM(members) AS members, SUM(workplaces) AS workplaces, SUM(stewardless) AS stewardless FROM (
+		SELECT unit_path AS up, members, 0 AS workplaces, 0 AS stewardless FROM ` + table + `
+		UNION ALL SELECT u.path, 0, c.workplaces, ` + stewardlessOf("c") + ` FROM steward_counts c JOIN org_units u ON u.id = c.unit_id) a
+		GROUP BY up`
+}
+
+// stewardlessOf is a steward_counts row's workplaces without a shop
+// steward in office: all of them, less those with one of their own,
+// when the unit has none; none when it has.
+func stewardlessOf(c string) string {
+	return `CASE WHEN ` + c + `.stewards = 0 THEN ` + c + `.workplaces - ` + c + `.covered ELSE 0 END`
 }
 
 // subtreeFilter returns the condition on subtree_counts' path and depth
@@ -144,9 +163,9 @@ func (s *Storage) RebuildAggregates(ctx context.Context, u *access.Principal) (i
 				EXCEPT SELECT workplace_id, members FROM employment_counts WHERE members <> 0) d`,
 			`SELECT count(*) FROM (SELECT workplace_id FROM employment_counts WHERE members <> 0
 				EXCEPT SELECT workplace_id FROM fresh_employment_counts) d`,
-			`SELECT count(*) FROM (SELECT path, depth, members FROM fresh_subtree_counts
-				EXCEPT SELECT path, depth, members FROM subtree_counts WHERE members <> 0) d`,
-			`SELECT count(*) FROM (SELECT path FROM subtree_counts WHERE members <> 0
+			`SELECT count(*) FROM (SELECT path, depth, members, workplaces, stewardless FROM fresh_subtree_counts
+				EXCEPT SELECT path, depth, members, workplaces, stewardless FROM subtree_counts WHERE members <> 0 OR workplaces <> 0 OR stewardless <> 0) d`,
+			`SELECT count(*) FROM (SELECT path FROM subtree_counts WHERE members <> 0 OR workplaces <> 0 OR stewardless <> 0
 				EXCEPT SELECT path FROM fresh_subtree_counts) d`,
 		} {
 			var n int
@@ -164,7 +183,7 @@ func (s *Storage) RebuildAggregates(ctx context.Context, u *access.Principal) (i
 				`DELETE FROM employment_counts`,
 				`INSERT INTO employment_counts (workplace_id, members) SELECT workplace_id, members FROM fresh_employment_counts`,
 				`DELETE FROM subtree_counts`,
-				`INSERT INTO subtree_counts (path, depth, members) SELECT path, depth, members FROM fresh_subtree_counts`,
+				`INSERT INTO subtree_counts (path, depth, members, workplaces, stewardless) SELECT path, depth, members, workplaces, stewardless FROM fresh_subtree_counts`,
 			} {
 				if _, err := tx.ExecContext(ctx, q); err != nil {
 					return err
@@ -241,12 +260,23 @@ func (s *Storage) RebuildDailyCounts(ctx context.Context, u *access.Principal) (
 			args []any
 		}{
 			{`UPDATE steward_counts_day SET day = $1`, []any{today}},
-			{`DELETE FROM steward_counts`, nil},
-			{`INSERT INTO steward_counts (unit_id, workplaces, stewards, covered) SELECT u.id,
-				(SELECT count(*) FROM workplaces w WHERE w.unit_id = u.id),
-				(SELECT count(*) FROM roles r WHERE r.unit_id = u.id AND r.workplace_id IS NULL AND r.role IN ` + stewardRoles + ` AND (r.end_date IS NULL OR r.end_date > $1)),
-				(SELECT count(DISTINCT r.workplace_id) FROM roles r WHERE r.unit_id = u.id AND r.workplace_id IS NOT NULL AND r.role IN ` + stewardRoles + ` AND (r.end_date IS NULL OR r.end_date > $1))
-				FROM org_units u`, []any{today}},
+			// Only the units whose counts differ are written: the
+			// triggers of 00032 roll each written row up to its
+			// subtree's rows.
+			{`DROP TABLE IF EXISTS fresh_steward_counts`, nil},
+			{`CREATE TEMP TABLE fresh_steward_counts AS SELECT u.id AS unit_id,
+				(SELECT count(*) FROM workplaces w WHERE w.unit_id = u.id) AS workplaces,
+				(SELECT count(*) FROM roles r WHERE r.unit_id = u.id AND r.workplace_id IS NULL AND r.role IN ` + stewardRoles + `
+					AND (r.end_date IS NULL OR r.end_date > (SELECT day FROM steward_counts_day))) AS stewards,
+				(SELECT count(DISTINCT r.workplace_id) FROM roles r WHERE r.unit_id = u.id AND r.workplace_id IS NOT NULL AND r.role IN ` + stewardRoles + `
+					AND (r.end_date IS NULL OR r.end_date > (SELECT day FROM steward_counts_day))) AS covered
+				FROM org_units u`, nil},
+			{`DELETE FROM steward_counts WHERE unit_id NOT IN (SELECT unit_id FROM fresh_steward_counts)`, nil},
+			{`INSERT INTO steward_counts (unit_id, workplaces, stewards, covered) SELECT f.unit_id, f.workplaces, f.stewards, f.covered
+				FROM fresh_steward_counts f WHERE NOT EXISTS (SELECT 1 FROM steward_counts c WHERE c.unit_id = f.unit_id
+					AND c.workplaces = f.workplaces AND c.stewards = f.stewards AND c.covered = f.covered)
+				ON CONFLICT (unit_id) DO UPDATE SET workplaces = excluded.workplaces, stewards = excluded.stewards, covered = excluded.covered`, nil},
+			{`DROP TABLE fresh_steward_counts`, nil},
 			{`DELETE FROM recruitment_counts`, nil},
 			{`INSERT INTO recruitment_counts (unit_path, workplace_id, hour, lists, last_list, new_hires, asked, joined)
 				SELECT unit_path, workplace_id, hour, SUM(lists), MAX(last_list), SUM(new_hires), SUM(asked), SUM(joined) FROM (

@@ -224,6 +224,30 @@ func TestSubtreeCountsMigration(t *testing.T) {
 			if n := scalar(`SELECT covered FROM steward_counts WHERE unit_id = $1`, club); n != 1 {
 				t.Fatalf("club's covered workplaces %d, want 1", n)
 			}
+			// The workplaces and those without a steward: the club's two,
+			// one covered by its own steward; the union's one.
+			stewards := func() map[string][2]int64 {
+				t.Helper()
+				got := map[string][2]int64{}
+				r, err := s.w.Query(`SELECT path, workplaces, stewardless FROM subtree_counts WHERE workplaces <> 0 OR stewardless <> 0`)
+				if err != nil {
+					t.Fatal(err)
+				}
+				err = eachRow(r, func() error {
+					var path string
+					var w, n int64
+					err := r.Scan(&path, &w, &n)
+					got[path] = [2]int64{w, n}
+					return err
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return got
+			}
+			if got, want := stewards(), map[string][2]int64{unionPath: {1, 1}, regionPath: {2, 1}, clubPath: {2, 1}}; !reflect.DeepEqual(got, want) {
+				t.Fatalf("migrated steward figures %v, want %v", got, want)
+			}
 			if n, err := s.RebuildAggregates(ctx, access.System("test")); err != nil || n != 0 {
 				t.Fatalf("rebuild after the migration corrected %d (%v), want 0", n, err)
 			}
@@ -237,6 +261,12 @@ func TestSubtreeCountsMigration(t *testing.T) {
 			}
 			if n := scalar(`SELECT covered FROM steward_counts WHERE unit_id = $1`, club); n != 2 {
 				t.Fatalf("club's covered workplaces %d, want 2", n)
+			}
+			if got, want := stewards(), map[string][2]int64{unionPath: {1, 1}, regionPath: {2, 0}, clubPath: {2, 0}}; !reflect.DeepEqual(got, want) {
+				t.Fatalf("steward figures after a second workplace steward %v, want %v", got, want)
+			}
+			if n, err := s.RebuildAggregates(ctx, access.System("test")); err != nil || n != 0 {
+				t.Fatalf("rebuild after the changes corrected %d (%v), want 0", n, err)
 			}
 			if _, err := p.DownTo(ctx, 31); err != nil {
 				t.Fatal(err)

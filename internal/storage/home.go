@@ -37,7 +37,7 @@ func (s *Storage) Home(ctx context.Context, u *access.Principal) (*HomeCounts, e
 	if err := s.r.QueryRowContext(ctx, q, a...).Scan(&h.NewHiresWaiting, &h.TasksDue); err != nil {
 		return nil, err
 	}
-	h.Workplaces, h.WorkplacesNoSteward, err = s.stewardless(ctx, u.Scope(access.WorkplaceRead), u.UnionWide(access.WorkplaceRead))
+	h.Workplaces, h.WorkplacesNoSteward, err = s.stewardless(ctx, u.Scope(access.WorkplaceRead))
 	if err != nil {
 		return nil, err
 	}
@@ -45,23 +45,17 @@ func (s *Storage) Home(ctx context.Context, u *access.Principal) (*HomeCounts, e
 }
 
 // stewardless counts the workplaces in the scope and those whose unit has
-// no shop steward in office: from steward_counts (per unit) when the daily
-// job counted them for today and the scope is subtrees only; a portfolio's
-// workplaces, or a day not yet counted, are counted on request. A
-// union-wide reader's scope is every row, read without the units' paths.
-func (s *Storage) stewardless(ctx context.Context, sc access.Scope, unionWide bool) (all, none int, err error) {
+// no shop steward in office (nor one of their own): from subtree_counts,
+// a few rows, when the daily job counted steward_counts for today and the
+// scope is subtrees only; a portfolio's workplaces, or a day not yet
+// counted, are counted on request.
+func (s *Storage) stewardless(ctx context.Context, sc access.Scope) (all, none int, err error) {
 	current, err := s.dailyCountsCurrent(ctx)
 	if err != nil {
 		return 0, 0, err
 	}
-	// A unit without a steward of its own may still have workplaces with
-	// one of their own (a role on the workplace): covered counts them.
 	var a access.Args
-	q := `SELECT COALESCE(SUM(c.workplaces), 0), COALESCE(SUM(CASE WHEN c.stewards = 0 THEN c.workplaces - c.covered ELSE 0 END), 0)
-		FROM steward_counts c`
-	if !unionWide {
-		q += ` JOIN org_units u ON u.id = c.unit_id WHERE ` + sc.Filter("u.path", &a)
-	}
+	q := `SELECT COALESCE(SUM(workplaces), 0), COALESCE(SUM(stewardless), 0) FROM subtree_counts WHERE ` + subtreeFilter(sc.Paths, &a)
 	if !current || len(sc.Workplaces) > 0 {
 		a = access.Args{date(s.today())}
 		q = `SELECT count(*),

@@ -54,7 +54,7 @@ func BenchmarkHomeFigures(b *testing.B) {
 			{"home", func() error { _, err := s.Home(ctx, u); return err }},
 			{"members", func() error { _, err := s.memberSum(ctx, u.Scope(access.PersonRead)); return err }},
 			{"stewardless", func() error {
-				_, _, err := s.stewardless(ctx, u.Scope(access.WorkplaceRead), u.UnionWide(access.WorkplaceRead))
+				_, _, err := s.stewardless(ctx, u.Scope(access.WorkplaceRead))
 				return err
 			}},
 		} {

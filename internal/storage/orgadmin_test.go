@@ -148,6 +148,11 @@ func TestCloseUnitMovesWhatHangsBelow(t *testing.T) {
 		if got := f.pathOf(t, `SELECT unit_path FROM persons WHERE id = $1`, p.ID); got != f.clubB.Path {
 			t.Errorf("person path %s, want %s", got, f.clubB.Path)
 		}
+		// The subtree counts followed the workplace, the members and the
+		// ended role.
+		if n, err := s.RebuildAggregates(ctx, f.admin); err != nil || n != 0 {
+			t.Errorf("after closing the rebuild corrected %d counts (%v)", n, err)
+		}
 		w, _ := s.Workplace(ctx, f.admin, f.wA.ID)
 		if w.UnitID != f.clubB.ID {
 			t.Errorf("workplace in unit %d, want %d", w.UnitID, f.clubB.ID)

@@ -755,7 +755,7 @@ func (r *regRun) dropCountTriggers() error {
 	r.indexes = append(r.indexes, `DELETE FROM person_counts`,
 		`INSERT INTO person_counts (unit_path, workplace_id, members, other_union, non_members) `+countPersons,
 		`DELETE FROM subtree_counts`,
-		`INSERT INTO subtree_counts (path, depth, members) `+subtreeCounts[r.s.dialect]("person_counts"))
+		`INSERT INTO subtree_counts (path, depth, members, workplaces, stewardless) `+subtreeCounts[r.s.dialect]("person_counts"))
 	return nil
 }
 
