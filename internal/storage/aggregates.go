@@ -87,7 +87,9 @@ func subtreeFilter(paths []string, a *access.Args) string {
 		if strings.Count(p, "/") > 2 {
 			parts[i] = "path = " + a.Add(p)
 		} else {
-			parts[i] = "(depth <= 2 AND " + access.Scope{Paths: []string{p}}.Filter("path", a) + ")"
+			// depth IN, not <=: SQLite, unanalysed, would otherwise read
+			// the subtree's rows by path.
+			parts[i] = "(depth IN (1, 2) AND " + access.Scope{Paths: []string{p}}.Filter("path", a) + ")"
 		}
 	}
 	return "(" + strings.Join(parts, " OR ") + ")"
