@@ -43,11 +43,14 @@ const countPersons = `SELECT unit_path, COALESCE(workplace_id, 0) AS workplace_i
 // it, per root path ('/1/') those of the root itself.
 var subtreeCounts = map[Dialect]func(table string) string{
 	SQLite: func(table string) string {
-		return `SELECT path, depth, SUM(members) AS members, SUM(workplaces) AS workplaces, SUM(stewardless) AS stewardless FROM (
-			SELECT substr(s.up, 1, 1 + sum(length(j.value) + 1) OVER (PARTITION BY s.up ORDER BY j.key)) AS path, j.key + 1 AS depth,
-				count(*) OVER (PARTITION BY s.up) AS n, s.members, s.workplaces, s.stewardless
-			FROM (` + subtreeSources(table) + `) s, json_each('["' || replace(trim(s.up, '/'), '/', '","') || '"]') j WHERE j.value <> '') p
-			WHERE depth >= 2 OR depth = n GROUP BY path, depth HAVING SUM(members) <> 0 OR SUM(workplaces) <> 0 OR SUM(stewardless) <> 0`
+		// A path's prefixes end at its segments, found by instr: a
+		// path's segments are distinct unit ids (as the triggers do).
+		segments := `'["' || replace(trim(s.up, '/'), '/', '","') || '"]'`
+		return `SELECT substr(s.up, 1, instr(s.up, '/' || j.value || '/') + length(j.value) + 1) AS path, j.key + 1 AS depth,
+				SUM(s.members) AS members, SUM(s.workplaces) AS workplaces, SUM(s.stewardless) AS stewardless
+			FROM (` + subtreeSources(table) + `) s, json_each(` + segments + `) j
+			WHERE j.value <> '' AND (j.key >= 1 OR j.key = json_array_length(` + segments + `) - 1)
+			GROUP BY 1, 2 HAVING SUM(s.members) <> 0 OR SUM(s.workplaces) <> 0 OR SUM(s.stewardless) <> 0`
 	},
 	Postgres: func(table string) string {
 		return `SELECT x.path, x.depth, SUM(s.members) AS members, SUM(s.workplaces) AS workplaces, SUM(s.stewardless) AS stewardless
