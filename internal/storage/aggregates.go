@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"github.com/verve-union/verve/internal/access"
@@ -17,6 +18,9 @@ import (
 // scope only. employment_counts (migration 00022) adds, per workplace,
 // the members employed there besides their own workplace, so that a
 // member with two employers counts at each workplace's density.
+// subtree_counts (migration 00032) rolls the members and the steward
+// counts up per unit path, so that a subtree's figures are one row (the
+// union's a row per region).
 
 // creditYear is the UTC calendar year of credits.earned_at, as the
 // migration's triggers compute it.
@@ -40,13 +44,79 @@ const countEmployments = `SELECT e.workplace_id, count(*) AS members
 	WHERE e.end_date IS NULL AND p.member_status IN ('active', 'arrears') AND (p.workplace_id IS NULL OR p.workplace_id <> e.workplace_id)
 	GROUP BY e.workplace_id`
 
-// memberSum sums person_counts.members over the scope's paths and
-// workplaces.
+// subtreeCounts counts subtree_counts (migration 00032) as the migration
+// fills it, from a table of person_counts' shape and from steward_counts:
+// per path below the root ('/1/4/', '/1/4/17/' …) the figures at or below
+// it, per root path ('/1/') those of the root itself.
+var subtreeCounts = map[Dialect]func(table string) string{
+	SQLite: func(table string) string {
+		// A path's prefixes end at its segments, found by instr: a
+		// path's segments are distinct unit ids (as the triggers do).
+		segments := `'["' || replace(trim(s.up, '/'), '/', '","') || '"]'`
+		return `SELECT substr(s.up, 1, instr(s.up, '/' || j.value || '/') + length(j.value) + 1) AS path, j.key + 1 AS depth,
+				SUM(s.members) AS members, SUM(s.workplaces) AS workplaces, SUM(s.stewardless) AS stewardless
+			FROM (` + subtreeSources(table) + `) s, json_each(` + segments + `) j
+			WHERE j.value <> '' AND (j.key >= 1 OR j.key = json_array_length(` + segments + `) - 1)
+			GROUP BY 1, 2 HAVING SUM(s.members) <> 0 OR SUM(s.workplaces) <> 0 OR SUM(s.stewardless) <> 0`
+	},
+	Postgres: func(table string) string {
+		return `SELECT x.path, x.depth, SUM(s.members) AS members, SUM(s.workplaces) AS workplaces, SUM(s.stewardless) AS stewardless
+			FROM (` + subtreeSources(table) + `) s, subtree_prefixes(s.up) x
+			GROUP BY x.path, x.depth HAVING SUM(s.members) <> 0 OR SUM(s.workplaces) <> 0 OR SUM(s.stewardless) <> 0`
+	},
+}
+
+// subtreeSources are the figures per unit path that subtree_counts rolls
+// up: the members of person_counts (or its fresh count), the workplaces
+// and those without a steward of steward_counts.
+func subtreeSources(table string) string {
+	return `SELECT up, SUM(members) AS members, SUM(workplaces) AS workplaces, SUM(stewardless) AS stewardless FROM (
+		SELECT unit_path AS up, members, 0 AS workplaces, 0 AS stewardless FROM ` + table + `
+		UNION ALL SELECT u.path, 0, c.workplaces, ` + stewardlessOf("c") + ` FROM steward_counts c JOIN org_units u ON u.id = c.unit_id) a
+		GROUP BY up`
+}
+
+// stewardlessOf is a steward_counts row's workplaces without a shop
+// steward in office: all of them, less those with one of their own,
+// when the unit has none; none when it has.
+func stewardlessOf(c string) string {
+	return `CASE WHEN ` + c + `.stewards = 0 THEN ` + c + `.workplaces - ` + c + `.covered ELSE 0 END`
+}
+
+// subtreeFilter returns the condition on subtree_counts' path and depth
+// that picks a scope's rows: a subtree below the root is its row; a root
+// (or '/') is its own row and its regions' (depth up to 2), which hold
+// everything below them. Principal.Scope leaves out subtrees inside
+// another, so nothing is counted twice.
+func subtreeFilter(paths []string, a *access.Args) string {
+	if len(paths) == 0 {
+		return "1 = 0"
+	}
+	parts := make([]string, len(paths))
+	for i, p := range paths {
+		if strings.Count(p, "/") > 2 {
+			parts[i] = "path = " + a.Add(p)
+		} else {
+			// depth IN, not <=: SQLite, unanalysed, would otherwise read
+			// the subtree's rows by path.
+			parts[i] = "(depth IN (1, 2) AND " + access.Scope{Paths: []string{p}}.Filter("path", a) + ")"
+		}
+	}
+	return "(" + strings.Join(parts, " OR ") + ")"
+}
+
+// memberSum sums the members in the scope: a few rows of subtree_counts.
+// A scope with workplaces of its own (a portfolio) sums person_counts over
+// its paths and workplaces, which may lie inside the paths.
 func (s *Storage) memberSum(ctx context.Context, scope access.Scope) (int, error) {
 	var a access.Args
 	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT COALESCE(SUM(c.members), 0) FROM person_counts c WHERE `+
-		scope.FilterAt("c.unit_path", "c.workplace_id", &a), a...).Scan(&n)
+	q := `SELECT COALESCE(SUM(members), 0) FROM subtree_counts WHERE ` + subtreeFilter(scope.Paths, &a)
+	if len(scope.Workplaces) > 0 {
+		a = nil
+		q = `SELECT COALESCE(SUM(c.members), 0) FROM person_counts c WHERE ` + scope.FilterAt("c.unit_path", "c.workplace_id", &a)
+	}
+	err := s.r.QueryRowContext(ctx, q, a...).Scan(&n)
 	return n, err
 }
 
@@ -76,7 +146,9 @@ func (s *Storage) RebuildAggregates(ctx context.Context, u *access.Principal) (i
 			`DROP TABLE IF EXISTS fresh_person_counts`,
 			`DROP TABLE IF EXISTS fresh_credit_counts`,
 			`DROP TABLE IF EXISTS fresh_employment_counts`,
+			`DROP TABLE IF EXISTS fresh_subtree_counts`,
 			`CREATE TEMP TABLE fresh_person_counts AS ` + countPersons,
+			`CREATE TEMP TABLE fresh_subtree_counts AS ` + subtreeCounts[s.dialect]("fresh_person_counts"),
 			`CREATE TEMP TABLE fresh_credit_counts AS SELECT recruiter_id, ` + creditYear[s.dialect] + ` AS year, count(*) AS credits
 				FROM credits GROUP BY 1, 2`,
 			`CREATE TEMP TABLE fresh_employment_counts AS ` + countEmployments,
@@ -100,6 +172,10 @@ func (s *Storage) RebuildAggregates(ctx context.Context, u *access.Principal) (i
 				EXCEPT SELECT workplace_id, members FROM employment_counts WHERE members <> 0) d`,
 			`SELECT count(*) FROM (SELECT workplace_id FROM employment_counts WHERE members <> 0
 				EXCEPT SELECT workplace_id FROM fresh_employment_counts) d`,
+			`SELECT count(*) FROM (SELECT path, depth, members, workplaces, stewardless FROM fresh_subtree_counts
+				EXCEPT SELECT path, depth, members, workplaces, stewardless FROM subtree_counts WHERE members <> 0 OR workplaces <> 0 OR stewardless <> 0) d`,
+			`SELECT count(*) FROM (SELECT path FROM subtree_counts WHERE members <> 0 OR workplaces <> 0 OR stewardless <> 0
+				EXCEPT SELECT path FROM fresh_subtree_counts) d`,
 		} {
 			var n int
 			if err := tx.QueryRowContext(ctx, q).Scan(&n); err != nil {
@@ -115,13 +191,15 @@ func (s *Storage) RebuildAggregates(ctx context.Context, u *access.Principal) (i
 				`INSERT INTO credit_counts (recruiter_id, year, credits) SELECT recruiter_id, year, credits FROM fresh_credit_counts`,
 				`DELETE FROM employment_counts`,
 				`INSERT INTO employment_counts (workplace_id, members) SELECT workplace_id, members FROM fresh_employment_counts`,
+				`DELETE FROM subtree_counts`,
+				`INSERT INTO subtree_counts (path, depth, members, workplaces, stewardless) SELECT path, depth, members, workplaces, stewardless FROM fresh_subtree_counts`,
 			} {
 				if _, err := tx.ExecContext(ctx, q); err != nil {
 					return err
 				}
 			}
 		}
-		for _, t := range []string{"fresh_person_counts", "fresh_credit_counts", "fresh_employment_counts"} {
+		for _, t := range []string{"fresh_person_counts", "fresh_credit_counts", "fresh_employment_counts", "fresh_subtree_counts"} {
 			if _, err := tx.ExecContext(ctx, `DROP TABLE `+t); err != nil {
 				return err
 			}
@@ -191,11 +269,23 @@ func (s *Storage) RebuildDailyCounts(ctx context.Context, u *access.Principal) (
 			args []any
 		}{
 			{`UPDATE steward_counts_day SET day = $1`, []any{today}},
-			{`DELETE FROM steward_counts`, nil},
-			{`INSERT INTO steward_counts (unit_id, workplaces, stewards) SELECT u.id,
-				(SELECT count(*) FROM workplaces w WHERE w.unit_id = u.id),
-				(SELECT count(*) FROM roles r WHERE r.unit_id = u.id AND r.workplace_id IS NULL AND r.role IN ` + stewardRoles + ` AND (r.end_date IS NULL OR r.end_date > $1))
-				FROM org_units u`, []any{today}},
+			// Only the units whose counts differ are written: the
+			// triggers of 00032 roll each written row up to its
+			// subtree's rows.
+			{`DROP TABLE IF EXISTS fresh_steward_counts`, nil},
+			{`CREATE TEMP TABLE fresh_steward_counts AS SELECT u.id AS unit_id,
+				(SELECT count(*) FROM workplaces w WHERE w.unit_id = u.id) AS workplaces,
+				(SELECT count(*) FROM roles r WHERE r.unit_id = u.id AND r.workplace_id IS NULL AND r.role IN ` + stewardRoles + `
+					AND (r.end_date IS NULL OR r.end_date > (SELECT day FROM steward_counts_day))) AS stewards,
+				(SELECT count(DISTINCT r.workplace_id) FROM roles r WHERE r.unit_id = u.id AND r.workplace_id IS NOT NULL AND r.role IN ` + stewardRoles + `
+					AND (r.end_date IS NULL OR r.end_date > (SELECT day FROM steward_counts_day))) AS covered
+				FROM org_units u`, nil},
+			{`DELETE FROM steward_counts WHERE unit_id NOT IN (SELECT unit_id FROM fresh_steward_counts)`, nil},
+			{`INSERT INTO steward_counts (unit_id, workplaces, stewards, covered) SELECT f.unit_id, f.workplaces, f.stewards, f.covered
+				FROM fresh_steward_counts f WHERE NOT EXISTS (SELECT 1 FROM steward_counts c WHERE c.unit_id = f.unit_id
+					AND c.workplaces = f.workplaces AND c.stewards = f.stewards AND c.covered = f.covered)
+				ON CONFLICT (unit_id) DO UPDATE SET workplaces = excluded.workplaces, stewards = excluded.stewards, covered = excluded.covered`, nil},
+			{`DROP TABLE fresh_steward_counts`, nil},
 			{`DELETE FROM recruitment_counts`, nil},
 			{`INSERT INTO recruitment_counts (unit_path, workplace_id, hour, lists, last_list, new_hires, asked, joined)
 				SELECT unit_path, workplace_id, hour, SUM(lists), MAX(last_list), SUM(new_hires), SUM(asked), SUM(joined) FROM (

@@ -191,9 +191,10 @@ func (b *Bulk) Commit(u *access.Principal, what string) (map[string]int, error) 
 }
 
 // triggerCounts are the tables the triggers keep counts in (00021,
-// 00024): one row per unit path and workplace (and hour), updated for
-// every row loaded.
-var triggerCounts = []string{"person_counts", "recruitment_counts", "recruitment_waits", "steward_counts"}
+// 00024, 00032): one row per unit path and workplace (and hour, or per
+// subtree), updated for every row loaded (subtree_counts' members once
+// per statement).
+var triggerCounts = []string{"person_counts", "recruitment_counts", "recruitment_waits", "steward_counts", "subtree_counts"}
 
 // settleAfterLoad leaves a PostgreSQL database after a bulk load as one
 // that autovacuum has settled. The triggers update a count row once per

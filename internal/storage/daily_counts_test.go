@@ -69,6 +69,10 @@ func TestDailyCountsFollowChanges(t *testing.T) {
 		// request (the daily counts set aside by moving their day).
 		same := func(step string) {
 			t.Helper()
+			// The subtree counts (00032) equal a fresh count of them.
+			if n, err := s.RebuildAggregates(ctx, f.admin); err != nil || n != 0 {
+				t.Errorf("%s: the rebuild corrected %d counts (%v)", step, n, err)
+			}
 			counted := map[string]any{}
 			for name, u := range readers {
 				rows, total := recruitment(u)
@@ -146,6 +150,12 @@ func TestDailyCountsFollowChanges(t *testing.T) {
 			t.Fatalf("with a steward of workplace B: %v, want 3, 2", h)
 		}
 
+		// The subtree counts' drift is mended by the aggregates' rebuild.
+		exec(`UPDATE subtree_counts SET stewardless = stewardless + 1, workplaces = workplaces + 1`)
+		if n, err := s.RebuildAggregates(ctx, f.admin); err != nil || n == 0 {
+			t.Fatalf("rebuild of drifted subtree counts corrected %d (%v)", n, err)
+		}
+		same("subtree counts mended")
 		// Drift is mended by the next day's count.
 		exec(`UPDATE recruitment_counts SET new_hires = new_hires + 5`)
 		exec(`UPDATE steward_counts SET stewards = stewards + 1`)

@@ -45,24 +45,19 @@ func (s *Storage) Home(ctx context.Context, u *access.Principal) (*HomeCounts, e
 }
 
 // stewardless counts the workplaces in the scope and those whose unit has
-// no shop steward in office: from steward_counts (per unit) when the daily
-// job counted them for today and the scope is subtrees only; a portfolio's
-// workplaces, or a day not yet counted, are counted on request.
+// no shop steward in office (nor one of their own): from subtree_counts,
+// a few rows, when the daily job counted steward_counts for today and the
+// scope is subtrees only; a portfolio's workplaces, or a day not yet
+// counted, are counted on request.
 func (s *Storage) stewardless(ctx context.Context, sc access.Scope) (all, none int, err error) {
 	current, err := s.dailyCountsCurrent(ctx)
 	if err != nil {
 		return 0, 0, err
 	}
-	// steward_counts counts the stewards of a whole unit; a unit without
-	// any may still have workplaces with a steward of their own (a role on
-	// one workplace), which the few such roles tell.
-	a := access.Args{date(s.today())}
-	q := `SELECT COALESCE(SUM(c.workplaces), 0), COALESCE(SUM(CASE WHEN c.stewards = 0 THEN c.workplaces -
-			(SELECT count(DISTINCT r.workplace_id) FROM roles r WHERE r.unit_id = c.unit_id AND r.workplace_id IS NOT NULL
-			AND r.role IN ` + stewardRoles + ` AND (r.end_date IS NULL OR r.end_date > $1)) ELSE 0 END), 0)
-		FROM steward_counts c JOIN org_units u ON u.id = c.unit_id WHERE ` + sc.Filter("u.path", &a)
+	var a access.Args
+	q := `SELECT COALESCE(SUM(workplaces), 0), COALESCE(SUM(stewardless), 0) FROM subtree_counts WHERE ` + subtreeFilter(sc.Paths, &a)
 	if !current || len(sc.Workplaces) > 0 {
-		a = access.Args{a[0]}
+		a = access.Args{date(s.today())}
 		q = `SELECT count(*),
 		COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM roles r WHERE r.unit_id = w.unit_id AND (r.workplace_id IS NULL OR r.workplace_id = w.id)
 			AND r.role IN ` + stewardRoles + ` AND (r.end_date IS NULL OR r.end_date > $1)) THEN 1 ELSE 0 END), 0)

@@ -88,6 +88,13 @@ func TestMoveUnitRewritesPaths(t *testing.T) {
 				t.Errorf("%s path = %s, want %s", what, got, want)
 			}
 		}
+		// The members' subtree counts moved with the club.
+		if n, err := s.RebuildAggregates(ctx, f.admin); err != nil || n != 0 {
+			t.Fatalf("after the move the rebuild corrected %d counts (%v)", n, err)
+		}
+		if n, err := s.memberSum(ctx, access.Scope{Paths: []string{f.branch.Path}}); err != nil || n != 1 {
+			t.Fatalf("the branch's members %d (%v), want 1", n, err)
+		}
 		// The steward of the club, loaded afresh, still sees the workplace.
 		w, err := s.Workplace(ctx, &access.Principal{Username: "tv", Grants: []access.Grant{{Role: model.RoleShopSteward, UnitPath: want}}}, f.wA.ID)
 		if err != nil || w.UnitPath != want {
@@ -140,6 +147,11 @@ func TestCloseUnitMovesWhatHangsBelow(t *testing.T) {
 		}
 		if got := f.pathOf(t, `SELECT unit_path FROM persons WHERE id = $1`, p.ID); got != f.clubB.Path {
 			t.Errorf("person path %s, want %s", got, f.clubB.Path)
+		}
+		// The subtree counts followed the workplace, the members and the
+		// ended role.
+		if n, err := s.RebuildAggregates(ctx, f.admin); err != nil || n != 0 {
+			t.Errorf("after closing the rebuild corrected %d counts (%v)", n, err)
 		}
 		w, _ := s.Workplace(ctx, f.admin, f.wA.ID)
 		if w.UnitID != f.clubB.ID {

@@ -722,13 +722,13 @@ func (r *regRun) dropIndexes() error {
 // dropTriggers drops the triggers on the tables most rows go to (but
 // roles, whose triggers move access), to add them again once the rows are
 // in (r.indexes) and count what they keep afresh: per row, they upsert
-// person_counts (00021) and employment_counts (00022), the larger part
-// of a first load's time on PostgreSQL. On SQLite also the triggers that
-// stand in for CHECK constraints (00014): a statement that may abort needs
-// a statement journal, some 5% of the load's CPU at a million members;
-// the load writes only values of its own vocabulary there.
-// Counted afresh from every row, the counts also hold for persons the
-// load updated meanwhile.
+// person_counts (00021), subtree_counts (00032) and employment_counts
+// (00022), the larger part of a first load's time on PostgreSQL. On
+// SQLite also the triggers that stand in for CHECK constraints (00014): a
+// statement that may abort needs a statement journal, some 5% of the
+// load's CPU at a million members; the load writes only values of its own
+// vocabulary there. Counted afresh from every row, the counts also hold
+// for persons the load updated meanwhile.
 func (r *regRun) dropTriggers() error {
 	tables := sqlSet("persons", "memberships", "employments")
 	q := `SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ` + tables
@@ -762,7 +762,9 @@ func (r *regRun) dropTriggers() error {
 	r.indexes = append(r.indexes, `DELETE FROM person_counts`,
 		`INSERT INTO person_counts (unit_path, workplace_id, members, other_union, non_members) `+countPersons,
 		`DELETE FROM employment_counts`,
-		`INSERT INTO employment_counts (workplace_id, members) `+countEmployments)
+		`INSERT INTO employment_counts (workplace_id, members) `+countEmployments,
+		`DELETE FROM subtree_counts`,
+		`INSERT INTO subtree_counts (path, depth, members, workplaces, stewardless) `+subtreeCounts[r.s.dialect]("person_counts"))
 	return nil
 }
 

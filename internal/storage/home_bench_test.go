@@ -1,0 +1,73 @@
+package storage
+
+// BenchmarkHomeFigures times home's figures (Home, and its member and
+// steward counts alone) for the demo's admin, recruitment coordinator and
+// shop steward on the seeded database VERVE_BENCH_DB names (a SQLite path
+// or sqlite:path, or a PostgreSQL address), reporting the process's CPU
+// time per call: on SQLite that is the queries' cost. It runs the daily
+// counts first, as the worker does, so the counted path is the one timed.
+// Bench a copy: the daily job writes.
+//
+//	VERVE_BENCH_DB=/work/scale-data/copy.db go test ./internal/storage -run XX -bench HomeFigures -benchtime 200x
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/benchmem"
+)
+
+func BenchmarkHomeFigures(b *testing.B) {
+	dsn := os.Getenv("VERVE_BENCH_DB")
+	if dsn == "" {
+		b.Skip("VERVE_BENCH_DB names no seeded database")
+	}
+	if !strings.Contains(dsn, ":") || strings.HasPrefix(dsn, "/") {
+		dsn = "sqlite:" + dsn
+	}
+	ctx := context.Background()
+	s, err := OpenWith(ctx, dsn, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.RebuildDailyCounts(ctx, access.System("bench")); err != nil {
+		b.Fatal(err)
+	}
+	for _, name := range []string{"admin", "vervekoordinator", "tillitsvalgt"} {
+		user, err := s.UserByUsername(ctx, name)
+		if err != nil {
+			b.Fatal(name, err)
+		}
+		u, err := s.Principal(ctx, user.ID)
+		if err != nil {
+			b.Fatal(name, err)
+		}
+		for _, part := range []struct {
+			name string
+			run  func() error
+		}{
+			{"home", func() error { _, err := s.Home(ctx, u); return err }},
+			{"members", func() error { _, err := s.memberSum(ctx, u.Scope(access.PersonRead)); return err }},
+			{"stewardless", func() error {
+				_, _, err := s.stewardless(ctx, u.Scope(access.WorkplaceRead))
+				return err
+			}},
+		} {
+			b.Run(name+"_"+part.name, func(b *testing.B) {
+				c0, t0 := benchmem.CPUTime(), time.Now()
+				for range b.N {
+					if err := part.run(); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(benchmem.CPUTime()-c0)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+				b.ReportMetric(float64(time.Since(t0))/float64(time.Millisecond)/float64(b.N), "wall-ms/op")
+			})
+		}
+	}
+}
