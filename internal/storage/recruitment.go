@@ -1,14 +1,19 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
-	"maps"
+	"errors"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/clock"
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/norway"
 	"github.com/verve-union/verve/internal/pipeline"
 )
 
@@ -39,25 +44,136 @@ func ratio(a, b int) float64 {
 	return float64(a) / float64(b)
 }
 
+// RecruitmentQuery asks for the pipeline figures of the new hires who
+// entered the pipeline since Since: the first Limit workplaces (0 for all)
+// in the order of Sort (a RecruitmentSorts key, "workplace" otherwise),
+// Desc for descending.
+type RecruitmentQuery struct {
+	Since time.Time
+	Sort  string
+	Desc  bool
+	Limit int
+}
+
+// recruitmentSort is one order of the figures: how Go compares two rows,
+// and the SQL terms recruitmentCounted orders by (over the columns of
+// recruitmentGrouped, and lo and hi, the median's minutes).
+type recruitmentSort struct {
+	cmp func(a, b RecruitmentRow) int
+	sql []string
+}
+
+// share is a/b as a double, 0 when b is 0: as ratio computes it, so that
+// both engines order as Go does.
+func share(a, b string) string {
+	return `CASE WHEN ` + b + ` = 0 THEN 0 ELSE CAST(` + a + ` AS DOUBLE PRECISION) / ` + b + ` END`
+}
+
+// recruitmentSorts are the orders besides by workplace; ties fall back to
+// the workplace's Norwegian sort key, then its id.
+var recruitmentSorts = map[string]recruitmentSort{
+	"lists":    {func(a, b RecruitmentRow) int { return cmp.Compare(a.Lists, b.Lists) }, []string{"c.lists"}},
+	"last":     {func(a, b RecruitmentRow) int { return a.LastList.Compare(b.LastList) }, []string{"c.last_list"}},
+	"newhires": {func(a, b RecruitmentRow) int { return cmp.Compare(a.NewHires, b.NewHires) }, []string{"c.new_hires"}},
+	// By share asked, the figure that shows where asking lags; then by count.
+	"asked": {func(a, b RecruitmentRow) int {
+		return cmp.Or(cmp.Compare(a.AskedShare(), b.AskedShare()), cmp.Compare(a.Asked, b.Asked))
+	}, []string{share("c.asked", "c.new_hires"), "c.asked"}},
+	// Workplaces without a median come last in either direction
+	// (RecruitmentPage).
+	"median":   {func(a, b RecruitmentRow) int { return cmp.Compare(a.MedianDays, b.MedianDays) }, []string{"m.lo + m.hi"}},
+	"joined":   {func(a, b RecruitmentRow) int { return cmp.Compare(a.Joined, b.Joined) }, []string{"c.joined"}},
+	"joinrate": {func(a, b RecruitmentRow) int { return cmp.Compare(a.JoinRate(), b.JoinRate()) }, []string{share("c.joined", "c.new_hires")}},
+}
+
+// RecruitmentSortable reports whether the figures can be ordered by key.
+func RecruitmentSortable(key string) bool {
+	_, ok := recruitmentSorts[key]
+	return ok || key == "workplace"
+}
+
 // Recruitment computes the pipeline figures per workplace for new hires who
 // entered the pipeline since the given day, in the user's statistics scope,
-// plus the totals over all of them (WorkplaceID 0).
+// ordered by workplace, plus the totals over all of them (WorkplaceID 0).
 func (s *Storage) Recruitment(ctx context.Context, u *access.Principal, since time.Time) ([]RecruitmentRow, RecruitmentRow, error) {
-	total := RecruitmentRow{Workplace: "Totalt", MedianDays: -1}
+	rows, _, total, err := s.RecruitmentPage(ctx, u, RecruitmentQuery{Since: since})
+	return rows, total, err
+}
+
+// RecruitmentPage is Recruitment in the order asked, cut to q.Limit rows;
+// all is how many workplaces the figures hold, shown or not, and the totals
+// are over all of them.
+func (s *Storage) RecruitmentPage(ctx context.Context, u *access.Principal, q RecruitmentQuery) (rows []RecruitmentRow, all int, total RecruitmentRow, err error) {
+	total = RecruitmentRow{Workplace: "Totalt", MedianDays: -1}
 	if !u.Can(access.StatisticsRead) {
-		return nil, total, model.ErrorKey(model.EFORBIDDEN, "err.recruitment.forbidden")
+		return nil, 0, total, model.ErrorKey(model.EFORBIDDEN, "err.recruitment.forbidden")
+	}
+	if !RecruitmentSortable(q.Sort) {
+		q.Sort = "workplace"
 	}
 	// The daily counts hold whole UTC hours; the page's periods start at
 	// midnight in Oslo, which is one.
-	if since.Unix()%3600 == 0 {
+	if q.Since.Unix()%3600 == 0 {
 		current, err := s.dailyCountsCurrent(ctx)
 		if err != nil {
-			return nil, total, err
+			return nil, 0, total, err
 		}
 		if current {
-			return s.recruitmentCounted(ctx, u, since, total)
+			src, err := s.recruitmentSourceFor(ctx, u, q.Since)
+			if err != nil {
+				return nil, 0, total, err
+			}
+			return s.recruitmentCounted(ctx, q, total, src)
 		}
 	}
+	if rows, err = s.recruitmentOnRequest(ctx, u, q.Since, &total); err != nil {
+		return nil, 0, total, err
+	}
+	for _, row := range rows {
+		if row.LastList.After(total.LastList) {
+			total.LastList = row.LastList
+		}
+	}
+	sortRecruitment(rows, q)
+	if q.Limit > 0 && len(rows) > q.Limit {
+		return rows[:q.Limit], len(rows), total, nil
+	}
+	return rows, len(rows), total, nil
+}
+
+// RecruitmentPeriods are the periods the page offers, in days back from
+// today: the daily job keeps their figures summed (migration 00033).
+var RecruitmentPeriods = []int{30, 90, 365}
+
+// RecruitmentSince is the first moment of a period of days: midnight in
+// Oslo, days before today.
+func RecruitmentSince(today time.Time, days int) time.Time {
+	return clock.Start(today.AddDate(0, 0, -days))
+}
+
+// recruitmentSourceFor chooses what the daily counts are read from: a
+// period's sums when since starts one of today's periods (the union's own
+// for a union-wide reader, whose scope is every row), else the hourly
+// counts.
+func (s *Storage) recruitmentSourceFor(ctx context.Context, u *access.Principal, since time.Time) (recruitmentSource, error) {
+	sc := u.Scope(access.StatisticsRead)
+	hour := since.Unix() / 3600
+	var days int
+	err := s.r.QueryRowContext(ctx, `SELECT days FROM recruitment_periods WHERE since_hour = $1`, hour).Scan(&days)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return recruitmentScoped(sc, "recruitment_counts", "recruitment_waits", "c.hour >= $1", hour), nil
+	case err != nil:
+		return recruitmentSource{}, err
+	case u.UnionWide(access.StatisticsRead):
+		return recruitmentUnion(days), nil
+	}
+	return recruitmentScoped(sc, "recruitment_period_counts", "recruitment_period_waits", "c.days = $1", days), nil
+}
+
+// recruitmentOnRequest counts the figures from the lists and the pipeline
+// themselves, for any moment and before the daily counts are current.
+func (s *Storage) recruitmentOnRequest(ctx context.Context, u *access.Principal, since time.Time, total *RecruitmentRow) ([]RecruitmentRow, error) {
 	byID := map[int64]*RecruitmentRow{}
 	row := func(id int64, name string) *RecruitmentRow {
 		r := byID[id]
@@ -71,7 +187,7 @@ func (s *Storage) Recruitment(ctx context.Context, u *access.Principal, since ti
 	rows, err := s.r.QueryContext(ctx, `SELECT w.id, w.name, i.created_at FROM imports i JOIN workplaces w ON w.id = i.workplace_id
 		WHERE i.created_at >= $1 AND `+u.Scope(access.StatisticsRead).FilterAt("i.unit_path", "i.workplace_id", &a), a...)
 	if err != nil {
-		return nil, total, err
+		return nil, err
 	}
 	err = eachRow(rows, func() error {
 		var id int64
@@ -89,7 +205,7 @@ func (s *Storage) Recruitment(ctx context.Context, u *access.Principal, since ti
 		return nil
 	})
 	if err != nil {
-		return nil, total, err
+		return nil, err
 	}
 	days := map[int64][]float64{}
 	a = access.Args{since.UTC()}
@@ -97,7 +213,7 @@ func (s *Storage) Recruitment(ctx context.Context, u *access.Principal, since ti
 		FROM pipeline pl JOIN workplaces w ON w.id = pl.workplace_id
 		WHERE pl.kind = 'newhire' AND pl.created_at >= $1 AND `+u.Scope(access.StatisticsRead).FilterAt("pl.unit_path", "pl.workplace_id", &a), a...)
 	if err != nil {
-		return nil, total, err
+		return nil, err
 	}
 	err = eachRow(rows, func() error {
 		var id int64
@@ -130,7 +246,7 @@ func (s *Storage) Recruitment(ctx context.Context, u *access.Principal, since ti
 		return nil
 	})
 	if err != nil {
-		return nil, total, err
+		return nil, err
 	}
 	out := make([]RecruitmentRow, 0, len(byID))
 	for id, r := range byID {
@@ -138,114 +254,192 @@ func (s *Storage) Recruitment(ctx context.Context, u *access.Principal, since ti
 		out = append(out, *r)
 	}
 	total.MedianDays = median(days[0])
-	sortByWorkplace(out)
-	return out, total, nil
+	return out, nil
 }
 
-// recruitmentCounted is Recruitment from the daily counts (aggregates.go):
-// a row per workplace and hour rather than per new hire, and the median
-// from the histogram of waits in whole minutes.
-func (s *Storage) recruitmentCounted(ctx context.Context, u *access.Principal, since time.Time, total RecruitmentRow) ([]RecruitmentRow, RecruitmentRow, error) {
-	sc := u.Scope(access.StatisticsRead)
-	a := access.Args{since.Unix() / 3600}
-	rows, err := s.r.QueryContext(ctx, `SELECT c.workplace_id, w.name, SUM(c.lists), MAX(c.last_list), SUM(c.new_hires), SUM(c.asked), SUM(c.joined)
-		FROM recruitment_counts c JOIN workplaces w ON w.id = c.workplace_id
-		WHERE c.hour >= $1 AND `+sc.FilterAt("c.unit_path", "c.workplace_id", &a)+`
-		GROUP BY c.workplace_id, w.name HAVING SUM(c.lists) > 0 OR SUM(c.new_hires) > 0`, a...)
-	if err != nil {
-		return nil, total, err
+// sortRecruitment orders rows in Go as recruitmentCounted does in SQL: by
+// the chosen column, workplaces without a median last in either direction,
+// ties by name in Norwegian order (æ, ø, å after z), then by id.
+func sortRecruitment(rows []RecruitmentRow, q RecruitmentQuery) {
+	keys := make(map[int64]string, len(rows))
+	for _, r := range rows {
+		keys[r.WorkplaceID] = norway.SortKey(r.Workplace)
 	}
-	var out []RecruitmentRow
+	byName := func(a, b RecruitmentRow) int {
+		return cmp.Or(strings.Compare(keys[a.WorkplaceID], keys[b.WorkplaceID]), cmp.Compare(a.WorkplaceID, b.WorkplaceID))
+	}
+	by := byName
+	if o, ok := recruitmentSorts[q.Sort]; ok {
+		by = o.cmp
+	}
+	slices.SortStableFunc(rows, func(a, b RecruitmentRow) int {
+		if q.Sort == "median" && (a.MedianDays < 0) != (b.MedianDays < 0) {
+			if a.MedianDays < 0 {
+				return 1
+			}
+			return -1
+		}
+		c := by(a, b)
+		if q.Desc {
+			c = -c
+		}
+		return cmp.Or(c, byName(a, b))
+	})
+}
+
+// recruitmentSource is where recruitmentCounted reads: a query of the
+// table's rows, one per workplace (workplace_id, sort_key, lists,
+// last_list, new_hires, asked, joined), one of the waits' histogram per
+// workplace (workplace_id, minutes, n; cond narrows it), and one of the
+// totals (workplaces, lists, last_list, new_hires, asked, joined, and the
+// median's lo and hi minutes). Each takes its first argument, arg, as $1.
+type recruitmentSource struct {
+	arg     any
+	grouped func(a *access.Args) string
+	waits   func(a *access.Args, cond string) string
+	totals  func(a *access.Args) string
+}
+
+// recruitmentScoped sums a scope's rows of a table of counts and one of
+// waits, per unit path and workplace, where cond ($1) holds: the hourly
+// counts (00024) for any moment, the periods' (00033) for the page's.
+func recruitmentScoped(sc access.Scope, counts, waits, cond string, arg any) recruitmentSource {
+	src := recruitmentSource{arg: arg}
+	src.grouped = func(a *access.Args) string {
+		return `SELECT c.workplace_id, w.sort_key, SUM(c.lists) AS lists, MAX(c.last_list) AS last_list,
+			SUM(c.new_hires) AS new_hires, SUM(c.asked) AS asked, SUM(c.joined) AS joined
+			FROM ` + counts + ` c JOIN workplaces w ON w.id = c.workplace_id
+			WHERE ` + cond + ` AND ` + sc.FilterAt("c.unit_path", "c.workplace_id", a) + `
+			GROUP BY c.workplace_id, w.sort_key HAVING SUM(c.lists) > 0 OR SUM(c.new_hires) > 0`
+	}
+	src.waits = func(a *access.Args, more string) string {
+		return `SELECT c.workplace_id, c.minutes, CAST(SUM(c.entries) AS BIGINT) AS n FROM ` + waits + ` c
+			WHERE ` + cond + ` AND ` + sc.FilterAt("c.unit_path", "c.workplace_id", a) + more + `
+			GROUP BY c.workplace_id, c.minutes HAVING SUM(c.entries) > 0`
+	}
+	src.totals = func(a *access.Args) string {
+		return `WITH c AS (` + src.grouped(a) + `), h AS (SELECT 0 AS workplace_id, minutes, SUM(n) AS n FROM (` + src.waits(a, "") + `) w GROUP BY minutes),
+			m AS (` + medians + `)
+			SELECT count(*), COALESCE(SUM(c.lists), 0), COALESCE(MAX(c.last_list), 0), COALESCE(SUM(c.new_hires), 0), COALESCE(SUM(c.asked), 0),
+				COALESCE(SUM(c.joined), 0), (SELECT lo FROM m), (SELECT hi FROM m) FROM c`
+	}
+	return src
+}
+
+// recruitmentUnion reads a period's union-wide rows (00033): already one
+// per workplace, with the totals and the union's histogram as workplace 0.
+func recruitmentUnion(days int) recruitmentSource {
+	return recruitmentSource{
+		arg: days,
+		grouped: func(*access.Args) string {
+			return `SELECT c.workplace_id, c.sort_key, c.lists, c.last_list, c.new_hires, c.asked, c.joined FROM recruitment_union_counts c
+				WHERE c.days = $1 AND c.workplace_id <> 0 AND (c.lists > 0 OR c.new_hires > 0)`
+		},
+		waits: func(_ *access.Args, more string) string {
+			return `SELECT c.workplace_id, c.minutes, c.entries AS n FROM recruitment_union_waits c
+				WHERE c.days = $1 AND c.workplace_id <> 0 AND c.entries > 0` + more
+		},
+		totals: func(*access.Args) string {
+			return `WITH h AS (SELECT workplace_id, minutes, entries AS n FROM recruitment_union_waits WHERE days = $1 AND workplace_id = 0 AND entries > 0),
+				m AS (` + medians + `)
+				SELECT c.workplaces, c.lists, c.last_list, c.new_hires, c.asked, c.joined, (SELECT lo FROM m), (SELECT hi FROM m)
+				FROM recruitment_union_counts c WHERE c.days = $1 AND c.workplace_id = 0`
+		},
+	}
+}
+
+// medians reads a histogram h (workplace_id, minutes, n) into each
+// workplace's middle waits: lo and hi are the minutes of the lower and
+// upper middle entry (the same for an odd count), the element at 0-based
+// position i being the first whose running count exceeds i.
+const medians = `SELECT workplace_id, MIN(CASE WHEN cum > (tot - 1) / 2 THEN minutes END) AS lo, MIN(CASE WHEN cum > tot / 2 THEN minutes END) AS hi
+	FROM (SELECT workplace_id, minutes, CAST(SUM(n) OVER (PARTITION BY workplace_id ORDER BY minutes) AS BIGINT) AS cum,
+		CAST(SUM(n) OVER (PARTITION BY workplace_id) AS BIGINT) AS tot FROM h) r GROUP BY workplace_id`
+
+// medianDays is the median from medians' lo and hi minutes, in days; -1
+// for none. It is computed as the request-time path (median) computes it
+// from days, to the last bit for waits of whole minutes.
+func medianDays(lo, hi sql.NullInt64) float64 {
+	if !lo.Valid || !hi.Valid {
+		return -1
+	}
+	const day = 24 * 60
+	return (float64(lo.Int64)/day + float64(hi.Int64)/day) / 2
+}
+
+// recruitmentCounted is RecruitmentPage from the daily counts
+// (aggregates.go), ordered and cut short in SQL, so that only the rows
+// shown reach Go, with the median from the histogram of waits in whole
+// minutes.
+func (s *Storage) recruitmentCounted(ctx context.Context, q RecruitmentQuery, total RecruitmentRow, src recruitmentSource) ([]RecruitmentRow, int, RecruitmentRow, error) {
+	var all int
+	var last int64
+	var lo, hi sql.NullInt64
+	a := access.Args{src.arg}
+	err := s.r.QueryRowContext(ctx, src.totals(&a), a...).Scan(&all, &total.Lists, &last, &total.NewHires, &total.Asked, &total.Joined, &lo, &hi)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, 0, total, nil
+	}
+	if err != nil {
+		return nil, 0, total, err
+	}
+	if last > 0 {
+		total.LastList = time.Unix(last, 0).UTC()
+	}
+	total.MedianDays = medianDays(lo, hi)
+
+	// The rows shown, in order. By median, every workplace's median is
+	// read to order them; otherwise only those of the rows shown.
+	dir := ""
+	if q.Desc {
+		dir = " DESC"
+	}
+	var order []string
+	if o, ok := recruitmentSorts[q.Sort]; ok {
+		if q.Sort == "median" {
+			order = append(order, "CASE WHEN m.lo IS NULL THEN 1 ELSE 0 END")
+		}
+		for _, t := range o.sql {
+			order = append(order, t+dir)
+		}
+		order = append(order, "c.sort_key", "c.workplace_id")
+	} else {
+		order = []string{"c.sort_key" + dir, "c.workplace_id" + dir}
+	}
+	orderBy := " ORDER BY " + strings.Join(order, ", ")
+	limit := ""
+	if q.Limit > 0 {
+		limit = " LIMIT " + strconv.Itoa(q.Limit)
+	}
+	const columns = `SELECT c.workplace_id, w.name, c.lists, c.last_list, c.new_hires, c.asked, c.joined, m.lo, m.hi`
+	a = access.Args{src.arg}
+	var query string
+	if q.Sort == "median" {
+		query = `WITH c AS (` + src.grouped(&a) + `), h AS (` + src.waits(&a, "") + `), m AS (` + medians + `)
+			` + columns + ` FROM c JOIN workplaces w ON w.id = c.workplace_id LEFT JOIN m ON m.workplace_id = c.workplace_id` + orderBy + limit
+	} else {
+		query = `WITH p AS (SELECT * FROM (` + src.grouped(&a) + `) c` + orderBy + limit + `),
+			h AS (` + src.waits(&a, " AND c.workplace_id IN (SELECT workplace_id FROM p)") + `), m AS (` + medians + `)
+			` + columns + ` FROM p c JOIN workplaces w ON w.id = c.workplace_id LEFT JOIN m ON m.workplace_id = c.workplace_id` + orderBy
+	}
+	rows, err := s.r.QueryContext(ctx, query, a...)
+	if err != nil {
+		return nil, 0, total, err
+	}
+	out := make([]RecruitmentRow, 0, min(all, max(q.Limit, 0)))
 	err = eachRow(rows, func() error {
-		r := RecruitmentRow{MedianDays: -1}
-		var last int64
-		if err := rows.Scan(&r.WorkplaceID, &r.Workplace, &r.Lists, &last, &r.NewHires, &r.Asked, &r.Joined); err != nil {
+		var r RecruitmentRow
+		if err := rows.Scan(&r.WorkplaceID, &r.Workplace, &r.Lists, &last, &r.NewHires, &r.Asked, &r.Joined, &lo, &hi); err != nil {
 			return err
 		}
 		if last > 0 {
 			r.LastList = time.Unix(last, 0).UTC()
 		}
-		total.Lists += r.Lists
-		total.NewHires += r.NewHires
-		total.Asked += r.Asked
-		total.Joined += r.Joined
+		r.MedianDays = medianDays(lo, hi)
 		out = append(out, r)
 		return nil
 	})
-	if err != nil {
-		return nil, total, err
-	}
-	a = access.Args{since.Unix() / 3600}
-	rows, err = s.r.QueryContext(ctx, `SELECT c.workplace_id, c.minutes, SUM(c.entries) FROM recruitment_waits c
-		WHERE c.hour >= $1 AND `+sc.FilterAt("c.unit_path", "c.workplace_id", &a)+`
-		GROUP BY c.workplace_id, c.minutes HAVING SUM(c.entries) > 0`, a...)
-	if err != nil {
-		return nil, total, err
-	}
-	waits := map[int64]map[int64]int{}
-	err = eachRow(rows, func() error {
-		var id, minutes int64
-		var n int
-		if err := rows.Scan(&id, &minutes, &n); err != nil {
-			return err
-		}
-		for _, k := range []int64{id, 0} {
-			if waits[k] == nil {
-				waits[k] = map[int64]int{}
-			}
-			waits[k][minutes] += n
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, total, err
-	}
-	for i := range out {
-		out[i].MedianDays = medianMinutes(waits[out[i].WorkplaceID])
-	}
-	total.MedianDays = medianMinutes(waits[0])
-	sortByWorkplace(out)
-	return out, total, nil
-}
-
-// medianMinutes is the median of a histogram of waits in minutes, in
-// days; -1 for none.
-func medianMinutes(h map[int64]int) float64 {
-	n := 0
-	for _, c := range h {
-		n += c
-	}
-	if n == 0 {
-		return -1
-	}
-	keys := slices.Sorted(maps.Keys(h))
-	// at is the i-th smallest wait (from 0).
-	at := func(i int) float64 {
-		for _, k := range keys {
-			if i < h[k] {
-				return float64(k) / (24 * 60)
-			}
-			i -= h[k]
-		}
-		return -1
-	}
-	if n%2 == 1 {
-		return at(n / 2)
-	}
-	return (at(n/2-1) + at(n/2)) / 2
-}
-
-// sortByWorkplace orders rows by workplace name, then id.
-func sortByWorkplace(out []RecruitmentRow) {
-	slices.SortFunc(out, func(a, b RecruitmentRow) int {
-		if a.Workplace != b.Workplace {
-			if a.Workplace < b.Workplace {
-				return -1
-			}
-			return 1
-		}
-		return int(a.WorkplaceID - b.WorkplaceID)
-	})
+	return out, all, total, err
 }
 
 // median of the values, -1 for none.
