@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -56,8 +57,8 @@ type RecruitmentQuery struct {
 }
 
 // recruitmentSort is one order of the figures: how Go compares two rows,
-// and the SQL terms recruitmentCounted orders by (over the columns of
-// recruitmentGrouped, and lo and hi, the median's minutes).
+// and the SQL terms recruitmentUnion orders by (over the columns of
+// recruitment_union_counts c).
 type recruitmentSort struct {
 	cmp func(a, b RecruitmentRow) int
 	sql []string
@@ -81,7 +82,7 @@ var recruitmentSorts = map[string]recruitmentSort{
 	}, []string{share("c.asked", "c.new_hires"), "c.asked"}},
 	// Workplaces without a median come last in either direction
 	// (RecruitmentPage).
-	"median":   {func(a, b RecruitmentRow) int { return cmp.Compare(a.MedianDays, b.MedianDays) }, []string{"m.lo + m.hi"}},
+	"median":   {func(a, b RecruitmentRow) int { return cmp.Compare(a.MedianDays, b.MedianDays) }, []string{"c.lo + c.hi"}},
 	"joined":   {func(a, b RecruitmentRow) int { return cmp.Compare(a.Joined, b.Joined) }, []string{"c.joined"}},
 	"joinrate": {func(a, b RecruitmentRow) int { return cmp.Compare(a.JoinRate(), b.JoinRate()) }, []string{share("c.joined", "c.new_hires")}},
 }
@@ -113,20 +114,27 @@ func (s *Storage) RecruitmentPage(ctx context.Context, u *access.Principal, q Re
 	}
 	// The daily counts hold whole UTC hours; the page's periods start at
 	// midnight in Oslo, which is one.
+	counted := false
 	if q.Since.Unix()%3600 == 0 {
-		current, err := s.dailyCountsCurrent(ctx)
+		if counted, err = s.dailyCountsCurrent(ctx); err != nil {
+			return nil, 0, total, err
+		}
+	}
+	if counted {
+		// One of today's periods (00033): a union-wide reader, whose
+		// scope is every row, reads the union's sums in order.
+		days, err := s.recruitmentPeriod(ctx, q.Since)
 		if err != nil {
 			return nil, 0, total, err
 		}
-		if current {
-			src, err := s.recruitmentSourceFor(ctx, u, q.Since)
-			if err != nil {
-				return nil, 0, total, err
-			}
-			return s.recruitmentCounted(ctx, q, total, src)
+		if days > 0 && u.UnionWide(access.StatisticsRead) {
+			return s.recruitmentUnion(ctx, q, total, days)
 		}
+		rows, err = s.recruitmentScoped(ctx, u, q.Since, days, &total)
+	} else {
+		rows, err = s.recruitmentOnRequest(ctx, u, q.Since, &total)
 	}
-	if rows, err = s.recruitmentOnRequest(ctx, u, q.Since, &total); err != nil {
+	if err != nil {
 		return nil, 0, total, err
 	}
 	for _, row := range rows {
@@ -151,24 +159,86 @@ func RecruitmentSince(today time.Time, days int) time.Time {
 	return clock.Start(today.AddDate(0, 0, -days))
 }
 
-// recruitmentSourceFor chooses what the daily counts are read from: a
-// period's sums when since starts one of today's periods (the union's own
-// for a union-wide reader, whose scope is every row), else the hourly
-// counts.
-func (s *Storage) recruitmentSourceFor(ctx context.Context, u *access.Principal, since time.Time) (recruitmentSource, error) {
-	sc := u.Scope(access.StatisticsRead)
-	hour := since.Unix() / 3600
+// recruitmentPeriod returns which of today's periods (00033) starts at
+// since, in days; 0 for none.
+func (s *Storage) recruitmentPeriod(ctx context.Context, since time.Time) (int, error) {
 	var days int
-	err := s.r.QueryRowContext(ctx, `SELECT days FROM recruitment_periods WHERE since_hour = $1`, hour).Scan(&days)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return recruitmentScoped(sc, "recruitment_counts", "recruitment_waits", "c.hour >= $1", hour), nil
-	case err != nil:
-		return recruitmentSource{}, err
-	case u.UnionWide(access.StatisticsRead):
-		return recruitmentUnion(days), nil
+	err := s.r.QueryRowContext(ctx, `SELECT days FROM recruitment_periods WHERE since_hour = $1`, since.Unix()/3600).Scan(&days)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
 	}
-	return recruitmentScoped(sc, "recruitment_period_counts", "recruitment_period_waits", "c.days = $1", days), nil
+	return days, err
+}
+
+// recruitmentScoped reads a scope's figures from the daily counts: a
+// period's sums (00033) when days names one, else the hourly counts
+// (00024) from since on, a row per unit path and workplace, summed per
+// workplace; the median from the histogram of waits in whole minutes. A
+// scope's rows are as many as its workplaces, so they are ordered in Go.
+func (s *Storage) recruitmentScoped(ctx context.Context, u *access.Principal, since time.Time, days int, total *RecruitmentRow) ([]RecruitmentRow, error) {
+	sc := u.Scope(access.StatisticsRead)
+	counts, waits, cond, arg := "recruitment_counts", "recruitment_waits", "c.hour >= $1", any(since.Unix()/3600)
+	if days > 0 {
+		counts, waits, cond, arg = "recruitment_period_counts", "recruitment_period_waits", "c.days = $1", days
+	}
+	a := access.Args{arg}
+	rows, err := s.r.QueryContext(ctx, `SELECT c.workplace_id, w.name, SUM(c.lists), MAX(c.last_list), SUM(c.new_hires), SUM(c.asked), SUM(c.joined)
+		FROM `+counts+` c JOIN workplaces w ON w.id = c.workplace_id
+		WHERE `+cond+` AND `+sc.FilterAt("c.unit_path", "c.workplace_id", &a)+`
+		GROUP BY c.workplace_id, w.name HAVING SUM(c.lists) > 0 OR SUM(c.new_hires) > 0`, a...)
+	if err != nil {
+		return nil, err
+	}
+	var out []RecruitmentRow
+	err = eachRow(rows, func() error {
+		r := RecruitmentRow{MedianDays: -1}
+		var last int64
+		if err := rows.Scan(&r.WorkplaceID, &r.Workplace, &r.Lists, &last, &r.NewHires, &r.Asked, &r.Joined); err != nil {
+			return err
+		}
+		if last > 0 {
+			r.LastList = time.Unix(last, 0).UTC()
+		}
+		total.Lists += r.Lists
+		total.NewHires += r.NewHires
+		total.Asked += r.Asked
+		total.Joined += r.Joined
+		out = append(out, r)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	a = access.Args{arg}
+	rows, err = s.r.QueryContext(ctx, `SELECT c.workplace_id, c.minutes, SUM(c.entries) FROM `+waits+` c
+		WHERE `+cond+` AND `+sc.FilterAt("c.unit_path", "c.workplace_id", &a)+`
+		GROUP BY c.workplace_id, c.minutes HAVING SUM(c.entries) > 0`, a...)
+	if err != nil {
+		return nil, err
+	}
+	hist := map[int64]map[int64]int{}
+	err = eachRow(rows, func() error {
+		var id, minutes int64
+		var n int
+		if err := rows.Scan(&id, &minutes, &n); err != nil {
+			return err
+		}
+		for _, k := range []int64{id, 0} {
+			if hist[k] == nil {
+				hist[k] = map[int64]int{}
+			}
+			hist[k][minutes] += n
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].MedianDays = medianMinutes(hist[out[i].WorkplaceID])
+	}
+	total.MedianDays = medianMinutes(hist[0])
+	return out, nil
 }
 
 // recruitmentOnRequest counts the figures from the lists and the pipeline
@@ -257,7 +327,7 @@ func (s *Storage) recruitmentOnRequest(ctx context.Context, u *access.Principal,
 	return out, nil
 }
 
-// sortRecruitment orders rows in Go as recruitmentCounted does in SQL: by
+// sortRecruitment orders rows in Go as recruitmentUnion does in SQL: by
 // the chosen column, workplaces without a median last in either direction,
 // ties by name in Norwegian order (æ, ø, å after z), then by id.
 func sortRecruitment(rows []RecruitmentRow, q RecruitmentQuery) {
@@ -287,67 +357,6 @@ func sortRecruitment(rows []RecruitmentRow, q RecruitmentQuery) {
 	})
 }
 
-// recruitmentSource is where recruitmentCounted reads: a query of the
-// table's rows, one per workplace (workplace_id, sort_key, lists,
-// last_list, new_hires, asked, joined), one of the waits' histogram per
-// workplace (workplace_id, minutes, n; cond narrows it), and one of the
-// totals (workplaces, lists, last_list, new_hires, asked, joined, and the
-// median's lo and hi minutes). Each takes its first argument, arg, as $1.
-type recruitmentSource struct {
-	arg     any
-	grouped func(a *access.Args) string
-	waits   func(a *access.Args, cond string) string
-	totals  func(a *access.Args) string
-}
-
-// recruitmentScoped sums a scope's rows of a table of counts and one of
-// waits, per unit path and workplace, where cond ($1) holds: the hourly
-// counts (00024) for any moment, the periods' (00033) for the page's.
-func recruitmentScoped(sc access.Scope, counts, waits, cond string, arg any) recruitmentSource {
-	src := recruitmentSource{arg: arg}
-	src.grouped = func(a *access.Args) string {
-		return `SELECT c.workplace_id, w.sort_key, SUM(c.lists) AS lists, MAX(c.last_list) AS last_list,
-			SUM(c.new_hires) AS new_hires, SUM(c.asked) AS asked, SUM(c.joined) AS joined
-			FROM ` + counts + ` c JOIN workplaces w ON w.id = c.workplace_id
-			WHERE ` + cond + ` AND ` + sc.FilterAt("c.unit_path", "c.workplace_id", a) + `
-			GROUP BY c.workplace_id, w.sort_key HAVING SUM(c.lists) > 0 OR SUM(c.new_hires) > 0`
-	}
-	src.waits = func(a *access.Args, more string) string {
-		return `SELECT c.workplace_id, c.minutes, CAST(SUM(c.entries) AS BIGINT) AS n FROM ` + waits + ` c
-			WHERE ` + cond + ` AND ` + sc.FilterAt("c.unit_path", "c.workplace_id", a) + more + `
-			GROUP BY c.workplace_id, c.minutes HAVING SUM(c.entries) > 0`
-	}
-	src.totals = func(a *access.Args) string {
-		return `WITH c AS (` + src.grouped(a) + `), h AS (SELECT 0 AS workplace_id, minutes, SUM(n) AS n FROM (` + src.waits(a, "") + `) w GROUP BY minutes),
-			m AS (` + medians + `)
-			SELECT count(*), COALESCE(SUM(c.lists), 0), COALESCE(MAX(c.last_list), 0), COALESCE(SUM(c.new_hires), 0), COALESCE(SUM(c.asked), 0),
-				COALESCE(SUM(c.joined), 0), (SELECT lo FROM m), (SELECT hi FROM m) FROM c`
-	}
-	return src
-}
-
-// recruitmentUnion reads a period's union-wide rows (00033): already one
-// per workplace, with the totals and the union's histogram as workplace 0.
-func recruitmentUnion(days int) recruitmentSource {
-	return recruitmentSource{
-		arg: days,
-		grouped: func(*access.Args) string {
-			return `SELECT c.workplace_id, c.sort_key, c.lists, c.last_list, c.new_hires, c.asked, c.joined FROM recruitment_union_counts c
-				WHERE c.days = $1 AND c.workplace_id <> 0 AND (c.lists > 0 OR c.new_hires > 0)`
-		},
-		waits: func(_ *access.Args, more string) string {
-			return `SELECT c.workplace_id, c.minutes, c.entries AS n FROM recruitment_union_waits c
-				WHERE c.days = $1 AND c.workplace_id <> 0 AND c.entries > 0` + more
-		},
-		totals: func(*access.Args) string {
-			return `WITH h AS (SELECT workplace_id, minutes, entries AS n FROM recruitment_union_waits WHERE days = $1 AND workplace_id = 0 AND entries > 0),
-				m AS (` + medians + `)
-				SELECT c.workplaces, c.lists, c.last_list, c.new_hires, c.asked, c.joined, (SELECT lo FROM m), (SELECT hi FROM m)
-				FROM recruitment_union_counts c WHERE c.days = $1 AND c.workplace_id = 0`
-		},
-	}
-}
-
 // medians reads a histogram h (workplace_id, minutes, n) into each
 // workplace's middle waits: lo and hi are the minutes of the lower and
 // upper middle entry (the same for an odd count), the element at 0-based
@@ -367,16 +376,19 @@ func medianDays(lo, hi sql.NullInt64) float64 {
 	return (float64(lo.Int64)/day + float64(hi.Int64)/day) / 2
 }
 
-// recruitmentCounted is RecruitmentPage from the daily counts
-// (aggregates.go), ordered and cut short in SQL, so that only the rows
-// shown reach Go, with the median from the histogram of waits in whole
-// minutes.
-func (s *Storage) recruitmentCounted(ctx context.Context, q RecruitmentQuery, total RecruitmentRow, src recruitmentSource) ([]RecruitmentRow, int, RecruitmentRow, error) {
+// recruitmentUnion is RecruitmentPage for a union-wide reader from a
+// period's union sums (00033): a row per workplace with its median, so
+// the rows are ordered and cut short in SQL (by name from an index) and
+// only those shown reach Go; the totals, the count and the median are
+// workplace 0's (its median from its histogram).
+func (s *Storage) recruitmentUnion(ctx context.Context, q RecruitmentQuery, total RecruitmentRow, days int) ([]RecruitmentRow, int, RecruitmentRow, error) {
 	var all int
 	var last int64
 	var lo, hi sql.NullInt64
-	a := access.Args{src.arg}
-	err := s.r.QueryRowContext(ctx, src.totals(&a), a...).Scan(&all, &total.Lists, &last, &total.NewHires, &total.Asked, &total.Joined, &lo, &hi)
+	err := s.r.QueryRowContext(ctx, `WITH h AS (SELECT workplace_id, minutes, entries AS n FROM recruitment_union_waits WHERE days = $1 AND workplace_id = 0 AND entries > 0),
+			m AS (`+medians+`)
+		SELECT c.workplaces, c.lists, c.last_list, c.new_hires, c.asked, c.joined, (SELECT lo FROM m), (SELECT hi FROM m)
+		FROM recruitment_union_counts c WHERE c.days = $1 AND c.workplace_id = 0`, days).Scan(&all, &total.Lists, &last, &total.NewHires, &total.Asked, &total.Joined, &lo, &hi)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, 0, total, nil
 	}
@@ -388,8 +400,7 @@ func (s *Storage) recruitmentCounted(ctx context.Context, q RecruitmentQuery, to
 	}
 	total.MedianDays = medianDays(lo, hi)
 
-	// The rows shown, in order. By median, every workplace's median is
-	// read to order them; otherwise only those of the rows shown.
+	// The rows shown, in order, then their names.
 	dir := ""
 	if q.Desc {
 		dir = " DESC"
@@ -397,7 +408,7 @@ func (s *Storage) recruitmentCounted(ctx context.Context, q RecruitmentQuery, to
 	var order []string
 	if o, ok := recruitmentSorts[q.Sort]; ok {
 		if q.Sort == "median" {
-			order = append(order, "CASE WHEN m.lo IS NULL THEN 1 ELSE 0 END")
+			order = append(order, "CASE WHEN c.lo IS NULL THEN 1 ELSE 0 END")
 		}
 		for _, t := range o.sql {
 			order = append(order, t+dir)
@@ -411,18 +422,10 @@ func (s *Storage) recruitmentCounted(ctx context.Context, q RecruitmentQuery, to
 	if q.Limit > 0 {
 		limit = " LIMIT " + strconv.Itoa(q.Limit)
 	}
-	const columns = `SELECT c.workplace_id, w.name, c.lists, c.last_list, c.new_hires, c.asked, c.joined, m.lo, m.hi`
-	a = access.Args{src.arg}
-	var query string
-	if q.Sort == "median" {
-		query = `WITH c AS (` + src.grouped(&a) + `), h AS (` + src.waits(&a, "") + `), m AS (` + medians + `)
-			` + columns + ` FROM c JOIN workplaces w ON w.id = c.workplace_id LEFT JOIN m ON m.workplace_id = c.workplace_id` + orderBy + limit
-	} else {
-		query = `WITH p AS (SELECT * FROM (` + src.grouped(&a) + `) c` + orderBy + limit + `),
-			h AS (` + src.waits(&a, " AND c.workplace_id IN (SELECT workplace_id FROM p)") + `), m AS (` + medians + `)
-			` + columns + ` FROM p c JOIN workplaces w ON w.id = c.workplace_id LEFT JOIN m ON m.workplace_id = c.workplace_id` + orderBy
-	}
-	rows, err := s.r.QueryContext(ctx, query, a...)
+	query := `SELECT c.workplace_id, w.name, c.lists, c.last_list, c.new_hires, c.asked, c.joined, c.lo, c.hi
+		FROM (SELECT * FROM recruitment_union_counts c WHERE c.days = $1 AND c.workplace_id <> 0 AND (c.lists > 0 OR c.new_hires > 0)` + orderBy + limit + `) c
+		JOIN workplaces w ON w.id = c.workplace_id` + orderBy
+	rows, err := s.r.QueryContext(ctx, query, days)
 	if err != nil {
 		return nil, 0, total, err
 	}
@@ -440,6 +443,30 @@ func (s *Storage) recruitmentCounted(ctx context.Context, q RecruitmentQuery, to
 		return nil
 	})
 	return out, all, total, err
+}
+
+// medianMinutes is the median of a histogram of waits in minutes, in
+// days; -1 for none.
+func medianMinutes(h map[int64]int) float64 {
+	n := 0
+	for _, c := range h {
+		n += c
+	}
+	if n == 0 {
+		return -1
+	}
+	keys := slices.Sorted(maps.Keys(h))
+	// at is the i-th smallest wait (from 0).
+	at := func(i int) int64 {
+		for _, k := range keys {
+			if i < h[k] {
+				return k
+			}
+			i -= h[k]
+		}
+		return -1
+	}
+	return medianDays(sql.NullInt64{Int64: at((n - 1) / 2), Valid: true}, sql.NullInt64{Int64: at(n / 2), Valid: true})
 }
 
 // median of the values, -1 for none.

@@ -15,8 +15,9 @@
 -- recruitment_union_counts / recruitment_union_waits: the same over every
 --   unit path, per workplace with its sort key (workplace_id 0 is the
 --   whole union, and its workplaces the count of workplaces with a list
---   or a new hire): a union-wide reader's rows are read in order with a
---   LIMIT, and the totals, the count and the median from workplace 0.
+--   or a new hire; each workplace's median is kept as lo and hi): a
+--   union-wide reader's rows are read in order with a LIMIT, and the
+--   totals, the count and the median from workplace 0.
 --
 -- The daily job runs again (at the next start of the server, or its next
 -- run), so that the periods are filled today: until then the pages count
@@ -60,6 +61,8 @@ CREATE TABLE recruitment_union_counts (
     asked BIGINT NOT NULL DEFAULT 0,
     joined BIGINT NOT NULL DEFAULT 0,
     workplaces BIGINT NOT NULL DEFAULT 0,
+    lo BIGINT, -- the minutes of the lower and upper middle wait (the same
+    hi BIGINT, -- for an odd count), NULL for none: the median, to order by
     PRIMARY KEY (days, workplace_id)
 );
 -- The page's default order, by name: the first rows are read in order.
@@ -83,6 +86,10 @@ CREATE TABLE recruitment_union_waits (
 -- Workplace 0 counts the workplaces with a list or a new hire.
 {{sqlite_only}}CREATE TRIGGER recruitment_union_workplaces_insert AFTER INSERT ON recruitment_union_counts WHEN NEW.workplace_id <> 0 AND (NEW.lists > 0 OR NEW.new_hires > 0) BEGIN UPDATE recruitment_union_counts SET workplaces = workplaces + 1 WHERE days = NEW.days AND workplace_id = 0; END;
 {{sqlite_only}}CREATE TRIGGER recruitment_union_workplaces_update AFTER UPDATE OF lists, new_hires ON recruitment_union_counts WHEN NEW.workplace_id <> 0 AND (NEW.lists > 0 OR NEW.new_hires > 0) <> (OLD.lists > 0 OR OLD.new_hires > 0) BEGIN UPDATE recruitment_union_counts SET workplaces = workplaces + CASE WHEN NEW.lists > 0 OR NEW.new_hires > 0 THEN 1 ELSE -1 END WHERE days = NEW.days AND workplace_id = 0; END;
+-- A workplace's median follows its histogram: the wait at a position is
+-- the least whose running count exceeds it.
+{{sqlite_only}}CREATE TRIGGER recruitment_union_median_insert AFTER INSERT ON recruitment_union_waits WHEN NEW.workplace_id <> 0 BEGIN UPDATE recruitment_union_counts SET lo = (SELECT MIN(w.minutes) FROM recruitment_union_waits w WHERE w.days = NEW.days AND w.workplace_id = NEW.workplace_id AND w.entries > 0 AND (SELECT CAST(SUM(x.entries) AS BIGINT) FROM recruitment_union_waits x WHERE x.days = NEW.days AND x.workplace_id = NEW.workplace_id AND x.entries > 0 AND x.minutes <= w.minutes) > ((SELECT CAST(SUM(y.entries) AS BIGINT) FROM recruitment_union_waits y WHERE y.days = NEW.days AND y.workplace_id = NEW.workplace_id AND y.entries > 0) - 1) / 2), hi = (SELECT MIN(w.minutes) FROM recruitment_union_waits w WHERE w.days = NEW.days AND w.workplace_id = NEW.workplace_id AND w.entries > 0 AND (SELECT CAST(SUM(x.entries) AS BIGINT) FROM recruitment_union_waits x WHERE x.days = NEW.days AND x.workplace_id = NEW.workplace_id AND x.entries > 0 AND x.minutes <= w.minutes) > (SELECT CAST(SUM(y.entries) AS BIGINT) FROM recruitment_union_waits y WHERE y.days = NEW.days AND y.workplace_id = NEW.workplace_id AND y.entries > 0) / 2) WHERE days = NEW.days AND workplace_id = NEW.workplace_id; END;
+{{sqlite_only}}CREATE TRIGGER recruitment_union_median_update AFTER UPDATE OF entries ON recruitment_union_waits WHEN NEW.workplace_id <> 0 BEGIN UPDATE recruitment_union_counts SET lo = (SELECT MIN(w.minutes) FROM recruitment_union_waits w WHERE w.days = NEW.days AND w.workplace_id = NEW.workplace_id AND w.entries > 0 AND (SELECT CAST(SUM(x.entries) AS BIGINT) FROM recruitment_union_waits x WHERE x.days = NEW.days AND x.workplace_id = NEW.workplace_id AND x.entries > 0 AND x.minutes <= w.minutes) > ((SELECT CAST(SUM(y.entries) AS BIGINT) FROM recruitment_union_waits y WHERE y.days = NEW.days AND y.workplace_id = NEW.workplace_id AND y.entries > 0) - 1) / 2), hi = (SELECT MIN(w.minutes) FROM recruitment_union_waits w WHERE w.days = NEW.days AND w.workplace_id = NEW.workplace_id AND w.entries > 0 AND (SELECT CAST(SUM(x.entries) AS BIGINT) FROM recruitment_union_waits x WHERE x.days = NEW.days AND x.workplace_id = NEW.workplace_id AND x.entries > 0 AND x.minutes <= w.minutes) > (SELECT CAST(SUM(y.entries) AS BIGINT) FROM recruitment_union_waits y WHERE y.days = NEW.days AND y.workplace_id = NEW.workplace_id AND y.entries > 0) / 2) WHERE days = NEW.days AND workplace_id = NEW.workplace_id; END;
 {{sqlite_only}}CREATE TRIGGER recruitment_union_sort_key AFTER UPDATE OF sort_key ON workplaces BEGIN UPDATE recruitment_union_counts SET sort_key = NEW.sort_key WHERE days IN (SELECT days FROM recruitment_periods) AND workplace_id = NEW.id; END;
 
 {{pg_only}}CREATE FUNCTION recruitment_periods_add_counts(c recruitment_counts, sign INTEGER) RETURNS void LANGUAGE plpgsql AS $$ BEGIN INSERT INTO recruitment_period_counts AS t (days, unit_path, workplace_id, lists, last_list, new_hires, asked, joined) SELECT p.days, c.unit_path, c.workplace_id, sign * c.lists, CASE WHEN sign > 0 THEN c.last_list ELSE 0 END, sign * c.new_hires, sign * c.asked, sign * c.joined FROM recruitment_periods p WHERE c.hour >= p.since_hour ON CONFLICT (days, unit_path, workplace_id) DO UPDATE SET lists = t.lists + excluded.lists, last_list = greatest(t.last_list, excluded.last_list), new_hires = t.new_hires + excluded.new_hires, asked = t.asked + excluded.asked, joined = t.joined + excluded.joined; INSERT INTO recruitment_union_counts AS t (days, workplace_id, sort_key, lists, last_list, new_hires, asked, joined) SELECT p.days, 0, '', sign * c.lists, CASE WHEN sign > 0 THEN c.last_list ELSE 0 END, sign * c.new_hires, sign * c.asked, sign * c.joined FROM recruitment_periods p WHERE c.hour >= p.since_hour ON CONFLICT (days, workplace_id) DO UPDATE SET lists = t.lists + excluded.lists, last_list = greatest(t.last_list, excluded.last_list), new_hires = t.new_hires + excluded.new_hires, asked = t.asked + excluded.asked, joined = t.joined + excluded.joined; INSERT INTO recruitment_union_counts AS t (days, workplace_id, sort_key, lists, last_list, new_hires, asked, joined) SELECT p.days, c.workplace_id, COALESCE((SELECT w.sort_key FROM workplaces w WHERE w.id = c.workplace_id), ''), sign * c.lists, CASE WHEN sign > 0 THEN c.last_list ELSE 0 END, sign * c.new_hires, sign * c.asked, sign * c.joined FROM recruitment_periods p WHERE c.hour >= p.since_hour ON CONFLICT (days, workplace_id) DO UPDATE SET lists = t.lists + excluded.lists, last_list = greatest(t.last_list, excluded.last_list), new_hires = t.new_hires + excluded.new_hires, asked = t.asked + excluded.asked, joined = t.joined + excluded.joined; END $$;
@@ -93,12 +100,16 @@ CREATE TABLE recruitment_union_waits (
 {{pg_only}}CREATE TRIGGER recruitment_periods_waits_change AFTER INSERT OR DELETE OR UPDATE ON recruitment_waits FOR EACH ROW EXECUTE FUNCTION recruitment_periods_waits_trigger();
 {{pg_only}}CREATE FUNCTION recruitment_union_workplaces_trigger() RETURNS trigger LANGUAGE plpgsql AS $$ DECLARE had BOOLEAN := TG_OP = 'UPDATE' AND (OLD.lists > 0 OR OLD.new_hires > 0); has BOOLEAN := NEW.lists > 0 OR NEW.new_hires > 0; BEGIN IF NEW.workplace_id <> 0 AND had <> has THEN UPDATE recruitment_union_counts SET workplaces = workplaces + CASE WHEN has THEN 1 ELSE -1 END WHERE days = NEW.days AND workplace_id = 0; END IF; RETURN NULL; END $$;
 {{pg_only}}CREATE TRIGGER recruitment_union_workplaces_change AFTER INSERT OR UPDATE OF lists, new_hires ON recruitment_union_counts FOR EACH ROW EXECUTE FUNCTION recruitment_union_workplaces_trigger();
+{{pg_only}}CREATE FUNCTION recruitment_union_median_trigger() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.workplace_id <> 0 THEN UPDATE recruitment_union_counts SET lo = (SELECT MIN(w.minutes) FROM recruitment_union_waits w WHERE w.days = NEW.days AND w.workplace_id = NEW.workplace_id AND w.entries > 0 AND (SELECT CAST(SUM(x.entries) AS BIGINT) FROM recruitment_union_waits x WHERE x.days = NEW.days AND x.workplace_id = NEW.workplace_id AND x.entries > 0 AND x.minutes <= w.minutes) > ((SELECT CAST(SUM(y.entries) AS BIGINT) FROM recruitment_union_waits y WHERE y.days = NEW.days AND y.workplace_id = NEW.workplace_id AND y.entries > 0) - 1) / 2), hi = (SELECT MIN(w.minutes) FROM recruitment_union_waits w WHERE w.days = NEW.days AND w.workplace_id = NEW.workplace_id AND w.entries > 0 AND (SELECT CAST(SUM(x.entries) AS BIGINT) FROM recruitment_union_waits x WHERE x.days = NEW.days AND x.workplace_id = NEW.workplace_id AND x.entries > 0 AND x.minutes <= w.minutes) > (SELECT CAST(SUM(y.entries) AS BIGINT) FROM recruitment_union_waits y WHERE y.days = NEW.days AND y.workplace_id = NEW.workplace_id AND y.entries > 0) / 2) WHERE days = NEW.days AND workplace_id = NEW.workplace_id; END IF; RETURN NULL; END $$;
+{{pg_only}}CREATE TRIGGER recruitment_union_median AFTER INSERT OR UPDATE OF entries ON recruitment_union_waits FOR EACH ROW EXECUTE FUNCTION recruitment_union_median_trigger();
 {{pg_only}}CREATE FUNCTION recruitment_union_sort_key_trigger() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN UPDATE recruitment_union_counts SET sort_key = NEW.sort_key WHERE days IN (SELECT days FROM recruitment_periods) AND workplace_id = NEW.id; RETURN NULL; END $$;
 {{pg_only}}CREATE TRIGGER recruitment_union_sort_key AFTER UPDATE OF sort_key ON workplaces FOR EACH ROW EXECUTE FUNCTION recruitment_union_sort_key_trigger();
 
 -- +goose Down
 {{pg_only}}DROP TRIGGER recruitment_union_sort_key ON workplaces;
 {{pg_only}}DROP FUNCTION recruitment_union_sort_key_trigger();
+{{pg_only}}DROP TRIGGER recruitment_union_median ON recruitment_union_waits;
+{{pg_only}}DROP FUNCTION recruitment_union_median_trigger();
 {{pg_only}}DROP TRIGGER recruitment_union_workplaces_change ON recruitment_union_counts;
 {{pg_only}}DROP FUNCTION recruitment_union_workplaces_trigger();
 {{pg_only}}DROP TRIGGER recruitment_periods_waits_change ON recruitment_waits;
@@ -108,6 +119,8 @@ CREATE TABLE recruitment_union_waits (
 {{pg_only}}DROP FUNCTION recruitment_periods_add_waits(recruitment_waits, INTEGER);
 {{pg_only}}DROP FUNCTION recruitment_periods_add_counts(recruitment_counts, INTEGER);
 {{sqlite_only}}DROP TRIGGER recruitment_union_sort_key;
+{{sqlite_only}}DROP TRIGGER recruitment_union_median_update;
+{{sqlite_only}}DROP TRIGGER recruitment_union_median_insert;
 {{sqlite_only}}DROP TRIGGER recruitment_union_workplaces_update;
 {{sqlite_only}}DROP TRIGGER recruitment_union_workplaces_insert;
 {{sqlite_only}}DROP TRIGGER recruitment_periods_waits_delete;
