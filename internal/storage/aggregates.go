@@ -155,6 +155,14 @@ var waitMinutes = map[Dialect]string{
 	Postgres: `greatest(0, floor(extract(epoch FROM first_contact_at - COALESCE(start_date::timestamp AT TIME ZONE 'UTC', created_at)) / 60))::bigint`,
 }
 
+// unionMedians is every workplace's median wait in each period, as
+// recruitment_union_waits' trigger keeps it (migration 00033): the
+// minutes of the lower and upper middle entry.
+const unionMedians = `SELECT days, workplace_id, MIN(CASE WHEN cum > (tot - 1) / 2 THEN minutes END) AS lo, MIN(CASE WHEN cum > tot / 2 THEN minutes END) AS hi
+	FROM (SELECT days, workplace_id, minutes, CAST(SUM(entries) OVER (PARTITION BY days, workplace_id ORDER BY minutes) AS BIGINT) AS cum,
+		CAST(SUM(entries) OVER (PARTITION BY days, workplace_id) AS BIGINT) AS tot
+		FROM recruitment_union_waits WHERE workplace_id <> 0 AND entries > 0) r GROUP BY days, workplace_id`
+
 // dailyCountsCurrent reports whether the daily job counted steward_counts
 // and the recruitment figures for today.
 func (s *Storage) dailyCountsCurrent(ctx context.Context) (bool, error) {
@@ -227,21 +235,25 @@ func (s *Storage) RebuildDailyCounts(ctx context.Context, u *access.Principal) (
 			{`INSERT INTO recruitment_period_waits (days, unit_path, workplace_id, minutes, entries)
 				SELECT p.days, c.unit_path, c.workplace_id, c.minutes, SUM(c.entries)
 				FROM recruitment_waits c JOIN recruitment_periods p ON c.hour >= p.since_hour GROUP BY p.days, c.unit_path, c.workplace_id, c.minutes`, nil},
-			// The union's rows, then workplace 0 from them (its
-			// triggers count nothing while it is missing).
+			// The union's histograms first, while it has no rows for
+			// their trigger to keep a median in; then its rows with
+			// their medians, then workplace 0 from them (whose trigger
+			// counts nothing while it is missing).
 			{`DELETE FROM recruitment_union_counts`, nil},
-			{`INSERT INTO recruitment_union_counts (days, workplace_id, sort_key, lists, last_list, new_hires, asked, joined)
-				SELECT c.days, c.workplace_id, COALESCE(w.sort_key, ''), SUM(c.lists), MAX(c.last_list), SUM(c.new_hires), SUM(c.asked), SUM(c.joined)
-				FROM recruitment_period_counts c LEFT JOIN workplaces w ON w.id = c.workplace_id GROUP BY c.days, c.workplace_id, w.sort_key`, nil},
-			{`INSERT INTO recruitment_union_counts (days, workplace_id, sort_key, lists, last_list, new_hires, asked, joined, workplaces)
-				SELECT p.days, 0, '', COALESCE(SUM(c.lists), 0), COALESCE(MAX(c.last_list), 0), COALESCE(SUM(c.new_hires), 0), COALESCE(SUM(c.asked), 0),
-					COALESCE(SUM(c.joined), 0), COALESCE(SUM(` + when("c.lists > 0 OR c.new_hires > 0") + `), 0)
-				FROM recruitment_periods p LEFT JOIN recruitment_union_counts c ON c.days = p.days GROUP BY p.days`, nil},
 			{`DELETE FROM recruitment_union_waits`, nil},
 			{`INSERT INTO recruitment_union_waits (days, workplace_id, minutes, entries)
 				SELECT days, workplace_id, minutes, SUM(entries) FROM recruitment_period_waits GROUP BY days, workplace_id, minutes`, nil},
 			{`INSERT INTO recruitment_union_waits (days, workplace_id, minutes, entries)
 				SELECT days, 0, minutes, SUM(entries) FROM recruitment_period_waits GROUP BY days, minutes`, nil},
+			{`INSERT INTO recruitment_union_counts (days, workplace_id, sort_key, lists, last_list, new_hires, asked, joined, lo, hi)
+				SELECT c.days, c.workplace_id, COALESCE(w.sort_key, ''), SUM(c.lists), MAX(c.last_list), SUM(c.new_hires), SUM(c.asked), SUM(c.joined), MIN(m.lo), MIN(m.hi)
+				FROM recruitment_period_counts c LEFT JOIN workplaces w ON w.id = c.workplace_id
+				LEFT JOIN (` + unionMedians + `) m ON m.days = c.days AND m.workplace_id = c.workplace_id
+				GROUP BY c.days, c.workplace_id, w.sort_key`, nil},
+			{`INSERT INTO recruitment_union_counts (days, workplace_id, sort_key, lists, last_list, new_hires, asked, joined, workplaces)
+				SELECT p.days, 0, '', COALESCE(SUM(c.lists), 0), COALESCE(MAX(c.last_list), 0), COALESCE(SUM(c.new_hires), 0), COALESCE(SUM(c.asked), 0),
+					COALESCE(SUM(c.joined), 0), COALESCE(SUM(` + when("c.lists > 0 OR c.new_hires > 0") + `), 0)
+				FROM recruitment_periods p LEFT JOIN recruitment_union_counts c ON c.days = p.days GROUP BY p.days`, nil},
 			// The open tasks (migration 00031) depend on no day, but are
 			// counted afresh too: it mends drift and drops past days.
 			{`DELETE FROM task_counts`, nil},

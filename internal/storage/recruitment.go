@@ -47,8 +47,8 @@ func ratio(a, b int) float64 {
 
 // RecruitmentQuery asks for the pipeline figures of the new hires who
 // entered the pipeline since Since: the first Limit workplaces (0 for all)
-// in the order of Sort (a RecruitmentSorts key, "workplace" otherwise),
-// Desc for descending.
+// in the order of Sort (a column RecruitmentSortable accepts, "workplace"
+// otherwise), Desc for descending.
 type RecruitmentQuery struct {
 	Since time.Time
 	Sort  string
@@ -123,8 +123,8 @@ func (s *Storage) RecruitmentPage(ctx context.Context, u *access.Principal, q Re
 	if counted {
 		// One of today's periods (00033): a union-wide reader, whose
 		// scope is every row, reads the union's sums in order.
-		days, err := s.recruitmentPeriod(ctx, q.Since)
-		if err != nil {
+		var days int
+		if days, err = s.recruitmentPeriod(ctx, q.Since); err != nil {
 			return nil, 0, total, err
 		}
 		if days > 0 && u.UnionWide(access.StatisticsRead) {
