@@ -155,14 +155,6 @@ var waitMinutes = map[Dialect]string{
 	Postgres: `greatest(0, floor(extract(epoch FROM first_contact_at - COALESCE(start_date::timestamp AT TIME ZONE 'UTC', created_at)) / 60))::bigint`,
 }
 
-// unionMedians is every workplace's median wait in each period, as
-// recruitment_union_waits' trigger keeps it (migration 00033): the
-// minutes of the lower and upper middle entry.
-const unionMedians = `SELECT days, workplace_id, MIN(CASE WHEN cum > (tot - 1) / 2 THEN minutes END) AS lo, MIN(CASE WHEN cum > tot / 2 THEN minutes END) AS hi
-	FROM (SELECT days, workplace_id, minutes, CAST(SUM(entries) OVER (PARTITION BY days, workplace_id ORDER BY minutes) AS BIGINT) AS cum,
-		CAST(SUM(entries) OVER (PARTITION BY days, workplace_id) AS BIGINT) AS tot
-		FROM recruitment_union_waits WHERE workplace_id <> 0 AND entries > 0) r GROUP BY days, workplace_id`
-
 // dailyCountsCurrent reports whether the daily job counted steward_counts
 // and the recruitment figures for today.
 func (s *Storage) dailyCountsCurrent(ctx context.Context) (bool, error) {
@@ -248,7 +240,8 @@ func (s *Storage) RebuildDailyCounts(ctx context.Context, u *access.Principal) (
 			{`INSERT INTO recruitment_union_counts (days, workplace_id, sort_key, lists, last_list, new_hires, asked, joined, lo, hi)
 				SELECT c.days, c.workplace_id, COALESCE(w.sort_key, ''), SUM(c.lists), MAX(c.last_list), SUM(c.new_hires), SUM(c.asked), SUM(c.joined), MIN(m.lo), MIN(m.hi)
 				FROM recruitment_period_counts c LEFT JOIN workplaces w ON w.id = c.workplace_id
-				LEFT JOIN (` + unionMedians + `) m ON m.days = c.days AND m.workplace_id = c.workplace_id
+				LEFT JOIN (` + medianOf("days, workplace_id", `SELECT days, workplace_id, minutes, entries AS n FROM recruitment_union_waits
+					WHERE workplace_id <> 0 AND entries > 0`) + `) m ON m.days = c.days AND m.workplace_id = c.workplace_id
 				GROUP BY c.days, c.workplace_id, w.sort_key`, nil},
 			{`INSERT INTO recruitment_union_counts (days, workplace_id, sort_key, lists, last_list, new_hires, asked, joined, workplaces)
 				SELECT p.days, 0, '', COALESCE(SUM(c.lists), 0), COALESCE(MAX(c.last_list), 0), COALESCE(SUM(c.new_hires), 0), COALESCE(SUM(c.asked), 0),

@@ -357,15 +357,18 @@ func sortRecruitment(rows []RecruitmentRow, q RecruitmentQuery) {
 	})
 }
 
-// medians reads a histogram h (workplace_id, minutes, n) into each
-// workplace's middle waits: lo and hi are the minutes of the lower and
-// upper middle entry (the same for an odd count), the element at 0-based
-// position i being the first whose running count exceeds i.
-const medians = `SELECT workplace_id, MIN(CASE WHEN cum > (tot - 1) / 2 THEN minutes END) AS lo, MIN(CASE WHEN cum > tot / 2 THEN minutes END) AS hi
-	FROM (SELECT workplace_id, minutes, CAST(SUM(n) OVER (PARTITION BY workplace_id ORDER BY minutes) AS BIGINT) AS cum,
-		CAST(SUM(n) OVER (PARTITION BY workplace_id) AS BIGINT) AS tot FROM h) r GROUP BY workplace_id`
+// medianOf reads histograms of waits into their medians: from yields the
+// columns by (a histogram's key), minutes and n; the result by, lo and
+// hi, the minutes of the lower and upper middle entry (the same for an
+// odd count), the entry at 0-based position i being the first whose
+// running count exceeds i. Migration 00033's trigger computes the same.
+func medianOf(by, from string) string {
+	return `SELECT ` + by + `, MIN(CASE WHEN cum > (tot - 1) / 2 THEN minutes END) AS lo, MIN(CASE WHEN cum > tot / 2 THEN minutes END) AS hi
+		FROM (SELECT ` + by + `, minutes, CAST(SUM(n) OVER (PARTITION BY ` + by + ` ORDER BY minutes) AS BIGINT) AS cum,
+			CAST(SUM(n) OVER (PARTITION BY ` + by + `) AS BIGINT) AS tot FROM (` + from + `) h) r GROUP BY ` + by
+}
 
-// medianDays is the median from medians' lo and hi minutes, in days; -1
+// medianDays is the median from medianOf's lo and hi minutes, in days; -1
 // for none. It is computed as the request-time path (median) computes it
 // from days, to the last bit for waits of whole minutes.
 func medianDays(lo, hi sql.NullInt64) float64 {
@@ -385,8 +388,8 @@ func (s *Storage) recruitmentUnion(ctx context.Context, q RecruitmentQuery, tota
 	var all int
 	var last int64
 	var lo, hi sql.NullInt64
-	err := s.r.QueryRowContext(ctx, `WITH h AS (SELECT workplace_id, minutes, entries AS n FROM recruitment_union_waits WHERE days = $1 AND workplace_id = 0 AND entries > 0),
-			m AS (`+medians+`)
+	err := s.r.QueryRowContext(ctx, `WITH m AS (`+medianOf("workplace_id",
+		`SELECT workplace_id, minutes, entries AS n FROM recruitment_union_waits WHERE days = $1 AND workplace_id = 0 AND entries > 0`)+`)
 		SELECT c.workplaces, c.lists, c.last_list, c.new_hires, c.asked, c.joined, (SELECT lo FROM m), (SELECT hi FROM m)
 		FROM recruitment_union_counts c WHERE c.days = $1 AND c.workplace_id = 0`, days).Scan(&all, &total.Lists, &last, &total.NewHires, &total.Asked, &total.Joined, &lo, &hi)
 	if errors.Is(err, sql.ErrNoRows) {
