@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"time"
 
@@ -262,6 +263,16 @@ func (s *Storage) RebuildDailyCounts(ctx context.Context, u *access.Principal) (
 	d := s.dialect
 	when := func(cond string) string { return `CASE WHEN ` + cond + ` THEN 1 ELSE 0 END` }
 	units := 0
+	// The recruitment page's periods (migration 00033) from today.
+	var periods string
+	var periodArgs []any
+	for i, days := range RecruitmentPeriods {
+		if i > 0 {
+			periods += ", "
+		}
+		periods += fmt.Sprintf("($%d, $%d)", 2*i+1, 2*i+2)
+		periodArgs = append(periodArgs, days, RecruitmentSince(s.today(), days).Unix()/3600)
+	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		today := date(s.today())
 		for _, q := range []struct {
@@ -286,6 +297,9 @@ func (s *Storage) RebuildDailyCounts(ctx context.Context, u *access.Principal) (
 					AND c.workplaces = f.workplaces AND c.stewards = f.stewards AND c.covered = f.covered)
 				ON CONFLICT (unit_id) DO UPDATE SET workplaces = excluded.workplaces, stewards = excluded.stewards, covered = excluded.covered`, nil},
 			{`DROP TABLE fresh_steward_counts`, nil},
+			// The periods go first: with none, the triggers of 00033
+			// have nothing to add the recounted hours to.
+			{`DELETE FROM recruitment_periods`, nil},
 			{`DELETE FROM recruitment_counts`, nil},
 			{`INSERT INTO recruitment_counts (unit_path, workplace_id, hour, lists, last_list, new_hires, asked, joined)
 				SELECT unit_path, workplace_id, hour, SUM(lists), MAX(last_list), SUM(new_hires), SUM(asked), SUM(joined) FROM (
@@ -298,6 +312,35 @@ func (s *Storage) RebuildDailyCounts(ctx context.Context, u *access.Principal) (
 			{`INSERT INTO recruitment_waits (unit_path, workplace_id, hour, minutes, entries)
 				SELECT unit_path, workplace_id, ` + hourOf[d]("created_at") + `, ` + waitMinutes[d] + `, count(*)
 				FROM pipeline WHERE kind = 'newhire' AND first_contact_at IS NOT NULL GROUP BY 1, 2, 3, 4`, nil},
+			{`INSERT INTO recruitment_periods (days, since_hour) VALUES ` + periods, periodArgs},
+			{`DELETE FROM recruitment_period_counts`, nil},
+			{`INSERT INTO recruitment_period_counts (days, unit_path, workplace_id, lists, last_list, new_hires, asked, joined)
+				SELECT p.days, c.unit_path, c.workplace_id, SUM(c.lists), MAX(c.last_list), SUM(c.new_hires), SUM(c.asked), SUM(c.joined)
+				FROM recruitment_counts c JOIN recruitment_periods p ON c.hour >= p.since_hour GROUP BY p.days, c.unit_path, c.workplace_id`, nil},
+			{`DELETE FROM recruitment_period_waits`, nil},
+			{`INSERT INTO recruitment_period_waits (days, unit_path, workplace_id, minutes, entries)
+				SELECT p.days, c.unit_path, c.workplace_id, c.minutes, SUM(c.entries)
+				FROM recruitment_waits c JOIN recruitment_periods p ON c.hour >= p.since_hour GROUP BY p.days, c.unit_path, c.workplace_id, c.minutes`, nil},
+			// The union's histograms first, while it has no rows for
+			// their trigger to keep a median in; then its rows with
+			// their medians, then workplace 0 from them (whose trigger
+			// counts nothing while it is missing).
+			{`DELETE FROM recruitment_union_counts`, nil},
+			{`DELETE FROM recruitment_union_waits`, nil},
+			{`INSERT INTO recruitment_union_waits (days, workplace_id, minutes, entries)
+				SELECT days, workplace_id, minutes, SUM(entries) FROM recruitment_period_waits GROUP BY days, workplace_id, minutes`, nil},
+			{`INSERT INTO recruitment_union_waits (days, workplace_id, minutes, entries)
+				SELECT days, 0, minutes, SUM(entries) FROM recruitment_period_waits GROUP BY days, minutes`, nil},
+			{`INSERT INTO recruitment_union_counts (days, workplace_id, sort_key, lists, last_list, new_hires, asked, joined, lo, hi)
+				SELECT c.days, c.workplace_id, COALESCE(w.sort_key, ''), SUM(c.lists), MAX(c.last_list), SUM(c.new_hires), SUM(c.asked), SUM(c.joined), MIN(m.lo), MIN(m.hi)
+				FROM recruitment_period_counts c LEFT JOIN workplaces w ON w.id = c.workplace_id
+				LEFT JOIN (` + medianOf("days, workplace_id", `SELECT days, workplace_id, minutes, entries AS n FROM recruitment_union_waits
+					WHERE workplace_id <> 0 AND entries > 0`) + `) m ON m.days = c.days AND m.workplace_id = c.workplace_id
+				GROUP BY c.days, c.workplace_id, w.sort_key`, nil},
+			{`INSERT INTO recruitment_union_counts (days, workplace_id, sort_key, lists, last_list, new_hires, asked, joined, workplaces)
+				SELECT p.days, 0, '', COALESCE(SUM(c.lists), 0), COALESCE(MAX(c.last_list), 0), COALESCE(SUM(c.new_hires), 0), COALESCE(SUM(c.asked), 0),
+					COALESCE(SUM(c.joined), 0), COALESCE(SUM(` + when("c.lists > 0 OR c.new_hires > 0") + `), 0)
+				FROM recruitment_periods p LEFT JOIN recruitment_union_counts c ON c.days = p.days GROUP BY p.days`, nil},
 			// The open tasks (migration 00031) depend on no day, but are
 			// counted afresh too: it mends drift and drops past days.
 			{`DELETE FROM task_counts`, nil},

@@ -63,6 +63,7 @@ func TestDailyCountsFollowChanges(t *testing.T) {
 			for i := range rows {
 				rows[i].LastList = rows[i].LastList.Truncate(time.Second).UTC()
 			}
+			total.LastList = total.LastList.Truncate(time.Second).UTC()
 			return rows, total
 		}
 		// same compares the counted figures with those counted on

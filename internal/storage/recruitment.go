@@ -1,14 +1,20 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"maps"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/verve-union/verve/internal/access"
+	"github.com/verve-union/verve/internal/clock"
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/norway"
 	"github.com/verve-union/verve/internal/pipeline"
 )
 
@@ -39,25 +45,205 @@ func ratio(a, b int) float64 {
 	return float64(a) / float64(b)
 }
 
+// RecruitmentQuery asks for the pipeline figures of the new hires who
+// entered the pipeline since Since: the first Limit workplaces (0 for all)
+// in the order of Sort (a column RecruitmentSortable accepts, "workplace"
+// otherwise), Desc for descending.
+type RecruitmentQuery struct {
+	Since time.Time
+	Sort  string
+	Desc  bool
+	Limit int
+}
+
+// recruitmentSort is one order of the figures: how Go compares two rows,
+// and the SQL terms recruitmentUnion orders by (over the columns of
+// recruitment_union_counts c).
+type recruitmentSort struct {
+	cmp func(a, b RecruitmentRow) int
+	sql []string
+}
+
+// share is a/b as a double, 0 when b is 0: as ratio computes it, so that
+// both engines order as Go does.
+func share(a, b string) string {
+	return `CASE WHEN ` + b + ` = 0 THEN 0 ELSE CAST(` + a + ` AS DOUBLE PRECISION) / ` + b + ` END`
+}
+
+// recruitmentSorts are the orders besides by workplace; ties fall back to
+// the workplace's Norwegian sort key, then its id.
+var recruitmentSorts = map[string]recruitmentSort{
+	"lists":    {func(a, b RecruitmentRow) int { return cmp.Compare(a.Lists, b.Lists) }, []string{"c.lists"}},
+	"last":     {func(a, b RecruitmentRow) int { return a.LastList.Compare(b.LastList) }, []string{"c.last_list"}},
+	"newhires": {func(a, b RecruitmentRow) int { return cmp.Compare(a.NewHires, b.NewHires) }, []string{"c.new_hires"}},
+	// By share asked, the figure that shows where asking lags; then by count.
+	"asked": {func(a, b RecruitmentRow) int {
+		return cmp.Or(cmp.Compare(a.AskedShare(), b.AskedShare()), cmp.Compare(a.Asked, b.Asked))
+	}, []string{share("c.asked", "c.new_hires"), "c.asked"}},
+	// Workplaces without a median come last in either direction
+	// (RecruitmentPage).
+	"median":   {func(a, b RecruitmentRow) int { return cmp.Compare(a.MedianDays, b.MedianDays) }, []string{"c.lo + c.hi"}},
+	"joined":   {func(a, b RecruitmentRow) int { return cmp.Compare(a.Joined, b.Joined) }, []string{"c.joined"}},
+	"joinrate": {func(a, b RecruitmentRow) int { return cmp.Compare(a.JoinRate(), b.JoinRate()) }, []string{share("c.joined", "c.new_hires")}},
+}
+
+// RecruitmentSortable reports whether the figures can be ordered by key.
+func RecruitmentSortable(key string) bool {
+	_, ok := recruitmentSorts[key]
+	return ok || key == "workplace"
+}
+
 // Recruitment computes the pipeline figures per workplace for new hires who
 // entered the pipeline since the given day, in the user's statistics scope,
-// plus the totals over all of them (WorkplaceID 0).
+// ordered by workplace, plus the totals over all of them (WorkplaceID 0).
 func (s *Storage) Recruitment(ctx context.Context, u *access.Principal, since time.Time) ([]RecruitmentRow, RecruitmentRow, error) {
-	total := RecruitmentRow{Workplace: "Totalt", MedianDays: -1}
+	rows, _, total, err := s.RecruitmentPage(ctx, u, RecruitmentQuery{Since: since})
+	return rows, total, err
+}
+
+// RecruitmentPage is Recruitment in the order asked, cut to q.Limit rows;
+// all is how many workplaces the figures hold, shown or not, and the totals
+// are over all of them.
+func (s *Storage) RecruitmentPage(ctx context.Context, u *access.Principal, q RecruitmentQuery) (rows []RecruitmentRow, all int, total RecruitmentRow, err error) {
+	total = RecruitmentRow{Workplace: "Totalt", MedianDays: -1}
 	if !u.Can(access.StatisticsRead) {
-		return nil, total, model.ErrorKey(model.EFORBIDDEN, "err.recruitment.forbidden")
+		return nil, 0, total, model.ErrorKey(model.EFORBIDDEN, "err.recruitment.forbidden")
+	}
+	if !RecruitmentSortable(q.Sort) {
+		q.Sort = "workplace"
 	}
 	// The daily counts hold whole UTC hours; the page's periods start at
 	// midnight in Oslo, which is one.
-	if since.Unix()%3600 == 0 {
-		current, err := s.dailyCountsCurrent(ctx)
-		if err != nil {
-			return nil, total, err
-		}
-		if current {
-			return s.recruitmentCounted(ctx, u, since, total)
+	counted := false
+	if q.Since.Unix()%3600 == 0 {
+		if counted, err = s.dailyCountsCurrent(ctx); err != nil {
+			return nil, 0, total, err
 		}
 	}
+	if counted {
+		// One of today's periods (00033): a union-wide reader, whose
+		// scope is every row, reads the union's sums in order.
+		var days int
+		if days, err = s.recruitmentPeriod(ctx, q.Since); err != nil {
+			return nil, 0, total, err
+		}
+		if days > 0 && u.UnionWide(access.StatisticsRead) {
+			return s.recruitmentUnion(ctx, q, total, days)
+		}
+		rows, err = s.recruitmentScoped(ctx, u, q.Since, days, &total)
+	} else {
+		rows, err = s.recruitmentOnRequest(ctx, u, q.Since, &total)
+	}
+	if err != nil {
+		return nil, 0, total, err
+	}
+	for _, row := range rows {
+		if row.LastList.After(total.LastList) {
+			total.LastList = row.LastList
+		}
+	}
+	sortRecruitment(rows, q)
+	if q.Limit > 0 && len(rows) > q.Limit {
+		return rows[:q.Limit], len(rows), total, nil
+	}
+	return rows, len(rows), total, nil
+}
+
+// RecruitmentPeriods are the periods the page offers, in days back from
+// today: the daily job keeps their figures summed (migration 00033).
+var RecruitmentPeriods = []int{30, 90, 365}
+
+// RecruitmentSince is the first moment of a period of days: midnight in
+// Oslo, days before today.
+func RecruitmentSince(today time.Time, days int) time.Time {
+	return clock.Start(today.AddDate(0, 0, -days))
+}
+
+// recruitmentPeriod returns which of today's periods (00033) starts at
+// since, in days; 0 for none.
+func (s *Storage) recruitmentPeriod(ctx context.Context, since time.Time) (int, error) {
+	var days int
+	err := s.r.QueryRowContext(ctx, `SELECT days FROM recruitment_periods WHERE since_hour = $1`, since.Unix()/3600).Scan(&days)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return days, err
+}
+
+// recruitmentScoped reads a scope's figures from the daily counts: a
+// period's sums (00033) when days names one, else the hourly counts
+// (00024) from since on, a row per unit path and workplace, summed per
+// workplace; the median from the histogram of waits in whole minutes. A
+// scope's rows are as many as its workplaces, so they are ordered in Go.
+func (s *Storage) recruitmentScoped(ctx context.Context, u *access.Principal, since time.Time, days int, total *RecruitmentRow) ([]RecruitmentRow, error) {
+	sc := u.Scope(access.StatisticsRead)
+	counts, waits, cond, arg := "recruitment_counts", "recruitment_waits", "c.hour >= $1", any(since.Unix()/3600)
+	if days > 0 {
+		counts, waits, cond, arg = "recruitment_period_counts", "recruitment_period_waits", "c.days = $1", days
+	}
+	a := access.Args{arg}
+	rows, err := s.r.QueryContext(ctx, `SELECT c.workplace_id, w.name, SUM(c.lists), MAX(c.last_list), SUM(c.new_hires), SUM(c.asked), SUM(c.joined)
+		FROM `+counts+` c JOIN workplaces w ON w.id = c.workplace_id
+		WHERE `+cond+` AND `+sc.FilterAt("c.unit_path", "c.workplace_id", &a)+`
+		GROUP BY c.workplace_id, w.name HAVING SUM(c.lists) > 0 OR SUM(c.new_hires) > 0`, a...)
+	if err != nil {
+		return nil, err
+	}
+	var out []RecruitmentRow
+	err = eachRow(rows, func() error {
+		r := RecruitmentRow{MedianDays: -1}
+		var last int64
+		if err := rows.Scan(&r.WorkplaceID, &r.Workplace, &r.Lists, &last, &r.NewHires, &r.Asked, &r.Joined); err != nil {
+			return err
+		}
+		if last > 0 {
+			r.LastList = time.Unix(last, 0).UTC()
+		}
+		total.Lists += r.Lists
+		total.NewHires += r.NewHires
+		total.Asked += r.Asked
+		total.Joined += r.Joined
+		out = append(out, r)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	a = access.Args{arg}
+	rows, err = s.r.QueryContext(ctx, `SELECT c.workplace_id, c.minutes, SUM(c.entries) FROM `+waits+` c
+		WHERE `+cond+` AND `+sc.FilterAt("c.unit_path", "c.workplace_id", &a)+`
+		GROUP BY c.workplace_id, c.minutes HAVING SUM(c.entries) > 0`, a...)
+	if err != nil {
+		return nil, err
+	}
+	hist := map[int64]map[int64]int{}
+	err = eachRow(rows, func() error {
+		var id, minutes int64
+		var n int
+		if err := rows.Scan(&id, &minutes, &n); err != nil {
+			return err
+		}
+		for _, k := range []int64{id, 0} {
+			if hist[k] == nil {
+				hist[k] = map[int64]int{}
+			}
+			hist[k][minutes] += n
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].MedianDays = medianMinutes(hist[out[i].WorkplaceID])
+	}
+	total.MedianDays = medianMinutes(hist[0])
+	return out, nil
+}
+
+// recruitmentOnRequest counts the figures from the lists and the pipeline
+// themselves, for any moment and before the daily counts are current.
+func (s *Storage) recruitmentOnRequest(ctx context.Context, u *access.Principal, since time.Time, total *RecruitmentRow) ([]RecruitmentRow, error) {
 	byID := map[int64]*RecruitmentRow{}
 	row := func(id int64, name string) *RecruitmentRow {
 		r := byID[id]
@@ -71,7 +257,7 @@ func (s *Storage) Recruitment(ctx context.Context, u *access.Principal, since ti
 	rows, err := s.r.QueryContext(ctx, `SELECT w.id, w.name, i.created_at FROM imports i JOIN workplaces w ON w.id = i.workplace_id
 		WHERE i.created_at >= $1 AND `+u.Scope(access.StatisticsRead).FilterAt("i.unit_path", "i.workplace_id", &a), a...)
 	if err != nil {
-		return nil, total, err
+		return nil, err
 	}
 	err = eachRow(rows, func() error {
 		var id int64
@@ -89,7 +275,7 @@ func (s *Storage) Recruitment(ctx context.Context, u *access.Principal, since ti
 		return nil
 	})
 	if err != nil {
-		return nil, total, err
+		return nil, err
 	}
 	days := map[int64][]float64{}
 	a = access.Args{since.UTC()}
@@ -97,7 +283,7 @@ func (s *Storage) Recruitment(ctx context.Context, u *access.Principal, since ti
 		FROM pipeline pl JOIN workplaces w ON w.id = pl.workplace_id
 		WHERE pl.kind = 'newhire' AND pl.created_at >= $1 AND `+u.Scope(access.StatisticsRead).FilterAt("pl.unit_path", "pl.workplace_id", &a), a...)
 	if err != nil {
-		return nil, total, err
+		return nil, err
 	}
 	err = eachRow(rows, func() error {
 		var id int64
@@ -130,7 +316,7 @@ func (s *Storage) Recruitment(ctx context.Context, u *access.Principal, since ti
 		return nil
 	})
 	if err != nil {
-		return nil, total, err
+		return nil, err
 	}
 	out := make([]RecruitmentRow, 0, len(byID))
 	for id, r := range byID {
@@ -138,74 +324,128 @@ func (s *Storage) Recruitment(ctx context.Context, u *access.Principal, since ti
 		out = append(out, *r)
 	}
 	total.MedianDays = median(days[0])
-	sortByWorkplace(out)
-	return out, total, nil
+	return out, nil
 }
 
-// recruitmentCounted is Recruitment from the daily counts (aggregates.go):
-// a row per workplace and hour rather than per new hire, and the median
-// from the histogram of waits in whole minutes.
-func (s *Storage) recruitmentCounted(ctx context.Context, u *access.Principal, since time.Time, total RecruitmentRow) ([]RecruitmentRow, RecruitmentRow, error) {
-	sc := u.Scope(access.StatisticsRead)
-	a := access.Args{since.Unix() / 3600}
-	rows, err := s.r.QueryContext(ctx, `SELECT c.workplace_id, w.name, SUM(c.lists), MAX(c.last_list), SUM(c.new_hires), SUM(c.asked), SUM(c.joined)
-		FROM recruitment_counts c JOIN workplaces w ON w.id = c.workplace_id
-		WHERE c.hour >= $1 AND `+sc.FilterAt("c.unit_path", "c.workplace_id", &a)+`
-		GROUP BY c.workplace_id, w.name HAVING SUM(c.lists) > 0 OR SUM(c.new_hires) > 0`, a...)
-	if err != nil {
-		return nil, total, err
+// sortRecruitment orders rows in Go as recruitmentUnion does in SQL: by
+// the chosen column, workplaces without a median last in either direction,
+// ties by name in Norwegian order (æ, ø, å after z), then by id.
+func sortRecruitment(rows []RecruitmentRow, q RecruitmentQuery) {
+	keys := make(map[int64]string, len(rows))
+	for _, r := range rows {
+		keys[r.WorkplaceID] = norway.SortKey(r.Workplace)
 	}
-	var out []RecruitmentRow
+	byName := func(a, b RecruitmentRow) int {
+		return cmp.Or(strings.Compare(keys[a.WorkplaceID], keys[b.WorkplaceID]), cmp.Compare(a.WorkplaceID, b.WorkplaceID))
+	}
+	by := byName
+	if o, ok := recruitmentSorts[q.Sort]; ok {
+		by = o.cmp
+	}
+	slices.SortStableFunc(rows, func(a, b RecruitmentRow) int {
+		if q.Sort == "median" && (a.MedianDays < 0) != (b.MedianDays < 0) {
+			if a.MedianDays < 0 {
+				return 1
+			}
+			return -1
+		}
+		c := by(a, b)
+		if q.Desc {
+			c = -c
+		}
+		return cmp.Or(c, byName(a, b))
+	})
+}
+
+// medianOf reads histograms of waits into their medians: from yields the
+// columns by (a histogram's key), minutes and n; the result by, lo and
+// hi, the minutes of the lower and upper middle entry (the same for an
+// odd count), the entry at 0-based position i being the first whose
+// running count exceeds i. Migration 00033's trigger computes the same.
+func medianOf(by, from string) string {
+	return `SELECT ` + by + `, MIN(CASE WHEN cum > (tot - 1) / 2 THEN minutes END) AS lo, MIN(CASE WHEN cum > tot / 2 THEN minutes END) AS hi
+		FROM (SELECT ` + by + `, minutes, CAST(SUM(n) OVER (PARTITION BY ` + by + ` ORDER BY minutes) AS BIGINT) AS cum,
+			CAST(SUM(n) OVER (PARTITION BY ` + by + `) AS BIGINT) AS tot FROM (` + from + `) h) r GROUP BY ` + by
+}
+
+// medianDays is the median from medianOf's lo and hi minutes, in days; -1
+// for none. It is computed as the request-time path (median) computes it
+// from days, to the last bit for waits of whole minutes.
+func medianDays(lo, hi sql.NullInt64) float64 {
+	if !lo.Valid || !hi.Valid {
+		return -1
+	}
+	const day = 24 * 60
+	return (float64(lo.Int64)/day + float64(hi.Int64)/day) / 2
+}
+
+// recruitmentUnion is RecruitmentPage for a union-wide reader from a
+// period's union sums (00033): a row per workplace with its median, so
+// the rows are ordered and cut short in SQL (by name from an index) and
+// only those shown reach Go; the totals, the count and the median are
+// workplace 0's (its median from its histogram).
+func (s *Storage) recruitmentUnion(ctx context.Context, q RecruitmentQuery, total RecruitmentRow, days int) ([]RecruitmentRow, int, RecruitmentRow, error) {
+	var all int
+	var last int64
+	var lo, hi sql.NullInt64
+	err := s.r.QueryRowContext(ctx, `WITH m AS (`+medianOf("workplace_id",
+		`SELECT workplace_id, minutes, entries AS n FROM recruitment_union_waits WHERE days = $1 AND workplace_id = 0 AND entries > 0`)+`)
+		SELECT c.workplaces, c.lists, c.last_list, c.new_hires, c.asked, c.joined, (SELECT lo FROM m), (SELECT hi FROM m)
+		FROM recruitment_union_counts c WHERE c.days = $1 AND c.workplace_id = 0`, days).Scan(&all, &total.Lists, &last, &total.NewHires, &total.Asked, &total.Joined, &lo, &hi)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, 0, total, nil
+	}
+	if err != nil {
+		return nil, 0, total, err
+	}
+	if last > 0 {
+		total.LastList = time.Unix(last, 0).UTC()
+	}
+	total.MedianDays = medianDays(lo, hi)
+
+	// The rows shown, in order, then their names.
+	dir := ""
+	if q.Desc {
+		dir = " DESC"
+	}
+	var order []string
+	if o, ok := recruitmentSorts[q.Sort]; ok {
+		if q.Sort == "median" {
+			order = append(order, "CASE WHEN c.lo IS NULL THEN 1 ELSE 0 END")
+		}
+		for _, t := range o.sql {
+			order = append(order, t+dir)
+		}
+		order = append(order, "c.sort_key", "c.workplace_id")
+	} else {
+		order = []string{"c.sort_key" + dir, "c.workplace_id" + dir}
+	}
+	orderBy := " ORDER BY " + strings.Join(order, ", ")
+	limit := ""
+	if q.Limit > 0 {
+		limit = " LIMIT " + strconv.Itoa(q.Limit)
+	}
+	query := `SELECT c.workplace_id, w.name, c.lists, c.last_list, c.new_hires, c.asked, c.joined, c.lo, c.hi
+		FROM (SELECT * FROM recruitment_union_counts c WHERE c.days = $1 AND c.workplace_id <> 0 AND (c.lists > 0 OR c.new_hires > 0)` + orderBy + limit + `) c
+		JOIN workplaces w ON w.id = c.workplace_id` + orderBy
+	rows, err := s.r.QueryContext(ctx, query, days)
+	if err != nil {
+		return nil, 0, total, err
+	}
+	out := make([]RecruitmentRow, 0, min(all, max(q.Limit, 0)))
 	err = eachRow(rows, func() error {
-		r := RecruitmentRow{MedianDays: -1}
-		var last int64
-		if err := rows.Scan(&r.WorkplaceID, &r.Workplace, &r.Lists, &last, &r.NewHires, &r.Asked, &r.Joined); err != nil {
+		var r RecruitmentRow
+		if err := rows.Scan(&r.WorkplaceID, &r.Workplace, &r.Lists, &last, &r.NewHires, &r.Asked, &r.Joined, &lo, &hi); err != nil {
 			return err
 		}
 		if last > 0 {
 			r.LastList = time.Unix(last, 0).UTC()
 		}
-		total.Lists += r.Lists
-		total.NewHires += r.NewHires
-		total.Asked += r.Asked
-		total.Joined += r.Joined
+		r.MedianDays = medianDays(lo, hi)
 		out = append(out, r)
 		return nil
 	})
-	if err != nil {
-		return nil, total, err
-	}
-	a = access.Args{since.Unix() / 3600}
-	rows, err = s.r.QueryContext(ctx, `SELECT c.workplace_id, c.minutes, SUM(c.entries) FROM recruitment_waits c
-		WHERE c.hour >= $1 AND `+sc.FilterAt("c.unit_path", "c.workplace_id", &a)+`
-		GROUP BY c.workplace_id, c.minutes HAVING SUM(c.entries) > 0`, a...)
-	if err != nil {
-		return nil, total, err
-	}
-	waits := map[int64]map[int64]int{}
-	err = eachRow(rows, func() error {
-		var id, minutes int64
-		var n int
-		if err := rows.Scan(&id, &minutes, &n); err != nil {
-			return err
-		}
-		for _, k := range []int64{id, 0} {
-			if waits[k] == nil {
-				waits[k] = map[int64]int{}
-			}
-			waits[k][minutes] += n
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, total, err
-	}
-	for i := range out {
-		out[i].MedianDays = medianMinutes(waits[out[i].WorkplaceID])
-	}
-	total.MedianDays = medianMinutes(waits[0])
-	sortByWorkplace(out)
-	return out, total, nil
+	return out, all, total, err
 }
 
 // medianMinutes is the median of a histogram of waits in minutes, in
@@ -220,32 +460,16 @@ func medianMinutes(h map[int64]int) float64 {
 	}
 	keys := slices.Sorted(maps.Keys(h))
 	// at is the i-th smallest wait (from 0).
-	at := func(i int) float64 {
+	at := func(i int) int64 {
 		for _, k := range keys {
 			if i < h[k] {
-				return float64(k) / (24 * 60)
+				return k
 			}
 			i -= h[k]
 		}
 		return -1
 	}
-	if n%2 == 1 {
-		return at(n / 2)
-	}
-	return (at(n/2-1) + at(n/2)) / 2
-}
-
-// sortByWorkplace orders rows by workplace name, then id.
-func sortByWorkplace(out []RecruitmentRow) {
-	slices.SortFunc(out, func(a, b RecruitmentRow) int {
-		if a.Workplace != b.Workplace {
-			if a.Workplace < b.Workplace {
-				return -1
-			}
-			return 1
-		}
-		return int(a.WorkplaceID - b.WorkplaceID)
-	})
+	return medianDays(sql.NullInt64{Int64: at((n - 1) / 2), Valid: true}, sql.NullInt64{Int64: at(n / 2), Valid: true})
 }
 
 // median of the values, -1 for none.

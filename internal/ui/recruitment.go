@@ -2,7 +2,6 @@ package ui
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -20,12 +19,11 @@ import (
 	"github.com/verve-union/verve/internal/clock"
 	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
-	"github.com/verve-union/verve/internal/norway"
 	"github.com/verve-union/verve/internal/storage"
 )
 
 // recruitmentPeriods are the periods the coordinator can choose, in days.
-var recruitmentPeriods = []int{30, 90, 365}
+var recruitmentPeriods = storage.RecruitmentPeriods
 
 const defaultRecruitmentDays = 90
 
@@ -51,21 +49,6 @@ var recruitmentColumns = []recruitmentColumn{
 	{"joinrate", "rec.joinrate", true},
 }
 
-// recruitmentOrder compares rows by a column; ties fall back to the
-// workplace name.
-var recruitmentOrder = map[string]func(a, b storage.RecruitmentRow) int{
-	"lists":    func(a, b storage.RecruitmentRow) int { return cmp.Compare(a.Lists, b.Lists) },
-	"last":     func(a, b storage.RecruitmentRow) int { return a.LastList.Compare(b.LastList) },
-	"newhires": func(a, b storage.RecruitmentRow) int { return cmp.Compare(a.NewHires, b.NewHires) },
-	// By share asked, the figure that shows where asking lags; then by count.
-	"asked": func(a, b storage.RecruitmentRow) int {
-		return cmp.Or(cmp.Compare(a.AskedShare(), b.AskedShare()), cmp.Compare(a.Asked, b.Asked))
-	},
-	"median":   func(a, b storage.RecruitmentRow) int { return cmp.Compare(a.MedianDays, b.MedianDays) },
-	"joined":   func(a, b storage.RecruitmentRow) int { return cmp.Compare(a.Joined, b.Joined) },
-	"joinrate": func(a, b storage.RecruitmentRow) int { return cmp.Compare(a.JoinRate(), b.JoinRate()) },
-}
-
 // recruitmentQuery is the period and order asked for; anything unknown
 // falls back to the defaults rather than failing.
 type recruitmentQuery struct {
@@ -80,7 +63,7 @@ func parseRecruitmentQuery(r *http.Request) recruitmentQuery {
 	if d, err := strconv.Atoi(v.Get("since")); err == nil && slices.Contains(recruitmentPeriods, d) {
 		q.Days = d
 	}
-	if s := v.Get("sort"); s == "workplace" || recruitmentOrder[s] != nil {
+	if s := v.Get("sort"); storage.RecruitmentSortable(s) {
 		q.Sort = s
 	}
 	q.Desc = v.Get("desc") == "1"
@@ -99,54 +82,17 @@ func (q recruitmentQuery) url(path string) string {
 // since is the first moment of the period: midnight in Oslo, days before
 // today.
 func (q recruitmentQuery) since(today time.Time) time.Time {
-	return clock.Start(today.AddDate(0, 0, -q.Days))
-}
-
-// sortRecruitment orders rows in Go: by the chosen column, workplaces
-// without a median last in either direction, ties by name in Norwegian
-// order (æ, ø, å after z, as the workplace lists elsewhere).
-func sortRecruitment(rows []storage.RecruitmentRow, q recruitmentQuery) {
-	keys := make(map[int64]string, len(rows))
-	for _, r := range rows {
-		keys[r.WorkplaceID] = norway.SortKey(r.Workplace)
-	}
-	byName := func(a, b storage.RecruitmentRow) int {
-		return cmp.Or(strings.Compare(keys[a.WorkplaceID], keys[b.WorkplaceID]), cmp.Compare(a.WorkplaceID, b.WorkplaceID))
-	}
-	by := recruitmentOrder[q.Sort]
-	if by == nil {
-		by = byName
-	}
-	slices.SortStableFunc(rows, func(a, b storage.RecruitmentRow) int {
-		if q.Sort == "median" && (a.MedianDays < 0) != (b.MedianDays < 0) {
-			if a.MedianDays < 0 {
-				return 1
-			}
-			return -1
-		}
-		c := by(a, b)
-		if q.Desc {
-			c = -c
-		}
-		return cmp.Or(c, byName(a, b))
-	})
+	return storage.RecruitmentSince(today, q.Days)
 }
 
 // loadRecruitment reads the figures for the period in the user's scope,
-// sorted as asked.
-func (h *Handler) loadRecruitment(r *http.Request, q recruitmentQuery) ([]storage.RecruitmentRow, storage.RecruitmentRow, error) {
-	rows, total, err := h.Store.Recruitment(r.Context(), access.FromContext(r.Context()), q.since(h.Store.Today()))
-	if err != nil {
-		return nil, total, err
-	}
-	// The totals' latest list is the latest of all.
-	for _, row := range rows {
-		if row.LastList.After(total.LastList) {
-			total.LastList = row.LastList
-		}
-	}
-	sortRecruitment(rows, q)
-	return rows, total, nil
+// in the order asked: the first limit rows (0 for all), how many there
+// are, and the totals. The order is the storage's: by the chosen column,
+// workplaces without a median last in either direction, ties by name in
+// Norwegian order (æ, ø, å after z, as the workplace lists elsewhere).
+func (h *Handler) loadRecruitment(r *http.Request, q recruitmentQuery, limit int) ([]storage.RecruitmentRow, int, storage.RecruitmentRow, error) {
+	return h.Store.RecruitmentPage(r.Context(), access.FromContext(r.Context()),
+		storage.RecruitmentQuery{Since: q.since(h.Store.Today()), Sort: q.Sort, Desc: q.Desc, Limit: limit})
 }
 
 // recruitmentLine is a row as the page shows it.
@@ -208,7 +154,9 @@ type recruitmentData struct {
 
 func (h *Handler) showRecruitmentPage(w http.ResponseWriter, r *http.Request) {
 	q := parseRecruitmentQuery(r)
-	rows, total, err := h.loadRecruitment(r, q)
+	// A union's workplaces are tens of thousands: the page shows the
+	// first in the order chosen, the exports all of them.
+	rows, all, total, err := h.loadRecruitment(r, q, recruitmentShown)
 	if err != nil {
 		h.serveError(w, r, err)
 		return
@@ -235,10 +183,8 @@ func (h *Handler) showRecruitmentPage(w http.ResponseWriter, r *http.Request) {
 		hd.Href = next.url("/recruitment")
 		d.Columns = append(d.Columns, hd)
 	}
-	// A union's workplaces are tens of thousands: the page shows the
-	// first in the order chosen, the exports all of them.
-	d.All = len(rows)
-	for _, row := range rows[:min(len(rows), recruitmentShown)] {
+	d.All = all
+	for _, row := range rows {
 		d.Rows = append(d.Rows, newRecruitmentLine(row, lang))
 	}
 	if total.NewHires > 0 {
@@ -291,7 +237,7 @@ func (h *Handler) exportRecruitment(w http.ResponseWriter, r *http.Request, form
 		return
 	}
 	q := parseRecruitmentQuery(r)
-	rows, total, err := h.loadRecruitment(r, q)
+	rows, _, total, err := h.loadRecruitment(r, q, 0)
 	if err != nil {
 		h.serveError(w, r, err)
 		return

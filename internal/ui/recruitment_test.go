@@ -396,38 +396,6 @@ func TestRecruitmentPageAndExports(t *testing.T) {
 	}
 }
 
-func TestSortRecruitment(t *testing.T) {
-	rows := []storage.RecruitmentRow{
-		{WorkplaceID: 1, Workplace: "Øya skole", MedianDays: -1, Joined: 2},
-		{WorkplaceID: 2, Workplace: "Aker sykehus", MedianDays: 4, Joined: 5},
-		{WorkplaceID: 3, Workplace: "Zeta AS", MedianDays: 1.5, Joined: 2},
-		{WorkplaceID: 4, Workplace: "Ålesund kommune", MedianDays: 9, Joined: 0},
-	}
-	ids := func(q recruitmentQuery) []int64 {
-		rs := slices.Clone(rows)
-		sortRecruitment(rs, q)
-		var out []int64
-		for _, r := range rs {
-			out = append(out, r.WorkplaceID)
-		}
-		return out
-	}
-	for _, c := range []struct {
-		q    recruitmentQuery
-		want []int64
-	}{
-		{recruitmentQuery{Sort: "workplace"}, []int64{2, 3, 1, 4}}, // æ, ø, å after z
-		{recruitmentQuery{Sort: "workplace", Desc: true}, []int64{4, 1, 3, 2}},
-		{recruitmentQuery{Sort: "joined", Desc: true}, []int64{2, 3, 1, 4}}, // ties by name
-		{recruitmentQuery{Sort: "median"}, []int64{3, 2, 4, 1}},             // no median last
-		{recruitmentQuery{Sort: "median", Desc: true}, []int64{4, 2, 3, 1}}, // still last
-	} {
-		if got := ids(c.q); !slices.Equal(got, c.want) {
-			t.Errorf("%+v: %v, want %v", c.q, got, c.want)
-		}
-	}
-}
-
 func TestSettingsForm(t *testing.T) {
 	for _, engine := range storagetest.Engines {
 		t.Run(engine, func(t *testing.T) {
