@@ -249,6 +249,27 @@ func (s *Storage) dailyCountsCurrent(ctx context.Context) (bool, error) {
 	return y == dy && m == dm && d == dd, nil
 }
 
+// stewardRecount counts steward_counts afresh for the day in
+// steward_counts_day, as its triggers (00024) keep it, and writes only the
+// units whose counts differ: the triggers of 00032 roll each written row
+// up to its subtree's rows.
+var stewardRecount = []string{
+	`DROP TABLE IF EXISTS fresh_steward_counts`,
+	`CREATE TEMP TABLE fresh_steward_counts AS SELECT u.id AS unit_id,
+		(SELECT count(*) FROM workplaces w WHERE w.unit_id = u.id) AS workplaces,
+		(SELECT count(*) FROM roles r WHERE r.unit_id = u.id AND r.workplace_id IS NULL AND r.role IN ` + stewardRoles + `
+			AND (r.end_date IS NULL OR r.end_date > (SELECT day FROM steward_counts_day))) AS stewards,
+		(SELECT count(DISTINCT r.workplace_id) FROM roles r WHERE r.unit_id = u.id AND r.workplace_id IS NOT NULL AND r.role IN ` + stewardRoles + `
+			AND (r.end_date IS NULL OR r.end_date > (SELECT day FROM steward_counts_day))) AS covered
+		FROM org_units u`,
+	`DELETE FROM steward_counts WHERE unit_id NOT IN (SELECT unit_id FROM fresh_steward_counts)`,
+	`INSERT INTO steward_counts (unit_id, workplaces, stewards, covered) SELECT f.unit_id, f.workplaces, f.stewards, f.covered
+		FROM fresh_steward_counts f WHERE NOT EXISTS (SELECT 1 FROM steward_counts c WHERE c.unit_id = f.unit_id
+			AND c.workplaces = f.workplaces AND c.stewards = f.stewards AND c.covered = f.covered)
+		ON CONFLICT (unit_id) DO UPDATE SET workplaces = excluded.workplaces, stewards = excluded.stewards, covered = excluded.covered`,
+	`DROP TABLE fresh_steward_counts`,
+}
+
 // RebuildDailyCounts counts the steward counts for today and the
 // recruitment figures afresh, once a day: the worker's job for what
 // changes by date, and the repair for any drift. It returns how many
@@ -275,28 +296,18 @@ func (s *Storage) RebuildDailyCounts(ctx context.Context, u *access.Principal) (
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		today := date(s.today())
+		if _, err := tx.ExecContext(ctx, `UPDATE steward_counts_day SET day = $1`, today); err != nil {
+			return err
+		}
+		for _, q := range stewardRecount {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
 		for _, q := range []struct {
 			sql  string
 			args []any
 		}{
-			{`UPDATE steward_counts_day SET day = $1`, []any{today}},
-			// Only the units whose counts differ are written: the
-			// triggers of 00032 roll each written row up to its
-			// subtree's rows.
-			{`DROP TABLE IF EXISTS fresh_steward_counts`, nil},
-			{`CREATE TEMP TABLE fresh_steward_counts AS SELECT u.id AS unit_id,
-				(SELECT count(*) FROM workplaces w WHERE w.unit_id = u.id) AS workplaces,
-				(SELECT count(*) FROM roles r WHERE r.unit_id = u.id AND r.workplace_id IS NULL AND r.role IN ` + stewardRoles + `
-					AND (r.end_date IS NULL OR r.end_date > (SELECT day FROM steward_counts_day))) AS stewards,
-				(SELECT count(DISTINCT r.workplace_id) FROM roles r WHERE r.unit_id = u.id AND r.workplace_id IS NOT NULL AND r.role IN ` + stewardRoles + `
-					AND (r.end_date IS NULL OR r.end_date > (SELECT day FROM steward_counts_day))) AS covered
-				FROM org_units u`, nil},
-			{`DELETE FROM steward_counts WHERE unit_id NOT IN (SELECT unit_id FROM fresh_steward_counts)`, nil},
-			{`INSERT INTO steward_counts (unit_id, workplaces, stewards, covered) SELECT f.unit_id, f.workplaces, f.stewards, f.covered
-				FROM fresh_steward_counts f WHERE NOT EXISTS (SELECT 1 FROM steward_counts c WHERE c.unit_id = f.unit_id
-					AND c.workplaces = f.workplaces AND c.stewards = f.stewards AND c.covered = f.covered)
-				ON CONFLICT (unit_id) DO UPDATE SET workplaces = excluded.workplaces, stewards = excluded.stewards, covered = excluded.covered`, nil},
-			{`DROP TABLE fresh_steward_counts`, nil},
 			// The periods go first: with none, the triggers of 00033
 			// have nothing to add the recounted hours to.
 			{`DELETE FROM recruitment_periods`, nil},
