@@ -21,7 +21,12 @@ import (
 	"github.com/verve-union/verve/internal/benchmem"
 )
 
-func BenchmarkHomeFigures(b *testing.B) {
+// seededForBench opens the seeded database VERVE_BENCH_DB names (a SQLite
+// path or sqlite:path, or a PostgreSQL address) and runs the daily counts,
+// as the worker does; without one the benchmark is skipped. Bench a copy:
+// the daily job writes.
+func seededForBench(b *testing.B) *Storage {
+	b.Helper()
 	dsn := os.Getenv("VERVE_BENCH_DB")
 	if dsn == "" {
 		b.Skip("VERVE_BENCH_DB names no seeded database")
@@ -29,15 +34,20 @@ func BenchmarkHomeFigures(b *testing.B) {
 	if !strings.Contains(dsn, ":") || strings.HasPrefix(dsn, "/") {
 		dsn = "sqlite:" + dsn
 	}
-	ctx := context.Background()
-	s, err := OpenWith(ctx, dsn, Options{})
+	s, err := OpenWith(context.Background(), dsn, Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer s.Close()
-	if _, err := s.RebuildDailyCounts(ctx, access.System("bench")); err != nil {
+	b.Cleanup(func() { s.Close() })
+	if _, err := s.RebuildDailyCounts(context.Background(), access.System("bench")); err != nil {
 		b.Fatal(err)
 	}
+	return s
+}
+
+func BenchmarkHomeFigures(b *testing.B) {
+	ctx := context.Background()
+	s := seededForBench(b)
 	for _, name := range []string{"admin", "vervekoordinator", "tillitsvalgt"} {
 		user, err := s.UserByUsername(ctx, name)
 		if err != nil {

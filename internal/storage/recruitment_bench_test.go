@@ -2,8 +2,6 @@ package storage
 
 import (
 	"context"
-	"os"
-	"strings"
 	"testing"
 	"time"
 
@@ -21,22 +19,8 @@ import (
 // days. It reports the CPU time per read; bench a copy, as the daily job
 // writes.
 func BenchmarkRecruitmentScale(b *testing.B) {
-	dsn := os.Getenv("VERVE_BENCH_DB")
-	if dsn == "" {
-		b.Skip("VERVE_BENCH_DB names no seeded database")
-	}
-	if !strings.Contains(dsn, ":") || strings.HasPrefix(dsn, "/") {
-		dsn = "sqlite:" + dsn
-	}
 	ctx := context.Background()
-	s, err := OpenWith(ctx, dsn, Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close() })
-	if _, err := s.RebuildDailyCounts(ctx, access.System("bench")); err != nil {
-		b.Fatal(err)
-	}
+	s := seededForBench(b)
 	var region string
 	if err := s.r.QueryRow(`SELECT path FROM org_units WHERE kind = 'region' ORDER BY path LIMIT 1`).Scan(&region); err != nil {
 		b.Fatal(err)
