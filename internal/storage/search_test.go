@@ -239,6 +239,29 @@ func TestPersonWordsFollowChanges(t *testing.T) {
 	})
 }
 
+// TestPersonWordsGoWithThePerson: a person deleted by any path takes their
+// words along (a foreign key on PostgreSQL, a trigger on SQLite, 00034).
+func TestPersonWordsGoWithThePerson(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		f := newFixture(t, s)
+		p := f.person(t, "Sigrun", "Haugland", f.wA)
+		kept := f.person(t, "Sigrun", "Berg", f.wA)
+		if n := count(t, s, `SELECT count(*) FROM person_words WHERE person_id = $1`, p.ID); n == 0 {
+			t.Fatal("the person has no words to lose")
+		}
+		if _, err := s.w.Exec(`DELETE FROM persons WHERE id = $1`, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(t, s, `SELECT count(*) FROM person_words WHERE person_id = $1`, p.ID); n != 0 {
+			t.Errorf("%d words of the deleted person left", n)
+		}
+		same := storedWords(t, s, kept.ID)
+		if want := keyWords(t, s, kept.ID); !slices.Equal(same, want) {
+			t.Errorf("the other person's words: %v, want %v", same, want)
+		}
+	})
+}
+
 // TestPersonWordsFromRegister: the first load writes its members' words
 // at its end, and a later load's new name replaces the old.
 func TestPersonWordsFromRegister(t *testing.T) {
