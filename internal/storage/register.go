@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"io"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -59,6 +60,7 @@ func (s *Storage) SyncRegister(ctx context.Context, u *access.Principal, src reg
 		return nil, err
 	}
 	defer conn.Close()
+	defer lowerMemoryLimit(regMemoryLimit)()
 	if s.dialect == SQLite {
 		restore, err := loadCache(ctx, conn)
 		if err != nil {
@@ -91,14 +93,24 @@ func (s *Storage) SyncRegister(ctx context.Context, u *access.Principal, src reg
 	return rep, nil
 }
 
-// regCacheKiB is the SQLite page cache of a load's connection. With the
-// writer's default of 2 MB, a load's transaction outgrows the cache at
-// once: its dirty pages spill to the WAL and are read back for each insert
-// into the persons' unique fødselsnummer index (random keys). Building
-// the indexes afterwards sorts in as much again: at 1,000,000 members,
-// 32 MB took the first load's peak RSS to 335 MB, 16 MB to 275 MB (issue
-// 12 allows 300).
-const regCacheKiB = 16384
+// The SQLite page cache of a load's connection, while it writes rows and
+// while it sorts (words, counts, indexes). With the writer's default of
+// 2 MB a load's transaction outgrows the cache at once: its dirty pages
+// spill to the WAL and are read back for each insert into the persons'
+// unique fødselsnummer index (random keys); 64 MB took a million members'
+// rows from 63 s to 48. A sort takes as much memory again as the cache
+// (its runs are the cache's size), so the load sorts with 16 MB: at 64 MB
+// the peak RSS reached 425 MB (issue 12 allows 300).
+const (
+	regCacheKiB     = 65536
+	regSortCacheKiB = 16384
+)
+
+// regMemoryLimit holds the Go heap of a load near what it uses: with the
+// runtime's default (twice the live heap) a million members' maps and rows
+// in flight took 176 MB, and the page cache above would not fit beside
+// them.
+const regMemoryLimit = 128 << 20
 
 // loadCache enlarges conn's page cache for a load and returns what sets it
 // back: the connection goes back to the writer's pool.
@@ -107,12 +119,28 @@ func loadCache(ctx context.Context, conn *sql.Conn) (func(), error) {
 	if err := conn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&was); err != nil {
 		return nil, err
 	}
-	if _, err := conn.ExecContext(ctx, `PRAGMA cache_size = -`+strconv.Itoa(regCacheKiB)); err != nil {
+	if err := setCache(ctx, conn, -regCacheKiB); err != nil {
 		return nil, err
 	}
-	return func() {
-		conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = `+strconv.FormatInt(was, 10))
-	}, nil
+	return func() { setCache(context.WithoutCancel(ctx), conn, was) }, nil
+}
+
+// setCache sets the page cache of a SQLite connection: pages, or KiB when
+// negative.
+func setCache(ctx context.Context, ex execer, size int64) error {
+	_, err := ex.ExecContext(ctx, `PRAGMA cache_size = `+strconv.FormatInt(size, 10))
+	return err
+}
+
+// lowerMemoryLimit lowers the Go runtime's soft memory limit to at most
+// limit and returns what restores it.
+func lowerMemoryLimit(limit int64) func() {
+	was := debug.SetMemoryLimit(-1)
+	if was <= limit {
+		return func() {}
+	}
+	debug.SetMemoryLimit(limit)
+	return func() { debug.SetMemoryLimit(was) }
 }
 
 // regRun is one load in progress.
@@ -566,6 +594,11 @@ func (r *regRun) load(src register.Source) (err error) {
 		// What follows writes at once.
 		r.bulk.close()
 		r.bulk = nil
+	}
+	if r.s.dialect == SQLite {
+		if err := setCache(r.ctx, r.tx, -regSortCacheKiB); err != nil {
+			return err
+		}
 	}
 	for _, def := range append(r.counts, r.indexes...) {
 		if _, err := r.tx.ExecContext(r.ctx, def); err != nil {

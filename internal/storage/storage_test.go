@@ -40,6 +40,23 @@ func TestOpenRejectsBadDSN(t *testing.T) {
 	}
 }
 
+// TestSQLiteConnections: a new SQLite database has 8 KiB pages and WAL,
+// and a reader cannot write.
+func TestSQLiteConnections(t *testing.T) {
+	s := OpenTest(t, "sqlite")
+	var size int
+	var mode string
+	if err := s.r.QueryRow(`PRAGMA page_size`).Scan(&size); err != nil || size != 8192 {
+		t.Errorf("page size %d (%v), want 8192", size, err)
+	}
+	if err := s.r.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal mode %q (%v), want wal", mode, err)
+	}
+	if _, err := s.r.Exec(`INSERT INTO settings (key, value) VALUES ('x', 'y')`); err == nil {
+		t.Error("a reader wrote")
+	}
+}
+
 func TestDatesRoundTrip(t *testing.T) {
 	engines(t, func(t *testing.T, s *Storage) {
 		d := time.Date(1987, 2, 28, 0, 0, 0, 0, time.UTC)
