@@ -159,6 +159,7 @@ type regRun struct {
 	loadID       int64
 	root         unitRef
 	units        map[unitKey]unitRef
+	coded        map[int64]bool     // the units with a code
 	workplaces   map[string]unitRef // orgnr → the workplace (id) and its unit's path
 	provisional  map[string]bool    // orgnr → created this load for a further employer, not yet placed
 	seen         map[uint64]int64   // member number (regKey) → person, this load
@@ -172,12 +173,12 @@ type regRun struct {
 	// members Verve made), by keys of their identifiers (regKey), so a
 	// new row finds its echo or possible match without a query.
 	byFnr, byEmail, byMobile, byNameBirth map[uint64]int64
-	prefetched                            map[string]*known  // this batch's known members by number (PostgreSQL)
-	bulk                                  bulkSink           // the first load writes new members in batches
-	counts                                []string           // what counts afresh what the dropped triggers kept, before the indexes
-	indexes                               []string           // what rebuilds the indexes, triggers and foreign keys dropped for the first load
-	ids                                   map[string][]int64 // ids reserved for bulk rows, per table
-	nextIDs                               map[string]int64   // SQLite: the next id per table
+	prefetched                            map[string]*known   // this batch's known members by number (PostgreSQL)
+	bulk                                  bulkSink            // the first load writes new members in batches
+	counts                                []string            // what counts afresh what the dropped triggers kept, before the indexes
+	indexes                               []string            // what rebuilds the indexes, triggers and foreign keys dropped for the first load
+	ids                                   map[string]*idBlock // PostgreSQL: ids reserved for bulk rows, per table
+	nextIDs                               map[string]int64    // SQLite: the next id per table
 	hashKey                               []byte
 	stmts                                 map[string]*sql.Stmt
 	tasks                                 int
@@ -384,15 +385,19 @@ func nameBirth(first, last string, birth time.Time) string {
 var regBulkTables = []struct {
 	table string
 	cols  []string
+	few   bool // tens of thousands of rows at most: its constraints stay (dropForeignKeys)
 }{
+	{"org_units", []string{"id", "parent_id", "kind", "name", "sort_key", "path", "code"}, true},
+	{"workplaces", []string{"id", "unit_id", "name", "sort_key", "orgnr"}, true},
 	{"persons", []string{"id", "first_name", "last_name", "sort_key", "search_key", "birth_date", "fnr_hash", "email", "mobile", "address",
-		"postal_code", "postal_place", "unit_id", "unit_path", "workplace_id", "member_status", "created_at", "updated_at", "member_no", "address_protection"}},
-	{"memberships", []string{"id", "person_id", "type", "status", "start_date", "end_date", "dues_status", "paid_up_to", "recruited_by"}},
-	{"employments", []string{"person_id", "workplace_id", "start_date", "source"}},
-	{"roles", []string{"person_id", "role", "unit_id", "start_date", "end_date", "source"}},
-	{"register_values", []string{"person_id", "hashes", "load_id"}},
-	{"person_words", []string{"word", "person_id"}}, // on PostgreSQL (create)
-	{"dues_payments", []string{"membership_id", "month", "amount_ore", "source", "recorded_at"}},
+		"postal_code", "postal_place", "unit_id", "unit_path", "workplace_id", "member_status", "created_at", "updated_at", "member_no", "address_protection"}, false},
+	{"memberships", []string{"id", "person_id", "type", "status", "start_date", "end_date", "dues_status", "paid_up_to", "recruited_by"}, false},
+	{"employments", []string{"person_id", "workplace_id", "start_date", "source"}, false},
+	{"roles", []string{"person_id", "role", "unit_id", "start_date", "end_date", "source"}, false},
+	{"register_values", []string{"person_id", "hashes", "load_id"}, false},
+	{"person_words", []string{"word", "person_id"}, false}, // on PostgreSQL (create)
+	{"dues_payments", []string{"membership_id", "month", "amount_ore", "source", "recorded_at"}, false},
+	{"audit_log", []string{"at", "user_id", "username", "action", "entity", "entity_id", "fields", "person_id", "detail", "remote_addr"}, true},
 }
 
 // add writes a row of one of regBulkTables: batched on the first load,
@@ -426,9 +431,29 @@ func (r *regRun) add(table string, values ...any) (int64, error) {
 	return id, r.bulk.Add(table, append([]any{id}, values...)...)
 }
 
+// audit records a change to a unit or workplace (no person's) in the
+// audit log: with the bulk rows on the first load, as Storage.audit does.
+func (r *regRun) audit(action, entity string, id int64, fields []string, detail string) error {
+	if r.bulk == nil {
+		return r.s.audit(r.ctx, r.tx, r.u, action, entity, id, fields, 0, detail)
+	}
+	_, err := r.add("audit_log", r.s.now().UTC(), nullID(r.u.UserID), r.u.Username, action, entity, nullID(id), strings.Join(fields, ","), nil, detail, r.u.RemoteAddr)
+	return err
+}
+
+// written writes the bulk rows held so far (the first load), before a
+// statement that may change one of them.
+func (r *regRun) written() error {
+	if r.bulk == nil {
+		return nil
+	}
+	return r.bulk.Flush()
+}
+
 // nextID reserves an id for a bulk row: from the table's sequence on
-// PostgreSQL (a thousand at a time, so others inserting meanwhile get
-// other ids), after the largest on SQLite (the load holds the only writer).
+// PostgreSQL, in blocks that grow from a thousand (so others inserting
+// meanwhile get other ids, and a small load does not leave a large gap),
+// after the largest on SQLite (the load holds the only writer).
 func (r *regRun) nextID(table string) (int64, error) {
 	if r.s.dialect == SQLite {
 		if _, ok := r.nextIDs[table]; !ok {
@@ -442,24 +467,44 @@ func (r *regRun) nextID(table string) (int64, error) {
 		r.nextIDs[table]++
 		return id, nil
 	}
-	if len(r.ids[table]) == 0 {
-		rows, err := r.tx.QueryContext(r.ctx, `SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, 1000)`, table)
+	src := r.ids[table]
+	if src == nil {
+		// The sequence is named once: pg_get_serial_sequence in the query
+		// below ran for every row (7.3 of a million members' 85 s).
+		src = &idBlock{}
+		if err := r.tx.QueryRowContext(r.ctx, `SELECT pg_get_serial_sequence($1, 'id')`, table).Scan(&src.seq); err != nil {
+			return 0, err
+		}
+		r.ids[table] = src
+	}
+	if len(src.ids) == 0 {
+		// Each query waits for the COPY in flight on the connection:
+		// 2,000 blocks of a thousand took 8.8 s at a million members.
+		src.size = min(max(2*src.size, 1000), 65536)
+		rows, err := r.tx.QueryContext(r.ctx, `SELECT nextval(`+sqlString(src.seq)+`::regclass) FROM generate_series(1, `+strconv.Itoa(src.size)+`)`)
 		if err != nil {
 			return 0, err
 		}
 		err = eachRow(rows, func() error {
 			var id int64
 			err := rows.Scan(&id)
-			r.ids[table] = append(r.ids[table], id)
+			src.ids = append(src.ids, id)
 			return err
 		})
 		if err != nil {
 			return 0, err
 		}
 	}
-	id := r.ids[table][0]
-	r.ids[table] = r.ids[table][1:]
+	id := src.ids[0]
+	src.ids = src.ids[1:]
 	return id, nil
+}
+
+// idBlock is a PostgreSQL table's ids reserved for a load.
+type idBlock struct {
+	seq  string  // the sequence
+	size int     // of the last block
+	ids  []int64 // what is left of it
 }
 
 // stmt prepares q once per load.
@@ -768,11 +813,17 @@ func (r *regRun) dropIndexes() error {
 // the load updated meanwhile.
 func (r *regRun) dropTriggers() error {
 	tables := sqlSet("persons", "memberships", "employments", "roles")
-	q := `SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ` + tables + ` AND name NOT LIKE 'auth\_version%' ESCAPE '\'`
+	// Of the workplaces' triggers, those that count them per unit: each
+	// new workplace updated its unit's row of steward_counts, and on
+	// PostgreSQL every update of a row in one transaction lengthens the
+	// chain of its versions the next must walk (12.9 s for 16,377
+	// workplaces at a million members).
+	q := `SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'trigger' AND (tbl_name IN ` + tables + `
+		OR tbl_name = 'workplaces' AND name LIKE 'steward\_counts%' ESCAPE '\') AND name NOT LIKE 'auth\_version%' ESCAPE '\'`
 	if r.s.dialect == Postgres {
 		q = `SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
-			WHERE c.relnamespace = current_schema()::regnamespace AND c.relname IN ` + tables + ` AND NOT t.tgisinternal
-			AND t.tgname NOT LIKE 'auth\_version%' ESCAPE '\'`
+			WHERE c.relnamespace = current_schema()::regnamespace AND NOT t.tgisinternal AND (c.relname IN ` + tables + `
+			OR c.relname = 'workplaces' AND t.tgname LIKE 'steward\_counts%' ESCAPE '\') AND t.tgname NOT LIKE 'auth\_version%' ESCAPE '\'`
 	}
 	rows, err := r.tx.QueryContext(r.ctx, q)
 	if err != nil {
@@ -822,7 +873,9 @@ func (r *regRun) dropTriggers() error {
 func (r *regRun) dropForeignKeys() error {
 	var tables []string
 	for _, t := range regBulkTables {
-		tables = append(tables, t.table)
+		if !t.few {
+			tables = append(tables, t.table)
+		}
 	}
 	rows, err := r.tx.QueryContext(r.ctx, `SELECT c.relname, k.conname, pg_get_constraintdef(k.oid) FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
 		WHERE (k.contype = 'f' OR k.contype = 'u' AND c.relname IN `+regIndexTables+` OR k.contype = 'p' AND c.relname = 'person_words')
@@ -921,7 +974,7 @@ func (r *regRun) prepare() error {
 	r.first = n == 0
 	r.rep.First = r.first
 	r.byFnr, r.byEmail, r.byMobile, r.byNameBirth = map[uint64]int64{}, map[uint64]int64{}, map[uint64]int64{}, map[uint64]int64{}
-	r.ids, r.nextIDs = map[string][]int64{}, map[string]int64{}
+	r.ids, r.nextIDs = map[string]*idBlock{}, map[string]int64{}
 	rows, err := tx.QueryContext(ctx, `SELECT id, COALESCE(fnr_hash, ''), email, mobile, first_name, last_name, birth_date FROM persons WHERE member_no IS NULL`)
 	if err != nil {
 		return err
@@ -963,7 +1016,7 @@ func (r *regRun) prepare() error {
 		}
 		r.bulk = b
 	}
-	r.units = map[unitKey]unitRef{}
+	r.units, r.coded = map[unitKey]unitRef{}, map[int64]bool{}
 	rows, err = tx.QueryContext(ctx, `SELECT id, COALESCE(parent_id, 0), kind, name, code, path FROM org_units ORDER BY id`)
 	if err != nil {
 		return err
@@ -1018,6 +1071,7 @@ func (r *regRun) prepare() error {
 func (r *regRun) remember(parent int64, kind model.UnitKind, code, name string, u unitRef) {
 	if code != "" {
 		r.units[unitKey{parent, kind, "c:" + code}] = u
+		r.coded[u.id] = true
 	}
 	if k := (unitKey{parent, kind, "n:" + norway.Fold(name)}); name != "" {
 		if _, ok := r.units[k]; !ok {
@@ -1035,9 +1089,14 @@ func (r *regRun) unit(parent unitRef, kind model.UnitKind, ref register.UnitRef)
 		}
 	}
 	if ref.Name != "" {
-		if u, ok := r.units[unitKey{parent.id, kind, "n:" + norway.Fold(ref.Name)}]; ok {
+		// By name only a unit without a code: one with another code of
+		// the same name (clubs named for their employer) is another unit.
+		if u, ok := r.units[unitKey{parent.id, kind, "n:" + norway.Fold(ref.Name)}]; ok && (ref.Code == "" || !r.coded[u.id]) {
 			if ref.Code != "" {
 				// The unit Verve knew by name gets the register's code.
+				if err := r.written(); err != nil {
+					return u, err
+				}
 				if err := r.exec(`UPDATE org_units SET code = $1 WHERE id = $2 AND code = ''`, ref.Code, u.id); err != nil {
 					return u, err
 				}
@@ -1052,18 +1111,27 @@ func (r *regRun) unit(parent unitRef, kind model.UnitKind, ref register.UnitRef)
 	}
 	var u unitRef
 	var err error
-	u.id, err = r.insert(`INSERT INTO org_units (parent_id, kind, name, sort_key, path, code) VALUES ($1, $2, $3, $4, $5, $6)`,
-		parent.id, kind, name, norway.SortKey(name), parent.path+"new/", ref.Code)
-	if err != nil {
-		return u, err
+	if r.bulk != nil {
+		// Its id first, so that its path is written with it.
+		if u.id, err = r.nextID("org_units"); err != nil {
+			return u, err
+		}
+		u.path = parent.path + strconv.FormatInt(u.id, 10) + "/"
+		err = r.bulk.Add("org_units", u.id, parent.id, kind, name, norway.SortKey(name), u.path, ref.Code)
+	} else {
+		u.id, err = r.insert(`INSERT INTO org_units (parent_id, kind, name, sort_key, path, code) VALUES ($1, $2, $3, $4, $5, $6)`,
+			parent.id, kind, name, norway.SortKey(name), parent.path+"new/", ref.Code)
+		if err == nil {
+			u.path = parent.path + strconv.FormatInt(u.id, 10) + "/"
+			err = r.exec(`UPDATE org_units SET path = $1 WHERE id = $2`, u.path, u.id)
+		}
 	}
-	u.path = parent.path + strconv.FormatInt(u.id, 10) + "/"
-	if err := r.exec(`UPDATE org_units SET path = $1 WHERE id = $2`, u.path, u.id); err != nil {
+	if err != nil {
 		return u, err
 	}
 	r.remember(parent.id, kind, ref.Code, name, u)
 	r.rep.Units++
-	return u, r.s.audit(r.ctx, r.tx, r.u, "create", "org_unit", u.id, []string{"kind", "name", "parent_id", "code"}, 0, name)
+	return u, r.audit("create", "org_unit", u.id, []string{"kind", "name", "parent_id", "code"}, name)
 }
 
 // place finds (or creates) the row's region, branch and club: the deepest
@@ -1140,12 +1208,15 @@ func (r *regRun) workplace(orgnr, name string, unit unitRef, own bool) (unitRef,
 			return w, nil
 		}
 		delete(r.provisional, orgnr)
+		if err := r.written(); err != nil {
+			return w, err
+		}
 		if err := r.exec(`UPDATE workplaces SET unit_id = $1 WHERE id = $2`, unit.id, w.id); err != nil {
 			return w, err
 		}
 		w.unitID, w.path = unit.id, unit.path
 		r.workplaces[orgnr] = w
-		return w, r.s.audit(r.ctx, r.tx, r.u, "update", "workplace", w.id, []string{"unit_id"}, 0, name)
+		return w, r.audit("update", "workplace", w.id, []string{"unit_id"}, name)
 	}
 	if !own {
 		r.provisional[orgnr] = true
@@ -1155,12 +1226,12 @@ func (r *regRun) workplace(orgnr, name string, unit unitRef, own bool) (unitRef,
 	}
 	w := unitRef{unitID: unit.id, path: unit.path}
 	var err error
-	if w.id, err = r.insert(`INSERT INTO workplaces (unit_id, name, sort_key, orgnr) VALUES ($1, $2, $3, $4)`, unit.id, name, norway.SortKey(name), orgnr); err != nil {
+	if w.id, err = r.add("workplaces", unit.id, name, norway.SortKey(name), orgnr); err != nil {
 		return w, err
 	}
 	r.workplaces[orgnr] = w
 	r.rep.Workplaces++
-	return w, r.s.audit(r.ctx, r.tx, r.u, "create", "workplace", w.id, []string{"name", "orgnr", "unit_id"}, 0, name)
+	return w, r.audit("create", "workplace", w.id, []string{"name", "orgnr", "unit_id"}, name)
 }
 
 // known is a person Verve already has, as a row finds them.

@@ -827,3 +827,51 @@ func TestRegisterRecruiterLaterInFile(t *testing.T) {
 		}
 	})
 }
+
+// TestRegisterUnitsByCode: clubs are told apart by their codes, also when
+// two of them share a name (clubs named for their employer); a row
+// without a code finds its club by name. Every unit and workplace the
+// first load creates is in the audit log.
+func TestRegisterUnitsByCode(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		admin, _ := regAdmin(t, s)
+		rep := load(t, s, admin, register.Options{},
+			member("1001", "Kari", nil),
+			member("1002", "Ola", func(r *register.Record) { r.Club.Code = "C9" }),
+			member("1003", "Per", func(r *register.Record) { r.Club.Code = "" }),
+		)
+		if !rep.Committed || rep.Failed != 0 {
+			t.Fatalf("report: %+v", rep)
+		}
+		club := func(no string) (id int64, code string) {
+			t.Helper()
+			err := s.r.QueryRow(`SELECT o.id, o.code FROM persons p JOIN org_units o ON o.id = p.unit_id WHERE p.member_no = $1`, no).Scan(&id, &code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return id, code
+		}
+		c1, code1 := club("1001")
+		c9, code9 := club("1002")
+		byName, _ := club("1003")
+		if c1 == c9 || code1 != "C1" || code9 != "C9" {
+			t.Errorf("clubs C1 and C9 of one name: units %d (%s) and %d (%s), want two", c1, code1, c9, code9)
+		}
+		if byName != c1 {
+			t.Errorf("a row without a code went to unit %d, want the first of its name (%d)", byName, c1)
+		}
+		if rep.Units != 4 { // region, branch, two clubs
+			t.Errorf("%d units created, want 4", rep.Units)
+		}
+		for entity, want := range map[string]int{"org_unit": rep.Units, "workplace": rep.Workplaces} {
+			n := count(t, s, `SELECT count(*) FROM audit_log a WHERE a.action = 'create' AND a.entity = $1
+				AND NOT (a.entity = 'org_unit' AND a.entity_id IN (SELECT id FROM org_units WHERE parent_id IS NULL))`, entity)
+			if n != want || want == 0 {
+				t.Errorf("%d %s creations in the audit log, want %d", n, entity, want)
+			}
+		}
+		if n := count(t, s, `SELECT count(*) FROM org_units WHERE path NOT LIKE '%/' || id || '/'`); n != 0 {
+			t.Errorf("%d units whose path does not end in their id", n)
+		}
+	})
+}
