@@ -75,7 +75,8 @@ func personScope(u *access.Principal, a *access.Args) string {
 // the indexes of unit paths and workplaces, and reads an employed
 // person's sort key only once cond holds for them, so a list drawn from
 // it costs what the scope holds, and no person outside the scope is read
-// for it (no oracle, not even by its time).
+// for it (no oracle, not even by its time). A subquery in cond should end
+// in perPerson's fence, or PostgreSQL may join it whole.
 func personsInReach(u *access.Principal, a *access.Args, cond func(id string) string) string {
 	sc := u.Scope(access.PersonRead)
 	and := func(id string) string {
@@ -101,6 +102,15 @@ func personsInReach(u *access.Principal, a *access.Args, cond func(id string) st
 			access.Scope{Workplaces: sc.Workplaces}.FilterAt("", "e.workplace_id", a) + and("e.person_id")
 	}
 	return q
+}
+
+// perPerson is the condition that the subquery sub, about one person,
+// finds a row, looked up for that person: without the fence PostgreSQL
+// may turn EXISTS into a join of all the rows sub finds, wherever they
+// are, and what a scoped list costs would tell of persons outside the
+// scope. (SQLite looks up by person anyway.)
+func perPerson(sub string) string {
+	return `EXISTS (` + sub + ` LIMIT 1 OFFSET 0)`
 }
 
 // PersonsAtWorkplace lists the persons currently at a workplace (there

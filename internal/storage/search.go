@@ -150,7 +150,12 @@ func (s *Storage) SearchPersons(ctx context.Context, u *access.Principal, q stri
 	for i, w := range words {
 		lo[i], hi[i] = a.Add(w), a.Add(w+wordTop)
 	}
+	// exists is how a condition about one person is asked: a reader who
+	// is not union-wide has each person in their scope looked up.
 	exists := func(sub string) string { return `EXISTS (` + sub + `)` }
+	if !unionWide {
+		exists = perPerson
+	}
 	// has is the condition that the person whose id is in the column id
 	// has a word beginning with each of words (the rare one aside) and
 	// the typed terms in their search key.
