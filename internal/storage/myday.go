@@ -92,7 +92,7 @@ func (s *Storage) MyDay(ctx context.Context, u *access.Principal) (*Day, error) 
 	rows, err := s.rd.QueryContext(ctx, `SELECT p.id, p.first_name || ' ' || p.last_name, w.name, pl.start_date, pl.first_contact_at IS NOT NULL, pl.outcome
 		FROM pipeline pl JOIN persons p ON p.id = pl.person_id JOIN workplaces w ON w.id = pl.workplace_id
 		WHERE pl.kind = 'newhire' AND pl.start_date >= $1 AND pl.start_date <= $2 AND `+u.Scope(access.PersonRead).FilterAt("pl.unit_path", "pl.workplace_id", &a)+`
-		AND `+u.Scope(access.PersonRead).FilterAt("p.unit_path", "p.workplace_id", &a)+`
+		AND `+personScope(u, &a)+`
 		ORDER BY pl.start_date DESC, p.sort_key LIMIT 50`, a...)
 	if err != nil {
 		return nil, err
