@@ -338,3 +338,54 @@ func TestSecondWorkplaceNewColleague(t *testing.T) {
 		}
 	})
 }
+
+// TestSecondWorkplaceColleagueRecruits: a member of another club with an
+// open employment at the steward's workplace is among the colleagues a
+// recruit may be credited to there, and may be credited; once the
+// employment ends, neither.
+func TestSecondWorkplaceColleagueRecruits(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		f, _ := pipelineFixture(t, s)
+		ctx := context.Background()
+		first := importOne(t, s, f, "Rita")
+		second := importOne(t, s, f, "Pål")
+		ola := f.person(t, "Ola", "Tojobber", f.wB)
+		colleagues := func() string {
+			t.Helper()
+			cs, err := s.Colleagues(ctx, f.steward, f.wA.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, c := range cs {
+				names = append(names, c.Name)
+			}
+			return strings.Join(names, ", ")
+		}
+		credit := func(task model.Task) error {
+			_, err := s.LogOutcome(ctx, f.steward, pipeline.Outcome{TaskID: task.ID, Result: pipeline.OutcomeJoined, RecruiterID: ola.ID, ConfirmURL: testConfirmURL})
+			return err
+		}
+		if got := colleagues(); got != "" {
+			t.Errorf("colleagues at A before Ola works there: %q", got)
+		}
+		if err := credit(first); model.ErrorCode(err) != model.EINVALID {
+			t.Errorf("Ola credited from another club: %v", err)
+		}
+		end := employAt(t, s, ola.ID, f.wA)
+		if got := colleagues(); got != "Ola Tojobber" {
+			t.Errorf("colleagues at A with Ola's second job there: %q", got)
+		}
+		joinByInvite(t, s, f.steward, pipeline.Outcome{TaskID: first.ID, Result: pipeline.OutcomeJoined, RecruiterID: ola.ID})
+		if n := count(t, s, `SELECT count(*) FROM memberships WHERE person_id = $1 AND recruited_by = $2`, first.PersonID, ola.ID); n != 1 {
+			t.Error("Ola is not credited")
+		}
+		end()
+		if got := colleagues(); strings.Contains(got, "Ola") {
+			t.Errorf("colleagues at A after Ola's job there ended: %q", got)
+		}
+		if err := credit(second); model.ErrorCode(err) != model.EINVALID {
+			t.Errorf("Ola credited after his job at A ended: %v", err)
+		}
+	})
+}
