@@ -138,13 +138,22 @@ func (s *Storage) SearchPersons(ctx context.Context, u *access.Principal, q stri
 	// outside their scope. Only a union-wide reader, who has no outside,
 	// gets it; the others' search costs what their scope holds.
 	rare := -1
-	unionWide := u.UnionWide(access.PersonRead)
-	if unionWide {
+	if u.UnionWide(access.PersonRead) {
 		var err error
 		if rare, err = s.rareWord(ctx, scope, words); err != nil {
 			return nil, err
 		}
 	}
+	query, a := searchQuery(u, words, typed, rare, limit)
+	return s.queryPersons(ctx, u, query, a...)
+}
+
+// searchQuery is SearchPersons' query of the persons u may read who have
+// words (all but the rare one, which a union-wide reader's search runs
+// from when it is not -1) and the typed terms, the first limit of them.
+func searchQuery(u *access.Principal, words, typed []string, rare, limit int) (string, access.Args) {
+	scope := u.Scope(access.PersonRead)
+	unionWide := u.UnionWide(access.PersonRead)
 	var a access.Args
 	lo, hi := make([]string, len(words)), make([]string, len(words))
 	for i, w := range words {
@@ -204,7 +213,7 @@ func (s *Storage) SearchPersons(ctx context.Context, u *access.Principal, q stri
 		conds = append(conds, scope.FilterAt("p.unit_path", "p.workplace_id", &a), has("p.id"))
 	}
 	query := `SELECT ` + personColumns + ` FROM ` + from + ` WHERE ` + strings.Join(conds, " AND ") + ` ORDER BY p.sort_key, p.id LIMIT ` + a.Add(limit)
-	return s.queryPersons(ctx, u, query, a...)
+	return query, a
 }
 
 // rareWord picks how a union-wide reader's search is run: from the
