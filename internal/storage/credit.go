@@ -186,7 +186,7 @@ func (s *Storage) CreditsOf(ctx context.Context, u *access.Principal, recruiterI
 	}
 	a = access.Args{recruiterID}
 	rows, err := s.r.QueryContext(ctx, `SELECT c.membership_id, p.first_name || ' ' || p.last_name, c.earned_at,
-		CASE WHEN `+u.Scope(access.PersonRead).FilterAt("p.unit_path", "p.workplace_id", &a)+` THEN 1 ELSE 0 END
+		CASE WHEN `+personScope(u, &a)+` THEN 1 ELSE 0 END
 		FROM credits c JOIN memberships m ON m.id = c.membership_id JOIN persons p ON p.id = m.person_id
 		WHERE c.recruiter_id = $1 ORDER BY c.earned_at DESC, c.id DESC`, a...)
 	if err != nil {

@@ -156,7 +156,13 @@ func (s *Storage) roles(ctx context.Context, cond string, args ...any) ([]model.
 }
 
 // StewardsAt lists the current shop stewards of a workplace's club and of
-// the workplace itself (not those of the club's other workplaces).
+// the workplace itself (not those of the club's other workplaces). A
+// steward elsewhere whose role was given this workplace or its unit as a
+// further scope (role_scopes) is not one of them: the list, like the
+// count of stewards and of workplaces without one (steward_counts), says
+// whether the workplace has a steward there, which is what keeps members
+// (DOMAIN.md, seed 004); such a steward reaches it and may take over its
+// tasks (TaskHolders, roleCovers), as a coordinator or advisor may.
 func (s *Storage) StewardsAt(ctx context.Context, u *access.Principal, w *model.Workplace) ([]model.Role, error) {
 	if !u.Scope(access.WorkplaceRead).ContainsAt(w.UnitPath, w.ID) {
 		return nil, model.ErrorKey(model.ENOTFOUND, "err.workplace.notfound")

@@ -92,7 +92,7 @@ func (s *Storage) MyDay(ctx context.Context, u *access.Principal) (*Day, error) 
 	rows, err := s.rd.QueryContext(ctx, `SELECT p.id, p.first_name || ' ' || p.last_name, w.name, pl.start_date, pl.first_contact_at IS NOT NULL, pl.outcome
 		FROM pipeline pl JOIN persons p ON p.id = pl.person_id JOIN workplaces w ON w.id = pl.workplace_id
 		WHERE pl.kind = 'newhire' AND pl.start_date >= $1 AND pl.start_date <= $2 AND `+u.Scope(access.PersonRead).FilterAt("pl.unit_path", "pl.workplace_id", &a)+`
-		AND `+u.Scope(access.PersonRead).FilterAt("p.unit_path", "p.workplace_id", &a)+`
+		AND `+personScope(u, &a)+`
 		ORDER BY pl.start_date DESC, p.sort_key LIMIT 50`, a...)
 	if err != nil {
 		return nil, err
@@ -168,13 +168,16 @@ func (s *Storage) addColleagues(ctx context.Context, u *access.Principal, ts []D
 	return nil
 }
 
-// Colleagues lists the members at a workplace whom the user may see, but
-// not the user, by name: those a recruit may be credited to besides the
-// user. At most 100, so that the choice stays usable on a phone.
+// Colleagues lists the members at a workplace (there first, or with an
+// open employment there besides, as PersonsAtWorkplace) whom the user may
+// see, but not the user, by name: those a recruit may be credited to
+// besides the user (checkRecruiter). At most 100, so that the choice stays
+// usable on a phone.
 func (s *Storage) Colleagues(ctx context.Context, u *access.Principal, workplaceID int64) ([]Colleague, error) {
 	a := access.Args{workplaceID, u.PersonID}
 	rows, err := s.rd.QueryContext(ctx, `SELECT p.id, p.first_name || ' ' || p.last_name FROM persons p
-		WHERE p.workplace_id = $1 AND p.id <> $2 AND p.member_status IN `+currentStatuses+` AND `+u.Scope(access.PersonRead).FilterAt("p.unit_path", "p.workplace_id", &a)+`
+		WHERE p.id IN (SELECT id FROM persons WHERE workplace_id = $1 UNION SELECT person_id FROM employments WHERE workplace_id = $1 AND end_date IS NULL)
+		AND p.id <> $2 AND p.member_status IN `+currentStatuses+` AND `+personScope(u, &a)+`
 		ORDER BY p.sort_key, p.id LIMIT 100`, a...)
 	return scanColleagues(rows, err)
 }

@@ -67,6 +67,52 @@ func personScope(u *access.Principal, a *access.Args) string {
 		JOIN org_units o ON o.id = w.unit_id WHERE e.person_id = p.id AND e.end_date IS NULL AND ` + sc.FilterAt("o.path", "w.id", a) + `))`
 }
 
+// personsInReach is a query of the id and sort_key of the persons whom u
+// may read (personScope, as a set) and for whom cond holds, given the
+// column that holds the person's id (cond may be empty), each once: those
+// whose unit or first workplace lies in u's scope, and those with an open
+// employment at a workplace in it. Each part starts from the scope, by
+// the indexes of unit paths and workplaces, and reads an employed
+// person's sort key only once cond holds for them, so a list drawn from
+// it costs what the scope holds, and no person outside the scope is read
+// for it (no oracle, not even by its time). A subquery in cond should end
+// in perPerson's fence, or PostgreSQL may join it whole.
+func personsInReach(u *access.Principal, a *access.Args, cond func(id string) string) string {
+	sc := u.Scope(access.PersonRead)
+	and := func(id string) string {
+		if c := cond(id); c != "" {
+			return ` AND ` + c
+		}
+		return ""
+	}
+	q := `SELECT p.id AS id, p.sort_key AS sort_key FROM persons p WHERE ` + sc.FilterAt("p.unit_path", "p.workplace_id", a) + and("p.id")
+	// The sort key by a subquery, not a join: PostgreSQL, thinking many
+	// employments found, would read every person to hash them.
+	employed := ` UNION SELECT e.person_id, (SELECT k.sort_key FROM persons k WHERE k.id = e.person_id) FROM `
+	// Employments at the subtrees' workplaces and at the scope's own
+	// workplaces in two parts: a condition OR-ed across two tables would
+	// have SQLite read every employment. CROSS JOIN keeps SQLite in this
+	// order (it would read employments whole by their rowid).
+	if len(sc.Paths) > 0 {
+		q += employed + `org_units o CROSS JOIN workplaces w CROSS JOIN employments e
+			WHERE w.unit_id = o.id AND e.workplace_id = w.id AND e.end_date IS NULL AND ` + sc.Filter("o.path", a) + and("e.person_id")
+	}
+	if len(sc.Workplaces) > 0 {
+		q += employed + `employments e WHERE e.end_date IS NULL AND ` +
+			access.Scope{Workplaces: sc.Workplaces}.FilterAt("", "e.workplace_id", a) + and("e.person_id")
+	}
+	return q
+}
+
+// perPerson is the condition that the subquery sub, about one person,
+// finds a row, looked up for that person: without the fence PostgreSQL
+// may turn EXISTS into a join of all the rows sub finds, wherever they
+// are, and what a scoped list costs would tell of persons outside the
+// scope. (SQLite looks up by person anyway.)
+func perPerson(sub string) string {
+	return `EXISTS (` + sub + ` LIMIT 1 OFFSET 0)`
+}
+
 // PersonsAtWorkplace lists the persons currently at a workplace (there
 // first, or with an open employment there besides), in Norwegian
 // alphabetical order, limited to the user's scope.

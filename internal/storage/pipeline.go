@@ -144,17 +144,18 @@ func (s *Storage) closePipeline(ctx context.Context, tx *sql.Tx, t *model.Task, 
 }
 
 // checkRecruiter checks who is credited with recruiting personID: the
-// user, or a member in the user's scope.
+// user, or a member the user may read (personScope: one employed at a
+// workplace in the user's scope besides their own too, as Colleagues
+// offers them).
 func (s *Storage) checkRecruiter(ctx context.Context, tx *sql.Tx, u *access.Principal, personID, recruiter int64) error {
 	if recruiter != u.PersonID {
-		var path string
-		var wp int64
 		var status model.MembershipStatus
-		err := tx.QueryRowContext(ctx, `SELECT unit_path, COALESCE(workplace_id, 0), member_status FROM persons WHERE id = $1`, recruiter).Scan(&path, &wp, &status)
+		a := access.Args{recruiter}
+		err := tx.QueryRowContext(ctx, `SELECT p.member_status FROM persons p WHERE p.id = $1 AND `+personScope(u, &a), a...).Scan(&status)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		if err != nil || recruiter == personID || !model.IsMember(status) || !u.Scope(access.PersonRead).ContainsAt(path, wp) {
+		if err != nil || recruiter == personID || !model.IsMember(status) {
 			return model.ErrorKey(model.EINVALID, "err.recruiter.invalid")
 		}
 	}

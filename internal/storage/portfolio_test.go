@@ -214,5 +214,13 @@ func TestTaskHandOverAcrossScopes(t *testing.T) {
 				t.Errorf("holders at %s %+v: the steward given D offered %v", c.w.Name, hs, got)
 			}
 		}
+		// Reaching D is not being D's steward: D's list and its count of
+		// stewards name those at D (StewardsAt).
+		if at, err := s.StewardsAt(ctx, f.admin, f.wD); err != nil || len(at) != 0 {
+			t.Errorf("D's stewards %+v (%v): the steward given D is not one", at, err)
+		}
+		if ws, err := s.WorkplaceSummary(ctx, f.admin, f.wD.ID); err != nil || ws.Stewards != 0 {
+			t.Errorf("D counts %d stewards (%v)", ws.Stewards, err)
+		}
 	})
 }

@@ -27,9 +27,16 @@ func newReferralCode() string {
 
 // selfOr is the condition that the person p is the user themself or lies
 // in the user's scope for perm: a member without any role still has their
-// own referral link, credits and leaderboard choice.
+// own referral link, credits and leaderboard choice. For person:read it is
+// whom Person finds (personScope): a member employed at a second workplace
+// too, by that workplace's steward.
 func selfOr(u *access.Principal, perm access.Permission, a *access.Args) string {
-	scope := u.Scope(perm).FilterAt("p.unit_path", "p.workplace_id", a)
+	var scope string
+	if perm == access.PersonRead {
+		scope = personScope(u, a)
+	} else {
+		scope = u.Scope(perm).FilterAt("p.unit_path", "p.workplace_id", a)
+	}
 	if !u.IsSelf(u.PersonID) {
 		return scope
 	}

@@ -234,3 +234,158 @@ func TestJobsStayInScope(t *testing.T) {
 		}
 	})
 }
+
+// employAt gives a person an open employment at a workplace besides the
+// one they have (a second employer), and returns a function that ends it.
+func employAt(t *testing.T, s *Storage, personID int64, w *model.Workplace) (end func()) {
+	t.Helper()
+	var id int64
+	if err := s.w.QueryRow(`INSERT INTO employments (person_id, workplace_id, start_date) VALUES ($1, $2, $3) RETURNING id`,
+		personID, w.ID, date(s.today())).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return func() {
+		t.Helper()
+		if _, err := s.w.Exec(`UPDATE employments SET end_date = $1 WHERE id = $2`, date(s.today()), id); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestSecondWorkplaceReferralCreditsAndDues: a member of another club with
+// an open employment at the steward's workplace, whom the steward may open
+// (Person), has their referral section there too: their credits, code and
+// dues, and they are named among a recruiter's recruits; once the
+// employment ends, they are as out of reach as before.
+func TestSecondWorkplaceReferralCreditsAndDues(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		ctx := context.Background()
+		f, _, rec, _ := joinFixture(t, s)
+		bjorn := f.person(t, "Bjørn", "Tojobber", f.wB)
+		var mid int64
+		if err := s.w.QueryRow(`INSERT INTO memberships (person_id, type, status, start_date, source, recruited_by)
+			VALUES ($1, 'ordinary', 'active', $2, 'join_page', $3) RETURNING id`, bjorn.ID, day0, rec.ID).Scan(&mid); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.w.Exec(`INSERT INTO credits (membership_id, recruiter_id, earned_at) VALUES ($1, $2, $3)`, mid, rec.ID, day0); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RecordPayment(ctx, f.admin, Payment{MembershipID: mid, Month: day0, AmountOre: 35000}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ReferralCode(ctx, f.admin, bjorn.ID); err != nil {
+			t.Fatal(err)
+		}
+		// reach is what the steward of club A gets of Bjørn.
+		reach := func(want bool) {
+			t.Helper()
+			_, err := s.Person(ctx, f.steward, bjorn.ID)
+			if (err == nil) != want {
+				t.Fatalf("steward opens Bjørn: %v, want %v", err, want)
+			}
+			_, err = s.CreditsOf(ctx, f.steward, bjorn.ID)
+			if _, gone := s.CreditsOf(ctx, f.steward, 999999); (want && err != nil) || (!want && (err == nil || err.Error() != gone.Error())) {
+				t.Errorf("Bjørn's credits: %v (of none: %v), want them: %v", err, gone, want)
+			}
+			if code, err := s.ExistingReferralCode(ctx, f.steward, bjorn.ID); err != nil || (code != "") != want {
+				t.Errorf("Bjørn's code %q (%v), want one: %v", code, err, want)
+			}
+			if ps, err := s.Payments(ctx, f.steward, mid); err != nil || (len(ps) == 1) != want {
+				t.Errorf("Bjørn's payments %+v (%v), want them: %v", ps, err, want)
+			}
+			cs, err := s.CreditsOf(ctx, f.steward, rec.ID)
+			named := err == nil && len(cs.Named) == 1 && cs.Named[0].Recruit == "Bjørn Tojobber" && cs.Others == 0
+			counted := err == nil && len(cs.Named) == 0 && cs.Others == 1
+			if (want && !named) || (!want && !counted) {
+				t.Errorf("Rita's recruits as the steward sees them: %+v (%v), Bjørn named: %v", cs, err, want)
+			}
+		}
+		reach(false)
+		end := employAt(t, s, bjorn.ID, f.wA)
+		reach(true)
+		end()
+		reach(false)
+	})
+}
+
+// TestSecondWorkplaceNewColleague: a new colleague on Min dag whose first
+// workplace is now in another club but who is still employed at the
+// steward's workplace is shown, as the welcome task about them is.
+func TestSecondWorkplaceNewColleague(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		ctx := context.Background()
+		f, _ := pipelineFixture(t, s)
+		task := importOne(t, s, f, "Mats")
+		moveTo(t, s, task.PersonID, f.clubB)
+		day := func() (tasks, colleagues int) {
+			t.Helper()
+			d, err := s.MyDay(ctx, f.steward)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(d.Overdue) + len(d.Today) + len(d.Upcoming), len(d.NewColleagues)
+		}
+		if ts, cs := day(); ts != 0 || cs != 0 {
+			t.Fatalf("moved away: %d tasks, %d new colleagues", ts, cs)
+		}
+		end := employAt(t, s, task.PersonID, f.wA)
+		if ts, cs := day(); ts != 1 || cs != 1 {
+			t.Errorf("still employed at A: %d tasks, %d new colleagues", ts, cs)
+		}
+		end()
+		if ts, cs := day(); ts != 0 || cs != 0 {
+			t.Errorf("employment ended: %d tasks, %d new colleagues", ts, cs)
+		}
+	})
+}
+
+// TestSecondWorkplaceColleagueRecruits: a member of another club with an
+// open employment at the steward's workplace is among the colleagues a
+// recruit may be credited to there, and may be credited; once the
+// employment ends, neither.
+func TestSecondWorkplaceColleagueRecruits(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		f, _ := pipelineFixture(t, s)
+		ctx := context.Background()
+		first := importOne(t, s, f, "Rita")
+		second := importOne(t, s, f, "Pål")
+		ola := f.person(t, "Ola", "Tojobber", f.wB)
+		colleagues := func() string {
+			t.Helper()
+			cs, err := s.Colleagues(ctx, f.steward, f.wA.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, c := range cs {
+				names = append(names, c.Name)
+			}
+			return strings.Join(names, ", ")
+		}
+		credit := func(task model.Task) error {
+			_, err := s.LogOutcome(ctx, f.steward, pipeline.Outcome{TaskID: task.ID, Result: pipeline.OutcomeJoined, RecruiterID: ola.ID, ConfirmURL: testConfirmURL})
+			return err
+		}
+		if got := colleagues(); got != "" {
+			t.Errorf("colleagues at A before Ola works there: %q", got)
+		}
+		if err := credit(first); model.ErrorCode(err) != model.EINVALID {
+			t.Errorf("Ola credited from another club: %v", err)
+		}
+		end := employAt(t, s, ola.ID, f.wA)
+		if got := colleagues(); got != "Ola Tojobber" {
+			t.Errorf("colleagues at A with Ola's second job there: %q", got)
+		}
+		joinByInvite(t, s, f.steward, pipeline.Outcome{TaskID: first.ID, Result: pipeline.OutcomeJoined, RecruiterID: ola.ID})
+		if n := count(t, s, `SELECT count(*) FROM memberships WHERE person_id = $1 AND recruited_by = $2`, first.PersonID, ola.ID); n != 1 {
+			t.Error("Ola is not credited")
+		}
+		end()
+		if got := colleagues(); strings.Contains(got, "Ola") {
+			t.Errorf("colleagues at A after Ola's job there ended: %q", got)
+		}
+		if err := credit(second); model.ErrorCode(err) != model.EINVALID {
+			t.Errorf("Ola credited after his job at A ended: %v", err)
+		}
+	})
+}

@@ -113,12 +113,13 @@ func searchTerms(q string) []string {
 	return terms[:min(len(terms), 5)]
 }
 
-// SearchPersons finds persons in the user's scope whose name, e-mail or
-// mobile has a word beginning with each word of q (case-insensitive,
-// æøå-aware), looked up in person_words. A word typed with a separator
-// in it ("ola.nordmann@ex", "anne-lise") must also appear as typed. Unlike
-// the scan of search_key before, a word is not found by a part in its
-// middle ("ordmann", "4567").
+// SearchPersons finds persons the user may read (personScope: a member
+// with an open employment at a workplace in the user's scope too) whose
+// name, e-mail or mobile has a word beginning with each word of q
+// (case-insensitive, æøå-aware), looked up in person_words. A word typed
+// with a separator in it ("ola.nordmann@ex", "anne-lise") must also
+// appear as typed. Unlike the scan of search_key before, a word is not
+// found by a part in its middle ("ordmann", "4567").
 func (s *Storage) SearchPersons(ctx context.Context, u *access.Principal, q string, limit int) ([]*model.Person, error) {
 	var words, typed []string // typed: the terms that must also appear as typed
 	for _, term := range searchTerms(q) {
@@ -143,25 +144,76 @@ func (s *Storage) SearchPersons(ctx context.Context, u *access.Principal, q stri
 			return nil, err
 		}
 	}
+	query, a := searchQuery(u, words, typed, rare, limit)
+	return s.queryPersons(ctx, u, query, a...)
+}
+
+// searchQuery is SearchPersons' query of the persons u may read who have
+// words (all but the rare one, which a union-wide reader's search runs
+// from when it is not -1) and the typed terms, the first limit of them.
+func searchQuery(u *access.Principal, words, typed []string, rare, limit int) (string, access.Args) {
+	scope := u.Scope(access.PersonRead)
+	unionWide := u.UnionWide(access.PersonRead)
 	var a access.Args
+	lo, hi := make([]string, len(words)), make([]string, len(words))
+	for i, w := range words {
+		lo[i], hi[i] = a.Add(w), a.Add(w+wordTop)
+	}
+	// exists is how a condition about one person is asked: a reader who
+	// is not union-wide has each person in their scope looked up.
+	exists := func(sub string) string { return `EXISTS (` + sub + `)` }
+	if !unionWide {
+		exists = perPerson
+	}
+	// has is the condition that the person whose id is in the column id
+	// has a word beginning with each of words (the rare one aside) and
+	// the typed terms in their search key.
+	var likes []string
+	for _, term := range typed {
+		likes = append(likes, a.Add("%"+escapeLike(term)+"%"))
+	}
+	has := func(id string) string {
+		var cs []string
+		for i := range words {
+			if i != rare {
+				cs = append(cs, exists(`SELECT 1 FROM person_words w WHERE w.person_id = `+id+` AND w.word >= `+lo[i]+` AND w.word < `+hi[i]))
+			}
+		}
+		for _, l := range likes {
+			like := `search_key LIKE ` + l + ` ESCAPE '\'`
+			if id == "p.id" { // on the person's own row
+				cs = append(cs, `p.`+like)
+			} else {
+				cs = append(cs, exists(`SELECT 1 FROM persons k WHERE k.id = `+id+` AND k.`+like))
+			}
+		}
+		return strings.Join(cs, " AND ")
+	}
 	from := `persons p`
-	if rare >= 0 {
+	var conds []string
+	switch {
+	case !unionWide:
+		// Everyone the user may open (personScope), with an open
+		// employment at a workplace in scope too: the words are checked
+		// on the way through the scope, and the first found are chosen
+		// there by their sort key, so that only they are read again
+		// (joined with all who were found, PostgreSQL would read every
+		// person).
+		conds = append(conds, `p.id IN (SELECT id FROM (`+personsInReach(u, &a, has)+`) r ORDER BY sort_key, id LIMIT `+a.Add(limit)+`)`)
+	case rare >= 0:
 		// A join, not IN: PostgreSQL would walk persons in name order
 		// probing each (a third of them to reach "hansen").
-		from = `(SELECT DISTINCT person_id FROM person_words WHERE word >= ` + a.Add(words[rare]) + ` AND word < ` + a.Add(words[rare]+wordTop) +
+		from = `(SELECT DISTINCT person_id FROM person_words WHERE word >= ` + lo[rare] + ` AND word < ` + hi[rare] +
 			`) f JOIN persons p ON p.id = f.person_id`
-	}
-	conds := []string{scope.FilterAt("p.unit_path", "p.workplace_id", &a)}
-	for i, w := range words {
-		if i != rare {
-			conds = append(conds, `EXISTS (SELECT 1 FROM person_words w WHERE w.person_id = p.id AND w.word >= `+a.Add(w)+` AND w.word < `+a.Add(w+wordTop)+`)`)
+		conds = append(conds, scope.FilterAt("p.unit_path", "p.workplace_id", &a))
+		if c := has("p.id"); c != "" {
+			conds = append(conds, c)
 		}
-	}
-	for _, term := range typed {
-		conds = append(conds, `p.search_key LIKE `+a.Add("%"+escapeLike(term)+"%")+` ESCAPE '\'`)
+	default:
+		conds = append(conds, scope.FilterAt("p.unit_path", "p.workplace_id", &a), has("p.id"))
 	}
 	query := `SELECT ` + personColumns + ` FROM ` + from + ` WHERE ` + strings.Join(conds, " AND ") + ` ORDER BY p.sort_key, p.id LIMIT ` + a.Add(limit)
-	return s.queryPersons(ctx, u, query, a...)
+	return query, a
 }
 
 // rareWord picks how a union-wide reader's search is run: from the

@@ -3,8 +3,10 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -340,4 +342,158 @@ func TestPersonWordsMigration(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSearchSecondWorkplace: a member whose first workplace is A and who
+// holds an open employment at B is found by B's steward (a steward of the
+// club or of the workplace alone), as B's steward may open them, until the
+// employment ends; a steward of C never finds them, and what C's steward
+// gets for them is what an unknown name gives.
+func TestSearchSecondWorkplace(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		f := newFixture(t, s)
+		ctx := context.Background()
+		sys := access.System("test")
+		clubC := &model.OrgUnit{Kind: model.UnitClub, Name: "Klubb C", ParentID: f.clubA.ParentID}
+		if err := s.CreateUnit(ctx, sys, clubC); err != nil {
+			t.Fatal(err)
+		}
+		wC := &model.Workplace{UnitID: clubC.ID, Name: "Stjørdal kommune", Orgnr: "964338531", Employees: 3}
+		if err := s.CreateWorkplace(ctx, sys, wC); err != nil {
+			t.Fatal(err)
+		}
+		stewardB := &access.Principal{Username: "tvB", Grants: []access.Grant{{Role: model.RoleShopSteward, UnitPath: f.clubB.Path}}}
+		stewardWB := &access.Principal{Username: "tvWB", Grants: []access.Grant{{Role: model.RoleShopSteward, UnitPath: f.clubB.Path, WorkplaceID: f.wB.ID}}}
+		stewardC := &access.Principal{Username: "tvC", Grants: []access.Grant{{Role: model.RoleShopSteward, UnitPath: clubC.Path}}}
+
+		ingrid := f.person(t, "Ingrid", "Fossum", f.wA)
+		anders := f.person(t, "Anders", "Fossum", f.wB)
+		employ := func(p *model.Person, w *model.Workplace) {
+			t.Helper()
+			if _, err := s.w.Exec(`INSERT INTO employments (person_id, workplace_id, start_date) VALUES ($1, $2, $3)`, p.ID, w.ID, date(s.today())); err != nil {
+				t.Fatal(err)
+			}
+		}
+		employ(anders, f.wB) // at B first and employed there: found once
+		search := func(u *access.Principal, q string, limit int) []string {
+			t.Helper()
+			res, err := s.SearchPersons(ctx, u, q, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return personNames(res)
+		}
+		expect := func(u *access.Principal, q string, limit int, want ...string) {
+			t.Helper()
+			if want == nil {
+				want = []string{}
+			}
+			if got := search(u, q, limit); !slices.Equal(got, want) {
+				t.Errorf("%s searching %q (limit %d) finds %v, want %v", u.Username, q, limit, got, want)
+			}
+		}
+		for _, u := range []*access.Principal{stewardB, stewardWB} {
+			expect(u, "fossum", 50, "Anders Fossum")
+			expect(u, "ingrid", 50)
+		}
+		expect(f.steward, "ingrid fos", 50, "Ingrid Fossum")
+
+		// Ingrid takes a second job at B.
+		employ(ingrid, f.wB)
+		for _, u := range []*access.Principal{stewardB, stewardWB} {
+			if _, err := s.Person(ctx, u, ingrid.ID); err != nil {
+				t.Fatalf("%s cannot open Ingrid: %v", u.Username, err)
+			}
+			expect(u, "fossum", 50, "Anders Fossum", "Ingrid Fossum")
+			expect(u, "fossum", 2, "Anders Fossum", "Ingrid Fossum")
+			expect(u, "fossum", 1, "Anders Fossum")
+			expect(u, "ingrid fos", 50, "Ingrid Fossum")
+			expect(u, "ingrid@example", 50, "Ingrid Fossum")
+			expect(u, "fossum@example", 50) // her words, but not as typed
+		}
+		expect(f.steward, "fossum", 50, "Ingrid Fossum")
+		expect(f.admin, "fossum", 50, "Anders Fossum", "Ingrid Fossum")
+		// C's steward: Ingrid, in scope for others, is as unknown as a
+		// name nobody has.
+		for _, q := range []string{"ingrid", "ingrid fossum", "fossum", "ingrid@example", "zyxwv", "zyxwv fossum"} {
+			expect(stewardC, q, 50)
+		}
+		// Persons outside B's scope of the same name, one sorting first,
+		// change nothing B's steward gets.
+		f.person(t, "Aase", "Fossum", wC)
+		employ(f.person(t, "Aksel", "Fossum", f.wA), wC)
+		for _, u := range []*access.Principal{stewardB, stewardWB} {
+			expect(u, "fossum", 50, "Anders Fossum", "Ingrid Fossum")
+			expect(u, "fossum", 2, "Anders Fossum", "Ingrid Fossum")
+			expect(u, "fossum", 1, "Anders Fossum")
+			expect(u, "aase", 50)
+		}
+		expect(stewardC, "ingrid", 50)
+
+		// The second job ends: B's steward no longer finds her, A's does.
+		if _, err := s.w.Exec(`UPDATE employments SET end_date = $1 WHERE person_id = $2 AND workplace_id = $3`, date(s.today()), ingrid.ID, f.wB.ID); err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range []*access.Principal{stewardB, stewardWB} {
+			expect(u, "fossum", 50, "Anders Fossum")
+			expect(u, "ingrid", 50)
+			if got, unknown := search(u, "ingrid fossum", 50), search(u, "zyxwv fossum", 50); !slices.Equal(got, unknown) {
+				t.Errorf("%s: Ingrid gives %v, an unknown name %v", u.Username, got, unknown)
+			}
+		}
+		expect(f.steward, "ingrid", 50, "Ingrid Fossum")
+		expect(stewardC, "fossum", 50, "Aase Fossum", "Aksel Fossum")
+	})
+}
+
+// TestScopedSearchPlan: the search of a reader of two subtrees and a
+// portfolio of workplaces reads persons, employments, workplaces and org
+// units from the scope by index, none of them whole, and PostgreSQL looks
+// the words up person by person rather than joining all who have them
+// wherever they are (no semi join), in both engines' plans.
+func TestScopedSearchPlan(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		ctx := context.Background()
+		u := &access.Principal{Grants: []access.Grant{{Role: model.RoleCoordinator, UnitPath: "/1/2/", Subtrees: []string{"/1/7/9/"}, Workplaces: []int64{3, 5, 8}}}}
+		q, a := searchQuery(u, []string{"ola", "nordmann"}, []string{"ola.nordmann"}, -1, 50)
+		conn, err := s.r.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		explain := "EXPLAIN QUERY PLAN "
+		if s.dialect == Postgres {
+			// The tables are empty: forbid the sequential scan that would
+			// win there, so the plan shows whether an index can serve.
+			if _, err := conn.ExecContext(ctx, `SET enable_seqscan = off`); err != nil {
+				t.Fatal(err)
+			}
+			explain = "EXPLAIN "
+		}
+		rows, err := conn.QueryContext(ctx, explain+q, a...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		var plan []string
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, fmt.Sprint(vals[len(vals)-1]))
+		}
+		rows.Close()
+		text := strings.Join(plan, "\n")
+		t.Logf("plan:\n%s", text)
+		// SQLite's "SCAN r" reads the persons found, not a table.
+		if strings.Contains(text, "Seq Scan") || strings.Contains(text, "Semi Join") ||
+			slices.ContainsFunc(plan, func(l string) bool { return strings.HasPrefix(l, "SCAN") && l != "SCAN r" }) {
+			t.Errorf("a table read whole, or the words joined whole:\n%s", text)
+		}
+	})
 }
