@@ -258,27 +258,56 @@ func countWhere(t *testing.T, s *Storage, q string) int {
 	return n
 }
 
+// planner returns what explains a query on a reader connection of s: the
+// plan's lines (their last column). On PostgreSQL the sequential scan is
+// off: the tables are empty, where it would win, and the plan is to show
+// whether an index can serve.
+func planner(t *testing.T, s *Storage) func(q string, args ...any) []string {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := s.r.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	explain := "EXPLAIN QUERY PLAN "
+	if s.dialect == Postgres {
+		if _, err := conn.ExecContext(ctx, `SET enable_seqscan = off`); err != nil {
+			t.Fatal(err)
+		}
+		explain = "EXPLAIN "
+	}
+	return func(q string, args ...any) []string {
+		t.Helper()
+		rows, err := conn.QueryContext(ctx, explain+q, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		cols, _ := rows.Columns()
+		var plan []string
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, fmt.Sprint(vals[len(vals)-1]))
+		}
+		return plan
+	}
+}
+
 // TestScopeFilterUsesIndexes: a scope of two subtrees and a portfolio is
 // one index range per subtree and one index lookup for the workplaces, on
 // persons, tasks and workplaces, in both engines' plans.
 func TestScopeFilterUsesIndexes(t *testing.T) {
 	engines(t, func(t *testing.T, s *Storage) {
-		ctx := context.Background()
 		sc := access.Scope{Paths: []string{"/1/2/", "/1/7/9/"}, Workplaces: []int64{3, 5, 8}}
-		conn, err := s.r.Conn(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		explain := "EXPLAIN QUERY PLAN "
-		if s.dialect == Postgres {
-			// The tables are empty: forbid the sequential scan that would
-			// win there, so the plan shows whether an index can serve.
-			if _, err := conn.ExecContext(ctx, `SET enable_seqscan = off`); err != nil {
-				t.Fatal(err)
-			}
-			explain = "EXPLAIN "
-		}
+		explain := planner(t, s)
 		var pa, ta, wa access.Args
 		for _, q := range []struct {
 			from, where string
@@ -288,24 +317,7 @@ func TestScopeFilterUsesIndexes(t *testing.T) {
 			{"tasks t", sc.FilterAt("t.unit_path", "t.workplace_id", &ta), ta},
 			{"workplaces w JOIN org_units u ON u.id = w.unit_id", workplaceFilter(sc, &wa), wa},
 		} {
-			rows, err := conn.QueryContext(ctx, explain+`SELECT count(*) FROM `+q.from+` WHERE `+q.where, q.a...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cols, _ := rows.Columns()
-			var plan []string
-			for rows.Next() {
-				vals := make([]any, len(cols))
-				ptrs := make([]any, len(cols))
-				for i := range vals {
-					ptrs[i] = &vals[i]
-				}
-				if err := rows.Scan(ptrs...); err != nil {
-					t.Fatal(err)
-				}
-				plan = append(plan, fmt.Sprint(vals[len(vals)-1]))
-			}
-			rows.Close()
+			plan := explain(`SELECT count(*) FROM `+q.from+` WHERE `+q.where, q.a...)
 			text := strings.Join(plan, "\n")
 			t.Logf("%s:\n%s", q.from, text)
 			if strings.Contains(text, "Seq Scan") || slices.ContainsFunc(plan, func(l string) bool { return strings.HasPrefix(l, "SCAN") }) {

@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -453,41 +452,9 @@ func TestSearchSecondWorkplace(t *testing.T) {
 // wherever they are (no semi join), in both engines' plans.
 func TestScopedSearchPlan(t *testing.T) {
 	engines(t, func(t *testing.T, s *Storage) {
-		ctx := context.Background()
 		u := &access.Principal{Grants: []access.Grant{{Role: model.RoleCoordinator, UnitPath: "/1/2/", Subtrees: []string{"/1/7/9/"}, Workplaces: []int64{3, 5, 8}}}}
 		q, a := searchQuery(u, []string{"ola", "nordmann"}, []string{"ola.nordmann"}, -1, 50)
-		conn, err := s.r.Conn(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		explain := "EXPLAIN QUERY PLAN "
-		if s.dialect == Postgres {
-			// The tables are empty: forbid the sequential scan that would
-			// win there, so the plan shows whether an index can serve.
-			if _, err := conn.ExecContext(ctx, `SET enable_seqscan = off`); err != nil {
-				t.Fatal(err)
-			}
-			explain = "EXPLAIN "
-		}
-		rows, err := conn.QueryContext(ctx, explain+q, a...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		var plan []string
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, fmt.Sprint(vals[len(vals)-1]))
-		}
-		rows.Close()
+		plan := planner(t, s)(q, a...)
 		text := strings.Join(plan, "\n")
 		t.Logf("plan:\n%s", text)
 		// SQLite's "SCAN r" reads the persons found, not a table.
