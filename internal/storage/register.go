@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -11,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/verve-union/verve/internal/access"
@@ -280,13 +280,29 @@ func (b *Bulk) close() {
 type copyBulk struct {
 	ctx  context.Context
 	conn *sql.Conn
-	buf  map[string][][]any
-	busy chan error // the COPY in flight, if any: its outcome
+	rows map[string]*copyRows // by table, of regBulkTables
+	busy chan error           // the COPY in flight, if any: its outcome
+}
+
+// newCopyBulk reads the column types of regBulkTables for the encoder.
+func newCopyBulk(ctx context.Context, conn *sql.Conn, tx *sql.Tx) (*copyBulk, error) {
+	c := &copyBulk{ctx: ctx, conn: conn, rows: map[string]*copyRows{}}
+	for _, t := range regBulkTables {
+		rows, err := newCopyRows(ctx, tx, t.table, t.cols)
+		if err != nil {
+			return nil, err
+		}
+		c.rows[t.table] = rows
+	}
+	return c, nil
 }
 
 func (c *copyBulk) Add(table string, values ...any) error {
-	c.buf[table] = append(c.buf[table], values)
-	if len(c.buf[table]) < copyChunk {
+	rows := c.rows[table]
+	if err := rows.add(values); err != nil {
+		return err
+	}
+	if rows.n < copyChunk {
 		return nil
 	}
 	return c.flush(table)
@@ -299,15 +315,13 @@ func (c *copyBulk) Add(table string, values ...any) error {
 // sees its rows.
 func (c *copyBulk) flush(upTo string) error {
 	type copying struct {
-		table string
-		cols  []string
-		rows  [][]any
+		sql  string
+		data []byte
 	}
 	var copies []copying
 	for _, t := range regBulkTables {
-		if rows := c.buf[t.table]; len(rows) > 0 {
-			copies = append(copies, copying{t.table, t.cols, rows})
-			c.buf[t.table] = nil
+		if rows := c.rows[t.table]; rows.n > 0 {
+			copies = append(copies, copying{`COPY ` + t.table + ` (` + strings.Join(t.cols, ", ") + `) FROM STDIN (FORMAT binary)`, rows.take()})
 		}
 		if t.table == upTo {
 			break
@@ -323,9 +337,9 @@ func (c *copyBulk) flush(upTo string) error {
 	go func() {
 		done <- c.conn.Raw(func(dc any) error {
 			close(started)
-			pc := dc.(*stdlib.Conn).Conn()
+			pc := dc.(*stdlib.Conn).Conn().PgConn()
 			for _, cp := range copies {
-				if _, err := pc.CopyFrom(c.ctx, pgx.Identifier{cp.table}, cp.cols, pgx.CopyFromRows(cp.rows)); err != nil {
+				if _, err := pc.CopyFrom(c.ctx, bytes.NewReader(cp.data), cp.sql); err != nil {
 					return err
 				}
 			}
@@ -1008,7 +1022,11 @@ func (r *regRun) prepare() error {
 		}
 	}
 	if r.first && r.s.dialect == Postgres {
-		r.bulk = &copyBulk{ctx: ctx, conn: r.conn, buf: map[string][][]any{}}
+		c, err := newCopyBulk(ctx, r.conn, tx)
+		if err != nil {
+			return err
+		}
+		r.bulk = c
 	} else if r.first {
 		b := &Bulk{s: r.s, ctx: ctx, tx: tx, tables: map[string]*bulkTable{}, rows: sqliteBulkRows, deferFK: true}
 		for _, t := range regBulkTables {
