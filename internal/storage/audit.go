@@ -36,10 +36,18 @@ func (s *Storage) audit(ctx context.Context, db execer, u *access.Principal, act
 	if err := needPrincipal(u); err != nil {
 		return err
 	}
-	_, err := db.ExecContext(ctx, `INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, fields, person_id, detail, remote_addr)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		s.now().UTC(), nullID(u.UserID), u.Username, action, entity, nullID(entityID), strings.Join(fields, ","), nullID(personID), detail, u.RemoteAddr)
+	_, err := db.ExecContext(ctx, auditInsert, s.auditRow(u, action, entity, entityID, fields, personID, detail)...)
 	return err
+}
+
+// auditColumns are the columns of an audit entry auditRow fills.
+var auditColumns = []string{"at", "user_id", "username", "action", "entity", "entity_id", "fields", "person_id", "detail", "remote_addr"}
+
+var auditInsert = `INSERT INTO audit_log (` + strings.Join(auditColumns, ", ") + `) VALUES ` + placeholders(1, len(auditColumns))
+
+// auditRow is an audit entry's values, in auditColumns' order.
+func (s *Storage) auditRow(u *access.Principal, action, entity string, entityID int64, fields []string, personID int64, detail string) []any {
+	return []any{s.now().UTC(), nullID(u.UserID), u.Username, action, entity, nullID(entityID), strings.Join(fields, ","), nullID(personID), detail, u.RemoteAddr}
 }
 
 // Audit records an event that changes nothing in the database itself, such

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"database/sql/driver"
 	"encoding/binary"
 	"fmt"
@@ -19,7 +18,7 @@ type copyRows struct {
 	table string
 	cols  []string
 	types []uint32 // the columns' type OIDs, in cols' order
-	buf   []byte   // the tuples so far
+	buf   []byte   // the header and the tuples so far
 	n     int
 }
 
@@ -40,9 +39,7 @@ const (
 var pgEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // newCopyRows reads the types of table's columns cols.
-func newCopyRows(ctx context.Context, q interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}, table string, cols []string) (*copyRows, error) {
+func newCopyRows(ctx context.Context, q queryer, table string, cols []string) (*copyRows, error) {
 	rows, err := q.QueryContext(ctx, `SELECT attname, atttypid FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`, table)
 	if err != nil {
 		return nil, err
@@ -58,7 +55,7 @@ func newCopyRows(ctx context.Context, q interface {
 	if err != nil {
 		return nil, err
 	}
-	c := &copyRows{table: table, cols: cols}
+	c := &copyRows{table: table, cols: cols, buf: copyHeader(nil)}
 	for _, col := range cols {
 		oid, ok := types[col]
 		if !ok {
@@ -87,14 +84,16 @@ func (c *copyRows) add(vals []any) error {
 
 // take returns the rows held as a COPY's data and starts afresh.
 func (c *copyRows) take() []byte {
-	data := make([]byte, 0, 19+len(c.buf)+2)
-	data = append(data, "PGCOPY\n\xff\r\n\x00"...)
-	data = binary.BigEndian.AppendUint32(data, 0) // flags
-	data = binary.BigEndian.AppendUint32(data, 0) // header extension
-	data = append(data, c.buf...)
-	data = binary.BigEndian.AppendUint16(data, 0xffff) // trailer
-	c.buf, c.n = c.buf[:0], 0
+	data := binary.BigEndian.AppendUint16(c.buf, 0xffff) // trailer
+	c.buf, c.n = copyHeader(make([]byte, 0, cap(data))), 0
 	return data
+}
+
+// copyHeader appends the binary COPY format's header to b.
+func copyHeader(b []byte) []byte {
+	b = append(b, "PGCOPY\n\xff\r\n\x00"...)
+	b = binary.BigEndian.AppendUint32(b, 0)    // flags
+	return binary.BigEndian.AppendUint32(b, 0) // header extension
 }
 
 // appendField appends v as a field of the column type oid: its length and

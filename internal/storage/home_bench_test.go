@@ -12,13 +12,12 @@ package storage
 
 import (
 	"context"
-	"os"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/benchmem"
+	"github.com/verve-union/verve/internal/storage/storagetest"
 )
 
 // seededForBench opens the seeded database VERVE_BENCH_DB names (a SQLite
@@ -27,13 +26,7 @@ import (
 // the daily job writes.
 func seededForBench(b *testing.B) *Storage {
 	b.Helper()
-	dsn := os.Getenv("VERVE_BENCH_DB")
-	if dsn == "" {
-		b.Skip("VERVE_BENCH_DB names no seeded database")
-	}
-	if !strings.Contains(dsn, ":") || strings.HasPrefix(dsn, "/") {
-		dsn = "sqlite:" + dsn
-	}
+	dsn := storagetest.BenchDSN(b)
 	s, err := OpenWith(context.Background(), dsn, Options{})
 	if err != nil {
 		b.Fatal(err)

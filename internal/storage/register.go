@@ -411,7 +411,7 @@ var regBulkTables = []struct {
 	{"register_values", []string{"person_id", "hashes", "load_id"}, false},
 	{"person_words", []string{"word", "person_id"}, false}, // on PostgreSQL (create)
 	{"dues_payments", []string{"membership_id", "month", "amount_ore", "source", "recorded_at"}, false},
-	{"audit_log", []string{"at", "user_id", "username", "action", "entity", "entity_id", "fields", "person_id", "detail", "remote_addr"}, true},
+	{"audit_log", auditColumns, true},
 }
 
 // add writes a row of one of regBulkTables: batched on the first load,
@@ -451,7 +451,7 @@ func (r *regRun) audit(action, entity string, id int64, fields []string, detail 
 	if r.bulk == nil {
 		return r.s.audit(r.ctx, r.tx, r.u, action, entity, id, fields, 0, detail)
 	}
-	_, err := r.add("audit_log", r.s.now().UTC(), nullID(r.u.UserID), r.u.Username, action, entity, nullID(id), strings.Join(fields, ","), nil, detail, r.u.RemoteAddr)
+	_, err := r.add("audit_log", r.s.auditRow(r.u, action, entity, id, fields, 0, detail)...)
 	return err
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/verve-union/verve/internal/benchmem"
 	"github.com/verve-union/verve/internal/storage"
+	"github.com/verve-union/verve/internal/storage/storagetest"
 	"github.com/verve-union/verve/internal/worker"
 )
 
@@ -144,13 +145,7 @@ var scaleSearches = []string{"/search?q=hansen", "/search?q=kari+ha", "/search?q
 // connections (app) so that their backends' CPU time can be read.
 func openScaleDB(b *testing.B) (s *storage.Storage, app string) {
 	b.Helper()
-	dsn := os.Getenv("VERVE_BENCH_DB")
-	if dsn == "" {
-		b.Skip("VERVE_BENCH_DB names no seeded database")
-	}
-	if !strings.Contains(dsn, ":") || strings.HasPrefix(dsn, "/") {
-		dsn = "sqlite:" + dsn
-	}
+	dsn := storagetest.BenchDSN(b)
 	if strings.HasPrefix(dsn, "postgres") {
 		app = fmt.Sprintf("scalebench%d", os.Getpid())
 		sep := "?"

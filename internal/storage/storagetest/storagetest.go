@@ -178,3 +178,18 @@ func eachValues(t testing.TB, db *sql.DB, q string, args []any, fn func([]any)) 
 		t.Fatal(err)
 	}
 }
+
+// BenchDSN is the seeded database VERVE_BENCH_DB names for a benchmark (a
+// SQLite path, sqlite:path, or a PostgreSQL address); without one it
+// skips b.
+func BenchDSN(b testing.TB) string {
+	b.Helper()
+	dsn := os.Getenv("VERVE_BENCH_DB")
+	if dsn == "" {
+		b.Skip("VERVE_BENCH_DB names no seeded database")
+	}
+	if !strings.Contains(dsn, ":") || strings.HasPrefix(dsn, "/") {
+		dsn = "sqlite:" + dsn
+	}
+	return dsn
+}
