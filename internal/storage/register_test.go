@@ -831,7 +831,8 @@ func TestRegisterRecruiterLaterInFile(t *testing.T) {
 // TestRegisterUnitsByCode: clubs are told apart by their codes, also when
 // two of them share a name (clubs named for their employer); a row
 // without a code finds its club by name. Every unit and workplace the
-// first load creates is in the audit log.
+// first load creates is in the audit log, and on PostgreSQL the tables it
+// filled have statistics.
 func TestRegisterUnitsByCode(t *testing.T) {
 	engines(t, func(t *testing.T, s *Storage) {
 		admin, _ := regAdmin(t, s)
@@ -872,6 +873,12 @@ func TestRegisterUnitsByCode(t *testing.T) {
 		}
 		if n := count(t, s, `SELECT count(*) FROM org_units WHERE path NOT LIKE '%/' || id || '/'`); n != 0 {
 			t.Errorf("%d units whose path does not end in their id", n)
+		}
+		// PostgreSQL plans the next load with the tables' statistics.
+		if s.dialect == Postgres {
+			if n := count(t, s, `SELECT count(*) FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'memberships'`); n == 0 {
+				t.Error("the first load left memberships without statistics")
+			}
 		}
 	})
 }
