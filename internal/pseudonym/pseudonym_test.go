@@ -1,8 +1,13 @@
 package pseudonym
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 )
 
@@ -57,4 +62,29 @@ func TestSealOpens(t *testing.T) {
 	if _, err := k.Open(s[:len(s)-2] + "AA"); err == nil {
 		t.Fatal("an altered value opened")
 	}
+}
+
+// TestHashIsTheHMAC: a hash is HMAC-SHA256 of its label and number, the
+// same however often and from however many goroutines the key is used
+// (its HMACs are reused).
+func TestHashIsTheHMAC(t *testing.T) {
+	k := New()
+	want := func(fnr string) string {
+		h := hmac.New(sha256.New, k.b)
+		h.Write([]byte("fnr\x00" + fnr))
+		return base64.RawURLEncoding.EncodeToString(h.Sum(nil))
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 200 {
+				fnr := fmt.Sprintf("%011d", g*1000+i)
+				if got := k.Hash(fnr); got != want(fnr) {
+					t.Errorf("Hash(%s) = %s, want %s", fnr, got, want(fnr))
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -166,17 +166,28 @@ func (h *Hasher) Fresh(r Record) string {
 // Rebase is Changes(r, old) from fresh, r's Fresh hashes, without hashing
 // again.
 func Rebase(r Record, fresh, old string) (next string, changed Set) {
-	b := []byte(fresh)
+	// A first load rebases a million rows: the hashes are copied only
+	// where a column is missing, and changed grows once.
+	var b []byte
 	for i, f := range Compared {
 		prev := unseen
 		if len(old) >= (i+1)*hashLen {
 			prev = old[i*hashLen : (i+1)*hashLen]
 		}
 		if !r.Present(f) {
+			if b == nil {
+				b = []byte(fresh)
+			}
 			copy(b[i*hashLen:], prev)
 		} else if fresh[i*hashLen:(i+1)*hashLen] != prev {
-			changed = changed.With(f)
+			if changed == nil {
+				changed = make(Set, 0, len(Compared))
+			}
+			changed = append(changed, f) // once each, in Compared's order
 		}
+	}
+	if b == nil {
+		return fresh, changed
 	}
 	return string(b), changed
 }
