@@ -566,6 +566,14 @@ func TestRegisterTwoEmployers(t *testing.T) {
 		var c2 string
 		s.r.QueryRow(`SELECT id FROM workplaces WHERE orgnr = '111111111'`).Scan(&wp1)
 		s.r.QueryRow(`SELECT w.id, o.path FROM workplaces w JOIN org_units o ON o.id = w.unit_id WHERE w.orgnr = '222222222'`).Scan(&wp2, &c2)
+		// Ola's row made the school before Per's and Lise's placed it in
+		// their club: it is there, made once.
+		if c2 == "" || count(t, s, `SELECT count(*) FROM workplaces w JOIN org_units o ON o.id = w.unit_id WHERE w.orgnr = '222222222' AND o.code = 'C2'`) != 1 {
+			t.Fatalf("the school is not in club C2 (%q)", c2)
+		}
+		if n := count(t, s, `SELECT count(*) FROM audit_log WHERE entity = 'workplace' AND entity_id = $1 AND action = 'create'`, wp2); n != 1 {
+			t.Fatalf("the school's creation is in the audit log %d times", n)
+		}
 		if n := count(t, s, `SELECT count(*) FROM employments WHERE person_id = $1 AND end_date IS NULL AND source = 'register'`, ola); n != 2 {
 			t.Fatalf("%d open employments", n)
 		}
@@ -689,6 +697,10 @@ func TestRegisterGeneratedExport(t *testing.T) {
 			count(t, s, `SELECT count(*) FROM tasks`) != 0 {
 			t.Fatalf("first: %+v", first)
 		}
+		// Its foreign keys were checked once it had committed (settle).
+		if s.dialect == Postgres && count(t, s, `SELECT count(*) FROM pg_constraint WHERE NOT convalidated AND connamespace = current_schema()::regnamespace`) != 0 {
+			t.Fatal("the first load left foreign keys unchecked")
+		}
 		// The first load counts the members afresh, instead of the triggers.
 		if n, err := s.RebuildAggregates(ctx, admin); err != nil || n != 0 {
 			t.Fatalf("the first load left %d counts wrong (%v)", n, err)
@@ -714,6 +726,11 @@ func TestRegisterGeneratedExport(t *testing.T) {
 			t.Fatalf("month: %+v", month)
 		}
 		t.Logf("month: %+v", month)
+		// The triggers the first load dropped are back and kept the
+		// counts through the month.
+		if n, err := s.RebuildAggregates(ctx, admin); err != nil || n != 0 {
+			t.Fatalf("the month left %d counts wrong (%v)", n, err)
+		}
 		before := dump(t, s)
 		again := read(register.GenerateChanges)
 		if again.Updated != 0 || again.Created != 0 || again.Unchanged != 2010 || dump(t, s) != before {
@@ -879,6 +896,39 @@ func TestRegisterUnitsByCode(t *testing.T) {
 			if n := count(t, s, `SELECT count(*) FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'memberships'`); n == 0 {
 				t.Error("the first load left memberships without statistics")
 			}
+		}
+	})
+}
+
+// TestStartChecksUncheckedForeignKeys: a first load on PostgreSQL adds its
+// foreign keys back NOT VALID and checks them once committed; a process
+// stopped in between leaves them so, and the next start checks them.
+func TestStartChecksUncheckedForeignKeys(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		if s.dialect != Postgres {
+			t.Skip("SQLite has no unchecked constraints")
+		}
+		ctx := context.Background()
+		var def string
+		if err := s.w.QueryRowContext(ctx, `SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'roles_person_id_fkey'
+			AND connamespace = current_schema()::regnamespace`).Scan(&def); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{`ALTER TABLE roles DROP CONSTRAINT roles_person_id_fkey`,
+			`ALTER TABLE roles ADD CONSTRAINT roles_person_id_fkey ` + def + ` NOT VALID`} {
+			if _, err := s.w.ExecContext(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		unchecked := `SELECT count(*) FROM pg_constraint WHERE NOT convalidated AND connamespace = current_schema()::regnamespace`
+		if n := count(t, s, unchecked); n != 1 {
+			t.Fatalf("%d unchecked before the start", n)
+		}
+		if err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(t, s, unchecked); n != 0 {
+			t.Fatalf("%d unchecked after the start", n)
 		}
 	})
 }

@@ -196,6 +196,35 @@ func (s *Storage) Migrate(ctx context.Context) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
+	if s.dialect == Postgres {
+		return s.validateConstraints(ctx)
+	}
+	return nil
+}
+
+// validateConstraints checks the rows against any foreign key left NOT
+// VALID: a register's first load adds them so and checks them once it has
+// committed (settle), which a stopped process may not have reached.
+func (s *Storage) validateConstraints(ctx context.Context) error {
+	rows, err := s.w.QueryContext(ctx, `SELECT conrelid::regclass::text, conname FROM pg_constraint
+		WHERE NOT convalidated AND connamespace = current_schema()::regnamespace`)
+	if err != nil {
+		return err
+	}
+	var qs []string
+	if err := eachRow(rows, func() error {
+		var table, name string
+		err := rows.Scan(&table, &name)
+		qs = append(qs, `ALTER TABLE `+table+` VALIDATE CONSTRAINT `+name)
+		return err
+	}); err != nil {
+		return err
+	}
+	for _, q := range qs {
+		if _, err := s.w.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("%s: %w", q, err)
+		}
+	}
 	return nil
 }
 
