@@ -37,7 +37,8 @@ import (
 // load. The bench stewards' accounts are made in the database first.
 //
 // The clients run in the same process and take their share of the CPU,
-// alike for both servers.
+// alike for both servers. With VERVE_BENCH_WRK (the path of wrk) wrk
+// loads both servers instead, as the issue measured (runWrk).
 func BenchmarkMyDayLoad(b *testing.B) {
 	d := 10 * time.Second
 	if v, err := time.ParseDuration(os.Getenv("VERVE_BENCH_DURATION")); err == nil && v > 0 {
@@ -83,6 +84,26 @@ func BenchmarkMyDayLoad(b *testing.B) {
 	pid := os.Getenv("VERVE_BENCH_PID")
 	if pid != "" {
 		resetPeakRSS(b, pid)
+	}
+	if wrk := os.Getenv("VERVE_BENCH_WRK"); wrk != "" {
+		b.ResetTimer()
+		v := runWrk(b, wrk, d, base+"/day", clients)
+		if pid != "" {
+			b.ReportMetric(peakRSSMB(b, pid), "server-peak-rss-MB")
+		}
+		w := runWrk(b, wrk, d, bare.URL+"/day", bareClients)
+		b.StopTimer()
+		b.ReportMetric(v.pagesPerSec, "pages/s")
+		b.ReportMetric(w.pagesPerSec, "bare-pages/s")
+		b.ReportMetric(v.pagesPerSec/w.pagesPerSec, "ratio")
+		b.ReportMetric(v.p50, "p50-ms")
+		b.ReportMetric(v.p99, "p99-ms")
+		b.ReportMetric(w.p99, "bare-p99-ms")
+		b.ReportMetric(float64(v.errors+w.errors), "errors")
+		b.ReportMetric(0, "ns/op")
+		fmt.Printf("Min dag by wrk, %d connections, %v each, page %d bytes: Verve %.0f pages/s (p50 %.1f ms, p99 %.1f ms, %d errors), bare %.0f pages/s (p99 %.1f ms, %d errors): ratio %.3f\n",
+			len(clients), d, len(body), v.pagesPerSec, v.p50, v.p99, v.errors, w.pagesPerSec, w.p99, w.errors, v.pagesPerSec/w.pagesPerSec)
+		return
 	}
 	b.ResetTimer()
 	v := loadFor(d, base+"/day", clients)
