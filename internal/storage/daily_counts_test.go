@@ -294,3 +294,87 @@ func TestTaskCountsFollowChanges(t *testing.T) {
 		}
 	})
 }
+
+// TestStewardCountsFromStartDay: a shop steward appointed ahead of the
+// term is counted from its first day, as workplaceStewards counts them:
+// not in the workplace's stewards, its summary or home's workplaces
+// without a steward (from steward_counts and counted on request) before
+// it; on the start day once the daily job has counted it; and not again
+// when the start is moved later.
+func TestStewardCountsFromStartDay(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		ctx := context.Background()
+		c := newTestClock(s)
+		f := newFixture(t, s)
+		a := f.person(t, "Anne", "Hansen", f.wA)
+		b := f.person(t, "Bjørn", "Olsen", f.wB)
+		exec := writerExec(t, s)
+		// Counted today before the appointments, so that the role
+		// triggers count them.
+		if _, err := s.RebuildDailyCounts(ctx, access.System("test")); err != nil {
+			t.Fatal(err)
+		}
+		start := s.Today().AddDate(0, 0, 2)
+		for _, r := range []*model.Role{
+			{PersonID: a.ID, Role: model.RoleShopSteward, UnitID: f.clubA.ID, StartDate: start},
+			{PersonID: b.ID, Role: model.RoleShopSteward, UnitID: f.clubB.ID, WorkplaceID: f.wB.ID, StartDate: start},
+		} {
+			if err := s.AddRole(ctx, f.admin, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// stewards is, per workplace, its stewards, its summary's count
+		// and whether home counts it without one, from the daily counts
+		// and on request.
+		stewards := func(step string, want int) {
+			t.Helper()
+			if _, err := s.RebuildDailyCounts(ctx, access.System("test")); err != nil {
+				t.Fatal(err)
+			}
+			none := 0
+			if want == 0 {
+				none = 2
+			}
+			for _, w := range []*model.Workplace{f.wA, f.wB} {
+				at, err := s.StewardsAt(ctx, f.admin, w)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sum, err := s.WorkplaceSummary(ctx, f.admin, w.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(at) != want || sum.Stewards != want {
+					t.Errorf("%s, %s: %d stewards, summary %d, want %d", step, w.Name, len(at), sum.Stewards, want)
+				}
+			}
+			for _, counted := range []bool{true, false} {
+				if !counted {
+					exec(`UPDATE steward_counts_day SET day = $1`, date(s.Today().AddDate(0, 0, -1)))
+				}
+				h, err := s.Home(ctx, f.admin)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if h.WorkplacesNoSteward != none {
+					t.Errorf("%s (daily counts %v): %d workplaces without a steward, want %d", step, counted, h.WorkplacesNoSteward, none)
+				}
+			}
+			exec(`UPDATE steward_counts_day SET day = $1`, date(s.Today()))
+		}
+		stewards("appointed", 0)
+		c.mu.Lock()
+		c.t = c.t.AddDate(0, 0, 1)
+		c.mu.Unlock()
+		stewards("the day before", 0)
+		c.mu.Lock()
+		c.t = c.t.AddDate(0, 0, 1)
+		c.mu.Unlock()
+		stewards("the start day", 1)
+		// The role triggers follow a start moved later.
+		exec(`UPDATE roles SET start_date = $1`, date(s.Today().AddDate(0, 0, 1)))
+		if h, err := s.Home(ctx, f.admin); err != nil || h.WorkplacesNoSteward != 2 {
+			t.Errorf("start moved a day later: %+v (%v), want 2 without a steward", h, err)
+		}
+	})
+}
