@@ -1,4 +1,10 @@
 -- +goose Up
+-- /roles finds the terms it shows in order (Storage.Roles): those ending
+-- first by end date, the open ones by their unit's name, before their
+-- persons are joined (issue 15).
+CREATE INDEX roles_end ON roles(end_date);
+CREATE INDEX org_units_sort ON org_units(sort_key);
+
 -- steward_counts counts a shop steward from the first day of the role, as
 -- workplaceStewards and the pages do: a role appointed ahead of its start
 -- is not in office until then. The role triggers recount on a change of
@@ -16,6 +22,8 @@
 UPDATE steward_counts SET stewards = (SELECT count(*) FROM roles r WHERE r.unit_id = steward_counts.unit_id AND r.workplace_id IS NULL AND r.role IN ('shop_steward', 'chief_shop_steward') AND r.start_date <= (SELECT day FROM steward_counts_day) AND (r.end_date IS NULL OR r.end_date > (SELECT day FROM steward_counts_day))), covered = (SELECT count(DISTINCT r.workplace_id) FROM roles r WHERE r.unit_id = steward_counts.unit_id AND r.workplace_id IS NOT NULL AND r.role IN ('shop_steward', 'chief_shop_steward') AND r.start_date <= (SELECT day FROM steward_counts_day) AND (r.end_date IS NULL OR r.end_date > (SELECT day FROM steward_counts_day)));
 
 -- +goose Down
+DROP INDEX org_units_sort;
+DROP INDEX roles_end;
 {{sqlite_only}}DROP TRIGGER steward_counts_role_new;
 {{sqlite_only}}DROP TRIGGER steward_counts_role_update;
 {{sqlite_only}}DROP TRIGGER steward_counts_role_delete;
