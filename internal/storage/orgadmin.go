@@ -752,14 +752,13 @@ const RoleTermWarnDays = 60
 // by roles_end, the open ones by their unit in org_units_sort; ordering
 // every current term by its person's name read all of persons
 // (docs/scale.md). Within the last unit kept, the cut-off falls by id
-// rather than by name. The scope is tested on each unit read, on its path
-// concatenated with the empty string, which no index serves: SQLite,
-// without statistics, would otherwise find every unit in the scope by
-// path and sort all their terms.
+// rather than by name. On SQLite the scope is tested on each unit read
+// (unindexed): it would otherwise find every unit in the scope by path
+// and sort all their terms.
 func (s *Storage) Roles(ctx context.Context, u *access.Principal, unitID int64, limit int) ([]RoleTerm, error) {
 	today := s.today()
 	a := access.Args{date(today)}
-	cond := u.Scope(access.OrgUnitWrite).Filter("(o.path || '')", &a)
+	cond := u.Scope(access.OrgUnitWrite).Filter(unindexed[s.dialect]("o.path"), &a)
 	if unitID != 0 {
 		unit := a.Add(unitID)
 		cond += ` AND o.id = ` + unit + ` AND r.unit_id = ` + unit
