@@ -53,9 +53,10 @@ var tempSchema = map[Dialect]string{SQLite: "temp", Postgres: "pg_temp"}
 
 // unindexed is a column in a form that no index serves, so that a
 // condition on it is tested on the rows read rather than used to find
-// them: SQLite's unary plus. SQLite plans without statistics and prefers
-// a range on an indexed column to reading an index in the order a list is
-// sorted by; PostgreSQL weighs the two by its statistics.
+// them: SQLite's unary plus. SQLite plans without statistics and may find
+// rows by a condition that many of them meet rather than read an index in
+// the order a list is sorted by; PostgreSQL weighs the two by its
+// statistics.
 var unindexed = map[Dialect]func(col string) string{
 	SQLite:   func(col string) string { return "+" + col },
 	Postgres: func(col string) string { return col },

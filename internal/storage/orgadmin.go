@@ -752,9 +752,10 @@ const RoleTermWarnDays = 60
 // by roles_end, the open ones by their unit in org_units_sort; ordering
 // every current term by its person's name read all of persons
 // (docs/scale.md). Within the last unit kept, the cut-off falls by id
-// rather than by name. On SQLite the scope is tested on each unit read
-// (unindexed): it would otherwise find every unit in the scope by path
-// and sort all their terms.
+// rather than by name. On SQLite the scope and an open term's end are
+// tested on the rows read (unindexed): it would otherwise find every unit
+// in the scope by path and sort all their terms, or read every open term
+// for one unit's.
 func (s *Storage) Roles(ctx context.Context, u *access.Principal, unitID int64, limit int) ([]RoleTerm, error) {
 	today := s.today()
 	a := access.Args{date(today)}
@@ -772,7 +773,7 @@ func (s *Storage) Roles(ctx context.Context, u *access.Principal, unitID int64, 
 	rows, err := s.r.QueryContext(ctx, `SELECT r.id, r.person_id, p.first_name || ' ' || p.last_name, r.role, r.unit_id, r.name, r.path,
 		COALESCE(r.workplace_id, 0), COALESCE(w.name, ''), r.department, r.start_date, r.end_date, r.source = `+a.Add(fromRegister)+`
 		FROM (`+kept("ending", "roles r CROSS JOIN org_units o", "r.end_date > $1", "r.end_date, o.sort_key, r.id")+`
-		UNION ALL `+kept("open", "org_units o CROSS JOIN roles r", "r.end_date IS NULL", "o.sort_key, r.id")+`) r
+		UNION ALL `+kept("open", "org_units o CROSS JOIN roles r", unindexed[s.dialect]("r.end_date")+" IS NULL", "o.sort_key, r.id")+`) r
 		JOIN persons p ON p.id = r.person_id LEFT JOIN workplaces w ON w.id = r.workplace_id
 		ORDER BY CASE WHEN r.end_date IS NULL THEN 1 ELSE 0 END, r.end_date, r.sort_key, p.sort_key LIMIT `+lim, a...)
 	if err != nil {
