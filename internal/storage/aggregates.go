@@ -250,9 +250,9 @@ func (s *Storage) dailyCountsCurrent(ctx context.Context) (bool, error) {
 }
 
 // stewardRecount counts steward_counts afresh for the day in
-// steward_counts_day, as its triggers (00024, 00035) keep it, and writes only the
-// units whose counts differ: the triggers of 00032 roll each written row
-// up to its subtree's rows.
+// steward_counts_day, as its triggers (00024, 00035) keep it, and writes
+// only the units whose counts differ: the triggers of 00032 roll each
+// written row up to its subtree's rows.
 var stewardRecount = []string{
 	`DROP TABLE IF EXISTS fresh_steward_counts`,
 	`CREATE TEMP TABLE fresh_steward_counts AS SELECT u.id AS unit_id,
