@@ -250,17 +250,17 @@ func (s *Storage) dailyCountsCurrent(ctx context.Context) (bool, error) {
 }
 
 // stewardRecount counts steward_counts afresh for the day in
-// steward_counts_day, as its triggers (00024) keep it, and writes only the
-// units whose counts differ: the triggers of 00032 roll each written row
-// up to its subtree's rows.
+// steward_counts_day, as its triggers (00024, 00035) keep it, and writes
+// only the units whose counts differ: the triggers of 00032 roll each
+// written row up to its subtree's rows.
 var stewardRecount = []string{
 	`DROP TABLE IF EXISTS fresh_steward_counts`,
 	`CREATE TEMP TABLE fresh_steward_counts AS SELECT u.id AS unit_id,
 		(SELECT count(*) FROM workplaces w WHERE w.unit_id = u.id) AS workplaces,
 		(SELECT count(*) FROM roles r WHERE r.unit_id = u.id AND r.workplace_id IS NULL AND r.role IN ` + stewardRoles + `
-			AND (r.end_date IS NULL OR r.end_date > (SELECT day FROM steward_counts_day))) AS stewards,
+			AND ` + inOffice("r", "(SELECT day FROM steward_counts_day)") + `) AS stewards,
 		(SELECT count(DISTINCT r.workplace_id) FROM roles r WHERE r.unit_id = u.id AND r.workplace_id IS NOT NULL AND r.role IN ` + stewardRoles + `
-			AND (r.end_date IS NULL OR r.end_date > (SELECT day FROM steward_counts_day))) AS covered
+			AND ` + inOffice("r", "(SELECT day FROM steward_counts_day)") + `) AS covered
 		FROM org_units u`,
 	`DELETE FROM steward_counts WHERE unit_id NOT IN (SELECT unit_id FROM fresh_steward_counts)`,
 	`INSERT INTO steward_counts (unit_id, workplaces, stewards, covered) SELECT f.unit_id, f.workplaces, f.stewards, f.covered

@@ -9,6 +9,7 @@ import (
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/clock"
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/storage/storagetest"
 )
 
 // TestDailyCountsFollowChanges: the recruitment figures and the steward
@@ -293,4 +294,144 @@ func TestTaskCountsFollowChanges(t *testing.T) {
 			t.Fatalf("%d empty task counts after the daily count (%v)", zero, err)
 		}
 	})
+}
+
+// TestStewardCountsFromStartDay: a shop steward appointed ahead of the
+// term is counted from its first day, as workplaceStewards counts them:
+// not in the workplace's stewards, its summary or home's workplaces
+// without a steward (from steward_counts and counted on request) before
+// it; on the start day once the daily job has counted it; and not again
+// when the start is moved later.
+func TestStewardCountsFromStartDay(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		ctx := context.Background()
+		c := newTestClock(s)
+		f := newFixture(t, s)
+		a := f.person(t, "Anne", "Hansen", f.wA)
+		b := f.person(t, "Bjørn", "Olsen", f.wB)
+		exec := writerExec(t, s)
+		// Counted today before the appointments, so that the role
+		// triggers count them.
+		if _, err := s.RebuildDailyCounts(ctx, access.System("test")); err != nil {
+			t.Fatal(err)
+		}
+		start := s.Today().AddDate(0, 0, 2)
+		for _, r := range []*model.Role{
+			{PersonID: a.ID, Role: model.RoleShopSteward, UnitID: f.clubA.ID, StartDate: start},
+			{PersonID: b.ID, Role: model.RoleShopSteward, UnitID: f.clubB.ID, WorkplaceID: f.wB.ID, StartDate: start},
+		} {
+			if err := s.AddRole(ctx, f.admin, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// stewards is, per workplace, its stewards, its summary's count
+		// and whether home counts it without one, from the daily counts
+		// and on request.
+		stewards := func(step string, want int) {
+			t.Helper()
+			if _, err := s.RebuildDailyCounts(ctx, access.System("test")); err != nil {
+				t.Fatal(err)
+			}
+			none := 0
+			if want == 0 {
+				none = 2
+			}
+			for _, w := range []*model.Workplace{f.wA, f.wB} {
+				at, err := s.StewardsAt(ctx, f.admin, w)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sum, err := s.WorkplaceSummary(ctx, f.admin, w.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(at) != want || sum.Stewards != want {
+					t.Errorf("%s, %s: %d stewards, summary %d, want %d", step, w.Name, len(at), sum.Stewards, want)
+				}
+			}
+			for _, counted := range []bool{true, false} {
+				if !counted {
+					exec(`UPDATE steward_counts_day SET day = $1`, date(s.Today().AddDate(0, 0, -1)))
+				}
+				h, err := s.Home(ctx, f.admin)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if h.WorkplacesNoSteward != none {
+					t.Errorf("%s (daily counts %v): %d workplaces without a steward, want %d", step, counted, h.WorkplacesNoSteward, none)
+				}
+			}
+			exec(`UPDATE steward_counts_day SET day = $1`, date(s.Today()))
+		}
+		stewards("appointed", 0)
+		c.mu.Lock()
+		c.t = c.t.AddDate(0, 0, 1)
+		c.mu.Unlock()
+		stewards("the day before", 0)
+		c.mu.Lock()
+		c.t = c.t.AddDate(0, 0, 1)
+		c.mu.Unlock()
+		stewards("the start day", 1)
+		// The role triggers follow a start moved later.
+		exec(`UPDATE roles SET start_date = $1`, date(s.Today().AddDate(0, 0, 1)))
+		if h, err := s.Home(ctx, f.admin); err != nil || h.WorkplacesNoSteward != 2 {
+			t.Errorf("start moved a day later: %+v (%v), want 2 without a steward", h, err)
+		}
+	})
+}
+
+// TestStewardStartMigration: migration 00035 takes a steward whose role
+// has not begun out of steward_counts and its roll-up, and down puts
+// them back as the triggers before it counted them.
+func TestStewardStartMigration(t *testing.T) {
+	for _, engine := range storagetest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			s, p := migratedTo(t, engine, 34)
+			exec := writerExec(t, s)
+			scalar := func(q string, args ...any) int64 {
+				t.Helper()
+				var n int64
+				if err := s.w.QueryRow(q, args...).Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
+			day := time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)
+			exec(`UPDATE steward_counts_day SET day = $1`, day)
+			union := scalar(`INSERT INTO org_units (kind, name, sort_key, path) VALUES ('union', 'F', 'f', '/') RETURNING id`)
+			unionPath := "/" + itoa(union) + "/"
+			exec(`UPDATE org_units SET path = $1 WHERE id = $2`, unionPath, union)
+			club := scalar(`INSERT INTO org_units (kind, name, sort_key, path) VALUES ('club', 'K', 'k', '/') RETURNING id`)
+			clubPath := unionPath + itoa(club) + "/"
+			exec(`UPDATE org_units SET path = $1 WHERE id = $2`, clubPath, club)
+			w := scalar(`INSERT INTO workplaces (unit_id, name, sort_key, orgnr) VALUES ($1, 'W', 'w', '1') RETURNING id`, club)
+			person := scalar(`INSERT INTO persons (first_name, last_name, sort_key, search_key, unit_id, unit_path, member_status, workplace_id, created_at, updated_at)
+				VALUES ('A', 'B', 'b a', 'a b', $1, $2, 'active', $3, $4, $4) RETURNING id`, club, clubPath, w, day)
+			exec(`INSERT INTO roles (person_id, role, unit_id, start_date) VALUES ($1, 'shop_steward', $2, $3)`, person, club, day.AddDate(0, 0, 1))
+			counted := func(step string, stewards, stewardless int64) {
+				t.Helper()
+				if n := scalar(`SELECT stewards FROM steward_counts WHERE unit_id = $1`, club); n != stewards {
+					t.Errorf("%s: %d stewards counted, want %d", step, n, stewards)
+				}
+				if n := scalar(`SELECT stewardless FROM subtree_counts WHERE path = $1`, clubPath); n != stewardless {
+					t.Errorf("%s: %d workplaces without a steward, want %d", step, n, stewardless)
+				}
+			}
+			counted("before 00035", 1, 0)
+			if _, err := p.UpTo(ctx, 35); err != nil {
+				t.Fatal(err)
+			}
+			counted("after 00035", 0, 1)
+			if _, err := p.DownTo(ctx, 34); err != nil {
+				t.Fatal(err)
+			}
+			counted("down", 1, 0)
+			if _, err := p.UpTo(ctx, 35); err != nil {
+				t.Fatal(err)
+			}
+			counted("up again", 0, 1)
+		})
+	}
 }

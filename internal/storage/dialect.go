@@ -51,6 +51,17 @@ var schemaTokens = map[Dialect]map[string]string{
 // tempSchema names the schema of TEMP tables.
 var tempSchema = map[Dialect]string{SQLite: "temp", Postgres: "pg_temp"}
 
+// unindexed is a column in a form that no index serves, so that a
+// condition on it is tested on the rows read rather than used to find
+// them: SQLite's unary plus. SQLite plans without statistics and may find
+// rows by a condition that many of them meet rather than read an index in
+// the order a list is sorted by; PostgreSQL weighs the two by its
+// statistics.
+var unindexed = map[Dialect]func(col string) string{
+	SQLite:   func(col string) string { return "+" + col },
+	Postgres: func(col string) string { return col },
+}
+
 // ddl fills the engine's column types into a schema statement.
 func ddl(d Dialect, q string) string {
 	for k, v := range schemaTokens[d] {

@@ -168,7 +168,7 @@ func (s *Storage) StewardsAt(ctx context.Context, u *access.Principal, w *model.
 		return nil, model.ErrorKey(model.ENOTFOUND, "err.workplace.notfound")
 	}
 	return s.roles(ctx, `r.unit_id = $1 AND (r.workplace_id IS NULL OR r.workplace_id = $3) AND r.role IN `+stewardRoles+`
-		AND (r.end_date IS NULL OR r.end_date > $2)`, w.UnitID, date(s.today()), w.ID)
+		AND `+inOffice("r", "$2"), w.UnitID, date(s.today()), w.ID)
 }
 
 // eachRow calls fn for every row and closes rows.

@@ -60,7 +60,7 @@ func (s *Storage) stewardless(ctx context.Context, sc access.Scope) (all, none i
 		a = access.Args{date(s.today())}
 		q = `SELECT count(*),
 		COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM roles r WHERE r.unit_id = w.unit_id AND (r.workplace_id IS NULL OR r.workplace_id = w.id)
-			AND r.role IN ` + stewardRoles + ` AND (r.end_date IS NULL OR r.end_date > $1)) THEN 1 ELSE 0 END), 0)
+			AND r.role IN ` + stewardRoles + ` AND ` + inOffice("r", "$1") + `) THEN 1 ELSE 0 END), 0)
 		FROM workplaces w JOIN org_units u ON u.id = w.unit_id WHERE ` + workplaceFilter(sc, &a)
 	}
 	err = s.r.QueryRowContext(ctx, q, a...).Scan(&all, &none)

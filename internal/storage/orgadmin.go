@@ -746,19 +746,36 @@ type RoleTerm struct {
 const RoleTermWarnDays = 60
 
 // Roles lists the current and coming terms on the units u administers, or
-// on one unit (unitID not 0), those ending first on top.
+// on one unit (unitID not 0), those ending first on top, then the open
+// ones, each by unit and person. The terms kept are found in the order of
+// indexes (migration 00035) before their persons are joined: those ending
+// by roles_end, the open ones by their unit in org_units_sort; ordering
+// every current term by its person's name read all of persons
+// (docs/scale.md). Within the last unit kept, the cut-off falls by id
+// rather than by name. On SQLite the scope and an open term's end are
+// tested on the rows read (unindexed): it would otherwise find every unit
+// in the scope by path and sort all their terms, or read every open term
+// for one unit's.
 func (s *Storage) Roles(ctx context.Context, u *access.Principal, unitID int64, limit int) ([]RoleTerm, error) {
 	today := s.today()
 	a := access.Args{date(today)}
-	cond := u.Scope(access.OrgUnitWrite).Filter("o.path", &a)
+	cond := u.Scope(access.OrgUnitWrite).Filter(unindexed[s.dialect]("o.path"), &a)
 	if unitID != 0 {
-		cond += ` AND o.id = ` + a.Add(unitID)
+		unit := a.Add(unitID)
+		cond += ` AND o.id = ` + unit + ` AND r.unit_id = ` + unit
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT r.id, r.person_id, p.first_name || ' ' || p.last_name, r.role, r.unit_id, o.name, o.path,
+	lim := a.Add(limit)
+	// CROSS JOIN has SQLite read the first table named in its index's order.
+	kept := func(name, from, when, order string) string {
+		return `SELECT * FROM (SELECT r.id, r.person_id, r.role, r.unit_id, o.name, o.path, o.sort_key, r.workplace_id, r.department, r.start_date, r.end_date, r.source
+			FROM ` + from + ` WHERE o.id = r.unit_id AND ` + when + ` AND ` + cond + ` ORDER BY ` + order + ` LIMIT ` + lim + `) ` + name
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT r.id, r.person_id, p.first_name || ' ' || p.last_name, r.role, r.unit_id, r.name, r.path,
 		COALESCE(r.workplace_id, 0), COALESCE(w.name, ''), r.department, r.start_date, r.end_date, r.source = `+a.Add(fromRegister)+`
-		FROM roles r JOIN org_units o ON o.id = r.unit_id JOIN persons p ON p.id = r.person_id LEFT JOIN workplaces w ON w.id = r.workplace_id
-		WHERE (r.end_date IS NULL OR r.end_date > $1) AND `+cond+`
-		ORDER BY CASE WHEN r.end_date IS NULL THEN 1 ELSE 0 END, r.end_date, o.sort_key, p.sort_key LIMIT `+a.Add(limit), a...)
+		FROM (`+kept("ending", "roles r CROSS JOIN org_units o", "r.end_date > $1", "r.end_date, o.sort_key, r.id")+`
+		UNION ALL `+kept("open", "org_units o CROSS JOIN roles r", unindexed[s.dialect]("r.end_date")+" IS NULL", "o.sort_key, r.id")+`) r
+		JOIN persons p ON p.id = r.person_id LEFT JOIN workplaces w ON w.id = r.workplace_id
+		ORDER BY CASE WHEN r.end_date IS NULL THEN 1 ELSE 0 END, r.end_date, r.sort_key, p.sort_key LIMIT `+lim, a...)
 	if err != nil {
 		return nil, err
 	}
@@ -779,6 +796,20 @@ func (s *Storage) Roles(ctx context.Context, u *access.Principal, unitID int64, 
 		return nil
 	})
 	return out, err
+}
+
+// RoleCount counts the current and coming terms on the units u
+// administers, which Roles lists the first of: a union-wide admin's from
+// roles_end alone.
+func (s *Storage) RoleCount(ctx context.Context, u *access.Principal) (int, error) {
+	a := access.Args{date(s.today())}
+	q := `SELECT count(*) FROM roles r WHERE (r.end_date IS NULL OR r.end_date > $1)`
+	if !u.UnionWide(access.OrgUnitWrite) {
+		q += ` AND r.unit_id IN (SELECT o.id FROM org_units o WHERE ` + u.Scope(access.OrgUnitWrite).Filter("o.path", &a) + `)`
+	}
+	var n int
+	err := s.r.QueryRowContext(ctx, q, a...).Scan(&n)
+	return n, err
 }
 
 // HistoryEntry is one change in the history of a unit or workplace; for a

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/verve-union/verve/internal/access"
@@ -432,6 +433,84 @@ func TestRegisterRolesStayTheRegisters(t *testing.T) {
 		s.DB().QueryRow(`SELECT end_date IS NOT NULL FROM roles WHERE id = $1`, own.ID).Scan(&ownEnded)
 		if regEnded || !ownEnded {
 			t.Errorf("after closing: the register's role ended %v, Verve's %v", regEnded, ownEnded)
+		}
+	})
+}
+
+// TestRolesFirstEnding: the list of terms has those ending first, by date,
+// unit and person, then the open ones by unit and person (Norwegian
+// order), past terms left out; a shorter list is its beginning; a unit's
+// list and a region admin's hold theirs only, and RoleCount counts what
+// the full list holds.
+func TestRolesFirstEnding(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		ctx := context.Background()
+		f := newOrgFixture(t, s)
+		today := s.Today()
+		exec := writerExec(t, s)
+		term := func(first, last string, unit *model.OrgUnit, w *model.Workplace, start, end int) {
+			p := f.person(t, first, last, w)
+			var until any
+			if end != 0 {
+				until = date(today.AddDate(0, 0, end))
+			}
+			exec(`INSERT INTO roles (person_id, role, unit_id, start_date, end_date) VALUES ($1, 'shop_steward', $2, $3, $4)`,
+				p.ID, unit.ID, date(today.AddDate(0, 0, start)), until)
+		}
+		term("Tidligere", "Tillitsvalgt", f.clubA, f.wA, -400, -1)
+		term("Åse", "Ås", f.clubB, f.wB, -10, 0)
+		term("Kari", "Berg", f.clubB, f.wB, -10, 0)
+		term("Ny", "Nilsen", f.clubA, f.wA, 5, 0)
+		term("Bjørn", "Olsen", f.clubB, f.wB, -10, 30)
+		term("Anne", "Hansen", f.clubA, f.wA, -10, 30)
+		term("Vera", "Vik", f.clubC, f.wC, -10, 10)
+		all := []string{"Vera Vik", "Anne Hansen", "Bjørn Olsen", "Ny Nilsen", "Kari Berg", "Åse Ås"}
+		names := func(u *access.Principal, unit int64, limit int) []string {
+			t.Helper()
+			roles, err := s.Roles(ctx, u, unit, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, r := range roles {
+				out = append(out, r.Person)
+			}
+			return out
+		}
+		count := func(u *access.Principal) int {
+			t.Helper()
+			n, err := s.RoleCount(ctx, u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		for _, c := range []struct {
+			who   *access.Principal
+			unit  int64
+			limit int
+			want  []string
+		}{
+			{f.admin, 0, 10, all},
+			{f.admin, 0, 2, all[:2]},
+			{f.admin, 0, 5, all[:5]},
+			{f.admin, f.clubB.ID, 10, []string{"Bjørn Olsen", "Kari Berg", "Åse Ås"}},
+			{f.regionAdmin, 0, 10, []string{"Vera Vik"}},
+			{f.regionAdmin, f.clubB.ID, 10, nil},
+			{f.steward, 0, 10, nil},
+		} {
+			if got := names(c.who, c.unit, c.limit); !slices.Equal(got, c.want) {
+				t.Errorf("%s, unit %d, %d: %v\nwant %v", c.who.Username, c.unit, c.limit, got, c.want)
+			}
+		}
+		if n := count(f.admin); n != len(all) {
+			t.Errorf("admin counts %d terms, want %d", n, len(all))
+		}
+		if n := count(f.regionAdmin); n != 1 {
+			t.Errorf("region admin counts %d terms, want 1", n)
+		}
+		if n := count(f.steward); n != 0 {
+			t.Errorf("steward counts %d terms, want 0", n)
 		}
 	})
 }

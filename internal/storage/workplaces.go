@@ -91,7 +91,7 @@ var workplaceSummarySQL = `SELECT ` + workplaceColumns + `,
 		(SELECT COALESCE(SUM(x.members), 0) FROM employment_counts x WHERE x.workplace_id = w.id),
 	(SELECT COALESCE(SUM(c.other_union), 0) FROM person_counts c WHERE c.workplace_id = w.id),
 	(SELECT COALESCE(SUM(c.non_members), 0) FROM person_counts c WHERE c.workplace_id = w.id),
-	(SELECT count(*) FROM roles r WHERE r.unit_id = w.unit_id AND (r.workplace_id IS NULL OR r.workplace_id = w.id) AND r.role IN ` + stewardRoles + ` AND (r.end_date IS NULL OR r.end_date > $1)),
+	(SELECT count(*) FROM roles r WHERE r.unit_id = w.unit_id AND (r.workplace_id IS NULL OR r.workplace_id = w.id) AND r.role IN ` + stewardRoles + ` AND ` + inOffice("r", "$1") + `),
 	(SELECT count(*) FROM tasks t WHERE t.workplace_id = w.id AND t.kind = 'welcome' AND t.status = 'open')
 	FROM workplaces w JOIN org_units u ON u.id = w.unit_id WHERE `
 

@@ -405,13 +405,30 @@ func (h *Handler) endRole(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, back, http.StatusSeeOther)
 }
 
+// rolesShown is how many terms /roles lists: those ending first. A unit's
+// page lists all of its own.
+const rolesShown = 200
+
+// rolesPage is the terms /roles lists and how many there are in all.
+type rolesPage struct {
+	Roles []storage.RoleTerm
+	All   int
+}
+
 func (h *Handler) showRoles(w http.ResponseWriter, r *http.Request) {
-	roles, err := h.Store.Roles(r.Context(), access.FromContext(r.Context()), 0, 1000)
+	u := access.FromContext(r.Context())
+	var d rolesPage
+	var err error
+	d.Roles, err = h.Store.Roles(r.Context(), u, 0, rolesShown)
+	d.All = len(d.Roles)
+	if err == nil && d.All == rolesShown {
+		d.All, err = h.Store.RoleCount(r.Context(), u)
+	}
 	if err != nil {
 		h.serveError(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "roles", page{Title: locale.T(h.lang(r), "orgadmin.roles.title"), Data: roles})
+	h.render(w, r, http.StatusOK, "roles", page{Title: locale.T(h.lang(r), "orgadmin.roles.title"), Data: d})
 }
 
 // newWorkplaceData is the form for a workplace of Unit.

@@ -137,8 +137,17 @@ func TestOrgAdminRefusals(t *testing.T) {
 	if _, err := e.Store.DB().Exec(`UPDATE roles SET end_date = $1 WHERE unit_id = $2 AND role = $3`, today.AddDate(0, 0, 30), club, model.RoleChiefShopSteward); err != nil {
 		t.Fatal(err)
 	}
-	if _, body := get(t, ac, e.URL+"/roles"); !strings.Contains(body, "Perioden går ut snart") {
+	_, body = get(t, ac, e.URL+"/roles")
+	if !strings.Contains(body, "Perioden går ut snart") {
 		t.Error("/roles does not mark a term ending in 30 days")
+	}
+	// It lists the first rolesShown terms and says how many there are.
+	all, err := e.Store.RoleCount(ctx, admin)
+	if err != nil || all <= rolesShown {
+		t.Fatalf("the demo has %d terms (%v), want more than %d", all, err, rolesShown)
+	}
+	if n := strings.Count(body, `<li id="role-`); n != rolesShown || !strings.Contains(body, fmt.Sprintf("Viser de %d første av %d vervene", rolesShown, all)) {
+		t.Errorf("/roles lists %d terms of %d, want %d and the count", n, all, rolesShown)
 	}
 }
 
