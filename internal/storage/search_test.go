@@ -464,3 +464,46 @@ func TestScopedSearchPlan(t *testing.T) {
 		}
 	})
 }
+
+// TestPostgresPlansEachRun: PostgreSQL plans a prepared statement for the
+// values of each run (customPlans), not once for all values after five
+// runs, which read everyone in scope to find one mobile number at a
+// million members. An address that sets plan_cache_mode keeps its own.
+func TestPostgresPlansEachRun(t *testing.T) {
+	if got := customPlans("postgres://h/db?plan_cache_mode=auto&sslmode=disable"); !strings.Contains(got, "plan_cache_mode=auto") {
+		t.Fatalf("the address's own mode was replaced: %s", got)
+	}
+	engines(t, func(t *testing.T, s *Storage) {
+		if s.dialect != Postgres {
+			t.Skip("SQLite plans each run")
+		}
+		ctx := context.Background()
+		conn, err := s.r.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, `PREPARE words(text, text) AS SELECT person_id FROM person_words WHERE word >= $1 AND word < $2`); err != nil {
+			t.Fatal(err)
+		}
+		defer conn.ExecContext(ctx, `DEALLOCATE words`)
+		for range 6 {
+			if _, err := conn.ExecContext(ctx, `EXECUTE words('hansen', 'hanseo')`); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var plan strings.Builder
+		rows, err := conn.QueryContext(ctx, `EXPLAIN EXECUTE words('91399', '9139:')`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var line string
+			rows.Scan(&line)
+			plan.WriteString(line + "\n")
+		}
+		if rows.Close(); !strings.Contains(plan.String(), "'91399'") {
+			t.Fatalf("the seventh run was not planned for its values:\n%s", plan.String())
+		}
+	})
+}

@@ -162,7 +162,7 @@ func open(dsn string) (*Storage, error) {
 		s.w, s.r, s.st = w, r, st
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		s.dialect = Postgres
-		db, err := sql.Open("pgx", dsn)
+		db, err := sql.Open("pgx", customPlans(dsn))
 		if err != nil {
 			return nil, err
 		}
@@ -185,6 +185,27 @@ func open(dsn string) (*Storage, error) {
 		return nil, fmt.Errorf("connect to %s database: %w", s.dialect, err)
 	}
 	return s, nil
+}
+
+// customPlans adds plan_cache_mode=force_custom_plan to a PostgreSQL
+// address that does not set it. pgx prepares each statement once per
+// connection, and after five runs PostgreSQL may plan it once for any
+// values: for a union of a million members that plan fits no search term
+// (a member's mobile number found in 410 ms by a scan of everyone in
+// scope, 3 ms planned for its value) and read every graduating student in
+// the union for /students (1.4 s, 87 ms). Planning each run costs a
+// fraction of a millisecond.
+func customPlans(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn // pgx says what is wrong with it
+	}
+	q := u.Query()
+	if q.Get("plan_cache_mode") == "" {
+		q.Set("plan_cache_mode", "force_custom_plan")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
 }
 
 // Migrate applies the embedded migrations that have not yet run.
