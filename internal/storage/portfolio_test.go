@@ -214,6 +214,12 @@ func TestTaskHandOverAcrossScopes(t *testing.T) {
 				t.Errorf("holders at %s %+v: the steward given D offered %v", c.w.Name, hs, got)
 			}
 		}
+		// A steward given a further unit is offered at its workplaces.
+		siri := f.holder(t, "Siri", model.RoleShopSteward, model.RoleScope{UnitID: f.clubC.ID})
+		if hs, err := s.TaskHolders(ctx, f.admin, f.clubC.Path, f.wC.ID); err != nil ||
+			!slices.ContainsFunc(hs, func(h Colleague) bool { return h.PersonID == siri.PersonID }) {
+			t.Errorf("holders at C %+v (%v): the steward given club C not offered", hs, err)
+		}
 		// Reaching D is not being D's steward: D's list and its count of
 		// stewards name those at D (StewardsAt).
 		if at, err := s.StewardsAt(ctx, f.admin, f.wD); err != nil || len(at) != 0 {

@@ -188,8 +188,8 @@ func (s *Storage) TaskHolders(ctx context.Context, u *access.Principal, path str
 	rows, err := s.rd.QueryContext(ctx, `SELECT p.id, p.first_name || ' ' || p.last_name FROM persons p WHERE p.id <> $1 AND p.id IN (
 		SELECT r.person_id FROM org_units o JOIN roles r ON r.unit_id = o.id WHERE o.path IN (`+in+`) AND `+held+`
 			AND (r.workplace_id IS NULL OR r.workplace_id = `+wp+`)
-		UNION SELECT r.person_id FROM roles r WHERE r.id IN (SELECT rs.role_id FROM role_scopes rs LEFT JOIN org_units ro ON ro.id = rs.unit_id
-			WHERE ro.path IN (`+in+`) OR rs.workplace_id = `+wp+`
+		UNION SELECT r.person_id FROM roles r WHERE r.id IN (SELECT rs.role_id FROM role_scopes rs
+			WHERE rs.unit_id IN (SELECT ro.id FROM org_units ro WHERE ro.path IN (`+in+`)) OR rs.workplace_id = `+wp+`
 			OR (rs.parent_orgnr <> '' AND rs.parent_orgnr = (SELECT pw.parent_orgnr FROM workplaces pw WHERE pw.id = `+wp+`))) AND `+held+`)
 		ORDER BY p.sort_key, p.id LIMIT 50`, a...)
 	return scanColleagues(rows, err)
