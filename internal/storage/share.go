@@ -165,6 +165,10 @@ func (s *Storage) ReassignTask(ctx context.Context, u *access.Principal, taskID,
 // chief shop stewards and club leaders whose role covers it (roleCovers),
 // but not the user. At most 50.
 func (s *Storage) TaskHolders(ctx context.Context, u *access.Principal, path string, workplace int64) ([]Colleague, error) {
+	return s.taskHolders(ctx, s.rd, u, path, workplace)
+}
+
+func (s *Storage) taskHolders(ctx context.Context, q queryer, u *access.Principal, path string, workplace int64) ([]Colleague, error) {
 	if !u.Scope(access.TaskWrite).ContainsAt(path, workplace) {
 		return nil, nil
 	}
@@ -185,7 +189,7 @@ func (s *Storage) TaskHolders(ctx context.Context, u *access.Principal, path str
 	}
 	in, wp := strings.Join(units, ", "), a.Add(nullID(workplace))
 	held := inOffice("r", "$2") + ` AND r.role IN ` + sqlSet(model.RoleShopSteward, model.RoleChiefShopSteward, model.RoleClubLeader)
-	rows, err := s.rd.QueryContext(ctx, `SELECT p.id, p.first_name || ' ' || p.last_name FROM persons p WHERE p.id <> $1 AND p.id IN (
+	rows, err := q.QueryContext(ctx, `SELECT p.id, p.first_name || ' ' || p.last_name FROM persons p WHERE p.id <> $1 AND p.id IN (
 		SELECT r.person_id FROM org_units o JOIN roles r ON r.unit_id = o.id WHERE o.path IN (`+in+`) AND `+held+`
 			AND (r.workplace_id IS NULL OR r.workplace_id = `+wp+`)
 		UNION SELECT r.person_id FROM roles r WHERE r.id IN (SELECT rs.role_id FROM role_scopes rs
@@ -197,7 +201,7 @@ func (s *Storage) TaskHolders(ctx context.Context, u *access.Principal, path str
 
 // addHolders gives each of the user's tasks the fellow stewards it may be
 // handed to, read once per place.
-func (s *Storage) addHolders(ctx context.Context, u *access.Principal, ts []DayTask) error {
+func (s *Storage) addHolders(ctx context.Context, q queryer, u *access.Principal, ts []DayTask) error {
 	type place struct {
 		path string
 		wp   int64
@@ -208,7 +212,7 @@ func (s *Storage) addHolders(ctx context.Context, u *access.Principal, ts []DayT
 		hs, ok := byPlace[at]
 		if !ok {
 			var err error
-			if hs, err = s.TaskHolders(ctx, u, t.UnitPath, t.WorkplaceID); err != nil {
+			if hs, err = s.taskHolders(ctx, q, u, t.UnitPath, t.WorkplaceID); err != nil {
 				return err
 			}
 			byPlace[at] = hs
