@@ -162,7 +162,7 @@ func open(dsn string) (*Storage, error) {
 		s.w, s.r, s.st = w, r, st
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		s.dialect = Postgres
-		db, err := sql.Open("pgx", dsn)
+		db, err := sql.Open("pgx", withServerSettings(dsn))
 		if err != nil {
 			return nil, err
 		}
@@ -185,6 +185,29 @@ func open(dsn string) (*Storage, error) {
 		return nil, fmt.Errorf("connect to %s database: %w", s.dialect, err)
 	}
 	return s, nil
+}
+
+// serverSettings are PostgreSQL settings for Verve's connections. JIT
+// compiles a query whose estimate passes its threshold on every run: at
+// 1M members 0.2–0.3 s a run (a coordinator's search planned for its
+// arguments, the graduation job), to save a few ms of the queries here.
+var serverSettings = [][2]string{{"jit", "off"}}
+
+// withServerSettings adds serverSettings to a postgres:// dsn as run-time
+// parameters, but not those the dsn sets itself.
+func withServerSettings(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn // sql.Open's parse reports it
+	}
+	q := u.Query()
+	for _, kv := range serverSettings {
+		if !q.Has(kv[0]) {
+			q.Set(kv[0], kv[1])
+		}
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // Migrate applies the embedded migrations that have not yet run.
