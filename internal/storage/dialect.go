@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"strings"
 	"testing/fstest"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // The few places where SQLite and PostgreSQL differ are named here; every
@@ -99,4 +101,18 @@ func (s *Storage) resetSequences(tables ...string) error {
 func isUniqueViolation(err error) bool {
 	msg := err.Error()
 	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505")
+}
+
+// planPerRun returns args for a query whose best plan depends on how much
+// of the union its scope's ranges cover: on PostgreSQL led by pgx's mode
+// that runs it as an unnamed statement, which the server plans for these
+// arguments. pgx otherwise prepares it once per connection, and after
+// five runs the server keeps one plan for all arguments: planned without
+// the ranges, the admin's /students walked every person of the union
+// (0.85 s of server CPU a request at 1M members, 0.03 s planned per run).
+func (s *Storage) planPerRun(args []any) []any {
+	if s.dialect != Postgres {
+		return args
+	}
+	return append([]any{pgx.QueryExecModeCacheDescribe}, args...)
 }

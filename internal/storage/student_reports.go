@@ -117,7 +117,7 @@ func (s *Storage) GraduatingStudents(ctx context.Context, u *access.Principal, m
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT p.unit_path, m.id, p.id, p.first_name || ' ' || p.last_name, p.mobile, p.email, m.institution, m.programme,
 		m.expected_graduation, m.start_date, COALESCE((SELECT rb.first_name || ' ' || rb.last_name FROM persons rb WHERE rb.id = m.recruited_by), '')`+
-		cond+` ORDER BY `+order+` LIMIT `+a.Add(limit), a...)
+		cond+` ORDER BY `+order+` LIMIT `+a.Add(limit), s.planPerRun(a)...)
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +167,7 @@ func (s *Storage) GraduatingStudents(ctx context.Context, u *access.Principal, m
 // listed, in order.
 func (s *Storage) graduatingCounts(ctx context.Context, regions regionFinder, listed []StudentRegion, graduating func(*access.Args) string) ([]StudentRegion, error) {
 	var a access.Args
-	rows, err := s.r.QueryContext(ctx, `SELECT p.unit_path, count(*)`+graduating(&a)+` GROUP BY p.unit_path`, a...)
+	rows, err := s.r.QueryContext(ctx, `SELECT p.unit_path, count(*)`+graduating(&a)+` GROUP BY p.unit_path`, s.planPerRun(a)...)
 	if err != nil {
 		return nil, err
 	}

@@ -223,6 +223,38 @@ func TestGraduatingStudentsFirstAndCounts(t *testing.T) {
 	})
 }
 
+// TestGraduatingStudentsPlannedPerRun: the graduating students, read
+// again and again, stay the same; on PostgreSQL their queries are planned
+// for each run's scope (planPerRun), never kept as prepared statements,
+// whose plan for all scopes walked the union's every person for an admin.
+func TestGraduatingStudentsPlannedPerRun(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		f := newStudentFixture(t, s)
+		ctx := context.Background()
+		f.student(t, studentSpec{unit: f.b1, name: "Anne A", inst: "NTNU", grad: day(2026, 12, 1)})
+		f.student(t, studentSpec{unit: f.b2, name: "Eva Januar", inst: "UiB", grad: day(2027, 1, 20)})
+		// One connection, whose statements are looked at below; seven runs,
+		// past the five after which PostgreSQL may keep one plan; the list
+		// cut short, so that the regions are counted too.
+		s.r.SetMaxOpenConns(1)
+		for range 7 {
+			got, err := s.GraduatingStudents(ctx, f.admin, 0, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := []string{"Region Trøndelag: Anne A"}; !slices.Equal(names(got), want) || len(got) != 2 || got[1].Count != 1 {
+				t.Fatalf("admin sees %v %+v, want %v and Vestland's 1", names(got), got, want)
+			}
+		}
+		if s.dialect != Postgres {
+			return
+		}
+		if n := count(t, s, `SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%expected_graduation <=%' AND statement NOT LIKE '%pg_prepared_statements%'`); n != 0 {
+			t.Errorf("%d graduating students' statements kept prepared", n)
+		}
+	})
+}
+
 func TestConvertStudentKeepsHistoryAndRecruiter(t *testing.T) {
 	engines(t, func(t *testing.T, s *Storage) {
 		f := newStudentFixture(t, s)
