@@ -88,7 +88,7 @@ func (s *Storage) MyDay(ctx context.Context, u *access.Principal) (*Day, error) 
 		return nil, err
 	}
 	q, a := newColleaguesQuery(u, today)
-	rows, err := s.rd.QueryContext(ctx, q, a...)
+	rows, err := s.rd.QueryContext(ctx, q, s.planPerRun(a)...)
 	if err != nil {
 		return nil, err
 	}

@@ -145,7 +145,7 @@ func (s *Storage) SearchPersons(ctx context.Context, u *access.Principal, q stri
 		}
 	}
 	query, a := searchQuery(u, words, typed, rare, limit)
-	return s.queryPersons(ctx, u, query, a...)
+	return s.queryPersons(ctx, u, query, s.planPerRun(a)...)
 }
 
 // searchQuery is SearchPersons' query of the persons u may read who have

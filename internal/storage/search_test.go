@@ -164,6 +164,20 @@ func TestSearchScope(t *testing.T) {
 		if res, _ := s.SearchPersons(ctx, f.admin, "aaron olsen", 50); len(res) != 1 {
 			t.Fatalf("admin finds %v", personNames(res))
 		}
+		if s.dialect != Postgres {
+			return
+		}
+		// Planned per run (planPerRun), past the five runs after which
+		// PostgreSQL may keep one plan for every scope and word.
+		s.r.SetMaxOpenConns(1)
+		for range 6 {
+			if res, _ := s.SearchPersons(ctx, f.admin, "olsen", 50); len(res) != 5 {
+				t.Fatalf("admin finds %v", personNames(res))
+			}
+		}
+		if n := keptPrepared(t, s, "w.person_id ="); n != 0 {
+			t.Errorf("%d searches kept prepared", n)
+		}
 	})
 }
 
