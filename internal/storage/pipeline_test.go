@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -374,6 +375,76 @@ func TestImportMatchesAgainInTheMerge(t *testing.T) {
 		}
 		if n := count(t, s, `SELECT count(*) FROM persons WHERE email = 'kari.ny@example.no'`); n != 1 {
 			t.Fatalf("%d persons with the e-mail, want 1", n)
+		}
+	})
+}
+
+// TestNewColleaguesUnionWide: Min dag's new colleagues, in the window and
+// the reader's scope, newest start first: the admin's from every club, a
+// steward's from theirs. On SQLite the admin's are read without the
+// scope's index on pipeline (a union-wide range, which cost a lookup per
+// row: half admin Min dag's CPU at 1M members), a steward's by it; on
+// PostgreSQL the query is planned per run.
+func TestNewColleaguesUnionWide(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		ctx := context.Background()
+		f, _ := pipelineFixture(t, s)
+		starts := func(days int) func(*model.NewHire) {
+			return func(h *model.NewHire) { h.StartDate = day0.AddDate(0, 0, days) }
+		}
+		for _, im := range []struct {
+			u    *access.Principal
+			w    *model.Workplace
+			rows []ImportRow
+		}{
+			{f.steward, f.wA, []ImportRow{hire(2, "Ida", "Nyansatt", f.wA, nil), hire(3, "Åse", "Nyansatt", f.wA, starts(3)),
+				hire(4, "Per", "Senere", f.wA, starts(pipeline.NewColleaguesAhead+1))}},
+			{f.admin, f.wB, []ImportRow{hire(2, "Bo", "Nyansatt", f.wB, nil)}},
+		} {
+			if _, err := s.Import(ctx, im.u, ImportRequest{Kind: ImportNewhires, WorkplaceID: im.w.ID, Commit: true}, rowsOf(im.rows...)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		names := func(u *access.Principal) string {
+			t.Helper()
+			d, err := s.MyDay(ctx, u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ns []string
+			for _, c := range d.NewColleagues {
+				ns = append(ns, c.Name)
+			}
+			return strings.Join(ns, ", ")
+		}
+		if got, want := names(f.admin), "Bo Nyansatt, Ida Nyansatt, Åse Nyansatt"; got != want {
+			t.Errorf("admin's new colleagues: %s, want %s", got, want)
+		}
+		if got, want := names(f.steward), "Ida Nyansatt, Åse Nyansatt"; got != want {
+			t.Errorf("steward's new colleagues: %s, want %s", got, want)
+		}
+		if s.dialect == Postgres {
+			// Planned for each run's scope (serverSettings), past the
+			// five runs after which PostgreSQL may keep one plan for all.
+			s.r.SetMaxOpenConns(1)
+			for range 6 {
+				names(f.admin)
+			}
+			if n := genericPlans(t, s, "pl.start_date >="); n != 0 {
+				t.Errorf("new colleagues read %d times by a plan for all scopes", n)
+			}
+			return
+		}
+		explain := planner(t, s)
+		for _, c := range []struct {
+			u     *access.Principal
+			index bool
+		}{{f.admin, false}, {f.steward, true}} {
+			q, a := newColleaguesQuery(c.u, day0)
+			plan := strings.Join(explain(q, a...), "\n")
+			if strings.Contains(plan, "pipeline_scope") != c.index {
+				t.Errorf("%s: pipeline_scope used %v, want %v:\n%s", c.u.Username, !c.index, c.index, plan)
+			}
 		}
 	})
 }

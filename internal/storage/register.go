@@ -83,7 +83,7 @@ func (s *Storage) SyncRegister(ctx context.Context, u *access.Principal, src reg
 	if s.dialect == Postgres {
 		// The load's statements look up one row by a key, many thousand
 		// times: one plan for all values fits them, and planning each run
-		// (customPlans) took the month at 100k from 15,900 rows/s to 10,400.
+		// (serverSettings) took the month at 100k from 15,900 rows/s to 10,400.
 		if _, err := tx.ExecContext(ctx, `SET LOCAL plan_cache_mode = auto`); err != nil {
 			return nil, err
 		}

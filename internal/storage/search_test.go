@@ -164,6 +164,20 @@ func TestSearchScope(t *testing.T) {
 		if res, _ := s.SearchPersons(ctx, f.admin, "aaron olsen", 50); len(res) != 1 {
 			t.Fatalf("admin finds %v", personNames(res))
 		}
+		if s.dialect != Postgres {
+			return
+		}
+		// Planned for each run's words (serverSettings), past the five
+		// runs after which PostgreSQL may keep one plan for all.
+		s.r.SetMaxOpenConns(1)
+		for range 6 {
+			if res, _ := s.SearchPersons(ctx, f.admin, "olsen", 50); len(res) != 5 {
+				t.Fatalf("admin finds %v", personNames(res))
+			}
+		}
+		if n := genericPlans(t, s, "w.person_id ="); n != 0 {
+			t.Errorf("%d searches run by a plan for all words", n)
+		}
 	})
 }
 
@@ -466,11 +480,11 @@ func TestScopedSearchPlan(t *testing.T) {
 }
 
 // TestPostgresPlansEachRun: PostgreSQL plans a prepared statement for the
-// values of each run (customPlans), not once for all values after five
+// values of each run (serverSettings), not once for all values after five
 // runs, which read everyone in scope to find one mobile number at a
 // million members. An address that sets plan_cache_mode keeps its own.
 func TestPostgresPlansEachRun(t *testing.T) {
-	if got := customPlans("postgres://h/db?plan_cache_mode=auto&sslmode=disable"); !strings.Contains(got, "plan_cache_mode=auto") {
+	if got := withServerSettings("postgres://h/db?plan_cache_mode=auto&sslmode=disable"); !strings.Contains(got, "plan_cache_mode=auto") {
 		t.Fatalf("the address's own mode was replaced: %s", got)
 	}
 	engines(t, func(t *testing.T, s *Storage) {

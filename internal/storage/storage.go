@@ -162,7 +162,7 @@ func open(dsn string) (*Storage, error) {
 		s.w, s.r, s.st = w, r, st
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		s.dialect = Postgres
-		db, err := sql.Open("pgx", customPlans(dsn))
+		db, err := sql.Open("pgx", withServerSettings(dsn))
 		if err != nil {
 			return nil, err
 		}
@@ -187,24 +187,34 @@ func open(dsn string) (*Storage, error) {
 	return s, nil
 }
 
-// customPlans adds plan_cache_mode=force_custom_plan to a PostgreSQL
-// address that does not set it. pgx prepares each statement once per
-// connection, and after five runs PostgreSQL may plan it once for any
-// values: for a union of a million members that plan fits no search term
-// (a member's mobile number found in 410 ms by a scan of everyone in
-// scope, 3 ms planned for its value) and read every graduating student in
-// the union for /students (1.4 s, 87 ms). Planning each run costs a
-// fraction of a millisecond.
-func customPlans(dsn string) string {
+// serverSettings are PostgreSQL settings for Verve's connections, each
+// for a plan that fits a million members:
+//   - jit off: JIT compiled a query whose estimate passed its threshold on
+//     every run, 0.2–0.3 s a run (a coordinator's search, the graduation
+//     job), to save a few ms;
+//   - plan_cache_mode force_custom_plan: pgx prepares each statement once
+//     per connection, and after five runs PostgreSQL may plan it once for
+//     any values, a plan that fits no search term nor scope (a member's
+//     mobile number found in 410 ms by a scan of everyone in scope, 3 ms
+//     planned for its value; the admin's /students 1.4 s, 87 ms). Planning
+//     each run costs a fraction of a millisecond; loops of one statement
+//     opt out (addPeople, a register load).
+var serverSettings = [][2]string{{"jit", "off"}, {"plan_cache_mode", "force_custom_plan"}}
+
+// withServerSettings adds serverSettings to a postgres:// dsn as run-time
+// parameters, but not those the dsn sets itself.
+func withServerSettings(dsn string) string {
 	u, err := url.Parse(dsn)
 	if err != nil {
-		return dsn // pgx says what is wrong with it
+		return dsn // sql.Open's parse reports it
 	}
 	q := u.Query()
-	if q.Get("plan_cache_mode") == "" {
-		q.Set("plan_cache_mode", "force_custom_plan")
-		u.RawQuery = q.Encode()
+	for _, kv := range serverSettings {
+		if !q.Has(kv[0]) {
+			q.Set(kv[0], kv[1])
+		}
 	}
+	u.RawQuery = q.Encode()
 	return u.String()
 }
 

@@ -57,6 +57,41 @@ func TestSQLiteConnections(t *testing.T) {
 	}
 }
 
+// TestPostgresConnections: no PostgreSQL connection compiles JIT
+// (serverSettings), unless the address says so itself.
+func TestPostgresConnections(t *testing.T) {
+	dsn := storagetest.DSN(t, "postgres")
+	for _, c := range []struct {
+		dsn, jit string
+	}{{dsn, "off"}, {dsn + "&jit=on", "on"}} {
+		s, err := Open(context.Background(), c.dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Two connections at once: the pool's second, too.
+		ctx := context.Background()
+		var conns []*sql.Conn
+		for range 2 {
+			conn, err := s.r.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			conns = append(conns, conn)
+			var jit string
+			if err := conn.QueryRowContext(ctx, `SELECT current_setting('jit')`).Scan(&jit); err != nil {
+				t.Fatal(err)
+			}
+			if jit != c.jit {
+				t.Errorf("%s: jit %s, want %s", c.dsn, jit, c.jit)
+			}
+		}
+		for _, conn := range conns {
+			conn.Close()
+		}
+		s.Close()
+	}
+}
+
 func TestDatesRoundTrip(t *testing.T) {
 	engines(t, func(t *testing.T, s *Storage) {
 		d := time.Date(1987, 2, 28, 0, 0, 0, 0, time.UTC)

@@ -223,6 +223,46 @@ func TestGraduatingStudentsFirstAndCounts(t *testing.T) {
 	})
 }
 
+// TestGraduatingStudentsPlannedPerRun: the graduating students, read
+// again and again, stay the same; on PostgreSQL their queries are planned
+// for each run's scope (serverSettings), never by a plan for all scopes,
+// which walked the union's every person for an admin.
+func TestGraduatingStudentsPlannedPerRun(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		f := newStudentFixture(t, s)
+		ctx := context.Background()
+		f.student(t, studentSpec{unit: f.b1, name: "Anne A", inst: "NTNU", grad: day(2026, 12, 1)})
+		f.student(t, studentSpec{unit: f.b2, name: "Eva Januar", inst: "UiB", grad: day(2027, 1, 20)})
+		// One connection, whose statements are looked at below; seven runs,
+		// past the five after which PostgreSQL may keep one plan; the list
+		// cut short, so that the regions are counted too.
+		s.r.SetMaxOpenConns(1)
+		for range 7 {
+			got, err := s.GraduatingStudents(ctx, f.admin, 0, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := []string{"Region Trøndelag: Anne A"}; !slices.Equal(names(got), want) || len(got) != 2 || got[1].Count != 1 {
+				t.Fatalf("admin sees %v %+v, want %v and Vestland's 1", names(got), got, want)
+			}
+		}
+		if s.dialect != Postgres {
+			return
+		}
+		if n := genericPlans(t, s, "expected_graduation <="); n != 0 {
+			t.Errorf("graduating students read %d times by a plan for all scopes", n)
+		}
+	})
+}
+
+// genericPlans counts the runs of a plan made for any values, of the
+// statements prepared on the connection it is asked on whose text holds
+// part.
+func genericPlans(t *testing.T, s *Storage, part string) int {
+	t.Helper()
+	return count(t, s, `SELECT COALESCE(sum(generic_plans), 0) FROM pg_prepared_statements WHERE strpos(statement, $1) > 0 AND strpos(statement, 'pg_prepared_statements') = 0`, part)
+}
+
 func TestConvertStudentKeepsHistoryAndRecruiter(t *testing.T) {
 	engines(t, func(t *testing.T, s *Storage) {
 		f := newStudentFixture(t, s)
