@@ -139,6 +139,18 @@ func writerExec(t *testing.T, s *Storage) func(q string, args ...any) {
 	}
 }
 
+// writerScalar returns what runs a query of one number on s's writer.
+func writerScalar(t *testing.T, s *Storage) func(q string, args ...any) int64 {
+	return func(q string, args ...any) int64 {
+		t.Helper()
+		var n int64
+		if err := s.w.QueryRow(q, args...).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+}
+
 // TestSubtreeCountsMigration: migration 00032 fills subtree_counts and
 // steward_counts.covered from a database with data as the triggers and
 // the rebuild keep them, the triggers it adds follow later changes, and
@@ -150,14 +162,7 @@ func TestSubtreeCountsMigration(t *testing.T) {
 			ctx := context.Background()
 			s, p := migratedTo(t, engine, 31)
 			exec := writerExec(t, s)
-			scalar := func(q string, args ...any) int64 {
-				t.Helper()
-				var n int64
-				if err := s.w.QueryRow(q, args...).Scan(&n); err != nil {
-					t.Fatal(err)
-				}
-				return n
-			}
+			scalar := writerScalar(t, s)
 			unit := func(kind, parent string) (int64, string) {
 				t.Helper()
 				id := scalar(`INSERT INTO org_units (kind, name, sort_key, path) VALUES ($1, $2, $2, $2) RETURNING id`, kind, "new "+parent+kind)

@@ -390,14 +390,7 @@ func TestStewardStartMigration(t *testing.T) {
 			ctx := context.Background()
 			s, p := migratedTo(t, engine, 34)
 			exec := writerExec(t, s)
-			scalar := func(q string, args ...any) int64 {
-				t.Helper()
-				var n int64
-				if err := s.w.QueryRow(q, args...).Scan(&n); err != nil {
-					t.Fatal(err)
-				}
-				return n
-			}
+			scalar := writerScalar(t, s)
 			day := time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)
 			exec(`UPDATE steward_counts_day SET day = $1`, day)
 			union := scalar(`INSERT INTO org_units (kind, name, sort_key, path) VALUES ('union', 'F', 'f', '/') RETURNING id`)
