@@ -169,7 +169,9 @@ func (s *Storage) addPeople(ctx context.Context, u *access.Principal, ts []DayTa
 		}
 		return s.addHolders(ctx, q, u, ts)
 	}
-	if s.dialect != Postgres {
+	if s.dialect != Postgres || len(ts) < 2 {
+		// One task (DayTask) or none: two queries at most, fewer than the
+		// transaction's own round trips.
 		return add(s.rd)
 	}
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
