@@ -19,8 +19,11 @@ type DayTask struct {
 	WorkplaceName string
 	StartDate     time.Time
 	Escalated     bool
-	Colleagues    []Colleague // who else may be credited when they join
-	Holders       []Colleague // fellow stewards the task may be handed to
+	// Colleagues (who else may be credited when they join) and Holders
+	// (fellow stewards the task may be handed to) are read for one task
+	// (DayTask), not for Min dag's list of them.
+	Colleagues []Colleague
+	Holders    []Colleague
 }
 
 // Colleague is a member at a workplace, to credit for a recruit.
@@ -48,7 +51,18 @@ type Day struct {
 	Escalated     []DayTask // others' overdue tasks, for coordinators
 	Fellows       []DayTask // fellow stewards' overdue tasks, to take over (for the others)
 	NewColleagues []NewColleague
+	// More tells which of the sections above has more tasks than shown.
+	More struct{ Overdue, Today, Upcoming, Escalated bool }
 }
+
+// DayCards is how many tasks each section of Min dag shows, the first by
+// when they are due; DayAll how many when all are asked for. A phone page
+// of 200 cards served nobody, and cost a million-member union's busiest
+// stewards 6 ms of CPU a page (docs/scale.md).
+const (
+	DayCards = 25
+	DayAll   = 200
+)
 
 const dayTaskQuery = `SELECT t.id, t.kind, t.title, COALESCE(t.person_id, 0), COALESCE(p.first_name || ' ' || p.last_name, ''),
 	COALESCE(t.workplace_id, 0), t.unit_path, COALESCE(t.owner_person_id, 0), t.due, t.status, t.created_at,
@@ -60,27 +74,40 @@ const dayTaskQuery = `SELECT t.id, t.kind, t.title, COALESCE(t.person_id, 0), CO
 // MyDay gathers the user's own open tasks due by pipeline.DayHorizon,
 // grouped by pipeline.ByDay, the tasks escalated to them as coordinator,
 // and the new colleagues in their scope who start within
-// pipeline.NewColleaguesWindow.
+// pipeline.NewColleaguesWindow: the first DayCards of each section.
 func (s *Storage) MyDay(ctx context.Context, u *access.Principal) (*Day, error) {
+	return s.MyDayUpTo(ctx, u, DayCards)
+}
+
+// MyDayUpTo is MyDay with the first n tasks of each section.
+func (s *Storage) MyDayUpTo(ctx context.Context, u *access.Principal, n int) (*Day, error) {
 	today := s.today()
 	var d Day
-	a := access.Args{u.PersonID, date(pipeline.DayHorizon(today))}
-	tasks, err := s.dayTasks(ctx, `t.owner_person_id = $1 AND t.status = 'open' AND t.due <= $2 AND `+
-		taskScope(u, access.TaskRead, &a)+` ORDER BY t.due, t.id LIMIT 200`, a...)
+	a := access.Args{u.PersonID, date(today), date(pipeline.DayHorizon(today))}
+	scope, limit := taskScope(u, access.TaskRead, &a), a.Add(n+1)
+	// Each section's first n+1 by the owner's index, so that one more
+	// tells there are more; then only they are joined for the cards.
+	section := func(due string) string {
+		return `SELECT id FROM (SELECT t.id FROM tasks t` + taskPerson + ` WHERE t.owner_person_id = $1 AND t.status = 'open' AND ` +
+			due + ` AND ` + scope + ` ORDER BY t.due, t.id LIMIT ` + limit + `) s`
+	}
+	tasks, err := s.dayTasks(ctx, `t.id IN (`+section(`t.due < $2`)+` UNION ALL `+section(`t.due = $2`)+` UNION ALL `+
+		section(`t.due > $2 AND t.due <= $3`)+`) ORDER BY t.due, t.id`, a...)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.addPeople(ctx, u, tasks); err != nil {
-		return nil, err
-	}
 	d.Overdue, d.Today, d.Upcoming = pipeline.ByDay(tasks, func(t DayTask) time.Time { return t.Due }, today)
+	d.Overdue, d.More.Overdue = firstOf(d.Overdue, n)
+	d.Today, d.More.Today = firstOf(d.Today, n)
+	d.Upcoming, d.More.Upcoming = firstOf(d.Upcoming, n)
 	if u.HasRole(pipeline.CoordinatorRole) {
-		a = access.Args{u.PersonID}
+		a = access.Args{u.PersonID, n + 1}
 		d.Escalated, err = s.dayTasks(ctx, `t.status = 'open' AND t.escalated_at IS NOT NULL AND (t.owner_person_id IS NULL OR t.owner_person_id <> $1) AND `+
-			taskScope(u, access.TaskWrite, &a)+` ORDER BY t.due, t.id LIMIT 100`, a...)
+			taskScope(u, access.TaskWrite, &a)+` ORDER BY t.due, t.id LIMIT $2`, a...)
 		if err != nil {
 			return nil, err
 		}
+		d.Escalated, d.More.Escalated = firstOf(d.Escalated, n)
 	} else if d.Fellows, err = s.fellowsOverdue(ctx, u); err != nil {
 		return nil, err
 	}
@@ -100,6 +127,14 @@ func (s *Storage) MyDay(ctx context.Context, u *access.Principal) (*Day, error) 
 		return nil
 	})
 	return &d, err
+}
+
+// firstOf is the first n of ts, and whether there were more.
+func firstOf(ts []DayTask, n int) ([]DayTask, bool) {
+	if len(ts) > n {
+		return ts[:n], true
+	}
+	return ts, false
 }
 
 // newColleaguesQuery is MyDay's query of the new hires in u's scope who
@@ -143,7 +178,9 @@ func (s *Storage) dayTasks(ctx context.Context, cond string, args ...any) ([]Day
 	return out, err
 }
 
-// DayTask returns one task in the user's scope as "Min dag" shows it.
+// DayTask returns one task in the user's scope as "Min dag" shows it,
+// with whom a recruit may be credited to (for a pipeline task at a
+// workplace) and whom the task may be handed to.
 func (s *Storage) DayTask(ctx context.Context, u *access.Principal, id int64) (*DayTask, error) {
 	a := access.Args{id}
 	ts, err := s.dayTasks(ctx, `t.id = $1 AND `+taskScope(u, access.TaskRead, &a), a...)
@@ -153,60 +190,14 @@ func (s *Storage) DayTask(ctx context.Context, u *access.Principal, id int64) (*
 	if len(ts) == 0 {
 		return nil, model.ErrorKey(model.ENOTFOUND, "err.task.notfound")
 	}
-	return &ts[0], s.addPeople(ctx, u, ts)
-}
-
-// addPeople gives tasks their colleagues (addColleagues) and fellow
-// stewards (addHolders), a query per workplace and place. On PostgreSQL
-// they run in a read-only transaction that lets it keep one plan for each
-// (serverSettings has it plan every run): a coordinator's Min dag at a
-// million members ran each for 65 places, and planned them in 51 of its
-// 98 ms of server time.
-func (s *Storage) addPeople(ctx context.Context, u *access.Principal, ts []DayTask) error {
-	add := func(q queryer) error {
-		if err := s.addColleagues(ctx, q, u, ts); err != nil {
-			return err
+	t := &ts[0]
+	if slices.Contains(pipeline.TaskKinds, t.Kind) && t.WorkplaceID != 0 {
+		if t.Colleagues, err = colleagues(ctx, s.rd, u, t.WorkplaceID); err != nil {
+			return nil, err
 		}
-		return s.addHolders(ctx, q, u, ts)
 	}
-	if s.dialect != Postgres || len(ts) < 2 {
-		// One task (DayTask) or none: two queries at most, fewer than the
-		// transaction's own round trips.
-		return add(s.rd)
-	}
-	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `SET LOCAL plan_cache_mode = auto`); err != nil {
-		return err
-	}
-	if err := add(tx); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
-
-// addColleagues gives each pipeline task the colleagues at its workplace,
-// read once per workplace.
-func (s *Storage) addColleagues(ctx context.Context, q queryer, u *access.Principal, ts []DayTask) error {
-	byWorkplace := map[int64][]Colleague{}
-	for i, t := range ts {
-		if !slices.Contains(pipeline.TaskKinds, t.Kind) || t.WorkplaceID == 0 {
-			continue
-		}
-		cs, ok := byWorkplace[t.WorkplaceID]
-		if !ok {
-			var err error
-			if cs, err = colleagues(ctx, q, u, t.WorkplaceID); err != nil {
-				return err
-			}
-			byWorkplace[t.WorkplaceID] = cs
-		}
-		ts[i].Colleagues = cs
-	}
-	return nil
+	t.Holders, err = s.taskHolders(ctx, s.rd, u, t.UnitPath, t.WorkplaceID)
+	return t, err
 }
 
 // Colleagues lists the members at a workplace (there first, or with an

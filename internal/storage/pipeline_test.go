@@ -448,3 +448,47 @@ func TestNewColleaguesUnionWide(t *testing.T) {
 		}
 	})
 }
+
+// TestMyDayShowsTheFirstOfEachSection: Min dag holds the first DayCards
+// tasks of each section by when they are due, says which sections have
+// more, and MyDayUpTo holds them all; another steward's tasks count in
+// neither.
+func TestMyDayShowsTheFirstOfEachSection(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		f, tv := pipelineFixture(t, s)
+		ctx := context.Background()
+		other := f.person(t, "Odd", "Annen", f.wA)
+		p := f.person(t, "Per", "Oppgave", f.wA)
+		add := func(owner int64, due time.Time, n int) {
+			for range n {
+				exec(t, s, `INSERT INTO tasks (kind, title, person_id, workplace_id, unit_path, owner_person_id, due, status, created_at)
+					VALUES ('ask', 'x', $1, $2, $3, $4, $5, 'open', $6)`, p.ID, f.wA.ID, f.clubA.Path, owner, due, day0)
+			}
+		}
+		today := s.today()
+		add(tv.ID, today.AddDate(0, 0, -3), DayCards+4) // overdue: more than a page holds
+		add(tv.ID, today, 2)
+		add(tv.ID, today.AddDate(0, 0, 2), DayCards) // upcoming: exactly a page
+		add(other.ID, today.AddDate(0, 0, -5), 10)   // not the steward's
+		d, err := s.MyDay(ctx, f.steward)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Overdue) != DayCards || !d.More.Overdue || len(d.Today) != 2 || d.More.Today || len(d.Upcoming) != DayCards || d.More.Upcoming {
+			t.Fatalf("Min dag: %d overdue (more %v), %d today (more %v), %d upcoming (more %v)",
+				len(d.Overdue), d.More.Overdue, len(d.Today), d.More.Today, len(d.Upcoming), d.More.Upcoming)
+		}
+		all, err := s.MyDayUpTo(ctx, f.steward, DayAll)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all.Overdue) != DayCards+4 || all.More.Overdue || len(all.Upcoming) != DayCards {
+			t.Fatalf("all of Min dag: %d overdue (more %v), %d upcoming", len(all.Overdue), all.More.Overdue, len(all.Upcoming))
+		}
+		for i, task := range all.Overdue[:DayCards] {
+			if task.ID != d.Overdue[i].ID || task.OwnerID != tv.ID {
+				t.Fatalf("overdue task %d: %d on Min dag, %d of all (owner %d)", i, d.Overdue[i].ID, task.ID, task.OwnerID)
+			}
+		}
+	})
+}

@@ -199,29 +199,6 @@ func (s *Storage) taskHolders(ctx context.Context, q queryer, u *access.Principa
 	return scanColleagues(rows, err)
 }
 
-// addHolders gives each of the user's tasks the fellow stewards it may be
-// handed to, read once per place.
-func (s *Storage) addHolders(ctx context.Context, q queryer, u *access.Principal, ts []DayTask) error {
-	type place struct {
-		path string
-		wp   int64
-	}
-	byPlace := map[place][]Colleague{}
-	for i, t := range ts {
-		at := place{t.UnitPath, t.WorkplaceID}
-		hs, ok := byPlace[at]
-		if !ok {
-			var err error
-			if hs, err = s.taskHolders(ctx, q, u, t.UnitPath, t.WorkplaceID); err != nil {
-				return err
-			}
-			byPlace[at] = hs
-		}
-		ts[i].Holders = hs
-	}
-	return nil
-}
-
 // fellowsOverdue lists the overdue open tasks of others in a steward's
 // scope, for them to take over: at most 20, the oldest first.
 func (s *Storage) fellowsOverdue(ctx context.Context, u *access.Principal) ([]DayTask, error) {

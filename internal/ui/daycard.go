@@ -31,8 +31,12 @@ type dayCard struct {
 	Notice string
 	// Message and Error are what logging an outcome came to.
 	Message, Error string
-	// Recruiters and Holders are the task's colleagues and fellow
-	// stewards as <option>s (appendPersonOptions).
+	// Lists: the card offers its recruiters and holders, the task's
+	// colleagues and fellow stewards as <option>s (appendPersonOptions).
+	// Min dag's cards go without and link to the card that has them
+	// (GET /tasks/{id}): reading them for every card was most of a full
+	// page's queries and bytes.
+	Lists               bool
 	Recruiters, Holders string
 }
 
@@ -40,9 +44,13 @@ type dayCard struct {
 // longer static parts with them.
 type dayCardTexts struct {
 	starts, due, call, sms, email, notice, toTransfer string
-	// outcomes runs from the outcome form's start tag to the recruiter
-	// select's first option; more from that select's end to the form's.
-	outcomes, more string
+	// outcomes runs from the outcome form's start tag to the end of its
+	// buttons, recruiter from there to the recruiter select's first
+	// option, recruiterEnd to the select's label's end, more to the form's.
+	outcomes, recruiter, recruiterEnd, more string
+	// choices and handOn are the link to the card with its lists, to log
+	// a talk or hand it on, and to hand it on.
+	choices, handOn string
 	// handover runs to the hand-over form's action, handoverTo from it to
 	// the owner select's options, handoverButton from their end to the
 	// button's id; handoverEnd is the rest.
@@ -86,9 +94,13 @@ func newDayCardTexts(lang string) *dayCardTexts {
 			result(in6, "met", locale.T(lang, "outcome.met")) + result(in6, "material", locale.T(lang, "outcome.material")) +
 			result(in6, "gift", locale.T(lang, "outcome.gift")) + result(in6, "not_reached", locale.T(lang, "outcome.not_reached")) +
 			"\n      <button name=\"result\" value=\"joined\" class=\"primary\">" + t(locale.T(lang, "outcome.joined")) + "</button>" +
-			"\n    </div>\n    <label class=\"recruiter\">" + t(locale.T(lang, "day.recruiter")) +
+			"\n    </div>\n    ",
+		recruiter: "<label class=\"recruiter\">" + t(locale.T(lang, "day.recruiter")) +
 			"\n      <select name=\"recruiter\"><option value=\"\">" + t(locale.T(lang, "day.me")) + "</option>",
-		more: "</select>\n    </label>\n    <details><summary>" + t(locale.T(lang, "day.more")) + "</summary>" +
+		recruiterEnd: "</select>\n    </label>\n    ",
+		choices:      t(locale.T(lang, "day.choices")),
+		handOn:       t(locale.T(lang, "day.handover")),
+		more: "<details><summary>" + t(locale.T(lang, "day.more")) + "</summary>" +
 			"\n      <label>" + t(locale.T(lang, "day.note")) + " <input name=\"note\" maxlength=\"2000\"></label>" +
 			"\n      <label>" + t(locale.T(lang, "day.reason")) + " <input name=\"reason\" maxlength=\"200\"></label>" +
 			"\n      <div class=\"buttons\">" + result(in8, "declined", locale.T(lang, "outcome.declined")) + result(in8, "left", locale.T(lang, "outcome.left")) +
@@ -183,11 +195,29 @@ func appendDayCard(b []byte, tx *dayCardTexts, c *dayCard) []byte {
 		b = append(b, "/outcome\" hx-target=\"#task-"...)
 		b = append(b, id...)
 		b = append(b, tx.outcomes...)
-		b = append(b, c.Recruiters...)
+		if c.Lists {
+			b = append(b, tx.recruiter...)
+			b = append(b, c.Recruiters...)
+			b = append(b, tx.recruiterEnd...)
+		}
 		b = append(b, tx.more...)
 	}
 	b = append(b, "\n  "...)
-	if len(t.Holders) > 0 {
+	if !c.Lists {
+		b = append(b, "<p class=\"choices\"><a href=\"/tasks/"...)
+		b = append(b, id...)
+		b = append(b, "\" hx-get=\"/tasks/"...)
+		b = append(b, id...)
+		b = append(b, "\" hx-target=\"#task-"...)
+		b = append(b, id...)
+		b = append(b, "\" hx-swap=\"outerHTML\">"...)
+		if t.Kind == model.TaskConvert {
+			b = append(b, tx.handOn...)
+		} else {
+			b = append(b, tx.choices...)
+		}
+		b = append(b, "</a></p>"...)
+	} else if len(t.Holders) > 0 {
 		b = append(b, tx.handover...)
 		b = append(b, id...)
 		b = append(b, tx.handoverTo...)
@@ -217,32 +247,18 @@ type dayCards struct {
 	Overdue, Today, Upcoming, Escalated template.HTML
 }
 
-// dayCardsFor renders the cards of d's sections in lang, each distinct
-// list of recruiters or holders once: the tasks at one workplace share one
-// list of colleagues (and at one place one of holders), up to 100 names.
+// dayCardsFor renders the cards of d's sections in lang, without their
+// lists (dayCard.Lists).
 func (h *Handler) dayCardsFor(lang string, d *storage.Day, notice string) dayCards {
 	tx := dayCardTextsIn(lang)
 	today := h.Store.Today()
-	lists := map[*storage.Colleague]string{}
-	options := func(list []storage.Colleague) string {
-		if len(list) == 0 {
-			return ""
-		}
-		s, ok := lists[&list[0]]
-		if !ok {
-			s = string(appendPersonOptions(nil, list))
-			lists[&list[0]] = s
-		}
-		return s
-	}
 	bp := cardBuffers.Get().(*[]byte)
 	b := (*bp)[:0]
 	section := func(tasks []storage.DayTask) template.HTML {
 		start := len(b)
 		for i := range tasks {
 			t := &tasks[i]
-			b = appendDayCard(b, tx, &dayCard{Task: t, Overdue: t.Due.Before(today), Notice: notice,
-				Recruiters: options(t.Colleagues), Holders: options(t.Holders)})
+			b = appendDayCard(b, tx, &dayCard{Task: t, Overdue: t.Due.Before(today), Notice: notice})
 		}
 		return template.HTML(b[start:])
 	}
@@ -254,10 +270,11 @@ func (h *Handler) dayCardsFor(lang string, d *storage.Day, notice string) dayCar
 	return cards
 }
 
-// dayCardHTML is one task's card in lang, as the outcome fragment shows
-// it after a talk was logged.
+// dayCardHTML is one task's card in lang with its lists, as its own page
+// and the outcome fragment after a talk was logged show it.
 func (h *Handler) dayCardHTML(lang string, c dayCard) template.HTML {
 	c.Overdue = c.Task.Due.Before(h.Store.Today())
+	c.Lists = true
 	c.Recruiters = string(appendPersonOptions(nil, c.Task.Colleagues))
 	c.Holders = string(appendPersonOptions(nil, c.Task.Holders))
 	return template.HTML(appendDayCard(nil, dayCardTextsIn(lang), &c))

@@ -58,8 +58,10 @@ func TestBrowserMeg(t *testing.T) {
 	errs.check(t, "Meg")
 }
 
-// TestBrowserHandOverTask: a steward hands a task on Min dag to a fellow
-// steward of the club, and it leaves their day for the fellow's.
+// TestBrowserHandOverTask: a steward opens a task's choices on Min dag
+// (the card with its lists swapped in) and hands it to a fellow steward
+// of the club, and it leaves their day for the fellow's. The task's own
+// page, without htmx, and the card swapped in pass axe.
 func TestBrowserHandOverTask(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	ctx := newBrowser(t)
@@ -82,7 +84,21 @@ func TestBrowserHandOverTask(t *testing.T) {
 	task := d.Overdue[0]
 	card := fmt.Sprintf("#task-%d", task.ID)
 	signInBrowser(t, ctx, e, "tillitsvalgt")
+	a := &axeRun{t: t, ctx: ctx, src: readAxe(t), errs: errs, summary: map[string]string{}}
+	defer a.logSummary()
+	do(t, ctx, "the task's page", chromedp.Navigate(fmt.Sprintf("%s/tasks/%d", e.URL, task.ID)),
+		chromedp.WaitVisible(chromedp.CSS(card+` select[name="recruiter"]`)))
+	a.check("the task's page")
 	do(t, ctx, "Min dag", chromedp.Navigate(e.URL+"/day"), chromedp.WaitVisible(chromedp.CSS(card)))
+	if n := run(t, ctx, "lists on Min dag", chromedp.Evaluate[int](`document.querySelectorAll("select").length`)); n != 0 {
+		t.Errorf("Min dag shows %d lists", n)
+	}
+	do(t, ctx, "open the choices", chromedp.Click(chromedp.CSS(card+` p.choices a`)),
+		chromedp.WaitVisible(chromedp.CSS(card+` select[name="recruiter"]`)))
+	if u := run(t, ctx, "still Min dag", chromedp.Evaluate[string](`location.pathname`)); u != "/day" {
+		t.Errorf("the choices left Min dag for %s", u)
+	}
+	a.check("Min dag with a card's choices")
 	do(t, ctx, "open the hand-over", chromedp.Click(chromedp.CSS(card+` details.handover > summary`)),
 		chromedp.WaitVisible(chromedp.CSS(card+` select[name="owner"]`)))
 	checkPhoneLayout(t, ctx, "hand-over")

@@ -19,9 +19,15 @@ type dayData struct {
 }
 
 // showMyDayPage is the shop steward's phone page: what to do today, one
-// tap to call, text or mail, one tap to log how it went.
+// tap to call, text or mail, one tap to log how it went. It shows the
+// first storage.DayCards tasks of each section, and all (up to
+// storage.DayAll) with ?alle=1.
 func (h *Handler) showMyDayPage(w http.ResponseWriter, r *http.Request) {
-	d, err := h.Store.MyDay(r.Context(), access.FromContext(r.Context()))
+	n := storage.DayCards
+	if r.URL.Query().Get("alle") == "1" {
+		n = storage.DayAll
+	}
+	d, err := h.Store.MyDayUpTo(r.Context(), access.FromContext(r.Context()), n)
 	if err != nil {
 		h.serveError(w, r, err)
 		return
@@ -34,6 +40,35 @@ func (h *Handler) showMyDayPage(w http.ResponseWriter, r *http.Request) {
 	lang := h.lang(r)
 	h.render(w, r, http.StatusOK, "myday", page{Title: locale.T(lang, "day.title"),
 		Data: dayData{Day: d, Cards: h.dayCardsFor(lang, d, st.PrivacyNotice)}})
+}
+
+// showTask is one task's card with its lists: whom a recruit may be
+// credited to and whom the task may be handed to. htmx swaps it in for
+// the task's card on Min dag; without, it is a page of its own. A task
+// outside the user's scope is not found, as one that does not exist.
+func (h *Handler) showTask(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	t, err := h.Store.DayTask(r.Context(), access.FromContext(r.Context()), id)
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	st, err := h.Store.Settings(r.Context())
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	lang := h.lang(r)
+	p := page{Title: t.Title, Data: outcomeData{Task: t, Card: h.dayCardHTML(lang, dayCard{Task: t, Notice: st.PrivacyNotice})}}
+	if r.Header.Get("HX-Request") == "true" {
+		h.fragment(w, r, "myday", "outcome", p)
+		return
+	}
+	h.render(w, r, http.StatusOK, "task", p)
 }
 
 type outcomeData struct {

@@ -217,6 +217,7 @@ func (h *Handler) Register(mux *http.ServeMux) error {
 	mux.Handle("GET /search", h.signedIn(access.PersonRead, h.showSearchPage))
 	mux.Handle("POST /tasks/{id}/done", h.signedIn(access.TaskWrite, h.completeTask))
 	mux.Handle("GET /day", h.signedIn(access.TaskRead, h.showMyDayPage))
+	mux.Handle("GET /tasks/{id}", h.signedIn(access.TaskRead, h.showTask))
 	mux.Handle("POST /workplaces/{id}/ask", h.signedIn(access.TaskWrite, h.startAsking))
 	mux.Handle("GET /workplaces/{id}/import", h.signedIn(access.NewhireImport, h.showImportForm))
 	mux.Handle("POST /workplaces/{id}/import", h.signedIn(access.NewhireImport, h.uploadList))
