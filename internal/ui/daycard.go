@@ -270,6 +270,42 @@ func (h *Handler) dayCardsFor(lang string, d *storage.Day, notice string) dayCar
 	return cards
 }
 
+// appendNewColleagues appends the items of Min dag's list of new
+// colleagues (up to 50) in lang to b, as the former template wrote them
+// (testdata/daycard_reference.html): with four texts and a date each, the
+// list was most of what the page's template still cost.
+func appendNewColleagues(b []byte, lang string, cs []storage.NewColleague) []byte {
+	for _, c := range cs {
+		b = append(b, "<li><a href=\"/persons/"...)
+		b = strconv.AppendInt(b, c.PersonID, 10)
+		b = append(b, "\">"...)
+		b = appendHTML(b, c.Name)
+		b = append(b, "</a> <span class=\"muted\">"...)
+		b = appendHTML(b, c.WorkplaceName)
+		b = append(b, " · "...)
+		b = appendHTML(b, locale.T(lang, "day.started"))
+		b = append(b, ' ')
+		b = appendDate(b, c.StartDate)
+		b = append(b, "</span>\n  <span class=\"badge "...)
+		var text string
+		switch {
+		case c.Outcome != "":
+			b = appendHTML(b, string(c.Outcome))
+			text = locale.T(lang, "outcome."+string(c.Outcome))
+		case c.Contacted:
+			b = append(b, "contacted"...)
+			text = locale.T(lang, "day.contacted")
+		default:
+			b = append(b, "waiting"...)
+			text = locale.T(lang, "day.notcontacted")
+		}
+		b = append(b, "\">"...)
+		b = appendHTML(b, text)
+		b = append(b, "</span></li>\n"...)
+	}
+	return b
+}
+
 // dayCardHTML is one task's card in lang with its lists, as its own page
 // and the outcome fragment after a talk was logged show it.
 func (h *Handler) dayCardHTML(lang string, c dayCard) template.HTML {

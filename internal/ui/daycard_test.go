@@ -14,6 +14,7 @@ import (
 
 	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
+	"github.com/verve-union/verve/internal/pipeline"
 	"github.com/verve-union/verve/internal/storage"
 )
 
@@ -118,6 +119,41 @@ func TestDayCardMatchesTemplate(t *testing.T) {
 	}
 }
 
+// referenceNewColleagues is the list's items as the former template wrote
+// them.
+func referenceNewColleagues(t testing.TB, tmpl *template.Template, lang string, cs []storage.NewColleague) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := tmpl.ExecuteTemplate(&buf, "newcolleagues", map[string]any{"L": lang, "C": cs}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+// TestNewColleaguesMatchTemplate: Min dag's list of new colleagues written
+// in Go is byte for byte what the former template wrote, in every
+// language, for every outcome, one the catalogue lacks, contacted or
+// waiting, with values that need escaping and without a start date.
+func TestNewColleaguesMatchTemplate(t *testing.T) {
+	tmpl := referenceCards(t, time.Now)
+	nasty := "Å'se \"Øy\" <b>&amp; +47</b>\x00\xff\ufdd0 æ"
+	start := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	cs := []storage.NewColleague{
+		{PersonID: 1, Name: "Kari Nordmann", WorkplaceName: "Verkstedet", StartDate: start},
+		{PersonID: 2, Name: nasty, WorkplaceName: nasty, StartDate: start, Contacted: true},
+		{PersonID: 3, Name: "Uten dato", Contacted: true, Outcome: "<ukjent \"&\">"},
+	}
+	for _, o := range pipeline.Outcomes {
+		cs = append(cs, storage.NewColleague{PersonID: 10, Name: string(o), WorkplaceName: "Bøler", StartDate: start, Contacted: true, Outcome: o})
+	}
+	for _, lang := range locale.AllLanguages {
+		sameHTML(t, "new colleagues in "+lang, string(appendNewColleagues(nil, lang, cs)), referenceNewColleagues(t, tmpl, lang, cs))
+	}
+	if got := appendNewColleagues(nil, "nb", nil); len(got) != 0 {
+		t.Errorf("no new colleagues wrote %q", got)
+	}
+}
+
 // TestMyDayCardsMatchTemplate: the steward's Min dag over HTTP holds, in
 // each section, exactly the cards the former template writes for the
 // section's tasks (without their lists, which the demo's tasks have), and
@@ -169,6 +205,12 @@ func TestMyDayCardsMatchTemplate(t *testing.T) {
 		section, _, _ = strings.Cut(section, "\n</div>\n")
 		sameHTML(t, "section "+s.id, section, want.String())
 	}
+	if len(d.NewColleagues) == 0 {
+		t.Fatal("the steward's Min dag lists no new colleagues")
+	}
+	_, list, _ := strings.Cut(body, `<ul class="results" id="new-colleagues">`+"\n")
+	list, _, _ = strings.Cut(list, "</ul>")
+	sameHTML(t, "new colleagues", list, referenceNewColleagues(t, tmpl, "nb", d.NewColleagues))
 	if colleagues == 0 || holders == 0 || ask == nil {
 		t.Fatalf("the steward's Min dag lacks a task with colleagues (%d), with holders (%d) or to welcome or ask", colleagues, holders)
 	}

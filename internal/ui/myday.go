@@ -14,8 +14,10 @@ import (
 
 type dayData struct {
 	Day *storage.Day
-	// Cards are the task cards of the page's sections (dayCardsFor).
-	Cards dayCards
+	// Cards are the task cards of the page's sections (dayCardsFor),
+	// NewColleagues the items of its list of them (appendNewColleagues).
+	Cards         dayCards
+	NewColleagues template.HTML
 }
 
 // showMyDayPage is the shop steward's phone page: what to do today, one
@@ -39,7 +41,8 @@ func (h *Handler) showMyDayPage(w http.ResponseWriter, r *http.Request) {
 	}
 	lang := h.lang(r)
 	h.render(w, r, http.StatusOK, "myday", page{Title: locale.T(lang, "day.title"),
-		Data: dayData{Day: d, Cards: h.dayCardsFor(lang, d, st.PrivacyNotice)}})
+		Data: dayData{Day: d, Cards: h.dayCardsFor(lang, d, st.PrivacyNotice),
+			NewColleagues: template.HTML(appendNewColleagues(nil, lang, d.NewColleagues))}})
 }
 
 // showTask is one task's card with its lists: whom a recruit may be
