@@ -101,7 +101,7 @@ func (h *Handler) parseTemplates() error {
 		if base == "layout" {
 			continue
 		}
-		t, err := template.New(base).Funcs(funcs).Funcs(h.clockFuncs()).ParseFS(templateFiles, "templates/layout.html", n)
+		t, err := template.New(base).Funcs(funcs).Funcs(h.clockFuncs()).Funcs(template.FuncMap{"menu": h.menu}).ParseFS(templateFiles, "templates/layout.html", n)
 		if err != nil {
 			return fmt.Errorf("template %s: %w", n, err)
 		}

@@ -3,6 +3,7 @@
 package ui
 
 import (
+	"sync"
 	"context"
 	"embed"
 	"errors"
@@ -59,6 +60,7 @@ type Handler struct {
 
 	sleep   func(context.Context, time.Duration)
 	pages   map[string]*template.Template
+	menus   sync.Map // menuKey → the menu's links (menu.go)
 	join    *joinGuard
 	imports *importJobs
 }
