@@ -3,7 +3,6 @@
 package ui
 
 import (
-	"sync"
 	"context"
 	"embed"
 	"errors"
@@ -13,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
