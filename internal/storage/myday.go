@@ -145,17 +145,20 @@ func firstOf(ts []DayTask, n int) ([]DayTask, bool) {
 func newColleaguesQuery(u *access.Principal, today time.Time) (string, access.Args) {
 	from, to := pipeline.NewColleaguesWindow(today)
 	a := access.Args{date(from), date(to)}
-	// A union-wide reader's scope is all of pipeline: read in its own
-	// order rather than by the scope's index and a lookup per row (SQLite,
-	// which keeps no statistics: half the page's CPU at 1M members); the
-	// condition stays.
-	path := "pl.unit_path"
+	// A union-wide reader's scope is all of pipeline: read by the start
+	// dates' index (pipeline_start, migration 00038), newest first, rather
+	// than by the scope's index and a lookup per row (SQLite, which keeps
+	// no statistics: half the page's CPU at 1M members); the condition
+	// stays. Anyone else's is read by the scope's index: by the start
+	// dates', which SQLite would choose, its time would tell of new hires
+	// outside the scope.
+	path, kind := "pl.unit_path", "(pl.kind || '')"
 	if u.UnionWide(access.PersonRead) {
-		path = "(pl.unit_path || '')"
+		path, kind = "(pl.unit_path || '')", "pl.kind"
 	}
 	return `SELECT p.id, p.first_name || ' ' || p.last_name, w.name, pl.start_date, pl.first_contact_at IS NOT NULL, pl.outcome
 		FROM pipeline pl JOIN persons p ON p.id = pl.person_id JOIN workplaces w ON w.id = pl.workplace_id
-		WHERE pl.kind = 'newhire' AND pl.start_date >= $1 AND pl.start_date <= $2 AND ` + u.Scope(access.PersonRead).FilterAt(path, "pl.workplace_id", &a) + `
+		WHERE ` + kind + ` = 'newhire' AND pl.start_date >= $1 AND pl.start_date <= $2 AND ` + u.Scope(access.PersonRead).FilterAt(path, "pl.workplace_id", &a) + `
 		AND ` + personScope(u, &a) + `
 		ORDER BY pl.start_date DESC, p.sort_key LIMIT 50`, a
 }
