@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -73,34 +74,7 @@ func (s *Storage) UnitTree(ctx context.Context, u *access.Principal) ([]UnitCoun
 	if err != nil {
 		return nil, err
 	}
-	// Member counts per unit (aggregates.go), added to every ancestor
-	// named in the unit's path.
-	byPath := map[string]*UnitCount{}
-	for _, c := range units {
-		byPath[c.Path] = c
-	}
-	var b access.Args
-	crow, err := s.r.QueryContext(ctx, `SELECT c.unit_path, SUM(c.members) FROM person_counts c WHERE c.members <> 0 AND `+
-		scope.FilterAt("c.unit_path", "c.workplace_id", &b)+` GROUP BY c.unit_path`, b...)
-	if err != nil {
-		return nil, err
-	}
-	err = eachRow(crow, func() error {
-		var path string
-		var n int
-		if err := crow.Scan(&path, &n); err != nil {
-			return err
-		}
-		for i := 1; i < len(path); i++ {
-			if path[i] == '/' {
-				if c := byPath[path[:i+1]]; c != nil {
-					c.Members += n
-				}
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.unitMembers(ctx, scope, units); err != nil {
 		return nil, err
 	}
 	children := map[int64][]*UnitCount{}
@@ -125,6 +99,80 @@ func (s *Storage) UnitTree(ctx context.Context, u *access.Principal) ([]UnitCoun
 		walk(r, 0)
 	}
 	return out, nil
+}
+
+// unitMembers gives units (UnitTree's, in scope) their members in scope
+// (aggregates.go): a unit in the scope's subtrees has all of its own, a
+// row of subtree_counts (a root's, its regions'); a unit that holds
+// workplaces of the scope's outside them (portfolioUnits) sums those
+// workplaces' rows of person_counts. An admin's tree at a million members
+// summed all 17,000 rows of person_counts on every request.
+func (s *Storage) unitMembers(ctx context.Context, scope access.Scope, units []*UnitCount) error {
+	inTree := func(path string) bool {
+		return slices.ContainsFunc(scope.Paths, func(p string) bool { return strings.HasPrefix(path, p) })
+	}
+	byPath := map[string]*UnitCount{}
+	var paths []any
+	for _, c := range units {
+		byPath[c.Path] = c
+		switch {
+		case !inTree(c.Path):
+		case strings.Count(c.Path, "/") > 2:
+			paths = append(paths, c.Path)
+		default: // a root: its own row and its regions'
+			n, err := s.memberSum(ctx, access.Scope{Paths: []string{c.Path}})
+			if err != nil {
+				return err
+			}
+			c.Members = n
+		}
+	}
+	for chunk := range slices.Chunk(paths, 500) {
+		var a access.Args
+		ph := make([]string, len(chunk))
+		for i, p := range chunk {
+			ph[i] = a.Add(p)
+		}
+		rows, err := s.r.QueryContext(ctx, `SELECT path, members FROM subtree_counts WHERE path IN (`+strings.Join(ph, ", ")+`)`, a...)
+		if err != nil {
+			return err
+		}
+		if err := eachRow(rows, func() error {
+			var path string
+			var n int
+			if err := rows.Scan(&path, &n); err != nil {
+				return err
+			}
+			byPath[path].Members = n
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	if len(scope.Workplaces) == 0 {
+		return nil
+	}
+	// The portfolio's workplaces outside the subtrees, added to the units
+	// named in their path that the tree shows.
+	var a access.Args
+	rows, err := s.r.QueryContext(ctx, `SELECT c.unit_path, SUM(c.members) FROM person_counts c WHERE c.members <> 0 AND `+
+		access.Scope{Workplaces: scope.Workplaces}.FilterAt("", "c.workplace_id", &a)+` AND NOT (`+scope.Filter("c.unit_path", &a)+`) GROUP BY c.unit_path`, a...)
+	if err != nil {
+		return err
+	}
+	return eachRow(rows, func() error {
+		var path string
+		var n int
+		if err := rows.Scan(&path, &n); err != nil {
+			return err
+		}
+		for i := 1; i < len(path); i++ {
+			if c := byPath[path[:i+1]]; path[i] == '/' && c != nil {
+				c.Members += n
+			}
+		}
+		return nil
+	})
 }
 
 // ownUnits is a condition matching the units a scope is rooted at, so a
