@@ -64,8 +64,8 @@ const (
 	DayAll   = 200
 )
 
-// dayTaskSelect reads what a task's card shows of the tasks t of
-// dayTaskFrom.
+// dayTaskSelect reads what a task's card shows of the tasks t that
+// follow it, joined by dayTaskJoins.
 const dayTaskSelect = `SELECT t.id, t.kind, t.title, COALESCE(t.person_id, 0), COALESCE(p.first_name || ' ' || p.last_name, ''),
 	COALESCE(t.workplace_id, 0), t.unit_path, COALESCE(t.owner_person_id, 0), t.due, t.status, t.created_at,
 	COALESCE(p.mobile, ''), COALESCE(p.email, ''), COALESCE(w.name, ''),
@@ -89,13 +89,17 @@ func (s *Storage) MyDayUpTo(ctx context.Context, u *access.Principal, n int) (*D
 	today := s.today()
 	var d Day
 	a := access.Args{u.PersonID, date(today), date(pipeline.DayHorizon(today))}
-	// Each section's first n+1 (one more tells there are more), numbered
-	// in one pass over the owner's index; only they are joined for the
-	// cards. (Three queries of n+1 each, joined, took twice the time for
-	// a steward's few tasks.)
-	mine := `(SELECT t.*, ROW_NUMBER() OVER (PARTITION BY CASE WHEN t.due < $2 THEN 0 WHEN t.due = $2 THEN 1 ELSE 2 END ORDER BY t.due, t.id) AS rn
-		FROM tasks t` + taskPerson + ` WHERE t.owner_person_id = $1 AND t.status = 'open' AND t.due <= $3 AND ` + taskScope(u, access.TaskRead, &a) + `)`
-	tasks, err := s.dayTasksFrom(ctx, mine, `t.rn <= `+a.Add(n+1)+` ORDER BY t.due, t.id`, a...)
+	// Each section's first n+1 (one more tells there are more), each read
+	// in order from the owner's index and joined only for those: a
+	// million-member union's busiest stewards have 500 open tasks. (One
+	// pass numbering them all took 0.4 ms of such a page.)
+	scope, limit := taskScope(u, access.TaskRead, &a), a.Add(n+1)
+	section := func(name, due string) string {
+		return `SELECT * FROM (` + dayTaskSelect + `tasks` + dayTaskJoins + `t.owner_person_id = $1 AND t.status = 'open' AND ` + due +
+			` AND ` + scope + ` ORDER BY t.due, t.id LIMIT ` + limit + `) ` + name
+	}
+	tasks, err := s.scanDayTasks(ctx, section("overdue", `t.due < $2`)+` UNION ALL `+section("today", `t.due = $2`)+
+		` UNION ALL `+section("upcoming", `t.due > $2 AND t.due <= $3`)+` ORDER BY due, id`, a...)
 	if err != nil {
 		return nil, err
 	}
@@ -164,12 +168,12 @@ func newColleaguesQuery(u *access.Principal, today time.Time) (string, access.Ar
 }
 
 func (s *Storage) dayTasks(ctx context.Context, cond string, args ...any) ([]DayTask, error) {
-	return s.dayTasksFrom(ctx, "tasks", cond, args...)
+	return s.scanDayTasks(ctx, dayTaskSelect+`tasks`+dayTaskJoins+cond, args...)
 }
 
-// dayTasksFrom is dayTasks of the tasks from names, a table or subquery.
-func (s *Storage) dayTasksFrom(ctx context.Context, from, cond string, args ...any) ([]DayTask, error) {
-	rows, err := s.rd.QueryContext(ctx, dayTaskSelect+from+dayTaskJoins+cond, args...)
+// scanDayTasks runs a query of dayTaskSelect's columns.
+func (s *Storage) scanDayTasks(ctx context.Context, query string, args ...any) ([]DayTask, error) {
+	rows, err := s.rd.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
