@@ -124,11 +124,9 @@ func appendDayCard(b []byte, tx *dayCardTexts, c *dayCard) []byte {
 	}
 	b = append(b, "\" id=\"task-"...)
 	b = append(b, id...)
-	b = append(b, "\">\n  <header>\n    <strong><a href=\"/persons/"...)
-	b = strconv.AppendInt(b, t.PersonID, 10)
-	b = append(b, "\">"...)
-	b = appendHTML(b, t.PersonName)
-	b = append(b, "</a></strong>\n    <span class=\"muted\">"...)
+	b = append(b, "\">\n  <header>\n    <strong>"...)
+	b = appendPersonLink(b, t.PersonID, t.PersonName)
+	b = append(b, "</strong>\n    <span class=\"muted\">"...)
 	b = appendHTML(b, t.Title)
 	b = append(b, " · "...)
 	b = appendHTML(b, t.WorkplaceName)
@@ -229,6 +227,15 @@ func appendDayCard(b []byte, tx *dayCardTexts, c *dayCard) []byte {
 	return append(b, "\n</article>\n"...)
 }
 
+// appendPersonLink appends a link to a person's page, their name its text.
+func appendPersonLink(b []byte, id int64, name string) []byte {
+	b = append(b, "<a href=\"/persons/"...)
+	b = strconv.AppendInt(b, id, 10)
+	b = append(b, "\">"...)
+	b = appendHTML(b, name)
+	return append(b, "</a>"...)
+}
+
 // appendPersonOptions appends an <option> of each of list (the choices of
 // a select of persons) to b.
 func appendPersonOptions(b []byte, list []storage.Colleague) []byte {
@@ -276,11 +283,9 @@ func (h *Handler) dayCardsFor(lang string, d *storage.Day, notice string) dayCar
 // list was most of what the page's template still cost.
 func appendNewColleagues(b []byte, lang string, cs []storage.NewColleague) []byte {
 	for _, c := range cs {
-		b = append(b, "<li><a href=\"/persons/"...)
-		b = strconv.AppendInt(b, c.PersonID, 10)
-		b = append(b, "\">"...)
-		b = appendHTML(b, c.Name)
-		b = append(b, "</a> <span class=\"muted\">"...)
+		b = append(b, "<li>"...)
+		b = appendPersonLink(b, c.PersonID, c.Name)
+		b = append(b, " <span class=\"muted\">"...)
 		b = appendHTML(b, c.WorkplaceName)
 		b = append(b, " · "...)
 		b = appendHTML(b, locale.T(lang, "day.started"))

@@ -30,18 +30,14 @@ func (h *Handler) showMyDayPage(w http.ResponseWriter, r *http.Request) {
 		n = storage.DayAll
 	}
 	d, err := h.Store.MyDayUpTo(r.Context(), access.FromContext(r.Context()), n)
-	if err != nil {
-		h.serveError(w, r, err)
-		return
-	}
-	st, err := h.Store.Settings(r.Context())
+	notice, err := h.withNotice(r, err)
 	if err != nil {
 		h.serveError(w, r, err)
 		return
 	}
 	lang := h.lang(r)
 	h.render(w, r, http.StatusOK, "myday", page{Title: locale.T(lang, "day.title"),
-		Data: dayData{Day: d, Cards: h.dayCardsFor(lang, d, st.PrivacyNotice),
+		Data: dayData{Day: d, Cards: h.dayCardsFor(lang, d, notice),
 			NewColleagues: template.HTML(appendNewColleagues(nil, lang, d.NewColleagues))}})
 }
 
@@ -56,22 +52,27 @@ func (h *Handler) showTask(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t, err := h.Store.DayTask(r.Context(), access.FromContext(r.Context()), id)
+	notice, err := h.withNotice(r, err)
 	if err != nil {
 		h.serveError(w, r, err)
 		return
 	}
-	st, err := h.Store.Settings(r.Context())
-	if err != nil {
-		h.serveError(w, r, err)
-		return
-	}
-	lang := h.lang(r)
-	p := page{Title: t.Title, Data: outcomeData{Task: t, Card: h.dayCardHTML(lang, dayCard{Task: t, Notice: st.PrivacyNotice})}}
+	p := page{Title: t.Title, Data: outcomeData{Task: t, Card: h.dayCardHTML(h.lang(r), dayCard{Task: t, Notice: notice})}}
 	if r.Header.Get("HX-Request") == "true" {
 		h.fragment(w, r, "myday", "outcome", p)
 		return
 	}
 	h.render(w, r, http.StatusOK, "task", p)
+}
+
+// withNotice is the privacy notice task cards show, once what came before
+// it (err) went well.
+func (h *Handler) withNotice(r *http.Request, err error) (string, error) {
+	if err != nil {
+		return "", err
+	}
+	st, err := h.Store.Settings(r.Context())
+	return st.PrivacyNotice, err
 }
 
 type outcomeData struct {
