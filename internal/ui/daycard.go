@@ -277,6 +277,9 @@ func (h *Handler) dayCardsFor(lang string, d *storage.Day, notice string) dayCar
 	return cards
 }
 
+// outcomeKeys begins the catalogue's key of each pipeline outcome.
+const outcomeKeys = "outcome."
+
 // appendNewColleagues appends the items of Min dag's list of new
 // colleagues (up to 50) in lang to b, as the former template wrote them
 // (testdata/daycard_reference.html): with four texts and a date each, the
@@ -296,7 +299,7 @@ func appendNewColleagues(b []byte, lang string, cs []storage.NewColleague) []byt
 		switch {
 		case c.Outcome != "":
 			b = appendHTML(b, string(c.Outcome))
-			text = locale.T(lang, "outcome."+string(c.Outcome))
+			text = locale.T(lang, outcomeKeys+string(c.Outcome))
 		case c.Contacted:
 			b = append(b, "contacted"...)
 			text = locale.T(lang, "day.contacted")
