@@ -492,3 +492,30 @@ func TestMyDayShowsTheFirstOfEachSection(t *testing.T) {
 		}
 	})
 }
+
+// TestMyDayPlansOnce: on PostgreSQL a steward's own tasks on Min dag are
+// planned once for any values (planOnce), and a union-wide reader's new
+// colleagues on every run, as their plan turns on the values.
+func TestMyDayPlansOnce(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		if s.dialect != Postgres {
+			t.Skip("SQLite plans each run")
+		}
+		s.r.SetMaxOpenConns(1) // one session: pg_prepared_statements is its own
+		f, _ := pipelineFixture(t, s)
+		ctx := context.Background()
+		for range 3 {
+			for _, u := range []*access.Principal{f.steward, f.admin} {
+				if _, err := s.MyDay(ctx, u); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if n := genericPlans(t, s, "UNION ALL"); n < 3 {
+			t.Errorf("Min dag's own tasks ran %d times by a plan made once, want 6", n)
+		}
+		if n := genericPlans(t, s, "(pl.unit_path || '')"); n != 0 {
+			t.Errorf("a union-wide reader's new colleagues ran %d times by a plan made once", n)
+		}
+	})
+}

@@ -198,7 +198,7 @@ func open(dsn string) (*Storage, error) {
 //     mobile number found in 410 ms by a scan of everyone in scope, 3 ms
 //     planned for its value; the admin's /students 1.4 s, 87 ms). Planning
 //     each run costs a fraction of a millisecond; loops of one statement
-//     opt out (a register load).
+//     opt out (a register load, Min dag's planOnce).
 var serverSettings = [][2]string{{"jit", "off"}, {"plan_cache_mode", "force_custom_plan"}}
 
 // withServerSettings adds serverSettings to a postgres:// dsn as run-time
