@@ -239,6 +239,7 @@ type regRun struct {
 	bulk                                  bulkSink            // the first load writes new members in batches
 	counts                                []string            // what counts afresh what the dropped triggers kept, before the indexes
 	indexes                               []string            // what rebuilds the indexes, triggers and foreign keys dropped for the first load
+	moved                                 []int64             // the persons a first load moved to another unit: their words follow once the indexes are back
 	checks                                map[string][]string // PostgreSQL: what checks a first load's tables once it has committed, by table (settle)
 	ids                                   map[string]*idBlock // PostgreSQL: ids reserved for bulk rows, per table
 	nextIDs                               map[string]int64    // SQLite: the next id per table
@@ -472,7 +473,7 @@ var regBulkTables = []struct {
 	{"employments", []string{"person_id", "workplace_id", "start_date", "source"}, false},
 	{"roles", []string{"person_id", "role", "unit_id", "start_date", "end_date", "source"}, false},
 	{"register_values", []string{"person_id", "hashes", "load_id"}, false},
-	{"person_words", []string{"word", "person_id"}, false}, // on PostgreSQL (create)
+	{"person_words", []string{"word", "sort_key", "person_id", "unit_path"}, false}, // on PostgreSQL (create)
 	{"dues_payments", []string{"membership_id", "month", "amount_ore", "source", "recorded_at"}, false},
 	{"audit_log", auditColumns, true},
 }
@@ -727,6 +728,11 @@ func (r *regRun) load(src register.Source) (err error) {
 	}
 	for _, def := range append(r.counts, r.indexes...) {
 		if _, err := r.tx.ExecContext(r.ctx, def); err != nil {
+			return err
+		}
+	}
+	for _, id := range r.moved {
+		if err := r.exec(wordsFollow, id); err != nil {
 			return err
 		}
 	}
@@ -1668,7 +1674,7 @@ func (a *applied) create() error {
 		err = r.refreshWords(a.person)
 	case r.s.dialect == Postgres: // with the person (SQLite's first load writes them at the end: dropIndexes)
 		for _, w := range personWords(searchKey) {
-			if _, err = r.add("person_words", w, a.person); err != nil {
+			if _, err = r.add("person_words", w, sortKey, a.person, a.unit.path); err != nil {
 				break
 			}
 		}
@@ -1763,6 +1769,9 @@ func (a *applied) update(k *known, placed bool) error {
 	unitFields := a.changed.Has(register.RegionCode) || a.changed.Has(register.BranchCode) || a.changed.Has(register.ClubCode)
 	if (unitFields || plan.Primary) && placed && a.unit.id != k.unitID {
 		set = append(set, "unit_id = "+args.Add(a.unit.id), "unit_path = "+args.Add(a.unit.path))
+		if r.bulk != nil { // person_words_follow is dropped (dropTriggers)
+			r.moved = append(r.moved, a.person)
+		}
 	} else {
 		a.unit = unitRef{id: k.unitID, path: k.unitPath}
 	}

@@ -467,7 +467,7 @@ func TestSearchSecondWorkplace(t *testing.T) {
 func TestScopedSearchPlan(t *testing.T) {
 	engines(t, func(t *testing.T, s *Storage) {
 		u := &access.Principal{Grants: []access.Grant{{Role: model.RoleCoordinator, UnitPath: "/1/2/", Subtrees: []string{"/1/7/9/"}, Workplaces: []int64{3, 5, 8}}}}
-		q, a := searchQuery(u, []string{"ola", "nordmann"}, []string{"ola.nordmann"}, -1, 50)
+		q, a := searchQuery(s.dialect, u, []string{"ola", "nordmann"}, []string{"ola.nordmann"}, -1, 50)
 		plan := planner(t, s)(q, a...)
 		text := strings.Join(plan, "\n")
 		t.Logf("plan:\n%s", text)
