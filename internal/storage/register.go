@@ -239,7 +239,6 @@ type regRun struct {
 	bulk                                  bulkSink            // the first load writes new members in batches
 	counts                                []string            // what counts afresh what the dropped triggers kept, before the indexes
 	indexes                               []string            // what rebuilds the indexes, triggers and foreign keys dropped for the first load
-	moved                                 []int64             // the persons a first load moved to another unit: their words follow once the indexes are back
 	checks                                map[string][]string // PostgreSQL: what checks a first load's tables once it has committed, by table (settle)
 	ids                                   map[string]*idBlock // PostgreSQL: ids reserved for bulk rows, per table
 	nextIDs                               map[string]int64    // SQLite: the next id per table
@@ -728,11 +727,6 @@ func (r *regRun) load(src register.Source) (err error) {
 	}
 	for _, def := range append(r.counts, r.indexes...) {
 		if _, err := r.tx.ExecContext(r.ctx, def); err != nil {
-			return err
-		}
-	}
-	for _, id := range r.moved {
-		if err := r.exec(wordsFollow, id); err != nil {
 			return err
 		}
 	}
@@ -1769,9 +1763,6 @@ func (a *applied) update(k *known, placed bool) error {
 	unitFields := a.changed.Has(register.RegionCode) || a.changed.Has(register.BranchCode) || a.changed.Has(register.ClubCode)
 	if (unitFields || plan.Primary) && placed && a.unit.id != k.unitID {
 		set = append(set, "unit_id = "+args.Add(a.unit.id), "unit_path = "+args.Add(a.unit.path))
-		if r.bulk != nil { // person_words_follow is dropped (dropTriggers)
-			r.moved = append(r.moved, a.person)
-		}
 	} else {
 		a.unit = unitRef{id: k.unitID, path: k.unitPath}
 	}
@@ -1789,7 +1780,10 @@ func (a *applied) update(k *known, placed bool) error {
 		if _, err := r.tx.ExecContext(r.ctx, q, args...); err != nil {
 			return err
 		}
-		if a.changed.Has(register.FirstName) || a.changed.Has(register.LastName) || a.changed.Has(register.Email) || a.changed.Has(register.Mobile) {
+		// On a first load person_words_follow is dropped (dropTriggers):
+		// the words of whom it moves are written afresh (its known
+		// persons are echoes, every value news, so this costs nothing more).
+		if r.first || a.changed.Has(register.FirstName) || a.changed.Has(register.LastName) || a.changed.Has(register.Email) || a.changed.Has(register.Mobile) {
 			if err := a.rekey(); err != nil {
 				return err
 			}

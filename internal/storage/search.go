@@ -83,11 +83,6 @@ func refreshWords(ctx context.Context, ex execer, d Dialect, cond string, args .
 	return nil
 }
 
-// wordsFollow gives the words of the person $1 their current sort key and
-// unit path, as person_words_follow does (00037) where it is dropped.
-const wordsFollow = `UPDATE person_words SET unit_path = (SELECT p.unit_path FROM persons p WHERE p.id = $1),
-	sort_key = (SELECT p.sort_key FROM persons p WHERE p.id = $1) WHERE person_id = $1`
-
 // refreshPersonWords writes afresh the words of one person.
 func (s *Storage) refreshPersonWords(ctx context.Context, ex execer, id int64) error {
 	return refreshWords(ctx, ex, s.dialect, `p.id = $1`, id)
@@ -262,8 +257,8 @@ func scopedSearch(d Dialect, scope access.Scope, a *access.Args, words, lo, hi [
 		parts = append(parts, `SELECT p.id AS id, p.sort_key AS sort_key FROM persons p WHERE `+
 			access.Scope{Workplaces: scope.Workplaces}.FilterAt("", "p.workplace_id", a)+andCond(hasBut(-1), "p.id"))
 	}
-	if len(parts) == 0 {
-		return `SELECT p.id AS id, p.sort_key AS sort_key FROM persons p WHERE 1 = 0`
+	if len(parts) == 0 { // an empty scope: the words' arguments are still used
+		return `SELECT p.id AS id, p.sort_key AS sort_key FROM persons p WHERE 1 = 0` + andCond(hasBut(-1), "p.id")
 	}
 	return strings.Join(parts, " UNION ")
 }
