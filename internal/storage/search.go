@@ -207,9 +207,10 @@ func searchQuery(d Dialect, u *access.Principal, words, typed []string, rare, li
 	case rare >= 0:
 		// The first persons by name among those who have the rare word,
 		// from the primary key (word, sort_key, person_id) alone: only
-		// they are read from persons.
+		// they are read from persons. No filter by unit: the reader's
+		// scope holds everyone, and SQLite would read the words by unit.
 		from = `(SELECT DISTINCT pw.sort_key, pw.person_id FROM person_words pw WHERE pw.word >= ` + lo[rare] + ` AND pw.word < ` + hi[rare] +
-			` AND ` + scope.Filter("pw.unit_path", &a) + andCond(hasBut(rare), "pw.person_id") +
+			andCond(hasBut(rare), "pw.person_id") +
 			` ORDER BY pw.sort_key, pw.person_id LIMIT ` + a.Add(limit) + `) f JOIN persons p ON p.id = f.person_id`
 	default:
 		conds = append(conds, scope.FilterAt("p.unit_path", "p.workplace_id", &a), hasBut(-1)("p.id"))

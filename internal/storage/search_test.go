@@ -612,6 +612,21 @@ func TestScopedSearchPlan(t *testing.T) {
 	})
 }
 
+// TestUnionWideSearchPlan: a union-wide reader's search from its rare word
+// reads that word's persons by the primary key of person_words, in name
+// order, not the words of every unit (as SQLite did with a unit filter).
+func TestUnionWideSearchPlan(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		u := &access.Principal{Grants: []access.Grant{{Role: model.RoleUnionAdmin, UnitPath: "/1/"}}}
+		q, a := searchQuery(s.dialect, u, []string{"hansen", "kari"}, nil, 0, 50)
+		text := strings.Join(planner(t, s)(q, a...), "\n")
+		t.Logf("plan:\n%s", text)
+		if strings.Contains(text, "person_words_place") || strings.Contains(text, "Seq Scan") || !strings.Contains(text, "person_words_p") {
+			t.Errorf("not by the words' primary key:\n%s", text)
+		}
+	})
+}
+
 // TestPostgresPlansEachRun: PostgreSQL plans a prepared statement for the
 // values of each run (serverSettings), not once for all values after five
 // runs, which read everyone in scope to find one mobile number at a
