@@ -600,7 +600,7 @@ func TestSearchSecondWorkplace(t *testing.T) {
 func TestScopedSearchPlan(t *testing.T) {
 	engines(t, func(t *testing.T, s *Storage) {
 		u := &access.Principal{Grants: []access.Grant{{Role: model.RoleCoordinator, UnitPath: "/1/2/", Subtrees: []string{"/1/7/9/"}, Workplaces: []int64{3, 5, 8}}}}
-		q, a := searchQuery(s.dialect, u, []string{"ola", "nordmann"}, []string{"ola.nordmann"}, -1, 50)
+		q, a := searchQuery(s.dialect, u, []string{"ola", "nordmann"}, []string{"ola.nordmann"}, -1, 50, true)
 		plan := planner(t, s)(q, a...)
 		text := strings.Join(plan, "\n")
 		t.Logf("plan:\n%s", text)
@@ -612,13 +612,46 @@ func TestScopedSearchPlan(t *testing.T) {
 	})
 }
 
+// TestSearchManyWordsOfOne: a union-wide search from a word that a person
+// has many words beginning with (more rows of theirs than SearchPersons
+// reads first) finds each person once and the next persons after them.
+func TestSearchManyWordsOfOne(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		f := newFixture(t, s)
+		ctx := context.Background()
+		for i := range 15 { // that "han" is rarer than persons are
+			f.person(t, "Per", "Vik"+strings.Repeat("a", i), f.wA)
+		}
+		many := &model.Person{FirstName: "Hana Hanb Hanc Hand", LastName: "Aa Hane Hanf", WorkplaceID: f.wA.ID, Email: "hang.hanh@hani.no"}
+		if err := s.CreatePerson(ctx, f.admin, many); err != nil {
+			t.Fatal(err)
+		}
+		f.person(t, "Berit", "Hansen", f.wB)
+		f.person(t, "Hanna", "Dahl", f.wB)
+		for limit, want := range map[int][]string{
+			1: {"Hana Hanb Hanc Hand Aa Hane Hanf"},
+			2: {"Hana Hanb Hanc Hand Aa Hane Hanf", "Hanna Dahl"},
+			3: {"Hana Hanb Hanc Hand Aa Hane Hanf", "Hanna Dahl", "Berit Hansen"},
+			9: {"Hana Hanb Hanc Hand Aa Hane Hanf", "Hanna Dahl", "Berit Hansen"},
+		} {
+			res, err := s.SearchPersons(ctx, f.admin, "han", limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := personNames(res); !slices.Equal(got, want) {
+				t.Errorf("limit %d: %v, want %v", limit, got, want)
+			}
+		}
+	})
+}
+
 // TestUnionWideSearchPlan: a union-wide reader's search from its rare word
 // reads that word's persons by the primary key of person_words, in name
 // order, not the words of every unit (as SQLite did with a unit filter).
 func TestUnionWideSearchPlan(t *testing.T) {
 	engines(t, func(t *testing.T, s *Storage) {
 		u := &access.Principal{Grants: []access.Grant{{Role: model.RoleUnionAdmin, UnitPath: "/1/"}}}
-		q, a := searchQuery(s.dialect, u, []string{"hansen", "kari"}, nil, 0, 50)
+		q, a := searchQuery(s.dialect, u, []string{"hansen", "kari"}, nil, 0, 200, false)
 		text := strings.Join(planner(t, s)(q, a...), "\n")
 		t.Logf("plan:\n%s", text)
 		if strings.Contains(text, "person_words_place") || strings.Contains(text, "Seq Scan") || !strings.Contains(text, "person_words_p") {
