@@ -79,13 +79,25 @@ func personScope(u *access.Principal, a *access.Args) string {
 // in perPerson's fence, or PostgreSQL may join it whole.
 func personsInReach(u *access.Principal, a *access.Args, cond func(id string) string) string {
 	sc := u.Scope(access.PersonRead)
-	and := func(id string) string {
-		if c := cond(id); c != "" {
-			return ` AND ` + c
-		}
-		return ""
+	return `SELECT p.id AS id, p.sort_key AS sort_key FROM persons p WHERE ` + sc.FilterAt("p.unit_path", "p.workplace_id", a) + andCond(cond, "p.id") +
+		employedInReach(u, a, cond)
+}
+
+// andCond is " AND " and cond for the person whose id is in the column
+// id, or nothing when cond is empty for them.
+func andCond(cond func(id string) string, id string) string {
+	if c := cond(id); c != "" {
+		return ` AND ` + c
 	}
-	q := `SELECT p.id AS id, p.sort_key AS sort_key FROM persons p WHERE ` + sc.FilterAt("p.unit_path", "p.workplace_id", a) + and("p.id")
+	return ""
+}
+
+// employedInReach is personsInReach's part for those with an open
+// employment at a workplace in u's scope: UNION parts to append to a query
+// of the id and sort key of the persons u may read in their own right.
+func employedInReach(u *access.Principal, a *access.Args, cond func(id string) string) string {
+	sc := u.Scope(access.PersonRead)
+	var q string
 	// The sort key by a subquery, not a join: PostgreSQL, thinking many
 	// employments found, would read every person to hash them.
 	employed := ` UNION SELECT e.person_id, (SELECT k.sort_key FROM persons k WHERE k.id = e.person_id) FROM `
@@ -95,11 +107,11 @@ func personsInReach(u *access.Principal, a *access.Args, cond func(id string) st
 	// order (it would read employments whole by their rowid).
 	if len(sc.Paths) > 0 {
 		q += employed + `org_units o CROSS JOIN workplaces w CROSS JOIN employments e
-			WHERE w.unit_id = o.id AND e.workplace_id = w.id AND e.end_date IS NULL AND ` + sc.Filter("o.path", a) + and("e.person_id")
+			WHERE w.unit_id = o.id AND e.workplace_id = w.id AND e.end_date IS NULL AND ` + sc.Filter("o.path", a) + andCond(cond, "e.person_id")
 	}
 	if len(sc.Workplaces) > 0 {
 		q += employed + `employments e WHERE e.end_date IS NULL AND ` +
-			access.Scope{Workplaces: sc.Workplaces}.FilterAt("", "e.workplace_id", a) + and("e.person_id")
+			access.Scope{Workplaces: sc.Workplaces}.FilterAt("", "e.workplace_id", a) + andCond(cond, "e.person_id")
 	}
 	return q
 }

@@ -472,7 +472,7 @@ var regBulkTables = []struct {
 	{"employments", []string{"person_id", "workplace_id", "start_date", "source"}, false},
 	{"roles", []string{"person_id", "role", "unit_id", "start_date", "end_date", "source"}, false},
 	{"register_values", []string{"person_id", "hashes", "load_id"}, false},
-	{"person_words", []string{"word", "person_id"}, false}, // on PostgreSQL (create)
+	{"person_words", []string{"word", "sort_key", "person_id", "unit_path"}, false}, // on PostgreSQL (create)
 	{"dues_payments", []string{"membership_id", "month", "amount_ore", "source", "recorded_at"}, false},
 	{"audit_log", auditColumns, true},
 }
@@ -1668,7 +1668,7 @@ func (a *applied) create() error {
 		err = r.refreshWords(a.person)
 	case r.s.dialect == Postgres: // with the person (SQLite's first load writes them at the end: dropIndexes)
 		for _, w := range personWords(searchKey) {
-			if _, err = r.add("person_words", w, a.person); err != nil {
+			if _, err = r.add("person_words", w, sortKey, a.person, a.unit.path); err != nil {
 				break
 			}
 		}
@@ -1780,7 +1780,10 @@ func (a *applied) update(k *known, placed bool) error {
 		if _, err := r.tx.ExecContext(r.ctx, q, args...); err != nil {
 			return err
 		}
-		if a.changed.Has(register.FirstName) || a.changed.Has(register.LastName) || a.changed.Has(register.Email) || a.changed.Has(register.Mobile) {
+		// On a first load person_words_follow is dropped (dropTriggers):
+		// the words of whom it moves are written afresh (its known
+		// persons are echoes, every value news, so this costs nothing more).
+		if r.first || a.changed.Has(register.FirstName) || a.changed.Has(register.LastName) || a.changed.Has(register.Email) || a.changed.Has(register.Mobile) {
 			if err := a.rekey(); err != nil {
 				return err
 			}

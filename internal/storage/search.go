@@ -37,7 +37,8 @@ func personWords(searchKey string) []string {
 func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // wordSplitSQL is, per engine, the statement that writes the words of the
-// persons p that a condition (the %s) selects, split as searchWords splits.
+// persons p that a condition (the %s) selects, split as searchWords splits,
+// each with its person's sort key and unit path (migration 00037).
 // SQLite has no split: the key, its separators made spaces, becomes a JSON
 // array (json_quote escapes what JSON must, and a space is never part of
 // an escape) that json_each takes apart. In the primary key's order, many
@@ -51,12 +52,12 @@ var wordSplitSQL = func() map[Dialect]string {
 		key = "replace(" + key + ", " + sqlString(string(r)) + ", ' ')"
 	}
 	return map[Dialect]string{
-		SQLite: `INSERT INTO person_words (word, person_id) SELECT w.value, p.id FROM persons p,
+		SQLite: `INSERT INTO person_words (word, sort_key, person_id, unit_path) SELECT w.value, p.sort_key, p.id, p.unit_path FROM persons p,
 			json_each('[' || replace(json_quote(` + key + `), ' ', '","') || ']') AS w
-			WHERE w.value <> '' AND %s GROUP BY w.value, p.id ORDER BY w.value, p.id`,
-		Postgres: `INSERT INTO person_words (word, person_id) SELECT DISTINCT w.word, p.id FROM persons p,
+			WHERE w.value <> '' AND %s GROUP BY w.value, p.sort_key, p.id ORDER BY w.value, p.sort_key, p.id`,
+		Postgres: `INSERT INTO person_words (word, sort_key, person_id, unit_path) SELECT DISTINCT w.word, p.sort_key, p.id, p.unit_path FROM persons p,
 			unnest(string_to_array(translate(p.search_key, ` + sqlString(wordSeps) + `, ` + sqlString(strings.Repeat(" ", len(wordSeps))) + `), ' ')) AS w(word)
-			WHERE w.word <> '' AND %s ORDER BY w.word, p.id`,
+			WHERE w.word <> '' AND %s ORDER BY w.word, p.sort_key, p.id`,
 	}
 }()
 
@@ -144,14 +145,35 @@ func (s *Storage) SearchPersons(ctx context.Context, u *access.Principal, q stri
 			return nil, err
 		}
 	}
-	query, a := searchQuery(u, words, typed, rare, limit)
+	if rare >= 0 {
+		// Sorted without DISTINCT, both engines keep only the first rows
+		// (at a million members "hansen" took 60 ms of SQLite's CPU with
+		// DISTINCT, 23 without). A person comes once per word of theirs
+		// that begins with the rare one, next to each other in the order:
+		// four rows a person are the first limit persons but where some
+		// have more such words, and then the search runs again, exact.
+		rows := 4 * limit
+		query, a := searchQuery(s.dialect, u, words, typed, rare, rows, false)
+		ps, err := s.queryPersons(ctx, u, query, a...)
+		if err != nil {
+			return nil, err
+		}
+		n := len(ps)
+		ps = slices.CompactFunc(ps, func(a, b *model.Person) bool { return a.ID == b.ID })
+		if len(ps) >= limit || n < rows {
+			return ps[:min(limit, len(ps))], nil
+		}
+	}
+	query, a := searchQuery(s.dialect, u, words, typed, rare, limit, true)
 	return s.queryPersons(ctx, u, query, a...)
 }
 
-// searchQuery is SearchPersons' query of the persons u may read who have
-// words (all but the rare one, which a union-wide reader's search runs
-// from when it is not -1) and the typed terms, the first limit of them.
-func searchQuery(u *access.Principal, words, typed []string, rare, limit int) (string, access.Args) {
+// searchQuery is SearchPersons' query on engine d of the persons u may
+// read who have words (all but the rare one, which a union-wide reader's
+// search runs from when it is not -1) and the typed terms, the first limit
+// of them; from the rare word, unless distinct, the first limit rows, a
+// person once for each of their words that begins with it.
+func searchQuery(d Dialect, u *access.Principal, words, typed []string, rare, limit int, distinct bool) (string, access.Args) {
 	scope := u.Scope(access.PersonRead)
 	unionWide := u.UnionWide(access.PersonRead)
 	var a access.Args
@@ -165,55 +187,105 @@ func searchQuery(u *access.Principal, words, typed []string, rare, limit int) (s
 	if !unionWide {
 		exists = perPerson
 	}
-	// has is the condition that the person whose id is in the column id
-	// has a word beginning with each of words (the rare one aside) and
-	// the typed terms in their search key.
 	var likes []string
 	for _, term := range typed {
 		likes = append(likes, a.Add("%"+escapeLike(term)+"%"))
 	}
-	has := func(id string) string {
-		var cs []string
-		for i := range words {
-			if i != rare {
-				cs = append(cs, exists(`SELECT 1 FROM person_words w WHERE w.person_id = `+id+` AND w.word >= `+lo[i]+` AND w.word < `+hi[i]))
+	// hasBut(skip) is the condition that the person whose id is in the
+	// column id has a word beginning with each of words but words[skip]
+	// (none skipped when it is -1), and the typed terms in their search key.
+	hasBut := func(skip int) func(id string) string {
+		return func(id string) string {
+			var cs []string
+			for i := range words {
+				if i != skip {
+					cs = append(cs, exists(`SELECT 1 FROM person_words w WHERE w.person_id = `+id+` AND w.word >= `+lo[i]+` AND w.word < `+hi[i]))
+				}
 			}
-		}
-		for _, l := range likes {
-			like := `search_key LIKE ` + l + ` ESCAPE '\'`
-			if id == "p.id" { // on the person's own row
-				cs = append(cs, `p.`+like)
-			} else {
-				cs = append(cs, exists(`SELECT 1 FROM persons k WHERE k.id = `+id+` AND k.`+like))
+			for _, l := range likes {
+				like := `search_key LIKE ` + l + ` ESCAPE '\'`
+				if id == "p.id" { // on the person's own row
+					cs = append(cs, `p.`+like)
+				} else {
+					cs = append(cs, exists(`SELECT 1 FROM persons k WHERE k.id = `+id+` AND k.`+like))
+				}
 			}
+			return strings.Join(cs, " AND ")
 		}
-		return strings.Join(cs, " AND ")
 	}
 	from := `persons p`
 	var conds []string
 	switch {
 	case !unionWide:
 		// Everyone the user may open (personScope), with an open
-		// employment at a workplace in scope too: the words are checked
-		// on the way through the scope, and the first found are chosen
-		// there by their sort key, so that only they are read again
-		// (joined with all who were found, PostgreSQL would read every
-		// person).
-		conds = append(conds, `p.id IN (SELECT id FROM (`+personsInReach(u, &a, has)+`) r ORDER BY sort_key, id LIMIT `+a.Add(limit)+`)`)
+		// employment at a workplace in scope too, the words checked on
+		// the way through the scope; the first found are chosen there by
+		// their sort key, so that only they are read again (joined with
+		// all who were found, PostgreSQL would read every person).
+		conds = append(conds, `p.id IN (SELECT id FROM (`+scopedSearch(d, scope, &a, words, lo, hi, hasBut)+
+			employedInReach(u, &a, hasBut(-1))+`) r ORDER BY sort_key, id LIMIT `+a.Add(limit)+`)`)
 	case rare >= 0:
-		// A join, not IN: PostgreSQL would walk persons in name order
-		// probing each (a third of them to reach "hansen").
-		from = `(SELECT DISTINCT person_id FROM person_words WHERE word >= ` + lo[rare] + ` AND word < ` + hi[rare] +
-			`) f JOIN persons p ON p.id = f.person_id`
-		conds = append(conds, scope.FilterAt("p.unit_path", "p.workplace_id", &a))
-		if c := has("p.id"); c != "" {
-			conds = append(conds, c)
+		// The first persons by name among those who have the rare word,
+		// from the primary key (word, sort_key, person_id) alone: only
+		// they are read from persons. No filter by unit: the reader's
+		// scope holds everyone, and SQLite would read the words by unit.
+		sel := `SELECT`
+		if distinct {
+			sel = `SELECT DISTINCT`
 		}
+		from = `(` + sel + ` pw.sort_key, pw.person_id FROM person_words pw WHERE pw.word >= ` + lo[rare] + ` AND pw.word < ` + hi[rare] +
+			andCond(hasBut(rare), "pw.person_id") +
+			` ORDER BY pw.sort_key, pw.person_id LIMIT ` + a.Add(limit) + `) f JOIN persons p ON p.id = f.person_id`
 	default:
-		conds = append(conds, scope.FilterAt("p.unit_path", "p.workplace_id", &a), has("p.id"))
+		conds = append(conds, scope.FilterAt("p.unit_path", "p.workplace_id", &a), hasBut(-1)("p.id"))
 	}
-	query := `SELECT ` + personColumns + ` FROM ` + from + ` WHERE ` + strings.Join(conds, " AND ") + ` ORDER BY p.sort_key, p.id LIMIT ` + a.Add(limit)
+	where := ""
+	if len(conds) > 0 {
+		where = ` WHERE ` + strings.Join(conds, " AND ")
+	}
+	query := `SELECT ` + personColumns + ` FROM ` + from + where + ` ORDER BY p.sort_key, p.id LIMIT ` + a.Add(limit)
 	return query, a
+}
+
+// scopedSearch is the query of the id and sort key of the persons in the
+// scope's units and at its workplaces (the persons u may read in their
+// own right) who have a word beginning with each of words, lo and hi
+// their bounds, and for whom hasBut(i) holds but for the word i.
+// The subtrees' persons come from person_words_place, unit by unit: one
+// word is looked up in each unit of the scope (the longest, as likely
+// the rarest: a choice made from what was typed alone), its persons
+// checked for the others, so the search costs the scope's units and the
+// persons there who have that word, whatever is outside. The scope's
+// own workplaces are few persons, each checked.
+func scopedSearch(d Dialect, scope access.Scope, a *access.Args, words, lo, hi []string, hasBut func(int) func(string) string) string {
+	var parts []string
+	if len(scope.Paths) > 0 {
+		lead := 0
+		for i, w := range words {
+			if len(w) > len(words[lead]) {
+				lead = i
+			}
+		}
+		seek := `pw.unit_path = o.path AND pw.word >= ` + lo[lead] + ` AND pw.word < ` + hi[lead] + andCond(hasBut(lead), "pw.person_id")
+		units := scope.Filter("o.path", a)
+		if d == Postgres {
+			// LATERAL, fenced: a seek per unit. PostgreSQL would rather
+			// read everyone who has the word and join the units.
+			parts = append(parts, `SELECT f.person_id AS id, f.sort_key AS sort_key FROM org_units o CROSS JOIN LATERAL
+				(SELECT pw.person_id, pw.sort_key FROM person_words pw WHERE `+seek+` OFFSET 0) f WHERE `+units)
+		} else {
+			// CROSS JOIN keeps SQLite in this order.
+			parts = append(parts, `SELECT pw.person_id AS id, pw.sort_key AS sort_key FROM org_units o CROSS JOIN person_words pw WHERE `+units+` AND `+seek)
+		}
+	}
+	if len(scope.Workplaces) > 0 {
+		parts = append(parts, `SELECT p.id AS id, p.sort_key AS sort_key FROM persons p WHERE `+
+			access.Scope{Workplaces: scope.Workplaces}.FilterAt("", "p.workplace_id", a)+andCond(hasBut(-1), "p.id"))
+	}
+	if len(parts) == 0 { // an empty scope: the words' arguments are still used
+		return `SELECT p.id AS id, p.sort_key AS sort_key FROM persons p WHERE 1 = 0` + andCond(hasBut(-1), "p.id")
+	}
+	return strings.Join(parts, " UNION ")
 }
 
 // rareWord picks how a union-wide reader's search is run: from the

@@ -277,26 +277,158 @@ func TestPersonWordsGoWithThePerson(t *testing.T) {
 	})
 }
 
+// wordsInPlace fails t unless every word has its person's sort key and
+// unit path (00037).
+func wordsInPlace(t *testing.T, s *Storage) {
+	t.Helper()
+	if n := count(t, s, `SELECT count(*) FROM person_words w JOIN persons p ON p.id = w.person_id
+		WHERE w.sort_key <> p.sort_key OR w.unit_path <> p.unit_path`); n != 0 {
+		t.Errorf("%d words with another sort key or unit path than their person's", n)
+	}
+}
+
 // TestPersonWordsFromRegister: the first load writes its members' words
-// at its end, and a later load's new name replaces the old.
+// at its end, with their sort keys and units, also for a person Verve had
+// whom it moves (its trigger dropped meanwhile); a later load's new name
+// replaces the old and sorts them anew, and a member it moves is found in
+// the new club and no longer in the old.
 func TestPersonWordsFromRegister(t *testing.T) {
 	engines(t, func(t *testing.T, s *Storage) {
 		ctx := context.Background()
 		s.SetClock(func() time.Time { return regDay0 })
-		admin, _ := regAdmin(t, s)
-		load(t, s, admin, register.Options{}, baseExport()...)
+		admin, union := regAdmin(t, s)
+		jo := &model.Person{FirstName: "Jo", LastName: "Ny", Fnr: "02029038549", UnitID: union.ID, MemberStatus: model.StatusActive, Email: "jo@example.no"}
+		if err := s.CreatePerson(ctx, admin, jo); err != nil {
+			t.Fatal(err)
+		}
+		kari := func(no, last string, mod func(*register.Record)) register.Record {
+			return member(no, "Kari", func(r *register.Record) {
+				r.Last, r.Email = last, "kari."+strings.ToLower(last)+"@example.no"
+				if mod != nil {
+					mod(r)
+				}
+			})
+		}
+		load(t, s, admin, register.Options{}, append(baseExport(), kari("1008", "Vik", nil), kari("1009", "Dahl", nil),
+			member("1007", "Jo", func(r *register.Record) { r.Last, r.Fnr, r.Email = "Ny", jo.Fnr, jo.Email }))...)
+		if personByNo(t, s, "1007") != jo.ID {
+			t.Fatal("Jo not echoed")
+		}
 		ola := personByNo(t, s, "1002")
 		if got, want := storedWords(t, s, ola), []string{"91234002", "example", "medlem", "no", "ola"}; !slices.Equal(got, want) {
 			t.Errorf("first load: words %v, want %v", got, want)
 		}
-		load(t, s, admin, register.Options{}, member("1002", "Ola", func(r *register.Record) { r.Last = "Brattli" }), member("1006", "Siv", nil))
+		wordsInPlace(t, s)
+		club := func(code string) *access.Principal {
+			var path string
+			if err := s.r.QueryRow(`SELECT path FROM org_units WHERE code = $1`, code).Scan(&path); err != nil {
+				t.Fatal(err)
+			}
+			return &access.Principal{Username: code, Grants: []access.Grant{{Role: model.RoleCoordinator, UnitPath: path}}}
+		}
+		c1, c2 := club("C1"), club("C2")
+		found := func(u *access.Principal, q string, limit int) []string {
+			t.Helper()
+			res, err := s.SearchPersons(ctx, u, q, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return personNames(res)
+		}
+		expect := func(u *access.Principal, q string, limit int, want ...string) {
+			t.Helper()
+			if got := found(u, q, limit); !slices.Equal(got, want) {
+				t.Errorf("%s: %q (limit %d) finds %v, want %v", u.Username, q, limit, got, want)
+			}
+		}
+		expect(c1, "jo", 50, "Jo Ny")
+		for _, u := range []*access.Principal{admin, c1} {
+			expect(u, "kari", 50, "Kari Dahl", "Kari Medlem", "Kari Vik")
+		}
+
+		load(t, s, admin, register.Options{}, member("1002", "Ola", func(r *register.Record) { r.Last = "Brattli" }), member("1006", "Siv", nil),
+			kari("1008", "Berg", nil), kari("1009", "Dahl", atWorkplace2))
 		if got, want := storedWords(t, s, ola), []string{"91234002", "brattli", "example", "no", "ola"}; !slices.Equal(got, want) {
 			t.Errorf("renamed: words %v, want %v", got, want)
 		}
+		wordsInPlace(t, s)
 		res, err := s.SearchPersons(ctx, admin, "siv medl", 50)
 		if err != nil || !slices.Equal(personNames(res), []string{"Siv Medlem"}) {
 			t.Errorf("a later load's new member: %v %v", personNames(res), err)
 		}
+		expect(admin, "kari", 50, "Kari Berg", "Kari Dahl", "Kari Medlem")
+		expect(admin, "kari", 1, "Kari Berg")
+		expect(admin, "kari example", 2, "Kari Berg", "Kari Dahl")
+		expect(c1, "kari", 50, "Kari Berg", "Kari Medlem")
+		expect(c1, "kari", 1, "Kari Berg")
+		expect(c1, "dahl", 50)
+		expect(c2, "kari", 50, "Kari Dahl")
+	})
+}
+
+// TestSearchFollowsMoves: a person whose workplace or unit moves, or
+// whose unit closes into another, is found by a search of the scope they
+// moved to and no longer by one of the scope they left.
+func TestSearchFollowsMoves(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		f := newFixture(t, s)
+		ctx := context.Background()
+		sys := access.System("test")
+		region2 := &model.OrgUnit{Kind: model.UnitRegion, Name: "Region Nord", ParentID: f.clubA.ParentID}
+		var regionPath string
+		if err := s.r.QueryRow(`SELECT path FROM org_units WHERE id = $1`, f.clubA.ParentID).Scan(&regionPath); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.r.QueryRow(`SELECT parent_id FROM org_units WHERE id = $1`, f.clubA.ParentID).Scan(&region2.ParentID); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CreateUnit(ctx, sys, region2); err != nil {
+			t.Fatal(err)
+		}
+		f.person(t, "Solveig", "Strand", f.wA)
+		f.person(t, "Aud", "Strand", f.wB)
+		coordinator := func(path string) *access.Principal {
+			return &access.Principal{Username: path, Grants: []access.Grant{{Role: model.RoleCoordinator, UnitPath: path}}}
+		}
+		clubA, clubB, region, north := coordinator(f.clubA.Path), coordinator(f.clubB.Path), coordinator(regionPath), coordinator(region2.Path)
+		expect := func(u *access.Principal, want ...string) {
+			t.Helper()
+			res, err := s.SearchPersons(ctx, u, "strand", 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := personNames(res); !slices.Equal(got, want) {
+				t.Errorf("%s finds %v, want %v", u.Username, got, want)
+			}
+		}
+		expect(clubA, "Solveig Strand")
+		expect(clubB, "Aud Strand")
+
+		// Workplace A goes to club B.
+		if err := s.MoveWorkplace(ctx, f.admin, f.wA.ID, f.clubB.ID); err != nil {
+			t.Fatal(err)
+		}
+		wordsInPlace(t, s)
+		expect(clubA)
+		expect(clubB, "Aud Strand", "Solveig Strand")
+
+		// Club B goes to the other region.
+		if err := s.MoveUnit(ctx, f.admin, f.clubB.ID, region2.ID); err != nil {
+			t.Fatal(err)
+		}
+		wordsInPlace(t, s)
+		expect(region)
+		expect(north, "Aud Strand", "Solveig Strand")
+		clubB = coordinator(region2.Path + strings.TrimPrefix(f.clubB.Path, regionPath))
+		expect(clubB, "Aud Strand", "Solveig Strand")
+
+		// Club B closes into club A.
+		if _, err := s.CloseUnit(ctx, f.admin, f.clubB.ID, f.clubA.ID); err != nil {
+			t.Fatal(err)
+		}
+		wordsInPlace(t, s)
+		expect(north)
+		expect(clubA, "Aud Strand", "Solveig Strand")
 	})
 }
 
@@ -335,6 +467,7 @@ func TestPersonWordsMigration(t *testing.T) {
 			if _, err := p.Up(ctx); err != nil {
 				t.Fatal(err)
 			}
+			wordsInPlace(t, s) // 00037
 			migrated := map[int64][]string{}
 			for _, id := range ids {
 				migrated[id] = storedWords(t, s, id)
@@ -467,7 +600,7 @@ func TestSearchSecondWorkplace(t *testing.T) {
 func TestScopedSearchPlan(t *testing.T) {
 	engines(t, func(t *testing.T, s *Storage) {
 		u := &access.Principal{Grants: []access.Grant{{Role: model.RoleCoordinator, UnitPath: "/1/2/", Subtrees: []string{"/1/7/9/"}, Workplaces: []int64{3, 5, 8}}}}
-		q, a := searchQuery(u, []string{"ola", "nordmann"}, []string{"ola.nordmann"}, -1, 50)
+		q, a := searchQuery(s.dialect, u, []string{"ola", "nordmann"}, []string{"ola.nordmann"}, -1, 50, true)
 		plan := planner(t, s)(q, a...)
 		text := strings.Join(plan, "\n")
 		t.Logf("plan:\n%s", text)
@@ -475,6 +608,54 @@ func TestScopedSearchPlan(t *testing.T) {
 		if strings.Contains(text, "Seq Scan") || strings.Contains(text, "Semi Join") ||
 			slices.ContainsFunc(plan, func(l string) bool { return strings.HasPrefix(l, "SCAN") && l != "SCAN r" }) {
 			t.Errorf("a table read whole, or the words joined whole:\n%s", text)
+		}
+	})
+}
+
+// TestSearchManyWordsOfOne: a union-wide search from a word that a person
+// has many words beginning with (more rows of theirs than SearchPersons
+// reads first) finds each person once and the next persons after them.
+func TestSearchManyWordsOfOne(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		f := newFixture(t, s)
+		ctx := context.Background()
+		for i := range 15 { // that "han" is rarer than persons are
+			f.person(t, "Per", "Vik"+strings.Repeat("a", i), f.wA)
+		}
+		many := &model.Person{FirstName: "Hana Hanb Hanc Hand", LastName: "Aa Hane Hanf", WorkplaceID: f.wA.ID, Email: "hang.hanh@hani.no"}
+		if err := s.CreatePerson(ctx, f.admin, many); err != nil {
+			t.Fatal(err)
+		}
+		f.person(t, "Berit", "Hansen", f.wB)
+		f.person(t, "Hanna", "Dahl", f.wB)
+		for limit, want := range map[int][]string{
+			1: {"Hana Hanb Hanc Hand Aa Hane Hanf"},
+			2: {"Hana Hanb Hanc Hand Aa Hane Hanf", "Hanna Dahl"},
+			3: {"Hana Hanb Hanc Hand Aa Hane Hanf", "Hanna Dahl", "Berit Hansen"},
+			9: {"Hana Hanb Hanc Hand Aa Hane Hanf", "Hanna Dahl", "Berit Hansen"},
+		} {
+			res, err := s.SearchPersons(ctx, f.admin, "han", limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := personNames(res); !slices.Equal(got, want) {
+				t.Errorf("limit %d: %v, want %v", limit, got, want)
+			}
+		}
+	})
+}
+
+// TestUnionWideSearchPlan: a union-wide reader's search from its rare word
+// reads that word's persons by the primary key of person_words, in name
+// order, not the words of every unit (as SQLite did with a unit filter).
+func TestUnionWideSearchPlan(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		u := &access.Principal{Grants: []access.Grant{{Role: model.RoleUnionAdmin, UnitPath: "/1/"}}}
+		q, a := searchQuery(s.dialect, u, []string{"hansen", "kari"}, nil, 0, 200, false)
+		text := strings.Join(planner(t, s)(q, a...), "\n")
+		t.Logf("plan:\n%s", text)
+		if strings.Contains(text, "person_words_place") || strings.Contains(text, "Seq Scan") || !strings.Contains(text, "person_words_p") {
+			t.Errorf("not by the words' primary key:\n%s", text)
 		}
 	})
 }
