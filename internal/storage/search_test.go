@@ -327,17 +327,9 @@ func TestPersonWordsFromRegister(t *testing.T) {
 			return &access.Principal{Username: code, Grants: []access.Grant{{Role: model.RoleCoordinator, UnitPath: path}}}
 		}
 		c1, c2 := club("C1"), club("C2")
-		found := func(u *access.Principal, q string, limit int) []string {
-			t.Helper()
-			res, err := s.SearchPersons(ctx, u, q, limit)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return personNames(res)
-		}
 		expect := func(u *access.Principal, q string, limit int, want ...string) {
 			t.Helper()
-			if got := found(u, q, limit); !slices.Equal(got, want) {
+			if got := searchNames(t, s, u, q, limit); !slices.Equal(got, want) {
 				t.Errorf("%s: %q (limit %d) finds %v, want %v", u.Username, q, limit, got, want)
 			}
 		}
@@ -521,20 +513,12 @@ func TestSearchSecondWorkplace(t *testing.T) {
 			}
 		}
 		employ(anders, f.wB) // at B first and employed there: found once
-		search := func(u *access.Principal, q string, limit int) []string {
-			t.Helper()
-			res, err := s.SearchPersons(ctx, u, q, limit)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return personNames(res)
-		}
 		expect := func(u *access.Principal, q string, limit int, want ...string) {
 			t.Helper()
 			if want == nil {
 				want = []string{}
 			}
-			if got := search(u, q, limit); !slices.Equal(got, want) {
+			if got := searchNames(t, s, u, q, limit); !slices.Equal(got, want) {
 				t.Errorf("%s searching %q (limit %d) finds %v, want %v", u.Username, q, limit, got, want)
 			}
 		}
@@ -583,7 +567,7 @@ func TestSearchSecondWorkplace(t *testing.T) {
 		for _, u := range []*access.Principal{stewardB, stewardWB} {
 			expect(u, "fossum", 50, "Anders Fossum")
 			expect(u, "ingrid", 50)
-			if got, unknown := search(u, "ingrid fossum", 50), search(u, "zyxwv fossum", 50); !slices.Equal(got, unknown) {
+			if got, unknown := searchNames(t, s, u, "ingrid fossum", 50), searchNames(t, s, u, "zyxwv fossum", 50); !slices.Equal(got, unknown) {
 				t.Errorf("%s: Ingrid gives %v, an unknown name %v", u.Username, got, unknown)
 			}
 		}
@@ -701,4 +685,14 @@ func TestPostgresPlansEachRun(t *testing.T) {
 			t.Fatalf("the seventh run was not planned for its values:\n%s", plan.String())
 		}
 	})
+}
+
+// searchNames is what u's search for q finds, by name.
+func searchNames(t *testing.T, s *Storage, u *access.Principal, q string, limit int) []string {
+	t.Helper()
+	res, err := s.SearchPersons(context.Background(), u, q, limit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return personNames(res)
 }
