@@ -128,12 +128,7 @@ func (s *Storage) unitMembers(ctx context.Context, scope access.Scope, units []*
 		}
 	}
 	for chunk := range slices.Chunk(paths, 500) {
-		var a access.Args
-		ph := make([]string, len(chunk))
-		for i, p := range chunk {
-			ph[i] = a.Add(p)
-		}
-		rows, err := s.r.QueryContext(ctx, `SELECT path, members FROM subtree_counts WHERE path IN (`+strings.Join(ph, ", ")+`)`, a...)
+		rows, err := s.r.QueryContext(ctx, `SELECT path, members FROM subtree_counts WHERE path IN `+placeholders(1, len(chunk)), chunk...)
 		if err != nil {
 			return err
 		}

@@ -49,8 +49,9 @@ type dayCardTexts struct {
 	// option, recruiterEnd to the select's label's end, more to the form's.
 	outcomes, recruiter, recruiterEnd, more string
 	// choices and handOn are the link to the card with its lists, to log
-	// a talk or hand it on, and to hand it on.
-	choices, handOn string
+	// a talk or hand it on, and to hand it on; noHolders says, on the
+	// card with its lists, that no one can take it.
+	choices, handOn, noHolders string
 	// handover runs to the hand-over form's action, handoverTo from it to
 	// the owner select's options, handoverButton from their end to the
 	// button's id; handoverEnd is the rest.
@@ -100,6 +101,7 @@ func newDayCardTexts(lang string) *dayCardTexts {
 		recruiterEnd: "</select>\n    </label>\n    ",
 		choices:      t(locale.T(lang, "day.choices")),
 		handOn:       t(locale.T(lang, "day.handover")),
+		noHolders:    t(locale.T(lang, "day.handover.none")),
 		more: "<details><summary>" + t(locale.T(lang, "day.more")) + "</summary>" +
 			"\n      <label>" + t(locale.T(lang, "day.note")) + " <input name=\"note\" maxlength=\"2000\"></label>" +
 			"\n      <label>" + t(locale.T(lang, "day.reason")) + " <input name=\"reason\" maxlength=\"200\"></label>" +
@@ -223,6 +225,10 @@ func appendDayCard(b []byte, tx *dayCardTexts, c *dayCard) []byte {
 		b = append(b, tx.handoverButton...)
 		b = append(b, id...)
 		b = append(b, tx.handoverEnd...)
+	} else {
+		b = append(b, "<p class=\"muted\">"...)
+		b = append(b, tx.noHolders...)
+		b = append(b, "</p>"...)
 	}
 	return append(b, "\n</article>\n"...)
 }
