@@ -19,38 +19,74 @@ import (
 // queued in the same transaction. It returns how many were earned. Only
 // recruits in u's scope are considered; the worker runs it as System.
 func (s *Storage) EarnCredits(ctx context.Context, u *access.Principal) (int, error) {
+	return s.earnCreditsBy(ctx, u, creditBatch)
+}
+
+// creditBatch is how many candidates EarnCredits looks at at a time.
+const creditBatch = 2000
+
+// earnCreditsBy is EarnCredits, looking at batch candidates at a time.
+func (s *Storage) earnCreditsBy(ctx context.Context, u *access.Principal, batch int) (int, error) {
 	st, err := s.JoinSettings(ctx)
 	if err != nil {
 		return 0, err
 	}
-	n, today := st.CreditMonths, s.today()
-	type cand struct {
-		id, person, recruiter int64
-		credit.Recruit
+	earned := 0
+	// Batch by batch, in membership order: at a million members about
+	// 290,000 recruits who have not earned (most never paid enough) are
+	// asked about every run, and holding them all took the server's heap
+	// past 100 MB.
+	for after := int64(0); ; {
+		cands, err := s.creditCandidates(ctx, u, st.CreditMonths, after, batch)
+		if err != nil || len(cands) == 0 {
+			return earned, err
+		}
+		after = cands[len(cands)-1].id
+		n, err := s.earnCredits(ctx, u, st.CreditMonths, cands)
+		earned += n
+		if err != nil || len(cands) < batch {
+			return earned, err
+		}
 	}
-	// The candidates, set-wise: what credit.Earns asks but the dues.
-	args := access.Args{credit.Due(today, n), model.StatusActive}
+}
+
+// creditCandidate is a recruit who may have earned a credit.
+type creditCandidate struct {
+	id, person, recruiter int64
+	credit.Recruit
+}
+
+// creditCandidates are the next batch of memberships after the one
+// with id after that may earn their recruiter a credit now, set-wise:
+// what credit.Earns asks but the dues.
+func (s *Storage) creditCandidates(ctx context.Context, u *access.Principal, months int, after int64, batch int) ([]creditCandidate, error) {
+	args := access.Args{credit.Due(s.today(), months), model.StatusActive, after}
 	rows, err := s.r.QueryContext(ctx, `SELECT m.id, m.person_id, m.recruited_by, m.type, m.status, m.start_date FROM memberships m JOIN persons p ON p.id = m.person_id
-		WHERE m.recruited_by IS NOT NULL AND m.status = $2 AND m.start_date <= $1
+		WHERE m.recruited_by IS NOT NULL AND m.status = $2 AND m.start_date <= $1 AND m.id > $3
 		AND NOT EXISTS (SELECT 1 FROM credits c WHERE c.membership_id = m.id)
 		AND NOT EXISTS (SELECT 1 FROM credits c JOIN memberships o ON o.id = c.membership_id WHERE o.person_id = m.person_id)
 		AND `+u.Scope(access.PersonWrite).FilterAt("p.unit_path", "p.workplace_id", &args)+`
-		ORDER BY m.id`, args...)
+		ORDER BY m.id LIMIT `+args.Add(batch), args...)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	var cands []cand
+	cands := make([]creditCandidate, 0, batch)
 	err = eachRow(rows, func() error {
-		c := cand{Recruit: credit.Recruit{Recruited: true}}
+		c := creditCandidate{Recruit: credit.Recruit{Recruited: true}}
 		if err := rows.Scan(&c.id, &c.person, &c.recruiter, &c.Type, &c.Status, &c.Start); err != nil {
 			return err
 		}
 		cands = append(cands, c)
 		return nil
 	})
-	if err != nil {
-		return 0, err
-	}
+	return cands, err
+}
+
+// earnCredits records the credits of the candidates who have earned one
+// (credit.Earns, with their dues of the last months), each in a
+// transaction of its own with its thank-you e-mail.
+func (s *Storage) earnCredits(ctx context.Context, u *access.Principal, n int, cands []creditCandidate) (int, error) {
+	today := s.today()
 	var payers []duesWindow
 	for _, c := range cands {
 		if credit.PaysDues(c.Type) {

@@ -797,3 +797,27 @@ func importDues(ctx context.Context, s *Storage, u *access.Principal, file strin
 	report, ok := dues.Report(rows, outs, "nb")
 	return report, ok, nil
 }
+
+// Credits are earned batch by batch: every batch counts, not only the
+// first.
+func TestCreditsEarnedAcrossBatches(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		ctx := context.Background()
+		now := day0
+		f, _, _, code := joinFixture(t, s)
+		s.SetClock(func() time.Time { return now })
+		for i, name := range []string{"Stine", "Siri", "Sofie"} {
+			a := join(t, s, application(name, strings.ToLower(name)+"@example.no", "4100001"+strconv.Itoa(i), model.TypeStudent, f.wA, code))
+			if err := s.DecideApplication(ctx, f.admin, a.MembershipID, true, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		now = day0.AddDate(0, 3, 0)
+		if n, err := s.earnCreditsBy(ctx, access.System("test"), 1); err != nil || n != 3 {
+			t.Fatalf("credits %d %v, want 3", n, err)
+		}
+		if n := count(t, s, `SELECT count(*) FROM credits`); n != 3 {
+			t.Errorf("%d credits recorded, want 3", n)
+		}
+	})
+}
