@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/verve-union/verve/internal/access"
@@ -128,6 +129,44 @@ func (s *Storage) ConvertStudent(ctx context.Context, u *access.Principal, membe
 	return c, nil
 }
 
+// ownerPaths are the units of kind students.OwnerUnit whose holders of
+// students.OwnerRole own transfer tasks, each with the first holder by
+// person id.
+type ownerPaths map[string]int64
+
+// taskOwners reads the ownerPaths: a few regions' coordinators, read once
+// rather than for every student (at a million members, looking them up
+// per student took the job 10 of its 17 s inside the writer's
+// transaction).
+func taskOwners(ctx context.Context, q queryer) (ownerPaths, error) {
+	rows, err := q.QueryContext(ctx, `SELECT ru.path, MIN(r.person_id) FROM roles r JOIN org_units ru ON ru.id = r.unit_id
+		WHERE r.role = `+sqlWord(students.OwnerRole)+` AND r.end_date IS NULL AND ru.kind = `+sqlWord(students.OwnerUnit)+` GROUP BY ru.path`)
+	if err != nil {
+		return nil, err
+	}
+	owners := ownerPaths{}
+	err = eachRow(rows, func() error {
+		var path string
+		var person int64
+		err := rows.Scan(&path, &person)
+		owners[path] = person
+		return err
+	})
+	return owners, err
+}
+
+// of is the owner of a transfer task for a member in the unit at path:
+// the first by person id of the holders in the units above it or it.
+func (o ownerPaths) of(path string) sql.NullInt64 {
+	var owner sql.NullInt64
+	for p, person := range o {
+		if strings.HasPrefix(path, p) && (!owner.Valid || person < owner.Int64) {
+			owner = sql.NullInt64{Int64: person, Valid: true}
+		}
+	}
+	return owner
+}
+
 // convertTasksLock is the PostgreSQL advisory lock key of CreateConvertTasks.
 const convertTasksLock = 0x5645525645 // "VERVE"
 
@@ -154,10 +193,11 @@ func (s *Storage) CreateConvertTasks(ctx context.Context, u *access.Principal) (
 		}
 		now, today, title := s.now().UTC(), s.today(), students.TaskTitle()
 		args := access.Args{date(students.TaskHorizon(today))}
-		rows, err := tx.QueryContext(ctx, `SELECT m.person_id, p.unit_path, m.expected_graduation,
-			(SELECT MIN(r.person_id) FROM roles r JOIN org_units ru ON ru.id = r.unit_id
-				WHERE r.role = `+sqlWord(students.OwnerRole)+` AND r.end_date IS NULL AND ru.kind = `+sqlWord(students.OwnerUnit)+`
-				AND substr(p.unit_path, 1, length(ru.path)) = ru.path)
+		owners, err := taskOwners(ctx, tx)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT m.person_id, p.unit_path, m.expected_graduation
 			FROM memberships m JOIN persons p ON p.id = m.person_id
 			WHERE m.type = `+sqlWord(model.TypeStudent)+` AND m.status IN `+currentStatuses+` AND m.end_date IS NULL AND m.expected_graduation <= $1
 			AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.person_id = m.person_id AND t.kind = `+sqlWord(model.TaskConvert)+` AND t.status IN `+sqlSet(students.TaskBlockers...)+`)
@@ -169,9 +209,10 @@ func (s *Storage) CreateConvertTasks(ctx context.Context, u *access.Principal) (
 		var cands []cand
 		err = eachRow(rows, func() error {
 			var c cand
-			if err := rows.Scan(&c.person, &c.path, &c.graduate, &c.owner); err != nil {
+			if err := rows.Scan(&c.person, &c.path, &c.graduate); err != nil {
 				return err
 			}
+			c.owner = owners.of(c.path)
 			// One task a person, for the earliest of their student memberships.
 			if n := len(cands); n == 0 || cands[n-1].person != c.person {
 				cands = append(cands, c)
