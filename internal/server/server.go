@@ -121,6 +121,14 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 		// collections, keeping the server under 150 MB at 1,000,000
 		// members (SQLite's page caches lie outside the Go heap).
 		debug.SetMemoryLimit(goMemoryLimit)
+		if os.Getenv("GOGC") == "" {
+			// Under the limit, the heap may grow to three times what
+			// is live rather than two: a page's garbage is most of its
+			// heap, and collecting half as often gave Min dag under 200
+			// connections about 5% more pages a second (peak RSS 109 →
+			// 128 MB at a million members).
+			debug.SetGCPercent(200)
+		}
 	}
 	s.bg.Go(func() error { worker.Run(s.bg.ctx, s.cfg.Store, log, time.Hour); return nil })
 	s.bg.Go(func() error { s.mail.Run(s.bg.ctx, time.Minute); return nil })
