@@ -87,22 +87,19 @@ func (s *Storage) MyDay(ctx context.Context, u *access.Principal) (*Day, error) 
 // MyDayUpTo is MyDay with the first n tasks of each section.
 func (s *Storage) MyDayUpTo(ctx context.Context, u *access.Principal, n int) (*Day, error) {
 	// The steward's own reads, by their owner's or their scope's index,
-	// planned once; a coordinator's escalated tasks and a union-wide
-	// reader's new colleagues, whose plans turn on their values (an
-	// admin's Min dag took 390 ms by a plan made once for any), as any
+	// planned once (s.once); a coordinator's escalated tasks and a
+	// union-wide reader's new colleagues, whose plans turn on their values
+	// (an admin's Min dag took 390 ms by a plan made once for any), as any
 	// other page's.
 	var d Day
-	err := s.planOnce(ctx, func(q queryer) error {
-		if err := s.myTasks(ctx, q, u, n, &d); err != nil {
-			return err
-		}
-		if !u.UnionWide(access.PersonRead) {
-			return s.newColleagues(ctx, q, u, &d)
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.myTasks(ctx, s.once, u, n, &d); err != nil {
 		return nil, err
+	}
+	var err error
+	if !u.UnionWide(access.PersonRead) {
+		if err = s.newColleagues(ctx, s.once, u, &d); err != nil {
+			return nil, err
+		}
 	}
 	if u.HasRole(pipeline.CoordinatorRole) {
 		a := access.Args{u.PersonID, n + 1}
@@ -117,29 +114,6 @@ func (s *Storage) MyDayUpTo(ctx context.Context, u *access.Principal, n int) (*D
 		err = s.newColleagues(ctx, s.rd, u, &d)
 	}
 	return &d, err
-}
-
-// planOnce runs f's reads, on PostgreSQL in a read-only transaction that
-// plans each statement once for any values (serverSettings has it plan
-// every run): Min dag's queries, each with its scope's conditions, took
-// 2–3.5 ms each to plan and under 1 to run at a million members, 15 ms a
-// page. Only reads whose plan does not turn on their values belong here.
-func (s *Storage) planOnce(ctx context.Context, f func(q queryer) error) error {
-	if s.dialect != Postgres {
-		return f(s.rd)
-	}
-	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `SET LOCAL plan_cache_mode = force_generic_plan`); err != nil {
-		return err
-	}
-	if err := f(tx); err != nil {
-		return err
-	}
-	return tx.Commit()
 }
 
 // myTasks reads the user's own tasks and their fellows' overdue ones

@@ -496,14 +496,16 @@ func TestMyDayShowsTheFirstOfEachSection(t *testing.T) {
 }
 
 // TestMyDayPlansOnce: on PostgreSQL a steward's own tasks on Min dag are
-// planned once for any values (planOnce), and a union-wide reader's new
+// planned once for any values (s.once), and a union-wide reader's new
 // colleagues on every run, as their plan turns on the values.
 func TestMyDayPlansOnce(t *testing.T) {
 	engines(t, func(t *testing.T, s *Storage) {
 		if s.dialect != Postgres {
 			t.Skip("SQLite plans each run")
 		}
-		s.r.SetMaxOpenConns(1) // one session: pg_prepared_statements is its own
+		// One session a pool: pg_prepared_statements is its own.
+		s.r.SetMaxOpenConns(1)
+		s.once.db.SetMaxOpenConns(1)
 		f, _ := pipelineFixture(t, s)
 		ctx := context.Background()
 		for range 3 {
