@@ -50,9 +50,7 @@ func (s *Storage) SaveRegisterSettings(ctx context.Context, u *access.Principal,
 	if err := st.Validate(); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		return s.storeSettings(ctx, tx, u, registerSettingsStored(st))
-	})
+	return s.saveSettings(ctx, u, registerSettingsStored(st))
 }
 
 // registerSettingsStored is the register settings as they are stored.
@@ -256,7 +254,5 @@ func (s *Storage) SaveRegisterColumns(ctx context.Context, u *access.Principal, 
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		return s.storeSettings(ctx, tx, u, map[string]string{registerColumnsSetting: string(b)})
-	})
+	return s.saveSettings(ctx, u, map[string]string{registerColumnsSetting: string(b)})
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"maps"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/verve-union/verve/internal/access"
@@ -25,9 +26,11 @@ var (
 	DefaultJoinSettings = model.DefaultJoinSettings
 )
 
-// Settings returns the union's settings, defaults filled in.
+// Settings returns the union's settings, defaults filled in. Min dag
+// reads them on every page (the privacy notice), so they are kept for a
+// few seconds.
 func (s *Storage) Settings(ctx context.Context) (Settings, error) {
-	return s.settings(ctx, s.rd)
+	return s.settingsCache.get(func() (Settings, error) { return s.settings(ctx, s.rd) })
 }
 
 func (s *Storage) settings(ctx context.Context, q interface {
@@ -56,16 +59,28 @@ func readSettings(ctx context.Context, q interface {
 	})
 }
 
-// storeSettings saves the values and audits which keys were set, in tx.
-func (s *Storage) storeSettings(ctx context.Context, tx *sql.Tx, u *access.Principal, values map[string]string) error {
-	keys := slices.Sorted(maps.Keys(values))
-	for _, k := range keys {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, k, values[k]); err != nil {
-			return err
+// saveSettings saves the values and audits which keys were set, in a
+// transaction, and drops the kept settings, also after the commit, so
+// that no reader keeps the old values.
+func (s *Storage) saveSettings(ctx context.Context, u *access.Principal, values map[string]string) error {
+	s.dropSettings()
+	defer s.dropSettings()
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		keys := slices.Sorted(maps.Keys(values))
+		for _, k := range keys {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
+				ON CONFLICT (key) DO UPDATE SET value = excluded.value`, k, values[k]); err != nil {
+				return err
+			}
 		}
-	}
-	return s.audit(ctx, tx, u, "update", "settings", 0, keys, 0, "")
+		return s.audit(ctx, tx, u, "update", "settings", 0, keys, 0, "")
+	})
+}
+
+// dropSettings forgets the settings this process keeps.
+func (s *Storage) dropSettings() {
+	s.settingsCache.drop()
+	s.joinCache.drop()
 }
 
 // SaveSettings stores the settings once they are valid (Settings.Validate); union admins only.
@@ -76,9 +91,7 @@ func (s *Storage) SaveSettings(ctx context.Context, u *access.Principal, st Sett
 	if err := st.Validate(); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		return s.storeSettings(ctx, tx, u, st.Stored())
-	})
+	return s.saveSettings(ctx, u, st.Stored())
 }
 
 // SaveSettingsPage stores what the settings page sets: the union's
@@ -97,31 +110,41 @@ func (s *Storage) SaveSettingsPage(ctx context.Context, u *access.Principal, st 
 	}
 	values := st.Stored()
 	maps.Copy(values, registerSettingsStored(reg))
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		return s.storeSettings(ctx, tx, u, values)
-	})
+	return s.saveSettings(ctx, u, values)
 }
 
-// joinSettingsTTL is how long a process keeps the join settings before
-// reading them again; a change made in another process shows within it.
-const joinSettingsTTL = 5 * time.Second
+// keepSettingsFor is how long a process keeps settings before reading
+// them again; a change made in another process shows within it.
+const keepSettingsFor = 5 * time.Second
 
-type cachedJoinSettings struct {
-	st JoinSettings
+// kept is a value a process keeps for keepSettingsFor.
+type kept[T any] struct{ p atomic.Pointer[keptValue[T]] }
+
+type keptValue[T any] struct {
+	v  T
 	at time.Time
 }
+
+// get returns the kept value, or what read returns, kept when it is no
+// error.
+func (k *kept[T]) get(read func() (T, error)) (T, error) {
+	if c := k.p.Load(); c != nil && time.Since(c.at) < keepSettingsFor {
+		return c.v, nil
+	}
+	v, err := read()
+	if err == nil {
+		k.p.Store(&keptValue[T]{v: v, at: time.Now()})
+	}
+	return v, err
+}
+
+// drop forgets the kept value.
+func (k *kept[T]) drop() { k.p.Store(nil) }
 
 // JoinSettings returns the join page settings, defaults filled in. They
 // are read on every join submission, so they are kept for a few seconds.
 func (s *Storage) JoinSettings(ctx context.Context) (JoinSettings, error) {
-	if c := s.joinCache.Load(); c != nil && time.Since(c.at) < joinSettingsTTL {
-		return c.st, nil
-	}
-	st, err := s.joinSettings(ctx, s.r)
-	if err == nil {
-		s.joinCache.Store(&cachedJoinSettings{st: st, at: time.Now()})
-	}
-	return st, err
+	return s.joinCache.get(func() (JoinSettings, error) { return s.joinSettings(ctx, s.r) })
 }
 
 func (s *Storage) joinSettings(ctx context.Context, q interface {
@@ -141,10 +164,5 @@ func (s *Storage) SaveJoinSettings(ctx context.Context, u *access.Principal, st 
 	if err := st.Validate(); err != nil {
 		return err
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		s.joinCache.Store(nil)
-		return s.storeSettings(ctx, tx, u, st.Stored())
-	})
-	s.joinCache.Store(nil) // also after the commit, so no reader caches the old values
-	return err
+	return s.saveSettings(ctx, u, st.Stored())
 }

@@ -29,7 +29,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -71,9 +70,10 @@ type Storage struct {
 	once *reads
 	// auth keeps sessions and principals in memory (authcache.go).
 	auth authCache
-	// joinSettings caches the join settings for a few seconds (credit.go's
-	// and the join form's every request reads them).
-	joinCache atomic.Pointer[cachedJoinSettings]
+	// The settings and join settings, kept for a few seconds (Min dag's,
+	// credit.go's and the join form's every request reads them).
+	settingsCache kept[Settings]
+	joinCache     kept[JoinSettings]
 	// key hashes fødselsnumre (keys.go); it lives outside the database.
 	key *pseudonym.Key
 	// beforeMerge, in tests, runs between an import's matching and its merge.
