@@ -48,6 +48,7 @@ func Wrap(next http.Handler, o Options) http.Handler {
 func NewSessions(store scs.Store, secure bool) *scs.SessionManager {
 	sm := scs.New()
 	sm.Store = store
+	sm.Codec = &keptCodec{}
 	// An absolute lifetime rather than an idle timeout, so a page view does
 	// not write the session.
 	sm.Lifetime = 12 * time.Hour
