@@ -1,6 +1,9 @@
 package pipeline
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // The day view ("Min dag"): what a user sees of their own tasks and of
 // the new colleagues in their scope. Storage fetches the rows within these
@@ -25,18 +28,14 @@ func NewColleaguesWindow(today time.Time) (from, to time.Time) {
 	return today.AddDate(0, 0, -NewColleaguesBack), today.AddDate(0, 0, NewColleaguesAhead)
 }
 
-// ByDay splits tasks, keeping their order, by when they are due (due(t))
-// against today: overdue (before today), due today, and upcoming.
+// ByDay splits tasks, sorted by when they are due (due(t)), into those
+// due before today (overdue), today and later (upcoming): parts of tasks,
+// not copies.
 func ByDay[T any](tasks []T, due func(T) time.Time, today time.Time) (overdue, dueToday, upcoming []T) {
-	for _, t := range tasks {
-		switch d := due(t); {
-		case d.Before(today):
-			overdue = append(overdue, t)
-		case d.Equal(today):
-			dueToday = append(dueToday, t)
-		default:
-			upcoming = append(upcoming, t)
-		}
+	i, _ := slices.BinarySearchFunc(tasks, today, func(t T, d time.Time) int { return due(t).Compare(d) })
+	j := i
+	for j < len(tasks) && due(tasks[j]).Equal(today) {
+		j++
 	}
-	return overdue, dueToday, upcoming
+	return tasks[:i:i], tasks[i:j:j], tasks[j:]
 }

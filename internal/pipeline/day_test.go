@@ -16,7 +16,9 @@ func TestByDay(t *testing.T) {
 	}{
 		{"none", nil, nil, nil, nil},
 		{"each group, order kept", []int{-9, -1, 0, 0, 1, 7}, []int{-9, -1}, []int{0, 0}, []int{1, 7}},
-		{"only upcoming", []int{3, 2}, nil, nil, []int{3, 2}},
+		{"only upcoming", []int{2, 3}, nil, nil, []int{2, 3}},
+		{"only today", []int{0, 0}, nil, []int{0, 0}, nil},
+		{"none today", []int{-3, 2}, []int{-3}, nil, []int{2}},
 		{"yesterday is overdue", []int{-1}, []int{-1}, nil, nil},
 	} {
 		o, d, u := ByDay(tc.tasks, due, today)

@@ -130,7 +130,7 @@ func (s *Storage) myTasks(ctx context.Context, q queryer, u *access.Principal, n
 		return `SELECT * FROM (` + dayTaskSelect + `tasks` + dayTaskJoins + `t.owner_person_id = $1 AND t.status = 'open' AND ` + due +
 			` AND ` + scope + ` ORDER BY t.due, t.id LIMIT ` + limit + `) ` + name
 	}
-	tasks, err := s.scanDayTasks(ctx, q, section("overdue", `t.due < $2`)+` UNION ALL `+section("today", `t.due = $2`)+
+	tasks, err := s.scanDayTasks(ctx, q, 3*(n+1), section("overdue", `t.due < $2`)+` UNION ALL `+section("today", `t.due = $2`)+
 		` UNION ALL `+section("upcoming", `t.due > $2 AND t.due <= $3`)+` ORDER BY due, id`, a...)
 	if err != nil {
 		return err
@@ -202,16 +202,20 @@ func (s *Storage) dayTasks(ctx context.Context, cond string, args ...any) ([]Day
 
 // dayTasksWith is dayTasks read by q.
 func (s *Storage) dayTasksWith(ctx context.Context, q queryer, cond string, args ...any) ([]DayTask, error) {
-	return s.scanDayTasks(ctx, q, dayTaskSelect+`tasks`+dayTaskJoins+cond, args...)
+	return s.scanDayTasks(ctx, q, 0, dayTaskSelect+`tasks`+dayTaskJoins+cond, args...)
 }
 
-// scanDayTasks runs a query of dayTaskSelect's columns.
-func (s *Storage) scanDayTasks(ctx context.Context, q queryer, query string, args ...any) ([]DayTask, error) {
+// scanDayTasks runs a query of dayTaskSelect's columns, of at most size
+// rows when size is not 0.
+func (s *Storage) scanDayTasks(ctx context.Context, q queryer, size int, query string, args ...any) ([]DayTask, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	var out []DayTask
+	if size > 0 {
+		out = make([]DayTask, 0, size)
+	}
 	err = eachRow(rows, func() error {
 		var t DayTask
 		var start, esc sql.NullTime
