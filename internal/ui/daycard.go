@@ -27,8 +27,6 @@ import (
 type dayCard struct {
 	Task    *storage.DayTask
 	Overdue bool
-	// Notice is the privacy notice a welcome or an ask task shows.
-	Notice string
 	// Message and Error are what logging an outcome came to.
 	Message, Error string
 	// Lists: the card offers its recruiters and holders, the task's
@@ -89,7 +87,7 @@ func newDayCardTexts(lang string) *dayCardTexts {
 		call:       t(locale.T(lang, "day.call")),
 		sms:        t(locale.T(lang, "day.sms")),
 		email:      t(locale.T(lang, "day.email")),
-		notice:     t(locale.T(lang, "day.notice")),
+		notice:     "<button type=\"button\" class=\"privacy\" popovertarget=\"privacy-notice\">" + t(locale.T(lang, "day.notice")) + "</button>",
 		toTransfer: t(locale.T(lang, "stu.totransfer")),
 		outcomes: "\" hx-swap=\"outerHTML\">\n    <div class=\"buttons\">" +
 			result(in6, "met", locale.T(lang, "outcome.met")) + result(in6, "material", locale.T(lang, "outcome.material")) +
@@ -176,11 +174,9 @@ func appendDayCard(b []byte, tx *dayCardTexts, c *dayCard) []byte {
 	}
 	b = append(b, "\n  </div>\n  "...)
 	if t.Kind == model.TaskWelcome || t.Kind == model.TaskAsk {
-		b = append(b, "<details class=\"notice\"><summary>"...)
+		// The notice itself is on the page once (the "privacynotice"
+		// template): in every card it was a third of Min dag's bytes.
 		b = append(b, tx.notice...)
-		b = append(b, "</summary><p>"...)
-		b = appendHTML(b, c.Notice)
-		b = append(b, "</p></details>"...)
 	}
 	b = append(b, "\n  "...)
 	if t.Kind == model.TaskConvert {
@@ -262,7 +258,7 @@ type dayCards struct {
 
 // dayCardsFor renders the cards of d's sections in lang, without their
 // lists (dayCard.Lists).
-func (h *Handler) dayCardsFor(lang string, d *storage.Day, notice string) dayCards {
+func (h *Handler) dayCardsFor(lang string, d *storage.Day) dayCards {
 	tx := dayCardTextsIn(lang)
 	today := h.Store.Today()
 	bp := cardBuffers.Get().(*[]byte)
@@ -271,7 +267,7 @@ func (h *Handler) dayCardsFor(lang string, d *storage.Day, notice string) dayCar
 		start := len(b)
 		for i := range tasks {
 			t := &tasks[i]
-			b = appendDayCard(b, tx, &dayCard{Task: t, Overdue: t.Due.Before(today), Notice: notice})
+			b = appendDayCard(b, tx, &dayCard{Task: t, Overdue: t.Due.Before(today)})
 		}
 		return template.HTML(b[start:])
 	}

@@ -36,7 +36,7 @@ func referenceCards(t testing.TB, today func() time.Time) *template.Template {
 func referenceCard(t testing.TB, tmpl *template.Template, lang string, c dayCard) string {
 	t.Helper()
 	var buf bytes.Buffer
-	data := map[string]any{"L": lang, "T": c.Task, "Notice": c.Notice, "Message": c.Message, "Error": c.Error, "Lists": c.Lists}
+	data := map[string]any{"L": lang, "T": c.Task, "Message": c.Message, "Error": c.Error, "Lists": c.Lists}
 	if err := tmpl.ExecuteTemplate(&buf, "daytask", data); err != nil {
 		t.Fatal(err)
 	}
@@ -76,11 +76,11 @@ func TestDayCardMatchesTemplate(t *testing.T) {
 	}{
 		{"plain", storage.DayTask{Task: model.Task{ID: 1, PersonID: 2, PersonName: "Ola Nordmann", Title: "Velkommen", Due: today.AddDate(0, 0, -3)},
 			WorkplaceName: "Verkstedet", Mobile: "+4791234567", Email: "ola@eksempel.no", Colleagues: people[:1], Holders: people[:1]},
-			dayCard{Notice: "Vi behandler opplysningene dine."}},
+			dayCard{}},
 		{"escaping", storage.DayTask{Task: model.Task{ID: 1234567890123, PersonID: 98765, PersonName: nasty, Title: "Spør <igjen> & + 'nå'", Due: today},
 			WorkplaceName: "Bøler \"&\" <Co>", StartDate: today.AddDate(0, 0, 5), Mobile: "+47 912 34 567'\"<>",
 			Email: "o+la\"x'(y)<z>@ek sempel.no?a=1&b=%41%4g%%zz#ø\x00\xff", Colleagues: people, Holders: people},
-			dayCard{Notice: nasty, Message: "Ikke truffet. Nytt forsøk <i>+</i> & \"'", Error: nasty}},
+			dayCard{Message: "Ikke truffet. Nytt forsøk <i>+</i> & \"'", Error: nasty}},
 		{"bare", storage.DayTask{Task: model.Task{ID: 7, PersonID: 8, Title: "", Due: today.AddDate(0, 0, 1)}},
 			dayCard{Message: "Ikke truffet. Nytt forsøk 03.03.2026"}},
 		{"error", storage.DayTask{Task: model.Task{ID: 9, PersonID: 10, PersonName: "Per", Title: "Spør", Due: today.AddDate(0, 0, -1)},
@@ -159,7 +159,7 @@ func TestNewColleaguesMatchTemplate(t *testing.T) {
 // section's tasks (without their lists, which the demo's tasks have), and
 // logging a talk with htmx answers with the task's card as the former
 // template wrote it, with its lists, when to try again or the error and
-// the privacy notice.
+// the privacy notice's button; the notice is on the page once.
 func TestMyDayCardsMatchTemplate(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	ctx := context.Background()
@@ -190,7 +190,7 @@ func TestMyDayCardsMatchTemplate(t *testing.T) {
 		var want strings.Builder
 		for i := range s.tasks {
 			task := &s.tasks[i]
-			want.WriteString(referenceCard(t, tmpl, "nb", dayCard{Task: task, Notice: st.PrivacyNotice}))
+			want.WriteString(referenceCard(t, tmpl, "nb", dayCard{Task: task}))
 			full, err := e.Store.DayTask(ctx, steward, task.ID)
 			if err != nil {
 				t.Fatal(err)
@@ -211,6 +211,12 @@ func TestMyDayCardsMatchTemplate(t *testing.T) {
 	_, list, _ := strings.Cut(body, `<ul class="results" id="new-colleagues">`+"\n")
 	list, _, _ = strings.Cut(list, "</ul>")
 	sameHTML(t, "new colleagues", list, referenceNewColleagues(t, tmpl, "nb", d.NewColleagues))
+	// The privacy notice once, on the page, for the cards' buttons.
+	notice := `<div popover id="privacy-notice" class="privacy-notice">`
+	if strings.Count(body, notice) != 1 || strings.Count(body, template.HTMLEscapeString(st.PrivacyNotice)) != 1 ||
+		!strings.Contains(body, `popovertarget="privacy-notice"`) {
+		t.Errorf("Min dag does not show the privacy notice once for its cards")
+	}
 	if colleagues == 0 || holders == 0 || ask == nil {
 		t.Fatalf("the steward's Min dag lacks a task with colleagues (%d), with holders (%d) or to welcome or ask", colleagues, holders)
 	}
@@ -238,11 +244,11 @@ func TestMyDayCardsMatchTemplate(t *testing.T) {
 	}
 	body = outcome(url.Values{"result": {"not_reached"}})
 	task := now()
-	want := referenceCard(t, tmpl, "nb", dayCard{Task: task, Notice: st.PrivacyNotice, Lists: true,
+	want := referenceCard(t, tmpl, "nb", dayCard{Task: task, Lists: true,
 		Message: locale.T("nb", "day.retry") + " " + task.Due.Format("02.01.2006")})
 	sameHTML(t, "the card after not reached", strings.TrimSpace(body), strings.TrimSpace(want))
-	if !strings.Contains(body, "Nytt forsøk") || st.PrivacyNotice == "" || !strings.Contains(body, template.HTMLEscapeString(st.PrivacyNotice)[:20]) {
-		t.Error("the card after not reached lacks the retry or the privacy notice")
+	if !strings.Contains(body, "Nytt forsøk") || !strings.Contains(body, `popovertarget="privacy-notice"`) {
+		t.Error("the card after not reached lacks the retry or the privacy notice's button")
 	}
 
 	body = outcome(url.Values{"result": {"bogus"}})
@@ -251,6 +257,6 @@ func TestMyDayCardsMatchTemplate(t *testing.T) {
 	if !ok || !strings.Contains(errText, locale.T("nb", "outcome.check.result")) {
 		t.Fatalf("a refused outcome shows no error: %.300s", body)
 	}
-	want = referenceCard(t, tmpl, "nb", dayCard{Task: now(), Notice: st.PrivacyNotice, Lists: true, Error: html.UnescapeString(errText)})
+	want = referenceCard(t, tmpl, "nb", dayCard{Task: now(), Lists: true, Error: html.UnescapeString(errText)})
 	sameHTML(t, "the card after a refused outcome", strings.TrimSpace(body), strings.TrimSpace(want))
 }

@@ -93,6 +93,17 @@ func TestBrowserHandOverTask(t *testing.T) {
 	if n := run(t, ctx, "lists on Min dag", chromedp.Evaluate[int](`document.querySelectorAll("select").length`)); n != 0 {
 		t.Errorf("Min dag shows %d lists", n)
 	}
+	// The privacy notice opens over the page from a card, once for all.
+	do(t, ctx, "open the privacy notice", chromedp.Click(chromedp.CSS(`article button.privacy`)),
+		chromedp.WaitVisible(chromedp.ID("privacy-notice")))
+	if text := run(t, ctx, "the notice", chromedp.Evaluate[string](`document.querySelector("#privacy-notice p").innerText`)); len(text) < 20 {
+		t.Errorf("the privacy notice reads %q", text)
+	}
+	checkPhoneLayout(t, ctx, "privacy notice")
+	viewScreenshot(t, ctx, "privacy-notice")
+	a.check("Min dag with the privacy notice open")
+	do(t, ctx, "close the privacy notice", chromedp.Click(chromedp.CSS(`#privacy-notice button`)),
+		chromedp.WaitNotVisible(chromedp.ID("privacy-notice")))
 	do(t, ctx, "open the choices", chromedp.Click(chromedp.CSS(card+` p.choices a`)),
 		chromedp.WaitVisible(chromedp.CSS(card+` select[name="recruiter"]`)))
 	if u := run(t, ctx, "still Min dag", chromedp.Evaluate[string](`location.pathname`)); u != "/day" {

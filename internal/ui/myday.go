@@ -18,6 +18,8 @@ type dayData struct {
 	// NewColleagues the items of its list of them (appendNewColleagues).
 	Cards         dayCards
 	NewColleagues template.HTML
+	// Notice is the privacy notice the welcome and ask cards show.
+	Notice string
 }
 
 // showMyDayPage is the shop steward's phone page: what to do today, one
@@ -37,7 +39,7 @@ func (h *Handler) showMyDayPage(w http.ResponseWriter, r *http.Request) {
 	}
 	lang := h.lang(r)
 	h.render(w, r, http.StatusOK, "myday", page{Title: locale.T(lang, "day.title"),
-		Data: dayData{Day: d, Cards: h.dayCardsFor(lang, d, notice),
+		Data: dayData{Day: d, Cards: h.dayCardsFor(lang, d), Notice: notice,
 			NewColleagues: template.HTML(appendNewColleagues(nil, lang, d.NewColleagues))}})
 }
 
@@ -57,7 +59,7 @@ func (h *Handler) showTask(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, err)
 		return
 	}
-	p := page{Title: t.Title, Data: outcomeData{Task: t, Card: h.dayCardHTML(h.lang(r), dayCard{Task: t, Notice: notice})}}
+	p := page{Title: t.Title, Data: outcomeData{Task: t, Card: h.dayCardHTML(h.lang(r), dayCard{Task: t}), Notice: notice}}
 	if r.Header.Get("HX-Request") == "true" {
 		h.fragment(w, r, "myday", "outcome", p)
 		return
@@ -65,8 +67,8 @@ func (h *Handler) showTask(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "task", p)
 }
 
-// withNotice is the privacy notice task cards show, once what came before
-// it (err) went well.
+// withNotice is the privacy notice a page of task cards shows, once what
+// came before it (err) went well.
 func (h *Handler) withNotice(r *http.Request, err error) (string, error) {
 	if err != nil {
 		return "", err
@@ -82,6 +84,8 @@ type outcomeData struct {
 	// Card is the task's card when it is still open or the outcome was
 	// refused; otherwise the fragment says what was logged.
 	Card template.HTML
+	// Notice is the privacy notice, on the task's own page.
+	Notice string
 }
 
 // logOutcome records how a talk went. With htmx it answers with the task's
@@ -122,13 +126,8 @@ func (h *Handler) logOutcome(w http.ResponseWriter, r *http.Request) {
 	}
 	d := outcomeData{Task: t, Result: res, Outcome: o.Result}
 	if err != nil || t.Status == model.TaskOpen {
-		st, serr := h.Store.Settings(r.Context())
-		if serr != nil {
-			h.serveError(w, r, serr)
-			return
-		}
 		lang := h.lang(r)
-		c := dayCard{Task: t, Notice: st.PrivacyNotice}
+		c := dayCard{Task: t}
 		if err != nil {
 			c.Error = errorText(err)
 		} else {
