@@ -910,7 +910,8 @@ func (r *regRun) check(table, q string) {
 // may abort needs a statement journal, some 5% of the load's CPU at a
 // million members; the load writes only values of its own vocabulary
 // there. Counted afresh from every row, the counts also hold for persons
-// the load updated meanwhile.
+// the load updated meanwhile; the employments are marked afresh
+// (markElsewhere).
 func (r *regRun) dropTriggers() error {
 	tables := sqlSet("persons", "memberships", "employments", "roles")
 	// Of the workplaces' triggers, those that count them per unit: each
@@ -921,12 +922,16 @@ func (r *regRun) dropTriggers() error {
 	// And steward_counts' own, which carry each unit's recount below into
 	// subtree_counts row by row (1.2 s at a million members on
 	// PostgreSQL), before subtree_counts is counted afresh anyway.
+	// And the one that marks a moved workplace's employments (00039): with
+	// their indexes dropped, a scan of them per workplace moved.
 	q := `SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'trigger' AND (tbl_name IN ` + tables + `
-		OR tbl_name IN ('workplaces', 'steward_counts') AND name LIKE 'steward\_counts%' ESCAPE '\') AND name NOT LIKE 'auth\_version%' ESCAPE '\'`
+		OR tbl_name IN ('workplaces', 'steward_counts') AND (name LIKE 'steward\_counts%' ESCAPE '\' OR name = 'elsewhere_workplace'))
+		AND name NOT LIKE 'auth\_version%' ESCAPE '\'`
 	if r.s.dialect == Postgres {
 		q = `SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
 			WHERE c.relnamespace = current_schema()::regnamespace AND NOT t.tgisinternal AND (c.relname IN ` + tables + `
-			OR c.relname IN ('workplaces', 'steward_counts') AND t.tgname LIKE 'steward\_counts%' ESCAPE '\') AND t.tgname NOT LIKE 'auth\_version%' ESCAPE '\'`
+			OR c.relname IN ('workplaces', 'steward_counts') AND (t.tgname LIKE 'steward\_counts%' ESCAPE '\' OR t.tgname = 'elsewhere_workplace'))
+			AND t.tgname NOT LIKE 'auth\_version%' ESCAPE '\'`
 	}
 	rows, err := r.tx.QueryContext(r.ctx, q)
 	if err != nil {
@@ -958,7 +963,8 @@ func (r *regRun) dropTriggers() error {
 	r.counts = append(r.counts, `DELETE FROM person_counts`,
 		`INSERT INTO person_counts (unit_path, workplace_id, members, other_union, non_members) `+countPersons,
 		`DELETE FROM employment_counts`,
-		`INSERT INTO employment_counts (workplace_id, members) `+countEmployments)
+		`INSERT INTO employment_counts (workplace_id, members) `+countEmployments,
+		markElsewhere)
 	r.indexes = append(append(r.indexes, stewardRecount...), `DELETE FROM subtree_counts`,
 		`INSERT INTO subtree_counts (path, depth, members, workplaces, stewardless) `+subtreeCounts[r.s.dialect]("person_counts"))
 	r.indexes = append(r.indexes, defs...) // once all is counted
