@@ -205,7 +205,16 @@ func (s *Storage) RebuildAggregates(ctx context.Context, u *access.Principal) (i
 				return err
 			}
 		}
-		return nil
+		// And the employments' marks (00039), which concurrent writers on
+		// PostgreSQL may leave wrong (a person placed at a workplace while
+		// it moves to another unit): only wrong ones are written.
+		res, err := tx.ExecContext(ctx, `UPDATE employments SET elsewhere = NOT elsewhere WHERE elsewhere <> `+elsewhereOf)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		changed += int(n)
+		return err
 	})
 	return changed, err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
@@ -109,5 +110,56 @@ func TestSearchEmployedElsewhere(t *testing.T) {
 			t.Fatal(err)
 		}
 		check("B back in club B", true)
+	})
+}
+
+// TestElsewhereConcurrentWriters: on PostgreSQL an employment made while a
+// change to its person's workplace is still to commit waits for it and is
+// marked by the person as they are then; a mark gone wrong all the same is
+// put right by the daily rebuild, which counts it.
+func TestElsewhereConcurrentWriters(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		f := newFixture(t, s)
+		ctx := context.Background()
+		ingrid := f.person(t, "Ingrid", "Fossum", f.wA)
+		if s.dialect == Postgres {
+			tx, err := s.w.BeginTx(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tx.Rollback()
+			if _, err := tx.Exec(`UPDATE persons SET workplace_id = $1, unit_id = $2, unit_path = $3 WHERE id = $4`, f.wB.ID, f.clubB.ID, f.clubB.Path, ingrid.ID); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error)
+			go func() {
+				_, err := s.w.Exec(`INSERT INTO employments (person_id, workplace_id, start_date) VALUES ($1, $2, $3)`, ingrid.ID, f.wA.ID, date(s.today()))
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				t.Fatalf("the employment did not wait for the move to commit (%v)", err)
+			case <-time.After(300 * time.Millisecond):
+			}
+			if err := tx.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			noElsewhereDrift(t, s, "employed at A while moving to B")
+		} else {
+			if _, err := s.w.Exec(`INSERT INTO employments (person_id, workplace_id, start_date) VALUES ($1, $2, $3)`, ingrid.ID, f.wB.ID, date(s.today())); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// A wrong mark, as a race could leave it.
+		if _, err := s.w.Exec(`UPDATE employments SET elsewhere = FALSE WHERE person_id = $1`, ingrid.ID); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := s.RebuildAggregates(ctx, f.admin); err != nil || n != 1 {
+			t.Fatalf("the rebuild corrected %d (%v), want the mark", n, err)
+		}
+		noElsewhereDrift(t, s, "rebuilt")
 	})
 }

@@ -30,7 +30,11 @@ CREATE INDEX employments_elsewhere ON employments(workplace_id, person_id) WHERE
 {{sqlite_only}}CREATE TRIGGER elsewhere_workplace AFTER UPDATE OF unit_id ON workplaces WHEN OLD.unit_id IS NOT NEW.unit_id BEGIN UPDATE employments SET elsewhere = NOT EXISTS (SELECT 1 FROM persons p JOIN workplaces w ON w.id = p.workplace_id WHERE p.id = employments.person_id AND p.workplace_id = employments.workplace_id AND w.unit_id = p.unit_id) WHERE workplace_id = NEW.id; END;
 
 {{pg_only}}CREATE FUNCTION employment_elsewhere(person BIGINT, wp BIGINT) RETURNS boolean LANGUAGE sql STABLE AS $$ SELECT NOT EXISTS (SELECT 1 FROM persons p JOIN workplaces w ON w.id = p.workplace_id WHERE p.id = person AND p.workplace_id = wp AND w.unit_id = p.unit_id) $$;
-{{pg_only}}CREATE FUNCTION elsewhere_employment() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.elsewhere := employment_elsewhere(NEW.person_id, NEW.workplace_id); RETURN NEW; END $$;
+-- PostgreSQL writes concurrently: an employment's mark waits for a change
+-- to its person still to commit (FOR SHARE), or that change's trigger
+-- would miss the employment and the employment see the person as was.
+-- (A workplace moved to another unit moves the persons of its unit with it.)
+{{pg_only}}CREATE FUNCTION elsewhere_employment() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM 1 FROM persons WHERE id = NEW.person_id FOR SHARE; NEW.elsewhere := employment_elsewhere(NEW.person_id, NEW.workplace_id); RETURN NEW; END $$;
 {{pg_only}}CREATE TRIGGER elsewhere_employment BEFORE INSERT OR UPDATE OF person_id, workplace_id ON employments FOR EACH ROW EXECUTE FUNCTION elsewhere_employment();
 {{pg_only}}CREATE FUNCTION elsewhere_person() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN UPDATE employments SET elsewhere = employment_elsewhere(person_id, workplace_id) WHERE person_id = NEW.id; RETURN NULL; END $$;
 {{pg_only}}CREATE TRIGGER elsewhere_person AFTER UPDATE OF workplace_id, unit_id ON persons FOR EACH ROW WHEN (OLD.workplace_id IS DISTINCT FROM NEW.workplace_id OR OLD.unit_id IS DISTINCT FROM NEW.unit_id) EXECUTE FUNCTION elsewhere_person();
