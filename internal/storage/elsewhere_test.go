@@ -116,7 +116,7 @@ func TestSearchEmployedElsewhere(t *testing.T) {
 // TestElsewhereConcurrentWriters: on PostgreSQL an employment made while a
 // change to its person's workplace is still to commit waits for it and is
 // marked by the person as they are then; a mark gone wrong all the same is
-// put right by the daily rebuild, which counts it.
+// put right by the daily job, which counts it.
 func TestElsewhereConcurrentWriters(t *testing.T) {
 	engines(t, func(t *testing.T, s *Storage) {
 		f := newFixture(t, s)
@@ -157,9 +157,9 @@ func TestElsewhereConcurrentWriters(t *testing.T) {
 		if _, err := s.w.Exec(`UPDATE employments SET elsewhere = FALSE WHERE person_id = $1`, ingrid.ID); err != nil {
 			t.Fatal(err)
 		}
-		if n, err := s.RebuildAggregates(ctx, f.admin); err != nil || n != 1 {
-			t.Fatalf("the rebuild corrected %d (%v), want the mark", n, err)
+		if n, err := s.MendElsewhere(ctx, f.admin); err != nil || n != 1 {
+			t.Fatalf("the daily job put right %d (%v), want the mark", n, err)
 		}
-		noElsewhereDrift(t, s, "rebuilt")
+		noElsewhereDrift(t, s, "mended")
 	})
 }
