@@ -227,7 +227,7 @@ func (s *Storage) MendElsewhere(ctx context.Context, u *access.Principal) (int, 
 	if done, err := s.ranToday(ctx, "elsewhere"); err != nil || done {
 		return 0, err
 	}
-	res, err := s.w.ExecContext(ctx, `UPDATE employments SET elsewhere = NOT elsewhere WHERE elsewhere <> `+elsewhereOf)
+	res, err := s.w.ExecContext(ctx, mendElsewhere)
 	if err != nil {
 		return 0, err
 	}

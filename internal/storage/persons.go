@@ -131,10 +131,11 @@ func employedInReach(d Dialect, u *access.Principal, a *access.Args, cond func(i
 const elsewhereOf = `NOT EXISTS (SELECT 1 FROM persons p JOIN workplaces w ON w.id = p.workplace_id
 	WHERE p.id = employments.person_id AND p.workplace_id = employments.workplace_id AND w.unit_id = p.unit_id)`
 
-// markElsewhere marks every employment afresh: for the register's first
-// load, which writes its rows (and moves persons and workplaces) with
-// those triggers dropped.
-const markElsewhere = `UPDATE employments SET elsewhere = ` + elsewhereOf
+// mendElsewhere puts right every employment's mark that is wrong, writing
+// no other: for the register's first load, which writes its rows (and
+// moves persons and workplaces) with those triggers dropped, and for the
+// daily job (MendElsewhere).
+const mendElsewhere = `UPDATE employments SET elsewhere = NOT elsewhere WHERE elsewhere <> ` + elsewhereOf
 
 // perPerson is the condition that the subquery sub, about one person,
 // finds a row, looked up for that person: without the fence PostgreSQL

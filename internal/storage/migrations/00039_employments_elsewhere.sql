@@ -11,11 +11,12 @@
 -- were nearly all at the person's own workplace.
 -- Triggers recompute the mark from persons and workplaces whenever an
 -- employment's person or workplace, a person's workplace or unit, or a
--- workplace's unit changes. A row written with them dropped (the
--- register's first load, dropTriggers) is marked, the safe side, until
--- that load marks every row afresh (markElsewhere). A migration that
--- rebuilds employments, persons or workplaces on SQLite drops these
--- triggers and must create them again.
+-- workplace's unit changes. The register's first load, which writes with
+-- them dropped (dropTriggers), mends the marks once its rows are in
+-- (mendElsewhere), as a daily job does (MendElsewhere). A row written
+-- without the column, and without the triggers, is marked: the safe side.
+-- A migration that rebuilds employments, persons or workplaces on SQLite
+-- drops these triggers and must create them again.
 {{sqlite_only}}ALTER TABLE employments ADD COLUMN elsewhere BOOLEAN NOT NULL DEFAULT TRUE;
 {{sqlite_only}}UPDATE employments SET elsewhere = FALSE WHERE EXISTS (SELECT 1 FROM persons p JOIN workplaces w ON w.id = p.workplace_id WHERE p.id = employments.person_id AND p.workplace_id = employments.workplace_id AND w.unit_id = p.unit_id);
 -- PostgreSQL adds the column without writing a row, and marks the few.
