@@ -129,18 +129,12 @@ func (s *Storage) RebuildAggregates(ctx context.Context, u *access.Principal) (i
 	if err := needPrincipal(u); err != nil {
 		return 0, err
 	}
-	// The worker runs every hour; a rebuild reads every person, so once a
-	// day is enough (job_runs holds its last run under the worker's name).
-	var last, failed sql.NullTime
-	err := s.r.QueryRowContext(ctx, `SELECT last_run_at, last_error_at FROM job_runs WHERE job = 'aggregates'`).Scan(&last, &failed)
-	if err != nil && err != sql.ErrNoRows {
+	// A rebuild reads every person, so once a day is enough.
+	if done, err := s.ranToday(ctx, "aggregates"); err != nil || done {
 		return 0, err
 	}
-	if last.Valid && s.now().Sub(last.Time) < 23*time.Hour && !(failed.Valid && !failed.Time.Before(last.Time)) {
-		return 0, nil
-	}
 	changed := 0
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		changed = 0
 		for _, q := range []string{
 			// A run that failed on this connection may have left them.
@@ -208,6 +202,37 @@ func (s *Storage) RebuildAggregates(ctx context.Context, u *access.Principal) (i
 		return nil
 	})
 	return changed, err
+}
+
+// ranToday reports whether the worker's job ran, and did not fail, in the
+// last 23 hours (job_runs holds its last run under the worker's name): a
+// daily job's check, as the worker runs every hour.
+func (s *Storage) ranToday(ctx context.Context, job string) (bool, error) {
+	var last, failed sql.NullTime
+	err := s.r.QueryRowContext(ctx, `SELECT last_run_at, last_error_at FROM job_runs WHERE job = $1`, job).Scan(&last, &failed)
+	if err != nil && err != sql.ErrNoRows {
+		return false, err
+	}
+	return last.Valid && s.now().Sub(last.Time) < 23*time.Hour && !(failed.Valid && !failed.Time.Before(last.Time)), nil
+}
+
+// MendElsewhere puts right, once a day, the employments' marks (00039)
+// that concurrent writers on PostgreSQL may leave wrong (a person placed
+// at a workplace while it moves to another unit), writing only wrong
+// ones. It returns how many it put right.
+func (s *Storage) MendElsewhere(ctx context.Context, u *access.Principal) (int, error) {
+	if err := needPrincipal(u); err != nil {
+		return 0, err
+	}
+	if done, err := s.ranToday(ctx, "elsewhere"); err != nil || done {
+		return 0, err
+	}
+	res, err := s.w.ExecContext(ctx, mendElsewhere)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }
 
 // The daily counts (migration 00024) are the recruitment figures per

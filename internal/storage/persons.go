@@ -77,10 +77,10 @@ func personScope(u *access.Principal, a *access.Args) string {
 // it costs what the scope holds, and no person outside the scope is read
 // for it (no oracle, not even by its time). A subquery in cond should end
 // in perPerson's fence, or PostgreSQL may join it whole.
-func personsInReach(u *access.Principal, a *access.Args, cond func(id string) string) string {
+func personsInReach(d Dialect, u *access.Principal, a *access.Args, cond func(id string) string) string {
 	sc := u.Scope(access.PersonRead)
 	return `SELECT p.id AS id, p.sort_key AS sort_key FROM persons p WHERE ` + sc.FilterAt("p.unit_path", "p.workplace_id", a) + andCond(cond, "p.id") +
-		employedInReach(u, a, cond)
+		employedInReach(d, u, a, cond)
 }
 
 // andCond is " AND " and cond for the person whose id is in the column
@@ -94,27 +94,48 @@ func andCond(cond func(id string) string, id string) string {
 
 // employedInReach is personsInReach's part for those with an open
 // employment at a workplace in u's scope: UNION parts to append to a query
-// of the id and sort key of the persons u may read in their own right.
-func employedInReach(u *access.Principal, a *access.Args, cond func(id string) string) string {
+// of the id and sort key of the persons u may read in their own right, on
+// engine d. Only the employments marked elsewhere (00039) are walked: an
+// unmarked one is at its person's own workplace, in that workplace's unit,
+// so whoever has its workplace in scope has its person there already.
+func employedInReach(d Dialect, u *access.Principal, a *access.Args, cond func(id string) string) string {
 	sc := u.Scope(access.PersonRead)
 	var q string
 	// The sort key by a subquery, not a join: PostgreSQL, thinking many
 	// employments found, would read every person to hash them.
 	employed := ` UNION SELECT e.person_id, (SELECT k.sort_key FROM persons k WHERE k.id = e.person_id) FROM `
+	// By employments_elsewhere, whose condition this is: SQLite, without
+	// statistics, would rather read all the open ones by workplace.
+	employments, open := `employments e`, `e.end_date IS NULL AND e.elsewhere AND `
+	if d == SQLite {
+		employments += ` INDEXED BY employments_elsewhere`
+	}
 	// Employments at the subtrees' workplaces and at the scope's own
 	// workplaces in two parts: a condition OR-ed across two tables would
 	// have SQLite read every employment. CROSS JOIN keeps SQLite in this
 	// order (it would read employments whole by their rowid).
 	if len(sc.Paths) > 0 {
-		q += employed + `org_units o CROSS JOIN workplaces w CROSS JOIN employments e
-			WHERE w.unit_id = o.id AND e.workplace_id = w.id AND e.end_date IS NULL AND ` + sc.Filter("o.path", a) + andCond(cond, "e.person_id")
+		q += employed + `org_units o CROSS JOIN workplaces w CROSS JOIN ` + employments + `
+			WHERE w.unit_id = o.id AND e.workplace_id = w.id AND ` + open + sc.Filter("o.path", a) + andCond(cond, "e.person_id")
 	}
 	if len(sc.Workplaces) > 0 {
-		q += employed + `employments e WHERE e.end_date IS NULL AND ` +
+		q += employed + employments + ` WHERE ` + open +
 			access.Scope{Workplaces: sc.Workplaces}.FilterAt("", "e.workplace_id", a) + andCond(cond, "e.person_id")
 	}
 	return q
 }
+
+// elsewhereOf is what 00039's triggers mark an employment (a row of
+// employments) with: that it is not at its person's own workplace in that
+// workplace's unit.
+const elsewhereOf = `NOT EXISTS (SELECT 1 FROM persons p JOIN workplaces w ON w.id = p.workplace_id
+	WHERE p.id = employments.person_id AND p.workplace_id = employments.workplace_id AND w.unit_id = p.unit_id)`
+
+// mendElsewhere puts right every employment's mark that is wrong, writing
+// no other: for the register's first load, which writes its rows (and
+// moves persons and workplaces) with those triggers dropped, and for the
+// daily job (MendElsewhere).
+const mendElsewhere = `UPDATE employments SET elsewhere = NOT elsewhere WHERE elsewhere <> ` + elsewhereOf
 
 // perPerson is the condition that the subquery sub, about one person,
 // finds a row, looked up for that person: without the fence PostgreSQL

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -593,6 +594,7 @@ func TestRegisterTwoEmployers(t *testing.T) {
 			if n, err := s.RebuildAggregates(ctx, admin); err != nil || n != 0 {
 				t.Fatalf("%s: the rebuild corrected %d counts (%v)", when, n, err)
 			}
+			noElsewhereDrift(t, s, when)
 		}
 		// Each workplace's density counts him; the union counts him once.
 		if m1, m2 := members(wp1), members(wp2); m1 != 3 || m2 != 3 {
@@ -606,6 +608,9 @@ func TestRegisterTwoEmployers(t *testing.T) {
 		steward2 := &access.Principal{Username: "tv2", Grants: []access.Grant{{Role: model.RoleShopSteward, UnitPath: c2}}}
 		if p, err := s.Person(ctx, steward2, ola); err != nil || p.FirstName != "Ola" {
 			t.Fatalf("second workplace's steward: %v", err)
+		}
+		if got := searchNames(t, s, steward2, "ola", 50); !slices.Equal(got, []string{"Ola Medlem"}) {
+			t.Fatalf("second workplace's steward finds %v", got)
 		}
 		at, err := s.PersonsAtWorkplace(ctx, steward2, wp2)
 		if err != nil {

@@ -223,7 +223,7 @@ func searchQuery(d Dialect, u *access.Principal, words, typed []string, rare, li
 		// their sort key, so that only they are read again (joined with
 		// all who were found, PostgreSQL would read every person).
 		conds = append(conds, `p.id IN (SELECT id FROM (`+scopedSearch(d, scope, &a, words, lo, hi, hasBut)+
-			employedInReach(u, &a, hasBut(-1))+`) r ORDER BY sort_key, id LIMIT `+a.Add(limit)+`)`)
+			employedInReach(d, u, &a, hasBut(-1))+`) r ORDER BY sort_key, id LIMIT `+a.Add(limit)+`)`)
 	case rare >= 0:
 		// The first persons by name among those who have the rare word,
 		// from the primary key (word, sort_key, person_id) alone: only

@@ -580,7 +580,8 @@ func TestSearchSecondWorkplace(t *testing.T) {
 // portfolio of workplaces reads persons, employments, workplaces and org
 // units from the scope by index, none of them whole, and PostgreSQL looks
 // the words up person by person rather than joining all who have them
-// wherever they are (no semi join), in both engines' plans.
+// wherever they are (no semi join), in both engines' plans. Employments
+// are read only where marked elsewhere (00039), by their own index.
 func TestScopedSearchPlan(t *testing.T) {
 	engines(t, func(t *testing.T, s *Storage) {
 		u := &access.Principal{Grants: []access.Grant{{Role: model.RoleCoordinator, UnitPath: "/1/2/", Subtrees: []string{"/1/7/9/"}, Workplaces: []int64{3, 5, 8}}}}
@@ -592,6 +593,9 @@ func TestScopedSearchPlan(t *testing.T) {
 		if strings.Contains(text, "Seq Scan") || strings.Contains(text, "Semi Join") ||
 			slices.ContainsFunc(plan, func(l string) bool { return strings.HasPrefix(l, "SCAN") && l != "SCAN r" }) {
 			t.Errorf("a table read whole, or the words joined whole:\n%s", text)
+		}
+		if strings.Count(text, "employments_elsewhere") != 2 || strings.Contains(text, "employments_workplace") {
+			t.Errorf("the employments at the scope's workplaces not read by employments_elsewhere:\n%s", text)
 		}
 	})
 }

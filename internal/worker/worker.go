@@ -50,6 +50,9 @@ func jobs(s *storage.Storage) []job {
 		// The pages' figures are counted afresh once a day, mending any
 		// drift from their triggers (storage/aggregates.go).
 		{"aggregates", s.RebuildAggregates},
+		// And the employments' marks that a scoped search walks by
+		// (storage.MendElsewhere).
+		{"elsewhere", s.MendElsewhere},
 		// Steward counts for the day and recruitment figures: counted
 		// afresh each day (storage/aggregates.go).
 		{"daily_counts", s.RebuildDailyCounts},
