@@ -30,15 +30,7 @@ func TestSearchEmployedElsewhere(t *testing.T) {
 	engines(t, func(t *testing.T, s *Storage) {
 		f := newFixture(t, s)
 		ctx := context.Background()
-		sys := access.System("test")
-		clubC := &model.OrgUnit{Kind: model.UnitClub, Name: "Klubb C", ParentID: f.clubA.ParentID}
-		if err := s.CreateUnit(ctx, sys, clubC); err != nil {
-			t.Fatal(err)
-		}
-		wC := &model.Workplace{UnitID: clubC.ID, Name: "Stjørdal kommune", Orgnr: "964338531", Employees: 3}
-		if err := s.CreateWorkplace(ctx, sys, wC); err != nil {
-			t.Fatal(err)
-		}
+		clubC, wC := f.clubC(t, s)
 		readers := []*access.Principal{
 			{Username: "tvB", Grants: []access.Grant{{Role: model.RoleShopSteward, UnitPath: f.clubB.Path}}},
 			{Username: "tvWB", Grants: []access.Grant{{Role: model.RoleShopSteward, UnitPath: f.clubB.Path, WorkplaceID: f.wB.ID}}},

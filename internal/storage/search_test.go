@@ -491,15 +491,7 @@ func TestSearchSecondWorkplace(t *testing.T) {
 	engines(t, func(t *testing.T, s *Storage) {
 		f := newFixture(t, s)
 		ctx := context.Background()
-		sys := access.System("test")
-		clubC := &model.OrgUnit{Kind: model.UnitClub, Name: "Klubb C", ParentID: f.clubA.ParentID}
-		if err := s.CreateUnit(ctx, sys, clubC); err != nil {
-			t.Fatal(err)
-		}
-		wC := &model.Workplace{UnitID: clubC.ID, Name: "Stjørdal kommune", Orgnr: "964338531", Employees: 3}
-		if err := s.CreateWorkplace(ctx, sys, wC); err != nil {
-			t.Fatal(err)
-		}
+		clubC, wC := f.clubC(t, s)
 		stewardB := &access.Principal{Username: "tvB", Grants: []access.Grant{{Role: model.RoleShopSteward, UnitPath: f.clubB.Path}}}
 		stewardWB := &access.Principal{Username: "tvWB", Grants: []access.Grant{{Role: model.RoleShopSteward, UnitPath: f.clubB.Path, WorkplaceID: f.wB.ID}}}
 		stewardC := &access.Principal{Username: "tvC", Grants: []access.Grant{{Role: model.RoleShopSteward, UnitPath: clubC.Path}}}
@@ -699,4 +691,20 @@ func searchNames(t *testing.T, s *Storage, u *access.Principal, q string, limit 
 		t.Fatal(err)
 	}
 	return personNames(res)
+}
+
+// clubC adds a third club beside f's, with a workplace, for what a
+// steward there must not see.
+func (f *fixture) clubC(t *testing.T, s *Storage) (*model.OrgUnit, *model.Workplace) {
+	t.Helper()
+	ctx, sys := context.Background(), access.System("test")
+	clubC := &model.OrgUnit{Kind: model.UnitClub, Name: "Klubb C", ParentID: f.clubA.ParentID}
+	if err := s.CreateUnit(ctx, sys, clubC); err != nil {
+		t.Fatal(err)
+	}
+	wC := &model.Workplace{UnitID: clubC.ID, Name: "Stjørdal kommune", Orgnr: "964338531", Employees: 3}
+	if err := s.CreateWorkplace(ctx, sys, wC); err != nil {
+		t.Fatal(err)
+	}
+	return clubC, wC
 }
