@@ -11,6 +11,7 @@ import (
 
 	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/demo"
+	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
 	"github.com/verve-union/verve/internal/storage"
 	"github.com/verve-union/verve/internal/storage/storagetest"
@@ -87,5 +88,17 @@ func TestFailingJobStopsNoOther(t *testing.T) {
 				t.Errorf("job runs = %+v", runs)
 			}
 		})
+	}
+}
+
+// Every job has a name in the languages of the interface: the settings
+// page lists their last runs by it.
+func TestJobsHaveNames(t *testing.T) {
+	for _, j := range jobs(nil) {
+		for _, lang := range []string{"nb", "en"} {
+			if !locale.Has(lang, "job."+j.name) {
+				t.Errorf("job %s has no name in %s", j.name, lang)
+			}
+		}
 	}
 }
