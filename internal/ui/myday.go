@@ -18,7 +18,8 @@ type dayData struct {
 	// NewColleagues the items of its list of them (appendNewColleagues).
 	Cards         dayCards
 	NewColleagues template.HTML
-	// Notice is the privacy notice the welcome and ask cards show.
+	// Notice is the page's privacy notice, which its welcome and ask
+	// cards open.
 	Notice string
 }
 
