@@ -65,12 +65,17 @@ const (
 )
 
 // dayTaskSelect reads what a task's card shows of the tasks t that
-// follow it, joined by dayTaskJoins.
-const dayTaskSelect = `SELECT t.id, t.kind, t.title, COALESCE(t.person_id, 0), COALESCE(p.first_name || ' ' || p.last_name, ''),
-	COALESCE(t.workplace_id, 0), t.unit_path, COALESCE(t.owner_person_id, 0), t.due, t.status, t.created_at,
+// follow it, joined by dayTaskJoins; its times as textTime reads them.
+var dayTaskSelect = map[Dialect]string{SQLite: dayTaskColumns(SQLite), Postgres: dayTaskColumns(Postgres)}
+
+func dayTaskColumns(d Dialect) string {
+	tt := textTime[d]
+	return `SELECT t.id, t.kind, t.title, COALESCE(t.person_id, 0), COALESCE(p.first_name || ' ' || p.last_name, ''),
+	COALESCE(t.workplace_id, 0), t.unit_path, COALESCE(t.owner_person_id, 0), ` + tt("t.due", "due") + `, t.status, ` + tt("t.created_at", "created_at") + `,
 	COALESCE(p.mobile, ''), COALESCE(p.email, ''), COALESCE(w.name, ''),
-	pl.start_date, t.escalated_at
+	` + tt("pl.start_date", "start_date") + `, ` + tt("t.escalated_at", "escalated_at") + `
 	FROM `
+}
 
 // dayTaskJoins join the person, workplace and pipeline entry of a task t.
 const dayTaskJoins = ` t` + taskPerson + ` LEFT JOIN workplaces w ON w.id = t.workplace_id
@@ -127,7 +132,7 @@ func (s *Storage) myTasks(ctx context.Context, q queryer, u *access.Principal, n
 	// pass numbering them all took 0.4 ms of such a page.)
 	scope, limit := taskScope(u, access.TaskRead, &a), a.Add(n+1)
 	section := func(name, due string) string {
-		return `SELECT * FROM (` + dayTaskSelect + `tasks` + dayTaskJoins + `t.owner_person_id = $1 AND t.status = 'open' AND ` + due +
+		return `SELECT * FROM (` + dayTaskSelect[s.dialect] + `tasks` + dayTaskJoins + `t.owner_person_id = $1 AND t.status = 'open' AND ` + due +
 			` AND ` + scope + ` ORDER BY t.due, t.id LIMIT ` + limit + `) ` + name
 	}
 	tasks, err := s.scanDayTasks(ctx, q, 3*(n+1), section("overdue", `t.due < $2`)+` UNION ALL `+section("today", `t.due = $2`)+
@@ -147,18 +152,18 @@ func (s *Storage) myTasks(ctx context.Context, q queryer, u *access.Principal, n
 
 // newColleagues reads the new colleagues in u's scope into d.
 func (s *Storage) newColleagues(ctx context.Context, q queryer, u *access.Principal, d *Day) error {
-	query, a := newColleaguesQuery(u, s.today())
+	query, a := newColleaguesQuery(s.dialect, u, s.today())
 	rows, err := q.QueryContext(ctx, query, a...)
 	if err != nil {
 		return err
 	}
 	err = eachRow(rows, func() error {
 		var c NewColleague
-		var start sql.NullTime
+		var start scanTime
 		if err := rows.Scan(&c.PersonID, &c.Name, &c.WorkplaceName, &start, &c.Contacted, &c.Outcome); err != nil {
 			return err
 		}
-		c.StartDate = timeOf(start)
+		c.StartDate = start.UTC()
 		d.NewColleagues = append(d.NewColleagues, c)
 		return nil
 	})
@@ -175,7 +180,7 @@ func firstOf(ts []DayTask, n int) ([]DayTask, bool) {
 
 // newColleaguesQuery is MyDay's query of the new hires in u's scope who
 // start within pipeline.NewColleaguesWindow of today, the first 50.
-func newColleaguesQuery(u *access.Principal, today time.Time) (string, access.Args) {
+func newColleaguesQuery(d Dialect, u *access.Principal, today time.Time) (string, access.Args) {
 	from, to := pipeline.NewColleaguesWindow(today)
 	a := access.Args{date(from), date(to)}
 	// A union-wide reader's scope is all of pipeline: read by the start
@@ -189,7 +194,7 @@ func newColleaguesQuery(u *access.Principal, today time.Time) (string, access.Ar
 	if u.UnionWide(access.PersonRead) {
 		path, kind = "(pl.unit_path || '')", "pl.kind"
 	}
-	return `SELECT p.id, p.first_name || ' ' || p.last_name, w.name, pl.start_date, pl.first_contact_at IS NOT NULL, pl.outcome
+	return `SELECT p.id, p.first_name || ' ' || p.last_name, w.name, ` + textTime[d]("pl.start_date", "start_date") + `, pl.first_contact_at IS NOT NULL, pl.outcome
 		FROM pipeline pl JOIN persons p ON p.id = pl.person_id JOIN workplaces w ON w.id = pl.workplace_id
 		WHERE ` + kind + ` = 'newhire' AND pl.start_date >= $1 AND pl.start_date <= $2 AND ` + u.Scope(access.PersonRead).FilterAt(path, "pl.workplace_id", &a) + `
 		AND ` + personScope(u, &a) + `
@@ -202,7 +207,7 @@ func (s *Storage) dayTasks(ctx context.Context, cond string, args ...any) ([]Day
 
 // dayTasksWith is dayTasks read by q.
 func (s *Storage) dayTasksWith(ctx context.Context, q queryer, cond string, args ...any) ([]DayTask, error) {
-	return s.scanDayTasks(ctx, q, 0, dayTaskSelect+`tasks`+dayTaskJoins+cond, args...)
+	return s.scanDayTasks(ctx, q, 0, dayTaskSelect[s.dialect]+`tasks`+dayTaskJoins+cond, args...)
 }
 
 // scanDayTasks runs a query of dayTaskSelect's columns, of at most size
@@ -218,13 +223,12 @@ func (s *Storage) scanDayTasks(ctx context.Context, q queryer, size int, query s
 	}
 	err = eachRow(rows, func() error {
 		var t DayTask
-		var start, esc sql.NullTime
+		var due, created, start, esc scanTime
 		if err := rows.Scan(&t.ID, &t.Kind, &t.Title, &t.PersonID, &t.PersonName, &t.WorkplaceID, &t.UnitPath, &t.OwnerID,
-			&t.Due, &t.Status, &t.CreatedAt, &t.Mobile, &t.Email, &t.WorkplaceName, &start, &esc); err != nil {
+			&due, &t.Status, &created, &t.Mobile, &t.Email, &t.WorkplaceName, &start, &esc); err != nil {
 			return err
 		}
-		t.StartDate, t.Escalated = timeOf(start), esc.Valid
-		t.Due = t.Due.UTC()
+		t.Due, t.CreatedAt, t.StartDate, t.Escalated = due.UTC(), created.Time, start.UTC(), esc.Valid
 		out = append(out, t)
 		return nil
 	})

@@ -442,7 +442,7 @@ func TestNewColleaguesUnionWide(t *testing.T) {
 			u     *access.Principal
 			index bool
 		}{{f.admin, false}, {f.steward, true}} {
-			q, a := newColleaguesQuery(c.u, day0)
+			q, a := newColleaguesQuery(s.dialect, c.u, day0)
 			plan := strings.Join(explain(q, a...), "\n")
 			if strings.Contains(plan, "pipeline_scope") != c.index {
 				t.Errorf("%s: pipeline_scope used %v, want %v:\n%s", c.u.Username, !c.index, c.index, plan)
