@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/verve-union/verve/internal/locale"
 	"github.com/verve-union/verve/internal/model"
@@ -257,27 +258,45 @@ type dayCards struct {
 	Overdue, Today, Upcoming, Escalated template.HTML
 }
 
-// dayCardsFor renders the cards of d's sections in lang, without their
-// lists (dayCard.Lists).
-func (h *Handler) dayCardsFor(lang string, d *storage.Day) dayCards {
+// dayCardsFor renders the cards of d's sections and the items of its list
+// of new colleagues in lang, the cards without their lists
+// (dayCard.Lists). It writes them into a pooled buffer and returns views
+// of it rather than copies (50 KB on a busy steward's page, a fifth of
+// what the page allocated): they hold until release, which the caller
+// runs once the page is written, and must not be kept past it.
+func (h *Handler) dayCardsFor(lang string, d *storage.Day) (cards dayCards, colleagues template.HTML, release func()) {
 	tx := dayCardTextsIn(lang)
 	today := h.Store.Today()
 	bp := cardBuffers.Get().(*[]byte)
 	b := (*bp)[:0]
-	section := func(tasks []storage.DayTask) template.HTML {
-		start := len(b)
-		for i := range tasks {
-			t := &tasks[i]
+	var ends [5]int
+	for i, tasks := range [4][]storage.DayTask{d.Overdue, d.Today, d.Upcoming, d.Escalated} {
+		for j := range tasks {
+			t := &tasks[j]
 			b = appendDayCard(b, tx, &dayCard{Task: t, Overdue: t.Due.Before(today)})
 		}
-		return template.HTML(b[start:])
+		ends[i] = len(b)
 	}
-	cards := dayCards{Overdue: section(d.Overdue), Today: section(d.Today), Upcoming: section(d.Upcoming), Escalated: section(d.Escalated)}
-	if cap(b) <= 1<<20 {
-		*bp = b
-		cardBuffers.Put(bp)
+	b = appendNewColleagues(b, lang, d.NewColleagues)
+	ends[4] = len(b)
+	// Views are taken once b has stopped growing.
+	view := func(i int) template.HTML {
+		start := 0
+		if i > 0 {
+			start = ends[i-1]
+		}
+		if start == ends[i] {
+			return ""
+		}
+		return template.HTML(unsafe.String(&b[start], ends[i]-start))
 	}
-	return cards
+	cards = dayCards{Overdue: view(0), Today: view(1), Upcoming: view(2), Escalated: view(3)}
+	return cards, view(4), func() {
+		if cap(b) <= 1<<20 {
+			*bp = b
+			cardBuffers.Put(bp)
+		}
+	}
 }
 
 // outcomeKeys begins the catalogue's key of each pipeline outcome.

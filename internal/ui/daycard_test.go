@@ -217,6 +217,16 @@ func TestMyDayCardsMatchTemplate(t *testing.T) {
 		!strings.Contains(body, `popovertarget="privacy-notice"`) {
 		t.Errorf("Min dag does not show the privacy notice once for its cards")
 	}
+	// The sections are views of a pooled buffer: another page written in
+	// the meantime (in English) leaves them as they were until release.
+	cards, list2, release := e.h.dayCardsFor("nb", d)
+	before := fmt.Sprint(cards, list2)
+	_, _, release2 := e.h.dayCardsFor("en", d)
+	release2()
+	if after := fmt.Sprint(cards, list2); after != before || !strings.Contains(body, string(cards.Overdue)) || !strings.Contains(body, string(list2)) {
+		t.Errorf("Min dag's sections changed before their release, or differ from the page's")
+	}
+	release()
 	if colleagues == 0 || holders == 0 || ask == nil {
 		t.Fatalf("the steward's Min dag lacks a task with colleagues (%d), with holders (%d) or to welcome or ask", colleagues, holders)
 	}

@@ -14,8 +14,8 @@ import (
 
 type dayData struct {
 	Day *storage.Day
-	// Cards are the task cards of the page's sections (dayCardsFor),
-	// NewColleagues the items of its list of them (appendNewColleagues).
+	// Cards are the task cards of the page's sections, NewColleagues
+	// the items of its list of them: views that dayCardsFor releases.
 	Cards         dayCards
 	NewColleagues template.HTML
 	// Notice is the page's privacy notice, which its welcome and ask
@@ -39,9 +39,10 @@ func (h *Handler) showMyDayPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang := h.lang(r)
+	cards, colleagues, release := h.dayCardsFor(lang, d)
+	defer release()
 	h.render(w, r, http.StatusOK, "myday", page{Title: locale.T(lang, "day.title"),
-		Data: dayData{Day: d, Cards: h.dayCardsFor(lang, d), Notice: notice,
-			NewColleagues: template.HTML(appendNewColleagues(nil, lang, d.NewColleagues))}})
+		Data: dayData{Day: d, Cards: cards, Notice: notice, NewColleagues: colleagues}})
 }
 
 // showTask is one task's card with its lists: whom a recruit may be
