@@ -97,15 +97,20 @@ func (s *Storage) MyDayUpTo(ctx context.Context, u *access.Principal, n int) (*D
 	// (an admin's Min dag took 390 ms by a plan made once for any), as any
 	// other page's.
 	var d Day
-	if err := s.myTasks(ctx, s.once, u, n, &d); err != nil {
+	var tasks []DayTask
+	own := s.myTaskReads(u, n, &tasks, &d)
+	if !u.UnionWide(access.PersonRead) {
+		own = append(own, s.newColleaguesRead(u, &d))
+	}
+	if err := s.once.batch(ctx, own); err != nil {
 		return nil, err
 	}
+	today := s.today()
+	d.Overdue, d.Today, d.Upcoming = pipeline.ByDay(tasks, func(t DayTask) time.Time { return t.Due }, today)
+	d.Overdue, d.More.Overdue = firstOf(d.Overdue, n)
+	d.Today, d.More.Today = firstOf(d.Today, n)
+	d.Upcoming, d.More.Upcoming = firstOf(d.Upcoming, n)
 	var err error
-	if !u.UnionWide(access.PersonRead) {
-		if err = s.newColleagues(ctx, s.once, u, &d); err != nil {
-			return nil, err
-		}
-	}
 	if u.HasRole(pipeline.CoordinatorRole) {
 		a := access.Args{u.PersonID, n + 1}
 		d.Escalated, err = s.dayTasks(ctx, `t.status = 'open' AND t.escalated_at IS NOT NULL AND (t.owner_person_id IS NULL OR t.owner_person_id <> $1) AND `+
@@ -116,14 +121,15 @@ func (s *Storage) MyDayUpTo(ctx context.Context, u *access.Principal, n int) (*D
 		d.Escalated, d.More.Escalated = firstOf(d.Escalated, n)
 	}
 	if u.UnionWide(access.PersonRead) {
-		err = s.newColleagues(ctx, s.rd, u, &d)
+		err = s.rd.batch(ctx, []read{s.newColleaguesRead(u, &d)})
 	}
 	return &d, err
 }
 
-// myTasks reads the user's own tasks and their fellows' overdue ones
-// into d, the first n of each section.
-func (s *Storage) myTasks(ctx context.Context, q queryer, u *access.Principal, n int, d *Day) error {
+// myTaskReads read the user's own open tasks due by the horizon into
+// tasks, the first n+1 of each section, and (for the others than
+// coordinators) their fellows' overdue ones into d.
+func (s *Storage) myTaskReads(u *access.Principal, n int, tasks *[]DayTask, d *Day) []read {
 	today := s.today()
 	a := access.Args{u.PersonID, date(today), date(pipeline.DayHorizon(today))}
 	// Each section's first n+1 (one more tells there are more), each read
@@ -135,39 +141,30 @@ func (s *Storage) myTasks(ctx context.Context, q queryer, u *access.Principal, n
 		return `SELECT * FROM (` + dayTaskSelect[s.dialect] + `tasks` + dayTaskJoins + `t.owner_person_id = $1 AND t.status = 'open' AND ` + due +
 			` AND ` + scope + ` ORDER BY t.due, t.id LIMIT ` + limit + `) ` + name
 	}
-	tasks, err := s.scanDayTasks(ctx, q, 3*(n+1), section("overdue", `t.due < $2`)+` UNION ALL `+section("today", `t.due = $2`)+
-		` UNION ALL `+section("upcoming", `t.due > $2 AND t.due <= $3`)+` ORDER BY due, id`, a...)
-	if err != nil {
-		return err
-	}
-	d.Overdue, d.Today, d.Upcoming = pipeline.ByDay(tasks, func(t DayTask) time.Time { return t.Due }, today)
-	d.Overdue, d.More.Overdue = firstOf(d.Overdue, n)
-	d.Today, d.More.Today = firstOf(d.Today, n)
-	d.Upcoming, d.More.Upcoming = firstOf(d.Upcoming, n)
+	*tasks = make([]DayTask, 0, 3*(n+1))
+	reads := []read{{query: section("overdue", `t.due < $2`) + ` UNION ALL ` + section("today", `t.due = $2`) +
+		` UNION ALL ` + section("upcoming", `t.due > $2 AND t.due <= $3`) + ` ORDER BY due, id`, args: a, row: dayTaskRow(tasks)}}
 	if !u.HasRole(pipeline.CoordinatorRole) {
-		d.Fellows, err = s.fellowsOverdue(ctx, q, u)
+		if q, a := s.fellowsOverdue(u); q != "" {
+			reads = append(reads, read{query: q, args: a, row: dayTaskRow(&d.Fellows)})
+		}
 	}
-	return err
+	return reads
 }
 
-// newColleagues reads the new colleagues in u's scope into d.
-func (s *Storage) newColleagues(ctx context.Context, q queryer, u *access.Principal, d *Day) error {
+// newColleaguesRead reads the new colleagues in u's scope into d.
+func (s *Storage) newColleaguesRead(u *access.Principal, d *Day) read {
 	query, a := newColleaguesQuery(s.dialect, u, s.today())
-	rows, err := q.QueryContext(ctx, query, a...)
-	if err != nil {
-		return err
-	}
-	err = eachRow(rows, func() error {
+	return read{query: query, args: a, row: func(scan func(...any) error) error {
 		var c NewColleague
 		var start scanTime
-		if err := rows.Scan(&c.PersonID, &c.Name, &c.WorkplaceName, &start, &c.Contacted, &c.Outcome); err != nil {
+		if err := scan(&c.PersonID, &c.Name, &c.WorkplaceName, &start, &c.Contacted, &c.Outcome); err != nil {
 			return err
 		}
 		c.StartDate = start.UTC()
 		d.NewColleagues = append(d.NewColleagues, c)
 		return nil
-	})
-	return err
+	}}
 }
 
 // firstOf is the first n of ts, and whether there were more.
@@ -221,18 +218,24 @@ func (s *Storage) scanDayTasks(ctx context.Context, q queryer, size int, query s
 	if size > 0 {
 		out = make([]DayTask, 0, size)
 	}
-	err = eachRow(rows, func() error {
+	err = eachRow(rows, func() error { return dayTaskRow(&out)(rows.Scan) })
+	return out, err
+}
+
+// dayTaskRow reads a row of dayTaskSelect's columns into a task added
+// to out.
+func dayTaskRow(out *[]DayTask) func(scan func(...any) error) error {
+	return func(scan func(...any) error) error {
 		var t DayTask
 		var due, created, start, esc scanTime
-		if err := rows.Scan(&t.ID, &t.Kind, &t.Title, &t.PersonID, &t.PersonName, &t.WorkplaceID, &t.UnitPath, &t.OwnerID,
+		if err := scan(&t.ID, &t.Kind, &t.Title, &t.PersonID, &t.PersonName, &t.WorkplaceID, &t.UnitPath, &t.OwnerID,
 			&due, &t.Status, &created, &t.Mobile, &t.Email, &t.WorkplaceName, &start, &esc); err != nil {
 			return err
 		}
 		t.Due, t.CreatedAt, t.StartDate, t.Escalated = due.UTC(), created.Time, start.UTC(), esc.Valid
-		out = append(out, t)
+		*out = append(*out, t)
 		return nil
-	})
-	return out, err
+	}
 }
 
 // DayTask returns one task in the user's scope as "Min dag" shows it,

@@ -199,13 +199,14 @@ func (s *Storage) taskHolders(ctx context.Context, q queryer, u *access.Principa
 	return scanColleagues(rows, err)
 }
 
-// fellowsOverdue lists the overdue open tasks of others in a steward's
-// scope, for them to take over: at most 20, the oldest first.
-func (s *Storage) fellowsOverdue(ctx context.Context, q queryer, u *access.Principal) ([]DayTask, error) {
+// fellowsOverdue is the query of the overdue open tasks of others in a
+// steward's scope, for them to take over: at most 20, the oldest first.
+// It is empty for those who are no steward.
+func (s *Storage) fellowsOverdue(u *access.Principal) (string, access.Args) {
 	if u.PersonID == 0 || !(u.HasRole(model.RoleShopSteward) || u.HasRole(model.RoleChiefShopSteward) || u.HasRole(model.RoleClubLeader)) {
-		return nil, nil
+		return "", nil
 	}
 	a := access.Args{u.PersonID, date(s.today())}
-	return s.dayTasksWith(ctx, q, `t.status = 'open' AND t.due < $2 AND (t.owner_person_id IS NULL OR t.owner_person_id <> $1) AND `+
-		taskScope(u, access.TaskWrite, &a)+` ORDER BY t.due, t.id LIMIT 20`, a...)
+	return dayTaskSelect[s.dialect] + `tasks` + dayTaskJoins + `t.status = 'open' AND t.due < $2 AND (t.owner_person_id IS NULL OR t.owner_person_id <> $1) AND ` +
+		taskScope(u, access.TaskWrite, &a) + ` ORDER BY t.due, t.id LIMIT 20`, a
 }

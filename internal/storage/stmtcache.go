@@ -72,8 +72,10 @@ const maxReadStmts = 256
 type reads struct {
 	db      *sql.DB
 	prepare bool
-	stmts   sync.Map // query text → *sql.Stmt
-	n       atomic.Int32
+	// pgx: the pool is PostgreSQL's, whose batches go as one (batch).
+	pgx   bool
+	stmts sync.Map // query text → *sql.Stmt
+	n     atomic.Int32
 }
 
 // stmt is q prepared on the pool, or nil: not preparing, the cache full,

@@ -181,7 +181,7 @@ func open(dsn string) (*Storage, error) {
 		db.SetMaxOpenConns(n)
 		db.SetMaxIdleConns(n)
 		s.w, s.r, s.st = db, db, db
-		s.rd = &reads{db: db}
+		s.rd = &reads{db: db, pgx: true}
 		// s.once: a few sessions, read-only, that plan each
 		// statement once for any values.
 		once, err := sql.Open("pgx", withServerSettings(withParams(dsn, map[string]string{
@@ -192,7 +192,7 @@ func open(dsn string) (*Storage, error) {
 		}
 		once.SetMaxOpenConns(max(n/2, 2))
 		once.SetMaxIdleConns(max(n/2, 2))
-		s.once = &reads{db: once}
+		s.once = &reads{db: once, pgx: true}
 	default:
 		return nil, model.ErrorKey(model.EINVALID, "cli.db.invalid", "dsn", strconv.Quote(dsn))
 	}
