@@ -141,7 +141,6 @@ func (s *Storage) myTaskReads(u *access.Principal, n int, tasks *[]DayTask, d *D
 		return `SELECT * FROM (` + dayTaskSelect[s.dialect] + `tasks` + dayTaskJoins + `t.owner_person_id = $1 AND t.status = 'open' AND ` + due +
 			` AND ` + scope + ` ORDER BY t.due, t.id LIMIT ` + limit + `) ` + name
 	}
-	*tasks = make([]DayTask, 0, 3*(n+1))
 	reads := []read{{query: section("overdue", `t.due < $2`) + ` UNION ALL ` + section("today", `t.due = $2`) +
 		` UNION ALL ` + section("upcoming", `t.due > $2 AND t.due <= $3`) + ` ORDER BY due, id`, args: a, row: dayTaskRow(tasks)}}
 	if !u.HasRole(pipeline.CoordinatorRole) {

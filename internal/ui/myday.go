@@ -14,10 +14,9 @@ import (
 
 type dayData struct {
 	Day *storage.Day
-	// Cards are the task cards of the page's sections, NewColleagues
+	// Sections are the page's sections of task cards, NewColleagues
 	// the items of its list of them: views that dayCardsFor releases.
-	Cards         dayCards
-	NewColleagues template.HTML
+	Sections, NewColleagues template.HTML
 	// Notice is the page's privacy notice, which its welcome and ask
 	// cards open.
 	Notice string
@@ -39,10 +38,10 @@ func (h *Handler) showMyDayPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang := h.lang(r)
-	cards, colleagues, release := h.dayCardsFor(lang, d)
+	sections, colleagues, release := h.dayCardsFor(lang, d)
 	defer release()
 	h.render(w, r, http.StatusOK, "myday", page{Title: locale.T(lang, "day.title"),
-		Data: dayData{Day: d, Cards: cards, Notice: notice, NewColleagues: colleagues}})
+		Data: dayData{Day: d, Sections: sections, Notice: notice, NewColleagues: colleagues}})
 }
 
 // showTask is one task's card with its lists: whom a recruit may be
