@@ -133,71 +133,64 @@ func (s *Storage) RebuildAggregates(ctx context.Context, u *access.Principal) (i
 	if done, err := s.ranToday(ctx, "aggregates"); err != nil || done {
 		return 0, err
 	}
-	changed := 0
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		changed = 0
+	return s.rebuildAggregates(ctx)
+}
+
+// aggregates are the tables RebuildAggregates counts afresh, the persons'
+// counted into the TEMP table fresh_person_counts first (two of them
+// read it).
+func aggregates(d Dialect) []counted {
+	return []counted{
+		{table: "person_counts", keys: []string{"unit_path", "workplace_id"}, values: []string{"members", "other_union", "non_members"},
+			fresh: "fresh_person_counts"},
+		{table: "subtree_counts", keys: []string{"path"}, values: []string{"members", "workplaces", "stewardless"}, extra: []string{"depth"},
+			fresh: subtreeCounts[d]("fresh_person_counts")},
+		{table: "credit_counts", keys: []string{"recruiter_id", "year"}, values: []string{"credits"},
+			fresh: `SELECT recruiter_id, ` + creditYear[d] + ` AS year, count(*) AS credits FROM credits GROUP BY 1, 2`},
+		{table: "employment_counts", keys: []string{"workplace_id"}, values: []string{"members"}, fresh: countEmployments},
+	}
+}
+
+// rebuildAggregates is RebuildAggregates' work, whenever it last ran: it
+// counts on a snapshot and writes the differing rows (see recount.go), so
+// a day without drift writes nothing.
+func (s *Storage) rebuildAggregates(ctx context.Context) (int, error) {
+	tables := aggregates(s.dialect)
+	diffs := make([][]countDiff, len(tables))
+	err := s.snapshot(ctx, func(tx *sql.Tx) error {
 		for _, q := range []string{
-			// A run that failed on this connection may have left them.
-			`DROP TABLE IF EXISTS fresh_person_counts`,
-			`DROP TABLE IF EXISTS fresh_credit_counts`,
-			`DROP TABLE IF EXISTS fresh_employment_counts`,
-			`DROP TABLE IF EXISTS fresh_subtree_counts`,
+			// A run that failed on this connection may have left it.
+			`DROP TABLE IF EXISTS ` + tempSchema[s.dialect] + `.fresh_person_counts`,
 			`CREATE TEMP TABLE fresh_person_counts AS ` + countPersons,
-			`CREATE TEMP TABLE fresh_subtree_counts AS ` + subtreeCounts[s.dialect]("fresh_person_counts"),
-			`CREATE TEMP TABLE fresh_credit_counts AS SELECT recruiter_id, ` + creditYear[s.dialect] + ` AS year, count(*) AS credits
-				FROM credits GROUP BY 1, 2`,
-			`CREATE TEMP TABLE fresh_employment_counts AS ` + countEmployments,
 		} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return err
 			}
 		}
-		// Only differing rows are rewritten, so a day without drift
-		// writes nothing.
-		for _, q := range []string{
-			`SELECT count(*) FROM (SELECT unit_path, workplace_id, members, other_union, non_members FROM fresh_person_counts
-				EXCEPT SELECT unit_path, workplace_id, members, other_union, non_members FROM person_counts WHERE members <> 0 OR other_union <> 0 OR non_members <> 0) d`,
-			`SELECT count(*) FROM (SELECT recruiter_id, year, credits FROM fresh_credit_counts
-				EXCEPT SELECT recruiter_id, year, credits FROM credit_counts WHERE credits <> 0) d`,
-			`SELECT count(*) FROM (SELECT unit_path, workplace_id FROM person_counts WHERE members <> 0 OR other_union <> 0 OR non_members <> 0
-				EXCEPT SELECT unit_path, workplace_id FROM fresh_person_counts) d`,
-			`SELECT count(*) FROM (SELECT recruiter_id, year FROM credit_counts WHERE credits <> 0
-				EXCEPT SELECT recruiter_id, year FROM fresh_credit_counts) d`,
-			`SELECT count(*) FROM (SELECT workplace_id, members FROM fresh_employment_counts
-				EXCEPT SELECT workplace_id, members FROM employment_counts WHERE members <> 0) d`,
-			`SELECT count(*) FROM (SELECT workplace_id FROM employment_counts WHERE members <> 0
-				EXCEPT SELECT workplace_id FROM fresh_employment_counts) d`,
-			`SELECT count(*) FROM (SELECT path, depth, members, workplaces, stewardless FROM fresh_subtree_counts
-				EXCEPT SELECT path, depth, members, workplaces, stewardless FROM subtree_counts WHERE members <> 0 OR workplaces <> 0 OR stewardless <> 0) d`,
-			`SELECT count(*) FROM (SELECT path FROM subtree_counts WHERE members <> 0 OR workplaces <> 0 OR stewardless <> 0
-				EXCEPT SELECT path FROM fresh_subtree_counts) d`,
-		} {
-			var n int
-			if err := tx.QueryRowContext(ctx, q).Scan(&n); err != nil {
+		for i, t := range tables {
+			var err error
+			if diffs[i], err = t.diff(ctx, tx); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, `DROP TABLE fresh_person_counts`)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	if s.beforeApply != nil {
+		s.beforeApply()
+	}
+	changed := 0
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		changed = 0
+		for i, t := range tables {
+			n, err := t.apply(ctx, tx, diffs[i])
+			if err != nil {
 				return err
 			}
 			changed += n
-		}
-		if changed > 0 {
-			for _, q := range []string{
-				`DELETE FROM person_counts`,
-				`INSERT INTO person_counts (unit_path, workplace_id, members, other_union, non_members) SELECT unit_path, workplace_id, members, other_union, non_members FROM fresh_person_counts`,
-				`DELETE FROM credit_counts`,
-				`INSERT INTO credit_counts (recruiter_id, year, credits) SELECT recruiter_id, year, credits FROM fresh_credit_counts`,
-				`DELETE FROM employment_counts`,
-				`INSERT INTO employment_counts (workplace_id, members) SELECT workplace_id, members FROM fresh_employment_counts`,
-				`DELETE FROM subtree_counts`,
-				`INSERT INTO subtree_counts (path, depth, members, workplaces, stewardless) SELECT path, depth, members, workplaces, stewardless FROM fresh_subtree_counts`,
-			} {
-				if _, err := tx.ExecContext(ctx, q); err != nil {
-					return err
-				}
-			}
-		}
-		for _, t := range []string{"fresh_person_counts", "fresh_credit_counts", "fresh_employment_counts", "fresh_subtree_counts"} {
-			if _, err := tx.ExecContext(ctx, `DROP TABLE `+t); err != nil {
-				return err
-			}
 		}
 		return nil
 	})
@@ -306,6 +299,12 @@ func (s *Storage) RebuildDailyCounts(ctx context.Context, u *access.Principal) (
 	if ok, err := s.dailyCountsCurrent(ctx); err != nil || ok {
 		return 0, err
 	}
+	return s.rebuildDailyCounts(ctx)
+}
+
+// rebuildDailyCounts is RebuildDailyCounts' work, whether or not it ran
+// today.
+func (s *Storage) rebuildDailyCounts(ctx context.Context) (int, error) {
 	d := s.dialect
 	when := func(cond string) string { return `CASE WHEN ` + cond + ` THEN 1 ELSE 0 END` }
 	units := 0
