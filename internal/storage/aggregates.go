@@ -122,9 +122,10 @@ func (s *Storage) memberSum(ctx context.Context, scope access.Scope) (int, error
 }
 
 // RebuildAggregates counts the aggregates afresh from persons and credits,
-// in one transaction: the daily job's repair for anything that changed
-// without the triggers (a table rebuilt by a migration, a restored
-// backup). It returns how many counts it corrected.
+// on a snapshot, and writes those that differ (rebuildAggregates): the
+// daily job's repair for anything that changed without the triggers (a
+// table rebuilt by a migration, a restored backup). It returns how many
+// counts it corrected.
 func (s *Storage) RebuildAggregates(ctx context.Context, u *access.Principal) (int, error) {
 	if err := needPrincipal(u); err != nil {
 		return 0, err
@@ -310,9 +311,9 @@ var dayTurned = `SELECT DISTINCT unit_id FROM roles WHERE role IN ` + stewardRol
 	AND ((start_date > $1 AND start_date <= $2) OR (end_date > $1 AND end_date <= $2))`
 
 // RebuildDailyCounts counts the steward counts for today and the
-// recruitment figures afresh, once a day: the worker's job for what
-// changes by date, and the repair for any drift. It returns how many
-// units it counted (0 when already current).
+// recruitment figures afresh, once a day (rebuildDailyCounts): the
+// worker's job for what changes by date, and the repair for any drift.
+// It returns how many units it counted (0 when already current).
 func (s *Storage) RebuildDailyCounts(ctx context.Context, u *access.Principal) (int, error) {
 	if err := needPrincipal(u); err != nil {
 		return 0, err
