@@ -131,18 +131,11 @@ func (c counted) apply(ctx context.Context, tx *sql.Tx, diffs []countDiff) (int,
 		}
 		return out
 	}
-	eq := func(alias string, cols, vals []string) string {
-		var out []string
-		for i, col := range cols {
-			out = append(out, alias+col+" = "+vals[i])
-		}
-		return strings.Join(out, " AND ")
-	}
 	nk, nv := len(c.keys), len(c.values)
-	keyIs := eq("", c.keys, params(1, c.keys))
-	seenIs := eq(c.table+".", c.values, params(nk+1, c.values))
+	keyIs := strings.Join(equal("", c.keys, params(1, c.keys)), " AND ")
+	seenIs := strings.Join(equal(c.table+".", c.values, params(nk+1, c.values)), " AND ")
 	stmts := map[string]string{
-		"update": `UPDATE ` + c.table + ` SET ` + strings.Join(eqList(c.values, params(nk+nv+1, c.values)), ", ") +
+		"update": `UPDATE ` + c.table + ` SET ` + strings.Join(equal("", c.values, params(nk+nv+1, c.values)), ", ") +
 			` WHERE ` + keyIs + ` AND ` + seenIs,
 		"delete": `DELETE FROM ` + c.table + ` WHERE ` + keyIs + ` AND ` + seenIs,
 	}
@@ -205,11 +198,11 @@ func (c counted) apply(ctx context.Context, tx *sql.Tx, diffs []countDiff) (int,
 	return n, nil
 }
 
-// eqList is "col = val" for each pair.
-func eqList(cols, vals []string) []string {
+// equal is "alias.col = val" for each pair.
+func equal(alias string, cols, vals []string) []string {
 	out := make([]string, len(cols))
 	for i, col := range cols {
-		out[i] = col + " = " + vals[i]
+		out[i] = alias + col + " = " + vals[i]
 	}
 	return out
 }
