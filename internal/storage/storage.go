@@ -78,6 +78,9 @@ type Storage struct {
 	key *pseudonym.Key
 	// beforeMerge, in tests, runs between an import's matching and its merge.
 	beforeMerge func()
+	// whileCounting, in tests, runs in a daily job's snapshot once it has
+	// counted, before it writes what differs (recount.go).
+	whileCounting func()
 }
 
 // Open connects to the database named by dsn ("sqlite:PATH" or a
