@@ -667,6 +667,27 @@ func (s *Storage) shiftPeriods(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
+// unionMedians counts afresh the median wait of each workplace whose
+// histogram rows (recruitment_union_waits) were written: the median's
+// trigger follows an inserted or updated row, but not a deleted one.
+func unionMedians(ctx context.Context, tx *sql.Tx, written []countDiff) error {
+	done := map[[2]any]bool{}
+	for _, d := range written {
+		k := [2]any{d.key[0], d.key[1]} // days, workplace_id
+		if done[k] {
+			continue
+		}
+		done[k] = true
+		if _, err := tx.ExecContext(ctx, `UPDATE recruitment_union_counts SET (lo, hi) = (SELECT MIN(CASE WHEN cum > (tot - 1) / 2 THEN minutes END),
+			MIN(CASE WHEN cum > tot / 2 THEN minutes END) FROM (SELECT minutes, CAST(SUM(entries) OVER (ORDER BY minutes) AS BIGINT) AS cum,
+			CAST(SUM(entries) OVER () AS BIGINT) AS tot FROM recruitment_union_waits WHERE days = $1 AND workplace_id = $2 AND entries > 0) r)
+			WHERE days = $1 AND workplace_id = $2 AND workplace_id <> 0`, k[0], k[1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // periodCounted are the recruitment figures per period, counted afresh
 // from the hourly figures into TEMP tables named fresh_… (freshPeriods).
 // The union's row (workplace 0) is counted from its workplaces' rows once
@@ -749,9 +770,22 @@ func (s *Storage) mendPeriods(ctx context.Context) (int, error) {
 		return 0, nil
 	}
 	return n, s.inTx(ctx, func(tx *sql.Tx) error {
+		if s.dialect == Postgres {
+			// The union's rows first, as a user's write takes them (its
+			// trigger adds to the union's row before the workplace's):
+			// taken the other way, the two could deadlock.
+			if _, err := tx.ExecContext(ctx, `SELECT 1 FROM recruitment_union_counts WHERE workplace_id = 0 FOR UPDATE`); err != nil {
+				return err
+			}
+		}
 		for i, t := range periodCounted {
 			if _, err := t.apply(ctx, tx, diffs[i]); err != nil {
 				return err
+			}
+			if t.table == "recruitment_union_waits" {
+				if err := unionMedians(ctx, tx, diffs[i]); err != nil {
+					return err
+				}
 			}
 		}
 		if len(diffs[len(diffs)-1]) == 0 && len(totals) == 0 {

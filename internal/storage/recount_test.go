@@ -180,3 +180,30 @@ func TestDailyCountsLeaveConcurrentChanges(t *testing.T) {
 		}
 	})
 }
+
+// TestDailyCountsMendMedians: a stray row of a workplace's histogram of
+// waits, which the daily count deletes, takes the median it moved with it
+// (no trigger follows a deleted row).
+func TestDailyCountsMendMedians(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		e := newRecruitmentEnv(t, s)
+		f := e.f
+		e.add(f.wA, f.clubA.Path, 3, 1, waited{24, false})
+		e.add(f.wA, f.clubA.Path, 0, 0, waited{12, false})
+		e.rebuild()
+		scalar := writerScalar(t, s)
+		median := func() [2]int64 {
+			return [2]int64{scalar(`SELECT COALESCE(lo, -1) FROM recruitment_union_counts WHERE days = 30 AND workplace_id = $1`, f.wA.ID),
+				scalar(`SELECT COALESCE(hi, -1) FROM recruitment_union_counts WHERE days = 30 AND workplace_id = $1`, f.wA.ID)}
+		}
+		before := median()
+		e.exec(`INSERT INTO recruitment_union_waits (days, workplace_id, minutes, entries) VALUES (30, $1, 999999, 50)`, f.wA.ID)
+		if median() == before {
+			t.Fatal("the stray wait did not move the median")
+		}
+		e.rebuild()
+		if got := median(); got != before {
+			t.Fatalf("median after the count %v, want %v as before the stray wait", got, before)
+		}
+	})
+}
