@@ -92,10 +92,10 @@ func (s *Storage) MyDay(ctx context.Context, u *access.Principal) (*Day, error) 
 // MyDayUpTo is MyDay with the first n tasks of each section.
 func (s *Storage) MyDayUpTo(ctx context.Context, u *access.Principal, n int) (*Day, error) {
 	// The steward's own reads, by their owner's or their scope's index,
-	// planned once (s.once); a coordinator's escalated tasks and a
-	// union-wide reader's new colleagues, whose plans turn on their values
-	// (an admin's Min dag took 390 ms by a plan made once for any), as any
-	// other page's.
+	// planned once (s.once) and sent together (batch); a coordinator's
+	// escalated tasks and a union-wide reader's new colleagues, whose
+	// plans turn on their values (an admin's Min dag took 390 ms by a plan
+	// made once for any), as any other page's.
 	var d Day
 	var tasks []DayTask
 	own := s.myTaskReads(u, n, &tasks, &d)
@@ -127,8 +127,8 @@ func (s *Storage) MyDayUpTo(ctx context.Context, u *access.Principal, n int) (*D
 }
 
 // myTaskReads read the user's own open tasks due by the horizon into
-// tasks, the first n+1 of each section, and (for the others than
-// coordinators) their fellows' overdue ones into d.
+// tasks, the first n+1 of each section, and, for a steward who is no
+// coordinator, their fellows' overdue ones into d.
 func (s *Storage) myTaskReads(u *access.Principal, n int, tasks *[]DayTask, d *Day) []read {
 	today := s.today()
 	a := access.Args{u.PersonID, date(today), date(pipeline.DayHorizon(today))}
