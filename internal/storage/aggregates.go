@@ -432,21 +432,12 @@ func (s *Storage) turnDay(ctx context.Context, tx *sql.Tx, today any, differed [
 	for _, d := range differed {
 		recount[d.key[0]] = true
 	}
-	rows, err := tx.QueryContext(ctx, dayTurned, from, to)
+	turned, err := queryIDs(ctx, tx, dayTurned, from, to)
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
+	for _, id := range turned {
 		recount[id] = true
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
 	}
 	for id := range recount {
 		for _, q := range recountUnit {
@@ -561,16 +552,12 @@ func (s *Storage) shiftPeriods(ctx context.Context, tx *sql.Tx) error {
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
+	if err := eachRow(rows, func() error {
 		var days, since int64
-		if err := rows.Scan(&days, &since); err != nil {
-			rows.Close()
-			return err
-		}
+		err := rows.Scan(&days, &since)
 		was[days] = since
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return err
+	}); err != nil {
 		return err
 	}
 	type move struct{ days, since, from, to int64 }
@@ -678,9 +665,8 @@ func unionMedians(ctx context.Context, tx *sql.Tx, written []countDiff) error {
 			continue
 		}
 		done[k] = true
-		if _, err := tx.ExecContext(ctx, `UPDATE recruitment_union_counts SET (lo, hi) = (SELECT MIN(CASE WHEN cum > (tot - 1) / 2 THEN minutes END),
-			MIN(CASE WHEN cum > tot / 2 THEN minutes END) FROM (SELECT minutes, CAST(SUM(entries) OVER (ORDER BY minutes) AS BIGINT) AS cum,
-			CAST(SUM(entries) OVER () AS BIGINT) AS tot FROM recruitment_union_waits WHERE days = $1 AND workplace_id = $2 AND entries > 0) r)
+		if _, err := tx.ExecContext(ctx, `UPDATE recruitment_union_counts SET (lo, hi) = (SELECT lo, hi FROM (`+medianOf("workplace_id",
+			`SELECT workplace_id, minutes, entries AS n FROM recruitment_union_waits WHERE days = $1 AND workplace_id = $2 AND entries > 0`)+`) m)
 			WHERE days = $1 AND workplace_id = $2 AND workplace_id <> 0`, k[0], k[1]); err != nil {
 			return err
 		}
