@@ -260,9 +260,26 @@ func (s *Storage) dailyCountsCurrent(ctx context.Context) (bool, error) {
 	if err := s.r.QueryRowContext(ctx, `SELECT day FROM steward_counts_day`).Scan(&day); err != nil {
 		return false, err
 	}
-	y, m, d := s.today().Date()
-	dy, dm, dd := day.Date()
-	return y == dy && m == dm && d == dd, nil
+	return sameDay(day, s.today()), nil
+}
+
+// dailyJobDone reports whether the daily job both counted and mended
+// (mendPeriods) today: a mend that failed after the count committed is
+// tried again on the next run.
+func (s *Storage) dailyJobDone(ctx context.Context) (bool, error) {
+	var day time.Time
+	var mended sql.NullTime
+	if err := s.r.QueryRowContext(ctx, `SELECT day, mended FROM steward_counts_day`).Scan(&day, &mended); err != nil {
+		return false, err
+	}
+	return sameDay(day, s.today()) && mended.Valid && sameDay(mended.Time, s.today()), nil
+}
+
+// sameDay reports whether a and b fall on the same calendar day.
+func sameDay(a, b time.Time) bool {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Date()
+	return ay == by && am == bm && ad == bd
 }
 
 // countStewards counts steward_counts afresh, as its triggers (00024,
@@ -318,7 +335,7 @@ func (s *Storage) RebuildDailyCounts(ctx context.Context, u *access.Principal) (
 	if err := needPrincipal(u); err != nil {
 		return 0, err
 	}
-	if ok, err := s.dailyCountsCurrent(ctx); err != nil || ok {
+	if ok, err := s.dailyJobDone(ctx); err != nil || ok {
 		return 0, err
 	}
 	return s.rebuildDailyCounts(ctx)
@@ -357,13 +374,16 @@ func dailyCounted(d Dialect) []counted {
 }
 
 // rebuildDailyCounts is RebuildDailyCounts' work, whether or not it ran
-// today: countDay, then mendPeriods.
+// today: countDay, then mendPeriods, and then it marks the day mended.
 func (s *Storage) rebuildDailyCounts(ctx context.Context) (int, error) {
 	n, err := s.countDay(ctx)
 	if err != nil {
 		return 0, err
 	}
-	_, err = s.mendPeriods(ctx)
+	if _, err = s.mendPeriods(ctx); err != nil {
+		return n, err
+	}
+	_, err = s.w.ExecContext(ctx, `UPDATE steward_counts_day SET mended = $1`, date(s.today()))
 	return n, err
 }
 

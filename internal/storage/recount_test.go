@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/model"
 )
 
@@ -204,6 +205,39 @@ func TestDailyCountsMendMedians(t *testing.T) {
 		e.rebuild()
 		if got := median(); got != before {
 			t.Fatalf("median after the count %v, want %v as before the stray wait", got, before)
+		}
+	})
+}
+
+// TestDailyCountsRetryFailedMend: the periods' mend runs after the day's
+// count has committed; when it failed (the day counted, not mended), the
+// next run the same day mends, while a run after a whole job does nothing.
+func TestDailyCountsRetryFailedMend(t *testing.T) {
+	engines(t, func(t *testing.T, s *Storage) {
+		e := newRecruitmentEnv(t, s)
+		f := e.f
+		e.add(f.wA, f.clubA.Path, 3, 1, waited{24, false})
+		e.rebuild()
+		scalar := writerScalar(t, s)
+		newHires := func() int64 {
+			return scalar(`SELECT new_hires FROM recruitment_period_counts WHERE days = 30 AND workplace_id = $1`, f.wA.ID)
+		}
+		want := newHires()
+		e.exec(`UPDATE recruitment_period_counts SET new_hires = new_hires + 7 WHERE days = 30 AND workplace_id = $1`, f.wA.ID)
+		job := func() {
+			t.Helper()
+			if _, err := s.RebuildDailyCounts(context.Background(), access.System("test")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		job()
+		if newHires() != want+7 {
+			t.Fatal("a second run the same day mended: it should have found the day done")
+		}
+		e.exec(`UPDATE steward_counts_day SET mended = $1`, date(e.today.AddDate(0, 0, -1)))
+		job()
+		if got := newHires(); got != want {
+			t.Fatalf("after a failed mend the next run left new hires at %d, want %d", got, want)
 		}
 	})
 }
