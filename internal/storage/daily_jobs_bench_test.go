@@ -2,10 +2,12 @@ package storage
 
 import (
 	"context"
+	"runtime/debug"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/verve-union/verve/internal/procstat"
 	"github.com/verve-union/verve/internal/storage/storagetest"
 )
 
@@ -14,7 +16,8 @@ import (
 // they ran today) on the seeded database VERVE_BENCH_DB names, while a
 // probe queues for the writer every 2 ms as a page's write would. It
 // reports the probe's longest wait (about the job's longest hold of the
-// writer) and the job's wall time. Bench a copy: the jobs write.
+// writer), the job's wall time and the process's peak RSS over the job,
+// under the server's limit on the Go heap. Bench a copy: the jobs write.
 //
 //	VERVE_BENCH_DB=/tmp/copy.db go test ./internal/storage -run XX -bench DailyJobsWriterHold -benchtime 3x
 func BenchmarkDailyJobsWriterHold(b *testing.B) {
@@ -24,6 +27,9 @@ func BenchmarkDailyJobsWriterHold(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { s.Close() })
+	// The Go heap as verve serve keeps it (server.Run).
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(80 << 20))
+	defer debug.SetGCPercent(debug.SetGCPercent(200))
 	for _, job := range []struct {
 		name string
 		run  func(context.Context) (int, error)
@@ -53,6 +59,9 @@ func BenchmarkDailyJobsWriterHold(b *testing.B) {
 					}
 				}
 			}()
+			if err := procstat.ResetPeakRSS("self"); err != nil {
+				b.Fatal(err)
+			}
 			t0 := time.Now()
 			for range b.N {
 				if _, err := job.run(ctx); err != nil {
@@ -64,6 +73,9 @@ func BenchmarkDailyJobsWriterHold(b *testing.B) {
 			<-probed
 			b.ReportMetric(float64(longest.Load())/float64(time.Millisecond), "max-writer-wait-ms")
 			b.ReportMetric(float64(wall)/float64(time.Millisecond)/float64(b.N), "wall-ms/op")
+			if mb, err := procstat.PeakRSSMB("self"); err == nil {
+				b.ReportMetric(mb, "peak-rss-MB")
+			}
 		})
 	}
 }

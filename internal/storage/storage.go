@@ -119,6 +119,10 @@ func OpenWith(ctx context.Context, dsn string, o Options) (*Storage, error) {
 	return s, nil
 }
 
+// stageCache is the page cache of a SQLite staging connection (s.st), in
+// KiB as PRAGMA cache_size takes a negative size.
+const stageCache = "-32768"
+
 func open(dsn string) (*Storage, error) {
 	s := &Storage{now: time.Now}
 	s.auth.s = s
@@ -163,7 +167,7 @@ func open(dsn string) (*Storage, error) {
 		// its prospects all over persons' indexes; a 32 MB page cache (the
 		// default is 2 MB) shortens the writer's hold (64 MB shortened it
 		// further but took a 1,000,000-row import past 200 MB).
-		st, err := sql.Open("sqlite", dsn+"&_txlock=immediate&_pragma=cache_size(-32768)")
+		st, err := sql.Open("sqlite", dsn+"&_txlock=immediate&_pragma=cache_size("+stageCache+")")
 		if err != nil {
 			w.Close()
 			r.Close()

@@ -9,11 +9,11 @@ import (
 	"net/url"
 	"os"
 	"slices"
-	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/verve-union/verve/internal/procstat"
 )
 
 // BenchmarkMyDayLoad is the Min dag under load, with its yardstick
@@ -180,8 +180,7 @@ func loadFor(d time.Duration, url string, clients []*http.Client) load {
 // this one) to its current RSS.
 func resetPeakRSS(b *testing.B, pid string) {
 	b.Helper()
-	// Writing 5 to clear_refs resets VmHWM to the current RSS.
-	if err := os.WriteFile("/proc/"+pid+"/clear_refs", []byte("5"), 0); err != nil {
+	if err := procstat.ResetPeakRSS(pid); err != nil {
 		b.Fatal(err)
 	}
 }
@@ -189,21 +188,11 @@ func resetPeakRSS(b *testing.B, pid string) {
 // peakRSSMB is the peak RSS (VmHWM) of process pid in MiB.
 func peakRSSMB(b *testing.B, pid string) float64 {
 	b.Helper()
-	status, err := os.ReadFile("/proc/" + pid + "/status")
+	mb, err := procstat.PeakRSSMB(pid)
 	if err != nil {
 		b.Fatal(err)
 	}
-	for line := range strings.Lines(string(status)) {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
-			if err != nil {
-				b.Fatal(err)
-			}
-			return kb / 1024
-		}
-	}
-	b.Fatalf("no VmHWM in /proc/%s/status", pid)
-	return 0
+	return mb
 }
 
 // BenchmarkSignInStorm is a sign-in storm: the 200 shop stewards of
