@@ -57,8 +57,9 @@ func TestSQLiteConnections(t *testing.T) {
 	}
 }
 
-// TestPostgresConnections: no PostgreSQL connection compiles JIT
-// (serverSettings), unless the address says so itself.
+// TestPostgresConnections: no PostgreSQL connection compiles JIT nor
+// starts parallel workers (serverSettings), unless the address says so
+// itself.
 func TestPostgresConnections(t *testing.T) {
 	dsn := storagetest.DSN(t, "postgres")
 	for _, c := range []struct {
@@ -83,6 +84,13 @@ func TestPostgresConnections(t *testing.T) {
 			}
 			if jit != c.jit {
 				t.Errorf("%s: jit %s, want %s", c.dsn, jit, c.jit)
+			}
+			var workers string
+			if err := conn.QueryRowContext(ctx, `SELECT current_setting('max_parallel_workers_per_gather')`).Scan(&workers); err != nil {
+				t.Fatal(err)
+			}
+			if workers != "0" {
+				t.Errorf("%s: %s parallel workers per gather, want 0", c.dsn, workers)
 			}
 		}
 		for _, conn := range conns {
