@@ -329,10 +329,14 @@ const defaultRecountAllFrom = 1000
 // holds (of org_units u), and deletes those of units gone where gone
 // holds (of steward_counts).
 func recountStewards(holds, gone string) []string {
+	// Only the differing rows reach the upsert: PostgreSQL locks every
+	// row an upsert meets, written or not, and all of them would then
+	// wait for the day's write transaction to end.
 	return []string{
-		`INSERT INTO steward_counts (unit_id, workplaces, stewards, covered) ` + countStewards(countedDay, holds) + `
-		ON CONFLICT (unit_id) DO UPDATE SET workplaces = excluded.workplaces, stewards = excluded.stewards, covered = excluded.covered
-		WHERE steward_counts.workplaces <> excluded.workplaces OR steward_counts.stewards <> excluded.stewards OR steward_counts.covered <> excluded.covered`,
+		`INSERT INTO steward_counts (unit_id, workplaces, stewards, covered) SELECT f.unit_id, f.workplaces, f.stewards, f.covered FROM (` +
+			countStewards(countedDay, holds) + `) f WHERE NOT EXISTS (SELECT 1 FROM steward_counts c WHERE c.unit_id = f.unit_id
+			AND c.workplaces = f.workplaces AND c.stewards = f.stewards AND c.covered = f.covered)
+		ON CONFLICT (unit_id) DO UPDATE SET workplaces = excluded.workplaces, stewards = excluded.stewards, covered = excluded.covered`,
 		`DELETE FROM steward_counts WHERE ` + gone + ` AND NOT EXISTS (SELECT 1 FROM org_units u WHERE u.id = steward_counts.unit_id)`,
 	}
 }

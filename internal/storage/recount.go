@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"strconv"
 	"strings"
 )
@@ -223,10 +224,16 @@ func (s *Storage) snapshot(ctx context.Context, fn func(tx *sql.Tx) error) error
 		// GROUP BY fill: at a million members the daily jobs took the
 		// server from 47 to 200 MB with it, and to 72 MB with SQLite's
 		// default, in the same time (BenchmarkDailyJobsWriterHold).
+		defer func() {
+			// A connection whose cache could not be given back is
+			// dropped, not staged on.
+			if _, err := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = `+stageCache); err != nil {
+				conn.Raw(func(any) error { return driver.ErrBadConn })
+			}
+		}()
 		if _, err := conn.ExecContext(ctx, `PRAGMA cache_size = -2000`); err != nil {
 			return err
 		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = `+stageCache)
 	}
 	tx, err := conn.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: s.dialect == SQLite})
 	if err != nil {

@@ -240,6 +240,33 @@ func TestDailyCountsRetryFailedMend(t *testing.T) {
 		if got := newHires(); got != want {
 			t.Fatalf("after a failed mend the next run left new hires at %d, want %d", got, want)
 		}
+
+		// A mend that fails (its snapshot's context ends) after the day's
+		// count committed leaves the day counted, not done.
+		e.exec(`UPDATE steward_counts_day SET day = $1, mended = NULL`, date(e.today.AddDate(0, 0, -1)))
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		snapshots := 0
+		s.whileCounting = func() {
+			if snapshots++; snapshots == 2 {
+				cancel()
+			}
+		}
+		if _, err := s.RebuildDailyCounts(ctx, access.System("test")); err == nil {
+			t.Fatal("the mend did not fail")
+		}
+		s.whileCounting = nil
+		counted, err := s.dailyCountsCurrent(context.Background())
+		if err != nil || !counted {
+			t.Fatalf("the day was not counted before the mend failed (%v)", err)
+		}
+		if done, err := s.dailyJobDone(context.Background()); err != nil || done {
+			t.Fatalf("a failed mend left the day done (%v)", err)
+		}
+		job()
+		if done, err := s.dailyJobDone(context.Background()); err != nil || !done {
+			t.Fatalf("the next run did not finish the day (%v)", err)
+		}
 	})
 }
 
@@ -263,9 +290,16 @@ func TestDailyCountsRecountAll(t *testing.T) {
 				if n := stale(t, s, stewards); n != 2 {
 					t.Fatalf("%d units' counts stale after the drift, want 2", n)
 				}
+				// A drift the snapshot cannot see: one pass over every
+				// unit mends it, one unit at a time leaves it for the
+				// next day.
+				onceWhileCounting(t, s, func(context.Context) {
+					e.exec(`UPDATE steward_counts SET workplaces = workplaces + 3 WHERE unit_id = $1`, e.f.clubB.ID)
+				})
 				e.rebuild()
-				if n := stale(t, s, stewards); n != 0 {
-					t.Fatalf("%d units' counts stale after the day's count", n)
+				want := map[int]int{0: 0, defaultRecountAllFrom: 1}[from]
+				if n := stale(t, s, stewards); n != want {
+					t.Fatalf("%d units' counts stale after the day's count, want %d", n, want)
 				}
 			})
 		})
