@@ -56,7 +56,7 @@ func (p *Person) Validate(today time.Time) error {
 			p.Fnr = f.String()
 			if p.BirthDate.IsZero() {
 				p.BirthDate = f.BirthDate()
-			} else if !sameDay(p.BirthDate, f.BirthDate()) {
+			} else if !SameDay(p.BirthDate, f.BirthDate()) {
 				v.Add("birth_date", "valid.birth_date.fnr")
 			}
 		}
@@ -91,7 +91,8 @@ func (p *Person) ChangedFields(old *Person) []string {
 	return out
 }
 
-func sameDay(a, b time.Time) bool {
+// SameDay reports whether a and b fall on the same calendar day.
+func SameDay(a, b time.Time) bool {
 	return a.Year() == b.Year() && a.Month() == b.Month() && a.Day() == b.Day()
 }
 

@@ -32,7 +32,7 @@ func TestPersonValidateNormalises(t *testing.T) {
 	if p.Mobile != "+4791234567" {
 		t.Errorf("mobile = %q, want the canonical +4791234567", p.Mobile)
 	}
-	if want := time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC); !sameDay(p.BirthDate, want) {
+	if want := time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC); !SameDay(p.BirthDate, want) {
 		t.Errorf("birth date from the fødselsnummer = %v", p.BirthDate)
 	}
 }

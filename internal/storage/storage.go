@@ -82,7 +82,7 @@ type Storage struct {
 	// counted, before it writes what differs (recount.go).
 	whileCounting func()
 	// recountAllFrom is how many units' steward counts the daily job
-	// recounts one by one; past it, all at once (recountAll).
+	// recounts one by one; past it, all at once (stewardRecount).
 	recountAllFrom int
 }
 
