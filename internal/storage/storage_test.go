@@ -55,6 +55,18 @@ func TestSQLiteConnections(t *testing.T) {
 	if _, err := s.r.Exec(`INSERT INTO settings (key, value) VALUES ('x', 'y')`); err == nil {
 		t.Error("a reader wrote")
 	}
+	// Readers keep a small page cache (readCache), the staging pool a
+	// large one (stageCache), the writer SQLite's default.
+	for _, c := range []struct {
+		name string
+		db   *sql.DB
+		want string
+	}{{"reader", s.r, readCache}, {"staging", s.st, stageCache}, {"writer", s.w, "-2000"}} {
+		var cache string
+		if err := c.db.QueryRow(`PRAGMA cache_size`).Scan(&cache); err != nil || cache != c.want {
+			t.Errorf("%s's cache_size %s (%v), want %s", c.name, cache, err, c.want)
+		}
+	}
 }
 
 // TestPostgresConnections: no PostgreSQL connection compiles JIT nor
