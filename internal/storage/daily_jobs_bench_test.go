@@ -7,13 +7,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/verve-union/verve/internal/access"
 	"github.com/verve-union/verve/internal/procstat"
 	"github.com/verve-union/verve/internal/storage/storagetest"
 )
 
 // BenchmarkDailyJobsWriterHold runs the daily jobs that count the
 // aggregates afresh (rebuildAggregates, rebuildDailyCounts, whether or not
-// they ran today) on the seeded database VERVE_BENCH_DB names, while a
+// they ran today), and the hourly credit job, on the seeded database VERVE_BENCH_DB names, while a
 // probe queues for the writer every 2 ms as a page's write would. It
 // reports the probe's longest wait (about the job's longest hold of the
 // writer), the job's wall time and the process's peak RSS over the job,
@@ -36,6 +37,7 @@ func BenchmarkDailyJobsWriterHold(b *testing.B) {
 	}{
 		{"aggregates", s.rebuildAggregates},
 		{"daily_counts", s.rebuildDailyCounts},
+		{"credits", func(ctx context.Context) (int, error) { return s.EarnCredits(ctx, access.System("bench")) }},
 	} {
 		b.Run(job.name, func(b *testing.B) {
 			var longest atomic.Int64
