@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -44,8 +45,14 @@ func BenchmarkMyDayLoad(b *testing.B) {
 	if v, err := time.ParseDuration(os.Getenv("VERVE_BENCH_DURATION")); err == nil && v > 0 {
 		d = v
 	}
+	// VERVE_BENCH_CONNS stewards instead of the 200: what the
+	// same machine serves at a lower concurrency.
+	conns := benchStewards
+	if n, err := strconv.Atoi(os.Getenv("VERVE_BENCH_CONNS")); err == nil && n > 0 {
+		conns = n
+	}
 	s := benchOrScaleStore(b)
-	users := benchStewardUsers(b, s, benchStewards)
+	users := benchStewardUsers(b, s, conns)
 	base := os.Getenv("VERVE_BENCH_URL")
 	if base == "" {
 		srv := httptest.NewServer(testHandler(b, s))
