@@ -339,6 +339,15 @@ func (s *Storage) RebuildDailyCounts(ctx context.Context, u *access.Principal) (
 	if ok, err := s.dailyJobDone(ctx); err != nil || ok {
 		return 0, err
 	}
+	// Counted today, but the mend failed: mend only, rather than count
+	// the day again on every run until the mend succeeds.
+	counted, err := s.dailyCountsCurrent(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if counted {
+		return 0, s.mendDay(ctx)
+	}
 	return s.rebuildDailyCounts(ctx)
 }
 
@@ -381,11 +390,17 @@ func (s *Storage) rebuildDailyCounts(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if _, err = s.mendPeriods(ctx); err != nil {
-		return n, err
+	return n, s.mendDay(ctx)
+}
+
+// mendDay mends the recruitment periods (mendPeriods) and marks the day
+// mended, which with its count makes the daily job done (dailyJobDone).
+func (s *Storage) mendDay(ctx context.Context) error {
+	if _, err := s.mendPeriods(ctx); err != nil {
+		return err
 	}
-	_, err = s.w.ExecContext(ctx, `UPDATE steward_counts_day SET mended = $1`, date(s.today()))
-	return n, err
+	_, err := s.w.ExecContext(ctx, `UPDATE steward_counts_day SET mended = $1`, date(s.today()))
+	return err
 }
 
 // countDay counts on a snapshot (recount.go) the records' figures and the

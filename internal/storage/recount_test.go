@@ -236,9 +236,16 @@ func TestDailyCountsRetryFailedMend(t *testing.T) {
 			t.Fatal("a second run the same day mended: it should have found the day done")
 		}
 		e.exec(`UPDATE steward_counts_day SET mended = $1`, date(e.today.AddDate(0, 0, -1)))
+		snapshots := 0
+		s.whileCounting = func() { snapshots++ }
 		job()
 		if got := newHires(); got != want {
 			t.Fatalf("after a failed mend the next run left new hires at %d, want %d", got, want)
+		}
+		// The day was counted: the run mends (one snapshot), it does
+		// not count the day again (two).
+		if snapshots != 1 {
+			t.Errorf("a run after a failed mend took %d snapshots, want the mend's 1", snapshots)
 		}
 
 		// A mend that fails (its snapshot's context ends) after the day's
@@ -246,7 +253,7 @@ func TestDailyCountsRetryFailedMend(t *testing.T) {
 		e.exec(`UPDATE steward_counts_day SET day = $1, mended = NULL`, date(e.today.AddDate(0, 0, -1)))
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		snapshots := 0
+		snapshots = 0
 		s.whileCounting = func() {
 			if snapshots++; snapshots == 2 {
 				cancel()
