@@ -147,8 +147,8 @@ type duesWindow struct {
 }
 
 // paidInWindows counts each membership's paid months within its window,
-// set-wise: a query per 500 memberships, those of close windows together
-// so that each query reads few months beyond them.
+// set-wise: a query per 500 memberships (inIDs), those of close windows
+// together so that each query reads few months beyond them.
 func (s *Storage) paidInWindows(ctx context.Context, ws []duesWindow) (map[int64]int, error) {
 	slices.SortFunc(ws, func(a, b duesWindow) int { return a.from.Compare(b.from) })
 	out := map[int64]int{}
@@ -161,13 +161,12 @@ func (s *Storage) paidInWindows(ctx context.Context, ws []duesWindow) (map[int64
 				hi = w.to
 			}
 		}
-		a := access.Args{lo, hi}
-		ids := make([]string, len(chunk))
+		ids := make([]int64, len(chunk))
 		for i, w := range chunk {
-			ids[i] = a.Add(w.membership)
+			ids[i] = w.membership
 		}
 		rows, err := s.r.QueryContext(ctx, `SELECT membership_id, month FROM dues_payments WHERE month >= $1 AND month < $2
-			AND membership_id IN (`+strings.Join(ids, ", ")+`)`, a...)
+			AND `+inIDs[s.dialect]("membership_id", "$3"), lo, hi, idsArg(s.dialect, ids))
 		if err != nil {
 			return nil, err
 		}

@@ -4,6 +4,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"strconv"
 	"strings"
 	"testing/fstest"
 )
@@ -60,6 +61,31 @@ var tempSchema = map[Dialect]string{SQLite: "temp", Postgres: "pg_temp"}
 var unindexed = map[Dialect]func(col string) string{
 	SQLite:   func(col string) string { return "+" + col },
 	Postgres: func(col string) string { return col },
+}
+
+// inIDs is "col is one of the ids in arg", arg a parameter that idsArg
+// makes: one parameter rather than one per id. SQLite finds a numbered
+// parameter by its name in a list, so binding 500 took a fifth of the
+// credit job's time.
+var inIDs = map[Dialect]func(col, arg string) string{
+	SQLite:   func(col, arg string) string { return col + ` IN (SELECT value FROM json_each(` + arg + `))` },
+	Postgres: func(col, arg string) string { return col + ` = ANY(` + arg + `)` },
+}
+
+// idsArg is ids as inIDs takes them: a JSON array on SQLite, an array on
+// PostgreSQL.
+func idsArg(d Dialect, ids []int64) any {
+	if d == Postgres {
+		return ids
+	}
+	b := []byte{'['}
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
+	}
+	return string(append(b, ']'))
 }
 
 // ddl fills the engine's column types into a schema statement.
