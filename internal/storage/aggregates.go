@@ -331,7 +331,8 @@ var dayTurned = `SELECT DISTINCT unit_id FROM roles WHERE role IN ` + stewardRol
 // RebuildDailyCounts counts the steward counts for today and the
 // recruitment figures afresh, once a day (rebuildDailyCounts): the
 // worker's job for what changes by date, and the repair for any drift.
-// It returns how many units it counted (0 when already current).
+// It returns how many units it counted: 0 when the day was done, or
+// counted and only its mend was left (mendDay).
 func (s *Storage) RebuildDailyCounts(ctx context.Context, u *access.Principal) (int, error) {
 	if err := needPrincipal(u); err != nil {
 		return 0, err

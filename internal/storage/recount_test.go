@@ -270,9 +270,14 @@ func TestDailyCountsRetryFailedMend(t *testing.T) {
 		if done, err := s.dailyJobDone(context.Background()); err != nil || done {
 			t.Fatalf("a failed mend left the day done (%v)", err)
 		}
+		snapshots = 0
+		s.whileCounting = func() { snapshots++ }
 		job()
 		if done, err := s.dailyJobDone(context.Background()); err != nil || !done {
 			t.Fatalf("the next run did not finish the day (%v)", err)
+		}
+		if snapshots != 1 {
+			t.Errorf("the run after the failed mend took %d snapshots, want the mend's 1", snapshots)
 		}
 	})
 }
