@@ -264,16 +264,17 @@ func (s *Storage) dailyCountsCurrent(ctx context.Context) (bool, error) {
 	return model.SameDay(day, s.today()), nil
 }
 
-// dailyJobDone reports whether the daily job both counted and mended
-// (mendPeriods) today: a mend that failed after the count committed is
-// tried again on the next run.
-func (s *Storage) dailyJobDone(ctx context.Context) (bool, error) {
+// dailyJobState reports whether the daily job counted today and whether
+// it also mended (mendPeriods) today: a mend that failed after the count
+// committed is tried again on the next run.
+func (s *Storage) dailyJobState(ctx context.Context) (counted, mended bool, err error) {
 	var day time.Time
-	var mended sql.NullTime
-	if err := s.r.QueryRowContext(ctx, `SELECT day, mended FROM steward_counts_day`).Scan(&day, &mended); err != nil {
-		return false, err
+	var mendedOn sql.NullTime
+	if err := s.r.QueryRowContext(ctx, `SELECT day, mended FROM steward_counts_day`).Scan(&day, &mendedOn); err != nil {
+		return false, false, err
 	}
-	return model.SameDay(day, s.today()) && mended.Valid && model.SameDay(mended.Time, s.today()), nil
+	counted = model.SameDay(day, s.today())
+	return counted, counted && mendedOn.Valid && model.SameDay(mendedOn.Time, s.today()), nil
 }
 
 // countStewards counts steward_counts afresh, as its triggers (00024,
@@ -337,16 +338,13 @@ func (s *Storage) RebuildDailyCounts(ctx context.Context, u *access.Principal) (
 	if err := needPrincipal(u); err != nil {
 		return 0, err
 	}
-	if ok, err := s.dailyJobDone(ctx); err != nil || ok {
+	counted, mended, err := s.dailyJobState(ctx)
+	switch {
+	case err != nil || mended:
 		return 0, err
-	}
-	// Counted today, but the mend failed: mend only, rather than count
-	// the day again on every run until the mend succeeds.
-	counted, err := s.dailyCountsCurrent(ctx)
-	if err != nil {
-		return 0, err
-	}
-	if counted {
+	case counted:
+		// The mend failed: mend only, rather than count the day again
+		// on every run until the mend succeeds.
 		return 0, s.mendDay(ctx)
 	}
 	return s.rebuildDailyCounts(ctx)
@@ -395,7 +393,7 @@ func (s *Storage) rebuildDailyCounts(ctx context.Context) (int, error) {
 }
 
 // mendDay mends the recruitment periods (mendPeriods) and marks the day
-// mended, which with its count makes the daily job done (dailyJobDone).
+// mended, which with its count makes the daily job done (dailyJobState).
 func (s *Storage) mendDay(ctx context.Context) error {
 	if _, err := s.mendPeriods(ctx); err != nil {
 		return err

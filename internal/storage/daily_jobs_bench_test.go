@@ -16,12 +16,12 @@ import (
 // aggregates afresh (rebuildAggregates, rebuildDailyCounts, whether or not
 // they ran today), and the hourly credit job, on the seeded database
 // VERVE_BENCH_DB names, while a probe queues for the writer every 2 ms as
-// a page's write would. It
-// reports the probe's longest wait (about the job's longest hold of the
-// writer), the job's wall time and the process's peak RSS over the job,
-// under the server's limit on the Go heap. Bench a copy: the jobs write,
-// and only a copy's first credit run records the credits and mails it
-// finds (later runs find none), so -benchtime above 1x averages the two.
+// a page's write would. It reports the probe's longest wait (about the
+// job's longest hold of the writer), the job's wall time and the
+// process's peak RSS over the job, under the server's limit on the Go
+// heap. Bench a copy: the jobs write, and only a copy's first credit run
+// records the credits and mails it finds (later runs find none), so
+// -benchtime above 1x averages the two.
 //
 //	VERVE_BENCH_DB=/tmp/copy.db go test ./internal/storage -run XX -bench DailyJobsWriterHold -benchtime 3x
 func BenchmarkDailyJobsWriterHold(b *testing.B) {

@@ -267,13 +267,13 @@ func TestDailyCountsRetryFailedMend(t *testing.T) {
 		if err != nil || !counted {
 			t.Fatalf("the day was not counted before the mend failed (%v)", err)
 		}
-		if done, err := s.dailyJobDone(context.Background()); err != nil || done {
+		if _, done, err := s.dailyJobState(context.Background()); err != nil || done {
 			t.Fatalf("a failed mend left the day done (%v)", err)
 		}
 		snapshots = 0
 		s.whileCounting = func() { snapshots++ }
 		job()
-		if done, err := s.dailyJobDone(context.Background()); err != nil || !done {
+		if _, done, err := s.dailyJobState(context.Background()); err != nil || !done {
 			t.Fatalf("the next run did not finish the day (%v)", err)
 		}
 		if snapshots != 1 {
